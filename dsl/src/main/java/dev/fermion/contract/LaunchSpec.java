@@ -1,0 +1,128 @@
+package dev.fermion.contract;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The contract between a compiled step and the launcher ({@code fermion-step}) that runs it, in a pod or
+ * in a local process. The compiler writes it as container arguments (with Argo placeholders where values
+ * are known only at run time); the launcher parses the same arguments.
+ *
+ * <pre>
+ * fermion-step --component com.acme.Train --pipeline iris --step train --run-id {{workflow.uid}}
+ *              --param epochs=30 --param learning-rate={{inputs.parameters.learning-rate}}
+ *              --input data=/fermion/inputs/data
+ *              --output-param final-loss=/fermion/outputs/params/final-loss
+ *              --output-artifact model=/fermion/outputs/artifacts/model
+ *              --metrics /fermion/outputs/metrics.jsonl
+ * </pre>
+ *
+ * Parameter values are {@link ValueCodec}-encoded text. Every input artifact is a directory; every output
+ * artifact is a directory the launcher creates empty. Each parameter output is a file holding the encoded
+ * value, and for each artifact output the launcher also writes the artifact's content digest to
+ * {@code <output-param dir>/<name>.digest} so caches can key on content. Metrics are JSON lines
+ * ({@code {"key":..,"value":..,"step":..,"timestamp":..}}).
+ */
+public record LaunchSpec(
+        String component,
+        String pipeline,
+        String step,
+        String runId,
+        int attempt,
+        Map<String, String> params,
+        Map<String, String> inputArtifacts,
+        Map<String, String> outputParams,
+        Map<String, String> outputArtifacts,
+        String metricsFile) {
+
+    /** The launcher's command in the runtime image. */
+    public static final String COMMAND = "fermion-step";
+    /** Where a pod's inputs and outputs live; user volumes may not mount below it. */
+    public static final String ROOT = "/fermion";
+    public static final String INPUTS = ROOT + "/inputs";
+    public static final String OUTPUT_PARAMS = ROOT + "/outputs/params";
+    public static final String OUTPUT_ARTIFACTS = ROOT + "/outputs/artifacts";
+    public static final String METRICS = ROOT + "/outputs/metrics.jsonl";
+    /** Suffix of the file (and Argo output parameter) carrying an output artifact's content digest. */
+    public static final String DIGEST_SUFFIX = ".digest";
+
+    public LaunchSpec {
+        Objects.requireNonNull(component, "component");
+        Objects.requireNonNull(pipeline, "pipeline");
+        Objects.requireNonNull(step, "step");
+        Objects.requireNonNull(runId, "runId");
+        params = Map.copyOf(params);
+        inputArtifacts = Map.copyOf(inputArtifacts);
+        outputParams = Map.copyOf(outputParams);
+        outputArtifacts = Map.copyOf(outputArtifacts);
+    }
+
+    /** The launcher arguments in a stable order (maps sorted by name), so compiled YAML is deterministic. */
+    public List<String> toArgs() {
+        List<String> args = new ArrayList<>(List.of("--component", component, "--pipeline", pipeline, "--step", step,
+                "--run-id", runId));
+        if (attempt > 0) {
+            args.addAll(List.of("--attempt", Integer.toString(attempt)));
+        }
+        pairs(args, "--param", params);
+        pairs(args, "--input", inputArtifacts);
+        pairs(args, "--output-param", outputParams);
+        pairs(args, "--output-artifact", outputArtifacts);
+        if (metricsFile != null) {
+            args.addAll(List.of("--metrics", metricsFile));
+        }
+        return args;
+    }
+
+    private static void pairs(List<String> args, String flag, Map<String, String> values) {
+        values.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> args.addAll(List.of(flag, e.getKey() + "=" + e.getValue())));
+    }
+
+    /** Parses launcher arguments; the message says which argument is wrong and what was expected. */
+    public static LaunchSpec parse(List<String> args) {
+        Map<String, String> single = new LinkedHashMap<>();
+        Map<String, Map<String, String>> multi = new LinkedHashMap<>();
+        for (String flag : List.of("--param", "--input", "--output-param", "--output-artifact")) {
+            multi.put(flag, new LinkedHashMap<>());
+        }
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException("argument " + flag + " needs a value");
+            }
+            String value = args.get(++i);
+            if (multi.containsKey(flag)) {
+                int eq = value.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(flag + " expects name=value, got '" + value + "'");
+                }
+                String name = value.substring(0, eq);
+                if (multi.get(flag).put(name, value.substring(eq + 1)) != null) {
+                    throw new IllegalArgumentException(flag + " " + name + " is given twice");
+                }
+            } else if (List.of("--component", "--pipeline", "--step", "--run-id", "--attempt", "--metrics").contains(flag)) {
+                single.put(flag, value);
+            } else {
+                throw new IllegalArgumentException("unknown launcher argument '" + flag + "'");
+            }
+        }
+        for (String required : List.of("--component", "--pipeline", "--step", "--run-id")) {
+            if (!single.containsKey(required)) {
+                throw new IllegalArgumentException("missing launcher argument " + required);
+            }
+        }
+        int attempt;
+        try {
+            attempt = Integer.parseInt(single.getOrDefault("--attempt", "0"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--attempt expects a number, got '" + single.get("--attempt") + "'");
+        }
+        return new LaunchSpec(single.get("--component"), single.get("--pipeline"), single.get("--step"),
+                single.get("--run-id"), attempt, multi.get("--param"), multi.get("--input"), multi.get("--output-param"),
+                multi.get("--output-artifact"), single.get("--metrics"));
+    }
+}

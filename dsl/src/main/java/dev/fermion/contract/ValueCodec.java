@@ -1,0 +1,132 @@
+package dev.fermion.contract;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.fermion.dsl.ValueType;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * How parameter values are written as text, the form Argo parameters and the launcher's files carry:
+ * strings as they are, numbers and booleans in their Java text form, enums by constant name, and lists,
+ * maps and records as compact JSON.
+ *
+ * <p>Argo would evaluate any {@code {{...}}} inside a value written into a workflow, so values that contain
+ * {@code {{} are armoured as {@link #ARMOUR_PREFIX} + base64 before they enter a workflow; the launcher
+ * decodes them. Values that happen to start with the prefix are armoured too, so decoding is exact.
+ */
+public final class ValueCodec {
+    public static final String ARMOUR_PREFIX = "fermion:b64:";
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .findAndAddModules()
+            .build();
+
+    private ValueCodec() {
+    }
+
+    public static String encode(ValueType<?> type, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("null is not a value of " + type.displayName());
+        }
+        return switch (type.kind()) {
+            case STRING -> (String) value;
+            case INTEGER, LONG, BOOLEAN -> value.toString();
+            case DOUBLE -> encodeDouble(((Number) value).doubleValue());
+            case ENUM -> ((Enum<?>) value).name();
+            case LIST, MAP, RECORD -> json(value);
+            case ARTIFACT -> throw new IllegalArgumentException("artifacts are not encoded as parameters");
+        };
+    }
+
+    private static String encodeDouble(double d) {
+        if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
+            return Long.toString((long) d) + ".0";
+        }
+        return Double.toString(d);
+    }
+
+    /** Parses {@code text} as a value of {@code type}; the message names the expected type on failure. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static <T> T decode(ValueType<T> type, String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("missing value, expected " + type.displayName());
+        }
+        String s = disarm(text);
+        try {
+            Object value = switch (type.kind()) {
+                case STRING -> s;
+                case INTEGER -> Integer.valueOf(s.trim());
+                case LONG -> Long.valueOf(s.trim());
+                case DOUBLE -> Double.valueOf(s.trim());
+                case BOOLEAN -> parseBoolean(s.trim());
+                case ENUM -> Enum.valueOf((Class) type.rawType(), s.trim());
+                case LIST, MAP, RECORD -> {
+                    JavaType javaType = JSON.getTypeFactory().constructType(type.type());
+                    yield JSON.readValue(s, javaType);
+                }
+                case ARTIFACT -> throw new IllegalArgumentException("artifacts are not decoded from parameters");
+            };
+            return (T) value;
+        } catch (NumberFormatException | JsonProcessingException e) {
+            throw new IllegalArgumentException("'" + abbreviate(s) + "' is not a valid " + type.displayName() + hint(type), e);
+        } catch (IllegalArgumentException e) {
+            if (type.kind() == ValueType.Kind.ENUM) {
+                throw new IllegalArgumentException("'" + abbreviate(s) + "' is not one of "
+                        + java.util.Arrays.toString(type.rawType().getEnumConstants()), e);
+            }
+            throw e;
+        }
+    }
+
+    private static String hint(ValueType<?> type) {
+        return switch (type.kind()) {
+            case LIST -> " (write a JSON array, e.g. [1, 2])";
+            case MAP, RECORD -> " (write a JSON object)";
+            case BOOLEAN -> " (write true or false)";
+            default -> "";
+        };
+    }
+
+    private static Boolean parseBoolean(String s) {
+        if (s.equalsIgnoreCase("true")) {
+            return Boolean.TRUE;
+        }
+        if (s.equalsIgnoreCase("false")) {
+            return Boolean.FALSE;
+        }
+        throw new NumberFormatException("not a boolean");
+    }
+
+    /** The encoded value, armoured if Argo could mistake part of it for an expression. */
+    public static String armour(String encoded) {
+        if (encoded.contains("{{") || encoded.startsWith(ARMOUR_PREFIX)) {
+            return ARMOUR_PREFIX + Base64.getEncoder().encodeToString(encoded.getBytes(StandardCharsets.UTF_8));
+        }
+        return encoded;
+    }
+
+    public static String disarm(String text) {
+        if (text.startsWith(ARMOUR_PREFIX)) {
+            return new String(Base64.getDecoder().decode(text.substring(ARMOUR_PREFIX.length())), StandardCharsets.UTF_8);
+        }
+        return text;
+    }
+
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.fermion.dsl;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * The run settings shared by a step handle and the pipeline-wide defaults, so both read the same:
+ * {@code .memory("4Gi").gpus(1).retries(3).timeout(Duration.ofHours(2))}.
+ */
+public interface Configurable<S extends Configurable<S>> {
+
+    /** Kubernetes resource quantity syntax, e.g. {@code 500m}, {@code 2}, {@code 4Gi}, {@code 1.5G}. */
+    Pattern QUANTITY = Pattern.compile("^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][0-9]+)?$");
+
+    /** Applies one change to the options; the fluent methods below are all expressed through it. */
+    S configure(UnaryOperator<StepOptions> change);
+
+    /** CPU request, e.g. {@code "500m"} or {@code "2"}. */
+    default S cpu(String request) {
+        return configure(o -> o.withCpu(quantity("cpu", request), o.cpuLimit()));
+    }
+
+    default S cpu(String request, String limit) {
+        return configure(o -> o.withCpu(quantity("cpu", request), quantity("cpu limit", limit)));
+    }
+
+    /** Memory request and limit, e.g. {@code "4Gi"}; the same value for both avoids OOM-kills under pressure. */
+    default S memory(String amount) {
+        return configure(o -> o.withMemory(quantity("memory", amount), amount));
+    }
+
+    default S memory(String request, String limit) {
+        return configure(o -> o.withMemory(quantity("memory", request), quantity("memory limit", limit)));
+    }
+
+    /** {@code nvidia.com/gpu} limit; such steps run on the GPU runtime image. */
+    default S gpus(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("gpus must be >= 0, got " + count);
+        }
+        return configure(o -> o.withGpus(count));
+    }
+
+    default S nodeSelector(String label, String value) {
+        return configure(o -> o.withNodeSelector(label, value));
+    }
+
+    default S toleration(Toleration toleration) {
+        return configure(o -> o.withToleration(toleration));
+    }
+
+    default S affinity(NodeAffinity term) {
+        return configure(o -> o.withNodeAffinity(term));
+    }
+
+    default S env(String name, String value) {
+        return configure(o -> o.withEnv(envName(name), value));
+    }
+
+    /** An environment variable filled from a Kubernetes Secret; the value never appears in the workflow. */
+    default S secretEnv(String name, SecretRef secret) {
+        return configure(o -> o.withSecretEnv(envName(name), secret));
+    }
+
+    default S mount(VolumeMount volume) {
+        return configure(o -> o.withVolume(volume));
+    }
+
+    default S serviceAccount(String name) {
+        return configure(o -> o.withServiceAccount(name));
+    }
+
+    /** Overrides the runtime image for this step (it must contain the Fermion launcher and the component). */
+    default S image(String reference) {
+        return configure(o -> o.withImage(reference));
+    }
+
+    default S imagePullSecret(String name) {
+        return configure(o -> o.withImagePullSecret(name));
+    }
+
+    default S retries(int limit) {
+        return configure(o -> o.withRetry(Retry.times(limit)));
+    }
+
+    default S retry(Retry policy) {
+        return configure(o -> o.withRetry(policy));
+    }
+
+    default S timeout(Duration limit) {
+        if (limit.isZero() || limit.isNegative() || limit.toSeconds() < 1) {
+            throw new IllegalArgumentException("timeout must be at least one second, got " + limit);
+        }
+        return configure(o -> o.withTimeout(limit));
+    }
+
+    /** Reuses results of an earlier run with the same cache key. */
+    default S cached() {
+        return configure(o -> o.withCache(CachePolicy.FOREVER));
+    }
+
+    default S cached(Duration maxAge) {
+        return configure(o -> o.withCache(CachePolicy.maxAge(maxAge)));
+    }
+
+    default S noCache() {
+        return configure(o -> o.withCache(CachePolicy.DISABLED));
+    }
+
+    default S label(String key, String value) {
+        return configure(o -> o.withLabel(key, value));
+    }
+
+    default S annotation(String key, String value) {
+        return configure(o -> o.withAnnotation(key, value));
+    }
+
+    private static String quantity(String what, String value) {
+        if (value == null || !QUANTITY.matcher(value).matches()) {
+            throw new IllegalArgumentException("Invalid " + what + " quantity '" + value
+                    + "': use Kubernetes quantities such as \"500m\", \"2\" or \"4Gi\"");
+        }
+        return value;
+    }
+
+    private static String envName(String name) {
+        if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("Invalid environment variable name '" + name
+                    + "': use letters, digits and '_', not starting with a digit");
+        }
+        if (name.startsWith("FERMION_")) {
+            throw new IllegalArgumentException("Environment variable '" + name + "' uses the reserved FERMION_ prefix");
+        }
+        return name;
+    }
+}

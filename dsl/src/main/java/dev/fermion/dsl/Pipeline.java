@@ -1,0 +1,122 @@
+package dev.fermion.dsl;
+
+import dev.fermion.plan.Plan;
+import dev.fermion.plan.Schedule;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * A validated, immutable pipeline. Build one with {@link #named}:
+ *
+ * <pre>{@code
+ * Pipeline iris = Pipeline.named("iris-classifier").experiment("iris")
+ *     .defaults(d -> d.memory("2Gi").retries(2))
+ *     .define(p -> { ... });
+ * }</pre>
+ *
+ * Every definition error is raised by {@code define} as a {@link PipelineDefinitionException} naming the
+ * pipeline, the step and the fix.
+ */
+public final class Pipeline {
+    private final Plan plan;
+
+    private Pipeline(Plan plan) {
+        this.plan = plan;
+    }
+
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return plan.name();
+    }
+
+    /** The backend-neutral plan that compilers and runners consume. */
+    public Plan plan() {
+        return plan;
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline(" + plan.name() + ")";
+    }
+
+    /** Pipeline-wide settings, then {@link #define}. */
+    public static final class Builder {
+        private final String name;
+        String experiment;
+        String description;
+        String version;
+        Schedule schedule;
+        StepOptions defaults = StepOptions.NONE;
+
+        private Builder(String name) {
+            String clean = Names.sanitize(name);
+            if (clean == null) {
+                throw new PipelineDefinitionException(String.valueOf(name), null,
+                        "not a usable pipeline name: use letters, digits and '-', at most " + Names.MAX_LABEL + " characters");
+            }
+            this.name = clean;
+        }
+
+        /** The MLflow experiment runs are tracked in; defaults to the pipeline name. */
+        public Builder experiment(String value) {
+            this.experiment = Objects.requireNonNull(value, "experiment");
+            return this;
+        }
+
+        public Builder description(String value) {
+            this.description = value;
+            return this;
+        }
+
+        /** The pipeline's own version, recorded with every run. */
+        public Builder version(String value) {
+            this.version = value;
+            return this;
+        }
+
+        /** Makes the pipeline schedulable as a CronWorkflow. */
+        public Builder schedule(Schedule value) {
+            this.schedule = Objects.requireNonNull(value, "schedule");
+            return this;
+        }
+
+        /** Settings every step gets unless it sets its own. */
+        public Builder defaults(Consumer<Defaults> settings) {
+            Defaults d = new Defaults(defaults);
+            settings.accept(d);
+            defaults = d.options;
+            return this;
+        }
+
+        public Pipeline define(Consumer<Dag> body) {
+            Namespace ns = new Namespace(name, null, new Namespace.Shared());
+            ns.mainGraph = new NodeModel.GraphModel(name, null, null);
+            body.accept(new Dag(ns, ns.root, ns.mainGraph, null, List.of()));
+            if (ns.mainGraph.nodes.isEmpty()) {
+                throw ns.error(null, "the pipeline adds no steps");
+            }
+            return new Pipeline(PlanBuilder.build(ns, this));
+        }
+    }
+
+    /** Pipeline-wide step settings, with the same fluent methods as a step. */
+    public static final class Defaults implements Configurable<Defaults> {
+        private StepOptions options;
+
+        private Defaults(StepOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public Defaults configure(UnaryOperator<StepOptions> change) {
+            options = change.apply(options);
+            return this;
+        }
+    }
+}

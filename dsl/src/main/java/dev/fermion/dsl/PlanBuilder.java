@@ -1,0 +1,248 @@
+package dev.fermion.dsl;
+
+import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Cond;
+import dev.fermion.plan.Expr;
+import dev.fermion.plan.Graph;
+import dev.fermion.plan.Node;
+import dev.fermion.plan.ParamSpec;
+import dev.fermion.plan.Plan;
+import dev.fermion.plan.PortSpec;
+import dev.fermion.plan.Schedule;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Validates a finished definition and turns it into an immutable {@link Plan}. */
+final class PlanBuilder {
+    private final Namespace ns;
+    private final StepOptions defaults;
+
+    private PlanBuilder(Namespace ns, StepOptions defaults) {
+        this.ns = ns;
+        this.defaults = defaults;
+    }
+
+    static Plan build(Namespace ns, Pipeline.Builder meta) {
+        ns.frozen = true;
+        StepOptions defaults = StepOptions.NONE.withCache(CachePolicy.FOREVER).overriddenBy(meta.defaults);
+        PlanBuilder builder = new PlanBuilder(ns, defaults);
+        Optional<Schedule> schedule = Optional.ofNullable(meta.schedule).map(s -> Cron.validate(ns.pipeline, s));
+        List<ParamSpec> params = ns.params.stream()
+                .map(p -> new ParamSpec(p.name(), p.type(), ns.paramDefaults.get(p.name()), ns.paramDescriptions.get(p.name())))
+                .toList();
+        if (schedule.isPresent()) {
+            params.stream().filter(ParamSpec::required).findFirst().ifPresent(p -> {
+                throw ns.error(null, "scheduled pipelines run unattended, so parameter '" + p.name()
+                        + "' needs a default value");
+            });
+        }
+        Graph main = builder.graph(ns.mainGraph, List.of(), List.of());
+        Optional<Graph> exit = Optional.ofNullable(ns.exitGraph).map(g -> builder.graph(g, List.of(), List.of()));
+        return new Plan(ns.pipeline, meta.experiment == null ? ns.pipeline : meta.experiment,
+                meta.description == null ? "" : meta.description, meta.version == null ? "1" : meta.version,
+                params, main, exit, defaults, schedule, ns.shared.subPipelines);
+    }
+
+    /** Builds the body of {@code sub} once per pipeline, so every step using it shares one graph. */
+    static void buildSubPipeline(Namespace parent, String step, SubPipeline sub) {
+        String key = sub.getClass().getName();
+        Namespace.Shared shared = parent.shared;
+        if (shared.subPipelines.containsKey(key)) {
+            return;
+        }
+        if (!shared.building.add(key)) {
+            throw parent.error(step, "sub-pipeline " + sub.getClass().getSimpleName() + " uses itself; "
+                    + "a sub-pipeline cannot contain itself");
+        }
+        try {
+            String name = Names.sanitize(sub.getClass().getSimpleName());
+            Namespace ns = new Namespace(name, sub, shared);
+            ns.mainGraph = new NodeModel.GraphModel(name, null, null);
+            Dag dag = new Dag(ns, ns.root, ns.mainGraph, null, List.of());
+            try {
+                sub.defineInto(dag);
+            } catch (PipelineDefinitionException e) {
+                throw new PipelineDefinitionException(parent.pipeline, step, "in sub-pipeline: " + e.getMessage(), e);
+            }
+            ns.frozen = true;
+            if (ns.mainGraph.nodes.isEmpty()) {
+                throw parent.error(step, "sub-pipeline " + sub.getClass().getSimpleName() + " adds no steps");
+            }
+            List<PortSpec> inputs = sub.ports().inputs().stream().map(PlanBuilder::port).toList();
+            List<Graph.GraphOutput> outputs = new ArrayList<>();
+            for (Output<?> output : sub.ports().outputs()) {
+                Value<?> value = ns.outputs.get(output.name());
+                if (value == null) {
+                    throw parent.error(step, "sub-pipeline " + sub.getClass().getSimpleName() + " never sets output '"
+                            + output.name() + "': call dag.output(" + output.name().toUpperCase().replace('-', '_') + ", ...) in define()");
+                }
+                outputs.add(new Graph.GraphOutput(output.name(), output.type(), value.expr()));
+            }
+            StepOptions inherited = StepOptions.NONE;
+            Graph graph = new PlanBuilder(ns, inherited).graph(ns.mainGraph, inputs, outputs);
+            shared.subPipelines.put(key, graph);
+        } finally {
+            shared.building.remove(key);
+        }
+    }
+
+    private Graph graph(NodeModel.GraphModel model, List<PortSpec> inputs, List<Graph.GraphOutput> outputs) {
+        List<Node> nodes = new ArrayList<>();
+        Map<String, Set<String>> edges = new LinkedHashMap<>();
+        for (NodeModel node : model.nodes) {
+            Set<String> deps = dependencies(node);
+            edges.put(node.name, deps);
+            Optional<Cond> when = Optional.ofNullable(node.when);
+            nodes.add(node(node, deps, when));
+        }
+        rejectCycles(edges);
+        return new Graph(model.name, nodes, inputs, outputs);
+    }
+
+    private Node node(NodeModel node, Set<String> deps, Optional<Cond> when) {
+        if (node instanceof NodeModel.LoopModel loop) {
+            return new Node.LoopNode(loop.name, loop.items.expr(), loop.itemType, loop.parallelism,
+                    graph(loop.body, List.of(), List.of()), deps, when);
+        }
+        NodeModel.StepModel step = (NodeModel.StepModel) node;
+        if (step.definition instanceof SubPipeline) {
+            return new Node.CallNode(step.name, step.definition.getClass().getName(), bindings(step), deps, when);
+        }
+        return new Node.StepNode(step.name, component(step.definition), bindings(step),
+                defaults.overriddenBy(step.options), deps, when);
+    }
+
+    private Map<String, Expr> bindings(NodeModel.StepModel step) {
+        Map<String, Expr> bindings = new LinkedHashMap<>();
+        for (Input<?> input : step.definition.ports().inputs()) {
+            Value<?> bound = step.bindings.get(input.name());
+            if (bound != null) {
+                bindings.put(input.name(), bound.expr());
+            } else if (input.defaultValue().isPresent()) {
+                bindings.put(input.name(), new Expr.Literal(input.type(), input.defaultValue().get()));
+            } else if (!input.isOptional()) {
+                throw ns.error(step.name, "input '" + input.name() + "' (" + input.type().displayName() + ") of "
+                        + step.definition.getClass().getSimpleName() + " is not bound and has no default: bind it with .with("
+                        + step.definition.getClass().getSimpleName() + "." + constantName(input.name()) + ", ...)"
+                        + " or give the input a defaultValue(...)");
+            }
+        }
+        return bindings;
+    }
+
+    private static String constantName(String port) {
+        return port.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+
+    /** Nodes of {@code node}'s own graph it must wait for: explicit {@code after}s and every value it reads. */
+    private Set<String> dependencies(NodeModel node) {
+        Set<String> deps = new LinkedHashSet<>();
+        for (NodeModel target : node.after) {
+            addDependency(node, node, target, deps);
+        }
+        collectReads(node, node, deps);
+        deps.remove(node.name);
+        return deps;
+    }
+
+    private void collectReads(NodeModel owner, NodeModel node, Set<String> deps) {
+        List<Value<?>> reads = new ArrayList<>(node.whenOperands);
+        if (node instanceof NodeModel.StepModel step) {
+            reads.addAll(step.bindings.values());
+        } else if (node instanceof NodeModel.LoopModel loop) {
+            reads.add(loop.items);
+            for (NodeModel inner : loop.body.nodes) {
+                collectReads(owner, inner, deps);
+                for (NodeModel target : inner.after) {
+                    addDependency(owner, inner, target, deps);
+                }
+            }
+        }
+        for (Value<?> value : reads) {
+            NodeModel producer = producer(value.expr());
+            if (producer != null) {
+                addDependency(owner, node, producer, deps);
+            }
+        }
+    }
+
+    private void addDependency(NodeModel owner, NodeModel reader, NodeModel producer, Set<String> deps) {
+        NodeModel upstream = owner.graph.containing(producer);
+        if (upstream == null) {
+            return;
+        }
+        if (upstream == owner) {
+            if (reader == owner && owner instanceof NodeModel.StepModel) {
+                throw ns.error(owner.name, "the step reads its own output; a step can only read outputs of steps before it");
+            }
+            return;
+        }
+        deps.add(upstream.name);
+    }
+
+    private NodeModel producer(Expr expr) {
+        if (expr instanceof Expr.StepOutput out) {
+            return ns.nodes.get(out.step());
+        }
+        if (expr instanceof Expr.Collected c) {
+            return ns.nodes.get(c.loop());
+        }
+        return null;
+    }
+
+    private void rejectCycles(Map<String, Set<String>> edges) {
+        Map<String, Integer> state = new HashMap<>();
+        for (String start : edges.keySet()) {
+            Deque<String> path = new ArrayDeque<>();
+            String cycle = visit(start, edges, state, path);
+            if (cycle != null) {
+                throw ns.error(start, "the steps form a cycle (each waits for the next): " + cycle
+                        + "; remove an after(...) or a data dependency so the steps can run in order");
+            }
+        }
+    }
+
+    private static String visit(String node, Map<String, Set<String>> edges, Map<String, Integer> state, Deque<String> path) {
+        Integer s = state.get(node);
+        if (s != null && s == 2) {
+            return null;
+        }
+        path.addLast(node);
+        if (s != null && s == 1) {
+            List<String> list = new ArrayList<>(path);
+            int from = list.indexOf(node);
+            return String.join(" -> ", list.subList(from, list.size()));
+        }
+        state.put(node, 1);
+        for (String dep : edges.getOrDefault(node, Set.of())) {
+            String cycle = visit(dep, edges, state, path);
+            if (cycle != null) {
+                return cycle;
+            }
+        }
+        state.put(node, 2);
+        path.removeLast();
+        return null;
+    }
+
+    static ComponentSpec component(Definition definition) {
+        return new ComponentSpec(definition.getClass().getName(), definition.version(),
+                definition.ports().inputs().stream().map(PlanBuilder::port).toList(),
+                definition.ports().outputs().stream()
+                        .map(o -> new PortSpec(o.name(), o.type(), null, false, o.description())).toList());
+    }
+
+    private static PortSpec port(Input<?> input) {
+        return new PortSpec(input.name(), input.type(), input.defaultValue().orElse(null), input.isOptional(),
+                input.description());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.fermion.dsl;
+
+/**
+ * Where in a definition a value was created, to decide where it may be read: a step's outputs are visible
+ * in its own scope and in scopes nested inside it, never in a sibling branch, outside a loop body, or in
+ * the exit handler (which runs after the main graph and sees only parameters and the status).
+ */
+final class Scope {
+    enum Kind { PIPELINE, SUB_PIPELINE, BRANCH, LOOP_BODY, EXIT_HANDLER }
+
+    final Kind kind;
+    final Scope parent;
+    final String label;
+
+    Scope(Kind kind, Scope parent, String label) {
+        this.kind = kind;
+        this.parent = parent;
+        this.label = label;
+    }
+
+    /** Whether a step output or loop item created in {@code origin} may be read from this scope. */
+    boolean sees(Scope origin) {
+        for (Scope s = this; s != null; s = s.parent) {
+            if (s == origin) {
+                return true;
+            }
+            if (s.kind == Kind.EXIT_HANDLER || s.kind == Kind.SUB_PIPELINE) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a pipeline parameter (created in {@code root}) may be read from here. */
+    boolean seesParamsOf(Scope root) {
+        for (Scope s = this; s != null; s = s.parent) {
+            if (s == root) {
+                return true;
+            }
+            if (s.kind == Kind.SUB_PIPELINE) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    Scope enclosingLoop() {
+        for (Scope s = this; s != null; s = s.parent) {
+            if (s.kind == Kind.LOOP_BODY) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

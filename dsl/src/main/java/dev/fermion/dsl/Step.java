@@ -1,0 +1,114 @@
+package dev.fermion.dsl;
+
+import dev.fermion.plan.Expr;
+
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * A step of a pipeline: binds inputs of its definition {@code D}, exposes its outputs, and carries its run
+ * settings. Binding a value of the wrong type does not compile:
+ * {@code step.with(Train.EPOCHS, "30")} and {@code step.with(Train.EPOCHS, other.out(Eval.NAME))} are javac errors
+ * when {@code EPOCHS} is an {@code Input<Integer>} and {@code NAME} an {@code Output<String>}.
+ */
+public final class Step<D extends Definition> implements Node, Configurable<Step<D>> {
+    private final Dag dag;
+    private final NodeModel.StepModel model;
+    private final D definition;
+
+    Step(Dag dag, NodeModel.StepModel model, D definition) {
+        this.dag = dag;
+        this.model = model;
+        this.definition = definition;
+    }
+
+    @Override
+    public String name() {
+        return model.name;
+    }
+
+    public D definition() {
+        return definition;
+    }
+
+    /** Binds {@code input} to a constant. */
+    public <T> Step<D> with(Input<T> input, T value) {
+        Objects.requireNonNull(value, () -> "step '" + name() + "': value for input '" + input.name() + "' is null");
+        if (input.type().isArtifact()) {
+            throw dag.ns.error(name(), "input '" + input.name() + "' is an artifact (" + input.type().displayName()
+                    + "): bind it to another step's output, not to a constant path");
+        }
+        return bind(input, new Value<>(new Expr.Literal(input.type(), value), input.type(), dag.scope));
+    }
+
+    /** Binds {@code input} to a value known at run time: a parameter, another step's output, a loop item. */
+    public <T> Step<D> with(Input<T> input, Value<? extends T> value) {
+        Objects.requireNonNull(value, () -> "step '" + name() + "': value for input '" + input.name() + "' is null");
+        dag.requireVisible(name(), value, "input '" + input.name() + "'");
+        return bind(input, value);
+    }
+
+    private Step<D> bind(Input<?> input, Value<?> value) {
+        requireOpen();
+        if (!definition.ports().declares(input)) {
+            throw dag.ns.error(name(), input + " is not an input of " + definition.getClass().getSimpleName()
+                    + "; its inputs are " + definition.ports().inputs().stream().map(Input::name).toList());
+        }
+        if (!input.type().rawType().isAssignableFrom(value.type().rawType())
+                && !(input.type().isNumeric() && value.type().isNumeric() && input.type().equals(value.type()))) {
+            throw dag.ns.error(name(), "input '" + input.name() + "' expects " + input.type().displayName()
+                    + " but is bound to " + value.type().displayName());
+        }
+        if (model.bindings.putIfAbsent(input.name(), value) != null) {
+            throw dag.ns.error(name(), "input '" + input.name() + "' is bound twice; bind each input once");
+        }
+        return this;
+    }
+
+    /** The value this step produces on {@code output}, for downstream steps and conditions. */
+    public <T> Value<T> out(Output<T> output) {
+        if (!definition.ports().declares(output)) {
+            throw dag.ns.error(name(), output + " is not an output of " + definition.getClass().getSimpleName()
+                    + "; its outputs are " + definition.ports().outputs().stream().map(Output::name).toList());
+        }
+        return new Value<>(new Expr.StepOutput(name(), output.name(), output.type()), output.type(), model.scope);
+    }
+
+    /** Runs this step only after {@code others} have finished, in addition to its data dependencies. */
+    public Step<D> after(Node... others) {
+        requireOpen();
+        for (Node other : others) {
+            NodeModel target = dag.ns.nodes.get(other.name());
+            if (target == null || (other instanceof Step<?> s && s.model != target) || (other instanceof Loop l && l.model() != target)) {
+                throw dag.ns.error(name(), "after(" + other.name() + "): that step is not part of this pipeline");
+            }
+            if (target == model) {
+                throw dag.ns.error(name(), "a step cannot run after itself");
+            }
+            model.after.add(target);
+        }
+        return this;
+    }
+
+    @Override
+    public Step<D> configure(UnaryOperator<StepOptions> change) {
+        requireOpen();
+        model.options = change.apply(model.options);
+        return this;
+    }
+
+    private void requireOpen() {
+        if (dag.ns.frozen) {
+            throw dag.ns.error(name(), "the pipeline is already defined; configure steps inside define(...)");
+        }
+    }
+
+    NodeModel.StepModel model() {
+        return model;
+    }
+
+    @Override
+    public String toString() {
+        return "Step(" + name() + ": " + definition.getClass().getSimpleName() + ")";
+    }
+}

@@ -1,0 +1,159 @@
+package dev.fermion.dsl;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The type of a value that travels between steps. Parameters (scalars, enums, lists, maps and records)
+ * travel as Argo parameters; {@link Artifact} types travel as artifacts.
+ *
+ * <p>Generic types are captured with an anonymous subclass: {@code new ValueType<List<Double>>() {}}.
+ */
+public abstract class ValueType<T> {
+
+    /** How a value is carried between steps. */
+    public enum Kind { STRING, INTEGER, LONG, DOUBLE, BOOLEAN, ENUM, LIST, MAP, RECORD, ARTIFACT }
+
+    private final Type type;
+    private final Class<T> rawType;
+    private final Kind kind;
+
+    protected ValueType() {
+        Type superclass = getClass().getGenericSuperclass();
+        if (!(superclass instanceof ParameterizedType parameterized)) {
+            throw new IllegalStateException("ValueType must be created as new ValueType<X>() {}");
+        }
+        this.type = parameterized.getActualTypeArguments()[0];
+        this.rawType = rawTypeOf(type);
+        this.kind = kindOf(type, rawType);
+    }
+
+    private ValueType(Class<T> type) {
+        this.type = type;
+        this.rawType = type;
+        this.kind = kindOf(type, type);
+    }
+
+    public static <T> ValueType<T> of(Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        return new ValueType<>(type) { };
+    }
+
+    /** The list type whose elements are {@code element}; used for fan-in and dynamic loops. */
+    @SuppressWarnings("unchecked")
+    public static <T> ValueType<List<T>> listOf(ValueType<T> element) {
+        Type listType = new ListTypeImpl(element.type());
+        return new ValueType<List<T>>((Class<List<T>>) (Class<?>) List.class) {
+            @Override public Type type() { return listType; }
+        };
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public Class<T> rawType() {
+        return rawType;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean isArtifact() {
+        return kind == Kind.ARTIFACT;
+    }
+
+    public boolean isNumeric() {
+        return kind == Kind.INTEGER || kind == Kind.LONG || kind == Kind.DOUBLE;
+    }
+
+    /** The element type of a list type. */
+    public ValueType<?> elementType() {
+        if (kind != Kind.LIST) {
+            throw new IllegalStateException(this + " is not a list type");
+        }
+        Type element = type instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : String.class;
+        return fromType(element);
+    }
+
+    /** A readable name such as {@code List<Double>}, used in error messages and in generated docs. */
+    public String displayName() {
+        return type.getTypeName().replaceAll("[a-zA-Z0-9_$]+\\.", "");
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ValueType<?> that && that.type().equals(type());
+    }
+
+    @Override
+    public int hashCode() {
+        return type().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return displayName();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static ValueType<?> fromType(Type type) {
+        Class<?> raw = rawTypeOf(type);
+        if (type instanceof Class<?>) {
+            return of(raw);
+        }
+        Type captured = type;
+        return new ValueType(raw) {
+            @Override public Type type() { return captured; }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Class<T> rawTypeOf(Type type) {
+        if (type instanceof Class<?> c) {
+            return (Class<T>) c;
+        }
+        if (type instanceof ParameterizedType p) {
+            return (Class<T>) p.getRawType();
+        }
+        throw new IllegalArgumentException("Unsupported value type " + type.getTypeName()
+                + ": use a class, a List<...> or a Map<String, ...> of supported types");
+    }
+
+    private static Kind kindOf(Type type, Class<?> raw) {
+        if (raw == String.class) return Kind.STRING;
+        if (raw == Integer.class || raw == int.class) return Kind.INTEGER;
+        if (raw == Long.class || raw == long.class) return Kind.LONG;
+        if (raw == Double.class || raw == double.class) return Kind.DOUBLE;
+        if (raw == Boolean.class || raw == boolean.class) return Kind.BOOLEAN;
+        if (raw.isEnum()) return Kind.ENUM;
+        if (List.class.isAssignableFrom(raw)) return Kind.LIST;
+        if (Map.class.isAssignableFrom(raw)) {
+            if (type instanceof ParameterizedType p && p.getActualTypeArguments()[0] != String.class) {
+                throw new IllegalArgumentException("Map keys must be String, got " + type.getTypeName());
+            }
+            return Kind.MAP;
+        }
+        if (raw.isRecord()) return Kind.RECORD;
+        if (Artifact.class.isAssignableFrom(raw)) return Kind.ARTIFACT;
+        throw new IllegalArgumentException("Unsupported value type " + type.getTypeName()
+                + ": use String, Integer, Long, Double, Boolean, an enum, a record, List/Map of these, "
+                + "or an artifact type (Dataset, Model, Directory)");
+    }
+
+    private record ListTypeImpl(Type element) implements ParameterizedType {
+        @Override public Type[] getActualTypeArguments() { return new Type[] {element}; }
+        @Override public Type getRawType() { return List.class; }
+        @Override public Type getOwnerType() { return null; }
+        @Override public String getTypeName() { return "java.util.List<" + element.getTypeName() + ">"; }
+        @Override public boolean equals(Object o) {
+            return o instanceof ParameterizedType p && p.getRawType() == List.class
+                    && p.getOwnerType() == null && java.util.Arrays.equals(p.getActualTypeArguments(), getActualTypeArguments());
+        }
+        @Override public int hashCode() { return java.util.Arrays.hashCode(getActualTypeArguments()) ^ List.class.hashCode(); }
+    }
+}

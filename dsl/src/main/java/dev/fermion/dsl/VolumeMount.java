@@ -1,0 +1,94 @@
+package dev.fermion.dsl;
+
+import java.util.Objects;
+
+/** A volume mounted into a step's container. */
+public sealed interface VolumeMount {
+
+    /** The name of the volume in the pod; derived from what is mounted so equal mounts share one volume. */
+    String volumeName();
+
+    String mountPath();
+
+    boolean readOnly();
+
+    static PersistentClaim pvc(String claimName, String mountPath) {
+        return new PersistentClaim(claimName, mountPath, false);
+    }
+
+    static SecretVolume secret(String secretName, String mountPath) {
+        return new SecretVolume(secretName, mountPath);
+    }
+
+    static ConfigMapVolume configMap(String name, String mountPath) {
+        return new ConfigMapVolume(name, mountPath);
+    }
+
+    static EmptyDir emptyDir(String name, String mountPath, String sizeLimit) {
+        return new EmptyDir(name, mountPath, false, sizeLimit);
+    }
+
+    record PersistentClaim(String claimName, String mountPath, boolean readOnly) implements VolumeMount {
+        public PersistentClaim {
+            requireName(claimName, "PersistentVolumeClaim");
+            requirePath(mountPath);
+        }
+
+        public PersistentClaim asReadOnly() {
+            return new PersistentClaim(claimName, mountPath, true);
+        }
+
+        @Override public String volumeName() { return "pvc-" + claimName; }
+    }
+
+    record SecretVolume(String secretName, String mountPath) implements VolumeMount {
+        public SecretVolume {
+            requireName(secretName, "Secret");
+            requirePath(mountPath);
+        }
+
+        @Override public boolean readOnly() { return true; }
+        @Override public String volumeName() { return "secret-" + secretName; }
+    }
+
+    record ConfigMapVolume(String name, String mountPath) implements VolumeMount {
+        public ConfigMapVolume {
+            requireName(name, "ConfigMap");
+            requirePath(mountPath);
+        }
+
+        @Override public boolean readOnly() { return true; }
+        @Override public String volumeName() { return "configmap-" + name; }
+    }
+
+    /** Scratch space; {@code medium} "Memory" makes it a tmpfs (useful for /dev/shm in PyTorch data loaders). */
+    record EmptyDir(String name, String mountPath, boolean memory, String sizeLimit) implements VolumeMount {
+        public EmptyDir {
+            requireName(name, "emptyDir volume");
+            requirePath(mountPath);
+        }
+
+        public static EmptyDir sharedMemory(String sizeLimit) {
+            return new EmptyDir("dshm", "/dev/shm", true, sizeLimit);
+        }
+
+        @Override public boolean readOnly() { return false; }
+        @Override public String volumeName() { return name; }
+    }
+
+    private static void requireName(String name, String what) {
+        String clean = Names.sanitize(name);
+        if (clean == null || !clean.equals(name) || name.length() > 50) {
+            throw new IllegalArgumentException("Invalid " + what + " name '" + name
+                    + "': use a lowercase DNS-1123 name of at most 50 characters");
+        }
+    }
+
+    private static void requirePath(String path) {
+        Objects.requireNonNull(path, "mountPath");
+        if (!path.startsWith("/") || path.contains("..") || path.startsWith("/fermion")) {
+            throw new IllegalArgumentException("Invalid mount path '" + path
+                    + "': use an absolute path without '..' outside /fermion (reserved for step inputs and outputs)");
+        }
+    }
+}

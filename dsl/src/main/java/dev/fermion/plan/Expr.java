@@ -1,0 +1,33 @@
+package dev.fermion.plan;
+
+import dev.fermion.dsl.ValueType;
+
+/**
+ * Where a step input's value comes from, in backend-neutral terms. The Argo emitter turns each kind into a
+ * {@code {{...}}} reference; the local runner resolves it from its store.
+ */
+public sealed interface Expr {
+
+    ValueType<?> type();
+
+    /** A constant written in the pipeline definition. */
+    record Literal(ValueType<?> type, Object value) implements Expr { }
+
+    /** A pipeline parameter, overridable at run or submit time. */
+    record Param(String name, ValueType<?> type) implements Expr { }
+
+    /** An output of another step of the same graph or of an enclosing graph. */
+    record StepOutput(String step, String port, ValueType<?> type) implements Expr { }
+
+    /** The current item of an enclosing loop. */
+    record LoopItem(String loop, ValueType<?> type) implements Expr { }
+
+    /** Fan-in: the values a step inside a loop's body produced, one per iteration, in item order. */
+    record Collected(String loop, String step, String port, ValueType<?> type) implements Expr { }
+
+    /** An input of the sub-pipeline whose body this graph is. */
+    record GraphInput(String name, ValueType<?> type) implements Expr { }
+
+    /** The pipeline's final status ({@code Succeeded}, {@code Failed}, {@code Error}); exit handlers only. */
+    record WorkflowStatus(ValueType<?> type) implements Expr { }
+}

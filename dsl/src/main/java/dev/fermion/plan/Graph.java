@@ -1,0 +1,24 @@
+package dev.fermion.plan;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A set of nodes that run as one DAG: the pipeline's body, a loop's body, a sub-pipeline's body or the
+ * exit handler. {@code inputs} and {@code outputs} are set for sub-pipeline bodies only.
+ */
+public record Graph(String name, List<Node> nodes, List<PortSpec> inputs, List<GraphOutput> outputs) {
+
+    public Graph {
+        nodes = List.copyOf(nodes);
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+    }
+
+    public Optional<Node> node(String nodeName) {
+        return nodes.stream().filter(n -> n.name().equals(nodeName)).findFirst();
+    }
+
+    /** An output of a sub-pipeline body: the value of {@code source} when the body has finished. */
+    public record GraphOutput(String name, dev.fermion.dsl.ValueType<?> type, Expr source) { }
+}

@@ -1,0 +1,44 @@
+package dev.fermion.plan;
+
+import dev.fermion.dsl.StepOptions;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated pipeline as a backend-neutral graph: what the Argo emitter compiles and the local runner
+ * executes. Names are final (sanitised, unique), inputs are bound, defaults are applied, and every
+ * node lists the nodes of its own graph that must finish before it.
+ *
+ * @param subPipelines the bodies of sub-pipelines used anywhere in this plan, keyed by {@link CallNode#pipeline()}
+ */
+public record Plan(
+        String name,
+        String experiment,
+        String description,
+        String version,
+        List<ParamSpec> params,
+        Graph graph,
+        Optional<Graph> onExit,
+        StepOptions defaults,
+        Optional<Schedule> schedule,
+        Map<String, Graph> subPipelines) {
+
+    public Plan {
+        params = List.copyOf(params);
+        subPipelines = Map.copyOf(subPipelines);
+    }
+
+    public Optional<ParamSpec> param(String name) {
+        return params.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public Graph subPipeline(String key) {
+        Graph graph = subPipelines.get(key);
+        if (graph == null) {
+            throw new IllegalArgumentException("Plan " + name + " has no sub-pipeline " + key);
+        }
+        return graph;
+    }
+}
