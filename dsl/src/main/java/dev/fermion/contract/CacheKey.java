@@ -1,0 +1,50 @@
+package dev.fermion.contract;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The one definition of a step's cache key, used by the local runner and (as Argo {@code memoize}) by the
+ * compiler: a SHA-256 over the component's identity, its declared version, a digest of its code, the
+ * encoded value of every parameter input, and the content digest of every input artifact. Two runs share
+ * a result exactly when all of these are equal.
+ */
+public final class CacheKey {
+    public static final String SCHEME = "fermion-cache-v1";
+
+    private CacheKey() {
+    }
+
+    /**
+     * The text that is hashed, one field per line, maps sorted by name, so the same inputs give the same key
+     * in every JVM and on every machine.
+     */
+    public static String material(String component, String version, String codeDigest,
+                                  Map<String, String> params, Map<String, String> inputDigests) {
+        StringBuilder b = new StringBuilder(SCHEME).append('\n')
+                .append("component=").append(component).append('\n')
+                .append("version=").append(version).append('\n')
+                .append("code=").append(codeDigest).append('\n');
+        new TreeMap<>(params).forEach((k, v) -> b.append("param:").append(k).append('=').append(v).append('\n'));
+        new TreeMap<>(inputDigests).forEach((k, v) -> b.append("input:").append(k).append('=').append(v).append('\n'));
+        return b.toString();
+    }
+
+    public static String compute(String component, String version, String codeDigest,
+                                 Map<String, String> params, Map<String, String> inputDigests) {
+        return sha256(material(component, version, codeDigest, params, inputDigests));
+    }
+
+    public static String sha256(String text) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
+        }
+    }
+}
