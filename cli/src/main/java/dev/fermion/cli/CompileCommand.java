@@ -1,0 +1,99 @@
+package dev.fermion.cli;
+
+import dev.fermion.compiler.ArgoCompiler;
+import dev.fermion.compiler.CompiledWorkflow;
+import dev.fermion.compiler.CompilerOptions;
+import dev.fermion.compiler.WorkflowKind;
+import dev.fermion.compiler.WorkflowTooLargeException;
+import dev.fermion.dsl.Pipeline;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "compile", mixinStandardHelpOptions = true,
+        description = "Compile a pipeline to Argo YAML (a Workflow, a WorkflowTemplate or a CronWorkflow).")
+final class CompileCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PIPELINE", description = "Pipeline name (see 'fermion list') or defining class.")
+    String pipeline;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the YAML here instead of stdout.")
+    Path output;
+
+    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "workflow",
+            description = "workflow, template or cron (default: ${DEFAULT-VALUE}).")
+    String kind;
+
+    @Option(names = "--image-registry", paramLabel = "REGISTRY", description = "Registry of the runtime images.")
+    String registry;
+
+    @Option(names = "--image-tag", paramLabel = "TAG", description = "Tag of the runtime images (default: the Fermion version).")
+    String tag;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "Namespace written into the workflow's metadata.")
+    String namespace;
+
+    @Mixin
+    ParamOptions params;
+
+    @Mixin
+    ClasspathOption classpath;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        WorkflowKind workflowKind = parseKind(kind);
+        Pipeline resolved = classpath.catalog().find(pipeline);
+        CompilerOptions options = CompilerOptions.defaults();
+        if (registry != null) {
+            options = options.withRegistry(registry);
+        }
+        if (tag != null) {
+            options = options.withTag(tag);
+        }
+        if (namespace != null) {
+            options = options.withNamespace(namespace);
+        }
+        CompiledWorkflow compiled;
+        try {
+            compiled = new ArgoCompiler(options).compile(resolved.plan(), workflowKind, params.asMap());
+        } catch (WorkflowTooLargeException e) {
+            throw new UsageException(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("cannot compile pipeline '" + resolved.name() + "': " + e.getMessage(), e);
+        }
+        if (output == null) {
+            spec.commandLine().getOut().print(compiled.yaml());
+            spec.commandLine().getOut().flush();
+        } else {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(output, compiled.yaml(), StandardCharsets.UTF_8);
+            spec.commandLine().getErr().printf("Wrote %s %s to %s (%,d bytes, %.1f%% of Argo's 1 MiB limit)%n",
+                    compiled.kind().name().toLowerCase(Locale.ROOT), compiled.name(), output, compiled.sizeBytes(),
+                    100.0 * compiled.sizeBytes() / (1024 * 1024));
+        }
+        return FermionCli.OK;
+    }
+
+    static WorkflowKind parseKind(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "workflow" -> WorkflowKind.WORKFLOW;
+            case "template", "workflowtemplate" -> WorkflowKind.TEMPLATE;
+            case "cron", "cronworkflow" -> WorkflowKind.CRON;
+            default -> throw new UsageException("--kind must be workflow, template or cron, got '" + text + "'");
+        };
+    }
+}
