@@ -26,12 +26,22 @@ public final class CacheKey {
     public static String material(String component, String version, String codeDigest,
                                   Map<String, String> params, Map<String, String> inputDigests) {
         StringBuilder b = new StringBuilder(SCHEME).append('\n')
-                .append("component=").append(component).append('\n')
-                .append("version=").append(version).append('\n')
-                .append("code=").append(codeDigest).append('\n');
-        new TreeMap<>(params).forEach((k, v) -> b.append("param:").append(k).append('=').append(v).append('\n'));
-        new TreeMap<>(inputDigests).forEach((k, v) -> b.append("input:").append(k).append('=').append(v).append('\n'));
+                .append("component=").append(escape(component)).append('\n')
+                .append("version=").append(escape(version)).append('\n')
+                .append("code=").append(escape(codeDigest)).append('\n');
+        new TreeMap<>(params).forEach((k, v) ->
+                b.append("param:").append(escape(k)).append('=').append(escape(v)).append('\n'));
+        new TreeMap<>(inputDigests).forEach((k, v) ->
+                b.append("input:").append(escape(k)).append('=').append(escape(v)).append('\n'));
         return b.toString();
+    }
+
+    /**
+     * Keeps every field on its own line: a value holding a line break (a string parameter can) would
+     * otherwise read as further fields, and two different sets of inputs would share a key.
+     */
+    private static String escape(String field) {
+        return field.replace("\\", "\\\\").replace("\n", "\\n");
     }
 
     public static String compute(String component, String version, String codeDigest,

@@ -105,7 +105,9 @@ public record LaunchSpec(
                     throw new IllegalArgumentException(flag + " " + name + " is given twice");
                 }
             } else if (List.of("--component", "--pipeline", "--step", "--run-id", "--attempt", "--metrics").contains(flag)) {
-                single.put(flag, value);
+                if (single.put(flag, value) != null) {
+                    throw new IllegalArgumentException(flag + " is given twice");
+                }
             } else {
                 throw new IllegalArgumentException("unknown launcher argument '" + flag + "'");
             }

@@ -44,10 +44,15 @@ public final class ValueCodec {
     }
 
     private static String encodeDouble(double d) {
-        if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
+        // -0.0 goes through Double.toString: the long detour would drop its sign.
+        if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15 && !isNegativeZero(d)) {
             return Long.toString((long) d) + ".0";
         }
         return Double.toString(d);
+    }
+
+    private static boolean isNegativeZero(double d) {
+        return Double.doubleToRawLongBits(d) == Double.doubleToRawLongBits(-0.0);
     }
 
     /** Parses {@code text} as a value of {@code type}; the message names the expected type on failure. */
@@ -76,7 +81,7 @@ public final class ValueCodec {
             throw new IllegalArgumentException("'" + abbreviate(s) + "' is not a valid " + type.displayName() + hint(type), e);
         } catch (IllegalArgumentException e) {
             if (type.kind() == ValueType.Kind.ENUM) {
-                throw new IllegalArgumentException("'" + abbreviate(s) + "' is not one of "
+                throw new IllegalArgumentException("'" + abbreviate(s) + "' is not a valid " + type.displayName() + ": use one of "
                         + java.util.Arrays.toString(type.rawType().getEnumConstants()), e);
             }
             throw e;

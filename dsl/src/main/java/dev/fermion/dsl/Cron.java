@@ -2,7 +2,6 @@ package dev.fermion.dsl;
 
 import dev.fermion.plan.Schedule;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Set;
@@ -15,7 +14,8 @@ final class Cron {
     private static final Set<String> DESCRIPTORS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
             "@midnight", "@hourly");
     private static final String[] FIELDS = {"minute", "hour", "day of month", "month", "day of week"};
-    private static final int[][] RANGES = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 7}};
+    /** Day of week is 0-6 (Sunday is 0): Argo's parser rejects the 7 that some crons accept for Sunday. */
+    private static final int[][] RANGES = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 6}};
     private static final String[] MONTHS = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
     private static final String[] DAYS = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
 
@@ -30,13 +30,11 @@ final class Cron {
                         + ". Use five fields, minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\" for 03:00 daily");
             }
         }
-        if (schedule.timezone() != null) {
-            try {
-                ZoneId.of(schedule.timezone());
-            } catch (DateTimeException e) {
-                throw new PipelineDefinitionException(pipeline, null, "unknown schedule timezone '" + schedule.timezone()
-                        + "': use an IANA name such as \"Europe/Berlin\" or \"UTC\"");
-            }
+        // Argo resolves the zone with Go's time.LoadLocation, which knows region names but not offsets
+        // such as "+02:00" that ZoneId.of would also accept.
+        if (schedule.timezone() != null && !ZoneId.getAvailableZoneIds().contains(schedule.timezone())) {
+            throw new PipelineDefinitionException(pipeline, null, "unknown schedule timezone '" + schedule.timezone()
+                    + "': use an IANA name such as \"Europe/Berlin\" or \"UTC\"");
         }
         return schedule;
     }

@@ -47,7 +47,9 @@ public final class Dag {
             throw ns.error(null, "param '" + name + "': collection parameters need their element type: "
                     + "param(name, new ValueType<List<Double>>() {}, List.of(...))");
         }
-        return param(name, ValueType.of((Class<T>) defaultValue.getClass()), defaultValue, "");
+        // An enum constant with a body has an anonymous subclass, which is not itself an enum type.
+        Class<?> type = defaultValue instanceof Enum<?> e ? e.getDeclaringClass() : defaultValue.getClass();
+        return param(name, ValueType.of((Class<T>) type), defaultValue, "");
     }
 
     /** A required parameter: runs and submissions must give it. */
@@ -60,6 +62,9 @@ public final class Dag {
     }
 
     public <T> Param<T> param(String name, ValueType<T> type, T defaultValue, String description) {
+        if (ns.frozen) {
+            throw ns.error(null, "the pipeline is already defined; declare parameter '" + name + "' inside define(...)");
+        }
         if (scope != ns.root || ns.subPipeline != null) {
             throw ns.error(null, "param '" + name + "' must be declared at the top level of the pipeline, "
                     + "not inside a branch, loop, sub-pipeline or exit handler");
@@ -88,6 +93,11 @@ public final class Dag {
         Objects.requireNonNull(definition, () -> "step '" + name + "': definition is null");
         String claimed = ns.claim(name, "step");
         requireLaunchable(claimed, definition.getClass());
+        try {
+            definition.ports();
+        } catch (IllegalStateException e) {
+            throw new PipelineDefinitionException(ns.pipeline, claimed, e.getMessage(), e);
+        }
         NodeModel.StepModel model = new NodeModel.StepModel(claimed, this, definition);
         register(model);
         if (definition instanceof SubPipeline sub) {
@@ -114,7 +124,8 @@ public final class Dag {
             throw ns.error(name, "loop over an empty list: give at least one item");
         }
         T first = items.get(0);
-        Class<?> itemClass = first instanceof Enum<?> e ? e.getDeclaringClass() : first.getClass();
+        Class<?> itemClass = first instanceof Enum<?> e ? e.getDeclaringClass()
+                : first == null ? Object.class : first.getClass();
         for (T item : items) {
             if (item == null || !itemClass.isInstance(item)) {
                 throw ns.error(name, "loop items must all be non-null values of one type; found " + item

@@ -24,12 +24,14 @@ public final class Loop implements Node {
         if (max < 1) {
             throw dag.ns.error(name(), "parallelism must be at least 1, got " + max);
         }
+        requireOpen();
         model.parallelism = max;
         return this;
     }
 
     /** Runs the whole loop only after {@code others} have finished. */
     public Loop after(Node... others) {
+        requireOpen();
         for (Node other : others) {
             NodeModel target = dag.ns.nodes.get(other.name());
             if (target == null) {
@@ -64,6 +66,12 @@ public final class Loop implements Node {
         }
         ValueType<List<T>> type = ValueType.listOf(output.type());
         return new Value<>(new Expr.Collected(name(), stepModel.name, output.name(), type), type, model.scope);
+    }
+
+    private void requireOpen() {
+        if (dag.ns.frozen) {
+            throw dag.ns.error(name(), "the pipeline is already defined; configure loops inside define(...)");
+        }
     }
 
     NodeModel.LoopModel model() {

@@ -33,6 +33,12 @@ final class Namespace {
     static final class Shared {
         final Map<String, Graph> subPipelines = new LinkedHashMap<>();
         final Set<String> building = new java.util.LinkedHashSet<>();
+        /** The pipeline's step defaults, also applied inside sub-pipeline bodies, which are built first. */
+        final StepOptions defaults;
+
+        Shared(StepOptions defaults) {
+            this.defaults = defaults;
+        }
     }
 
     Namespace(String pipeline, SubPipeline subPipeline, Shared shared) {

@@ -89,15 +89,25 @@ public final class Pipeline {
         /** Settings every step gets unless it sets its own. */
         public Builder defaults(Consumer<Defaults> settings) {
             Defaults d = new Defaults(defaults);
-            settings.accept(d);
+            try {
+                settings.accept(d);
+            } catch (IllegalArgumentException e) {
+                throw new PipelineDefinitionException(name, null, "in defaults: " + e.getMessage(), e);
+            }
             defaults = d.options;
             return this;
         }
 
         public Pipeline define(Consumer<Dag> body) {
-            Namespace ns = new Namespace(name, null, new Namespace.Shared());
+            Namespace ns = new Namespace(name, null, new Namespace.Shared(PlanBuilder.stepDefaults(defaults)));
             ns.mainGraph = new NodeModel.GraphModel(name, null, null);
-            body.accept(new Dag(ns, ns.root, ns.mainGraph, null, List.of()));
+            try {
+                body.accept(new Dag(ns, ns.root, ns.mainGraph, null, List.of()));
+            } catch (IllegalArgumentException e) {
+                // Settings and conditions (a bad quantity, ordering strings) are checked where no pipeline
+                // is in reach; name it here so every definition error reads the same.
+                throw new PipelineDefinitionException(name, null, e.getMessage(), e);
+            }
             if (ns.mainGraph.nodes.isEmpty()) {
                 throw ns.error(null, "the pipeline adds no steps");
             }

@@ -33,7 +33,7 @@ final class PlanBuilder {
 
     static Plan build(Namespace ns, Pipeline.Builder meta) {
         ns.frozen = true;
-        StepOptions defaults = StepOptions.NONE.withCache(CachePolicy.FOREVER).overriddenBy(meta.defaults);
+        StepOptions defaults = ns.shared.defaults;
         PlanBuilder builder = new PlanBuilder(ns, defaults);
         Optional<Schedule> schedule = Optional.ofNullable(meta.schedule).map(s -> Cron.validate(ns.pipeline, s));
         List<ParamSpec> params = ns.params.stream()
@@ -50,6 +50,11 @@ final class PlanBuilder {
         return new Plan(ns.pipeline, meta.experiment == null ? ns.pipeline : meta.experiment,
                 meta.description == null ? "" : meta.description, meta.version == null ? "1" : meta.version,
                 params, main, exit, defaults, schedule, ns.shared.subPipelines);
+    }
+
+    /** What every step gets unless it says otherwise: caching on, then the pipeline's own defaults. */
+    static StepOptions stepDefaults(StepOptions pipelineDefaults) {
+        return StepOptions.NONE.withCache(CachePolicy.FOREVER).overriddenBy(pipelineDefaults);
     }
 
     /** Builds the body of {@code sub} once per pipeline, so every step using it shares one graph. */
@@ -87,8 +92,7 @@ final class PlanBuilder {
                 }
                 outputs.add(new Graph.GraphOutput(output.name(), output.type(), value.expr()));
             }
-            StepOptions inherited = StepOptions.NONE;
-            Graph graph = new PlanBuilder(ns, inherited).graph(ns.mainGraph, inputs, outputs);
+            Graph graph = new PlanBuilder(ns, shared.defaults).graph(ns.mainGraph, inputs, outputs);
             shared.subPipelines.put(key, graph);
         } finally {
             shared.building.remove(key);

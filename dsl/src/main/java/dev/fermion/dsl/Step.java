@@ -93,7 +93,11 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
     @Override
     public Step<D> configure(UnaryOperator<StepOptions> change) {
         requireOpen();
-        model.options = change.apply(model.options);
+        try {
+            model.options = change.apply(model.options);
+        } catch (IllegalArgumentException e) {
+            throw new PipelineDefinitionException(dag.ns.pipeline, name(), e.getMessage(), e);
+        }
         return this;
     }
 

@@ -17,6 +17,7 @@ public abstract class ValueType<T> {
     /** How a value is carried between steps. */
     public enum Kind { STRING, INTEGER, LONG, DOUBLE, BOOLEAN, ENUM, LIST, MAP, RECORD, ARTIFACT }
 
+    /** Read through {@link #type()}: list and generic types built in code override it. */
     private final Type type;
     private final Class<T> rawType;
     private final Kind kind;
@@ -76,13 +77,13 @@ public abstract class ValueType<T> {
         if (kind != Kind.LIST) {
             throw new IllegalStateException(this + " is not a list type");
         }
-        Type element = type instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : String.class;
+        Type element = type() instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : String.class;
         return fromType(element);
     }
 
     /** A readable name such as {@code List<Double>}, used in error messages and in generated docs. */
     public String displayName() {
-        return type.getTypeName().replaceAll("[a-zA-Z0-9_$]+\\.", "");
+        return type().getTypeName().replaceAll("[a-zA-Z0-9_$]+\\.", "");
     }
 
     @Override
@@ -138,8 +139,9 @@ public abstract class ValueType<T> {
             }
             return Kind.MAP;
         }
-        if (raw.isRecord()) return Kind.RECORD;
+        // Before the record test: the artifact types are records themselves.
         if (Artifact.class.isAssignableFrom(raw)) return Kind.ARTIFACT;
+        if (raw.isRecord()) return Kind.RECORD;
         throw new IllegalArgumentException("Unsupported value type " + type.getTypeName()
                 + ": use String, Integer, Long, Double, Boolean, an enum, a record, List/Map of these, "
                 + "or an artifact type (Dataset, Model, Directory)");

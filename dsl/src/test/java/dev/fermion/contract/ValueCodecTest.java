@@ -1,0 +1,130 @@
+package dev.fermion.contract;
+
+import dev.fermion.dsl.ValueType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ValueCodecTest {
+    public enum Stage { STAGING, PRODUCTION }
+
+    public record Metrics(String name, double accuracy, List<Integer> epochs) { }
+
+    static Stream<Arguments> values() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("setosa", 50);
+        counts.put("virginica", 49);
+        return Stream.of(
+                Arguments.of(ValueType.of(String.class), "hello world", "hello world"),
+                Arguments.of(ValueType.of(String.class), "", ""),
+                Arguments.of(ValueType.of(String.class), "multi\nline \"quoted\" ünïcode", "multi\nline \"quoted\" ünïcode"),
+                Arguments.of(ValueType.of(Integer.class), 42, "42"),
+                Arguments.of(ValueType.of(Integer.class), Integer.MIN_VALUE, "-2147483648"),
+                Arguments.of(ValueType.of(Long.class), Long.MAX_VALUE, "9223372036854775807"),
+                Arguments.of(ValueType.of(Double.class), 0.1, "0.1"),
+                Arguments.of(ValueType.of(Double.class), 3.0, "3.0"),
+                Arguments.of(ValueType.of(Double.class), 1e7, "10000000.0"),
+                Arguments.of(ValueType.of(Double.class), 1e20, "1.0E20"),
+                Arguments.of(ValueType.of(Double.class), -2.5e-8, "-2.5E-8"),
+                Arguments.of(ValueType.of(Double.class), -0.0, "-0.0"),
+                Arguments.of(ValueType.of(Double.class), Double.NaN, "NaN"),
+                Arguments.of(ValueType.of(Double.class), Double.NEGATIVE_INFINITY, "-Infinity"),
+                Arguments.of(ValueType.of(Boolean.class), true, "true"),
+                Arguments.of(ValueType.of(Boolean.class), false, "false"),
+                Arguments.of(ValueType.of(Stage.class), Stage.PRODUCTION, "PRODUCTION"),
+                Arguments.of(new ValueType<List<Double>>() { }, List.of(0.5, 1.0, -2.25), "[0.5,1.0,-2.25]"),
+                Arguments.of(new ValueType<List<String>>() { }, List.of(), "[]"),
+                Arguments.of(new ValueType<Map<String, Integer>>() { }, counts, "{\"setosa\":50,\"virginica\":49}"),
+                Arguments.of(ValueType.of(Metrics.class), new Metrics("run {{1}}", 0.97, List.of(1, 2)),
+                        "{\"name\":\"run {{1}}\",\"accuracy\":0.97,\"epochs\":[1,2]}"));
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("values")
+    <T> void roundTrip(ValueType<T> type, T value, String encoded) {
+        assertThat(ValueCodec.encode(type, value)).isEqualTo(encoded);
+        assertThat(ValueCodec.decode(type, encoded)).isEqualTo(value);
+        assertThat(ValueCodec.decode(type, ValueCodec.armour(encoded))).isEqualTo(value);
+    }
+
+    @Test
+    void decodedCollectionsHaveTheirElementTypes() {
+        List<Double> list = ValueCodec.decode(new ValueType<List<Double>>() { }, "[1, 2]");
+        assertThat(list).containsExactly(1.0, 2.0);
+        Map<String, Integer> map = ValueCodec.decode(new ValueType<Map<String, Integer>>() { }, "{\"a\": 1}");
+        assertThat(map).containsEntry("a", 1);
+    }
+
+    @Test
+    void numbersAndBooleansTolerateSurroundingWhitespace() {
+        assertThat(ValueCodec.decode(ValueType.of(Integer.class), " 7\n")).isEqualTo(7);
+        assertThat(ValueCodec.decode(ValueType.of(Double.class), "2")).isEqualTo(2.0);
+        assertThat(ValueCodec.decode(ValueType.of(Boolean.class), "TRUE ")).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{{workflow.uid}}", "a {{inputs.parameters.x}} b", "{{", "fermion:b64:", "fermion:b64:aGk="})
+    void armourHidesExpressionsAndThePrefixAndDisarmRestoresThem(String raw) {
+        String armoured = ValueCodec.armour(raw);
+        assertThat(armoured).startsWith(ValueCodec.ARMOUR_PREFIX).doesNotContain("{{");
+        assertThat(ValueCodec.disarm(armoured)).isEqualTo(raw);
+        assertThat(ValueCodec.decode(ValueType.of(String.class), armoured)).isEqualTo(raw);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "{ not an expression }", "prefix fermion:b64: in the middle", ""})
+    void armourLeavesOrdinaryValuesAlone(String raw) {
+        assertThat(ValueCodec.armour(raw)).isEqualTo(raw);
+        assertThat(ValueCodec.disarm(raw)).isEqualTo(raw);
+    }
+
+    @Test
+    void decodeErrorsNameTheType() {
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Integer.class), "ten"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("'ten' is not a valid Integer");
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Long.class), "1.5"))
+                .hasMessageContaining("is not a valid Long");
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Double.class), "fast"))
+                .hasMessageContaining("'fast' is not a valid Double");
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Boolean.class), "yes"))
+                .hasMessage("'yes' is not a valid Boolean (write true or false)");
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Stage.class), "QA"))
+                .hasMessage("'QA' is not a valid ValueCodecTest$Stage: use one of [STAGING, PRODUCTION]");
+        assertThatThrownBy(() -> ValueCodec.decode(new ValueType<List<Double>>() { }, "1, 2"))
+                .hasMessageContaining("is not a valid List<Double> (write a JSON array");
+        assertThatThrownBy(() -> ValueCodec.decode(new ValueType<List<Double>>() { }, "[\"a\"]"))
+                .hasMessageContaining("is not a valid List<Double>");
+        assertThatThrownBy(() -> ValueCodec.decode(new ValueType<Map<String, Integer>>() { }, "[]"))
+                .hasMessageContaining("is not a valid Map<String, Integer> (write a JSON object)");
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Metrics.class), "{\"name\":"))
+                .hasMessageContaining("is not a valid ValueCodecTest$Metrics");
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Integer.class), null))
+                .hasMessage("missing value, expected Integer");
+    }
+
+    @Test
+    void longBadValuesAreAbbreviated() {
+        String text = "x".repeat(200);
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Integer.class), text))
+                .hasMessageContaining("x".repeat(77) + "...'").hasMessageNotContaining("x".repeat(78));
+    }
+
+    @Test
+    void encodeRejectsNullAndArtifacts() {
+        assertThatThrownBy(() -> ValueCodec.encode(ValueType.of(String.class), null))
+                .hasMessage("null is not a value of String");
+        assertThatThrownBy(() -> ValueCodec.encode(ValueType.of(dev.fermion.dsl.Dataset.class),
+                new dev.fermion.dsl.Dataset(java.nio.file.Path.of("d"))))
+                .hasMessageContaining("artifacts are not encoded");
+    }
+}

@@ -1,0 +1,182 @@
+package dev.fermion.dsl;
+
+import java.util.List;
+
+/**
+ * Components and sub-pipelines shared by the DSL tests. They are public static nested classes with public
+ * no-argument constructors because the DSL rejects anything a launcher could not instantiate by name.
+ */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    public static final class Source extends Component {
+        public static final Output<String> TEXT = output("text", String.class);
+        public static final Output<Double> SCORE = output("score", Double.class);
+        public static final Output<Integer> COUNT = output("count", Integer.class);
+        public static final Output<Boolean> FLAG = output("flag", Boolean.class);
+        public static final Output<Dataset> DATA = output("data", Dataset.class);
+        public static final Output<List<Double>> SCORES = output("scores", new ValueType<List<Double>>() { });
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    public static final class Echo extends Component {
+        public static final Input<String> TEXT = input("text", String.class);
+        public static final Output<String> RESULT = output("result", String.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    public static final class Train extends Component {
+        public static final Input<Dataset> DATA = input("data", Dataset.class);
+        public static final Input<Integer> EPOCHS = input("epochs", Integer.class);
+        public static final Input<Double> RATE = input("rate", Double.class).defaultValue(0.1);
+        public static final Input<String> NOTE = input("note", String.class).optional();
+        public static final Output<Double> ACCURACY = output("accuracy", Double.class);
+        public static final Output<Model> MODEL = output("model", Model.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    public static final class Pick extends Component {
+        public static final Input<List<Double>> SCORES = input("scores", new ValueType<List<Double>>() { });
+        public static final Output<Double> BEST = output("best", Double.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    /** Ports whose names no other fixture uses, so binding them elsewhere is a foreign port. */
+    public static final class Other extends Component {
+        public static final Input<String> LABEL = input("label", String.class);
+        public static final Output<String> SUMMARY = output("summary", String.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    public static final class Noop extends Component {
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    public static final class Relay extends SubPipeline {
+        public static final Input<String> TEXT = input("text", String.class);
+        public static final Output<String> RESULT = output("result", String.class);
+
+        @Override
+        protected void define(Dag dag) {
+            var echo = dag.step("echo", new Echo()).with(Echo.TEXT, dag.input(TEXT));
+            dag.output(RESULT, echo.out(Echo.RESULT));
+        }
+    }
+
+    public static final class Forgetful extends SubPipeline {
+        public static final Output<String> RESULT = output("result", String.class);
+
+        @Override
+        protected void define(Dag dag) {
+            dag.step("noop", new Noop());
+        }
+    }
+
+    public static final class DeclaresParam extends SubPipeline {
+        @Override
+        protected void define(Dag dag) {
+            dag.param("threshold", 0.5);
+            dag.step("noop", new Noop());
+        }
+    }
+
+    public static final class Empty extends SubPipeline {
+        @Override
+        protected void define(Dag dag) {
+        }
+    }
+
+    public static final class CallsItself extends SubPipeline {
+        @Override
+        protected void define(Dag dag) {
+            dag.step("again", new CallsItself());
+        }
+    }
+
+    public static final class SetsOutputTwice extends SubPipeline {
+        public static final Output<String> RESULT = output("result", String.class);
+
+        @Override
+        protected void define(Dag dag) {
+            var source = dag.step("source", new Source());
+            dag.output(RESULT, source.out(Source.TEXT));
+            dag.output(RESULT, source.out(Source.TEXT));
+        }
+    }
+
+    public static final class SetsForeignOutput extends SubPipeline {
+        @Override
+        protected void define(Dag dag) {
+            var source = dag.step("source", new Source());
+            dag.output(Other.SUMMARY, source.out(Source.TEXT));
+        }
+    }
+
+    public static final class SetsOutputInABranch extends SubPipeline {
+        public static final Output<String> RESULT = output("result", String.class);
+
+        @Override
+        protected void define(Dag dag) {
+            var source = dag.step("source", new Source());
+            dag.when(source.out(Source.FLAG).isTrue(), b -> b.output(RESULT, source.out(Source.TEXT)));
+        }
+    }
+
+    public static final class DuplicatePortNames extends Component {
+        public static final Input<String> FIRST = input("x", String.class);
+        public static final Input<Integer> SECOND = input("x", Integer.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    public static final class NeedsArgument extends Component {
+        public NeedsArgument(int unused) {
+        }
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    static final class PackagePrivate extends Component {
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    static Inner inner() {
+        return new Fixtures().new Inner();
+    }
+
+    public final class Inner extends Component {
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    public static class Extensible extends Component {
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.fermion.dsl;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ValueTypeTest {
+    enum Colour { RED }
+
+    record Point(int x, int y) { }
+
+    @Test
+    void kinds() {
+        assertThat(ValueType.of(String.class).kind()).isEqualTo(ValueType.Kind.STRING);
+        assertThat(ValueType.of(Integer.class).kind()).isEqualTo(ValueType.Kind.INTEGER);
+        assertThat(ValueType.of(int.class).kind()).isEqualTo(ValueType.Kind.INTEGER);
+        assertThat(ValueType.of(Long.class).kind()).isEqualTo(ValueType.Kind.LONG);
+        assertThat(ValueType.of(Double.class).kind()).isEqualTo(ValueType.Kind.DOUBLE);
+        assertThat(ValueType.of(Boolean.class).kind()).isEqualTo(ValueType.Kind.BOOLEAN);
+        assertThat(ValueType.of(Colour.class).kind()).isEqualTo(ValueType.Kind.ENUM);
+        assertThat(ValueType.of(Point.class).kind()).isEqualTo(ValueType.Kind.RECORD);
+        assertThat(new ValueType<List<Double>>() { }.kind()).isEqualTo(ValueType.Kind.LIST);
+        assertThat(new ValueType<Map<String, Integer>>() { }.kind()).isEqualTo(ValueType.Kind.MAP);
+    }
+
+    @Test
+    void artifactTypesAreArtifactsAlthoughTheyAreRecords() {
+        for (Class<? extends Artifact> type : List.of(Dataset.class, Model.class, Directory.class)) {
+            assertThat(ValueType.of(type).isArtifact()).as(type.getSimpleName()).isTrue();
+        }
+    }
+
+    @Test
+    void listOfEqualsTheCapturedListType() {
+        ValueType<List<Double>> captured = new ValueType<>() { };
+        ValueType<List<Double>> built = ValueType.listOf(ValueType.of(Double.class));
+        assertThat(built).isEqualTo(captured).hasSameHashCodeAs(captured);
+        assertThat(captured).isEqualTo(built);
+        assertThat(built.elementType()).isEqualTo(ValueType.of(Double.class));
+        assertThat(built.displayName()).isEqualTo("List<Double>");
+    }
+
+    @Test
+    void unsupportedTypesAreRejected() {
+        assertThatThrownBy(() -> ValueType.of(Object.class)).hasMessageContaining("Unsupported value type");
+        assertThatThrownBy(() -> new ValueType<Map<Integer, String>>() { }).hasMessageContaining("Map keys must be String");
+    }
+}
