@@ -45,6 +45,15 @@ public abstract class Definition {
         return "1";
     }
 
+    /**
+     * True for definitions that read data from outside the pipeline (a file path, a table, a URL). A cache
+     * key sees only inputs, not what a path points to, so such steps are not cached unless the step asks
+     * for it explicitly with {@code cached()}: a changed file must never yield a stale result.
+     */
+    public boolean readsExternalData() {
+        return false;
+    }
+
     public final Ports ports() {
         return ports(getClass());
     }

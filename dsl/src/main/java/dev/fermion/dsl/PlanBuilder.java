@@ -122,7 +122,15 @@ final class PlanBuilder {
             return new Node.CallNode(step.name, step.definition.getClass().getName(), bindings(step), deps, when);
         }
         return new Node.StepNode(step.name, component(step.definition), bindings(step),
-                defaults.overriddenBy(step.options), deps, when);
+                options(step), deps, when);
+    }
+
+    private StepOptions options(NodeModel.StepModel step) {
+        StepOptions resolved = defaults.overriddenBy(step.options);
+        if (step.definition.readsExternalData() && step.options.cache() == null) {
+            return resolved.overriddenBy(StepOptions.NONE.withCache(CachePolicy.DISABLED));
+        }
+        return resolved;
     }
 
     private Map<String, Expr> bindings(NodeModel.StepModel step) {

@@ -70,6 +70,17 @@ public final class Fixtures {
         }
     }
 
+    public static final class ReadsFile extends Component {
+        @Override
+        public boolean readsExternalData() {
+            return true;
+        }
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
     public static final class Relay extends SubPipeline {
         public static final Input<String> TEXT = input("text", String.class);
         public static final Output<String> RESULT = output("result", String.class);

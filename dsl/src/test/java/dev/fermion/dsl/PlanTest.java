@@ -3,6 +3,7 @@ package dev.fermion.dsl;
 import dev.fermion.dsl.Fixtures.Echo;
 import dev.fermion.dsl.Fixtures.Noop;
 import dev.fermion.dsl.Fixtures.Pick;
+import dev.fermion.dsl.Fixtures.ReadsFile;
 import dev.fermion.dsl.Fixtures.Relay;
 import dev.fermion.dsl.Fixtures.Source;
 import dev.fermion.dsl.Fixtures.Train;
@@ -348,6 +349,16 @@ class PlanTest {
         Plan plan = plan(p -> p.step("a", new Noop()));
         assertThat(plan.defaults().cache()).isEqualTo(CachePolicy.FOREVER);
         assertThat(step(plan.graph(), "a").options().cachingEnabled()).isTrue();
+    }
+
+    @Test
+    void stepsReadingExternalDataAreCachedOnlyWhenAskedExplicitly() {
+        Plan plan = plan(p -> {
+            p.step("implicit", new ReadsFile());
+            p.step("explicit", new ReadsFile()).cached(Duration.ofHours(1));
+        });
+        assertThat(step(plan.graph(), "implicit").options().cachingEnabled()).isFalse();
+        assertThat(step(plan.graph(), "explicit").options().cache()).isEqualTo(CachePolicy.maxAge(Duration.ofHours(1)));
     }
 
     @Test
