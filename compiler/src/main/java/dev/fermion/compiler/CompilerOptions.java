@@ -1,0 +1,107 @@
+package dev.fermion.compiler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Cluster-specific settings of a compilation.
+ *
+ * @param registry              image registry, e.g. {@code ghcr.io/fermion-ml}
+ * @param repository            runtime image repository for CPU steps
+ * @param tag                   runtime image tag; defaults to the Fermion version
+ * @param gpuRepository         runtime image repository for steps that ask for GPUs
+ * @param namespace             namespace written into the resource's metadata; null for none
+ * @param serviceAccount        service account of every pod unless a step sets its own; null for the default
+ * @param artifactRepositoryRef {@code CONFIGMAP} or {@code CONFIGMAP/KEY} naming the artifact repository; null
+ *                              for the namespace's default repository
+ * @param cacheConfigMap        the ConfigMap Argo keeps memoized step results in
+ */
+public record CompilerOptions(String registry, String repository, String tag, String gpuRepository,
+                              String namespace, String serviceAccount, String artifactRepositoryRef,
+                              String cacheConfigMap) {
+
+    public static final String DEFAULT_REGISTRY = "ghcr.io/fermion-ml";
+    public static final String DEFAULT_REPOSITORY = "fermion-runtime";
+    public static final String DEFAULT_GPU_REPOSITORY = "fermion-runtime-gpu";
+    public static final String DEFAULT_CACHE_CONFIG_MAP = "fermion-cache";
+    private static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
+
+    public CompilerOptions {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(tag, "tag");
+        Objects.requireNonNull(gpuRepository, "gpuRepository");
+        Objects.requireNonNull(cacheConfigMap, "cacheConfigMap");
+    }
+
+    public static CompilerOptions defaults() {
+        return new CompilerOptions(DEFAULT_REGISTRY, DEFAULT_REPOSITORY, fermionVersion(), DEFAULT_GPU_REPOSITORY,
+                null, null, null, DEFAULT_CACHE_CONFIG_MAP);
+    }
+
+    /** The version this compiler was built as, so the default image matches the code that compiled the YAML. */
+    static String fermionVersion() {
+        try (InputStream in = CompilerOptions.class.getResourceAsStream("fermion-compiler.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String version = p.getProperty("version", "");
+                if (!version.isBlank() && !version.contains("${")) {
+                    return version.trim();
+                }
+            }
+        } catch (IOException e) {
+            return FALLBACK_VERSION;
+        }
+        String implementation = CompilerOptions.class.getPackage().getImplementationVersion();
+        return implementation != null ? implementation : FALLBACK_VERSION;
+    }
+
+    public CompilerOptions withRegistry(String value) {
+        return new CompilerOptions(value, repository, tag, gpuRepository, namespace, serviceAccount,
+                artifactRepositoryRef, cacheConfigMap);
+    }
+
+    public CompilerOptions withRepository(String value) {
+        return new CompilerOptions(registry, value, tag, gpuRepository, namespace, serviceAccount,
+                artifactRepositoryRef, cacheConfigMap);
+    }
+
+    public CompilerOptions withTag(String value) {
+        return new CompilerOptions(registry, repository, value, gpuRepository, namespace, serviceAccount,
+                artifactRepositoryRef, cacheConfigMap);
+    }
+
+    public CompilerOptions withGpuRepository(String value) {
+        return new CompilerOptions(registry, repository, tag, value, namespace, serviceAccount,
+                artifactRepositoryRef, cacheConfigMap);
+    }
+
+    public CompilerOptions withNamespace(String value) {
+        return new CompilerOptions(registry, repository, tag, gpuRepository, value, serviceAccount,
+                artifactRepositoryRef, cacheConfigMap);
+    }
+
+    public CompilerOptions withServiceAccount(String value) {
+        return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, value,
+                artifactRepositoryRef, cacheConfigMap);
+    }
+
+    public CompilerOptions withArtifactRepositoryRef(String value) {
+        return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, serviceAccount, value,
+                cacheConfigMap);
+    }
+
+    public CompilerOptions withCacheConfigMap(String value) {
+        return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, serviceAccount,
+                artifactRepositoryRef, value);
+    }
+
+    /** The runtime image for CPU steps or, with {@code gpu}, for GPU steps. */
+    public String image(boolean gpu) {
+        String prefix = registry.isEmpty() ? "" : registry.replaceAll("/+$", "") + "/";
+        return prefix + (gpu ? gpuRepository : repository) + ":" + tag;
+    }
+}

@@ -1,0 +1,296 @@
+package dev.fermion.compiler;
+
+import dev.fermion.compiler.argo.Artifact;
+import dev.fermion.compiler.argo.Inputs;
+import dev.fermion.compiler.argo.Memoize;
+import dev.fermion.compiler.argo.Outputs;
+import dev.fermion.compiler.argo.Parameter;
+import dev.fermion.compiler.argo.RetryStrategy;
+import dev.fermion.compiler.argo.Template;
+import dev.fermion.contract.CacheKey;
+import dev.fermion.contract.CodeDigest;
+import dev.fermion.contract.LaunchSpec;
+import dev.fermion.dsl.StepOptions;
+import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Node;
+import dev.fermion.plan.PortSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One container template per distinct component configuration: the component class, its resolved
+ * {@link StepOptions} and the set of inputs that are bound. Steps sharing a configuration share the template
+ * and pass their step name as the {@value #STEP_PARAM} input.
+ *
+ * <h2>Memoization key</h2>
+ * A cached step's {@code memoize.key} is {@link CacheKey#compute} evaluated by Argo:
+ * <pre>{{=sprig.sha256sum('fermion-cache-v1\ncomponent=C\nversion=V\ncode=D\n'
+ *       + 'param:a=' + inputs.parameters['a'] + '\n' + ... + 'input:m=' + inputs.parameters['m-digest'] + '\n')}}</pre>
+ * that is, SHA-256 over the same material as {@link CacheKey#material}: the component class, its declared
+ * version, the {@link CodeDigest} of its bytecode (computed here, at compile time), every parameter input
+ * (sorted by name) and the content digest of every input artifact (sorted by name), which the producing step
+ * wrote as its {@code <port>-digest} output. Argo stores memoized outputs in a ConfigMap whose keys must
+ * match {@code ^[a-zA-Z0-9][-a-zA-Z0-9]*$} (Argo's cache key rule, stricter than Kubernetes' own) and be at
+ * most 253 characters; a lowercase hex SHA-256 is always 64 such characters, whatever the inputs hold.
+ * The one difference from the local runner: Argo hashes parameter values as they travel in the workflow,
+ * so a value containing {@code {{} is hashed in its {@link dev.fermion.contract.ValueCodec#armour armoured}
+ * form. Caches of the two backends are separate stores anyway.
+ * {@code maxAge} is the cache policy's age, or {@value #FOREVER} (about a century) when it has none: Argo v4
+ * falls back to 30 days when maxAge is empty, which is not what "cache forever" means.
+ */
+final class ContainerTemplates {
+    static final String STEP_PARAM = "fermion-step";
+    /** Argo parameter names cannot contain dots, so the digest of artifact {@code m} travels as {@code m-digest}. */
+    static final String DIGEST_PARAM_SUFFIX = "-digest";
+    static final String FOREVER = "876000h";
+    static final long RUN_AS = 10001L;
+
+    private final CompilerOptions options;
+    private final String pipeline;
+    private final TemplateNames names;
+    private final PodResources pod;
+    private final Map<Key, Template> byKey = new LinkedHashMap<>();
+
+    private record Key(String component, StepOptions options, Set<String> bound) { }
+
+    ContainerTemplates(CompilerOptions options, String pipeline, TemplateNames names, PodResources pod) {
+        this.options = options;
+        this.pipeline = pipeline;
+        this.names = names;
+        this.pod = pod;
+    }
+
+    static String digestParam(String artifact) {
+        return artifact + DIGEST_PARAM_SUFFIX;
+    }
+
+    /** The template running {@code step}, created the first time its configuration is seen. */
+    Template templateFor(Node.StepNode step) {
+        Key key = new Key(step.component().className(), step.options(), new HashSet<>(step.bindings().keySet()));
+        Template existing = byKey.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        String simpleName = step.component().simpleName();
+        Template created = build(step, names.claim(simpleName.substring(simpleName.lastIndexOf('.') + 1)));
+        byKey.put(key, created);
+        return created;
+    }
+
+    List<Template> all() {
+        return List.copyOf(byKey.values());
+    }
+
+    /** Whether tasks calling {@code template} must pass input artifact digests (for its memoization key). */
+    static boolean wantsDigests(Node.StepNode step) {
+        return step.options().cachingEnabled();
+    }
+
+    private Template build(Node.StepNode step, String name) {
+        ComponentSpec component = step.component();
+        StepOptions o = step.options();
+        String where = "step '" + step.name() + "' (" + component.className() + ")";
+        Set<String> inputNames = new HashSet<>(Set.of(STEP_PARAM));
+        List<Parameter> inParams = new ArrayList<>(List.of(Parameter.declared(STEP_PARAM)));
+        List<Parameter> digestParams = new ArrayList<>();
+        List<Artifact> inArtifacts = new ArrayList<>();
+        Map<String, String> launchParams = new TreeMap<>();
+        Map<String, String> launchInputs = new TreeMap<>();
+        Map<String, String> keyParams = new TreeMap<>();
+        Map<String, String> keyInputs = new TreeMap<>();
+        for (PortSpec port : component.inputs()) {
+            if (!step.bindings().containsKey(port.name())) {
+                continue;
+            }
+            if (port.isArtifact()) {
+                String path = LaunchSpec.INPUTS + "/" + port.name();
+                inArtifacts.add(Artifact.atPath(port.name(), path));
+                launchInputs.put(port.name(), path);
+                if (wantsDigests(step)) {
+                    String digest = digestParam(port.name());
+                    unique(inputNames, digest, where, "input");
+                    digestParams.add(Parameter.declared(digest));
+                    keyInputs.put(port.name(), "inputs.parameters['" + digest + "']");
+                }
+            } else {
+                unique(inputNames, port.name(), where, "input");
+                inParams.add(Parameter.declared(port.name()));
+                launchParams.put(port.name(), "{{inputs.parameters." + port.name() + "}}");
+                keyParams.put(port.name(), "inputs.parameters['" + port.name() + "']");
+            }
+        }
+        inParams.addAll(digestParams);
+
+        Set<String> outputNames = new HashSet<>();
+        List<Parameter> outParams = new ArrayList<>();
+        List<Artifact> outArtifacts = new ArrayList<>();
+        Map<String, String> launchOutParams = new TreeMap<>();
+        Map<String, String> launchOutArtifacts = new TreeMap<>();
+        for (PortSpec port : component.outputs()) {
+            if (port.isArtifact()) {
+                String path = LaunchSpec.OUTPUT_ARTIFACTS + "/" + port.name();
+                outArtifacts.add(Artifact.atPath(port.name(), path));
+                launchOutArtifacts.put(port.name(), path);
+                String digest = digestParam(port.name());
+                unique(outputNames, digest, where, "output");
+                outParams.add(Parameter.fromPath(digest, LaunchSpec.OUTPUT_PARAMS + "/" + port.name() + LaunchSpec.DIGEST_SUFFIX));
+            } else {
+                String path = LaunchSpec.OUTPUT_PARAMS + "/" + port.name();
+                unique(outputNames, port.name(), where, "output");
+                outParams.add(Parameter.fromPath(port.name(), path));
+                launchOutParams.put(port.name(), path);
+            }
+        }
+
+        pod.addImagePullSecrets(o, where);
+        LaunchSpec launch = new LaunchSpec(component.className(), pipeline, "{{inputs.parameters." + STEP_PARAM + "}}",
+                "{{workflow.uid}}", 0, launchParams, launchInputs, launchOutParams, launchOutArtifacts, LaunchSpec.METRICS);
+        Container container = new ContainerBuilder()
+                .withImage(image(o, where))
+                .withCommand(LaunchSpec.COMMAND)
+                .withArgs(launch.toArgs())
+                .withEnv(pod.env(o, where))
+                .withResources(pod.resources(o))
+                .withVolumeMounts(pod.mounts(o, where))
+                .withSecurityContext(containerSecurity())
+                .build();
+        return new Template(name,
+                new Inputs(inParams, inArtifacts),
+                new Outputs(outParams, outArtifacts),
+                pod.metadata(o, where),
+                null,
+                null,
+                container,
+                o.cachingEnabled() ? memoize(component, keyParams, keyInputs, o, where) : null,
+                retry(o, where),
+                o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
+                pod.serviceAccount(o, where),
+                pod.nodeSelector(o, where),
+                pod.tolerations(o, where),
+                pod.affinity(o, where));
+    }
+
+    private static void unique(Set<String> names, String name, String where, String kind) {
+        if (!names.add(name)) {
+            throw new IllegalArgumentException("Cannot compile " + where + ": Argo " + kind + " parameter '" + name
+                    + "' would be declared twice (Fermion uses '" + STEP_PARAM + "' and '<artifact>"
+                    + DIGEST_PARAM_SUFFIX + "' for its own parameters); rename the port");
+        }
+    }
+
+    private String image(StepOptions o, String where) {
+        if (o.image() != null) {
+            return PodResources.plain(o.image(), "image of " + where);
+        }
+        return options.image(o.wantsGpu());
+    }
+
+    static SecurityContext containerSecurity() {
+        return new SecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUN_AS)
+                .withRunAsGroup(RUN_AS)
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .build();
+    }
+
+    private Memoize memoize(ComponentSpec component, Map<String, String> params, Map<String, String> inputs,
+                            StepOptions o, String where) {
+        String material = CacheKey.material(component.className(), component.version(), codeDigest(component, where),
+                Map.of(), Map.of());
+        if (material.chars().anyMatch(c -> c == '{' || c == '}' || (Character.isISOControl(c) && c != '\n'))) {
+            throw new IllegalArgumentException("Cannot cache " + where + ": its version '" + component.version()
+                    + "' contains braces or control characters, which cannot be written into an Argo expression; "
+                    + "use a plain version such as \"2\" or \"1.4.0\"");
+        }
+        StringBuilder expr = new StringBuilder("{{=sprig.sha256sum(").append(quote(material));
+        params.forEach((name, ref) -> expr.append(" + ").append(quote("param:" + name + "=")).append(" + ").append(ref)
+                .append(" + '\\n'"));
+        inputs.forEach((name, ref) -> expr.append(" + ").append(quote("input:" + name + "=")).append(" + ").append(ref)
+                .append(" + '\\n'"));
+        expr.append(")}}");
+        Duration maxAge = o.cache().maxAge();
+        return Memoize.inConfigMap(expr.toString(), maxAge == null ? FOREVER : goDuration(maxAge),
+                options.cacheConfigMap());
+    }
+
+    private static String codeDigest(ComponentSpec component, String where) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try {
+            return CodeDigest.of(Class.forName(component.className(), false,
+                    loader != null ? loader : ContainerTemplates.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalArgumentException("Cannot compute the cache key of " + where + ": class "
+                    + component.className() + " is not on the compiler's classpath; compile with the pipeline's "
+                    + "classes on the classpath (or disable caching for the step with noCache())", e);
+        }
+    }
+
+    /** An expr string literal: single quotes, with backslash, quote and newline escaped. */
+    private static String quote(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
+    }
+
+    private static RetryStrategy retry(StepOptions o, String where) {
+        if (o.retry() == null || o.retry().limit() == 0) {
+            return null;
+        }
+        var r = o.retry();
+        RetryStrategy.Backoff backoff = r.backoff() == null ? null : new RetryStrategy.Backoff(goDuration(r.backoff()),
+                factor(r.factor(), where), r.maxBackoff() == null ? null : goDuration(r.maxBackoff()));
+        return new RetryStrategy(Integer.toString(r.limit()), policy(r.policy()), backoff);
+    }
+
+    private static String policy(dev.fermion.dsl.Retry.Policy policy) {
+        return switch (policy) {
+            case ALWAYS -> "Always";
+            case ON_FAILURE -> "OnFailure";
+            case ON_ERROR -> "OnError";
+            case ON_TRANSIENT_ERROR -> "OnTransientError";
+        };
+    }
+
+    /** Argo reads the backoff factor as an int-or-string integer, so a fractional factor cannot be kept. */
+    private static String factor(double factor, String where) {
+        if (factor != Math.rint(factor) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("The retry backoff factor " + factor + " of " + where + " is not a "
+                    + "whole number; Argo only supports integer factors: use 2 or 3");
+        }
+        return Long.toString((long) factor);
+    }
+
+    /** A Go duration string ({@code 1h30m}, {@code 45s}, {@code 250ms}), the form Argo parses. */
+    static String goDuration(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.toSeconds() == 0 || d.toMillisPart() != 0) {
+            return d.toMillis() + "ms";
+        }
+        StringBuilder b = new StringBuilder();
+        long hours = d.toHours();
+        if (hours > 0) {
+            b.append(hours).append('h');
+        }
+        if (d.toMinutesPart() > 0) {
+            b.append(d.toMinutesPart()).append('m');
+        }
+        if (d.toSecondsPart() > 0) {
+            b.append(d.toSecondsPart()).append('s');
+        }
+        return b.toString().toLowerCase(Locale.ROOT);
+    }
+}

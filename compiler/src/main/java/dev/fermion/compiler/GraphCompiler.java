@@ -1,0 +1,434 @@
+package dev.fermion.compiler;
+
+import dev.fermion.compiler.argo.Arguments;
+import dev.fermion.compiler.argo.Artifact;
+import dev.fermion.compiler.argo.DagTask;
+import dev.fermion.compiler.argo.DagTemplate;
+import dev.fermion.compiler.argo.Inputs;
+import dev.fermion.compiler.argo.Outputs;
+import dev.fermion.compiler.argo.Parameter;
+import dev.fermion.compiler.argo.Template;
+import dev.fermion.contract.ValueCodec;
+import dev.fermion.plan.Cond;
+import dev.fermion.plan.Expr;
+import dev.fermion.plan.Graph;
+import dev.fermion.plan.Node;
+import dev.fermion.plan.Plan;
+import dev.fermion.plan.PortSpec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Compiles the graphs of a plan into Argo DAG templates: the pipeline body (the entrypoint), the exit
+ * handler, one template per loop body and one per sub-pipeline.
+ *
+ * <p>A value reaches a task as an argument. Where it comes from decides the reference:
+ * parameters are always {@code {{workflow.parameters.NAME}}}; literals are written in, armoured;
+ * outputs of tasks of the same DAG are {@code {{tasks.STEP.outputs...}}}; a sub-pipeline's inputs are its
+ * template's inputs. A loop body is its own DAG template, so every value it reads from an enclosing graph
+ * (an outer step's output, an outer loop's item, a fan-in list, a sub-pipeline input) becomes an input of
+ * the body template, and the loop task passes it in. Those inputs are named by kind so they never clash:
+ * {@code item__LOOP}, {@code out__STEP__PORT}, {@code all__LOOP__STEP__PORT}, {@code in__NAME}; an artifact
+ * input {@code X} comes with a parameter {@code digest__X} holding its content digest (step names are
+ * DNS labels without underscores, so these names are unambiguous).
+ *
+ * <p>Fan-in: a loop body template exports, for every {@code collect(step, port)} read anywhere, an output
+ * parameter {@code STEP__PORT} taken from the body task. Argo aggregates the outputs of a looped task into
+ * a JSON list in item order, which downstream tasks read as {@code {{tasks.LOOP.outputs.parameters.STEP__PORT}}}.
+ */
+final class GraphCompiler {
+    private static final String ITEM = "item__";
+    private static final String OUT = "out__";
+    private static final String ALL = "all__";
+    private static final String IN = "in__";
+    private static final String DIGEST = "digest__";
+    /** Input of a loop's parallelism wrapper carrying the run-time item list. */
+    private static final String LOOP_ITEMS = "loop__items";
+
+    private final Plan plan;
+    private final TemplateNames names;
+    private final ContainerTemplates containers;
+    private final List<Template> dags = new ArrayList<>();
+    private final Map<String, String> subTemplates = new HashMap<>();
+
+    private enum Kind { MAIN, EXIT, LOOP, SUB }
+
+    /** The compiled graphs: the entrypoint's name, the exit handler's (or null) and every template. */
+    record Result(String entrypoint, String onExit, List<Template> templates) { }
+
+    /** A value as Argo sees it: a parameter text, or an artifact reference with its digest parameter. */
+    private record Ref(String value, String artifact, String digest) {
+        static Ref param(String value) {
+            return new Ref(value, null, null);
+        }
+
+        static Ref artifact(String artifact, String digest) {
+            return new Ref(null, artifact, digest);
+        }
+
+        boolean isArtifact() {
+            return artifact != null;
+        }
+    }
+
+    /** One graph being compiled, with what it reads from outside (loop bodies only). */
+    private static final class Scope {
+        final Graph graph;
+        final Kind kind;
+        final Node.LoopNode loop;
+        /** Per loop name of this namespace: the collected (step, port) pairs, by output name. */
+        final Map<String, Map<String, Expr.Collected>> collected;
+        final Map<String, Expr> captures = new LinkedHashMap<>();
+
+        Scope(Graph graph, Kind kind, Node.LoopNode loop, Map<String, Map<String, Expr.Collected>> collected) {
+            this.graph = graph;
+            this.kind = kind;
+            this.loop = loop;
+            this.collected = collected;
+        }
+    }
+
+    GraphCompiler(Plan plan, TemplateNames names, ContainerTemplates containers) {
+        this.plan = plan;
+        this.names = names;
+        this.containers = containers;
+    }
+
+    Result compile() {
+        String entry = names.claim("main");
+        String exit = plan.onExit().isPresent() ? names.claim("exit-handler") : null;
+        Map<String, Map<String, Expr.Collected>> collected = new HashMap<>();
+        scanCollected(plan.graph(), collected);
+        plan.onExit().ifPresent(g -> scanCollected(g, collected));
+        Template main = dag(new Scope(plan.graph(), Kind.MAIN, null, collected), entry);
+        Template exitTemplate = plan.onExit()
+                .map(g -> dag(new Scope(g, Kind.EXIT, null, collected), exit)).orElse(null);
+        List<Template> all = new ArrayList<>();
+        all.add(main);
+        if (exitTemplate != null) {
+            all.add(exitTemplate);
+        }
+        all.addAll(dags);
+        all.addAll(containers.all());
+        return new Result(entry, exit, all);
+    }
+
+    private Template dag(Scope scope, String name) {
+        List<DagTask> tasks = new ArrayList<>();
+        for (Node node : scope.graph.nodes()) {
+            if (node instanceof Node.StepNode step) {
+                tasks.add(stepTask(scope, step));
+            } else if (node instanceof Node.LoopNode loop) {
+                tasks.add(loopTask(scope, loop));
+            } else if (node instanceof Node.CallNode call) {
+                tasks.add(callTask(scope, call));
+            }
+        }
+        List<Parameter> inParams = new ArrayList<>();
+        List<Artifact> inArtifacts = new ArrayList<>();
+        List<Parameter> outParams = new ArrayList<>();
+        List<Artifact> outArtifacts = new ArrayList<>();
+        if (scope.kind == Kind.SUB) {
+            for (PortSpec port : scope.graph.inputs()) {
+                if (port.isArtifact()) {
+                    inArtifacts.add(Artifact.declared(port.name()));
+                    inParams.add(Parameter.declared(ContainerTemplates.digestParam(port.name())));
+                } else {
+                    inParams.add(Parameter.declared(port.name()));
+                }
+            }
+            for (Graph.GraphOutput output : scope.graph.outputs()) {
+                Ref ref = resolve(scope, output.source());
+                if (ref.isArtifact()) {
+                    outArtifacts.add(Artifact.from(output.name(), ref.artifact()));
+                    outParams.add(Parameter.fromParameter(ContainerTemplates.digestParam(output.name()), ref.digest()));
+                } else {
+                    outParams.add(Parameter.fromParameter(output.name(), ref.value()));
+                }
+            }
+        } else if (scope.kind == Kind.LOOP) {
+            inParams.add(Parameter.declared(captureName(new Expr.LoopItem(scope.loop.name(), scope.loop.itemType()))));
+            scope.captures.forEach((capture, expr) -> {
+                if (expr.type().isArtifact()) {
+                    inArtifacts.add(Artifact.declared(capture));
+                    inParams.add(Parameter.declared(DIGEST + capture));
+                } else {
+                    inParams.add(Parameter.declared(capture));
+                }
+            });
+            scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> outParams.add(
+                    Parameter.fromParameter(output, "{{tasks." + taskName(c.step()) + ".outputs.parameters." + c.port() + "}}")));
+        }
+        return Template.dag(name, new Inputs(inParams, inArtifacts), new Outputs(outParams, outArtifacts), null,
+                new DagTemplate(tasks));
+    }
+
+    private DagTask stepTask(Scope scope, Node.StepNode step) {
+        Template template = containers.templateFor(step);
+        List<Parameter> params = new ArrayList<>(List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name())));
+        List<Artifact> artifacts = new ArrayList<>();
+        for (PortSpec port : step.component().inputs()) {
+            Expr bound = step.bindings().get(port.name());
+            if (bound == null) {
+                continue;
+            }
+            Ref ref = resolve(scope, bound);
+            if (ref.isArtifact()) {
+                artifacts.add(Artifact.from(port.name(), ref.artifact()));
+                if (ContainerTemplates.wantsDigests(step)) {
+                    params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), ref.digest()));
+                }
+            } else {
+                params.add(Parameter.of(port.name(), ref.value()));
+            }
+        }
+        return task(scope, step, template.name(), null, null, new Arguments(params, artifacts));
+    }
+
+    private DagTask callTask(Scope scope, Node.CallNode call) {
+        Graph sub = plan.subPipeline(call.pipeline());
+        String template = subTemplates.get(call.pipeline());
+        if (template == null) {
+            template = names.claim(sub.name());
+            subTemplates.put(call.pipeline(), template);
+            Map<String, Map<String, Expr.Collected>> collected = new HashMap<>();
+            scanCollected(sub, collected);
+            dags.add(dag(new Scope(sub, Kind.SUB, null, collected), template));
+        }
+        List<Parameter> params = new ArrayList<>();
+        List<Artifact> artifacts = new ArrayList<>();
+        for (PortSpec port : sub.inputs()) {
+            Expr bound = call.bindings().get(port.name());
+            if (bound == null) {
+                throw new IllegalArgumentException("Step '" + call.name() + "' leaves input '" + port.name()
+                        + "' of sub-pipeline " + sub.name() + " unbound; on Argo every sub-pipeline input needs a "
+                        + "value: bind it, or give the input a default value");
+            }
+            Ref ref = resolve(scope, bound);
+            if (ref.isArtifact()) {
+                artifacts.add(Artifact.from(port.name(), ref.artifact()));
+                params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), ref.digest()));
+            } else {
+                params.add(Parameter.of(port.name(), ref.value()));
+            }
+        }
+        return task(scope, call, template, null, null, new Arguments(params, artifacts));
+    }
+
+    /**
+     * A loop is a task expanded by {@code withItems} (items written in the pipeline) or {@code withParam}
+     * (a JSON list known at run time) over the body template. Argo's {@code parallelism} caps the running
+     * children of the template it is set on, so a loop with a cap gets a wrapper DAG template holding just
+     * the expanded task, with the cap; the wrapper passes its inputs through and re-exports the aggregated
+     * fan-in outputs, so the parent reads the same outputs either way.
+     */
+    private DagTask loopTask(Scope scope, Node.LoopNode loop) {
+        String bodyName = names.claim(loop.name());
+        String wrapperName = loop.parallelism() > 0 ? names.claim(loop.name() + "-parallel") : null;
+        Scope body = new Scope(loop.body(), Kind.LOOP, loop, scope.collected);
+        Template bodyTemplate = dag(body, bodyName);
+        dags.add(bodyTemplate);
+        List<String> items = null;
+        String withParam = null;
+        if (loop.items() instanceof Expr.Literal literal) {
+            items = new ArrayList<>();
+            for (Object item : (List<?>) literal.value()) {
+                items.add(ValueCodec.armour(ValueCodec.encode(loop.itemType(), item)));
+            }
+        } else {
+            withParam = resolve(scope, loop.items()).value();
+        }
+        String itemParam = captureName(new Expr.LoopItem(loop.name(), loop.itemType()));
+        if (wrapperName == null) {
+            List<Parameter> params = new ArrayList<>(List.of(Parameter.of(itemParam, "{{item}}")));
+            List<Artifact> artifacts = new ArrayList<>();
+            body.captures.forEach((capture, expr) -> pass(capture, resolve(scope, expr), params, artifacts));
+            return task(scope, loop, bodyName, items, withParam, new Arguments(params, artifacts));
+        }
+        List<Parameter> innerParams = new ArrayList<>(List.of(Parameter.of(itemParam, "{{item}}")));
+        List<Artifact> innerArtifacts = new ArrayList<>();
+        List<Parameter> outerParams = new ArrayList<>();
+        List<Artifact> outerArtifacts = new ArrayList<>();
+        List<Parameter> wrapperInputs = new ArrayList<>();
+        List<Artifact> wrapperArtifacts = new ArrayList<>();
+        body.captures.forEach((capture, expr) -> {
+            Ref inside = expr.type().isArtifact()
+                    ? Ref.artifact("{{inputs.artifacts." + capture + "}}", "{{inputs.parameters." + DIGEST + capture + "}}")
+                    : Ref.param("{{inputs.parameters." + capture + "}}");
+            pass(capture, inside, innerParams, innerArtifacts);
+            pass(capture, resolve(scope, expr), outerParams, outerArtifacts);
+            if (expr.type().isArtifact()) {
+                wrapperArtifacts.add(Artifact.declared(capture));
+                wrapperInputs.add(Parameter.declared(DIGEST + capture));
+            } else {
+                wrapperInputs.add(Parameter.declared(capture));
+            }
+        });
+        String innerWithParam = null;
+        if (withParam != null) {
+            wrapperInputs.add(Parameter.declared(LOOP_ITEMS));
+            outerParams.add(Parameter.of(LOOP_ITEMS, withParam));
+            innerWithParam = "{{inputs.parameters." + LOOP_ITEMS + "}}";
+        }
+        String inner = taskName(loop.name());
+        List<Parameter> wrapperOutputs = bodyTemplate.outputs().parameters().stream()
+                .map(o -> Parameter.fromParameter(o.name(), "{{tasks." + inner + ".outputs.parameters." + o.name() + "}}"))
+                .toList();
+        dags.add(Template.dag(wrapperName, new Inputs(wrapperInputs, wrapperArtifacts), new Outputs(wrapperOutputs, null),
+                loop.parallelism(), new DagTemplate(List.of(new DagTask(inner, bodyName, null, null, items, innerWithParam,
+                        new Arguments(innerParams, innerArtifacts))))));
+        return task(scope, loop, wrapperName, null, null, new Arguments(outerParams, outerArtifacts));
+    }
+
+    /** Adds a value as the argument {@code name}: a parameter, or an artifact plus its digest parameter. */
+    private static void pass(String name, Ref ref, List<Parameter> params, List<Artifact> artifacts) {
+        if (ref.isArtifact()) {
+            artifacts.add(Artifact.from(name, ref.artifact()));
+            params.add(Parameter.of(DIGEST + name, ref.digest()));
+        } else {
+            params.add(Parameter.of(name, ref.value()));
+        }
+    }
+
+    private DagTask task(Scope scope, Node node, String template, List<String> items, String withParam, Arguments args) {
+        List<String> deps = node.dependencies().stream().sorted().map(GraphCompiler::taskName).toList();
+        String when = node.when().map(c -> new WhenExpressions(e -> {
+            Ref ref = resolve(scope, e);
+            if (ref.isArtifact()) {
+                throw new IllegalArgumentException("Step '" + node.name() + "': a condition cannot read an artifact");
+            }
+            return ref.value();
+        }, node.name()).render(c)).orElse(null);
+        return new DagTask(taskName(node.name()), template, deps, when, items, withParam, args);
+    }
+
+    /** Node names are DNS labels; Argo additionally refuses task names that start with a digit. */
+    static String taskName(String node) {
+        return Character.isDigit(node.charAt(0)) ? "t-" + node : node;
+    }
+
+    private Ref resolve(Scope scope, Expr expr) {
+        if (expr instanceof Expr.Literal literal) {
+            return Ref.param(ValueCodec.armour(ValueCodec.encode(literal.type(), literal.value())));
+        }
+        if (expr instanceof Expr.Param param) {
+            return Ref.param("{{workflow.parameters." + param.name() + "}}");
+        }
+        if (expr instanceof Expr.WorkflowStatus) {
+            return Ref.param("{{workflow.status}}");
+        }
+        if (isLocal(scope, expr)) {
+            return local(expr);
+        }
+        if (scope.kind != Kind.LOOP) {
+            throw new IllegalStateException("Plan " + plan.name() + " reads " + expr + " in graph " + scope.graph.name()
+                    + ", where it is not visible; the DSL should have rejected this");
+        }
+        String capture = captureName(expr);
+        scope.captures.putIfAbsent(capture, expr);
+        if (expr.type().isArtifact()) {
+            return Ref.artifact("{{inputs.artifacts." + capture + "}}", "{{inputs.parameters." + DIGEST + capture + "}}");
+        }
+        return Ref.param("{{inputs.parameters." + capture + "}}");
+    }
+
+    private static boolean isLocal(Scope scope, Expr expr) {
+        if (expr instanceof Expr.StepOutput out) {
+            return scope.graph.node(out.step()).isPresent();
+        }
+        if (expr instanceof Expr.Collected c) {
+            return scope.graph.node(c.loop()).isPresent();
+        }
+        if (expr instanceof Expr.LoopItem item) {
+            return scope.kind == Kind.LOOP && scope.loop.name().equals(item.loop());
+        }
+        if (expr instanceof Expr.GraphInput) {
+            return scope.kind == Kind.SUB;
+        }
+        return false;
+    }
+
+    private static Ref local(Expr expr) {
+        if (expr instanceof Expr.StepOutput out) {
+            String task = "{{tasks." + taskName(out.step()) + ".outputs.";
+            if (out.type().isArtifact()) {
+                return Ref.artifact(task + "artifacts." + out.port() + "}}",
+                        task + "parameters." + ContainerTemplates.digestParam(out.port()) + "}}");
+            }
+            return Ref.param(task + "parameters." + out.port() + "}}");
+        }
+        if (expr instanceof Expr.Collected c) {
+            return Ref.param("{{tasks." + taskName(c.loop()) + ".outputs.parameters." + collectedName(c) + "}}");
+        }
+        if (expr instanceof Expr.GraphInput in) {
+            if (in.type().isArtifact()) {
+                return Ref.artifact("{{inputs.artifacts." + in.name() + "}}",
+                        "{{inputs.parameters." + ContainerTemplates.digestParam(in.name()) + "}}");
+            }
+            return Ref.param("{{inputs.parameters." + in.name() + "}}");
+        }
+        return Ref.param("{{inputs.parameters." + captureName(expr) + "}}");
+    }
+
+    private static String captureName(Expr expr) {
+        if (expr instanceof Expr.LoopItem item) {
+            return ITEM + item.loop();
+        }
+        if (expr instanceof Expr.StepOutput out) {
+            return OUT + out.step() + "__" + out.port();
+        }
+        if (expr instanceof Expr.Collected c) {
+            return ALL + c.loop() + "__" + collectedName(c);
+        }
+        if (expr instanceof Expr.GraphInput in) {
+            return IN + in.name();
+        }
+        throw new IllegalStateException("no capture for " + expr);
+    }
+
+    private static String collectedName(Expr.Collected c) {
+        return c.step() + "__" + c.port();
+    }
+
+    /** Finds every fan-in read of one namespace, so each loop body exports exactly what is collected. */
+    private static void scanCollected(Graph graph, Map<String, Map<String, Expr.Collected>> into) {
+        for (Node node : graph.nodes()) {
+            node.when().ifPresent(c -> scanCond(c, into));
+            if (node instanceof Node.StepNode step) {
+                step.bindings().values().forEach(e -> scanExpr(e, into));
+            } else if (node instanceof Node.CallNode call) {
+                call.bindings().values().forEach(e -> scanExpr(e, into));
+            } else if (node instanceof Node.LoopNode loop) {
+                scanExpr(loop.items(), into);
+                scanCollected(loop.body(), into);
+            }
+        }
+        graph.outputs().forEach(o -> scanExpr(o.source(), into));
+    }
+
+    private static void scanCond(Cond cond, Map<String, Map<String, Expr.Collected>> into) {
+        if (cond instanceof Cond.Compare c) {
+            scanExpr(c.left(), into);
+            scanExpr(c.right(), into);
+        } else if (cond instanceof Cond.IsTrue t) {
+            scanExpr(t.value(), into);
+        } else if (cond instanceof Cond.All all) {
+            all.terms().forEach(t -> scanCond(t, into));
+        } else if (cond instanceof Cond.Any any) {
+            any.terms().forEach(t -> scanCond(t, into));
+        } else if (cond instanceof Cond.Not not) {
+            scanCond(not.term(), into);
+        }
+    }
+
+    private static void scanExpr(Expr expr, Map<String, Map<String, Expr.Collected>> into) {
+        if (expr instanceof Expr.Collected c) {
+            into.computeIfAbsent(c.loop(), k -> new TreeMap<>()).put(collectedName(c), c);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.fermion.compiler.argo;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+
+/**
+ * An Argo parameter. {@code value} and {@code default} are kept when empty: an empty string is a real
+ * value, and dropping it would leave a template input unsupplied.
+ */
+public record Parameter(
+        String name,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String value,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("default") String defaultValue,
+        @JsonProperty("enum") List<String> allowed,
+        String description,
+        ValueFrom valueFrom) {
+
+    public static Parameter declared(String name) {
+        return new Parameter(name, null, null, null, null, null);
+    }
+
+    public static Parameter of(String name, String value) {
+        return new Parameter(name, value, null, null, null, null);
+    }
+
+    public static Parameter fromPath(String name, String path) {
+        return new Parameter(name, null, null, null, null, new ValueFrom(path, null));
+    }
+
+    public static Parameter fromParameter(String name, String reference) {
+        return new Parameter(name, null, null, null, null, new ValueFrom(null, reference));
+    }
+}

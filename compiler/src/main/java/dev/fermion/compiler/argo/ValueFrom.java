@@ -1,0 +1,3 @@
+package dev.fermion.compiler.argo;
+
+public record ValueFrom(String path, String parameter) { }

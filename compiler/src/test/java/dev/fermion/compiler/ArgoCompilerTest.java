@@ -1,0 +1,304 @@
+package dev.fermion.compiler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fermion.compiler.argo.ArgoYaml;
+import dev.fermion.compiler.fixtures.Components.Echo;
+import dev.fermion.compiler.fixtures.Components.Notify;
+import dev.fermion.compiler.fixtures.Components.Prepare;
+import dev.fermion.compiler.fixtures.Components.Score;
+import dev.fermion.compiler.fixtures.Components.Stage;
+import dev.fermion.compiler.fixtures.Components.Train;
+import dev.fermion.compiler.fixtures.SamplePipelines;
+import dev.fermion.contract.ValueCodec;
+import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.Retry;
+import dev.fermion.dsl.ValueType;
+import dev.fermion.plan.Plan;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ArgoCompilerTest {
+    private static final ArgoCompiler COMPILER = new ArgoCompiler(CompilerOptions.defaults());
+    /** Every {{...}} the compiler itself may write; anything else would be user text Argo evaluates. */
+    private static final Pattern OWN_REFERENCE = Pattern.compile(
+            "\\{\\{(inputs\\.(parameters|artifacts)\\.[-\\w]+|tasks\\.[-a-z0-9]+\\.outputs\\.(parameters|artifacts)\\.[-\\w]+"
+                    + "|workflow\\.(parameters\\.[-\\w]+|uid|status)|item|=sprig\\.sha256sum\\([^}]*\\))}}");
+    private static final String NASTY = "it's {{workflow.name}}: \"quoted\" # not a comment\n- not a list\n&anchor *alias";
+
+    /** Compiled outputs of this class, validated in one batch after all tests (the validator starts a JVM). */
+    @TempDir
+    static Path compiledDir;
+
+    @AfterAll
+    static void everyCompiledWorkflowPassesArgoValidation() throws IOException {
+        try (var files = Files.list(compiledDir)) {
+            ArgoValidator.assertValid(files.sorted().toList());
+        }
+    }
+
+    @Test
+    void userTextNeverBecomesAnArgoExpressionOrBreaksTheYaml() throws IOException {
+        Plan plan = Pipeline.named("escaping").define(p -> {
+            var text = p.param("text", ValueType.of(String.class), NASTY, "shown as {{workflow.name}}");
+            var first = p.step("first", new Echo()).with(Echo.TEXT, NASTY);
+            p.step("second", new Echo()).with(Echo.TEXT, text).after(first);
+            p.forEach("loop", List.of(NASTY, "plain"), (body, item) -> body.step("third", new Echo()).with(Echo.TEXT, item));
+        }).plan();
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+
+        assertThat(yaml).doesNotContain("{{workflow.name}}").doesNotContain("not a comment").doesNotContain("shown as");
+        assertOnlyOwnReferences(yaml);
+        JsonNode workflow = Yaml.read(yaml);
+        String armoured = ValueCodec.armour(NASTY);
+        assertThat(workflow.at("/spec/arguments/parameters/0/value").asText()).isEqualTo(armoured);
+        assertThat(ValueCodec.disarm(armoured)).isEqualTo(NASTY);
+        JsonNode firstTask = workflow.at("/spec/templates/0/dag/tasks/0");
+        assertThat(argument(firstTask, "text")).isEqualTo(armoured);
+        JsonNode loopTask = workflow.at("/spec/templates/0/dag/tasks/2");
+        assertThat(loopTask.path("withItems").get(0).asText()).isEqualTo(armoured);
+        assertThat(loopTask.path("withItems").get(1).asText()).isEqualTo("plain");
+        validate("escaping", yaml);
+    }
+
+    @Test
+    void yamlSpecialTextRoundTripsAsTheSameString() throws IOException {
+        List<String> texts = List.of("true", "0012", "", "a: b # c\n- d: [e]", "*star", "&anchor", "- dash", "@at",
+                "?q", "!tag", "|pipe", ">gt", "%pct", "null", "~", "yes", "no", "on", "y", "N", "Off", "0x1F", "1e3", ".5", "`tick",
+                "trailing ", " leading", "tab\there", "unicode \u00e9\u4e2d", "{flow: map}", "[flow, list]", "'single'", "\"double\"");
+        Plan plan = Pipeline.named("scalars").define(p -> {
+            for (int i = 0; i < texts.size(); i++) {
+                p.step("s" + i, new Echo()).with(Echo.TEXT, texts.get(i));
+            }
+        }).plan();
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+        JsonNode tasks = Yaml.read(yaml).at("/spec/templates/0/dag/tasks");
+        for (int i = 0; i < texts.size(); i++) {
+            JsonNode value = tasks.get(i).at("/arguments/parameters/1/value");
+            assertThat(value.isTextual()).as("value of %s", texts.get(i)).isTrue();
+            assertThat(value.asText()).isEqualTo(texts.get(i));
+        }
+        for (String yaml11Boolean : List.of("yes", "no", "on", "y", "N", "Off", "true", "null", "~")) {
+            assertThat(yaml).as("Kubernetes reads YAML 1.1, where %s is not a string unless quoted", yaml11Boolean)
+                    .contains("value: \"" + yaml11Boolean + "\"\n");
+        }
+        validate("scalars", yaml);
+    }
+
+    @Test
+    void secretsAreOnlyReferenced() {
+        String yaml = COMPILER.compile(SamplePipelines.stepOptions().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml();
+        JsonNode env = MemoizeKeyTest.template("step-options", "prepare").at("/container/env");
+        JsonNode secret = null;
+        for (JsonNode var : env) {
+            if (var.path("name").asText().equals("AWS_SECRET_ACCESS_KEY")) {
+                secret = var;
+            }
+        }
+        assertThat(secret).isNotNull();
+        assertThat(secret.has("value")).isFalse();
+        assertThat(secret.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("s3-credentials");
+        assertThat(secret.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("secret-key");
+        assertThat(yaml).doesNotContain("additionalProperties");
+    }
+
+    @Test
+    void podsRunAsNonRootWithoutPrivileges() {
+        JsonNode workflow = compiled(SamplePipelines.linearChain().plan());
+        assertThat(workflow.at("/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(workflow.at("/spec/securityContext/runAsUser").asLong()).isEqualTo(ContainerTemplates.RUN_AS);
+        for (JsonNode template : workflow.at("/spec/templates")) {
+            if (template.has("container")) {
+                JsonNode security = template.at("/container/securityContext");
+                assertThat(security.path("runAsNonRoot").asBoolean()).isTrue();
+                assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+                assertThat(security.at("/capabilities/drop/0").asText()).isEqualTo("ALL");
+            }
+        }
+    }
+
+    @Test
+    void workflowOverTheSizeLimitIsRejectedWithAFix() {
+        Plan plan = Pipeline.named("huge").define(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x".repeat(1_100_000))).plan();
+        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()))
+                .isInstanceOf(WorkflowTooLargeException.class)
+                .hasMessageContaining("'huge'").hasMessageContaining("1,048,576")
+                .hasMessageContaining("WorkflowTemplates").hasMessageContaining("withParam")
+                .satisfies(e -> assertThat(((WorkflowTooLargeException) e).sizeBytes()).isGreaterThan(1_100_000));
+    }
+
+    @Test
+    void sizeIsTheLargerOfYamlAndJson() {
+        CompiledWorkflow compiled = COMPILER.compile(SamplePipelines.linearChain().plan(), WorkflowKind.WORKFLOW, Map.of());
+        int json = ArgoYaml.jsonBytes(Yaml.read(compiled.yaml()));
+        assertThat(compiled.sizeBytes()).isEqualTo(Math.max(json, compiled.yaml().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+    }
+
+    @Test
+    void overridesAreCheckedAndWrittenCanonically() {
+        Plan plan = Pipeline.named("typed").define(p -> {
+            var epochs = p.param("epochs", 10);
+            var stage = p.param("stage", Stage.STAGING);
+            var weights = p.param("weights", new ValueType<List<Double>>() { }, List.of(1.0));
+            var train = p.step("prepare", new Prepare()).with(Prepare.SOURCE, "x");
+            p.step("train", new Train()).with(Train.DATA, train.out(Prepare.TRAIN)).with(Train.EPOCHS, epochs);
+            p.step("note", new Echo()).with(Echo.TEXT, "stage").after(train);
+            p.forEach("each", weights, (body, w) -> body.step("score", new Score()).with(Score.SHARD, 1).with(Score.WEIGHT, w));
+            p.when(train.out(Prepare.ROWS).greaterThan(1), b -> b.step("tell", new Notify()).with(Notify.MESSAGE, "ok"));
+            p.when(stage.isEqualTo(Stage.PRODUCTION), b -> b.step("tell-prod", new Notify()).with(Notify.MESSAGE, "prod"));
+        }).plan();
+        JsonNode params = Yaml.read(COMPILER.compile(plan, WorkflowKind.WORKFLOW,
+                Map.of("epochs", " 30", "stage", "PRODUCTION", "weights", "[0.5, 2]")).yaml()).at("/spec/arguments/parameters");
+        assertThat(params.get(0).path("value").asText()).isEqualTo("30");
+        assertThat(params.get(1).path("value").asText()).isEqualTo("PRODUCTION");
+        assertThat(params.get(1).path("enum").toString()).isEqualTo("[\"STAGING\",\"PRODUCTION\"]");
+        assertThat(params.get(2).path("value").asText()).isEqualTo("[0.5,2.0]");
+
+        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of("epochs", "many")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'epochs'").hasMessageContaining("Integer");
+        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of("stage", "QA")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'stage'").hasMessageContaining("Stage");
+        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of("epoch", "3")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epoch")
+                .hasMessageContaining("epochs (Integer)");
+    }
+
+    @Test
+    void requiredParametersNeedAValueExceptInTemplates() throws IOException {
+        Plan plan = Pipeline.named("required").define(p -> {
+            var source = p.param("source", String.class);
+            p.step("prepare", new Prepare()).with(Prepare.SOURCE, source);
+        }).plan();
+        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'source'").hasMessageContaining("-p source=");
+        String template = COMPILER.compile(plan, WorkflowKind.TEMPLATE, Map.of()).yaml();
+        JsonNode parsed = Yaml.read(template);
+        assertThat(parsed.at("/kind").asText()).isEqualTo("WorkflowTemplate");
+        assertThat(parsed.at("/metadata/name").asText()).isEqualTo("required");
+        assertThat(parsed.at("/spec/arguments/parameters/0/name").asText()).isEqualTo("source");
+        assertThat(parsed.at("/spec/arguments/parameters/0").has("value")).isFalse();
+        String workflow = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of("source", "s3://b/k")).yaml();
+        validate("required-template", template);
+        validate("required-workflow", workflow);
+    }
+
+    @Test
+    void cronNeedsASchedule() {
+        assertThatThrownBy(() -> COMPILER.compile(SamplePipelines.linearChain().plan(), WorkflowKind.CRON, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'linear-chain' has no schedule").hasMessageContaining("Schedule.cron");
+    }
+
+    @Test
+    void unsafeConditionLiteralsAreRejected() {
+        Plan plan = Pipeline.named("unsafe").define(p -> {
+            var echo = p.step("echo", new Echo()).with(Echo.TEXT, "x");
+            p.when(echo.out(Echo.TEXT_OUT).isEqualTo("it's"), b -> b.step("n", new Notify()).with(Notify.MESSAGE, "m"));
+        }).plan();
+        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'n'").hasMessageContaining("it's");
+    }
+
+    @Test
+    void userTextKubernetesReadsMayNotHoldExpressions() {
+        assertThatThrownBy(() -> compileEcho(s -> s.env("GREETING", "hi {{workflow.name}}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GREETING");
+        assertThatThrownBy(() -> compileEcho(s -> s.annotation("note", "{{workflow.uid}}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("annotation note");
+        assertThatThrownBy(() -> compileEcho(s -> s.label("team", "ml platform")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Label 'team'");
+        assertThatThrownBy(() -> compileEcho(s -> s.retry(Retry.times(2).backoff(Duration.ofSeconds(1), 1.5, null))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.5");
+    }
+
+    @Test
+    void imagesFollowTheOptions() {
+        CompilerOptions options = CompilerOptions.defaults().withRegistry("registry.local:5000/ml").withTag("2.0")
+                .withNamespace("ml").withServiceAccount("runner").withArtifactRepositoryRef("artifacts/minio");
+        JsonNode workflow = Yaml.read(new ArgoCompiler(options)
+                .compile(SamplePipelines.stepOptions().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml());
+        Map<String, String> images = new java.util.TreeMap<>();
+        for (JsonNode t : workflow.at("/spec/templates")) {
+            if (t.has("container")) {
+                images.put(t.path("name").asText(), t.at("/container/image").asText());
+            }
+        }
+        assertThat(images).containsEntry("prepare", "registry.local:5000/ml/fermion-runtime:2.0")
+                .containsEntry("train", "registry.local:5000/ml/fermion-runtime-gpu:2.0")
+                .containsEntry("notify", "registry.example.com/custom:1.2");
+        assertThat(workflow.at("/metadata/namespace").asText()).isEqualTo("ml");
+        assertThat(workflow.at("/spec/serviceAccountName").asText()).isEqualTo("runner");
+        assertThat(workflow.at("/spec/artifactRepositoryRef/configMap").asText()).isEqualTo("artifacts");
+        assertThat(workflow.at("/spec/artifactRepositoryRef/key").asText()).isEqualTo("minio");
+        assertThat(CompilerOptions.defaults().tag()).as("version from the filtered resource").matches("[0-9]+\\.[0-9]+\\.[0-9]+[-.A-Za-z0-9]*");
+    }
+
+    @Test
+    void stepsWithTheSameConfigurationShareATemplate() throws IOException {
+        Plan plan = Pipeline.named("shared").define(p -> {
+            p.step("a", new Echo()).with(Echo.TEXT, "1");
+            p.step("b", new Echo()).with(Echo.TEXT, "2");
+            p.step("c", new Echo()).with(Echo.TEXT, "3").memory("2Gi");
+            p.step("9lives", new Echo()).with(Echo.TEXT, "4");
+        }).plan();
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+        JsonNode tasks = Yaml.read(yaml).at("/spec/templates/0/dag/tasks");
+        assertThat(tasks.get(0).path("template").asText()).isEqualTo("echo");
+        assertThat(tasks.get(1).path("template").asText()).isEqualTo("echo");
+        assertThat(tasks.get(2).path("template").asText()).isEqualTo("echo-2");
+        assertThat(tasks.get(3).path("name").asText()).isEqualTo("t-9lives");
+        assertThat(argument(tasks.get(3), ContainerTemplates.STEP_PARAM)).isEqualTo("9lives");
+        validate("shared", yaml);
+    }
+
+    @Test
+    void goDurations() {
+        assertThat(ContainerTemplates.goDuration(Duration.ofMinutes(90))).isEqualTo("1h30m");
+        assertThat(ContainerTemplates.goDuration(Duration.ofSeconds(45))).isEqualTo("45s");
+        assertThat(ContainerTemplates.goDuration(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(ContainerTemplates.goDuration(Duration.ofDays(2))).isEqualTo("48h");
+    }
+
+    private static void compileEcho(java.util.function.Consumer<dev.fermion.dsl.Step<Echo>> configure) {
+        Plan plan = Pipeline.named("configured").define(p -> configure.accept(p.step("echo", new Echo()).with(Echo.TEXT, "x"))).plan();
+        COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of());
+    }
+
+    private static JsonNode compiled(Plan plan) {
+        return Yaml.read(COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml());
+    }
+
+    private static String argument(JsonNode task, String name) {
+        for (JsonNode p : task.at("/arguments/parameters")) {
+            if (p.path("name").asText().equals(name)) {
+                return p.path("value").asText();
+            }
+        }
+        throw new AssertionError("task " + task.path("name").asText() + " has no argument " + name);
+    }
+
+    static void assertOnlyOwnReferences(String yaml) {
+        Matcher m = Pattern.compile("\\{\\{").matcher(yaml);
+        while (m.find()) {
+            assertThat(OWN_REFERENCE.matcher(yaml).region(m.start(), yaml.length()).lookingAt())
+                    .as("reference at %d: %s", m.start(), yaml.substring(m.start(), Math.min(yaml.length(), m.start() + 60)))
+                    .isTrue();
+        }
+    }
+
+    private static void validate(String name, String yaml) throws IOException {
+        Files.writeString(compiledDir.resolve(name + ".yaml"), yaml);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.fermion.compiler;
+
+import dev.fermion.compiler.fixtures.SamplePipelines;
+import dev.fermion.dsl.Pipeline;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Compares the compiled YAML of representative pipelines with the files under
+ * {@code src/test/resources/golden}. After an intended change, regenerate them with
+ * {@code ./mvnw -o -pl compiler test -Dtest=GoldenYamlTest -Dfermion.updateGolden=true} and review the diff.
+ *
+ * <p>Code digests hash the compiled bytecode of the test components, which differs between JDK builds, so
+ * they are masked in the comparison; {@link MemoizeKeyTest} checks them directly.
+ */
+class GoldenYamlTest {
+    static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
+    private static final boolean UPDATE = Boolean.getBoolean("fermion.updateGolden");
+    private static final CompilerOptions OPTIONS = CompilerOptions.defaults().withTag("1.0.0");
+
+    @Test
+    void compiledPipelinesMatchGoldenFilesAndPassArgoValidation(@TempDir Path tmp) throws IOException {
+        SoftAssertions matches = new SoftAssertions();
+        List<Path> toValidate = new ArrayList<>();
+        for (Map.Entry<String, Supplier<Pipeline>> sample : SamplePipelines.all().entrySet()) {
+            String name = sample.getKey();
+            WorkflowKind kind = name.equals("cron") ? WorkflowKind.CRON : WorkflowKind.WORKFLOW;
+            String yaml = new ArgoCompiler(OPTIONS).compile(sample.getValue().get().plan(), kind, Map.of()).yaml();
+            Path golden = GOLDEN.resolve(name + ".yaml");
+            if (UPDATE) {
+                Files.createDirectories(GOLDEN);
+                Files.writeString(golden, yaml, StandardCharsets.UTF_8);
+            }
+            assertThat(golden).as("golden file %s; create it with -Dfermion.updateGolden=true", golden).exists();
+            matches.assertThat(masked(yaml)).as("%s differs from %s (rerun with -Dfermion.updateGolden=true if the "
+                    + "change is intended)", name, golden).isEqualTo(masked(Files.readString(golden, StandardCharsets.UTF_8)));
+            Path compiled = tmp.resolve(name + ".yaml");
+            Files.writeString(compiled, yaml, StandardCharsets.UTF_8);
+            toValidate.add(compiled);
+            toValidate.add(golden);
+        }
+        ArgoValidator.assertValid(toValidate);
+        matches.assertAll();
+    }
+
+    @Test
+    void templateKindUsesTheSameBodyWithAFixedName(@TempDir Path tmp) throws IOException {
+        var plan = SamplePipelines.linearChain().plan();
+        String template = new ArgoCompiler(OPTIONS).compile(plan, WorkflowKind.TEMPLATE, Map.of()).yaml();
+        Path golden = GOLDEN.resolve("linear-chain-template.yaml");
+        if (UPDATE) {
+            Files.writeString(golden, template, StandardCharsets.UTF_8);
+        }
+        assertThat(masked(Files.readString(golden, StandardCharsets.UTF_8))).isEqualTo(masked(template));
+        Path compiled = tmp.resolve("template.yaml");
+        Files.writeString(compiled, template, StandardCharsets.UTF_8);
+        ArgoValidator.assertValid(List.of(compiled, golden));
+    }
+
+    @Test
+    void compilingTwiceGivesIdenticalBytes() {
+        for (Supplier<Pipeline> sample : SamplePipelines.all().values()) {
+            var plan = sample.get().plan();
+            WorkflowKind kind = plan.schedule().isPresent() ? WorkflowKind.CRON : WorkflowKind.WORKFLOW;
+            String first = new ArgoCompiler(OPTIONS).compile(plan, kind, Map.of()).yaml();
+            String second = new ArgoCompiler(OPTIONS).compile(sample.get().plan(), kind, Map.of()).yaml();
+            assertThat(second).isEqualTo(first);
+        }
+    }
+
+    static String masked(String yaml) {
+        return yaml.replaceAll("code=[0-9a-f]{16}", "code=<digest>");
+    }
+}
