@@ -125,12 +125,27 @@ final class PlanBuilder {
                 options(step), deps, when);
     }
 
+    /**
+     * The step's settings over the pipeline defaults. Two kinds of step are not cached unless they ask:
+     * those reading external data (their key cannot see it) and exit-handler steps, which report on this
+     * run's outcome and must not replay an earlier run's report.
+     */
     private StepOptions options(NodeModel.StepModel step) {
         StepOptions resolved = defaults.overriddenBy(step.options);
-        if (step.definition.readsExternalData() && step.options.cache() == null) {
+        boolean uncachedByDefault = step.definition.readsExternalData() || inExitHandler(step.scope);
+        if (uncachedByDefault && step.options.cache() == null) {
             return resolved.overriddenBy(StepOptions.NONE.withCache(CachePolicy.DISABLED));
         }
         return resolved;
+    }
+
+    private static boolean inExitHandler(Scope scope) {
+        for (Scope s = scope; s != null; s = s.parent) {
+            if (s.kind == Scope.Kind.EXIT_HANDLER) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Map<String, Expr> bindings(NodeModel.StepModel step) {

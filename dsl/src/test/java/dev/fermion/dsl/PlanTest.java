@@ -362,6 +362,20 @@ class PlanTest {
     }
 
     @Test
+    void exitHandlerStepsAreNotCachedUnlessAsked() {
+        Plan plan = plan(p -> {
+            p.step("a", new Noop());
+            p.onExit(exit -> {
+                exit.step("report", new Noop());
+                exit.step("archive", new Noop()).cached();
+            });
+        });
+        Graph exit = plan.onExit().orElseThrow();
+        assertThat(step(exit, "report").options().cachingEnabled()).isFalse();
+        assertThat(step(exit, "archive").options().cachingEnabled()).isTrue();
+    }
+
+    @Test
     void aStepOrTheDefaultsCanTurnCachingOff() {
         Plan perStep = plan(p -> {
             p.step("a", new Noop()).noCache();
