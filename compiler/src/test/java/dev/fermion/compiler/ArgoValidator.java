@@ -15,13 +15,13 @@ import static org.assertj.core.api.Assertions.fail;
  * because it starts a JVM. A missing validator fails the test: the YAML is only trusted once Argo's schema
  * and structural rules accept it.
  */
-final class ArgoValidator {
+public final class ArgoValidator {
     private static final Path RELATIVE = Path.of("shared", "tools", "argo-validate", "argo-validate");
 
     private ArgoValidator() {
     }
 
-    static Path executable() {
+    public static Path executable() {
         Path module = Path.of("").toAbsolutePath();
         for (Path candidate : List.of(module.resolve("../..").resolve(RELATIVE), module.resolve("..").resolve(RELATIVE))) {
             if (Files.isExecutable(candidate.normalize())) {
@@ -33,7 +33,7 @@ final class ArgoValidator {
     }
 
     /** Validates every file (or directory) with warnings as errors and fails with the validator's report. */
-    static void assertValid(List<Path> files) {
+    public static void assertValid(List<Path> files) {
         assertThat(files).isNotEmpty();
         List<String> command = new ArrayList<>(List.of(executable().toString(), "--warnings-as-errors"));
         files.forEach(f -> command.add(f.toAbsolutePath().toString()));

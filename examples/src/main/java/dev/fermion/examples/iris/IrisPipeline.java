@@ -1,0 +1,61 @@
+package dev.fermion.examples.iris;
+
+import dev.fermion.components.data.PrepareCsv;
+import dev.fermion.components.evaluate.EvaluateClassifier;
+import dev.fermion.components.publish.PublishModel;
+import dev.fermion.components.train.TrainMlp;
+import dev.fermion.dsl.Param;
+import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.PipelineSource;
+import dev.fermion.dsl.ValueType;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The iris classifier: prepare the CSV, train an MLP, evaluate it on the held-out test split, and publish
+ * the model only if its accuracy reaches {@code min-accuracy}. Data source, label and feature columns are
+ * parameters, so the same pipeline trains on any numeric CSV:
+ * {@code ./fermion run iris -p source=wine.csv -p label=target}.
+ */
+public final class IrisPipeline implements PipelineSource {
+    public static final String DATA = "examples/data/iris.csv";
+
+    @Override
+    public Pipeline pipeline() {
+        return Pipeline.named("iris").experiment("iris")
+                .description("Train, evaluate and publish an iris species classifier")
+                .defaults(d -> d.cpu("1").memory("2Gi").retries(2))
+                .define(p -> {
+                    Param<String> source = p.param("source", DATA);
+                    Param<String> label = p.param("label", "species");
+                    Param<List<String>> features = p.param("features", new ValueType<List<String>>() { }, List.of(),
+                            "feature columns; empty means every column but the label");
+                    Param<Integer> epochs = p.param("epochs", 200);
+                    Param<Integer> seed = p.param("seed", 42);
+                    Param<Double> minAccuracy = p.param("min-accuracy", 0.9);
+
+                    var prepare = p.step("prepare", new PrepareCsv())
+                            .with(PrepareCsv.SOURCE, source)
+                            .with(PrepareCsv.LABEL, label)
+                            .with(PrepareCsv.FEATURES, features)
+                            .with(PrepareCsv.STRATIFY, true)
+                            .with(PrepareCsv.SEED, seed);
+                    var train = p.step("train", new TrainMlp())
+                            .with(TrainMlp.TRAIN, prepare.out(PrepareCsv.TRAIN))
+                            .with(TrainMlp.VALIDATION, prepare.out(PrepareCsv.VALIDATION))
+                            .with(TrainMlp.PREPROCESSING, prepare.out(PrepareCsv.PREPROCESSING))
+                            .with(TrainMlp.EPOCHS, epochs)
+                            .with(TrainMlp.SEED, seed)
+                            .memory("4Gi")
+                            .timeout(Duration.ofHours(2));
+                    var evaluate = p.step("evaluate", new EvaluateClassifier())
+                            .with(EvaluateClassifier.MODEL, train.out(TrainMlp.MODEL))
+                            .with(EvaluateClassifier.DATA, prepare.out(PrepareCsv.TEST));
+                    p.when(evaluate.out(EvaluateClassifier.ACCURACY).atLeast(minAccuracy),
+                            b -> b.step("deploy", new PublishModel())
+                                    .with(PublishModel.MODEL, train.out(TrainMlp.MODEL))
+                                    .with(PublishModel.NAME, "iris"));
+                });
+    }
+}

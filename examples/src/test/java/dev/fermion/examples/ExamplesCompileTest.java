@@ -1,0 +1,96 @@
+package dev.fermion.examples;
+
+import dev.fermion.compiler.ArgoCompiler;
+import dev.fermion.compiler.ArgoValidator;
+import dev.fermion.compiler.CompilerOptions;
+import dev.fermion.compiler.WorkflowKind;
+import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.PipelineSource;
+import dev.fermion.plan.Node;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The example pipelines as users get them: found through their ServiceLoader registration, compiled to
+ * every kind that applies, compared with the golden YAML under {@code src/test/resources/golden}, and
+ * accepted by Argo's offline validator. Regenerate after an intended change with
+ * {@code ./mvnw -pl examples test -Dfermion.updateGolden=true} and review the diff.
+ */
+class ExamplesCompileTest {
+    private static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
+    private static final boolean UPDATE = Boolean.getBoolean("fermion.updateGolden");
+    private static final CompilerOptions OPTIONS = CompilerOptions.defaults().withTag("1.0.0");
+
+    static Map<String, Pipeline> examples() {
+        Map<String, Pipeline> found = new TreeMap<>();
+        ServiceLoader.load(PipelineSource.class).forEach(source -> found.put(source.pipeline().name(), source.pipeline()));
+        return found;
+    }
+
+    @Test
+    void theThreeExamplesAreRegistered() {
+        assertThat(examples()).containsOnlyKeys("iris", "sweep", "nightly-retrain");
+    }
+
+    @Test
+    void examplesMatchGoldenYamlAndPassArgoValidation(@TempDir Path tmp) throws IOException {
+        SoftAssertions matches = new SoftAssertions();
+        List<Path> files = new ArrayList<>();
+        for (Map.Entry<String, Pipeline> example : examples().entrySet()) {
+            List<WorkflowKind> kinds = new ArrayList<>(List.of(WorkflowKind.WORKFLOW, WorkflowKind.TEMPLATE));
+            if (example.getValue().plan().schedule().isPresent()) {
+                kinds.add(WorkflowKind.CRON);
+            }
+            for (WorkflowKind kind : kinds) {
+                String name = example.getKey() + "-" + kind.name().toLowerCase() + ".yaml";
+                String yaml = new ArgoCompiler(OPTIONS).compile(example.getValue().plan(), kind, Map.of()).yaml();
+                Path golden = GOLDEN.resolve(name);
+                if (UPDATE) {
+                    Files.createDirectories(GOLDEN);
+                    Files.writeString(golden, yaml, StandardCharsets.UTF_8);
+                }
+                assertThat(golden).as("golden file %s; create it with -Dfermion.updateGolden=true", golden).exists();
+                matches.assertThat(masked(yaml)).as("%s differs from its golden file", name)
+                        .isEqualTo(masked(Files.readString(golden, StandardCharsets.UTF_8)));
+                Path compiled = tmp.resolve(name);
+                Files.writeString(compiled, yaml, StandardCharsets.UTF_8);
+                files.add(compiled);
+            }
+        }
+        ArgoValidator.assertValid(files);
+        matches.assertAll();
+    }
+
+    @Test
+    void irisPublishesOnlyWhenAccuracyPasses() {
+        var plan = examples().get("iris").plan();
+        Node deploy = plan.graph().node("deploy").orElseThrow();
+        assertThat(deploy.when()).isPresent();
+        assertThat(deploy.dependencies()).contains("evaluate", "train");
+    }
+
+    @Test
+    void nightlyRetrainIsScheduledAndReportsItsOutcome() {
+        var plan = examples().get("nightly-retrain").plan();
+        assertThat(plan.schedule()).hasValueSatisfying(s -> assertThat(s.crons()).containsExactly("30 2 * * *"));
+        assertThat(plan.onExit()).hasValueSatisfying(exit -> assertThat(exit.node("report")).isPresent());
+    }
+
+    /** Code digests hash compiled bytecode, which differs between JDK builds. */
+    private static String masked(String yaml) {
+        return yaml.replaceAll("code=[0-9a-f]{16}", "code=<digest>");
+    }
+}
