@@ -1,0 +1,61 @@
+package dev.fermion.serving;
+
+import dev.fermion.serving.model.ServedModel;
+import dev.fermion.serving.source.ModelSources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServeOptionsTest {
+    @Test
+    void readsRepeatedModelsHostPortAndWorkers() {
+        ServeOptions options = ServeOptions.parse(List.of("--model", "iris=/models/iris", "--model",
+                "wine=file:///models/wine", "--host", "0.0.0.0", "--port", "0", "--workers", "3"));
+        assertThat(options.models()).containsEntry("iris", "/models/iris").containsEntry("wine", "file:///models/wine");
+        assertThat(options.host()).isEqualTo("0.0.0.0");
+        assertThat(options.port()).isZero();
+        assertThat(options.workers()).isEqualTo(3);
+        assertThat(ServeOptions.parse(List.of("--model", "a=b")).port()).isEqualTo(8080);
+        assertThat(ServeOptions.parse(List.of("--help")).help()).isTrue();
+    }
+
+    @Test
+    void refusesBadCommandLinesNamingTheOption() {
+        assertThatThrownBy(() -> ServeOptions.parse(List.of())).hasMessageContaining("No model to serve");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "iris"))).hasMessageContaining("NAME=LOCATION");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=x", "--model", "a=y")))
+                .hasMessageContaining("'a' is given twice");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=x", "--port", "70000")))
+                .hasMessageContaining("--port takes a whole number from 0 to 65535, got '70000'");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=x", "--workers")))
+                .hasMessageContaining("'--workers' needs a value");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=x", "--verbose", "yes")))
+                .hasMessageContaining("Unknown option '--verbose'");
+    }
+
+    @Test
+    void resolvesLocalDirectoriesAndRefusesOtherLocations(@TempDir Path dir) {
+        ModelSources sources = ModelSources.standard();
+        assertThat(sources.resolve(dir.toString())).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(sources.resolve(dir.toUri().toString())).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThatThrownBy(() -> sources.resolve("models:/iris@champion"))
+                .hasMessageContaining("No model source reads location 'models:/iris@champion'")
+                .hasMessageContaining("a local directory");
+        assertThatThrownBy(() -> sources.resolve(dir.resolve("absent").toString()))
+                .hasMessageContaining("is not a directory");
+    }
+
+    @Test
+    void refusesToLoadWhatIsNotABundle(@TempDir Path dir) {
+        assertThatThrownBy(() -> ServedModel.load("iris", "here", dir, 1))
+                .hasMessageContaining("Cannot load model 'iris' from here")
+                .hasMessageContaining("no bundle.json");
+        assertThatThrownBy(() -> ServedModel.load("bad/name", "here", dir, 1))
+                .hasMessageContaining("Model name 'bad/name' is not usable in a URL path");
+    }
+}
