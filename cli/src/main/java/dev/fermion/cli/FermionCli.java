@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 ListCommand.class,
                 CompileCommand.class,
                 GraphCommand.class,
+                RunCommand.class,
+                RunsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FermionCli implements Runnable {

@@ -1,0 +1,154 @@
+package dev.fermion.cli;
+
+import dev.fermion.runtime.local.AttemptRecord;
+import dev.fermion.runtime.local.FermionHome;
+import dev.fermion.runtime.local.RunRecord;
+import dev.fermion.runtime.local.RunSetupException;
+import dev.fermion.runtime.local.RunStore;
+import dev.fermion.runtime.local.StepRecord;
+import dev.fermion.runtime.local.StepStatus;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = "List and inspect local runs (kept under $FERMION_HOME/runs, else ~/.fermion/runs).",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
+final class RunsCommand implements Runnable {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: 'fermion runs list' or 'fermion runs show RUN_ID'");
+    }
+
+    /** Options every {@code runs} subcommand takes. */
+    static final class Common {
+        @Option(names = "--home", paramLabel = "DIR",
+                description = "Where runs live (default: $FERMION_HOME, else ~/.fermion).")
+        Path home;
+
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        RunStore store() {
+            return new RunStore(home != null ? new FermionHome(home) : FermionHome.fromEnvironment());
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List local runs, newest first.")
+    static final class ListRuns implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<String> problems = new ArrayList<>();
+            List<RunRecord> runs = common.store().list(problems);
+            Instant now = Instant.now();
+            if (common.json) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (RunRecord run : runs) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("runId", run.runId());
+                    row.put("pipeline", run.pipeline());
+                    row.put("status", run.displayStatus());
+                    row.put("startedAt", run.startedAt());
+                    row.put("finishedAt", run.finishedAt());
+                    row.put("durationMillis", run.duration(now).toMillis());
+                    row.put("steps", run.steps().size());
+                    rows.add(row);
+                }
+                out.println(RunStore.toJson(rows));
+            } else if (runs.isEmpty()) {
+                out.println("No runs yet under " + common.store().home().runs() + ". Start one with 'fermion run PIPELINE'.");
+            } else {
+                out.printf(Locale.ROOT, "%-24s %-24s %-12s %-24s %9s%n", "RUN ID", "PIPELINE", "STATUS", "STARTED", "DURATION");
+                for (RunRecord run : runs) {
+                    out.printf(Locale.ROOT, "%-24s %-24s %-12s %-24s %9s%n", run.runId(), run.pipeline(), run.displayStatus(),
+                            run.startedAt(), LiveView.format(run.duration(now)));
+                }
+            }
+            problems.forEach(p -> spec.commandLine().getErr().println("fermion: warning: " + p));
+            out.flush();
+            return FermionCli.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show one run: per step its status, attempts, duration, cache hit, outputs and log file.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN_ID", description = "A run id from 'fermion runs list'.")
+        String runId;
+
+        @CommandLine.Mixin
+        Common common;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            RunRecord run;
+            try {
+                run = common.store().load(runId);
+            } catch (RunSetupException e) {
+                throw new UsageException(e.getMessage(), e);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (common.json) {
+                out.println(RunStore.toJson(run));
+                out.flush();
+                return FermionCli.OK;
+            }
+            Instant now = Instant.now();
+            out.println("Run        " + run.runId());
+            out.println("Pipeline   " + run.pipeline());
+            out.println("Status     " + run.displayStatus() + (run.message() == null ? "" : ": " + run.message()));
+            out.println("Started    " + run.startedAt() + "  (" + LiveView.format(run.duration(now)) + ")");
+            out.println("Parameters " + (run.params().isEmpty() ? "none" : run.params()));
+            out.println("Isolation  " + run.isolation() + ", parallelism " + run.parallelism() + (run.cache() ? "" : ", no cache"));
+            out.println();
+            for (StepRecord step : run.stepsInOrder()) {
+                String elapsed = step.startedAt() == null ? "" : LiveView.format(step.duration(now));
+                out.printf(Locale.ROOT, "%-32s %-12s %8s  attempts %d%s%n", step.path(), LiveView.state(step), elapsed,
+                        step.attempts().size(), step.cacheHit() ? "  cache hit" : "");
+                if (step.message() != null && step.status() != StepStatus.SUCCEEDED) {
+                    out.println("    " + step.message());
+                }
+                step.outputs().forEach((k, v) -> out.println("    output " + k + " = " + abbreviate(v)));
+                step.artifacts().forEach((k, v) -> out.println("    artifact " + k + " -> " + v));
+                for (AttemptRecord attempt : step.attempts().size() > 1 ? step.attempts() : List.<AttemptRecord>of()) {
+                    out.println("    attempt " + attempt.number() + ": " + attempt.status().name().toLowerCase(Locale.ROOT)
+                            + (attempt.message() == null ? "" : " - " + attempt.message()));
+                }
+                if (step.logFile() != null) {
+                    out.println("    log " + step.logFile());
+                }
+            }
+            out.flush();
+            return FermionCli.OK;
+        }
+
+        private static String abbreviate(String value) {
+            return value.length() > 120 ? value.substring(0, 117) + "..." : value;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.fermion.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunCommandTest {
+    private static final String GREETING = RunSamples.Greeting.class.getName();
+    private static final String BROKEN = RunSamples.Broken.class.getName();
+    private static final Pattern RUN_ID = Pattern.compile("Run (\\d{8}-\\d{6}-[0-9a-f]{6}) of pipeline");
+
+    @TempDir
+    Path home;
+
+    record Result(int exit, String out, String err) {
+        String runId() {
+            Matcher m = RUN_ID.matcher(out);
+            assertThat(m.find()).as("run id in: " + out).isTrue();
+            return m.group(1);
+        }
+    }
+
+    private Result fermion(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--home", home.toString()));
+        CommandLine cli = FermionCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(all.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void runPrintsTheRunIdPlainProgressAndASummary() {
+        Result r = fermion("run", GREETING, "-p", "who=fermion", "-p", "times=2");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        String runId = r.runId();
+        assertThat(r.out()).contains("  greet ").contains("running").contains("succeeded")
+                .contains("Run " + runId + " succeeded in");
+        assertThat(r.out()).doesNotContain("\u001b[");
+
+        Result again = fermion("run", GREETING, "-p", "who=fermion", "-p", "times=2");
+        assertThat(again.out()).contains("cached").contains("(2 steps, 2 cached)");
+    }
+
+    @Test
+    void runsListAndShowDescribeRunsAsTextAndJson() throws Exception {
+        String runId = fermion("run", GREETING).runId();
+
+        Result list = fermion("runs", "list");
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("RUN ID").contains(runId).contains("greeting").contains("Succeeded");
+
+        JsonNode rows = new ObjectMapper().readTree(fermion("runs", "list", "--json").out());
+        assertThat(rows.get(0).get("runId").asText()).isEqualTo(runId);
+        assertThat(rows.get(0).get("status").asText()).isEqualTo("Succeeded");
+
+        Result show = fermion("runs", "show", runId);
+        assertThat(show.exit()).isZero();
+        assertThat(show.out()).contains("Pipeline   greeting").contains("output greeting = hello world")
+                .contains("attempts 1").contains("log " + home);
+
+        JsonNode record = new ObjectMapper().readTree(fermion("runs", "show", runId, "--json").out());
+        JsonNode echo = record.get("steps").get("echo");
+        assertThat(echo.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(echo.get("outputs").get("greeting").asText()).isEqualTo("hello hello world");
+        assertThat(echo.get("attempts").get(0).get("logFile").asText()).startsWith(home.toString());
+    }
+
+    @Test
+    void aFailingRunExitsOneWithTheLogTailAndTheResumeCommand() {
+        Result r = fermion("run", BROKEN);
+
+        assertThat(r.exit()).isEqualTo(1);
+        String runId = r.runId();
+        assertThat(r.err()).contains("Step 'explode' failed: step 'explode' (RunSamples.Explode) failed: "
+                        + "IllegalStateException: the reactor is on fire")
+                .contains("  | working on line 30 for hello you")
+                .doesNotContain("working on line 1 for")
+                .contains("Resume with: fermion run --resume " + runId);
+
+        Result resumed = fermion("run", "--resume", runId);
+        assertThat(resumed.exit()).isEqualTo(1);
+        assertThat(resumed.out()).contains("Resuming run " + runId).contains("done before");
+    }
+
+    @Test
+    void badUsageExitsTwoWithOneClearLineAndRunsNothing() {
+        Result unknown = fermion("run", GREETING, "-p", "whom=x");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("fermion: pipeline greeting has no parameter 'whom'; its parameters are [who, times]");
+
+        Result wrongType = fermion("run", GREETING, "-p", "times=often");
+        assertThat(wrongType.exit()).isEqualTo(2);
+        assertThat(wrongType.err()).contains("parameter 'times' of pipeline greeting expects Integer");
+
+        assertThat(fermion("run", GREETING, "--isolation", "container").err()).contains("use in-process or process");
+        assertThat(fermion("run").exit()).isEqualTo(2);
+        assertThat(fermion("run", "--resume", "20200101-000000-abcdef").err()).contains("no run with id '20200101-000000-abcdef'");
+        assertThat(fermion("runs", "show", "nope").exit()).isEqualTo(2);
+        assertThat(home.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void aCorruptRecordIsReportedAndKept() throws Exception {
+        Path record = Files.createDirectories(home.resolve("runs/20260101-000000-000000")).resolve("run.json");
+        Files.writeString(record, "not json");
+
+        Result show = fermion("runs", "show", "20260101-000000-000000");
+        assertThat(show.exit()).isEqualTo(2);
+        assertThat(show.err()).contains("is corrupt");
+        Result list = fermion("runs", "list");
+        assertThat(list.exit()).isZero();
+        assertThat(list.err()).contains("warning").contains("is corrupt");
+        assertThat(record).hasContent("not json");
+    }
+
+    @Test
+    void processIsolationRunsTheSamePipeline() {
+        Result r = fermion("run", GREETING, "--isolation", "process", "--no-cache", "--parallelism", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("(process, parallelism 1, no cache)");
+    }
+
+    @Test
+    void runAndRunsHaveHelp() {
+        CommandLine cli = FermionCli.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        assertThat(cli.execute("run", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: fermion run").contains("--resume=RUN_ID").contains("--isolation=MODE");
+        assertThat(cli.execute("runs", "show", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: fermion runs show");
+    }
+}

@@ -1,0 +1,190 @@
+package dev.fermion.runtime.launch;
+
+import dev.fermion.contract.LaunchSpec;
+import dev.fermion.contract.ValueCodec;
+import dev.fermion.dsl.Artifact;
+import dev.fermion.dsl.Dataset;
+import dev.fermion.dsl.Definition;
+import dev.fermion.dsl.Directory;
+import dev.fermion.dsl.Input;
+import dev.fermion.dsl.Model;
+import dev.fermion.dsl.Output;
+import dev.fermion.dsl.StepContext;
+import dev.fermion.dsl.ValueType;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** The {@link StepContext} of one launched attempt: decoded inputs, collected outputs, metrics and logs. */
+final class LaunchContext implements StepContext {
+    private final LaunchSpec spec;
+    private final Definition.Ports ports;
+    private final Map<String, Object> inputs;
+    private final Map<String, Object> outputs = new LinkedHashMap<>();
+    private final PrintStream log;
+    private Path workDir;
+
+    LaunchContext(LaunchSpec spec, Definition.Ports ports, Map<String, Object> inputs, PrintStream log) {
+        this.spec = spec;
+        this.ports = ports;
+        this.inputs = inputs;
+        this.log = log;
+    }
+
+    @Override
+    public <T> T get(Input<T> input) {
+        return find(input).orElseThrow(() -> new IllegalStateException("input '" + input.name() + "' of step '"
+                + spec.step() + "' has no value: it is optional and was not bound; read it with ctx.find(...)"));
+    }
+
+    @Override
+    public <T> Optional<T> find(Input<T> input) {
+        Input<?> declared = ports.input(input.name()).orElseThrow(() -> new IllegalArgumentException(input
+                + " is not an input of " + spec.component() + "; its inputs are "
+                + ports.inputs().stream().map(Input::name).toList()));
+        Object value = inputs.get(declared.name());
+        if (value == null) {
+            value = declared.defaultValue().orElse(null);
+        }
+        return Optional.ofNullable(input.type().rawType().cast(value));
+    }
+
+    @Override
+    public <T> void put(Output<T> output, T value) {
+        Output<?> declared = declaredOutput(output);
+        if (declared.type().isArtifact()) {
+            throw new IllegalArgumentException("output '" + output.name() + "' is an artifact: write files into "
+                    + "ctx.output(" + constant(output.name()) + ").path() instead of calling put");
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("output '" + output.name() + "' of step '" + spec.step()
+                    + "' cannot be null: put a " + declared.type().displayName());
+        }
+        if (!declared.type().rawType().isInstance(value)) {
+            throw new IllegalArgumentException("output '" + output.name() + "' expects " + declared.type().displayName()
+                    + " but got " + value.getClass().getSimpleName());
+        }
+        outputs.put(output.name(), value);
+    }
+
+    @Override
+    public <A extends Artifact> A output(Output<A> output) {
+        Output<?> declared = declaredOutput(output);
+        String dir = spec.outputArtifacts().get(declared.name());
+        if (dir == null) {
+            throw new IllegalStateException("output '" + output.name() + "' of step '" + spec.step()
+                    + "' has no directory: the launcher was started without --output-artifact " + output.name() + "=DIR");
+        }
+        return output.type().rawType().cast(artifact(output.type(), Path.of(dir)));
+    }
+
+    @Override
+    public void metric(String key, double value, long step) {
+        if (spec.metricsFile() == null) {
+            log.printf("metric %s=%s (step %d)%n", key, value, step);
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("key", key);
+        line.put("value", value);
+        line.put("step", step);
+        line.put("timestamp", System.currentTimeMillis());
+        try {
+            Path file = Path.of(spec.metricsFile());
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, ValueCodec.json(line) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append metric " + key + " to " + spec.metricsFile(), e);
+        }
+    }
+
+    @Override
+    public void log(String format, Object... args) {
+        log.println(args.length == 0 ? format : String.format(format, args));
+        log.flush();
+    }
+
+    @Override
+    public synchronized Path workDir() {
+        if (workDir == null) {
+            try {
+                workDir = Files.createTempDirectory("fermion-" + spec.step() + "-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a scratch directory for step " + spec.step(), e);
+            }
+        }
+        return workDir;
+    }
+
+    @Override
+    public String pipelineName() {
+        return spec.pipeline();
+    }
+
+    @Override
+    public String stepName() {
+        return spec.step();
+    }
+
+    @Override
+    public String runId() {
+        return spec.runId();
+    }
+
+    @Override
+    public int attempt() {
+        return spec.attempt() + 1;
+    }
+
+    Map<String, Object> outputs() {
+        return outputs;
+    }
+
+    /** Removes the scratch directory; it lives only as long as the attempt. */
+    void close() {
+        if (workDir == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(workDir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.println("warning: could not remove scratch directory " + workDir + ": " + e.getMessage());
+        }
+    }
+
+    private Output<?> declaredOutput(Output<?> output) {
+        return ports.output(output.name()).orElseThrow(() -> new IllegalArgumentException(output
+                + " is not an output of " + spec.component() + "; its outputs are "
+                + ports.outputs().stream().map(Output::name).toList()));
+    }
+
+    static Artifact artifact(ValueType<?> type, Path path) {
+        Class<?> raw = type.rawType();
+        if (raw == Dataset.class) {
+            return new Dataset(path);
+        }
+        if (raw == Model.class) {
+            return new Model(path);
+        }
+        return new Directory(path);
+    }
+
+    static String constant(String port) {
+        return port.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+}

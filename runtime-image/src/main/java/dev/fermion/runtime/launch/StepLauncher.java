@@ -1,0 +1,256 @@
+package dev.fermion.runtime.launch;
+
+import dev.fermion.contract.LaunchSpec;
+import dev.fermion.contract.ValueCodec;
+import dev.fermion.dsl.Component;
+import dev.fermion.dsl.Definition;
+import dev.fermion.dsl.Input;
+import dev.fermion.dsl.Output;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code fermion-step}: the entry point of every step, in a pod and in a local process alike. It parses the
+ * {@link LaunchSpec} arguments, creates the component, decodes its inputs, runs it, and writes its outputs
+ * (parameter files, artifact directories with their {@code .digest}, metrics). Exit codes: 0 the step
+ * succeeded, 1 the step failed, 2 the launcher was started wrongly (arguments, class, values).
+ */
+public final class StepLauncher {
+    public static final int OK = 0;
+    public static final int STEP_FAILED = 1;
+    public static final int USAGE = 2;
+
+    private StepLauncher() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), Thread.currentThread().getContextClassLoader(), System.out, System.err));
+    }
+
+    /** Runs the launcher as its command line does and returns the exit code; failures are one line on {@code err}. */
+    public static int run(List<String> args, ClassLoader loader, PrintStream out, PrintStream err) {
+        LaunchSpec spec;
+        try {
+            spec = LaunchSpec.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("fermion-step: " + e.getMessage());
+            return USAGE;
+        }
+        try {
+            launch(spec, loader, out, null);
+            return OK;
+        } catch (StepFailure failure) {
+            err.println("fermion-step: " + failure.getMessage());
+            err.flush();
+            return failure.exitCode();
+        }
+    }
+
+    /**
+     * Runs one attempt of a step. {@code body} replaces the component's {@code run} when not null (test
+     * doubles); everything else, decoding and output checks included, is the same.
+     */
+    public static void launch(LaunchSpec spec, ClassLoader loader, PrintStream log, StepBody body) throws StepFailure {
+        Class<? extends Component> type = componentClass(spec, loader);
+        Definition.Ports ports = Definition.ports(type);
+        Map<String, Object> inputs = decodeInputs(spec, ports);
+        checkOutputs(spec, ports);
+        createArtifactDirs(spec);
+        StepBody effective = body != null ? body : instantiate(spec, type)::execute;
+        LaunchContext ctx = new LaunchContext(spec, ports, inputs, log);
+        try {
+            effective.run(ctx);
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            Throwable shown = e instanceof InvocationTargetException && e.getCause() != null ? e.getCause() : e;
+            shown.printStackTrace(log);
+            log.flush();
+            throw new StepFailure(STEP_FAILED, "step '" + spec.step() + "' (" + simpleName(spec.component())
+                    + ") failed: " + describe(shown), shown);
+        } finally {
+            ctx.close();
+        }
+        writeOutputs(spec, ports, ctx.outputs());
+    }
+
+    private static Class<? extends Component> componentClass(LaunchSpec spec, ClassLoader loader) throws StepFailure {
+        Class<?> type;
+        try {
+            type = Class.forName(spec.component(), true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new StepFailure(USAGE, "component class " + spec.component() + " of step '" + spec.step()
+                    + "' is not on the classpath: put the jar that contains it on the launcher's classpath", e);
+        }
+        if (!Component.class.isAssignableFrom(type)) {
+            throw new StepFailure(USAGE, spec.component() + " (step '" + spec.step() + "') is not a Component: "
+                    + "the launcher runs classes that extend dev.fermion.dsl.Component");
+        }
+        return type.asSubclass(Component.class);
+    }
+
+    private static Component instantiate(LaunchSpec spec, Class<? extends Component> type) throws StepFailure {
+        try {
+            return type.getConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw new StepFailure(STEP_FAILED, "creating " + type.getName() + " for step '" + spec.step() + "' failed: "
+                    + describe(e.getCause()), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new StepFailure(USAGE, "cannot create " + type.getName() + " for step '" + spec.step()
+                    + "': it needs a public no-argument constructor", e);
+        }
+    }
+
+    private static Map<String, Object> decodeInputs(LaunchSpec spec, Definition.Ports ports) throws StepFailure {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, String> param : spec.params().entrySet()) {
+            Input<?> input = input(spec, ports, param.getKey(), "--param");
+            if (input.type().isArtifact()) {
+                throw new StepFailure(USAGE, "input '" + input.name() + "' of step '" + spec.step() + "' is an artifact ("
+                        + input.type().displayName() + "): pass it with --input " + input.name() + "=DIR, not --param");
+            }
+            try {
+                values.put(input.name(), ValueCodec.decode(input.type(), param.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw new StepFailure(USAGE, "input '" + input.name() + "' of step '" + spec.step() + "' expects "
+                        + input.type().displayName() + ": " + e.getMessage(), e);
+            }
+        }
+        for (Map.Entry<String, String> artifact : spec.inputArtifacts().entrySet()) {
+            Input<?> input = input(spec, ports, artifact.getKey(), "--input");
+            if (!input.type().isArtifact()) {
+                throw new StepFailure(USAGE, "input '" + input.name() + "' of step '" + spec.step() + "' is a parameter ("
+                        + input.type().displayName() + "): pass it with --param " + input.name() + "=VALUE, not --input");
+            }
+            Path dir = Path.of(artifact.getValue());
+            if (!Files.isDirectory(dir)) {
+                throw new StepFailure(USAGE, "input artifact '" + input.name() + "' of step '" + spec.step()
+                        + "' should be a directory, but " + dir + " is not one");
+            }
+            values.put(input.name(), LaunchContext.artifact(input.type(), dir));
+        }
+        for (Input<?> input : ports.inputs()) {
+            if (input.isRequired() && !values.containsKey(input.name())) {
+                throw new StepFailure(USAGE, "input '" + input.name() + "' (" + input.type().displayName() + ") of step '"
+                        + spec.step() + "' has no value and no default: pass " + (input.type().isArtifact()
+                        ? "--input " + input.name() + "=DIR" : "--param " + input.name() + "=VALUE"));
+            }
+        }
+        return values;
+    }
+
+    private static Input<?> input(LaunchSpec spec, Definition.Ports ports, String name, String flag) throws StepFailure {
+        return ports.input(name).orElseThrow(() -> new StepFailure(USAGE, flag + " " + name + ": step '" + spec.step()
+                + "' (" + simpleName(spec.component()) + ") has no input '" + name + "'; its inputs are "
+                + ports.inputs().stream().map(Input::name).toList()));
+    }
+
+    private static void checkOutputs(LaunchSpec spec, Definition.Ports ports) throws StepFailure {
+        for (String name : spec.outputParams().keySet()) {
+            String port = name.endsWith(LaunchSpec.DIGEST_SUFFIX) ? name.substring(0, name.length() - LaunchSpec.DIGEST_SUFFIX.length()) : name;
+            Output<?> output = output(spec, ports, port, "--output-param");
+            if (output.type().isArtifact() && port.equals(name)) {
+                throw new StepFailure(USAGE, "--output-param " + name + ": output '" + name + "' of step '" + spec.step()
+                        + "' is an artifact; pass it with --output-artifact " + name + "=DIR");
+            }
+        }
+        for (String name : spec.outputArtifacts().keySet()) {
+            Output<?> output = output(spec, ports, name, "--output-artifact");
+            if (!output.type().isArtifact()) {
+                throw new StepFailure(USAGE, "--output-artifact " + name + ": output '" + name + "' of step '" + spec.step()
+                        + "' is a parameter (" + output.type().displayName() + "); pass it with --output-param " + name + "=FILE");
+            }
+        }
+    }
+
+    private static Output<?> output(LaunchSpec spec, Definition.Ports ports, String name, String flag) throws StepFailure {
+        return ports.output(name).orElseThrow(() -> new StepFailure(USAGE, flag + " " + name + ": step '" + spec.step()
+                + "' (" + simpleName(spec.component()) + ") has no output '" + name + "'; its outputs are "
+                + ports.outputs().stream().map(Output::name).toList()));
+    }
+
+    private static void createArtifactDirs(LaunchSpec spec) throws StepFailure {
+        for (Map.Entry<String, String> artifact : spec.outputArtifacts().entrySet()) {
+            try {
+                Files.createDirectories(Path.of(artifact.getValue()));
+            } catch (IOException e) {
+                throw new StepFailure(USAGE, "cannot create the directory " + artifact.getValue() + " for output '"
+                        + artifact.getKey() + "' of step '" + spec.step() + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void writeOutputs(LaunchSpec spec, Definition.Ports ports, Map<String, Object> values) throws StepFailure {
+        for (Output<?> output : ports.outputs()) {
+            if (!output.type().isArtifact() && !values.containsKey(output.name())) {
+                throw new StepFailure(STEP_FAILED, "step '" + spec.step() + "' did not set output '" + output.name() + "' ("
+                        + output.type().displayName() + "): call ctx.put(" + simpleName(spec.component()) + "."
+                        + LaunchContext.constant(output.name()) + ", value) before run() returns");
+            }
+        }
+        for (Map.Entry<String, String> file : spec.outputParams().entrySet()) {
+            Object value = values.get(file.getKey());
+            if (value == null) {
+                continue;
+            }
+            Output<?> output = ports.output(file.getKey()).orElseThrow();
+            String encoded;
+            try {
+                encoded = ValueCodec.armour(ValueCodec.encode(output.type(), value));
+            } catch (IllegalArgumentException e) {
+                throw new StepFailure(STEP_FAILED, "output '" + output.name() + "' of step '" + spec.step()
+                        + "' cannot be written as " + output.type().displayName() + ": " + e.getMessage(), e);
+            }
+            write(spec, Path.of(file.getValue()), encoded, "output '" + output.name() + "'");
+        }
+        for (Map.Entry<String, String> artifact : spec.outputArtifacts().entrySet()) {
+            Path dir = Path.of(artifact.getValue());
+            String digest = ContentDigest.of(dir);
+            write(spec, digestFile(spec, artifact.getKey()), digest, "the digest of output '" + artifact.getKey() + "'");
+        }
+    }
+
+    /**
+     * Where the content digest of output artifact {@code name} goes: next to the parameter output files, or,
+     * for a step without parameter outputs, in the {@code params} directory beside the artifacts directory
+     * (the pod layout {@link LaunchSpec#OUTPUT_PARAMS}).
+     */
+    public static Path digestFile(LaunchSpec spec, String name) {
+        String explicit = spec.outputParams().get(name + LaunchSpec.DIGEST_SUFFIX);
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        Path dir = spec.outputParams().values().stream().map(p -> Path.of(p).toAbsolutePath().getParent()).findFirst()
+                .orElseGet(() -> Path.of(spec.outputArtifacts().get(name)).toAbsolutePath().getParent().resolveSibling("params"));
+        return dir.resolve(name + LaunchSpec.DIGEST_SUFFIX);
+    }
+
+    private static void write(LaunchSpec spec, Path file, String text, String what) throws StepFailure {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new StepFailure(USAGE, "cannot write " + what + " of step '" + spec.step() + "' to " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        String first = message == null ? "" : message.lines().findFirst().orElse("");
+        return t.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1).replace('$', '.');
+    }
+}

@@ -1,0 +1,12 @@
+package dev.fermion.runtime.local;
+
+import dev.fermion.contract.LaunchSpec;
+import dev.fermion.runtime.launch.StepBody;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** One attempt to hand to an {@link AttemptRunner}: the launcher arguments plus where its log goes. */
+record Attempt(LaunchSpec spec, Path logFile, Map<String, String> env, Duration timeout, StepBody replacement) {
+}

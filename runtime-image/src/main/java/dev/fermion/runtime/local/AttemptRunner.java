@@ -1,0 +1,18 @@
+package dev.fermion.runtime.local;
+
+/** Runs one step attempt to its end; blocking, called on a runner pool thread. */
+interface AttemptRunner {
+    AttemptOutcome run(Attempt attempt);
+
+    static AttemptRunner of(RunOptions options) {
+        if (options.isolation() == Isolation.PROCESS) {
+            return new ProcessAttempts(options.classpath());
+        }
+        return new InProcessAttempts(options.classLoader());
+    }
+
+    static String timeoutMessage(Attempt attempt) {
+        return "step '" + attempt.spec().step() + "' timed out after " + attempt.timeout().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                + " (its timeout); the attempt was stopped";
+    }
+}

@@ -1,0 +1,744 @@
+package dev.fermion.runtime.local;
+
+import dev.fermion.contract.CacheKey;
+import dev.fermion.contract.CodeDigest;
+import dev.fermion.contract.LaunchSpec;
+import dev.fermion.contract.ValueCodec;
+import dev.fermion.dsl.Retry;
+import dev.fermion.dsl.ValueType;
+import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Expr;
+import dev.fermion.plan.Graph;
+import dev.fermion.plan.Node;
+import dev.fermion.plan.Plan;
+import dev.fermion.plan.PortSpec;
+import dev.fermion.runtime.launch.StepBody;
+import dev.fermion.runtime.launch.StepLauncher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/**
+ * One run of a plan: walks the graphs as Argo's DAG controller does, with the same meaning for
+ * dependencies, conditions, skipped and omitted nodes, loops, fan-in, sub-pipelines, retries, timeouts and
+ * the exit handler, and keeps the run record on disk current after every change.
+ *
+ * <p>Argo rules mirrored here: a node starts when each dependency has succeeded or was skipped; a node
+ * whose condition is false is Skipped (its dependents may still run); a node after a failed one is Omitted;
+ * after any failure no new node of that graph starts (fail-fast) while running ones finish; an empty loop is
+ * Skipped; the exit handler runs after the main graph whatever its outcome.
+ */
+final class Execution {
+    private final Plan plan;
+    private final RunOptions options;
+    private final RunStore store;
+    private final CacheStore cache;
+    private final AttemptRunner attempts;
+    private final Map<String, String> params;
+    private final Map<String, StepRecord> previous;
+    private final Path runDir;
+    private final String runId;
+    private final ExecutorService pool;
+    private final AtomicLong events = new AtomicLong();
+    private final Map<String, StepRecord> steps = new ConcurrentHashMap<>();
+    private final Map<String, Class<?>> classes = new ConcurrentHashMap<>();
+    private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fermion-run-record");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean writePending = new AtomicBoolean();
+    private final AtomicLong changes = new AtomicLong();
+    private long written;
+    private RunRecord record;
+    private volatile RunStatus mainStatus;
+
+    Execution(Plan plan, RunOptions options, RunStore store, RunRecord initial, Map<String, StepRecord> previous) {
+        this.plan = plan;
+        this.options = options;
+        this.store = store;
+        this.cache = new CacheStore(options.home().cache());
+        this.attempts = AttemptRunner.of(options);
+        this.params = initial.params();
+        this.previous = previous;
+        this.runId = initial.runId();
+        this.steps.putAll(previous);
+        this.record = initial;
+        this.runDir = options.home().run(initial.runId());
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
+            Thread t = new Thread(r, "fermion-runner-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        long highest = previous.values().stream().mapToLong(s -> Math.max(s.startOrder(), s.endOrder())).max().orElse(0);
+        events.set(highest);
+    }
+
+    RunRecord execute() {
+        writeNow();
+        options.listener().runStarted(record);
+        try {
+            Frame main = Frame.top("");
+            runGraph(plan.graph(), main).join();
+            RunStatus status = runStatus(main.outcome());
+            mainStatus = status;
+            String message = status == RunStatus.SUCCEEDED ? null : failureSummary(main);
+            if (plan.onExit().isPresent()) {
+                Frame exit = Frame.top("");
+                runGraph(plan.onExit().get(), exit).join();
+                if (exit.outcome() != StepStatus.SUCCEEDED && status == RunStatus.SUCCEEDED) {
+                    status = RunStatus.FAILED;
+                    message = "the exit handler failed: " + failureSummary(exit);
+                }
+            }
+            drainRecorder();
+            synchronized (this) {
+                record = record.withSteps(new TreeMap<>(steps)).finished(status, Instant.now(), message);
+                store.save(record);
+            }
+            options.listener().runFinished(record);
+            return record;
+        } finally {
+            pool.shutdownNow();
+            recorder.shutdownNow();
+        }
+    }
+
+    private static RunStatus runStatus(StepStatus outcome) {
+        switch (outcome) {
+            case SUCCEEDED:
+                return RunStatus.SUCCEEDED;
+            case ERROR:
+                return RunStatus.ERROR;
+            default:
+                return RunStatus.FAILED;
+        }
+    }
+
+    private String failureSummary(Frame frame) {
+        return steps.values().stream()
+                .filter(s -> s.path().startsWith(frame.prefix()) && "step".equals(s.kind())
+                        && (s.status() == StepStatus.FAILED || s.status() == StepStatus.ERROR))
+                .map(s -> s.message() != null ? s.message()
+                        : "step '" + s.path() + "' " + s.status().label().toLowerCase(java.util.Locale.ROOT))
+                .findFirst().orElse("a step did not succeed");
+    }
+
+
+    private CompletableFuture<Void> runGraph(Graph graph, Frame frame) {
+        for (Node node : graph.nodes()) {
+            String path = frame.path(node.name());
+            StepRecord fresh = StepRecord.pending(path, node.name(), kind(node), component(node));
+            steps.compute(path, (k, earlier) -> earlier == null ? fresh
+                    : earlier.status() == StepStatus.SUCCEEDED ? earlier : fresh.withAttempts(earlier.attempts()));
+        }
+        save();
+        Map<String, CompletableFuture<NodeResult>> futures = new LinkedHashMap<>();
+        for (Node node : graph.nodes()) {
+            schedule(node, graph, frame, futures);
+        }
+        return CompletableFuture.allOf(futures.values().toArray(new CompletableFuture<?>[0]));
+    }
+
+    private CompletableFuture<NodeResult> schedule(Node node, Graph graph, Frame frame,
+                                                   Map<String, CompletableFuture<NodeResult>> futures) {
+        CompletableFuture<NodeResult> existing = futures.get(node.name());
+        if (existing != null) {
+            return existing;
+        }
+        List<CompletableFuture<NodeResult>> deps = new ArrayList<>();
+        for (String dep : node.dependencies()) {
+            Node upstream = graph.node(dep).orElseThrow(() -> new IllegalStateException("node " + node.name()
+                    + " depends on " + dep + ", which graph " + graph.name() + " does not have"));
+            deps.add(schedule(upstream, graph, frame, futures));
+        }
+        String path = frame.path(node.name());
+        CompletableFuture<NodeResult> future = CompletableFuture.allOf(deps.toArray(new CompletableFuture<?>[0]))
+                .thenCompose(v -> start(node, frame, path))
+                .exceptionally(t -> finish(frame, node.name(), NodeResult.of(StepStatus.ERROR, "the runner failed on "
+                        + path + ": " + rootCause(t)), UnaryOperator.identity()));
+        futures.put(node.name(), future);
+        return future;
+    }
+
+    private CompletableFuture<NodeResult> start(Node node, Frame frame, String path) {
+        for (String dep : node.dependencies()) {
+            NodeResult upstream = frame.results().get(dep);
+            if (upstream == null || !upstream.status().satisfiesDependents()) {
+                return done(frame, node.name(), NodeResult.of(StepStatus.OMITTED, "not run: upstream '" + dep + "' "
+                        + (upstream == null ? "did not finish" : upstream.status().label().toLowerCase(java.util.Locale.ROOT))));
+            }
+        }
+        if (frame.stop().get()) {
+            return done(frame, node.name(), NodeResult.of(StepStatus.OMITTED,
+                    "not run: another step failed, so no new steps start (fail fast)"));
+        }
+        try {
+            if (node.when().isPresent() && !Conditions.holds(node.when().get(), e -> resolve(e, frame, path))) {
+                return done(frame, node.name(), NodeResult.of(StepStatus.SKIPPED,
+                        "condition false: " + Conditions.describe(node.when().get())));
+            }
+            if (node instanceof Node.StepNode step) {
+                return runStep(step, frame, path);
+            }
+            if (node instanceof Node.LoopNode loop) {
+                return runLoop(loop, frame, path);
+            }
+            if (node instanceof Node.CallNode call) {
+                return runCall(call, frame, path);
+            }
+            return done(frame, node.name(), NodeResult.of(StepStatus.ERROR, "the local runner cannot run "
+                    + node.getClass().getSimpleName() + " nodes (step '" + path + "'); run this pipeline on Argo"));
+        } catch (ResolveException e) {
+            return done(frame, node.name(), NodeResult.of(StepStatus.ERROR, e.getMessage()));
+        }
+    }
+
+    private CompletableFuture<NodeResult> done(Frame frame, String node, NodeResult result) {
+        return CompletableFuture.completedFuture(finish(frame, node, result, UnaryOperator.identity()));
+    }
+
+    /** Stores the result for dependents, records it, and trips fail-fast on failure. */
+    private NodeResult finish(Frame frame, String node, NodeResult result, UnaryOperator<StepRecord> extra) {
+        String path = frame.path(node);
+        frame.results().put(node, result);
+        if (result.status() == StepStatus.FAILED || result.status() == StepStatus.ERROR) {
+            frame.stop().set(true);
+        }
+        Map<String, String> dirs = new TreeMap<>();
+        result.artifacts().forEach((k, v) -> dirs.put(k, v.toString()));
+        update(path, s -> extra.apply(s.finished(result.status(), events.incrementAndGet(), Instant.now(), result.message())
+                .withResults(result.params(), dirs, result.digests(), s.cacheHit(), s.resumed())));
+        return result;
+    }
+
+
+    private CompletableFuture<NodeResult> runStep(Node.StepNode node, Frame frame, String path) {
+        ComponentSpec component = node.component();
+        Map<String, String> paramInputs = new TreeMap<>();
+        Map<String, Resolved> artifactInputs = new TreeMap<>();
+        for (Map.Entry<String, Expr> binding : node.bindings().entrySet()) {
+            Resolved value = resolve(binding.getValue(), frame, path + " input '" + binding.getKey() + "'");
+            if (value.isArtifact()) {
+                artifactInputs.put(binding.getKey(), value);
+            } else {
+                paramInputs.put(binding.getKey(), value.text());
+            }
+        }
+        Map<String, String> inputDigests = new TreeMap<>();
+        artifactInputs.forEach((k, v) -> inputDigests.put(k, v.digest()));
+        Class<?> type = componentClass(component, path);
+        String key = CacheKey.compute(component.className(), component.version(), CodeDigest.of(type), paramInputs, inputDigests);
+        update(path, s -> s.withCacheKey(key));
+
+        Optional<NodeResult> restored = restore(path, key, component);
+        if (restored.isPresent()) {
+            StepRecord prior = previous.get(path);
+            return done(frame, node.name(), restored.get(), prior);
+        }
+        StepBody replacement = options.replacements().get(node.name());
+        boolean useCache = options.cache() && node.options().cachingEnabled() && replacement == null;
+        if (useCache) {
+            Optional<NodeResult> hit = cache.find(key, node.options().cache().maxAge(), Instant.now())
+                    .flatMap(entry -> fromCache(entry, component, path));
+            if (hit.isPresent()) {
+                return CompletableFuture.completedFuture(finish(frame, node.name(), hit.get(),
+                        s -> s.withResults(s.outputs(), s.artifacts(), s.digests(), true, false)));
+            }
+        }
+        StepRun run = new StepRun(node, path, paramInputs, artifactInputs, replacement);
+        return attempt(run, 1).thenApply(outcome -> {
+            if (!outcome.ok()) {
+                return finish(frame, node.name(), NodeResult.of(outcome.status(), outcome.message()), UnaryOperator.identity());
+            }
+            NodeResult result = collectOutputs(run, component);
+            if (useCache) {
+                try {
+                    cache.put(new CacheStore.Entry(key, component.className(), Instant.now().toString(), result.params(),
+                            result.digests()), result.artifacts());
+                } catch (UncheckedIOException e) {
+                    result = new NodeResult(result.status(), result.params(), result.artifacts(), result.digests(),
+                            List.of(), "succeeded, but its result could not be cached: " + e.getMessage());
+                }
+            }
+            return finish(frame, node.name(), result, UnaryOperator.identity());
+        });
+    }
+
+    private CompletableFuture<NodeResult> done(Frame frame, String node, NodeResult result, StepRecord prior) {
+        return CompletableFuture.completedFuture(finish(frame, node, result,
+                s -> s.withAttempts(prior.attempts()).withResults(s.outputs(), s.artifacts(), s.digests(), prior.cacheHit(), true)));
+    }
+
+    /** A step that succeeded in the run being resumed, with the same cache key: its outputs are reused. */
+    private Optional<NodeResult> restore(String path, String key, ComponentSpec component) {
+        StepRecord prior = previous.get(path);
+        if (prior == null || prior.status() != StepStatus.SUCCEEDED || !key.equals(prior.cacheKey())) {
+            return Optional.empty();
+        }
+        Map<String, Path> artifacts = new TreeMap<>();
+        for (PortSpec port : component.outputs()) {
+            if (!port.isArtifact()) {
+                if (!prior.outputs().containsKey(port.name())) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            String dir = prior.artifacts().get(port.name());
+            if (dir == null || !Files.isDirectory(Path.of(dir))) {
+                return Optional.empty();
+            }
+            artifacts.put(port.name(), Path.of(dir));
+        }
+        return Optional.of(new NodeResult(StepStatus.SUCCEEDED, prior.outputs(), artifacts, prior.digests(), List.of(),
+                "finished in an earlier attempt of this run"));
+    }
+
+    /** The cached result, its artifacts linked into this run; empty if the entry vanished meanwhile (a miss). */
+    private Optional<NodeResult> fromCache(CacheStore.Entry entry, ComponentSpec component, String path) {
+        Map<String, Path> artifacts = new TreeMap<>();
+        try {
+            for (PortSpec port : component.outputs()) {
+                if (port.isArtifact()) {
+                    Path target = stepDir(path).resolve("cached").resolve(port.name());
+                    FileTrees.delete(target);
+                    FileTrees.linkOrCopy(cache.artifact(entry.key(), port.name()), target);
+                    artifacts.put(port.name(), target);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new NodeResult(StepStatus.SUCCEEDED, entry.outputs(), artifacts, entry.digests(), List.of(),
+                "cached result of an earlier run"));
+    }
+
+    /** The inputs and attempt history of one step while its attempts run. */
+    private final class StepRun {
+        final Node.StepNode node;
+        final String path;
+        final Map<String, String> params;
+        final Map<String, Resolved> artifacts;
+        final StepBody replacement;
+        final List<AttemptRecord> history = new ArrayList<>();
+        volatile Path lastAttemptDir;
+
+        StepRun(Node.StepNode node, String path, Map<String, String> params, Map<String, Resolved> artifacts,
+                StepBody replacement) {
+            this.node = node;
+            this.path = path;
+            this.params = params;
+            this.artifacts = artifacts;
+            this.replacement = replacement;
+            StepRecord prior = previous.get(path);
+            if (prior != null) {
+                for (AttemptRecord attempt : prior.attempts()) {
+                    history.add(attempt.status() == StepStatus.RUNNING ? new AttemptRecord(attempt.number(), StepStatus.ERROR,
+                            attempt.startedAt(), null, attempt.logFile(), null, "the runner stopped during this attempt")
+                            : attempt);
+                }
+            }
+        }
+    }
+
+    private CompletableFuture<AttemptOutcome> attempt(StepRun run, int retry) {
+        return CompletableFuture.supplyAsync(() -> runAttempt(run, retry), pool).thenCompose(outcome -> {
+            Retry policy = run.node.options().retry();
+            if (outcome.ok() || policy == null || retry > policy.limit() || !retries(policy.policy(), outcome)) {
+                return CompletableFuture.completedFuture(outcome);
+            }
+            long delay = policy.delayBefore(retry).toMillis();
+            return CompletableFuture.supplyAsync(() -> retry + 1,
+                            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, pool))
+                    .thenCompose(next -> attempt(run, next));
+        });
+    }
+
+    /** Argo's retry policies; locally every error counts as transient, since none comes from a cluster. */
+    private static boolean retries(Retry.Policy policy, AttemptOutcome outcome) {
+        switch (policy) {
+            case ALWAYS:
+                return true;
+            case ON_FAILURE:
+                return outcome.status() == StepStatus.FAILED;
+            default:
+                return outcome.status() == StepStatus.ERROR;
+        }
+    }
+
+    private AttemptOutcome runAttempt(StepRun run, int retry) {
+        Path stepDir = stepDir(run.path);
+        int number = run.history.size() + 1;
+        while (Files.exists(stepDir.resolve("attempt-" + number))) {
+            number++;
+        }
+        Path dir = stepDir.resolve("attempt-" + number);
+        Path log = dir.resolve("log.txt");
+        try {
+            Files.createDirectories(dir);
+            Files.createFile(log);
+        } catch (IOException e) {
+            return new AttemptOutcome(StepStatus.ERROR, null, "cannot create " + dir + ": " + e.getMessage());
+        }
+        run.lastAttemptDir = dir;
+        ComponentSpec component = run.node.component();
+        Map<String, String> outParams = new TreeMap<>();
+        Map<String, String> outArtifacts = new TreeMap<>();
+        for (PortSpec port : component.outputs()) {
+            if (port.isArtifact()) {
+                outArtifacts.put(port.name(), dir.resolve("outputs/artifacts").resolve(port.name()).toString());
+            } else {
+                outParams.put(port.name(), dir.resolve("outputs/params").resolve(port.name()).toString());
+            }
+        }
+        Map<String, String> inArtifacts = new TreeMap<>();
+        run.artifacts.forEach((k, v) -> inArtifacts.put(k, v.artifact().toString()));
+        LaunchSpec spec = new LaunchSpec(component.className(), plan.name(), run.node.name(), runId, retry - 1,
+                run.params, inArtifacts, outParams, outArtifacts, dir.resolve("metrics.jsonl").toString());
+        Instant started = Instant.now();
+        AttemptRecord running = new AttemptRecord(number, StepStatus.RUNNING, started.toString(), null, log.toString(), null, null);
+        List<AttemptRecord> startedHistory;
+        synchronized (run.history) {
+            run.history.add(running);
+            startedHistory = List.copyOf(run.history);
+        }
+        update(run.path, s -> {
+            StepRecord withAttempts = s.withAttempts(startedHistory);
+            return s.status() == StepStatus.RUNNING ? withAttempts.withStatus(StepStatus.RUNNING, null)
+                    : withAttempts.started(events.incrementAndGet(), started);
+        });
+        flush();
+        AttemptOutcome outcome = attempts.run(new Attempt(spec, log, run.node.options().env(), run.node.options().timeout(),
+                run.replacement));
+        AttemptRecord ended = new AttemptRecord(number, outcome.status(), started.toString(), Instant.now().toString(),
+                log.toString(), outcome.exitCode(), outcome.message());
+        List<AttemptRecord> endedHistory;
+        synchronized (run.history) {
+            run.history.set(run.history.indexOf(running), ended);
+            endedHistory = List.copyOf(run.history);
+        }
+        update(run.path, s -> s.withAttempts(endedHistory));
+        return outcome;
+    }
+
+    private NodeResult collectOutputs(StepRun run, ComponentSpec component) {
+        Path dir = run.lastAttemptDir;
+        Map<String, String> outParams = new TreeMap<>();
+        Map<String, Path> outArtifacts = new TreeMap<>();
+        Map<String, String> digests = new TreeMap<>();
+        for (PortSpec port : component.outputs()) {
+            if (port.isArtifact()) {
+                Path artifact = dir.resolve("outputs/artifacts").resolve(port.name());
+                outArtifacts.put(port.name(), artifact);
+                digests.put(port.name(), read(dir.resolve("outputs/params").resolve(port.name() + LaunchSpec.DIGEST_SUFFIX)));
+            } else {
+                outParams.put(port.name(), ValueCodec.disarm(read(dir.resolve("outputs/params").resolve(port.name()))));
+            }
+        }
+        return new NodeResult(StepStatus.SUCCEEDED, outParams, outArtifacts, digests, List.of(), null);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the launcher reported success but left no " + file, e);
+        }
+    }
+
+    private Class<?> componentClass(ComponentSpec component, String path) {
+        return classes.computeIfAbsent(component.className(), name -> {
+            try {
+                return Class.forName(name, false, options.classLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new ResolveException("step '" + path + "': component class " + name
+                        + " is not on the classpath; pass your project's classes with --classpath");
+            }
+        });
+    }
+
+    private Path stepDir(String path) {
+        return runDir.resolve("steps").resolve(path);
+    }
+
+
+    private CompletableFuture<NodeResult> runLoop(Node.LoopNode node, Frame frame, String path) {
+        List<Resolved> items = loopItems(node, frame, path);
+        update(path, s -> s.started(events.incrementAndGet(), Instant.now()));
+        if (items.isEmpty()) {
+            return done(frame, node.name(), NodeResult.of(StepStatus.SKIPPED, "the loop's list is empty"));
+        }
+        List<Frame> iterations = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            iterations.add(frame.iteration(node.name(), i, items.get(i)));
+        }
+        int cap = node.parallelism() > 0 ? Math.min(node.parallelism(), items.size()) : items.size();
+        AtomicInteger next = new AtomicInteger();
+        List<CompletableFuture<Void>> lanes = new ArrayList<>();
+        for (int lane = 0; lane < cap; lane++) {
+            lanes.add(nextIteration(node, iterations, next));
+        }
+        return CompletableFuture.allOf(lanes.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            StepStatus status = StepStatus.SUCCEEDED;
+            for (Frame iteration : iterations) {
+                StepStatus outcome = iteration.outcome();
+                if (outcome == StepStatus.ERROR || (outcome == StepStatus.FAILED && status != StepStatus.ERROR)
+                        || (outcome == StepStatus.OMITTED && status == StepStatus.SUCCEEDED)) {
+                    status = outcome;
+                }
+            }
+            String message = items.size() + " iteration" + (items.size() == 1 ? "" : "s");
+            return finish(frame, node.name(), new NodeResult(status, Map.of(), Map.of(), Map.of(), iterations, message),
+                    UnaryOperator.identity());
+        });
+    }
+
+    /** Runs iterations one after another on one lane; {@code parallelism} lanes share the list. */
+    private CompletableFuture<Void> nextIteration(Node.LoopNode node, List<Frame> iterations, AtomicInteger next) {
+        int index = next.getAndIncrement();
+        if (index >= iterations.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return runGraph(node.body(), iterations.get(index)).thenCompose(v -> nextIteration(node, iterations, next));
+    }
+
+    private List<Resolved> loopItems(Node.LoopNode node, Frame frame, String path) {
+        ValueType<?> itemType = node.itemType();
+        List<?> values;
+        if (node.items() instanceof Expr.Literal literal) {
+            values = (List<?>) literal.value();
+        } else {
+            Resolved list = resolve(node.items(), frame, path + " items");
+            try {
+                values = (List<?>) ValueCodec.decode(ValueType.listOf(itemType), list.text());
+            } catch (IllegalArgumentException e) {
+                throw new ResolveException("loop '" + path + "': its items are not a list of " + itemType.displayName()
+                        + ": " + e.getMessage());
+            }
+        }
+        List<Resolved> items = new ArrayList<>();
+        for (Object value : values) {
+            items.add(Resolved.text(itemType, ValueCodec.encode(itemType, value)));
+        }
+        return items;
+    }
+
+    private CompletableFuture<NodeResult> runCall(Node.CallNode node, Frame frame, String path) {
+        Graph body = plan.subPipeline(node.pipeline());
+        Map<String, Resolved> inputs = new LinkedHashMap<>();
+        for (PortSpec port : body.inputs()) {
+            Expr expr = node.bindings().get(port.name());
+            if (expr != null) {
+                inputs.put(port.name(), resolve(expr, frame, path + " input '" + port.name() + "'"));
+            } else if (port.defaultValue() != null) {
+                inputs.put(port.name(), Resolved.text(port.type(), ValueCodec.encode(port.type(), port.defaultValue())));
+            }
+        }
+        update(path, s -> s.started(events.incrementAndGet(), Instant.now()));
+        Frame child = frame.call(node.name(), inputs);
+        return runGraph(body, child).thenApply(v -> {
+            StepStatus status = child.outcome();
+            if (status != StepStatus.SUCCEEDED) {
+                return finish(frame, node.name(), NodeResult.of(status, failureSummary(child)), UnaryOperator.identity());
+            }
+            Map<String, String> outParams = new TreeMap<>();
+            Map<String, Path> outArtifacts = new TreeMap<>();
+            Map<String, String> digests = new TreeMap<>();
+            try {
+                for (Graph.GraphOutput output : body.outputs()) {
+                    Resolved value = resolve(output.source(), child, path + " output '" + output.name() + "'");
+                    if (value.isArtifact()) {
+                        outArtifacts.put(output.name(), value.artifact());
+                        digests.put(output.name(), value.digest());
+                    } else {
+                        outParams.put(output.name(), value.text());
+                    }
+                }
+            } catch (ResolveException e) {
+                return finish(frame, node.name(), NodeResult.of(StepStatus.ERROR, e.getMessage()), UnaryOperator.identity());
+            }
+            return finish(frame, node.name(), new NodeResult(StepStatus.SUCCEEDED, outParams, outArtifacts, digests,
+                    List.of(), null), UnaryOperator.identity());
+        });
+    }
+
+
+    private Resolved resolve(Expr expr, Frame frame, String where) {
+        if (expr instanceof Expr.Literal literal) {
+            return Resolved.text(literal.type(), ValueCodec.encode(literal.type(), literal.value()));
+        }
+        if (expr instanceof Expr.Param param) {
+            String value = params.get(param.name());
+            if (value == null) {
+                throw new ResolveException(where + " reads pipeline parameter '" + param.name() + "', which has no value");
+            }
+            return Resolved.text(param.type(), value);
+        }
+        if (expr instanceof Expr.StepOutput out) {
+            NodeResult producer = frame.result(out.step());
+            if (producer == null || producer.status() != StepStatus.SUCCEEDED) {
+                throw new ResolveException(where + " reads output '" + out.port() + "' of step '" + out.step() + "', which "
+                        + (producer == null ? "has not run" : "is " + producer.status().label().toLowerCase(java.util.Locale.ROOT)));
+            }
+            return output(producer, out.port(), out.type(), where + " (output '" + out.port() + "' of '" + out.step() + "')");
+        }
+        if (expr instanceof Expr.LoopItem item) {
+            Resolved value = frame.loopItem(item.loop());
+            if (value == null) {
+                throw new ResolveException(where + " reads the item of loop '" + item.loop() + "' outside it");
+            }
+            return value;
+        }
+        if (expr instanceof Expr.Collected collected) {
+            return collect(collected, frame, where);
+        }
+        if (expr instanceof Expr.GraphInput input) {
+            Resolved value = frame.input(input.name());
+            if (value == null) {
+                throw new ResolveException(where + " reads sub-pipeline input '" + input.name() + "', which is not bound");
+            }
+            return value;
+        }
+        Expr.WorkflowStatus status = (Expr.WorkflowStatus) expr;
+        if (mainStatus == null) {
+            throw new ResolveException(where + " reads the pipeline status before the pipeline finished");
+        }
+        return Resolved.text(status.type(), mainStatus.workflowStatus());
+    }
+
+    private static Resolved output(NodeResult producer, String port, ValueType<?> type, String where) {
+        Path artifact = producer.artifacts().get(port);
+        if (artifact != null) {
+            return Resolved.artifact(type, artifact, producer.digests().get(port));
+        }
+        String text = producer.params().get(port);
+        if (text == null) {
+            throw new ResolveException(where + ": the producer left no such output");
+        }
+        return Resolved.text(type, text);
+    }
+
+    private Resolved collect(Expr.Collected collected, Frame frame, String where) {
+        NodeResult loop = frame.result(collected.loop());
+        if (loop == null) {
+            throw new ResolveException(where + " collects from loop '" + collected.loop() + "', which has not run");
+        }
+        ValueType<?> element = collected.type().elementType();
+        List<Object> values = new ArrayList<>();
+        for (Frame iteration : loop.iterations()) {
+            NodeResult step = iteration.results().get(collected.step());
+            if (step != null && step.status() == StepStatus.SUCCEEDED) {
+                values.add(ValueCodec.decode(element, step.params().get(collected.port())));
+            }
+        }
+        return Resolved.text(collected.type(), ValueCodec.encode(collected.type(), values));
+    }
+
+
+    private void update(String path, UnaryOperator<StepRecord> change) {
+        StepRecord changed = steps.compute(path, (k, s) -> change.apply(s));
+        changes.incrementAndGet();
+        save();
+        options.listener().stepChanged(changed);
+    }
+
+    /**
+     * Writes the record soon, on the recorder thread. Changes that arrive while a write is pending share it,
+     * so a wide fan-out costs a few writes rather than one per change; the record on disk lags by at most
+     * one write, and a step whose success was not yet written simply runs again on resume.
+     */
+    private void save() {
+        if (writePending.compareAndSet(false, true)) {
+            recorder.execute(() -> {
+                writePending.set(false);
+                writeNow();
+            });
+        }
+    }
+
+    private synchronized void writeNow() {
+        long version = changes.get();
+        record = record.withSteps(new TreeMap<>(steps));
+        store.save(record);
+        written = Math.max(written, version);
+    }
+
+    /**
+     * Makes sure the record on disk holds every change made so far. Called before a step's code starts, so
+     * whatever finished before it is on disk when it runs: a runner killed during the step resumes without
+     * redoing them.
+     */
+    private void flush() {
+        long wanted = changes.get();
+        synchronized (this) {
+            if (written < wanted) {
+                writeNow();
+            }
+        }
+    }
+
+    /** Waits for pending writes, so the final record is written after every intermediate one. */
+    private void drainRecorder() {
+        recorder.shutdown();
+        try {
+            if (!recorder.awaitTermination(1, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("writing the run record of " + runId + " did not finish");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the run record of " + runId, e);
+        }
+    }
+
+    private static String kind(Node node) {
+        if (node instanceof Node.LoopNode) {
+            return StepRecord.LOOP;
+        }
+        return node instanceof Node.CallNode ? StepRecord.CALL : StepRecord.STEP;
+    }
+
+    private static String component(Node node) {
+        if (node instanceof Node.StepNode step) {
+            return step.component().className();
+        }
+        return node instanceof Node.CallNode call ? call.pipeline() : null;
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
+
+    /** A value a node needs cannot be found; the node ends in Error, as an Argo node with a bad reference. */
+    static final class ResolveException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ResolveException(String message) {
+            super(message);
+        }
+    }
+}

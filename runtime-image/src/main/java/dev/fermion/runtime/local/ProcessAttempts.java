@@ -1,0 +1,103 @@
+package dev.fermion.runtime.local;
+
+import dev.fermion.runtime.launch.StepLauncher;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every attempt in its own JVM through the launcher main, with exactly the arguments a pod gets, so a
+ * pipeline that passes here does not depend on sharing memory between steps.
+ */
+final class ProcessAttempts implements AttemptRunner {
+    private final String classpath;
+
+    ProcessAttempts(String extraClasspath) {
+        String own = System.getProperty("java.class.path");
+        this.classpath = extraClasspath == null || extraClasspath.isBlank() ? own : extraClasspath + File.pathSeparator + own;
+    }
+
+    @Override
+    public AttemptOutcome run(Attempt attempt) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", classpath, StepLauncher.class.getName()));
+        command.addAll(attempt.spec().toArgs());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(attempt.logFile().toFile()));
+        builder.environment().putAll(attempt.env());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            return new AttemptOutcome(StepStatus.ERROR, null, "cannot start a JVM for step '" + attempt.spec().step()
+                    + "': " + e.getMessage());
+        }
+        try {
+            boolean ended = attempt.timeout() == null ? waitFor(process)
+                    : process.waitFor(attempt.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                kill(process);
+                String message = AttemptRunner.timeoutMessage(attempt);
+                Files.writeString(attempt.logFile(), "fermion: " + message + System.lineSeparator(), StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+                return new AttemptOutcome(StepStatus.FAILED, null, message);
+            }
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            return new AttemptOutcome(StepStatus.ERROR, null, "the runner was interrupted while step '"
+                    + attempt.spec().step() + "' ran");
+        } catch (IOException e) {
+            return new AttemptOutcome(StepStatus.FAILED, null, AttemptRunner.timeoutMessage(attempt));
+        }
+        int exit = process.exitValue();
+        if (exit == StepLauncher.OK) {
+            return AttemptOutcome.succeeded();
+        }
+        String message = lastLauncherLine(attempt.logFile());
+        if (exit == StepLauncher.STEP_FAILED) {
+            return new AttemptOutcome(StepStatus.FAILED, exit, message);
+        }
+        return new AttemptOutcome(StepStatus.ERROR, exit, message != null ? message
+                : "the process of step '" + attempt.spec().step() + "' ended with exit code " + exit);
+    }
+
+    private static boolean waitFor(Process process) throws InterruptedException {
+        process.waitFor();
+        return true;
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String lastLauncherLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).startsWith("fermion-step: ")) {
+                    return lines.get(i).substring("fermion-step: ".length());
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

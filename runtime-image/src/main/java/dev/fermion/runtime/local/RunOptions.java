@@ -1,0 +1,79 @@
+package dev.fermion.runtime.local;
+
+import dev.fermion.runtime.launch.StepBody;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the local runner runs a pipeline.
+ *
+ * @param parallelism  how many steps run at once
+ * @param cache        false to ignore and not fill the step cache ({@code --no-cache})
+ * @param classLoader  loads component classes (the user's classes plus Fermion)
+ * @param classpath    extra classpath entries, given to step processes and recorded for resume; may be empty
+ * @param pipelineRef  how the pipeline was named on the command line, recorded for resume; may be null
+ * @param replacements step name to the double that runs instead of its component (tests); never cached
+ */
+public record RunOptions(
+        FermionHome home,
+        Isolation isolation,
+        int parallelism,
+        boolean cache,
+        ClassLoader classLoader,
+        String classpath,
+        String pipelineRef,
+        Map<String, StepBody> replacements,
+        RunListener listener) {
+
+    public RunOptions {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(isolation, "isolation");
+        Objects.requireNonNull(classLoader, "classLoader");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+        classpath = classpath == null ? "" : classpath;
+        replacements = Map.copyOf(replacements);
+        listener = listener == null ? RunListener.NONE : listener;
+    }
+
+    /** In-process, one step per core, cache on, under {@code $FERMION_HOME} or {@code ~/.fermion}. */
+    public static RunOptions defaults() {
+        return new RunOptions(FermionHome.fromEnvironment(), Isolation.IN_PROCESS,
+                Runtime.getRuntime().availableProcessors(), true, RunOptions.class.getClassLoader(), "", null, Map.of(),
+                RunListener.NONE);
+    }
+
+    public RunOptions withHome(FermionHome value) {
+        return new RunOptions(value, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener);
+    }
+
+    public RunOptions withIsolation(Isolation value) {
+        return new RunOptions(home, value, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener);
+    }
+
+    public RunOptions withParallelism(int value) {
+        return new RunOptions(home, isolation, value, cache, classLoader, classpath, pipelineRef, replacements, listener);
+    }
+
+    public RunOptions withCache(boolean value) {
+        return new RunOptions(home, isolation, parallelism, value, classLoader, classpath, pipelineRef, replacements, listener);
+    }
+
+    public RunOptions withClassLoader(ClassLoader value, String extraClasspath) {
+        return new RunOptions(home, isolation, parallelism, cache, value, extraClasspath, pipelineRef, replacements, listener);
+    }
+
+    public RunOptions withPipelineRef(String value) {
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, value, replacements, listener);
+    }
+
+    public RunOptions withReplacements(Map<String, StepBody> value) {
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, value, listener);
+    }
+
+    public RunOptions withListener(RunListener value) {
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, value);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.fermion.runtime.local;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything known about one local run, kept as {@code runs/<run-id>/run.json}: enough to show it, and to
+ * resume it with the same pipeline, parameters and settings after the runner died.
+ *
+ * @param pipelineRef the name or class the run was started with, to find the pipeline again on resume
+ * @param params      every pipeline parameter, ValueCodec-encoded, defaults included
+ * @param runnerPid   the process that runs (or ran) it, to tell a live run from an interrupted one
+ */
+public record RunRecord(
+        int format,
+        String runId,
+        String pipeline,
+        String pipelineRef,
+        String classpath,
+        Map<String, String> params,
+        String isolation,
+        int parallelism,
+        boolean cache,
+        RunStatus status,
+        String startedAt,
+        String finishedAt,
+        long runnerPid,
+        String resumedFrom,
+        String message,
+        Map<String, StepRecord> steps) {
+
+    public static final int FORMAT = 1;
+
+    public RunRecord {
+        params = StepRecord.sorted(params);
+        steps = StepRecord.sorted(steps);
+    }
+
+    public RunRecord withSteps(Map<String, StepRecord> value) {
+        return new RunRecord(format, runId, pipeline, pipelineRef, classpath, params, isolation, parallelism, cache,
+                status, startedAt, finishedAt, runnerPid, resumedFrom, message, value);
+    }
+
+    public RunRecord finished(RunStatus value, Instant at, String why) {
+        return new RunRecord(format, runId, pipeline, pipelineRef, classpath, params, isolation, parallelism, cache,
+                value, startedAt, at.toString(), runnerPid, resumedFrom, why, steps);
+    }
+
+    public Optional<StepRecord> step(String path) {
+        return Optional.ofNullable(steps.get(path));
+    }
+
+    /** Steps in the order they started; those that never started last, by path. */
+    public List<StepRecord> stepsInOrder() {
+        return steps.values().stream()
+                .sorted(Comparator.comparingLong((StepRecord s) -> s.startOrder() == 0 ? Long.MAX_VALUE : s.startOrder())
+                        .thenComparing(StepRecord::path))
+                .toList();
+    }
+
+    /** Whether the run is marked running but the process that ran it is gone (killed, crashed). */
+    public boolean interrupted() {
+        return status == RunStatus.RUNNING && ProcessHandle.of(runnerPid).map(p -> !p.isAlive()).orElse(true);
+    }
+
+    /** The status to show: {@code INTERRUPTED} for a run whose runner died. */
+    public String displayStatus() {
+        return interrupted() ? "Interrupted" : status.workflowStatus();
+    }
+
+    public Duration duration(Instant now) {
+        Instant end = finishedAt == null ? now : Instant.parse(finishedAt);
+        return Duration.between(Instant.parse(startedAt), end);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.fermion.runtime.container;
+
+import dev.fermion.dsl.Pipeline;
+import dev.fermion.plan.Node;
+import dev.fermion.runtime.container.ToolFixtures.Entrypoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Which engine runs a container step. A PATH holding a {@code docker} whose {@code info} fails stands for
+ * the common case of a Docker CLI without a running daemon.
+ */
+class EngineSelectionTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void autoWithoutAWorkingEngineFailsAndSaysHowToProceed() throws Exception {
+        Path bin = fakeCli("docker", 1);
+        ContainerStepRunner runner = new ContainerStepRunner(ContainerRuntime.AUTO, Map.of("PATH", bin.toString()));
+
+        var e = assertThrows(ContainerSetupException.class, () -> runner.run(step()));
+
+        assertThat(e.getMessage()).contains("pipeline 'tools', step 'tool'", "ghcr.io/acme/tool:1",
+                "docker (" + bin.resolve("docker") + ") is installed but 'docker info' fails",
+                "podman is not on the PATH", "--container-runtime host");
+        assertThat(ContainerSetupException.EXIT_CODE).isEqualTo(2);
+    }
+
+    @Test
+    void anEngineAskedForByNameMustWork() throws Exception {
+        ContainerStepRunner runner = new ContainerStepRunner(ContainerRuntime.PODMAN, Map.of("PATH", dir.toString()));
+
+        var e = assertThrows(ContainerSetupException.class, () -> runner.run(step()));
+
+        assertThat(e.getMessage()).contains("--container-runtime podman", "podman is not on the PATH",
+                "--container-runtime host");
+    }
+
+    @Test
+    void autoPicksAWorkingEngine() throws Exception {
+        Path bin = fakeCli("podman", 0);
+        EngineSelector selector = new EngineSelector(Map.of("PATH", bin.toString()));
+
+        EngineSelector.Engine engine = selector.select(ContainerRuntime.AUTO, step());
+
+        assertThat(engine.kind()).isEqualTo(ContainerRuntime.PODMAN);
+        assertThat(engine.cli()).isEqualTo(bin.resolve("podman"));
+    }
+
+    @Test
+    void settingsParseFromTheCommandLine() {
+        assertThat(ContainerRuntime.parse("Host")).isEqualTo(ContainerRuntime.HOST);
+        var e = assertThrows(IllegalArgumentException.class, () -> ContainerRuntime.parse("lxc"));
+        assertThat(e.getMessage()).contains("auto, docker, podman or host");
+    }
+
+    /** An executable {@code name} in its own directory that exits with {@code status}. */
+    private Path fakeCli(String name, int status) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-" + name));
+        Path cli = bin.resolve(name);
+        Files.writeString(cli, "#!/bin/sh\nexit " + status + "\n");
+        Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
+    private ContainerStep step() throws Exception {
+        Node.ContainerNode node = (Node.ContainerNode) Pipeline.named("tools")
+                .define(p -> p.step("tool", new Entrypoint())).plan().graph().node("tool").orElseThrow();
+        return new ContainerStep("tools", node, Map.of(), Map.of(), Files.createDirectories(dir.resolve("step")),
+                dir.resolve("tool.log"));
+    }
+}

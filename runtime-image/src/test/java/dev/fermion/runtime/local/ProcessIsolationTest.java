@@ -1,0 +1,74 @@
+package dev.fermion.runtime.local;
+
+import dev.fermion.dsl.Pipeline;
+import dev.fermion.runtime.fixtures.Steps.AddOne;
+import dev.fermion.runtime.fixtures.Steps.AddTwo;
+import dev.fermion.runtime.fixtures.Steps.Block;
+import dev.fermion.runtime.fixtures.Steps.EnvEcho;
+import dev.fermion.runtime.fixtures.Steps.Fail;
+import dev.fermion.runtime.fixtures.Steps.ReadText;
+import dev.fermion.runtime.fixtures.Steps.WriteText;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The same pipelines, each step in its own JVM started through the launcher main, as in a pod. */
+class ProcessIsolationTest {
+    @TempDir
+    Path home;
+
+    private RunResult run(Pipeline pipeline) {
+        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withIsolation(Isolation.PROCESS)
+                .withParallelism(2).withCache(false);
+        return new LocalRunner(options).run(pipeline.plan(), Map.of());
+    }
+
+    @Test
+    void runsEveryStepThroughTheLauncherInItsOwnJvm() {
+        Pipeline pipeline = Pipeline.named("isolated").define(p -> {
+            var write = p.step("write", new WriteText()).with(WriteText.TEXT, "across processes");
+            p.step("read", new ReadText()).with(ReadText.DATA, write.out(WriteText.DATA));
+            var loop = p.forEach("each", List.of(1, 2), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
+            p.step("sub", new AddTwo()).with(AddTwo.X, 1);
+            p.step("env", new EnvEcho()).with(EnvEcho.NAME, "STEP_TEST_VALUE").env("STEP_TEST_VALUE", "from-step-options");
+        });
+
+        RunResult result = run(pipeline);
+
+        assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
+        assertThat(result.record().isolation()).isEqualTo("process");
+        assertThat(result.step("read").outputs()).containsEntry("content", "across processes");
+        assertThat(result.step("each/1/inc").outputs()).containsEntry("y", "3");
+        assertThat(Path.of(result.step("each/1/inc").logFile())).content().contains("adding one to 2");
+        assertThat(result.step("sub").outputs()).containsEntry("y", "3");
+        assertThat(result.step("env").outputs()).containsEntry("value", "from-step-options");
+    }
+
+    @Test
+    void aStepProcessPastItsTimeoutIsKilledAndFails(@TempDir Path latch) {
+        RunResult result = run(Pipeline.named("isolated-timeout").define(p -> p.step("stuck", new Block())
+                .with(Block.DIR, latch.toString()).timeout(Duration.ofSeconds(1))));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        AttemptRecord attempt = result.step("stuck").attempts().get(0);
+        assertThat(attempt.message()).isEqualTo("step 'stuck' timed out after 1s (its timeout); the attempt was stopped");
+        assertThat(latch.resolve("started-stuck-1")).exists();
+    }
+
+    @Test
+    void aFailingStepProcessReportsTheLaunchersMessage() {
+        RunResult result = run(Pipeline.named("isolated-failure").define(p -> p.step("boom", new Fail())));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        AttemptRecord attempt = result.step("boom").attempts().get(0);
+        assertThat(attempt.exitCode()).isEqualTo(1);
+        assertThat(attempt.message()).isEqualTo("step 'boom' (Steps.Fail) failed: IllegalStateException: failing because it had to");
+        assertThat(Path.of(attempt.logFile())).content().contains("about to fail").contains("at dev.fermion.runtime.fixtures.Steps$Fail.run");
+    }
+}
