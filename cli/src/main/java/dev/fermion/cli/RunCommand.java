@@ -135,6 +135,7 @@ final class RunCommand implements Callable<Integer> {
         out.printf("Run %s %s in %s (%d steps, %d cached)%n", run.runId(), run.status().workflowStatus().toLowerCase(Locale.ROOT),
                 LiveView.format(run.duration(Instant.now())), steps, cached);
         if (result.succeeded()) {
+            out.println("Outputs, logs and artifacts: fermion runs show " + run.runId() + (home != null ? " --home " + home : ""));
             out.flush();
             return FermionCli.OK;
         }
