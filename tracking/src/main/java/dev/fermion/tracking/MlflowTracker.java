@@ -1,0 +1,261 @@
+package dev.fermion.tracking;
+
+import dev.fermion.dsl.Dataset;
+import dev.fermion.dsl.Model;
+import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Plan;
+import dev.fermion.tracking.delivery.DatasetRef;
+import dev.fermion.tracking.delivery.Delivery;
+import dev.fermion.tracking.delivery.MlflowWriter;
+import dev.fermion.tracking.delivery.RunRef;
+import dev.fermion.tracking.delivery.Spool;
+import dev.fermion.tracking.delivery.TrackingOp;
+import dev.fermion.tracking.mlflow.LoggedModel;
+import dev.fermion.tracking.mlflow.Metric;
+import dev.fermion.tracking.mlflow.MlflowClient;
+import dev.fermion.tracking.mlflow.Param;
+import dev.fermion.tracking.mlflow.RunInfo;
+import dev.fermion.tracking.mlflow.Tag;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Records a pipeline run in MLflow: the run is an MLflow run in the pipeline's experiment, each step a
+ * child run (tag {@code mlflow.parentRunId}) named after its path, with the step's inputs as params, its
+ * metrics, its output artifacts, and its {@code Model} outputs as MLflow 3 logged models.
+ */
+public final class MlflowTracker implements PipelineTracker {
+    // MLflow refuses longer param values; a cut that is the same every time keeps a replay exact.
+    private static final int MAX_PARAM_LENGTH = 6000;
+    private static final int MAX_TAG_LENGTH = 8000;
+    private static final String TRUNCATED = "...[truncated]";
+
+    private final TrackingOptions options;
+    private final MlflowWriter writer;
+    private final Map<String, RunRef> steps = new LinkedHashMap<>();
+    private final List<String> models = new ArrayList<>();
+    private final List<Tag> commonTags = new ArrayList<>();
+    private volatile Delivery delivery;
+    private volatile RunRef pipeline;
+
+    public MlflowTracker(TrackingOptions options) {
+        this.options = options;
+        this.writer = new MlflowWriter(new MlflowClient(options.trackingUri(), options.token(), options.retry()));
+    }
+
+    /**
+     * Sends everything spooled under the options' Fermion home by earlier runs, e.g. after MLflow was down;
+     * what still cannot be sent stays for the next sync.
+     */
+    public static Spool.ReplayResult sync(TrackingOptions options) {
+        MlflowClient client = new MlflowClient(options.trackingUri(), options.token(), options.retry());
+        return Spool.inHome(options.fermionHome()).replay(new MlflowWriter(client));
+    }
+
+    @Override
+    public void runStarted(Plan plan, String runId, Map<String, String> params) {
+        String experiment = plan.experiment() == null || plan.experiment().isBlank() ? plan.name() : plan.experiment();
+        pipeline = new RunRef(experiment, runId);
+        String session = safe(runId) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        delivery = new Delivery(writer, Spool.inHome(options.fermionHome()), session, options.queueCapacity(),
+                options.strict());
+        commonTags.add(new Tag("fermion.pipeline", plan.name()));
+        if (plan.version() != null) {
+            commonTags.add(new Tag("fermion.pipeline.version", plan.version()));
+        }
+        commonTags.add(new Tag("fermion.run", runId));
+        commonTags.add(new Tag("fermion.version", FermionVersion.get()));
+        commonTags.add(new Tag("mlflow.user", System.getProperty("user.name", "")));
+        commonTags.add(new Tag("mlflow.source.name", plan.name()));
+        commonTags.add(new Tag("mlflow.source.type", "JOB"));
+        GitCommit.of(options.projectDir()).ifPresent(c -> commonTags.add(new Tag("mlflow.source.git.commit", c)));
+
+        List<Tag> tags = new ArrayList<>(commonTags);
+        if (plan.description() != null && !plan.description().isBlank()) {
+            tags.add(new Tag("mlflow.note.content", cut(plan.description(), MAX_TAG_LENGTH)));
+        }
+        delivery.submit(new TrackingOp.StartRun(pipeline, null, plan.name() + "-" + runId, now(), tags));
+        if (!params.isEmpty()) {
+            delivery.submit(new TrackingOp.Log(pipeline, List.of(), params(params), List.of()));
+        }
+        if (options.strict()) {
+            // A strict run should fail before its first step when MLflow cannot be reached at all.
+            delivery.flush(options.closeTimeout());
+        }
+        checkStrict();
+    }
+
+    @Override
+    public void stepStarted(String step, ComponentSpec component, Map<String, String> inputs,
+                            List<StepArtifact> artifacts) {
+        RunRef ref = start(step, component);
+        Map<String, String> values = new LinkedHashMap<>(inputs);
+        List<DatasetRef> datasets = new ArrayList<>();
+        for (StepArtifact a : artifacts) {
+            values.put(a.name(), a.digest() != null ? a.digest() : a.artifact().path().toString());
+            if (a.artifact() instanceof Dataset) {
+                datasets.add(new DatasetRef(a.name(), a.artifact().path().toAbsolutePath().toString(), a.digest(),
+                        "input"));
+            }
+        }
+        if (!values.isEmpty()) {
+            delivery.submit(new TrackingOp.Log(ref, List.of(), params(values), List.of()));
+        }
+        if (!datasets.isEmpty()) {
+            delivery.submit(new TrackingOp.LogDatasets(ref, datasets));
+        }
+        checkStrict();
+    }
+
+    @Override
+    public void stepMetric(String step, String key, double value, long index, long timestampMillis) {
+        delivery.submit(new TrackingOp.Log(stepRef(step), List.of(new Metric(key, value, timestampMillis, index)),
+                List.of(), List.of()));
+        checkStrict();
+    }
+
+    @Override
+    public void stepFinished(String step, StepOutcome outcome, Map<String, String> outputs,
+                             List<StepArtifact> artifacts, boolean cached, String sourceRunId) {
+        RunRef ref;
+        synchronized (steps) {
+            ref = steps.get(step);
+        }
+        if (ref == null) {
+            // Cached and skipped steps are reported only when they finish.
+            ref = start(step, null);
+        }
+        List<Tag> tags = new ArrayList<>();
+        tags.add(new Tag("fermion.cached", Boolean.toString(cached)));
+        outputs.forEach((k, v) -> tags.add(new Tag("fermion.output." + k, cut(v, MAX_TAG_LENGTH))));
+        if (cached && sourceRunId != null) {
+            tags.add(new Tag("fermion.cached.sourceRun", sourceRunId));
+        }
+        delivery.submit(new TrackingOp.Log(ref, List.of(), List.of(), tags));
+        if (cached && sourceRunId != null) {
+            delivery.submit(new TrackingOp.LinkRun(ref, "fermion.cached.sourceMlflowRun",
+                    new RunRef(pipeline.experiment(), sourceRunId).child(step)));
+        }
+        if (!cached && outcome == StepOutcome.SUCCEEDED) {
+            for (StepArtifact a : artifacts) {
+                if (a.artifact() instanceof Model) {
+                    List<Tag> modelTags = List.of(new Tag("fermion.step", step), new Tag("fermion.output", a.name()),
+                            new Tag("fermion.run", pipeline.key()));
+                    delivery.submit(new TrackingOp.LogModel(ref, a.name(),
+                            a.artifact().path().toAbsolutePath().toString(), modelTags));
+                    synchronized (models) {
+                        models.add(step + "/" + a.name());
+                    }
+                } else {
+                    delivery.submit(new TrackingOp.UploadArtifacts(ref, a.name(),
+                            a.artifact().path().toAbsolutePath().toString()));
+                }
+            }
+        }
+        delivery.submit(new TrackingOp.EndRun(ref, outcome.mlflowStatus(), now()));
+        checkStrict();
+    }
+
+    @Override
+    public void registerModel(String step, String output, String registeredName, String alias) {
+        delivery.submit(new TrackingOp.RegisterModel(stepRef(step), output, registeredName, alias));
+        checkStrict();
+    }
+
+    @Override
+    public boolean flush(Duration timeout) {
+        boolean done = delivery.flush(timeout);
+        checkStrict();
+        return done;
+    }
+
+    @Override
+    public TrackingSummary runFinished(StepOutcome outcome) {
+        delivery.submit(new TrackingOp.EndRun(pipeline, outcome.mlflowStatus(), now()));
+        delivery.close(options.closeTimeout());
+        checkStrict();
+        return new TrackingSummary(uiLinks(), delivery.spooled(), delivery.rejected(), delivery.spool().dir());
+    }
+
+    @Override
+    public UiLinks uiLinks() {
+        MlflowClient client = writer.client();
+        Optional<RunInfo> run = writer.knownRun(pipeline);
+        String experimentUrl = run.map(r -> client.experimentUrl(r.experimentId())).orElse(null);
+        Map<String, String> stepLinks = new LinkedHashMap<>();
+        synchronized (steps) {
+            steps.forEach((name, ref) -> writer.knownRun(ref)
+                    .ifPresent(r -> stepLinks.put(name, client.runUrl(r.experimentId(), r.runId()))));
+        }
+        Map<String, String> modelLinks = new LinkedHashMap<>();
+        Map<String, LoggedModel> known = writer.knownModels();
+        synchronized (models) {
+            for (String m : models) {
+                LoggedModel model = known.get(pipeline.key() + "/" + m);
+                if (model != null) {
+                    modelLinks.put(m, client.loggedModelUrl(model.experimentId(), model.modelId()));
+                }
+            }
+        }
+        return new UiLinks(experimentUrl, run.map(r -> client.runUrl(r.experimentId(), r.runId())).orElse(null),
+                stepLinks, modelLinks);
+    }
+
+    private RunRef start(String step, ComponentSpec component) {
+        RunRef ref = pipeline.child(step);
+        synchronized (steps) {
+            steps.put(step, ref);
+        }
+        List<Tag> tags = new ArrayList<>(commonTags);
+        tags.add(new Tag("fermion.step", step));
+        if (component != null) {
+            tags.add(new Tag("fermion.component", component.className()));
+            if (component.version() != null) {
+                tags.add(new Tag("fermion.component.version", component.version()));
+            }
+        }
+        delivery.submit(new TrackingOp.StartRun(ref, pipeline, step, now(), tags));
+        return ref;
+    }
+
+    private RunRef stepRef(String step) {
+        synchronized (steps) {
+            RunRef ref = steps.get(step);
+            if (ref == null) {
+                throw new IllegalStateException("step " + step + " was not reported as started");
+            }
+            return ref;
+        }
+    }
+
+    private void checkStrict() {
+        RuntimeException failure = delivery.failure();
+        if (failure != null) {
+            throw new TrackingException("MLflow tracking failed (strict mode): " + failure.getMessage(), failure);
+        }
+    }
+
+    private static List<Param> params(Map<String, String> values) {
+        List<Param> out = new ArrayList<>();
+        values.forEach((k, v) -> out.add(new Param(k, cut(v == null ? "" : v, MAX_PARAM_LENGTH))));
+        return out;
+    }
+
+    private static String cut(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max - TRUNCATED.length()) + TRUNCATED;
+    }
+
+    private static String safe(String text) {
+        return text.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.fermion.tracking.delivery;
+
+import dev.fermion.tracking.mlflow.DatasetInput;
+import dev.fermion.tracking.mlflow.LoggedModel;
+import dev.fermion.tracking.mlflow.MlflowClient;
+import dev.fermion.tracking.mlflow.ModelVersion;
+import dev.fermion.tracking.mlflow.RunInfo;
+import dev.fermion.tracking.mlflow.Tag;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Applies {@link TrackingOp}s to an MLflow server, turning run keys into MLflow ids. Each operation is
+ * idempotent: runs and logged models are looked up by their {@code fermion.key} tag before being created,
+ * MLflow keeps one row for identical metric values and accepts a param logged again with the same value.
+ */
+public final class MlflowWriter {
+    private static final String MODEL_FLAVOR = "djl";
+
+    private final MlflowClient client;
+    private final Map<String, String> experiments = new ConcurrentHashMap<>();
+    private final Map<RunRef, RunInfo> runs = new ConcurrentHashMap<>();
+    private final Map<String, LoggedModel> models = new ConcurrentHashMap<>();
+
+    public MlflowWriter(MlflowClient client) {
+        this.client = client;
+    }
+
+    public MlflowClient client() {
+        return client;
+    }
+
+    /** The MLflow run created for {@code ref} by this writer, if it got that far. */
+    public Optional<RunInfo> knownRun(RunRef ref) {
+        return Optional.ofNullable(runs.get(ref));
+    }
+
+    /** The logged models this writer created or found, by model key (run key, "/", model name). */
+    public Map<String, LoggedModel> knownModels() {
+        return Map.copyOf(models);
+    }
+
+    public String experimentId(String name) {
+        return experiments.computeIfAbsent(name, client::experimentId);
+    }
+
+    void startRun(TrackingOp.StartRun op) {
+        if (lookup(op.run()).isPresent()) {
+            return;
+        }
+        List<Tag> tags = new ArrayList<>(op.tags());
+        tags.add(new Tag(RunRef.KEY_TAG, op.run().key()));
+        if (op.parent() != null) {
+            tags.add(new Tag("mlflow.parentRunId", resolve(op.parent()).runId()));
+        }
+        runs.put(op.run(), client.createRun(experimentId(op.run().experiment()), op.name(), op.startTime(), tags));
+    }
+
+    void log(TrackingOp.Log op) {
+        client.log(resolve(op.run()).runId(), op.metrics(), op.params(), op.tags());
+    }
+
+    void linkRun(TrackingOp.LinkRun op) {
+        lookup(op.target()).ifPresent(target ->
+                client.log(resolve(op.run()).runId(), List.of(), List.of(), List.of(new Tag(op.tag(), target.runId()))));
+    }
+
+    void logDatasets(TrackingOp.LogDatasets op) {
+        List<DatasetInput> inputs = new ArrayList<>();
+        for (DatasetRef d : op.datasets()) {
+            Path dir = Path.of(d.path());
+            String digest = d.digest() != null ? shorten(d.digest()) : digest(dir);
+            String source = "{\"uri\": \"" + dir.toUri().toString().replace("\"", "%22") + "\"}";
+            Path schema = dir.resolve("schema.json");
+            inputs.add(new DatasetInput(d.name(), digest, "local", source,
+                    Files.isRegularFile(schema) ? read(schema) : null, d.context()));
+        }
+        client.logInputs(resolve(op.run()).runId(), inputs);
+    }
+
+    void uploadArtifacts(TrackingOp.UploadArtifacts op) {
+        client.uploadDirectory(resolve(op.run()).artifactUri(), op.artifactPath(), Path.of(op.directory()));
+    }
+
+    void logModel(TrackingOp.LogModel op) {
+        RunInfo run = resolve(op.run());
+        String key = modelKey(op.run(), op.name());
+        LoggedModel model = findModel(op.run().experiment(), key).orElse(null);
+        if (model != null && "LOGGED_MODEL_READY".equals(model.status())) {
+            models.put(key, model);
+            return;
+        }
+        if (model == null) {
+            List<Tag> tags = new ArrayList<>(op.tags());
+            tags.add(new Tag(RunRef.KEY_TAG, key));
+            model = client.createLoggedModel(run.experimentId(), op.name(), run.runId(), MODEL_FLAVOR, tags);
+        }
+        Path dir = Path.of(op.directory());
+        client.uploadDirectory(model.artifactUri(), "", dir);
+        if (!Files.exists(dir.resolve("MLmodel"))) {
+            Path mlmodel = writeMlmodel(model, run.runId(), dir);
+            try {
+                client.uploadArtifact(model.artifactUri(), "MLmodel", mlmodel);
+            } finally {
+                deleteQuietly(mlmodel);
+            }
+        }
+        client.logModelOutput(run.runId(), model.modelId(), 0);
+        model = client.finalizeLoggedModel(model.modelId(), true);
+        models.put(key, model);
+    }
+
+    void registerModel(TrackingOp.RegisterModel op) {
+        String key = modelKey(op.run(), op.model());
+        LoggedModel model = Optional.ofNullable(models.get(key))
+                .or(() -> findModel(op.run().experiment(), key))
+                .orElseThrow(() -> new IllegalStateException("no logged model " + op.model() + " for "
+                        + op.run().key() + "; it must be logged before it is registered"));
+        client.ensureRegisteredModel(op.registeredName());
+        ModelVersion version = client.modelVersions(op.registeredName()).stream()
+                .filter(v -> v.source().equals(model.modelUri()))
+                .findFirst()
+                .orElseGet(() -> client.createModelVersion(op.registeredName(), model));
+        if (op.alias() != null) {
+            client.setAlias(op.registeredName(), op.alias(), version.version());
+        }
+    }
+
+    void endRun(TrackingOp.EndRun op) {
+        client.endRun(resolve(op.run()).runId(), op.status(), op.endTime());
+    }
+
+    static String modelKey(RunRef run, String model) {
+        return run.key() + "/" + model;
+    }
+
+    private Optional<LoggedModel> findModel(String experiment, String key) {
+        LoggedModel known = models.get(key);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        return client.findLoggedModelsByTag(experimentId(experiment), RunRef.KEY_TAG, key).stream().findFirst();
+    }
+
+    private Optional<RunInfo> lookup(RunRef ref) {
+        RunInfo known = runs.get(ref);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<RunInfo> found = client.findRunsByTag(experimentId(ref.experiment()), RunRef.KEY_TAG, ref.key())
+                .stream().findFirst();
+        found.ifPresent(run -> runs.put(ref, run));
+        return found;
+    }
+
+    private RunInfo resolve(RunRef ref) {
+        return lookup(ref).orElseThrow(() -> new IllegalStateException(
+                "no MLflow run for " + ref.key() + " in experiment " + ref.experiment()));
+    }
+
+    private static Path writeMlmodel(LoggedModel model, String runId, Path dir) {
+        List<String> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString().replace('\\', '/'))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list model directory " + dir, e);
+        }
+        StringBuilder yaml = new StringBuilder()
+                .append("artifact_path: ").append(model.name()).append('\n')
+                .append("flavors:\n")
+                .append("  ").append(MODEL_FLAVOR).append(":\n")
+                .append("    model_dir: .\n")
+                .append("    files:\n");
+        files.forEach(f -> yaml.append("    - '").append(f.replace("'", "''")).append("'\n"));
+        yaml.append("model_id: ").append(model.modelId()).append('\n')
+                .append("run_id: ").append(runId).append('\n')
+                .append("utc_time_created: '").append(Instant.now()).append("'\n");
+        try {
+            Path file = Files.createTempFile("fermion-mlmodel", ".yaml");
+            Files.writeString(file, yaml, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the MLmodel file", e);
+        }
+    }
+
+    /** A short content digest of a directory: file paths and bytes, in path order. */
+    static String digest(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                sha.update(dir.relativize(file).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                try (InputStream in = Files.newInputStream(file)) {
+                    for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                        sha.update(buffer, 0, n);
+                    }
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read data set " + dir, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static String shorten(String digest) {
+        // MLflow stores at most 36 characters of a data set digest.
+        String bare = digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
+        return bare.length() > 36 ? bare.substring(0, 36) : bare;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // A leftover temporary file is harmless; the upload outcome is what matters.
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.fermion.tracking.delivery;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.fermion.tracking.mlflow.Metric;
+import dev.fermion.tracking.mlflow.Param;
+import dev.fermion.tracking.mlflow.RunStatus;
+import dev.fermion.tracking.mlflow.Tag;
+
+import java.util.List;
+
+/**
+ * One thing to record in MLflow. Operations are values so they can wait in the delivery queue, be written
+ * to the spool as JSON lines and be replayed later; every one is safe to apply twice.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = TrackingOp.StartRun.class, name = "start-run"),
+        @JsonSubTypes.Type(value = TrackingOp.Log.class, name = "log"),
+        @JsonSubTypes.Type(value = TrackingOp.LinkRun.class, name = "link-run"),
+        @JsonSubTypes.Type(value = TrackingOp.LogDatasets.class, name = "log-datasets"),
+        @JsonSubTypes.Type(value = TrackingOp.UploadArtifacts.class, name = "upload-artifacts"),
+        @JsonSubTypes.Type(value = TrackingOp.LogModel.class, name = "log-model"),
+        @JsonSubTypes.Type(value = TrackingOp.RegisterModel.class, name = "register-model"),
+        @JsonSubTypes.Type(value = TrackingOp.EndRun.class, name = "end-run")
+})
+public sealed interface TrackingOp {
+
+    RunRef run();
+
+    void applyTo(MlflowWriter writer);
+
+    /**
+     * Replay applies operations phase by phase (runs first, terminal states last) so a run exists before
+     * data is logged to it, whatever order failures put them in the spool.
+     */
+    int replayPhase();
+
+    /** Creates the run unless a run with its key exists; {@code parent} null for a top-level run. */
+    record StartRun(RunRef run, RunRef parent, String name, long startTime, List<Tag> tags) implements TrackingOp {
+        public StartRun {
+            tags = List.copyOf(tags);
+        }
+
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.startRun(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return parent == null ? 0 : 1;
+        }
+    }
+
+    record Log(RunRef run, List<Metric> metrics, List<Param> params, List<Tag> tags) implements TrackingOp {
+        public Log {
+            metrics = List.copyOf(metrics);
+            params = List.copyOf(params);
+            tags = List.copyOf(tags);
+        }
+
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.log(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 2;
+        }
+    }
+
+    /** Sets tag {@code tag} to the MLflow run id of {@code target}, when that run was tracked. */
+    record LinkRun(RunRef run, String tag, RunRef target) implements TrackingOp {
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.linkRun(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 2;
+        }
+    }
+
+    record LogDatasets(RunRef run, List<DatasetRef> datasets) implements TrackingOp {
+        public LogDatasets {
+            datasets = List.copyOf(datasets);
+        }
+
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.logDatasets(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 2;
+        }
+    }
+
+    /** Uploads the files of {@code directory} under {@code artifactPath} of the run's artifacts. */
+    record UploadArtifacts(RunRef run, String artifactPath, String directory) implements TrackingOp {
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.uploadArtifacts(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 2;
+        }
+    }
+
+    /** Logs {@code directory} as an MLflow 3 logged model called {@code name}, produced by the run. */
+    record LogModel(RunRef run, String name, String directory, List<Tag> tags) implements TrackingOp {
+        public LogModel {
+            tags = List.copyOf(tags);
+        }
+
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.logModel(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 3;
+        }
+    }
+
+    /** Registers the run's logged model {@code model} as a version of {@code registeredName}. */
+    record RegisterModel(RunRef run, String model, String registeredName, String alias) implements TrackingOp {
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.registerModel(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 4;
+        }
+    }
+
+    record EndRun(RunRef run, RunStatus status, long endTime) implements TrackingOp {
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.endRun(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 5;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.fermion.tracking.mlflow;
+
+import java.util.Map;
+
+/** An MLflow 3 logged model: a model entity of an experiment, with its own artifact location. */
+public record LoggedModel(String modelId, String experimentId, String name, String artifactUri, String status,
+                          String sourceRunId, String modelType, Map<String, String> tags) {
+    public LoggedModel {
+        tags = Map.copyOf(tags);
+    }
+
+    /** The URI the model registry uses as a version's source. */
+    public String modelUri() {
+        return "models:/" + modelId;
+    }
+}

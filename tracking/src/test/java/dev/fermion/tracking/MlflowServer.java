@@ -1,0 +1,54 @@
+package dev.fermion.tracking;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * A real MLflow server for tests, with its own data directory. When it cannot start, the test is skipped
+ * with the reason, unless {@code FERMION_REQUIRE_MLFLOW=true} (CI), which makes it fail.
+ */
+final class MlflowServer {
+    private final LocalMlflowServer server;
+    private URI uri;
+
+    private MlflowServer(LocalMlflowServer server) {
+        this.server = server;
+    }
+
+    /** Starts a server keeping its state in {@code data}, sharing the developer's mlflow venv. */
+    static MlflowServer start(Path data) {
+        String home = System.getenv("FERMION_HOME");
+        Path fermionHome = home != null && !home.isBlank() ? Path.of(home)
+                : Path.of(System.getProperty("user.home"), ".fermion");
+        MlflowServer server = new MlflowServer(new LocalMlflowServer(fermionHome, data));
+        try {
+            server.uri = server.server.start();
+        } catch (IllegalStateException e) {
+            if ("true".equalsIgnoreCase(System.getenv("FERMION_REQUIRE_MLFLOW"))) {
+                throw new IllegalStateException("MLflow is required (FERMION_REQUIRE_MLFLOW=true) but did not start",
+                        e);
+            }
+            Assumptions.abort("no MLflow server: " + e.getMessage());
+        }
+        return server;
+    }
+
+    LocalMlflowServer local() {
+        return server;
+    }
+
+    URI uri() {
+        return uri;
+    }
+
+    /** Starts the stopped server again, on the same port and with the same data. */
+    void restart() {
+        server.start(uri.getPort());
+    }
+
+    void stop() {
+        server.stop();
+    }
+}
