@@ -1,0 +1,315 @@
+package dev.fermion.components.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fermion.components.preprocess.ColumnStatistics;
+import dev.fermion.components.preprocess.DatasetStatistics;
+import dev.fermion.components.preprocess.ImputeStrategy;
+import dev.fermion.components.preprocess.Preprocessing;
+import dev.fermion.components.preprocess.Scaling;
+import dev.fermion.components.table.Column;
+import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.Csv;
+import dev.fermion.components.table.TableSchema;
+import dev.fermion.dsl.Component;
+import dev.fermion.dsl.Dataset;
+import dev.fermion.dsl.Directory;
+import dev.fermion.dsl.Input;
+import dev.fermion.dsl.Output;
+import dev.fermion.dsl.StepContext;
+import dev.fermion.dsl.ValueType;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Prepares a CSV source for training on Apache Beam: validates every row, splits the valid rows into
+ * train, validation and test, fits imputation, scaling and one-hot encoding on the training split only,
+ * and reports statistics. Rows that fail validation go to the {@code rejects} data set with their file,
+ * line, column and reason; none is dropped silently.
+ *
+ * <p>Each split holds {@code data.csv} (the validated rows, an id column first), {@code features.csv}
+ * (the same rows transformed: id, one column per feature, label) and {@code schema.json}. The
+ * {@code preprocessing} directory holds the fitted transform, which training copies into the model so
+ * evaluation and serving transform their inputs the same way.
+ *
+ * <p>Runs on Beam's DirectRunner unless {@code beam-runner} names another; {@code beam-options} are passed
+ * to it as command-line pipeline options, e.g. {@code --project=...}. Distributed runners need a
+ * {@code staging} location their workers can write to.
+ */
+public final class PrepareCsv extends Component {
+    /** The id column added when the source has none; values are source line numbers. */
+    public static final String GENERATED_ID = "row_id";
+    static final List<String> DEFAULT_MISSING = List.of("", "NA", "N/A", "NaN", "null", "?");
+
+    public static final Input<String> SOURCE = input("source", String.class)
+            .describedAs("CSV file or glob (local path, or any scheme whose Beam file system is on the class path); "
+                    + "the first line of every file is the same header");
+    public static final Input<String> LABEL = input("label", String.class)
+            .describedAs("column to predict; rows without it are rejected");
+    public static final Input<List<String>> FEATURES = input("features", new ValueType<List<String>>() { })
+            .defaultValue(List.of()).describedAs("feature columns; empty means every column but the label and id");
+    public static final Input<String> ID_COLUMN = input("id-column", String.class).optional()
+            .describedAs("column identifying rows; by default rows are identified by their line number");
+    public static final Input<Map<String, String>> SCHEMA = input("schema", new ValueType<Map<String, String>>() { })
+            .defaultValue(Map.of()).describedAs("declared column types (numeric or categorical); others are inferred");
+    public static final Input<List<String>> REQUIRED = input("required", new ValueType<List<String>>() { })
+            .defaultValue(List.of()).describedAs("columns that must have a value; the label always must");
+    public static final Input<Map<String, String>> RANGES = input("ranges", new ValueType<Map<String, String>>() { })
+            .defaultValue(Map.of()).describedAs("allowed range of numeric columns, min..max, bounds included");
+    public static final Input<List<String>> MISSING_VALUES = input("missing-values", new ValueType<List<String>>() { })
+            .defaultValue(DEFAULT_MISSING).describedAs("spellings of a missing value");
+    public static final Input<Double> TRAIN_RATIO = input("train-ratio", Double.class).defaultValue(0.7);
+    public static final Input<Double> VALIDATION_RATIO = input("validation-ratio", Double.class).defaultValue(0.15);
+    public static final Input<Double> TEST_RATIO = input("test-ratio", Double.class).defaultValue(0.15);
+    public static final Input<Integer> SEED = input("seed", Integer.class).defaultValue(42);
+    public static final Input<Boolean> STRATIFY = input("stratify", Boolean.class).defaultValue(false)
+            .describedAs("split each label value in the exact ratios; otherwise each row is placed independently");
+    public static final Input<ImputeStrategy> IMPUTE = input("impute", ImputeStrategy.class)
+            .defaultValue(ImputeStrategy.MEAN);
+    public static final Input<Double> IMPUTE_CONSTANT = input("impute-constant", Double.class).defaultValue(0.0);
+    public static final Input<Scaling> SCALING = input("scaling", Scaling.class).defaultValue(Scaling.STANDARD);
+    public static final Input<String> BEAM_RUNNER = input("beam-runner", String.class).defaultValue("DirectRunner");
+    public static final Input<List<String>> BEAM_OPTIONS = input("beam-options", new ValueType<List<String>>() { })
+            .defaultValue(List.of()).describedAs("Beam pipeline options, e.g. --project=p or --flinkMaster=host:8081");
+    public static final Input<String> STAGING = input("staging", String.class).optional()
+            .describedAs("location the runner's workers write results to (e.g. gs://bucket/tmp); "
+                    + "defaults to the step's local work directory, which only the DirectRunner can use");
+
+    public static final Output<Dataset> TRAIN = output("train", Dataset.class);
+    public static final Output<Dataset> VALIDATION = output("validation", Dataset.class);
+    public static final Output<Dataset> TEST = output("test", Dataset.class);
+    public static final Output<Directory> PREPROCESSING = output("preprocessing", Directory.class)
+            .describedAs("fitted transform (preprocessing.json), statistics of all valid rows and of the "
+                    + "training split, and the schema");
+    public static final Output<Dataset> REJECTS = output("rejects", Dataset.class);
+    public static final Output<Long> ROWS = output("rows", Long.class).describedAs("valid rows");
+    public static final Output<Long> TRAIN_ROWS = output("train-rows", Long.class);
+    public static final Output<Long> VALIDATION_ROWS = output("validation-rows", Long.class);
+    public static final Output<Long> TEST_ROWS = output("test-rows", Long.class);
+    public static final Output<Long> REJECTED_ROWS = output("rejected-rows", Long.class);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    protected void run(StepContext ctx) throws Exception {
+        PipelineOptions options = pipelineOptions(ctx.get(BEAM_RUNNER), ctx.get(BEAM_OPTIONS));
+        FileSystems.setDefaultPipelineOptions(options);
+        String source = ctx.get(SOURCE);
+        List<String> files = SourceFiles.match(source);
+        List<String> header = SourceFiles.header(files.get(0));
+        for (String file : files.subList(1, files.size())) {
+            if (!SourceFiles.header(file).equals(header)) {
+                throw new IllegalArgumentException("Source file " + file + " has header " + SourceFiles.header(file)
+                        + " but " + files.get(0) + " has " + header + ": every file of a source needs the same header");
+            }
+        }
+        Set<String> missing = new LinkedHashSet<>(ctx.get(MISSING_VALUES));
+        TableSchema schema = schema(ctx, files.get(0), header, missing);
+        boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
+        ctx.log("Preparing %s (%d file(s)); columns %s", source, files.size(), schema.columns().stream()
+                .map(c -> c.name() + ":" + c.type().name().toLowerCase(java.util.Locale.ROOT)).toList());
+
+        Set<String> required = new LinkedHashSet<>(ctx.get(REQUIRED));
+        required.add(schema.label());
+        if (!generatedId) {
+            required.add(schema.id());
+        }
+        required.forEach(schema::require);
+        Map<String, Range> ranges = new HashMap<>();
+        ctx.get(RANGES).forEach((column, text) -> {
+            if (schema.require(column).type() != ColumnType.NUMERIC) {
+                throw new IllegalArgumentException("Range given for column '" + column
+                        + "', which is categorical: ranges apply to numeric columns only");
+            }
+            ranges.put(column, Range.parse(column, text));
+        });
+        Split split = new Split(ctx.get(SEED), ctx.get(TRAIN_RATIO), ctx.get(VALIDATION_RATIO), ctx.get(TEST_RATIO));
+        String staging = ctx.find(STAGING)
+                .map(root -> root.replaceAll("/+$", "") + "/" + ctx.runId() + "/" + ctx.stepName())
+                .orElse(ctx.workDir().resolve("beam").toAbsolutePath().toString());
+
+        RowValidator validator = new RowValidator(header, schema, generatedId, required, ranges, missing);
+        PreparePipeline.run(options, new PreparePipeline.Plan(source, files.size() > 1, schema, generatedId,
+                validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT), ctx.get(SCALING),
+                List.copyOf(missing), staging));
+
+        collect(ctx, schema, staging);
+        if (ctx.find(STAGING).isPresent()) {
+            deleteStaged(staging);
+        }
+    }
+
+    /** Removes what the pipeline staged on shared storage once it is in the artifacts. */
+    private static void deleteStaged(String staging) throws IOException {
+        MatchResult matched = FileSystems.match(staging + "/**");
+        if (matched.status() == MatchResult.Status.OK) {
+            List<ResourceId> files = matched.metadata().stream().map(MatchResult.Metadata::resourceId).toList();
+            FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+        }
+    }
+
+    private static PipelineOptions pipelineOptions(String runner, List<String> userOptions) {
+        List<String> args = new ArrayList<>();
+        args.add("--runner=" + runner);
+        if (runner.equals("DirectRunner") || runner.endsWith(".DirectRunner")) {
+            // The DirectRunner's immutability and encodability checks copy every element; they catch bugs
+            // in tests but slow real runs several times, so real runs opt in through beam-options.
+            if (userOptions.stream().noneMatch(o -> o.startsWith("--enforceImmutability"))) {
+                args.add("--enforceImmutability=false");
+            }
+            if (userOptions.stream().noneMatch(o -> o.startsWith("--enforceEncodability"))) {
+                args.add("--enforceEncodability=false");
+            }
+        }
+        args.addAll(userOptions);
+        try {
+            return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid Beam runner or options " + args + ": " + e.getMessage()
+                    + ". A runner other than DirectRunner needs its Beam runner module on the class path", e);
+        }
+    }
+
+    private static TableSchema schema(StepContext ctx, String file, List<String> header, Set<String> missing) {
+        String label = ctx.get(LABEL);
+        String id = ctx.find(ID_COLUMN).orElse(GENERATED_ID);
+        boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
+        requireInHeader(label, "label", header, file);
+        if (generatedId && header.contains(GENERATED_ID)) {
+            throw new IllegalArgumentException("The source " + file + " has a column named '" + GENERATED_ID
+                    + "', which is the name of the generated id; set 'id-column' to '" + GENERATED_ID
+                    + "' if it identifies rows, or rename it");
+        }
+        if (!generatedId) {
+            requireInHeader(id, "id-column", header, file);
+        }
+        List<String> features = ctx.get(FEATURES);
+        if (features.isEmpty()) {
+            features = header.stream().filter(c -> !c.equals(label) && !c.equals(id)).toList();
+        }
+        for (String feature : features) {
+            requireInHeader(feature, "features", header, file);
+            if (feature.equals(label) || feature.equals(id)) {
+                throw new IllegalArgumentException("Column '" + feature + "' is the label or id and cannot also be "
+                        + "a feature; remove it from 'features'");
+            }
+        }
+        Map<String, String> declared = ctx.get(SCHEMA);
+        declared.keySet().forEach(c -> requireInHeader(c, "schema", header, file));
+        List<String> wanted = new ArrayList<>(features);
+        wanted.add(label);
+        List<Column> columns = new ArrayList<>();
+        columns.add(new Column(id, ColumnType.CATEGORICAL));
+        columns.addAll(SourceFiles.types(file, header, wanted, declared, missing));
+        return new TableSchema(columns, id, label);
+    }
+
+    private static void requireInHeader(String column, String input, List<String> header, String file) {
+        if (!header.contains(column)) {
+            throw new IllegalArgumentException("Input '" + input + "' names column '" + column + "', which " + file
+                    + " does not have; its header is " + header);
+        }
+    }
+
+    /** Copies what the pipeline staged into the step's artifacts and reports counts and statistics. */
+    private static void collect(StepContext ctx, TableSchema schema, String staging) throws IOException {
+        Directory preprocessingDir = ctx.output(PREPROCESSING);
+        for (String file : List.of(Preprocessing.FILE, "statistics.json", "train-statistics.json")) {
+            copy(staging + "/" + file, preprocessingDir.file(file), null);
+        }
+        schema.write(preprocessingDir.path());
+        Preprocessing preprocessing = Preprocessing.read(preprocessingDir.path());
+        List<String> featureHeader = new ArrayList<>();
+        featureHeader.add(schema.id());
+        featureHeader.addAll(preprocessing.featureNames());
+        featureHeader.add(schema.label());
+
+        List<Dataset> splits = List.of(ctx.output(TRAIN), ctx.output(VALIDATION), ctx.output(TEST));
+        for (int i = 0; i < 3; i++) {
+            Dataset dataset = splits.get(i);
+            String name = Split.NAMES.get(i);
+            copy(staging + "/" + name + "/data.csv", dataset.file("data.csv"), null);
+            copy(staging + "/" + name + "/features.csv", dataset.file("features.csv"), Csv.format(featureHeader));
+            schema.write(dataset.path());
+        }
+        Dataset rejects = ctx.output(REJECTS);
+        copy(staging + "/rejects/rejects.csv", rejects.file("rejects.csv"), null);
+
+        Map<String, Long> counts = counts(staging + "/counts.txt");
+        long train = counts.get(Split.NAMES.get(Split.TRAIN));
+        long validation = counts.get(Split.NAMES.get(Split.VALIDATION));
+        long test = counts.get(Split.NAMES.get(Split.TEST));
+        long rejected = counts.get(PreparePipeline.REJECTED);
+        ctx.put(TRAIN_ROWS, train);
+        ctx.put(VALIDATION_ROWS, validation);
+        ctx.put(TEST_ROWS, test);
+        ctx.put(REJECTED_ROWS, rejected);
+        ctx.put(ROWS, train + validation + test);
+        ctx.metric("rows", train + validation + test);
+        ctx.metric("train-rows", train);
+        ctx.metric("validation-rows", validation);
+        ctx.metric("test-rows", test);
+        ctx.metric("rejected-rows", rejected);
+        if (rejected > 0) {
+            ctx.log("%d row(s) rejected; reasons in %s", rejected, rejects.file("rejects.csv"));
+        }
+        DatasetStatistics statistics = JSON.readValue(preprocessingDir.file("statistics.json").toFile(),
+                DatasetStatistics.class);
+        for (ColumnStatistics column : statistics.columns()) {
+            if (column.name().equals(schema.id())) {
+                continue;
+            }
+            ctx.metric(column.name() + ".count", column.count());
+            ctx.metric(column.name() + ".missing", column.missing());
+            if (column.type() == ColumnType.NUMERIC && column.count() > 0) {
+                ctx.metric(column.name() + ".min", column.min());
+                ctx.metric(column.name() + ".max", column.max());
+                ctx.metric(column.name() + ".mean", column.mean());
+            } else if (column.type() == ColumnType.CATEGORICAL) {
+                ctx.metric(column.name() + ".distinct", column.categories().size());
+            }
+        }
+        ctx.log("Rows: train %d, validation %d, test %d, rejected %d", train, validation, test, rejected);
+    }
+
+    private static void copy(String spec, Path target, String header) throws IOException {
+        try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(spec).resourceId()));
+             OutputStream out = Files.newOutputStream(target)) {
+            if (header != null) {
+                out.write((header + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            in.transferTo(out);
+        }
+    }
+
+    private static Map<String, Long> counts(String spec) throws IOException {
+        Map<String, Long> counts = new HashMap<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(
+                FileSystems.open(FileSystems.matchSingleFileSpec(spec).resourceId())), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                int eq = line.indexOf('=');
+                counts.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
+            }
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.fermion.components.data;
+
+import dev.fermion.components.table.Column;
+import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.Csv;
+import dev.fermion.components.table.TableSchema;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks one source line against the schema: field count, number syntax, ranges and required columns.
+ * A valid line becomes a {@link CleanRow} in output-schema order; an invalid one a {@link Rejection}
+ * listing every problem, so a user fixes a row in one go.
+ */
+final class RowValidator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> header;
+    private final TableSchema output;
+    private final boolean generatedId;
+    private final int[] sourcePositions;
+    private final Set<String> required;
+    private final Map<String, Range> ranges;
+    private final Set<String> missingMarkers;
+
+    /**
+     * @param output the schema of the rows produced; its first column is the id, generated from the line's
+     *               position when {@code generatedId}, otherwise read from the source
+     */
+    RowValidator(List<String> header, TableSchema output, boolean generatedId, Set<String> required,
+                 Map<String, Range> ranges, Set<String> missingMarkers) {
+        this.header = List.copyOf(header);
+        this.output = output;
+        this.generatedId = generatedId;
+        this.required = Set.copyOf(required);
+        this.ranges = Map.copyOf(ranges);
+        this.missingMarkers = Set.copyOf(missingMarkers);
+        this.sourcePositions = new int[output.columns().size()];
+        for (int i = 0; i < sourcePositions.length; i++) {
+            sourcePositions[i] = header.indexOf(output.columns().get(i).name());
+        }
+    }
+
+    /** Either a clean row or a rejection; exactly one of the two is non-null. */
+    record Outcome(CleanRow row, Rejection rejection) {
+    }
+
+    Outcome validate(SourceLine line, String generatedIdValue) {
+        if (line.text().isBlank()) {
+            return reject(line, "", "empty line");
+        }
+        List<String> fields;
+        try {
+            fields = Csv.parse(line.text());
+        } catch (IllegalArgumentException e) {
+            return reject(line, "", "malformed CSV: " + e.getMessage());
+        }
+        if (fields.size() != header.size()) {
+            return reject(line, "", fields.size() + " fields but the header has " + header.size());
+        }
+        List<String> values = new ArrayList<>(sourcePositions.length);
+        List<String> problems = new ArrayList<>();
+        String firstBadColumn = null;
+        for (int i = 0; i < sourcePositions.length; i++) {
+            Column column = output.columns().get(i);
+            if (generatedId && i == 0) {
+                values.add(generatedIdValue);
+                continue;
+            }
+            String raw = fields.get(sourcePositions[i]);
+            String problem = null;
+            String value = raw;
+            if (missingMarkers.contains(raw)) {
+                value = "";
+                if (required.contains(column.name())) {
+                    problem = "required column '" + column.name() + "' is missing";
+                }
+            } else if (column.type() == ColumnType.NUMERIC) {
+                problem = checkNumber(column.name(), raw);
+            }
+            if (problem != null) {
+                problems.add(problem);
+                if (firstBadColumn == null) {
+                    firstBadColumn = column.name();
+                }
+            }
+            values.add(value);
+        }
+        if (!problems.isEmpty()) {
+            return reject(line, firstBadColumn, String.join("; ", problems));
+        }
+        String label = output.label() == null ? "" : values.get(output.names().indexOf(output.label()));
+        return new Outcome(new CleanRow(line.file(), line.line(), values.get(0), label, values), null);
+    }
+
+    private String checkNumber(String column, String raw) {
+        double x;
+        try {
+            x = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            return "column '" + column + "' value '" + raw + "' is not a number";
+        }
+        if (!Double.isFinite(x)) {
+            return "column '" + column + "' value '" + raw + "' is not finite";
+        }
+        Range range = ranges.get(column);
+        if (range != null && !range.contains(x)) {
+            return "column '" + column + "' value " + raw + " is outside " + range;
+        }
+        return null;
+    }
+
+    private static Outcome reject(SourceLine line, String column, String reason) {
+        return new Outcome(null, new Rejection(line.file(), line.line(), column, reason, line.text()));
+    }
+}

@@ -1,0 +1,124 @@
+package dev.fermion.components.data;
+
+import dev.fermion.components.table.Column;
+import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.Csv;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the driver learns about the source before the pipeline runs: the files a path or glob matches,
+ * their header and the column types. Reads through Beam's file systems, so {@code gs://} or {@code s3://}
+ * sources work wherever the matching Beam file system is on the class path.
+ */
+final class SourceFiles {
+    /** Rows read to infer column types; a later row that disagrees is rejected, never coerced. */
+    static final int INFERENCE_ROWS = 1000;
+
+    private SourceFiles() {
+    }
+
+    static List<String> match(String source) {
+        try {
+            MatchResult result = FileSystems.match(source);
+            if (result.status() != MatchResult.Status.OK) {
+                throw new IllegalArgumentException("Source '" + source + "' matches no file (" + result.status()
+                        + "): check the path, or the glob and its directory");
+            }
+            List<String> files = new ArrayList<>();
+            for (MatchResult.Metadata metadata : result.metadata()) {
+                files.add(metadata.resourceId().toString());
+            }
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("Source '" + source + "' matches no file: check the path or glob");
+            }
+            files.sort(null);
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list source '" + source + "'", e);
+        }
+    }
+
+    static List<String> header(String file) {
+        List<String> lines = head(file, 1);
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("Source file " + file + " is empty: the first line must be a "
+                    + "header naming the columns");
+        }
+        String first = lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(0);
+        List<String> header = Csv.parse(first);
+        if (Set.copyOf(header).size() != header.size() || header.contains("")) {
+            throw new IllegalArgumentException("Header of " + file + " must name every column once, got " + header);
+        }
+        return header;
+    }
+
+    /**
+     * Infers the type of each wanted column from the first {@link #INFERENCE_ROWS} rows: numeric when every
+     * present value parses as a finite number, categorical otherwise. Declared types win.
+     */
+    static List<Column> types(String file, List<String> header, List<String> columns, Map<String, String> declared,
+                              Set<String> missingMarkers) {
+        List<String> sample = head(file, INFERENCE_ROWS + 1);
+        List<Column> result = new ArrayList<>();
+        for (String name : columns) {
+            if (declared.containsKey(name)) {
+                result.add(new Column(name, ColumnType.parse(name, declared.get(name))));
+                continue;
+            }
+            int position = header.indexOf(name);
+            boolean numeric = true;
+            boolean seen = false;
+            for (String line : sample.subList(1, sample.size())) {
+                List<String> fields;
+                try {
+                    fields = Csv.parse(line);
+                } catch (IllegalArgumentException e) {
+                    continue; // Malformed lines are rejected with their reason when the pipeline validates them.
+                }
+                if (fields.size() != header.size() || missingMarkers.contains(fields.get(position))) {
+                    continue;
+                }
+                seen = true;
+                if (!isNumber(fields.get(position))) {
+                    numeric = false;
+                    break;
+                }
+            }
+            result.add(new Column(name, numeric && seen ? ColumnType.NUMERIC : ColumnType.CATEGORICAL));
+        }
+        return result;
+    }
+
+    private static boolean isNumber(String value) {
+        try {
+            return Double.isFinite(Double.parseDouble(value));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static List<String> head(String file, int lines) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(
+                FileSystems.open(FileSystems.matchNewResource(file, false))), StandardCharsets.UTF_8))) {
+            List<String> result = new ArrayList<>();
+            for (String line = reader.readLine(); line != null && result.size() < lines; line = reader.readLine()) {
+                result.add(line);
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read source file " + file, e);
+        }
+    }
+}

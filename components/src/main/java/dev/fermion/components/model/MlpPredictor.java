@@ -1,0 +1,104 @@
+package dev.fermion.components.model;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import dev.fermion.components.preprocess.InvalidValueException;
+import dev.fermion.components.preprocess.Preprocessing;
+import dev.fermion.components.table.Table;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A loaded model bundle. Takes raw rows, applies the bundle's preprocessing and returns, per row, the
+ * class probabilities in {@link ModelBundle#labels()} order (classification) or the predicted value
+ * (regression, a one-element array). Not thread-safe: a server opens one per worker thread.
+ */
+public final class MlpPredictor implements AutoCloseable {
+    private static final int BATCH = 1024;
+    private final ModelBundle bundle;
+    private final Model model;
+    private final Predictor<NDList, NDList> predictor;
+
+    MlpPredictor(ModelBundle bundle, Model model) {
+        this.bundle = bundle;
+        this.model = model;
+        this.predictor = model.newPredictor(new NoopTranslator());
+    }
+
+    public ModelBundle bundle() {
+        return bundle;
+    }
+
+    /** Predicts every row of a table; a bad value fails naming its file, line and column. */
+    public List<double[]> predict(Table table) {
+        Preprocessing.Transformer transformer = bundle.preprocessing().bind(table.header());
+        List<float[]> features = new ArrayList<>(table.rows().size());
+        for (Table.Row row : table.rows()) {
+            try {
+                features.add(transformer.apply(row.values()));
+            } catch (InvalidValueException e) {
+                throw new IllegalArgumentException(table.where(row, e.column()) + ": " + e.getMessage(), e);
+            }
+        }
+        return predictFeatures(features);
+    }
+
+    /** Predicts rows that are already transformed by the bundle's preprocessing. */
+    public List<double[]> predictFeatures(List<float[]> features) {
+        List<double[]> result = new ArrayList<>(features.size());
+        int width = bundle.architecture().inputs();
+        for (int start = 0; start < features.size(); start += BATCH) {
+            int end = Math.min(features.size(), start + BATCH);
+            float[] flat = new float[(end - start) * width];
+            for (int i = start; i < end; i++) {
+                System.arraycopy(features.get(i), 0, flat, (i - start) * width, width);
+            }
+            try (NDManager manager = model.getNDManager().newSubManager()) {
+                NDArray input = manager.create(flat, new Shape(end - start, width));
+                NDArray output = predictor.predict(new NDList(input)).singletonOrThrow();
+                if (bundle.task() == Task.CLASSIFICATION) {
+                    output = output.softmax(1);
+                }
+                float[] values = output.toFloatArray();
+                int outputs = bundle.architecture().outputs();
+                for (int i = 0; i < end - start; i++) {
+                    double[] row = new double[outputs];
+                    for (int j = 0; j < outputs; j++) {
+                        row[j] = values[i * outputs + j];
+                    }
+                    if (bundle.task() == Task.REGRESSION) {
+                        row[0] = row[0] * bundle.architecture().targetScale() + bundle.architecture().targetCenter();
+                    }
+                    result.add(row);
+                }
+            } catch (TranslateException e) {
+                throw new IllegalStateException("Model inference failed: " + e.getMessage(), e);
+            }
+        }
+        return result;
+    }
+
+    /** The label with the highest probability. */
+    public String label(double[] probabilities) {
+        int best = 0;
+        for (int j = 1; j < probabilities.length; j++) {
+            if (probabilities[j] > probabilities[best]) {
+                best = j;
+            }
+        }
+        return bundle.labels().get(best);
+    }
+
+    @Override
+    public void close() {
+        predictor.close();
+        model.close();
+    }
+}

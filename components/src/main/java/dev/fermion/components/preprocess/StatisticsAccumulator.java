@@ -1,0 +1,130 @@
+package dev.fermion.components.preprocess;
+
+import dev.fermion.components.table.Column;
+import dev.fermion.components.table.ColumnType;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Mergeable running statistics of rows whose values follow a list of columns, so they can be computed in
+ * parallel (a Beam combiner) or in one pass. Means and variances use Chan's parallel update, which stays
+ * accurate when partial results are merged in any order. Exact medians keep every numeric value, so they
+ * are only collected when asked for.
+ */
+public final class StatisticsAccumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final List<Column> columns;
+    private final boolean medians;
+    private long rows;
+    private final long[] count;
+    private final long[] missing;
+    private final double[] min;
+    private final double[] max;
+    private final double[] mean;
+    private final double[] m2;
+    private final List<TreeMap<String, Long>> categories = new ArrayList<>();
+    private final List<List<Double>> values = new ArrayList<>();
+
+    public StatisticsAccumulator(List<Column> columns, boolean medians) {
+        this.columns = List.copyOf(columns);
+        this.medians = medians;
+        int n = columns.size();
+        count = new long[n];
+        missing = new long[n];
+        min = new double[n];
+        max = new double[n];
+        mean = new double[n];
+        m2 = new double[n];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i++) {
+            categories.add(new TreeMap<>());
+            values.add(new ArrayList<>());
+        }
+    }
+
+    /** Adds a row of values in column order; an empty string is a missing value. */
+    public void add(List<String> row) {
+        rows++;
+        for (int i = 0; i < columns.size(); i++) {
+            String value = row.get(i);
+            if (value.isEmpty()) {
+                missing[i]++;
+                continue;
+            }
+            count[i]++;
+            if (columns.get(i).type() == ColumnType.NUMERIC) {
+                double x = Double.parseDouble(value);
+                min[i] = Math.min(min[i], x);
+                max[i] = Math.max(max[i], x);
+                double delta = x - mean[i];
+                mean[i] += delta / count[i];
+                m2[i] += delta * (x - mean[i]);
+                if (medians) {
+                    values.get(i).add(x);
+                }
+            } else {
+                categories.get(i).merge(value, 1L, Long::sum);
+            }
+        }
+    }
+
+    public void merge(StatisticsAccumulator other) {
+        rows += other.rows;
+        for (int i = 0; i < columns.size(); i++) {
+            long n = count[i] + other.count[i];
+            if (n > 0 && columns.get(i).type() == ColumnType.NUMERIC) {
+                double delta = other.mean[i] - mean[i];
+                mean[i] += delta * other.count[i] / n;
+                m2[i] += other.m2[i] + delta * delta * count[i] * other.count[i] / n;
+                min[i] = Math.min(min[i], other.min[i]);
+                max[i] = Math.max(max[i], other.max[i]);
+            }
+            count[i] = n;
+            missing[i] += other.missing[i];
+            TreeMap<String, Long> mine = categories.get(i);
+            other.categories.get(i).forEach((k, v) -> mine.merge(k, v, Long::sum));
+            values.get(i).addAll(other.values.get(i));
+        }
+    }
+
+    public DatasetStatistics result() {
+        List<ColumnStatistics> result = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            boolean numeric = column.type() == ColumnType.NUMERIC && count[i] > 0;
+            result.add(new ColumnStatistics(column.name(), column.type(), count[i], missing[i],
+                    numeric ? min[i] : Double.NaN, numeric ? max[i] : Double.NaN,
+                    numeric ? mean[i] : Double.NaN,
+                    numeric ? Math.sqrt(m2[i] / count[i]) : Double.NaN,
+                    numeric && medians ? median(values.get(i)) : Double.NaN,
+                    categories.get(i)));
+        }
+        return new DatasetStatistics(rows, result);
+    }
+
+    /** Value equality, which Beam needs to detect mutation of accumulators it holds. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StatisticsAccumulator that && columns.equals(that.columns) && medians == that.medians
+                && rows == that.rows && Arrays.equals(count, that.count) && Arrays.equals(missing, that.missing)
+                && Arrays.equals(min, that.min) && Arrays.equals(max, that.max) && Arrays.equals(mean, that.mean)
+                && Arrays.equals(m2, that.m2) && categories.equals(that.categories) && values.equals(that.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(columns, rows, Arrays.hashCode(count), Arrays.hashCode(mean), categories);
+    }
+
+    private static double median(List<Double> xs) {
+        double[] sorted = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

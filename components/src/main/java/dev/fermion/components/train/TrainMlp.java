@@ -1,0 +1,326 @@
+package dev.fermion.components.train;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.fermion.components.model.ActivationFunction;
+import dev.fermion.components.model.Devices;
+import dev.fermion.components.model.MlpArchitecture;
+import dev.fermion.components.model.ModelBundle;
+import dev.fermion.components.model.Task;
+import dev.fermion.components.preprocess.Preprocessing;
+import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.Table;
+import dev.fermion.components.table.TableSchema;
+import dev.fermion.dsl.Component;
+import dev.fermion.dsl.Dataset;
+import dev.fermion.dsl.Directory;
+import dev.fermion.dsl.Input;
+import dev.fermion.dsl.Output;
+import dev.fermion.dsl.StepContext;
+import dev.fermion.dsl.ValueType;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains a multi-layer perceptron classifier or regressor with DJL on the PyTorch engine, on the first
+ * GPU when there is one and on the CPU otherwise. Inputs are the splits and the fitted preprocessing
+ * from {@code PrepareCsv}; the output is a self-contained {@link ModelBundle}.
+ *
+ * <p>Each epoch visits the training rows in an order drawn from {@code seed}, and the weights are
+ * initialised from the same seed, so a CPU run is reproducible. Training stops when the validation loss
+ * has not improved for {@code patience} epochs, and the model keeps the weights of the best epoch.
+ */
+public final class TrainMlp extends Component {
+    public static final Input<Dataset> TRAIN = input("train", Dataset.class);
+    public static final Input<Dataset> VALIDATION = input("validation", Dataset.class)
+            .describedAs("held-out rows for early stopping");
+    public static final Input<Directory> PREPROCESSING = input("preprocessing", Directory.class)
+            .describedAs("the 'preprocessing' output of PrepareCsv");
+    public static final Input<Task> TASK = input("task", Task.class).defaultValue(Task.CLASSIFICATION);
+    public static final Input<List<Integer>> HIDDEN = input("hidden", new ValueType<List<Integer>>() { })
+            .defaultValue(List.of(32, 16)).describedAs("units of each hidden layer");
+    public static final Input<ActivationFunction> ACTIVATION = input("activation", ActivationFunction.class)
+            .defaultValue(ActivationFunction.RELU);
+    public static final Input<OptimizerKind> OPTIMIZER = input("optimizer", OptimizerKind.class)
+            .defaultValue(OptimizerKind.ADAM);
+    public static final Input<Double> LEARNING_RATE = input("learning-rate", Double.class).defaultValue(0.01);
+    public static final Input<Double> MOMENTUM = input("momentum", Double.class).defaultValue(0.9)
+            .describedAs("momentum of SGD; ignored by Adam");
+    public static final Input<Integer> BATCH_SIZE = input("batch-size", Integer.class).defaultValue(16);
+    public static final Input<Integer> EPOCHS = input("epochs", Integer.class).defaultValue(200)
+            .describedAs("maximum number of passes over the training rows");
+    public static final Input<Integer> PATIENCE = input("patience", Integer.class).defaultValue(20)
+            .describedAs("epochs without a better validation loss before training stops");
+    public static final Input<Integer> SEED = input("seed", Integer.class).defaultValue(42);
+
+    public static final Output<dev.fermion.dsl.Model> MODEL = output("model", dev.fermion.dsl.Model.class);
+    public static final Output<Double> BEST_VALIDATION_LOSS = output("best-validation-loss", Double.class);
+    public static final Output<Double> FINAL_TRAIN_LOSS = output("final-train-loss", Double.class)
+            .describedAs("training loss of the epoch whose weights the model keeps");
+    public static final Output<Integer> EPOCHS_RUN = output("epochs-run", Integer.class);
+    public static final Output<Integer> BEST_EPOCH = output("best-epoch", Integer.class);
+    public static final Output<String> DEVICE = output("device", String.class);
+
+    @Override
+    protected void run(StepContext ctx) throws Exception {
+        Task task = ctx.get(TASK);
+        int batchSize = positive(ctx.get(BATCH_SIZE), BATCH_SIZE);
+        int epochs = positive(ctx.get(EPOCHS), EPOCHS);
+        int patience = positive(ctx.get(PATIENCE), PATIENCE);
+        double learningRate = ctx.get(LEARNING_RATE);
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("Input 'learning-rate' must be above 0, got " + learningRate);
+        }
+        int seed = ctx.get(SEED);
+
+        Directory preprocessingDir = ctx.get(PREPROCESSING);
+        Preprocessing preprocessing = Preprocessing.read(preprocessingDir.path());
+        TableSchema schema = TableSchema.read(preprocessingDir.path()).orElseThrow(() -> new IllegalArgumentException(
+                preprocessingDir.path() + " has no " + TableSchema.FILE + ": pass the 'preprocessing' output of PrepareCsv"));
+        if (task == Task.REGRESSION && preprocessing.labelType() != ColumnType.NUMERIC) {
+            throw new IllegalArgumentException("Regression needs a numeric label, but '" + preprocessing.label()
+                    + "' is " + preprocessing.labelType() + "; declare it numeric in PrepareCsv's schema or train a classifier");
+        }
+        Table trainTable = Table.readDataset(ctx.get(TRAIN).path());
+        Table validationTable = Table.readDataset(ctx.get(VALIDATION).path());
+        List<String> classes = task == Task.CLASSIFICATION ? TrainingData.classes(trainTable, preprocessing.label())
+                : List.of();
+        if (task == Task.CLASSIFICATION && classes.size() < 2) {
+            throw new IllegalArgumentException("The training split has " + classes.size() + " distinct label(s) "
+                    + classes + "; a classifier needs at least two");
+        }
+        TrainingData train = TrainingData.of(trainTable, preprocessing, task, classes);
+        TrainingData validation = TrainingData.of(validationTable, preprocessing, task, classes);
+        if (train.size() == 0 || validation.size() == 0) {
+            throw new IllegalArgumentException("The training split has " + train.size() + " rows and the validation "
+                    + "split " + validation.size() + "; both need rows (check the split ratios and the rejects)");
+        }
+
+        double center = 0;
+        double scale = 1;
+        if (task == Task.REGRESSION) {
+            center = mean(train.targets());
+            double std = Math.sqrt(mean(squaredDeviations(train.targets(), center)));
+            scale = std > 0 ? std : 1;
+        }
+        MlpArchitecture architecture = new MlpArchitecture(task, preprocessing.width(), ctx.get(HIDDEN),
+                ctx.get(ACTIVATION), task == Task.CLASSIFICATION ? classes.size() : 1, center, scale);
+
+        Engine.getInstance().setRandomSeed(seed);
+        Device device = Devices.best();
+        ctx.log("Training %s MLP %d -> %s -> %d on %s (%s %s), %d training and %d validation rows", task,
+                architecture.inputs(), architecture.hidden(), architecture.outputs(), device,
+                Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), train.size(), validation.size());
+
+        try (Model model = Model.newInstance("mlp", device)) {
+            model.setBlock(architecture.build());
+            Loss loss = task == Task.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss("cross-entropy")
+                    : Loss.l2Loss("mse", 1f);
+            DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+                    .optOptimizer(optimizer(ctx.get(OPTIMIZER), learningRate, ctx.get(MOMENTUM)))
+                    .optDevices(new Device[] {device})
+                    .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+            Result result;
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, architecture.inputs()));
+                result = fit(ctx, trainer, model, train.scaled(center, scale), validation.scaled(center, scale),
+                        task, batchSize, epochs, patience, seed);
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("best-validation-loss", result.bestValidationLoss());
+            summary.put("best-epoch", result.bestEpoch());
+            summary.put("epochs-run", result.epochsRun());
+            summary.put("device", device.toString());
+            summary.put("seed", seed);
+            summary.put("training-rows", train.size());
+            ModelBundle bundle = new ModelBundle(new ModelBundle.Manifest(ModelBundle.FORMAT, task,
+                    "djl-" + Engine.getInstance().getEngineName().toLowerCase(java.util.Locale.ROOT),
+                    Instant.now().toString(), summary), architecture, preprocessing, classes, schema);
+            bundle.write(ctx.output(MODEL).path(), model);
+
+            ctx.put(BEST_VALIDATION_LOSS, result.bestValidationLoss());
+            ctx.put(FINAL_TRAIN_LOSS, result.trainLossAtBest());
+            ctx.put(EPOCHS_RUN, result.epochsRun());
+            ctx.put(BEST_EPOCH, result.bestEpoch());
+            ctx.put(DEVICE, device.toString());
+            ctx.log("Stopped after %d epochs; best validation loss %.5f at epoch %d", result.epochsRun(),
+                    result.bestValidationLoss(), result.bestEpoch());
+        }
+    }
+
+    private record Result(double bestValidationLoss, double trainLossAtBest, int bestEpoch, int epochsRun) {
+    }
+
+    private static Result fit(StepContext ctx, Trainer trainer, Model model, TrainingData train,
+                              TrainingData validation, Task task, int batchSize, int epochs, int patience,
+                              int seed) throws IOException, MalformedModelException {
+        Random random = new Random(seed);
+        int[] order = new int[train.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        double best = Double.POSITIVE_INFINITY;
+        double trainLossAtBest = Double.NaN;
+        int bestEpoch = 0;
+        byte[] bestWeights = null;
+        int epoch = 0;
+        while (epoch < epochs && epoch - bestEpoch < patience) {
+            epoch++;
+            shuffle(order, random);
+            double lossSum = 0;
+            for (int start = 0; start < order.length; start += batchSize) {
+                int end = Math.min(order.length, start + batchSize);
+                try (NDManager batch = trainer.getManager().newSubManager()) {
+                    NDList inputs = new NDList(batch.create(rows(train.features(), order, start, end)));
+                    NDList labels = new NDList(batch.create(targets(train.targets(), order, start, end)));
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        NDArray value = trainer.getLoss().evaluate(labels, trainer.forward(inputs));
+                        collector.backward(value);
+                        lossSum += value.getFloat() * (end - start);
+                    }
+                    trainer.step();
+                }
+            }
+            double trainLoss = lossSum / order.length;
+            double[] evaluation = evaluate(trainer, validation, task, batchSize);
+            ctx.metric("train-loss", trainLoss, epoch);
+            ctx.metric("val-loss", evaluation[0], epoch);
+            if (task == Task.CLASSIFICATION) {
+                ctx.metric("val-accuracy", evaluation[1], epoch);
+            }
+            if (!Double.isFinite(trainLoss) || !Double.isFinite(evaluation[0])) {
+                throw new IllegalStateException("Training diverged at epoch " + epoch + " (training loss " + trainLoss
+                        + ", validation loss " + evaluation[0] + "); lower 'learning-rate'");
+            }
+            if (evaluation[0] < best) {
+                best = evaluation[0];
+                trainLossAtBest = trainLoss;
+                bestEpoch = epoch;
+                bestWeights = weights(model);
+            }
+        }
+        model.getBlock().loadParameters(model.getNDManager(),
+                new DataInputStream(new ByteArrayInputStream(bestWeights)));
+        return new Result(best, trainLossAtBest, bestEpoch, epoch);
+    }
+
+    /** Mean loss and, for classifiers, accuracy over the validation rows, without touching gradients. */
+    private static double[] evaluate(Trainer trainer, TrainingData data, Task task, int batchSize) {
+        int[] all = new int[data.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        double lossSum = 0;
+        long correct = 0;
+        int step = Math.max(batchSize, 256);
+        for (int start = 0; start < all.length; start += step) {
+            int end = Math.min(all.length, start + step);
+            try (NDManager batch = trainer.getManager().newSubManager()) {
+                NDList labels = new NDList(batch.create(targets(data.targets(), all, start, end)));
+                NDList predictions = trainer.evaluate(new NDList(batch.create(rows(data.features(), all, start, end))));
+                lossSum += trainer.getLoss().evaluate(labels, predictions).getFloat() * (end - start);
+                if (task == Task.CLASSIFICATION) {
+                    float[] predicted = predictions.singletonOrThrow().argMax(1).toType(
+                            ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                    for (int i = 0; i < predicted.length; i++) {
+                        if (predicted[i] == data.targets()[start + i]) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+        }
+        return new double[] {lossSum / all.length, (double) correct / all.length};
+    }
+
+    private static byte[] weights(Model model) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            model.getBlock().saveParameters(out);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static float[][] rows(float[][] features, int[] order, int start, int end) {
+        float[][] rows = new float[end - start][];
+        for (int i = start; i < end; i++) {
+            rows[i - start] = features[order[i]];
+        }
+        return rows;
+    }
+
+    private static float[] targets(float[] targets, int[] order, int start, int end) {
+        float[] out = new float[end - start];
+        for (int i = start; i < end; i++) {
+            out[i - start] = targets[order[i]];
+        }
+        return out;
+    }
+
+    private static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    private static Optimizer optimizer(OptimizerKind kind, double learningRate, double momentum) {
+        switch (kind) {
+            case ADAM:
+                return Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) learningRate)).build();
+            case SGD:
+                return Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) learningRate))
+                        .optMomentum((float) momentum).build();
+            default:
+                throw new IllegalStateException("Unhandled optimizer " + kind);
+        }
+    }
+
+    private static int positive(int value, Input<Integer> input) {
+        if (value < 1) {
+            throw new IllegalArgumentException("Input '" + input.name() + "' must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    private static double mean(float[] xs) {
+        double sum = 0;
+        for (float x : xs) {
+            sum += x;
+        }
+        return sum / xs.length;
+    }
+
+    private static float[] squaredDeviations(float[] xs, double center) {
+        float[] out = new float[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            out[i] = (float) ((xs[i] - center) * (xs[i] - center));
+        }
+        return out;
+    }
+}

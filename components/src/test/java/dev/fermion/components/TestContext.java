@@ -1,0 +1,171 @@
+package dev.fermion.components;
+
+import dev.fermion.dsl.Artifact;
+import dev.fermion.dsl.Component;
+import dev.fermion.dsl.Dataset;
+import dev.fermion.dsl.Directory;
+import dev.fermion.dsl.Input;
+import dev.fermion.dsl.Model;
+import dev.fermion.dsl.Output;
+import dev.fermion.dsl.StepContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * A step context for unit tests: inputs bound by port, artifact outputs in fresh directories under a
+ * root, and every parameter output, metric and log line kept for assertions. {@link #run} fails like a
+ * launcher would when the component leaves a declared parameter output unset.
+ */
+public final class TestContext implements StepContext {
+    /** One recorded metric value. */
+    public record Metric(String key, double value, long step) {
+    }
+
+    private final Path root;
+    private final Map<String, Object> inputs = new HashMap<>();
+    private final Map<String, Object> outputs = new LinkedHashMap<>();
+    private final Map<String, Artifact> artifacts = new HashMap<>();
+    private final List<Metric> metrics = new ArrayList<>();
+    private final List<String> logs = new ArrayList<>();
+    private final String stepName;
+
+    public TestContext(Path root, String stepName) {
+        this.root = root;
+        this.stepName = stepName;
+    }
+
+    public <T> TestContext with(Input<T> input, T value) {
+        inputs.put(input.name(), value);
+        return this;
+    }
+
+    /** Runs the component and checks every declared parameter output was set. */
+    public TestContext run(Component component) throws Exception {
+        for (Input<?> input : component.ports().inputs()) {
+            if (input.isRequired() && !inputs.containsKey(input.name())) {
+                throw new IllegalStateException("Test binds no value to required input '" + input.name() + "'");
+            }
+        }
+        component.execute(this);
+        for (Output<?> output : component.ports().outputs()) {
+            if (!output.type().isArtifact() && !outputs.containsKey(output.name())) {
+                throw new AssertionError(component.getClass().getSimpleName() + " did not set output '"
+                        + output.name() + "'");
+            }
+        }
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T get(Input<T> input) {
+        return find(input).orElseThrow(() -> new NoSuchElementException("Input '" + input.name() + "' is unbound"));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> find(Input<T> input) {
+        if (inputs.containsKey(input.name())) {
+            return Optional.of((T) inputs.get(input.name()));
+        }
+        return input.defaultValue();
+    }
+
+    @Override
+    public <T> void put(Output<T> output, T value) {
+        outputs.put(output.name(), value);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T value(Output<T> output) {
+        if (!outputs.containsKey(output.name())) {
+            throw new AssertionError("Output '" + output.name() + "' was not set");
+        }
+        return (T) outputs.get(output.name());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <A extends Artifact> A output(Output<A> output) {
+        return (A) artifacts.computeIfAbsent(output.name(), name -> {
+            Path dir = root.resolve(stepName).resolve(name);
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Class<?> type = output.type().rawType();
+            if (type == Dataset.class) {
+                return new Dataset(dir);
+            }
+            if (type == Model.class) {
+                return new Model(dir);
+            }
+            return new Directory(dir);
+        });
+    }
+
+    @Override
+    public void metric(String key, double value, long step) {
+        metrics.add(new Metric(key, value, step));
+    }
+
+    public List<Metric> metrics() {
+        return List.copyOf(metrics);
+    }
+
+    public List<Metric> metrics(String key) {
+        return metrics.stream().filter(m -> m.key().equals(key)).toList();
+    }
+
+    @Override
+    public void log(String format, Object... args) {
+        String line = String.format(format, args);
+        logs.add(line);
+        System.out.println("[" + stepName + "] " + line);
+    }
+
+    public List<String> logs() {
+        return List.copyOf(logs);
+    }
+
+    @Override
+    public Path workDir() {
+        Path dir = root.resolve(stepName).resolve(".work");
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String pipelineName() {
+        return "test";
+    }
+
+    @Override
+    public String stepName() {
+        return stepName;
+    }
+
+    @Override
+    public String runId() {
+        return "run-1";
+    }
+
+    @Override
+    public int attempt() {
+        return 1;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.fermion.components.data;
+
+import dev.fermion.components.TestContext;
+import dev.fermion.components.preprocess.Preprocessing;
+import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.Table;
+import dev.fermion.components.table.TableSchema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class PrepareCsvTest {
+    static final String IRIS = "../examples/data/iris.csv";
+    /** Unit tests keep the DirectRunner's checks on, so a DoFn that mutates its input fails here. */
+    static final List<String> STRICT = List.of("--enforceImmutability=true", "--enforceEncodability=true");
+
+    @TempDir
+    Path tmp;
+
+    private TestContext prepare(String source, String label) {
+        return new TestContext(tmp, "prepare").with(PrepareCsv.SOURCE, source).with(PrepareCsv.LABEL, label)
+                .with(PrepareCsv.BEAM_OPTIONS, STRICT);
+    }
+
+    @Test
+    void stratifiedSplitKeepsClassProportionsExactly() throws Exception {
+        TestContext ctx = prepare(IRIS, "species").with(PrepareCsv.STRATIFY, true).run(new PrepareCsv());
+
+        assertThat(ctx.value(PrepareCsv.ROWS)).isEqualTo(150L);
+        assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isZero();
+        assertThat(ctx.value(PrepareCsv.TRAIN_ROWS)).isEqualTo(105L);
+        assertThat(ctx.value(PrepareCsv.VALIDATION_ROWS)).isEqualTo(24L);
+        assertThat(ctx.value(PrepareCsv.TEST_ROWS)).isEqualTo(21L);
+        Path out = tmp.resolve("prepare");
+        Table train = Table.readDataset(out.resolve("train"));
+        Table test = Table.readDataset(out.resolve("test"));
+        assertThat(labelCounts(train)).containsOnly(Map.entry("setosa", 35L), Map.entry("versicolor", 35L),
+                Map.entry("virginica", 35L));
+        assertThat(labelCounts(test)).containsOnly(Map.entry("setosa", 7L), Map.entry("versicolor", 7L),
+                Map.entry("virginica", 7L));
+        Set<String> ids = new HashSet<>();
+        for (String split : List.of("train", "validation", "test")) {
+            Table.readDataset(out.resolve(split)).rows().forEach(r -> assertThat(ids.add(r.values().get(0))).isTrue());
+        }
+        assertThat(ids).hasSize(150);
+
+        TableSchema schema = TableSchema.read(out.resolve("train")).orElseThrow();
+        assertThat(schema.id()).isEqualTo(PrepareCsv.GENERATED_ID);
+        assertThat(schema.require("sepal_length").type()).isEqualTo(ColumnType.NUMERIC);
+        assertThat(schema.require("species").type()).isEqualTo(ColumnType.CATEGORICAL);
+        Table features = Table.read(out.resolve("train").resolve("features.csv"), java.util.Optional.empty());
+        assertThat(features.header()).containsExactly("row_id", "sepal_length", "sepal_width", "petal_length",
+                "petal_width", "species");
+        // Standardised on the training split: each feature column has mean 0 and unit variance there.
+        for (int c = 1; c <= 4; c++) {
+            int column = c;
+            double mean = features.rows().stream().mapToDouble(r -> Double.parseDouble(r.values().get(column)))
+                    .average().orElseThrow();
+            assertThat(mean).isCloseTo(0, within(1e-5));
+        }
+        assertThat(ctx.metrics("sepal_length.mean")).singleElement()
+                .satisfies(m -> assertThat(m.value()).isCloseTo(5.8433, within(1e-3)));
+    }
+
+    @Test
+    void rejectsBadRowsWithFileLineColumnAndReason() throws Exception {
+        Path source = tmp.resolve("bad.csv");
+        Files.writeString(source, String.join("\n",
+                "key,x,colour,y",
+                "k1,1.0,red,3.5",
+                "k2,abc,blue,2.0",
+                "k3,2.0,green",
+                "k4,150,red,1.0",
+                "k5,3.0,blue,",
+                "k6,\"unterminated,red,1.0",
+                "k7,NA,red,4.0",
+                "k8,4.0,,5.0",
+                "k9,5.0,blue,6.0",
+                "k9,6.0,red,7.0",
+                "") + "\n");
+        TestContext ctx = prepare(source.toString(), "y")
+                .with(PrepareCsv.ID_COLUMN, "key")
+                .with(PrepareCsv.STAGING, tmp.resolve("shared").toString())
+                .with(PrepareCsv.RANGES, Map.of("x", "0..100"))
+                .with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
+                .with(PrepareCsv.TRAIN_RATIO, 1.0).with(PrepareCsv.VALIDATION_RATIO, 0.0)
+                .with(PrepareCsv.TEST_RATIO, 0.0)
+                .run(new PrepareCsv());
+
+        assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isEqualTo(8L);
+        try (var staged = Files.walk(tmp.resolve("shared"))) {
+            assertThat(staged.filter(Files::isRegularFile)).isEmpty();
+        }
+        assertThat(ctx.value(PrepareCsv.ROWS)).isEqualTo(3L);
+        assertThat(ctx.value(PrepareCsv.TEST_ROWS)).isZero();
+        Table rejects = Table.readDataset(tmp.resolve("prepare/rejects"));
+        assertThat(rejects.header()).containsExactly("file", "line", "column", "reason", "row");
+        Map<String, List<String>> byLine = rejects.rows().stream()
+                .collect(Collectors.toMap(r -> r.values().get(1), Table.Row::values));
+        assertThat(byLine.keySet()).containsExactlyInAnyOrder("3", "4", "5", "6", "7", "10", "11", "12");
+        assertThat(byLine.get("3").get(0)).endsWith("bad.csv");
+        assertThat(byLine.get("3").get(2)).isEqualTo("x");
+        assertThat(byLine.get("3").get(3)).contains("'abc' is not a number");
+        assertThat(byLine.get("4").get(3)).contains("3 fields but the header has 4");
+        assertThat(byLine.get("5").get(3)).contains("outside [0.0, 100.0]");
+        assertThat(byLine.get("6").get(2)).isEqualTo("y");
+        assertThat(byLine.get("6").get(3)).contains("required column 'y' is missing");
+        assertThat(byLine.get("7").get(3)).contains("malformed CSV");
+        assertThat(byLine.get("10").get(2)).isEqualTo("key");
+        assertThat(byLine.get("11").get(3)).isEqualTo("id 'k9' occurs 2 times (lines 10, 11); ids must be unique");
+        assertThat(byLine.get("12").get(3)).isEqualTo("empty line");
+        assertThat(Table.readDataset(tmp.resolve("prepare/train")).rows()).extracting(r -> r.values().get(0))
+                .containsExactlyInAnyOrder("k1", "k7", "k8");
+
+        // Missing feature values are kept and imputed with the training mean: x mean of 1, 4 is 2.5.
+        Preprocessing preprocessing = Preprocessing.read(tmp.resolve("prepare/preprocessing"));
+        assertThat(preprocessing.features().get(0).fill()).isCloseTo(2.5, within(1e-9));
+        assertThat(preprocessing.featureNames()).containsExactly("x", "colour=red");
+        assertThat(ctx.metrics("x.missing")).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+    }
+
+    @Test
+    void failsClearlyOnAnUnknownLabel() {
+        assertThatThrownBy(() -> prepare(IRIS, "kind").run(new PrepareCsv()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'label' names column 'kind'")
+                .hasMessageContaining("sepal_length");
+    }
+
+    private static Map<String, Long> labelCounts(Table table) {
+        int label = table.index("species");
+        return table.rows().stream().collect(Collectors.groupingBy(r -> r.values().get(label), Collectors.counting()));
+    }
+
+}

@@ -1,0 +1,74 @@
+package dev.fermion.components.evaluate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fermion.components.Fixtures;
+import dev.fermion.components.TestContext;
+import dev.fermion.components.train.TrainMlp;
+import dev.fermion.dsl.Dataset;
+import dev.fermion.dsl.Directory;
+import dev.fermion.dsl.Model;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EvaluateClassifierTest {
+    @TempDir
+    static Path tmp;
+    static Model model;
+    static Path data;
+
+    /** One model for every test: they only read it. */
+    @BeforeAll
+    static void train() throws Exception {
+        data = tmp.resolve("data");
+        Fixtures.blobs(data, 120, 4);
+        new TestContext(tmp, "train")
+                .with(TrainMlp.TRAIN, new Dataset(data.resolve("train")))
+                .with(TrainMlp.VALIDATION, new Dataset(data.resolve("validation")))
+                .with(TrainMlp.PREPROCESSING, new Directory(data.resolve("preprocessing")))
+                .with(TrainMlp.EPOCHS, 10)
+                .run(new TrainMlp());
+        model = new Model(tmp.resolve("train/model"));
+    }
+
+    @Test
+    void scoresABinaryClassifierAndWritesTheReport() throws Exception {
+        TestContext ctx = new TestContext(tmp, "evaluate-binary").with(EvaluateClassifier.MODEL, model)
+                .with(EvaluateClassifier.DATA, new Dataset(data.resolve("test")))
+                .run(new EvaluateClassifier());
+
+        assertThat(ctx.value(EvaluateClassifier.ACCURACY)).isEqualTo(1.0);
+        assertThat(ctx.value(EvaluateClassifier.ROC_AUC)).isEqualTo(1.0);
+        assertThat(ctx.metrics("recall.yes")).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+        Path report = tmp.resolve("evaluate-binary/report");
+        assertThat(report.resolve("confusion-matrix.png")).isNotEmptyFile();
+        assertThat(Files.readString(report.resolve("report.html"))).contains("<td>yes</td>", "ROC-AUC");
+        Map<?, ?> metrics = new ObjectMapper().readValue(report.resolve("metrics.json").toFile(), Map.class);
+        assertThat(metrics.get("classes")).isEqualTo(List.of("no", "yes"));
+    }
+
+    @Test
+    void namesTheRowWithAMissingLabel() throws Exception {
+        Path unlabelled = tmp.resolve("unlabelled");
+        Fixtures.dataset(unlabelled, Fixtures.BLOBS, List.of(List.of("1", "2.0", "2.0", "red", "yes"),
+                List.of("2", "2.0", "2.0", "red", "")));
+        assertThatThrownBy(() -> new TestContext(tmp, "evaluate").with(EvaluateClassifier.MODEL, model)
+                .with(EvaluateClassifier.DATA, new Dataset(unlabelled)).run(new EvaluateClassifier()))
+                .hasMessageContaining("data.csv, line 3, column 'label': the label is missing");
+    }
+
+    @Test
+    void aRegressionEvaluatorRefusesAClassifier() {
+        assertThatThrownBy(() -> new TestContext(tmp, "evaluate").with(EvaluateRegressor.MODEL, model)
+                .with(EvaluateRegressor.DATA, new Dataset(data.resolve("test"))).run(new EvaluateRegressor()))
+                .hasMessageContaining("evaluate it with EvaluateClassifier");
+    }
+}

@@ -1,0 +1,89 @@
+package dev.fermion.components.train;
+
+import dev.fermion.components.Fixtures;
+import dev.fermion.components.TestContext;
+import dev.fermion.components.model.ActivationFunction;
+import dev.fermion.components.model.ModelBundle;
+import dev.fermion.components.model.Task;
+import dev.fermion.dsl.Dataset;
+import dev.fermion.dsl.Directory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TrainMlpTest {
+    @TempDir
+    Path tmp;
+    Path data;
+
+    @BeforeEach
+    void data() throws Exception {
+        data = tmp.resolve("data");
+        Fixtures.blobs(data, 200, 3);
+    }
+
+    private TestContext train(String step) {
+        return new TestContext(tmp, step)
+                .with(TrainMlp.TRAIN, new Dataset(data.resolve("train")))
+                .with(TrainMlp.VALIDATION, new Dataset(data.resolve("validation")))
+                .with(TrainMlp.PREPROCESSING, new Directory(data.resolve("preprocessing")))
+                .with(TrainMlp.EPOCHS, 15);
+    }
+
+    @Test
+    void sameSeedGivesTheSameRunAndDifferentSeedsDiffer() throws Exception {
+        TestContext first = train("first").with(TrainMlp.SEED, 1).run(new TrainMlp());
+        TestContext second = train("second").with(TrainMlp.SEED, 1).run(new TrainMlp());
+        TestContext other = train("other").with(TrainMlp.SEED, 2).run(new TrainMlp());
+
+        assertThat(second.metrics("train-loss")).isEqualTo(first.metrics("train-loss"));
+        assertThat(Files.readAllBytes(tmp.resolve("second/model/mlp-0000.params")))
+                .isEqualTo(Files.readAllBytes(tmp.resolve("first/model/mlp-0000.params")));
+        assertThat(other.metrics("train-loss")).isNotEqualTo(first.metrics("train-loss"));
+        assertThat(first.value(TrainMlp.BEST_VALIDATION_LOSS)).isLessThan(0.2);
+        assertThat(first.metrics("val-accuracy")).last().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+        assertThat(first.value(TrainMlp.DEVICE)).isIn("cpu()", "gpu(0)");
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestEpoch() throws Exception {
+        TestContext ctx = train("sgd").with(TrainMlp.OPTIMIZER, OptimizerKind.SGD)
+                .with(TrainMlp.ACTIVATION, ActivationFunction.TANH).with(TrainMlp.HIDDEN, List.of(4))
+                .with(TrainMlp.LEARNING_RATE, 0.5).with(TrainMlp.EPOCHS, 200).with(TrainMlp.PATIENCE, 2)
+                .run(new TrainMlp());
+
+        int best = ctx.value(TrainMlp.BEST_EPOCH);
+        int run = ctx.value(TrainMlp.EPOCHS_RUN);
+        assertThat(run).isLessThan(200).isEqualTo(best + 2);
+        double bestLoss = ctx.metrics("val-loss").stream().mapToDouble(TestContext.Metric::value).min().orElseThrow();
+        assertThat(ctx.value(TrainMlp.BEST_VALIDATION_LOSS)).isEqualTo(bestLoss);
+        assertThat(ctx.metrics("val-loss").get(best - 1).value()).isEqualTo(bestLoss);
+        ModelBundle bundle = ModelBundle.read(tmp.resolve("sgd/model"));
+        assertThat(bundle.architecture().hidden()).containsExactly(4);
+        assertThat(bundle.architecture().activation()).isEqualTo(ActivationFunction.TANH);
+        assertThat(bundle.manifest().training()).containsEntry("best-epoch", best);
+    }
+
+    @Test
+    void refusesRegressionOnACategoricalLabel() {
+        assertThatThrownBy(() -> train("regression").with(TrainMlp.TASK, Task.REGRESSION).run(new TrainMlp()))
+                .hasMessageContaining("Regression needs a numeric label, but 'label' is CATEGORICAL");
+    }
+
+    @Test
+    void namesTheRowOfANonNumericFeature() throws Exception {
+        Path bad = tmp.resolve("bad");
+        Fixtures.dataset(bad, Fixtures.BLOBS, List.of(List.of("1", "0.5", "0.5", "red", "yes"),
+                List.of("2", "oops", "0.1", "red", "no")));
+        assertThatThrownBy(() -> train("bad").with(TrainMlp.TRAIN, new Dataset(bad)).run(new TrainMlp()))
+                .hasMessageContaining("data.csv, line 3, column 'x1'")
+                .hasMessageContaining("'oops'");
+    }
+}
