@@ -88,11 +88,16 @@ public final class Dag {
         return param;
     }
 
-    /** Adds a step that runs {@code definition}: a {@link Component} or a {@link SubPipeline}. */
+    /**
+     * Adds a step that runs {@code definition}: a {@link Component}, a {@link ContainerComponent}, a
+     * {@link ResourceComponent} or a {@link SubPipeline}.
+     */
     public <D extends Definition> Step<D> step(String name, D definition) {
         Objects.requireNonNull(definition, () -> "step '" + name + "': definition is null");
         String claimed = ns.claim(name, "step");
-        requireLaunchable(claimed, definition.getClass());
+        if (!(definition instanceof ResourceComponent)) {
+            requireLaunchable(claimed, definition.getClass());
+        }
         try {
             definition.ports();
         } catch (IllegalStateException e) {
@@ -104,6 +109,47 @@ public final class Dag {
             PlanBuilder.buildSubPipeline(ns, claimed, sub);
         }
         return new Step<>(this, model, definition);
+    }
+
+    /** How deep {@link #recurse(String, SubPipeline)} may go unless told otherwise. */
+    public static final int DEFAULT_MAX_DEPTH = 10;
+
+    /**
+     * Inside a {@link SubPipeline#define}, inside a {@link #when} branch: runs the same sub-pipeline again
+     * with new inputs, bound with {@code with(...)} and type-checked like any step. Steps before the call
+     * and a condition on their outputs make a do-while loop; a condition on the inputs around the whole
+     * body makes a while loop. The run fails, naming this step, when the call would go deeper than
+     * {@value #DEFAULT_MAX_DEPTH} levels (the call from outside is level 1).
+     */
+    public <D extends SubPipeline> Step<D> recurse(String name, D self) {
+        return recurse(name, self, DEFAULT_MAX_DEPTH);
+    }
+
+    /** {@link #recurse(String, SubPipeline)} allowing at most {@code maxDepth} levels in all. */
+    public <D extends SubPipeline> Step<D> recurse(String name, D self, int maxDepth) {
+        Objects.requireNonNull(self, () -> "recurse '" + name + "': the sub-pipeline is null; pass this");
+        String claimed = ns.claim(name, "step");
+        if (ns.subPipeline == null || ns.subPipeline.getClass() != self.getClass()) {
+            throw ns.error(claimed, "recurse(...) runs the sub-pipeline being defined again, so it is only available "
+                    + "inside that SubPipeline's define() with dag.recurse(name, this)"
+                    + (ns.subPipeline == null ? "" : "; this is " + ns.subPipeline.getClass().getSimpleName()
+                    + ", not " + self.getClass().getSimpleName()));
+        }
+        if (maxDepth < 1) {
+            throw ns.error(claimed, "maxDepth must be at least 1, got " + maxDepth);
+        }
+        if (branchCondition == null) {
+            throw ns.error(claimed, "an unconditional recursion never ends: call recurse(...) inside "
+                    + "dag.when(condition, b -> b.recurse(...))");
+        }
+        if (scope.enclosingLoop() != null) {
+            throw ns.error(claimed, "recurse(...) cannot be used inside a forEach body: recurse at the level of the "
+                    + "sub-pipeline and loop inside it");
+        }
+        NodeModel.StepModel model = new NodeModel.StepModel(claimed, this, self);
+        model.maxDepth = maxDepth;
+        register(model);
+        return new Step<>(this, model, self);
     }
 
     /** Runs {@code body} only when {@code condition} holds; add {@link Branch#otherwise} for the else branch. */

@@ -46,12 +46,13 @@ public abstract class Definition {
     }
 
     /**
-     * True for definitions that read data from outside the pipeline (a file path, a table, a URL). A cache
-     * key sees only inputs, not what a path points to, so such steps are not cached unless the step asks
-     * for it explicitly with {@code cached()}: a changed file must never yield a stale result.
+     * False for definitions whose result depends on, or changes, something outside the pipeline: reading a
+     * file path, a table or a URL (a cache key sees the path, not what it points to), or publishing,
+     * deploying or notifying (a cache hit would skip the effect). Such steps are cached only when the step
+     * asks for it with {@code cached()}, so a cache hit never hides a changed file or a missing deployment.
      */
-    public boolean readsExternalData() {
-        return false;
+    public boolean cacheableByDefault() {
+        return true;
     }
 
     public final Ports ports() {

@@ -2,12 +2,14 @@ package dev.fermion.dsl;
 
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Cond;
+import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.ParamSpec;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.plan.ResourceSpec;
 import dev.fermion.plan.Schedule;
 
 import java.util.ArrayDeque;
@@ -66,7 +68,8 @@ final class PlanBuilder {
         }
         if (!shared.building.add(key)) {
             throw parent.error(step, "sub-pipeline " + sub.getClass().getSimpleName() + " uses itself; "
-                    + "a sub-pipeline cannot contain itself");
+                    + "a sub-pipeline cannot contain itself: to run it again under a condition, call "
+                    + "dag.recurse(name, this) inside dag.when(...) in its define()");
         }
         try {
             String name = Names.sanitize(sub.getClass().getSimpleName());
@@ -118,6 +121,19 @@ final class PlanBuilder {
                     graph(loop.body, List.of(), List.of()), deps, when);
         }
         NodeModel.StepModel step = (NodeModel.StepModel) node;
+        if (step.maxDepth > 0) {
+            return new Node.RecurseNode(step.name, step.definition.getClass().getName(), bindings(step), step.maxDepth,
+                    deps, when);
+        }
+        if (step.definition instanceof ContainerComponent container) {
+            Map<String, Expr> bindings = bindings(step);
+            return new Node.ContainerNode(step.name, component(step.definition), containerSpec(step, container, bindings),
+                    bindings, containerOptions(step), deps, when);
+        }
+        if (step.definition instanceof ResourceComponent resource) {
+            return new Node.ResourceNode(step.name, component(step.definition), resourceSpec(step, resource),
+                    containerOptions(step), deps, when);
+        }
         if (step.definition instanceof SubPipeline) {
             return new Node.CallNode(step.name, step.definition.getClass().getName(), bindings(step), deps, when);
         }
@@ -127,16 +143,78 @@ final class PlanBuilder {
 
     /**
      * The step's settings over the pipeline defaults. Two kinds of step are not cached unless they ask:
-     * those reading external data (their key cannot see it) and exit-handler steps, which report on this
+     * those that are not {@link Definition#cacheableByDefault()} and exit-handler steps, which report on this
      * run's outcome and must not replay an earlier run's report.
      */
     private StepOptions options(NodeModel.StepModel step) {
         StepOptions resolved = defaults.overriddenBy(step.options);
-        boolean uncachedByDefault = step.definition.readsExternalData() || inExitHandler(step.scope);
+        boolean uncachedByDefault = !step.definition.cacheableByDefault() || inExitHandler(step.scope);
         if (uncachedByDefault && step.options.cache() == null) {
             return resolved.overriddenBy(StepOptions.NONE.withCache(CachePolicy.DISABLED));
         }
         return resolved;
+    }
+
+    /**
+     * A container step's image comes from its command, or from {@code image(...)} on the step itself; the
+     * pipeline-wide image default is meant for Java steps and must not replace a tool's image.
+     */
+    private StepOptions containerOptions(NodeModel.StepModel step) {
+        StepOptions resolved = options(step);
+        return step.options.image() == null ? resolved.withImage(null) : resolved;
+    }
+
+    /** The command of a container step, with every placeholder pointing at a port that will have a value. */
+    private ContainerSpec containerSpec(NodeModel.StepModel step, ContainerComponent definition, Map<String, Expr> bindings) {
+        ContainerSpec spec;
+        try {
+            spec = definition.containerSpec();
+        } catch (IllegalArgumentException e) {
+            throw new PipelineDefinitionException(ns.pipeline, step.name, "in " + definition.getClass().getSimpleName()
+                    + ".command(...): " + e.getMessage(), e);
+        }
+        Set<String> written = new LinkedHashSet<>();
+        List<ContainerSpec.Word> words = new ArrayList<>(spec.command());
+        words.addAll(spec.args());
+        words.addAll(spec.env().values());
+        for (ContainerSpec.Word word : words) {
+            for (ContainerSpec.Part part : word.parts()) {
+                String input = part instanceof ContainerSpec.Part.InputValue v ? v.port()
+                        : part instanceof ContainerSpec.Part.InputPath i ? i.port() : null;
+                if (input != null && !bindings.containsKey(input)) {
+                    throw ns.error(step.name, "the command of " + definition.getClass().getSimpleName() + " uses input '"
+                            + input + "', which is optional and not bound here: bind it with .with("
+                            + definition.getClass().getSimpleName() + "." + constantName(input) + ", ...) or give it a defaultValue(...)");
+                }
+                if (part instanceof ContainerSpec.Part.OutputPath o) {
+                    written.add(o.port());
+                }
+            }
+        }
+        for (Output<?> output : definition.ports().outputs()) {
+            if (!written.contains(output.name())) {
+                throw ns.error(step.name, "output '" + output.name() + "' of " + definition.getClass().getSimpleName()
+                        + " is never handed to the command, so nothing can write it: pass p.outputPath("
+                        + constantName(output.name()) + ") as an argument or environment variable");
+            }
+        }
+        return spec;
+    }
+
+    private ResourceSpec resourceSpec(NodeModel.StepModel step, ResourceComponent definition) {
+        ResourceSpec spec;
+        try {
+            spec = definition.resourceSpec();
+        } catch (IllegalArgumentException e) {
+            throw new PipelineDefinitionException(ns.pipeline, step.name, "in " + definition.getClass().getSimpleName()
+                    + ": " + e.getMessage(), e);
+        }
+        if (spec.deletedAtEnd() && (ns.subPipeline != null || step.scope.enclosingLoop() != null
+                || inExitHandler(step.scope))) {
+            throw ns.error(step.name, "an object deleted at the end of the run must be created once per run: add the "
+                    + "step at the top level of the pipeline, not inside a loop, a sub-pipeline or the exit handler");
+        }
+        return spec;
     }
 
     private static boolean inExitHandler(Scope scope) {
@@ -185,6 +263,7 @@ final class PlanBuilder {
         List<Value<?>> reads = new ArrayList<>(node.whenOperands);
         if (node instanceof NodeModel.StepModel step) {
             reads.addAll(step.bindings.values());
+            reads.addAll(step.mountReads);
         } else if (node instanceof NodeModel.LoopModel loop) {
             reads.add(loop.items);
             for (NodeModel inner : loop.body.nodes) {

@@ -74,6 +74,25 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
         return new Value<>(new Expr.StepOutput(name(), output.name(), output.type()), output.type(), model.scope);
     }
 
+    /**
+     * Mounts the PersistentVolumeClaim named by {@code claimName}, e.g. the {@link VolumeClaim#CLAIM_NAME}
+     * output of a step that created it; this step then runs after that one. Local runs do not mount
+     * cluster volumes.
+     */
+    public Step<D> mountClaim(Value<String> claimName, String mountPath) {
+        Objects.requireNonNull(claimName, () -> "step '" + name() + "': claim name for " + mountPath + " is null");
+        requireOpen();
+        dag.requireVisible(name(), claimName, "mountClaim(..., \"" + mountPath + "\")");
+        VolumeMount.ClaimFromValue mount;
+        try {
+            mount = new VolumeMount.ClaimFromValue(claimName.expr(), mountPath, false);
+        } catch (IllegalArgumentException e) {
+            throw new PipelineDefinitionException(dag.ns.pipeline, name(), e.getMessage(), e);
+        }
+        model.mountReads.add(claimName);
+        return configure(o -> o.withVolume(mount));
+    }
+
     /** Runs this step only after {@code others} have finished, in addition to its data dependencies. */
     public Step<D> after(Node... others) {
         requireOpen();

@@ -76,6 +76,22 @@ public sealed interface VolumeMount {
         @Override public String volumeName() { return name; }
     }
 
+    /**
+     * A PersistentVolumeClaim whose name is known only at run time, typically the {@link VolumeClaim#CLAIM_NAME}
+     * output of an earlier step; added with {@link Step#mountClaim}. The volume is named after the value it
+     * reads, so two mounts of the same claim share one volume.
+     */
+    record ClaimFromValue(dev.fermion.plan.Expr claimName, String mountPath, boolean readOnly) implements VolumeMount {
+        public ClaimFromValue {
+            Objects.requireNonNull(claimName, "claimName");
+            requirePath(mountPath);
+        }
+
+        @Override public String volumeName() {
+            return "claim-" + dev.fermion.contract.CacheKey.sha256(claimName.toString()).substring(0, 12);
+        }
+    }
+
     private static void requireName(String name, String what) {
         String clean = Names.sanitize(name);
         if (clean == null || !clean.equals(name) || name.length() > 50) {

@@ -46,4 +46,49 @@ public sealed interface Node {
             dependencies = Set.copyOf(dependencies);
         }
     }
+
+    /**
+     * A step that runs an image or an inline script rather than a Java component: {@code component} carries
+     * the definition's class, version and typed ports, {@code container} what runs. The image is
+     * {@code options.image()} when the step overrides it, otherwise {@code container.image()}.
+     */
+    record ContainerNode(String name, ComponentSpec component, ContainerSpec container, Map<String, Expr> bindings,
+                         StepOptions options, Set<String> dependencies, Optional<Cond> when) implements Node {
+        public ContainerNode {
+            bindings = Map.copyOf(bindings);
+            dependencies = Set.copyOf(dependencies);
+        }
+
+        public String image() {
+            return options.image() != null ? options.image() : container.image();
+        }
+    }
+
+    /**
+     * A sub-pipeline body calling itself again, the way a do-while or while loop is written with
+     * recursion: {@code pipeline} is the key of the body this node is part of, {@code bindings} the inputs
+     * of the next level. Runners count levels from 1 (the call from outside) and fail the run, naming this
+     * node, when a call would start level {@code maxDepth + 1}; they never stop silently.
+     */
+    record RecurseNode(String name, String pipeline, Map<String, Expr> bindings, int maxDepth,
+                       Set<String> dependencies, Optional<Cond> when) implements Node {
+        public RecurseNode {
+            bindings = Map.copyOf(bindings);
+            dependencies = Set.copyOf(dependencies);
+            if (maxDepth < 1) {
+                throw new IllegalArgumentException("maxDepth must be at least 1, got " + maxDepth);
+            }
+        }
+    }
+
+    /**
+     * A step that creates, applies, patches or deletes a Kubernetes object instead of running code. Its
+     * parameter outputs are read from the object by JSONPath ({@link ResourceSpec#outputs()}); it has no inputs.
+     */
+    record ResourceNode(String name, ComponentSpec component, ResourceSpec resource, StepOptions options,
+                        Set<String> dependencies, Optional<Cond> when) implements Node {
+        public ResourceNode {
+            dependencies = Set.copyOf(dependencies);
+        }
+    }
 }

@@ -72,8 +72,8 @@ public final class Fixtures {
 
     public static final class ReadsFile extends Component {
         @Override
-        public boolean readsExternalData() {
-            return true;
+        public boolean cacheableByDefault() {
+            return false;
         }
 
         @Override

@@ -352,7 +352,7 @@ class PlanTest {
     }
 
     @Test
-    void stepsReadingExternalDataAreCachedOnlyWhenAskedExplicitly() {
+    void stepsThatAreNotCacheableByDefaultAreCachedOnlyWhenAskedExplicitly() {
         Plan plan = plan(p -> {
             p.step("implicit", new ReadsFile());
             p.step("explicit", new ReadsFile()).cached(Duration.ofHours(1));

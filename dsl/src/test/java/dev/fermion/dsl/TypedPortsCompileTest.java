@@ -101,6 +101,8 @@ class TypedPortsCompileTest {
                         .with(Train.NOTE, source.out(Source.TEXT));
                 p.step("echo", new Echo()).with(Echo.TEXT, "constant");
                 p.step("pick", new Pick()).with(Pick.SCORES, source.out(Source.SCORES));
+                p.step("resize", new ContainerFixtures.Resize()).with(ContainerFixtures.Resize.IMAGES, source.out(Source.DATA))
+                        .with(ContainerFixtures.Resize.WIDTH, 64);
                 p.when(train.out(Train.ACCURACY).atLeast(minScore), b -> b.step("deploy", new Noop()));
                 p.forEach("each", List.of(1, 2), (b, item) -> b.step("again", new Train())
                         .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, item));
@@ -123,6 +125,9 @@ class TypedPortsCompileTest {
             loop item String to Input<Integer>      | p.forEach("l", List.of("a"), (b, item) -> b.step("t", new Train()).with(Train.EPOCHS, item));
             Double output compared with a String    | p.when(source.out(Source.SCORE).atLeast("high"), b -> b.step("n", new Noop()));
             Integer output compared with a Double   | p.when(source.out(Source.COUNT).atLeast(0.5), b -> b.step("n", new Noop()));
+            String literal to container Input<Integer> | p.step("r", new ContainerFixtures.Resize()).with(ContainerFixtures.Resize.WIDTH, "wide");
+            Output<String> to container Input<Dataset> | p.step("r", new ContainerFixtures.Resize()).with(ContainerFixtures.Resize.IMAGES, source.out(Source.TEXT));
+            String literal to a recursion's Input<Integer> | p.recurse("again", new ContainerFixtures.Rounds()).with(ContainerFixtures.Rounds.ROUND, "one");
             """)
     void mistypedBindingsDoNotCompile(String mistake, String statement) {
         Result result = compile(statement);

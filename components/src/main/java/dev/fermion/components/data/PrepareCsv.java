@@ -109,6 +109,12 @@ public final class PrepareCsv extends Component {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The source is a path: the cache key sees the path, not the file's content. */
+    @Override
+    public boolean cacheableByDefault() {
+        return false;
+    }
+
     @Override
     protected void run(StepContext ctx) throws Exception {
         PipelineOptions options = pipelineOptions(ctx.get(BEAM_RUNNER), ctx.get(BEAM_OPTIONS));

@@ -49,6 +49,12 @@ public final class PublishModel extends Component {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** Publishing is an effect outside the pipeline: a cache hit would leave nothing published. */
+    @Override
+    public boolean cacheableByDefault() {
+        return false;
+    }
+
     @Override
     protected void run(StepContext ctx) throws Exception {
         String name = safe(ctx.get(NAME), NAME);

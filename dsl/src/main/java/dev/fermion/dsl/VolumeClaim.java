@@ -1,0 +1,106 @@
+package dev.fermion.dsl;
+
+import java.util.Objects;
+
+/**
+ * A step that creates a PersistentVolumeClaim for later steps to share; its {@link #CLAIM_NAME} output is
+ * the generated claim name ({@code fermion-<random>}), which steps mount with {@code mountClaim(...)}.
+ *
+ * <pre>{@code
+ * var scratch = p.step("scratch", new VolumeClaim("50Gi").storageClass("fast-ssd")
+ *         .accessMode(VolumeClaim.AccessMode.READ_WRITE_MANY).deletedWithWorkflow());
+ * }</pre>
+ *
+ * The step does not wait for the claim to be bound: with a {@code WaitForFirstConsumer} storage class it
+ * is only bound when the first pod using it is scheduled. Two ways to clean up, combinable:
+ * {@link #deletedAtEnd()} deletes the claim when the run ends (on Argo from the exit handler), and
+ * {@link #deletedWithWorkflow()} makes the workflow the claim's owner, so Kubernetes deletes it when the
+ * workflow object is deleted, for example by Argo's TTL. Argo's own {@code volumeClaimTemplates} are not
+ * used: they create every claim before the first step, so a claim could not be a step with outputs.
+ */
+public final class VolumeClaim extends ResourceComponent {
+    public static final Output<String> CLAIM_NAME = output("claim-name", String.class)
+            .describedAs("the name of the created PersistentVolumeClaim");
+
+    /** How pods may mount the claim. */
+    public enum AccessMode {
+        READ_WRITE_ONCE("ReadWriteOnce"), READ_WRITE_MANY("ReadWriteMany"), READ_ONLY_MANY("ReadOnlyMany"),
+        READ_WRITE_ONCE_POD("ReadWriteOncePod");
+
+        private final String kubernetesName;
+
+        AccessMode(String kubernetesName) {
+            this.kubernetesName = kubernetesName;
+        }
+
+        public String kubernetesName() {
+            return kubernetesName;
+        }
+    }
+
+    private final String size;
+    private String storageClass;
+    private AccessMode accessMode = AccessMode.READ_WRITE_ONCE;
+    private boolean ownedByWorkflow;
+    private boolean deletedAtEnd;
+
+    /** A claim of {@code size} (a Kubernetes quantity such as {@code "10Gi"}). */
+    public VolumeClaim(String size) {
+        if (size == null || !Configurable.QUANTITY.matcher(size).matches()) {
+            throw new IllegalArgumentException("invalid volume size '" + size + "': use a Kubernetes quantity such as \"10Gi\"");
+        }
+        this.size = size;
+    }
+
+    public VolumeClaim storageClass(String name) {
+        String clean = Names.sanitize(name);
+        if (clean == null || !clean.equals(name)) {
+            throw new IllegalArgumentException("invalid storage class '" + name + "': use a lowercase DNS-1123 name");
+        }
+        this.storageClass = name;
+        return this;
+    }
+
+    public VolumeClaim accessMode(AccessMode mode) {
+        this.accessMode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /** Kubernetes deletes the claim when the workflow is deleted. */
+    public VolumeClaim deletedWithWorkflow() {
+        this.ownedByWorkflow = true;
+        return this;
+    }
+
+    /** The claim is deleted when the run ends, whatever its outcome (see {@link ResourceCommand#deletedAtEnd()}). */
+    public VolumeClaim deletedAtEnd() {
+        this.deletedAtEnd = true;
+        return this;
+    }
+
+    @Override
+    protected ResourceCommand command() {
+        StringBuilder yaml = new StringBuilder()
+                .append("apiVersion: v1\n")
+                .append("kind: PersistentVolumeClaim\n")
+                .append("metadata:\n")
+                .append("  generateName: fermion-\n")
+                .append("spec:\n")
+                .append("  accessModes:\n")
+                .append("    - ").append(accessMode.kubernetesName()).append('\n')
+                .append("  resources:\n")
+                .append("    requests:\n")
+                .append("      storage: \"").append(size).append("\"\n");
+        if (storageClass != null) {
+            yaml.append("  storageClassName: ").append(storageClass).append('\n');
+        }
+        ResourceCommand command = ResourceCommand.create(yaml.toString()).output(CLAIM_NAME, "{.metadata.name}");
+        if (ownedByWorkflow) {
+            command.ownedByWorkflow();
+        }
+        if (deletedAtEnd) {
+            command.deletedAtEnd();
+        }
+        return command;
+    }
+}
