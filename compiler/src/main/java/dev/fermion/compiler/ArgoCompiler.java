@@ -73,7 +73,10 @@ public final class ArgoCompiler {
         TemplateNames names = new TemplateNames();
         PodResources pod = new PodResources();
         ContainerTemplates containers = new ContainerTemplates(options, plan.name(), names, pod);
-        GraphCompiler.Result graphs = new GraphCompiler(plan, names, containers).compile();
+        ContainerStepTemplates containerSteps = new ContainerStepTemplates(options, names, pod);
+        ResourceTemplates resources = new ResourceTemplates(names, pod);
+        GraphCompiler.Result graphs = new GraphCompiler(plan, names, containers, containerSteps, resources, options)
+                .compile();
 
         WorkflowSpec spec = new WorkflowSpec(graphs.entrypoint(), graphs.onExit(), new Arguments(parameters, null),
                 PodResources.plain(options.serviceAccount(), "service account"), podSecurity(),

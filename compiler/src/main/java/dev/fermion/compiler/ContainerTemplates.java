@@ -132,6 +132,10 @@ final class ContainerTemplates {
             }
         }
         inParams.addAll(digestParams);
+        for (var claim : PodResources.runtimeClaims(o)) {
+            unique(inputNames, claim.volumeName(), where, "input");
+            inParams.add(Parameter.declared(claim.volumeName()));
+        }
 
         Set<String> outputNames = new HashSet<>();
         List<Parameter> outParams = new ArrayList<>();
@@ -173,16 +177,19 @@ final class ContainerTemplates {
                 null,
                 null,
                 container,
+                null,
+                null,
                 o.cachingEnabled() ? memoize(component, keyParams, keyInputs, o, where) : null,
                 retry(o, where),
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
                 pod.nodeSelector(o, where),
                 pod.tolerations(o, where),
-                pod.affinity(o, where));
+                pod.affinity(o, where),
+                PodResources.runtimeClaimVolumes(o));
     }
 
-    private static void unique(Set<String> names, String name, String where, String kind) {
+    static void unique(Set<String> names, String name, String where, String kind) {
         if (!names.add(name)) {
             throw new IllegalArgumentException("Cannot compile " + where + ": Argo " + kind + " parameter '" + name
                     + "' would be declared twice (Fermion uses '" + STEP_PARAM + "' and '<artifact>"
@@ -209,7 +216,16 @@ final class ContainerTemplates {
 
     private Memoize memoize(ComponentSpec component, Map<String, String> params, Map<String, String> inputs,
                             StepOptions o, String where) {
-        String material = CacheKey.material(component.className(), component.version(), codeDigest(component, where),
+        return memoize(component, codeDigest(component, where), params, inputs, o, where, options.cacheConfigMap());
+    }
+
+    /**
+     * The memoization of a step whose code is identified by {@code codeDigest}: {@link CodeDigest} for Java
+     * components, {@link dev.fermion.plan.ContainerSpec#digest()} for container and script steps.
+     */
+    static Memoize memoize(ComponentSpec component, String codeDigest, Map<String, String> params,
+                           Map<String, String> inputs, StepOptions o, String where, String configMap) {
+        String material = CacheKey.material(component.className(), component.version(), codeDigest,
                 Map.of(), Map.of());
         if (material.chars().anyMatch(c -> c == '{' || c == '}' || (Character.isISOControl(c) && c != '\n'))) {
             throw new IllegalArgumentException("Cannot cache " + where + ": its version '" + component.version()
@@ -223,8 +239,7 @@ final class ContainerTemplates {
                 .append(" + '\\n'"));
         expr.append(")}}");
         Duration maxAge = o.cache().maxAge();
-        return Memoize.inConfigMap(expr.toString(), maxAge == null ? FOREVER : goDuration(maxAge),
-                options.cacheConfigMap());
+        return Memoize.inConfigMap(expr.toString(), maxAge == null ? FOREVER : goDuration(maxAge), configMap);
     }
 
     private static String codeDigest(ComponentSpec component, String where) {
@@ -244,7 +259,7 @@ final class ContainerTemplates {
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
     }
 
-    private static RetryStrategy retry(StepOptions o, String where) {
+    static RetryStrategy retry(StepOptions o, String where) {
         if (o.retry() == null || o.retry().limit() == 0) {
             return null;
         }

@@ -9,12 +9,15 @@ import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Template;
 import dev.fermion.contract.ValueCodec;
+import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +43,9 @@ import java.util.TreeMap;
  * <p>Fan-in: a loop body template exports, for every {@code collect(step, port)} read anywhere, an output
  * parameter {@code STEP__PORT} taken from the body task. Argo aggregates the outputs of a looped task into
  * a JSON list in item order, which downstream tasks read as {@code {{tasks.LOOP.outputs.parameters.STEP__PORT}}}.
+ *
+ * <p>Recursion: a sub-pipeline that calls itself is one DAG template whose task refers to the template
+ * itself, with the level as an extra input (see {@link #recurseTasks}).
  */
 final class GraphCompiler {
     private static final String ITEM = "item__";
@@ -49,12 +55,19 @@ final class GraphCompiler {
     private static final String DIGEST = "digest__";
     /** Input of a loop's parallelism wrapper carrying the run-time item list. */
     private static final String LOOP_ITEMS = "loop__items";
+    /** Input of a recursive sub-pipeline's template: the level of this call, 1 for the call from outside. */
+    static final String DEPTH = "fermion-depth";
 
     private final Plan plan;
     private final TemplateNames names;
     private final ContainerTemplates containers;
+    private final ContainerStepTemplates containerSteps;
+    private final ResourceTemplates resources;
+    private final CompilerOptions options;
     private final List<Template> dags = new ArrayList<>();
     private final Map<String, String> subTemplates = new HashMap<>();
+    /** The template failing a recursion at its depth limit, created with the first recursion; null without one. */
+    private String recursionLimitTemplate;
 
     private enum Kind { MAIN, EXIT, LOOP, SUB }
 
@@ -93,10 +106,14 @@ final class GraphCompiler {
         }
     }
 
-    GraphCompiler(Plan plan, TemplateNames names, ContainerTemplates containers) {
+    GraphCompiler(Plan plan, TemplateNames names, ContainerTemplates containers, ContainerStepTemplates containerSteps,
+                  ResourceTemplates resources, CompilerOptions options) {
         this.plan = plan;
         this.names = names;
         this.containers = containers;
+        this.containerSteps = containerSteps;
+        this.resources = resources;
+        this.options = options;
     }
 
     Result compile() {
@@ -108,6 +125,19 @@ final class GraphCompiler {
         Template main = dag(new Scope(plan.graph(), Kind.MAIN, null, collected), entry);
         Template exitTemplate = plan.onExit()
                 .map(g -> dag(new Scope(g, Kind.EXIT, null, collected), exit)).orElse(null);
+        List<DagTask> cleanups = resources.cleanupTasks();
+        String exitName = exit;
+        if (!cleanups.isEmpty()) {
+            List<DagTask> tasks = new ArrayList<>();
+            if (exitTemplate == null) {
+                exitName = names.claim("exit-handler");
+            } else {
+                tasks.addAll(exitTemplate.dag().tasks());
+            }
+            tasks.addAll(cleanups);
+            exitTemplate = Template.dag(exitName, exitTemplate == null ? null : exitTemplate.inputs(),
+                    exitTemplate == null ? null : exitTemplate.outputs(), null, new DagTemplate(tasks));
+        }
         List<Template> all = new ArrayList<>();
         all.add(main);
         if (exitTemplate != null) {
@@ -115,7 +145,12 @@ final class GraphCompiler {
         }
         all.addAll(dags);
         all.addAll(containers.all());
-        return new Result(entry, exit, all);
+        all.addAll(containerSteps.all());
+        all.addAll(resources.all());
+        if (recursionLimitTemplate != null) {
+            all.add(recursionLimit(recursionLimitTemplate));
+        }
+        return new Result(entry, exitName, all);
     }
 
     private Template dag(Scope scope, String name) {
@@ -127,6 +162,12 @@ final class GraphCompiler {
                 tasks.add(loopTask(scope, loop));
             } else if (node instanceof Node.CallNode call) {
                 tasks.add(callTask(scope, call));
+            } else if (node instanceof Node.ContainerNode container) {
+                tasks.add(containerTask(scope, container));
+            } else if (node instanceof Node.RecurseNode recurse) {
+                tasks.addAll(recurseTasks(scope, recurse));
+            } else if (node instanceof Node.ResourceNode resource) {
+                tasks.add(resourceTask(scope, resource));
             }
         }
         List<Parameter> inParams = new ArrayList<>();
@@ -134,6 +175,9 @@ final class GraphCompiler {
         List<Parameter> outParams = new ArrayList<>();
         List<Artifact> outArtifacts = new ArrayList<>();
         if (scope.kind == Kind.SUB) {
+            if (isRecursive(scope.graph)) {
+                inParams.add(Parameter.declared(DEPTH));
+            }
             for (PortSpec port : scope.graph.inputs()) {
                 if (port.isArtifact()) {
                     inArtifacts.add(Artifact.declared(port.name()));
@@ -187,6 +231,7 @@ final class GraphCompiler {
                 params.add(Parameter.of(port.name(), ref.value()));
             }
         }
+        claimArguments(scope, step.options(), params);
         return task(scope, step, template.name(), null, null, new Arguments(params, artifacts));
     }
 
@@ -217,7 +262,111 @@ final class GraphCompiler {
                 params.add(Parameter.of(port.name(), ref.value()));
             }
         }
+        if (isRecursive(sub)) {
+            params.add(Parameter.of(DEPTH, "1"));
+        }
         return task(scope, call, template, null, null, new Arguments(params, artifacts));
+    }
+
+    /** The names of claims the step mounts by a run-time value, as the template inputs its volumes read. */
+    private void claimArguments(Scope scope, StepOptions options, List<Parameter> params) {
+        for (var claim : PodResources.runtimeClaims(options)) {
+            Ref ref = resolve(scope, claim.claimName());
+            params.add(Parameter.of(claim.volumeName(), ref.value()));
+        }
+    }
+
+    /** A Kubernetes-resource step: no inputs, so no arguments. */
+    private DagTask resourceTask(Scope scope, Node.ResourceNode step) {
+        Template template = resources.templateFor(step);
+        return task(scope, step, template.name(), null, null, null);
+    }
+
+    /** A step running an image or a script; its ports are passed like a Java step's, without the step name. */
+    private DagTask containerTask(Scope scope, Node.ContainerNode step) {
+        Template template = containerSteps.templateFor(step);
+        List<Parameter> params = new ArrayList<>();
+        List<Artifact> artifacts = new ArrayList<>();
+        for (PortSpec port : step.component().inputs()) {
+            Expr bound = step.bindings().get(port.name());
+            if (bound == null) {
+                continue;
+            }
+            Ref ref = resolve(scope, bound);
+            if (ref.isArtifact()) {
+                artifacts.add(Artifact.from(port.name(), ref.artifact()));
+                if (step.options().cachingEnabled()) {
+                    params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), ref.digest()));
+                }
+            } else {
+                if (bound instanceof Expr.Literal && ref.value().startsWith(ValueCodec.ARMOUR_PREFIX)) {
+                    throw new IllegalArgumentException("Step '" + step.name() + "': the value bound to input '"
+                            + port.name() + "' contains '{{', which cannot be written into an Argo workflow verbatim "
+                            + "and would reach the container encoded; pass it without braces, or through a file artifact");
+                }
+                params.add(Parameter.of(port.name(), ref.value()));
+            }
+        }
+        claimArguments(scope, step.options(), params);
+        return task(scope, step, template.name(), null, null, new Arguments(params, artifacts));
+    }
+
+    /**
+     * A sub-pipeline calling its own DAG template again. Its template takes the level as the input
+     * {@value #DEPTH} (1 from outside); the recursive task passes the level plus one and runs only below
+     * the maximum depth. At the maximum, a second task with the same condition fails the run with a message
+     * naming the step, so a runaway recursion never ends silently.
+     */
+    private List<DagTask> recurseTasks(Scope scope, Node.RecurseNode node) {
+        Graph sub = plan.subPipeline(node.pipeline());
+        String template = subTemplates.get(node.pipeline());
+        if (template == null || scope.kind != Kind.SUB) {
+            throw new IllegalStateException("Plan " + plan.name() + ": step '" + node.name() + "' recurses outside "
+                    + "its sub-pipeline; the DSL should have rejected this");
+        }
+        List<Parameter> params = new ArrayList<>();
+        List<Artifact> artifacts = new ArrayList<>();
+        for (PortSpec port : sub.inputs()) {
+            Expr bound = node.bindings().get(port.name());
+            if (bound == null) {
+                throw new IllegalArgumentException("Step '" + node.name() + "' leaves input '" + port.name()
+                        + "' of sub-pipeline " + sub.name() + " unbound; on Argo every sub-pipeline input needs a "
+                        + "value: bind it, or give the input a default value");
+            }
+            pass(port.name(), resolve(scope, bound), params, artifacts, true);
+        }
+        params.add(Parameter.of(DEPTH, "{{=asInt(inputs.parameters['" + DEPTH + "']) + 1}}"));
+        String condition = node.when().map(c -> "(" + when(scope, node, c) + ") && ").orElse("");
+        String depth = "{{inputs.parameters." + DEPTH + "}}";
+        List<String> deps = node.dependencies().stream().sorted().map(GraphCompiler::taskName).toList();
+        if (recursionLimitTemplate == null) {
+            recursionLimitTemplate = names.claim("fermion-recursion-limit");
+        }
+        String message = "pipeline '" + plan.name() + "', step '" + node.name() + "' of sub-pipeline '" + sub.name()
+                + "': the recursion reached its maximum depth of " + node.maxDepth() + " levels and its condition "
+                + "still holds; raise the limit with dag.recurse(name, this, maxDepth) or make the condition stop earlier";
+        return List.of(
+                new DagTask(taskName(node.name()), template, deps, condition + depth + " < " + node.maxDepth(), null,
+                        null, new Arguments(params, artifacts)),
+                new DagTask(taskName(node.name()) + "--depth-exceeded", recursionLimitTemplate, deps,
+                        condition + depth + " >= " + node.maxDepth(), null, null,
+                        new Arguments(List.of(Parameter.of("message", ValueCodec.armour(message))), null)));
+    }
+
+    /** Fails with its {@code message} input; run by the runtime image's shell, the message an argv element. */
+    private Template recursionLimit(String name) {
+        Container container = new ContainerBuilder()
+                .withImage(options.image(false))
+                .withCommand("sh", "-c", "echo \"$1\" >&2; exit 1", "fermion-recursion-limit",
+                        "{{inputs.parameters.message}}")
+                .withSecurityContext(ContainerTemplates.containerSecurity())
+                .build();
+        return new Template(name, new Inputs(List.of(Parameter.declared("message")), null), null, null, null, null,
+                container, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static boolean isRecursive(Graph graph) {
+        return graph.nodes().stream().anyMatch(n -> n instanceof Node.RecurseNode);
     }
 
     /**
@@ -287,9 +436,14 @@ final class GraphCompiler {
 
     /** Adds a value as the argument {@code name}: a parameter, or an artifact plus its digest parameter. */
     private static void pass(String name, Ref ref, List<Parameter> params, List<Artifact> artifacts) {
+        pass(name, ref, params, artifacts, false);
+    }
+
+    /** {@code portDigest}: the digest travels as {@code NAME-digest}, the name sub-pipeline templates use. */
+    private static void pass(String name, Ref ref, List<Parameter> params, List<Artifact> artifacts, boolean portDigest) {
         if (ref.isArtifact()) {
             artifacts.add(Artifact.from(name, ref.artifact()));
-            params.add(Parameter.of(DIGEST + name, ref.digest()));
+            params.add(Parameter.of(portDigest ? ContainerTemplates.digestParam(name) : DIGEST + name, ref.digest()));
         } else {
             params.add(Parameter.of(name, ref.value()));
         }
@@ -297,14 +451,18 @@ final class GraphCompiler {
 
     private DagTask task(Scope scope, Node node, String template, List<String> items, String withParam, Arguments args) {
         List<String> deps = node.dependencies().stream().sorted().map(GraphCompiler::taskName).toList();
-        String when = node.when().map(c -> new WhenExpressions(e -> {
+        String when = node.when().map(c -> when(scope, node, c)).orElse(null);
+        return new DagTask(taskName(node.name()), template, deps, when, items, withParam, args);
+    }
+
+    private String when(Scope scope, Node node, Cond cond) {
+        return new WhenExpressions(e -> {
             Ref ref = resolve(scope, e);
             if (ref.isArtifact()) {
                 throw new IllegalArgumentException("Step '" + node.name() + "': a condition cannot read an artifact");
             }
             return ref.value();
-        }, node.name()).render(c)).orElse(null);
-        return new DagTask(taskName(node.name()), template, deps, when, items, withParam, args);
+        }, node.name()).render(cond);
     }
 
     /** Node names are DNS labels; Argo additionally refuses task names that start with a digit. */
@@ -403,6 +561,10 @@ final class GraphCompiler {
                 step.bindings().values().forEach(e -> scanExpr(e, into));
             } else if (node instanceof Node.CallNode call) {
                 call.bindings().values().forEach(e -> scanExpr(e, into));
+            } else if (node instanceof Node.ContainerNode container) {
+                container.bindings().values().forEach(e -> scanExpr(e, into));
+            } else if (node instanceof Node.RecurseNode recurse) {
+                recurse.bindings().values().forEach(e -> scanExpr(e, into));
             } else if (node instanceof Node.LoopNode loop) {
                 scanExpr(loop.items(), into);
                 scanCollected(loop.body(), into);

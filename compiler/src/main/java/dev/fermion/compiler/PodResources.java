@@ -96,7 +96,9 @@ final class PodResources {
     List<io.fabric8.kubernetes.api.model.VolumeMount> mounts(StepOptions o, String where) {
         List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>();
         for (VolumeMount mount : o.volumes()) {
-            declare(mount, where);
+            if (!(mount instanceof VolumeMount.ClaimFromValue)) {
+                declare(mount, where);
+            }
             mounts.add(new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
                     .withName(mount.volumeName())
                     .withMountPath(plain(mount.mountPath(), "mount path of " + where))
@@ -104,6 +106,22 @@ final class PodResources {
                     .build());
         }
         return mounts;
+    }
+
+    /**
+     * The claims a step mounts by a name known only at run time. Argo resolves {@code {{...}}} in a
+     * template's own volumes, so each becomes a template volume whose claim name is the template input of
+     * the same name as the volume; the task passes the value in.
+     */
+    static List<VolumeMount.ClaimFromValue> runtimeClaims(StepOptions o) {
+        return o.volumes().stream().filter(v -> v instanceof VolumeMount.ClaimFromValue)
+                .map(v -> (VolumeMount.ClaimFromValue) v).distinct().toList();
+    }
+
+    static List<Volume> runtimeClaimVolumes(StepOptions o) {
+        return runtimeClaims(o).stream().map(c -> new VolumeBuilder().withName(c.volumeName())
+                .withNewPersistentVolumeClaim().withClaimName("{{inputs.parameters." + c.volumeName() + "}}")
+                .endPersistentVolumeClaim().build()).toList();
     }
 
     private void declare(VolumeMount mount, String where) {

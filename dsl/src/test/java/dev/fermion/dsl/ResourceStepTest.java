@@ -46,6 +46,17 @@ class ResourceStepTest {
     }
 
     @Test
+    void anObjectDeletedAtTheEndIsCreatedOncePerRun() {
+        var e = failure(p -> p.forEach("each", java.util.List.of(1, 2), (body, item) ->
+                body.step("scratch", new VolumeClaim("1Gi").deletedAtEnd())));
+        assertThat(e.getMessage()).contains("step 'scratch'", "created once per run", "not inside a loop");
+        var delete = assertThrows(IllegalArgumentException.class, () -> ResourceCommand.delete("x").deletedAtEnd());
+        assertThat(delete.getMessage()).contains("not the object of a delete");
+        var plan = Pipeline.named("demo").define(p -> p.step("scratch", new VolumeClaim("1Gi").deletedAtEnd())).plan();
+        assertThat(((Node.ResourceNode) plan.graph().node("scratch").orElseThrow()).resource().deletedAtEnd()).isTrue();
+    }
+
+    @Test
     void aResourceStepCannotDeclareInputs() {
         var e = failure(p -> p.step("make", new ResourceWithInput()));
         assertThat(e.getMessage()).contains("step 'make'", "declares inputs [name]", "manifest is fixed text");

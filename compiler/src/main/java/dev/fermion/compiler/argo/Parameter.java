@@ -26,10 +26,19 @@ public record Parameter(
     }
 
     public static Parameter fromPath(String name, String path) {
-        return new Parameter(name, null, null, null, null, new ValueFrom(path, null));
+        return new Parameter(name, null, null, null, null, new ValueFrom(path, null, null, null));
     }
 
     public static Parameter fromParameter(String name, String reference) {
-        return new Parameter(name, null, null, null, null, new ValueFrom(null, reference));
+        return new Parameter(name, null, null, null, null, new ValueFrom(null, reference, null, null));
+    }
+
+    /** A file the container may write; {@code fallback} when it does not. */
+    public static Parameter fromPathOrDefault(String name, String path, String fallback) {
+        return new Parameter(name, null, null, null, null, new ValueFrom(path, null, null, fallback));
+    }
+
+    public static Parameter fromJsonPath(String name, String jsonPath) {
+        return new Parameter(name, null, null, null, null, new ValueFrom(null, null, jsonPath, null));
     }
 }

@@ -3,11 +3,15 @@ package dev.fermion.compiler.argo;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
 
 import java.util.List;
 import java.util.Map;
 
-/** A container template or a DAG template; exactly one of {@code container} and {@code dag} is set. */
+/**
+ * A container, script, resource or DAG template; exactly one of {@code dag}, {@code container},
+ * {@code script} and {@code resource} is set. {@code volumes} are the template's own (pod-local) volumes.
+ */
 public record Template(
         String name,
         Inputs inputs,
@@ -16,16 +20,19 @@ public record Template(
         Integer parallelism,
         DagTemplate dag,
         Container container,
+        Script script,
+        ResourceAction resource,
         Memoize memoize,
         RetryStrategy retryStrategy,
         String activeDeadlineSeconds,
         String serviceAccountName,
         Map<String, String> nodeSelector,
         List<Toleration> tolerations,
-        Affinity affinity) {
+        Affinity affinity,
+        List<Volume> volumes) {
 
     public static Template dag(String name, Inputs inputs, Outputs outputs, Integer parallelism, DagTemplate dag) {
         return new Template(name, inputs, outputs, null, parallelism, dag, null, null, null, null, null, null, null,
-                null);
+                null, null, null, null);
     }
 }

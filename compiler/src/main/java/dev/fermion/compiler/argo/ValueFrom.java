@@ -1,3 +1,10 @@
 package dev.fermion.compiler.argo;
 
-public record ValueFrom(String path, String parameter) { }
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Where an output parameter's value comes from: a file in the container ({@code path}), another
+ * parameter ({@code parameter}), or a field of a resource a resource template acted on ({@code jsonPath});
+ * {@code default} is used when the file or field is missing.
+ */
+public record ValueFrom(String path, String parameter, String jsonPath, @JsonProperty("default") String defaultValue) { }

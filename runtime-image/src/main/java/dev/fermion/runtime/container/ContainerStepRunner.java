@@ -34,11 +34,12 @@ import java.util.stream.Stream;
  * work/                                 the working directory in host mode
  * </pre>
  *
- * With Docker or Podman these directories are mounted at the container paths of {@link ContainerSpec}, so
- * the placeholders keep their Argo values; in host mode the placeholders are rewritten to these host
- * paths and the command runs here, in {@code work/}, with this process's environment plus the step's.
- * Arguments always travel as an argv list, never through a shell. Parameter outputs lose one trailing
- * newline ({@code echo 5 > file} gives {@code 5}) and must decode as their declared type.
+ * With Docker or Podman these directories are mounted at the container paths of {@link ContainerSpec} and the
+ * command runs as the directories' (non-root) owner, so the placeholders keep their Argo values; in host mode
+ * the placeholders are rewritten to these host paths and the command runs here, in {@code work/}, with this
+ * process's environment plus the step's. Arguments always travel as an argv list, never through a shell.
+ * Parameter outputs lose one trailing newline ({@code echo 5 > file} gives {@code 5}) and must decode as
+ * their declared type.
  */
 public final class ContainerStepRunner {
     private final ContainerRuntime setting;
@@ -164,7 +165,7 @@ public final class ContainerStepRunner {
     private List<String> engineCommand(ContainerStep step, Path cli, Path root, Path script, Iterable<String> envNames,
                                        Function<String, String> paths) {
         ContainerSpec spec = step.node().container();
-        List<String> argv = new ArrayList<>(List.of(cli.toString(), "run", "--rm"));
+        List<String> argv = new ArrayList<>(List.of(cli.toString(), "run", "--rm", "--user", owner(root)));
         for (PortSpec port : step.node().component().inputs()) {
             if (port.isArtifact() && step.inputArtifacts().containsKey(port.name())) {
                 String inside = ContainerSpec.inputPath(port.name());
@@ -198,6 +199,19 @@ public final class ContainerStepRunner {
         }
         spec.args().forEach(w -> argv.add(render(w, step, paths)));
         return argv;
+    }
+
+    /**
+     * The user and group owning the step directory: like the non-root user of an Argo pod, the command runs
+     * without root and can write the mounted output directories.
+     */
+    private static String owner(Path root) {
+        try {
+            return Files.getAttribute(root, "unix:uid") + ":" + Files.getAttribute(root, "unix:gid");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new UncheckedIOException(new IOException("cannot read the owner of " + root
+                    + "; container steps need a POSIX file system", e));
+        }
     }
 
     private static String render(ContainerSpec.Word word, ContainerStep step, Function<String, String> paths) {

@@ -1,0 +1,239 @@
+package dev.fermion.compiler;
+
+import dev.fermion.compiler.argo.Artifact;
+import dev.fermion.compiler.argo.Inputs;
+import dev.fermion.compiler.argo.Outputs;
+import dev.fermion.compiler.argo.Parameter;
+import dev.fermion.compiler.argo.Script;
+import dev.fermion.compiler.argo.Template;
+import dev.fermion.dsl.StepOptions;
+import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.ContainerSpec;
+import dev.fermion.plan.Node;
+import dev.fermion.plan.PortSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Argo {@code container} and {@code script} templates for steps that run an image or an inline script
+ * ({@link Node.ContainerNode}), one per distinct configuration like {@link ContainerTemplates}.
+ *
+ * <p>Ports live where {@link ContainerSpec} says: input artifacts are placed in
+ * {@code /fermion/inputs/PORT}; a parameter output is the file {@code /fermion/outputs/params/PORT}; an
+ * artifact output is the directory {@code /fermion/outputs/artifacts/PORT}. Those output locations are
+ * emptyDir volumes of the template, so they exist (and are writable by the non-root user) in any image.
+ *
+ * <p>Artifact digests: a tool does not compute Fermion's content digest, so the {@code PORT-digest} output
+ * is read from {@code /fermion/outputs/params/PORT.digest} if the command wrote one, and otherwise is
+ * {@code volatile:<workflow uid>:<pod name>}, unique per run and pod: downstream cache keys then never
+ * match an unrelated earlier result. A memoized container step replays its recorded digest on a cache hit,
+ * so its consumers hit their caches too.
+ *
+ * <p>Memoization uses the same key expression as Java steps, with the {@link ContainerSpec#digest()} of
+ * image, command, arguments, environment and source in place of the code digest.
+ */
+final class ContainerStepTemplates {
+    static final String VOLATILE_DIGEST = "volatile:{{workflow.uid}}:{{pod.name}}";
+    private static final String PARAMS_VOLUME = "fermion-params";
+    private static final String ARTIFACT_VOLUME = "fermion-out-";
+
+    private final CompilerOptions options;
+    private final TemplateNames names;
+    private final PodResources pod;
+    private final Map<Key, Template> byKey = new LinkedHashMap<>();
+
+    private record Key(String component, ContainerSpec container, StepOptions options, Set<String> bound) { }
+
+    ContainerStepTemplates(CompilerOptions options, TemplateNames names, PodResources pod) {
+        this.options = options;
+        this.names = names;
+        this.pod = pod;
+    }
+
+    Template templateFor(Node.ContainerNode step) {
+        Key key = new Key(step.component().className(), step.container(), step.options(),
+                new HashSet<>(step.bindings().keySet()));
+        Template existing = byKey.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        String simpleName = step.component().simpleName();
+        Template created = build(step, names.claim(simpleName.substring(simpleName.lastIndexOf('.') + 1)));
+        byKey.put(key, created);
+        return created;
+    }
+
+    List<Template> all() {
+        return List.copyOf(byKey.values());
+    }
+
+    private Template build(Node.ContainerNode step, String name) {
+        ComponentSpec component = step.component();
+        ContainerSpec spec = step.container();
+        StepOptions o = step.options();
+        String where = "step '" + step.name() + "' (" + component.className() + ")";
+        Set<String> inputNames = new HashSet<>();
+        List<Parameter> inParams = new ArrayList<>();
+        List<Parameter> digestParams = new ArrayList<>();
+        List<Artifact> inArtifacts = new ArrayList<>();
+        Map<String, String> keyParams = new TreeMap<>();
+        Map<String, String> keyInputs = new TreeMap<>();
+        for (PortSpec port : component.inputs()) {
+            if (!step.bindings().containsKey(port.name())) {
+                continue;
+            }
+            if (port.isArtifact()) {
+                inArtifacts.add(Artifact.atPath(port.name(), ContainerSpec.inputPath(port.name())));
+                if (step.options().cachingEnabled()) {
+                    String digest = ContainerTemplates.digestParam(port.name());
+                    ContainerTemplates.unique(inputNames, digest, where, "input");
+                    digestParams.add(Parameter.declared(digest));
+                    keyInputs.put(port.name(), "inputs.parameters['" + digest + "']");
+                }
+            } else {
+                ContainerTemplates.unique(inputNames, port.name(), where, "input");
+                inParams.add(Parameter.declared(port.name()));
+                keyParams.put(port.name(), "inputs.parameters['" + port.name() + "']");
+            }
+        }
+        inParams.addAll(digestParams);
+        for (var claim : PodResources.runtimeClaims(o)) {
+            ContainerTemplates.unique(inputNames, claim.volumeName(), where, "input");
+            inParams.add(Parameter.declared(claim.volumeName()));
+        }
+
+        Set<String> outputNames = new HashSet<>();
+        List<Parameter> outParams = new ArrayList<>();
+        List<Artifact> outArtifacts = new ArrayList<>();
+        List<Volume> volumes = new ArrayList<>();
+        List<VolumeMount> mounts = new ArrayList<>();
+        if (!component.outputs().isEmpty()) {
+            volumes.add(emptyDir(PARAMS_VOLUME));
+            mounts.add(mount(PARAMS_VOLUME, ContainerSpec.OUTPUT_PARAMS));
+        }
+        int artifactIndex = 0;
+        for (PortSpec port : component.outputs()) {
+            String path = ContainerSpec.outputPath(port.name(), port.isArtifact());
+            if (port.isArtifact()) {
+                outArtifacts.add(Artifact.atPath(port.name(), path));
+                String digest = ContainerTemplates.digestParam(port.name());
+                ContainerTemplates.unique(outputNames, digest, where, "output");
+                outParams.add(Parameter.fromPathOrDefault(digest,
+                        ContainerSpec.outputPath(port.name(), false) + ".digest", VOLATILE_DIGEST));
+                String volume = ARTIFACT_VOLUME + artifactIndex++;
+                volumes.add(emptyDir(volume));
+                mounts.add(mount(volume, path));
+            } else {
+                ContainerTemplates.unique(outputNames, port.name(), where, "output");
+                outParams.add(Parameter.fromPath(port.name(), path));
+            }
+        }
+        mounts.addAll(pod.mounts(o, where));
+        volumes.addAll(PodResources.runtimeClaimVolumes(o));
+        pod.addImagePullSecrets(o, where);
+
+        String image = PodResources.plain(step.image(), "image of " + where);
+        List<String> command = strings(spec.command(), step, where);
+        List<EnvVar> env = env(step, where);
+        Container container = null;
+        Script script = null;
+        if (spec.isScript()) {
+            script = new Script(image, command, env, PodResources.plain(spec.source(), "script source of " + where),
+                    pod.resources(o), mounts, ContainerTemplates.containerSecurity());
+        } else {
+            container = new ContainerBuilder()
+                    .withImage(image)
+                    .withCommand(command)
+                    .withArgs(strings(spec.args(), step, where))
+                    .withEnv(env)
+                    .withResources(pod.resources(o))
+                    .withVolumeMounts(mounts)
+                    .withSecurityContext(ContainerTemplates.containerSecurity())
+                    .build();
+        }
+        return new Template(name,
+                new Inputs(inParams, inArtifacts),
+                new Outputs(outParams, outArtifacts),
+                pod.metadata(o, where),
+                null,
+                null,
+                container,
+                script,
+                null,
+                o.cachingEnabled() ? ContainerTemplates.memoize(component, spec.digest(), keyParams, keyInputs, o, where,
+                        options.cacheConfigMap()) : null,
+                ContainerTemplates.retry(o, where),
+                o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
+                pod.serviceAccount(o, where),
+                pod.nodeSelector(o, where),
+                pod.tolerations(o, where),
+                pod.affinity(o, where),
+                volumes);
+    }
+
+    /** The command's own variables first, then the step's {@code env(...)} and secrets; a name set twice is an error. */
+    private List<EnvVar> env(Node.ContainerNode step, String where) {
+        List<EnvVar> env = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        new TreeMap<>(step.container().env()).forEach((name, word) -> {
+            seen.add(name);
+            env.add(new EnvVar(name, string(word, step, where), null));
+        });
+        for (EnvVar var : pod.env(step.options(), where)) {
+            if (!seen.add(var.getName())) {
+                throw new IllegalArgumentException("Cannot compile " + where + ": environment variable '" + var.getName()
+                        + "' is set both by the command and by env(...)/secretEnv(...) on the step; set it once");
+            }
+            env.add(var);
+        }
+        return env;
+    }
+
+    private static List<String> strings(List<ContainerSpec.Word> words, Node.ContainerNode step, String where) {
+        return words.stream().map(w -> string(w, step, where)).toList();
+    }
+
+    /**
+     * One argv element. Literal text goes through {@link PodResources#plain}; a parameter input becomes an
+     * Argo reference that Argo substitutes verbatim into this one element, so a value can add neither
+     * arguments nor expressions (Argo does not re-evaluate substituted text).
+     */
+    private static String string(ContainerSpec.Word word, Node.ContainerNode step, String where) {
+        StringBuilder b = new StringBuilder();
+        for (ContainerSpec.Part part : word.parts()) {
+            if (part instanceof ContainerSpec.Part.Text text) {
+                b.append(PodResources.plain(text.text(), "command text of " + where));
+            } else if (part instanceof ContainerSpec.Part.InputValue value) {
+                b.append("{{inputs.parameters.").append(value.port()).append("}}");
+            } else if (part instanceof ContainerSpec.Part.InputPath path) {
+                b.append(ContainerSpec.inputPath(path.port()));
+            } else if (part instanceof ContainerSpec.Part.OutputPath out) {
+                PortSpec port = step.component().output(out.port()).orElseThrow(() -> new IllegalStateException(
+                        where + " writes undeclared output " + out.port()));
+                b.append(ContainerSpec.outputPath(out.port(), port.isArtifact()));
+            }
+        }
+        return b.toString();
+    }
+
+    private static Volume emptyDir(String name) {
+        return new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build();
+    }
+
+    private static VolumeMount mount(String volume, String path) {
+        return new VolumeMountBuilder().withName(volume).withMountPath(path).build();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.fermion.compiler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.fermion.compiler.argo.DagTask;
+import dev.fermion.compiler.argo.Outputs;
+import dev.fermion.compiler.argo.Parameter;
+import dev.fermion.compiler.argo.ResourceAction;
+import dev.fermion.compiler.argo.Template;
+import dev.fermion.dsl.StepOptions;
+import dev.fermion.plan.Node;
+import dev.fermion.plan.PortSpec;
+import dev.fermion.plan.ResourceSpec;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Argo {@code resource} templates for Kubernetes-resource steps ({@link Node.ResourceNode}), one per distinct
+ * definition and options. The manifest is written as given, after checking that it is one YAML object with
+ * {@code apiVersion}, {@code kind} and a name (or, for create, a {@code generateName}): Argo would only find
+ * out when the step runs. Each parameter output is {@code valueFrom.jsonPath} on the object. Resource steps
+ * are never memoized: their effect is in the cluster, not in their outputs. Objects to delete at the end
+ * of the run get a task in the exit handler ({@link #cleanupTasks()}).
+ */
+final class ResourceTemplates {
+    private static final ObjectMapper YAML = new YAMLMapper();
+    private static final ObjectMapper WRITER = YAMLMapper.builder(YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                    .build())
+            .build();
+
+    private final TemplateNames names;
+    private final PodResources pod;
+    private final Map<Key, Template> byKey = new LinkedHashMap<>();
+    private final List<Template> cleanupTemplates = new ArrayList<>();
+    private final List<DagTask> cleanupTasks = new ArrayList<>();
+
+    /** {@code step} is set only for objects deleted at the end, whose template names the object per step. */
+    private record Key(String component, ResourceSpec resource, StepOptions options, String step) { }
+
+    ResourceTemplates(TemplateNames names, PodResources pod) {
+        this.names = names;
+        this.pod = pod;
+    }
+
+    Template templateFor(Node.ResourceNode step) {
+        Key key = new Key(step.component().className(), step.resource(), step.options(),
+                step.resource().deletedAtEnd() ? step.name() : null);
+        Template existing = byKey.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        String simpleName = step.component().simpleName();
+        Template created = build(step, names.claim(simpleName.substring(simpleName.lastIndexOf('.') + 1)));
+        byKey.put(key, created);
+        return created;
+    }
+
+    List<Template> all() {
+        List<Template> all = new ArrayList<>(byKey.values());
+        all.addAll(cleanupTemplates);
+        return all;
+    }
+
+    /**
+     * The exit-handler tasks deleting the objects of steps that asked for it, in step order. Each task is
+     * named {@code STEP--delete} (step names never contain "--") and deletes by name; Argo ignores an object
+     * that is not there, so a run that failed before creating it still ends cleanly.
+     */
+    List<DagTask> cleanupTasks() {
+        return List.copyOf(cleanupTasks);
+    }
+
+    private Template build(Node.ResourceNode step, String name) {
+        ResourceSpec spec = step.resource();
+        StepOptions o = step.options();
+        String where = "step '" + step.name() + "' (" + step.component().className() + ")";
+        checkManifest(spec, where);
+        String manifest = PodResources.plain(spec.manifest(), "manifest of " + where);
+        if (spec.deletedAtEnd()) {
+            manifest = nameForCleanup(step, manifest, where);
+        }
+        List<Parameter> outputs = new ArrayList<>();
+        for (PortSpec port : step.component().outputs()) {
+            outputs.add(Parameter.fromJsonPath(port.name(),
+                    PodResources.plain(spec.outputs().get(port.name()), "JSONPath of output " + port.name() + " of " + where)));
+        }
+        ResourceAction action = new ResourceAction(spec.action().verb(), spec.mergeStrategy(), manifest,
+                PodResources.plain(spec.successCondition(), "success condition of " + where),
+                PodResources.plain(spec.failureCondition(), "failure condition of " + where),
+                spec.ownedByWorkflow() ? Boolean.TRUE : null);
+        return new Template(name, null, new Outputs(outputs, null), pod.metadata(o, where), null, null, null, null,
+                action, null, ContainerTemplates.retry(o, where),
+                o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
+                pod.serviceAccount(o, where), null, null, null, null);
+    }
+
+    /**
+     * The manifest with a name the exit handler can find ({@code <workflow name>-<step>} in place of a
+     * {@code generateName}), and the task and template that delete the object by that name.
+     */
+    private String nameForCleanup(Node.ResourceNode step, String manifest, String where) {
+        ObjectNode object;
+        try {
+            object = (ObjectNode) YAML.readTree(manifest);
+        } catch (IOException e) {
+            throw new IllegalStateException("manifest of " + where + " was checked before", e);
+        }
+        ObjectNode metadata = (ObjectNode) object.get("metadata");
+        if (!metadata.path("name").isTextual()) {
+            metadata.remove("generateName");
+            metadata.put("name", "{{workflow.name}}-" + step.name());
+        }
+        ObjectNode target = YAML.createObjectNode();
+        target.set("apiVersion", object.get("apiVersion"));
+        target.set("kind", object.get("kind"));
+        ObjectNode targetMetadata = target.putObject("metadata");
+        targetMetadata.set("name", metadata.get("name"));
+        if (metadata.has("namespace")) {
+            targetMetadata.set("namespace", metadata.get("namespace"));
+        }
+        String template = names.claim("delete-" + step.name());
+        cleanupTemplates.add(new Template(template, null, null, null, null, null, null, null,
+                new ResourceAction(ResourceSpec.Action.DELETE.verb(), null, yaml(target, where), null, null, null),
+                null, null, null, pod.serviceAccount(step.options(), where), null, null, null, null));
+        cleanupTasks.add(new DagTask(GraphCompiler.taskName(step.name()) + "--delete", template, null, null, null, null,
+                null));
+        return yaml(object, where);
+    }
+
+    private static String yaml(ObjectNode object, String where) {
+        try {
+            return WRITER.writeValueAsString(object);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the manifest of " + where, e);
+        }
+    }
+
+    static void checkManifest(ResourceSpec spec, String where) {
+        JsonNode object;
+        try {
+            object = YAML.readTree(spec.manifest());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("The manifest of " + where + " is not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse("") + "; give one Kubernetes object as YAML text", e);
+        }
+        if (object == null || !object.isObject()) {
+            throw new IllegalArgumentException("The manifest of " + where + " is not a YAML object: give one "
+                    + "Kubernetes object with apiVersion, kind and metadata");
+        }
+        for (String field : List.of("apiVersion", "kind")) {
+            if (!object.path(field).isTextual() || object.path(field).asText().isBlank()) {
+                throw new IllegalArgumentException("The manifest of " + where + " has no " + field + ": every "
+                        + "Kubernetes object needs apiVersion and kind");
+            }
+        }
+        JsonNode metadata = object.path("metadata");
+        boolean named = metadata.path("name").isTextual();
+        boolean generated = metadata.path("generateName").isTextual();
+        if (!named && !(generated && spec.action() == ResourceSpec.Action.CREATE)) {
+            throw new IllegalArgumentException("The manifest of " + where + " has no metadata.name"
+                    + (spec.action() == ResourceSpec.Action.CREATE ? " or metadata.generateName" : "")
+                    + ": " + spec.action().verb() + " needs to know which object it acts on");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.fermion.compiler;
+
+import dev.fermion.compiler.fixtures.Components.Notify;
+import dev.fermion.compiler.fixtures.Components.Prepare;
+import dev.fermion.compiler.fixtures.SamplePipelines;
+import dev.fermion.compiler.fixtures.ToolSteps;
+import dev.fermion.dsl.Output;
+import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.ResourceCommand;
+import dev.fermion.dsl.ResourceComponent;
+import dev.fermion.dsl.VolumeClaim;
+import dev.fermion.plan.ContainerSpec;
+import dev.fermion.plan.Node;
+import dev.fermion.plan.Plan;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Container, script, resource and recursive steps: what the golden files do not show. */
+class ToolStepsCompileTest {
+    private static final ArgoCompiler COMPILER = new ArgoCompiler(CompilerOptions.defaults().withTag("1.0.0"));
+
+    /** A resource step whose manifest a test chooses; it exists only to test manifest checks. */
+    public static final class Manifest extends ResourceComponent {
+        public static final Output<String> NAME = output("name", String.class);
+        private final String yaml;
+
+        public Manifest(String yaml) {
+            this.yaml = yaml;
+        }
+
+        @Override
+        protected ResourceCommand command() {
+            return ResourceCommand.apply(yaml).output(NAME, "{.metadata.name}");
+        }
+    }
+
+    @Test
+    void aLiteralThatArgoWouldEvaluateCannotReachAContainerStep() {
+        Plan plan = Pipeline.named("braces").define(p -> {
+            var prep = p.step("prepare", new Prepare()).with(Prepare.SOURCE, "s3://x");
+            p.step("resize", new ToolSteps.Resize()).with(ToolSteps.Resize.IMAGES, prep.out(Prepare.TRAIN))
+                    .with(ToolSteps.Resize.MODE, "{{workflow.name}}");
+        }).plan();
+
+        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()))
+                .hasMessageContaining("Step 'resize'").hasMessageContaining("input 'mode' contains '{{'");
+    }
+
+    @Test
+    void theCacheKeyOfAContainerStepUsesTheDigestOfItsCommand() {
+        Plan plan = SamplePipelines.containerAndScript().plan();
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+        Node.ContainerNode resize = (Node.ContainerNode) plan.graph().node("resize").orElseThrow();
+
+        assertThat(yaml).contains("component=" + ToolSteps.Resize.class.getName() + "\\\\nversion=1\\\\ncode="
+                + resize.container().digest() + "\\\\n");
+        assertThat(yaml).as("the uncached script step has no memoize")
+                .doesNotContain("component=" + ToolSteps.Twice.class.getName());
+    }
+
+    @Test
+    void containerPathsAreTheSameInEveryBackend() {
+        assertThat(ContainerSpec.inputPath("images")).isEqualTo("/fermion/inputs/images");
+        assertThat(ContainerSpec.outputPath("count", false)).isEqualTo("/fermion/outputs/params/count");
+        assertThat(ContainerSpec.outputPath("resized", true)).isEqualTo("/fermion/outputs/artifacts/resized");
+    }
+
+    @Test
+    void aManifestMustBeOneNamedKubernetesObject() {
+        assertThatThrownBy(() -> compile(new Manifest("kind: ConfigMap\nmetadata:\n  name: x\n")))
+                .hasMessageContaining("step 'apply'").hasMessageContaining("has no apiVersion");
+        assertThatThrownBy(() -> compile(new Manifest("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: x-\n")))
+                .hasMessageContaining("has no metadata.name").hasMessageContaining("apply needs to know which object");
+        assertThatThrownBy(() -> compile(new Manifest("- a\n- b\n"))).hasMessageContaining("is not a YAML object");
+        assertThatThrownBy(() -> compile(new Manifest("apiVersion: [\n"))).hasMessageContaining("is not valid YAML");
+    }
+
+    @Test
+    void fabric8ObjectsBecomeManifests() {
+        String yaml = Manifests.yaml(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
+                .addToData("mode", "fast").build());
+
+        String compiled = compile(new Manifest(yaml));
+
+        assertThat(compiled).contains("action: apply", "kind: ConfigMap", "name: settings", "mode: fast",
+                "jsonPath: \"{.metadata.name}\"");
+    }
+
+    @Test
+    void aRecursionIsGuardedByItsDepthOnBothSides() {
+        String yaml = COMPILER.compile(SamplePipelines.recursion().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml();
+
+        assertThat(yaml).contains("{{inputs.parameters.fermion-depth}} < 5", "{{inputs.parameters.fermion-depth}} >= 5",
+                "template: fermion-recursion-limit");
+    }
+
+    @Test
+    void aClaimReadFromAnotherStepIsPassedToTheTemplateThatMountsIt() {
+        String yaml = COMPILER.compile(SamplePipelines.resources().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml();
+
+        assertThat(yaml).contains("claimName: \"{{inputs.parameters.claim-", "value: \"{{tasks.scratch.outputs.parameters.claim-name}}\"");
+    }
+
+    @Test
+    void objectsDeletedAtTheEndJoinTheUsersExitHandler(@TempDir Path tmp) throws Exception {
+        Plan plan = Pipeline.named("cleanup").define(p -> {
+            p.step("scratch", new VolumeClaim("1Gi").deletedAtEnd());
+            p.onExit(exit -> exit.step("report", new Notify()).with(Notify.MESSAGE, exit.status()));
+        }).plan();
+
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+
+        assertThat(yaml).contains("onExit: exit-handler", "- name: report", "- name: scratch--delete",
+                "template: delete-scratch", "action: delete", "name: \"{{workflow.name}}-scratch\"")
+                .doesNotContain("generateName: fermion-");
+        Path file = tmp.resolve("cleanup.yaml");
+        Files.writeString(file, yaml);
+        ArgoValidator.assertValid(List.of(file));
+    }
+
+    private static String compile(ResourceComponent step) {
+        Plan plan = Pipeline.named("manifests").define(p -> p.step("apply", step)).plan();
+        return COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+    }
+}

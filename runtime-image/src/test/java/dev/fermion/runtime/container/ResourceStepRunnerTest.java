@@ -1,0 +1,140 @@
+package dev.fermion.runtime.container;
+
+import dev.fermion.dsl.Definition;
+import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.ResourceCommand;
+import dev.fermion.dsl.VolumeClaim;
+import dev.fermion.plan.Node;
+import dev.fermion.runtime.container.ResourceFixtures.Named;
+import dev.fermion.runtime.container.ResourceFixtures.Silent;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static dev.fermion.runtime.container.ResourceFixtures.configMap;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Resource steps against fabric8's mock API server in CRUD mode, which stores objects like a real one. */
+@EnableKubernetesMockClient(crud = true)
+class ResourceStepRunnerTest {
+    KubernetesClient client;
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aVolumeClaimIsCreatedWithAGeneratedNameAndDeletedWithTheRun() {
+        ResourceStepRunner runner = new ResourceStepRunner(client);
+        Node.ResourceNode node = node("scratch", new VolumeClaim("5Gi").storageClass("fast-ssd")
+                .accessMode(VolumeClaim.AccessMode.READ_WRITE_MANY).deletedWithWorkflow());
+
+        ResourceStepResult result = runner.run("shared", node);
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        String claim = result.params().get("claim-name");
+        assertThat(claim).startsWith("fermion-").isEqualTo(result.objectName());
+        PersistentVolumeClaim stored = client.persistentVolumeClaims().withName(claim).get();
+        assertThat(stored.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("5Gi");
+        assertThat(stored.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+        assertThat(stored.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+        assertThat(stored.getMetadata().getLabels()).containsEntry("fermion.dev/pipeline", "shared");
+
+        runner.deleteOwnedResources();
+
+        assertThat(client.persistentVolumeClaims().withName(claim).get()).isNull();
+    }
+
+    @Test
+    void aClaimDeletedAtTheEndIsDeletedWhenTheRunEnds() {
+        ResourceStepRunner runner = new ResourceStepRunner(client);
+
+        ResourceStepResult result = runner.run("shared", node("scratch", new VolumeClaim("1Gi").deletedAtEnd()));
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        assertThat(client.persistentVolumeClaims().withName(result.objectName()).get()).isNotNull();
+        runner.deleteOwnedResources();
+        assertThat(client.persistentVolumeClaims().withName(result.objectName()).get()).isNull();
+    }
+
+    @Test
+    void theSuccessConditionIsWaitedForAndOutputsAreReadByJsonPath() {
+        ResourceStepRunner runner = new ResourceStepRunner(client);
+        Node.ResourceNode node = node("config", new Named(() -> ResourceCommand.create(configMap("settings", "ready"))
+                .successWhen("data.state == ready").failWhen("data.state == broken")));
+
+        ResourceStepResult result = runner.run("demo", node);
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        assertThat(result.params()).containsExactlyInAnyOrderEntriesOf(Map.of("name", "settings", "state", "ready"));
+        runner.deleteOwnedResources();
+        assertThat(client.configMaps().inNamespace("test").withName("settings").get())
+                .as("not owned by the run, so it stays").isNotNull();
+    }
+
+    @Test
+    void theFailureConditionFailsTheStep() {
+        ResourceStepRunner runner = new ResourceStepRunner(client);
+        Node.ResourceNode node = node("config", new Named(() -> ResourceCommand.create(configMap("job", "broken"))
+                .successWhen("data.state == ready").failWhen("data.state == broken")));
+
+        ResourceStepResult result = runner.run("demo", node);
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.message()).contains("pipeline 'demo', step 'config'", "ConfigMap job",
+                "failure condition 'data.state == broken'");
+    }
+
+    @Test
+    void applyCreatesThenUpdatesAndPatchAndDeleteActOnTheNamedObject() {
+        ResourceStepRunner runner = new ResourceStepRunner(client);
+
+        assertThat(runner.run("demo", node("first", new Named(() -> ResourceCommand.apply(configMap("cm", "one")))))
+                .params()).containsEntry("state", "one");
+        assertThat(runner.run("demo", node("second", new Named(() -> ResourceCommand.apply(configMap("cm", "two")))))
+                .params()).containsEntry("state", "two");
+        ResourceStepResult patched = runner.run("demo", node("patch",
+                new Named(() -> ResourceCommand.patch(configMap("cm", "three"), "merge"))));
+        assertThat(patched.succeeded()).as(patched.message()).isTrue();
+        assertThat(client.configMaps().inNamespace("test").withName("cm").get().getData()).containsEntry("state", "three");
+
+        ResourceStepResult deleted = runner.run("demo", node("delete", new Silent(() -> ResourceCommand.delete(configMap("cm", "x")))));
+
+        assertThat(deleted.succeeded()).as(deleted.message()).isTrue();
+        assertThat(client.configMaps().inNamespace("test").withName("cm").get()).isNull();
+    }
+
+    @Test
+    void aMissingFieldFailsTheOutputThatReadsIt() {
+        ResourceStepRunner runner = new ResourceStepRunner(client);
+        ConfigMap noState = client.getKubernetesSerialization().unmarshal(configMap("empty", "x"));
+        noState.setData(null);
+        String manifest = client.getKubernetesSerialization().asYaml(noState);
+
+        ResourceStepResult result = runner.run("demo", node("empty", new Named(() -> ResourceCommand.create(manifest))));
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.message()).contains("step 'empty'", "output 'state' reads {.data.state}");
+    }
+
+    @Test
+    void withoutAKubeconfigTheStepFailsSayingHowToProceed() {
+        ResourceStepRunner runner = ResourceStepRunner.connect(Map.of(), home);
+
+        var e = assertThrows(ContainerSetupException.class, () -> runner.run("shared", node("scratch", new VolumeClaim("1Gi"))));
+
+        assertThat(e.getMessage()).contains("pipeline 'shared', step 'scratch'", "creates a Kubernetes object",
+                "KUBECONFIG is not set", home.resolve(".kube/config").toString(), "point KUBECONFIG at");
+    }
+
+    private static Node.ResourceNode node(String step, Definition definition) {
+        return (Node.ResourceNode) Pipeline.named("demo").define(p -> p.step(step, definition)).plan().graph()
+                .node(step).orElseThrow();
+    }
+}
