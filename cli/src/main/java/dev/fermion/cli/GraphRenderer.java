@@ -72,11 +72,11 @@ final class GraphRenderer {
             } else {
                 String label = node.name() + "\n" + what(node);
                 if (format == Format.MERMAID) {
-                    String shape = node instanceof Node.CallNode ? "[[\"%s\"]]" : "[\"%s\"]";
+                    String shape = isCall(node) ? "[[\"%s\"]]" : "[\"%s\"]";
                     out.append(indent).append(id(node.name())).append(String.format(shape, mermaid(label).replace("\n", "<br/>"))).append('\n');
                 } else {
                     out.append(indent).append(id(node.name())).append(" [label=\"").append(dot(label))
-                            .append(node instanceof Node.CallNode ? "\", peripheries=2];\n" : "\"];\n");
+                            .append(isCall(node) ? "\", peripheries=2];\n" : "\"];\n");
                 }
             }
         }
@@ -107,10 +107,24 @@ final class GraphRenderer {
         if (node instanceof Node.StepNode step) {
             return step.component().simpleName();
         }
+        if (node instanceof Node.ContainerNode container) {
+            return container.component().simpleName() + " (" + (container.container().source() == null ? "container " : "script in ")
+                    + container.container().image() + ")";
+        }
+        if (node instanceof Node.ResourceNode resource) {
+            return resource.component().simpleName() + " (" + resource.resource().action().verb() + " resource)";
+        }
         if (node instanceof Node.CallNode call) {
             return "sub-pipeline " + plan.subPipeline(call.pipeline()).name();
         }
+        if (node instanceof Node.RecurseNode recurse) {
+            return "recursion into " + plan.subPipeline(recurse.pipeline()).name() + ", at most " + recurse.maxDepth() + " deep";
+        }
         return "";
+    }
+
+    private static boolean isCall(Node node) {
+        return node instanceof Node.CallNode || node instanceof Node.RecurseNode;
     }
 
     static String describe(Cond cond) {

@@ -63,6 +63,14 @@ class CliTest {
     }
 
     @Test
+    void scriptStepsShowTheirImage() {
+        Result r = fermion("graph", "dev.fermion.cli.SamplePipelines$WithScript");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("n_shout[\"shout<br/>SamplePipelines.Shout (script in python:3.12-slim)\"]")
+                .contains("n_square --> n_shout");
+    }
+
+    @Test
     void pipelinesAreFoundByClassName() {
         Result r = fermion("graph", "dev.fermion.cli.SamplePipelines$ByField");
         assertThat(r.exit()).isZero();

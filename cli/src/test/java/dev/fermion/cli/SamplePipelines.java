@@ -50,6 +50,26 @@ public final class SamplePipelines {
         }
     }
 
+    /** A script step: shown in graphs with its image. */
+    public static final class Shout extends dev.fermion.dsl.ContainerComponent {
+        public static final Input<Integer> X = input("x", Integer.class);
+        public static final Output<String> TEXT = output("text", String.class);
+
+        @Override
+        protected dev.fermion.dsl.ContainerCommand command(dev.fermion.dsl.Placeholders p) {
+            return dev.fermion.dsl.ContainerCommand.script("python:3.12-slim", "python",
+                    "import os\nopen(os.environ['OUT'], 'w').write(str(int(os.environ['X']) * 2))\n")
+                    .env("X", p.value(X)).env("OUT", p.outputPath(TEXT));
+        }
+    }
+
+    public static final class WithScript {
+        public static final Pipeline PIPELINE = Pipeline.named("with-script").define(p -> {
+            var square = p.step("square", new Square()).with(Square.X, 3);
+            p.step("shout", new Shout()).with(Shout.X, square.out(Square.Y));
+        });
+    }
+
     /** Defined by a static field rather than PipelineSource, and not registered: reachable by class name only. */
     public static final class ByField {
         public static final Pipeline PIPELINE = Pipeline.named("by-field")
