@@ -15,6 +15,12 @@ import picocli.CommandLine.Command;
                 GraphCommand.class,
                 RunCommand.class,
                 RunsCommand.class,
+                MlflowCommand.class,
+                SubmitCommand.class,
+                StatusCommand.class,
+                LogsCommand.class,
+                TemplatesCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FermionCli implements Runnable {

@@ -1,16 +1,26 @@
 package dev.fermion.cli;
 
+import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Pipeline;
+import dev.fermion.plan.Node;
+import dev.fermion.plan.Plan;
+import dev.fermion.plan.PortSpec;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
+import dev.fermion.runtime.local.RunListener;
 import dev.fermion.runtime.local.RunOptions;
 import dev.fermion.runtime.local.RunRecord;
 import dev.fermion.runtime.local.RunResult;
 import dev.fermion.runtime.local.RunSetupException;
+import dev.fermion.runtime.local.RunStatus;
 import dev.fermion.runtime.local.RunStore;
 import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
+import dev.fermion.tracking.LocalMlflowServer;
+import dev.fermion.tracking.MlflowTracker;
+import dev.fermion.tracking.TrackingOptions;
+import dev.fermion.tracking.TrackingSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,18 +29,24 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a pipeline on this machine with the semantics it has on Argo.",
                 "Prints the run id; on failure, the failing step's last log lines and the command that resumes the run.",
+                "With --mlflow (or MLFLOW_TRACKING_URI) the run is also tracked in MLflow: a parent run with a child run",
+                "per step, params, metrics, artifacts and models; the end prints its MLflow UI links. See docs/mlflow.md.",
                 "Exit codes: 0 the run succeeded, 1 a step or the pipeline failed, 2 bad usage or an invalid pipeline."})
 final class RunCommand implements Callable<Integer> {
     private static final int LOG_TAIL = 20;
@@ -63,8 +79,30 @@ final class RunCommand implements Callable<Integer> {
             description = "Where runs and the cache live (default: $FERMION_HOME, else ~/.fermion).")
     Path home;
 
+    @Option(names = "--mlflow", paramLabel = "URI|auto|off",
+            description = {"Track the run in MLflow: a tracking server URL; auto, a local server under the Fermion home",
+                    "(started if needed); or off. Default: $MLFLOW_TRACKING_URI when set, else off."})
+    String mlflow;
+
+    @Option(names = "--register-as", paramLabel = "NAME[@ALIAS]",
+            description = {"When the run succeeds, register its model in MLflow's model registry as a new version of NAME",
+                    "and point ALIAS (e.g. champion) at it. The model is the pipeline's one Model step output,",
+                    "or the one --register-model names."})
+    String registerAs;
+
+    @Option(names = "--register-model", paramLabel = "STEP/OUTPUT",
+            description = "The Model output --register-as registers, when the pipeline has several (e.g. train/model).")
+    String registerModel;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** What {@code --register-as} registers: a step's Model output, as a version of a registered model. */
+    record Registration(String step, String output, String name, String alias) {
+        String model() {
+            return step + "/" + output;
+        }
+    }
 
     @Override
     public Integer call() {
@@ -100,6 +138,16 @@ final class RunCommand implements Callable<Integer> {
         PipelineCatalog catalog = PipelineCatalog.withClasspath(extraClasspath);
         Thread.currentThread().setContextClassLoader(catalog.classLoader());
         Pipeline resolved = catalog.find(reference);
+        Registration registration = registration(resolved.plan());
+        String env = System.getenv(MlflowCommand.URI_ENV);
+        String tracked = mlflow != null ? mlflow : env == null || env.isBlank() ? null : env;
+        boolean off = tracked == null || tracked.equalsIgnoreCase("off");
+        if (registration != null && off) {
+            throw new UsageException("--register-as registers the model in MLflow: give --mlflow URI|auto or set "
+                    + MlflowCommand.URI_ENV);
+        }
+        URI trackingUri = off ? null : trackingUri(tracked, mlflow != null ? "--mlflow" : MlflowCommand.URI_ENV,
+                fermionHome, out);
         RunOptions options = RunOptions.defaults()
                 .withHome(fermionHome)
                 .withIsolation(mode)
@@ -109,15 +157,137 @@ final class RunCommand implements Callable<Integer> {
         if (parallelism != null) {
             options = options.withParallelism(parallelism);
         }
+        TrackingListener tracking = trackingUri == null ? null : new TrackingListener(
+                new MlflowTracker(TrackingOptions.of(trackingUri, fermionHome.root())), resolved.plan(),
+                spec.commandLine().getErr());
         RunResult result;
         try (LiveView view = new LiveView(out, System.console() != null)) {
-            LocalRunner runner = new LocalRunner(options.withListener(view));
+            LocalRunner runner = new LocalRunner(options.withListener(tracking == null ? view : RunListener.all(view, tracking)));
             result = prior != null ? runner.resume(prior.runId(), resolved.plan())
                     : runner.run(resolved.plan(), params.asMap());
         } catch (RunSetupException e) {
             throw new UsageException(e.getMessage(), e);
         }
-        return report(result, out);
+        int exit = report(result, out);
+        if (tracking != null) {
+            reportTracking(tracking, result.record(), registration, trackingUri, out);
+        }
+        return exit;
+    }
+
+    /**
+     * The server {@code choice} (a URL or {@code auto}, from {@code source}) names; null when a local server
+     * cannot start, which costs the tracking, not the run.
+     */
+    private URI trackingUri(String choice, String source, FermionHome fermionHome, PrintWriter out) {
+        if (!choice.equalsIgnoreCase("auto")) {
+            return MlflowCommand.parse(choice, source);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("Starting the local MLflow server of " + fermionHome.root()
+                + " (the first start installs mlflow, which takes a minute)...");
+        err.flush();
+        try {
+            URI uri = LocalMlflowServer.of(fermionHome.root()).start();
+            out.println("MLflow UI: " + uri);
+            out.flush();
+            return uri;
+        } catch (IllegalStateException | UncheckedIOException e) {
+            err.println("fermion: warning: no local MLflow server (" + e.getMessage()
+                    + "); the run is recorded locally only");
+            err.flush();
+            return null;
+        }
+    }
+
+    /**
+     * The model {@code --register-as} registers, checked before anything runs: a Model output of a step of
+     * the pipeline's main graph (steps inside loops have one output per iteration, so none is "the" model).
+     */
+    private Registration registration(Plan plan) {
+        if (registerAs == null) {
+            if (registerModel != null) {
+                throw new UsageException("--register-model names the model --register-as registers; give --register-as NAME[@ALIAS]");
+            }
+            return null;
+        }
+        int at = registerAs.indexOf('@');
+        String name = (at < 0 ? registerAs : registerAs.substring(0, at)).trim();
+        String alias = at < 0 ? null : registerAs.substring(at + 1).trim();
+        if (name.isEmpty() || (alias != null && alias.isEmpty())) {
+            throw new UsageException("--register-as expects NAME or NAME@ALIAS, got '" + registerAs + "'");
+        }
+        List<String> models = new ArrayList<>();
+        for (Node node : plan.graph().nodes()) {
+            if (node instanceof Node.StepNode step) {
+                for (PortSpec port : step.component().outputs()) {
+                    if (port.type().rawType() == Model.class) {
+                        models.add(step.name() + "/" + port.name());
+                    }
+                }
+            }
+        }
+        String chosen = registerModel;
+        if (chosen == null) {
+            if (models.size() != 1) {
+                throw new UsageException(models.isEmpty()
+                        ? "--register-as: pipeline " + plan.name() + " has no step with a Model output to register"
+                        : "--register-as: pipeline " + plan.name() + " has several Model outputs " + models
+                                + "; choose one with --register-model STEP/OUTPUT");
+            }
+            chosen = models.get(0);
+        } else if (!models.contains(chosen)) {
+            throw new UsageException("--register-model " + chosen + ": pipeline " + plan.name()
+                    + " has no such Model output; its Model outputs are " + models);
+        }
+        int slash = chosen.lastIndexOf('/');
+        return new Registration(chosen.substring(0, slash), chosen.substring(slash + 1), name, alias);
+    }
+
+    private void reportTracking(TrackingListener tracking, RunRecord run, Registration registration, URI uri,
+                                PrintWriter out) {
+        PrintWriter err = spec.commandLine().getErr();
+        boolean registering = false;
+        if (registration != null) {
+            Optional<StepRecord> step = run.step(registration.step());
+            if (run.status() != RunStatus.SUCCEEDED) {
+                err.println("fermion: model " + registration.model() + " not registered: the run did not succeed");
+            } else if (step.isEmpty() || step.get().status() != StepStatus.SUCCEEDED) {
+                err.println("fermion: model " + registration.model() + " not registered: step '" + registration.step()
+                        + "' did not run");
+            } else if (step.get().cacheHit()) {
+                // The model was logged by the run that computed it; this run has no model of its own to register.
+                err.println("fermion: model " + registration.model() + " not registered: step '" + registration.step()
+                        + "' reused a cached result; run with --no-cache to train and register a new model");
+            } else {
+                tracking.registerModel(registration.step(), registration.output(), registration.name(), registration.alias());
+                registering = true;
+            }
+        }
+        TrackingSummary summary = tracking.finish(run);
+        if (summary == null) {
+            err.flush();
+            return;
+        }
+        if (summary.links().run() != null) {
+            out.println("MLflow run: " + summary.links().run());
+        }
+        new TreeMap<>(summary.links().models()).forEach((model, link) -> out.println("MLflow model " + model + ": " + link));
+        if (registering && summary.complete()) {
+            out.println("Registered model " + registration.model() + " as " + registration.name()
+                    + (registration.alias() != null ? "@" + registration.alias() : ""));
+        }
+        out.flush();
+        if (summary.spooled() > 0) {
+            err.println("fermion: MLflow at " + uri + " was unavailable: " + summary.spooled() + " tracking operation"
+                    + (summary.spooled() == 1 ? " waits" : "s wait") + " in " + summary.spoolDir() + ".");
+            err.println("Send them when it is back: fermion mlflow sync --mlflow " + uri + (home != null ? " --home " + home : ""));
+        }
+        if (summary.rejected() > 0) {
+            err.println("fermion: warning: MLflow rejected " + summary.rejected() + " tracking operation"
+                    + (summary.rejected() == 1 ? "" : "s") + "; the warnings above say why");
+        }
+        err.flush();
     }
 
     private static RunRecord load(FermionHome home, String runId) {

@@ -2,9 +2,12 @@ package dev.fermion.cli;
 
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
+import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
+
+import java.nio.file.Files;
 
 /** Pipelines for the run and runs commands, found by class name (they are not registered as services). */
 public final class RunSamples {
@@ -53,6 +56,75 @@ public final class RunSamples {
         });
 
         private Broken() {
+        }
+    }
+
+    /** Reports a loss and an accuracy per epoch and writes a model whose weights depend on the inputs. */
+    public static final class Train extends Component {
+        public static final Input<Integer> EPOCHS = input("epochs", Integer.class);
+        public static final Input<Double> LR = input("lr", Double.class);
+        public static final Output<Model> MODEL = output("model", Model.class);
+        public static final Output<Double> ACCURACY = output("accuracy", Double.class);
+
+        @Override
+        protected void run(StepContext ctx) throws Exception {
+            double accuracy = 0;
+            for (int epoch = 0; epoch < ctx.get(EPOCHS); epoch++) {
+                double loss = 1.0 / (1 + ctx.get(LR) * (epoch + 1));
+                accuracy = 1 - loss / 2;
+                ctx.metric("loss", loss, epoch);
+                ctx.metric("accuracy", accuracy, epoch);
+            }
+            Model model = ctx.output(MODEL);
+            Files.writeString(model.file("weights.txt"), "lr=" + ctx.get(LR) + " epochs=" + ctx.get(EPOCHS) + "\n");
+            ctx.put(ACCURACY, accuracy);
+        }
+    }
+
+    public static final class Evaluate extends Component {
+        public static final Input<Model> MODEL = input("model", Model.class);
+        public static final Output<Integer> SIZE = output("size", Integer.class);
+
+        @Override
+        protected void run(StepContext ctx) throws Exception {
+            ctx.put(SIZE, Files.readString(ctx.get(MODEL).file("weights.txt")).length());
+        }
+    }
+
+    public static final class Tracked {
+        public static final Pipeline PIPELINE = Pipeline.named("tracked-sample").define(p -> {
+            var epochs = p.param("epochs", 3);
+            var lr = p.param("lr", 0.5);
+            var train = p.step("train", new Train()).with(Train.EPOCHS, epochs).with(Train.LR, lr);
+            p.step("evaluate", new Evaluate()).with(Evaluate.MODEL, train.out(Train.MODEL));
+        });
+
+        private Tracked() {
+        }
+    }
+
+    /** Fails until the file {@code marker} names exists, so a test decides when a resumed run can pass. */
+    public static final class Gate extends Component {
+        public static final Input<String> MARKER = input("marker", String.class);
+        public static final Output<String> OPENED = output("opened", String.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+            if (!Files.exists(java.nio.file.Path.of(ctx.get(MARKER)))) {
+                throw new IllegalStateException("the gate is closed: " + ctx.get(MARKER) + " does not exist");
+            }
+            ctx.put(OPENED, ctx.get(MARKER));
+        }
+    }
+
+    public static final class Gated {
+        public static final Pipeline PIPELINE = Pipeline.named("gated-sample").define(p -> {
+            var marker = p.param("marker", "");
+            var train = p.step("train", new Train()).with(Train.EPOCHS, 2).with(Train.LR, 0.1);
+            p.step("gate", new Gate()).with(Gate.MARKER, marker).after(train);
+        });
+
+        private Gated() {
         }
     }
 }

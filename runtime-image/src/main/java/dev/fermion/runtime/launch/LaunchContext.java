@@ -3,14 +3,10 @@ package dev.fermion.runtime.launch;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.Artifact;
-import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Definition;
-import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Input;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
-import dev.fermion.dsl.ValueType;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,7 +81,7 @@ final class LaunchContext implements StepContext {
             throw new IllegalStateException("output '" + output.name() + "' of step '" + spec.step()
                     + "' has no directory: the launcher was started without --output-artifact " + output.name() + "=DIR");
         }
-        return output.type().rawType().cast(artifact(output.type(), Path.of(dir)));
+        return output.type().rawType().cast(Artifacts.of(output.type(), Path.of(dir)));
     }
 
     @Override
@@ -171,17 +167,6 @@ final class LaunchContext implements StepContext {
         return ports.output(output.name()).orElseThrow(() -> new IllegalArgumentException(output
                 + " is not an output of " + spec.component() + "; its outputs are "
                 + ports.outputs().stream().map(Output::name).toList()));
-    }
-
-    static Artifact artifact(ValueType<?> type, Path path) {
-        Class<?> raw = type.rawType();
-        if (raw == Dataset.class) {
-            return new Dataset(path);
-        }
-        if (raw == Model.class) {
-            return new Model(path);
-        }
-        return new Directory(path);
     }
 
     static String constant(String port) {

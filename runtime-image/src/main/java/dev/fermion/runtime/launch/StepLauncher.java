@@ -134,7 +134,7 @@ public final class StepLauncher {
                 throw new StepFailure(USAGE, "input artifact '" + input.name() + "' of step '" + spec.step()
                         + "' should be a directory, but " + dir + " is not one");
             }
-            values.put(input.name(), LaunchContext.artifact(input.type(), dir));
+            values.put(input.name(), Artifacts.of(input.type(), dir));
         }
         for (Input<?> input : ports.inputs()) {
             if (input.isRequired() && !values.containsKey(input.name())) {

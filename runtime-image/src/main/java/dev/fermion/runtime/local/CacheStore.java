@@ -30,7 +30,9 @@ final class CacheStore {
         this.root = root;
     }
 
-    record Entry(String key, String component, String createdAt, Map<String, String> outputs, Map<String, String> digests) {
+    /** {@code runId}: the run that computed the result; null in entries written before it was kept. */
+    record Entry(String key, String component, String createdAt, Map<String, String> outputs, Map<String, String> digests,
+                 String runId) {
     }
 
     /** The entry for {@code key} if there is one younger than {@code maxAge} (null: any age). */

@@ -4,6 +4,7 @@ import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.CodeDigest;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
+import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Retry;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
@@ -12,6 +13,7 @@ import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.runtime.launch.Artifacts;
 import dev.fermion.runtime.launch.StepBody;
 import dev.fermion.runtime.launch.StepLauncher;
 
@@ -49,6 +51,8 @@ import java.util.function.UnaryOperator;
  * Skipped; the exit handler runs after the main graph whatever its outcome.
  */
 final class Execution {
+    private static final ValueType<Directory> ANY_ARTIFACT = ValueType.of(Directory.class);
+
     private final Plan plan;
     private final RunOptions options;
     private final RunStore store;
@@ -62,6 +66,8 @@ final class Execution {
     private final AtomicLong events = new AtomicLong();
     private final Map<String, StepRecord> steps = new ConcurrentHashMap<>();
     private final Map<String, Class<?>> classes = new ConcurrentHashMap<>();
+    private final Map<String, ComponentSpec> components = new ConcurrentHashMap<>();
+    private final Map<String, String> cachedFrom = new ConcurrentHashMap<>();
     private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fermion-run-record");
         t.setDaemon(true);
@@ -228,8 +234,16 @@ final class Execution {
         }
         Map<String, String> dirs = new TreeMap<>();
         result.artifacts().forEach((k, v) -> dirs.put(k, v.toString()));
-        update(path, s -> extra.apply(s.finished(result.status(), events.incrementAndGet(), Instant.now(), result.message())
-                .withResults(result.params(), dirs, result.digests(), s.cacheHit(), s.resumed())));
+        StepRecord finished = update(path, s -> extra.apply(s.finished(result.status(), events.incrementAndGet(), Instant.now(),
+                result.message()).withResults(result.params(), dirs, result.digests(), s.cacheHit(), s.resumed())));
+        if (StepRecord.STEP.equals(finished.kind())) {
+            ComponentSpec component = components.get(path);
+            List<PortArtifact> outputs = new ArrayList<>();
+            result.artifacts().forEach((name, dir) -> outputs.add(new PortArtifact(name, Artifacts.of(component == null
+                    ? ANY_ARTIFACT : component.output(name).map(PortSpec::type).orElse(ANY_ARTIFACT), dir),
+                    result.digests().get(name))));
+            options.listener().stepFinished(finished, List.copyOf(outputs), cachedFrom.remove(path));
+        }
         return result;
     }
 
@@ -251,6 +265,11 @@ final class Execution {
         Class<?> type = componentClass(component, path);
         String key = CacheKey.compute(component.className(), component.version(), CodeDigest.of(type), paramInputs, inputDigests);
         update(path, s -> s.withCacheKey(key));
+        components.put(path, component);
+        List<PortArtifact> inputArtifacts = new ArrayList<>();
+        artifactInputs.forEach((name, value) -> inputArtifacts.add(new PortArtifact(name,
+                Artifacts.of(value.type(), value.artifact()), value.digest())));
+        options.listener().stepStarted(path, component, Map.copyOf(paramInputs), List.copyOf(inputArtifacts));
 
         Optional<NodeResult> restored = restore(path, key, component);
         if (restored.isPresent()) {
@@ -276,7 +295,7 @@ final class Execution {
             if (useCache) {
                 try {
                     cache.put(new CacheStore.Entry(key, component.className(), Instant.now().toString(), result.params(),
-                            result.digests()), result.artifacts());
+                            result.digests(), runId), result.artifacts());
                 } catch (UncheckedIOException e) {
                     result = new NodeResult(result.status(), result.params(), result.artifacts(), result.digests(),
                             List.of(), "succeeded, but its result could not be cached: " + e.getMessage());
@@ -330,8 +349,11 @@ final class Execution {
         } catch (UncheckedIOException e) {
             return Optional.empty();
         }
+        if (entry.runId() != null) {
+            cachedFrom.put(path, entry.runId());
+        }
         return Optional.of(new NodeResult(StepStatus.SUCCEEDED, entry.outputs(), artifacts, entry.digests(), List.of(),
-                "cached result of an earlier run"));
+                entry.runId() == null ? "cached result of an earlier run" : "cached result of run " + entry.runId()));
     }
 
     /** The inputs and attempt history of one step while its attempts run. */
@@ -431,6 +453,9 @@ final class Execution {
         flush();
         AttemptOutcome outcome = attempts.run(new Attempt(spec, log, run.node.options().env(), run.node.options().timeout(),
                 run.replacement));
+        for (StepMetric metric : metrics(Path.of(spec.metricsFile()), log)) {
+            options.listener().stepMetric(run.path, metric);
+        }
         AttemptRecord ended = new AttemptRecord(number, outcome.status(), started.toString(), Instant.now().toString(),
                 log.toString(), outcome.exitCode(), outcome.message());
         List<AttemptRecord> endedHistory;
@@ -440,6 +465,21 @@ final class Execution {
         }
         update(run.path, s -> s.withAttempts(endedHistory));
         return outcome;
+    }
+
+    /** The attempt's metrics; a metrics file that cannot be read costs the metrics, not the step. */
+    private static List<StepMetric> metrics(Path file, Path log) {
+        try {
+            return MetricsFile.read(file);
+        } catch (UncheckedIOException e) {
+            try {
+                Files.writeString(log, "fermion: " + e.getMessage() + System.lineSeparator(), StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException ignored) {
+                // The log is gone too; the record still tells how the attempt ended.
+            }
+            return List.of();
+        }
     }
 
     private NodeResult collectOutputs(StepRun run, ComponentSpec component) {
@@ -656,11 +696,12 @@ final class Execution {
     }
 
 
-    private void update(String path, UnaryOperator<StepRecord> change) {
+    private StepRecord update(String path, UnaryOperator<StepRecord> change) {
         StepRecord changed = steps.compute(path, (k, s) -> change.apply(s));
         changes.incrementAndGet();
         save();
         options.listener().stepChanged(changed);
+        return changed;
     }
 
     /**
