@@ -5,6 +5,7 @@ import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
@@ -65,6 +66,12 @@ final class RunCommand implements Callable<Integer> {
             description = "in-process (fast) or process (each step in its own JVM, as in a pod). Default: ${DEFAULT-VALUE}.")
     String isolation;
 
+    @Option(names = "--container-runtime", paramLabel = "RUNTIME", defaultValue = "auto",
+            description = {"Where container and script steps run: auto (a working docker or podman), docker, podman, or "
+                    + "host (run their commands directly on this machine, with the same arguments, environment and file "
+                    + "layout; only when you allow it). Default: ${DEFAULT-VALUE}."})
+    String containerRuntime;
+
     @Option(names = "--no-cache", description = "Neither reuse nor store cached step results.")
     boolean noCache;
 
@@ -114,6 +121,12 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--isolation: " + e.getMessage());
         }
+        ContainerRuntime runtime;
+        try {
+            runtime = ContainerRuntime.parse(containerRuntime);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--container-runtime: " + e.getMessage());
+        }
         if (parallelism != null && parallelism < 1) {
             throw new UsageException("--parallelism must be at least 1, got " + parallelism);
         }
@@ -153,7 +166,8 @@ final class RunCommand implements Callable<Integer> {
                 .withIsolation(mode)
                 .withCache(!noCache)
                 .withClassLoader(catalog.classLoader(), extraClasspath == null ? "" : extraClasspath)
-                .withPipelineRef(reference);
+                .withPipelineRef(reference)
+                .withContainerRuntime(runtime);
         if (parallelism != null) {
             options = options.withParallelism(parallelism);
         }

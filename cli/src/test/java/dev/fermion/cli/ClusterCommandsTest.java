@@ -313,6 +313,19 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void logsFollowPrintsUntilTheWorkflowHasEnded() {
+        String name = fermion("submit", "squares").out().trim();
+        pod(name, "sum", "Succeeded", "total 14\n");
+        status(name, "Failed", List.of(node(name, name, "DAG", "Failed", null),
+                node(name, "sum", "Pod", "Failed", "Error (exit code 1)")));
+
+        CliTest.Result r = fermion("logs", name, "--follow");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("[sum] total 14\n");
+    }
+
+    @Test
     void aTemplateNameTakenIsAUsageError() {
         assertThat(fermion("submit", "squares", "--kind", "template").exit()).isZero();
         CliTest.Result again = fermion("submit", "squares", "--kind", "template");

@@ -58,12 +58,22 @@ public final class ContainerStepRunner {
     }
 
     /**
+     * Fails unless {@code node} can run here with this setting, so a run stops before its first step rather
+     * than after hours of training.
+     *
+     * @throws ContainerSetupException naming the step and how to proceed
+     */
+    public void requireEngine(String pipeline, Node.ContainerNode node) {
+        engines.select(setting, "pipeline '" + pipeline + "', step '" + node.name() + "'", node.image());
+    }
+
+    /**
      * Runs one attempt to its end.
      *
      * @throws ContainerSetupException when the step cannot start here; nothing has run then
      */
     public ContainerStepResult run(ContainerStep step) throws IOException, InterruptedException {
-        EngineSelector.Engine engine = engines.select(setting, step);
+        EngineSelector.Engine engine = engines.select(setting, step.where(), step.node().image());
         Node.ContainerNode node = step.node();
         ContainerSpec spec = node.container();
         Path root = step.stepDir().resolve("root");

@@ -29,14 +29,14 @@ final class EngineSelector {
         this.environment = Map.copyOf(environment);
     }
 
-    Engine select(ContainerRuntime setting, ContainerStep step) {
+    Engine select(ContainerRuntime setting, String where, String image) {
         switch (setting) {
             case HOST:
                 return new Engine(ContainerRuntime.HOST, null);
             case DOCKER:
             case PODMAN:
-                return new Engine(setting, working(setting).orElseThrow(() -> new ContainerSetupException(step.where()
-                        + " runs image " + step.node().image() + " with --container-runtime " + setting.cliName() + ", but "
+                return new Engine(setting, working(setting).orElseThrow(() -> new ContainerSetupException(where
+                        + " runs image " + image + " with --container-runtime " + setting.cliName() + ", but "
                         + describe(setting) + ": start it, choose another engine, or run the command directly on this "
                         + "machine with --container-runtime host")));
             default:
@@ -46,7 +46,7 @@ final class EngineSelector {
                         return new Engine(candidate, cli.get());
                     }
                 }
-                throw new ContainerSetupException(step.where() + " runs image " + step.node().image()
+                throw new ContainerSetupException(where + " runs image " + image
                         + ", but no working container engine was found (" + describe(ContainerRuntime.DOCKER) + "; "
                         + describe(ContainerRuntime.PODMAN) + "). Start Docker or Podman, or run the command directly "
                         + "on this machine with --container-runtime host (the tools it calls must be installed here)");

@@ -95,6 +95,22 @@ public final class ResourceStepRunner implements AutoCloseable {
     }
 
     /**
+     * Fails unless a cluster is configured, so a run stops before its first step.
+     *
+     * @throws ContainerSetupException naming the step and how to proceed
+     */
+    public void requireCluster(String pipeline, Node.ResourceNode node) {
+        if (client == null) {
+            throw new ContainerSetupException(noCluster("pipeline '" + pipeline + "', step '" + node.name() + "'", node));
+        }
+    }
+
+    private String noCluster(String where, Node.ResourceNode node) {
+        return where + " " + node.resource().action().verb() + "s a Kubernetes object, which needs a cluster, but "
+                + missingCluster + ": point KUBECONFIG at a cluster's kubeconfig, or leave the step out of local runs";
+    }
+
+    /**
      * Runs one attempt.
      *
      * @throws ContainerSetupException when no cluster is configured; nothing has been done then
@@ -102,9 +118,7 @@ public final class ResourceStepRunner implements AutoCloseable {
     public ResourceStepResult run(String pipeline, Node.ResourceNode node) {
         String where = "pipeline '" + pipeline + "', step '" + node.name() + "'";
         if (client == null) {
-            throw new ContainerSetupException(where + " " + node.resource().action().verb() + "s a Kubernetes object, "
-                    + "which needs a cluster, but " + missingCluster + ": point KUBECONFIG at a cluster's kubeconfig, "
-                    + "or leave the step out of local runs");
+            throw new ContainerSetupException(noCluster(where, node));
         }
         ResourceSpec spec = node.resource();
         HasMetadata object;

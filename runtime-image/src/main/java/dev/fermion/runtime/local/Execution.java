@@ -6,6 +6,7 @@ import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Retry;
+import dev.fermion.dsl.StepOptions;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Expr;
@@ -13,6 +14,11 @@ import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.runtime.container.ContainerCacheKey;
+import dev.fermion.runtime.container.ContainerSetupException;
+import dev.fermion.runtime.container.ContainerStep;
+import dev.fermion.runtime.container.ContainerStepResult;
+import dev.fermion.runtime.container.ResourceStepResult;
 import dev.fermion.runtime.launch.Artifacts;
 import dev.fermion.runtime.launch.StepBody;
 import dev.fermion.runtime.launch.StepLauncher;
@@ -58,6 +64,7 @@ final class Execution {
     private final RunStore store;
     private final CacheStore cache;
     private final AttemptRunner attempts;
+    private final ExternalSteps external;
     private final Map<String, String> params;
     private final Map<String, StepRecord> previous;
     private final Path runDir;
@@ -79,8 +86,10 @@ final class Execution {
     private RunRecord record;
     private volatile RunStatus mainStatus;
 
-    Execution(Plan plan, RunOptions options, RunStore store, RunRecord initial, Map<String, StepRecord> previous) {
+    Execution(Plan plan, RunOptions options, RunStore store, RunRecord initial, Map<String, StepRecord> previous,
+              ExternalSteps external) {
         this.plan = plan;
+        this.external = external;
         this.options = options;
         this.store = store;
         this.cache = new CacheStore(options.home().cache());
@@ -142,13 +151,21 @@ final class Execution {
         }
     }
 
+    /**
+     * Why a frame failed: the first failed step, or else the deepest failed node with a reason (a sub-pipeline
+     * call that could not start, a recursion that hit its depth limit).
+     */
     private String failureSummary(Frame frame) {
-        return steps.values().stream()
-                .filter(s -> s.path().startsWith(frame.prefix()) && "step".equals(s.kind())
+        List<StepRecord> failed = steps.values().stream()
+                .filter(s -> s.path().startsWith(frame.prefix())
                         && (s.status() == StepStatus.FAILED || s.status() == StepStatus.ERROR))
+                .toList();
+        return failed.stream().filter(s -> "step".equals(s.kind())).findFirst()
+                .or(() -> failed.stream().filter(s -> s.message() != null)
+                        .max(java.util.Comparator.comparingInt(s -> s.path().length())))
                 .map(s -> s.message() != null ? s.message()
                         : "step '" + s.path() + "' " + s.status().label().toLowerCase(java.util.Locale.ROOT))
-                .findFirst().orElse("a step did not succeed");
+                .orElse("a step did not succeed");
     }
 
 
@@ -211,11 +228,23 @@ final class Execution {
             if (node instanceof Node.LoopNode loop) {
                 return runLoop(loop, frame, path);
             }
-            if (node instanceof Node.CallNode call) {
-                return runCall(call, frame, path);
+            if (node instanceof Node.ContainerNode container) {
+                return runContainer(container, frame, path);
             }
-            return done(frame, node.name(), NodeResult.of(StepStatus.ERROR, "the local runner cannot run "
-                    + node.getClass().getSimpleName() + " nodes (step '" + path + "'); run this pipeline on Argo"));
+            if (node instanceof Node.ResourceNode resource) {
+                return runResource(resource, frame, path);
+            }
+            if (node instanceof Node.CallNode call) {
+                return runCall(call.name(), call.pipeline(), call.bindings(), frame, path, 1);
+            }
+            Node.RecurseNode recurse = (Node.RecurseNode) node;
+            int depth = frame.depth() + 1;
+            if (depth > recurse.maxDepth()) {
+                return done(frame, node.name(), NodeResult.of(StepStatus.FAILED, "step '" + path + "': the recursion reached "
+                        + "its maximum depth of " + recurse.maxDepth() + " levels; raise maxDepth or check the condition "
+                        + "that should end it"));
+            }
+            return runCall(recurse.name(), recurse.pipeline(), recurse.bindings(), frame, path, depth);
         } catch (ResolveException e) {
             return done(frame, node.name(), NodeResult.of(StepStatus.ERROR, e.getMessage()));
         }
@@ -249,10 +278,35 @@ final class Execution {
 
 
     private CompletableFuture<NodeResult> runStep(Node.StepNode node, Frame frame, String path) {
-        ComponentSpec component = node.component();
+        Inputs inputs = inputs(node.bindings(), frame, path);
+        Class<?> type = componentClass(node.component(), path);
+        String key = CacheKey.compute(node.component().className(), node.component().version(), CodeDigest.of(type),
+                inputs.params(), inputs.digests());
+        StepBody replacement = options.replacements().get(node.name());
+        return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key,
+                replacement != null, (run, dir, log, retry) -> launch(run, dir, log, retry, node, replacement)), frame);
+    }
+
+    private CompletableFuture<NodeResult> runContainer(Node.ContainerNode node, Frame frame, String path) {
+        Inputs inputs = inputs(node.bindings(), frame, path);
+        String key = ContainerCacheKey.of(node, inputs.params(), inputs.digests());
+        return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key, false,
+                (run, dir, log, retry) -> runInContainer(run, dir, log, node)), frame);
+    }
+
+    /** A step's resolved inputs: parameters as encoded text, artifacts with their directories and digests. */
+    private record Inputs(Map<String, String> params, Map<String, Resolved> artifacts) {
+        Map<String, String> digests() {
+            Map<String, String> digests = new TreeMap<>();
+            artifacts.forEach((k, v) -> digests.put(k, v.digest()));
+            return digests;
+        }
+    }
+
+    private Inputs inputs(Map<String, Expr> bindings, Frame frame, String path) {
         Map<String, String> paramInputs = new TreeMap<>();
         Map<String, Resolved> artifactInputs = new TreeMap<>();
-        for (Map.Entry<String, Expr> binding : node.bindings().entrySet()) {
+        for (Map.Entry<String, Expr> binding : bindings.entrySet()) {
             Resolved value = resolve(binding.getValue(), frame, path + " input '" + binding.getKey() + "'");
             if (value.isArtifact()) {
                 artifactInputs.put(binding.getKey(), value);
@@ -260,49 +314,67 @@ final class Execution {
                 paramInputs.put(binding.getKey(), value.text());
             }
         }
-        Map<String, String> inputDigests = new TreeMap<>();
-        artifactInputs.forEach((k, v) -> inputDigests.put(k, v.digest()));
-        Class<?> type = componentClass(component, path);
-        String key = CacheKey.compute(component.className(), component.version(), CodeDigest.of(type), paramInputs, inputDigests);
-        update(path, s -> s.withCacheKey(key));
+        return new Inputs(paramInputs, artifactInputs);
+    }
+
+    /** The cache, resume and retry handling every step kind shares; {@code run.body} runs one attempt. */
+    private CompletableFuture<NodeResult> runAttempts(StepRun run, Frame frame) {
+        String path = run.path;
+        ComponentSpec component = run.component;
+        update(path, s -> s.withCacheKey(run.key));
         components.put(path, component);
         List<PortArtifact> inputArtifacts = new ArrayList<>();
-        artifactInputs.forEach((name, value) -> inputArtifacts.add(new PortArtifact(name,
+        run.inputs.artifacts().forEach((name, value) -> inputArtifacts.add(new PortArtifact(name,
                 Artifacts.of(value.type(), value.artifact()), value.digest())));
-        options.listener().stepStarted(path, component, Map.copyOf(paramInputs), List.copyOf(inputArtifacts));
+        options.listener().stepStarted(path, component, Map.copyOf(run.inputs.params()), List.copyOf(inputArtifacts));
 
-        Optional<NodeResult> restored = restore(path, key, component);
+        Optional<NodeResult> restored = restore(path, run.key, component);
         if (restored.isPresent()) {
             StepRecord prior = previous.get(path);
-            return done(frame, node.name(), restored.get(), prior);
+            return done(frame, run.name, restored.get(), prior);
         }
-        StepBody replacement = options.replacements().get(node.name());
-        boolean useCache = options.cache() && node.options().cachingEnabled() && replacement == null;
+        boolean useCache = options.cache() && run.options.cachingEnabled() && !run.replaced;
         if (useCache) {
-            Optional<NodeResult> hit = cache.find(key, node.options().cache().maxAge(), Instant.now())
+            Optional<NodeResult> hit = cache.find(run.key, run.options.cache().maxAge(), Instant.now())
                     .flatMap(entry -> fromCache(entry, component, path));
             if (hit.isPresent()) {
-                return CompletableFuture.completedFuture(finish(frame, node.name(), hit.get(),
+                return CompletableFuture.completedFuture(finish(frame, run.name, hit.get(),
                         s -> s.withResults(s.outputs(), s.artifacts(), s.digests(), true, false)));
             }
         }
-        StepRun run = new StepRun(node, path, paramInputs, artifactInputs, replacement);
         return attempt(run, 1).thenApply(outcome -> {
             if (!outcome.ok()) {
-                return finish(frame, node.name(), NodeResult.of(outcome.status(), outcome.message()), UnaryOperator.identity());
+                return finish(frame, run.name, NodeResult.of(outcome.status(), outcome.message()), UnaryOperator.identity());
             }
-            NodeResult result = collectOutputs(run, component);
+            NodeResult result = run.produced;
             if (useCache) {
                 try {
-                    cache.put(new CacheStore.Entry(key, component.className(), Instant.now().toString(), result.params(),
+                    cache.put(new CacheStore.Entry(run.key, component.className(), Instant.now().toString(), result.params(),
                             result.digests(), runId), result.artifacts());
                 } catch (UncheckedIOException e) {
                     result = new NodeResult(result.status(), result.params(), result.artifacts(), result.digests(),
                             List.of(), "succeeded, but its result could not be cached: " + e.getMessage());
                 }
             }
-            return finish(frame, node.name(), result, UnaryOperator.identity());
+            return finish(frame, run.name, result, UnaryOperator.identity());
         });
+    }
+
+    /** A Kubernetes-resource step: applied through the cluster client, never cached (its effect is the cluster's). */
+    private CompletableFuture<NodeResult> runResource(Node.ResourceNode node, Frame frame, String path) {
+        components.put(path, node.component());
+        options.listener().stepStarted(path, node.component(), Map.of(), List.of());
+        update(path, s -> s.started(events.incrementAndGet(), Instant.now()));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                ResourceStepResult result = external.resources().run(plan.name(), node);
+                return result.succeeded()
+                        ? new NodeResult(StepStatus.SUCCEEDED, result.params(), Map.of(), Map.of(), List.of(), result.message())
+                        : NodeResult.of(StepStatus.FAILED, result.message());
+            } catch (ContainerSetupException e) {
+                return NodeResult.of(StepStatus.ERROR, e.getMessage());
+            }
+        }, pool).thenApply(result -> finish(frame, node.name(), result, UnaryOperator.identity()));
     }
 
     private CompletableFuture<NodeResult> done(Frame frame, String node, NodeResult result, StepRecord prior) {
@@ -356,23 +428,34 @@ final class Execution {
                 entry.runId() == null ? "cached result of an earlier run" : "cached result of run " + entry.runId()));
     }
 
+    /** Runs one attempt of a step in {@code dir}, its output in {@code log}; on success sets {@code run.produced}. */
+    private interface AttemptBody {
+        AttemptOutcome run(StepRun run, Path dir, Path log, int retry);
+    }
+
     /** The inputs and attempt history of one step while its attempts run. */
     private final class StepRun {
-        final Node.StepNode node;
+        final String name;
         final String path;
-        final Map<String, String> params;
-        final Map<String, Resolved> artifacts;
-        final StepBody replacement;
+        final ComponentSpec component;
+        final StepOptions options;
+        final Inputs inputs;
+        final String key;
+        final boolean replaced;
+        final AttemptBody body;
         final List<AttemptRecord> history = new ArrayList<>();
-        volatile Path lastAttemptDir;
+        volatile NodeResult produced;
 
-        StepRun(Node.StepNode node, String path, Map<String, String> params, Map<String, Resolved> artifacts,
-                StepBody replacement) {
-            this.node = node;
+        StepRun(String name, String path, ComponentSpec component, StepOptions options, Inputs inputs, String key,
+                boolean replaced, AttemptBody body) {
+            this.name = name;
             this.path = path;
-            this.params = params;
-            this.artifacts = artifacts;
-            this.replacement = replacement;
+            this.component = component;
+            this.options = options;
+            this.inputs = inputs;
+            this.key = key;
+            this.replaced = replaced;
+            this.body = body;
             StepRecord prior = previous.get(path);
             if (prior != null) {
                 for (AttemptRecord attempt : prior.attempts()) {
@@ -386,7 +469,7 @@ final class Execution {
 
     private CompletableFuture<AttemptOutcome> attempt(StepRun run, int retry) {
         return CompletableFuture.supplyAsync(() -> runAttempt(run, retry), pool).thenCompose(outcome -> {
-            Retry policy = run.node.options().retry();
+            Retry policy = run.options.retry();
             if (outcome.ok() || policy == null || retry > policy.limit() || !retries(policy.policy(), outcome)) {
                 return CompletableFuture.completedFuture(outcome);
             }
@@ -423,21 +506,6 @@ final class Execution {
         } catch (IOException e) {
             return new AttemptOutcome(StepStatus.ERROR, null, "cannot create " + dir + ": " + e.getMessage());
         }
-        run.lastAttemptDir = dir;
-        ComponentSpec component = run.node.component();
-        Map<String, String> outParams = new TreeMap<>();
-        Map<String, String> outArtifacts = new TreeMap<>();
-        for (PortSpec port : component.outputs()) {
-            if (port.isArtifact()) {
-                outArtifacts.put(port.name(), dir.resolve("outputs/artifacts").resolve(port.name()).toString());
-            } else {
-                outParams.put(port.name(), dir.resolve("outputs/params").resolve(port.name()).toString());
-            }
-        }
-        Map<String, String> inArtifacts = new TreeMap<>();
-        run.artifacts.forEach((k, v) -> inArtifacts.put(k, v.artifact().toString()));
-        LaunchSpec spec = new LaunchSpec(component.className(), plan.name(), run.node.name(), runId, retry - 1,
-                run.params, inArtifacts, outParams, outArtifacts, dir.resolve("metrics.jsonl").toString());
         Instant started = Instant.now();
         AttemptRecord running = new AttemptRecord(number, StepStatus.RUNNING, started.toString(), null, log.toString(), null, null);
         List<AttemptRecord> startedHistory;
@@ -451,11 +519,7 @@ final class Execution {
                     : withAttempts.started(events.incrementAndGet(), started);
         });
         flush();
-        AttemptOutcome outcome = attempts.run(new Attempt(spec, log, run.node.options().env(), run.node.options().timeout(),
-                run.replacement));
-        for (StepMetric metric : metrics(Path.of(spec.metricsFile()), log)) {
-            options.listener().stepMetric(run.path, metric);
-        }
+        AttemptOutcome outcome = run.body.run(run, dir, log, retry);
         AttemptRecord ended = new AttemptRecord(number, outcome.status(), started.toString(), Instant.now().toString(),
                 log.toString(), outcome.exitCode(), outcome.message());
         List<AttemptRecord> endedHistory;
@@ -482,8 +546,59 @@ final class Execution {
         }
     }
 
-    private NodeResult collectOutputs(StepRun run, ComponentSpec component) {
-        Path dir = run.lastAttemptDir;
+    /** A Java step: the launcher's contract, in this JVM or a child one as the isolation says. */
+    private AttemptOutcome launch(StepRun run, Path dir, Path log, int retry, Node.StepNode node, StepBody replacement) {
+        Map<String, String> outParams = new TreeMap<>();
+        Map<String, String> outArtifacts = new TreeMap<>();
+        for (PortSpec port : run.component.outputs()) {
+            if (port.isArtifact()) {
+                outArtifacts.put(port.name(), dir.resolve("outputs/artifacts").resolve(port.name()).toString());
+            } else {
+                outParams.put(port.name(), dir.resolve("outputs/params").resolve(port.name()).toString());
+            }
+        }
+        Map<String, String> inArtifacts = new TreeMap<>();
+        run.inputs.artifacts().forEach((k, v) -> inArtifacts.put(k, v.artifact().toString()));
+        LaunchSpec spec = new LaunchSpec(run.component.className(), plan.name(), run.name, runId, retry - 1,
+                run.inputs.params(), inArtifacts, outParams, outArtifacts, dir.resolve("metrics.jsonl").toString());
+        AttemptOutcome outcome = attempts.run(new Attempt(spec, log, node.options().env(), node.options().timeout(), replacement));
+        for (StepMetric metric : metrics(Path.of(spec.metricsFile()), log)) {
+            options.listener().stepMetric(run.path, metric);
+        }
+        if (outcome.ok()) {
+            try {
+                run.produced = collectOutputs(dir, run.component);
+            } catch (UncheckedIOException e) {
+                return new AttemptOutcome(StepStatus.ERROR, outcome.exitCode(), e.getMessage());
+            }
+        }
+        return outcome;
+    }
+
+    /** A container or script step, through the engine chosen for this run (or this host, when allowed). */
+    private AttemptOutcome runInContainer(StepRun run, Path dir, Path log, Node.ContainerNode node) {
+        Map<String, Path> inArtifacts = new TreeMap<>();
+        run.inputs.artifacts().forEach((k, v) -> inArtifacts.put(k, v.artifact()));
+        ContainerStepResult result;
+        try {
+            result = external.containers().run(new ContainerStep(plan.name(), node, run.inputs.params(), inArtifacts, dir, log));
+        } catch (ContainerSetupException e) {
+            return new AttemptOutcome(StepStatus.ERROR, ContainerSetupException.EXIT_CODE, e.getMessage());
+        } catch (IOException e) {
+            return new AttemptOutcome(StepStatus.ERROR, null, "step '" + run.path + "': " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new AttemptOutcome(StepStatus.ERROR, null, "step '" + run.path + "' was interrupted");
+        }
+        if (!result.succeeded()) {
+            return new AttemptOutcome(StepStatus.FAILED, result.exitCode(), result.message());
+        }
+        run.produced = new NodeResult(StepStatus.SUCCEEDED, result.params(), result.artifacts(), result.digests(), List.of(),
+                null);
+        return new AttemptOutcome(StepStatus.SUCCEEDED, result.exitCode(), null);
+    }
+
+    private NodeResult collectOutputs(Path dir, ComponentSpec component) {
         Map<String, String> outParams = new TreeMap<>();
         Map<String, Path> outArtifacts = new TreeMap<>();
         Map<String, String> digests = new TreeMap<>();
@@ -584,11 +699,13 @@ final class Execution {
         return items;
     }
 
-    private CompletableFuture<NodeResult> runCall(Node.CallNode node, Frame frame, String path) {
-        Graph body = plan.subPipeline(node.pipeline());
+    /** A sub-pipeline call, or a recursive call at {@code depth} (1 for a call from outside the sub-pipeline). */
+    private CompletableFuture<NodeResult> runCall(String name, String pipeline, Map<String, Expr> bindings, Frame frame,
+                                                  String path, int depth) {
+        Graph body = plan.subPipeline(pipeline);
         Map<String, Resolved> inputs = new LinkedHashMap<>();
         for (PortSpec port : body.inputs()) {
-            Expr expr = node.bindings().get(port.name());
+            Expr expr = bindings.get(port.name());
             if (expr != null) {
                 inputs.put(port.name(), resolve(expr, frame, path + " input '" + port.name() + "'"));
             } else if (port.defaultValue() != null) {
@@ -596,11 +713,11 @@ final class Execution {
             }
         }
         update(path, s -> s.started(events.incrementAndGet(), Instant.now()));
-        Frame child = frame.call(node.name(), inputs);
+        Frame child = frame.call(name, inputs, depth);
         return runGraph(body, child).thenApply(v -> {
             StepStatus status = child.outcome();
             if (status != StepStatus.SUCCEEDED) {
-                return finish(frame, node.name(), NodeResult.of(status, failureSummary(child)), UnaryOperator.identity());
+                return finish(frame, name, NodeResult.of(status, failureSummary(child)), UnaryOperator.identity());
             }
             Map<String, String> outParams = new TreeMap<>();
             Map<String, Path> outArtifacts = new TreeMap<>();
@@ -616,9 +733,9 @@ final class Execution {
                     }
                 }
             } catch (ResolveException e) {
-                return finish(frame, node.name(), NodeResult.of(StepStatus.ERROR, e.getMessage()), UnaryOperator.identity());
+                return finish(frame, name, NodeResult.of(StepStatus.ERROR, e.getMessage()), UnaryOperator.identity());
             }
-            return finish(frame, node.name(), new NodeResult(StepStatus.SUCCEEDED, outParams, outArtifacts, digests,
+            return finish(frame, name, new NodeResult(StepStatus.SUCCEEDED, outParams, outArtifacts, digests,
                     List.of(), null), UnaryOperator.identity());
         });
     }
@@ -756,12 +873,21 @@ final class Execution {
         if (node instanceof Node.LoopNode) {
             return StepRecord.LOOP;
         }
-        return node instanceof Node.CallNode ? StepRecord.CALL : StepRecord.STEP;
+        return node instanceof Node.CallNode || node instanceof Node.RecurseNode ? StepRecord.CALL : StepRecord.STEP;
     }
 
     private static String component(Node node) {
         if (node instanceof Node.StepNode step) {
             return step.component().className();
+        }
+        if (node instanceof Node.ContainerNode container) {
+            return container.component().className();
+        }
+        if (node instanceof Node.ResourceNode resource) {
+            return resource.component().className();
+        }
+        if (node instanceof Node.RecurseNode recurse) {
+            return recurse.pipeline();
         }
         return node instanceof Node.CallNode call ? call.pipeline() : null;
     }

@@ -12,21 +12,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * @param prefix  the path of nodes in this frame, e.g. {@code sweep/2/}
  * @param stop    set once a node of this top-level graph failed: no new node starts (Argo's fail-fast)
+ * @param depth   how many sub-pipeline calls deep this frame is, to bound recursion
  */
 record Frame(Frame parent, String prefix, boolean boundary, String loop, Resolved item,
-             Map<String, Resolved> inputs, Map<String, NodeResult> results, AtomicBoolean stop) {
+             Map<String, Resolved> inputs, Map<String, NodeResult> results, AtomicBoolean stop, int depth) {
 
     static Frame top(String prefix) {
-        return new Frame(null, prefix, true, null, null, Map.of(), new ConcurrentHashMap<>(), new AtomicBoolean());
+        return new Frame(null, prefix, true, null, null, Map.of(), new ConcurrentHashMap<>(), new AtomicBoolean(), 0);
     }
 
     Frame iteration(String loopName, int index, Resolved value) {
         return new Frame(this, prefix + loopName + "/" + index + "/", false, loopName, value, Map.of(),
-                new ConcurrentHashMap<>(), stop);
+                new ConcurrentHashMap<>(), stop, depth);
     }
 
-    Frame call(String step, Map<String, Resolved> values) {
-        return new Frame(this, prefix + step + "/", true, null, null, Map.copyOf(values), new ConcurrentHashMap<>(), stop);
+    Frame call(String step, Map<String, Resolved> values, int callDepth) {
+        return new Frame(this, prefix + step + "/", true, null, null, Map.copyOf(values), new ConcurrentHashMap<>(), stop,
+                callDepth);
     }
 
     String path(String node) {

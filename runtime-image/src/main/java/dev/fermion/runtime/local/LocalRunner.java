@@ -47,8 +47,10 @@ public final class LocalRunner {
         RunRecord record = new RunRecord(RunRecord.FORMAT, runId, plan.name(), options.pipelineRef(), options.classpath(),
                 params, options.isolation().cliName(), options.parallelism(), options.cache(), RunStatus.RUNNING,
                 Instant.now().toString(), null, ProcessHandle.current().pid(), null, null, Map.of());
-        RunRecord finished = new Execution(plan, options, store, record, Map.of()).execute();
-        return new RunResult(finished, options.home().run(runId));
+        try (ExternalSteps external = ExternalSteps.prepare(plan, options.containerRuntime())) {
+            RunRecord finished = new Execution(plan, options, store, record, Map.of(), external).execute();
+            return new RunResult(finished, options.home().run(runId));
+        }
     }
 
     /**
@@ -75,8 +77,10 @@ public final class LocalRunner {
         RunRecord resumed = new RunRecord(RunRecord.FORMAT, runId, prior.pipeline(), prior.pipelineRef(), prior.classpath(),
                 params, options.isolation().cliName(), options.parallelism(), options.cache(), RunStatus.RUNNING,
                 prior.startedAt(), null, ProcessHandle.current().pid(), runId, null, prior.steps());
-        RunRecord finished = new Execution(plan, options, store, resumed, prior.steps()).execute();
-        return new RunResult(finished, options.home().run(runId));
+        try (ExternalSteps external = ExternalSteps.prepare(plan, options.containerRuntime())) {
+            RunRecord finished = new Execution(plan, options, store, resumed, prior.steps(), external).execute();
+            return new RunResult(finished, options.home().run(runId));
+        }
     }
 
     /** Every parameter's encoded value: overrides (validated against the declared type) over defaults. */

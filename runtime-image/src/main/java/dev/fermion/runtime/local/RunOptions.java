@@ -1,5 +1,6 @@
 package dev.fermion.runtime.local;
 
+import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.launch.StepBody;
 
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param classpath    extra classpath entries, given to step processes and recorded for resume; may be empty
  * @param pipelineRef  how the pipeline was named on the command line, recorded for resume; may be null
  * @param replacements step name to the double that runs instead of its component (tests); never cached
+ * @param containerRuntime where container and script steps run: an engine, or (only when asked) this host
  */
 public record RunOptions(
         FermionHome home,
@@ -24,7 +26,8 @@ public record RunOptions(
         String classpath,
         String pipelineRef,
         Map<String, StepBody> replacements,
-        RunListener listener) {
+        RunListener listener,
+        ContainerRuntime containerRuntime) {
 
     public RunOptions {
         Objects.requireNonNull(home, "home");
@@ -36,44 +39,58 @@ public record RunOptions(
         classpath = classpath == null ? "" : classpath;
         replacements = Map.copyOf(replacements);
         listener = listener == null ? RunListener.NONE : listener;
+        containerRuntime = containerRuntime == null ? ContainerRuntime.AUTO : containerRuntime;
     }
 
     /** In-process, one step per core, cache on, under {@code $FERMION_HOME} or {@code ~/.fermion}. */
     public static RunOptions defaults() {
         return new RunOptions(FermionHome.fromEnvironment(), Isolation.IN_PROCESS,
                 Runtime.getRuntime().availableProcessors(), true, RunOptions.class.getClassLoader(), "", null, Map.of(),
-                RunListener.NONE);
+                RunListener.NONE, ContainerRuntime.AUTO);
     }
 
     public RunOptions withHome(FermionHome value) {
-        return new RunOptions(value, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener);
+        return new RunOptions(value, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
+                listener, containerRuntime);
     }
 
     public RunOptions withIsolation(Isolation value) {
-        return new RunOptions(home, value, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener);
+        return new RunOptions(home, value, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
+                listener, containerRuntime);
     }
 
     public RunOptions withParallelism(int value) {
-        return new RunOptions(home, isolation, value, cache, classLoader, classpath, pipelineRef, replacements, listener);
+        return new RunOptions(home, isolation, value, cache, classLoader, classpath, pipelineRef, replacements,
+                listener, containerRuntime);
     }
 
     public RunOptions withCache(boolean value) {
-        return new RunOptions(home, isolation, parallelism, value, classLoader, classpath, pipelineRef, replacements, listener);
+        return new RunOptions(home, isolation, parallelism, value, classLoader, classpath, pipelineRef, replacements,
+                listener, containerRuntime);
     }
 
     public RunOptions withClassLoader(ClassLoader value, String extraClasspath) {
-        return new RunOptions(home, isolation, parallelism, cache, value, extraClasspath, pipelineRef, replacements, listener);
+        return new RunOptions(home, isolation, parallelism, cache, value, extraClasspath, pipelineRef, replacements,
+                listener, containerRuntime);
     }
 
     public RunOptions withPipelineRef(String value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, value, replacements, listener);
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, value, replacements,
+                listener, containerRuntime);
     }
 
     public RunOptions withReplacements(Map<String, StepBody> value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, value, listener);
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, value,
+                listener, containerRuntime);
     }
 
     public RunOptions withListener(RunListener value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, value);
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
+                value, containerRuntime);
+    }
+
+    public RunOptions withContainerRuntime(ContainerRuntime value) {
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
+                value);
     }
 }

@@ -50,7 +50,8 @@ class EngineSelectionTest {
         Path bin = fakeCli("podman", 0);
         EngineSelector selector = new EngineSelector(Map.of("PATH", bin.toString()));
 
-        EngineSelector.Engine engine = selector.select(ContainerRuntime.AUTO, step());
+        ContainerStep step = step();
+        EngineSelector.Engine engine = selector.select(ContainerRuntime.AUTO, step.where(), step.node().image());
 
         assertThat(engine.kind()).isEqualTo(ContainerRuntime.PODMAN);
         assertThat(engine.cli()).isEqualTo(bin.resolve("podman"));

@@ -53,11 +53,11 @@ class ProcessIsolationTest {
     @Test
     void aStepProcessPastItsTimeoutIsKilledAndFails(@TempDir Path latch) {
         RunResult result = run(Pipeline.named("isolated-timeout").define(p -> p.step("stuck", new Block())
-                .with(Block.DIR, latch.toString()).timeout(Duration.ofSeconds(1))));
+                .with(Block.DIR, latch.toString()).timeout(Duration.ofSeconds(5))));
 
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
         AttemptRecord attempt = result.step("stuck").attempts().get(0);
-        assertThat(attempt.message()).isEqualTo("step 'stuck' timed out after 1s (its timeout); the attempt was stopped");
+        assertThat(attempt.message()).isEqualTo("step 'stuck' timed out after 5s (its timeout); the attempt was stopped");
         assertThat(latch.resolve("started-stuck-1")).exists();
     }
 
