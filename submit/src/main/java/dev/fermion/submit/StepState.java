@@ -1,0 +1,30 @@
+package dev.fermion.submit;
+
+import java.util.Set;
+
+/**
+ * One node of an Argo workflow's {@code status.nodes}.
+ *
+ * @param id          the node id (for pods, also how Argo finds the pod)
+ * @param name        the full node name, e.g. {@code iris-x7k2p.train}
+ * @param displayName the step's name as the pipeline wrote it
+ * @param type        Argo's node type: Pod, DAG, Steps, Retry, Skipped, Suspend...
+ * @param phase       Pending, Running, Succeeded, Skipped, Failed, Error or Omitted
+ * @param startedAt   RFC 3339 time, or null
+ * @param finishedAt  RFC 3339 time, or null
+ * @param message     why the node is in its phase, or null
+ */
+public record StepState(String id, String name, String displayName, String type, String phase, String startedAt,
+                        String finishedAt, String message) {
+    /** Node types that only group other nodes; a user thinks of the pods and skipped steps inside them. */
+    private static final Set<String> STRUCTURAL = Set.of("DAG", "Steps", "StepGroup", "TaskGroup", "Retry");
+
+    /** Whether this node is a step a user wrote rather than a grouping Argo adds. */
+    public boolean isStep() {
+        return !STRUCTURAL.contains(type);
+    }
+
+    public boolean isPod() {
+        return "Pod".equals(type);
+    }
+}
