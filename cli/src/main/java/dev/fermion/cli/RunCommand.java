@@ -5,6 +5,7 @@ import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.runtime.local.Isolation;
@@ -183,6 +184,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage(), e);
         }
         int exit = report(result, out);
+        stopLocalEndpoints(fermionHome, result.runId(), out);
         if (tracking != null) {
             reportTracking(tracking, result.record(), registration, trackingUri, out);
         }
@@ -302,6 +304,16 @@ final class RunCommand implements Callable<Integer> {
                     + (summary.rejected() == 1 ? "" : "s") + "; the warnings above say why");
         }
         err.flush();
+    }
+
+    /** Local endpoints a run started live as long as the run, unless their deploy step asked to keep running. */
+    private static void stopLocalEndpoints(FermionHome home, String runId, PrintWriter out) {
+        List<String> stopped = new LocalDeployments(home.root()).stopStartedBy(runId);
+        if (!stopped.isEmpty()) {
+            out.println("Stopped the local endpoints this run started: " + String.join(", ", stopped)
+                    + " (deploy with keep-running=true to leave one up)");
+            out.flush();
+        }
     }
 
     private static RunRecord load(FermionHome home, String runId) {

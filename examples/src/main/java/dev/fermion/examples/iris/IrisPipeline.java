@@ -2,8 +2,9 @@ package dev.fermion.examples.iris;
 
 import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.components.evaluate.EvaluateClassifier;
-import dev.fermion.components.publish.PublishModel;
 import dev.fermion.components.train.TrainMlp;
+import dev.fermion.deploy.Deploy;
+import dev.fermion.deploy.DeployTarget;
 import dev.fermion.dsl.Param;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.PipelineSource;
@@ -13,9 +14,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The iris classifier: prepare the CSV, train an MLP, evaluate it on the held-out test split, and publish
- * the model only if its accuracy reaches {@code min-accuracy}. Data source, label and feature columns are
- * parameters, so the same pipeline trains on any numeric CSV:
+ * The iris classifier: prepare the CSV, train an MLP, evaluate it on the held-out test split, and only if
+ * its accuracy reaches {@code min-accuracy} deploy it to a local {@code fermion-serve}, which answers a
+ * real prediction before the step succeeds and stops when the run ends. Data source, label and feature
+ * columns are parameters, so the same pipeline trains on any numeric CSV:
  * {@code ./fermion run iris -p source=wine.csv -p label=target}.
  */
 public final class IrisPipeline implements PipelineSource {
@@ -24,7 +26,7 @@ public final class IrisPipeline implements PipelineSource {
     @Override
     public Pipeline pipeline() {
         return Pipeline.named("iris").experiment("iris")
-                .description("Train, evaluate and publish an iris species classifier")
+                .description("Train, evaluate and deploy an iris species classifier")
                 .defaults(d -> d.cpu("1").memory("2Gi").retries(2))
                 .define(p -> {
                     Param<String> source = p.param("source", DATA);
@@ -53,9 +55,11 @@ public final class IrisPipeline implements PipelineSource {
                             .with(EvaluateClassifier.MODEL, train.out(TrainMlp.MODEL))
                             .with(EvaluateClassifier.DATA, prepare.out(PrepareCsv.TEST));
                     p.when(evaluate.out(EvaluateClassifier.ACCURACY).atLeast(minAccuracy),
-                            b -> b.step("deploy", new PublishModel())
-                                    .with(PublishModel.MODEL, train.out(TrainMlp.MODEL))
-                                    .with(PublishModel.NAME, "iris"));
+                            b -> b.step("deploy", new Deploy())
+                                    .with(Deploy.MODEL, train.out(TrainMlp.MODEL))
+                                    .with(Deploy.NAME, "iris")
+                                    .with(Deploy.TARGET, DeployTarget.LOCAL)
+                                    .with(Deploy.KEEP_RUNNING, false));
                 });
     }
 }

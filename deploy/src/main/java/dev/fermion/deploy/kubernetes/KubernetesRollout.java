@@ -1,0 +1,176 @@
+package dev.fermion.deploy.kubernetes;
+
+import dev.fermion.deploy.Deployed;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Rolls model servers out to a namespace through the Kubernetes API, the one place this module talks to
+ * a cluster for the KUBERNETES target. Each object is created, or replaced whole by the one built here, so
+ * a field a newer rollout no longer sets does not linger from an older one.
+ *
+ * <ul>
+ *   <li>A full rollout updates the stable Deployment (its rolling update keeps every ready pod until a new
+ *   one is ready), records the settings it replaced in an annotation, and removes any canary.</li>
+ *   <li>A canary leaves the stable Deployment alone and runs the new version as {@code <name>-canary},
+ *   behind the same Service, with replicas in proportion to the requested share. Deploying the same version
+ *   without a canary percent promotes it.</li>
+ *   <li>Rollback removes a canary if there is one; otherwise it rolls the stable Deployment back to the
+ *   recorded previous settings.</li>
+ * </ul>
+ */
+public final class KubernetesRollout {
+    private final KubernetesClient client;
+    private final Consumer<String> log;
+
+    public KubernetesRollout(KubernetesClient client, Consumer<String> log) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /** Applies {@code settings}; with a positive {@code ready} waits that long for the pods to be ready. */
+    public Deployed deploy(ClusterSettings settings, Duration ready) {
+        Deployment stable = find(settings.namespace(), settings.name());
+        if (settings.canary() && stable == null) {
+            log.accept("No version of '" + settings.name() + "' serves in namespace " + settings.namespace()
+                    + " yet, so version " + settings.version() + " is rolled out fully instead of as a canary");
+        }
+        if (!settings.canary() || stable == null) {
+            return rollOut(settings.fullRollout(), stable, ready);
+        }
+        int stableReplicas = replicas(stable);
+        Deployment canary = KubernetesDeployment.canaryDeployment(settings, stableReplicas);
+        apply(canary);
+        log.accept("Canary " + canary.getMetadata().getName() + " serves version " + settings.version() + " on "
+                + canary.getSpec().getReplicas() + " pod(s) beside " + stableReplicas + " stable pod(s) of version "
+                + recorded(stable).version() + " (about " + settings.canaryPercent() + "% of requests)");
+        await(canary, ready);
+        return new Deployed(endpoint(settings), settings.version());
+    }
+
+    /** Ends a canary, or restores the stable Deployment's previous settings; fails if there is neither. */
+    public Deployed rollback(String namespace, String name, Duration ready) {
+        Deployment stable = find(namespace, name);
+        if (stable == null) {
+            throw new IllegalStateException("Nothing named '" + name + "' is deployed in namespace " + namespace
+                    + ", so there is nothing to roll back");
+        }
+        ClusterSettings current = recorded(stable);
+        Deployment canary = find(namespace, KubernetesDeployment.canaryName(name));
+        if (canary != null) {
+            client.apps().deployments().inNamespace(namespace).withName(canary.getMetadata().getName()).delete();
+            log.accept("Removed canary " + canary.getMetadata().getName() + " (version "
+                    + canary.getMetadata().getAnnotations().get(KubernetesDeployment.VERSION_LABEL) + "); version "
+                    + current.version() + " serves every request again");
+            return new Deployed(endpoint(current), current.version());
+        }
+        String previous = stable.getMetadata().getAnnotations().get(KubernetesDeployment.PREVIOUS_ANNOTATION);
+        if (previous == null) {
+            throw new IllegalStateException("Deployment " + namespace + "/" + name + " records no previous version: "
+                    + "version " + current.version() + " is the only one it served");
+        }
+        ClusterSettings target = KubernetesDeployment.fromJson(previous, "Deployment " + namespace + "/" + name);
+        log.accept("Rolling '" + name + "' back from version " + current.version() + " to " + target.version());
+        return rollOut(target, stable, ready);
+    }
+
+    private Deployed rollOut(ClusterSettings settings, Deployment stable, Duration ready) {
+        String previous = null;
+        if (stable != null) {
+            ClusterSettings current = recorded(stable);
+            previous = current.version().equals(settings.version())
+                    ? stable.getMetadata().getAnnotations().get(KubernetesDeployment.PREVIOUS_ANNOTATION)
+                    : KubernetesDeployment.toJson(current);
+        }
+        List<HasMetadata> objects = KubernetesDeployment.manifests(settings);
+        for (HasMetadata object : objects) {
+            if (object instanceof Deployment deployment) {
+                if (previous != null) {
+                    deployment.getMetadata().getAnnotations().put(KubernetesDeployment.PREVIOUS_ANNOTATION, previous);
+                }
+                // The autoscaler may have added pods since; a rollout keeps them rather than scale down under load.
+                if (stable != null) {
+                    deployment.getSpec().setReplicas(Math.max(replicas(stable), settings.replicas()));
+                }
+            }
+            apply(object);
+        }
+        Deployment canary = find(settings.namespace(), KubernetesDeployment.canaryName(settings.name()));
+        if (canary != null) {
+            client.apps().deployments().inNamespace(settings.namespace()).withName(canary.getMetadata().getName())
+                    .delete();
+            log.accept("Removed canary " + canary.getMetadata().getName() + ": version " + settings.version()
+                    + " now serves every request");
+        }
+        log.accept("Applied " + objects.stream().map(o -> o.getKind() + " " + o.getMetadata().getName()).toList()
+                + " in namespace " + settings.namespace() + " for version " + settings.version());
+        await(find(settings.namespace(), settings.name()), ready);
+        return new Deployed(endpoint(settings), settings.version());
+    }
+
+    /** The URL other pods of the cluster reach the model at, through the Service. */
+    public static String endpoint(ClusterSettings settings) {
+        return "http://" + settings.name() + "." + settings.namespace() + ".svc.cluster.local/v2/models/"
+                + settings.name();
+    }
+
+    private void apply(HasMetadata object) {
+        client.resource(object).inNamespace(object.getMetadata().getNamespace()).createOr(NonDeletingOperation::update);
+    }
+
+    private Deployment find(String namespace, String name) {
+        return client.apps().deployments().inNamespace(namespace).withName(name).get();
+    }
+
+    private void await(Deployment deployment, Duration ready) {
+        if (ready.isZero() || ready.isNegative()) {
+            return;
+        }
+        String name = deployment.getMetadata().getName();
+        log.accept("Waiting up to " + ready.toSeconds() + " s for Deployment " + name + " to be ready");
+        client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace()).withName(name)
+                .waitUntilCondition(KubernetesRollout::rolledOut, ready.toMillis(), TimeUnit.MILLISECONDS);
+        log.accept("Deployment " + name + " is ready");
+    }
+
+    /** Every wanted pod runs the current template and is available. */
+    static boolean rolledOut(Deployment deployment) {
+        if (deployment == null || deployment.getStatus() == null) {
+            return false;
+        }
+        DeploymentStatus status = deployment.getStatus();
+        int wanted = replicas(deployment);
+        Long generation = deployment.getMetadata().getGeneration();
+        return (generation == null || status.getObservedGeneration() != null
+                && status.getObservedGeneration() >= generation)
+                && Objects.equals(status.getUpdatedReplicas(), wanted)
+                && Objects.equals(status.getAvailableReplicas(), wanted)
+                && (status.getReplicas() == null || status.getReplicas() == wanted);
+    }
+
+    private static int replicas(Deployment deployment) {
+        Integer replicas = deployment.getSpec().getReplicas();
+        return replicas == null ? 1 : replicas;
+    }
+
+    private static ClusterSettings recorded(Deployment deployment) {
+        Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+        String json = annotations == null ? null : annotations.get(KubernetesDeployment.SETTINGS_ANNOTATION);
+        if (json == null) {
+            throw new IllegalStateException("Deployment " + deployment.getMetadata().getNamespace() + "/"
+                    + deployment.getMetadata().getName() + " was not deployed by Fermion (it has no "
+                    + KubernetesDeployment.SETTINGS_ANNOTATION + " annotation); remove it or deploy under another name");
+        }
+        return KubernetesDeployment.fromJson(json, "Deployment " + deployment.getMetadata().getName());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.fermion.deploy;
+
+import dev.fermion.components.model.ModelBundle;
+import dev.fermion.deploy.local.LocalDeployment;
+import dev.fermion.deploy.local.LocalDeployments;
+import dev.fermion.dsl.Model;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The components as a launcher runs them; the registry is the one under FERMION_HOME that surefire sets. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class DeployTest {
+    private static final String NAME = "iris-component-test";
+    private final LocalDeployments registry = LocalDeployments.fromEnvironment();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stopWhatTheRunsStarted() {
+        registry.list().stream().filter(d -> d.name().equals(NAME) && d.stoppedAt() == null)
+                .forEach(d -> registry.stop(d.name()));
+    }
+
+    @Test
+    void deploysLocallyAnswersARealPredictionAndStopsAtTheEndOfItsRun() throws Exception {
+        Path bundle = TestBundles.classifier(dir.resolve("model"));
+        TestContext ctx = new TestContext(dir, "run-deploy-1")
+                .with(Deploy.MODEL, new Model(bundle))
+                .with(Deploy.NAME, NAME)
+                .run(new Deploy());
+
+        String endpoint = ctx.value(Deploy.ENDPOINT);
+        assertThat(endpoint).matches("http://127\\.0\\.0\\.1:\\d+/v2/models/" + NAME);
+        assertThat(ctx.value(Deploy.DEPLOYED_VERSION)).isEqualTo("run-deploy-1");
+        assertThat(ctx.logs()).anySatisfy(l -> assertThat(l).startsWith("  request:  {\"id\":\"fermion-smoke-test\""))
+                .anySatisfy(l -> assertThat(l).startsWith("  response: ").contains("\"label\""))
+                .anySatisfy(l -> assertThat(l).isEqualTo("The server stops when run run-deploy-1 ends"));
+        Http.Response answer = Http.post(URI.create(endpoint + "/infer"), SmokeTest.request(ModelBundle.read(bundle)));
+        assertThat(answer.status()).isEqualTo(200);
+
+        LocalDeployment recorded = registry.find(NAME).orElseThrow();
+        assertThat(recorded.runId()).isEqualTo("run-deploy-1");
+        assertThat(recorded.keepRunning()).isFalse();
+        assertThat(registry.stopStartedBy("run-deploy-1")).containsExactly(NAME);
+        assertThat(registry.isServing(recorded)).isFalse();
+    }
+
+    @Test
+    void aLocalCanaryAndAClusterTargetWithoutAModelUriAreRefusedBeforeAnythingStarts() {
+        Path bundle = TestBundles.classifier(dir.resolve("model"));
+        assertThatThrownBy(() -> new TestContext(dir, "run-deploy-2").with(Deploy.MODEL, new Model(bundle))
+                .with(Deploy.NAME, NAME).with(Deploy.CANARY_PERCENT, 10).run(new Deploy()))
+                .hasMessageContaining("canary-percent needs a traffic split");
+        assertThatThrownBy(() -> new TestContext(dir, "run-deploy-2").with(Deploy.MODEL, new Model(bundle))
+                .with(Deploy.NAME, NAME).with(Deploy.TARGET, DeployTarget.KSERVE).with(Deploy.NAMESPACE, "models")
+                .run(new Deploy()))
+                .hasMessageContaining("Target KSERVE needs 'model-uri'");
+        assertThat(registry.find(NAME).filter(d -> d.stoppedAt() == null)).isEmpty();
+    }
+}

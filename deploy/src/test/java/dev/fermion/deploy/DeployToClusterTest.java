@@ -1,0 +1,93 @@
+package dev.fermion.deploy;
+
+import dev.fermion.deploy.kubernetes.KServeInferenceService;
+import dev.fermion.dsl.Model;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The components with cluster targets, finding the cluster as in a pod or with a kubeconfig: here through
+ * fabric8's configuration properties, pointed at the mock API server.
+ */
+@EnableKubernetesMockClient(crud = true)
+class DeployToClusterTest {
+    private static final Map<String, String> CONFIG = Map.of(
+            Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false",
+            Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "false",
+            Config.KUBERNETES_TRUST_CERT_SYSTEM_PROPERTY, "true",
+            Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY, "models");
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void pointTheComponentsAtTheMockServer() {
+        CONFIG.forEach(System::setProperty);
+        System.setProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, client.getMasterUrl().toString());
+    }
+
+    @AfterEach
+    void forgetTheMockServer() {
+        CONFIG.keySet().forEach(System::clearProperty);
+        System.clearProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY);
+    }
+
+    private TestContext deploy(String runId, DeployTarget target, int canaryPercent) throws Exception {
+        return new TestContext(dir, runId)
+                .with(Deploy.MODEL, new Model(dir))
+                .with(Deploy.NAME, "iris")
+                .with(Deploy.TARGET, target)
+                .with(Deploy.MODEL_URI, "s3://models/iris/" + runId)
+                .with(Deploy.CANARY_PERCENT, canaryPercent)
+                .with(Deploy.READY_TIMEOUT_SECONDS, 0)
+                .run(new Deploy());
+    }
+
+    @Test
+    void deploysToTheConfiguredNamespaceAndRollsBack() throws Exception {
+        TestContext first = deploy("run-1", DeployTarget.KUBERNETES, 0);
+        assertThat(first.value(Deploy.ENDPOINT)).isEqualTo("http://iris.models.svc.cluster.local/v2/models/iris");
+        assertThat(first.value(Deploy.DEPLOYED_VERSION)).isEqualTo("run-1");
+        Deployment stable = client.apps().deployments().inNamespace("models").withName("iris").get();
+        assertThat(stable.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .as("the runtime image the compiler uses").matches("ghcr\\.io/fermion-ml/fermion-runtime:.+");
+
+        deploy("run-2", DeployTarget.KUBERNETES, 0);
+        TestContext rolledBack = new TestContext(dir, "run-3").with(Rollback.NAME, "iris")
+                .with(Rollback.TARGET, DeployTarget.KUBERNETES).with(Rollback.READY_TIMEOUT_SECONDS, 0)
+                .run(new Rollback());
+
+        assertThat(rolledBack.value(Rollback.DEPLOYED_VERSION)).isEqualTo("run-1");
+        assertThat(client.apps().deployments().inNamespace("models").withName("iris").get().getMetadata()
+                .getAnnotations()).containsEntry("fermion.dev/version", "run-1");
+        assertThat(rolledBack.logs()).anySatisfy(l -> assertThat(l).contains("back from version run-2 to run-1"));
+    }
+
+    @Test
+    void deploysAKServeCanary() throws Exception {
+        deploy("run-1", DeployTarget.KSERVE, 0);
+        TestContext canary = deploy("run-2", DeployTarget.KSERVE, 10);
+
+        assertThat(canary.value(Deploy.DEPLOYED_VERSION)).isEqualTo("run-2");
+        GenericKubernetesResource service = client.genericKubernetesResources(KServeInferenceService.CONTEXT)
+                .inNamespace("models").withName("iris").get();
+        assertThat(service.getAdditionalProperties().toString()).contains("canaryTrafficPercent=10",
+                "s3://models/iris/run-2");
+    }
+}
