@@ -42,6 +42,9 @@ final class CompileCommand implements Callable<Integer> {
     String namespace;
 
     @Mixin
+    MlflowClusterOptions mlflow;
+
+    @Mixin
     ParamOptions params;
 
     @Mixin
@@ -64,6 +67,7 @@ final class CompileCommand implements Callable<Integer> {
         if (namespace != null) {
             options = options.withNamespace(namespace);
         }
+        options = options.withMlflow(mlflow.settings());
         CompiledWorkflow compiled;
         try {
             compiled = new ArgoCompiler(options).compile(resolved.plan(), workflowKind, params.asMap());

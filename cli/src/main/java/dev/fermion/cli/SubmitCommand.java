@@ -3,6 +3,7 @@ package dev.fermion.cli;
 import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.CompiledWorkflow;
 import dev.fermion.compiler.CompilerOptions;
+import dev.fermion.compiler.MlflowSettings;
 import dev.fermion.compiler.WorkflowKind;
 import dev.fermion.compiler.WorkflowTooLargeException;
 import dev.fermion.dsl.Pipeline;
@@ -59,6 +60,9 @@ final class SubmitCommand implements Callable<Integer> {
     String mlflowUi;
 
     @Mixin
+    MlflowClusterOptions mlflow;
+
+    @Mixin
     ParamOptions params;
 
     @Mixin
@@ -78,11 +82,13 @@ final class SubmitCommand implements Callable<Integer> {
                     + "drop --watch or use --kind workflow");
         }
         Pipeline resolved = classpath.catalog().find(pipeline);
+        MlflowSettings tracking = mlflow.settings();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ArgoCluster argo = cluster.connect()) {
             String namespace = argo.namespace(cluster.namespace);
-            CompiledWorkflow compiled = compile(resolved, workflowKind, options(registry, tag, namespace), params.asMap());
+            CompiledWorkflow compiled = compile(resolved, workflowKind,
+                    options(registry, tag, namespace).withMlflow(tracking), params.asMap());
             Submitted submitted;
             try {
                 submitted = argo.submit(compiled, namespace);

@@ -71,7 +71,8 @@ public final class ArgoCompiler {
         List<Parameter> parameters = parameters(plan, kind, overrides);
 
         TemplateNames names = new TemplateNames();
-        PodResources pod = new PodResources();
+        PodResources pod = new PodResources(options.mlflow() == null ? List.of()
+                : options.mlflow().env(experiment(plan)));
         ContainerTemplates containers = new ContainerTemplates(options, plan.name(), names, pod);
         ContainerStepTemplates containerSteps = new ContainerStepTemplates(options, names, pod);
         ResourceTemplates resources = new ResourceTemplates(names, pod);
@@ -145,6 +146,11 @@ public final class ArgoCompiler {
                     + "' expects " + spec.type().displayName() + ": " + e.getMessage(), e);
         }
         return ValueCodec.armour(ValueCodec.encode(spec.type(), value));
+    }
+
+    /** The experiment a pipeline's runs are tracked in, the same locally and on the cluster. */
+    static String experiment(Plan plan) {
+        return plan.experiment() == null || plan.experiment().isBlank() ? plan.name() : plan.experiment();
     }
 
     private static Map<String, String> annotations(Plan plan) {

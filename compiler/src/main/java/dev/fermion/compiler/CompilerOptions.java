@@ -17,10 +17,11 @@ import java.util.Properties;
  * @param artifactRepositoryRef {@code CONFIGMAP} or {@code CONFIGMAP/KEY} naming the artifact repository; null
  *                              for the namespace's default repository
  * @param cacheConfigMap        the ConfigMap Argo keeps memoized step results in
+ * @param mlflow                where the pods track to; null for a workflow without tracking
  */
 public record CompilerOptions(String registry, String repository, String tag, String gpuRepository,
                               String namespace, String serviceAccount, String artifactRepositoryRef,
-                              String cacheConfigMap) {
+                              String cacheConfigMap, MlflowSettings mlflow) {
 
     public static final String DEFAULT_REGISTRY = "ghcr.io/fermion-ml";
     public static final String DEFAULT_REPOSITORY = "fermion-runtime";
@@ -38,7 +39,7 @@ public record CompilerOptions(String registry, String repository, String tag, St
 
     public static CompilerOptions defaults() {
         return new CompilerOptions(DEFAULT_REGISTRY, DEFAULT_REPOSITORY, fermionVersion(), DEFAULT_GPU_REPOSITORY,
-                null, null, null, DEFAULT_CACHE_CONFIG_MAP);
+                null, null, null, DEFAULT_CACHE_CONFIG_MAP, null);
     }
 
     /** The version this compiler was built as, so the default image matches the code that compiled the YAML. */
@@ -61,42 +62,47 @@ public record CompilerOptions(String registry, String repository, String tag, St
 
     public CompilerOptions withRegistry(String value) {
         return new CompilerOptions(value, repository, tag, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap);
+                artifactRepositoryRef, cacheConfigMap, mlflow);
     }
 
     public CompilerOptions withRepository(String value) {
         return new CompilerOptions(registry, value, tag, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap);
+                artifactRepositoryRef, cacheConfigMap, mlflow);
     }
 
     public CompilerOptions withTag(String value) {
         return new CompilerOptions(registry, repository, value, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap);
+                artifactRepositoryRef, cacheConfigMap, mlflow);
     }
 
     public CompilerOptions withGpuRepository(String value) {
         return new CompilerOptions(registry, repository, tag, value, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap);
+                artifactRepositoryRef, cacheConfigMap, mlflow);
     }
 
     public CompilerOptions withNamespace(String value) {
         return new CompilerOptions(registry, repository, tag, gpuRepository, value, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap);
+                artifactRepositoryRef, cacheConfigMap, mlflow);
     }
 
     public CompilerOptions withServiceAccount(String value) {
         return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, value,
-                artifactRepositoryRef, cacheConfigMap);
+                artifactRepositoryRef, cacheConfigMap, mlflow);
     }
 
     public CompilerOptions withArtifactRepositoryRef(String value) {
         return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, serviceAccount, value,
-                cacheConfigMap);
+                cacheConfigMap, mlflow);
     }
 
     public CompilerOptions withCacheConfigMap(String value) {
         return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, value);
+                artifactRepositoryRef, value, mlflow);
+    }
+
+    public CompilerOptions withMlflow(MlflowSettings value) {
+        return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, serviceAccount,
+                artifactRepositoryRef, cacheConfigMap, value);
     }
 
     /** The runtime image for CPU steps or, with {@code gpu}, for GPU steps. */

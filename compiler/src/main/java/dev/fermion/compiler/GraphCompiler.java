@@ -8,6 +8,7 @@ import dev.fermion.compiler.argo.Inputs;
 import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Template;
+import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.Cond;
@@ -57,6 +58,11 @@ final class GraphCompiler {
     private static final String LOOP_ITEMS = "loop__items";
     /** Input of a recursive sub-pipeline's template: the level of this call, 1 for the call from outside. */
     static final String DEPTH = "fermion-depth";
+
+    /** Task names with a double dash cannot come from a step name, so the compiler's own never collide. */
+    private static final String FINISH_TRACKING_TASK = "fermion--finish-tracking";
+    /** The launcher's finishing mode, {@code StepLauncher.FINISH_TRACKING} of the runtime image. */
+    private static final String FINISH_TRACKING_FLAG = "--finish-tracking";
 
     private final Plan plan;
     private final TemplateNames names;
@@ -125,7 +131,12 @@ final class GraphCompiler {
         Template main = dag(new Scope(plan.graph(), Kind.MAIN, null, collected), entry);
         Template exitTemplate = plan.onExit()
                 .map(g -> dag(new Scope(g, Kind.EXIT, null, collected), exit)).orElse(null);
-        List<DagTask> cleanups = resources.cleanupTasks();
+        List<DagTask> cleanups = new ArrayList<>(resources.cleanupTasks());
+        Template finaliser = null;
+        if (options.mlflow() != null) {
+            finaliser = trackingFinaliser(names.claim("finish-tracking"));
+            cleanups.add(new DagTask(FINISH_TRACKING_TASK, finaliser.name(), null, null, null, null, null));
+        }
         String exitName = exit;
         if (!cleanups.isEmpty()) {
             List<DagTask> tasks = new ArrayList<>();
@@ -147,10 +158,29 @@ final class GraphCompiler {
         all.addAll(containers.all());
         all.addAll(containerSteps.all());
         all.addAll(resources.all());
+        if (finaliser != null) {
+            all.add(finaliser);
+        }
         if (recursionLimitTemplate != null) {
             all.add(recursionLimit(recursionLimitTemplate));
         }
         return new Result(entry, exitName, all);
+    }
+
+    /**
+     * The exit handler's step that ends the workflow's MLflow parent run: only the exit handler knows how
+     * the whole workflow ended. It runs the launcher of the runtime image in its finishing mode.
+     */
+    private Template trackingFinaliser(String name) {
+        Container container = new ContainerBuilder()
+                .withImage(options.image(false))
+                .withCommand(LaunchSpec.COMMAND)
+                .withArgs(FINISH_TRACKING_FLAG, plan.name(), "{{workflow.status}}")
+                .withEnv(options.mlflow().env(ArgoCompiler.experiment(plan)))
+                .withSecurityContext(ContainerTemplates.containerSecurity())
+                .build();
+        return new Template(name, null, null, null, null, null, container, null, null, null, null, null, null, null,
+                null, null, null);
     }
 
     private Template dag(Scope scope, String name) {

@@ -46,6 +46,12 @@ final class PodResources {
 
     private final Map<String, Volume> volumes = new TreeMap<>();
     private final TreeSet<String> pullSecrets = new TreeSet<>();
+    private final List<EnvVar> tracking;
+
+    /** @param tracking the variables every step gets for MLflow tracking ({@link MlflowSettings#env}) */
+    PodResources(List<EnvVar> tracking) {
+        this.tracking = List.copyOf(tracking);
+    }
 
     /** {@code value} unchanged, or an error if Argo could read part of it as an expression. */
     static String plain(String value, String what) {
@@ -61,6 +67,9 @@ final class PodResources {
         new TreeMap<>(o.env()).forEach((name, value) -> env.add(new EnvVar(name,
                 plain(value, "value of environment variable " + name + " of " + where), null)));
         new TreeMap<>(o.secretEnv()).forEach((name, ref) -> env.add(secretEnv(name, ref)));
+        // A step that sets a tracking variable itself keeps its own value.
+        tracking.stream().filter(t -> !o.env().containsKey(t.getName()) && !o.secretEnv().containsKey(t.getName()))
+                .forEach(env::add);
         return env;
     }
 

@@ -69,6 +69,37 @@ class GoldenYamlTest {
         ArgoValidator.assertValid(List.of(compiled, golden));
     }
 
+    /**
+     * With tracking, every step and the exit handler's finaliser get the server, the token by Secret
+     * reference and the workflow's identity; a pipeline without an exit handler gets one for the finaliser.
+     */
+    @Test
+    void trackingSettingsReachEveryStepAndTheExitHandlerFinishesTheRun(@TempDir Path tmp) throws IOException {
+        CompilerOptions tracked = OPTIONS.withMlflow(MlflowSettings.parse("http://mlflow.ml.svc.cluster.local:5000",
+                "mlflow-credentials/token"));
+        SoftAssertions matches = new SoftAssertions();
+        List<Path> toValidate = new ArrayList<>();
+        for (Map.Entry<String, Supplier<Pipeline>> sample : Map.of("linear-chain", (Supplier<Pipeline>) SamplePipelines::linearChain,
+                "exit-handler", SamplePipelines::exitHandler).entrySet()) {
+            String yaml = new ArgoCompiler(tracked).compile(sample.getValue().get().plan(), WorkflowKind.WORKFLOW,
+                    Map.of()).yaml();
+            Path golden = GOLDEN.resolve(sample.getKey() + "-tracking.yaml");
+            if (UPDATE) {
+                Files.writeString(golden, yaml, StandardCharsets.UTF_8);
+            }
+            matches.assertThat(masked(yaml)).as(golden.toString())
+                    .isEqualTo(masked(Files.readString(golden, StandardCharsets.UTF_8)));
+            assertThat(yaml).doesNotContain("mlflow-credentials/token")
+                    .contains("secretKeyRef:\n", "FERMION_WORKFLOW_UID", "{{workflow.uid}}", "{{workflow.status}}");
+            Path compiled = tmp.resolve(sample.getKey() + ".yaml");
+            Files.writeString(compiled, yaml, StandardCharsets.UTF_8);
+            toValidate.add(compiled);
+            toValidate.add(golden);
+        }
+        ArgoValidator.assertValid(toValidate);
+        matches.assertAll();
+    }
+
     @Test
     void compilingTwiceGivesIdenticalBytes() {
         for (Supplier<Pipeline> sample : SamplePipelines.all().values()) {

@@ -5,7 +5,12 @@ import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Definition;
 import dev.fermion.dsl.Input;
+import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
+import dev.fermion.runtime.local.FermionHome;
+import dev.fermion.tracking.PodTracker;
+import dev.fermion.tracking.StepOutcome;
+import dev.fermion.tracking.TrackingSummary;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,27 +22,47 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code fermion-step}: the entry point of every step, in a pod and in a local process alike. It parses the
  * {@link LaunchSpec} arguments, creates the component, decodes its inputs, runs it, and writes its outputs
  * (parameter files, artifact directories with their {@code .digest}, metrics). Exit codes: 0 the step
- * succeeded, 1 the step failed, 2 the launcher was started wrongly (arguments, class, values).
+ * succeeded, 1 the step failed, 2 the launcher was started wrongly (arguments, class, values). In a pod of a
+ * workflow compiled with MLflow settings it also records the step into the workflow's MLflow run, which
+ * never changes the exit code.
  */
 public final class StepLauncher {
     public static final int OK = 0;
     public static final int STEP_FAILED = 1;
     public static final int USAGE = 2;
+    public static final String FINISH_TRACKING = "--finish-tracking";
 
     private StepLauncher() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args), Thread.currentThread().getContextClassLoader(), System.out, System.err));
+        System.exit(run(Arrays.asList(args), Thread.currentThread().getContextClassLoader(), System.out, System.err,
+                System.getenv(), FermionHome.fromEnvironment().root()));
     }
 
     /** Runs the launcher as its command line does and returns the exit code; failures are one line on {@code err}. */
     public static int run(List<String> args, ClassLoader loader, PrintStream out, PrintStream err) {
+        return run(args, loader, out, err, Map.of(), null);
+    }
+
+    /**
+     * Like {@link #run(List, ClassLoader, PrintStream, PrintStream)}, and when {@code env} carries the tracking
+     * settings of a compiled workflow ({@link PodTracker#fromEnv}), records the step into the workflow's MLflow
+     * run, spooling under {@code fermionHome} what MLflow does not take. With {@link #FINISH_TRACKING} as
+     * first argument ({@code --finish-tracking PIPELINE WORKFLOW_STATUS}, the exit handler's finaliser) it
+     * only ends the workflow's parent run.
+     */
+    public static int run(List<String> args, ClassLoader loader, PrintStream out, PrintStream err,
+                          Map<String, String> env, Path fermionHome) {
+        if (!args.isEmpty() && args.get(0).equals(FINISH_TRACKING)) {
+            return finishTracking(args, err, env, fermionHome);
+        }
         LaunchSpec spec;
         try {
             spec = LaunchSpec.parse(args);
@@ -45,14 +70,70 @@ public final class StepLauncher {
             err.println("fermion-step: " + e.getMessage());
             return USAGE;
         }
+        Optional<PodTracker> tracker = PodTracker.fromEnv(env, spec.pipeline(), fermionHome);
         try {
             launch(spec, loader, out, null);
+            tracker.ifPresent(t -> track(t, spec, loader, StepOutcome.SUCCEEDED, err));
             return OK;
         } catch (StepFailure failure) {
+            tracker.ifPresent(t -> track(t, spec, loader, StepOutcome.FAILED, err));
             err.println("fermion-step: " + failure.getMessage());
             err.flush();
             return failure.exitCode();
         }
+    }
+
+    private static int finishTracking(List<String> args, PrintStream err, Map<String, String> env, Path fermionHome) {
+        if (args.size() != 3) {
+            err.println("fermion-step: usage: " + FINISH_TRACKING + " PIPELINE WORKFLOW_STATUS");
+            return USAGE;
+        }
+        Optional<PodTracker> tracker = PodTracker.fromEnv(env, args.get(1), fermionHome);
+        if (tracker.isEmpty()) {
+            err.println("fermion-step: " + FINISH_TRACKING + " needs " + PodTracker.URI_ENV + " and "
+                    + PodTracker.WORKFLOW_UID_ENV + " in the environment");
+            return USAGE;
+        }
+        try {
+            report(tracker.get().finish(args.get(1), args.get(2)), err);
+        } catch (RuntimeException e) {
+            // The workflow's outcome is already decided; a tracking failure must not turn it into an error.
+            err.println("fermion-step: warning: could not end the MLflow run: " + e.getMessage());
+        }
+        return OK;
+    }
+
+    /** Tracking never changes the step's result: any failure of it is a warning. */
+    private static void track(PodTracker tracker, LaunchSpec spec, ClassLoader loader, StepOutcome outcome,
+                              PrintStream err) {
+        try {
+            report(tracker.trackStep(spec.pipeline(), spec.step(), spec.component(), spec.params(),
+                    spec.metricsFile() == null ? null : Path.of(spec.metricsFile()), models(spec, loader), outcome), err);
+        } catch (RuntimeException | LinkageError e) {
+            err.println("fermion-step: warning: could not record step '" + spec.step() + "' in MLflow: " + e.getMessage());
+        }
+    }
+
+    private static void report(TrackingSummary summary, PrintStream err) {
+        if (!summary.complete()) {
+            err.println("fermion-step: warning: MLflow did not take " + (summary.spooled() + summary.rejected())
+                    + " tracking operation(s); " + summary.spooled() + " spooled to " + summary.spoolDir()
+                    + " (lost with the pod unless that directory is on a volume)");
+        }
+    }
+
+    private static Map<String, Path> models(LaunchSpec spec, ClassLoader loader) {
+        Map<String, Path> models = new LinkedHashMap<>();
+        Definition.Ports ports;
+        try {
+            ports = Definition.ports(componentClass(spec, loader));
+        } catch (StepFailure e) {
+            return models;
+        }
+        spec.outputArtifacts().forEach((name, dir) -> ports.output(name)
+                .filter(o -> Model.class.isAssignableFrom(o.type().rawType()))
+                .ifPresent(o -> models.put(name, Path.of(dir))));
+        return models;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.fermion.tracking.mlflow.LoggedModel;
 import dev.fermion.tracking.mlflow.MlflowClient;
 import dev.fermion.tracking.mlflow.ModelVersion;
 import dev.fermion.tracking.mlflow.RunInfo;
+import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,9 @@ import java.util.stream.Stream;
  */
 public final class MlflowWriter {
     private static final String MODEL_FLAVOR = "djl";
+    /** Set on a run created for a key that another run already holds; its value is the kept run's id. */
+    public static final String DUPLICATE_TAG = "fermion.duplicateOf";
+    private static final String PARENT_TAG = "mlflow.parentRunId";
 
     private final MlflowClient client;
     private final Map<String, String> experiments = new ConcurrentHashMap<>();
@@ -66,9 +71,16 @@ public final class MlflowWriter {
         List<Tag> tags = new ArrayList<>(op.tags());
         tags.add(new Tag(RunRef.KEY_TAG, op.run().key()));
         if (op.parent() != null) {
-            tags.add(new Tag("mlflow.parentRunId", resolve(op.parent()).runId()));
+            tags.add(new Tag(PARENT_TAG, resolve(op.parent()).runId()));
         }
-        runs.put(op.run(), client.createRun(experimentId(op.run().experiment()), op.name(), op.startTime(), tags));
+        RunInfo created = client.createRun(experimentId(op.run().experiment()), op.name(), op.startTime(), tags);
+        RunInfo kept = canonical(op.run()).orElse(created);
+        if (!kept.runId().equals(created.runId())) {
+            // Writers in several pods may create the same run at once; every one of them keeps the same
+            // run, and the others' copies are closed and marked so that nothing resolves to them again.
+            markDuplicate(created, kept, op.startTime());
+        }
+        runs.put(op.run(), kept);
     }
 
     void log(TrackingOp.Log op) {
@@ -141,8 +153,25 @@ public final class MlflowWriter {
         }
     }
 
+    void mergeDuplicates(TrackingOp.MergeDuplicates op) {
+        RunInfo kept = resolve(op.run());
+        List<RunInfo> others = client.findRunsByTag(experimentId(op.run().experiment()), RunRef.KEY_TAG,
+                op.run().key()).stream().filter(run -> !run.runId().equals(kept.runId())).toList();
+        for (RunInfo other : others) {
+            for (RunInfo child : client.findRunsByTag(other.experimentId(), PARENT_TAG, other.runId())) {
+                client.log(child.runId(), List.of(), List.of(), List.of(new Tag(PARENT_TAG, kept.runId())));
+            }
+            markDuplicate(other, kept, other.endTime() > 0 ? other.endTime() : System.currentTimeMillis());
+        }
+    }
+
     void endRun(TrackingOp.EndRun op) {
         client.endRun(resolve(op.run()).runId(), op.status(), op.endTime());
+    }
+
+    private void markDuplicate(RunInfo duplicate, RunInfo kept, long endTime) {
+        client.log(duplicate.runId(), List.of(), List.of(), List.of(new Tag(DUPLICATE_TAG, kept.runId())));
+        client.endRun(duplicate.runId(), RunStatus.KILLED, endTime);
     }
 
     static String modelKey(RunRef run, String model) {
@@ -162,10 +191,19 @@ public final class MlflowWriter {
         if (known != null) {
             return Optional.of(known);
         }
-        Optional<RunInfo> found = client.findRunsByTag(experimentId(ref.experiment()), RunRef.KEY_TAG, ref.key())
-                .stream().findFirst();
+        Optional<RunInfo> found = canonical(ref);
         found.ifPresent(run -> runs.put(ref, run));
         return found;
+    }
+
+    /**
+     * Of the runs carrying {@code ref}'s key, the one every writer agrees on: the oldest by start time, then
+     * by run id, leaving out copies already marked as duplicates.
+     */
+    private Optional<RunInfo> canonical(RunRef ref) {
+        return client.findRunsByTag(experimentId(ref.experiment()), RunRef.KEY_TAG, ref.key()).stream()
+                .filter(run -> !run.tags().containsKey(DUPLICATE_TAG))
+                .min(Comparator.comparingLong(RunInfo::startTime).thenComparing(RunInfo::runId));
     }
 
     private RunInfo resolve(RunRef ref) {

@@ -22,6 +22,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = TrackingOp.UploadArtifacts.class, name = "upload-artifacts"),
         @JsonSubTypes.Type(value = TrackingOp.LogModel.class, name = "log-model"),
         @JsonSubTypes.Type(value = TrackingOp.RegisterModel.class, name = "register-model"),
+        @JsonSubTypes.Type(value = TrackingOp.MergeDuplicates.class, name = "merge-duplicates"),
         @JsonSubTypes.Type(value = TrackingOp.EndRun.class, name = "end-run")
 })
 public sealed interface TrackingOp {
@@ -135,6 +136,23 @@ public sealed interface TrackingOp {
         @Override
         public void applyTo(MlflowWriter writer) {
             writer.registerModel(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 4;
+        }
+    }
+
+    /**
+     * Folds every other run holding the key of {@code run} into the one all writers keep (see
+     * {@link MlflowWriter}): their child runs move under it, and they are closed as duplicates. Run once no
+     * more writers can start the run, it undoes any race the checks at creation missed.
+     */
+    record MergeDuplicates(RunRef run) implements TrackingOp {
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.mergeDuplicates(this);
         }
 
         @Override

@@ -1,0 +1,44 @@
+package dev.fermion.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.fermion.cli.CliTest.fermion;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MlflowClusterOptionsTest {
+
+    @Test
+    void compileWithTrackingGivesThePodsTheServerAndTheTokenByReference() {
+        CliTest.Result r = fermion("compile", "squares", "--mlflow-uri", "http://mlflow.ml.svc:5000",
+                "--mlflow-token-secret", "mlflow-credentials/token");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("name: MLFLOW_TRACKING_URI", "value: http://mlflow.ml.svc:5000",
+                "name: MLFLOW_TRACKING_TOKEN", "name: mlflow-credentials", "--finish-tracking");
+    }
+
+    @Test
+    void credentialsInTheUriAreAUsageErrorThatDoesNotEchoThem() {
+        CliTest.Result r = fermion("compile", "squares", "--mlflow-uri", "http://bob:hunter2@mlflow:5000");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("must not contain credentials").doesNotContain("hunter2");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aTokenSecretWithoutAServerIsAUsageError() {
+        CliTest.Result r = fermion("submit", "squares", "--mlflow-token-secret", "mlflow-credentials/token");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--mlflow-token-secret needs --mlflow-uri");
+    }
+
+    @Test
+    void withoutTrackingTheWorkflowCarriesNoMlflowSettings() {
+        CliTest.Result r = fermion("compile", "squares");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("MLFLOW_", "FERMION_WORKFLOW_UID", "--finish-tracking");
+    }
+}
