@@ -18,7 +18,6 @@ import dev.fermion.plan.Schedule;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -97,7 +96,8 @@ public final class ArgoCompiler {
 
         JsonNode tree = ArgoYaml.tree(resource);
         String yaml = ArgoYaml.yaml(tree);
-        int size = Math.max(yaml.getBytes(StandardCharsets.UTF_8).length, ArgoYaml.jsonBytes(tree));
+        // Argo's limit applies to the object as the API server stores it, JSON; the YAML's indentation is free.
+        int size = ArgoYaml.jsonBytes(tree);
         if (size > WorkflowTooLargeException.LIMIT_BYTES) {
             throw new WorkflowTooLargeException(plan.name(), size);
         }

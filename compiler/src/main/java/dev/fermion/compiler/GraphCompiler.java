@@ -25,7 +25,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Compiles the graphs of a plan into Argo DAG templates: the pipeline body (the entrypoint), the exit
@@ -98,6 +100,8 @@ final class GraphCompiler {
     /** One graph being compiled, with what it reads from outside (loop bodies only). */
     private static final class Scope {
         final Graph graph;
+        /** The graph's node names: every value a step reads is looked up here, so it must not be a list scan. */
+        final Set<String> nodes;
         final Kind kind;
         final Node.LoopNode loop;
         /** Per loop name of this namespace: the collected (step, port) pairs, by output name. */
@@ -106,6 +110,7 @@ final class GraphCompiler {
 
         Scope(Graph graph, Kind kind, Node.LoopNode loop, Map<String, Map<String, Expr.Collected>> collected) {
             this.graph = graph;
+            this.nodes = graph.nodes().stream().map(Node::name).collect(Collectors.toUnmodifiableSet());
             this.kind = kind;
             this.loop = loop;
             this.collected = collected;
@@ -527,10 +532,10 @@ final class GraphCompiler {
 
     private static boolean isLocal(Scope scope, Expr expr) {
         if (expr instanceof Expr.StepOutput out) {
-            return scope.graph.node(out.step()).isPresent();
+            return scope.nodes.contains(out.step());
         }
         if (expr instanceof Expr.Collected c) {
-            return scope.graph.node(c.loop()).isPresent();
+            return scope.nodes.contains(c.loop());
         }
         if (expr instanceof Expr.LoopItem item) {
             return scope.kind == Kind.LOOP && scope.loop.name().equals(item.loop());
