@@ -1,0 +1,17 @@
+package dev.fermion.bench.runner;
+
+import dev.fermion.dsl.Component;
+import dev.fermion.dsl.Input;
+import dev.fermion.dsl.Output;
+import dev.fermion.dsl.StepContext;
+
+/** The benchmark's step: passes a typed value along every edge and does nothing else (same as kfp_local.py's). */
+public final class Noop extends Component {
+    public static final Input<Integer> X = input("x", Integer.class);
+    public static final Output<Integer> Y = output("y", Integer.class);
+
+    @Override
+    protected void run(StepContext ctx) {
+        ctx.put(Y, ctx.get(X) + 1);
+    }
+}
