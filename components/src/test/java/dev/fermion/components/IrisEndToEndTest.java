@@ -38,7 +38,7 @@ class IrisEndToEndTest {
                 .run(new TrainMlp());
 
         assertThat(train.value(TrainMlp.DEVICE)).isNotBlank();
-        assertThat(train.value(TrainMlp.EPOCHS_RUN)).isBetween(1, 200);
+        assertThat(train.value(TrainMlp.EPOCHS_RUN)).isBetween(1, TrainMlp.EPOCHS.defaultValue().orElseThrow());
         assertThat(train.metrics("val-loss")).hasSize(train.value(TrainMlp.EPOCHS_RUN));
         assertThat(train.metrics("val-accuracy").get(0).step()).isEqualTo(1);
         Path model = tmp.resolve("train/model");

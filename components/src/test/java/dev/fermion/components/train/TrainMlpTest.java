@@ -39,9 +39,10 @@ class TrainMlpTest {
 
     @Test
     void sameSeedGivesTheSameRunAndDifferentSeedsDiffer() throws Exception {
-        TestContext first = train("first").with(TrainMlp.SEED, 1).run(new TrainMlp());
-        TestContext second = train("second").with(TrainMlp.SEED, 1).run(new TrainMlp());
-        TestContext other = train("other").with(TrainMlp.SEED, 2).run(new TrainMlp());
+        // A fast learning rate converges within the test's 15 epochs; the default is slower.
+        TestContext first = train("first").with(TrainMlp.SEED, 1).with(TrainMlp.LEARNING_RATE, 0.01).run(new TrainMlp());
+        TestContext second = train("second").with(TrainMlp.SEED, 1).with(TrainMlp.LEARNING_RATE, 0.01).run(new TrainMlp());
+        TestContext other = train("other").with(TrainMlp.SEED, 2).with(TrainMlp.LEARNING_RATE, 0.01).run(new TrainMlp());
 
         assertThat(second.metrics("train-loss")).isEqualTo(first.metrics("train-loss"));
         assertThat(Files.readAllBytes(tmp.resolve("second/model/mlp-0000.params")))
@@ -69,6 +70,16 @@ class TrainMlpTest {
         assertThat(bundle.architecture().hidden()).containsExactly(4);
         assertThat(bundle.architecture().activation()).isEqualTo(ActivationFunction.TANH);
         assertThat(bundle.manifest().training()).containsEntry("best-epoch", best);
+    }
+
+    @Test
+    void weightDecayChangesTrainingAndMustNotBeNegative() throws Exception {
+        TestContext plain = train("plain").with(TrainMlp.WEIGHT_DECAY, 0.0).run(new TrainMlp());
+        TestContext decayed = train("decayed").with(TrainMlp.WEIGHT_DECAY, 0.5).run(new TrainMlp());
+
+        assertThat(decayed.metrics("train-loss")).isNotEqualTo(plain.metrics("train-loss"));
+        assertThatThrownBy(() -> train("negative").with(TrainMlp.WEIGHT_DECAY, -0.1).run(new TrainMlp()))
+                .hasMessageContaining("Input 'weight-decay' must be 0 or above, got -0.1");
     }
 
     @Test
