@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,6 +83,8 @@ final class Execution {
     });
     private final AtomicBoolean writePending = new AtomicBoolean();
     private final AtomicLong changes = new AtomicLong();
+    /** Steps changed since the last write, journaled by the next one. */
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private long written;
     private RunRecord record;
     private volatile RunStatus mainStatus;
@@ -111,7 +114,10 @@ final class Execution {
     }
 
     RunRecord execute() {
-        writeNow();
+        synchronized (this) {
+            record = record.withSteps(new TreeMap<>(steps));
+            store.save(record);
+        }
         options.listener().runStarted(record);
         try {
             Frame main = Frame.top("");
@@ -175,7 +181,9 @@ final class Execution {
             StepRecord fresh = StepRecord.pending(path, node.name(), kind(node), component(node));
             steps.compute(path, (k, earlier) -> earlier == null ? fresh
                     : earlier.status() == StepStatus.SUCCEEDED ? earlier : fresh.withAttempts(earlier.attempts()));
+            dirty.add(path);
         }
+        changes.incrementAndGet();
         save();
         Map<String, CompletableFuture<NodeResult>> futures = new LinkedHashMap<>();
         for (Node node : graph.nodes()) {
@@ -815,6 +823,7 @@ final class Execution {
 
     private StepRecord update(String path, UnaryOperator<StepRecord> change) {
         StepRecord changed = steps.compute(path, (k, s) -> change.apply(s));
+        dirty.add(path);
         changes.incrementAndGet();
         save();
         options.listener().stepChanged(changed);
@@ -835,10 +844,15 @@ final class Execution {
         }
     }
 
+    /** Journals the steps changed since the last write (the whole record is written at the start and end). */
     private synchronized void writeNow() {
         long version = changes.get();
-        record = record.withSteps(new TreeMap<>(steps));
-        store.save(record);
+        List<StepRecord> changed = new ArrayList<>();
+        for (String path : List.copyOf(dirty)) {
+            dirty.remove(path);
+            changed.add(steps.get(path));
+        }
+        store.append(runId, changed);
         written = Math.max(written, version);
     }
 

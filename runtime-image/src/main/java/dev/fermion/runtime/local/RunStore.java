@@ -12,18 +12,30 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Run records on disk. Each write goes to a temporary file that is then moved over {@code run.json}, so a
- * runner killed mid-write leaves the previous complete record, never half of one.
+ * Run records on disk. A full write goes to a temporary file that is then moved over {@code run.json}, so a
+ * runner killed mid-write leaves the previous complete record, never half of one. While a run is going,
+ * step changes are appended to a journal ({@code steps.jsonl}) instead: rewriting a record of a thousand
+ * steps for every change would make a run's bookkeeping grow with the square of its steps. Loading replays
+ * the journal over {@code run.json}; a torn last line (a runner killed mid-append) is ignored, which costs at
+ * most that one change, and a step whose success was lost simply runs again on resume.
  */
 public final class RunStore {
     public static final String RECORD = "run.json";
+    public static final String JOURNAL = "steps.jsonl";
+    private static final ObjectMapper LINES = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -43,12 +55,16 @@ public final class RunStore {
         return home.run(runId).resolve(RECORD);
     }
 
+    /** Writes the whole record; it supersedes the journal, which is emptied. */
     public synchronized void save(RunRecord record) {
         Path file = recordFile(record.runId());
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), ".run-", ".json.tmp");
             Files.write(tmp, JSON.writeValueAsBytes(record));
+            // Emptied before the move: a crash in between loses journaled changes (those steps run again on
+            // resume) but never replays stale ones over a newer record.
+            Files.deleteIfExists(file.resolveSibling(JOURNAL));
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -56,6 +72,23 @@ public final class RunStore {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run record " + file, e);
+        }
+    }
+
+    /** Appends step changes to the run's journal; {@link #load} applies them over the last full record. */
+    public synchronized void append(String runId, List<StepRecord> changed) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        Path journal = home.run(runId).resolve(JOURNAL);
+        StringBuilder lines = new StringBuilder();
+        try {
+            for (StepRecord step : changed) {
+                lines.append(LINES.writeValueAsString(step)).append('\n');
+            }
+            Files.writeString(journal, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the run journal " + journal, e);
         }
     }
 
@@ -82,7 +115,31 @@ public final class RunStore {
             throw new RunSetupException("the run record " + file + " is corrupt or of another Fermion version (format "
                     + record.format() + ", expected " + RunRecord.FORMAT + "); it was left as it is");
         }
-        return record;
+        return withJournal(record, file.resolveSibling(JOURNAL));
+    }
+
+    private static RunRecord withJournal(RunRecord record, Path journal) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return record;
+        } catch (IOException e) {
+            throw new RunSetupException("cannot read the run journal " + journal + ": " + e.getMessage(), e);
+        }
+        Map<String, StepRecord> steps = new TreeMap<>(record.steps());
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                StepRecord step = LINES.readValue(lines.get(i), StepRecord.class);
+                steps.put(step.path(), step);
+            } catch (JsonProcessingException e) {
+                if (i < lines.size() - 1) {
+                    throw new RunSetupException("the run journal " + journal + " is corrupt at line " + (i + 1) + " ("
+                            + e.getOriginalMessage() + "); it was left as it is: inspect or delete it", e);
+                }
+            }
+        }
+        return record.withSteps(steps);
     }
 
     /** Every readable run, newest first; unreadable ones are reported in {@code problems}. */
