@@ -93,11 +93,6 @@ final class ContainerTemplates {
         return List.copyOf(byKey.values());
     }
 
-    /** Whether tasks calling {@code template} must pass input artifact digests (for its memoization key). */
-    static boolean wantsDigests(Node.StepNode step) {
-        return step.options().cachingEnabled();
-    }
-
     private Template build(Node.StepNode step, String name) {
         ComponentSpec component = step.component();
         StepOptions o = step.options();
@@ -118,7 +113,7 @@ final class ContainerTemplates {
                 String path = LaunchSpec.INPUTS + "/" + port.name();
                 inArtifacts.add(Artifact.atPath(port.name(), path));
                 launchInputs.put(port.name(), path);
-                if (wantsDigests(step)) {
+                if (step.options().cachingEnabled()) {
                     String digest = digestParam(port.name());
                     unique(inputNames, digest, where, "input");
                     digestParams.add(Parameter.declared(digest));

@@ -11,6 +11,7 @@ import dev.fermion.compiler.argo.Template;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.StepOptions;
+import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
@@ -249,25 +250,42 @@ final class GraphCompiler {
 
     private DagTask stepTask(Scope scope, Node.StepNode step) {
         Template template = containers.templateFor(step);
-        List<Parameter> params = new ArrayList<>(List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name())));
+        Arguments arguments = inputArguments(scope, step.name(), step.component(), step.bindings(), step.options(),
+                List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name())), true);
+        return task(scope, step, template.name(), null, null, arguments);
+    }
+
+    /**
+     * A task's arguments for a step's bound inputs: values as parameters, artifacts from their producers plus,
+     * for cached steps, their digests (memoize keys on them). Only the launcher decodes armoured values, so
+     * steps running other tools refuse literals that would reach them armoured.
+     */
+    private Arguments inputArguments(Scope scope, String step, ComponentSpec component, Map<String, Expr> bindings,
+                                     StepOptions options, List<Parameter> leading, boolean decodesArmour) {
+        List<Parameter> params = new ArrayList<>(leading);
         List<Artifact> artifacts = new ArrayList<>();
-        for (PortSpec port : step.component().inputs()) {
-            Expr bound = step.bindings().get(port.name());
+        for (PortSpec port : component.inputs()) {
+            Expr bound = bindings.get(port.name());
             if (bound == null) {
                 continue;
             }
             Ref ref = resolve(scope, bound);
             if (ref.isArtifact()) {
                 artifacts.add(Artifact.from(port.name(), ref.artifact()));
-                if (ContainerTemplates.wantsDigests(step)) {
+                if (options.cachingEnabled()) {
                     params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), ref.digest()));
                 }
             } else {
+                if (!decodesArmour && bound instanceof Expr.Literal && ref.value().startsWith(ValueCodec.ARMOUR_PREFIX)) {
+                    throw new IllegalArgumentException("Step '" + step + "': the value bound to input '"
+                            + port.name() + "' contains '{{', which cannot be written into an Argo workflow verbatim "
+                            + "and would reach the container encoded; pass it without braces, or through a file artifact");
+                }
                 params.add(Parameter.of(port.name(), ref.value()));
             }
         }
-        claimArguments(scope, step.options(), params);
-        return task(scope, step, template.name(), null, null, new Arguments(params, artifacts));
+        claimArguments(scope, options, params);
+        return new Arguments(params, artifacts);
     }
 
     private DagTask callTask(Scope scope, Node.CallNode call) {
@@ -320,30 +338,9 @@ final class GraphCompiler {
     /** A step running an image or a script; its ports are passed like a Java step's, without the step name. */
     private DagTask containerTask(Scope scope, Node.ContainerNode step) {
         Template template = containerSteps.templateFor(step);
-        List<Parameter> params = new ArrayList<>();
-        List<Artifact> artifacts = new ArrayList<>();
-        for (PortSpec port : step.component().inputs()) {
-            Expr bound = step.bindings().get(port.name());
-            if (bound == null) {
-                continue;
-            }
-            Ref ref = resolve(scope, bound);
-            if (ref.isArtifact()) {
-                artifacts.add(Artifact.from(port.name(), ref.artifact()));
-                if (step.options().cachingEnabled()) {
-                    params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), ref.digest()));
-                }
-            } else {
-                if (bound instanceof Expr.Literal && ref.value().startsWith(ValueCodec.ARMOUR_PREFIX)) {
-                    throw new IllegalArgumentException("Step '" + step.name() + "': the value bound to input '"
-                            + port.name() + "' contains '{{', which cannot be written into an Argo workflow verbatim "
-                            + "and would reach the container encoded; pass it without braces, or through a file artifact");
-                }
-                params.add(Parameter.of(port.name(), ref.value()));
-            }
-        }
-        claimArguments(scope, step.options(), params);
-        return task(scope, step, template.name(), null, null, new Arguments(params, artifacts));
+        Arguments arguments = inputArguments(scope, step.name(), step.component(), step.bindings(), step.options(),
+                List.of(), false);
+        return task(scope, step, template.name(), null, null, arguments);
     }
 
     /**
