@@ -43,13 +43,14 @@ class ArgoClusterTest {
 
     @BeforeEach
     void setUp() {
-        argo = new ArgoScript(server, client);
+        argo = new ArgoScript(server);
         executor = Executors.newSingleThreadExecutor();
     }
 
     @AfterEach
     void tearDown() {
         executor.shutdownNow();
+        argo.close();
     }
 
     private static CompiledWorkflow compile(WorkflowKind kind, String tag) {

@@ -9,15 +9,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Plays Argo's controller against the mock API server: writes a workflow's status and its pods. */
-final class ArgoScript {
+/**
+ * Plays Argo's controller against the mock API server: writes a workflow's status and its pods. Like the real
+ * controller it has its own client, so its writes never reuse a pooled connection that the code under test's
+ * log streams left for the mock server to close.
+ */
+final class ArgoScript implements AutoCloseable {
     static final String NS = "test";
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 
-    ArgoScript(KubernetesMockServer server, KubernetesClient client) {
+    ArgoScript(KubernetesMockServer server) {
         this.server = server;
-        this.client = client;
+        this.client = server.createClient();
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 
     GenericKubernetesResource workflow(String name) {
