@@ -18,22 +18,23 @@ import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.ValueType;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
-import java.io.BufferedReader;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -154,7 +155,7 @@ public final class PrepareCsv extends Component {
                 .orElse(ctx.workDir().resolve("beam").toAbsolutePath().toString());
 
         RowValidator validator = new RowValidator(header, schema, generatedId, required, ranges, missing);
-        PreparePipeline.run(options, new PreparePipeline.Plan(source, files.size() > 1, schema, generatedId,
+        PreparePipeline.run(options, new PreparePipeline.Plan(source, files, schema, generatedId,
                 validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT), ctx.get(SCALING),
                 List.copyOf(missing), staging));
 
@@ -240,7 +241,7 @@ public final class PrepareCsv extends Component {
     private static void collect(StepContext ctx, TableSchema schema, String staging) throws IOException {
         Directory preprocessingDir = ctx.output(PREPROCESSING);
         for (String file : List.of(Preprocessing.FILE, "statistics.json", "train-statistics.json")) {
-            copy(staging + "/" + file, preprocessingDir.file(file), null);
+            copy(staging + "/" + file, preprocessingDir.file(file));
         }
         schema.write(preprocessingDir.path());
         Preprocessing preprocessing = Preprocessing.read(preprocessingDir.path());
@@ -250,21 +251,22 @@ public final class PrepareCsv extends Component {
         featureHeader.add(schema.label());
 
         List<Dataset> splits = List.of(ctx.output(TRAIN), ctx.output(VALIDATION), ctx.output(TEST));
+        long[] rows = new long[3];
+        String dataHeader = Csv.format(schema.names());
         for (int i = 0; i < 3; i++) {
             Dataset dataset = splits.get(i);
             String name = Split.NAMES.get(i);
-            copy(staging + "/" + name + "/data.csv", dataset.file("data.csv"), null);
-            copy(staging + "/" + name + "/features.csv", dataset.file("features.csv"), Csv.format(featureHeader));
+            rows[i] = concatenate(staging + "/" + name + "/" + PreparePipeline.DATA, dataset.file("data.csv"), dataHeader);
+            concatenate(staging + "/" + name + "/" + PreparePipeline.FEATURES, dataset.file("features.csv"),
+                    Csv.format(featureHeader));
             schema.write(dataset.path());
         }
         Dataset rejects = ctx.output(REJECTS);
-        copy(staging + "/rejects/rejects.csv", rejects.file("rejects.csv"), null);
-
-        Map<String, Long> counts = counts(staging + "/counts.txt");
-        long train = counts.get(Split.NAMES.get(Split.TRAIN));
-        long validation = counts.get(Split.NAMES.get(Split.VALIDATION));
-        long test = counts.get(Split.NAMES.get(Split.TEST));
-        long rejected = counts.get(PreparePipeline.REJECTED);
+        long rejected = concatenate(staging + "/" + PreparePipeline.REJECTS_DIRECTORY, rejects.file("rejects.csv"),
+                Csv.format(Rejection.HEADER));
+        long train = rows[Split.TRAIN];
+        long validation = rows[Split.VALIDATION];
+        long test = rows[Split.TEST];
         ctx.put(TRAIN_ROWS, train);
         ctx.put(VALIDATION_ROWS, validation);
         ctx.put(TEST_ROWS, test);
@@ -281,9 +283,6 @@ public final class PrepareCsv extends Component {
         DatasetStatistics statistics = JSON.readValue(preprocessingDir.file("statistics.json").toFile(),
                 DatasetStatistics.class);
         for (ColumnStatistics column : statistics.columns()) {
-            if (column.name().equals(schema.id())) {
-                continue;
-            }
             ctx.metric(column.name() + ".count", column.count());
             ctx.metric(column.name() + ".missing", column.missing());
             if (column.type() == ColumnType.NUMERIC && column.count() > 0) {
@@ -297,25 +296,40 @@ public final class PrepareCsv extends Component {
         ctx.log("Rows: train %d, validation %d, test %d, rejected %d", train, validation, test, rejected);
     }
 
-    private static void copy(String spec, Path target, String header) throws IOException {
+    private static void copy(String spec, Path target) throws IOException {
         try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(spec).resourceId()));
              OutputStream out = Files.newOutputStream(target)) {
-            if (header != null) {
-                out.write((header + "\n").getBytes(StandardCharsets.UTF_8));
-            }
             in.transferTo(out);
         }
     }
 
-    private static Map<String, Long> counts(String spec) throws IOException {
-        Map<String, Long> counts = new HashMap<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(
-                FileSystems.open(FileSystems.matchSingleFileSpec(spec).resourceId())), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                int eq = line.indexOf('=');
-                counts.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
+    /**
+     * Writes the header and then the part files of one output in the order of their names, which is the
+     * order of the source, and returns the number of rows: every row of a part ends with a newline.
+     */
+    private static long concatenate(String directory, Path target, String header) throws IOException {
+        MatchResult matched = FileSystems.match(directory + "/" + PartNames.PREFIX + "*" + PartNames.SUFFIX,
+                EmptyMatchTreatment.ALLOW);
+        List<ResourceId> parts = matched.status() == MatchResult.Status.NOT_FOUND ? List.of()
+                : matched.metadata().stream().map(MatchResult.Metadata::resourceId)
+                        .sorted(Comparator.comparing(ResourceId::getFilename)).toList();
+        long rows = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16)) {
+            out.write((header + "\n").getBytes(StandardCharsets.UTF_8));
+            for (ResourceId part : parts) {
+                try (InputStream in = Channels.newInputStream(FileSystems.open(part))) {
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        for (int i = 0; i < n; i++) {
+                            if (buffer[i] == '\n') {
+                                rows++;
+                            }
+                        }
+                        out.write(buffer, 0, n);
+                    }
+                }
             }
         }
-        return counts;
+        return rows;
     }
 }

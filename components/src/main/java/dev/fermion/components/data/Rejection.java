@@ -6,7 +6,7 @@ import java.io.Serializable;
 import java.util.List;
 
 /** A row that failed validation, where it was, the first bad column and every reason. */
-record Rejection(String file, long line, String column, String reason, String row) implements Serializable {
+record Rejection(String file, long line, String column, String reason, String row) implements Located, Serializable {
     static final List<String> HEADER = List.of("file", "line", "column", "reason", "row");
 
     String toCsv() {

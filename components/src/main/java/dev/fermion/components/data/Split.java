@@ -2,9 +2,9 @@ package dev.fermion.components.data;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Deterministic assignment of rows to train (0), validation (1) and test (2). A row's place depends only
@@ -31,21 +31,48 @@ record Split(long seed, double train, double validation, double test) implements
     }
 
     /**
-     * Exact proportions within one stratum: rows are ordered by their seeded hash and the first
+     * Where one stratum's splits begin in the order of {@link #position}: rows before {@code validation}
+     * go to train, rows from it up to {@code test} to validation, the rest to test. A null bound lies past
+     * the last row. Two small values per label are all a runner has to share to split every row of the
+     * stratum exactly, wherever the row is processed.
+     */
+    record StratumBounds(Position validation, Position test) implements Serializable {
+    }
+
+    /** A row's place in the seeded order of its stratum: its hash, ties broken by the id. */
+    record Position(double unit, String id) implements Comparable<Position>, Serializable {
+        private static final Comparator<Position> ORDER =
+                Comparator.comparingDouble(Position::unit).thenComparing(Position::id);
+
+        @Override
+        public int compareTo(Position other) {
+            return ORDER.compare(this, other);
+        }
+    }
+
+    Position position(String id) {
+        return new Position(unit(id), id);
+    }
+
+    /**
+     * Exact proportions within one stratum of distinct ids: in the seeded order, the first
      * {@code round(n * train)} go to train, the next {@code round(n * validation)} to validation.
      */
-    int[] assignStratum(List<String> ids) {
-        int n = ids.size();
-        int[] order = IntStream.range(0, n).boxed()
-                .sorted(Comparator.<Integer>comparingDouble(i -> unit(ids.get(i))).thenComparing(ids::get))
-                .mapToInt(Integer::intValue).toArray();
+    StratumBounds stratumBounds(Collection<String> ids) {
+        Position[] order = ids.stream().map(this::position).sorted().toArray(Position[]::new);
+        int n = order.length;
         int trainCount = (int) Math.round(n * train);
         int validationCount = Math.min(n - trainCount, (int) Math.round(n * validation));
-        int[] splits = new int[n];
-        for (int rank = 0; rank < n; rank++) {
-            splits[order[rank]] = rank < trainCount ? TRAIN : rank < trainCount + validationCount ? VALIDATION : TEST;
+        return new StratumBounds(trainCount < n ? order[trainCount] : null,
+                trainCount + validationCount < n ? order[trainCount + validationCount] : null);
+    }
+
+    int assign(String id, StratumBounds bounds) {
+        Position position = position(id);
+        if (bounds.validation() == null || position.compareTo(bounds.validation()) < 0) {
+            return TRAIN;
         }
-        return splits;
+        return bounds.test() == null || position.compareTo(bounds.test()) < 0 ? VALIDATION : TEST;
     }
 
     /** A uniform number in [0, 1) from the seed and the id: FNV-1a over the id, finished by SplitMix64. */

@@ -28,7 +28,8 @@ public final class StatisticsAccumulator implements Serializable {
     private final double[] mean;
     private final double[] m2;
     private final List<TreeMap<String, Long>> categories = new ArrayList<>();
-    private final List<List<Double>> values = new ArrayList<>();
+    /** With medians, the first {@code count[i]} entries of {@code values[i]} are column i's values. */
+    private final double[][] values;
 
     public StatisticsAccumulator(List<Column> columns, boolean medians) {
         this.columns = List.copyOf(columns);
@@ -42,9 +43,10 @@ public final class StatisticsAccumulator implements Serializable {
         m2 = new double[n];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        values = new double[n][];
         for (int i = 0; i < n; i++) {
             categories.add(new TreeMap<>());
-            values.add(new ArrayList<>());
+            values[i] = new double[0];
         }
     }
 
@@ -66,7 +68,8 @@ public final class StatisticsAccumulator implements Serializable {
                 mean[i] += delta / count[i];
                 m2[i] += delta * (x - mean[i]);
                 if (medians) {
-                    values.get(i).add(x);
+                    reserve(i, count[i]);
+                    values[i][(int) count[i] - 1] = x;
                 }
             } else {
                 categories.get(i).merge(value, 1L, Long::sum);
@@ -78,6 +81,10 @@ public final class StatisticsAccumulator implements Serializable {
         rows += other.rows;
         for (int i = 0; i < columns.size(); i++) {
             long n = count[i] + other.count[i];
+            if (medians && columns.get(i).type() == ColumnType.NUMERIC) {
+                reserve(i, n);
+                System.arraycopy(other.values[i], 0, values[i], (int) count[i], (int) other.count[i]);
+            }
             if (n > 0 && columns.get(i).type() == ColumnType.NUMERIC) {
                 double delta = other.mean[i] - mean[i];
                 mean[i] += delta * other.count[i] / n;
@@ -89,7 +96,6 @@ public final class StatisticsAccumulator implements Serializable {
             missing[i] += other.missing[i];
             TreeMap<String, Long> mine = categories.get(i);
             other.categories.get(i).forEach((k, v) -> mine.merge(k, v, Long::sum));
-            values.get(i).addAll(other.values.get(i));
         }
     }
 
@@ -102,7 +108,7 @@ public final class StatisticsAccumulator implements Serializable {
                     numeric ? min[i] : Double.NaN, numeric ? max[i] : Double.NaN,
                     numeric ? mean[i] : Double.NaN,
                     numeric ? Math.sqrt(m2[i] / count[i]) : Double.NaN,
-                    numeric && medians ? median(values.get(i)) : Double.NaN,
+                    numeric && medians ? median(Arrays.copyOf(values[i], (int) count[i])) : Double.NaN,
                     categories.get(i)));
         }
         return new DatasetStatistics(rows, result);
@@ -114,7 +120,7 @@ public final class StatisticsAccumulator implements Serializable {
         return other instanceof StatisticsAccumulator that && columns.equals(that.columns) && medians == that.medians
                 && rows == that.rows && Arrays.equals(count, that.count) && Arrays.equals(missing, that.missing)
                 && Arrays.equals(min, that.min) && Arrays.equals(max, that.max) && Arrays.equals(mean, that.mean)
-                && Arrays.equals(m2, that.m2) && categories.equals(that.categories) && values.equals(that.values);
+                && Arrays.equals(m2, that.m2) && categories.equals(that.categories) && sameValues(that);
     }
 
     @Override
@@ -122,8 +128,30 @@ public final class StatisticsAccumulator implements Serializable {
         return java.util.Objects.hash(columns, rows, Arrays.hashCode(count), Arrays.hashCode(mean), categories);
     }
 
-    private static double median(List<Double> xs) {
-        double[] sorted = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    /** Compares the kept values; only called once the counts are known to be equal. */
+    private boolean sameValues(StatisticsAccumulator that) {
+        for (int i = 0; i < values.length; i++) {
+            int n = medians && columns.get(i).type() == ColumnType.NUMERIC ? (int) count[i] : 0;
+            if (!Arrays.equals(values[i], 0, n, that.values[i], 0, n)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Grows column i's value array to hold {@code size} values, doubling so that adding stays linear. */
+    private void reserve(int i, long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("Column '" + columns.get(i).name() + "' has more values than an exact "
+                    + "median can hold in memory; use impute=mean or impute=constant");
+        }
+        if (values[i].length < size) {
+            values[i] = Arrays.copyOf(values[i], (int) Math.max(size, Math.min(Integer.MAX_VALUE - 8L, 2L * values[i].length + 16)));
+        }
+    }
+
+    private static double median(double[] sorted) {
+        Arrays.sort(sorted);
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }

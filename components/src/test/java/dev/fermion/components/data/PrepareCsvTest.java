@@ -138,6 +138,48 @@ class PrepareCsvTest {
                 .hasMessageContaining("sepal_length");
     }
 
+    /**
+     * More rows than one chunk holds, with bad rows on both sides of a chunk boundary: line numbers, ids,
+     * order and exact stratum sizes must not depend on where the chunks were cut.
+     */
+    @Test
+    void largeSourcesKeepLineNumbersOrderAndExactStrataAcrossChunks() throws Exception {
+        int rows = 2 * PreparePipeline.CHUNK_ROWS + 500;
+        Set<Long> badLines = Set.of(PreparePipeline.CHUNK_ROWS + 1L, PreparePipeline.CHUNK_ROWS + 2L, rows + 1L);
+        StringBuilder csv = new StringBuilder("line,x,kind\n");
+        for (long line = 2; line <= rows + 1; line++) {
+            csv.append(line).append(',').append(badLines.contains(line) ? "bad" : Long.toString(line % 97))
+                    .append(",k").append(line % 3).append('\n');
+        }
+        Path source = tmp.resolve("large.csv");
+        Files.writeString(source, csv);
+        TestContext ctx = new TestContext(tmp, "prepare").with(PrepareCsv.SOURCE, source.toString())
+                .with(PrepareCsv.LABEL, "kind").with(PrepareCsv.STRATIFY, true).run(new PrepareCsv());
+
+        assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isEqualTo(3L);
+        assertThat(Table.readDataset(tmp.resolve("prepare/rejects")).rows())
+                .extracting(r -> Long.parseLong(r.values().get(1))).containsExactlyElementsOf(badLines.stream().sorted().toList());
+        Map<String, Long> perKind = new java.util.HashMap<>();
+        for (String split : List.of("train", "validation", "test")) {
+            Table table = Table.readDataset(tmp.resolve("prepare").resolve(split));
+            List<Long> ids = table.rows().stream().map(r -> Long.parseLong(r.values().get(0))).toList();
+            assertThat(ids).as("generated ids are line numbers, in source order").isSorted()
+                    .allSatisfy(id -> assertThat(badLines).doesNotContain(id));
+            table.rows().forEach(r -> assertThat(r.values().get(1)).isEqualTo(r.values().get(0)));
+            if (split.equals("train")) {
+                table.rows().forEach(r -> perKind.merge(r.values().get(3), 1L, Long::sum));
+            }
+        }
+        long valid = rows - 3;
+        assertThat(ctx.value(PrepareCsv.ROWS)).isEqualTo(valid);
+        for (int kind = 0; kind < 3; kind++) {
+            int k = kind;
+            long size = java.util.stream.LongStream.rangeClosed(2, rows + 1)
+                    .filter(line -> line % 3 == k && !badLines.contains(line)).count();
+            assertThat(perKind.get("k" + kind)).as("train rows of k%d", kind).isEqualTo(Math.round(size * 0.7));
+        }
+    }
+
     private static Map<String, Long> labelCounts(Table table) {
         int label = table.index("species");
         return table.rows().stream().collect(Collectors.groupingBy(r -> r.values().get(label), Collectors.counting()));

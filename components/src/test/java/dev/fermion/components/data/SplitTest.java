@@ -2,9 +2,13 @@ package dev.fermion.components.data;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,17 +39,27 @@ class SplitTest {
     void stratumAssignmentIsExactAndIndependentOfOrder() {
         Split split = new Split(5, 0.7, 0.15, 0.15);
         List<String> stratum = ids.subList(0, 50);
-        int[] splits = split.assignStratum(stratum);
-        assertThat(Arrays.stream(splits).filter(s -> s == Split.TRAIN).count()).isEqualTo(35);
-        assertThat(Arrays.stream(splits).filter(s -> s == Split.VALIDATION).count()).isEqualTo(8);
-        assertThat(Arrays.stream(splits).filter(s -> s == Split.TEST).count()).isEqualTo(7);
+        Split.StratumBounds bounds = split.stratumBounds(stratum);
+        Map<Integer, Long> sizes = stratum.stream()
+                .collect(Collectors.groupingBy(id -> split.assign(id, bounds), Collectors.counting()));
+        assertThat(sizes).containsExactlyInAnyOrderEntriesOf(Map.of(Split.TRAIN, 35L, Split.VALIDATION, 8L, Split.TEST, 7L));
 
-        List<String> reversed = new java.util.ArrayList<>(stratum);
-        java.util.Collections.reverse(reversed);
-        int[] reversedSplits = split.assignStratum(reversed);
-        for (int i = 0; i < 50; i++) {
-            assertThat(reversedSplits[49 - i]).isEqualTo(splits[i]);
-        }
+        List<String> reversed = new ArrayList<>(stratum);
+        Collections.reverse(reversed);
+        assertThat(split.stratumBounds(reversed)).isEqualTo(bounds);
+    }
+
+    @Test
+    void smallStrataFillTrainFirst() {
+        Split split = new Split(5, 0.7, 0.15, 0.15);
+        Split.StratumBounds one = split.stratumBounds(List.of("a"));
+        assertThat(split.assign("a", one)).isEqualTo(Split.TRAIN);
+        Split.StratumBounds two = split.stratumBounds(List.of("a", "b"));
+        // round(2 * 0.7) = 1 row for train, round(2 * 0.15) = 0 for validation, the other one for test
+        assertThat(Stream.of("a", "b").map(id -> split.assign(id, two))).containsExactlyInAnyOrder(Split.TRAIN, Split.TEST);
+        Split.StratumBounds none = new Split(5, 0.8, 0.0, 0.2).stratumBounds(ids.subList(0, 10));
+        assertThat(ids.subList(0, 10).stream().map(id -> new Split(5, 0.8, 0.0, 0.2).assign(id, none)))
+                .containsOnly(Split.TRAIN, Split.TEST).filteredOn(s -> s == Split.TEST).hasSize(2);
     }
 
     @Test
