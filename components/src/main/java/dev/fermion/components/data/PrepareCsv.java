@@ -42,10 +42,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Prepares a CSV source for training on Apache Beam: validates every row, splits the valid rows into
- * train, validation and test, fits imputation, scaling and one-hot encoding on the training split only,
- * and reports statistics. Rows that fail validation go to the {@code rejects} data set with their file,
- * line, column and reason; none is dropped silently.
+ * Prepares a CSV or Parquet source for training on Apache Beam: validates every row, splits the valid
+ * rows into train, validation and test, fits imputation, scaling and one-hot encoding on the training split
+ * only, and reports statistics. Rows that fail validation go to the {@code rejects} data set with their
+ * file, line (the row number in a Parquet file), column and reason; none is dropped silently. The name
+ * stays from when CSV was the only format: the outputs are CSV data sets either way.
  *
  * <p>Each split holds {@code data.csv} (the validated rows, an id column first), {@code features.csv}
  * (the same rows transformed: id, one column per feature, label) and {@code schema.json}. The
@@ -62,8 +63,10 @@ public final class PrepareCsv extends Component {
     static final List<String> DEFAULT_MISSING = List.of("", "NA", "N/A", "NaN", "null", "?");
 
     public static final Input<String> SOURCE = input("source", String.class)
-            .describedAs("CSV file or glob (local path, or any scheme whose Beam file system is on the class path); "
-                    + "the first line of every file is the same header");
+            .describedAs("CSV or Parquet file or glob (local path, or any scheme whose Beam file system is on the "
+                    + "class path); every file has the same columns: the same header line, or the same Parquet fields");
+    public static final Input<SourceFormat> FORMAT = input("format", SourceFormat.class).defaultValue(SourceFormat.AUTO)
+            .describedAs("CSV or PARQUET; AUTO takes Parquet for names ending in .parquet or .pq");
     public static final Input<String> LABEL = input("label", String.class)
             .describedAs("column to predict; rows without it are rejected");
     public static final Input<List<String>> FEATURES = input("features", new ValueType<List<String>>() { })
@@ -122,15 +125,26 @@ public final class PrepareCsv extends Component {
         FileSystems.setDefaultPipelineOptions(options);
         String source = ctx.get(SOURCE);
         List<String> files = SourceFiles.match(source);
-        List<String> header = SourceFiles.header(files.get(0));
+        SourceFormat format = ctx.get(FORMAT).of(files.get(0));
+        List<String> header = SourceFiles.header(files.get(0), format);
         for (String file : files.subList(1, files.size())) {
-            if (!SourceFiles.header(file).equals(header)) {
-                throw new IllegalArgumentException("Source file " + file + " has header " + SourceFiles.header(file)
-                        + " but " + files.get(0) + " has " + header + ": every file of a source needs the same header");
+            if (ctx.get(FORMAT).of(file) != format) {
+                throw new IllegalArgumentException("Source '" + source + "' matches " + files.get(0) + " (" + format
+                        + ") and " + file + " (" + ctx.get(FORMAT).of(file) + "): every file of a source needs the "
+                        + "same format; narrow the glob or set 'format'");
+            }
+            List<String> columns = SourceFiles.header(file, format);
+            if (!columns.equals(header)) {
+                throw new IllegalArgumentException("Source file " + file + " has columns " + columns + " but "
+                        + files.get(0) + " has " + header + ": every file of a source needs the same columns");
             }
         }
         Set<String> missing = new LinkedHashSet<>(ctx.get(MISSING_VALUES));
-        TableSchema schema = schema(ctx, files.get(0), header, missing);
+        if (format == SourceFormat.PARQUET) {
+            // A Parquet null reaches validation as an empty text; it is missing whatever else is.
+            missing.add("");
+        }
+        TableSchema schema = schema(ctx, files.get(0), format, header, missing);
         boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
         ctx.log("Preparing %s (%d file(s)); columns %s", source, files.size(), schema.columns().stream()
                 .map(c -> c.name() + ":" + c.type().name().toLowerCase(java.util.Locale.ROOT)).toList());
@@ -155,7 +169,7 @@ public final class PrepareCsv extends Component {
                 .orElse(ctx.workDir().resolve("beam").toAbsolutePath().toString());
 
         RowValidator validator = new RowValidator(header, schema, generatedId, required, ranges, missing);
-        PreparePipeline.run(options, new PreparePipeline.Plan(source, files, schema, generatedId,
+        PreparePipeline.run(options, new PreparePipeline.Plan(source, format, files, schema, generatedId,
                 validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT), ctx.get(SCALING),
                 List.copyOf(missing), staging));
 
@@ -196,7 +210,8 @@ public final class PrepareCsv extends Component {
         }
     }
 
-    private static TableSchema schema(StepContext ctx, String file, List<String> header, Set<String> missing) {
+    private static TableSchema schema(StepContext ctx, String file, SourceFormat format, List<String> header,
+                                      Set<String> missing) {
         String label = ctx.get(LABEL);
         String id = ctx.find(ID_COLUMN).orElse(GENERATED_ID);
         boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
@@ -226,7 +241,7 @@ public final class PrepareCsv extends Component {
         wanted.add(label);
         List<Column> columns = new ArrayList<>();
         columns.add(new Column(id, ColumnType.CATEGORICAL));
-        columns.addAll(SourceFiles.types(file, header, wanted, declared, missing));
+        columns.addAll(SourceFiles.types(file, format, header, wanted, declared, missing));
         return new TableSchema(columns, id, label);
     }
 

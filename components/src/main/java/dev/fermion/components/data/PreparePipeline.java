@@ -3,6 +3,7 @@ package dev.fermion.components.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.preprocess.DatasetStatistics;
 import dev.fermion.components.preprocess.ImputeStrategy;
 import dev.fermion.components.preprocess.Preprocessing;
@@ -86,7 +87,7 @@ final class PreparePipeline {
             new TupleTag<>("validation") { }, new TupleTag<>("test") { });
 
     /** Everything the pipeline needs, decided by the driver from the step's inputs. */
-    record Plan(String source, List<String> files, TableSchema output, boolean generatedId,
+    record Plan(String source, SourceFormat format, List<String> files, TableSchema output, boolean generatedId,
                 RowValidator validator, Split split, boolean stratify, ImputeStrategy impute, double constant,
                 Scaling scaling, List<String> missingMarkers, String staging) {
         Plan {
@@ -110,7 +111,7 @@ final class PreparePipeline {
         PCollection<SourceChunk> chunks = pipeline
                 .apply("MatchSource", FileIO.match().filepattern(plan.source()))
                 .apply("OpenFiles", FileIO.readMatches())
-                .apply("ReadChunks", ParDo.of(new ReadChunksFn()))
+                .apply("ReadChunks", ParDo.of(new ReadChunksFn(plan.format())))
                 .setCoder(SourceChunk.CODER)
                 .apply("Distribute", Reshuffle.viaRandomKey());
 
@@ -216,26 +217,67 @@ final class PreparePipeline {
         }
     }
 
-    /** Cuts every file into chunks of consecutive lines after the header, each with its first line number. */
+    /**
+     * Cuts every file into chunks of consecutive rows, each with the number of its first row: the line
+     * number in a CSV file (the header is line 1), the row number in a Parquet file. Parquet rows become
+     * CSV records here, so validation treats both formats alike.
+     */
     static final class ReadChunksFn extends DoFn<FileIO.ReadableFile, SourceChunk> {
+        private final SourceFormat format;
+
+        ReadChunksFn(SourceFormat format) {
+            this.format = format;
+        }
+
         @ProcessElement
         public void process(@Element FileIO.ReadableFile file, OutputReceiver<SourceChunk> out) throws IOException {
             String name = file.getMetadata().resourceId().toString();
+            if (format == SourceFormat.PARQUET) {
+                Chunker chunker = new Chunker(name, 1, out);
+                List<String> fields = new ArrayList<>();
+                ParquetTable.forEachRow(name, (row, values) -> {
+                    fields.clear();
+                    values.forEach(value -> fields.add(value == null ? "" : value));
+                    chunker.add(Csv.format(fields));
+                });
+                chunker.flush();
+                return;
+            }
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(
                     Channels.newInputStream(file.open()), StandardCharsets.UTF_8), 1 << 16)) {
                 reader.readLine();
-                long first = 2;
-                List<String> lines = new ArrayList<>(CHUNK_ROWS);
+                Chunker chunker = new Chunker(name, 2, out);
                 for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-                    lines.add(text);
-                    if (lines.size() == CHUNK_ROWS) {
-                        out.output(new SourceChunk(name, first, lines));
-                        first += lines.size();
-                        lines = new ArrayList<>(CHUNK_ROWS);
-                    }
+                    chunker.add(text);
                 }
+                chunker.flush();
+            }
+        }
+
+        private static final class Chunker {
+            private final String file;
+            private final OutputReceiver<SourceChunk> out;
+            private long first;
+            private List<String> lines = new ArrayList<>(CHUNK_ROWS);
+
+            Chunker(String file, long first, OutputReceiver<SourceChunk> out) {
+                this.file = file;
+                this.first = first;
+                this.out = out;
+            }
+
+            void add(String line) {
+                lines.add(line);
+                if (lines.size() == CHUNK_ROWS) {
+                    flush();
+                }
+            }
+
+            void flush() {
                 if (!lines.isEmpty()) {
-                    out.output(new SourceChunk(name, first, lines));
+                    out.output(new SourceChunk(file, first, lines));
+                    first += lines.size();
+                    lines = new ArrayList<>(CHUNK_ROWS);
                 }
             }
         }

@@ -79,6 +79,10 @@ final class RowValidator implements Serializable {
                 if (required.contains(column.name())) {
                     problem = "required column '" + column.name() + "' is missing";
                 }
+            } else if (raw.indexOf('\n') >= 0 || raw.indexOf('\r') >= 0) {
+                // Only a Parquet string can hold one; the data sets this step writes keep a record per line.
+                problem = "column '" + column.name() + "' has a line break in its value; data sets hold one "
+                        + "record per line, so replace line breaks in the source";
             } else if (column.type() == ColumnType.NUMERIC) {
                 problem = checkNumber(column.name(), raw);
             }

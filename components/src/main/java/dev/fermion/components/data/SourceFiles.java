@@ -2,6 +2,7 @@ package dev.fermion.components.data;
 
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Csv;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -13,13 +14,14 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What the driver learns about the source before the pipeline runs: the files a path or glob matches,
- * their header and the column types. Reads through Beam's file systems, so {@code gs://} or {@code s3://}
+ * their columns (a CSV header, or a Parquet schema) and the column types. Reads through Beam's file systems, so {@code gs://} or {@code s3://}
  * sources work wherever the matching Beam file system is on the class path.
  */
 final class SourceFiles {
@@ -50,7 +52,25 @@ final class SourceFiles {
         }
     }
 
-    static List<String> header(String file) {
+    static List<String> header(String file, SourceFormat format) {
+        return format == SourceFormat.PARQUET
+                ? ParquetTable.schema(file).stream().map(Column::name).toList()
+                : header(file);
+    }
+
+    /** Declared types win; a Parquet column has the type of its values, a CSV column is inferred. */
+    static List<Column> types(String file, SourceFormat format, List<String> header, List<String> columns,
+                              Map<String, String> declared, Set<String> missingMarkers) {
+        if (format != SourceFormat.PARQUET) {
+            return types(file, header, columns, declared, missingMarkers);
+        }
+        Map<String, Column> stored = new LinkedHashMap<>();
+        ParquetTable.schema(file).forEach(column -> stored.put(column.name(), column));
+        return columns.stream().map(name -> declared.containsKey(name)
+                ? new Column(name, ColumnType.parse(name, declared.get(name))) : stored.get(name)).toList();
+    }
+
+    private static List<String> header(String file) {
         List<String> lines = head(file, 1);
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("Source file " + file + " is empty: the first line must be a "
@@ -68,7 +88,7 @@ final class SourceFiles {
      * Infers the type of each wanted column from the first {@link #INFERENCE_ROWS} rows: numeric when every
      * present value parses as a finite number, categorical otherwise. Declared types win.
      */
-    static List<Column> types(String file, List<String> header, List<String> columns, Map<String, String> declared,
+    private static List<Column> types(String file, List<String> header, List<String> columns, Map<String, String> declared,
                               Set<String> missingMarkers) {
         List<String> sample = head(file, INFERENCE_ROWS + 1);
         List<Column> result = new ArrayList<>();

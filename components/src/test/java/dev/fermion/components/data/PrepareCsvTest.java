@@ -1,10 +1,13 @@
 package dev.fermion.components.data;
 
 import dev.fermion.components.TestContext;
+import dev.fermion.components.parquet.ParquetFixtures;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Table;
 import dev.fermion.components.table.TableSchema;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,6 +131,38 @@ class PrepareCsvTest {
         assertThat(preprocessing.features().get(0).fill()).isCloseTo(2.5, within(1e-9));
         assertThat(preprocessing.featureNames()).containsExactly("x", "colour=red");
         assertThat(ctx.metrics("x.missing")).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+    }
+
+    /** The same iris rows as Parquet, plus a null, a line break and an out-of-range value, in two row groups. */
+    @Test
+    void readsParquetWithItsTypesRowNumbersAndNulls() throws Exception {
+        List<List<String>> rows = new java.util.ArrayList<>(Table.read(Path.of(IRIS), java.util.Optional.empty()).rows()
+                .stream().map(Table.Row::values).toList());
+        rows.add(java.util.Arrays.asList("5.0", null, "1.5", "0.2", "setosa"));
+        rows.add(List.of("5.0", "3.1", "1.5", "0.2", "set\nosa"));
+        rows.add(List.of("50", "3.1", "1.5", "0.2", "setosa"));
+        Path source = ParquetFixtures.write(tmp.resolve("iris.parquet"),
+                List.of("sepal_length", "sepal_width", "petal_length", "petal_width", "species"),
+                List.of("double", "float", "double", "double", "string"), rows,
+                new ParquetFixtures.Layout(100, CompressionCodecName.SNAPPY, true, ParquetProperties.WriterVersion.PARQUET_1_0));
+
+        TestContext ctx = new TestContext(tmp, "prepare").with(PrepareCsv.SOURCE, source.toString())
+                .with(PrepareCsv.LABEL, "species").with(PrepareCsv.RANGES, Map.of("sepal_length", "0..10"))
+                .with(PrepareCsv.MISSING_VALUES, List.of("NA")).with(PrepareCsv.BEAM_OPTIONS, STRICT)
+                .run(new PrepareCsv());
+
+        assertThat(ctx.value(PrepareCsv.ROWS)).isEqualTo(151L);
+        Table rejects = Table.readDataset(tmp.resolve("prepare/rejects"));
+        assertThat(rejects.rows()).extracting(r -> r.values().get(1), r -> r.values().get(2)).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("152", "species"), org.assertj.core.groups.Tuple.tuple("153", "sepal_length"));
+        assertThat(rejects.rows().get(0).values().get(3)).contains("line break");
+        TableSchema schema = TableSchema.read(tmp.resolve("prepare/train")).orElseThrow();
+        assertThat(schema.require("sepal_width").type()).isEqualTo(ColumnType.NUMERIC);
+        assertThat(schema.require("species").type()).isEqualTo(ColumnType.CATEGORICAL);
+        // A null is missing even though 'missing-values' does not list the empty text: imputed, not rejected.
+        assertThat(ctx.metrics("sepal_width.missing")).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+        assertThat(ctx.metrics("sepal_length.mean")).singleElement()
+                .satisfies(m -> assertThat(m.value()).isCloseTo((5.8433 * 150 + 5.0) / 151, within(1e-3)));
     }
 
     @Test
