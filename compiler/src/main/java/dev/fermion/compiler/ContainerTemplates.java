@@ -156,10 +156,16 @@ final class ContainerTemplates {
         pod.addImagePullSecrets(o, where);
         LaunchSpec launch = new LaunchSpec(component.className(), pipeline, "{{inputs.parameters." + STEP_PARAM + "}}",
                 "{{workflow.uid}}", 0, launchParams, launchInputs, launchOutParams, launchOutArtifacts, LaunchSpec.METRICS);
+        RetryStrategy retry = retry(o, where);
+        List<String> args = new ArrayList<>(launch.toArgs());
+        if (retry != null) {
+            // Argo's retry counter (0 on the first try), so a step's StepContext.attempt() is the real one in a pod too.
+            args.addAll(List.of(LaunchSpec.ATTEMPT_FLAG, "{{retries}}"));
+        }
         Container container = new ContainerBuilder()
                 .withImage(image(o, where))
                 .withCommand(LaunchSpec.COMMAND)
-                .withArgs(launch.toArgs())
+                .withArgs(args)
                 .withEnv(pod.env(o, where))
                 .withResources(pod.resources(o))
                 .withVolumeMounts(pod.mounts(o, where))
@@ -175,7 +181,7 @@ final class ContainerTemplates {
                 null,
                 null,
                 o.cachingEnabled() ? memoize(component, keyParams, keyInputs, o, where) : null,
-                retry(o, where),
+                retry,
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
                 pod.nodeSelector(o, where),

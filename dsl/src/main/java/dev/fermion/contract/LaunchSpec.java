@@ -46,6 +46,8 @@ public record LaunchSpec(
     public static final String OUTPUT_PARAMS = ROOT + "/outputs/params";
     public static final String OUTPUT_ARTIFACTS = ROOT + "/outputs/artifacts";
     public static final String METRICS = ROOT + "/outputs/metrics.jsonl";
+    /** The flag carrying the 0-based attempt number. */
+    public static final String ATTEMPT_FLAG = "--attempt";
     /** Suffix of the file (and Argo output parameter) carrying an output artifact's content digest. */
     public static final String DIGEST_SUFFIX = ".digest";
 
@@ -65,7 +67,7 @@ public record LaunchSpec(
         List<String> args = new ArrayList<>(List.of("--component", component, "--pipeline", pipeline, "--step", step,
                 "--run-id", runId));
         if (attempt > 0) {
-            args.addAll(List.of("--attempt", Integer.toString(attempt)));
+            args.addAll(List.of(ATTEMPT_FLAG, Integer.toString(attempt)));
         }
         pairs(args, "--param", params);
         pairs(args, "--input", inputArtifacts);
@@ -104,7 +106,7 @@ public record LaunchSpec(
                 if (multi.get(flag).put(name, value.substring(eq + 1)) != null) {
                     throw new IllegalArgumentException(flag + " " + name + " is given twice");
                 }
-            } else if (List.of("--component", "--pipeline", "--step", "--run-id", "--attempt", "--metrics").contains(flag)) {
+            } else if (List.of("--component", "--pipeline", "--step", "--run-id", ATTEMPT_FLAG, "--metrics").contains(flag)) {
                 if (single.put(flag, value) != null) {
                     throw new IllegalArgumentException(flag + " is given twice");
                 }
@@ -119,9 +121,9 @@ public record LaunchSpec(
         }
         int attempt;
         try {
-            attempt = Integer.parseInt(single.getOrDefault("--attempt", "0"));
+            attempt = Integer.parseInt(single.getOrDefault(ATTEMPT_FLAG, "0"));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--attempt expects a number, got '" + single.get("--attempt") + "'");
+            throw new IllegalArgumentException("--attempt expects a number, got '" + single.get(ATTEMPT_FLAG) + "'");
         }
         return new LaunchSpec(single.get("--component"), single.get("--pipeline"), single.get("--step"),
                 single.get("--run-id"), attempt, multi.get("--param"), multi.get("--input"), multi.get("--output-param"),
