@@ -1,5 +1,6 @@
 package dev.fermion.cli;
 
+import dev.fermion.contract.Home;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Node;
@@ -114,8 +115,27 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (home == null) {
+            return run();
+        }
+        // Steps that run in this JVM (publish, deploy) find the home the same way as the runner's own state;
+        // the property is put back afterwards for the sake of callers that run several commands in one JVM.
+        String previous = System.getProperty(Home.PROPERTY);
+        System.setProperty(Home.PROPERTY, home.toAbsolutePath().toString());
+        try {
+            return run();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(Home.PROPERTY);
+            } else {
+                System.setProperty(Home.PROPERTY, previous);
+            }
+        }
+    }
+
+    private Integer run() {
         PrintWriter out = spec.commandLine().getOut();
-        FermionHome fermionHome = home != null ? new FermionHome(home) : FermionHome.fromEnvironment();
+        FermionHome fermionHome = FermionHome.fromEnvironment();
         Isolation mode;
         try {
             mode = Isolation.parse(isolation);

@@ -139,6 +139,17 @@ class RunCommandTest {
     }
 
     @Test
+    void stepsSeeTheHomeGivenWithHomeInEitherIsolation() throws Exception {
+        for (String isolation : List.of("in-process", "process")) {
+            Result r = fermion("run", RunSamples.HomeReport.class.getName(), "--isolation", isolation, "--no-cache");
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode record = new ObjectMapper().readTree(fermion("runs", "show", r.runId(), "--json").out());
+            assertThat(record.findValue("outputs").toString()).as(isolation).contains(home.toAbsolutePath().toString());
+        }
+        assertThat(System.getProperty(dev.fermion.contract.Home.PROPERTY)).as("the property is put back").isNull();
+    }
+
+    @Test
     void runAndRunsHaveHelp() {
         CommandLine cli = FermionCli.commandLine();
         StringWriter out = new StringWriter();

@@ -1,5 +1,6 @@
 package dev.fermion.cli;
 
+import dev.fermion.contract.Home;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
@@ -56,6 +57,23 @@ public final class RunSamples {
         });
 
         private Broken() {
+        }
+    }
+
+    /** Reports the Fermion home a step sees, as publishing and local deployment resolve it. */
+    public static final class WhereIsHome extends Component {
+        public static final Output<String> HOME = output("home", String.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+            ctx.put(HOME, Home.directory().toString());
+        }
+    }
+
+    public static final class HomeReport {
+        public static final Pipeline PIPELINE = Pipeline.named("home-report").define(p -> p.step("where", new WhereIsHome()));
+
+        private HomeReport() {
         }
     }
 

@@ -3,6 +3,7 @@ package dev.fermion.components.publish;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.model.ModelBundle;
+import dev.fermion.contract.Home;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
@@ -30,8 +31,8 @@ import java.util.stream.Stream;
 /**
  * Publishes a model bundle to a model directory, where a model server or a later pipeline finds it: the
  * bundle's files plus {@code manifest.json} (name, version, task, source run, SHA-256 of every file).
- * Defaults to {@code $FERMION_HOME/models/<name>/<version>} ({@code ~/.fermion} without
- * {@code FERMION_HOME}). A published version is never silently replaced.
+ * Defaults to {@code <Fermion home>/models/<name>/<version>} (see {@link Home}). A published version is
+ * never silently replaced.
  */
 public final class PublishModel extends Component {
     public static final Input<Model> MODEL = input("model", Model.class);
@@ -108,8 +109,7 @@ public final class PublishModel extends Component {
     }
 
     static Path fermionHome() {
-        String env = System.getenv("FERMION_HOME");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".fermion");
+        return Home.directory();
     }
 
     private static String safe(String value, Input<String> input) {

@@ -3,6 +3,7 @@ package dev.fermion.deploy.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.model.ModelBundle;
+import dev.fermion.contract.Home;
 import dev.fermion.deploy.DeployNames;
 import dev.fermion.deploy.SmokeTest;
 
@@ -51,11 +52,9 @@ public final class LocalDeployments {
         this.root = home.resolve(DIRECTORY).toAbsolutePath().normalize();
     }
 
-    /** The registry under {@code $FERMION_HOME}, else {@code ~/.fermion}, where the local runner keeps runs. */
+    /** The registry under the Fermion home ({@link Home}), where the local runner keeps runs. */
     public static LocalDeployments fromEnvironment() {
-        String env = System.getenv("FERMION_HOME");
-        Path home = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".fermion");
-        return new LocalDeployments(home);
+        return new LocalDeployments(Home.directory());
     }
 
     public Path root() {

@@ -6,7 +6,7 @@ interface AttemptRunner {
 
     static AttemptRunner of(RunOptions options) {
         if (options.isolation() == Isolation.PROCESS) {
-            return new ProcessAttempts(options.classpath());
+            return new ProcessAttempts(options.classpath(), options.home().root());
         }
         return new InProcessAttempts(options.classLoader());
     }

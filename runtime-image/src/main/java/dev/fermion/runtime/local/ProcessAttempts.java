@@ -1,5 +1,6 @@
 package dev.fermion.runtime.local;
 
+import dev.fermion.contract.Home;
 import dev.fermion.runtime.launch.StepLauncher;
 
 import java.io.File;
@@ -17,10 +18,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessAttempts implements AttemptRunner {
     private final String classpath;
+    private final Path home;
 
-    ProcessAttempts(String extraClasspath) {
+    ProcessAttempts(String extraClasspath, Path home) {
         String own = System.getProperty("java.class.path");
         this.classpath = extraClasspath == null || extraClasspath.isBlank() ? own : extraClasspath + File.pathSeparator + own;
+        this.home = home;
     }
 
     @Override
@@ -30,6 +33,8 @@ final class ProcessAttempts implements AttemptRunner {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(attempt.logFile().toFile()));
+        // A pod gets the home from its environment too; a step's own env may still point elsewhere.
+        builder.environment().put(Home.ENVIRONMENT, home.toAbsolutePath().toString());
         builder.environment().putAll(attempt.env());
         Process process;
         try {
