@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,33 +50,25 @@ final class ContainerStepTemplates {
     private static final String ARTIFACT_VOLUME = "fermion-out-";
 
     private final CompilerOptions options;
-    private final TemplateNames names;
     private final PodResources pod;
-    private final Map<Key, Template> byKey = new LinkedHashMap<>();
+    private final ComponentTemplates<Key> templates;
 
     private record Key(String component, ContainerSpec container, StepOptions options, Set<String> bound) { }
 
     ContainerStepTemplates(CompilerOptions options, TemplateNames names, PodResources pod) {
         this.options = options;
-        this.names = names;
+        this.templates = new ComponentTemplates<>(names);
         this.pod = pod;
     }
 
     Template templateFor(Node.ContainerNode step) {
         Key key = new Key(step.component().className(), step.container(), step.options(),
                 new HashSet<>(step.bindings().keySet()));
-        Template existing = byKey.get(key);
-        if (existing != null) {
-            return existing;
-        }
-        String simpleName = step.component().simpleName();
-        Template created = build(step, names.claim(simpleName.substring(simpleName.lastIndexOf('.') + 1)));
-        byKey.put(key, created);
-        return created;
+        return templates.get(key, step.component(), name -> build(step, name));
     }
 
     List<Template> all() {
-        return List.copyOf(byKey.values());
+        return templates.all();
     }
 
     private Template build(Node.ContainerNode step, String name) {

@@ -22,7 +22,6 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,16 +58,15 @@ final class ContainerTemplates {
 
     private final CompilerOptions options;
     private final String pipeline;
-    private final TemplateNames names;
     private final PodResources pod;
-    private final Map<Key, Template> byKey = new LinkedHashMap<>();
+    private final ComponentTemplates<Key> templates;
 
     private record Key(String component, StepOptions options, Set<String> bound) { }
 
     ContainerTemplates(CompilerOptions options, String pipeline, TemplateNames names, PodResources pod) {
         this.options = options;
         this.pipeline = pipeline;
-        this.names = names;
+        this.templates = new ComponentTemplates<>(names);
         this.pod = pod;
     }
 
@@ -79,18 +77,11 @@ final class ContainerTemplates {
     /** The template running {@code step}, created the first time its configuration is seen. */
     Template templateFor(Node.StepNode step) {
         Key key = new Key(step.component().className(), step.options(), new HashSet<>(step.bindings().keySet()));
-        Template existing = byKey.get(key);
-        if (existing != null) {
-            return existing;
-        }
-        String simpleName = step.component().simpleName();
-        Template created = build(step, names.claim(simpleName.substring(simpleName.lastIndexOf('.') + 1)));
-        byKey.put(key, created);
-        return created;
+        return templates.get(key, step.component(), name -> build(step, name));
     }
 
     List<Template> all() {
-        return List.copyOf(byKey.values());
+        return templates.all();
     }
 
     private Template build(Node.StepNode step, String name) {

@@ -18,9 +18,7 @@ import dev.fermion.plan.ResourceSpec;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Argo {@code resource} templates for Kubernetes-resource steps ({@link Node.ResourceNode}), one per distinct
@@ -42,7 +40,7 @@ final class ResourceTemplates {
 
     private final TemplateNames names;
     private final PodResources pod;
-    private final Map<Key, Template> byKey = new LinkedHashMap<>();
+    private final ComponentTemplates<Key> templates;
     private final List<Template> cleanupTemplates = new ArrayList<>();
     private final List<DagTask> cleanupTasks = new ArrayList<>();
 
@@ -51,24 +49,18 @@ final class ResourceTemplates {
 
     ResourceTemplates(TemplateNames names, PodResources pod) {
         this.names = names;
+        this.templates = new ComponentTemplates<>(names);
         this.pod = pod;
     }
 
     Template templateFor(Node.ResourceNode step) {
         Key key = new Key(step.component().className(), step.resource(), step.options(),
                 step.resource().deletedAtEnd() ? step.name() : null);
-        Template existing = byKey.get(key);
-        if (existing != null) {
-            return existing;
-        }
-        String simpleName = step.component().simpleName();
-        Template created = build(step, names.claim(simpleName.substring(simpleName.lastIndexOf('.') + 1)));
-        byKey.put(key, created);
-        return created;
+        return templates.get(key, step.component(), name -> build(step, name));
     }
 
     List<Template> all() {
-        List<Template> all = new ArrayList<>(byKey.values());
+        List<Template> all = new ArrayList<>(templates.all());
         all.addAll(cleanupTemplates);
         return all;
     }
