@@ -4,18 +4,6 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.fermion.components.model.ActivationFunction;
 import dev.fermion.components.model.Devices;
 import dev.fermion.components.model.MlpArchitecture;
@@ -42,7 +30,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Trains a multi-layer perceptron classifier or regressor with DJL on the PyTorch engine, on the first
@@ -139,25 +126,18 @@ public final class TrainMlp extends Component {
         MlpArchitecture architecture = new MlpArchitecture(task, preprocessing.width(), ctx.get(HIDDEN),
                 ctx.get(ACTIVATION), task == Task.CLASSIFICATION ? classes.size() : 1, center, scale);
 
-        Engine.getInstance().setRandomSeed(seed);
         Device device = Devices.best();
         ctx.log("Training %s MLP %d -> %s -> %d on %s (%s %s), %d training and %d validation rows", task,
                 architecture.inputs(), architecture.hidden(), architecture.outputs(), device,
                 Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), train.size(), validation.size());
 
+        TrainingLoop.Settings settings = new TrainingLoop.Settings(ctx.get(OPTIMIZER), learningRate,
+                ctx.get(MOMENTUM), weightDecay, batchSize, seed);
         try (Model model = Model.newInstance("mlp", device)) {
-            model.setBlock(architecture.build());
-            Loss loss = task == Task.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss("cross-entropy")
-                    : Loss.l2Loss("mse", 1f);
-            DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
-                    .optOptimizer(optimizer(ctx.get(OPTIMIZER), learningRate, ctx.get(MOMENTUM), weightDecay))
-                    .optDevices(new Device[] {device})
-                    .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
             Result result;
-            try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(1, architecture.inputs()));
-                result = fit(ctx, trainer, model, train.scaled(center, scale), validation.scaled(center, scale),
-                        task, batchSize, epochs, patience, seed);
+            try (TrainingLoop loop = new TrainingLoop(model, architecture, settings, train.features(),
+                    train.scaled(center, scale).targets())) {
+                result = fit(ctx, loop, model, validation.scaled(center, scale), task, epochs, patience);
             }
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("best-validation-loss", result.bestValidationLoss());
@@ -184,14 +164,8 @@ public final class TrainMlp extends Component {
     private record Result(double bestValidationLoss, double trainLossAtBest, int bestEpoch, int epochsRun) {
     }
 
-    private static Result fit(StepContext ctx, Trainer trainer, Model model, TrainingData train,
-                              TrainingData validation, Task task, int batchSize, int epochs, int patience,
-                              int seed) throws IOException, MalformedModelException {
-        Random random = new Random(seed);
-        int[] order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
+    private static Result fit(StepContext ctx, TrainingLoop loop, Model model, TrainingData validation, Task task,
+                              int epochs, int patience) throws IOException, MalformedModelException {
         double best = Double.POSITIVE_INFINITY;
         double trainLossAtBest = Double.NaN;
         int bestEpoch = 0;
@@ -199,34 +173,19 @@ public final class TrainMlp extends Component {
         int epoch = 0;
         while (epoch < epochs && epoch - bestEpoch < patience) {
             epoch++;
-            shuffle(order, random);
-            double lossSum = 0;
-            for (int start = 0; start < order.length; start += batchSize) {
-                int end = Math.min(order.length, start + batchSize);
-                try (NDManager batch = trainer.getManager().newSubManager()) {
-                    NDList inputs = new NDList(batch.create(rows(train.features(), order, start, end)));
-                    NDList labels = new NDList(batch.create(targets(train.targets(), order, start, end)));
-                    try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDArray value = trainer.getLoss().evaluate(labels, trainer.forward(inputs));
-                        collector.backward(value);
-                        lossSum += value.getFloat() * (end - start);
-                    }
-                    trainer.step();
-                }
-            }
-            double trainLoss = lossSum / order.length;
-            double[] evaluation = evaluate(trainer, validation, task, batchSize);
+            double trainLoss = loop.epoch();
+            TrainingLoop.Evaluation evaluation = loop.evaluate(validation.features(), validation.targets());
             ctx.metric("train-loss", trainLoss, epoch);
-            ctx.metric("val-loss", evaluation[0], epoch);
+            ctx.metric("val-loss", evaluation.loss(), epoch);
             if (task == Task.CLASSIFICATION) {
-                ctx.metric("val-accuracy", evaluation[1], epoch);
+                ctx.metric("val-accuracy", evaluation.accuracy(), epoch);
             }
-            if (!Double.isFinite(trainLoss) || !Double.isFinite(evaluation[0])) {
+            if (!Double.isFinite(trainLoss) || !Double.isFinite(evaluation.loss())) {
                 throw new IllegalStateException("Training diverged at epoch " + epoch + " (training loss " + trainLoss
-                        + ", validation loss " + evaluation[0] + "); lower 'learning-rate'");
+                        + ", validation loss " + evaluation.loss() + "); lower 'learning-rate'");
             }
-            if (evaluation[0] < best) {
-                best = evaluation[0];
+            if (evaluation.loss() < best) {
+                best = evaluation.loss();
                 trainLossAtBest = trainLoss;
                 bestEpoch = epoch;
                 bestWeights = weights(model);
@@ -237,79 +196,12 @@ public final class TrainMlp extends Component {
         return new Result(best, trainLossAtBest, bestEpoch, epoch);
     }
 
-    /** Mean loss and, for classifiers, accuracy over the validation rows, without touching gradients. */
-    private static double[] evaluate(Trainer trainer, TrainingData data, Task task, int batchSize) {
-        int[] all = new int[data.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        double lossSum = 0;
-        long correct = 0;
-        int step = Math.max(batchSize, 256);
-        for (int start = 0; start < all.length; start += step) {
-            int end = Math.min(all.length, start + step);
-            try (NDManager batch = trainer.getManager().newSubManager()) {
-                NDList labels = new NDList(batch.create(targets(data.targets(), all, start, end)));
-                NDList predictions = trainer.evaluate(new NDList(batch.create(rows(data.features(), all, start, end))));
-                lossSum += trainer.getLoss().evaluate(labels, predictions).getFloat() * (end - start);
-                if (task == Task.CLASSIFICATION) {
-                    float[] predicted = predictions.singletonOrThrow().argMax(1).toType(
-                            ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-                    for (int i = 0; i < predicted.length; i++) {
-                        if (predicted[i] == data.targets()[start + i]) {
-                            correct++;
-                        }
-                    }
-                }
-            }
-        }
-        return new double[] {lossSum / all.length, (double) correct / all.length};
-    }
-
     private static byte[] weights(Model model) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             model.getBlock().saveParameters(out);
         }
         return bytes.toByteArray();
-    }
-
-    private static float[][] rows(float[][] features, int[] order, int start, int end) {
-        float[][] rows = new float[end - start][];
-        for (int i = start; i < end; i++) {
-            rows[i - start] = features[order[i]];
-        }
-        return rows;
-    }
-
-    private static float[] targets(float[] targets, int[] order, int start, int end) {
-        float[] out = new float[end - start];
-        for (int i = start; i < end; i++) {
-            out[i - start] = targets[order[i]];
-        }
-        return out;
-    }
-
-    private static void shuffle(int[] order, Random random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    }
-
-    private static Optimizer optimizer(OptimizerKind kind, double learningRate, double momentum, double weightDecay) {
-        switch (kind) {
-            case ADAM:
-                return Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) learningRate))
-                        .optWeightDecays((float) weightDecay).build();
-            case SGD:
-                return Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) learningRate))
-                        .optMomentum((float) momentum).optWeightDecays((float) weightDecay).build();
-            default:
-                throw new IllegalStateException("Unhandled optimizer " + kind);
-        }
     }
 
     private static int positive(int value, Input<Integer> input) {
