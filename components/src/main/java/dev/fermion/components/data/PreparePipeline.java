@@ -76,7 +76,7 @@ import java.util.stream.Collectors;
  */
 final class PreparePipeline {
     static final int ID_BUCKETS = 16;
-    static final int CHUNK_ROWS = 16_384;
+    static final int CHUNK_ROWS = 65_536;
     static final String DATA = "data";
     static final String FEATURES = "features";
     static final String REJECTS_DIRECTORY = "rejects";
@@ -147,10 +147,19 @@ final class PreparePipeline {
                     r -> Csv.format(r.values()))));
         }
 
-        PCollection<DatasetStatistics> all = valid.apply("Statistics",
-                Combine.globally(new StatisticsFn(plan.output(), false)));
-        PCollection<DatasetStatistics> train = splits.get(Split.TRAIN).apply("TrainStatistics",
-                Combine.globally(new StatisticsFn(plan.output(), plan.impute() == ImputeStrategy.MEDIAN)));
+        // Statistics of each split, merged for all rows: every value is parsed for statistics once.
+        Coder<StatisticsAccumulator> accumulatorCoder = SerializableCoder.of(StatisticsAccumulator.class);
+        List<PCollection<StatisticsAccumulator>> partial = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            boolean medians = i == Split.TRAIN && plan.impute() == ImputeStrategy.MEDIAN;
+            partial.add(splits.get(i).apply("Statistics-" + Split.NAMES.get(i),
+                    Combine.globally(new StatisticsFn(plan.output(), medians))).setCoder(accumulatorCoder));
+        }
+        PCollection<DatasetStatistics> train = partial.get(Split.TRAIN)
+                .apply("TrainStatistics", MapElements.via(new ResultFn()))
+                .setCoder(SerializableCoder.of(DatasetStatistics.class));
+        PCollection<DatasetStatistics> all = PCollectionList.of(partial).apply("AllPartialStatistics", Flatten.pCollections())
+                .apply("Statistics", Combine.globally(new MergeStatisticsFn(plan.output())));
         all.apply("WriteStatistics", ParDo.of(new WriteFileFn<>(staging + "/statistics.json", PreparePipeline::json)));
         train.apply("WriteTrainStatistics", ParDo.of(new WriteFileFn<>(staging + "/train-statistics.json",
                 PreparePipeline::json)));
@@ -532,15 +541,20 @@ final class PreparePipeline {
      * Statistics of every column but the id, whose values are all distinct: tallying them as categories
      * would make the statistics as large as the data and say nothing.
      */
-    static final class StatisticsFn extends Combine.CombineFn<List<CleanRow>, StatisticsAccumulator, DatasetStatistics> {
+    static List<Column> statisticsColumns(TableSchema schema) {
+        if (!schema.columns().get(0).name().equals(schema.id())) {
+            throw new IllegalArgumentException("The id column must come first in " + schema.names());
+        }
+        return List.copyOf(schema.columns().subList(1, schema.columns().size()));
+    }
+
+    /** Mergeable statistics of a collection of chunks; the accumulator is the output, for merging further. */
+    static final class StatisticsFn extends Combine.CombineFn<List<CleanRow>, StatisticsAccumulator, StatisticsAccumulator> {
         private final List<Column> columns;
         private final boolean medians;
 
         StatisticsFn(TableSchema schema, boolean medians) {
-            if (!schema.columns().get(0).name().equals(schema.id())) {
-                throw new IllegalArgumentException("The id column must come first in " + schema.names());
-            }
-            this.columns = List.copyOf(schema.columns().subList(1, schema.columns().size()));
+            this.columns = statisticsColumns(schema);
             this.medians = medians;
         }
 
@@ -565,18 +579,63 @@ final class PreparePipeline {
         }
 
         @Override
-        public DatasetStatistics extractOutput(StatisticsAccumulator accumulator) {
-            return accumulator.result();
+        public StatisticsAccumulator extractOutput(StatisticsAccumulator accumulator) {
+            return accumulator;
         }
 
         @Override
         public Coder<StatisticsAccumulator> getAccumulatorCoder(CoderRegistry registry, Coder<List<CleanRow>> input) {
             return SerializableCoder.of(StatisticsAccumulator.class);
         }
+    }
+
+    /** Merges partial statistics, such as those of the three splits, into the statistics of all their rows. */
+    static final class MergeStatisticsFn extends Combine.CombineFn<StatisticsAccumulator, StatisticsAccumulator,
+            DatasetStatistics> {
+        private final List<Column> columns;
+
+        MergeStatisticsFn(TableSchema schema) {
+            this.columns = statisticsColumns(schema);
+        }
 
         @Override
-        public Coder<DatasetStatistics> getDefaultOutputCoder(CoderRegistry registry, Coder<List<CleanRow>> input) {
+        public StatisticsAccumulator createAccumulator() {
+            return new StatisticsAccumulator(columns, false);
+        }
+
+        @Override
+        public StatisticsAccumulator addInput(StatisticsAccumulator accumulator, StatisticsAccumulator partial) {
+            accumulator.merge(partial);
+            return accumulator;
+        }
+
+        @Override
+        public StatisticsAccumulator mergeAccumulators(Iterable<StatisticsAccumulator> accumulators) {
+            StatisticsAccumulator merged = createAccumulator();
+            accumulators.forEach(merged::merge);
+            return merged;
+        }
+
+        @Override
+        public DatasetStatistics extractOutput(StatisticsAccumulator accumulator) {
+            return accumulator.result();
+        }
+
+        @Override
+        public Coder<StatisticsAccumulator> getAccumulatorCoder(CoderRegistry registry, Coder<StatisticsAccumulator> input) {
+            return SerializableCoder.of(StatisticsAccumulator.class);
+        }
+
+        @Override
+        public Coder<DatasetStatistics> getDefaultOutputCoder(CoderRegistry registry, Coder<StatisticsAccumulator> input) {
             return SerializableCoder.of(DatasetStatistics.class);
+        }
+    }
+
+    static final class ResultFn extends SimpleFunction<StatisticsAccumulator, DatasetStatistics> {
+        @Override
+        public DatasetStatistics apply(StatisticsAccumulator accumulator) {
+            return accumulator.result();
         }
     }
 
@@ -631,7 +690,7 @@ final class PreparePipeline {
                 fields.clear();
                 fields.add(row.id());
                 for (float x : features) {
-                    fields.add(Float.toString(x));
+                    fields.add(featureText(x));
                 }
                 if (labelled) {
                     fields.add(row.label());
@@ -639,6 +698,14 @@ final class PreparePipeline {
                 text.append(Csv.format(fields)).append('\n');
             }
             write(directory + "/" + parts.name(chunk.get(0)), text.toString());
+        }
+
+        /** {@link Float#toString}, with the one-hot columns' 0 and 1 spelled without formatting them each time. */
+        private static String featureText(float x) {
+            if (x == 1f) {
+                return "1.0";
+            }
+            return Float.floatToRawIntBits(x) == 0 ? "0.0" : Float.toString(x);
         }
     }
 }

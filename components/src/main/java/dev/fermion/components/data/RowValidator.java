@@ -26,6 +26,7 @@ final class RowValidator implements Serializable {
     private final Set<String> required;
     private final Map<String, Range> ranges;
     private final Set<String> missingMarkers;
+    private final int labelPosition;
 
     /**
      * @param output the schema of the rows produced; its first column is the id, generated from the line's
@@ -39,6 +40,7 @@ final class RowValidator implements Serializable {
         this.required = Set.copyOf(required);
         this.ranges = Map.copyOf(ranges);
         this.missingMarkers = Set.copyOf(missingMarkers);
+        this.labelPosition = output.label() == null ? -1 : output.names().indexOf(output.label());
         this.sourcePositions = new int[output.columns().size()];
         for (int i = 0; i < sourcePositions.length; i++) {
             sourcePositions[i] = header.indexOf(output.columns().get(i).name());
@@ -97,7 +99,7 @@ final class RowValidator implements Serializable {
         if (!problems.isEmpty()) {
             return reject(line, firstBadColumn, String.join("; ", problems));
         }
-        String label = output.label() == null ? "" : values.get(output.names().indexOf(output.label()));
+        String label = labelPosition < 0 ? "" : values.get(labelPosition);
         return new Outcome(new CleanRow(line.file(), line.line(), values.get(0), label, values), null);
     }
 

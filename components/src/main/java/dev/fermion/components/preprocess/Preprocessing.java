@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The feature transform fitted on a training split: imputation, scaling and one-hot encoding of every
@@ -107,10 +108,13 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
         private static final long serialVersionUID = 1L;
         private final Preprocessing preprocessing;
         private final int[] positions;
+        private final Set<String> missingMarkers;
 
         private Transformer(Preprocessing preprocessing, int[] positions) {
             this.preprocessing = preprocessing;
             this.positions = positions;
+            // A set, not the record's list: the transform looks up every value of every row it sees.
+            this.missingMarkers = Set.copyOf(preprocessing.missingMarkers());
         }
 
         public float[] apply(List<String> row) {
@@ -119,7 +123,7 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             for (int i = 0; i < positions.length; i++) {
                 Feature feature = preprocessing.features().get(i);
                 String value = row.get(positions[i]);
-                boolean missing = preprocessing.isMissing(value);
+                boolean missing = value == null || value.isEmpty() || missingMarkers.contains(value);
                 if (feature.type() == ColumnType.NUMERIC) {
                     double x = missing ? feature.fill() : parse(feature.column(), value);
                     out[offset] = (float) ((x - feature.center()) / feature.scale());
