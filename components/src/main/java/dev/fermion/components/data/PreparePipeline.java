@@ -548,12 +548,12 @@ final class PreparePipeline {
         return List.copyOf(schema.columns().subList(1, schema.columns().size()));
     }
 
-    /** Mergeable statistics of a collection of chunks; the accumulator is the output, for merging further. */
-    static final class StatisticsFn extends Combine.CombineFn<List<CleanRow>, StatisticsAccumulator, StatisticsAccumulator> {
+    /** What both statistics combiners share: the accumulator, how accumulators merge, and their coder. */
+    abstract static class StatisticsCombineFn<InputT, OutputT> extends Combine.CombineFn<InputT, StatisticsAccumulator, OutputT> {
         private final List<Column> columns;
         private final boolean medians;
 
-        StatisticsFn(TableSchema schema, boolean medians) {
+        StatisticsCombineFn(TableSchema schema, boolean medians) {
             this.columns = statisticsColumns(schema);
             this.medians = medians;
         }
@@ -561,6 +561,25 @@ final class PreparePipeline {
         @Override
         public StatisticsAccumulator createAccumulator() {
             return new StatisticsAccumulator(columns, medians);
+        }
+
+        @Override
+        public StatisticsAccumulator mergeAccumulators(Iterable<StatisticsAccumulator> accumulators) {
+            StatisticsAccumulator merged = createAccumulator();
+            accumulators.forEach(merged::merge);
+            return merged;
+        }
+
+        @Override
+        public Coder<StatisticsAccumulator> getAccumulatorCoder(CoderRegistry registry, Coder<InputT> input) {
+            return SerializableCoder.of(StatisticsAccumulator.class);
+        }
+    }
+
+    /** Mergeable statistics of a collection of chunks; the accumulator is the output, for merging further. */
+    static final class StatisticsFn extends StatisticsCombineFn<List<CleanRow>, StatisticsAccumulator> {
+        StatisticsFn(TableSchema schema, boolean medians) {
+            super(schema, medians);
         }
 
         @Override
@@ -572,35 +591,15 @@ final class PreparePipeline {
         }
 
         @Override
-        public StatisticsAccumulator mergeAccumulators(Iterable<StatisticsAccumulator> accumulators) {
-            StatisticsAccumulator merged = createAccumulator();
-            accumulators.forEach(merged::merge);
-            return merged;
-        }
-
-        @Override
         public StatisticsAccumulator extractOutput(StatisticsAccumulator accumulator) {
             return accumulator;
-        }
-
-        @Override
-        public Coder<StatisticsAccumulator> getAccumulatorCoder(CoderRegistry registry, Coder<List<CleanRow>> input) {
-            return SerializableCoder.of(StatisticsAccumulator.class);
         }
     }
 
     /** Merges partial statistics, such as those of the three splits, into the statistics of all their rows. */
-    static final class MergeStatisticsFn extends Combine.CombineFn<StatisticsAccumulator, StatisticsAccumulator,
-            DatasetStatistics> {
-        private final List<Column> columns;
-
+    static final class MergeStatisticsFn extends StatisticsCombineFn<StatisticsAccumulator, DatasetStatistics> {
         MergeStatisticsFn(TableSchema schema) {
-            this.columns = statisticsColumns(schema);
-        }
-
-        @Override
-        public StatisticsAccumulator createAccumulator() {
-            return new StatisticsAccumulator(columns, false);
+            super(schema, false);
         }
 
         @Override
@@ -610,20 +609,8 @@ final class PreparePipeline {
         }
 
         @Override
-        public StatisticsAccumulator mergeAccumulators(Iterable<StatisticsAccumulator> accumulators) {
-            StatisticsAccumulator merged = createAccumulator();
-            accumulators.forEach(merged::merge);
-            return merged;
-        }
-
-        @Override
         public DatasetStatistics extractOutput(StatisticsAccumulator accumulator) {
             return accumulator.result();
-        }
-
-        @Override
-        public Coder<StatisticsAccumulator> getAccumulatorCoder(CoderRegistry registry, Coder<StatisticsAccumulator> input) {
-            return SerializableCoder.of(StatisticsAccumulator.class);
         }
 
         @Override
