@@ -166,6 +166,22 @@ class PrepareCsvTest {
     }
 
     @Test
+    void aSourceMixingFormatsOrMislabelledIsAClearError() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("mixed"));
+        Files.copy(Path.of(IRIS), dir.resolve("a.csv"));
+        ParquetFixtures.write(dir.resolve("b.parquet"), List.of("sepal_length", "species"), List.of("double", "string"),
+                List.of(List.of("5.0", "setosa")));
+        assertThatThrownBy(() -> prepare(dir + "/*", "species").run(new PrepareCsv()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a.csv (CSV)").hasMessageContaining("b.parquet (PARQUET)")
+                .hasMessageContaining("set 'format'");
+        assertThatThrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.FORMAT, SourceFormat.PARQUET)
+                .run(new PrepareCsv()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("iris.csv is not a readable Parquet file");
+    }
+
+    @Test
     void failsClearlyOnAnUnknownLabel() {
         assertThatThrownBy(() -> prepare(IRIS, "kind").run(new PrepareCsv()))
                 .isInstanceOf(IllegalArgumentException.class)
