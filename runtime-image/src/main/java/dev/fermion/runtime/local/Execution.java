@@ -40,6 +40,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,11 +74,19 @@ final class Execution {
     private final ExecutorService pool;
     private final AtomicLong events = new AtomicLong();
     private final Map<String, StepRecord> steps = new ConcurrentHashMap<>();
+    /** How often a running step's new metrics are read: often enough for a live chart, rarely enough to cost nothing. */
+    private static final Duration METRICS_EVERY = Duration.ofSeconds(1);
     private final Map<String, Class<?>> classes = new ConcurrentHashMap<>();
     private final Map<String, ComponentSpec> components = new ConcurrentHashMap<>();
     private final Map<String, String> cachedFrom = new ConcurrentHashMap<>();
     private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fermion-run-record");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Reads running attempts' metrics files, so metrics reach listeners while a step runs. */
+    private final ScheduledExecutorService metricsTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fermion-metrics");
         t.setDaemon(true);
         return t;
     });
@@ -143,6 +152,7 @@ final class Execution {
         } finally {
             pool.shutdownNow();
             recorder.shutdownNow();
+            metricsTimer.shutdownNow();
         }
     }
 
@@ -539,10 +549,10 @@ final class Execution {
         return outcome;
     }
 
-    /** The attempt's metrics; a metrics file that cannot be read costs the metrics, not the step. */
-    private static List<StepMetric> metrics(Path file, Path log) {
+    /** Delivers the attempt's last metrics; a metrics file that cannot be read costs the metrics, not the step. */
+    private static void closeMetrics(MetricsFile.Tail metrics, Path log) {
         try {
-            return MetricsFile.read(file);
+            metrics.close();
         } catch (UncheckedIOException e) {
             try {
                 Files.writeString(log, "fermion: " + e.getMessage() + System.lineSeparator(), StandardCharsets.UTF_8,
@@ -550,7 +560,6 @@ final class Execution {
             } catch (IOException ignored) {
                 // The log is gone too; the record still tells how the attempt ended.
             }
-            return List.of();
         }
     }
 
@@ -569,9 +578,13 @@ final class Execution {
         run.inputs.artifacts().forEach((k, v) -> inArtifacts.put(k, v.artifact().toString()));
         LaunchSpec spec = new LaunchSpec(run.component.className(), plan.name(), run.name, runId, retry - 1,
                 run.inputs.params(), inArtifacts, outParams, outArtifacts, dir.resolve("metrics.jsonl").toString());
-        AttemptOutcome outcome = attempts.run(new Attempt(spec, log, node.options().env(), node.options().timeout(), replacement));
-        for (StepMetric metric : metrics(Path.of(spec.metricsFile()), log)) {
-            options.listener().stepMetric(run.path, metric);
+        AttemptOutcome outcome;
+        MetricsFile.Tail metrics = MetricsFile.follow(Path.of(spec.metricsFile()),
+                metric -> options.listener().stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);
+        try {
+            outcome = attempts.run(new Attempt(spec, log, node.options().env(), node.options().timeout(), replacement));
+        } finally {
+            closeMetrics(metrics, log);
         }
         if (outcome.ok()) {
             try {

@@ -11,8 +11,8 @@ import java.util.Map;
  * runner waits for them.
  *
  * <p>For each step (kind {@code step}, not loops or sub-pipeline calls) the order is: {@code stepStarted}
- * once its inputs are resolved, {@code stepMetric} for what each attempt reported, then
- * {@code stepFinished}. Cached steps and steps kept from the run being resumed get {@code stepStarted}
+ * once its inputs are resolved, {@code stepMetric} for what each attempt reports, while it runs (read from
+ * the attempt's metrics file about every second, from a timer thread), then {@code stepFinished}. Cached steps and steps kept from the run being resumed get {@code stepStarted}
  * and {@code stepFinished}; steps that never got their inputs (skipped, omitted, unresolvable) only
  * {@code stepFinished}.
  */

@@ -6,6 +6,7 @@ import dev.fermion.plan.ComponentSpec;
 import dev.fermion.runtime.fixtures.Steps.Emit;
 import dev.fermion.runtime.fixtures.Steps.Fail;
 import dev.fermion.runtime.fixtures.Steps.ReadText;
+import dev.fermion.runtime.fixtures.Steps.ReportAndWait;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +31,7 @@ class RunListenerTest {
     });
 
     /** Every event as one line, in the order the listener heard them. */
-    static final class Recorder implements RunListener {
+    static class Recorder implements RunListener {
         final List<String> events = new ArrayList<>();
         final List<PortArtifact> inputs = new ArrayList<>();
         final List<PortArtifact> outputs = new ArrayList<>();
@@ -123,6 +125,27 @@ class RunListenerTest {
                 "started fail Steps.Fail {reason=it had to}",
                 "finished fail FAILED cached=false from=null {}");
         assertThat(heard.of("after")).containsExactly("finished after OMITTED cached=false from=null {}");
+    }
+
+    @Test
+    void metricsArriveWhileTheStepStillRuns() {
+        CountDownLatch release = ReportAndWait.nextRelease();
+        Recorder heard = new Recorder() {
+            @Override
+            public synchronized void stepMetric(String path, StepMetric metric) {
+                super.stepMetric(path, metric);
+                release.countDown();
+            }
+        };
+        RunResult result = run(Pipeline.named("live").define(p -> p.step("train", new ReportAndWait())),
+                Isolation.IN_PROCESS, heard);
+
+        assertThat(result.succeeded()).as(String.valueOf(result.step("train"))).isTrue();
+        assertThat(heard.of("train")).containsExactly(
+                "started train Steps.ReportAndWait {}",
+                "metric train progress=0.5@1",
+                "metric train progress=1.0@2",
+                "finished train SUCCEEDED cached=false from=null {}");
     }
 
     @Test
