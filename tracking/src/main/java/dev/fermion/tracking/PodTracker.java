@@ -1,7 +1,5 @@
 package dev.fermion.tracking;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.tracking.delivery.Delivery;
 import dev.fermion.tracking.delivery.MlflowWriter;
 import dev.fermion.tracking.delivery.RunRef;
@@ -13,11 +11,7 @@ import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +30,6 @@ public final class PodTracker {
     public static final String EXPERIMENT_ENV = "MLFLOW_EXPERIMENT_NAME";
     public static final String WORKFLOW_NAME_ENV = "FERMION_WORKFLOW_NAME";
     public static final String WORKFLOW_UID_ENV = "FERMION_WORKFLOW_UID";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TrackingOptions options;
     private final String experiment;
@@ -76,16 +69,13 @@ public final class PodTracker {
     }
 
     /**
-     * Records one finished step attempt as a child run of the workflow's parent run.
+     * Opens the child run of one step attempt under the workflow's parent run (creating the parent when
+     * this is the first step to track), with the step's parameter inputs as params. A retried step reopens
+     * its child run. What follows goes to MLflow in the background while the step runs.
      *
-     * @param inputs      the step's parameter inputs as text; they become the child run's params
-     * @param metricsFile the step's metrics, one JSON object ({@code key}, {@code value}, {@code step},
-     *                    {@code timestamp}) a line; may be missing
-     * @param models      the step's {@code Model} outputs by name; logged as models when the step succeeded
-     * @return what reached MLflow and what was spooled
+     * @param inputs the step's parameter inputs as text; they become the child run's params
      */
-    public TrackingSummary trackStep(String pipeline, String step, String component, Map<String, String> inputs,
-                                     Path metricsFile, Map<String, Path> models, StepOutcome outcome) {
+    public StepRun startStep(String pipeline, String step, String component, Map<String, String> inputs) {
         Delivery delivery = delivery(step);
         RunRef parent = parent();
         delivery.submit(startParent(parent, pipeline));
@@ -96,17 +86,51 @@ public final class PodTracker {
         delivery.submit(new TrackingOp.StartRun(child, parent, step, now(), tags));
         List<Param> params = new ArrayList<>();
         inputs.forEach((k, v) -> params.add(new Param(k, v)));
-        List<Metric> metrics = metrics(metricsFile);
-        if (!params.isEmpty() || !metrics.isEmpty()) {
-            delivery.submit(new TrackingOp.Log(child, metrics, params, List.of()));
+        if (!params.isEmpty()) {
+            delivery.submit(new TrackingOp.Log(child, List.of(), params, List.of()));
         }
-        if (outcome == StepOutcome.SUCCEEDED) {
-            models.forEach((name, dir) -> delivery.submit(new TrackingOp.LogModel(child, name,
-                    dir.toAbsolutePath().toString(), List.of(new Tag("fermion.step", step),
-                    new Tag("fermion.output", name), new Tag("fermion.run", parent.key())))));
+        return new StepRun(delivery, parent, child, step);
+    }
+
+    /**
+     * A step's child run while the step runs: each metric is queued as it is reported and sent in batches
+     * by the delivery thread, so a long training step's charts grow in the MLflow UI as it trains.
+     */
+    public final class StepRun {
+        private final Delivery delivery;
+        private final RunRef parent;
+        private final RunRef child;
+        private final String step;
+
+        private StepRun(Delivery delivery, RunRef parent, RunRef child, String step) {
+            this.delivery = delivery;
+            this.parent = parent;
+            this.child = child;
+            this.step = step;
         }
-        delivery.submit(new TrackingOp.EndRun(child, outcome.mlflowStatus(), now()));
-        return close(delivery);
+
+        /** Never blocks the step: a full queue spools to disk. */
+        public void metric(String key, double value, long index, long timestampMillis) {
+            delivery.submit(new TrackingOp.Log(child, List.of(new Metric(key, value, timestampMillis, index)),
+                    List.of(), List.of()));
+        }
+
+        /**
+         * Ends the child run with the step's outcome, logging its {@code Model} outputs as models when it
+         * succeeded, and waits (bounded) for what is queued to reach MLflow or the spool.
+         *
+         * @param models the step's {@code Model} outputs by name
+         * @return what reached MLflow and what was spooled
+         */
+        public TrackingSummary finish(Map<String, Path> models, StepOutcome outcome) {
+            if (outcome == StepOutcome.SUCCEEDED) {
+                models.forEach((name, dir) -> delivery.submit(new TrackingOp.LogModel(child, name,
+                        dir.toAbsolutePath().toString(), List.of(new Tag("fermion.step", step),
+                        new Tag("fermion.output", name), new Tag("fermion.run", parent.key())))));
+            }
+            delivery.submit(new TrackingOp.EndRun(child, outcome.mlflowStatus(), now()));
+            return close(delivery);
+        }
     }
 
     /**
@@ -143,26 +167,6 @@ public final class PodTracker {
     private TrackingSummary close(Delivery delivery) {
         delivery.close(options.closeTimeout());
         return new TrackingSummary(null, delivery.spooled(), delivery.rejected(), delivery.spool().dir());
-    }
-
-    private static List<Metric> metrics(Path file) {
-        List<Metric> out = new ArrayList<>();
-        if (file == null || !Files.isRegularFile(file)) {
-            return out;
-        }
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode m = JSON.readTree(line);
-                out.add(new Metric(m.path("key").asText(), m.path("value").asDouble(),
-                        m.path("timestamp").asLong(now()), m.path("step").asLong(0)));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the step's metrics " + file, e);
-        }
-        return out;
     }
 
     private static boolean blank(String value) {

@@ -28,13 +28,16 @@ final class LaunchContext implements StepContext {
     private final Map<String, Object> inputs;
     private final Map<String, Object> outputs = new LinkedHashMap<>();
     private final PrintStream log;
+    private final MetricListener metrics;
     private Path workDir;
 
-    LaunchContext(LaunchSpec spec, Definition.Ports ports, Map<String, Object> inputs, PrintStream log) {
+    LaunchContext(LaunchSpec spec, Definition.Ports ports, Map<String, Object> inputs, PrintStream log,
+                  MetricListener metrics) {
         this.spec = spec;
         this.ports = ports;
         this.inputs = inputs;
         this.log = log;
+        this.metrics = metrics;
     }
 
     @Override
@@ -86,15 +89,21 @@ final class LaunchContext implements StepContext {
 
     @Override
     public void metric(String key, double value, long step) {
+        long timestamp = System.currentTimeMillis();
         if (spec.metricsFile() == null) {
             log.printf("metric %s=%s (step %d)%n", key, value, step);
-            return;
+        } else {
+            append(key, value, step, timestamp);
         }
+        metrics.metric(key, value, step, timestamp);
+    }
+
+    private void append(String key, double value, long step, long timestamp) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("key", key);
         line.put("value", value);
         line.put("step", step);
-        line.put("timestamp", System.currentTimeMillis());
+        line.put("timestamp", timestamp);
         try {
             Path file = Path.of(spec.metricsFile());
             if (file.getParent() != null) {

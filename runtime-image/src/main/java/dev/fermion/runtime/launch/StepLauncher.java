@@ -70,13 +70,15 @@ public final class StepLauncher {
             err.println("fermion-step: " + e.getMessage());
             return USAGE;
         }
-        Optional<PodTracker> tracker = PodTracker.fromEnv(env, spec.pipeline(), fermionHome);
+        Optional<PodTracker.StepRun> tracked = PodTracker.fromEnv(env, spec.pipeline(), fermionHome)
+                .flatMap(tracker -> startStepTracking(tracker, spec, err));
+        MetricListener metrics = tracked.<MetricListener>map(run -> run::metric).orElse(MetricListener.NONE);
         try {
-            launch(spec, loader, out, null);
-            tracker.ifPresent(t -> track(t, spec, loader, StepOutcome.SUCCEEDED, err));
+            launch(spec, loader, out, null, metrics);
+            tracked.ifPresent(run -> endStepTracking(run, spec, loader, StepOutcome.SUCCEEDED, err));
             return OK;
         } catch (StepFailure failure) {
-            tracker.ifPresent(t -> track(t, spec, loader, StepOutcome.FAILED, err));
+            tracked.ifPresent(run -> endStepTracking(run, spec, loader, StepOutcome.FAILED, err));
             err.println("fermion-step: " + failure.getMessage());
             err.flush();
             return failure.exitCode();
@@ -103,12 +105,20 @@ public final class StepLauncher {
         return OK;
     }
 
-    /** Tracking never changes the step's result: any failure of it is a warning. */
-    private static void track(PodTracker tracker, LaunchSpec spec, ClassLoader loader, StepOutcome outcome,
-                              PrintStream err) {
+    /** Tracking never changes the step's result: any failure of it is a warning, and the step runs untracked. */
+    private static Optional<PodTracker.StepRun> startStepTracking(PodTracker tracker, LaunchSpec spec, PrintStream err) {
         try {
-            report(tracker.trackStep(spec.pipeline(), spec.step(), spec.component(), spec.params(),
-                    spec.metricsFile() == null ? null : Path.of(spec.metricsFile()), models(spec, loader), outcome), err);
+            return Optional.of(tracker.startStep(spec.pipeline(), spec.step(), spec.component(), spec.params()));
+        } catch (RuntimeException | LinkageError e) {
+            err.println("fermion-step: warning: could not record step '" + spec.step() + "' in MLflow: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static void endStepTracking(PodTracker.StepRun run, LaunchSpec spec, ClassLoader loader, StepOutcome outcome,
+                                        PrintStream err) {
+        try {
+            report(run.finish(models(spec, loader), outcome), err);
         } catch (RuntimeException | LinkageError e) {
             err.println("fermion-step: warning: could not record step '" + spec.step() + "' in MLflow: " + e.getMessage());
         }
@@ -141,13 +151,19 @@ public final class StepLauncher {
      * doubles); everything else, decoding and output checks included, is the same.
      */
     public static void launch(LaunchSpec spec, ClassLoader loader, PrintStream log, StepBody body) throws StepFailure {
+        launch(spec, loader, log, body, MetricListener.NONE);
+    }
+
+    /** As {@link #launch(LaunchSpec, ClassLoader, PrintStream, StepBody)}, telling {@code metrics} of each metric. */
+    public static void launch(LaunchSpec spec, ClassLoader loader, PrintStream log, StepBody body,
+                              MetricListener metrics) throws StepFailure {
         Class<? extends Component> type = componentClass(spec, loader);
         Definition.Ports ports = Definition.ports(type);
         Map<String, Object> inputs = decodeInputs(spec, ports);
         checkOutputs(spec, ports);
         createArtifactDirs(spec);
         StepBody effective = body != null ? body : instantiate(spec, type)::execute;
-        LaunchContext ctx = new LaunchContext(spec, ports, inputs, log);
+        LaunchContext ctx = new LaunchContext(spec, ports, inputs, log, metrics);
         try {
             effective.run(ctx);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {

@@ -1,5 +1,6 @@
 package dev.fermion.runtime.launch;
 
+import dev.fermion.contract.LaunchSpec;
 import dev.fermion.runtime.fixtures.Steps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,6 +110,23 @@ class StepLauncherTest {
         assertThat(err()).contains("is not a Component");
         assertThat(launch(Steps.AddOne.class)).isEqualTo(StepLauncher.USAGE);
         assertThat(err()).contains("input 'x' (Integer) of step 's' has no value and no default: pass --param x=VALUE");
+    }
+
+    @Test
+    void aMetricListenerHearsEachMetricWhileTheStepRuns() throws Exception {
+        CountDownLatch release = Steps.ReportAndWait.nextRelease();
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LaunchSpec spec = LaunchSpec.parse(List.of("--component", Steps.ReportAndWait.class.getName(), "--pipeline", "p",
+                "--step", "s", "--run-id", "r1", "--metrics", dir.resolve("metrics.jsonl").toString()));
+
+        StepLauncher.launch(spec, getClass().getClassLoader(), new PrintStream(out, true, StandardCharsets.UTF_8), null,
+                (key, value, step, timestamp) -> {
+                    heard.add(key + "=" + value + "@" + step);
+                    release.countDown();
+                });
+
+        assertThat(heard).containsExactly("progress=0.5@1", "progress=1.0@2");
+        assertThat(Files.readAllLines(dir.resolve("metrics.jsonl"))).hasSize(2);
     }
 
     public static final class NoOutput extends dev.fermion.dsl.Component {
