@@ -36,13 +36,8 @@ class RunCommandTest {
     private Result fermion(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--home", home.toString()));
-        CommandLine cli = FermionCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(all.toArray(String[]::new));
-        return new Result(exit, out.toString(), err.toString());
+        CliTest.Result r = CliTest.fermion(all.toArray(String[]::new));
+        return new Result(r.exit(), r.out(), r.err());
     }
 
     @Test

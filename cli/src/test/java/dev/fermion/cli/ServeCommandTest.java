@@ -1,23 +1,9 @@
 package dev.fermion.cli;
 
-import ai.djl.Model;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fermion.components.model.ActivationFunction;
-import dev.fermion.components.model.MlpArchitecture;
+import dev.fermion.components.TestBundles;
 import dev.fermion.components.model.ModelBundle;
-import dev.fermion.components.model.Task;
-import dev.fermion.components.preprocess.ImputeStrategy;
-import dev.fermion.components.preprocess.Preprocessing;
-import dev.fermion.components.preprocess.Scaling;
-import dev.fermion.components.preprocess.StatisticsAccumulator;
-import dev.fermion.components.table.Column;
-import dev.fermion.components.table.ColumnType;
-import dev.fermion.components.table.Table;
-import dev.fermion.components.table.TableSchema;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.runtime.local.RunRecord;
 import dev.fermion.runtime.local.RunStatus;
@@ -42,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,7 +36,6 @@ import static dev.fermion.cli.CliTest.fermion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ServeCommandTest {
-    private static final Path IRIS = Path.of("../examples/data/iris.csv");
     private static final List<String> SPECIES = List.of("setosa", "versicolor", "virginica");
     private static final String SERVING_ON = "Serving on ";
     private static final long DEADLINE_SECONDS = 120;
@@ -141,8 +125,8 @@ class ServeCommandTest {
 
     @Test
     void servesABundleAndTheModelOfARunUntilStopped(@TempDir Path home) throws Exception {
-        Path direct = classifier(home.resolve("bundles/direct"));
-        Path trained = classifier(home.resolve("runs/r3/steps/train/attempt-1/outputs/artifacts/model"));
+        Path direct = TestBundles.classifier(home.resolve("bundles/direct"));
+        Path trained = TestBundles.classifier(home.resolve("runs/r3/steps/train/attempt-1/outputs/artifacts/model"));
         save(home, "r3", List.of(step("train", StepStatus.SUCCEEDED, Map.of("model", trained))));
 
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -227,38 +211,5 @@ class ServeCommandTest {
             Files.createFile(directory.resolve(file));
         }
         return directory;
-    }
-
-    /**
-     * A species classifier written by the components' own code: preprocessing fitted on the iris data and a
-     * seeded, untrained MLP. Serving it needs no training; the answers are only checked to be species.
-     */
-    private static Path classifier(Path directory) {
-        Table table = Table.read(IRIS, Optional.empty());
-        TableSchema schema = new TableSchema(List.of(numeric("sepal_length"), numeric("sepal_width"),
-                numeric("petal_length"), numeric("petal_width"), new Column("species", ColumnType.CATEGORICAL)),
-                "id", "species");
-        StatisticsAccumulator statistics = new StatisticsAccumulator(schema.columns(), false);
-        for (Table.Row row : table.rows()) {
-            statistics.add(schema.names().stream().map(c -> row.values().get(table.index(c))).toList());
-        }
-        Preprocessing preprocessing = Preprocessing.fit(schema, statistics.result(), ImputeStrategy.MEAN, 0,
-                Scaling.STANDARD, List.of("NA"));
-        List<String> labels = List.copyOf(statistics.result().column("species").categories().keySet());
-        MlpArchitecture architecture = new MlpArchitecture(Task.CLASSIFICATION, preprocessing.width(), List.of(8),
-                ActivationFunction.TANH, labels.size(), 0, 1);
-        ModelBundle bundle = new ModelBundle(new ModelBundle.Manifest(ModelBundle.FORMAT, Task.CLASSIFICATION,
-                "djl-pytorch", "2026-01-01T00:00:00Z", Map.of()), architecture, preprocessing, labels, schema);
-        Engine.getInstance().setRandomSeed(7);
-        try (Model model = Model.newInstance("mlp")) {
-            model.setBlock(architecture.build());
-            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, architecture.inputs()));
-            bundle.write(directory, model);
-        }
-        return directory;
-    }
-
-    private static Column numeric(String name) {
-        return new Column(name, ColumnType.NUMERIC);
     }
 }

@@ -38,10 +38,17 @@ public final class TestContext implements StepContext {
     private final List<Metric> metrics = new ArrayList<>();
     private final List<String> logs = new ArrayList<>();
     private final String stepName;
+    private String runId = "run-1";
 
     public TestContext(Path root, String stepName) {
         this.root = root;
         this.stepName = stepName;
+    }
+
+    /** The run the step belongs to, for components whose results are named after it (deployments). */
+    public TestContext withRunId(String value) {
+        this.runId = value;
+        return this;
     }
 
     public <T> TestContext with(Input<T> input, T value) {
@@ -161,7 +168,7 @@ public final class TestContext implements StepContext {
 
     @Override
     public String runId() {
-        return "run-1";
+        return runId;
     }
 
     @Override

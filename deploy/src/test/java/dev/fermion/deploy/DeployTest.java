@@ -1,5 +1,7 @@
 package dev.fermion.deploy;
 
+import dev.fermion.components.TestBundles;
+import dev.fermion.components.TestContext;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.deploy.local.LocalDeployment;
 import dev.fermion.deploy.local.LocalDeployments;
@@ -34,7 +36,7 @@ class DeployTest {
     @Test
     void deploysLocallyAnswersARealPredictionAndStopsAtTheEndOfItsRun() throws Exception {
         Path bundle = TestBundles.classifier(dir.resolve("model"));
-        TestContext ctx = new TestContext(dir, "run-deploy-1")
+        TestContext ctx = new TestContext(dir, "deploy").withRunId("run-deploy-1")
                 .with(Deploy.MODEL, new Model(bundle))
                 .with(Deploy.NAME, NAME)
                 .run(new Deploy());
@@ -58,10 +60,10 @@ class DeployTest {
     @Test
     void aLocalCanaryAndAClusterTargetWithoutAModelUriAreRefusedBeforeAnythingStarts() {
         Path bundle = TestBundles.classifier(dir.resolve("model"));
-        assertThatThrownBy(() -> new TestContext(dir, "run-deploy-2").with(Deploy.MODEL, new Model(bundle))
+        assertThatThrownBy(() -> new TestContext(dir, "deploy").withRunId("run-deploy-2").with(Deploy.MODEL, new Model(bundle))
                 .with(Deploy.NAME, NAME).with(Deploy.CANARY_PERCENT, 10).run(new Deploy()))
                 .hasMessageContaining("canary-percent needs a traffic split");
-        assertThatThrownBy(() -> new TestContext(dir, "run-deploy-2").with(Deploy.MODEL, new Model(bundle))
+        assertThatThrownBy(() -> new TestContext(dir, "deploy").withRunId("run-deploy-2").with(Deploy.MODEL, new Model(bundle))
                 .with(Deploy.NAME, NAME).with(Deploy.TARGET, DeployTarget.KSERVE).with(Deploy.NAMESPACE, "models")
                 .run(new Deploy()))
                 .hasMessageContaining("Target KSERVE needs 'model-uri'");

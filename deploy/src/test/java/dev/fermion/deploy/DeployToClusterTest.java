@@ -1,5 +1,6 @@
 package dev.fermion.deploy;
 
+import dev.fermion.components.TestContext;
 import dev.fermion.deploy.kubernetes.KServeInferenceService;
 import dev.fermion.dsl.Model;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -49,7 +50,7 @@ class DeployToClusterTest {
     }
 
     private TestContext deploy(String runId, DeployTarget target, int canaryPercent) throws Exception {
-        return new TestContext(dir, runId)
+        return new TestContext(dir, "deploy").withRunId(runId)
                 .with(Deploy.MODEL, new Model(dir))
                 .with(Deploy.NAME, "iris")
                 .with(Deploy.TARGET, target)
@@ -69,7 +70,7 @@ class DeployToClusterTest {
                 .as("the runtime image the compiler uses").matches("ghcr\\.io/fermion-ml/fermion-runtime:.+");
 
         deploy("run-2", DeployTarget.KUBERNETES, 0);
-        TestContext rolledBack = new TestContext(dir, "run-3").with(Rollback.NAME, "iris")
+        TestContext rolledBack = new TestContext(dir, "deploy").withRunId("run-3").with(Rollback.NAME, "iris")
                 .with(Rollback.TARGET, DeployTarget.KUBERNETES).with(Rollback.READY_TIMEOUT_SECONDS, 0)
                 .run(new Rollback());
 

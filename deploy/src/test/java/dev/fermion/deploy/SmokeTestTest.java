@@ -1,6 +1,7 @@
 package dev.fermion.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fermion.components.TestBundles;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.preprocess.Feature;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package dev.fermion.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fermion.components.TestBundles;
 import dev.fermion.components.model.MlpPredictor;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.table.Table;

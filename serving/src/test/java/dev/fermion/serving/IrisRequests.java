@@ -2,6 +2,7 @@ package dev.fermion.serving;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fermion.components.TestBundles;
 import dev.fermion.components.table.Table;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.fermion.serving;
 
+import dev.fermion.components.TestBundles;
 import dev.fermion.serving.http.InferenceServer;
 import dev.fermion.serving.model.ServedModel;
 import org.junit.jupiter.api.Test;

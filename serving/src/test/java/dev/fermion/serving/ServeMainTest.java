@@ -1,5 +1,6 @@
 package dev.fermion.serving;
 
+import dev.fermion.components.TestBundles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,10 @@
 package dev.fermion.deploy.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fermion.components.TestBundles;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.deploy.Http;
 import dev.fermion.deploy.SmokeTest;
-import dev.fermion.deploy.TestBundles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

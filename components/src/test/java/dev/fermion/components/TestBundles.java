@@ -1,4 +1,4 @@
-package dev.fermion.serving;
+package dev.fermion.components;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -23,35 +23,40 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Model bundles written through the components' own code on the iris data: preprocessing fitted with
- * {@link Preprocessing#fit}, a seeded freshly initialised MLP, {@link ModelBundle#write}. Serving only
+ * Model bundles written through the components' own code on the iris data, for the tests of the modules
+ * that serve and deploy them: {@link Preprocessing#fit}, a seeded freshly initialised MLP, {@link ModelBundle#write}. Serving only
  * has to reproduce what {@link ModelBundle#open} predicts, so the weights need no training.
  */
-final class TestBundles {
-    static final Path IRIS = Path.of("../examples/data/iris.csv");
+public final class TestBundles {
+    public static final Path IRIS = Path.of("../examples/data/iris.csv");
 
     private TestBundles() {
     }
 
-    static Table iris() {
+    public static Table iris() {
         return Table.read(IRIS, Optional.empty());
     }
 
     /** Species from the four numeric measurements: the single-tensor input form. */
-    static Path classifier(Path directory) {
+    public static Path classifier(Path directory) {
+        return classifier(directory, 7);
+    }
+
+    /** Another {@code seed} gives other weights, so two versions answer differently. */
+    public static Path classifier(Path directory, int seed) {
         TableSchema schema = new TableSchema(List.of(numeric("sepal_length"), numeric("sepal_width"),
                 numeric("petal_length"), numeric("petal_width"), categorical("species")), "id", "species");
-        return write(directory, schema, Task.CLASSIFICATION, 0, 1);
+        return write(directory, schema, Task.CLASSIFICATION, 0, 1, seed);
     }
 
     /** Sepal length from two measurements and the species: numeric and categorical inputs. */
-    static Path regressor(Path directory) {
+    public static Path regressor(Path directory) {
         TableSchema schema = new TableSchema(List.of(numeric("sepal_length"), numeric("sepal_width"),
                 numeric("petal_length"), categorical("species")), "id", "sepal_length");
-        return write(directory, schema, Task.REGRESSION, 5.8, 0.8);
+        return write(directory, schema, Task.REGRESSION, 5.8, 0.8, 7);
     }
 
-    private static Path write(Path directory, TableSchema schema, Task task, double center, double scale) {
+    private static Path write(Path directory, TableSchema schema, Task task, double center, double scale, int seed) {
         Table table = iris();
         StatisticsAccumulator statistics = new StatisticsAccumulator(schema.columns(), false);
         for (Table.Row row : table.rows()) {
@@ -65,7 +70,7 @@ final class TestBundles {
                 ActivationFunction.TANH, task == Task.CLASSIFICATION ? labels.size() : 1, center, scale);
         ModelBundle bundle = new ModelBundle(new ModelBundle.Manifest(ModelBundle.FORMAT, task, "djl-pytorch",
                 "2026-01-01T00:00:00Z", Map.of()), architecture, preprocessing, labels, schema);
-        Engine.getInstance().setRandomSeed(7);
+        Engine.getInstance().setRandomSeed(seed);
         try (Model model = Model.newInstance("mlp")) {
             model.setBlock(architecture.build());
             model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, architecture.inputs()));
