@@ -74,6 +74,10 @@ final class RunCommand implements Callable<Integer> {
                     + "layout; only when you allow it). Default: ${DEFAULT-VALUE}."})
     String containerRuntime;
 
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubeconfig for Kubernetes-resource steps (default: $KUBECONFIG, else ~/.kube/config).")
+    Path kubeconfig;
+
     @Option(names = "--no-cache", description = "Neither reuse nor store cached step results.")
     boolean noCache;
 
@@ -148,6 +152,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--container-runtime: " + e.getMessage());
         }
+        if (kubeconfig != null && !Files.isRegularFile(kubeconfig)) {
+            throw new UsageException("--kubeconfig: " + kubeconfig + " is not a file; give the kubeconfig of the "
+                    + "cluster that the pipeline's resource steps act on");
+        }
         if (parallelism != null && parallelism < 1) {
             throw new UsageException("--parallelism must be at least 1, got " + parallelism);
         }
@@ -188,7 +196,8 @@ final class RunCommand implements Callable<Integer> {
                 .withCache(!noCache)
                 .withClassLoader(catalog.classLoader(), extraClasspath == null ? "" : extraClasspath)
                 .withPipelineRef(reference)
-                .withContainerRuntime(runtime);
+                .withContainerRuntime(runtime)
+                .withKubeconfig(kubeconfig);
         if (parallelism != null) {
             options = options.withParallelism(parallelism);
         }

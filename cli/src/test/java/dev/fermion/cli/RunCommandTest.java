@@ -106,6 +106,9 @@ class RunCommandTest {
         assertThat(wrongType.err()).contains("parameter 'times' of pipeline greeting expects Integer");
 
         assertThat(fermion("run", GREETING, "--isolation", "container").err()).contains("use in-process or process");
+        Result kubeconfig = fermion("run", GREETING, "--kubeconfig", home.resolve("no-such-kubeconfig").toString());
+        assertThat(kubeconfig.exit()).isEqualTo(2);
+        assertThat(kubeconfig.err()).contains("--kubeconfig: " + home.resolve("no-such-kubeconfig") + " is not a file");
         assertThat(fermion("run").exit()).isEqualTo(2);
         assertThat(fermion("run", "--resume", "20200101-000000-abcdef").err()).contains("no run with id '20200101-000000-abcdef'");
         assertThat(fermion("runs", "show", "nope").exit()).isEqualTo(2);

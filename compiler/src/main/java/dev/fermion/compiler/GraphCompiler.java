@@ -329,10 +329,12 @@ final class GraphCompiler {
         }
     }
 
-    /** A Kubernetes-resource step: no inputs, so no arguments. */
+    /** A Kubernetes-resource step; its arguments are the object names its manifest takes. */
     private DagTask resourceTask(Scope scope, Node.ResourceNode step) {
         Template template = resources.templateFor(step);
-        return task(scope, step, template.name(), null, null, null);
+        Arguments arguments = step.bindings().isEmpty() ? null : inputArguments(scope, step.name(), step.component(),
+                step.bindings(), step.options(), List.of(), false);
+        return task(scope, step, template.name(), null, null, arguments);
     }
 
     /** A step running an image or a script; its ports are passed like a Java step's, without the step name. */

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.fermion.compiler.argo.DagTask;
+import dev.fermion.compiler.argo.Inputs;
 import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.ResourceAction;
 import dev.fermion.compiler.argo.Template;
 import dev.fermion.dsl.StepOptions;
+import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
 import dev.fermion.plan.ResourceSpec;
@@ -24,7 +26,8 @@ import java.util.List;
  * Argo {@code resource} templates for Kubernetes-resource steps ({@link Node.ResourceNode}), one per distinct
  * definition and options. The manifest is written as given, after checking that it is one YAML object with
  * {@code apiVersion}, {@code kind} and a name (or, for create, a {@code generateName}): Argo would only find
- * out when the step runs. Each parameter output is {@code valueFrom.jsonPath} on the object. Resource steps
+ * out when the step runs. Each input is a template parameter written into its field of the manifest, and
+ * each parameter output is {@code valueFrom.jsonPath} on the object. Resource steps
  * are never memoized: their effect is in the cluster, not in their outputs. Objects to delete at the end
  * of the run get a task in the exit handler ({@link #cleanupTasks()}).
  */
@@ -80,8 +83,20 @@ final class ResourceTemplates {
         String where = "step '" + step.name() + "' (" + step.component().className() + ")";
         checkManifest(spec, where);
         String manifest = PodResources.plain(spec.manifest(), "manifest of " + where);
-        if (spec.deletedAtEnd()) {
-            manifest = nameForCleanup(step, manifest, where);
+        List<Parameter> inputs = new ArrayList<>();
+        if (!spec.inputs().isEmpty() || spec.deletedAtEnd()) {
+            ObjectNode object = parse(manifest, where);
+            for (PortSpec port : step.component().inputs()) {
+                ManifestField field = spec.inputs().get(port.name());
+                if (field != null) {
+                    place(object, field, "{{inputs.parameters." + port.name() + "}}", where);
+                    inputs.add(Parameter.declared(port.name()));
+                }
+            }
+            if (spec.deletedAtEnd()) {
+                nameForCleanup(step, object, where);
+            }
+            manifest = yaml(object, where);
         }
         List<Parameter> outputs = new ArrayList<>();
         for (PortSpec port : step.component().outputs()) {
@@ -92,23 +107,38 @@ final class ResourceTemplates {
                 PodResources.plain(spec.successCondition(), "success condition of " + where),
                 PodResources.plain(spec.failureCondition(), "failure condition of " + where),
                 spec.ownedByWorkflow() ? Boolean.TRUE : null);
-        return new Template(name, null, new Outputs(outputs, null), pod.metadata(o, where), null, null, null, null,
+        return new Template(name, inputs.isEmpty() ? null : new Inputs(inputs, null), new Outputs(outputs, null),
+                pod.metadata(o, where), null, null, null, null,
                 action, null, ContainerTemplates.retry(o, where),
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where), null, null, null, null);
     }
 
     /**
-     * The manifest with a name the exit handler can find ({@code <workflow name>-<step>} in place of a
-     * {@code generateName}), and the task and template that delete the object by that name.
+     * Writes an input's template reference into its field. Argo substitutes it as raw text, which is safe
+     * because the DSL only binds such inputs to Kubernetes object names.
      */
-    private String nameForCleanup(Node.ResourceNode step, String manifest, String where) {
-        ObjectNode object;
+    private static void place(ObjectNode object, ManifestField field, String reference, String where) {
         try {
-            object = (ObjectNode) YAML.readTree(manifest);
+            field.set(object, reference);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The manifest of " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectNode parse(String manifest, String where) {
+        try {
+            return (ObjectNode) YAML.readTree(manifest);
         } catch (IOException e) {
             throw new IllegalStateException("manifest of " + where + " was checked before", e);
         }
+    }
+
+    /**
+     * Names the object so the exit handler can find it ({@code <workflow name>-<step>} in place of a
+     * {@code generateName}), and adds the task and template that delete the object by that name.
+     */
+    private void nameForCleanup(Node.ResourceNode step, ObjectNode object, String where) {
         ObjectNode metadata = (ObjectNode) object.get("metadata");
         if (!metadata.path("name").isTextual()) {
             metadata.remove("generateName");
@@ -128,7 +158,6 @@ final class ResourceTemplates {
                 null, null, null, pod.serviceAccount(step.options(), where), null, null, null, null));
         cleanupTasks.add(new DagTask(GraphCompiler.taskName(step.name()) + "--delete", template, null, null, null, null,
                 null));
-        return yaml(object, where);
     }
 
     private static String yaml(ObjectNode object, String where) {

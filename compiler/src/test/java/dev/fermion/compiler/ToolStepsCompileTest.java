@@ -4,6 +4,7 @@ import dev.fermion.compiler.fixtures.Components.Notify;
 import dev.fermion.compiler.fixtures.Components.Prepare;
 import dev.fermion.compiler.fixtures.SamplePipelines;
 import dev.fermion.compiler.fixtures.ToolSteps;
+import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.ResourceCommand;
@@ -125,6 +126,51 @@ class ToolStepsCompileTest {
         Path file = tmp.resolve("cleanup.yaml");
         Files.writeString(file, yaml);
         ArgoValidator.assertValid(List.of(file));
+    }
+
+    /** Binds the name of another object into a field the test chooses. */
+    public static final class Binds extends ResourceComponent {
+        public static final Input<String> TARGET = input("target", String.class);
+        public static final Output<String> NAME = output("name", String.class);
+        private final String yaml;
+        private final String field;
+
+        public Binds(String yaml, String field) {
+            this.yaml = yaml;
+            this.field = field;
+        }
+
+        @Override
+        protected ResourceCommand command() {
+            return ResourceCommand.create(yaml).input(TARGET, field).output(NAME, "{.metadata.name}");
+        }
+    }
+
+    @Test
+    void aResourceInputIsATemplateParameterWrittenIntoItsField() {
+        String job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: copy-\nspec:\n  template:\n"
+                + "    spec:\n      volumes:\n        - name: data\n          persistentVolumeClaim:\n"
+                + "            claimName: placeholder\n";
+        Plan plan = Pipeline.named("binds").define(p -> {
+            var claim = p.step("scratch", new VolumeClaim("1Gi"));
+            p.step("copy", new Binds(job, "{.spec.template.spec.volumes[0].persistentVolumeClaim.claimName}"))
+                    .with(Binds.TARGET, claim.out(VolumeClaim.CLAIM_NAME));
+        }).plan();
+
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+
+        assertThat(yaml).contains("claimName: \"{{inputs.parameters.target}}\"", "- name: target\n",
+                "value: \"{{tasks.scratch.outputs.parameters.claim-name}}\"").doesNotContain("placeholder");
+    }
+
+    @Test
+    void aResourceInputWhoseFieldTheManifestCannotHoldIsACompileError() {
+        String configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: x-\ndata:\n  - a\n";
+        Plan plan = Pipeline.named("binds").define(p ->
+                p.step("label", new Binds(configMap, "{.data.target}")).with(Binds.TARGET, "other")).plan();
+
+        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()))
+                .hasMessageContaining("step 'label'").hasMessageContaining("cannot write {.data.target}: {.data} is not an object");
     }
 
     private static String compile(ResourceComponent step) {

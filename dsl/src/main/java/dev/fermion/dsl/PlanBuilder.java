@@ -5,6 +5,7 @@ import dev.fermion.plan.Cond;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
+import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.ParamSpec;
 import dev.fermion.plan.Plan;
@@ -25,6 +26,7 @@ import java.util.Set;
 
 /** Validates a finished definition and turns it into an immutable {@link Plan}. */
 final class PlanBuilder {
+    private static final String NAME_PATH = "{.metadata.name}";
     private final Namespace ns;
     private final StepOptions defaults;
 
@@ -131,7 +133,8 @@ final class PlanBuilder {
                     bindings, containerOptions(step), deps, when);
         }
         if (step.definition instanceof ResourceComponent resource) {
-            return new Node.ResourceNode(step.name, component(step.definition), resourceSpec(step, resource),
+            ResourceSpec spec = resourceSpec(step, resource);
+            return new Node.ResourceNode(step.name, component(step.definition), spec, resourceBindings(step, spec),
                     containerOptions(step), deps, when);
         }
         if (step.definition instanceof SubPipeline) {
@@ -224,6 +227,68 @@ final class PlanBuilder {
             }
         }
         return false;
+    }
+
+    /**
+     * A resource step's inputs, each written into a field of its manifest. Argo substitutes them into the
+     * manifest as raw text, so only values that are Kubernetes object names by construction are accepted:
+     * constants checked here, and names other resource steps read from their objects.
+     */
+    private Map<String, Expr> resourceBindings(NodeModel.StepModel step, ResourceSpec spec) {
+        String definition = step.definition.getClass().getSimpleName();
+        for (String bound : step.bindings.keySet()) {
+            if (!spec.inputs().containsKey(bound)) {
+                throw ns.error(step.name, "input '" + bound + "' is bound, but " + definition + " does not write it "
+                        + "into its manifest with these settings; remove the binding or change the settings");
+            }
+        }
+        Map<String, Expr> bindings = bindings(step);
+        spec.inputs().forEach((input, field) -> {
+            Expr value = bindings.get(input);
+            if (value == null) {
+                throw ns.error(step.name, definition + " writes input '" + input + "' into " + field + ", but it is "
+                        + "not bound here: bind it with .with(" + definition + "." + constantName(input) + ", ...)");
+            }
+            requireObjectName(step, input, value);
+        });
+        return bindings;
+    }
+
+    private void requireObjectName(NodeModel.StepModel step, String input, Expr value) {
+        if (value instanceof Expr.Literal literal) {
+            try {
+                ManifestField.requireObjectName(String.valueOf(literal.value()), "input '" + input + "'");
+            } catch (IllegalArgumentException e) {
+                throw new PipelineDefinitionException(ns.pipeline, step.name, e.getMessage(), e);
+            }
+            return;
+        }
+        if (value instanceof Expr.StepOutput out && producer(out) instanceof NodeModel.StepModel producer
+                && producer.definition instanceof ResourceComponent resource && readsName(resource, out.port())) {
+            return;
+        }
+        throw ns.error(step.name, "input '" + input + "' is written into a Kubernetes manifest, so it takes only "
+                + "object names: a constant name, or an output another resource step reads from " + NAME_PATH
+                + " (such as VolumeClaim.CLAIM_NAME); " + describe(value) + " could hold any text");
+    }
+
+    /** Whether {@code output} of {@code resource} is its object's name; a broken producer is reported at its own step. */
+    private static boolean readsName(ResourceComponent resource, String output) {
+        try {
+            return NAME_PATH.equals(resource.resourceSpec().outputs().get(output));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String describe(Expr value) {
+        if (value instanceof Expr.StepOutput out) {
+            return "output '" + out.port() + "' of step '" + out.step() + "'";
+        }
+        if (value instanceof Expr.Param param) {
+            return "parameter '" + param.name() + "'";
+        }
+        return "this value";
     }
 
     private Map<String, Expr> bindings(NodeModel.StepModel step) {

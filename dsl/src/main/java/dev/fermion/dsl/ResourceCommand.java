@@ -1,5 +1,6 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.ResourceSpec;
 
 import java.util.LinkedHashMap;
@@ -22,9 +23,19 @@ import java.util.Objects;
  *     .output(JOB_NAME, "{.metadata.name}");
  * }</pre>
  *
- * The manifest is fixed text: values known only at run time cannot be written into it, so no value can
- * change the object's YAML. Build manifests from fabric8 model objects with the compiler module's
- * {@code Manifests.yaml(object)} if you prefer typed builders.
+ * The manifest is fixed text, with one exception: {@link #input} writes a step input into one field of
+ * the object, and such inputs only take Kubernetes object names (a constant name, or the name another
+ * resource step read from its object), so no value can change the object's YAML:
+ *
+ * <pre>{@code
+ * return ResourceCommand.create(snapshotYaml)
+ *     .input(CLAIM, "{.spec.source.persistentVolumeClaimName}")
+ *     .successWhen("status.readyToUse == true")
+ *     .output(SNAPSHOT_NAME, "{.metadata.name}");
+ * }</pre>
+ *
+ * Build manifests from fabric8 model objects with the compiler module's {@code Manifests.yaml(object)} if
+ * you prefer typed builders.
  */
 public final class ResourceCommand {
     private final ResourceSpec.Action action;
@@ -35,6 +46,7 @@ public final class ResourceCommand {
     private boolean ownedByWorkflow;
     private boolean deletedAtEnd;
     private final Map<Output<?>, String> outputs = new LinkedHashMap<>();
+    private final Map<Input<String>, ManifestField> inputs = new LinkedHashMap<>();
 
     private ResourceCommand(ResourceSpec.Action action, String manifest, String mergeStrategy) {
         this.action = action;
@@ -115,6 +127,32 @@ public final class ResourceCommand {
         return this;
     }
 
+    /**
+     * Writes input {@code input} into the field at {@code fieldPath} (e.g.
+     * {@code {.spec.source.persistentVolumeClaimName}}) before the action; objects on the way that the
+     * manifest lacks are created. The step must bind the input to a Kubernetes object name: a constant, or
+     * an output another resource step reads from {@code {.metadata.name}}.
+     */
+    public ResourceCommand input(Input<String> input, String fieldPath) {
+        Objects.requireNonNull(input, "input");
+        if (input.type().rawType() != String.class) {
+            throw new IllegalArgumentException("input '" + input.name() + "' is " + input.type().displayName()
+                    + "; a resource step writes only names (String inputs) into its manifest");
+        }
+        ManifestField field;
+        try {
+            field = new ManifestField(fieldPath);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("input '" + input.name() + "': " + e.getMessage(), e);
+        }
+        input.defaultValue().ifPresent(name -> ManifestField.requireObjectName(name,
+                "the default value of input '" + input.name() + "'"));
+        if (inputs.putIfAbsent(input, field) != null) {
+            throw new IllegalArgumentException("input '" + input.name() + "' is written twice; give one field");
+        }
+        return this;
+    }
+
     ResourceSpec toSpec(Definition definition) {
         if (manifest.isBlank()) {
             throw new IllegalArgumentException("the manifest is empty: give the object's YAML");
@@ -133,8 +171,22 @@ public final class ResourceCommand {
                         + "add .output(" + Placeholders.constant(output.name()) + ", \"{.metadata.name}\") or another JSONPath");
             }
         }
+        Map<String, ManifestField> fields = new LinkedHashMap<>();
+        inputs.forEach((input, field) -> {
+            if (!definition.ports().declares(input)) {
+                throw new IllegalArgumentException(input + " is not an input of " + definition.getClass().getSimpleName());
+            }
+            fields.put(input.name(), field);
+        });
+        for (Input<?> input : definition.ports().inputs()) {
+            if (!fields.containsKey(input.name()) && !input.isOptional()) {
+                throw new IllegalArgumentException("input '" + input.name() + "' is never written into the manifest: "
+                        + "add .input(" + Placeholders.constant(input.name()) + ", \"{.path.to.field}\"), or make "
+                        + "the input optional() if only some settings use it");
+            }
+        }
         return new ResourceSpec(action, manifest, mergeStrategy, successCondition, failureCondition, ownedByWorkflow,
-                deletedAtEnd, paths);
+                deletedAtEnd, paths, fields);
     }
 
     private static String condition(String condition) {

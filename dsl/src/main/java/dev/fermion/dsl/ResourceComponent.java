@@ -5,8 +5,9 @@ import dev.fermion.plan.ResourceSpec;
 /**
  * A step that creates, applies, patches or deletes a Kubernetes object (a Job, a Spark application, a
  * PersistentVolumeClaim) instead of running code. It declares parameter outputs like a {@link Component}
- * and says with {@link ResourceCommand#output} which field of the object each one is; it has no inputs,
- * because the manifest is fixed text. On Argo it is a {@code resource} template; locally it is applied
+ * and says with {@link ResourceCommand#output} which field of the object each one is. Its inputs are
+ * Kubernetes object names, each written into one field of the manifest ({@link ResourceCommand#input}),
+ * such as the claim a {@link VolumeSnapshot} copies. On Argo it is a {@code resource} template; locally it is applied
  * through the Kubernetes client when a kubeconfig is configured, and fails with a clear error otherwise.
  *
  * <p>Unlike Java components, a resource component may keep settings in fields and take constructor
@@ -18,11 +19,6 @@ public abstract class ResourceComponent extends Definition {
 
     /** What the step does, checked against this definition's ports. */
     public final ResourceSpec resourceSpec() {
-        if (!ports().inputs().isEmpty()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " declares inputs "
-                    + ports().inputs().stream().map(Input::name).toList() + ", but a resource step cannot use them: "
-                    + "its manifest is fixed text; remove the inputs and order the step with after(...)");
-        }
         ResourceCommand command = command();
         if (command == null) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ".command() returned null: "

@@ -15,12 +15,16 @@ import java.util.Objects;
  * is only bound when the first pod using it is scheduled. Two ways to clean up, combinable:
  * {@link #deletedAtEnd()} deletes the claim when the run ends (on Argo from the exit handler), and
  * {@link #deletedWithWorkflow()} makes the workflow the claim's owner, so Kubernetes deletes it when the
- * workflow object is deleted, for example by Argo's TTL. Argo's own {@code volumeClaimTemplates} are not
+ * workflow object is deleted, for example by Argo's TTL. A claim can start with the data of a
+ * {@link VolumeSnapshot} ({@link #fromSnapshot()}). Argo's own {@code volumeClaimTemplates} are not
  * used: they create every claim before the first step, so a claim could not be a step with outputs.
  */
 public final class VolumeClaim extends ResourceComponent {
     public static final Output<String> CLAIM_NAME = output("claim-name", String.class)
             .describedAs("the name of the created PersistentVolumeClaim");
+    /** The {@link VolumeSnapshot} whose data a claim made {@link #fromSnapshot()} starts with. */
+    public static final Input<String> SNAPSHOT = input("snapshot", String.class).optional()
+            .describedAs("the name of the VolumeSnapshot to restore (with fromSnapshot())");
 
     /** How pods may mount the claim. */
     public enum AccessMode {
@@ -43,6 +47,7 @@ public final class VolumeClaim extends ResourceComponent {
     private AccessMode accessMode = AccessMode.READ_WRITE_ONCE;
     private boolean ownedByWorkflow;
     private boolean deletedAtEnd;
+    private boolean fromSnapshot;
 
     /** A claim of {@code size} (a Kubernetes quantity such as {@code "10Gi"}). */
     public VolumeClaim(String size) {
@@ -63,6 +68,15 @@ public final class VolumeClaim extends ResourceComponent {
 
     public VolumeClaim accessMode(AccessMode mode) {
         this.accessMode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /**
+     * The claim starts with the data of the VolumeSnapshot bound to {@link #SNAPSHOT}, typically the
+     * {@link VolumeSnapshot#SNAPSHOT_NAME} of an earlier step; its size must be at least the snapshot's.
+     */
+    public VolumeClaim fromSnapshot() {
+        this.fromSnapshot = true;
         return this;
     }
 
@@ -94,7 +108,15 @@ public final class VolumeClaim extends ResourceComponent {
         if (storageClass != null) {
             yaml.append("  storageClassName: ").append(storageClass).append('\n');
         }
+        if (fromSnapshot) {
+            yaml.append("  dataSource:\n")
+                    .append("    apiGroup: snapshot.storage.k8s.io\n")
+                    .append("    kind: VolumeSnapshot\n");
+        }
         ResourceCommand command = ResourceCommand.create(yaml.toString()).output(CLAIM_NAME, "{.metadata.name}");
+        if (fromSnapshot) {
+            command.input(SNAPSHOT, "{.spec.dataSource.name}");
+        }
         if (ownedByWorkflow) {
             command.ownedByWorkflow();
         }

@@ -83,11 +83,13 @@ public sealed interface Node {
 
     /**
      * A step that creates, applies, patches or deletes a Kubernetes object instead of running code. Its
-     * parameter outputs are read from the object by JSONPath ({@link ResourceSpec#outputs()}); it has no inputs.
+     * parameter outputs are read from the object by JSONPath ({@link ResourceSpec#outputs()}); its inputs,
+     * Kubernetes object names, are written into fields of the manifest ({@link ResourceSpec#inputs()}).
      */
-    record ResourceNode(String name, ComponentSpec component, ResourceSpec resource, StepOptions options,
-                        Set<String> dependencies, Optional<Cond> when) implements Node {
+    record ResourceNode(String name, ComponentSpec component, ResourceSpec resource, Map<String, Expr> bindings,
+                        StepOptions options, Set<String> dependencies, Optional<Cond> when) implements Node {
         public ResourceNode {
+            bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
         }
     }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * waited for). Conditions use Argo's syntax, requirements on fields of the object joined by commas, all of
  * which must hold: {@code status.phase == Bound}, {@code status.succeeded > 0, status.active == 0}.
  * {@code outputs} maps each parameter output to the JSONPath ({@code {.metadata.name}}) read from the object
- * once the action is done.
+ * once the action is done. {@code inputs} maps each parameter input to the field of the object it is
+ * written into before the action ({@link ManifestField}); inputs hold Kubernetes object names only.
  *
  * @param mergeStrategy for {@link Action#PATCH}: {@code strategic}, {@code merge} or {@code json}; null otherwise
  * @param ownedByWorkflow the object gets the workflow as its owner, so Kubernetes deletes it with the workflow
@@ -17,7 +18,7 @@ import java.util.Objects;
  */
 public record ResourceSpec(Action action, String manifest, String mergeStrategy, String successCondition,
                            String failureCondition, boolean ownedByWorkflow, boolean deletedAtEnd,
-                           Map<String, String> outputs) {
+                           Map<String, String> outputs, Map<String, ManifestField> inputs) {
 
     public enum Action {
         CREATE, APPLY, PATCH, DELETE;
@@ -32,5 +33,6 @@ public record ResourceSpec(Action action, String manifest, String mergeStrategy,
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(manifest, "manifest");
         outputs = Map.copyOf(outputs);
+        inputs = Map.copyOf(inputs);
     }
 }

@@ -127,12 +127,31 @@ public final class ContainerFixtures {
         }
     }
 
+    /** Declares an input but never writes it into its manifest. */
     public static final class ResourceWithInput extends ResourceComponent {
         public static final Input<String> NAME = input("name", String.class);
 
         @Override
         protected ResourceCommand command() {
             return ResourceCommand.create("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: x-\n");
+        }
+    }
+
+    /** Labels a ConfigMap with the name of another object; {@code path} is where the name goes. */
+    public static final class ResourceNamingAnother extends ResourceComponent {
+        public static final Input<String> TARGET = input("target", String.class);
+        public static final Output<String> NAME = output("name", String.class);
+        public static final Output<String> UID = output("uid", String.class);
+        private final String path;
+
+        public ResourceNamingAnother(String path) {
+            this.path = path;
+        }
+
+        @Override
+        protected ResourceCommand command() {
+            return ResourceCommand.create("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: x-\n")
+                    .input(TARGET, path).output(NAME, "{.metadata.name}").output(UID, "{.metadata.uid}");
         }
     }
 

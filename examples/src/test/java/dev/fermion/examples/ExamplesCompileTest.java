@@ -41,8 +41,16 @@ class ExamplesCompileTest {
     }
 
     @Test
-    void theThreeExamplesAreRegistered() {
-        assertThat(examples()).containsOnlyKeys("iris", "sweep", "nightly-retrain");
+    void theExamplesAreRegistered() {
+        assertThat(examples()).containsOnlyKeys("iris", "sweep", "nightly-retrain", "shared-volume");
+    }
+
+    @Test
+    void sharedVolumeTrainsFromTheRestoredSnapshot() {
+        var plan = examples().get("shared-volume").plan();
+        assertThat(plan.graph().node("snapshot").orElseThrow().dependencies()).containsExactlyInAnyOrder("staging", "generate");
+        assertThat(plan.graph().node("frozen").orElseThrow().dependencies()).containsExactly("snapshot");
+        assertThat(plan.graph().node("prepare").orElseThrow().dependencies()).containsExactly("frozen");
     }
 
     @Test

@@ -2,8 +2,10 @@ package dev.fermion.runtime.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.Names;
+import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
 import dev.fermion.plan.ResourceSpec;
@@ -68,13 +70,8 @@ public final class ResourceStepRunner implements AutoCloseable {
      */
     public static ResourceStepRunner connect(Map<String, String> environment, Path home) {
         Optional<Path> kubeconfig = kubeconfig(environment, home);
-        try {
-            if (kubeconfig.isPresent()) {
-                String content = Files.readString(kubeconfig.get(), StandardCharsets.UTF_8);
-                return new ResourceStepRunner(new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(content)).build());
-            }
-        } catch (IOException | KubernetesClientException e) {
-            return new ResourceStepRunner("the kubeconfig " + kubeconfig.get() + " cannot be read (" + e.getMessage() + ")");
+        if (kubeconfig.isPresent()) {
+            return connect(kubeconfig.get());
         }
         if (environment.containsKey("KUBERNETES_SERVICE_HOST")) {
             return new ResourceStepRunner(new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build());
@@ -82,6 +79,19 @@ public final class ResourceStepRunner implements AutoCloseable {
         return new ResourceStepRunner("no kubeconfig is configured (KUBECONFIG is "
                 + (environment.containsKey("KUBECONFIG") ? "'" + environment.get("KUBECONFIG") + "', which does not exist" : "not set")
                 + " and " + home.resolve(".kube/config") + " does not exist)");
+    }
+
+    /** Connects with the kubeconfig {@code file} and its current context. */
+    public static ResourceStepRunner connect(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return new ResourceStepRunner("the kubeconfig " + file + " does not exist");
+        }
+        try {
+            String content = Files.readString(file, StandardCharsets.UTF_8);
+            return new ResourceStepRunner(new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(content)).build());
+        } catch (IOException | KubernetesClientException e) {
+            return new ResourceStepRunner("the kubeconfig " + file + " cannot be read (" + e.getMessage() + ")");
+        }
     }
 
     private static Optional<Path> kubeconfig(Map<String, String> environment, Path home) {
@@ -111,11 +121,20 @@ public final class ResourceStepRunner implements AutoCloseable {
     }
 
     /**
-     * Runs one attempt.
+     * Runs one attempt of a step without inputs.
      *
      * @throws ContainerSetupException when no cluster is configured; nothing has been done then
      */
     public ResourceStepResult run(String pipeline, Node.ResourceNode node) {
+        return run(pipeline, node, Map.of());
+    }
+
+    /**
+     * Runs one attempt, writing each input value (by input name) into its field of the manifest.
+     *
+     * @throws ContainerSetupException when no cluster is configured; nothing has been done then
+     */
+    public ResourceStepResult run(String pipeline, Node.ResourceNode node, Map<String, String> inputs) {
         String where = "pipeline '" + pipeline + "', step '" + node.name() + "'";
         if (client == null) {
             throw new ContainerSetupException(noCluster(where, node));
@@ -123,7 +142,9 @@ public final class ResourceStepRunner implements AutoCloseable {
         ResourceSpec spec = node.resource();
         HasMetadata object;
         try {
-            object = client.getKubernetesSerialization().unmarshal(spec.manifest());
+            object = client.getKubernetesSerialization().unmarshal(manifest(spec, inputs));
+        } catch (IllegalArgumentException e) {
+            return ResourceStepResult.failed(where + ": " + e.getMessage());
         } catch (RuntimeException e) {
             return ResourceStepResult.failed(where + ": the manifest is not a Kubernetes object: " + e.getMessage());
         }
@@ -159,6 +180,25 @@ public final class ResourceStepRunner implements AutoCloseable {
             result = client.resource(result).get();
         }
         return outputs(node, where, result, result.getMetadata().getName());
+    }
+
+    /**
+     * The manifest with the inputs written into their fields. The DSL only binds names, but a value is
+     * checked again here, where it is known, so no text can reach the object's structure.
+     */
+    private String manifest(ResourceSpec spec, Map<String, String> inputs) {
+        if (spec.inputs().isEmpty()) {
+            return spec.manifest();
+        }
+        ObjectNode object = client.getKubernetesSerialization().unmarshal(spec.manifest(), ObjectNode.class);
+        spec.inputs().forEach((input, field) -> {
+            String value = inputs.get(input);
+            if (value == null) {
+                throw new IllegalArgumentException("input '" + input + "' has no value, but the manifest needs it in " + field);
+            }
+            field.set(object, ManifestField.requireObjectName(value, "input '" + input + "'"));
+        });
+        return object.toString();
     }
 
     private HasMetadata act(ResourceSpec spec, HasMetadata object, String where) {

@@ -380,12 +380,13 @@ final class Execution {
 
     /** A Kubernetes-resource step: applied through the cluster client, never cached (its effect is the cluster's). */
     private CompletableFuture<NodeResult> runResource(Node.ResourceNode node, Frame frame, String path) {
+        Map<String, String> inputs = inputs(node.bindings(), frame, path).params();
         components.put(path, node.component());
-        options.listener().stepStarted(path, node.component(), Map.of(), List.of());
+        options.listener().stepStarted(path, node.component(), Map.copyOf(inputs), List.of());
         update(path, s -> s.started(events.incrementAndGet(), Instant.now()));
         return CompletableFuture.supplyAsync(() -> {
             try {
-                ResourceStepResult result = external.resources().run(plan.name(), node);
+                ResourceStepResult result = external.resources().run(plan.name(), node, inputs);
                 return result.succeeded()
                         ? new NodeResult(StepStatus.SUCCEEDED, result.params(), Map.of(), Map.of(), List.of(), result.message())
                         : NodeResult.of(StepStatus.FAILED, result.message());

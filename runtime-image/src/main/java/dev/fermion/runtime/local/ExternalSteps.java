@@ -26,7 +26,8 @@ final class ExternalSteps implements AutoCloseable {
         this.resources = resources;
     }
 
-    static ExternalSteps prepare(Plan plan, ContainerRuntime runtime) {
+    /** @param kubeconfig the kubeconfig for resource steps; null: {@code $KUBECONFIG}, else {@code ~/.kube/config} */
+    static ExternalSteps prepare(Plan plan, ContainerRuntime runtime, Path kubeconfig) {
         List<Node.ContainerNode> containerNodes = new ArrayList<>();
         List<Node.ResourceNode> resourceNodes = new ArrayList<>();
         collect(plan.graph(), containerNodes, resourceNodes);
@@ -34,6 +35,7 @@ final class ExternalSteps implements AutoCloseable {
         plan.subPipelines().values().forEach(g -> collect(g, containerNodes, resourceNodes));
         ContainerStepRunner containers = containerNodes.isEmpty() ? null : new ContainerStepRunner(runtime);
         ResourceStepRunner resources = resourceNodes.isEmpty() ? null
+                : kubeconfig != null ? ResourceStepRunner.connect(kubeconfig)
                 : ResourceStepRunner.connect(System.getenv(), Path.of(System.getProperty("user.home")));
         try {
             for (Node.ContainerNode node : containerNodes) {

@@ -3,6 +3,7 @@ package dev.fermion.runtime.local;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.launch.StepBody;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param pipelineRef  how the pipeline was named on the command line, recorded for resume; may be null
  * @param replacements step name to the double that runs instead of its component (tests); never cached
  * @param containerRuntime where container and script steps run: an engine, or (only when asked) this host
+ * @param kubeconfig   the kubeconfig resource steps use; null: {@code $KUBECONFIG}, else {@code ~/.kube/config}
  */
 public record RunOptions(
         FermionHome home,
@@ -27,7 +29,8 @@ public record RunOptions(
         String pipelineRef,
         Map<String, StepBody> replacements,
         RunListener listener,
-        ContainerRuntime containerRuntime) {
+        ContainerRuntime containerRuntime,
+        Path kubeconfig) {
 
     public RunOptions {
         Objects.requireNonNull(home, "home");
@@ -46,51 +49,56 @@ public record RunOptions(
     public static RunOptions defaults() {
         return new RunOptions(FermionHome.fromEnvironment(), Isolation.IN_PROCESS,
                 Runtime.getRuntime().availableProcessors(), true, RunOptions.class.getClassLoader(), "", null, Map.of(),
-                RunListener.NONE, ContainerRuntime.AUTO);
+                RunListener.NONE, ContainerRuntime.AUTO, null);
     }
 
     public RunOptions withHome(FermionHome value) {
         return new RunOptions(value, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime);
+                listener, containerRuntime, kubeconfig);
     }
 
     public RunOptions withIsolation(Isolation value) {
         return new RunOptions(home, value, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime);
+                listener, containerRuntime, kubeconfig);
     }
 
     public RunOptions withParallelism(int value) {
         return new RunOptions(home, isolation, value, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime);
+                listener, containerRuntime, kubeconfig);
     }
 
     public RunOptions withCache(boolean value) {
         return new RunOptions(home, isolation, parallelism, value, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime);
+                listener, containerRuntime, kubeconfig);
     }
 
     public RunOptions withClassLoader(ClassLoader value, String extraClasspath) {
         return new RunOptions(home, isolation, parallelism, cache, value, extraClasspath, pipelineRef, replacements,
-                listener, containerRuntime);
+                listener, containerRuntime, kubeconfig);
     }
 
     public RunOptions withPipelineRef(String value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, value, replacements,
-                listener, containerRuntime);
+                listener, containerRuntime, kubeconfig);
     }
 
     public RunOptions withReplacements(Map<String, StepBody> value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, value,
-                listener, containerRuntime);
+                listener, containerRuntime, kubeconfig);
     }
 
     public RunOptions withListener(RunListener value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                value, containerRuntime);
+                value, containerRuntime, kubeconfig);
     }
 
     public RunOptions withContainerRuntime(ContainerRuntime value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                value);
+                value, kubeconfig);
+    }
+
+    public RunOptions withKubeconfig(Path value) {
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
+                containerRuntime, value);
     }
 }

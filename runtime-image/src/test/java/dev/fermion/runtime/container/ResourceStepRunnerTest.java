@@ -4,13 +4,17 @@ import dev.fermion.dsl.Definition;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.ResourceCommand;
 import dev.fermion.dsl.VolumeClaim;
+import dev.fermion.dsl.VolumeSnapshot;
+import dev.fermion.plan.Plan;
 import dev.fermion.plan.Node;
 import dev.fermion.runtime.container.ResourceFixtures.Named;
 import dev.fermion.runtime.container.ResourceFixtures.Silent;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 @EnableKubernetesMockClient(crud = true)
 class ResourceStepRunnerTest {
     KubernetesClient client;
+    KubernetesMockServer server;
 
     @TempDir
     Path home;
@@ -121,6 +126,67 @@ class ResourceStepRunnerTest {
 
         assertThat(result.succeeded()).isFalse();
         assertThat(result.message()).contains("step 'empty'", "output 'state' reads {.data.state}");
+    }
+
+    @Test
+    void aSnapshotOfAClaimIsWaitedForAndRestoresIntoANewClaim() {
+        ResourceStepRunner runner = new ResourceStepRunner(client);
+        Plan plan = snapshotPipeline();
+        String claim = runner.run("snapshots", resourceNode(plan, "data")).params().get("claim-name");
+
+        ResourceStepResult snapshot;
+        try (SnapshotController controller = SnapshotController.start(server)) {
+            snapshot = runner.run("snapshots", resourceNode(plan, "snapshot"), Map.of("claim", claim));
+        }
+
+        assertThat(snapshot.succeeded()).as(snapshot.message()).isTrue();
+        String snapshotName = snapshot.params().get("snapshot-name");
+        GenericKubernetesResource stored = client.genericKubernetesResources(SnapshotController.TYPE)
+                .withName(snapshotName).get();
+        assertThat(stored.<String>get("spec", "source", "persistentVolumeClaimName")).isEqualTo(claim);
+        assertThat(stored.<String>get("spec", "volumeSnapshotClassName")).isEqualTo("csi-snapclass");
+        assertThat(stored.<Boolean>get("status", "readyToUse")).isTrue();
+
+        ResourceStepResult restored = runner.run("snapshots", resourceNode(plan, "copy"), Map.of("snapshot", snapshotName));
+
+        assertThat(restored.succeeded()).as(restored.message()).isTrue();
+        PersistentVolumeClaim copy = client.persistentVolumeClaims().withName(restored.params().get("claim-name")).get();
+        assertThat(copy.getSpec().getDataSource().getName()).isEqualTo(snapshotName);
+        assertThat(copy.getSpec().getDataSource().getKind()).isEqualTo("VolumeSnapshot");
+        assertThat(copy.getSpec().getDataSource().getApiGroup()).isEqualTo("snapshot.storage.k8s.io");
+
+        runner.deleteOwnedResources();
+        assertThat(client.genericKubernetesResources(SnapshotController.TYPE).withName(snapshotName)
+                .get()).as("the snapshot was to be deleted at the end").isNull();
+    }
+
+    @Test
+    void anInputThatIsNotAnObjectNameCreatesNothing() {
+        ResourceStepRunner runner = new ResourceStepRunner(client);
+
+        ResourceStepResult result = runner.run("snapshots", resourceNode(snapshotPipeline(), "copy"),
+                Map.of("snapshot", "nightly\nkind: Secret"));
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.message()).contains("pipeline 'snapshots', step 'copy'", "input 'snapshot' is 'nightly\nkind: Secret'",
+                "not a Kubernetes object name");
+        assertThat(client.persistentVolumeClaims().list().getItems()).isEmpty();
+        var missing = runner.run("snapshots", resourceNode(snapshotPipeline(), "copy"), Map.of());
+        assertThat(missing.message()).contains("input 'snapshot' has no value", "{.spec.dataSource.name}");
+    }
+
+    private static Plan snapshotPipeline() {
+        return Pipeline.named("snapshots").define(p -> {
+            var data = p.step("data", new VolumeClaim("1Gi").deletedWithWorkflow());
+            var snapshot = p.step("snapshot", new VolumeSnapshot().snapshotClass("csi-snapclass").deletedAtEnd())
+                    .with(VolumeSnapshot.CLAIM, data.out(VolumeClaim.CLAIM_NAME));
+            p.step("copy", new VolumeClaim("1Gi").fromSnapshot().deletedWithWorkflow())
+                    .with(VolumeClaim.SNAPSHOT, snapshot.out(VolumeSnapshot.SNAPSHOT_NAME));
+        }).plan();
+    }
+
+    private static Node.ResourceNode resourceNode(Plan plan, String step) {
+        return (Node.ResourceNode) plan.graph().node(step).orElseThrow();
     }
 
     @Test

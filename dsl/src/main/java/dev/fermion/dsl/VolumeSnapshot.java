@@ -1,0 +1,78 @@
+package dev.fermion.dsl;
+
+/**
+ * A step that takes a CSI VolumeSnapshot of a PersistentVolumeClaim and waits until it is ready to use;
+ * its {@link #SNAPSHOT_NAME} output names the snapshot, from which {@link VolumeClaim#fromSnapshot()} makes
+ * a new claim. Keeping the state of a shared volume between steps this way lets a later step, a retry or
+ * a branch start from the data as it was:
+ *
+ * <pre>{@code
+ * var data = p.step("data", new VolumeClaim("50Gi"));
+ * var fill = p.step("fill", new Download()).mountClaim(data.out(VolumeClaim.CLAIM_NAME), "/data");
+ * var snap = p.step("snapshot", new VolumeSnapshot().snapshotClass("csi-snapclass"))
+ *         .with(VolumeSnapshot.CLAIM, data.out(VolumeClaim.CLAIM_NAME)).after(fill);
+ * var copy = p.step("copy", new VolumeClaim("50Gi").fromSnapshot())
+ *         .with(VolumeClaim.SNAPSHOT, snap.out(VolumeSnapshot.SNAPSHOT_NAME));
+ * }</pre>
+ *
+ * The cluster needs the snapshot CRDs and controller and a CSI driver that supports snapshots. The claim
+ * must be bound: with a {@code WaitForFirstConsumer} storage class that means a step has mounted it, which
+ * is why the example orders the snapshot {@code after(fill)}. Clean-up works as for {@link VolumeClaim}.
+ */
+public final class VolumeSnapshot extends ResourceComponent {
+    public static final Input<String> CLAIM = input("claim", String.class)
+            .describedAs("the name of the PersistentVolumeClaim to snapshot");
+    public static final Output<String> SNAPSHOT_NAME = output("snapshot-name", String.class)
+            .describedAs("the name of the created VolumeSnapshot");
+
+    private String snapshotClass;
+    private boolean ownedByWorkflow;
+    private boolean deletedAtEnd;
+
+    /** The VolumeSnapshotClass to use; without it the cluster's default class is used. */
+    public VolumeSnapshot snapshotClass(String name) {
+        String clean = Names.sanitize(name);
+        if (clean == null || !clean.equals(name)) {
+            throw new IllegalArgumentException("invalid snapshot class '" + name + "': use a lowercase DNS-1123 name");
+        }
+        this.snapshotClass = name;
+        return this;
+    }
+
+    /** Kubernetes deletes the snapshot when the workflow is deleted. */
+    public VolumeSnapshot deletedWithWorkflow() {
+        this.ownedByWorkflow = true;
+        return this;
+    }
+
+    /** The snapshot is deleted when the run ends, whatever its outcome (see {@link ResourceCommand#deletedAtEnd()}). */
+    public VolumeSnapshot deletedAtEnd() {
+        this.deletedAtEnd = true;
+        return this;
+    }
+
+    @Override
+    protected ResourceCommand command() {
+        StringBuilder yaml = new StringBuilder()
+                .append("apiVersion: snapshot.storage.k8s.io/v1\n")
+                .append("kind: VolumeSnapshot\n")
+                .append("metadata:\n")
+                .append("  generateName: fermion-\n")
+                .append("spec:\n");
+        if (snapshotClass != null) {
+            yaml.append("  volumeSnapshotClassName: ").append(snapshotClass).append('\n');
+        }
+        yaml.append("  source: {}\n");
+        ResourceCommand command = ResourceCommand.create(yaml.toString())
+                .input(CLAIM, "{.spec.source.persistentVolumeClaimName}")
+                .successWhen("status.readyToUse == true")
+                .output(SNAPSHOT_NAME, "{.metadata.name}");
+        if (ownedByWorkflow) {
+            command.ownedByWorkflow();
+        }
+        if (deletedAtEnd) {
+            command.deletedAtEnd();
+        }
+        return command;
+    }
+}
