@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.fermion.testfixtures.Kubeconfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,22 +72,7 @@ class ClusterCommandsTest {
     }
 
     private String kubeconfig(String server) throws Exception {
-        Path file = Files.createTempFile(dir, "kubeconfig", "");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: me, namespace: %s}
-                current-context: mock
-                users:
-                - name: me
-                  user: {token: %s}
-                """.formatted(server, NS, TOKEN));
-        return file.toString();
+        return Kubeconfigs.write(Files.createTempFile(dir, "kubeconfig", ""), server, NS, TOKEN).toString();
     }
 
     private CliTest.Result fermion(String... args) {

@@ -12,14 +12,12 @@ import java.util.Objects;
  * }</pre>
  *
  * The step does not wait for the claim to be bound: with a {@code WaitForFirstConsumer} storage class it
- * is only bound when the first pod using it is scheduled. Two ways to clean up, combinable:
- * {@link #deletedAtEnd()} deletes the claim when the run ends (on Argo from the exit handler), and
- * {@link #deletedWithWorkflow()} makes the workflow the claim's owner, so Kubernetes deletes it when the
- * workflow object is deleted, for example by Argo's TTL. A claim can start with the data of a
+ * is only bound when the first pod using it is scheduled. It is cleaned up as {@link CreatedObject} says.
+ * A claim can start with the data of a
  * {@link VolumeSnapshot} ({@link #fromSnapshot()}). Argo's own {@code volumeClaimTemplates} are not
  * used: they create every claim before the first step, so a claim could not be a step with outputs.
  */
-public final class VolumeClaim extends ResourceComponent {
+public final class VolumeClaim extends CreatedObject<VolumeClaim> {
     public static final Output<String> CLAIM_NAME = output("claim-name", String.class)
             .describedAs("the name of the created PersistentVolumeClaim");
     /** The {@link VolumeSnapshot} whose data a claim made {@link #fromSnapshot()} starts with. */
@@ -45,8 +43,6 @@ public final class VolumeClaim extends ResourceComponent {
     private final String size;
     private String storageClass;
     private AccessMode accessMode = AccessMode.READ_WRITE_ONCE;
-    private boolean ownedByWorkflow;
-    private boolean deletedAtEnd;
     private boolean fromSnapshot;
 
     /** A claim of {@code size} (a Kubernetes quantity such as {@code "10Gi"}). */
@@ -58,11 +54,7 @@ public final class VolumeClaim extends ResourceComponent {
     }
 
     public VolumeClaim storageClass(String name) {
-        String clean = Names.sanitize(name);
-        if (clean == null || !clean.equals(name)) {
-            throw new IllegalArgumentException("invalid storage class '" + name + "': use a lowercase DNS-1123 name");
-        }
-        this.storageClass = name;
+        this.storageClass = className(name, "storage class");
         return this;
     }
 
@@ -77,18 +69,6 @@ public final class VolumeClaim extends ResourceComponent {
      */
     public VolumeClaim fromSnapshot() {
         this.fromSnapshot = true;
-        return this;
-    }
-
-    /** Kubernetes deletes the claim when the workflow is deleted. */
-    public VolumeClaim deletedWithWorkflow() {
-        this.ownedByWorkflow = true;
-        return this;
-    }
-
-    /** The claim is deleted when the run ends, whatever its outcome (see {@link ResourceCommand#deletedAtEnd()}). */
-    public VolumeClaim deletedAtEnd() {
-        this.deletedAtEnd = true;
         return this;
     }
 
@@ -117,12 +97,6 @@ public final class VolumeClaim extends ResourceComponent {
         if (fromSnapshot) {
             command.input(SNAPSHOT, "{.spec.dataSource.name}");
         }
-        if (ownedByWorkflow) {
-            command.ownedByWorkflow();
-        }
-        if (deletedAtEnd) {
-            command.deletedAtEnd();
-        }
-        return command;
+        return cleanedUp(command);
     }
 }

@@ -17,37 +17,19 @@ package dev.fermion.dsl;
  *
  * The cluster needs the snapshot CRDs and controller and a CSI driver that supports snapshots. The claim
  * must be bound: with a {@code WaitForFirstConsumer} storage class that means a step has mounted it, which
- * is why the example orders the snapshot {@code after(fill)}. Clean-up works as for {@link VolumeClaim}.
+ * is why the example orders the snapshot {@code after(fill)}. It is cleaned up as {@link CreatedObject} says.
  */
-public final class VolumeSnapshot extends ResourceComponent {
+public final class VolumeSnapshot extends CreatedObject<VolumeSnapshot> {
     public static final Input<String> CLAIM = input("claim", String.class)
             .describedAs("the name of the PersistentVolumeClaim to snapshot");
     public static final Output<String> SNAPSHOT_NAME = output("snapshot-name", String.class)
             .describedAs("the name of the created VolumeSnapshot");
 
     private String snapshotClass;
-    private boolean ownedByWorkflow;
-    private boolean deletedAtEnd;
 
     /** The VolumeSnapshotClass to use; without it the cluster's default class is used. */
     public VolumeSnapshot snapshotClass(String name) {
-        String clean = Names.sanitize(name);
-        if (clean == null || !clean.equals(name)) {
-            throw new IllegalArgumentException("invalid snapshot class '" + name + "': use a lowercase DNS-1123 name");
-        }
-        this.snapshotClass = name;
-        return this;
-    }
-
-    /** Kubernetes deletes the snapshot when the workflow is deleted. */
-    public VolumeSnapshot deletedWithWorkflow() {
-        this.ownedByWorkflow = true;
-        return this;
-    }
-
-    /** The snapshot is deleted when the run ends, whatever its outcome (see {@link ResourceCommand#deletedAtEnd()}). */
-    public VolumeSnapshot deletedAtEnd() {
-        this.deletedAtEnd = true;
+        this.snapshotClass = className(name, "snapshot class");
         return this;
     }
 
@@ -63,16 +45,9 @@ public final class VolumeSnapshot extends ResourceComponent {
             yaml.append("  volumeSnapshotClassName: ").append(snapshotClass).append('\n');
         }
         yaml.append("  source: {}\n");
-        ResourceCommand command = ResourceCommand.create(yaml.toString())
+        return cleanedUp(ResourceCommand.create(yaml.toString())
                 .input(CLAIM, "{.spec.source.persistentVolumeClaimName}")
                 .successWhen("status.readyToUse == true")
-                .output(SNAPSHOT_NAME, "{.metadata.name}");
-        if (ownedByWorkflow) {
-            command.ownedByWorkflow();
-        }
-        if (deletedAtEnd) {
-            command.deletedAtEnd();
-        }
-        return command;
+                .output(SNAPSHOT_NAME, "{.metadata.name}"));
     }
 }

@@ -5,10 +5,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import dev.fermion.testfixtures.Kubeconfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,21 +25,7 @@ class SubmitMojoTest {
 
     @Test
     void appliesTheTemplateToTheKubeconfigsCluster(@TempDir Path dir) throws Exception {
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: me, namespace: ml}
-                current-context: mock
-                users:
-                - name: me
-                  user: {token: t}
-                """.formatted(client.getMasterUrl().toString()));
+        Path kubeconfig = Kubeconfigs.write(dir.resolve("kubeconfig"), client.getMasterUrl().toString(), "ml", "t");
         SubmitMojo mojo = new SubmitMojo();
         mojo.classesDirectory = dir.toFile();
         mojo.classpathElements = List.of();

@@ -9,11 +9,11 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import dev.fermion.testfixtures.Kubeconfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -76,22 +76,7 @@ class ClusterErrorsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Path kubeconfig = dir.resolve("config");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: gone
-                  cluster:
-                    server: http://127.0.0.1:%d
-                contexts:
-                - name: gone
-                  context: {cluster: gone, user: me, namespace: test}
-                current-context: gone
-                users:
-                - name: me
-                  user: {token: s3cr3t-token}
-                """.formatted(port));
+        Path kubeconfig = Kubeconfigs.write(dir.resolve("config"), "http://127.0.0.1:" + port, "test", "s3cr3t-token");
         try (ArgoCluster cluster = ArgoCluster.connect(kubeconfig, null)) {
             assertThat(cluster.namespace(null)).isEqualTo("test");
             assertThatThrownBy(() -> cluster.submit(workflow(), null))

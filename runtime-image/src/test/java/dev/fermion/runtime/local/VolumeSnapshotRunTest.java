@@ -9,6 +9,7 @@ import dev.fermion.dsl.VolumeClaim;
 import dev.fermion.dsl.VolumeSnapshot;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.container.SnapshotController;
+import dev.fermion.testfixtures.Kubeconfigs;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,7 +18,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -86,21 +86,6 @@ class VolumeSnapshotRunTest {
     }
 
     private Path kubeconfig() throws Exception {
-        Path file = home.resolve("kubeconfig");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: me, namespace: test}
-                current-context: mock
-                users:
-                - name: me
-                  user: {token: secret}
-                """.formatted(client.getMasterUrl()));
-        return file;
+        return Kubeconfigs.write(home.resolve("kubeconfig"), client.getMasterUrl().toString(), "test", "secret");
     }
 }
