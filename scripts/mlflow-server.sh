@@ -2,7 +2,10 @@
 # Runs a local MLflow tracking server for Fermion: a pinned mlflow in its own venv, a sqlite backend
 # and proxied artifacts under one data directory, bound to loopback only.
 #
-#   scripts/mlflow-server.sh start [--port N]   start (or reuse) the server, print its URL
+#   scripts/mlflow-server.sh start [--port N] [--basic-auth]
+#                                               start (or reuse) the server, print its URL; with --basic-auth
+#                                               MLflow's basic-auth app, whose admin is MLFLOW_TRACKING_USERNAME
+#                                               with password MLFLOW_TRACKING_PASSWORD (set on the first start)
 #   scripts/mlflow-server.sh stop               stop it
 #   scripts/mlflow-server.sh status             exit 0 and print the URL if it answers /health
 #   scripts/mlflow-server.sh url                print the URL of the running server
@@ -23,6 +26,7 @@ DATA="${FERMION_MLFLOW_DATA:-$FERMION_HOME/mlflow}"
 START_TIMEOUT="${FERMION_MLFLOW_START_TIMEOUT:-120}"
 PID_FILE="$DATA/server.pid"
 PORT_FILE="$DATA/server.port"
+AUTH_FILE="$DATA/server.auth"
 LOG_FILE="$DATA/server.log"
 
 die() { echo "mlflow-server: $*" >&2; exit 1; }
@@ -41,7 +45,8 @@ healthy() {
 }
 
 install_venv() {
-  local marker="$VENV/.fermion-mlflow-$MLFLOW_VERSION"
+  # The auth extra brings what MLflow's basic-auth app needs (Flask-WTF).
+  local marker="$VENV/.fermion-mlflow-$MLFLOW_VERSION-auth"
   [[ -f "$marker" ]] && return 0
   # A lock keeps parallel test JVMs or shells from installing into the same venv at once.
   mkdir -p "$(dirname "$VENV")"
@@ -50,7 +55,7 @@ install_venv() {
   if [[ ! -f "$marker" ]]; then
     echo "mlflow-server: installing mlflow==$MLFLOW_VERSION into $VENV" >&2
     python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet "mlflow==$MLFLOW_VERSION" >&2
+    "$VENV/bin/python" -m pip install --quiet "mlflow[auth]==$MLFLOW_VERSION" >&2
     touch "$marker"
   fi
   flock -u 9
@@ -60,25 +65,51 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# The basic-auth app's settings: its user store next to the tracking data, the admin from the environment,
+# and the key of its CSRF protection kept (owner-only) in the data directory, so restarts keep sessions.
+configure_basic_auth() {
+  [[ -n "${MLFLOW_TRACKING_USERNAME:-}" && -n "${MLFLOW_TRACKING_PASSWORD:-}" ]] \
+    || die "--basic-auth needs MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD: the admin user of the server"
+  printf '%s\n' "[mlflow]" "default_permission = READ" "database_uri = sqlite:///$DATA/basic_auth.db" \
+    "admin_username = $MLFLOW_TRACKING_USERNAME" \
+    "authorization_function = mlflow.server.auth:authenticate_request_basic_auth" > "$DATA/basic_auth.ini"
+  if [[ ! -s "$DATA/flask-secret-key" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DATA/flask-secret-key")
+  fi
+  export MLFLOW_AUTH_CONFIG_PATH="$DATA/basic_auth.ini"
+  export MLFLOW_AUTH_ADMIN_PASSWORD="$MLFLOW_TRACKING_PASSWORD"
+  MLFLOW_FLASK_SERVER_SECRET_KEY="$(cat "$DATA/flask-secret-key")"
+  export MLFLOW_FLASK_SERVER_SECRET_KEY
+}
+
 start() {
-  local port=""
+  local port="" auth="none"
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --port) port="$2"; shift 2 ;;
+      --basic-auth) auth="basic"; shift ;;
       *) die "unknown option $1" ;;
     esac
   done
   mkdir -p "$DATA/artifacts"
   if pid="$(running_pid)" && healthy "$(cat "$PORT_FILE")"; then
+    # Reusing a server with auth is fine (clients bring credentials); asking for auth and getting an open one is not.
+    [[ "$auth" == "none" || "$(cat "$AUTH_FILE" 2>/dev/null)" == "$auth" ]] \
+      || die "the server of $DATA already runs without basic auth: stop it first"
     url_for "$(cat "$PORT_FILE")"
     return 0
   fi
   install_venv
   [[ -n "$port" ]] || port="$(free_port)"
+  local app=()
+  if [[ "$auth" == "basic" ]]; then
+    configure_basic_auth
+    app=(--app-name basic-auth)
+  fi
   # The UI and the REST clients reach the server by these names; MLflow 3.5+ rejects any other Host.
   local hosts="localhost:$port,127.0.0.1:$port,localhost,127.0.0.1"
   # setsid makes the server the leader of its own process group, so stop can end its workers too.
-  setsid "$VENV/bin/mlflow" server \
+  setsid "$VENV/bin/mlflow" server "${app[@]}" \
       --host 127.0.0.1 --port "$port" \
       --backend-store-uri "sqlite:///$DATA/mlflow.db" \
       --serve-artifacts --artifacts-destination "$DATA/artifacts" \
@@ -88,6 +119,7 @@ start() {
   local pid=$!
   echo "$pid" > "$PID_FILE"
   echo "$port" > "$PORT_FILE"
+  echo "$auth" > "$AUTH_FILE"
   local deadline=$(( SECONDS + START_TIMEOUT ))
   until healthy "$port"; do
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -114,7 +146,7 @@ stop() {
     while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
-  rm -f "$PID_FILE"
+  rm -f "$PID_FILE" "$AUTH_FILE"
 }
 
 status() {
@@ -134,5 +166,5 @@ case "$cmd" in
   status) status ;;
   url) status ;;
   install) install_venv ;;
-  *) die "usage: $0 start [--port N] | stop | status | url | install" ;;
+  *) die "usage: $0 start [--port N] [--basic-auth] | stop | status | url | install" ;;
 esac

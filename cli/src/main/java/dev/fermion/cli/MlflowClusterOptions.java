@@ -14,16 +14,22 @@ final class MlflowClusterOptions {
             description = "Kubernetes Secret and key holding the MLflow token (MLFLOW_TRACKING_TOKEN of the pods).")
     String tokenSecret;
 
+    @Option(names = "--mlflow-basic-auth-secret", paramLabel = "SECRET",
+            description = "Kubernetes Secret with keys username and password for an MLflow server with basic auth "
+                    + "(MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD of the pods).")
+    String basicAuthSecret;
+
     /** The settings given, or null for a workflow without tracking. */
     MlflowSettings settings() {
         if (uri == null) {
-            if (tokenSecret != null) {
-                throw new UsageException("--mlflow-token-secret needs --mlflow-uri: give the server the pods track to");
+            if (tokenSecret != null || basicAuthSecret != null) {
+                throw new UsageException((tokenSecret != null ? "--mlflow-token-secret" : "--mlflow-basic-auth-secret")
+                        + " needs --mlflow-uri: give the server the pods track to");
             }
             return null;
         }
         try {
-            return MlflowSettings.parse(uri, tokenSecret);
+            return MlflowSettings.parse(uri, tokenSecret, basicAuthSecret);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import dev.fermion.tracking.LocalMlflowServer;
 import dev.fermion.tracking.MlflowTracker;
 import dev.fermion.tracking.TrackingOptions;
 import dev.fermion.tracking.delivery.Spool;
+import dev.fermion.tracking.mlflow.MlflowCredentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,9 +58,19 @@ final class MlflowCommand implements Runnable {
                     + "such as http://127.0.0.1:5000 (Fermion talks to MLflow over its REST API only)");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new UsageException(source + " must not carry credentials; give a token in MLFLOW_TRACKING_TOKEN");
+            throw new UsageException(source + " must not carry credentials; set " + MlflowCredentials.USERNAME_ENV
+                    + " and " + MlflowCredentials.PASSWORD_ENV + ", or " + MlflowCredentials.TOKEN_ENV);
         }
         return uri;
+    }
+
+    /** Tracking to {@code uri} with the credentials of the environment, which must be complete. */
+    static TrackingOptions trackingOptions(URI uri, Path fermionHome) {
+        try {
+            return TrackingOptions.of(uri, fermionHome);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     @Command(name = "sync", mixinStandardHelpOptions = true,
@@ -96,7 +107,7 @@ final class MlflowCommand implements Runnable {
                 out.println("  " + session + ": " + waiting + " operation" + (waiting == 1 ? "" : "s"));
             }
             out.flush();
-            Spool.ReplayResult result = MlflowTracker.sync(TrackingOptions.of(uri, fermionHome.root()));
+            Spool.ReplayResult result = MlflowTracker.sync(trackingOptions(uri, fermionHome.root()));
             out.println("Sent " + result.sent() + ", rejected " + result.rejected() + ", still waiting "
                     + result.remaining() + ".");
             if (result.rejected() > 0) {
@@ -161,14 +172,26 @@ final class MlflowCommand implements Runnable {
         @Option(names = "--port", paramLabel = "N", description = "Listen on this port (default: a free one).")
         Integer port;
 
+        @Option(names = "--basic-auth", description = {"Run MLflow's basic-auth app: every request needs a user and "
+                + "password. Its admin is", "MLFLOW_TRACKING_USERNAME, created with MLFLOW_TRACKING_PASSWORD on the "
+                + "first start; runs use the same variables."})
+        boolean basicAuth;
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            String username = System.getenv(MlflowCredentials.USERNAME_ENV);
+            String password = System.getenv(MlflowCredentials.PASSWORD_ENV);
+            if (basicAuth && (username == null || username.isBlank() || password == null || password.isBlank())) {
+                throw new UsageException("--basic-auth needs " + MlflowCredentials.USERNAME_ENV + " and "
+                        + MlflowCredentials.PASSWORD_ENV + " in the environment: the server's admin user");
+            }
             URI uri;
             try {
-                uri = port == null ? home.server().start() : home.server().start(port);
+                uri = basicAuth ? home.server().startWithBasicAuth(username, password, port)
+                        : port == null ? home.server().start() : home.server().start(port);
             } catch (IllegalStateException | UncheckedIOException e) {
                 spec.commandLine().getErr().println("fermion: cannot start the local MLflow server: " + e.getMessage());
                 return FermionCli.FAILED;

@@ -22,7 +22,6 @@ import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
 import dev.fermion.tracking.LocalMlflowServer;
 import dev.fermion.tracking.MlflowTracker;
-import dev.fermion.tracking.TrackingOptions;
 import dev.fermion.tracking.TrackingSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -202,7 +201,7 @@ final class RunCommand implements Callable<Integer> {
             options = options.withParallelism(parallelism);
         }
         TrackingListener tracking = trackingUri == null ? null : new TrackingListener(
-                new MlflowTracker(TrackingOptions.of(trackingUri, fermionHome.root())), resolved.plan(),
+                new MlflowTracker(MlflowCommand.trackingOptions(trackingUri, fermionHome.root())), resolved.plan(),
                 spec.commandLine().getErr());
         RunResult result;
         try (LiveView view = new LiveView(out, System.console() != null)) {

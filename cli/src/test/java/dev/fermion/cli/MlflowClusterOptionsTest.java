@@ -18,6 +18,22 @@ class MlflowClusterOptionsTest {
     }
 
     @Test
+    void basicAuthGivesThePodsUserAndPasswordByReferenceOnly() {
+        CliTest.Result r = fermion("compile", "squares", "--mlflow-uri", "http://mlflow.ml.svc:5000",
+                "--mlflow-basic-auth-secret", "mlflow-basic-auth");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("name: MLFLOW_TRACKING_USERNAME", "name: MLFLOW_TRACKING_PASSWORD",
+                "name: mlflow-basic-auth", "key: username", "key: password");
+        CliTest.Result both = fermion("compile", "squares", "--mlflow-uri", "http://mlflow.ml.svc:5000",
+                "--mlflow-basic-auth-secret", "mlflow-basic-auth", "--mlflow-token-secret", "mlflow-credentials/token");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("not both");
+        assertThat(fermion("compile", "squares", "--mlflow-basic-auth-secret", "mlflow-basic-auth").err())
+                .contains("--mlflow-basic-auth-secret needs --mlflow-uri");
+    }
+
+    @Test
     void credentialsInTheUriAreAUsageErrorThatDoesNotEchoThem() {
         CliTest.Result r = fermion("compile", "squares", "--mlflow-uri", "http://bob:hunter2@mlflow:5000");
 

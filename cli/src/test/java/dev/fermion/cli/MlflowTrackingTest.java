@@ -6,6 +6,7 @@ import dev.fermion.tracking.SharedMlflowServer;
 import dev.fermion.tracking.mlflow.LoggedModel;
 import dev.fermion.tracking.mlflow.Metric;
 import dev.fermion.tracking.mlflow.MlflowClient;
+import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.ModelVersion;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
@@ -71,7 +72,7 @@ class MlflowTrackingTest {
     @Test
     void aTrackedRunIsAParentRunWithAChildRunPerStepAndARegisteredModel(SharedMlflowServer.Server server)
             throws Exception {
-        MlflowClient client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String registered = "tracked-" + UUID.randomUUID();
 
         Result r = fermion("run", TRACKED, "-p", "epochs=4", "--mlflow", server.uri().toString(),
@@ -134,7 +135,7 @@ class MlflowTrackingTest {
     @Test
     void aResumedRunFinishesItsMlflowRunAndRegistersTheModelItTrained(SharedMlflowServer.Server server)
             throws Exception {
-        MlflowClient client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         Path marker = home.resolve("open");
         String registered = "gated-" + UUID.randomUUID();
         Result failed = fermion("run", RunSamples.Gated.class.getName(), "-p", "marker=" + marker,
@@ -180,7 +181,7 @@ class MlflowTrackingTest {
         assertThat(sync.exit()).as(sync.out() + sync.err()).isZero();
         assertThat(sync.out()).contains("Sending spooled tracking operations to " + server.uri())
                 .containsPattern("Sent [1-9]\\d*, rejected 0, still waiting 0\\.");
-        MlflowClient client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experiment = client.experimentId("tracked-sample");
         RunInfo parent = client.findRunsByTag(experiment, "fermion.run", runId).stream()
                 .filter(run -> run.runName().equals("tracked-sample-" + runId)).findFirst().orElseThrow();

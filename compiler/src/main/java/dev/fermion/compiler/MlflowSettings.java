@@ -9,17 +9,23 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Where the pods of a compiled workflow track to. The URI is not a secret and is written into the workflow;
- * the token only ever as a reference to a Kubernetes Secret, which the kubelet resolves in the pod.
+ * credentials only ever as references to a Kubernetes Secret, which the kubelet resolves in the pod.
  *
- * @param trackingUri the MLflow server as the pods reach it, {@code http} or {@code https}, without credentials
- * @param token       the Secret key holding {@code MLFLOW_TRACKING_TOKEN}, or null for a server without auth
+ * @param trackingUri     the MLflow server as the pods reach it, {@code http} or {@code https}, without credentials
+ * @param token           the Secret key holding {@code MLFLOW_TRACKING_TOKEN}, or null
+ * @param basicAuthSecret the Secret with keys {@code username} and {@code password} (a {@code kubernetes.io/basic-auth}
+ *                        Secret) for a server with basic auth, or null; at most one of this and {@code token}
  */
-public record MlflowSettings(URI trackingUri, SecretRef token) {
+public record MlflowSettings(URI trackingUri, SecretRef token, String basicAuthSecret) {
     static final String URI_ENV = "MLFLOW_TRACKING_URI";
     static final String TOKEN_ENV = "MLFLOW_TRACKING_TOKEN";
+    static final String USERNAME_ENV = "MLFLOW_TRACKING_USERNAME";
+    static final String PASSWORD_ENV = "MLFLOW_TRACKING_PASSWORD";
+    private static final Pattern SECRET_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     static final String EXPERIMENT_ENV = "MLFLOW_EXPERIMENT_NAME";
     static final String WORKFLOW_NAME_ENV = "FERMION_WORKFLOW_NAME";
     static final String WORKFLOW_UID_ENV = "FERMION_WORKFLOW_UID";
@@ -38,13 +44,22 @@ public record MlflowSettings(URI trackingUri, SecretRef token) {
                     + "give one such as http://mlflow.ml.svc.cluster.local:5000");
         }
         PodResources.plain(trackingUri.toString(), "MLflow URI");
+        if (token != null && basicAuthSecret != null) {
+            throw new IllegalArgumentException("Give the MLflow token or the basic-auth Secret, not both: MLflow "
+                    + "would use the user name and password and ignore the token");
+        }
+        if (basicAuthSecret != null && (!SECRET_NAME.matcher(basicAuthSecret).matches() || basicAuthSecret.length() > 253)) {
+            throw new IllegalArgumentException("MLflow basic-auth Secret '" + basicAuthSecret + "' is not a valid "
+                    + "Secret name: use lowercase letters, digits, '-' and '.'");
+        }
     }
 
     /**
-     * @param uri         the server, as given on the command line
-     * @param tokenSecret {@code SECRET/KEY}, or null
+     * @param uri             the server, as given on the command line
+     * @param tokenSecret     {@code SECRET/KEY}, or null
+     * @param basicAuthSecret the name of a Secret with keys {@code username} and {@code password}, or null
      */
-    public static MlflowSettings parse(String uri, String tokenSecret) {
+    public static MlflowSettings parse(String uri, String tokenSecret, String basicAuthSecret) {
         URI parsed;
         try {
             parsed = new URI(uri);
@@ -52,7 +67,7 @@ public record MlflowSettings(URI trackingUri, SecretRef token) {
             // The reason alone: the text may hold credentials and must not be echoed.
             throw new IllegalArgumentException("The MLflow URI is not a valid URI: " + e.getReason(), e);
         }
-        return new MlflowSettings(parsed, tokenSecret == null ? null : secretRef(tokenSecret));
+        return new MlflowSettings(parsed, tokenSecret == null ? null : secretRef(tokenSecret), basicAuthSecret);
     }
 
     private static SecretRef secretRef(String text) {
@@ -72,9 +87,11 @@ public record MlflowSettings(URI trackingUri, SecretRef token) {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar(URI_ENV, trackingUri.toString(), null));
         if (token != null) {
-            env.add(new EnvVarBuilder().withName(TOKEN_ENV)
-                    .withNewValueFrom().withNewSecretKeyRef().withName(token.secret()).withKey(token.key())
-                    .endSecretKeyRef().endValueFrom().build());
+            env.add(fromSecret(TOKEN_ENV, token));
+        }
+        if (basicAuthSecret != null) {
+            env.add(fromSecret(USERNAME_ENV, SecretRef.of(basicAuthSecret, "username")));
+            env.add(fromSecret(PASSWORD_ENV, SecretRef.of(basicAuthSecret, "password")));
         }
         env.add(new EnvVar(EXPERIMENT_ENV, PodResources.plain(experiment, "experiment name"), null));
         env.add(new EnvVar(WORKFLOW_NAME_ENV, "{{workflow.name}}", null));
@@ -82,8 +99,15 @@ public record MlflowSettings(URI trackingUri, SecretRef token) {
         return env;
     }
 
+    private static EnvVar fromSecret(String name, SecretRef ref) {
+        return new EnvVarBuilder().withName(name)
+                .withNewValueFrom().withNewSecretKeyRef().withName(ref.secret()).withKey(ref.key())
+                .endSecretKeyRef().endValueFrom().build();
+    }
+
     @Override
     public String toString() {
-        return "MlflowSettings[trackingUri=" + trackingUri + ", token=" + (token == null ? "none" : token) + "]";
+        return "MlflowSettings[trackingUri=" + trackingUri + ", token=" + (token == null ? "none" : token)
+                + ", basicAuthSecret=" + (basicAuthSecret == null ? "none" : basicAuthSecret) + "]";
     }
 }

@@ -76,7 +76,7 @@ class GoldenYamlTest {
     @Test
     void trackingSettingsReachEveryStepAndTheExitHandlerFinishesTheRun(@TempDir Path tmp) throws IOException {
         CompilerOptions tracked = OPTIONS.withMlflow(MlflowSettings.parse("http://mlflow.ml.svc.cluster.local:5000",
-                "mlflow-credentials/token"));
+                "mlflow-credentials/token", null));
         SoftAssertions matches = new SoftAssertions();
         List<Path> toValidate = new ArrayList<>();
         for (Map.Entry<String, Supplier<Pipeline>> sample : Map.of("linear-chain", (Supplier<Pipeline>) SamplePipelines::linearChain,

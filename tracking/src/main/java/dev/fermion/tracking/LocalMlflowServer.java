@@ -1,5 +1,7 @@
 package dev.fermion.tracking;
 
+import dev.fermion.tracking.mlflow.MlflowCredentials;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -38,29 +41,47 @@ public final class LocalMlflowServer {
 
     /** Starts the server on a free port, or returns the URI of the one already running. */
     public URI start() {
-        return URI.create(run("start"));
+        return URI.create(run(Map.of(), "start"));
     }
 
     /** Starts the server on {@code port}, or returns the URI of the one already running. */
     public URI start(int port) {
-        return URI.create(run("start", "--port", Integer.toString(port)));
+        return URI.create(run(Map.of(), "start", "--port", Integer.toString(port)));
+    }
+
+    /**
+     * Starts the server with MLflow's basic-auth app on {@code port} (null: a free one), or returns the URI
+     * of the one already running with it. {@code username} is its admin, created with {@code password} when
+     * the server first starts on this data directory; clients then authenticate as
+     * {@link MlflowCredentials#basic} does.
+     */
+    public URI startWithBasicAuth(String username, String password, Integer port) {
+        List<String> args = new ArrayList<>(List.of("start", "--basic-auth"));
+        if (port != null) {
+            args.addAll(List.of("--port", port.toString()));
+        }
+        return URI.create(run(Map.of(MlflowCredentials.USERNAME_ENV, username, MlflowCredentials.PASSWORD_ENV, password),
+                args.toArray(String[]::new)));
     }
 
     public void stop() {
-        run("stop");
+        run(Map.of(), "stop");
     }
 
     /** The URI of the running server, if it answers. */
     public Optional<URI> status() {
         try {
-            return Optional.of(URI.create(run("status")));
+            return Optional.of(URI.create(run(Map.of(), "status")));
         } catch (IllegalStateException e) {
             return Optional.empty();
         }
     }
 
-    /** Runs the script; its last line of output, or an exception with its error output. */
-    private String run(String... args) {
+    /**
+     * Runs the script with {@code env} added to this process's environment (never its arguments, which any
+     * user can list); its last line of output, or an exception with its error output.
+     */
+    private String run(Map<String, String> env, String... args) {
         try {
             Files.createDirectories(dataDir);
             Path script = extractScript();
@@ -73,6 +94,7 @@ public final class LocalMlflowServer {
                     .redirectError(err.toFile());
             builder.environment().put("FERMION_HOME", fermionHome.toString());
             builder.environment().put("FERMION_MLFLOW_DATA", dataDir.toString());
+            builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

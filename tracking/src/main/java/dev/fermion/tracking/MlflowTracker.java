@@ -46,7 +46,7 @@ public final class MlflowTracker implements PipelineTracker {
 
     public MlflowTracker(TrackingOptions options) {
         this.options = options;
-        this.writer = new MlflowWriter(new MlflowClient(options.trackingUri(), options.token(), options.retry()));
+        this.writer = new MlflowWriter(new MlflowClient(options.trackingUri(), options.credentials(), options.retry()));
     }
 
     /**
@@ -54,7 +54,7 @@ public final class MlflowTracker implements PipelineTracker {
      * what still cannot be sent stays for the next sync.
      */
     public static Spool.ReplayResult sync(TrackingOptions options) {
-        MlflowClient client = new MlflowClient(options.trackingUri(), options.token(), options.retry());
+        MlflowClient client = new MlflowClient(options.trackingUri(), options.credentials(), options.retry());
         return Spool.inHome(options.fermionHome()).replay(new MlflowWriter(client));
     }
 

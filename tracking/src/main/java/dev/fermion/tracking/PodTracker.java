@@ -7,6 +7,7 @@ import dev.fermion.tracking.delivery.Spool;
 import dev.fermion.tracking.delivery.TrackingOp;
 import dev.fermion.tracking.mlflow.Metric;
 import dev.fermion.tracking.mlflow.MlflowClient;
+import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
@@ -26,7 +27,6 @@ import java.util.Optional;
  */
 public final class PodTracker {
     public static final String URI_ENV = "MLFLOW_TRACKING_URI";
-    public static final String TOKEN_ENV = "MLFLOW_TRACKING_TOKEN";
     public static final String EXPERIMENT_ENV = "MLFLOW_EXPERIMENT_NAME";
     public static final String WORKFLOW_NAME_ENV = "FERMION_WORKFLOW_NAME";
     public static final String WORKFLOW_UID_ENV = "FERMION_WORKFLOW_UID";
@@ -48,6 +48,7 @@ public final class PodTracker {
      * without tracking ({@value #URI_ENV} or {@value #WORKFLOW_UID_ENV} unset).
      *
      * @param pipeline the experiment when {@value #EXPERIMENT_ENV} is unset
+     * @throws IllegalArgumentException when {@code env}'s MLflow credentials are incomplete
      */
     public static Optional<PodTracker> fromEnv(Map<String, String> env, String pipeline, Path fermionHome) {
         String uri = env.get(URI_ENV);
@@ -55,9 +56,9 @@ public final class PodTracker {
         if (blank(uri) || blank(uid)) {
             return Optional.empty();
         }
-        TrackingOptions defaults = TrackingOptions.of(URI.create(uri), fermionHome);
-        TrackingOptions options = new TrackingOptions(defaults.trackingUri(), env.get(TOKEN_ENV), fermionHome,
-                false, defaults.queueCapacity(), defaults.closeTimeout(), defaults.retry(), null);
+        // A pod has no project checkout, so no commit to tag runs with.
+        TrackingOptions options = TrackingOptions.of(URI.create(uri), MlflowCredentials.fromEnvironment(env), fermionHome)
+                .withProjectDir(null);
         String experiment = blank(env.get(EXPERIMENT_ENV)) ? pipeline : env.get(EXPERIMENT_ENV);
         String name = blank(env.get(WORKFLOW_NAME_ENV)) ? uid : env.get(WORKFLOW_NAME_ENV);
         return Optional.of(new PodTracker(options, experiment, name, uid));
@@ -159,7 +160,7 @@ public final class PodTracker {
     }
 
     private Delivery delivery(String what) {
-        MlflowWriter writer = new MlflowWriter(new MlflowClient(options.trackingUri(), options.token(), options.retry()));
+        MlflowWriter writer = new MlflowWriter(new MlflowClient(options.trackingUri(), options.credentials(), options.retry()));
         String session = (workflowName + "-" + what).replaceAll("[^A-Za-z0-9._-]", "_");
         return new Delivery(writer, Spool.inHome(options.fermionHome()), session, options.queueCapacity(), false);
     }

@@ -4,6 +4,7 @@ import dev.fermion.tracking.mlflow.ArtifactFile;
 import dev.fermion.tracking.mlflow.LoggedModel;
 import dev.fermion.tracking.mlflow.Metric;
 import dev.fermion.tracking.mlflow.MlflowClient;
+import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.MlflowException;
 import dev.fermion.tracking.mlflow.ModelVersion;
 import dev.fermion.tracking.mlflow.Param;
@@ -33,7 +34,7 @@ class MlflowClientTest {
 
     @BeforeEach
     void connect(MlflowServer server) {
-        client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         experiment = client.experimentId("client-test-" + UUID.randomUUID());
     }
 

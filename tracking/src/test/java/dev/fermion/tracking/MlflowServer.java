@@ -19,12 +19,21 @@ final class MlflowServer {
 
     /** Starts a server keeping its state in {@code data}, sharing the developer's mlflow venv. */
     static MlflowServer start(Path data) {
+        return start(data, LocalMlflowServer::start);
+    }
+
+    /** Starts a server with MLflow's basic-auth app, whose admin is {@code username}. */
+    static MlflowServer startWithBasicAuth(Path data, String username, String password) {
+        return start(data, local -> local.startWithBasicAuth(username, password, null));
+    }
+
+    private static MlflowServer start(Path data, java.util.function.Function<LocalMlflowServer, URI> starter) {
         String home = System.getenv("FERMION_HOME");
         Path fermionHome = home != null && !home.isBlank() ? Path.of(home)
                 : Path.of(System.getProperty("user.home"), ".fermion");
         MlflowServer server = new MlflowServer(new LocalMlflowServer(fermionHome, data));
         try {
-            server.uri = server.server.start();
+            server.uri = starter.apply(server.server);
         } catch (IllegalStateException e) {
             if ("true".equalsIgnoreCase(System.getenv("FERMION_REQUIRE_MLFLOW"))) {
                 throw new IllegalStateException("MLflow is required (FERMION_REQUIRE_MLFLOW=true) but did not start",

@@ -7,6 +7,7 @@ import dev.fermion.tracking.mlflow.ArtifactFile;
 import dev.fermion.tracking.mlflow.LoggedModel;
 import dev.fermion.tracking.mlflow.Metric;
 import dev.fermion.tracking.mlflow.MlflowClient;
+import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.ModelVersion;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
@@ -42,7 +43,7 @@ class MlflowTrackerTest {
     @BeforeEach
     void setUp(MlflowServer server) {
         this.server = server;
-        client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         experiment = "tracker-" + UUID.randomUUID();
         plan = Plans.plan("iris", experiment);
     }

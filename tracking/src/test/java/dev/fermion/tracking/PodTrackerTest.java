@@ -4,6 +4,7 @@ import dev.fermion.tracking.delivery.MlflowWriter;
 import dev.fermion.tracking.delivery.RunRef;
 import dev.fermion.tracking.delivery.TrackingOp;
 import dev.fermion.tracking.mlflow.MlflowClient;
+import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.Tag;
@@ -33,7 +34,7 @@ class PodTrackerTest {
     @BeforeEach
     void connect(MlflowServer server) {
         this.server = server;
-        client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         experiment = "pod-" + UUID.randomUUID();
         experimentId = client.experimentId(experiment);
         uid = UUID.randomUUID().toString();

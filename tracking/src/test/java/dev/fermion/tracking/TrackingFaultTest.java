@@ -4,6 +4,7 @@ import dev.fermion.plan.Plan;
 import dev.fermion.tracking.delivery.Spool;
 import dev.fermion.tracking.mlflow.Metric;
 import dev.fermion.tracking.mlflow.MlflowClient;
+import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -86,7 +87,7 @@ class TrackingFaultTest {
         assertThat(spool.sessions()).isEmpty();
         assertThat(MlflowTracker.sync(options).sent()).isZero();
 
-        MlflowClient client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experimentId = client.experimentId(experiment);
         RunInfo parent = client.findRunsByTag(experimentId, "fermion.key", runId).get(0);
         RunInfo train = client.findRunsByTag(experimentId, "fermion.key", runId + "/train").get(0);

@@ -70,7 +70,7 @@ public final class StepLauncher {
             err.println("fermion-step: " + e.getMessage());
             return USAGE;
         }
-        Optional<PodTracker.StepRun> tracked = PodTracker.fromEnv(env, spec.pipeline(), fermionHome)
+        Optional<PodTracker.StepRun> tracked = tracker(env, spec.pipeline(), fermionHome, err)
                 .flatMap(tracker -> startStepTracking(tracker, spec, err));
         MetricListener metrics = tracked.<MetricListener>map(run -> run::metric).orElse(MetricListener.NONE);
         try {
@@ -90,7 +90,13 @@ public final class StepLauncher {
             err.println("fermion-step: usage: " + FINISH_TRACKING + " PIPELINE WORKFLOW_STATUS");
             return USAGE;
         }
-        Optional<PodTracker> tracker = PodTracker.fromEnv(env, args.get(1), fermionHome);
+        Optional<PodTracker> tracker;
+        try {
+            tracker = PodTracker.fromEnv(env, args.get(1), fermionHome);
+        } catch (IllegalArgumentException e) {
+            err.println("fermion-step: warning: could not end the MLflow run: " + e.getMessage());
+            return OK;
+        }
         if (tracker.isEmpty()) {
             err.println("fermion-step: " + FINISH_TRACKING + " needs " + PodTracker.URI_ENV + " and "
                     + PodTracker.WORKFLOW_UID_ENV + " in the environment");
@@ -103,6 +109,16 @@ public final class StepLauncher {
             err.println("fermion-step: warning: could not end the MLflow run: " + e.getMessage());
         }
         return OK;
+    }
+
+    /** The workflow's tracker; settings it cannot use are a warning, and the step runs untracked. */
+    private static Optional<PodTracker> tracker(Map<String, String> env, String pipeline, Path fermionHome, PrintStream err) {
+        try {
+            return PodTracker.fromEnv(env, pipeline, fermionHome);
+        } catch (IllegalArgumentException e) {
+            err.println("fermion-step: warning: not tracking this step in MLflow: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Tracking never changes the step's result: any failure of it is a warning, and the step runs untracked. */

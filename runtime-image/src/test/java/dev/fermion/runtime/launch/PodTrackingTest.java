@@ -9,6 +9,7 @@ import dev.fermion.runtime.fixtures.Steps;
 import dev.fermion.tracking.SharedMlflowServer;
 import dev.fermion.tracking.delivery.RunRef;
 import dev.fermion.tracking.mlflow.MlflowClient;
+import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.Tag;
@@ -67,7 +68,7 @@ class PodTrackingTest {
                 .isEqualTo(StepLauncher.OK);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
 
-        MlflowClient client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experimentId = client.experimentId(experiment);
         List<RunInfo> parents = client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + env.get("FERMION_WORKFLOW_UID"));
         assertThat(parents).hasSize(1);
@@ -98,7 +99,7 @@ class PodTrackingTest {
         StepLauncher.run(List.of(StepLauncher.FINISH_TRACKING, "demo", "Failed"), getClass().getClassLoader(),
                 System.out, stream(err), env, dir.resolve("home"));
 
-        MlflowClient client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experimentId = client.experimentId(experiment);
         RunInfo parent = client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + env.get("FERMION_WORKFLOW_UID"))
                 .get(0);
@@ -112,7 +113,7 @@ class PodTrackingTest {
         String experiment = "pods-" + UUID.randomUUID();
         String uid = UUID.randomUUID().toString();
         Map<String, String> env = env(server, experiment, uid);
-        MlflowClient client = new MlflowClient(server.uri(), null, RetryPolicy.defaults());
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experimentId = client.experimentId(experiment);
         List<Tag> key = List.of(new Tag(RunRef.KEY_TAG, "argo:" + uid));
         RunInfo newer = client.createRun(experimentId, "demo-x7k2p", 2_000_000L, key);
@@ -144,6 +145,21 @@ class PodTrackingTest {
         try (Stream<Path> spooled = Files.list(dir.resolve("home/tracking/spool"))) {
             assertThat(spooled.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsonl"));
         }
+    }
+
+    @Test
+    void halfAPairOfCredentialsLeavesTheStepUntrackedWithAWarningNeverFailed() {
+        Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:9", "FERMION_WORKFLOW_UID",
+                UUID.randomUUID().toString(), "MLFLOW_TRACKING_USERNAME", "pipelines");
+
+        int exit = launch(env, "prepare", Steps.WriteText.class, "--param", "text=abc",
+                "--output-artifact", "data=" + dir.resolve("prepare/artifacts/data"));
+
+        assertThat(exit).isEqualTo(StepLauncher.OK);
+        assertThat(dir.resolve("prepare/artifacts/data/text.txt")).hasContent("abc");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("warning: not tracking this step in MLflow: "
+                + "MLFLOW_TRACKING_USERNAME is set but MLFLOW_TRACKING_PASSWORD is not");
+        assertThat(dir.resolve("home/tracking/spool")).doesNotExist();
     }
 
     private int launch(Map<String, String> env, String step, Class<?> component, String... extra) {

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Sends tracking operations from one background thread so callers never wait on MLflow. Metrics and
  * params that pile up are merged into few {@code log-batch} requests. When MLflow stays unavailable
- * after the client's retries, this delivery stops trying and spools everything from then on, in order,
- * for {@link Spool#replay}; so does an operation that finds the bounded queue full.
+ * after the client's retries, or refuses the credentials, this delivery stops trying and spools everything
+ * from then on, in order, for {@link Spool#replay}; so does an operation that finds the bounded queue full.
  *
  * <p>In strict mode a full queue makes the caller wait instead, and the first failure is kept for
  * {@link #failure()} so the caller can propagate it.
@@ -170,10 +170,11 @@ public final class Delivery {
         try {
             op.applyTo(writer);
         } catch (MlflowException e) {
-            if (e.transientFailure()) {
+            if (e.sendableLater()) {
                 degraded = true;
-                LOG.warn("MLflow is unavailable ({}); tracking continues into the spool {}, send it later"
-                        + " with a tracking sync", e.getMessage(), spool.dir());
+                LOG.warn("MLflow {} ({}); tracking continues into the spool {}, send it later with a tracking sync",
+                        e.authenticationFailure() ? "refuses these credentials" : "is unavailable", e.getMessage(),
+                        spool.dir());
                 spoolOne(op);
             } else {
                 reject(op, e);

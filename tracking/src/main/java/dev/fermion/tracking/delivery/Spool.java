@@ -119,8 +119,9 @@ public final class Spool {
                     entry.op().applyTo(writer);
                     sent++;
                 } catch (MlflowException e) {
-                    if (e.transientFailure()) {
-                        LOG.warn("MLflow unavailable while replaying {}: {}", session, e.getMessage());
+                    if (e.sendableLater()) {
+                        LOG.warn("MLflow {} while replaying {}: {}", e.authenticationFailure()
+                                ? "refused the credentials" : "unavailable", session, e.getMessage());
                         break;
                     }
                     reject(session, entry, e);

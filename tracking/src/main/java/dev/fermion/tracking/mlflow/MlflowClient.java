@@ -36,17 +36,17 @@ public final class MlflowClient {
     private static final String ARTIFACTS_SCHEME = "mlflow-artifacts:";
 
     private final URI baseUri;
-    private final String token;
+    private final MlflowCredentials credentials;
     private final RetryPolicy retry;
     private final HttpClient http;
 
     /**
-     * @param token a bearer token sent with every request, or null; it is never part of any message
+     * @param credentials sent with every request; never part of any message
      */
-    public MlflowClient(URI baseUri, String token, RetryPolicy retry) {
+    public MlflowClient(URI baseUri, MlflowCredentials credentials, RetryPolicy retry) {
         String text = baseUri.toString();
         this.baseUri = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-        this.token = token;
+        this.credentials = java.util.Objects.requireNonNull(credentials, "credentials");
         this.retry = retry;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(retry.requestTimeout())
@@ -450,9 +450,7 @@ public final class MlflowClient {
 
     private HttpRequest.Builder request(URI uri) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(retry.requestTimeout());
-        if (token != null && !token.isBlank()) {
-            builder.header("Authorization", "Bearer " + token);
-        }
+        credentials.authorization().ifPresent(value -> builder.header("Authorization", value));
         return builder;
     }
 
@@ -492,7 +490,7 @@ public final class MlflowClient {
                 if (response.statusCode() / 100 == 2) {
                     return response.body();
                 }
-                last = failure(what, response);
+                last = failure(what, response, credentials);
             } catch (IOException e) {
                 last = new MlflowException(what + ": " + baseUri + " unreachable (" + e + ")", 0, "", e);
             } catch (InterruptedException e) {
@@ -506,7 +504,7 @@ public final class MlflowClient {
         throw last;
     }
 
-    private static MlflowException failure(String what, HttpResponse<byte[]> response) {
+    private static MlflowException failure(String what, HttpResponse<byte[]> response, MlflowCredentials credentials) {
         String code = "";
         String message = new String(response.body(), StandardCharsets.UTF_8);
         try {
@@ -519,8 +517,21 @@ public final class MlflowClient {
         if (message.length() > 500) {
             message = message.substring(0, 500) + "...";
         }
-        return new MlflowException(what + " failed with HTTP " + response.statusCode() + ": " + message,
-                response.statusCode(), code, null);
+        return new MlflowException(what + " failed with HTTP " + response.statusCode() + ": " + message
+                + authenticationHint(response.statusCode(), credentials), response.statusCode(), code, null);
+    }
+
+    private static String authenticationHint(int status, MlflowCredentials credentials) {
+        if (status == 401) {
+            return credentials.present()
+                    ? " (the server refused the credentials of " + credentials + "; check them)"
+                    : " (the server wants credentials: set " + MlflowCredentials.USERNAME_ENV + " and "
+                    + MlflowCredentials.PASSWORD_ENV + ", or " + MlflowCredentials.TOKEN_ENV + ")";
+        }
+        if (status == 403 && credentials.present()) {
+            return " (" + credentials + " lacks the permission; ask the server's admin)";
+        }
+        return "";
     }
 
     private static void pause(Duration duration) {
