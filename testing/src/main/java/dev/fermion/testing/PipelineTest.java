@@ -37,8 +37,10 @@ import java.util.stream.Stream;
  * result.assertSkipped("deploy");
  * }</pre>
  *
- * Everything else is the real thing: conditions, loops, retries and the other steps' components. The cache
- * is off, so every step runs; each run gets a fresh Fermion home unless {@link #home} names one.
+ * Everything else is the real thing: conditions, loops, retries and the other steps' components. Container,
+ * script and Kubernetes-resource steps can be replaced too, so a test needs neither a container engine nor
+ * a cluster for them. The cache is off, so every step runs; each run gets a fresh Fermion home unless
+ * {@link #home} names one.
  */
 public final class PipelineTest {
     private final Plan plan;
@@ -68,7 +70,10 @@ public final class PipelineTest {
         return this;
     }
 
-    /** Runs {@code step} (every instance of it, in loops too) with {@code double} instead of its component. */
+    /**
+     * Runs {@code step} (every instance of it, in loops too) with {@code double} instead of its component, its
+     * container or its Kubernetes object.
+     */
     public PipelineTest replace(String step, StepDouble stepDouble) {
         requireStep(step);
         if (stubs.containsKey(step)) {
@@ -154,7 +159,7 @@ public final class PipelineTest {
 
     private static void collectSteps(Graph graph, TreeSet<String> into) {
         for (Node node : graph.nodes()) {
-            if (node instanceof Node.StepNode) {
+            if (node instanceof Node.StepNode || node instanceof Node.ContainerNode || node instanceof Node.ResourceNode) {
                 into.add(node.name());
             } else if (node instanceof Node.LoopNode loop) {
                 collectSteps(loop.body(), into);

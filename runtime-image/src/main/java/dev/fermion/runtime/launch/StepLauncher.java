@@ -152,7 +152,7 @@ public final class StepLauncher {
         Map<String, Path> models = new LinkedHashMap<>();
         Definition.Ports ports;
         try {
-            ports = Definition.ports(componentClass(spec, loader));
+            ports = Definition.ports(definitionClass(spec, loader, false));
         } catch (StepFailure e) {
             return models;
         }
@@ -173,12 +173,12 @@ public final class StepLauncher {
     /** As {@link #launch(LaunchSpec, ClassLoader, PrintStream, StepBody)}, telling {@code metrics} of each metric. */
     public static void launch(LaunchSpec spec, ClassLoader loader, PrintStream log, StepBody body,
                               MetricListener metrics) throws StepFailure {
-        Class<? extends Component> type = componentClass(spec, loader);
+        Class<? extends Definition> type = definitionClass(spec, loader, body != null);
         Definition.Ports ports = Definition.ports(type);
         Map<String, Object> inputs = decodeInputs(spec, ports);
         checkOutputs(spec, ports);
         createArtifactDirs(spec);
-        StepBody effective = body != null ? body : instantiate(spec, type)::execute;
+        StepBody effective = body != null ? body : instantiate(spec, type.asSubclass(Component.class))::execute;
         LaunchContext ctx = new LaunchContext(spec, ports, inputs, log, metrics);
         try {
             effective.run(ctx);
@@ -194,7 +194,12 @@ public final class StepLauncher {
         writeOutputs(spec, ports, ctx.outputs());
     }
 
-    private static Class<? extends Component> componentClass(LaunchSpec spec, ClassLoader loader) throws StepFailure {
+    /**
+     * The step's definition class: a Component the launcher runs, or, when a test double runs in its place,
+     * any definition (a container or resource step too), which then only lends its ports.
+     */
+    private static Class<? extends Definition> definitionClass(LaunchSpec spec, ClassLoader loader, boolean replaced)
+            throws StepFailure {
         Class<?> type;
         try {
             type = Class.forName(spec.component(), true, loader);
@@ -202,11 +207,12 @@ public final class StepLauncher {
             throw new StepFailure(USAGE, "component class " + spec.component() + " of step '" + spec.step()
                     + "' is not on the classpath: put the jar that contains it on the launcher's classpath", e);
         }
-        if (!Component.class.isAssignableFrom(type)) {
+        Class<?> required = replaced ? Definition.class : Component.class;
+        if (!required.isAssignableFrom(type)) {
             throw new StepFailure(USAGE, spec.component() + " (step '" + spec.step() + "') is not a Component: "
                     + "the launcher runs classes that extend dev.fermion.dsl.Component");
         }
-        return type.asSubclass(Component.class);
+        return type.asSubclass(Definition.class);
     }
 
     private static Component instantiate(LaunchSpec spec, Class<? extends Component> type) throws StepFailure {

@@ -302,14 +302,18 @@ final class Execution {
                 inputs.params(), inputs.digests());
         StepBody replacement = options.replacements().get(node.name());
         return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key,
-                replacement != null, (run, dir, log, retry) -> launch(run, dir, log, retry, node, replacement)), frame);
+                replacement != null, (run, dir, log, retry) -> launch(run, dir, log, retry, replacement)), frame);
     }
 
     private CompletableFuture<NodeResult> runContainer(Node.ContainerNode node, Frame frame, String path) {
         Inputs inputs = inputs(node.bindings(), frame, path);
         String key = ContainerCacheKey.of(node, inputs.params(), inputs.digests());
-        return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key, false,
-                (run, dir, log, retry) -> runInContainer(run, dir, log, node)), frame);
+        StepBody replacement = options.replacements().get(node.name());
+        AttemptBody body = replacement != null
+                ? (run, dir, log, retry) -> launch(run, dir, log, retry, replacement)
+                : (run, dir, log, retry) -> runInContainer(run, dir, log, node);
+        return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key,
+                replacement != null, body), frame);
     }
 
     /** A step's resolved inputs: parameters as encoded text, artifacts with their directories and digests. */
@@ -378,8 +382,19 @@ final class Execution {
         });
     }
 
-    /** A Kubernetes-resource step: applied through the cluster client, never cached (its effect is the cluster's). */
+    /**
+     * A Kubernetes-resource step: applied through the cluster client, never cached (its effect is the
+     * cluster's). A test double in its place runs like a Java step's, and needs no cluster.
+     */
     private CompletableFuture<NodeResult> runResource(Node.ResourceNode node, Frame frame, String path) {
+        StepBody replacement = options.replacements().get(node.name());
+        if (replacement != null) {
+            Inputs inputs = inputs(node.bindings(), frame, path);
+            String key = CacheKey.compute(node.component().className(), node.component().version(), "test-double",
+                    inputs.params(), inputs.digests());
+            return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key, true,
+                    (run, dir, log, retry) -> launch(run, dir, log, retry, replacement)), frame);
+        }
         Map<String, String> inputs = inputs(node.bindings(), frame, path).params();
         components.put(path, node.component());
         options.listener().stepStarted(path, node.component(), Map.copyOf(inputs), List.of());
@@ -565,7 +580,8 @@ final class Execution {
     }
 
     /** A Java step: the launcher's contract, in this JVM or a child one as the isolation says. */
-    private AttemptOutcome launch(StepRun run, Path dir, Path log, int retry, Node.StepNode node, StepBody replacement) {
+    /** One attempt through the step launcher: the step's component, or {@code replacement} when a test gives one. */
+    private AttemptOutcome launch(StepRun run, Path dir, Path log, int retry, StepBody replacement) {
         Map<String, String> outParams = new TreeMap<>();
         Map<String, String> outArtifacts = new TreeMap<>();
         for (PortSpec port : run.component.outputs()) {
@@ -583,7 +599,7 @@ final class Execution {
         MetricsFile.Tail metrics = MetricsFile.follow(Path.of(spec.metricsFile()),
                 metric -> options.listener().stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);
         try {
-            outcome = attempts.run(new Attempt(spec, log, node.options().env(), node.options().timeout(), replacement));
+            outcome = attempts.run(new Attempt(spec, log, run.options.env(), run.options.timeout(), replacement));
         } finally {
             closeMetrics(metrics, log);
         }

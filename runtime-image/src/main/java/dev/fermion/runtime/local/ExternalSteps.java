@@ -3,7 +3,6 @@ package dev.fermion.runtime.local;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.ContainerStepRunner;
 import dev.fermion.runtime.container.ResourceStepRunner;
@@ -15,7 +14,8 @@ import java.util.List;
 /**
  * The engines for steps that are not Java: container and script steps, and Kubernetes-resource steps.
  * They are checked before a run starts, so a missing container engine or cluster is a setup error naming
- * the step (exit 2), never a failure discovered after hours of training, and never a silent skip.
+ * the step (exit 2), never a failure discovered after hours of training, and never a silent skip. Steps a
+ * test replaces with doubles need neither.
  */
 final class ExternalSteps implements AutoCloseable {
     private final ContainerStepRunner containers;
@@ -26,16 +26,17 @@ final class ExternalSteps implements AutoCloseable {
         this.resources = resources;
     }
 
-    /** @param kubeconfig the kubeconfig for resource steps; null: {@code $KUBECONFIG}, else {@code ~/.kube/config} */
-    static ExternalSteps prepare(Plan plan, ContainerRuntime runtime, Path kubeconfig) {
+    static ExternalSteps prepare(Plan plan, RunOptions options) {
         List<Node.ContainerNode> containerNodes = new ArrayList<>();
         List<Node.ResourceNode> resourceNodes = new ArrayList<>();
         collect(plan.graph(), containerNodes, resourceNodes);
         plan.onExit().ifPresent(g -> collect(g, containerNodes, resourceNodes));
         plan.subPipelines().values().forEach(g -> collect(g, containerNodes, resourceNodes));
-        ContainerStepRunner containers = containerNodes.isEmpty() ? null : new ContainerStepRunner(runtime);
+        containerNodes.removeIf(node -> options.replacements().containsKey(node.name()));
+        resourceNodes.removeIf(node -> options.replacements().containsKey(node.name()));
+        ContainerStepRunner containers = containerNodes.isEmpty() ? null : new ContainerStepRunner(options.containerRuntime());
         ResourceStepRunner resources = resourceNodes.isEmpty() ? null
-                : kubeconfig != null ? ResourceStepRunner.connect(kubeconfig)
+                : options.kubeconfig() != null ? ResourceStepRunner.connect(options.kubeconfig())
                 : ResourceStepRunner.connect(System.getenv(), Path.of(System.getProperty("user.home")));
         try {
             for (Node.ContainerNode node : containerNodes) {

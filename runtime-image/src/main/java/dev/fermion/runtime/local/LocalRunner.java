@@ -47,7 +47,7 @@ public final class LocalRunner {
         RunRecord record = new RunRecord(RunRecord.FORMAT, runId, plan.name(), options.pipelineRef(), options.classpath(),
                 params, options.isolation().cliName(), options.parallelism(), options.cache(), RunStatus.RUNNING,
                 Instant.now().toString(), null, ProcessHandle.current().pid(), null, null, Map.of());
-        try (ExternalSteps external = ExternalSteps.prepare(plan, options.containerRuntime(), options.kubeconfig())) {
+        try (ExternalSteps external = ExternalSteps.prepare(plan, options)) {
             RunRecord finished = new Execution(plan, options, store, record, Map.of(), external).execute();
             return new RunResult(finished, options.home().run(runId));
         }
@@ -77,7 +77,7 @@ public final class LocalRunner {
         RunRecord resumed = new RunRecord(RunRecord.FORMAT, runId, prior.pipeline(), prior.pipelineRef(), prior.classpath(),
                 params, options.isolation().cliName(), options.parallelism(), options.cache(), RunStatus.RUNNING,
                 prior.startedAt(), null, ProcessHandle.current().pid(), runId, null, prior.steps());
-        try (ExternalSteps external = ExternalSteps.prepare(plan, options.containerRuntime(), options.kubeconfig())) {
+        try (ExternalSteps external = ExternalSteps.prepare(plan, options)) {
             RunRecord finished = new Execution(plan, options, store, resumed, prior.steps(), external).execute();
             return new RunResult(finished, options.home().run(runId));
         }
