@@ -10,6 +10,7 @@ import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.ResourceCommand;
 import dev.fermion.dsl.ResourceComponent;
 import dev.fermion.dsl.VolumeClaim;
+import dev.fermion.dsl.VolumeSnapshot;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
@@ -161,6 +162,28 @@ class ToolStepsCompileTest {
 
         assertThat(yaml).contains("claimName: \"{{inputs.parameters.target}}\"", "- name: target\n",
                 "value: \"{{tasks.scratch.outputs.parameters.claim-name}}\"").doesNotContain("placeholder");
+    }
+
+    @Test
+    void aResourceStepInALoopReadsAClaimFromOutsideIt(@TempDir Path tmp) throws Exception {
+        Plan plan = Pipeline.named("snapshots").define(p -> {
+            var claim = p.step("scratch", new VolumeClaim("1Gi"));
+            p.forEach("each", List.of("a", "b"), (body, item) -> {
+                var snapshot = body.step("snapshot", new VolumeSnapshot())
+                        .with(VolumeSnapshot.CLAIM, claim.out(VolumeClaim.CLAIM_NAME));
+                body.step("restore", new VolumeClaim("1Gi").fromSnapshot())
+                        .with(VolumeClaim.SNAPSHOT, snapshot.out(VolumeSnapshot.SNAPSHOT_NAME));
+            });
+        }).plan();
+
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+
+        assertThat(yaml).contains("value: \"{{tasks.scratch.outputs.parameters.claim-name}}\"",
+                "value: \"{{tasks.snapshot.outputs.parameters.snapshot-name}}\"",
+                "persistentVolumeClaimName: \"{{inputs.parameters.claim}}\"");
+        Path file = tmp.resolve("snapshots.yaml");
+        Files.writeString(file, yaml);
+        ArgoValidator.assertValid(List.of(file));
     }
 
     @Test

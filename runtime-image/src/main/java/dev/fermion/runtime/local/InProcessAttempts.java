@@ -7,6 +7,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +16,12 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs attempts in this JVM through the same launcher code a pod runs. Each attempt gets its own thread so a
  * timeout can stop waiting for it and interrupt it; a step that ignores interrupts keeps its thread until it
- * returns, but the run goes on.
+ * returns, but the run goes on, and the attempt's message says so.
  */
 final class InProcessAttempts implements AttemptRunner {
+    /** How long a timed-out step has to end after its interrupt before it is reported as still running. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(2);
+
     private final ClassLoader loader;
 
     InProcessAttempts(ClassLoader loader) {
@@ -55,6 +59,10 @@ final class InProcessAttempts implements AttemptRunner {
             } catch (TimeoutException e) {
                 worker.interrupt();
                 String message = AttemptRunner.timeoutMessage(attempt);
+                if (!stops(worker)) {
+                    message += "; it ignored the interrupt and goes on running in this JVM until it returns (run it "
+                            + "with --isolation process for a timeout that ends it, as in a pod)";
+                }
                 log.println("fermion: " + message);
                 return new AttemptOutcome(StepStatus.FAILED, null, message);
             } catch (InterruptedException e) {
@@ -68,5 +76,14 @@ final class InProcessAttempts implements AttemptRunner {
         } catch (IOException e) {
             return new AttemptOutcome(StepStatus.ERROR, null, "cannot open the log " + attempt.logFile() + ": " + e.getMessage());
         }
+    }
+
+    private static boolean stops(Thread worker) {
+        try {
+            worker.join(STOP_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !worker.isAlive();
     }
 }

@@ -1,6 +1,9 @@
 package dev.fermion.runtime.local;
 
+import dev.fermion.dsl.Component;
+import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.Retry;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.runtime.fixtures.Steps.AddOne;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -278,6 +282,40 @@ class LocalRunnerTest {
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
         assertThat(result.step("stuck").attempts()).hasSize(2)
                 .allSatisfy(a -> assertThat(a.message()).contains("timed out"));
+    }
+
+    @Test
+    void aTimedOutStepThatIgnoresItsInterruptIsReportedAsStillRunning() {
+        Pipeline pipeline = Pipeline.named("timeouts").define(p -> p.step("deaf", new IgnoreInterrupts())
+                .timeout(Duration.ofSeconds(1)));
+        try {
+            RunResult result = run(pipeline, Map.of());
+
+            assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(result.step("deaf").attempts()).singleElement().satisfies(a -> assertThat(a.message())
+                    .contains("timed out after 1s", "ignored the interrupt", "--isolation process"));
+        } finally {
+            IgnoreInterrupts.RELEASE.countDown();
+        }
+    }
+
+    /** Waits for the test's release and swallows every interrupt: a step a timeout cannot stop in-process. */
+    public static final class IgnoreInterrupts extends Component {
+        static final CountDownLatch RELEASE = new CountDownLatch(1);
+        public static final Output<String> OUT = output("out", String.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+            while (true) {
+                try {
+                    RELEASE.await();
+                    break;
+                } catch (InterruptedException ignored) {
+                    // deliberately deaf
+                }
+            }
+            ctx.put(OUT, "done");
+        }
     }
 
     @Test
