@@ -41,6 +41,8 @@ final class ResourceTemplates {
                     .build())
             .build();
 
+    private static final ManifestField NAME_FIELD = new ManifestField("{.metadata.name}");
+
     private final TemplateNames names;
     private final PodResources pod;
     private final ComponentTemplates<Key> templates;
@@ -187,12 +189,13 @@ final class ResourceTemplates {
             }
         }
         JsonNode metadata = object.path("metadata");
-        boolean named = metadata.path("name").isTextual();
+        boolean named = metadata.path("name").isTextual() || spec.inputs().containsValue(NAME_FIELD);
         boolean generated = metadata.path("generateName").isTextual();
         if (!named && !(generated && spec.action() == ResourceSpec.Action.CREATE)) {
             throw new IllegalArgumentException("The manifest of " + where + " has no metadata.name"
                     + (spec.action() == ResourceSpec.Action.CREATE ? " or metadata.generateName" : "")
-                    + ": " + spec.action().verb() + " needs to know which object it acts on");
+                    + ": " + spec.action().verb() + " needs to know which object it acts on (write the name, or "
+                    + "an input holding it with .input(..., \"" + NAME_FIELD + "\"))");
         }
     }
 }

@@ -186,6 +186,29 @@ class ToolStepsCompileTest {
         ArgoValidator.assertValid(List.of(file));
     }
 
+    /** Labels the object named by its input; the manifest itself names no object. */
+    public static final class LabelNamed extends ResourceComponent {
+        public static final Input<String> TARGET = input("target", String.class);
+
+        @Override
+        protected ResourceCommand command() {
+            return ResourceCommand.patch("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  labels:\n"
+                    + "    stage: done\n", "merge").input(TARGET, "{.metadata.name}");
+        }
+    }
+
+    @Test
+    void anInputCanNameTheObjectAPatchActsOn() {
+        Plan plan = Pipeline.named("label").define(p -> {
+            var claim = p.step("scratch", new VolumeClaim("1Gi"));
+            p.step("label", new LabelNamed()).with(LabelNamed.TARGET, claim.out(VolumeClaim.CLAIM_NAME));
+        }).plan();
+
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+
+        assertThat(yaml).contains("action: patch", "mergeStrategy: merge", "name: \"{{inputs.parameters.target}}\"");
+    }
+
     @Test
     void aResourceInputWhoseFieldTheManifestCannotHoldIsACompileError() {
         String configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: x-\ndata:\n  - a\n";

@@ -1,5 +1,6 @@
 package dev.fermion.runtime.container;
 
+import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.ResourceCommand;
 import dev.fermion.dsl.ResourceComponent;
@@ -38,6 +39,22 @@ public final class ResourceFixtures {
         @Override
         protected ResourceCommand command() {
             return command.get();
+        }
+    }
+
+    /** Sets a ConfigMap's state; which ConfigMap is its input. */
+    public static final class SetState extends ResourceComponent {
+        public static final Input<String> TARGET = input("target", String.class);
+        private final String state;
+
+        public SetState(String state) {
+            this.state = state;
+        }
+
+        @Override
+        protected ResourceCommand command() {
+            return ResourceCommand.patch("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  namespace: test\ndata:\n  state: "
+                    + state + "\n", "merge").input(TARGET, "{.metadata.name}");
         }
     }
 

@@ -116,6 +116,20 @@ class ResourceStepRunnerTest {
     }
 
     @Test
+    void anInputNamesTheObjectAPatchActsOn() {
+        ResourceStepRunner runner = new ResourceStepRunner(client);
+        runner.run("demo", node("make", new Named(() -> ResourceCommand.apply(configMap("settings", "new")))));
+        Node.ResourceNode patch = (Node.ResourceNode) Pipeline.named("demo").define(p ->
+                p.step("finish", new ResourceFixtures.SetState("done")).with(ResourceFixtures.SetState.TARGET, "settings"))
+                .plan().graph().node("finish").orElseThrow();
+
+        ResourceStepResult result = runner.run("demo", patch, Map.of("target", "settings"));
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        assertThat(client.configMaps().inNamespace("test").withName("settings").get().getData()).containsEntry("state", "done");
+    }
+
+    @Test
     void aMissingFieldFailsTheOutputThatReadsIt() {
         ResourceStepRunner runner = new ResourceStepRunner(client);
         ConfigMap noState = client.getKubernetesSerialization().unmarshal(configMap("empty", "x"));
