@@ -8,6 +8,7 @@ import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
 import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.runtime.container.ContainerRuntime;
+import dev.fermion.runtime.local.ClusterVolumes;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
@@ -203,6 +204,11 @@ final class RunCommand implements Callable<Integer> {
         TrackingListener tracking = trackingUri == null ? null : new TrackingListener(
                 new MlflowTracker(MlflowCommand.trackingOptions(trackingUri, fermionHome.root())), resolved.plan(),
                 spec.commandLine().getErr());
+        List<String> mounts = ClusterVolumes.mountedBy(resolved.plan());
+        if (!mounts.isEmpty()) {
+            spec.commandLine().getErr().println("fermion: warning: local runs do not mount Kubernetes volumes, so these "
+                    + "steps see this machine's files there: " + String.join("; ", mounts));
+        }
         RunResult result;
         try (LiveView view = new LiveView(out, System.console() != null)) {
             LocalRunner runner = new LocalRunner(options.withListener(tracking == null ? view : RunListener.all(view, tracking)));

@@ -96,6 +96,15 @@ class RunCommandTest {
     }
 
     @Test
+    void aRunWarnsThatKubernetesVolumesAreNotMountedLocally() {
+        Result r = fermion("run", "dev.fermion.cli.SamplePipelines$WithVolume");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: local runs do not mount Kubernetes volumes", "step 'only' mounts /data");
+        assertThat(fermion("run", GREETING).err()).doesNotContain("Kubernetes volumes");
+    }
+
+    @Test
     void badUsageExitsTwoWithOneClearLineAndRunsNothing() {
         Result unknown = fermion("run", GREETING, "-p", "whom=x");
         assertThat(unknown.exit()).isEqualTo(2);

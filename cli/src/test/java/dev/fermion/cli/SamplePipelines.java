@@ -70,6 +70,12 @@ public final class SamplePipelines {
         });
     }
 
+    /** A step that mounts a Kubernetes volume, which a local run cannot provide. */
+    public static final class WithVolume {
+        public static final Pipeline PIPELINE = Pipeline.named("with-volume").define(p -> p.step("only", new Square())
+                .with(Square.X, 3).mount(dev.fermion.dsl.VolumeMount.pvc("shared-data", "/data")));
+    }
+
     /** Defined by a static field rather than PipelineSource, and not registered: reachable by class name only. */
     public static final class ByField {
         public static final Pipeline PIPELINE = Pipeline.named("by-field")
