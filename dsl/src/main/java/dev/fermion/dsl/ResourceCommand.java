@@ -135,10 +135,6 @@ public final class ResourceCommand {
      */
     public ResourceCommand input(Input<String> input, String fieldPath) {
         Objects.requireNonNull(input, "input");
-        if (input.type().rawType() != String.class) {
-            throw new IllegalArgumentException("input '" + input.name() + "' is " + input.type().displayName()
-                    + "; a resource step writes only names (String inputs) into its manifest");
-        }
         ManifestField field;
         try {
             field = new ManifestField(fieldPath);

@@ -579,8 +579,10 @@ final class Execution {
         }
     }
 
-    /** A Java step: the launcher's contract, in this JVM or a child one as the isolation says. */
-    /** One attempt through the step launcher: the step's component, or {@code replacement} when a test gives one. */
+    /**
+     * One attempt through the step launcher's contract, in this JVM or a child one as the isolation says: the
+     * step's component, or {@code replacement} when a test gives one (for a step of any kind).
+     */
     private AttemptOutcome launch(StepRun run, Path dir, Path log, int retry, StepBody replacement) {
         Map<String, String> outParams = new TreeMap<>();
         Map<String, String> outArtifacts = new TreeMap<>();
