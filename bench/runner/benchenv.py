@@ -70,6 +70,19 @@ def end(path):
         json.dump(env, f, indent=1)
 
 
+def fmt(ms):
+    """A duration in milliseconds with three significant figures or so."""
+    if ms >= 100:
+        return f"{ms:,.0f} ms"
+    if ms >= 10:
+        return f"{ms:.1f} ms"
+    return f"{ms:.2f} ms"
+
+
+def ratio(x):
+    return f"{x:,.0f}×" if x >= 10 else f"{x:.1f}×"
+
+
 def machine_md(env, extra=()):
     """The '### Machine' bullet list of a section."""
     la, lb = env["load_start"], env.get("load_end", ["?"] * 3)

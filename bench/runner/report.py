@@ -6,18 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchenv  # noqa: E402
-
-
-def fmt(ms):
-    if ms >= 100:
-        return f"{ms:,.0f} ms"
-    if ms >= 10:
-        return f"{ms:.1f} ms"
-    return f"{ms:.2f} ms"
-
-
-def ratio(x):
-    return f"{x:,.0f}×" if x >= 10 else f"{x:.1f}×"
+from benchenv import fmt, ratio  # noqa: E402
 
 
 def main(results, out):

@@ -6,14 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runner"))
 import benchenv  # noqa: E402
-
-
-def ms(x):
-    return f"{x:.2f} ms" if x < 10 else f"{x:.1f} ms" if x < 100 else f"{x:,.0f} ms"
-
-
-def ratio(x):
-    return f"{x:,.0f}×" if x >= 10 else f"{x:.1f}×"
+from benchenv import fmt as ms, ratio  # noqa: E402
 
 
 def main(results, out, workers):

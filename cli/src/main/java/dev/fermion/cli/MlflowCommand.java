@@ -1,11 +1,11 @@
 package dev.fermion.cli;
 
+import dev.fermion.contract.TrackingEnv;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.tracking.LocalMlflowServer;
 import dev.fermion.tracking.MlflowTracker;
 import dev.fermion.tracking.TrackingOptions;
 import dev.fermion.tracking.delivery.Spool;
-import dev.fermion.tracking.mlflow.MlflowCredentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +26,6 @@ import java.util.concurrent.Callable;
                 "See docs/mlflow.md."},
         subcommands = {MlflowCommand.Sync.class, MlflowCommand.Server.class})
 final class MlflowCommand implements Runnable {
-    static final String URI_ENV = "MLFLOW_TRACKING_URI";
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -58,8 +57,8 @@ final class MlflowCommand implements Runnable {
                     + "such as http://127.0.0.1:5000 (Fermion talks to MLflow over its REST API only)");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new UsageException(source + " must not carry credentials; set " + MlflowCredentials.USERNAME_ENV
-                    + " and " + MlflowCredentials.PASSWORD_ENV + ", or " + MlflowCredentials.TOKEN_ENV);
+            throw new UsageException(source + " must not carry credentials; set " + TrackingEnv.USERNAME
+                    + " and " + TrackingEnv.PASSWORD + ", or " + TrackingEnv.TOKEN);
         }
         return uri;
     }
@@ -126,13 +125,13 @@ final class MlflowCommand implements Runnable {
             if (mlflow != null) {
                 return parse(mlflow, "--mlflow");
             }
-            String env = System.getenv(URI_ENV);
+            String env = System.getenv(TrackingEnv.URI);
             if (env != null && !env.isBlank()) {
-                return parse(env, URI_ENV);
+                return parse(env, TrackingEnv.URI);
             }
             Optional<URI> local = LocalMlflowServer.of(fermionHome.root()).status();
             return local.orElseThrow(() -> new UsageException("which MLflow server? give --mlflow URI or set "
-                    + URI_ENV + " (no local server of " + fermionHome.root() + " is running)"));
+                    + TrackingEnv.URI + " (no local server of " + fermionHome.root() + " is running)"));
         }
     }
 
@@ -182,11 +181,11 @@ final class MlflowCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String username = System.getenv(MlflowCredentials.USERNAME_ENV);
-            String password = System.getenv(MlflowCredentials.PASSWORD_ENV);
+            String username = System.getenv(TrackingEnv.USERNAME);
+            String password = System.getenv(TrackingEnv.PASSWORD);
             if (basicAuth && (username == null || username.isBlank() || password == null || password.isBlank())) {
-                throw new UsageException("--basic-auth needs " + MlflowCredentials.USERNAME_ENV + " and "
-                        + MlflowCredentials.PASSWORD_ENV + " in the environment: the server's admin user");
+                throw new UsageException("--basic-auth needs " + TrackingEnv.USERNAME + " and "
+                        + TrackingEnv.PASSWORD + " in the environment: the server's admin user");
             }
             URI uri;
             try {

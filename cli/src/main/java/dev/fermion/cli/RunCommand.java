@@ -1,6 +1,7 @@
 package dev.fermion.cli;
 
 import dev.fermion.contract.Home;
+import dev.fermion.contract.TrackingEnv;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Node;
@@ -181,14 +182,14 @@ final class RunCommand implements Callable<Integer> {
         Thread.currentThread().setContextClassLoader(catalog.classLoader());
         Pipeline resolved = catalog.find(reference);
         Registration registration = registration(resolved.plan());
-        String env = System.getenv(MlflowCommand.URI_ENV);
+        String env = System.getenv(TrackingEnv.URI);
         String tracked = mlflow != null ? mlflow : env == null || env.isBlank() ? null : env;
         boolean off = tracked == null || tracked.equalsIgnoreCase("off");
         if (registration != null && off) {
             throw new UsageException("--register-as registers the model in MLflow: give --mlflow URI|auto or set "
-                    + MlflowCommand.URI_ENV);
+                    + TrackingEnv.URI);
         }
-        URI trackingUri = off ? null : trackingUri(tracked, mlflow != null ? "--mlflow" : MlflowCommand.URI_ENV,
+        URI trackingUri = off ? null : trackingUri(tracked, mlflow != null ? "--mlflow" : TrackingEnv.URI,
                 fermionHome, out);
         RunOptions options = RunOptions.defaults()
                 .withHome(fermionHome)

@@ -1,5 +1,6 @@
 package dev.fermion.compiler;
 
+import dev.fermion.contract.TrackingEnv;
 import dev.fermion.dsl.SecretRef;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -21,14 +22,7 @@ import java.util.regex.Pattern;
  *                        Secret) for a server with basic auth, or null; at most one of this and {@code token}
  */
 public record MlflowSettings(URI trackingUri, SecretRef token, String basicAuthSecret) {
-    static final String URI_ENV = "MLFLOW_TRACKING_URI";
-    static final String TOKEN_ENV = "MLFLOW_TRACKING_TOKEN";
-    static final String USERNAME_ENV = "MLFLOW_TRACKING_USERNAME";
-    static final String PASSWORD_ENV = "MLFLOW_TRACKING_PASSWORD";
     private static final Pattern SECRET_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    static final String EXPERIMENT_ENV = "MLFLOW_EXPERIMENT_NAME";
-    static final String WORKFLOW_NAME_ENV = "FERMION_WORKFLOW_NAME";
-    static final String WORKFLOW_UID_ENV = "FERMION_WORKFLOW_UID";
 
     public MlflowSettings {
         Objects.requireNonNull(trackingUri, "trackingUri");
@@ -85,17 +79,17 @@ public record MlflowSettings(URI trackingUri, SecretRef token, String basicAuthS
      */
     List<EnvVar> env(String experiment) {
         List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVar(URI_ENV, trackingUri.toString(), null));
+        env.add(new EnvVar(TrackingEnv.URI, trackingUri.toString(), null));
         if (token != null) {
-            env.add(fromSecret(TOKEN_ENV, token));
+            env.add(fromSecret(TrackingEnv.TOKEN, token));
         }
         if (basicAuthSecret != null) {
-            env.add(fromSecret(USERNAME_ENV, SecretRef.of(basicAuthSecret, "username")));
-            env.add(fromSecret(PASSWORD_ENV, SecretRef.of(basicAuthSecret, "password")));
+            env.add(fromSecret(TrackingEnv.USERNAME, SecretRef.of(basicAuthSecret, "username")));
+            env.add(fromSecret(TrackingEnv.PASSWORD, SecretRef.of(basicAuthSecret, "password")));
         }
-        env.add(new EnvVar(EXPERIMENT_ENV, PodResources.plain(experiment, "experiment name"), null));
-        env.add(new EnvVar(WORKFLOW_NAME_ENV, "{{workflow.name}}", null));
-        env.add(new EnvVar(WORKFLOW_UID_ENV, "{{workflow.uid}}", null));
+        env.add(new EnvVar(TrackingEnv.EXPERIMENT, PodResources.plain(experiment, "experiment name"), null));
+        env.add(new EnvVar(TrackingEnv.WORKFLOW_NAME, "{{workflow.name}}", null));
+        env.add(new EnvVar(TrackingEnv.WORKFLOW_UID, "{{workflow.uid}}", null));
         return env;
     }
 

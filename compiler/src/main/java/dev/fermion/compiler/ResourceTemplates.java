@@ -83,11 +83,10 @@ final class ResourceTemplates {
         ResourceSpec spec = step.resource();
         StepOptions o = step.options();
         String where = "step '" + step.name() + "' (" + step.component().className() + ")";
-        checkManifest(spec, where);
+        ObjectNode object = checkManifest(spec, where);
         String manifest = PodResources.plain(spec.manifest(), "manifest of " + where);
         List<Parameter> inputs = new ArrayList<>();
         if (!spec.inputs().isEmpty() || spec.deletedAtEnd()) {
-            ObjectNode object = parse(manifest, where);
             for (PortSpec port : step.component().inputs()) {
                 ManifestField field = spec.inputs().get(port.name());
                 if (field != null) {
@@ -128,13 +127,6 @@ final class ResourceTemplates {
         }
     }
 
-    private static ObjectNode parse(String manifest, String where) {
-        try {
-            return (ObjectNode) YAML.readTree(manifest);
-        } catch (IOException e) {
-            throw new IllegalStateException("manifest of " + where + " was checked before", e);
-        }
-    }
 
     /**
      * Names the object so the exit handler can find it ({@code <workflow name>-<step>} in place of a
@@ -170,7 +162,8 @@ final class ResourceTemplates {
         }
     }
 
-    static void checkManifest(ResourceSpec spec, String where) {
+    /** The manifest as one object, checked to name the object it acts on. */
+    private static ObjectNode checkManifest(ResourceSpec spec, String where) {
         JsonNode object;
         try {
             object = YAML.readTree(spec.manifest());
@@ -197,5 +190,6 @@ final class ResourceTemplates {
                     + ": " + spec.action().verb() + " needs to know which object it acts on (write the name, or "
                     + "an input holding it with .input(..., \"" + NAME_FIELD + "\"))");
         }
+        return (ObjectNode) object;
     }
 }

@@ -1,6 +1,6 @@
 package dev.fermion.tracking;
 
-import dev.fermion.tracking.mlflow.MlflowCredentials;
+import dev.fermion.contract.TrackingEnv;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,14 +53,14 @@ public final class LocalMlflowServer {
      * Starts the server with MLflow's basic-auth app on {@code port} (null: a free one), or returns the URI
      * of the one already running with it. {@code username} is its admin, created with {@code password} when
      * the server first starts on this data directory; clients then authenticate as
-     * {@link MlflowCredentials#basic} does.
+     * {@link dev.fermion.tracking.mlflow.MlflowCredentials#basic} does.
      */
     public URI startWithBasicAuth(String username, String password, Integer port) {
         List<String> args = new ArrayList<>(List.of("start", "--basic-auth"));
         if (port != null) {
             args.addAll(List.of("--port", port.toString()));
         }
-        return URI.create(run(Map.of(MlflowCredentials.USERNAME_ENV, username, MlflowCredentials.PASSWORD_ENV, password),
+        return URI.create(run(Map.of(TrackingEnv.USERNAME, username, TrackingEnv.PASSWORD, password),
                 args.toArray(String[]::new)));
     }
 

@@ -1,5 +1,6 @@
 package dev.fermion.tracking;
 
+import dev.fermion.contract.TrackingEnv;
 import dev.fermion.tracking.delivery.Delivery;
 import dev.fermion.tracking.delivery.MlflowWriter;
 import dev.fermion.tracking.delivery.RunRef;
@@ -26,10 +27,6 @@ import java.util.Optional;
  * does not take is spooled under the Fermion home of the pod.
  */
 public final class PodTracker {
-    public static final String URI_ENV = "MLFLOW_TRACKING_URI";
-    public static final String EXPERIMENT_ENV = "MLFLOW_EXPERIMENT_NAME";
-    public static final String WORKFLOW_NAME_ENV = "FERMION_WORKFLOW_NAME";
-    public static final String WORKFLOW_UID_ENV = "FERMION_WORKFLOW_UID";
 
     private final TrackingOptions options;
     private final String experiment;
@@ -45,22 +42,22 @@ public final class PodTracker {
 
     /**
      * The tracker the compiler configured through {@code env}, or empty when the workflow was compiled
-     * without tracking ({@value #URI_ENV} or {@value #WORKFLOW_UID_ENV} unset).
+     * without tracking ({@value TrackingEnv#URI} or {@value TrackingEnv#WORKFLOW_UID} unset).
      *
-     * @param pipeline the experiment when {@value #EXPERIMENT_ENV} is unset
+     * @param pipeline the experiment when {@value TrackingEnv#EXPERIMENT} is unset
      * @throws IllegalArgumentException when {@code env}'s MLflow credentials are incomplete
      */
     public static Optional<PodTracker> fromEnv(Map<String, String> env, String pipeline, Path fermionHome) {
-        String uri = env.get(URI_ENV);
-        String uid = env.get(WORKFLOW_UID_ENV);
+        String uri = env.get(TrackingEnv.URI);
+        String uid = env.get(TrackingEnv.WORKFLOW_UID);
         if (blank(uri) || blank(uid)) {
             return Optional.empty();
         }
         // A pod has no project checkout, so no commit to tag runs with.
         TrackingOptions options = TrackingOptions.of(URI.create(uri), MlflowCredentials.fromEnvironment(env), fermionHome)
                 .withProjectDir(null);
-        String experiment = blank(env.get(EXPERIMENT_ENV)) ? pipeline : env.get(EXPERIMENT_ENV);
-        String name = blank(env.get(WORKFLOW_NAME_ENV)) ? uid : env.get(WORKFLOW_NAME_ENV);
+        String experiment = blank(env.get(TrackingEnv.EXPERIMENT)) ? pipeline : env.get(TrackingEnv.EXPERIMENT);
+        String name = blank(env.get(TrackingEnv.WORKFLOW_NAME)) ? uid : env.get(TrackingEnv.WORKFLOW_NAME);
         return Optional.of(new PodTracker(options, experiment, name, uid));
     }
 

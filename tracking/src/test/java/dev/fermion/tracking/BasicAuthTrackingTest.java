@@ -1,5 +1,6 @@
 package dev.fermion.tracking;
 
+import dev.fermion.contract.TrackingEnv;
 import dev.fermion.tracking.delivery.RunRef;
 import dev.fermion.tracking.delivery.Spool;
 import dev.fermion.tracking.mlflow.Metric;
@@ -118,9 +119,9 @@ class BasicAuthTrackingTest {
     void aPodTracksWithTheCredentialsItsEnvironmentGives() {
         String experiment = "pod-auth-" + UUID.randomUUID();
         String uid = UUID.randomUUID().toString();
-        PodTracker tracker = PodTracker.fromEnv(Map.of(PodTracker.URI_ENV, server.uri().toString(),
-                PodTracker.EXPERIMENT_ENV, experiment, PodTracker.WORKFLOW_UID_ENV, uid,
-                MlflowCredentials.USERNAME_ENV, USER, MlflowCredentials.PASSWORD_ENV, PASSWORD), "demo", home).orElseThrow();
+        PodTracker tracker = PodTracker.fromEnv(Map.of(TrackingEnv.URI, server.uri().toString(),
+                TrackingEnv.EXPERIMENT, experiment, TrackingEnv.WORKFLOW_UID, uid,
+                TrackingEnv.USERNAME, USER, TrackingEnv.PASSWORD, PASSWORD), "demo", home).orElseThrow();
 
         TrackingSummary summary = tracker.finish("demo", "Succeeded");
 

@@ -1,5 +1,6 @@
 package dev.fermion.tracking;
 
+import dev.fermion.contract.TrackingEnv;
 import dev.fermion.tracking.mlflow.MlflowCredentials;
 import org.junit.jupiter.api.Test;
 
@@ -12,21 +13,21 @@ class MlflowCredentialsTest {
 
     @Test
     void aUserAndPasswordWinOverATokenAsInMlflowsOwnClient() {
-        var both = MlflowCredentials.fromEnvironment(Map.of(MlflowCredentials.USERNAME_ENV, "alice",
-                MlflowCredentials.PASSWORD_ENV, "s3cret", MlflowCredentials.TOKEN_ENV, "tok"));
+        var both = MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.USERNAME, "alice",
+                TrackingEnv.PASSWORD, "s3cret", TrackingEnv.TOKEN, "tok"));
 
         assertThat(both.authorization()).hasValue("Basic YWxpY2U6czNjcmV0");
-        assertThat(MlflowCredentials.fromEnvironment(Map.of(MlflowCredentials.TOKEN_ENV, "tok")).authorization())
+        assertThat(MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.TOKEN, "tok")).authorization())
                 .hasValue("Bearer tok");
-        assertThat(MlflowCredentials.fromEnvironment(Map.of(MlflowCredentials.TOKEN_ENV, " ")).present()).isFalse();
+        assertThat(MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.TOKEN, " ")).present()).isFalse();
         assertThat(MlflowCredentials.fromEnvironment(Map.of())).isEqualTo(MlflowCredentials.none());
     }
 
     @Test
     void halfAPairIsAnErrorNamingTheMissingVariable() {
-        assertThatThrownBy(() -> MlflowCredentials.fromEnvironment(Map.of(MlflowCredentials.USERNAME_ENV, "alice")))
+        assertThatThrownBy(() -> MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.USERNAME, "alice")))
                 .hasMessageContaining("MLFLOW_TRACKING_USERNAME is set but MLFLOW_TRACKING_PASSWORD is not");
-        assertThatThrownBy(() -> MlflowCredentials.fromEnvironment(Map.of(MlflowCredentials.PASSWORD_ENV, "s3cret")))
+        assertThatThrownBy(() -> MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.PASSWORD, "s3cret")))
                 .hasMessageContaining("MLFLOW_TRACKING_PASSWORD is set but MLFLOW_TRACKING_USERNAME is not")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
         assertThatThrownBy(() -> MlflowCredentials.basic("a:b", "c")).hasMessageContaining("must not contain ':'");

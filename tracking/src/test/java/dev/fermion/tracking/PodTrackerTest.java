@@ -1,5 +1,6 @@
 package dev.fermion.tracking;
 
+import dev.fermion.contract.TrackingEnv;
 import dev.fermion.tracking.delivery.MlflowWriter;
 import dev.fermion.tracking.delivery.RunRef;
 import dev.fermion.tracking.delivery.TrackingOp;
@@ -41,15 +42,15 @@ class PodTrackerTest {
     }
 
     private PodTracker tracker() {
-        return PodTracker.fromEnv(Map.of(PodTracker.URI_ENV, server.uri().toString(), PodTracker.EXPERIMENT_ENV,
-                experiment, PodTracker.WORKFLOW_UID_ENV, uid, PodTracker.WORKFLOW_NAME_ENV, "demo-abcde"), "demo",
+        return PodTracker.fromEnv(Map.of(TrackingEnv.URI, server.uri().toString(), TrackingEnv.EXPERIMENT,
+                experiment, TrackingEnv.WORKFLOW_UID, uid, TrackingEnv.WORKFLOW_NAME, "demo-abcde"), "demo",
                 home).orElseThrow();
     }
 
     @Test
     void withoutTheWorkflowSettingsThereIsNoTracker() {
-        assertThat(PodTracker.fromEnv(Map.of(PodTracker.URI_ENV, server.uri().toString()), "demo", home)).isEmpty();
-        assertThat(PodTracker.fromEnv(Map.of(PodTracker.WORKFLOW_UID_ENV, uid), "demo", home)).isEmpty();
+        assertThat(PodTracker.fromEnv(Map.of(TrackingEnv.URI, server.uri().toString()), "demo", home)).isEmpty();
+        assertThat(PodTracker.fromEnv(Map.of(TrackingEnv.WORKFLOW_UID, uid), "demo", home)).isEmpty();
     }
 
     @Test

@@ -126,14 +126,15 @@ public final class PrepareCsv extends Component {
         String source = ctx.get(SOURCE);
         List<String> files = SourceFiles.match(source);
         SourceFormat format = ctx.get(FORMAT).of(files.get(0));
-        List<String> header = SourceFiles.header(files.get(0), format);
+        SourceFiles.Columns first = SourceFiles.columns(files.get(0), format);
+        List<String> header = first.names();
         for (String file : files.subList(1, files.size())) {
             if (ctx.get(FORMAT).of(file) != format) {
                 throw new IllegalArgumentException("Source '" + source + "' matches " + files.get(0) + " (" + format
                         + ") and " + file + " (" + ctx.get(FORMAT).of(file) + "): every file of a source needs the "
                         + "same format; narrow the glob or set 'format'");
             }
-            List<String> columns = SourceFiles.header(file, format);
+            List<String> columns = SourceFiles.columns(file, format).names();
             if (!columns.equals(header)) {
                 throw new IllegalArgumentException("Source file " + file + " has columns " + columns + " but "
                         + files.get(0) + " has " + header + ": every file of a source needs the same columns");
@@ -144,7 +145,7 @@ public final class PrepareCsv extends Component {
             // A Parquet null reaches validation as an empty text; it is missing whatever else is.
             missing.add("");
         }
-        TableSchema schema = schema(ctx, files.get(0), format, header, missing);
+        TableSchema schema = schema(ctx, files.get(0), format, first, missing);
         boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
         ctx.log("Preparing %s (%d file(s)); columns %s", source, files.size(), schema.columns().stream()
                 .map(c -> c.name() + ":" + c.type().name().toLowerCase(java.util.Locale.ROOT)).toList());
@@ -210,8 +211,9 @@ public final class PrepareCsv extends Component {
         }
     }
 
-    private static TableSchema schema(StepContext ctx, String file, SourceFormat format, List<String> header,
+    private static TableSchema schema(StepContext ctx, String file, SourceFormat format, SourceFiles.Columns source,
                                       Set<String> missing) {
+        List<String> header = source.names();
         String label = ctx.get(LABEL);
         String id = ctx.find(ID_COLUMN).orElse(GENERATED_ID);
         boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
@@ -241,7 +243,7 @@ public final class PrepareCsv extends Component {
         wanted.add(label);
         List<Column> columns = new ArrayList<>();
         columns.add(new Column(id, ColumnType.CATEGORICAL));
-        columns.addAll(SourceFiles.types(file, format, header, wanted, declared, missing));
+        columns.addAll(SourceFiles.types(file, format, source, wanted, declared, missing));
         return new TableSchema(columns, id, label);
     }
 

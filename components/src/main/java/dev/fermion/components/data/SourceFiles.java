@@ -52,22 +52,30 @@ final class SourceFiles {
         }
     }
 
-    static List<String> header(String file, SourceFormat format) {
-        return format == SourceFormat.PARQUET
-                ? ParquetTable.schema(file).stream().map(Column::name).toList()
-                : header(file);
+    /**
+     * What a file says about its columns: their names in order and, for Parquet, the types its schema
+     * stores (none for CSV, whose types are inferred from rows), read once per file.
+     */
+    record Columns(List<String> names, Map<String, Column> stored) {
     }
 
-    /** Declared types win; a Parquet column has the type of its values, a CSV column is inferred. */
-    static List<Column> types(String file, SourceFormat format, List<String> header, List<String> columns,
-                              Map<String, String> declared, Set<String> missingMarkers) {
+    static Columns columns(String file, SourceFormat format) {
         if (format != SourceFormat.PARQUET) {
-            return types(file, header, columns, declared, missingMarkers);
+            return new Columns(header(file), Map.of());
         }
         Map<String, Column> stored = new LinkedHashMap<>();
         ParquetTable.schema(file).forEach(column -> stored.put(column.name(), column));
+        return new Columns(List.copyOf(stored.keySet()), stored);
+    }
+
+    /** Declared types win; a Parquet column has the type of its values, a CSV column is inferred. */
+    static List<Column> types(String file, SourceFormat format, Columns source, List<String> columns,
+                              Map<String, String> declared, Set<String> missingMarkers) {
+        if (format != SourceFormat.PARQUET) {
+            return types(file, source.names(), columns, declared, missingMarkers);
+        }
         return columns.stream().map(name -> declared.containsKey(name)
-                ? new Column(name, ColumnType.parse(name, declared.get(name))) : stored.get(name)).toList();
+                ? new Column(name, ColumnType.parse(name, declared.get(name))) : source.stored().get(name)).toList();
     }
 
     private static List<String> header(String file) {

@@ -1,6 +1,7 @@
 package dev.fermion.runtime.launch;
 
 import dev.fermion.contract.LaunchSpec;
+import dev.fermion.contract.TrackingEnv;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Definition;
@@ -98,8 +99,8 @@ public final class StepLauncher {
             return OK;
         }
         if (tracker.isEmpty()) {
-            err.println("fermion-step: " + FINISH_TRACKING + " needs " + PodTracker.URI_ENV + " and "
-                    + PodTracker.WORKFLOW_UID_ENV + " in the environment");
+            err.println("fermion-step: " + FINISH_TRACKING + " needs " + TrackingEnv.URI + " and "
+                    + TrackingEnv.WORKFLOW_UID + " in the environment");
             return USAGE;
         }
         try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fermion.contract.TrackingEnv;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -525,8 +526,8 @@ public final class MlflowClient {
         if (status == 401) {
             return credentials.present()
                     ? " (the server refused the credentials of " + credentials + "; check them)"
-                    : " (the server wants credentials: set " + MlflowCredentials.USERNAME_ENV + " and "
-                    + MlflowCredentials.PASSWORD_ENV + ", or " + MlflowCredentials.TOKEN_ENV + ")";
+                    : " (the server wants credentials: set " + TrackingEnv.USERNAME + " and "
+                    + TrackingEnv.PASSWORD + ", or " + TrackingEnv.TOKEN + ")";
         }
         if (status == 403 && credentials.present()) {
             return " (" + credentials + " lacks the permission; ask the server's admin)";

@@ -1,5 +1,7 @@
 package dev.fermion.tracking.mlflow;
 
+import dev.fermion.contract.TrackingEnv;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -8,15 +10,11 @@ import java.util.Optional;
 
 /**
  * How requests to MLflow authenticate, read from the variables MLflow's own clients use: a user name and
- * password ({@value #USERNAME_ENV}, {@value #PASSWORD_ENV}; HTTP basic auth, as MLflow's {@code basic-auth}
- * app expects) or a bearer token ({@value #TOKEN_ENV}). Like MLflow's Python client, a user name and password
- * win over a token. The secrets are never part of {@link #toString()} or of any message.
+ * password ({@value TrackingEnv#USERNAME}, {@value TrackingEnv#PASSWORD}; HTTP basic auth, as MLflow's
+ * {@code basic-auth} app expects) or a bearer token ({@value TrackingEnv#TOKEN}). Like MLflow's Python client,
+ * a user name and password win over a token. The secrets are never part of {@link #toString()} or of any message.
  */
 public final class MlflowCredentials {
-    public static final String TOKEN_ENV = "MLFLOW_TRACKING_TOKEN";
-    public static final String USERNAME_ENV = "MLFLOW_TRACKING_USERNAME";
-    public static final String PASSWORD_ENV = "MLFLOW_TRACKING_PASSWORD";
-
     private static final MlflowCredentials NONE = new MlflowCredentials(null, "none");
 
     private final String authorization;
@@ -55,17 +53,18 @@ public final class MlflowCredentials {
      * @throws IllegalArgumentException when only one of user name and password is set
      */
     public static MlflowCredentials fromEnvironment(Map<String, String> env) {
-        String username = blankToNull(env.get(USERNAME_ENV));
-        String password = blankToNull(env.get(PASSWORD_ENV));
+        String username = blankToNull(env.get(TrackingEnv.USERNAME));
+        String password = blankToNull(env.get(TrackingEnv.PASSWORD));
         if (username != null && password != null) {
             return basic(username, password);
         }
         if (username != null || password != null) {
-            throw new IllegalArgumentException((username != null ? USERNAME_ENV : PASSWORD_ENV) + " is set but "
-                    + (username != null ? PASSWORD_ENV : USERNAME_ENV) + " is not: set both for an MLflow server "
-                    + "with basic auth, or neither");
+            String set = username != null ? TrackingEnv.USERNAME : TrackingEnv.PASSWORD;
+            String unset = username != null ? TrackingEnv.PASSWORD : TrackingEnv.USERNAME;
+            throw new IllegalArgumentException(set + " is set but " + unset + " is not: set both for an MLflow "
+                    + "server with basic auth, or neither");
         }
-        String token = blankToNull(env.get(TOKEN_ENV));
+        String token = blankToNull(env.get(TrackingEnv.TOKEN));
         return token != null ? token(token) : NONE;
     }
 
