@@ -6,6 +6,7 @@ import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Script;
 import dev.fermion.compiler.argo.Template;
+import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.ContainerSpec;
@@ -97,7 +98,7 @@ final class ContainerStepTemplates {
             } else {
                 ContainerTemplates.unique(inputNames, port.name(), where, "input");
                 inParams.add(Parameter.declared(port.name()));
-                keyParams.put(port.name(), "inputs.parameters['" + port.name() + "']");
+                keyParams.put(port.name(), ArgoExpressions.keyField(port.type(), ArgoExpressions.input(port.name())));
             }
         }
         inParams.addAll(digestParams);
@@ -199,8 +200,9 @@ final class ContainerStepTemplates {
 
     /**
      * One argv element. Literal text goes through {@link PodResources#plain}; a parameter input becomes an
-     * Argo reference that Argo substitutes verbatim into this one element, so a value can add neither
-     * arguments nor expressions (Argo does not re-evaluate substituted text).
+     * expression that Argo evaluates into this one element when it creates the pod, so a value can add neither
+     * arguments nor expressions (Argo does not re-evaluate what it substituted). Inputs arrive in transport
+     * form; the expression removes the armour, so the tool reads the value as it was written.
      */
     private static String string(ContainerSpec.Word word, Node.ContainerNode step, String where) {
         StringBuilder b = new StringBuilder();
@@ -208,7 +210,9 @@ final class ContainerStepTemplates {
             if (part instanceof ContainerSpec.Part.Text text) {
                 b.append(PodResources.plain(text.text(), "command text of " + where));
             } else if (part instanceof ContainerSpec.Part.InputValue value) {
-                b.append("{{inputs.parameters.").append(value.port()).append("}}");
+                boolean plain = step.component().input(value.port()).map(port -> ValueCodec.isPlain(port.type())).orElse(false);
+                b.append(plain ? "{{inputs.parameters." + value.port() + "}}"
+                        : ArgoExpressions.tag(ArgoExpressions.disarmed(ArgoExpressions.input(value.port()))));
             } else if (part instanceof ContainerSpec.Part.InputPath path) {
                 b.append(ContainerSpec.inputPath(path.port()));
             } else if (part instanceof ContainerSpec.Part.OutputPath out) {

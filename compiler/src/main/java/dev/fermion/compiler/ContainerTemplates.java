@@ -43,9 +43,8 @@ import java.util.TreeMap;
  * wrote as its {@code <port>-digest} output. Argo stores memoized outputs in a ConfigMap whose keys must
  * match {@code ^[a-zA-Z0-9][-a-zA-Z0-9]*$} (Argo's cache key rule, stricter than Kubernetes' own) and be at
  * most 253 characters; a lowercase hex SHA-256 is always 64 such characters, whatever the inputs hold.
- * The one difference from the local runner: Argo hashes parameter values as they travel in the workflow,
- * so a value containing {@code {{} is hashed in its {@link dev.fermion.contract.ValueCodec#armour armoured}
- * form. Caches of the two backends are separate stores anyway.
+ * Parameter values are hashed as they travel in the workflow, in their {@link dev.fermion.contract.ValueCodec#armour
+ * transport form}, as the local runner hashes them too, so both backends give the same inputs the same key.
  * {@code maxAge} is the cache policy's age, or {@value #FOREVER} (about a century) when it has none: Argo v4
  * falls back to 30 days when maxAge is empty, which is not what "cache forever" means.
  */
@@ -114,7 +113,7 @@ final class ContainerTemplates {
                 unique(inputNames, port.name(), where, "input");
                 inParams.add(Parameter.declared(port.name()));
                 launchParams.put(port.name(), "{{inputs.parameters." + port.name() + "}}");
-                keyParams.put(port.name(), "inputs.parameters['" + port.name() + "']");
+                keyParams.put(port.name(), ArgoExpressions.keyField(port.type(), ArgoExpressions.input(port.name())));
             }
         }
         inParams.addAll(digestParams);
@@ -203,6 +202,7 @@ final class ContainerTemplates {
                 .withRunAsGroup(RUN_AS)
                 .withAllowPrivilegeEscalation(false)
                 .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .build();
     }
 
@@ -224,11 +224,11 @@ final class ContainerTemplates {
                     + "' contains braces or control characters, which cannot be written into an Argo expression; "
                     + "use a plain version such as \"2\" or \"1.4.0\"");
         }
-        StringBuilder expr = new StringBuilder("{{=sprig.sha256sum(").append(quote(material));
-        params.forEach((name, ref) -> expr.append(" + ").append(quote("param:" + name + "=")).append(" + ").append(ref)
-                .append(" + '\\n'"));
-        inputs.forEach((name, ref) -> expr.append(" + ").append(quote("input:" + name + "=")).append(" + ").append(ref)
-                .append(" + '\\n'"));
+        StringBuilder expr = new StringBuilder("{{=sprig.sha256sum(").append(ArgoExpressions.quote(material));
+        params.forEach((name, ref) -> expr.append(" + ").append(ArgoExpressions.quote("param:" + name + "=")).append(" + ")
+                .append(ref).append(" + '\\n'"));
+        inputs.forEach((name, ref) -> expr.append(" + ").append(ArgoExpressions.quote("input:" + name + "=")).append(" + ")
+                .append(ref).append(" + '\\n'"));
         expr.append(")}}");
         Duration maxAge = o.cache().maxAge();
         return Memoize.inConfigMap(expr.toString(), maxAge == null ? FOREVER : goDuration(maxAge), configMap);
@@ -244,11 +244,6 @@ final class ContainerTemplates {
                     + component.className() + " is not on the compiler's classpath; compile with the pipeline's "
                     + "classes on the classpath (or disable caching for the step with noCache())", e);
         }
-    }
-
-    /** An expr string literal: single quotes, with backslash, quote and newline escaped. */
-    private static String quote(String text) {
-        return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
     }
 
     static RetryStrategy retry(StepOptions o, String where) {

@@ -11,6 +11,7 @@ import dev.fermion.compiler.argo.Template;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.StepOptions;
+import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
@@ -83,18 +84,59 @@ final class GraphCompiler {
     /** The compiled graphs: the entrypoint's name, the exit handler's (or null) and every template. */
     record Result(String entrypoint, String onExit, List<Template> templates) { }
 
-    /** A value as Argo sees it: a parameter text, or an artifact reference with its digest parameter. */
-    private record Ref(String value, String artifact, String digest) {
-        static Ref param(String value) {
-            return new Ref(value, null, null);
+    /**
+     * How a parameter value travels. {@code EXACT}: in Fermion's transport form ({@link ValueCodec#armour}),
+     * as literals, workflow parameters and launcher outputs are. {@code RAW}: as a tool wrote it (a container
+     * or script step's output), which Argo would hand on verbatim, so it is armoured on its way to a step.
+     */
+    private enum Transport { EXACT, RAW }
+
+    /**
+     * A value as Argo sees it: a parameter, as a template reference ({@code value}) and as an expression
+     * variable ({@code variable}; null for literals), or an artifact reference with its digest parameter.
+     */
+    private record Ref(String value, String variable, Transport transport, boolean plain, String artifact, String digest) {
+        static Ref literal(String armoured) {
+            return new Ref(armoured, null, Transport.EXACT, false, null, null);
+        }
+
+        static Ref param(String value, String variable) {
+            return new Ref(value, variable, Transport.EXACT, false, null, null);
+        }
+
+        static Ref raw(String value, String variable) {
+            return new Ref(value, variable, Transport.RAW, false, null, null);
         }
 
         static Ref artifact(String artifact, String digest) {
-            return new Ref(null, artifact, digest);
+            return new Ref(null, null, Transport.EXACT, false, artifact, digest);
+        }
+
+        /** This value, known to be of {@code type}: its exact text needs no armour when the type is plain. */
+        Ref of(ValueType<?> type) {
+            return isArtifact() ? this : new Ref(value, variable, transport, ValueCodec.isPlain(type), artifact, digest);
         }
 
         boolean isArtifact() {
             return artifact != null;
+        }
+
+        /**
+         * The value as a task argument: always in transport form, so every template input is exact. A tool's
+         * output is armoured whatever its declared type, since nothing checked what the tool wrote.
+         */
+        String argument() {
+            return transport == Transport.RAW ? ArgoExpressions.tag(ArgoExpressions.armoured(variable)) : value;
+        }
+
+        /** An expression evaluating to the value as it was written, before any armour. */
+        String written() {
+            return transport == Transport.RAW || plain ? variable : ArgoExpressions.disarmed(variable);
+        }
+
+        /** The items of this list for {@code withParam}, each in transport form. */
+        String items() {
+            return transport == Transport.EXACT && plain ? value : ArgoExpressions.tag(ArgoExpressions.itemList(written()));
         }
     }
 
@@ -228,7 +270,7 @@ final class GraphCompiler {
                     outArtifacts.add(Artifact.from(output.name(), ref.artifact()));
                     outParams.add(Parameter.fromParameter(ContainerTemplates.digestParam(output.name()), ref.digest()));
                 } else {
-                    outParams.add(Parameter.fromParameter(output.name(), ref.value()));
+                    outParams.add(Parameter.fromParameter(output.name(), ref.argument()));
                 }
             }
         } else if (scope.kind == Kind.LOOP) {
@@ -250,18 +292,17 @@ final class GraphCompiler {
 
     private DagTask stepTask(Scope scope, Node.StepNode step) {
         Template template = containers.templateFor(step);
-        Arguments arguments = inputArguments(scope, step.name(), step.component(), step.bindings(), step.options(),
-                List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name())), true);
+        Arguments arguments = inputArguments(scope, step.component(), step.bindings(), step.options(),
+                List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name())));
         return task(scope, step, template.name(), null, null, arguments);
     }
 
     /**
-     * A task's arguments for a step's bound inputs: values as parameters, artifacts from their producers plus,
-     * for cached steps, their digests (memoize keys on them). Only the launcher decodes armoured values, so
-     * steps running other tools refuse literals that would reach them armoured.
+     * A task's arguments for a step's bound inputs: values as parameters in transport form, artifacts from
+     * their producers plus, for cached steps, their digests (memoize keys on them).
      */
-    private Arguments inputArguments(Scope scope, String step, ComponentSpec component, Map<String, Expr> bindings,
-                                     StepOptions options, List<Parameter> leading, boolean decodesArmour) {
+    private Arguments inputArguments(Scope scope, ComponentSpec component, Map<String, Expr> bindings,
+                                     StepOptions options, List<Parameter> leading) {
         List<Parameter> params = new ArrayList<>(leading);
         List<Artifact> artifacts = new ArrayList<>();
         for (PortSpec port : component.inputs()) {
@@ -276,12 +317,7 @@ final class GraphCompiler {
                     params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), ref.digest()));
                 }
             } else {
-                if (!decodesArmour && bound instanceof Expr.Literal && ref.value().startsWith(ValueCodec.ARMOUR_PREFIX)) {
-                    throw new IllegalArgumentException("Step '" + step + "': the value bound to input '"
-                            + port.name() + "' contains '{{', which cannot be written into an Argo workflow verbatim "
-                            + "and would reach the container encoded; pass it without braces, or through a file artifact");
-                }
-                params.add(Parameter.of(port.name(), ref.value()));
+                params.add(Parameter.of(port.name(), ref.argument()));
             }
         }
         claimArguments(scope, options, params);
@@ -312,7 +348,7 @@ final class GraphCompiler {
                 artifacts.add(Artifact.from(port.name(), ref.artifact()));
                 params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), ref.digest()));
             } else {
-                params.add(Parameter.of(port.name(), ref.value()));
+                params.add(Parameter.of(port.name(), ref.argument()));
             }
         }
         if (isRecursive(sub)) {
@@ -325,23 +361,22 @@ final class GraphCompiler {
     private void claimArguments(Scope scope, StepOptions options, List<Parameter> params) {
         for (var claim : PodResources.runtimeClaims(options)) {
             Ref ref = resolve(scope, claim.claimName());
-            params.add(Parameter.of(claim.volumeName(), ref.value()));
+            params.add(Parameter.of(claim.volumeName(), ref.argument()));
         }
     }
 
     /** A Kubernetes-resource step; its arguments are the object names its manifest takes. */
     private DagTask resourceTask(Scope scope, Node.ResourceNode step) {
         Template template = resources.templateFor(step);
-        Arguments arguments = step.bindings().isEmpty() ? null : inputArguments(scope, step.name(), step.component(),
-                step.bindings(), step.options(), List.of(), false);
+        Arguments arguments = step.bindings().isEmpty() ? null : inputArguments(scope, step.component(),
+                step.bindings(), step.options(), List.of());
         return task(scope, step, template.name(), null, null, arguments);
     }
 
     /** A step running an image or a script; its ports are passed like a Java step's, without the step name. */
     private DagTask containerTask(Scope scope, Node.ContainerNode step) {
         Template template = containerSteps.templateFor(step);
-        Arguments arguments = inputArguments(scope, step.name(), step.component(), step.bindings(), step.options(),
-                List.of(), false);
+        Arguments arguments = inputArguments(scope, step.component(), step.bindings(), step.options(), List.of());
         return task(scope, step, template.name(), null, null, arguments);
     }
 
@@ -369,9 +404,9 @@ final class GraphCompiler {
             }
             pass(port.name(), resolve(scope, bound), params, artifacts, true);
         }
-        params.add(Parameter.of(DEPTH, "{{=asInt(inputs.parameters['" + DEPTH + "']) + 1}}"));
+        String depth = "asInt(" + ArgoExpressions.input(DEPTH) + ")";
+        params.add(Parameter.of(DEPTH, ArgoExpressions.tag(depth + " + 1")));
         String condition = node.when().map(c -> "(" + when(scope, node, c) + ") && ").orElse("");
-        String depth = "{{inputs.parameters." + DEPTH + "}}";
         List<String> deps = node.dependencies().stream().sorted().map(GraphCompiler::taskName).toList();
         if (recursionLimitTemplate == null) {
             recursionLimitTemplate = names.claim("fermion-recursion-limit");
@@ -380,10 +415,11 @@ final class GraphCompiler {
                 + "': the recursion reached its maximum depth of " + node.maxDepth() + " levels and its condition "
                 + "still holds; raise the limit with dag.recurse(name, this, maxDepth) or make the condition stop earlier";
         return List.of(
-                new DagTask(taskName(node.name()), template, deps, condition + depth + " < " + node.maxDepth(), null,
-                        null, new Arguments(params, artifacts)),
+                new DagTask(taskName(node.name()), template, deps,
+                        ArgoExpressions.tag(condition + depth + " < " + node.maxDepth()), null, null,
+                        new Arguments(params, artifacts)),
                 new DagTask(taskName(node.name()) + "--depth-exceeded", recursionLimitTemplate, deps,
-                        condition + depth + " >= " + node.maxDepth(), null, null,
+                        ArgoExpressions.tag(condition + depth + " >= " + node.maxDepth()), null, null,
                         new Arguments(List.of(Parameter.of("message", ValueCodec.armour(message))), null)));
     }
 
@@ -424,7 +460,7 @@ final class GraphCompiler {
                 items.add(ValueCodec.armour(ValueCodec.encode(loop.itemType(), item)));
             }
         } else {
-            withParam = resolve(scope, loop.items()).value();
+            withParam = resolve(scope, loop.items()).items();
         }
         String itemParam = captureName(new Expr.LoopItem(loop.name(), loop.itemType()));
         if (wrapperName == null) {
@@ -442,7 +478,7 @@ final class GraphCompiler {
         body.captures.forEach((capture, expr) -> {
             Ref inside = expr.type().isArtifact()
                     ? Ref.artifact("{{inputs.artifacts." + capture + "}}", "{{inputs.parameters." + DIGEST + capture + "}}")
-                    : Ref.param("{{inputs.parameters." + capture + "}}");
+                    : input(capture);
             pass(capture, inside, innerParams, innerArtifacts);
             pass(capture, resolve(scope, expr), outerParams, outerArtifacts);
             if (expr.type().isArtifact()) {
@@ -479,23 +515,24 @@ final class GraphCompiler {
             artifacts.add(Artifact.from(name, ref.artifact()));
             params.add(Parameter.of(portDigest ? ContainerTemplates.digestParam(name) : DIGEST + name, ref.digest()));
         } else {
-            params.add(Parameter.of(name, ref.value()));
+            params.add(Parameter.of(name, ref.argument()));
         }
     }
 
     private DagTask task(Scope scope, Node node, String template, List<String> items, String withParam, Arguments args) {
         List<String> deps = node.dependencies().stream().sorted().map(GraphCompiler::taskName).toList();
-        String when = node.when().map(c -> when(scope, node, c)).orElse(null);
+        String when = node.when().map(c -> ArgoExpressions.tag(when(scope, node, c))).orElse(null);
         return new DagTask(taskName(node.name()), template, deps, when, items, withParam, args);
     }
 
+    /** The condition as an expression: values are variables in it, never text pasted into it. */
     private String when(Scope scope, Node node, Cond cond) {
         return new WhenExpressions(e -> {
             Ref ref = resolve(scope, e);
             if (ref.isArtifact()) {
                 throw new IllegalArgumentException("Step '" + node.name() + "': a condition cannot read an artifact");
             }
-            return ref.value();
+            return ref.written();
         }, node.name()).render(cond);
     }
 
@@ -505,17 +542,22 @@ final class GraphCompiler {
     }
 
     private Ref resolve(Scope scope, Expr expr) {
+        return reference(scope, expr).of(expr.type());
+    }
+
+    private Ref reference(Scope scope, Expr expr) {
         if (expr instanceof Expr.Literal literal) {
-            return Ref.param(ValueCodec.armour(ValueCodec.encode(literal.type(), literal.value())));
+            return Ref.literal(ValueCodec.armour(ValueCodec.encode(literal.type(), literal.value())));
         }
         if (expr instanceof Expr.Param param) {
-            return Ref.param("{{workflow.parameters." + param.name() + "}}");
+            // Fermion writes workflow parameters in transport form, at compile and at submit time.
+            return Ref.param("{{workflow.parameters." + param.name() + "}}", ArgoExpressions.workflowParameter(param.name()));
         }
         if (expr instanceof Expr.WorkflowStatus) {
-            return Ref.param("{{workflow.status}}");
+            return Ref.param("{{workflow.status}}", "workflow.status");
         }
         if (isLocal(scope, expr)) {
-            return local(expr);
+            return local(scope, expr);
         }
         if (scope.kind != Kind.LOOP) {
             throw new IllegalStateException("Plan " + plan.name() + " reads " + expr + " in graph " + scope.graph.name()
@@ -526,7 +568,12 @@ final class GraphCompiler {
         if (expr.type().isArtifact()) {
             return Ref.artifact("{{inputs.artifacts." + capture + "}}", "{{inputs.parameters." + DIGEST + capture + "}}");
         }
-        return Ref.param("{{inputs.parameters." + capture + "}}");
+        return input(capture);
+    }
+
+    /** An input parameter of the template: exact, since every argument is passed in transport form. */
+    private static Ref input(String name) {
+        return Ref.param("{{inputs.parameters." + name + "}}", ArgoExpressions.input(name));
     }
 
     private static boolean isLocal(Scope scope, Expr expr) {
@@ -545,26 +592,32 @@ final class GraphCompiler {
         return false;
     }
 
-    private static Ref local(Expr expr) {
+    private static Ref local(Scope scope, Expr expr) {
         if (expr instanceof Expr.StepOutput out) {
-            String task = "{{tasks." + taskName(out.step()) + ".outputs.";
+            String task = taskName(out.step());
+            String prefix = "{{tasks." + task + ".outputs.";
             if (out.type().isArtifact()) {
-                return Ref.artifact(task + "artifacts." + out.port() + "}}",
-                        task + "parameters." + ContainerTemplates.digestParam(out.port()) + "}}");
+                return Ref.artifact(prefix + "artifacts." + out.port() + "}}",
+                        prefix + "parameters." + ContainerTemplates.digestParam(out.port()) + "}}");
             }
-            return Ref.param(task + "parameters." + out.port() + "}}");
+            String value = prefix + "parameters." + out.port() + "}}";
+            String variable = ArgoExpressions.taskOutput(task, out.port());
+            boolean tool = scope.graph.node(out.step()).orElseThrow() instanceof Node.ContainerNode;
+            return tool ? Ref.raw(value, variable) : Ref.param(value, variable);
         }
         if (expr instanceof Expr.Collected c) {
-            return Ref.param("{{tasks." + taskName(c.loop()) + ".outputs.parameters." + collectedName(c) + "}}");
+            String task = taskName(c.loop());
+            return Ref.param("{{tasks." + task + ".outputs.parameters." + collectedName(c) + "}}",
+                    ArgoExpressions.taskOutput(task, collectedName(c)));
         }
         if (expr instanceof Expr.GraphInput in) {
             if (in.type().isArtifact()) {
                 return Ref.artifact("{{inputs.artifacts." + in.name() + "}}",
                         "{{inputs.parameters." + ContainerTemplates.digestParam(in.name()) + "}}");
             }
-            return Ref.param("{{inputs.parameters." + in.name() + "}}");
+            return input(in.name());
         }
-        return Ref.param("{{inputs.parameters." + captureName(expr) + "}}");
+        return input(captureName(expr));
     }
 
     private static String captureName(Expr expr) {

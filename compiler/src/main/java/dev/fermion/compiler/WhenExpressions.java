@@ -4,32 +4,30 @@ import dev.fermion.contract.ValueCodec;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
 
+import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Turns a plan condition into an Argo {@code when} expression. Argo substitutes the {@code {{...}}}
- * references first and then evaluates the text, so every operand is written in the syntax both Argo v3
- * (govaluate) and v4 (expr) read the same way: numbers bare, everything else (strings, enums, booleans) in
- * single quotes, compared as the text {@link ValueCodec} writes. A literal written into the expression must
- * not be able to end its quotes or open a reference, so literals with quotes, backslashes, braces or control
- * characters are rejected. Run-time values are substituted by Argo as they are, so a step output that itself
- * contains a single quote breaks the expression at run time, and a parameter holding {@code {{} is compared
- * in its armoured form: conditions are meant for numbers, flags, enums and simple labels.
+ * Turns a plan condition into an Argo expression (the body of a {@code when: "{{=...}}"} tag). Run-time
+ * values are variables of the expression and literals are quoted string literals, so no value and no
+ * literal can change what the condition tests: Argo evaluates the expression to {@code true} or
+ * {@code false} before its {@code when} check reads the result. Comparisons follow the local runner
+ * ({@code Conditions}): numbers by value, everything else by its encoded text, {@code isTrue} ignoring case
+ * and surrounding whitespace.
  */
 final class WhenExpressions {
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
-    private static final Pattern UNSAFE = Pattern.compile("['\"\\\\{}\\p{Cntrl}]");
 
-    private final Function<Expr, String> reference;
+    private final Function<Expr, String> written;
     private final String where;
 
     /**
-     * @param reference the Argo reference of a run-time value, e.g. {@code {{tasks.eval.outputs.parameters.acc}}}
-     * @param where     the step the condition guards, for error messages
+     * @param written an expression evaluating to a run-time value as it was written (without armour)
+     * @param where   the step the condition guards, for error messages
      */
-    WhenExpressions(Function<Expr, String> reference, String where) {
-        this.reference = reference;
+    WhenExpressions(Function<Expr, String> written, String where) {
+        this.written = written;
         this.where = where;
     }
 
@@ -39,7 +37,7 @@ final class WhenExpressions {
             return operand(c.left(), numeric) + " " + c.op().symbol() + " " + operand(c.right(), numeric);
         }
         if (cond instanceof Cond.IsTrue t) {
-            return operand(t.value(), false) + " == 'true'";
+            return "lower(trim(" + operand(t.value(), false) + ")) == 'true'";
         }
         if (cond instanceof Cond.All all) {
             return join(all.terms(), " && ");
@@ -47,13 +45,11 @@ final class WhenExpressions {
         if (cond instanceof Cond.Any any) {
             return join(any.terms(), " || ");
         }
-        if (cond instanceof Cond.Not not) {
-            return "!(" + render(not.term()) + ")";
-        }
-        throw new IllegalStateException("unknown condition " + cond);
+        Cond.Not not = (Cond.Not) cond;
+        return "!(" + render(not.term()) + ")";
     }
 
-    private String join(java.util.List<Cond> terms, String op) {
+    private String join(List<Cond> terms, String op) {
         StringBuilder b = new StringBuilder();
         for (Cond term : terms) {
             if (b.length() > 0) {
@@ -74,14 +70,9 @@ final class WhenExpressions {
                 }
                 return text;
             }
-            if (UNSAFE.matcher(text).find()) {
-                throw new IllegalArgumentException("Step '" + where + "': the condition compares with the literal '"
-                        + text + "', which cannot be written safely into an Argo 'when' expression (it contains a "
-                        + "quote, backslash, brace or control character); compare with a simpler value or decide in a step");
-            }
-            return "'" + text + "'";
+            return ArgoExpressions.quote(text);
         }
-        String ref = reference.apply(expr);
-        return numeric ? ref : "'" + ref + "'";
+        String value = written.apply(expr);
+        return numeric ? ArgoExpressions.number(value) : value;
     }
 }

@@ -35,7 +35,9 @@ class ArgoCompilerTest {
     /** Every {{...}} the compiler itself may write; anything else would be user text Argo evaluates. */
     private static final Pattern OWN_REFERENCE = Pattern.compile(
             "\\{\\{(inputs\\.(parameters|artifacts)\\.[-\\w]+|tasks\\.[-a-z0-9]+\\.outputs\\.(parameters|artifacts)\\.[-\\w]+"
-                    + "|workflow\\.(parameters\\.[-\\w]+|uid|status)|item|=sprig\\.sha256sum\\([^}]*\\))}}");
+                    + "|workflow\\.(parameters\\.[-\\w]+|uid|status)|item"
+                    // An expression: string literals hold no braces (the compiler escapes them), and the tag ends at the first }}.
+                    + "|=(?:'(?:[^'\\\\{}]|\\\\.)*'|[^'{}]|\\{(?!\\{)|}(?!}))*)}}");
     private static final String NASTY = "it's {{workflow.name}}: \"quoted\" # not a comment\n- not a list\n&anchor *alias";
 
     /** Compiled outputs of this class, validated in one batch after all tests (the validator starts a JVM). */
@@ -114,17 +116,37 @@ class ArgoCompilerTest {
         assertThat(yaml).doesNotContain("additionalProperties");
     }
 
+    /**
+     * Kubernetes' "restricted" Pod Security Standard, as the API server enforces it in a namespace labelled
+     * {@code pod-security.kubernetes.io/enforce: restricted}: non-root, the runtime's seccomp profile, no
+     * privilege escalation, all capabilities dropped, no host namespaces, ports or paths.
+     */
     @Test
-    void podsRunAsNonRootWithoutPrivileges() {
-        JsonNode workflow = compiled(SamplePipelines.linearChain().plan());
-        assertThat(workflow.at("/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
-        assertThat(workflow.at("/spec/securityContext/runAsUser").asLong()).isEqualTo(ContainerTemplates.RUN_AS);
-        for (JsonNode template : workflow.at("/spec/templates")) {
-            if (template.has("container")) {
-                JsonNode security = template.at("/container/securityContext");
-                assertThat(security.path("runAsNonRoot").asBoolean()).isTrue();
-                assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
-                assertThat(security.at("/capabilities/drop/0").asText()).isEqualTo("ALL");
+    void everyPodMeetsTheRestrictedPodSecurityStandard() {
+        for (var sample : SamplePipelines.all().entrySet()) {
+            JsonNode workflow = compiled(sample.getValue().get().plan());
+            String where = sample.getKey();
+            JsonNode pod = workflow.at("/spec/securityContext");
+            assertThat(pod.path("runAsNonRoot").asBoolean()).as(where).isTrue();
+            assertThat(pod.path("runAsUser").asLong()).as(where).isEqualTo(ContainerTemplates.RUN_AS);
+            assertThat(pod.at("/seccompProfile/type").asText()).as(where).isEqualTo("RuntimeDefault");
+            assertThat(workflow.at("/spec/hostNetwork").asBoolean(false)).as(where).isFalse();
+            for (JsonNode template : workflow.at("/spec/templates")) {
+                for (String kind : List.of("container", "script")) {
+                    if (!template.has(kind)) {
+                        continue;
+                    }
+                    String at = where + "/" + template.path("name").asText();
+                    JsonNode security = template.path(kind).path("securityContext");
+                    assertThat(security.path("runAsNonRoot").asBoolean()).as(at).isTrue();
+                    assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as(at).isFalse();
+                    assertThat(security.path("privileged").asBoolean(false)).as(at).isFalse();
+                    assertThat(security.at("/capabilities/drop").toString()).as(at).isEqualTo("[\"ALL\"]");
+                    assertThat(security.at("/capabilities/add").isMissingNode()).as(at).isTrue();
+                    assertThat(security.at("/seccompProfile/type").asText("RuntimeDefault")).as(at).isEqualTo("RuntimeDefault");
+                    template.path(kind).path("ports").forEach(port -> assertThat(port.has("hostPort")).as(at).isFalse());
+                }
+                template.path("volumes").forEach(volume -> assertThat(volume.has("hostPath")).as(where).isFalse());
             }
         }
     }
@@ -200,14 +222,17 @@ class ArgoCompilerTest {
                 .hasMessageContaining("'linear-chain' has no schedule").hasMessageContaining("Schedule.cron");
     }
 
+    /** Compiled safely rather than refused, so a local run and the cluster agree; Argo's reading: HostileValuesTest. */
     @Test
-    void unsafeConditionLiteralsAreRejected() {
-        Plan plan = Pipeline.named("unsafe").define(p -> {
+    void conditionLiteralsWithQuotesAreQuotedInTheExpression() {
+        Plan plan = Pipeline.named("quotes").define(p -> {
             var echo = p.step("echo", new Echo()).with(Echo.TEXT, "x");
             p.when(echo.out(Echo.TEXT_OUT).isEqualTo("it's"), b -> b.step("n", new Notify()).with(Notify.MESSAGE, "m"));
         }).plan();
-        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'n'").hasMessageContaining("it's");
+
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+
+        assertThat(yaml).contains("== 'it\\\\'s'}}");
     }
 
     @Test
@@ -288,13 +313,22 @@ class ArgoCompilerTest {
         throw new AssertionError("task " + task.path("name").asText() + " has no argument " + name);
     }
 
+    /** Every string of the workflow, as Argo reads it after YAML parsing, holds only the compiler's own tags. */
     static void assertOnlyOwnReferences(String yaml) {
-        Matcher m = Pattern.compile("\\{\\{").matcher(yaml);
-        while (m.find()) {
-            assertThat(OWN_REFERENCE.matcher(yaml).region(m.start(), yaml.length()).lookingAt())
-                    .as("reference at %d: %s", m.start(), yaml.substring(m.start(), Math.min(yaml.length(), m.start() + 60)))
-                    .isTrue();
+        assertOnlyOwnReferences(Yaml.read(yaml));
+    }
+
+    private static void assertOnlyOwnReferences(JsonNode node) {
+        if (node.isTextual()) {
+            String text = node.asText();
+            Matcher m = Pattern.compile("\\{\\{").matcher(text);
+            while (m.find()) {
+                assertThat(OWN_REFERENCE.matcher(text).region(m.start(), text.length()).lookingAt())
+                        .as("reference at %d of: %s", m.start(), text).isTrue();
+            }
         }
+        node.fieldNames().forEachRemaining(name -> assertThat(name).doesNotContain("{{"));
+        node.elements().forEachRemaining(ArgoCompilerTest::assertOnlyOwnReferences);
     }
 
     private static void validate(String name, String yaml) throws IOException {

@@ -16,11 +16,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The memoize key Argo computes must be the project's {@link CacheKey}. The test evaluates the emitted
  * expression the way Argo's expr engine does for this subset (string literals with escapes, parameter
- * lookups, {@code +}) and compares the hash with {@link CacheKey#compute}.
+ * lookups with the key's escaping, {@code +}) and compares the hash with {@link CacheKey#compute};
+ * {@code HostileValuesTest} does the same with Argo's own evaluation for values with quotes and line breaks.
  */
 class MemoizeKeyTest {
     private static final Pattern EXPRESSION = Pattern.compile("\\{\\{=sprig\\.sha256sum\\((.*)\\)}}");
-    private static final Pattern TERM = Pattern.compile("\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|inputs\\.parameters\\['([-\\w]+)'])\\s*(\\+|$)");
+    private static final Pattern TERM = Pattern.compile("\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|inputs\\.parameters\\['([-\\w]+)']"
+            + "|" + Pattern.quote(ArgoExpressions.keyField(dev.fermion.dsl.ValueType.of(String.class), "inputs.parameters['X']")).replace("X", "\\E([-\\w]+)\\Q")
+            + ")\\s*(\\+|$)");
 
     @Test
     void argoMemoizeKeyIsTheCacheKeyOfTheStep() {
@@ -69,6 +72,9 @@ class MemoizeKeyTest {
             if (term.group(2) != null) {
                 assertThat(inputs).containsKey(term.group(2));
                 text.append(inputs.get(term.group(2)));
+            } else if (term.group(3) != null) {
+                assertThat(inputs).containsKey(term.group(3));
+                text.append(inputs.get(term.group(3)).replace("\\", "\\\\").replace("\n", "\\n"));
             } else {
                 text.append(term.group(1).replace("\\n", "\n").replace("\\'", "'").replace("\\\\", "\\"));
             }

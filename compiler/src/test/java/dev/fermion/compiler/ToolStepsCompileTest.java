@@ -4,6 +4,7 @@ import dev.fermion.compiler.fixtures.Components.Notify;
 import dev.fermion.compiler.fixtures.Components.Prepare;
 import dev.fermion.compiler.fixtures.SamplePipelines;
 import dev.fermion.compiler.fixtures.ToolSteps;
+import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
@@ -45,16 +46,20 @@ class ToolStepsCompileTest {
         }
     }
 
+    /** The value itself reaching the tool is shown by {@code HostileValuesTest} with Argo's own evaluation. */
     @Test
-    void aLiteralThatArgoWouldEvaluateCannotReachAContainerStep() {
+    void aLiteralThatArgoWouldEvaluateReachesAContainerStepArmouredAndIsDisarmedInItsArguments() {
         Plan plan = Pipeline.named("braces").define(p -> {
             var prep = p.step("prepare", new Prepare()).with(Prepare.SOURCE, "s3://x");
             p.step("resize", new ToolSteps.Resize()).with(ToolSteps.Resize.IMAGES, prep.out(Prepare.TRAIN))
                     .with(ToolSteps.Resize.MODE, "{{workflow.name}}");
         }).plan();
 
-        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()))
-                .hasMessageContaining("Step 'resize'").hasMessageContaining("input 'mode' contains '{{'");
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+
+        assertThat(yaml).doesNotContain("{{workflow.name}}")
+                .contains("value: " + ValueCodec.armour("{{workflow.name}}"))
+                .contains("--mode={{=(hasPrefix(inputs.parameters['mode'], 'fermion:b64:')");
     }
 
     @Test
@@ -101,8 +106,8 @@ class ToolStepsCompileTest {
     void aRecursionIsGuardedByItsDepthOnBothSides() {
         String yaml = COMPILER.compile(SamplePipelines.recursion().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml();
 
-        assertThat(yaml).contains("{{inputs.parameters.fermion-depth}} < 5", "{{inputs.parameters.fermion-depth}} >= 5",
-                "template: fermion-recursion-limit");
+        assertThat(yaml).contains("asInt(inputs.parameters['fermion-depth']) < 5}}",
+                "asInt(inputs.parameters['fermion-depth']) >= 5}}", "template: fermion-recursion-limit");
     }
 
     @Test

@@ -12,6 +12,10 @@ import java.util.TreeMap;
  * compiler: a SHA-256 over the component's identity, its declared version, a digest of its code, the
  * encoded value of every parameter input, and the content digest of every input artifact. Two runs share
  * a result exactly when all of these are equal.
+ *
+ * <p>Parameter values are hashed in the form they travel in a workflow ({@link ValueCodec#armour}), since that
+ * is the text Argo's {@code memoize} expression sees; the local runner passes plain values, so both backends
+ * key the same inputs alike.
  */
 public final class CacheKey {
     public static final String SCHEME = "fermion-cache-v1";
@@ -30,7 +34,7 @@ public final class CacheKey {
                 .append("version=").append(escape(version)).append('\n')
                 .append("code=").append(escape(codeDigest)).append('\n');
         new TreeMap<>(params).forEach((k, v) ->
-                b.append("param:").append(escape(k)).append('=').append(escape(v)).append('\n'));
+                b.append("param:").append(escape(k)).append('=').append(escape(ValueCodec.armour(v))).append('\n'));
         new TreeMap<>(inputDigests).forEach((k, v) ->
                 b.append("input:").append(escape(k)).append('=').append(escape(v)).append('\n'));
         return b.toString();

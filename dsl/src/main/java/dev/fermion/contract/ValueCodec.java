@@ -17,7 +17,10 @@ import java.util.Base64;
  *
  * <p>Argo would evaluate any {@code {{...}}} inside a value written into a workflow, so values that contain
  * {@code {{} are armoured as {@link #ARMOUR_PREFIX} + base64 before they enter a workflow; the launcher
- * decodes them. Values that happen to start with the prefix are armoured too, so decoding is exact.
+ * decodes them. Values that happen to start with the prefix are armoured too, so decoding is exact. The armour
+ * is a transport form only: {@link #decode} reads a value as a user or a definition wrote it, and nothing but
+ * {@link #disarm} (applied where a value leaves a workflow) ever removes armour, so a user's value that merely
+ * looks armoured arrives as it was given.
  */
 public final class ValueCodec {
     public static final String ARMOUR_PREFIX = "fermion:b64:";
@@ -61,7 +64,7 @@ public final class ValueCodec {
         if (text == null) {
             throw new IllegalArgumentException("missing value, expected " + type.displayName());
         }
-        String s = disarm(text);
+        String s = text;
         try {
             Object value = switch (type.kind()) {
                 case STRING -> s;
@@ -107,6 +110,19 @@ public final class ValueCodec {
         throw new NumberFormatException("not a boolean");
     }
 
+    /**
+     * Whether every value of {@code type} encodes as plain text: numbers, booleans, enum constants and lists of
+     * them. Such text holds no braces, quotes, backslashes or line breaks, so {@link #armour} never changes it
+     * and it needs no escaping wherever it is written.
+     */
+    public static boolean isPlain(ValueType<?> type) {
+        return switch (type.kind()) {
+            case INTEGER, LONG, DOUBLE, BOOLEAN, ENUM -> true;
+            case LIST -> isPlain(type.elementType());
+            case STRING, MAP, RECORD, ARTIFACT -> false;
+        };
+    }
+
     /** The encoded value, armoured if Argo could mistake part of it for an expression. */
     public static String armour(String encoded) {
         if (encoded.contains("{{") || encoded.startsWith(ARMOUR_PREFIX)) {
@@ -115,6 +131,7 @@ public final class ValueCodec {
         return encoded;
     }
 
+    /** The value {@link #armour} was given; text without the prefix is returned as it is. */
     public static String disarm(String text) {
         if (text.startsWith(ARMOUR_PREFIX)) {
             return new String(Base64.getDecoder().decode(text.substring(ARMOUR_PREFIX.length())), StandardCharsets.UTF_8);

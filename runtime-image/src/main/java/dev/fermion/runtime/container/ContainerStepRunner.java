@@ -234,7 +234,7 @@ public final class ContainerStepRunner {
                 if (encoded == null) {
                     throw new IllegalArgumentException(step.where() + ": input '" + value.port() + "' has no value");
                 }
-                b.append(ValueCodec.disarm(encoded));
+                b.append(encoded);
             } else if (part instanceof ContainerSpec.Part.InputPath path) {
                 b.append(paths.apply(ContainerSpec.inputPath(path.port())));
             } else if (part instanceof ContainerSpec.Part.OutputPath out) {

@@ -237,7 +237,8 @@ public final class StepLauncher {
                         + input.type().displayName() + "): pass it with --input " + input.name() + "=DIR, not --param");
             }
             try {
-                values.put(input.name(), ValueCodec.decode(input.type(), param.getValue()));
+                // Values reach the launcher in their transport form; armour is removed here and nowhere else.
+                values.put(input.name(), ValueCodec.decode(input.type(), ValueCodec.disarm(param.getValue())));
             } catch (IllegalArgumentException e) {
                 throw new StepFailure(USAGE, "input '" + input.name() + "' of step '" + spec.step() + "' expects "
                         + input.type().displayName() + ": " + e.getMessage(), e);

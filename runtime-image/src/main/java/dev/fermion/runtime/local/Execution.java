@@ -595,8 +595,11 @@ final class Execution {
         }
         Map<String, String> inArtifacts = new TreeMap<>();
         run.inputs.artifacts().forEach((k, v) -> inArtifacts.put(k, v.artifact().toString()));
+        // The launcher reads values in their transport form, as a pod's arguments carry them.
+        Map<String, String> params = new TreeMap<>();
+        run.inputs.params().forEach((k, v) -> params.put(k, ValueCodec.armour(v)));
         LaunchSpec spec = new LaunchSpec(run.component.className(), plan.name(), run.name, runId, retry - 1,
-                run.inputs.params(), inArtifacts, outParams, outArtifacts, dir.resolve("metrics.jsonl").toString());
+                params, inArtifacts, outParams, outArtifacts, dir.resolve("metrics.jsonl").toString());
         AttemptOutcome outcome;
         MetricsFile.Tail metrics = MetricsFile.follow(Path.of(spec.metricsFile()),
                 metric -> options.listener().stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);

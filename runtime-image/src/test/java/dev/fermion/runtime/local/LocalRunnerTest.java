@@ -70,6 +70,24 @@ class LocalRunnerTest {
         assertThat(new RunStore(new FermionHome(home)).load(result.runId()).status()).isEqualTo(RunStatus.SUCCEEDED);
     }
 
+    /** A value that merely looks like Fermion's transport armour is a value like any other. */
+    @Test
+    void parameterValuesArriveExactlyAsGivenEvenWhenTheyLookArmoured() {
+        Pipeline pipeline = Pipeline.named("exact").define(p -> {
+            var label = p.param("label", "species");
+            var first = p.step("first", new Emit()).with(Emit.VALUE, label);
+            p.step("second", new Emit()).with(Emit.VALUE, first.out(Emit.OUT));
+        });
+
+        for (String value : List.of("fermion:b64:c3BlY2llcw==", "fermion:b64:!!!", "{{workflow.uid}}")) {
+            RunResult result = run(pipeline, Map.of("label", value));
+
+            assertThat(result.succeeded()).as(value).isTrue();
+            assertThat(result.step("first").outputs()).as(value).containsEntry("out", value);
+            assertThat(result.step("second").outputs()).as(value).containsEntry("out", value);
+        }
+    }
+
     @Test
     void runsIndependentStepsInParallel() {
         Rendezvous.BARRIER.reset();

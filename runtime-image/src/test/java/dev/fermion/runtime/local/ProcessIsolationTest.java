@@ -4,6 +4,7 @@ import dev.fermion.dsl.Pipeline;
 import dev.fermion.runtime.fixtures.Steps.AddOne;
 import dev.fermion.runtime.fixtures.Steps.AddTwo;
 import dev.fermion.runtime.fixtures.Steps.Block;
+import dev.fermion.runtime.fixtures.Steps.Emit;
 import dev.fermion.runtime.fixtures.Steps.EnvEcho;
 import dev.fermion.runtime.fixtures.Steps.Fail;
 import dev.fermion.runtime.fixtures.Steps.ReadText;
@@ -24,9 +25,13 @@ class ProcessIsolationTest {
     Path home;
 
     private RunResult run(Pipeline pipeline) {
+        return run(pipeline, Map.of());
+    }
+
+    private RunResult run(Pipeline pipeline, Map<String, String> params) {
         RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withIsolation(Isolation.PROCESS)
                 .withParallelism(2).withCache(false);
-        return new LocalRunner(options).run(pipeline.plan(), Map.of());
+        return new LocalRunner(options).run(pipeline.plan(), params);
     }
 
     @Test
@@ -48,6 +53,17 @@ class ProcessIsolationTest {
         assertThat(Path.of(result.step("each/1/inc").logFile())).content().contains("adding one to 2");
         assertThat(result.step("sub").outputs()).containsEntry("y", "3");
         assertThat(result.step("env").outputs()).containsEntry("value", "from-step-options");
+    }
+
+    @Test
+    void parameterValuesThatLookArmouredCrossTheProcessBoundaryAsGiven() {
+        Pipeline pipeline = Pipeline.named("isolated-exact").define(p ->
+                p.step("echo", new Emit()).with(Emit.VALUE, p.param("label", "species")));
+
+        RunResult result = run(pipeline, Map.of("label", "fermion:b64:c3BlY2llcw=="));
+
+        assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
+        assertThat(result.step("echo").outputs()).containsEntry("out", "fermion:b64:c3BlY2llcw==");
     }
 
     @Test

@@ -1,0 +1,287 @@
+package dev.fermion.compiler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fermion.compiler.fixtures.Components.Echo;
+import dev.fermion.compiler.fixtures.Components.Notify;
+import dev.fermion.compiler.fixtures.Components.Prepare;
+import dev.fermion.compiler.fixtures.ToolSteps;
+import dev.fermion.contract.CacheKey;
+import dev.fermion.contract.CodeDigest;
+import dev.fermion.contract.ValueCodec;
+import dev.fermion.dsl.ContainerCommand;
+import dev.fermion.dsl.ContainerComponent;
+import dev.fermion.dsl.Input;
+import dev.fermion.dsl.Output;
+import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.Placeholders;
+import dev.fermion.dsl.ValueType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Values an attacker or a careless user can choose, run through Argo's own substitution and {@code when}
+ * evaluation ({@link ArgoEvaluator}): whatever a parameter, a step output, a loop item or a tool's output
+ * holds, a condition tests exactly what was written, a step receives exactly that value, and a memoize key is
+ * the local runner's key.
+ */
+class HostileValuesTest {
+    /** Each would rewrite a condition, open a reference, or decode to something else if pasted as text. */
+    static final List<String> HOSTILE = List.of(
+            "prod", "x' == 'x' || 'a", "prod' || '1' == '1", "x\" == \"x\" || \"a", "') || ('a' == 'a", "{{workflow.name}}",
+            "}} || true || {{", "fermion:b64:cHJvZA==", "fermion:b64:!!!", "prod\n", "PROD", "", "\\", "true", "'prod'",
+            "prod\\", "a}}", "{{=true}}", "line\nbreak\\n");
+
+    private static final ArgoCompiler COMPILER = new ArgoCompiler(CompilerOptions.defaults());
+    private static ArgoEvaluator argo;
+
+    @BeforeAll
+    static void startArgo() {
+        argo = ArgoEvaluator.start();
+    }
+
+    @AfterAll
+    static void stopArgo() throws Exception {
+        if (argo != null) {
+            argo.close();
+        }
+    }
+
+    /** Writes a list of strings it was given; a tool whose output is raw text. */
+    public static final class Shout extends ContainerComponent {
+        public static final Input<String> WORD = input("word", String.class);
+        public static final Output<String> LOUD = output("loud", String.class);
+
+        @Override
+        protected ContainerCommand command(Placeholders p) {
+            return ContainerCommand.image("alpine:3.20").command("sh", "-c", "echo \"$0\" > \"$1\"")
+                    .arg(p.value(WORD)).arg(p.outputPath(LOUD));
+        }
+    }
+
+    @Test
+    void aConditionOnAParameterTestsTheValueAsGiven() {
+        JsonNode workflow = compile(Pipeline.named("on-param").define(p -> {
+            var env = p.param("env", "dev");
+            p.when(env.isEqualTo("prod"), b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, "go"));
+        }));
+        String when = task(workflow, "main", "deploy").path("when").asText();
+
+        for (String value : HOSTILE) {
+            // Fermion writes parameter values in transport form, at compile and at submit time.
+            assertHolds(when, Map.of("workflow.parameters.env", ValueCodec.armour(value)), value.equals("prod"), value);
+        }
+    }
+
+    @Test
+    void aConditionOnAStepOutputTestsTheValueAsProduced() {
+        JsonNode workflow = compile(Pipeline.named("on-output").define(p -> {
+            var echo = p.step("echo", new Echo()).with(Echo.TEXT, "x");
+            p.when(echo.out(Echo.TEXT_OUT).isEqualTo("prod").or(echo.out(Echo.LONG).isTrue()),
+                    b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, "go"));
+        }));
+        String when = task(workflow, "main", "deploy").path("when").asText();
+
+        for (String value : HOSTILE) {
+            // The launcher writes outputs in transport form.
+            Map<String, String> outputs = Map.of("tasks.echo.outputs.parameters.text", ValueCodec.armour(value),
+                    "tasks.echo.outputs.parameters.long", ValueCodec.armour(value));
+            boolean expected = value.equals("prod") || value.strip().equalsIgnoreCase("true");
+            assertHolds(when, outputs, expected, value);
+        }
+    }
+
+    @Test
+    void aConditionOnALoopItemTestsTheItemAsListed() {
+        JsonNode workflow = compile(Pipeline.named("on-item").define(p -> {
+            p.forEach("each", HOSTILE, (body, item) ->
+                    body.when(item.isEqualTo("prod"), b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, item)));
+        }));
+        JsonNode loop = task(workflow, "main", "each");
+        String when = task(workflow, "each", "deploy").path("when").asText();
+        String itemInput = loop.at("/arguments/parameters/0/name").asText();
+
+        List<String> items = new ArrayList<>();
+        loop.path("withItems").forEach(i -> items.add(i.asText()));
+        assertThat(items).hasSize(HOSTILE.size());
+        for (int i = 0; i < items.size(); i++) {
+            // {{item}} is the listed text; the loop passes it to the body as an input.
+            assertHolds(when, Map.of("inputs.parameters." + itemInput, items.get(i)), HOSTILE.get(i).equals("prod"), HOSTILE.get(i));
+            assertThat(ValueCodec.disarm(items.get(i))).isEqualTo(HOSTILE.get(i));
+        }
+    }
+
+    @Test
+    void aConditionOnAToolsOutputTestsTheTextTheToolWrote() {
+        JsonNode workflow = compile(Pipeline.named("on-tool").define(p -> {
+            var shout = p.step("shout", new Shout()).with(Shout.WORD, "x");
+            p.when(shout.out(Shout.LOUD).isEqualTo("prod"), b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, "go"));
+        }));
+        String when = task(workflow, "main", "deploy").path("when").asText();
+
+        for (String value : HOSTILE) {
+            assertHolds(when, Map.of("tasks.shout.outputs.parameters.loud", value), value.equals("prod"), value);
+        }
+    }
+
+    @Test
+    void conditionLiteralsAreComparedAsWritten() {
+        for (String literal : HOSTILE) {
+            JsonNode workflow = compile(Pipeline.named("literal").define(p -> {
+                var env = p.param("env", "dev");
+                p.when(env.isEqualTo(literal), b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, "go"));
+            }));
+            String when = task(workflow, "main", "deploy").path("when").asText();
+            for (String value : List.of(literal, "prod", "x")) {
+                assertHolds(when, Map.of("workflow.parameters.env", ValueCodec.armour(value)), value.equals(literal),
+                        literal + " against " + value);
+            }
+        }
+    }
+
+    @Test
+    void aJavaStepReceivesEveryValueExactlyAsGiven() {
+        JsonNode workflow = compile(Pipeline.named("exact").define(p -> {
+            var label = p.param("label", "species");
+            var shout = p.step("shout", new Shout()).with(Shout.WORD, "x");
+            p.step("from-param", new Echo()).with(Echo.TEXT, label);
+            p.step("from-tool", new Echo()).with(Echo.TEXT, shout.out(Shout.LOUD));
+        }));
+        String fromParam = argument(task(workflow, "main", "from-param"), "text");
+        String fromTool = argument(task(workflow, "main", "from-tool"), "text");
+
+        for (String value : HOSTILE) {
+            String passed = replace(fromParam, Map.of("workflow.parameters.label", ValueCodec.armour(value)));
+            assertThat(ValueCodec.disarm(passed)).as("from a parameter: %s", value).isEqualTo(value);
+            String armoured = replace(fromTool, Map.of("tasks.shout.outputs.parameters.loud", value));
+            assertThat(armoured).as("armoured on its way: %s", value).doesNotContain("{{");
+            assertThat(ValueCodec.disarm(armoured)).as("from a tool: %s", value).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void aToolReceivesEveryValueAsWrittenInOneArgument() {
+        JsonNode workflow = compile(Pipeline.named("tool-args").define(p ->
+                p.step("shout", new Shout()).with(Shout.WORD, p.param("word", "hi"))));
+        JsonNode template = template(workflow, task(workflow, "main", "shout").path("template").asText());
+        String argument = template.at("/container/args/0").asText();
+
+        for (String value : HOSTILE) {
+            assertThat(replace(argument, Map.of("inputs.parameters.word", ValueCodec.armour(value)))).as(value).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void itemsOfARunTimeListReachTheBodyExactly() {
+        JsonNode workflow = compile(Pipeline.named("run-time-list").define(p -> {
+            var words = p.param("words", ValueType.listOf(ValueType.of(String.class)), List.of("a"), null);
+            p.forEach("each", words, (body, item) -> body.step("echo", new Echo()).with(Echo.TEXT, item));
+        }));
+        String withParam = task(workflow, "main", "each").path("withParam").asText();
+
+        String list = ValueCodec.encode(ValueType.listOf(ValueType.of(String.class)), HOSTILE);
+        String items = replace(withParam, Map.of("workflow.parameters.words", ValueCodec.armour(list)));
+
+        List<String> received = new ArrayList<>();
+        Yaml.read(items).forEach(i -> received.add(ValueCodec.disarm(i.asText())));
+        assertThat(received).isEqualTo(HOSTILE);
+        assertThat(items).doesNotContain("{{");
+    }
+
+    @Test
+    void theMemoizeKeyIsTheLocalCacheKeyWhateverTheValues() {
+        JsonNode workflow = compile(Pipeline.named("keys").define(p ->
+                p.step("prepare", new Prepare()).with(Prepare.SOURCE, p.param("source", "s3://data"))));
+        String key = template(workflow, "prepare").at("/memoize/key").asText();
+
+        for (String value : HOSTILE) {
+            String evaluated = replace(key, Map.of("inputs.parameters.source", ValueCodec.armour(value)));
+            assertThat(evaluated).as(value).isEqualTo(CacheKey.compute(Prepare.class.getName(), "1",
+                    CodeDigest.of(Prepare.class), Map.of("source", value), Map.of()));
+        }
+    }
+
+    @Test
+    void aRecursionStopsAtItsDepthWhateverItsConditionReads() {
+        JsonNode workflow = compile(ToolStepsSample.recursion());
+        JsonNode tasks = template(workflow, "trainrounds").path("dag").path("tasks");
+        String again = null;
+        String exceeded = null;
+        for (JsonNode t : tasks) {
+            if (t.path("name").asText().equals("again")) {
+                again = t.path("when").asText();
+            } else if (t.path("name").asText().equals("again--depth-exceeded")) {
+                exceeded = t.path("when").asText();
+            }
+        }
+        for (String check : List.of("true", "false", "x' || 'a")) {
+            for (int depth : List.of(1, 4, 5, 6)) {
+                Map<String, String> scope = Map.of("tasks.check.outputs.parameters.again", check,
+                        "inputs.parameters." + GraphCompiler.DEPTH, Integer.toString(depth));
+                boolean recurse = check.equals("true");
+                assertHolds(again, scope, recurse && depth < 5, check + " at depth " + depth);
+                assertHolds(exceeded, scope, recurse && depth >= 5, check + " at depth " + depth);
+            }
+        }
+    }
+
+    private void assertHolds(String when, Map<String, String> scope, boolean expected, String value) {
+        ArgoEvaluator.Answer answer = argo.when(when, scope);
+        assertThat(answer.error()).as("Argo's reading of %s with %s", when, value).isNull();
+        assertThat(answer.holds()).as("%s with value [%s] (Argo made it %s)", when, value, answer.result()).isEqualTo(expected);
+    }
+
+    private String replace(String text, Map<String, String> scope) {
+        ArgoEvaluator.Answer answer = argo.replace(text, scope);
+        assertThat(answer.error()).as("Argo's substitution of %s", text).isNull();
+        return answer.result();
+    }
+
+    private static JsonNode compile(Pipeline pipeline) {
+        String yaml = COMPILER.compile(pipeline.plan(), WorkflowKind.WORKFLOW, Map.of()).yaml();
+        ArgoCompilerTest.assertOnlyOwnReferences(yaml);
+        return Yaml.read(yaml);
+    }
+
+    static JsonNode template(JsonNode workflow, String name) {
+        for (JsonNode t : workflow.path("spec").path("templates")) {
+            if (t.path("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no template " + name);
+    }
+
+    private static JsonNode task(JsonNode workflow, String template, String name) {
+        for (JsonNode t : template(workflow, template).path("dag").path("tasks")) {
+            if (t.path("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no task " + name + " in " + template);
+    }
+
+    private static String argument(JsonNode task, String name) {
+        Map<String, String> args = new HashMap<>();
+        task.path("arguments").path("parameters").forEach(p -> args.put(p.path("name").asText(), p.path("value").asText()));
+        assertThat(args).containsKey(name);
+        return args.get(name);
+    }
+
+    /** The recursive sample of the fixtures, whose condition reads a tool's output. */
+    private static final class ToolStepsSample {
+        static Pipeline recursion() {
+            return Pipeline.named("rounds").define(p -> {
+                var prep = p.step("prepare", new Prepare()).with(Prepare.SOURCE, "s3://x");
+                p.step("rounds", new ToolSteps.TrainRounds()).with(ToolSteps.TrainRounds.DATA, prep.out(Prepare.TRAIN));
+            });
+        }
+    }
+}
