@@ -374,18 +374,26 @@ final class RunCommand implements Callable<Integer> {
         Optional<StepRecord> failedStep = run.stepsInOrder().stream()
                 .filter(s -> StepRecord.STEP.equals(s.kind()) && (s.status() == StepStatus.FAILED || s.status() == StepStatus.ERROR))
                 .findFirst();
+        boolean badInput = failedStep.map(s -> !s.attempts().isEmpty() && s.attempts().get(s.attempts().size() - 1).badInput())
+                .orElse(false);
         if (failedStep.isPresent()) {
             StepRecord failed = failedStep.get();
             err.println("Step '" + failed.path() + "' " + failed.status().name().toLowerCase(Locale.ROOT) + ": " + failed.message());
-            if (failed.logFile() != null) {
+            if (badInput) {
+                // The message says what to fix; the stack trace would only bury it, and stays in the log.
+                err.println("Its log: " + failed.logFile());
+            } else if (failed.logFile() != null) {
                 err.println("Last lines of its log (" + failed.logFile() + "):");
                 tail(Path.of(failed.logFile())).forEach(line -> err.println("  | " + line));
             }
         } else if (run.message() != null) {
             err.println("fermion: " + run.message());
         }
-        err.println("Resume with: fermion run --resume " + run.runId()
-                + (home != null ? " --home " + home : ""));
+        if (badInput) {
+            err.println("Retrying cannot help: fix the input and run again.");
+        } else {
+            err.println("Resume with: fermion run --resume " + run.runId() + (home != null ? " --home " + home : ""));
+        }
         err.flush();
         out.flush();
         return FermionCli.FAILED;

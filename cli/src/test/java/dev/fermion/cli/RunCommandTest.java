@@ -96,6 +96,19 @@ class RunCommandTest {
     }
 
     @Test
+    void anInputNoRetryCanFixFailsAtOnceWithOneMessageAndNoStackTrace() {
+        Result r = fermion("run", RunSamples.MissingFile.class.getName(), "-p", "path=" + home.resolve("iris.csv"));
+
+        assertThat(r.exit()).isEqualTo(1);
+        String message = "cannot use its input: no such file: " + home.resolve("iris.csv");
+        assertThat(r.err()).contains("Step 'read' failed: step 'read' (RunSamples.ReadCsv) " + message)
+                .contains("Retrying cannot help: fix the input and run again.")
+                .doesNotContain("Resume with").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.err().split(Pattern.quote(message), -1)).as("the message, once").hasSize(2);
+        assertThat(r.out()).doesNotContain("attempt 2");
+    }
+
+    @Test
     void aRunWarnsThatKubernetesVolumesAreNotMountedLocally() {
         Result r = fermion("run", "dev.fermion.cli.SamplePipelines$WithVolume");
 

@@ -60,6 +60,25 @@ public final class RunSamples {
         }
     }
 
+    /** Reads a CSV file by path, as a data-preparation step does; retried twice, as a pipeline may ask. */
+    public static final class ReadCsv extends Component {
+        public static final Input<String> PATH = input("path", String.class);
+        public static final Output<Integer> LINES = output("lines", Integer.class);
+
+        @Override
+        protected void run(StepContext ctx) throws Exception {
+            ctx.put(LINES, Files.readAllLines(java.nio.file.Path.of(ctx.get(PATH))).size());
+        }
+    }
+
+    public static final class MissingFile {
+        public static final Pipeline PIPELINE = Pipeline.named("missing-file").define(p ->
+                p.step("read", new ReadCsv()).with(ReadCsv.PATH, p.param("path", "no/such/file.csv")).retries(2));
+
+        private MissingFile() {
+        }
+    }
+
     /** Reports the Fermion home a step sees, as publishing and local deployment resolve it. */
     public static final class WhereIsHome extends Component {
         public static final Output<String> HOME = output("home", String.class);

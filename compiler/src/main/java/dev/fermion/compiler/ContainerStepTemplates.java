@@ -167,7 +167,7 @@ final class ContainerStepTemplates {
                 null,
                 o.cachingEnabled() ? ContainerTemplates.memoize(component, spec.digest(), keyParams, keyInputs, o, where,
                         options.cacheConfigMap()) : null,
-                ContainerTemplates.retry(o, where),
+                ContainerTemplates.retry(o, where, false),
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
                 pod.nodeSelector(o, where),

@@ -146,7 +146,7 @@ final class ContainerTemplates {
         pod.addImagePullSecrets(o, where);
         LaunchSpec launch = new LaunchSpec(component.className(), pipeline, "{{inputs.parameters." + STEP_PARAM + "}}",
                 "{{workflow.uid}}", 0, launchParams, launchInputs, launchOutParams, launchOutArtifacts, LaunchSpec.METRICS);
-        RetryStrategy retry = retry(o, where);
+        RetryStrategy retry = retry(o, where, true);
         List<String> args = new ArrayList<>(launch.toArgs());
         if (retry != null) {
             // Argo's retry counter (0 on the first try), so a step's StepContext.attempt() is the real one in a pod too.
@@ -246,14 +246,21 @@ final class ContainerTemplates {
         }
     }
 
-    static RetryStrategy retry(StepOptions o, String where) {
+    /**
+     * Argo's retries for a step. {@code launcher}: the step runs {@code fermion-step}, whose exit codes
+     * {@value LaunchSpec#EXIT_USAGE} and {@value LaunchSpec#EXIT_BAD_INPUT} say that no retry can succeed, so
+     * the strategy's expression excludes them (a tool's exit codes mean what the tool says, so its steps have none).
+     */
+    static RetryStrategy retry(StepOptions o, String where, boolean launcher) {
         if (o.retry() == null || o.retry().limit() == 0) {
             return null;
         }
         var r = o.retry();
         RetryStrategy.Backoff backoff = r.backoff() == null ? null : new RetryStrategy.Backoff(goDuration(r.backoff()),
                 factor(r.factor(), where), r.maxBackoff() == null ? null : goDuration(r.maxBackoff()));
-        return new RetryStrategy(Integer.toString(r.limit()), policy(r.policy()), backoff);
+        String expression = launcher ? "!(asInt(lastRetry.exitCode) in [" + LaunchSpec.EXIT_USAGE + ", "
+                + LaunchSpec.EXIT_BAD_INPUT + "])" : null;
+        return new RetryStrategy(Integer.toString(r.limit()), policy(r.policy()), expression, backoff);
     }
 
     private static String policy(dev.fermion.dsl.Retry.Policy policy) {

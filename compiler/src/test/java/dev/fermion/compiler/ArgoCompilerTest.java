@@ -151,6 +151,29 @@ class ArgoCompilerTest {
         }
     }
 
+    /** Exit codes 2 (usage) and 3 (bad input) of the launcher end a step's retries; a tool's exit codes do not. */
+    @Test
+    void aJavaStepIsNotRetriedWhenNoAttemptCanSucceed() throws Exception {
+        Plan plan = Pipeline.named("retry-codes").define(p -> {
+            var prep = p.step("prepare", new Prepare()).with(Prepare.SOURCE, "s3://x").retries(3);
+            p.step("resize", new dev.fermion.compiler.fixtures.ToolSteps.Resize())
+                    .with(dev.fermion.compiler.fixtures.ToolSteps.Resize.IMAGES, prep.out(Prepare.TRAIN))
+                    .with(dev.fermion.compiler.fixtures.ToolSteps.Resize.MODE, "fast").retries(3);
+        }).plan();
+        JsonNode workflow = compiled(plan);
+        String expression = HostileValuesTest.template(workflow, "prepare").at("/retryStrategy/expression").asText();
+        assertThat(HostileValuesTest.template(workflow, "resize").at("/retryStrategy/expression").isMissingNode()).isTrue();
+
+        try (ArgoEvaluator argo = ArgoEvaluator.start()) {
+            for (var exit : Map.of("1", "true", "-1", "true", "137", "true", "2", "false", "3", "false").entrySet()) {
+                // The controller evaluates the expression with the last attempt's exit code (-1 when it has none).
+                ArgoEvaluator.Answer answer = argo.replace("{{=" + expression + "}}", Map.of("lastRetry.exitCode", exit.getKey(),
+                        "lastRetry.status", "Failed"));
+                assertThat(answer.result()).as("retry after exit code %s", exit.getKey()).isEqualTo(exit.getValue());
+            }
+        }
+    }
+
     @Test
     void workflowOverTheSizeLimitIsRejectedWithAFix() {
         Plan plan = Pipeline.named("huge").define(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x".repeat(1_100_000))).plan();

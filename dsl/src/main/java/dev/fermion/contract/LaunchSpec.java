@@ -51,6 +51,20 @@ public record LaunchSpec(
     /** Suffix of the file (and Argo output parameter) carrying an output artifact's content digest. */
     public static final String DIGEST_SUFFIX = ".digest";
 
+    /** The launcher's exit code: the step succeeded. */
+    public static final int EXIT_OK = 0;
+    /** The step failed; another attempt may succeed. */
+    public static final int EXIT_STEP_FAILED = 1;
+    /** The launcher was started wrongly (arguments, class, values): no attempt can succeed. */
+    public static final int EXIT_USAGE = 2;
+    /** The step's inputs or data cannot be used ({@link dev.fermion.dsl.BadInputException}): no attempt can succeed. */
+    public static final int EXIT_BAD_INPUT = 3;
+
+    /** Whether another attempt could end differently from one that exited with {@code exitCode}. */
+    public static boolean retryable(int exitCode) {
+        return exitCode != EXIT_USAGE && exitCode != EXIT_BAD_INPUT;
+    }
+
     public LaunchSpec {
         Objects.requireNonNull(component, "component");
         Objects.requireNonNull(pipeline, "pipeline");

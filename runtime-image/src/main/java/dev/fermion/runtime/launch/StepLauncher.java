@@ -3,6 +3,7 @@ package dev.fermion.runtime.launch;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.TrackingEnv;
 import dev.fermion.contract.ValueCodec;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Definition;
 import dev.fermion.dsl.Input;
@@ -13,11 +14,13 @@ import dev.fermion.tracking.PodTracker;
 import dev.fermion.tracking.StepOutcome;
 import dev.fermion.tracking.TrackingSummary;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,14 +32,17 @@ import java.util.Optional;
  * {@code fermion-step}: the entry point of every step, in a pod and in a local process alike. It parses the
  * {@link LaunchSpec} arguments, creates the component, decodes its inputs, runs it, and writes its outputs
  * (parameter files, artifact directories with their {@code .digest}, metrics). Exit codes: 0 the step
- * succeeded, 1 the step failed, 2 the launcher was started wrongly (arguments, class, values). In a pod of a
+ * succeeded, 1 the step failed, 2 the launcher was started wrongly (arguments, class, values), 3 the step's
+ * inputs or data cannot be used ({@link BadInputException}, a missing file); after 2 and 3 no retry can
+ * succeed, and neither the runner nor the compiled workflow retries. In a pod of a
  * workflow compiled with MLflow settings it also records the step into the workflow's MLflow run, which
  * never changes the exit code.
  */
 public final class StepLauncher {
-    public static final int OK = 0;
-    public static final int STEP_FAILED = 1;
-    public static final int USAGE = 2;
+    public static final int OK = LaunchSpec.EXIT_OK;
+    public static final int STEP_FAILED = LaunchSpec.EXIT_STEP_FAILED;
+    public static final int USAGE = LaunchSpec.EXIT_USAGE;
+    public static final int BAD_INPUT = LaunchSpec.EXIT_BAD_INPUT;
     public static final String FINISH_TRACKING = "--finish-tracking";
 
     private StepLauncher() {
@@ -187,6 +193,11 @@ public final class StepLauncher {
             Throwable shown = e instanceof InvocationTargetException && e.getCause() != null ? e.getCause() : e;
             shown.printStackTrace(log);
             log.flush();
+            Optional<Throwable> badInput = badInput(shown);
+            if (badInput.isPresent()) {
+                throw new StepFailure(BAD_INPUT, "step '" + spec.step() + "' (" + simpleName(spec.component())
+                        + ") cannot use its input: " + badInput.get().getMessage(), shown);
+            }
             throw new StepFailure(STEP_FAILED, "step '" + spec.step() + "' (" + simpleName(spec.component())
                     + ") failed: " + describe(shown), shown);
         } finally {
@@ -363,6 +374,22 @@ public final class StepLauncher {
             throw new StepFailure(USAGE, "cannot write " + what + " of step '" + spec.step() + "' to " + file + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The cause that makes a failure final: a {@link BadInputException} or a missing file, possibly wrapped
+     * (Beam and DJL wrap what a step's code throws).
+     */
+    private static Optional<Throwable> badInput(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BadInputException) {
+                return Optional.of(t);
+            }
+            if (t instanceof NoSuchFileException || t instanceof FileNotFoundException) {
+                return Optional.of(new BadInputException("no such file: " + t.getMessage()));
+            }
+        }
+        return Optional.empty();
     }
 
     private static String describe(Throwable t) {

@@ -504,7 +504,8 @@ final class Execution {
     private CompletableFuture<AttemptOutcome> attempt(StepRun run, int retry) {
         return CompletableFuture.supplyAsync(() -> runAttempt(run, retry), pool).thenCompose(outcome -> {
             Retry policy = run.options.retry();
-            if (outcome.ok() || policy == null || retry > policy.limit() || !retries(policy.policy(), outcome)) {
+            if (outcome.ok() || !outcome.retryable() || policy == null || retry > policy.limit()
+                    || !retries(policy.policy(), outcome)) {
                 return CompletableFuture.completedFuture(outcome);
             }
             long delay = policy.delayBefore(retry).toMillis();

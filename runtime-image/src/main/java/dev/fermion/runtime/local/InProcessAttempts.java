@@ -40,8 +40,7 @@ final class InProcessAttempts implements AttemptRunner {
                     result.complete(AttemptOutcome.succeeded());
                 } catch (StepFailure failure) {
                     log.println("fermion-step: " + failure.getMessage());
-                    result.complete(new AttemptOutcome(failure.exitCode() == StepLauncher.STEP_FAILED
-                            ? StepStatus.FAILED : StepStatus.ERROR, failure.exitCode(), failure.getMessage()));
+                    result.complete(AttemptOutcome.launcherFailed(failure.exitCode(), failure.getMessage()));
                 } catch (RuntimeException | Error e) {
                     e.printStackTrace(log);
                     result.complete(new AttemptOutcome(StepStatus.ERROR, null, "the launcher failed on step '"

@@ -66,10 +66,7 @@ final class ProcessAttempts implements AttemptRunner {
             return AttemptOutcome.succeeded();
         }
         String message = lastLauncherLine(attempt.logFile());
-        if (exit == StepLauncher.STEP_FAILED) {
-            return new AttemptOutcome(StepStatus.FAILED, exit, message);
-        }
-        return new AttemptOutcome(StepStatus.ERROR, exit, message != null ? message
+        return AttemptOutcome.launcherFailed(exit, message != null ? message
                 : "the process of step '" + attempt.spec().step() + "' ended with exit code " + exit);
     }
 

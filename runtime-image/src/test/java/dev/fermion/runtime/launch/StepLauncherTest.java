@@ -72,6 +72,36 @@ class StepLauncherTest {
     }
 
     @Test
+    void unusableInputIsItsOwnExitCodeAndOneLine() {
+        int exit = launch(Steps.RejectInput.class, "--output-param", "out=" + dir.resolve("out"));
+
+        assertThat(exit).isEqualTo(StepLauncher.BAD_INPUT).isEqualTo(LaunchSpec.EXIT_BAD_INPUT);
+        assertThat(LaunchSpec.retryable(exit)).isFalse();
+        assertThat(err()).isEqualTo("fermion-step: step 's' (Steps.RejectInput) cannot use its input: input 'data': "
+                + "the split is empty; give the step a data set with rows" + System.lineSeparator());
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("BadInputException", "at dev.fermion");
+    }
+
+    @Test
+    void aMissingFileIsUnusableInputToo() {
+        Path missing = dir.resolve("no/such.csv");
+
+        int exit = launch(Steps.ReadFile.class, "--param", "path=" + missing, "--output-param", "content=" + dir.resolve("c"));
+
+        assertThat(exit).isEqualTo(StepLauncher.BAD_INPUT);
+        assertThat(err()).startsWith("fermion-step: step 's' (Steps.ReadFile) cannot use its input: no such file: " + missing);
+        assertThat(err().lines()).hasSize(1);
+    }
+
+    @Test
+    void anOrdinaryFailureMayBeRetried() {
+        int exit = launch(Steps.Fail.class, "--output-param", "out=" + dir.resolve("out"));
+
+        assertThat(exit).isEqualTo(StepLauncher.STEP_FAILED);
+        assertThat(LaunchSpec.retryable(exit)).isTrue();
+    }
+
+    @Test
     void aBadParameterValueNamesThePortAndTheType() {
         int exit = launch(Steps.AddOne.class, "--param", "x=forty", "--output-param", "y=" + dir.resolve("y"));
 

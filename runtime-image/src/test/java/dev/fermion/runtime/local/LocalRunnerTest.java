@@ -12,7 +12,9 @@ import dev.fermion.runtime.fixtures.Steps.Emit;
 import dev.fermion.runtime.fixtures.Steps.Fail;
 import dev.fermion.runtime.fixtures.Steps.Flaky;
 import dev.fermion.runtime.fixtures.Steps.Range;
+import dev.fermion.runtime.fixtures.Steps.ReadFile;
 import dev.fermion.runtime.fixtures.Steps.ReadText;
+import dev.fermion.runtime.fixtures.Steps.RejectInput;
 import dev.fermion.runtime.fixtures.Steps.Rendezvous;
 import dev.fermion.runtime.fixtures.Steps.Report;
 import dev.fermion.runtime.fixtures.Steps.Score;
@@ -259,6 +261,25 @@ class LocalRunnerTest {
         assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
         assertThat(failed.step("notify").outputs()).containsEntry("out", "pipeline Failed");
         assertThat(failed.record().message()).contains("step 'work' (Steps.Fail) failed").contains("failing because it had to");
+    }
+
+    @Test
+    void aStepThatCannotUseItsInputIsNotRetried() {
+        Pipeline pipeline = Pipeline.named("bad-input").define(p -> {
+            p.step("reject", new RejectInput()).retry(Retry.times(3).policy(Retry.Policy.ALWAYS));
+            p.step("read", new ReadFile()).with(ReadFile.PATH, home.resolve("missing.csv").toString()).retries(2);
+        });
+
+        RunResult result = runner().run(pipeline.plan(), Map.of());
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        for (String step : List.of("reject", "read")) {
+            assertThat(result.step(step).status()).isEqualTo(StepStatus.FAILED);
+            assertThat(result.step(step).attempts()).as(step).hasSize(1);
+            assertThat(result.step(step).attempts().get(0).badInput()).as(step).isTrue();
+        }
+        assertThat(result.step("reject").message()).contains("cannot use its input: input 'data': the split is empty");
+        assertThat(result.step("read").message()).contains("no such file: " + home.resolve("missing.csv"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.fermion.runtime.fixtures.Steps.Emit;
 import dev.fermion.runtime.fixtures.Steps.EnvEcho;
 import dev.fermion.runtime.fixtures.Steps.Fail;
 import dev.fermion.runtime.fixtures.Steps.ReadText;
+import dev.fermion.runtime.fixtures.Steps.RejectInput;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,19 @@ class ProcessIsolationTest {
 
         assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
         assertThat(result.step("echo").outputs()).containsEntry("out", "fermion:b64:c3BlY2llcw==");
+    }
+
+    @Test
+    void aStepProcessThatCannotUseItsInputIsNotRetried() {
+        Pipeline pipeline = Pipeline.named("isolated-bad-input").define(p ->
+                p.step("reject", new RejectInput()).retries(2));
+
+        RunResult result = run(pipeline);
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.step("reject").attempts()).hasSize(1);
+        assertThat(result.step("reject").attempts().get(0).exitCode()).isEqualTo(3);
+        assertThat(result.step("reject").message()).contains("cannot use its input: input 'data': the split is empty");
     }
 
     @Test
