@@ -17,10 +17,17 @@ import java.util.function.Function;
  */
 final class ComponentTemplates<K> {
     private final TemplateNames names;
+    private final String suffix;
     private final Map<K, Template> byKey = new LinkedHashMap<>();
 
     ComponentTemplates(TemplateNames names) {
+        this(names, "");
+    }
+
+    /** Templates named after the component plus {@code suffix}, for a second kind of template per configuration. */
+    ComponentTemplates(TemplateNames names, String suffix) {
         this.names = names;
+        this.suffix = suffix;
     }
 
     Template get(K key, ComponentSpec component, Function<String, Template> build) {
@@ -29,7 +36,7 @@ final class ComponentTemplates<K> {
             return existing;
         }
         String simpleName = component.simpleName();
-        Template created = build.apply(names.claim(simpleName.substring(simpleName.lastIndexOf('.') + 1)));
+        Template created = build.apply(names.claim(simpleName.substring(simpleName.lastIndexOf('.') + 1) + suffix));
         byKey.put(key, created);
         return created;
     }

@@ -50,6 +50,10 @@ import java.util.TreeMap;
  */
 final class ContainerTemplates {
     static final String STEP_PARAM = "fermion-step";
+    /** Input of a step that reads sources, and output of the task that digests them: that digest. */
+    static final String SOURCE_PARAM = "fermion-source-digest";
+    private static final String SOURCE_PATH = LaunchSpec.OUTPUT_PARAMS + "/" + SOURCE_PARAM;
+    private static final String SOURCE_SUFFIX = "-source";
     /** Argo parameter names cannot contain dots, so the digest of artifact {@code m} travels as {@code m-digest}. */
     static final String DIGEST_PARAM_SUFFIX = "-digest";
     static final String FOREVER = "876000h";
@@ -59,6 +63,7 @@ final class ContainerTemplates {
     private final String pipeline;
     private final PodResources pod;
     private final ComponentTemplates<Key> templates;
+    private final ComponentTemplates<Key> sourceTemplates;
 
     private record Key(String component, StepOptions options, Set<String> bound) { }
 
@@ -66,7 +71,17 @@ final class ContainerTemplates {
         this.options = options;
         this.pipeline = pipeline;
         this.templates = new ComponentTemplates<>(names);
+        this.sourceTemplates = new ComponentTemplates<>(names, SOURCE_SUFFIX);
         this.pod = pod;
+    }
+
+    /**
+     * Whether {@code step} reads data from outside the pipeline that its cache key must cover: then a task
+     * before it digests those sources ({@link #sourceTemplateFor}) and the step's memoize key includes the
+     * digest, which Argo cannot compute itself.
+     */
+    static boolean digestsSources(Node.StepNode step) {
+        return step.component().readsSources() && step.options().cachingEnabled();
     }
 
     static String digestParam(String artifact) {
@@ -79,8 +94,71 @@ final class ContainerTemplates {
         return templates.get(key, step.component(), name -> build(step, name));
     }
 
+    /**
+     * The template of the task that digests the sources of {@code step} before it runs: the same pod as the
+     * step's (image, environment, volumes: the sources may be on them), running the launcher's
+     * {@value LaunchSpec#SOURCE_DIGEST_FLAG} mode with the step's parameter inputs.
+     */
+    Template sourceTemplateFor(Node.StepNode step) {
+        Key key = new Key(step.component().className(), step.options(), new HashSet<>(step.bindings().keySet()));
+        return sourceTemplates.get(key, step.component(), name -> buildSource(step, name));
+    }
+
     List<Template> all() {
-        return templates.all();
+        List<Template> all = new ArrayList<>(templates.all());
+        all.addAll(sourceTemplates.all());
+        return all;
+    }
+
+    private Template buildSource(Node.StepNode step, String name) {
+        ComponentSpec component = step.component();
+        StepOptions o = step.options();
+        String where = "step '" + step.name() + "' (" + component.className() + ")";
+        List<Parameter> inParams = new ArrayList<>(List.of(Parameter.declared(STEP_PARAM)));
+        Map<String, String> launchParams = new TreeMap<>();
+        for (PortSpec port : component.inputs()) {
+            if (step.bindings().containsKey(port.name()) && !port.isArtifact()) {
+                inParams.add(Parameter.declared(port.name()));
+                launchParams.put(port.name(), "{{inputs.parameters." + port.name() + "}}");
+            }
+        }
+        for (var claim : PodResources.runtimeClaims(o)) {
+            inParams.add(Parameter.declared(claim.volumeName()));
+        }
+        LaunchSpec launch = new LaunchSpec(component.className(), pipeline, "{{inputs.parameters." + STEP_PARAM + "}}",
+                "{{workflow.uid}}", 0, launchParams, Map.of(), Map.of(), Map.of(), null);
+        List<String> args = new ArrayList<>(List.of(LaunchSpec.SOURCE_DIGEST_FLAG, SOURCE_PATH));
+        args.addAll(launch.toArgs());
+        return new Template(name,
+                new Inputs(inParams, null),
+                new Outputs(List.of(Parameter.fromPath(SOURCE_PARAM, SOURCE_PATH)), null),
+                pod.metadata(o, where),
+                null,
+                null,
+                container(o, where, args),
+                null,
+                null,
+                null,
+                retry(o, where, true),
+                o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
+                pod.serviceAccount(o, where),
+                pod.nodeSelector(o, where),
+                pod.tolerations(o, where),
+                pod.affinity(o, where),
+                PodResources.runtimeClaimVolumes(o));
+    }
+
+    /** The launcher's container for a step's pod, running it with {@code args}. */
+    private Container container(StepOptions o, String where, List<String> args) {
+        return new ContainerBuilder()
+                .withImage(image(o, where))
+                .withCommand(LaunchSpec.COMMAND)
+                .withArgs(args)
+                .withEnv(pod.env(o, where))
+                .withResources(pod.resources(o))
+                .withVolumeMounts(pod.mounts(o, where))
+                .withSecurityContext(containerSecurity())
+                .build();
     }
 
     private Template build(Node.StepNode step, String name) {
@@ -117,6 +195,12 @@ final class ContainerTemplates {
             }
         }
         inParams.addAll(digestParams);
+        String sourceKey = null;
+        if (digestsSources(step)) {
+            unique(inputNames, SOURCE_PARAM, where, "input");
+            inParams.add(Parameter.declared(SOURCE_PARAM));
+            sourceKey = ArgoExpressions.input(SOURCE_PARAM);
+        }
         for (var claim : PodResources.runtimeClaims(o)) {
             unique(inputNames, claim.volumeName(), where, "input");
             inParams.add(Parameter.declared(claim.volumeName()));
@@ -152,25 +236,17 @@ final class ContainerTemplates {
             // Argo's retry counter (0 on the first try), so a step's StepContext.attempt() is the real one in a pod too.
             args.addAll(List.of(LaunchSpec.ATTEMPT_FLAG, "{{retries}}"));
         }
-        Container container = new ContainerBuilder()
-                .withImage(image(o, where))
-                .withCommand(LaunchSpec.COMMAND)
-                .withArgs(args)
-                .withEnv(pod.env(o, where))
-                .withResources(pod.resources(o))
-                .withVolumeMounts(pod.mounts(o, where))
-                .withSecurityContext(containerSecurity())
-                .build();
         return new Template(name,
                 new Inputs(inParams, inArtifacts),
                 new Outputs(outParams, outArtifacts),
                 pod.metadata(o, where),
                 null,
                 null,
-                container,
+                container(o, where, args),
                 null,
                 null,
-                o.cachingEnabled() ? memoize(component, keyParams, keyInputs, o, where) : null,
+                o.cachingEnabled() ? memoize(component, codeDigest(component, where), keyParams, keyInputs, sourceKey, o,
+                        where, options.cacheConfigMap()) : null,
                 retry,
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
@@ -206,17 +282,14 @@ final class ContainerTemplates {
                 .build();
     }
 
-    private Memoize memoize(ComponentSpec component, Map<String, String> params, Map<String, String> inputs,
-                            StepOptions o, String where) {
-        return memoize(component, codeDigest(component, where), params, inputs, o, where, options.cacheConfigMap());
-    }
-
     /**
      * The memoization of a step whose code is identified by {@code codeDigest}: {@link CodeDigest} for Java
      * components, {@link dev.fermion.plan.ContainerSpec#digest()} for container and script steps.
+     * {@code source}: an expression reading the digest of the step's sources, or null when it reads none
+     * (an empty digest adds no line, as {@link CacheKey} writes none for a component that reports none).
      */
     static Memoize memoize(ComponentSpec component, String codeDigest, Map<String, String> params,
-                           Map<String, String> inputs, StepOptions o, String where, String configMap) {
+                           Map<String, String> inputs, String source, StepOptions o, String where, String configMap) {
         String material = CacheKey.material(component.className(), component.version(), codeDigest,
                 Map.of(), Map.of());
         if (material.chars().anyMatch(c -> c == '{' || c == '}' || (Character.isISOControl(c) && c != '\n'))) {
@@ -229,6 +302,11 @@ final class ContainerTemplates {
                 .append(ref).append(" + '\\n'"));
         inputs.forEach((name, ref) -> expr.append(" + ").append(ArgoExpressions.quote("input:" + name + "=")).append(" + ")
                 .append(ref).append(" + '\\n'"));
+        if (source != null) {
+            expr.append(" + (").append(source).append(" == '' ? '' : ").append(ArgoExpressions.quote(CacheKey.SOURCE_FIELD))
+                    .append(" + ").append(ArgoExpressions.keyField(dev.fermion.dsl.ValueType.of(String.class), source))
+                    .append(" + '\\n')");
+        }
         expr.append(")}}");
         Duration maxAge = o.cache().maxAge();
         return Memoize.inConfigMap(expr.toString(), maxAge == null ? FOREVER : goDuration(maxAge), configMap);

@@ -65,6 +65,8 @@ final class GraphCompiler {
 
     /** Task names with a double dash cannot come from a step name, so the compiler's own never collide. */
     private static final String FINISH_TRACKING_TASK = "fermion--finish-tracking";
+    /** The task digesting a step's sources is the step's task name plus this. */
+    private static final String SOURCE_TASK_SUFFIX = "--source";
     /** The launcher's finishing mode, {@code StepLauncher.FINISH_TRACKING} of the runtime image. */
     private static final String FINISH_TRACKING_FLAG = "--finish-tracking";
 
@@ -235,7 +237,7 @@ final class GraphCompiler {
         List<DagTask> tasks = new ArrayList<>();
         for (Node node : scope.graph.nodes()) {
             if (node instanceof Node.StepNode step) {
-                tasks.add(stepTask(scope, step));
+                tasks.addAll(stepTasks(scope, step));
             } else if (node instanceof Node.LoopNode loop) {
                 tasks.add(loopTask(scope, loop));
             } else if (node instanceof Node.CallNode call) {
@@ -290,11 +292,42 @@ final class GraphCompiler {
                 new DagTemplate(tasks));
     }
 
-    private DagTask stepTask(Scope scope, Node.StepNode step) {
+    /**
+     * A Java step's task and, for a cached step that reads sources outside the pipeline, the task before it
+     * that digests them: Argo computes a memoize key before it starts a pod, so the digest must come from a
+     * pod of its own, under the same condition and after the same tasks as the step.
+     */
+    private List<DagTask> stepTasks(Scope scope, Node.StepNode step) {
         Template template = containers.templateFor(step);
         Arguments arguments = inputArguments(scope, step.component(), step.bindings(), step.options(),
                 List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name())));
-        return task(scope, step, template.name(), null, null, arguments);
+        if (!ContainerTemplates.digestsSources(step)) {
+            return List.of(task(scope, step, template.name(), null, null, arguments));
+        }
+        String sourceTask = taskName(step.name()) + SOURCE_TASK_SUFFIX;
+        DagTask stepTask = task(scope, step, template.name(), null, null, new Arguments(concat(arguments.parameters(),
+                Parameter.of(ContainerTemplates.SOURCE_PARAM, "{{tasks." + sourceTask + ".outputs.parameters."
+                        + ContainerTemplates.SOURCE_PARAM + "}}")), arguments.artifacts()));
+        List<String> deps = new ArrayList<>(stepTask.dependencies() == null ? List.of() : stepTask.dependencies());
+        Map<String, Expr> values = new TreeMap<>();
+        step.bindings().forEach((port, value) -> {
+            if (!value.type().isArtifact()) {
+                values.put(port, value);
+            }
+        });
+        DagTask digest = new DagTask(sourceTask, containers.sourceTemplateFor(step).name(),
+                deps.isEmpty() ? null : List.copyOf(deps),
+                stepTask.when(), null, null, inputArguments(scope, step.component(), values, step.options(),
+                        List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name()))));
+        deps.add(sourceTask);
+        return List.of(digest, new DagTask(stepTask.name(), stepTask.template(), deps, stepTask.when(), null, null,
+                stepTask.arguments()));
+    }
+
+    private static List<Parameter> concat(List<Parameter> params, Parameter extra) {
+        List<Parameter> all = new ArrayList<>(params);
+        all.add(extra);
+        return all;
     }
 
     /**

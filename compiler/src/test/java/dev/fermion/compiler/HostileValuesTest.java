@@ -209,6 +209,21 @@ class HostileValuesTest {
     }
 
     @Test
+    void theMemoizeKeyOfAStepThatReadsSourcesCoversTheirDigestAsTheLocalKeyDoes() {
+        JsonNode workflow = compile(dev.fermion.compiler.fixtures.SamplePipelines.sourceDigest());
+        String key = template(workflow, "ingest").at("/memoize/key").asText();
+
+        for (String source : List.of("sha256:0f1e", "", "a\\b\nc")) {
+            String evaluated = replace(key, Map.of("inputs.parameters.path", "s3://x/*.csv",
+                    "inputs.parameters.schema-digest", "sha256:5c", "inputs.parameters." + ContainerTemplates.SOURCE_PARAM, source));
+            assertThat(evaluated).as("source digest [%s]", source).isEqualTo(CacheKey.compute(
+                    dev.fermion.compiler.fixtures.Components.Ingest.class.getName(), "1",
+                    CodeDigest.of(dev.fermion.compiler.fixtures.Components.Ingest.class), Map.of("path", "s3://x/*.csv"),
+                    Map.of("schema", "sha256:5c"), source.isEmpty() ? null : source));
+        }
+    }
+
+    @Test
     void aRecursionStopsAtItsDepthWhateverItsConditionReads() {
         JsonNode workflow = compile(ToolStepsSample.recursion());
         JsonNode tasks = template(workflow, "trainrounds").path("dag").path("tasks");

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  */
 public final class CacheKey {
     public static final String SCHEME = "fermion-cache-v1";
+    /** How the digest of a step's external sources starts its line of the material. */
+    public static final String SOURCE_FIELD = "source=";
 
     private CacheKey() {
     }
@@ -29,6 +31,15 @@ public final class CacheKey {
      */
     public static String material(String component, String version, String codeDigest,
                                   Map<String, String> params, Map<String, String> inputDigests) {
+        return material(component, version, codeDigest, params, inputDigests, null);
+    }
+
+    /**
+     * As {@link #material(String, String, String, Map, Map)}, for a step that reads data from outside the
+     * pipeline: {@code sourceDigest} (its digest of what it reads, or null) is the last line.
+     */
+    public static String material(String component, String version, String codeDigest,
+                                  Map<String, String> params, Map<String, String> inputDigests, String sourceDigest) {
         StringBuilder b = new StringBuilder(SCHEME).append('\n')
                 .append("component=").append(escape(component)).append('\n')
                 .append("version=").append(escape(version)).append('\n')
@@ -37,6 +48,9 @@ public final class CacheKey {
                 b.append("param:").append(escape(k)).append('=').append(escape(ValueCodec.armour(v))).append('\n'));
         new TreeMap<>(inputDigests).forEach((k, v) ->
                 b.append("input:").append(escape(k)).append('=').append(escape(v)).append('\n'));
+        if (sourceDigest != null) {
+            b.append(SOURCE_FIELD).append(escape(sourceDigest)).append('\n');
+        }
         return b.toString();
     }
 
@@ -50,7 +64,12 @@ public final class CacheKey {
 
     public static String compute(String component, String version, String codeDigest,
                                  Map<String, String> params, Map<String, String> inputDigests) {
-        return sha256(material(component, version, codeDigest, params, inputDigests));
+        return compute(component, version, codeDigest, params, inputDigests, null);
+    }
+
+    public static String compute(String component, String version, String codeDigest,
+                                 Map<String, String> params, Map<String, String> inputDigests, String sourceDigest) {
+        return sha256(material(component, version, codeDigest, params, inputDigests, sourceDigest));
     }
 
     public static String sha256(String text) {

@@ -51,6 +51,9 @@ public record LaunchSpec(
     /** Suffix of the file (and Argo output parameter) carrying an output artifact's content digest. */
     public static final String DIGEST_SUFFIX = ".digest";
 
+    /** The launcher's mode that only digests a step's external sources: {@code --source-digest FILE <arguments>}. */
+    public static final String SOURCE_DIGEST_FLAG = "--source-digest";
+
     /** The launcher's exit code: the step succeeded. */
     public static final int EXIT_OK = 0;
     /** The step failed; another attempt may succeed. */

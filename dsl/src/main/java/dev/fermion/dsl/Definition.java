@@ -47,9 +47,10 @@ public abstract class Definition {
 
     /**
      * False for definitions whose result depends on, or changes, something outside the pipeline: reading a
-     * file path, a table or a URL (a cache key sees the path, not what it points to), or publishing,
-     * deploying or notifying (a cache hit would skip the effect). Such steps are cached only when the step
-     * asks for it with {@code cached()}, so a cache hit never hides a changed file or a missing deployment.
+     * file path, a table or a URL without digesting it (a cache key would see the path, not what it points
+     * to; see {@link Component#sourceDigest}), or publishing, deploying or notifying (a cache hit would skip
+     * the effect). Such steps are cached only when the step asks for it with {@code cached()}, so a cache hit
+     * never hides a changed file or a missing deployment.
      */
     public boolean cacheableByDefault() {
         return true;

@@ -409,7 +409,8 @@ final class PlanBuilder {
         return new ComponentSpec(definition.getClass().getName(), definition.version(),
                 definition.ports().inputs().stream().map(PlanBuilder::port).toList(),
                 definition.ports().outputs().stream()
-                        .map(o -> new PortSpec(o.name(), o.type(), null, false, o.description())).toList());
+                        .map(o -> new PortSpec(o.name(), o.type(), null, false, o.description())).toList(),
+                definition instanceof Component component && component.readsSources());
     }
 
     private static PortSpec port(Input<?> input) {

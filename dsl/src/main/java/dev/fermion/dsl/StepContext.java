@@ -1,19 +1,12 @@
 package dev.fermion.dsl;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * Everything a component sees of the world while it runs. The same implementation backs local runs and
  * pods, so a component cannot tell where it runs.
  */
-public interface StepContext {
-
-    /** The value bound to {@code input}, or its default. Fails with a clear message if it has neither. */
-    <T> T get(Input<T> input);
-
-    /** The value bound to {@code input}, or its default, or empty for an unbound optional input. */
-    <T> Optional<T> find(Input<T> input);
+public interface StepContext extends StepInputs {
 
     /** Sets a parameter output. Every declared parameter output must be set before {@code run} returns. */
     <T> void put(Output<T> output, T value);

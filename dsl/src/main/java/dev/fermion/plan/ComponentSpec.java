@@ -3,11 +3,19 @@ package dev.fermion.plan;
 import java.util.List;
 import java.util.Optional;
 
-/** The Java class a step runs, with its declared ports. */
-public record ComponentSpec(String className, String version, List<PortSpec> inputs, List<PortSpec> outputs) {
+/**
+ * The Java class a step runs, with its declared ports. {@code readsSources}: the component digests data it
+ * reads from outside the pipeline ({@code Component#sourceDigest}), which then belongs in its cache key.
+ */
+public record ComponentSpec(String className, String version, List<PortSpec> inputs, List<PortSpec> outputs,
+                            boolean readsSources) {
     public ComponentSpec {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
+    }
+
+    public ComponentSpec(String className, String version, List<PortSpec> inputs, List<PortSpec> outputs) {
+        this(className, version, inputs, outputs, false);
     }
 
     public Optional<PortSpec> input(String name) {

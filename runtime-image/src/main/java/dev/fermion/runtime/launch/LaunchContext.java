@@ -25,13 +25,13 @@ import java.util.stream.Stream;
 final class LaunchContext implements StepContext {
     private final LaunchSpec spec;
     private final Definition.Ports ports;
-    private final Map<String, Object> inputs;
+    private final DecodedInputs inputs;
     private final Map<String, Object> outputs = new LinkedHashMap<>();
     private final PrintStream log;
     private final MetricListener metrics;
     private Path workDir;
 
-    LaunchContext(LaunchSpec spec, Definition.Ports ports, Map<String, Object> inputs, PrintStream log,
+    LaunchContext(LaunchSpec spec, Definition.Ports ports, DecodedInputs inputs, PrintStream log,
                   MetricListener metrics) {
         this.spec = spec;
         this.ports = ports;
@@ -42,20 +42,12 @@ final class LaunchContext implements StepContext {
 
     @Override
     public <T> T get(Input<T> input) {
-        return find(input).orElseThrow(() -> new IllegalStateException("input '" + input.name() + "' of step '"
-                + spec.step() + "' has no value: it is optional and was not bound; read it with ctx.find(...)"));
+        return inputs.get(input);
     }
 
     @Override
     public <T> Optional<T> find(Input<T> input) {
-        Input<?> declared = ports.input(input.name()).orElseThrow(() -> new IllegalArgumentException(input
-                + " is not an input of " + spec.component() + "; its inputs are "
-                + ports.inputs().stream().map(Input::name).toList()));
-        Object value = inputs.get(declared.name());
-        if (value == null) {
-            value = declared.defaultValue().orElse(null);
-        }
-        return Optional.ofNullable(input.type().rawType().cast(value));
+        return inputs.find(input);
     }
 
     @Override

@@ -44,6 +44,11 @@ public final class StepLauncher {
     public static final int USAGE = LaunchSpec.EXIT_USAGE;
     public static final int BAD_INPUT = LaunchSpec.EXIT_BAD_INPUT;
     public static final String FINISH_TRACKING = "--finish-tracking";
+    /**
+     * First argument of the source-digest mode, {@code --source-digest FILE <launch arguments>}: writes the
+     * component's {@code sourceDigest} for these inputs to FILE (empty when it reads no sources) and runs nothing.
+     */
+    public static final String SOURCE_DIGEST = LaunchSpec.SOURCE_DIGEST_FLAG;
 
     private StepLauncher() {
     }
@@ -70,6 +75,9 @@ public final class StepLauncher {
         if (!args.isEmpty() && args.get(0).equals(FINISH_TRACKING)) {
             return finishTracking(args, err, env, fermionHome);
         }
+        if (!args.isEmpty() && args.get(0).equals(SOURCE_DIGEST)) {
+            return writeSourceDigest(args, loader, err);
+        }
         LaunchSpec spec;
         try {
             spec = LaunchSpec.parse(args);
@@ -89,6 +97,50 @@ public final class StepLauncher {
             err.println("fermion-step: " + failure.getMessage());
             err.flush();
             return failure.exitCode();
+        }
+    }
+
+    private static int writeSourceDigest(List<String> args, ClassLoader loader, PrintStream err) {
+        if (args.size() < 2) {
+            err.println("fermion-step: usage: " + SOURCE_DIGEST + " FILE --component CLASS ...");
+            return USAGE;
+        }
+        try {
+            LaunchSpec spec = LaunchSpec.parse(args.subList(2, args.size()));
+            Path file = Path.of(args.get(1));
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, sourceDigest(spec, loader).orElse(""), StandardCharsets.UTF_8);
+            return OK;
+        } catch (IllegalArgumentException e) {
+            err.println("fermion-step: " + e.getMessage());
+            return USAGE;
+        } catch (IOException e) {
+            err.println("fermion-step: cannot write the source digest to " + args.get(1) + ": " + e.getMessage());
+            return STEP_FAILED;
+        } catch (StepFailure failure) {
+            err.println("fermion-step: " + failure.getMessage());
+            return failure.exitCode();
+        }
+    }
+
+    /**
+     * The component's digest of the data it would read from outside the pipeline with these inputs
+     * ({@code Component#sourceDigest}), for its cache key; empty when it reads none.
+     */
+    public static Optional<String> sourceDigest(LaunchSpec spec, ClassLoader loader) throws StepFailure {
+        Class<? extends Definition> type = definitionClass(spec, loader, false);
+        DecodedInputs inputs = new DecodedInputs(spec, Definition.ports(type), decodeInputs(spec, Definition.ports(type)));
+        Component component = instantiate(spec, type.asSubclass(Component.class));
+        try {
+            return component.digestSources(inputs);
+        } catch (Exception | LinkageError e) {
+            Optional<Throwable> badInput = badInput(e);
+            if (badInput.isPresent()) {
+                throw new StepFailure(BAD_INPUT, "step '" + spec.step() + "' (" + simpleName(spec.component())
+                        + ") cannot read its source: " + badInput.get().getMessage(), e);
+            }
+            throw new StepFailure(STEP_FAILED, "step '" + spec.step() + "' (" + simpleName(spec.component())
+                    + ") could not digest its source: " + describe(e), e);
         }
     }
 
@@ -182,7 +234,7 @@ public final class StepLauncher {
                               MetricListener metrics) throws StepFailure {
         Class<? extends Definition> type = definitionClass(spec, loader, body != null);
         Definition.Ports ports = Definition.ports(type);
-        Map<String, Object> inputs = decodeInputs(spec, ports);
+        DecodedInputs inputs = new DecodedInputs(spec, ports, decodeInputs(spec, ports));
         checkOutputs(spec, ports);
         createArtifactDirs(spec);
         StepBody effective = body != null ? body : instantiate(spec, type.asSubclass(Component.class))::execute;

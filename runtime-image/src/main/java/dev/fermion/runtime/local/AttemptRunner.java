@@ -4,6 +4,12 @@ package dev.fermion.runtime.local;
 interface AttemptRunner {
     AttemptOutcome run(Attempt attempt);
 
+    /**
+     * Writes the step's digest of its external sources ({@code Component#sourceDigest}) to {@code digestFile},
+     * where its attempts would run, so the cache key covers what the step will read; blocking.
+     */
+    AttemptOutcome digestSources(Attempt attempt, java.nio.file.Path digestFile);
+
     static AttemptRunner of(RunOptions options) {
         if (options.isolation() == Isolation.PROCESS) {
             return new ProcessAttempts(options.classpath(), options.home().root());

@@ -298,11 +298,61 @@ final class Execution {
     private CompletableFuture<NodeResult> runStep(Node.StepNode node, Frame frame, String path) {
         Inputs inputs = inputs(node.bindings(), frame, path);
         Class<?> type = componentClass(node.component(), path);
-        String key = CacheKey.compute(node.component().className(), node.component().version(), CodeDigest.of(type),
-                inputs.params(), inputs.digests());
         StepBody replacement = options.replacements().get(node.name());
-        return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key,
-                replacement != null, (run, dir, log, retry) -> launch(run, dir, log, retry, replacement)), frame);
+        boolean digest = node.component().readsSources() && replacement == null && options.cache()
+                && node.options().cachingEnabled();
+        CompletableFuture<SourceDigest> source = digest
+                ? CompletableFuture.supplyAsync(() -> digestSources(node, path, inputs), pool)
+                : CompletableFuture.completedFuture(SourceDigest.NONE);
+        return source.thenCompose(sources -> {
+            if (sources.failure() != null) {
+                AttemptRecord failure = sources.failure();
+                return done(frame, node.name(), NodeResult.of(failure.status(), failure.message()), List.of(failure));
+            }
+            String key = CacheKey.compute(node.component().className(), node.component().version(), CodeDigest.of(type),
+                    inputs.params(), inputs.digests(), sources.digest());
+            return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key,
+                    replacement != null, (run, dir, log, retry) -> launch(run, dir, log, retry, replacement)), frame);
+        });
+    }
+
+    /** A step's digest of the data it reads from outside the pipeline, or why it could not be made. */
+    private record SourceDigest(String digest, AttemptRecord failure) {
+        static final SourceDigest NONE = new SourceDigest(null, null);
+    }
+
+    /**
+     * Digests what the step will read from outside the pipeline, through the launcher as its attempts run,
+     * so that its cache key covers the content and not just the path. A source that cannot be read fails the
+     * step now, recorded as its first attempt with the launcher's message and log.
+     */
+    private SourceDigest digestSources(Node.StepNode node, String path, Inputs inputs) {
+        Path dir = stepDir(path).resolve("source");
+        Path log = dir.resolve("log.txt");
+        Path file = dir.resolve("digest");
+        Instant started = Instant.now();
+        AttemptOutcome outcome;
+        try {
+            FileTrees.delete(dir);
+            Files.createDirectories(dir);
+            Files.createFile(log);
+            outcome = attempts.digestSources(new Attempt(launchSpec(node.name(), node.component(), inputs.params(),
+                    Map.of(), Map.of(), Map.of(), null, 0), log, node.options().env(), node.options().timeout(), null), file);
+            if (outcome.ok()) {
+                String digest = Files.readString(file, StandardCharsets.UTF_8);
+                return new SourceDigest(digest.isEmpty() ? null : digest, null);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            outcome = new AttemptOutcome(StepStatus.ERROR, null, "cannot digest the sources of step '" + path + "' in "
+                    + dir + ": " + e.getMessage());
+        }
+        return new SourceDigest(null, new AttemptRecord(1, outcome.status(), started.toString(), Instant.now().toString(),
+                log.toString(), outcome.exitCode(), outcome.message()));
+    }
+
+    /** Finishes a step that ended before its attempts could run, with {@code attempts} as its record. */
+    private CompletableFuture<NodeResult> done(Frame frame, String node, NodeResult result, List<AttemptRecord> attempts) {
+        return CompletableFuture.completedFuture(finish(frame, node, result, s -> s.withAttempts(attempts)));
     }
 
     private CompletableFuture<NodeResult> runContainer(Node.ContainerNode node, Frame frame, String path) {
@@ -596,11 +646,8 @@ final class Execution {
         }
         Map<String, String> inArtifacts = new TreeMap<>();
         run.inputs.artifacts().forEach((k, v) -> inArtifacts.put(k, v.artifact().toString()));
-        // The launcher reads values in their transport form, as a pod's arguments carry them.
-        Map<String, String> params = new TreeMap<>();
-        run.inputs.params().forEach((k, v) -> params.put(k, ValueCodec.armour(v)));
-        LaunchSpec spec = new LaunchSpec(run.component.className(), plan.name(), run.name, runId, retry - 1,
-                params, inArtifacts, outParams, outArtifacts, dir.resolve("metrics.jsonl").toString());
+        LaunchSpec spec = launchSpec(run.name, run.component, run.inputs.params(), inArtifacts, outParams, outArtifacts,
+                dir.resolve("metrics.jsonl").toString(), retry - 1);
         AttemptOutcome outcome;
         MetricsFile.Tail metrics = MetricsFile.follow(Path.of(spec.metricsFile()),
                 metric -> options.listener().stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);
@@ -617,6 +664,16 @@ final class Execution {
             }
         }
         return outcome;
+    }
+
+    /** The launcher's arguments for a step of this run; values in their transport form, as a pod's arguments carry them. */
+    private LaunchSpec launchSpec(String step, ComponentSpec component, Map<String, String> inputParams,
+                                  Map<String, String> inArtifacts, Map<String, String> outParams,
+                                  Map<String, String> outArtifacts, String metrics, int attempt) {
+        Map<String, String> params = new TreeMap<>();
+        inputParams.forEach((k, v) -> params.put(k, ValueCodec.armour(v)));
+        return new LaunchSpec(component.className(), plan.name(), step, runId, attempt, params, inArtifacts, outParams,
+                outArtifacts, metrics);
     }
 
     /** A container or script step, through the engine chosen for this run (or this host, when allowed). */

@@ -7,6 +7,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +76,28 @@ final class InProcessAttempts implements AttemptRunner {
             }
         } catch (IOException e) {
             return new AttemptOutcome(StepStatus.ERROR, null, "cannot open the log " + attempt.logFile() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public AttemptOutcome digestSources(Attempt attempt, Path digestFile) {
+        try (PrintStream log = new PrintStream(new FileOutputStream(attempt.logFile().toFile(), true), true, StandardCharsets.UTF_8)) {
+            ClassLoader previous = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(loader);
+            try {
+                Files.writeString(digestFile, StepLauncher.sourceDigest(attempt.spec(), loader).orElse(""), StandardCharsets.UTF_8);
+                return AttemptOutcome.succeeded();
+            } catch (StepFailure failure) {
+                if (failure.getCause() != null) {
+                    failure.getCause().printStackTrace(log);
+                }
+                log.println("fermion-step: " + failure.getMessage());
+                return AttemptOutcome.launcherFailed(failure.exitCode(), failure.getMessage());
+            } finally {
+                Thread.currentThread().setContextClassLoader(previous);
+            }
+        } catch (IOException e) {
+            return new AttemptOutcome(StepStatus.ERROR, null, "cannot write " + digestFile + ": " + e.getMessage());
         }
     }
 

@@ -28,8 +28,19 @@ final class ProcessAttempts implements AttemptRunner {
 
     @Override
     public AttemptOutcome run(Attempt attempt) {
+        return launch(attempt, attempt.spec().toArgs());
+    }
+
+    @Override
+    public AttemptOutcome digestSources(Attempt attempt, Path digestFile) {
+        List<String> args = new ArrayList<>(List.of(StepLauncher.SOURCE_DIGEST, digestFile.toString()));
+        args.addAll(attempt.spec().toArgs());
+        return launch(attempt, args);
+    }
+
+    private AttemptOutcome launch(Attempt attempt, List<String> args) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", classpath, StepLauncher.class.getName()));
-        command.addAll(attempt.spec().toArgs());
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(attempt.logFile().toFile()));

@@ -2,12 +2,14 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.runtime.fixtures.Steps.AddOne;
+import dev.fermion.runtime.fixtures.Steps.CountLines;
 import dev.fermion.runtime.fixtures.Steps.Emit;
 import dev.fermion.runtime.fixtures.Steps.ReadText;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -50,6 +52,42 @@ class CachingTest {
         assertThat(second.step("read").outputs()).containsEntry("content", "first");
         assertThat(Path.of(second.step("write").artifacts().get("data")).resolve("text.txt")).hasContent("first");
         assertThat(executed(second, "volatile")).as("noCache step runs every time").isTrue();
+    }
+
+    /** A step reading a file is keyed by the file's content, digested before it runs: as Argo's memoize would be. */
+    @Test
+    void aStepThatReadsAFileIsCachedByTheFilesContent() throws Exception {
+        Path data = Files.writeString(home.resolve("data.csv"), "a\nb\n");
+        Pipeline pipeline = Pipeline.named("source").define(p -> {
+            var count = p.step("count", new CountLines()).with(CountLines.PATH, p.param("path", "unset")).retries(2);
+            p.step("next", new AddOne()).with(AddOne.X, count.out(CountLines.LINES));
+        });
+        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home));
+        Map<String, String> params = Map.of("path", data.toString());
+
+        CountLines.READS.set(0);
+        RunResult first = new LocalRunner(options).run(pipeline.plan(), params);
+        RunResult unchanged = new LocalRunner(options).run(pipeline.plan(), params);
+        Files.writeString(data, "a\nb\nc\n");
+        RunResult changed = new LocalRunner(options).run(pipeline.plan(), params);
+
+        assertThat(first.step("count").outputs()).containsEntry("lines", "2");
+        assertThat(unchanged.step("count").cacheHit()).as("same content: a hit").isTrue();
+        assertThat(unchanged.step("next").cacheHit()).isTrue();
+        assertThat(changed.step("count").cacheHit()).as("changed content: a miss").isFalse();
+        assertThat(changed.step("count").outputs()).containsEntry("lines", "3");
+        assertThat(changed.step("next").outputs()).containsEntry("y", "4");
+        assertThat(CountLines.READS.get()).isEqualTo(2);
+        assertThat(first.step("count").cacheKey()).isEqualTo(unchanged.step("count").cacheKey())
+                .isNotEqualTo(changed.step("count").cacheKey());
+
+        Files.delete(data);
+        RunResult missing = new LocalRunner(options).run(pipeline.plan(), params);
+        assertThat(missing.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(missing.step("count").attempts()).hasSize(1);
+        assertThat(missing.step("count").attempts().get(0).badInput()).isTrue();
+        assertThat(missing.step("count").message()).contains("cannot read its source: no such file: " + data);
+        assertThat(CountLines.READS.get()).as("a missing source is not retried").isEqualTo(2);
     }
 
     @Test

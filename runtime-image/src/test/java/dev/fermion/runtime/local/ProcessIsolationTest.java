@@ -4,6 +4,7 @@ import dev.fermion.dsl.Pipeline;
 import dev.fermion.runtime.fixtures.Steps.AddOne;
 import dev.fermion.runtime.fixtures.Steps.AddTwo;
 import dev.fermion.runtime.fixtures.Steps.Block;
+import dev.fermion.runtime.fixtures.Steps.CountLines;
 import dev.fermion.runtime.fixtures.Steps.Emit;
 import dev.fermion.runtime.fixtures.Steps.EnvEcho;
 import dev.fermion.runtime.fixtures.Steps.Fail;
@@ -78,6 +79,26 @@ class ProcessIsolationTest {
         assertThat(result.step("reject").attempts()).hasSize(1);
         assertThat(result.step("reject").attempts().get(0).exitCode()).isEqualTo(3);
         assertThat(result.step("reject").message()).contains("cannot use its input: input 'data': the split is empty");
+    }
+
+    /** The source digest is made by the launcher in a child JVM, as a pod makes it in its own container. */
+    @Test
+    void aStepThatReadsAFileIsDigestedInItsOwnJvmAndCachedByContent() throws Exception {
+        Path data = java.nio.file.Files.writeString(home.resolve("lines.txt"), "one\ntwo\n");
+        Pipeline pipeline = Pipeline.named("isolated-source").define(p ->
+                p.step("count", new CountLines()).with(CountLines.PATH, data.toString()));
+        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withIsolation(Isolation.PROCESS);
+
+        RunResult first = new LocalRunner(options).run(pipeline.plan(), Map.of());
+        RunResult second = new LocalRunner(options).run(pipeline.plan(), Map.of());
+        java.nio.file.Files.writeString(data, "one\n");
+        RunResult changed = new LocalRunner(options).run(pipeline.plan(), Map.of());
+
+        assertThat(first.step("count").outputs()).as(RunStore.toJson(first.record())).containsEntry("lines", "2");
+        assertThat(second.step("count").cacheHit()).isTrue();
+        assertThat(changed.step("count").cacheHit()).isFalse();
+        assertThat(changed.step("count").outputs()).containsEntry("lines", "1");
+        assertThat(home.resolve("runs").resolve(first.runId()).resolve("steps/count/source/digest")).isNotEmptyFile();
     }
 
     @Test
