@@ -108,7 +108,7 @@ final class RunsCommand implements Runnable {
         public Integer call() {
             RunRecord run;
             try {
-                run = common.store().load(runId);
+                run = common.store().load(runId).settled();
             } catch (RunSetupException e) {
                 throw new UsageException(e.getMessage(), e);
             }

@@ -48,8 +48,8 @@ final class TrackingListener implements RunListener {
 
     @Override
     public void stepStarted(String path, ComponentSpec component, Map<String, String> inputs,
-                            List<PortArtifact> artifacts) {
-        guard(() -> tracker.stepStarted(path, component, inputs, tracked(artifacts)));
+                            List<PortArtifact> artifacts, boolean reused) {
+        guard(() -> tracker.stepStarted(path, component, inputs, tracked(artifacts), reused));
     }
 
     @Override

@@ -146,7 +146,10 @@ class MlflowTrackingTest {
         assertThat(parent.status()).isEqualTo("FAILED");
         assertThat(children(client, parent).get("gate").status()).isEqualTo("FAILED");
 
+        RunInfo failedGate = children(client, parent).get("gate");
+        RunInfo trainBefore = children(client, parent).get("train");
         Files.createFile(marker);
+        long resumedAt = System.currentTimeMillis();
         Result resumed = fermion("run", "--resume", runId, "--mlflow", server.uri().toString(),
                 "--register-as", registered + "@champion");
 
@@ -154,8 +157,17 @@ class MlflowTrackingTest {
         assertThat(resumed.mlflowRunId()).isEqualTo(parent.runId());
         assertThat(client.getRun(parent.runId()).status()).isEqualTo("FINISHED");
         Map<String, RunInfo> steps = children(client, parent);
-        assertThat(steps).containsOnlyKeys("train", "gate");
-        assertThat(steps.values()).extracting(RunInfo::status).containsOnly("FINISHED");
+        assertThat(steps).containsOnlyKeys("train", "gate", "gate (earlier attempt)");
+        // The step that ran again has a run of its own, started when it started; the failed one stays as history.
+        assertThat(steps.get("gate").startTime()).isGreaterThanOrEqualTo(resumedAt);
+        assertThat(steps.get("gate (earlier attempt)").runId()).isEqualTo(failedGate.runId());
+        RunInfo history = client.getRun(failedGate.runId());
+        assertThat(history.status()).isEqualTo("FAILED");
+        assertThat(history.tags()).containsEntry("fermion.supersededBy", steps.get("gate").runId());
+        // The step kept from the failed run keeps its run and its times.
+        assertThat(steps.get("train").runId()).isEqualTo(trainBefore.runId());
+        assertThat(steps.get("train").startTime()).isEqualTo(trainBefore.startTime());
+        assertThat(List.of(steps.get("train").status(), steps.get("gate").status())).containsOnly("FINISHED");
         RunInfo train = client.getRun(steps.get("train").runId());
         assertThat(train.tags()).containsEntry("fermion.cached", "false");
         assertThat(client.metricHistory(train.runId(), "loss")).hasSize(2);

@@ -108,6 +108,29 @@ class RunCommandTest {
         assertThat(r.out()).doesNotContain("attempt 2");
     }
 
+    /** A run whose runner died reads the same in every view: interrupted, with nothing still "running". */
+    @Test
+    void aRunWhoseRunnerDiedIsInterruptedInTheListAndInItsJson() throws Exception {
+        String runId = fermion("run", GREETING).runId();
+        Path record = home.resolve("runs").resolve(runId).resolve("run.json");
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(record.toFile());
+        json.put("status", "RUNNING").put("runnerPid", gone.pid()).putNull("finishedAt");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("steps").get("echo")).put("status", "RUNNING");
+        Files.writeString(record, json.toString());
+        Files.deleteIfExists(home.resolve("runs").resolve(runId).resolve("steps.jsonl"));
+
+        JsonNode rows = new ObjectMapper().readTree(fermion("runs", "list", "--json").out());
+        JsonNode shown = new ObjectMapper().readTree(fermion("runs", "show", runId, "--json").out());
+
+        assertThat(rows.get(0).get("status").asText()).isEqualTo("Interrupted");
+        assertThat(shown.get("status").asText()).isEqualTo("INTERRUPTED");
+        assertThat(shown.get("steps").get("echo").get("status").asText()).isEqualTo("ERROR");
+        assertThat(shown.get("steps").get("greet").get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(fermion("runs", "show", runId).out()).contains("Status     Interrupted");
+    }
+
     @Test
     void aRunWarnsThatKubernetesVolumesAreNotMountedLocally() {
         Result r = fermion("run", "dev.fermion.cli.SamplePipelines$WithVolume");

@@ -43,6 +43,8 @@ public final class MlflowTracker implements PipelineTracker {
     private final List<Tag> commonTags = new ArrayList<>();
     private volatile Delivery delivery;
     private volatile RunRef pipeline;
+    /** This runner process's tracking session: a resumed run is a new session of the same Fermion run. */
+    private volatile String session;
 
     public MlflowTracker(TrackingOptions options) {
         this.options = options;
@@ -62,7 +64,7 @@ public final class MlflowTracker implements PipelineTracker {
     public void runStarted(Plan plan, String runId, Map<String, String> params) {
         String experiment = plan.experiment() == null || plan.experiment().isBlank() ? plan.name() : plan.experiment();
         pipeline = new RunRef(experiment, runId);
-        String session = safe(runId) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        session = safe(runId) + "-" + UUID.randomUUID().toString().substring(0, 8);
         delivery = new Delivery(writer, Spool.inHome(options.fermionHome()), session, options.queueCapacity(),
                 options.strict());
         commonTags.add(new Tag("fermion.pipeline", plan.name()));
@@ -93,8 +95,9 @@ public final class MlflowTracker implements PipelineTracker {
 
     @Override
     public void stepStarted(String step, ComponentSpec component, Map<String, String> inputs,
-                            List<StepArtifact> artifacts) {
-        RunRef ref = start(step, component);
+                            List<StepArtifact> artifacts, boolean reused) {
+        // A step that runs in this session supersedes a run left from an earlier session of a resumed run.
+        RunRef ref = start(step, component, !reused);
         Map<String, String> values = new LinkedHashMap<>(inputs);
         List<DatasetRef> datasets = new ArrayList<>();
         for (StepArtifact a : artifacts) {
@@ -128,8 +131,8 @@ public final class MlflowTracker implements PipelineTracker {
             ref = steps.get(step);
         }
         if (ref == null) {
-            // Cached and skipped steps are reported only when they finish.
-            ref = start(step, null);
+            // Cached, skipped and resumed steps are reported only when they finish; a resumed step keeps its run.
+            ref = start(step, null, false);
         }
         List<Tag> tags = new ArrayList<>();
         tags.add(new Tag("fermion.cached", Boolean.toString(cached)));
@@ -207,7 +210,7 @@ public final class MlflowTracker implements PipelineTracker {
                 stepLinks, modelLinks);
     }
 
-    private RunRef start(String step, ComponentSpec component) {
+    private RunRef start(String step, ComponentSpec component, boolean supersede) {
         RunRef ref = pipeline.child(step);
         synchronized (steps) {
             steps.put(step, ref);
@@ -220,7 +223,7 @@ public final class MlflowTracker implements PipelineTracker {
                 tags.add(new Tag("fermion.component.version", component.version()));
             }
         }
-        delivery.submit(new TrackingOp.StartRun(ref, pipeline, step, now(), tags));
+        delivery.submit(new TrackingOp.StartRun(ref, pipeline, step, now(), tags, session, supersede));
         return ref;
     }
 

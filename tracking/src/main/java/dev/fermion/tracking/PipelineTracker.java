@@ -25,8 +25,17 @@ public interface PipelineTracker {
     /**
      * @param inputs    parameter inputs' values as text; they become the step run's params
      * @param artifacts artifact inputs; data sets are also logged as the run's data set inputs
+     * @param reused    the step does not run now (a cached result, or one kept from the run being resumed):
+     *                  a run tracked for it earlier is kept; otherwise an earlier session's run becomes history
      */
-    void stepStarted(String step, ComponentSpec component, Map<String, String> inputs, List<StepArtifact> artifacts);
+    void stepStarted(String step, ComponentSpec component, Map<String, String> inputs, List<StepArtifact> artifacts,
+                     boolean reused);
+
+    /** A step that runs now. */
+    default void stepStarted(String step, ComponentSpec component, Map<String, String> inputs,
+                             List<StepArtifact> artifacts) {
+        stepStarted(step, component, inputs, artifacts, false);
+    }
 
     /** A metric the step reported; {@code index} orders values of one key (epoch, batch). */
     void stepMetric(String step, String key, double value, long index, long timestampMillis);

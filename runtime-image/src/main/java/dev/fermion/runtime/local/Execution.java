@@ -398,22 +398,23 @@ final class Execution {
         List<PortArtifact> inputArtifacts = new ArrayList<>();
         run.inputs.artifacts().forEach((name, value) -> inputArtifacts.add(new PortArtifact(name,
                 Artifacts.of(value.type(), value.artifact()), value.digest())));
-        options.listener().stepStarted(path, component, Map.copyOf(run.inputs.params()), List.copyOf(inputArtifacts));
-
+        Map<String, String> params = Map.copyOf(run.inputs.params());
         Optional<NodeResult> restored = restore(path, run.key, component);
         if (restored.isPresent()) {
-            StepRecord prior = previous.get(path);
-            return done(frame, run.name, restored.get(), prior);
+            options.listener().stepStarted(path, component, params, List.copyOf(inputArtifacts), true);
+            return done(frame, run.name, restored.get(), previous.get(path));
         }
         boolean useCache = options.cache() && run.options.cachingEnabled() && !run.replaced;
         if (useCache) {
             Optional<NodeResult> hit = cache.find(run.key, run.options.cache().maxAge(), Instant.now())
                     .flatMap(entry -> fromCache(entry, component, path));
             if (hit.isPresent()) {
+                options.listener().stepStarted(path, component, params, List.copyOf(inputArtifacts), true);
                 return CompletableFuture.completedFuture(finish(frame, run.name, hit.get(),
                         s -> s.withResults(s.outputs(), s.artifacts(), s.digests(), true, false)));
             }
         }
+        options.listener().stepStarted(path, component, params, List.copyOf(inputArtifacts), false);
         return attempt(run, 1).thenApply(outcome -> {
             if (!outcome.ok()) {
                 return finish(frame, run.name, NodeResult.of(outcome.status(), outcome.message()), UnaryOperator.identity());
@@ -447,7 +448,7 @@ final class Execution {
         }
         Map<String, String> inputs = inputs(node.bindings(), frame, path).params();
         components.put(path, node.component());
-        options.listener().stepStarted(path, node.component(), Map.copyOf(inputs), List.of());
+        options.listener().stepStarted(path, node.component(), Map.copyOf(inputs), List.of(), false);
         update(path, s -> s.started(events.incrementAndGet(), Instant.now()));
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -461,9 +462,11 @@ final class Execution {
         }, pool).thenApply(result -> finish(frame, node.name(), result, UnaryOperator.identity()));
     }
 
+    /** A step whose result is kept from the run being resumed: its record stays as that run left it, times included. */
     private CompletableFuture<NodeResult> done(Frame frame, String node, NodeResult result, StepRecord prior) {
         return CompletableFuture.completedFuture(finish(frame, node, result,
-                s -> s.withAttempts(prior.attempts()).withResults(s.outputs(), s.artifacts(), s.digests(), prior.cacheHit(), true)));
+                s -> s.withAttempts(prior.attempts()).withResults(s.outputs(), s.artifacts(), s.digests(), prior.cacheHit(), true)
+                        .timedAs(prior)));
     }
 
     /** A step that succeeded in the run being resumed, with the same cache key: its outputs are reused. */
@@ -544,7 +547,7 @@ final class Execution {
             if (prior != null) {
                 for (AttemptRecord attempt : prior.attempts()) {
                     history.add(attempt.status() == StepStatus.RUNNING ? new AttemptRecord(attempt.number(), StepStatus.ERROR,
-                            attempt.startedAt(), null, attempt.logFile(), null, "the runner stopped during this attempt")
+                            attempt.startedAt(), null, attempt.logFile(), null, RunRecord.STOPPED)
                             : attempt);
                 }
             }

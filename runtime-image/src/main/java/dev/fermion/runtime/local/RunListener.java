@@ -12,9 +12,9 @@ import java.util.Map;
  *
  * <p>For each step (kind {@code step}, not loops or sub-pipeline calls) the order is: {@code stepStarted}
  * once its inputs are resolved, {@code stepMetric} for what each attempt reports, while it runs (read from
- * the attempt's metrics file about every second, from a timer thread), then {@code stepFinished}. Cached steps and steps kept from the run being resumed get {@code stepStarted}
- * and {@code stepFinished}; steps that never got their inputs (skipped, omitted, unresolvable) only
- * {@code stepFinished}.
+ * the attempt's metrics file about every second, from a timer thread), then {@code stepFinished}. Cached steps
+ * and steps kept from the run being resumed get {@code stepStarted} (saying so) and {@code stepFinished};
+ * steps that never got their inputs (skipped, omitted, unresolvable) only {@code stepFinished}.
  */
 public interface RunListener {
     RunListener NONE = new RunListener() { };
@@ -29,9 +29,10 @@ public interface RunListener {
     /**
      * @param inputs    parameter inputs, ValueCodec-encoded
      * @param artifacts artifact inputs with their digests
+     * @param reused    the step does not run now: its result comes from the cache or from the run being resumed
      */
     default void stepStarted(String path, ComponentSpec component, Map<String, String> inputs,
-                             List<PortArtifact> artifacts) {
+                             List<PortArtifact> artifacts, boolean reused) {
     }
 
     /** A metric the step reported, delivered after the attempt that reported it ended. */
@@ -65,8 +66,8 @@ public interface RunListener {
 
             @Override
             public void stepStarted(String path, ComponentSpec component, Map<String, String> inputs,
-                                    List<PortArtifact> artifacts) {
-                each.forEach(l -> l.stepStarted(path, component, inputs, artifacts));
+                                    List<PortArtifact> artifacts, boolean reused) {
+                each.forEach(l -> l.stepStarted(path, component, inputs, artifacts, reused));
             }
 
             @Override

@@ -67,10 +67,31 @@ public record RunRecord(
         return status == RunStatus.RUNNING && ProcessHandle.of(runnerPid).map(p -> !p.isAlive()).orElse(true);
     }
 
-    /** The status to show: {@code INTERRUPTED} for a run whose runner died. */
+    /** The status to show: {@code Interrupted} for a run whose runner died. */
     public String displayStatus() {
-        return interrupted() ? "Interrupted" : status.workflowStatus();
+        return settled().status().workflowStatus();
     }
+
+    /**
+     * The record as it stands: for a run whose runner died, status {@code INTERRUPTED}, and the steps and
+     * attempts it left running ended with {@code ERROR}, as a resume will record them. Others as they are.
+     */
+    public RunRecord settled() {
+        if (!interrupted()) {
+            return this;
+        }
+        Map<String, StepRecord> settledSteps = new java.util.TreeMap<>();
+        steps.forEach((path, step) -> settledSteps.put(path, step.status() != StepStatus.RUNNING ? step
+                : step.withStatus(StepStatus.ERROR, STOPPED).withAttempts(step.attempts().stream()
+                        .map(a -> a.status() != StepStatus.RUNNING ? a : new AttemptRecord(a.number(), StepStatus.ERROR,
+                                a.startedAt(), null, a.logFile(), null, STOPPED)).toList())));
+        return new RunRecord(format, runId, pipeline, pipelineRef, classpath, params, isolation, parallelism, cache,
+                RunStatus.INTERRUPTED, startedAt, finishedAt, runnerPid, resumedFrom,
+                message != null ? message : "the runner (process " + runnerPid + ") stopped before the run ended", settledSteps);
+    }
+
+    /** Why a step or attempt that was running when its runner died did not end. */
+    static final String STOPPED = "the runner stopped during this attempt";
 
     public Duration duration(Instant now) {
         Instant end = finishedAt == null ? now : Instant.parse(finishedAt);

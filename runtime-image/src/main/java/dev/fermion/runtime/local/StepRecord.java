@@ -72,6 +72,12 @@ public record StepRecord(
                 at.toString(), attempts, outputs, artifacts, digests, why);
     }
 
+    /** This record with the times and event order of {@code earlier}: a result kept from it ran then, not now. */
+    public StepRecord timedAs(StepRecord earlier) {
+        return new StepRecord(path, step, kind, component, status, cacheHit, resumed, cacheKey, earlier.startOrder,
+                earlier.endOrder, earlier.startedAt, earlier.finishedAt, attempts, outputs, artifacts, digests, message);
+    }
+
     public StepRecord withCacheKey(String key) {
         return new StepRecord(path, step, kind, component, status, cacheHit, resumed, key, startOrder, endOrder,
                 startedAt, finishedAt, attempts, outputs, artifacts, digests, message);

@@ -44,6 +44,11 @@ class ResumeTest {
         assertThat(killed.displayStatus()).isEqualTo("Interrupted");
         assertThat(killed.step("first").orElseThrow().status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(killed.step("second").orElseThrow().status()).isEqualTo(StepStatus.RUNNING);
+        RunRecord seen = killed.settled();
+        assertThat(seen.status()).isEqualTo(RunStatus.INTERRUPTED);
+        assertThat(seen.step("second").orElseThrow().status()).as("not running: its runner is gone").isEqualTo(StepStatus.ERROR);
+        assertThat(seen.step("second").orElseThrow().attempts()).extracting(AttemptRecord::status).containsExactly(StepStatus.ERROR);
+        assertThat(seen.step("first").orElseThrow()).isEqualTo(killed.step("first").orElseThrow());
 
         FileLatch.open(latch.resolve("go"));
         RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withCache(false);
@@ -53,6 +58,10 @@ class ResumeTest {
         assertThat(resumed.runId()).isEqualTo(runId);
         StepRecord first = resumed.step("first");
         assertThat(first.resumed()).isTrue();
+        StepRecord before = killed.step("first").orElseThrow();
+        assertThat(List.of(first.startedAt(), first.finishedAt())).as("it ran before the kill, and took as long as it took then")
+                .containsExactly(before.startedAt(), before.finishedAt());
+        assertThat(first.endOrder()).isLessThan(resumed.step("second").startOrder());
         assertThat(first.attempts()).hasSize(1);
         assertThat(resumed.runDir().resolve("steps/first/attempt-2")).doesNotExist();
         StepRecord second = resumed.step("second");

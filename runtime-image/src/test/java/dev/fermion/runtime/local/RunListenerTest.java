@@ -38,7 +38,7 @@ class RunListenerTest {
 
         @Override
         public synchronized void stepStarted(String path, ComponentSpec component, Map<String, String> in,
-                                             List<PortArtifact> artifacts) {
+                                             List<PortArtifact> artifacts, boolean reused) {
             events.add("started " + path + " " + component.simpleName() + " " + in);
             inputs.addAll(artifacts);
         }

@@ -35,6 +35,10 @@ public final class MlflowWriter {
     private static final String MODEL_FLAVOR = "djl";
     /** Set on a run created for a key that another run already holds; its value is the kept run's id. */
     public static final String DUPLICATE_TAG = "fermion.duplicateOf";
+    /** Set on a step's run from an earlier session that a resumed run ran again; its value is the new run's id. */
+    public static final String SUPERSEDED_TAG = "fermion.supersededBy";
+    /** The tracking session (one runner process) that created a run. */
+    public static final String SESSION_TAG = "fermion.session";
     private static final String PARENT_TAG = "mlflow.parentRunId";
 
     private final MlflowClient client;
@@ -65,15 +69,27 @@ public final class MlflowWriter {
     }
 
     void startRun(TrackingOp.StartRun op) {
-        if (lookup(op.run()).isPresent()) {
-            return;
+        Optional<RunInfo> existing = lookup(op.run());
+        if (existing.isPresent()) {
+            String session = existing.get().tags().get(SESSION_TAG);
+            if (!op.supersede() || op.session() == null || op.session().equals(session)) {
+                return;
+            }
         }
         List<Tag> tags = new ArrayList<>(op.tags());
         tags.add(new Tag(RunRef.KEY_TAG, op.run().key()));
+        if (op.session() != null) {
+            tags.add(new Tag(SESSION_TAG, op.session()));
+        }
         if (op.parent() != null) {
             tags.add(new Tag(PARENT_TAG, resolve(op.parent()).runId()));
         }
         RunInfo created = client.createRun(experimentId(op.run().experiment()), op.name(), op.startTime(), tags);
+        if (existing.isPresent()) {
+            supersede(existing.get(), created, op);
+            runs.put(op.run(), created);
+            return;
+        }
         RunInfo kept = canonical(op.run()).orElse(created);
         if (!kept.runId().equals(created.runId())) {
             // Writers in several pods may create the same run at once; every one of them keeps the same
@@ -169,6 +185,18 @@ public final class MlflowWriter {
         client.endRun(resolve(op.run()).runId(), op.status(), op.endTime());
     }
 
+    /**
+     * Keeps an earlier session's run of a step that runs again as history: renamed, tagged with its successor,
+     * and ended if it was left running (its runner died), so the key now finds the new run.
+     */
+    private void supersede(RunInfo earlier, RunInfo successor, TrackingOp.StartRun op) {
+        client.log(earlier.runId(), List.of(), List.of(), List.of(new Tag(SUPERSEDED_TAG, successor.runId())));
+        client.renameRun(earlier.runId(), op.name() + " (earlier attempt)");
+        if ("RUNNING".equals(earlier.status())) {
+            client.endRun(earlier.runId(), RunStatus.KILLED, op.startTime());
+        }
+    }
+
     private void markDuplicate(RunInfo duplicate, RunInfo kept, long endTime) {
         client.log(duplicate.runId(), List.of(), List.of(), List.of(new Tag(DUPLICATE_TAG, kept.runId())));
         client.endRun(duplicate.runId(), RunStatus.KILLED, endTime);
@@ -202,7 +230,7 @@ public final class MlflowWriter {
      */
     private Optional<RunInfo> canonical(RunRef ref) {
         return client.findRunsByTag(experimentId(ref.experiment()), RunRef.KEY_TAG, ref.key()).stream()
-                .filter(run -> !run.tags().containsKey(DUPLICATE_TAG))
+                .filter(run -> !run.tags().containsKey(DUPLICATE_TAG) && !run.tags().containsKey(SUPERSEDED_TAG))
                 .min(Comparator.comparingLong(RunInfo::startTime).thenComparing(RunInfo::runId));
     }
 

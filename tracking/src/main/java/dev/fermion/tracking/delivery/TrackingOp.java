@@ -37,10 +37,20 @@ public sealed interface TrackingOp {
      */
     int replayPhase();
 
-    /** Creates the run unless a run with its key exists; {@code parent} null for a top-level run. */
-    record StartRun(RunRef run, RunRef parent, String name, long startTime, List<Tag> tags) implements TrackingOp {
+    /**
+     * Creates the run unless a run with its key exists; {@code parent} null for a top-level run.
+     * {@code supersede}: the step starts anew in this session (a resumed run runs it again), so a run with its
+     * key from an earlier session ({@code session}) is kept as history and a new one is created, which starts
+     * when the step really starts.
+     */
+    record StartRun(RunRef run, RunRef parent, String name, long startTime, List<Tag> tags, String session,
+                    boolean supersede) implements TrackingOp {
         public StartRun {
             tags = List.copyOf(tags);
+        }
+
+        public StartRun(RunRef run, RunRef parent, String name, long startTime, List<Tag> tags) {
+            this(run, parent, name, startTime, tags, null, false);
         }
 
         @Override

@@ -149,6 +149,10 @@ public final class MlflowClient {
         return runs;
     }
 
+    public void renameRun(String runId, String runName) {
+        post("runs/update", JSON.createObjectNode().put("run_id", runId).put("run_name", runName));
+    }
+
     public void endRun(String runId, RunStatus status, long endTime) {
         ObjectNode body = JSON.createObjectNode()
                 .put("run_id", runId)
