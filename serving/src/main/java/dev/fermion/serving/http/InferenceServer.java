@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.serving.metrics.InferenceMetrics;
+import dev.fermion.serving.model.NonFiniteOutputException;
 import dev.fermion.serving.model.Predictions;
 import dev.fermion.serving.model.ServedModel;
+import dev.fermion.serving.model.UnscalableInputException;
 import dev.fermion.serving.protocol.ApiException;
 import dev.fermion.serving.protocol.InferenceRequest;
 import dev.fermion.serving.protocol.ModelSignature;
@@ -111,7 +113,7 @@ public final class InferenceServer implements AutoCloseable {
             ServedModel model = model(name);
             ModelSignature signature = signatures.get(name);
             InferenceRequest request = reader.read(name, signature, ctx.bodyAsBytes());
-            Predictions predictions = model.predict(request.rows());
+            Predictions predictions = predict(model, request);
             String body = write(writer.inferResponse(name, request, signature, predictions));
             ctx.status(200).contentType(JSON_TYPE).result(body);
             status = 200;
@@ -123,6 +125,29 @@ public final class InferenceServer implements AutoCloseable {
             throw e;
         } finally {
             metrics.record(name, status, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * The model's answer, which is never NaN or infinite. A value the model cannot scale is the request's
+     * fault: 400. A non-finite result from finite features is 422: the request is well-formed, there is no
+     * answer to it, and sending it again cannot help. Not a 5xx: the usual cause is values far outside what
+     * the model was trained on, and a 5xx would make a healthy replica look failing to retries and outlier
+     * detection; a model broken for every input fails its deployment's smoke test instead. Each one is
+     * counted, so a model that produces them shows on the dashboards.
+     */
+    private Predictions predict(ServedModel model, InferenceRequest request) throws InterruptedException {
+        try {
+            return model.predict(request.rows());
+        } catch (UnscalableInputException e) {
+            throw ApiException.badRequest(request.element(e.row(), e.column()) + ": " + e.value() + " is outside "
+                    + "the range model '" + model.name() + "' takes: scaled with the statistics it was trained on, "
+                    + "it overflows FP32");
+        } catch (NonFiniteOutputException e) {
+            metrics.recordNonFiniteOutput(model.name());
+            throw new ApiException(422, "Model '" + model.name() + "' computed " + e.value() + " for row " + e.row()
+                    + " from finite inputs; a non-finite number is no answer, so none is given. The values are "
+                    + "outside what the model can compute with, or its weights are broken");
         }
     }
 

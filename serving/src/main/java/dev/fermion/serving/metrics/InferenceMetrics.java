@@ -21,6 +21,7 @@ public final class InferenceMetrics {
 
     private static final class ModelSeries {
         final LongAdder requests = new LongAdder();
+        final LongAdder nonFinite = new LongAdder();
         final Map<Integer, LongAdder> errors = new ConcurrentSkipListMap<>();
         final LatencyHistogram latency = new LatencyHistogram();
     }
@@ -41,6 +42,14 @@ public final class InferenceMetrics {
         s.latency.observe(seconds);
     }
 
+    /** Counts a request of {@code model} whose answer would have held NaN or an infinity. */
+    public void recordNonFiniteOutput(String model) {
+        ModelSeries s = series.get(model);
+        if (s != null) {
+            s.nonFinite.increment();
+        }
+    }
+
     public String exposition() {
         Map<String, ModelSeries> sorted = new TreeMap<>(series);
         StringBuilder out = new StringBuilder();
@@ -50,6 +59,10 @@ public final class InferenceMetrics {
                 "Inference requests answered with an error status, by model and HTTP status code.");
         sorted.forEach((model, s) -> s.errors.forEach((code, n) ->
                 sample(out, "fermion_inference_errors_total", labels(model) + ",code=\"" + code + "\"", n.sum())));
+        header(out, "fermion_inference_nonfinite_outputs_total", "counter",
+                "Inference requests refused because the model computed NaN or an infinity from finite inputs.");
+        sorted.forEach((model, s) -> sample(out, "fermion_inference_nonfinite_outputs_total", labels(model),
+                s.nonFinite.sum()));
         header(out, "fermion_inference_latency_seconds", "histogram",
                 "Time from receiving an inference request to having its response, in seconds.");
         sorted.forEach((model, s) -> {

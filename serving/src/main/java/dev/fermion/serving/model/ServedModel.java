@@ -2,6 +2,7 @@ package dev.fermion.serving.model;
 
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.model.Task;
+import dev.fermion.components.preprocess.Feature;
 import dev.fermion.components.preprocess.Preprocessing;
 
 import java.nio.file.Path;
@@ -59,19 +60,48 @@ public final class ServedModel implements AutoCloseable {
 
     /**
      * Predicts raw rows whose values follow {@link Preprocessing#inputColumns()}: numbers as text and
-     * categories as written, {@code null} or a missing marker for a value to impute.
+     * categories as written, {@code null} or a missing marker for a value to impute. Every number of the
+     * answer is a finite FP32 value: a value that scales out of FP32's range fails with
+     * {@link UnscalableInputException}, a model that computes NaN or infinity with
+     * {@link NonFiniteOutputException}.
      */
     public Predictions predict(List<List<String>> rows) throws InterruptedException {
         List<float[]> features = new ArrayList<>(rows.size());
-        for (List<String> row : rows) {
-            features.add(transformer.apply(row));
+        for (int r = 0; r < rows.size(); r++) {
+            features.add(features(r, rows.get(r)));
         }
         boolean classifier = bundle().task() == Task.CLASSIFICATION;
-        return pool.with(predictor -> {
+        Predictions predictions = pool.with(predictor -> {
             List<double[]> outputs = predictor.predictFeatures(features);
             List<String> labels = classifier ? outputs.stream().map(predictor::label).toList() : List.of();
             return new Predictions(outputs, labels);
         });
+        for (int r = 0; r < predictions.outputs().size(); r++) {
+            for (double value : predictions.outputs().get(r)) {
+                // Answers are written as FP32, so a double beyond FP32's range is no answer either.
+                if (!Float.isFinite((float) value)) {
+                    throw new NonFiniteOutputException(r, (float) value);
+                }
+            }
+        }
+        return predictions;
+    }
+
+    /** The features of raw row {@code r}; its values follow the feature columns, as the transform is bound. */
+    private float[] features(int r, List<String> row) {
+        float[] features = transformer.apply(row);
+        List<Feature> columns = bundle().preprocessing().features();
+        int offset = 0;
+        for (int c = 0; c < columns.size(); c++) {
+            Feature feature = columns.get(c);
+            for (int i = offset; i < offset + feature.width(); i++) {
+                if (!Float.isFinite(features[i])) {
+                    throw new UnscalableInputException(r, feature.column(), row.get(c));
+                }
+            }
+            offset += feature.width();
+        }
+        return features;
     }
 
     @Override
