@@ -8,6 +8,8 @@ import dev.fermion.components.preprocess.Preprocessing;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** A model bundle the server answers for under a name, with the predictors that run it. */
@@ -27,14 +29,28 @@ public final class ServedModel implements AutoCloseable {
         this.transformer = preprocessing.bind(preprocessing.inputColumns());
     }
 
-    /** Loads {@code workers} copies of the bundle in {@code directory}. */
+    /**
+     * Requests that may wait for a worker, per worker, unless told otherwise: room for a client pool of a
+     * few dozen threads, while a request waits for at most this many others per worker.
+     */
+    public static final int QUEUED_PER_WORKER = 16;
+
+    /** Loads {@code workers} copies of the bundle in {@code directory}, with {@value #QUEUED_PER_WORKER} waiting requests per worker. */
     public static ServedModel load(String name, String location, Path directory, int workers) {
+        return load(name, location, directory, workers, QUEUED_PER_WORKER * workers);
+    }
+
+    /**
+     * Loads {@code workers} copies of the bundle in {@code directory}, each used by a worker thread of its
+     * own; at most {@code maxQueued} requests wait for a worker, and {@link #submit} refuses more.
+     */
+    public static ServedModel load(String name, String location, Path directory, int workers, int maxQueued) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("Model name '" + name + "' is not usable in a URL path: use "
                     + "letters, digits, '.', '_' and '-', starting with a letter or digit");
         }
         try {
-            return new ServedModel(name, location, new PredictorPool(directory, workers));
+            return new ServedModel(name, location, new PredictorPool(name, directory, workers, maxQueued));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Cannot load model '" + name + "' from " + location + ": "
                     + e.getMessage(), e);
@@ -56,6 +72,24 @@ public final class ServedModel implements AutoCloseable {
 
     public int workers() {
         return pool.size();
+    }
+
+    /** How many requests may wait for a worker. */
+    public int maxQueued() {
+        return pool.maxQueued();
+    }
+
+    /** Requests waiting for a worker now. */
+    public int queued() {
+        return pool.queued();
+    }
+
+    /**
+     * Runs {@code work}, typically reading a request and calling {@link #predict}, on one of this model's
+     * workers; throws {@link AtCapacityException} at once when every worker is busy and the queue is full.
+     */
+    public <T> CompletableFuture<T> submit(Supplier<T> work) {
+        return pool.submit(work);
     }
 
     /**
