@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Issue 6's benchmark: fermion-serve under a closed-loop loopback load (concurrency 1 and 16): requests/s, p50
 # and p99 latency, side by side with `mlflow models serve` serving the same MLP (same weights, same
-# preprocessing) as a numpy pyfunc model. Writes bench/serving/results/*.json and bench/sections/serving.md.
+# preprocessing) as a numpy pyfunc model; then issue 13's bursts of 1,000 clients at once against
+# fermion-serve with its default limits: answers, 503s, and the server's threads and memory.
+# Writes bench/serving/results/*.json and bench/sections/serving.md.
 #
-#   bench/serving/run.sh                          everything (about 5 minutes on 2 busy cores)
-#   BENCH_SKIP_INSTALL=1 bench/serving/run.sh     use the fermion-serving jar already in ~/.m2
+#   bench/serving/run.sh                          everything (about 6 minutes on 2 busy cores)
+#   BENCH_INSTALL=1 bench/serving/run.sh          first install the Fermion jars into ~/.m2 (a fresh machine:
+#                                                 the harness builds against them); the servers always run this
+#                                                 working tree's classes
 #   MLFLOW_VENV=~/.fermion/mlflow-venv            reuse a venv with mlflow (default: bench/serving/.venv)
-#   REQUESTS=2000 TRIALS=3 WORKERS=2 bench/serving/run.sh
+#   REQUESTS=2000 TRIALS=3 WORKERS=2 CLIENTS=1000 BURSTS=5 bench/serving/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -21,14 +25,18 @@ if ! "$venv/bin/python" -c "import mlflow, numpy, pandas" >/dev/null 2>&1; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "mlflow==3.17.2"
 fi
-if [[ ${BENCH_SKIP_INSTALL:-0} != 1 ]]; then
+if [[ ${BENCH_INSTALL:-0} == 1 ]]; then
   say "installing fermion-serving from the working tree"
   ./mvnw -q -B -pl serving -am install -Dmaven.test.skip=true
 fi
+say "compiling fermion-serving in the working tree"
+./mvnw -q -B -pl serving -am compile
 say "building the Java harness"
-./mvnw -q -B -o -f bench/serving/pom.xml package dependency:build-classpath \
+./mvnw -q -B -f bench/serving/pom.xml package dependency:build-classpath \
   -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
-cp="bench/serving/target/classes:$(cat bench/serving/target/classpath.txt)"
+# This tree's classes ahead of the jars in ~/.m2, so the servers measured are the code checked out here.
+cp="bench/serving/target/classes:serving/target/classes:components/target/classes:dsl/target/classes"
+cp="$cp:$(cat bench/serving/target/classpath.txt)"
 # DJL: the PyTorch native library from the Maven artifact, nothing downloaded.
 export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$HOME/.djl.ai} ENGINE_CACHE_DIR=${ENGINE_CACHE_DIR:-$HOME/.djl.ai}
 djl=(-Dai.djl.offline=true -Dai.djl.default_engine=PyTorch)
@@ -98,6 +106,10 @@ java -Xms128m -Xmx512m -cp "$cp" dev.fermion.bench.serving.LoadGen --out "$resul
   --target mlflow "http://127.0.0.1:$mport/invocations" "$work/mlflow.json" \
   --concurrency 1,16 --requests "${REQUESTS:-2000}" --warmup 200 --trials "${TRIALS:-3}" --max-seconds 60 \
   --expect label
+say "bursts of ${CLIENTS:-1000} clients at once"
+java -Xms128m -Xmx512m -cp "$cp" dev.fermion.bench.serving.Burst --out "$results/burst.json" \
+  --url "http://127.0.0.1:$fport/v2/models/iris/infer" --body "$work/oip.json" --pid "${pids[0]}" \
+  --clients "${CLIENTS:-1000}" --trials "${BURSTS:-5}"
 python3 bench/runner/benchenv.py end "$results/env.json"
 python3 "$here/report.py" "$results" "$root/bench/sections/serving.md" "$workers"
 cat "$root/bench/sections/serving.md"

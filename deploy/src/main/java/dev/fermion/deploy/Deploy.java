@@ -29,6 +29,11 @@ import java.time.Duration;
  *
  * Cluster targets read the bundle from {@code model-uri} (the cluster cannot see the step's files), so
  * publish the model there first. Each rollout records what it replaced; {@link Rollback} restores it.
+ *
+ * <p>Deploying what a target already serves is up to date, not a redeployment: the same model content
+ * ({@link ModelDigest} of {@code model}) with the same settings leaves everything as it is, and the step
+ * reports {@code up-to-date} and the version that serves. The version alone does not count, since it
+ * defaults to the run id, which every run changes.
  */
 public final class Deploy extends Component {
     public static final Input<Model> MODEL = input("model", Model.class)
@@ -67,7 +72,10 @@ public final class Deploy extends Component {
 
     public static final Output<String> ENDPOINT = output("endpoint", String.class)
             .describedAs("the model's Open Inference Protocol URL; POST <endpoint>/infer");
-    public static final Output<String> DEPLOYED_VERSION = output("deployed-version", String.class);
+    public static final Output<String> DEPLOYED_VERSION = output("deployed-version", String.class)
+            .describedAs("the version that serves: this one, or the one deployed before if up to date");
+    public static final Output<Boolean> UP_TO_DATE = output("up-to-date", Boolean.class)
+            .describedAs("true when the target already served this model with these settings, so nothing changed");
 
     /** Deploying changes the world outside the pipeline: a cache hit would leave nothing deployed. */
     @Override
@@ -79,6 +87,7 @@ public final class Deploy extends Component {
     protected void run(StepContext ctx) {
         String name = DeployNames.name(ctx.get(NAME));
         String version = DeployNames.version(ctx.find(VERSION).orElse(ctx.runId()));
+        String digest = ModelDigest.of(ctx.get(MODEL).path());
         Deployed deployed;
         switch (ctx.get(TARGET)) {
             case LOCAL:
@@ -86,20 +95,27 @@ public final class Deploy extends Component {
                 break;
             case KUBERNETES:
                 deployed = ClusterAccess.withClient(client -> new KubernetesRollout(client, line -> ctx.log("%s", line))
-                        .deploy(settings(ctx, name, version, ClusterAccess.namespace(ctx.find(NAMESPACE), client)),
-                                readyTimeout(ctx)));
+                        .deploy(settings(ctx, name, version, digest,
+                                ClusterAccess.namespace(ctx.find(NAMESPACE), client)), readyTimeout(ctx)));
                 break;
             case KSERVE:
                 deployed = ClusterAccess.withClient(client -> new KServeRollout(client, line -> ctx.log("%s", line))
-                        .deploy(settings(ctx, name, version, ClusterAccess.namespace(ctx.find(NAMESPACE), client)),
-                                readyTimeout(ctx)));
+                        .deploy(settings(ctx, name, version, digest,
+                                ClusterAccess.namespace(ctx.find(NAMESPACE), client)), readyTimeout(ctx)));
                 break;
             default:
                 throw new IllegalStateException("Unknown target " + ctx.get(TARGET));
         }
         ctx.put(ENDPOINT, deployed.endpoint());
         ctx.put(DEPLOYED_VERSION, deployed.version());
-        ctx.log("Deployed '%s' version %s to %s: %s", name, deployed.version(), ctx.get(TARGET), deployed.endpoint());
+        ctx.put(UP_TO_DATE, deployed.upToDate());
+        if (deployed.upToDate()) {
+            ctx.log("Up to date: '%s' already serves model %s with these settings as version %s on %s: %s", name,
+                    digest, deployed.version(), ctx.get(TARGET), deployed.endpoint());
+        } else {
+            ctx.log("Deployed '%s' version %s to %s: %s", name, deployed.version(), ctx.get(TARGET),
+                    deployed.endpoint());
+        }
     }
 
     private static Deployed local(StepContext ctx, String name, String version) {
@@ -108,24 +124,26 @@ public final class Deploy extends Component {
                     + "not have (one server per name); deploy the canary under another name or use KUBERNETES or KSERVE");
         }
         LocalDeployments registry = LocalDeployments.fromEnvironment();
-        LocalDeployment deployment = registry.deploy(name, version, ctx.get(MODEL).path(), ctx.runId(),
+        LocalDeployments.Rollout rollout = registry.deploy(name, version, ctx.get(MODEL).path(), ctx.runId(),
                 ctx.get(KEEP_RUNNING), line -> ctx.log("%s", line));
-        if (ctx.get(KEEP_RUNNING)) {
+        LocalDeployment deployment = rollout.deployment();
+        if (deployment.keepRunning()) {
             ctx.log("The server keeps running after this run; %s records it", registry.root().resolve(name + ".json"));
         } else {
-            ctx.log("The server stops when run %s ends", ctx.runId());
+            ctx.log("The server stops when run %s ends", deployment.runId());
         }
-        return new Deployed(deployment.modelUrl().toString(), deployment.version());
+        return new Deployed(deployment.modelUrl().toString(), deployment.version(), rollout.upToDate());
     }
 
-    private static ClusterSettings settings(StepContext ctx, String name, String version, String namespace) {
+    private static ClusterSettings settings(StepContext ctx, String name, String version, String digest,
+                                            String namespace) {
         String modelUri = ctx.find(MODEL_URI).orElseThrow(() -> new IllegalArgumentException("Target "
                 + ctx.get(TARGET) + " needs 'model-uri': the cluster reads the bundle from a store it can reach "
                 + "(s3://, gs://, https:// or pvc://CLAIM/PATH), not from this step's files; publish it there first"));
         int gpus = ctx.get(GPUS);
         int replicas = ctx.get(REPLICAS);
         return new ClusterSettings(name, version, namespace,
-                ctx.find(IMAGE).orElseGet(() -> CompilerOptions.defaults().image(gpus > 0)), modelUri,
+                ctx.find(IMAGE).orElseGet(() -> CompilerOptions.defaults().image(gpus > 0)), modelUri, digest,
                 ctx.find(STORAGE_SECRET).orElse(null), ctx.get(STORAGE_INITIALIZER_IMAGE), replicas,
                 ctx.find(MAX_REPLICAS).orElse(3 * replicas), ctx.get(CPU), ctx.get(MEMORY), gpus,
                 ctx.get(CPU_TARGET_PERCENT), ctx.get(CANARY_PERCENT));

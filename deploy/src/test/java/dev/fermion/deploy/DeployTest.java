@@ -58,6 +58,27 @@ class DeployTest {
     }
 
     @Test
+    void aSecondRunOfTheSameModelFindsItUpToDate() throws Exception {
+        Path bundle = TestBundles.classifier(dir.resolve("model"));
+        TestContext first = new TestContext(dir, "deploy").withRunId("run-deploy-3").with(Deploy.MODEL, new Model(bundle))
+                .with(Deploy.NAME, NAME).with(Deploy.KEEP_RUNNING, true).run(new Deploy());
+        assertThat(first.value(Deploy.UP_TO_DATE)).isFalse();
+
+        TestContext second = new TestContext(dir, "deploy").withRunId("run-deploy-4")
+                .with(Deploy.MODEL, new Model(TestBundles.classifier(dir.resolve("retrained"))))
+                .with(Deploy.NAME, NAME).with(Deploy.KEEP_RUNNING, true).run(new Deploy());
+
+        assertThat(second.value(Deploy.UP_TO_DATE)).isTrue();
+        assertThat(second.value(Deploy.DEPLOYED_VERSION)).isEqualTo("run-deploy-3");
+        assertThat(second.value(Deploy.ENDPOINT)).isEqualTo(first.value(Deploy.ENDPOINT));
+        assertThat(second.logs()).anySatisfy(l -> assertThat(l).startsWith("Up to date: '" + NAME
+                        + "' already serves model sha256:").endsWith("as version run-deploy-3 on LOCAL: "
+                        + first.value(Deploy.ENDPOINT)))
+                .noneSatisfy(l -> assertThat(l).startsWith("Smoke test"));
+        assertThat(registry.find(NAME).orElseThrow().runId()).isEqualTo("run-deploy-3");
+    }
+
+    @Test
     void aLocalCanaryAndAClusterTargetWithoutAModelUriAreRefusedBeforeAnythingStarts() {
         Path bundle = TestBundles.classifier(dir.resolve("model"));
         assertThatThrownBy(() -> new TestContext(dir, "deploy").withRunId("run-deploy-2").with(Deploy.MODEL, new Model(bundle))

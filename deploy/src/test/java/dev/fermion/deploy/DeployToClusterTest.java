@@ -1,5 +1,6 @@
 package dev.fermion.deploy;
 
+import dev.fermion.components.TestBundles;
 import dev.fermion.components.TestContext;
 import dev.fermion.deploy.kubernetes.KServeInferenceService;
 import dev.fermion.dsl.Model;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,9 +38,11 @@ class DeployToClusterTest {
 
     @TempDir
     Path dir;
+    Path model;
 
     @BeforeEach
     void pointTheComponentsAtTheMockServer() {
+        model = TestBundles.classifier(dir.resolve("model"));
         CONFIG.forEach(System::setProperty);
         System.setProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, client.getMasterUrl().toString());
     }
@@ -50,11 +54,15 @@ class DeployToClusterTest {
     }
 
     private TestContext deploy(String runId, DeployTarget target, int canaryPercent) throws Exception {
+        return deploy(runId, target, canaryPercent, "s3://models/iris/" + runId);
+    }
+
+    private TestContext deploy(String runId, DeployTarget target, int canaryPercent, String modelUri) throws Exception {
         return new TestContext(dir, "deploy").withRunId(runId)
-                .with(Deploy.MODEL, new Model(dir))
+                .with(Deploy.MODEL, new Model(model))
                 .with(Deploy.NAME, "iris")
                 .with(Deploy.TARGET, target)
-                .with(Deploy.MODEL_URI, "s3://models/iris/" + runId)
+                .with(Deploy.MODEL_URI, modelUri)
                 .with(Deploy.CANARY_PERCENT, canaryPercent)
                 .with(Deploy.READY_TIMEOUT_SECONDS, 0)
                 .run(new Deploy());
@@ -78,6 +86,26 @@ class DeployToClusterTest {
         assertThat(client.apps().deployments().inNamespace("models").withName("iris").get().getMetadata()
                 .getAnnotations()).containsEntry("fermion.dev/version", "run-1");
         assertThat(rolledBack.logs()).anySatisfy(l -> assertThat(l).contains("back from version run-2 to run-1"));
+    }
+
+    @Test
+    void aSecondRunOfTheSameModelIsUpToDateOnEitherClusterTarget() throws Exception {
+        String digest = ModelDigest.of(model);
+        for (DeployTarget target : List.of(DeployTarget.KUBERNETES, DeployTarget.KSERVE)) {
+            TestContext first = deploy("run-1", target, 0, "s3://models/iris/latest");
+            assertThat(first.value(Deploy.UP_TO_DATE)).isFalse();
+
+            TestContext second = deploy("run-2", target, 0, "s3://models/iris/latest");
+
+            assertThat(second.value(Deploy.UP_TO_DATE)).as(target.name()).isTrue();
+            assertThat(second.value(Deploy.DEPLOYED_VERSION)).isEqualTo("run-1");
+            assertThat(second.value(Deploy.ENDPOINT)).isEqualTo(first.value(Deploy.ENDPOINT));
+            assertThat(second.logs()).anySatisfy(l -> assertThat(l).isEqualTo("Up to date: 'iris' already serves model "
+                    + digest + " with these settings as version run-1 on " + target + ": " + first.value(Deploy.ENDPOINT)));
+        }
+        assertThat(client.apps().deployments().inNamespace("models").withName("iris").get().getMetadata()
+                .getAnnotations()).containsEntry("fermion.dev/version", "run-1")
+                .containsEntry("fermion.dev/model-digest", digest);
     }
 
     @Test

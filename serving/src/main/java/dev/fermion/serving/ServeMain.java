@@ -35,14 +35,14 @@ public final class ServeMain {
             ModelSources sources = ModelSources.standard();
             for (Map.Entry<String, String> model : options.models().entrySet()) {
                 models.add(ServedModel.load(model.getKey(), model.getValue(), sources.resolve(model.getValue()),
-                        options.workers()));
+                        options.workers(), options.maxQueue()));
             }
-            InferenceServer server = InferenceServer.start(models, options.host(), options.port());
+            InferenceServer server = InferenceServer.start(models, options.host(), options.port(), options.limits());
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fermion-serve-shutdown"));
             System.out.println("fermion-serve listening on " + server.uri());
             for (ServedModel model : models) {
                 System.out.println("  model '" + model.name() + "' from " + model.location() + " ("
-                        + model.workers() + " workers)");
+                        + model.workers() + " workers, " + model.maxQueued() + " may wait)");
             }
         } catch (RuntimeException e) {
             models.forEach(ServedModel::close);

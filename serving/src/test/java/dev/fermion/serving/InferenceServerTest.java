@@ -49,7 +49,8 @@ class InferenceServerTest {
         try (MlpPredictor direct = ModelBundle.open(regressor)) {
             expectedValues = direct.predict(IrisRequests.IRIS);
         }
-        server = InferenceServer.start(List.of(ServedModel.load("iris", classifier.toString(), classifier, 4),
+        // Room for every request of answersConcurrentRequestsCorrectly: 4 running and 28 waiting.
+        server = InferenceServer.start(List.of(ServedModel.load("iris", classifier.toString(), classifier, 4, 28),
                 ServedModel.load("sepal", regressor.toString(), regressor, 2)), "127.0.0.1", 0);
         http = new Http(server.uri());
     }
@@ -238,7 +239,8 @@ class InferenceServerTest {
 
         assertRefused(http.get("/v1/models"), 404, "No endpoint GET /v1/models");
         assertRefused(http.get("/v2/models/iris/infer"), 405, "Method GET is not allowed on /v2/models/iris/infer");
-        assertRefused(http.post("/v2/models/iris/infer", " ".repeat(17 * 1024 * 1024)), 413, "over the limit");
+        assertRefused(http.post("/v2/models/iris/infer", " ".repeat(5 * 1024 * 1024)), 413,
+                "over the limit of 4 MiB");
     }
 
     @Test

@@ -29,7 +29,7 @@ class ServeMainTest {
                 StandardCharsets.UTF_8))) {
             String first = out.readLine();
             assertThat(first).as("first line of stdout").startsWith(LISTENING);
-            assertThat(out.readLine()).isEqualTo("  model 'iris' from " + bundle + " (2 workers)");
+            assertThat(out.readLine()).isEqualTo("  model 'iris' from " + bundle + " (2 workers, 32 may wait)");
             URI uri = URI.create(first.substring(LISTENING.length()));
             assertThat(uri.getHost()).isEqualTo("127.0.0.1");
             assertThat(uri.getPort()).isPositive();

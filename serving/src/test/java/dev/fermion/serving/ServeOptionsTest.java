@@ -1,5 +1,6 @@
 package dev.fermion.serving;
 
+import dev.fermion.serving.http.ServerLimits;
 import dev.fermion.serving.model.ServedModel;
 import dev.fermion.serving.source.ModelSources;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,32 @@ class ServeOptionsTest {
         assertThat(options.host()).isEqualTo("0.0.0.0");
         assertThat(options.port()).isZero();
         assertThat(options.workers()).isEqualTo(3);
-        assertThat(ServeOptions.parse(List.of("--model", "a=b")).port()).isEqualTo(8080);
+        assertThat(options.maxQueue()).as("per worker by default").isEqualTo(48);
+        assertThat(options.limits()).isEqualTo(ServerLimits.defaults());
+        ServeOptions defaults = ServeOptions.parse(List.of("--model", "a=b"));
+        assertThat(defaults.port()).isEqualTo(8080);
+        assertThat(defaults.limits().maxRequestBytes()).isEqualTo(4L * 1024 * 1024);
         assertThat(ServeOptions.parse(List.of("--help")).help()).isTrue();
+    }
+
+    @Test
+    void readsTheServersLimits() {
+        ServeOptions options = ServeOptions.parse(List.of("--model", "iris=/m", "--workers", "2", "--max-queue", "0",
+                "--http-threads", "8", "--max-request-size", "512Ki"));
+        assertThat(options.maxQueue()).isZero();
+        assertThat(options.limits()).isEqualTo(new ServerLimits(8, 512 * 1024));
+        assertThat(ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "4Mi")).limits().maxRequestBytes())
+                .isEqualTo(4L * 1024 * 1024);
+        assertThat(ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "1000")).limits().maxRequestBytes())
+                .isEqualTo(1000);
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "2Gi")))
+                .hasMessageContaining("--max-request-size takes a size from 1 byte to 1Gi").hasMessageContaining("'2Gi'");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "16MB")))
+                .hasMessageContaining("'16MB'");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=b", "--http-threads", "2")))
+                .hasMessageContaining("--http-threads takes a whole number from 4 to 1024, got '2'");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=b", "--max-queue", "-1")))
+                .hasMessageContaining("--max-queue takes a whole number from 0");
     }
 
     @Test

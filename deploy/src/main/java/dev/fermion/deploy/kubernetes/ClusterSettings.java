@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  * @param modelUri               where the pod reads the bundle: {@code pvc://CLAIM/PATH} mounts a volume
  *                               claim, any other scheme ({@code s3://}, {@code gs://}, {@code https://}) is
  *                               downloaded by the storage initializer, as KServe does
+ * @param modelDigest            the bundle's {@link dev.fermion.deploy.ModelDigest}, which tells an unchanged
+ *                               model from a new one behind the same URI; null when unknown (manifests fixed
+ *                               at compile time), and then no rollout is taken for up to date
  * @param storageSecret          a Secret whose keys the storage initializer gets as environment variables
  *                               (credentials of the store); null for none
  * @param cpuTargetPercent       average CPU utilisation the autoscaler keeps the pods at
@@ -22,14 +25,16 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClusterSettings(String name, String version, String namespace, String image, String modelUri,
-                              String storageSecret, String storageInitializerImage, int replicas, int maxReplicas,
-                              String cpu, String memory, int gpus, int cpuTargetPercent, int canaryPercent) {
+                              String modelDigest, String storageSecret, String storageInitializerImage, int replicas,
+                              int maxReplicas, String cpu, String memory, int gpus, int cpuTargetPercent,
+                              int canaryPercent) {
     public static final int PORT = 8080;
     public static final String MODEL_DIR = "/mnt/models";
     public static final String DEFAULT_STORAGE_INITIALIZER = "kserve/storage-initializer:v0.15.2";
     private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?");
     private static final Pattern URI = Pattern.compile("[a-z][a-z0-9+.-]*://[^\\s]+");
     private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-zA-Z0-9._/:@-]*");
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
     public ClusterSettings {
         DeployNames.name(name);
@@ -42,6 +47,8 @@ public record ClusterSettings(String name, String version, String namespace, Str
                 + "the cluster can read, such as s3://bucket/models/iris/3 or pvc://models/iris/3");
         check(!modelUri.startsWith("pvc://") || modelUri.length() > "pvc://".length() && !modelUri.contains(".."),
                 "model URI '" + modelUri + "' names no volume claim: write pvc://CLAIM/PATH");
+        check(modelDigest == null || DIGEST.matcher(modelDigest).matches(),
+                "model digest '" + modelDigest + "' is not sha256:<64 hex digits>");
         if (storageSecret != null) {
             DeployNames.name(storageSecret);
         }
@@ -57,10 +64,28 @@ public record ClusterSettings(String name, String version, String namespace, Str
                 + canaryPercent);
     }
 
+    /** Settings of a model whose content is not known here, such as manifests fixed at compile time. */
+    public ClusterSettings(String name, String version, String namespace, String image, String modelUri,
+                           String storageSecret, String storageInitializerImage, int replicas, int maxReplicas,
+                           String cpu, String memory, int gpus, int cpuTargetPercent, int canaryPercent) {
+        this(name, version, namespace, image, modelUri, null, storageSecret, storageInitializerImage, replicas,
+                maxReplicas, cpu, memory, gpus, cpuTargetPercent, canaryPercent);
+    }
+
     /** The same server as a full rollout: what a canary becomes when promoted, and what rollback restores. */
     public ClusterSettings fullRollout() {
-        return new ClusterSettings(name, version, namespace, image, modelUri, storageSecret, storageInitializerImage,
-                replicas, maxReplicas, cpu, memory, gpus, cpuTargetPercent, 0);
+        return new ClusterSettings(name, version, namespace, image, modelUri, modelDigest, storageSecret,
+                storageInitializerImage, replicas, maxReplicas, cpu, memory, gpus, cpuTargetPercent, 0);
+    }
+
+    /**
+     * Whether a server built from {@code other} is the one these settings build: the same model content and
+     * every setting alike, whatever the version each was deployed as. Never when the content is unknown.
+     */
+    public boolean sameServer(ClusterSettings other) {
+        return modelDigest != null && equals(new ClusterSettings(other.name, version, other.namespace, other.image,
+                other.modelUri, other.modelDigest, other.storageSecret, other.storageInitializerImage, other.replicas,
+                other.maxReplicas, other.cpu, other.memory, other.gpus, other.cpuTargetPercent, other.canaryPercent));
     }
 
     public boolean canary() {

@@ -29,8 +29,23 @@ public final class KServeRollout {
         this.log = Objects.requireNonNull(log, "log");
     }
 
+    /**
+     * Applies {@code settings}; with a positive {@code ready} waits that long for KServe's Ready condition.
+     * When the InferenceService already serves the same model with the same settings, or already serves it
+     * fully and a canary of it is asked for, applies nothing and reports it up to date, under the version
+     * that serves.
+     */
     public Deployed deploy(ClusterSettings settings, Duration ready) {
         GenericKubernetesResource current = services(settings.namespace()).withName(settings.name()).get();
+        if (current != null) {
+            ClusterSettings serving = recorded(current);
+            if (serving.sameServer(settings) || !serving.canary() && serving.sameServer(settings.fullRollout())) {
+                log.accept("InferenceService " + settings.name() + " in namespace " + settings.namespace()
+                        + " already serves model " + settings.modelDigest() + " with these settings, as version "
+                        + serving.version() + ": up to date, nothing applied");
+                return new Deployed(endpoint(await(current, ready), settings), serving.version(), true);
+            }
+        }
         ClusterSettings applied = settings;
         if (settings.canary() && current == null) {
             log.accept("No version of '" + settings.name() + "' serves in namespace " + settings.namespace()

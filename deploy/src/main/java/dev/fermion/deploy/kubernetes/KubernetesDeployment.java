@@ -62,6 +62,7 @@ public final class KubernetesDeployment {
     public static final String SETTINGS_ANNOTATION = "fermion.dev/settings";
     public static final String PREVIOUS_ANNOTATION = "fermion.dev/previous-settings";
     public static final String MODEL_URI_ANNOTATION = "fermion.dev/model-uri";
+    public static final String MODEL_DIGEST_ANNOTATION = "fermion.dev/model-digest";
     public static final String GPU = "nvidia.com/gpu";
     static final String CONTAINER = "fermion-serve";
     /** The runtime image's user and group (see runtime-image/docker). */
@@ -124,8 +125,7 @@ public final class KubernetesDeployment {
                 .withNewRollingUpdate().withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1))
                 .endRollingUpdate().endStrategy()
                 .withNewTemplate()
-                .withNewMetadata().withLabels(podLabels)
-                .withAnnotations(Map.of(MODEL_URI_ANNOTATION, settings.modelUri())).endMetadata()
+                .withNewMetadata().withLabels(podLabels).withAnnotations(modelAnnotations(settings)).endMetadata()
                 .withNewSpec()
                 // The server calls no Kubernetes API, so its pods get no token to leak.
                 .withAutomountServiceAccountToken(false)
@@ -248,8 +248,21 @@ public final class KubernetesDeployment {
     static Map<String, String> annotations(ClusterSettings settings) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(VERSION_LABEL, settings.version());
-        annotations.put(MODEL_URI_ANNOTATION, settings.modelUri());
+        annotations.putAll(modelAnnotations(settings));
         annotations.put(SETTINGS_ANNOTATION, toJson(settings));
+        return annotations;
+    }
+
+    /**
+     * Where the model is read from and, when known, its content digest; on the pod template too, so new
+     * content behind the same URI still starts new pods, which read it.
+     */
+    private static Map<String, String> modelAnnotations(ClusterSettings settings) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(MODEL_URI_ANNOTATION, settings.modelUri());
+        if (settings.modelDigest() != null) {
+            annotations.put(MODEL_DIGEST_ANNOTATION, settings.modelDigest());
+        }
         return annotations;
     }
 

@@ -38,9 +38,24 @@ public final class KubernetesRollout {
         this.log = Objects.requireNonNull(log, "log");
     }
 
-    /** Applies {@code settings}; with a positive {@code ready} waits that long for the pods to be ready. */
+    /**
+     * Applies {@code settings}; with a positive {@code ready} waits that long for the pods to be ready. When
+     * the namespace already serves the same model with the same settings, applies nothing and reports it
+     * up to date, under the version that serves.
+     */
     public Deployed deploy(ClusterSettings settings, Duration ready) {
         Deployment stable = find(settings.namespace(), settings.name());
+        if (stable != null) {
+            Deployment serving = upToDate(settings, stable);
+            if (serving != null) {
+                ClusterSettings current = recorded(serving);
+                log.accept("Deployment " + serving.getMetadata().getName() + " in namespace " + settings.namespace()
+                        + " already serves model " + settings.modelDigest() + " with these settings, as version "
+                        + current.version() + ": up to date, nothing applied");
+                await(serving, ready);
+                return new Deployed(endpoint(settings), current.version(), true);
+            }
+        }
         if (settings.canary() && stable == null) {
             log.accept("No version of '" + settings.name() + "' serves in namespace " + settings.namespace()
                     + " yet, so version " + settings.version() + " is rolled out fully instead of as a canary");
@@ -116,6 +131,27 @@ public final class KubernetesRollout {
                 + " in namespace " + settings.namespace() + " for version " + settings.version());
         await(find(settings.namespace(), settings.name()), ready);
         return new Deployed(endpoint(settings), settings.version());
+    }
+
+    /**
+     * The Deployment that already serves {@code settings}, or null: for a full rollout the stable one, with
+     * no canary beside it and every other object of the server in place; for a canary, the canary, or the
+     * stable one if it serves this model already and no canary runs.
+     */
+    private Deployment upToDate(ClusterSettings settings, Deployment stable) {
+        Deployment canary = find(settings.namespace(), KubernetesDeployment.canaryName(settings.name()));
+        if (settings.canary() && canary != null) {
+            return recorded(canary).sameServer(settings) ? canary : null;
+        }
+        if (canary != null || !recorded(stable).sameServer(settings.fullRollout())) {
+            return null;
+        }
+        for (HasMetadata object : KubernetesDeployment.manifests(settings)) {
+            if (client.resource(object).inNamespace(settings.namespace()).get() == null) {
+                return null;
+            }
+        }
+        return stable;
     }
 
     /** The URL other pods of the cluster reach the model at, through the Service. */

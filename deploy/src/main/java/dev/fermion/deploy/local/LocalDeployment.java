@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param processStart when the operating system says the process started, ISO-8601; null if it cannot tell
  * @param url          the server's base URL, e.g. {@code http://127.0.0.1:40123}
  * @param modelPath    the registry's own copy of the bundle, which outlives the run that trained it
+ * @param modelDigest  the bundle's {@link dev.fermion.deploy.ModelDigest}; null in records written before
+ *                     digests were kept
  * @param runId        the run that started the server, so that run's end can stop it
  * @param keepRunning  false: stopped when {@code runId} ends
  * @param stoppedAt    when it was stopped, ISO-8601; null while it should be serving
@@ -21,8 +23,8 @@ import java.util.Objects;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LocalDeployment(String name, String version, Long pid, String processStart, String url,
-                              String modelPath, String runId, String startedAt, boolean keepRunning,
-                              String stoppedAt, Version previous) {
+                              String modelPath, String modelDigest, String runId, String startedAt,
+                              boolean keepRunning, String stoppedAt, Version previous) {
 
     /** A version that was served: what rollback starts again. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -50,7 +52,13 @@ public record LocalDeployment(String name, String version, Long pid, String proc
     }
 
     LocalDeployment stopped(String at) {
-        return new LocalDeployment(name, version, null, null, url, modelPath, runId, startedAt, keepRunning, at,
-                previous);
+        return new LocalDeployment(name, version, null, null, url, modelPath, modelDigest, runId, startedAt,
+                keepRunning, at, previous);
+    }
+
+    /** The same server, stopped by the end of run {@code runId} unless {@code keepRunning}. */
+    LocalDeployment lifetime(String runId, boolean keepRunning) {
+        return new LocalDeployment(name, version, pid, processStart, url, modelPath, modelDigest, runId, startedAt,
+                keepRunning, stoppedAt, previous);
     }
 }

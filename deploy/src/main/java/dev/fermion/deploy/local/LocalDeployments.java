@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.contract.Home;
 import dev.fermion.deploy.DeployNames;
+import dev.fermion.deploy.ModelDigest;
 import dev.fermion.deploy.SmokeTest;
 
 import java.io.IOException;
@@ -37,6 +38,7 @@ import java.util.stream.Stream;
  * <p>A deployment of a name that already serves replaces the old server only after the new one answered
  * its smoke test: until then the old one keeps serving, so the name is never without a server. The new
  * server listens on a port of its own; the registry and the step's {@code endpoint} output carry the URL.
+ * Deploying the model a running server already serves changes nothing: it is up to date.
  */
 public final class LocalDeployments {
     public static final String DIRECTORY = "deployments";
@@ -61,26 +63,57 @@ public final class LocalDeployments {
         return root;
     }
 
+    /** What a deployment left serving, and whether that server was already serving the model. */
+    public record Rollout(LocalDeployment deployment, boolean upToDate) {
+    }
+
     /**
      * Serves the bundle in {@code model} as {@code name}, version {@code version}: copies the bundle into the
      * registry, starts a server, smoke-tests it with a real prediction, then records it and stops the server
      * it replaces. A server that fails its smoke test is stopped and the old one keeps serving.
+     *
+     * <p>A name whose server runs and serves a bundle with the same {@link ModelDigest} is up to date: its
+     * server is left as it is, under the version it was deployed as, and only lives longer if this
+     * deployment asks (kept running, or until the end of run {@code runId}).
      */
-    public LocalDeployment deploy(String name, String version, Path model, String runId, boolean keepRunning,
-                                  Consumer<String> log) {
+    public Rollout deploy(String name, String version, Path model, String runId, boolean keepRunning,
+                          Consumer<String> log) {
         DeployNames.name(name);
         DeployNames.version(version);
         ModelBundle.read(model);
+        String digest = ModelDigest.of(model);
         return locked(name, "deploy '" + name + "'", () -> {
             Optional<LocalDeployment> current = find(name);
+            Optional<LocalDeployment> serving = current.filter(c -> digest.equals(c.modelDigest())
+                    && c.stoppedAt() == null && servers.healthy(c));
+            if (serving.isPresent()) {
+                return new Rollout(keep(serving.get(), runId, keepRunning, log), true);
+            }
             Path slot = newSlot(name, version);
             copyBundle(model, slot.resolve("model"));
             LocalDeployment.Version previous = current.filter(c -> !c.version().equals(version))
                     .map(LocalDeployment::asVersion).orElse(current.map(LocalDeployment::previous).orElse(null));
             LocalDeployment started = start(name, version, slot, runId, keepRunning, previous, log);
             replace(current, started, log);
-            return started;
+            return new Rollout(started, false);
         });
+    }
+
+    /**
+     * The running server of a model deployed again: kept, and recorded to live as long as the longer of the
+     * two deployments asks: a kept server stays kept, else it stops when the later run ends.
+     */
+    private LocalDeployment keep(LocalDeployment current, String runId, boolean keepRunning, Consumer<String> log) {
+        log.accept("'" + current.name() + "' already serves this model (" + current.modelDigest() + ") as version "
+                + current.version() + " at " + current.url() + ": up to date, no new server");
+        if (current.keepRunning()) {
+            return current;
+        }
+        LocalDeployment kept = current.lifetime(runId, keepRunning);
+        if (!kept.equals(current)) {
+            write(kept);
+        }
+        return kept;
     }
 
     /**
@@ -180,8 +213,8 @@ public final class LocalDeployments {
         log.accept("Starting fermion-serve for '" + name + "' version " + version + " (log: " + serverLog + ")");
         ServeProcess.Started server = servers.start(name, model, serverLog);
         LocalDeployment started = new LocalDeployment(name, version, server.pid(), server.processStart(),
-                server.url().toString(), model.toString(), runId, Instant.now().toString(), keepRunning, null,
-                previous);
+                server.url().toString(), model.toString(), ModelDigest.of(model), runId, Instant.now().toString(),
+                keepRunning, null, previous);
         try {
             SmokeTest.Exchange exchange = smokeTest.run(server.url(), name, ModelBundle.read(model));
             log.accept("Smoke test POST " + exchange.url());

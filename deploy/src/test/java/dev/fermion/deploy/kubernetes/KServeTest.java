@@ -82,6 +82,36 @@ class KServeTest {
     }
 
     @Test
+    void theSameModelWithTheSameSettingsIsUpToDateAndAppliesNothing() {
+        KServeRollout rollout = new KServeRollout(client, log::add);
+        assertThat(rollout.deploy(Settings.published("run-1", 'a', 2, 0), Duration.ZERO).upToDate()).isFalse();
+        String written = stored().getMetadata().getResourceVersion();
+        log.clear();
+
+        Deployed again = rollout.deploy(Settings.published("run-2", 'a', 2, 0), Duration.ZERO);
+
+        assertThat(again).isEqualTo(new Deployed("http://iris-predictor.models.svc.cluster.local/v2/models/iris",
+                "run-1", true));
+        assertThat(stored().getMetadata().getResourceVersion()).as("nothing written").isEqualTo(written);
+        assertThat(log).singleElement().satisfies(l -> assertThat(l).contains("InferenceService iris",
+                "already serves model sha256:aaaa", "as version run-1: up to date, nothing applied"));
+        assertThat(rollout.deploy(Settings.published("run-3", 'a', 2, 10), Duration.ZERO).upToDate())
+                .as("a canary of what serves every request already").isTrue();
+
+        assertThat(rollout.deploy(Settings.published("run-4", 'b', 2, 0), Duration.ZERO).upToDate())
+                .as("new content behind the same URI").isFalse();
+        assertThat(rollout.deploy(Settings.published("run-5", 'b', 3, 0), Duration.ZERO).upToDate())
+                .as("other settings").isFalse();
+        assertThat(rollout.deploy(Settings.published("run-6", 'c', 3, 20), Duration.ZERO).upToDate()).isFalse();
+        assertThat(rollout.deploy(Settings.published("run-7", 'c', 3, 20), Duration.ZERO))
+                .as("the same canary again").extracting(Deployed::upToDate, Deployed::version)
+                .containsExactly(true, "run-6");
+        Deployed promoted = rollout.deploy(Settings.published("run-8", 'c', 3, 0), Duration.ZERO);
+        assertThat(promoted.upToDate()).as("promotion").isFalse();
+        assertThat(predictor(stored())).doesNotContainKey("canaryTrafficPercent");
+    }
+
+    @Test
     void readinessIsKServesReadyConditionForTheCurrentGeneration() {
         GenericKubernetesResource service = KServeInferenceService.manifest(Settings.iris("1"));
         service.getMetadata().setGeneration(2L);

@@ -117,6 +117,86 @@ class KubernetesRolloutTest {
                 .hasMessageContaining("Nothing named 'absent' is deployed in namespace models");
     }
 
+    /** The resource versions of the server's objects: they change with every write. */
+    private List<String> resourceVersions(String... names) {
+        List<String> versions = new ArrayList<>();
+        versions.add(client.services().inNamespace("models").withName("iris").get().getMetadata().getResourceVersion());
+        versions.add(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("models").withName("iris").get()
+                .getMetadata().getResourceVersion());
+        versions.add(client.policy().v1().podDisruptionBudget().inNamespace("models").withName("iris").get()
+                .getMetadata().getResourceVersion());
+        for (String name : names) {
+            versions.add(deployment(name).getMetadata().getResourceVersion());
+        }
+        return versions;
+    }
+
+    @Test
+    void theSameModelWithTheSameSettingsIsUpToDateAndAppliesNothing() {
+        Deployed first = rollout().deploy(Settings.published("run-1", 'a', 2, 0), Duration.ZERO);
+        assertThat(first.upToDate()).isFalse();
+        assertThat(deployment("iris").getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("fermion.dev/model-digest", "sha256:" + "a".repeat(64));
+        List<String> written = resourceVersions("iris");
+        log.clear();
+
+        // A second run: its own run id as the version, the same model and settings.
+        Deployed again = rollout().deploy(Settings.published("run-2", 'a', 2, 0), Duration.ZERO);
+
+        assertThat(resourceVersions("iris")).as("nothing written").isEqualTo(written);
+        assertThat(again).isEqualTo(new Deployed("http://iris.models.svc.cluster.local/v2/models/iris", "run-1", true));
+        assertThat(deployment("iris").getMetadata().getAnnotations()).containsEntry("fermion.dev/version", "run-1");
+        assertThat(log).singleElement().satisfies(l -> assertThat(l).contains("already serves model sha256:aaaa",
+                "as version run-1: up to date, nothing applied"));
+    }
+
+    @Test
+    void newContentOrOtherSettingsOrAMissingObjectAreRolledOut() {
+        rollout().deploy(Settings.published("run-1", 'a', 2, 0), Duration.ZERO);
+
+        Deployed retrained = rollout().deploy(Settings.published("run-2", 'b', 2, 0), Duration.ZERO);
+        assertThat(retrained.upToDate()).as("new content behind the same URI").isFalse();
+        assertThat(deployment("iris").getSpec().getTemplate().getMetadata().getAnnotations())
+                .as("a new pod template, so new pods read the new content")
+                .containsEntry("fermion.dev/model-digest", "sha256:" + "b".repeat(64));
+
+        Deployed scaled = rollout().deploy(Settings.published("run-3", 'b', 3, 0), Duration.ZERO);
+        assertThat(scaled.upToDate()).as("other settings").isFalse();
+        assertThat(scaled.version()).isEqualTo("run-3");
+
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("models").withName("iris").delete();
+        Deployed repaired = rollout().deploy(Settings.published("run-4", 'b', 3, 0), Duration.ZERO);
+        assertThat(repaired.upToDate()).as("the autoscaler was deleted").isFalse();
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("models").withName("iris").get())
+                .isNotNull();
+
+        rollout().deploy(Settings.published("run-5", 'b', 3, 0), Duration.ZERO);
+        ClusterSettings unknown = Settings.iris("run-6");
+        rollout().deploy(unknown, Duration.ZERO);
+        assertThat(rollout().deploy(unknown, Duration.ZERO).upToDate()).as("content unknown: never up to date")
+                .isFalse();
+    }
+
+    @Test
+    void aCanaryOfTheSameModelIsUpToDateAndAPromotionIsNot() {
+        rollout().deploy(Settings.published("run-1", 'a', 2, 0), Duration.ZERO);
+        assertThat(rollout().deploy(Settings.published("run-2", 'a', 2, 25), Duration.ZERO))
+                .as("a canary of what serves every request already")
+                .isEqualTo(new Deployed("http://iris.models.svc.cluster.local/v2/models/iris", "run-1", true));
+        assertThat(deployment("iris-canary")).isNull();
+
+        rollout().deploy(Settings.published("run-3", 'b', 2, 25), Duration.ZERO);
+        List<String> written = resourceVersions("iris", "iris-canary");
+        Deployed canaryAgain = rollout().deploy(Settings.published("run-4", 'b', 2, 25), Duration.ZERO);
+        assertThat(canaryAgain.upToDate()).isTrue();
+        assertThat(canaryAgain.version()).isEqualTo("run-3");
+        assertThat(resourceVersions("iris", "iris-canary")).isEqualTo(written);
+
+        Deployed promoted = rollout().deploy(Settings.published("run-5", 'b', 2, 0), Duration.ZERO);
+        assertThat(promoted.upToDate()).as("promotion ends the canary").isFalse();
+        assertThat(deployment("iris-canary")).isNull();
+    }
+
     @Test
     void readinessIsEveryWantedPodUpdatedAndAvailable() {
         Deployment deployment = KubernetesDeployment.deployment(Settings.iris("1"), KubernetesDeployment.STABLE, 2);

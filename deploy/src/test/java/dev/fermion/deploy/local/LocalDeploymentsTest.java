@@ -43,7 +43,7 @@ class LocalDeploymentsTest {
         registry = new LocalDeployments(dir.resolve("home"));
         Path bundle = TestBundles.classifier(dir.resolve("model"));
 
-        LocalDeployment deployment = registry.deploy("iris", "v1", bundle, "run-1", false, log::add);
+        LocalDeployment deployment = registry.deploy("iris", "v1", bundle, "run-1", false, log::add).deployment();
 
         assertThat(deployment.url()).startsWith("http://127.0.0.1:");
         assertThat(deployment.modelUrl()).hasToString(deployment.url() + "/v2/models/iris");
@@ -75,7 +75,7 @@ class LocalDeploymentsTest {
     void keptServersSurviveTheirRunsEnd() {
         registry = new LocalDeployments(dir.resolve("home"));
         LocalDeployment kept = registry.deploy("iris", "v1", TestBundles.classifier(dir.resolve("model")), "run-1",
-                true, log::add);
+                true, log::add).deployment();
 
         assertThat(registry.stopStartedBy("run-1")).isEmpty();
         assertThat(registry.isServing(kept)).isTrue();
@@ -92,7 +92,7 @@ class LocalDeploymentsTest {
         // (zero biases) answer alike whatever the seed.
         JsonNode request = Http.JSON.readTree("{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", "
                 + "\"shape\": [1, 4], \"data\": [5.1, 3.5, 1.4, 0.2]}]}");
-        LocalDeployment first = registry.deploy("iris", "v1", v1, "run-1", true, log::add);
+        LocalDeployment first = registry.deploy("iris", "v1", v1, "run-1", true, log::add).deployment();
         JsonNode v1Answer = Http.probabilities(first.modelUrl(), request);
 
         // Clients that follow the registry: every request must be answered while v2 replaces v1.
@@ -116,7 +116,7 @@ class LocalDeploymentsTest {
         client.start();
         LocalDeployment second;
         try {
-            second = registry.deploy("iris", "v2", v2, "run-2", true, log::add);
+            second = registry.deploy("iris", "v2", v2, "run-2", true, log::add).deployment();
         } finally {
             replacing.set(false);
             client.join();
@@ -144,6 +144,52 @@ class LocalDeploymentsTest {
         assertThat(registry.isServing(second)).isFalse();
         assertThat(registry.rollback("iris", "run-5", true, log::add).version()).as("rolling back a rollback")
                 .isEqualTo("v2");
+    }
+
+    @Test
+    void theModelARunningServerServesIsUpToDateAndStartsNothing() throws IOException {
+        registry = new LocalDeployments(dir.resolve("home"));
+        LocalDeployment first = registry.deploy("iris", "run-1", TestBundles.classifier(dir.resolve("model")), "run-1",
+                false, log::add).deployment();
+        List<Path> slots;
+        try (var listed = Files.list(registry.root().resolve("iris"))) {
+            slots = listed.toList();
+        }
+        log.clear();
+
+        // The next run trains the same model again (same data, same seed), into a directory of its own.
+        Path same = TestBundles.classifier(dir.resolve("retrained"));
+        LocalDeployments.Rollout again = registry.deploy("iris", "run-2", same, "run-2", false, log::add);
+
+        assertThat(again.upToDate()).isTrue();
+        assertThat(again.deployment().pid()).as("the same server").isEqualTo(first.pid());
+        assertThat(again.deployment().url()).isEqualTo(first.url());
+        assertThat(again.deployment().version()).as("the version that serves").isEqualTo("run-1");
+        assertThat(log).singleElement().satisfies(l -> assertThat(l).contains("'iris' already serves this model (sha256:",
+                "as version run-1 at " + first.url() + ": up to date, no new server"));
+        try (var listed = Files.list(registry.root().resolve("iris"))) {
+            assertThat(listed.toList()).as("no bundle copied").containsExactlyInAnyOrderElementsOf(slots);
+        }
+        // It now lives as long as the later run that deployed it.
+        assertThat(registry.stopStartedBy("run-1")).isEmpty();
+        assertThat(registry.isServing(again.deployment())).isTrue();
+
+        assertThat(registry.deploy("iris", "run-3", same, "run-3", true, log::add).deployment().keepRunning())
+                .as("asked to keep running").isTrue();
+        assertThat(registry.deploy("iris", "run-4", same, "run-4", false, log::add).deployment().keepRunning())
+                .as("a kept server stays kept").isTrue();
+        assertThat(registry.stopStartedBy("run-4")).isEmpty();
+        assertThat(registry.stop("iris")).isTrue();
+
+        LocalDeployments.Rollout restarted = registry.deploy("iris", "run-5", same, "run-5", false, log::add);
+        assertThat(restarted.upToDate()).as("a stopped server serves nothing").isFalse();
+        assertThat(restarted.deployment().pid()).isNotEqualTo(first.pid());
+        assertThat(registry.isServing(restarted.deployment())).isTrue();
+
+        LocalDeployments.Rollout other = registry.deploy("iris", "run-6", TestBundles.classifier(dir.resolve("other"), 8),
+                "run-6", false, log::add);
+        assertThat(other.upToDate()).as("other weights").isFalse();
+        assertThat(other.deployment().version()).isEqualTo("run-6");
     }
 
     @Test

@@ -1,12 +1,12 @@
 package dev.fermion.serving.metrics;
 
 import java.math.BigDecimal;
-import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * Request, error and latency figures of the infer endpoint per model, written in the Prometheus text
@@ -21,13 +21,20 @@ public final class InferenceMetrics {
 
     private static final class ModelSeries {
         final LongAdder requests = new LongAdder();
+        final LongAdder nonFinite = new LongAdder();
         final Map<Integer, LongAdder> errors = new ConcurrentSkipListMap<>();
         final LatencyHistogram latency = new LatencyHistogram();
     }
 
-    /** Starts series for the served models at zero, so dashboards see them before the first request. */
-    public InferenceMetrics(Collection<String> models) {
-        models.forEach(model -> series.put(model, new ModelSeries()));
+    private final Map<String, IntSupplier> queued;
+
+    /**
+     * Starts series for the served models at zero, so dashboards see them before the first request;
+     * {@code queued} tells, per model, how many requests wait for a worker now.
+     */
+    public InferenceMetrics(Map<String, IntSupplier> queued) {
+        this.queued = new TreeMap<>(queued);
+        queued.keySet().forEach(model -> series.put(model, new ModelSeries()));
     }
 
     /** Records one infer request; {@code status} is its HTTP status, an error when 400 or above. */
@@ -41,6 +48,14 @@ public final class InferenceMetrics {
         s.latency.observe(seconds);
     }
 
+    /** Counts a request of {@code model} whose answer would have held NaN or an infinity. */
+    public void recordNonFiniteOutput(String model) {
+        ModelSeries s = series.get(model);
+        if (s != null) {
+            s.nonFinite.increment();
+        }
+    }
+
     public String exposition() {
         Map<String, ModelSeries> sorted = new TreeMap<>(series);
         StringBuilder out = new StringBuilder();
@@ -50,6 +65,14 @@ public final class InferenceMetrics {
                 "Inference requests answered with an error status, by model and HTTP status code.");
         sorted.forEach((model, s) -> s.errors.forEach((code, n) ->
                 sample(out, "fermion_inference_errors_total", labels(model) + ",code=\"" + code + "\"", n.sum())));
+        header(out, "fermion_inference_nonfinite_outputs_total", "counter",
+                "Inference requests refused because the model computed NaN or an infinity from finite inputs.");
+        sorted.forEach((model, s) -> sample(out, "fermion_inference_nonfinite_outputs_total", labels(model),
+                s.nonFinite.sum()));
+        header(out, "fermion_inference_queued_requests", "gauge",
+                "Inference requests waiting for a worker of their model.");
+        queued.forEach((model, length) -> sample(out, "fermion_inference_queued_requests", labels(model),
+                length.getAsInt()));
         header(out, "fermion_inference_latency_seconds", "histogram",
                 "Time from receiving an inference request to having its response, in seconds.");
         sorted.forEach((model, s) -> {

@@ -46,17 +46,19 @@ public final class RequestReader {
         }
         List<String> columns = signature.columns();
         List<List<String>> rows;
+        String tensor = null;
         if (columns.containsAll(byName.keySet())) {
             rows = perColumn(model, signature, byName);
         } else if (byName.size() == 1) {
-            rows = tensor(model, signature, byName.keySet().iterator().next(), byName.values().iterator().next());
+            tensor = byName.keySet().iterator().next();
+            rows = tensor(model, signature, tensor, byName.get(tensor));
         } else {
             List<String> unknown = byName.keySet().stream().filter(n -> !columns.contains(n)).toList();
             throw ApiException.badRequest("Model '" + model + "' has no input named " + unknown + "; send one "
                     + "input per feature column " + columns + (signature.numericOnly()
                     ? " or a single FP32 tensor of shape [-1, " + columns.size() + "]" : ""));
         }
-        return new InferenceRequest(id(root), rows, outputs(model, signature, root.get("outputs")));
+        return new InferenceRequest(id(root), tensor, rows, outputs(model, signature, root.get("outputs")));
     }
 
     private JsonNode parse(byte[] body) {
@@ -82,7 +84,7 @@ public final class RequestReader {
                     + "cannot carry, and no input named '" + name + "'; send one input per feature column " + columns);
         }
         String what = "Input '" + name + "'";
-        datatype(input, what, FLOAT_TYPES);
+        boolean fp32 = datatype(input, what, FLOAT_TYPES).equals("FP32");
         int[] shape = shape(input, what);
         if (shape.length != 2 || shape[1] != columns.size()) {
             throw ApiException.badRequest(what + " has shape " + Arrays.toString(shape) + " but model '" + model
@@ -93,8 +95,8 @@ public final class RequestReader {
         for (int r = 0; r < shape[0]; r++) {
             List<String> row = new ArrayList<>(columns.size());
             for (int c = 0; c < columns.size(); c++) {
-                row.add(number(data.get(r * columns.size() + c), what + ", row " + r + ", feature '"
-                        + columns.get(c) + "'"));
+                row.add(number(data.get(r * columns.size() + c), InferenceRequest.element(name, r, columns.get(c)),
+                        fp32));
             }
             rows.add(row);
         }
@@ -116,7 +118,7 @@ public final class RequestReader {
             String what = "Input '" + feature.column() + "'";
             JsonNode input = inputs.get(feature.column());
             boolean numeric = feature.type() == ColumnType.NUMERIC;
-            datatype(input, what, numeric ? FLOAT_TYPES : Set.of("BYTES"));
+            boolean fp32 = datatype(input, what, numeric ? FLOAT_TYPES : Set.of("BYTES")).equals("FP32");
             int[] shape = shape(input, what);
             if (shape.length == 0 || shape.length > 2 || (shape.length == 2 && shape[1] != 1)) {
                 throw ApiException.badRequest(what + " has shape " + Arrays.toString(shape) + "; a feature column "
@@ -131,8 +133,8 @@ public final class RequestReader {
             List<String> column = new ArrayList<>(batch);
             List<JsonNode> data = data(input, what, batch);
             for (int r = 0; r < batch; r++) {
-                String where = what + ", row " + r;
-                column.add(numeric ? number(data.get(r), where) : category(data.get(r), where));
+                String where = InferenceRequest.element(null, r, feature.column());
+                column.add(numeric ? number(data.get(r), where, fp32) : category(data.get(r), where));
             }
             values.add(column);
         }
@@ -147,12 +149,13 @@ public final class RequestReader {
         return rows;
     }
 
-    private static void datatype(JsonNode input, String what, Set<String> accepted) {
+    private static String datatype(JsonNode input, String what, Set<String> accepted) {
         String datatype = text(input, "datatype", what);
         if (!accepted.contains(datatype)) {
             throw ApiException.badRequest(what + " has datatype " + datatype + "; this model takes "
                     + accepted.stream().sorted().toList() + " there");
         }
+        return datatype;
     }
 
     private static int[] shape(JsonNode input, String what) {
@@ -198,12 +201,20 @@ public final class RequestReader {
         }
     }
 
-    private static String number(JsonNode value, String where) {
+    /**
+     * A numeric element as text; {@code fp32} for an element of an FP32 tensor, which must fit in FP32: a
+     * larger JSON number is no FP32 value, and would reach the model as infinity.
+     */
+    private static String number(JsonNode value, String where, boolean fp32) {
         if (value.isNull()) {
             return null;
         }
         if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
             throw ApiException.badRequest(where + ": " + value + " is not a finite number");
+        }
+        if (fp32 && Math.abs(value.doubleValue()) > Float.MAX_VALUE) {
+            throw ApiException.badRequest(where + ": " + value + " overflows FP32, whose finite values are at most "
+                    + Float.MAX_VALUE + " in magnitude");
         }
         return String.valueOf(value.doubleValue());
     }
