@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /** Reads compiled YAML back the way Argo's YAML reader sees it, for assertions on the structure. */
 final class Yaml {
-    private static final YAMLMapper MAPPER = new YAMLMapper();
+    static final YAMLMapper MAPPER = new YAMLMapper();
 
     private Yaml() {
     }
