@@ -81,7 +81,7 @@ public final class EvaluateRegressor extends Component {
         json.put("r2", metrics.r2());
         JSON.writeValue(report.file("metrics.json").toFile(), json);
         new HtmlReport("Regressor evaluation")
-                .paragraph(metrics.rows() + " rows from " + table.file())
+                .paragraph(metrics.rows() + " rows of " + table.file().getFileName())
                 .table(List.of("metric", "value"), List.of(
                         List.of("RMSE", EvaluateClassifier.format(metrics.rmse())),
                         List.of("MAE", EvaluateClassifier.format(metrics.mae())),

@@ -20,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -30,7 +29,9 @@ import java.util.stream.Stream;
 
 /**
  * Publishes a model bundle to a model directory, where a model server or a later pipeline finds it: the
- * bundle's files plus {@code manifest.json} (name, version, task, source run, SHA-256 of every file).
+ * bundle's files plus {@code manifest.json} (name, version, task, source run, SHA-256 of every file). The
+ * manifest holds no publishing time (the files' own times say it), so publishing the same bundle from the
+ * same run gives the same bytes.
  * Defaults to {@code <Fermion home>/models/<name>/<version>} (see {@link Home}). A published version is
  * never silently replaced.
  */
@@ -87,7 +88,6 @@ public final class PublishModel extends Component {
         manifest.put("version", version);
         manifest.put("format", bundle.manifest().format());
         manifest.put("task", bundle.task());
-        manifest.put("published-at", Instant.now().toString());
         manifest.put("pipeline", ctx.pipelineName());
         manifest.put("run", ctx.runId());
         manifest.put("step", ctx.stepName());
