@@ -9,6 +9,7 @@ import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
+import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dataset;
@@ -136,8 +137,9 @@ public final class PrepareCsv extends Component {
             }
             List<String> columns = SourceFiles.columns(file, format).names();
             if (!columns.equals(header)) {
-                throw new IllegalArgumentException("Source file " + file + " has columns " + columns + " but "
-                        + files.get(0) + " has " + header + ": every file of a source needs the same columns");
+                throw new IllegalArgumentException("Source file " + file + " has columns " + Printable.list(columns)
+                        + " but " + files.get(0) + " has " + Printable.list(header)
+                        + ": every file of a source needs the same columns");
             }
         }
         Set<String> missing = new LinkedHashSet<>(ctx.get(MISSING_VALUES));
@@ -250,7 +252,7 @@ public final class PrepareCsv extends Component {
     private static void requireInHeader(String column, String input, List<String> header, String file) {
         if (!header.contains(column)) {
             throw new IllegalArgumentException("Input '" + input + "' names column '" + column + "', which " + file
-                    + " does not have; its header is " + header);
+                    + " does not have; its header is " + Printable.list(header));
         }
     }
 

@@ -7,11 +7,18 @@ import dev.fermion.components.table.Csv;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
+import dev.fermion.components.table.Printable;
+
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,18 +85,66 @@ final class SourceFiles {
                 ? new Column(name, ColumnType.parse(name, declared.get(name))) : source.stored().get(name)).toList();
     }
 
+    /**
+     * The column names of a CSV file's first line. A file that is not text, or whose header is not UTF-8,
+     * fails here, before its bytes could reach a message raw.
+     */
     private static List<String> header(String file) {
-        List<String> lines = head(file, 1);
-        if (lines.isEmpty()) {
+        byte[] line;
+        try (InputStream in = open(file)) {
+            byte[] head = in.readNBytes(Printable.HEAD);
+            Printable.binaryKind(head, head.length).ifPresent(kind -> {
+                throw new IllegalArgumentException("Source file " + file + " looks like a binary file, not CSV text: "
+                        + kind + ". A CSV source is UTF-8 text with a header line naming the columns");
+            });
+            line = firstLine(head, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read source file " + file, e);
+        }
+        if (line == null) {
             throw new IllegalArgumentException("Source file " + file + " is empty: the first line must be a "
                     + "header naming the columns");
         }
-        String first = lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(0);
-        List<String> header = Csv.parse(first);
+        String first;
+        try {
+            first = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("The header line of source file " + file + " is not UTF-8 text: "
+                    + Printable.of(Printable.decode(line, line.length)) + "; save the file as UTF-8", e);
+        }
+        first = first.startsWith("\uFEFF") ? first.substring(1) : first;
+        List<String> header;
+        try {
+            header = Csv.parse(first.endsWith("\r") ? first.substring(0, first.length() - 1) : first);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The header line of source file " + file + " is not valid CSV ("
+                    + e.getMessage() + "): " + Printable.of(first), e);
+        }
         if (Set.copyOf(header).size() != header.size() || header.contains("")) {
-            throw new IllegalArgumentException("Header of " + file + " must name every column once, got " + header);
+            throw new IllegalArgumentException("Header of " + file + " must name every column once, got "
+                    + Printable.list(header));
         }
         return header;
+    }
+
+    /** The bytes of the first line, without its line break; null for an empty file. */
+    private static byte[] firstLine(byte[] head, InputStream rest) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (byte b : head) {
+            if (b == '\n') {
+                return line.toByteArray();
+            }
+            line.write(b);
+        }
+        for (int b = rest.read(); b >= 0 && b != '\n'; b = rest.read()) {
+            line.write(b);
+        }
+        return line.size() == 0 && head.length == 0 ? null : line.toByteArray();
+    }
+
+    private static InputStream open(String file) throws IOException {
+        return new BufferedInputStream(Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false))),
+                1 << 16);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.model.Task;
 import dev.fermion.components.report.Charts;
 import dev.fermion.components.report.HtmlReport;
+import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.Table;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dataset;
@@ -55,7 +56,7 @@ public final class EvaluateRegressor extends Component {
                 } catch (NumberFormatException e) {
                     Table.Row row = table.rows().get(i);
                     throw new IllegalArgumentException(table.where(row, table.header().get(label)) + ": label '"
-                            + predictions.actual().get(i) + "' is not a number", e);
+                            + Printable.of(predictions.actual().get(i)) + "' is not a number", e);
                 }
                 predicted[i] = predictions.outputs().get(i)[0];
             }

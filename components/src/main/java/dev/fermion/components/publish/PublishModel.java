@@ -3,6 +3,7 @@ package dev.fermion.components.publish;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.model.ModelBundle;
+import dev.fermion.components.table.Printable;
 import dev.fermion.contract.Home;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
@@ -114,7 +115,7 @@ public final class PublishModel extends Component {
 
     private static String safe(String value, Input<String> input) {
         if (!SAFE.matcher(value).matches()) {
-            throw new IllegalArgumentException("Input '" + input.name() + "' is '" + value + "'; use letters, digits, "
+            throw new IllegalArgumentException("Input '" + input.name() + "' is '" + Printable.of(value) + "'; use letters, digits, "
                     + "'.', '_' and '-' only, starting with a letter or digit, since it names a directory");
         }
         return value;

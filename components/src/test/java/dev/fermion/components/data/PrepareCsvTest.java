@@ -219,6 +219,58 @@ class PrepareCsvTest {
         }
     }
 
+    /** A compressed file given as CSV: the error says so, and shows none of its bytes raw. */
+    @Test
+    void aBinaryFileIsNamedAsSuchWithoutPrintingItsBytes() throws Exception {
+        Path gzip = tmp.resolve("iris.csv");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzip))) {
+            out.write(Files.readAllBytes(Path.of(IRIS)));
+        }
+        assertThatThrownBy(() -> prepare(gzip.toString(), "species").run(new PrepareCsv()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(gzip + " looks like a binary file")
+                .hasMessageContaining("gzip")
+                .satisfies(e -> assertPrintable(e.getMessage()));
+
+        Path random = tmp.resolve("random.csv");
+        byte[] bytes = new byte[4096];
+        new java.util.Random(1).nextBytes(bytes);
+        Files.write(random, bytes);
+        assertThatThrownBy(() -> prepare(random.toString(), "species").run(new PrepareCsv()))
+                .hasMessageContaining("looks like a binary file")
+                .satisfies(e -> assertPrintable(e.getMessage()));
+    }
+
+    /** A header with control characters and very long names: shown escaped, and cut short. */
+    @Test
+    void aHeaderWithControlCharactersIsShownEscaped() throws Exception {
+        Path source = tmp.resolve("odd.csv");
+        Files.writeString(source, "a\u001b[31m,b\u0007b,c" + "x".repeat(5000) + ",d\u202e\n1,2,3,4\n");
+        assertThatThrownBy(() -> prepare(source.toString(), "species").run(new PrepareCsv()))
+                .hasMessageContaining("'label' names column 'species'")
+                .hasMessageContaining("a\\u001b[31m").hasMessageContaining("b\\u0007b").hasMessageContaining("d\\u202e")
+                .hasMessageContaining("more characters")
+                .satisfies(e -> assertPrintable(e.getMessage()))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1000));
+    }
+
+    /** A header that is not UTF-8 (a Latin-1 export, say) fails at once, showing the bytes that are not. */
+    @Test
+    void aHeaderThatIsNotUtf8IsAClearError() throws Exception {
+        Path source = tmp.resolve("latin1.csv");
+        Files.write(source, "caf\u00e9,species\n1,a\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> prepare(source.toString(), "species").run(new PrepareCsv()))
+                .hasMessageContaining("header line of source file " + source + " is not UTF-8 text: caf\\xe9,species")
+                .hasMessageContaining("save the file as UTF-8")
+                .satisfies(e -> assertPrintable(e.getMessage()));
+    }
+
+    /** Nothing a terminal would act on or cannot show: no control or reordering character, no undecodable byte. */
+    static void assertPrintable(String message) {
+        assertThat(message.chars().filter(c -> Character.isISOControl(c) || c == 0xFFFD
+                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))).isEmpty();
+    }
+
     @Test
     void failsClearlyOnAnUnknownLabel() {
         assertThatThrownBy(() -> prepare(IRIS, "kind").run(new PrepareCsv()))
