@@ -34,6 +34,15 @@ import java.util.Set;
 final class SourceFiles {
     /** Rows read to infer column types; a later row that disagrees is rejected, never coerced. */
     static final int INFERENCE_ROWS = 1000;
+    /**
+     * The share of a column's sampled values that must be numbers for it to be numeric. Below 1, so that a
+     * few bad cells (a typo, an 'inf', a placeholder such as '-') cannot turn a numeric column categorical;
+     * their rows are rejected and counted instead. High, so that a column of codes or words with some
+     * numbers among them stays categorical.
+     */
+    static final double NUMERIC_SHARE = 0.95;
+    /** Values that are not numbers an inferred column shows in the report. */
+    static final int NOT_NUMBER_EXAMPLES = 5;
 
     private SourceFiles() {
     }
@@ -76,13 +85,14 @@ final class SourceFiles {
     }
 
     /** Declared types win; a Parquet column has the type of its values, a CSV column is inferred. */
-    static List<Column> types(String file, SourceFormat format, Columns source, List<String> columns,
-                              Map<String, String> declared, Set<String> missingMarkers) {
+    static List<ColumnDecision> types(String file, SourceFormat format, Columns source, List<String> columns,
+                                      Map<String, String> declared, Set<String> missingMarkers) {
         if (format != SourceFormat.PARQUET) {
             return types(file, source.names(), columns, declared, missingMarkers);
         }
         return columns.stream().map(name -> declared.containsKey(name)
-                ? new Column(name, ColumnType.parse(name, declared.get(name))) : source.stored().get(name)).toList();
+                ? ColumnDecision.of(new Column(name, ColumnType.parse(name, declared.get(name))), ColumnDecision.DECLARED)
+                : ColumnDecision.of(source.stored().get(name), ColumnDecision.PARQUET)).toList();
     }
 
     /**
@@ -148,38 +158,50 @@ final class SourceFiles {
     }
 
     /**
-     * Infers the type of each wanted column from the first {@link #INFERENCE_ROWS} rows: numeric when every
-     * present value parses as a finite number, categorical otherwise. Declared types win.
+     * Infers the type of each wanted column from the first {@link #INFERENCE_ROWS} rows of the first file:
+     * numeric when at least {@link #NUMERIC_SHARE} of the values present (not missing) are finite numbers,
+     * categorical otherwise or when no value is present. Declared types win. The same file always gives the
+     * same types.
      */
-    private static List<Column> types(String file, List<String> header, List<String> columns, Map<String, String> declared,
-                              Set<String> missingMarkers) {
+    private static List<ColumnDecision> types(String file, List<String> header, List<String> columns,
+                                              Map<String, String> declared, Set<String> missingMarkers) {
         List<String> sample = head(file, INFERENCE_ROWS + 1);
-        List<Column> result = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        for (String line : sample.subList(Math.min(1, sample.size()), sample.size())) {
+            try {
+                List<String> fields = Csv.parse(line);
+                // Malformed lines are rejected with their reason when the pipeline validates them.
+                rows.add(fields.size() == header.size() ? fields : null);
+            } catch (IllegalArgumentException e) {
+                rows.add(null);
+            }
+        }
+        List<ColumnDecision> result = new ArrayList<>();
         for (String name : columns) {
             if (declared.containsKey(name)) {
-                result.add(new Column(name, ColumnType.parse(name, declared.get(name))));
+                result.add(ColumnDecision.of(new Column(name, ColumnType.parse(name, declared.get(name))),
+                        ColumnDecision.DECLARED));
                 continue;
             }
             int position = header.indexOf(name);
-            boolean numeric = true;
-            boolean seen = false;
-            for (String line : sample.subList(1, sample.size())) {
-                List<String> fields;
-                try {
-                    fields = Csv.parse(line);
-                } catch (IllegalArgumentException e) {
-                    continue; // Malformed lines are rejected with their reason when the pipeline validates them.
-                }
-                if (fields.size() != header.size() || missingMarkers.contains(fields.get(position))) {
+            long present = 0;
+            long numbers = 0;
+            List<ColumnDecision.SampleValue> notNumbers = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                List<String> fields = rows.get(i);
+                if (fields == null || missingMarkers.contains(fields.get(position))) {
                     continue;
                 }
-                seen = true;
-                if (!isNumber(fields.get(position))) {
-                    numeric = false;
-                    break;
+                present++;
+                if (isNumber(fields.get(position))) {
+                    numbers++;
+                } else if (notNumbers.size() < NOT_NUMBER_EXAMPLES) {
+                    notNumbers.add(new ColumnDecision.SampleValue(i + 2, fields.get(position)));
                 }
             }
-            result.add(new Column(name, numeric && seen ? ColumnType.NUMERIC : ColumnType.CATEGORICAL));
+            boolean numeric = present > 0 && numbers >= NUMERIC_SHARE * present;
+            result.add(new ColumnDecision(name, numeric ? ColumnType.NUMERIC : ColumnType.CATEGORICAL,
+                    ColumnDecision.INFERRED, present, numbers, notNumbers));
         }
         return result;
     }
