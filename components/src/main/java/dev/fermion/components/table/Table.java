@@ -60,6 +60,11 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
         if (Files.exists(data)) {
             return data;
         }
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("Data set " + directory + (Files.exists(directory) ? " is a file, not a "
+                    + "directory" : " does not exist") + ": a data set is a directory holding " + DATA_FILE
+                    + " or one .csv file");
+        }
         List<Path> csvs;
         try (Stream<Path> files = Files.list(directory)) {
             csvs = files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
@@ -74,6 +79,9 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
     }
 
     public static Table read(Path file, Optional<TableSchema> schema) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("CSV file " + file + " does not exist or is not a file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(Printable.HEAD);
             Printable.binaryKind(head, head.length).ifPresent(kind -> {

@@ -24,6 +24,17 @@ class TableTest {
                 .satisfies(e -> assertThat(e.getMessage().chars().filter(Character::isISOControl)).isEmpty());
     }
 
+    /** A missing input cannot heal by retrying: it fails as bad input, naming what is missing. */
+    @Test
+    void aMissingDataSetIsBadInput() {
+        assertThatThrownBy(() -> Table.readDataset(tmp.resolve("nowhere")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Data set " + tmp.resolve("nowhere") + " does not exist");
+        assertThatThrownBy(() -> Table.read(tmp.resolve("nothing.csv"), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nothing.csv does not exist");
+    }
+
     @Test
     void namesColumnsEscaped() throws Exception {
         Path file = tmp.resolve("data.csv");
