@@ -191,7 +191,7 @@ public final class PrepareCsv extends Component {
                 validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT), ctx.get(SCALING),
                 List.copyOf(missing), staging));
 
-        collect(ctx, schema, staging, new PrepareReport(0, 0, 0, maxRejectedShare, decisions, List.of()));
+        collect(ctx, schema, staging, decisions, maxRejectedShare);
         if (ctx.find(STAGING).isPresent()) {
             deleteStaged(staging);
         }
@@ -296,8 +296,8 @@ public final class PrepareCsv extends Component {
      * Copies what the pipeline staged into the step's artifacts, reports counts and statistics, and fails
      * when more rows were rejected than the step may reject.
      */
-    private static void collect(StepContext ctx, TableSchema schema, String staging, PrepareReport decided)
-            throws IOException {
+    private static void collect(StepContext ctx, TableSchema schema, String staging, List<ColumnDecision> decisions,
+                                double maxRejectedShare) throws IOException {
         Directory preprocessingDir = ctx.output(PREPROCESSING);
         for (String file : List.of(Preprocessing.FILE, "statistics.json", "train-statistics.json")) {
             copy(staging + "/" + file, preprocessingDir.file(file));
@@ -339,18 +339,18 @@ public final class PrepareCsv extends Component {
         List<RejectionSummary.Group> groups = List.of(JSON.readValue(read(staging + "/"
                 + PreparePipeline.REJECTS_SUMMARY), RejectionSummary.Group[].class));
         PrepareReport report = new PrepareReport(train + validation + test + rejected, train + validation + test,
-                rejected, decided.maxRejectedShare(), decided.columns(), groups);
+                rejected, maxRejectedShare, decisions, groups);
         JSON.writerWithDefaultPrettyPrinter().writeValue(preprocessingDir.file(REPORT).toFile(), report);
         if (rejected > 0) {
             ctx.log("%d row(s) rejected: %s; every row and reason in %s", rejected, describe(groups, 3),
                     rejects.file("rejects.csv"));
         }
-        if (rejected > decided.maxRejectedShare() * report.rows()) {
+        if (rejected > maxRejectedShare * report.rows()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "PrepareCsv rejected %d of %d rows "
                     + "(%.1f%%) of '%s', more than 'max-rejected-share' (%s) allows: %s. Fix the source accordingly, "
                     + "or raise 'max-rejected-share' if losing these rows is right; every rejected row and its "
                     + "reasons are in %s", rejected, report.rows(), 100.0 * rejected / report.rows(),
-                    ctx.get(SOURCE), decided.maxRejectedShare(), describe(groups, 5), rejects.file("rejects.csv")));
+                    ctx.get(SOURCE), maxRejectedShare, describe(groups, 5), rejects.file("rejects.csv")));
         }
         DatasetStatistics statistics = JSON.readValue(preprocessingDir.file("statistics.json").toFile(),
                 DatasetStatistics.class);
