@@ -4,10 +4,9 @@ import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Csv;
+import dev.fermion.components.table.Printable;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-
-import dev.fermion.components.table.Printable;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
