@@ -1,4 +1,5 @@
 import dev.fermion.components.data.PrepareCsv;
+import dev.fermion.components.preprocess.Moments;
 import dev.fermion.components.table.Csv;
 import dev.fermion.dsl.Artifact;
 import dev.fermion.dsl.Component;
@@ -108,9 +109,11 @@ public final class PrepareBench {
         }
         int width = header.size();
         int numeric = width - 2;
-        double[] sum = new double[numeric];
-        double[] sumSquares = new double[numeric];
-        long[] present = new long[numeric];
+        // PrepareCsv's exact moments, so that both write the same means and scales to the last digit.
+        Moments[] moments = new Moments[numeric];
+        for (int i = 0; i < numeric; i++) {
+            moments[i] = new Moments();
+        }
         TreeSet<String> categories = new TreeSet<>();
         for (int r = 0; r < rows.size(); r++) {
             if (splits.get(r) != 0) {
@@ -119,10 +122,7 @@ public final class PrepareBench {
             String[] row = rows.get(r);
             for (int i = 0; i < numeric; i++) {
                 if (!MISSING.contains(row[i + 1])) {
-                    double x = Double.parseDouble(row[i + 1]);
-                    sum[i] += x;
-                    sumSquares[i] += x * x;
-                    present[i]++;
+                    moments[i].add(Double.parseDouble(row[i + 1]));
                 }
             }
             if (!MISSING.contains(row[numeric + 1])) {
@@ -132,8 +132,8 @@ public final class PrepareBench {
         double[] mean = new double[numeric];
         double[] scale = new double[numeric];
         for (int i = 0; i < numeric; i++) {
-            mean[i] = sum[i] / present[i];
-            double std = Math.sqrt(Math.max(0, sumSquares[i] / present[i] - mean[i] * mean[i]));
+            mean[i] = moments[i].mean();
+            double std = moments[i].std();
             scale[i] = std > 0 ? std : 1;
         }
         List<String> categoryList = new ArrayList<>(categories);

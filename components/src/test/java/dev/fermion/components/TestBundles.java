@@ -68,8 +68,7 @@ public final class TestBundles {
                 ? List.copyOf(statistics.result().column("species").categories().keySet()) : List.of();
         MlpArchitecture architecture = new MlpArchitecture(task, preprocessing.width(), List.of(8),
                 ActivationFunction.TANH, task == Task.CLASSIFICATION ? labels.size() : 1, center, scale);
-        ModelBundle bundle = new ModelBundle(new ModelBundle.Manifest(ModelBundle.FORMAT, task, "djl-pytorch",
-                "2026-01-01T00:00:00Z", Map.of()), architecture, preprocessing, labels, schema);
+        ModelBundle bundle = new ModelBundle(new ModelBundle.Manifest(ModelBundle.FORMAT, task, "djl-pytorch", Map.of()), architecture, preprocessing, labels, schema);
         Engine.getInstance().setRandomSeed(seed);
         try (Model model = Model.newInstance("mlp")) {
             model.setBlock(architecture.build());

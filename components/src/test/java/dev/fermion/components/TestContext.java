@@ -101,6 +101,11 @@ public final class TestContext implements StepContext {
         return (T) outputs.get(output.name());
     }
 
+    /** Every parameter output the step set, by name, in the order it set them. */
+    public Map<String, Object> outputs() {
+        return new LinkedHashMap<>(outputs);
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public <A extends Artifact> A output(Output<A> output) {

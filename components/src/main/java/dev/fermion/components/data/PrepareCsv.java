@@ -9,6 +9,7 @@ import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
+import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dataset;
@@ -38,8 +39,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Prepares a CSV or Parquet source for training on Apache Beam: validates every row, splits the valid
@@ -81,6 +84,9 @@ public final class PrepareCsv extends Component {
             .defaultValue(Map.of()).describedAs("allowed range of numeric columns, min..max, bounds included");
     public static final Input<List<String>> MISSING_VALUES = input("missing-values", new ValueType<List<String>>() { })
             .defaultValue(DEFAULT_MISSING).describedAs("spellings of a missing value");
+    public static final Input<Double> MAX_REJECTED_SHARE = input("max-rejected-share", Double.class).defaultValue(0.05)
+            .describedAs("share of the rows that may be rejected; more fails the step, naming the columns and "
+                    + "reasons (1 accepts any number)");
     public static final Input<Double> TRAIN_RATIO = input("train-ratio", Double.class).defaultValue(0.7);
     public static final Input<Double> VALIDATION_RATIO = input("validation-ratio", Double.class).defaultValue(0.15);
     public static final Input<Double> TEST_RATIO = input("test-ratio", Double.class).defaultValue(0.15);
@@ -112,6 +118,8 @@ public final class PrepareCsv extends Component {
     public static final Output<Long> REJECTED_ROWS = output("rejected-rows", Long.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the step decided: column types and how, rejected rows by column and reason. */
+    static final String REPORT = "report.json";
 
     /** The source is a path: the cache key sees the path, not the file's content. */
     @Override
@@ -136,8 +144,9 @@ public final class PrepareCsv extends Component {
             }
             List<String> columns = SourceFiles.columns(file, format).names();
             if (!columns.equals(header)) {
-                throw new IllegalArgumentException("Source file " + file + " has columns " + columns + " but "
-                        + files.get(0) + " has " + header + ": every file of a source needs the same columns");
+                throw new IllegalArgumentException("Source file " + file + " has columns " + Printable.list(columns)
+                        + " but " + files.get(0) + " has " + Printable.list(header)
+                        + ": every file of a source needs the same columns");
             }
         }
         Set<String> missing = new LinkedHashSet<>(ctx.get(MISSING_VALUES));
@@ -145,10 +154,18 @@ public final class PrepareCsv extends Component {
             // A Parquet null reaches validation as an empty text; it is missing whatever else is.
             missing.add("");
         }
-        TableSchema schema = schema(ctx, files.get(0), format, first, missing);
+        double maxRejectedShare = ctx.get(MAX_REJECTED_SHARE);
+        if (!(maxRejectedShare >= 0 && maxRejectedShare <= 1)) {
+            throw new IllegalArgumentException("Input 'max-rejected-share' must be between 0 and 1, got "
+                    + maxRejectedShare);
+        }
+        List<ColumnDecision> decisions = columns(ctx, files.get(0), format, first, missing);
+        TableSchema schema = new TableSchema(decisions.stream().map(ColumnDecision::column).toList(),
+                decisions.get(0).name(), ctx.get(LABEL));
         boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
         ctx.log("Preparing %s (%d file(s)); columns %s", source, files.size(), schema.columns().stream()
-                .map(c -> c.name() + ":" + c.type().name().toLowerCase(java.util.Locale.ROOT)).toList());
+                .map(c -> c.name() + ":" + c.type().name().toLowerCase(Locale.ROOT)).toList());
+        decisions.forEach(decision -> warnOfMixedColumn(ctx, decision));
 
         Set<String> required = new LinkedHashSet<>(ctx.get(REQUIRED));
         required.add(schema.label());
@@ -174,7 +191,7 @@ public final class PrepareCsv extends Component {
                 validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT), ctx.get(SCALING),
                 List.copyOf(missing), staging));
 
-        collect(ctx, schema, staging);
+        collect(ctx, schema, staging, decisions, maxRejectedShare);
         if (ctx.find(STAGING).isPresent()) {
             deleteStaged(staging);
         }
@@ -211,8 +228,29 @@ public final class PrepareCsv extends Component {
         }
     }
 
-    private static TableSchema schema(StepContext ctx, String file, SourceFormat format, SourceFiles.Columns source,
-                                      Set<String> missing) {
+    /**
+     * Says when an inferred column mixes numbers with other values: a numeric one rejects the rows with
+     * others, and a categorical one that is mostly numbers may be numbers with placeholders among them.
+     */
+    private static void warnOfMixedColumn(StepContext ctx, ColumnDecision decision) {
+        if (decision.notNumbers() == null || decision.notNumbers().isEmpty()) {
+            return;
+        }
+        String examples = decision.notNumbers().stream()
+                .map(v -> "'" + Printable.of(v.value()) + "' (line " + v.line() + ")").collect(Collectors.joining(", "));
+        if (decision.type() == ColumnType.NUMERIC) {
+            ctx.log("Column '%s' is numeric: %d of the %d values sampled are numbers; rows with others are rejected, "
+                    + "such as %s", decision.name(), decision.numbers(), decision.sampled(), examples);
+        } else if (2 * decision.numbers() > decision.sampled()) {
+            ctx.log("Column '%s' is categorical although %d of the %d values sampled are numbers, because of others "
+                    + "such as %s; if it holds numbers, declare it numeric in 'schema' and list placeholders in "
+                    + "'missing-values'", decision.name(), decision.numbers(), decision.sampled(), examples);
+        }
+    }
+
+    /** The columns of the output and how each type was decided: the id first, then features and label. */
+    private static List<ColumnDecision> columns(StepContext ctx, String file, SourceFormat format,
+                                                SourceFiles.Columns source, Set<String> missing) {
         List<String> header = source.names();
         String label = ctx.get(LABEL);
         String id = ctx.find(ID_COLUMN).orElse(GENERATED_ID);
@@ -241,21 +279,25 @@ public final class PrepareCsv extends Component {
         declared.keySet().forEach(c -> requireInHeader(c, "schema", header, file));
         List<String> wanted = new ArrayList<>(features);
         wanted.add(label);
-        List<Column> columns = new ArrayList<>();
-        columns.add(new Column(id, ColumnType.CATEGORICAL));
+        List<ColumnDecision> columns = new ArrayList<>();
+        columns.add(ColumnDecision.of(new Column(id, ColumnType.CATEGORICAL), ColumnDecision.ID));
         columns.addAll(SourceFiles.types(file, format, source, wanted, declared, missing));
-        return new TableSchema(columns, id, label);
+        return columns;
     }
 
     private static void requireInHeader(String column, String input, List<String> header, String file) {
         if (!header.contains(column)) {
             throw new IllegalArgumentException("Input '" + input + "' names column '" + column + "', which " + file
-                    + " does not have; its header is " + header);
+                    + " does not have; its header is " + Printable.list(header));
         }
     }
 
-    /** Copies what the pipeline staged into the step's artifacts and reports counts and statistics. */
-    private static void collect(StepContext ctx, TableSchema schema, String staging) throws IOException {
+    /**
+     * Copies what the pipeline staged into the step's artifacts, reports counts and statistics, and fails
+     * when more rows were rejected than the step may reject.
+     */
+    private static void collect(StepContext ctx, TableSchema schema, String staging, List<ColumnDecision> decisions,
+                                double maxRejectedShare) throws IOException {
         Directory preprocessingDir = ctx.output(PREPROCESSING);
         for (String file : List.of(Preprocessing.FILE, "statistics.json", "train-statistics.json")) {
             copy(staging + "/" + file, preprocessingDir.file(file));
@@ -294,8 +336,21 @@ public final class PrepareCsv extends Component {
         ctx.metric("validation-rows", validation);
         ctx.metric("test-rows", test);
         ctx.metric("rejected-rows", rejected);
+        List<RejectionSummary.Group> groups = List.of(JSON.readValue(read(staging + "/"
+                + PreparePipeline.REJECTS_SUMMARY), RejectionSummary.Group[].class));
+        PrepareReport report = new PrepareReport(train + validation + test + rejected, train + validation + test,
+                rejected, maxRejectedShare, decisions, groups);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(preprocessingDir.file(REPORT).toFile(), report);
         if (rejected > 0) {
-            ctx.log("%d row(s) rejected; reasons in %s", rejected, rejects.file("rejects.csv"));
+            ctx.log("%d row(s) rejected: %s; every row and reason in %s", rejected, describe(groups, 3),
+                    rejects.file("rejects.csv"));
+        }
+        if (rejected > maxRejectedShare * report.rows()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "PrepareCsv rejected %d of %d rows "
+                    + "(%.1f%%) of '%s', more than 'max-rejected-share' (%s) allows: %s. Fix the source accordingly, "
+                    + "or raise 'max-rejected-share' if losing these rows is right; every rejected row and its "
+                    + "reasons are in %s", rejected, report.rows(), 100.0 * rejected / report.rows(),
+                    ctx.get(SOURCE), maxRejectedShare, describe(groups, 5), rejects.file("rejects.csv")));
         }
         DatasetStatistics statistics = JSON.readValue(preprocessingDir.file("statistics.json").toFile(),
                 DatasetStatistics.class);
@@ -311,6 +366,27 @@ public final class PrepareCsv extends Component {
             }
         }
         ctx.log("Rows: train %d, validation %d, test %d, rejected %d", train, validation, test, rejected);
+    }
+
+    /** The largest groups of rejected rows, with where they are and how to fix them. */
+    private static String describe(List<RejectionSummary.Group> groups, int shown) {
+        List<String> parts = new ArrayList<>();
+        for (RejectionSummary.Group group : groups.subList(0, Math.min(shown, groups.size()))) {
+            String where = group.column().isEmpty() ? "whole rows" : "column '" + Printable.of(group.column()) + "'";
+            parts.add(where + ": " + group.rows() + (group.rows() == 1 ? " row, " : " rows, ")
+                    + group.reason().description() + " (" + String.join(", ", group.lines())
+                    + (group.rows() > group.lines().size() ? ", ..." : "") + "); " + group.reason().fix());
+        }
+        if (groups.size() > shown) {
+            parts.add((groups.size() - shown) + " more reasons in " + REPORT);
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String read(String spec) throws IOException {
+        try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(spec).resourceId()))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static void copy(String spec, Path target) throws IOException {

@@ -72,7 +72,7 @@ import java.util.stream.Collectors;
  *
  * <p>Layout under the staging root: {@code <split>/data/part-*.csv}, {@code <split>/features/part-*.csv},
  * {@code rejects/part-*.csv} (all without header), {@code preprocessing.json}, {@code statistics.json},
- * {@code train-statistics.json}.
+ * {@code train-statistics.json}, {@code rejects-summary.json}.
  */
 final class PreparePipeline {
     static final int ID_BUCKETS = 16;
@@ -80,6 +80,8 @@ final class PreparePipeline {
     static final String DATA = "data";
     static final String FEATURES = "features";
     static final String REJECTS_DIRECTORY = "rejects";
+    /** Rejected rows by column and reason: {@link RejectionSummary.Group}s as JSON. */
+    static final String REJECTS_SUMMARY = "rejects-summary.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final TupleTag<List<CleanRow>> VALID = new TupleTag<>() { };
     private static final TupleTag<List<Rejection>> REJECTS = new TupleTag<>() { };
@@ -136,6 +138,9 @@ final class PreparePipeline {
 
         rejected.apply("WriteRejects", ParDo.of(new WriteLinesFn<>(parts, staging + "/" + REJECTS_DIRECTORY,
                 Rejection::toCsv)));
+        rejected.apply("SummarizeRejects", Combine.globally(new SummarizeRejectsFn()))
+                .apply("WriteRejectsSummary", ParDo.of(new WriteFileFn<>(staging + "/" + REJECTS_SUMMARY,
+                        summary -> json(summary.groups()))));
 
         PCollectionTuple assigned = split(plan, valid);
         List<PCollection<List<CleanRow>>> splits = new ArrayList<>();
@@ -476,12 +481,49 @@ final class PreparePipeline {
                     unique.add(row);
                     continue;
                 }
-                rejections.add(new Rejection(row.file(), row.line(), column, "id '" + row.id() + "' occurs "
-                        + lines.size() + " times (lines " + lines.stream().map(String::valueOf)
-                        .collect(Collectors.joining(", ")) + "); ids must be unique", Csv.format(row.values())));
+                rejections.add(new Rejection(row.file(), row.line(), new Rejection.Problem(column,
+                        RejectReason.DUPLICATE_ID, "id '" + row.id() + "' occurs " + lines.size() + " times (lines "
+                        + lines.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                        + "); ids must be unique"), Csv.format(row.values())));
             }
             emit(unique, out.get(VALID));
             emit(rejections, out.get(REJECTS));
+        }
+    }
+
+    /** Counts rejected rows by column and reason, keeping the first places of each. */
+    static final class SummarizeRejectsFn extends Combine.CombineFn<List<Rejection>, RejectionSummary, RejectionSummary> {
+        @Override
+        public RejectionSummary createAccumulator() {
+            return new RejectionSummary();
+        }
+
+        @Override
+        public RejectionSummary addInput(RejectionSummary summary, List<Rejection> chunk) {
+            chunk.forEach(summary::add);
+            return summary;
+        }
+
+        @Override
+        public RejectionSummary mergeAccumulators(Iterable<RejectionSummary> summaries) {
+            RejectionSummary merged = createAccumulator();
+            summaries.forEach(merged::merge);
+            return merged;
+        }
+
+        @Override
+        public RejectionSummary extractOutput(RejectionSummary summary) {
+            return summary;
+        }
+
+        @Override
+        public Coder<RejectionSummary> getAccumulatorCoder(CoderRegistry registry, Coder<List<Rejection>> input) {
+            return SerializableCoder.of(RejectionSummary.class);
+        }
+
+        @Override
+        public Coder<RejectionSummary> getDefaultOutputCoder(CoderRegistry registry, Coder<List<Rejection>> input) {
+            return SerializableCoder.of(RejectionSummary.class);
         }
     }
 

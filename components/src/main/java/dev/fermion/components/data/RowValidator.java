@@ -53,20 +53,20 @@ final class RowValidator implements Serializable {
 
     Outcome validate(SourceLine line, String generatedIdValue) {
         if (line.text().isBlank()) {
-            return reject(line, "", "empty line");
+            return reject(line, "", RejectReason.EMPTY_LINE, "empty line");
         }
         List<String> fields;
         try {
             fields = Csv.parse(line.text());
         } catch (IllegalArgumentException e) {
-            return reject(line, "", "malformed CSV: " + e.getMessage());
+            return reject(line, "", RejectReason.MALFORMED_CSV, "malformed CSV: " + e.getMessage());
         }
         if (fields.size() != header.size()) {
-            return reject(line, "", fields.size() + " fields but the header has " + header.size());
+            return reject(line, "", RejectReason.FIELD_COUNT, fields.size() + " fields but the header has "
+                    + header.size());
         }
         List<String> values = new ArrayList<>(sourcePositions.length);
-        List<String> problems = new ArrayList<>();
-        String firstBadColumn = null;
+        List<Rejection.Problem> problems = new ArrayList<>();
         for (int i = 0; i < sourcePositions.length; i++) {
             Column column = output.columns().get(i);
             if (generatedId && i == 0) {
@@ -74,53 +74,56 @@ final class RowValidator implements Serializable {
                 continue;
             }
             String raw = fields.get(sourcePositions[i]);
-            String problem = null;
+            Rejection.Problem problem = null;
             String value = raw;
             if (missingMarkers.contains(raw)) {
                 value = "";
                 if (required.contains(column.name())) {
-                    problem = "required column '" + column.name() + "' is missing";
+                    problem = new Rejection.Problem(column.name(), RejectReason.MISSING_REQUIRED,
+                            "required column '" + column.name() + "' is missing");
                 }
             } else if (raw.indexOf('\n') >= 0 || raw.indexOf('\r') >= 0) {
                 // Only a Parquet string can hold one; the data sets this step writes keep a record per line.
-                problem = "column '" + column.name() + "' has a line break in its value; data sets hold one "
-                        + "record per line, so replace line breaks in the source";
+                problem = new Rejection.Problem(column.name(), RejectReason.LINE_BREAK, "column '" + column.name()
+                        + "' has a line break in its value; data sets hold one record per line, so replace line "
+                        + "breaks in the source");
             } else if (column.type() == ColumnType.NUMERIC) {
                 problem = checkNumber(column.name(), raw);
             }
             if (problem != null) {
                 problems.add(problem);
-                if (firstBadColumn == null) {
-                    firstBadColumn = column.name();
-                }
             }
             values.add(value);
         }
         if (!problems.isEmpty()) {
-            return reject(line, firstBadColumn, String.join("; ", problems));
+            return new Outcome(null, new Rejection(line.file(), line.line(), problems, line.text()));
         }
         String label = labelPosition < 0 ? "" : values.get(labelPosition);
         return new Outcome(new CleanRow(line.file(), line.line(), values.get(0), label, values), null);
     }
 
-    private String checkNumber(String column, String raw) {
+    private Rejection.Problem checkNumber(String column, String raw) {
         double x;
         try {
             x = Double.parseDouble(raw);
         } catch (NumberFormatException e) {
-            return "column '" + column + "' value '" + raw + "' is not a number";
+            return new Rejection.Problem(column, RejectReason.NOT_A_NUMBER, "column '" + column + "' value '" + raw
+                    + "' is not a number");
         }
         if (!Double.isFinite(x)) {
-            return "column '" + column + "' value '" + raw + "' is not finite";
+            return new Rejection.Problem(column, RejectReason.NOT_FINITE, "column '" + column + "' value '" + raw
+                    + "' is not finite");
         }
         Range range = ranges.get(column);
         if (range != null && !range.contains(x)) {
-            return "column '" + column + "' value " + raw + " is outside " + range;
+            return new Rejection.Problem(column, RejectReason.OUT_OF_RANGE, "column '" + column + "' value " + raw
+                    + " is outside " + range);
         }
         return null;
     }
 
-    private static Outcome reject(SourceLine line, String column, String reason) {
-        return new Outcome(null, new Rejection(line.file(), line.line(), column, reason, line.text()));
+    private static Outcome reject(SourceLine line, String column, RejectReason reason, String message) {
+        return new Outcome(null, new Rejection(line.file(), line.line(), new Rejection.Problem(column, reason, message),
+                line.text()));
     }
 }

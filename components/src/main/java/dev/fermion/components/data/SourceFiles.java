@@ -4,14 +4,20 @@ import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Csv;
+import dev.fermion.components.table.Printable;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +33,15 @@ import java.util.Set;
 final class SourceFiles {
     /** Rows read to infer column types; a later row that disagrees is rejected, never coerced. */
     static final int INFERENCE_ROWS = 1000;
+    /**
+     * The share of a column's sampled values that must be numbers for it to be numeric. Below 1, so that a
+     * few bad cells (a typo, an 'inf', a placeholder such as '-') cannot turn a numeric column categorical;
+     * their rows are rejected and counted instead. High, so that a column of codes or words with some
+     * numbers among them stays categorical.
+     */
+    static final double NUMERIC_SHARE = 0.95;
+    /** Values that are not numbers an inferred column shows in the report. */
+    static final int NOT_NUMBER_EXAMPLES = 5;
 
     private SourceFiles() {
     }
@@ -69,62 +84,123 @@ final class SourceFiles {
     }
 
     /** Declared types win; a Parquet column has the type of its values, a CSV column is inferred. */
-    static List<Column> types(String file, SourceFormat format, Columns source, List<String> columns,
-                              Map<String, String> declared, Set<String> missingMarkers) {
+    static List<ColumnDecision> types(String file, SourceFormat format, Columns source, List<String> columns,
+                                      Map<String, String> declared, Set<String> missingMarkers) {
         if (format != SourceFormat.PARQUET) {
             return types(file, source.names(), columns, declared, missingMarkers);
         }
         return columns.stream().map(name -> declared.containsKey(name)
-                ? new Column(name, ColumnType.parse(name, declared.get(name))) : source.stored().get(name)).toList();
+                ? ColumnDecision.of(new Column(name, ColumnType.parse(name, declared.get(name))), ColumnDecision.DECLARED)
+                : ColumnDecision.of(source.stored().get(name), ColumnDecision.PARQUET)).toList();
     }
 
+    /**
+     * The column names of a CSV file's first line. A file that is not text, or whose header is not UTF-8,
+     * fails here, before its bytes could reach a message raw.
+     */
     private static List<String> header(String file) {
-        List<String> lines = head(file, 1);
-        if (lines.isEmpty()) {
+        byte[] line;
+        try (InputStream in = open(file)) {
+            byte[] head = in.readNBytes(Printable.HEAD);
+            Printable.binaryKind(head, head.length).ifPresent(kind -> {
+                throw new IllegalArgumentException("Source file " + file + " looks like a binary file, not CSV text: "
+                        + kind + ". A CSV source is UTF-8 text with a header line naming the columns");
+            });
+            line = firstLine(head, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read source file " + file, e);
+        }
+        if (line == null) {
             throw new IllegalArgumentException("Source file " + file + " is empty: the first line must be a "
                     + "header naming the columns");
         }
-        String first = lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(0);
-        List<String> header = Csv.parse(first);
+        String first;
+        try {
+            first = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("The header line of source file " + file + " is not UTF-8 text: "
+                    + Printable.of(Printable.decode(line, line.length)) + "; save the file as UTF-8", e);
+        }
+        first = first.startsWith("\uFEFF") ? first.substring(1) : first;
+        List<String> header;
+        try {
+            header = Csv.parse(first.endsWith("\r") ? first.substring(0, first.length() - 1) : first);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The header line of source file " + file + " is not valid CSV ("
+                    + e.getMessage() + "): " + Printable.of(first), e);
+        }
         if (Set.copyOf(header).size() != header.size() || header.contains("")) {
-            throw new IllegalArgumentException("Header of " + file + " must name every column once, got " + header);
+            throw new IllegalArgumentException("Header of " + file + " must name every column once, got "
+                    + Printable.list(header));
         }
         return header;
     }
 
+    /** The bytes of the first line, without its line break; null for an empty file. */
+    private static byte[] firstLine(byte[] head, InputStream rest) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (byte b : head) {
+            if (b == '\n') {
+                return line.toByteArray();
+            }
+            line.write(b);
+        }
+        for (int b = rest.read(); b >= 0 && b != '\n'; b = rest.read()) {
+            line.write(b);
+        }
+        return line.size() == 0 && head.length == 0 ? null : line.toByteArray();
+    }
+
+    private static InputStream open(String file) throws IOException {
+        return new BufferedInputStream(Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false))),
+                1 << 16);
+    }
+
     /**
-     * Infers the type of each wanted column from the first {@link #INFERENCE_ROWS} rows: numeric when every
-     * present value parses as a finite number, categorical otherwise. Declared types win.
+     * Infers the type of each wanted column from the first {@link #INFERENCE_ROWS} rows of the first file:
+     * numeric when at least {@link #NUMERIC_SHARE} of the values present (not missing) are finite numbers,
+     * categorical otherwise or when no value is present. Declared types win. The same file always gives the
+     * same types.
      */
-    private static List<Column> types(String file, List<String> header, List<String> columns, Map<String, String> declared,
-                              Set<String> missingMarkers) {
+    private static List<ColumnDecision> types(String file, List<String> header, List<String> columns,
+                                              Map<String, String> declared, Set<String> missingMarkers) {
         List<String> sample = head(file, INFERENCE_ROWS + 1);
-        List<Column> result = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        for (String line : sample.subList(Math.min(1, sample.size()), sample.size())) {
+            try {
+                List<String> fields = Csv.parse(line);
+                // Malformed lines are rejected with their reason when the pipeline validates them.
+                rows.add(fields.size() == header.size() ? fields : null);
+            } catch (IllegalArgumentException e) {
+                rows.add(null);
+            }
+        }
+        List<ColumnDecision> result = new ArrayList<>();
         for (String name : columns) {
             if (declared.containsKey(name)) {
-                result.add(new Column(name, ColumnType.parse(name, declared.get(name))));
+                result.add(ColumnDecision.of(new Column(name, ColumnType.parse(name, declared.get(name))),
+                        ColumnDecision.DECLARED));
                 continue;
             }
             int position = header.indexOf(name);
-            boolean numeric = true;
-            boolean seen = false;
-            for (String line : sample.subList(1, sample.size())) {
-                List<String> fields;
-                try {
-                    fields = Csv.parse(line);
-                } catch (IllegalArgumentException e) {
-                    continue; // Malformed lines are rejected with their reason when the pipeline validates them.
-                }
-                if (fields.size() != header.size() || missingMarkers.contains(fields.get(position))) {
+            long present = 0;
+            long numbers = 0;
+            List<ColumnDecision.SampleValue> notNumbers = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                List<String> fields = rows.get(i);
+                if (fields == null || missingMarkers.contains(fields.get(position))) {
                     continue;
                 }
-                seen = true;
-                if (!isNumber(fields.get(position))) {
-                    numeric = false;
-                    break;
+                present++;
+                if (isNumber(fields.get(position))) {
+                    numbers++;
+                } else if (notNumbers.size() < NOT_NUMBER_EXAMPLES) {
+                    notNumbers.add(new ColumnDecision.SampleValue(i + 2, fields.get(position)));
                 }
             }
-            result.add(new Column(name, numeric && seen ? ColumnType.NUMERIC : ColumnType.CATEGORICAL));
+            boolean numeric = present > 0 && numbers >= NUMERIC_SHARE * present;
+            result.add(new ColumnDecision(name, numeric ? ColumnType.NUMERIC : ColumnType.CATEGORICAL,
+                    ColumnDecision.INFERRED, present, numbers, notNumbers));
         }
         return result;
     }

@@ -19,6 +19,7 @@ import dev.fermion.dsl.StepContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -101,7 +102,8 @@ public final class EvaluateClassifier extends Component {
                     format(metrics.recall().get(c)), format(metrics.f1().get(c)), Long.toString(support)));
         }
         new HtmlReport("Classifier evaluation")
-                .paragraph(table.rows().size() + " rows from " + table.file())
+                // The file's name, not its path: the report stays the same wherever a run keeps the data set.
+                .paragraph(table.rows().size() + " rows of " + table.file().getFileName())
                 .table(List.of("metric", "value"), List.of(
                         List.of("accuracy", format(metrics.accuracy())),
                         List.of("macro precision", format(metrics.macroPrecision())),
@@ -115,7 +117,8 @@ public final class EvaluateClassifier extends Component {
                 .write(report.file("report.html"));
     }
 
+    /** Four decimals with a point whatever the JVM's locale, so the report is the same on every machine. */
     static String format(double value) {
-        return Double.isNaN(value) ? "n/a" : String.format("%.4f", value);
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.4f", value);
     }
 }

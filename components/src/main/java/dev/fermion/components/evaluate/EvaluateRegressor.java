@@ -7,6 +7,7 @@ import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.model.Task;
 import dev.fermion.components.report.Charts;
 import dev.fermion.components.report.HtmlReport;
+import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.Table;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dataset;
@@ -55,7 +56,7 @@ public final class EvaluateRegressor extends Component {
                 } catch (NumberFormatException e) {
                     Table.Row row = table.rows().get(i);
                     throw new IllegalArgumentException(table.where(row, table.header().get(label)) + ": label '"
-                            + predictions.actual().get(i) + "' is not a number", e);
+                            + Printable.of(predictions.actual().get(i)) + "' is not a number", e);
                 }
                 predicted[i] = predictions.outputs().get(i)[0];
             }
@@ -81,7 +82,7 @@ public final class EvaluateRegressor extends Component {
         json.put("r2", metrics.r2());
         JSON.writeValue(report.file("metrics.json").toFile(), json);
         new HtmlReport("Regressor evaluation")
-                .paragraph(metrics.rows() + " rows from " + table.file())
+                .paragraph(metrics.rows() + " rows of " + table.file().getFileName())
                 .table(List.of("metric", "value"), List.of(
                         List.of("RMSE", EvaluateClassifier.format(metrics.rmse())),
                         List.of("MAE", EvaluateClassifier.format(metrics.mae())),

@@ -2,6 +2,7 @@ package dev.fermion.components.model;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.preprocess.Preprocessing;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,10 +43,15 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** What a bundle is and how it was trained; {@code training} holds summary numbers such as the best loss. */
-    public record Manifest(String format, Task task, String framework, String createdAt, Map<String, Object> training) {
+    /**
+     * What a bundle is and how it was trained; {@code training} holds summary numbers such as the best loss,
+     * kept in the order given. No creation time: the same training gives byte-identical bundles, so what is
+     * computed from them (digests, cache keys) repeats. Bundles written before kept one, which is skipped.
+     */
+    @JsonIgnoreProperties("createdAt")
+    public record Manifest(String format, Task task, String framework, Map<String, Object> training) {
         public Manifest {
-            training = Map.copyOf(training);
+            training = Collections.unmodifiableMap(new LinkedHashMap<>(training));
         }
     }
 

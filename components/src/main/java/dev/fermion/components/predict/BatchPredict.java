@@ -20,6 +20,7 @@ import dev.fermion.dsl.StepContext;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,7 +47,8 @@ public final class BatchPredict extends Component {
 
     @Override
     protected void run(StepContext ctx) throws Exception {
-        Table table = Table.readDataset(ctx.get(DATA).path());
+        Path dataDir = ctx.get(DATA).path();
+        Table table = Table.readDataset(dataDir);
         String idColumn = ctx.find(ID_COLUMN).orElse(table.schema().map(TableSchema::id).filter(table::has).orElse(null));
         int idIndex = idColumn == null ? -1 : table.index(idColumn);
 
@@ -74,7 +76,8 @@ public final class BatchPredict extends Component {
                     features.add(transformer.apply(row.values()));
                     ids.add(idIndex >= 0 ? row.values().get(idIndex) : Long.toString(row.line()));
                 } catch (InvalidValueException e) {
-                    writeLine(bad, List.of(table.file().toString(), Long.toString(row.line()), e.column(),
+                    // The file within the data set, not its path, which changes with every run that holds it.
+                    writeLine(bad, List.of(dataDir.relativize(table.file()).toString(), Long.toString(row.line()), e.column(),
                             e.getMessage(), Csv.format(row.values())));
                     rejected++;
                 }

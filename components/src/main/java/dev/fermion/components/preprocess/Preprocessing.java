@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
 
 import java.io.IOException;
@@ -97,7 +98,7 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             positions[i] = header.indexOf(column);
             if (positions[i] < 0) {
                 throw new IllegalArgumentException("The data has no column '" + column + "' that the model needs; "
-                        + "its columns are " + header + " and the model reads " + inputColumns());
+                        + "its columns are " + Printable.list(header) + " and the model reads " + inputColumns());
             }
         }
         return new Transformer(this, positions);
@@ -147,7 +148,7 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             } catch (NumberFormatException e) {
                 // Reported below with the column, which the caller turns into a file and line.
             }
-            throw new InvalidValueException(column, "value '" + value + "' of numeric column '" + column
+            throw new InvalidValueException(column, "value '" + Printable.of(value) + "' of numeric column '" + column
                     + "' is not a finite number");
         }
     }

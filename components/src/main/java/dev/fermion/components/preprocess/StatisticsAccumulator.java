@@ -11,9 +11,10 @@ import java.util.TreeMap;
 
 /**
  * Mergeable running statistics of rows whose values follow a list of columns, so they can be computed in
- * parallel (a Beam combiner) or in one pass. Means and variances use Chan's parallel update, which stays
- * accurate when partial results are merged in any order. Exact medians keep every numeric value, so they
- * are only collected when asked for.
+ * parallel (a Beam combiner) or in one pass. Every statistic is exact until it is read ({@link Moments}
+ * for means and deviations, counts for categories), so partial results merged in any order, however a
+ * runner cut and scheduled them, give the same statistics to the last digit. Exact medians keep every
+ * numeric value, so they are only collected when asked for.
  */
 public final class StatisticsAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -25,8 +26,7 @@ public final class StatisticsAccumulator implements Serializable {
     private final long[] missing;
     private final double[] min;
     private final double[] max;
-    private final double[] mean;
-    private final double[] m2;
+    private final Moments[] moments;
     private final List<TreeMap<String, Long>> categories = new ArrayList<>();
     /** With medians, the first {@code count[i]} entries of {@code values[i]} are column i's values. */
     private final double[][] values;
@@ -39,12 +39,12 @@ public final class StatisticsAccumulator implements Serializable {
         missing = new long[n];
         min = new double[n];
         max = new double[n];
-        mean = new double[n];
-        m2 = new double[n];
+        moments = new Moments[n];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
         values = new double[n][];
         for (int i = 0; i < n; i++) {
+            moments[i] = new Moments();
             categories.add(new TreeMap<>());
             values[i] = new double[0];
         }
@@ -64,9 +64,7 @@ public final class StatisticsAccumulator implements Serializable {
                 double x = Double.parseDouble(value);
                 min[i] = Math.min(min[i], x);
                 max[i] = Math.max(max[i], x);
-                double delta = x - mean[i];
-                mean[i] += delta / count[i];
-                m2[i] += delta * (x - mean[i]);
+                moments[i].add(x);
                 if (medians) {
                     reserve(i, count[i]);
                     values[i][(int) count[i] - 1] = x;
@@ -86,9 +84,7 @@ public final class StatisticsAccumulator implements Serializable {
                 System.arraycopy(other.values[i], 0, values[i], (int) count[i], (int) other.count[i]);
             }
             if (n > 0 && columns.get(i).type() == ColumnType.NUMERIC) {
-                double delta = other.mean[i] - mean[i];
-                mean[i] += delta * other.count[i] / n;
-                m2[i] += other.m2[i] + delta * delta * count[i] * other.count[i] / n;
+                moments[i].merge(other.moments[i]);
                 min[i] = Math.min(min[i], other.min[i]);
                 max[i] = Math.max(max[i], other.max[i]);
             }
@@ -106,8 +102,8 @@ public final class StatisticsAccumulator implements Serializable {
             boolean numeric = column.type() == ColumnType.NUMERIC && count[i] > 0;
             result.add(new ColumnStatistics(column.name(), column.type(), count[i], missing[i],
                     numeric ? min[i] : Double.NaN, numeric ? max[i] : Double.NaN,
-                    numeric ? mean[i] : Double.NaN,
-                    numeric ? Math.sqrt(m2[i] / count[i]) : Double.NaN,
+                    numeric ? moments[i].mean() : Double.NaN,
+                    numeric ? moments[i].std() : Double.NaN,
                     numeric && medians ? median(Arrays.copyOf(values[i], (int) count[i])) : Double.NaN,
                     categories.get(i)));
         }
@@ -119,13 +115,13 @@ public final class StatisticsAccumulator implements Serializable {
     public boolean equals(Object other) {
         return other instanceof StatisticsAccumulator that && columns.equals(that.columns) && medians == that.medians
                 && rows == that.rows && Arrays.equals(count, that.count) && Arrays.equals(missing, that.missing)
-                && Arrays.equals(min, that.min) && Arrays.equals(max, that.max) && Arrays.equals(mean, that.mean)
-                && Arrays.equals(m2, that.m2) && categories.equals(that.categories) && sameValues(that);
+                && Arrays.equals(min, that.min) && Arrays.equals(max, that.max)
+                && Arrays.equals(moments, that.moments) && categories.equals(that.categories) && sameValues(that);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(columns, rows, Arrays.hashCode(count), Arrays.hashCode(mean), categories);
+        return java.util.Objects.hash(columns, rows, Arrays.hashCode(count), Arrays.hashCode(moments), categories);
     }
 
     /** Compares the kept values; only called once the counts are known to be equal. */

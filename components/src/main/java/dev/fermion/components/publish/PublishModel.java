@@ -3,6 +3,7 @@ package dev.fermion.components.publish;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.model.ModelBundle;
+import dev.fermion.components.table.Printable;
 import dev.fermion.contract.Home;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
@@ -20,7 +21,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -30,7 +30,9 @@ import java.util.stream.Stream;
 
 /**
  * Publishes a model bundle to a model directory, where a model server or a later pipeline finds it: the
- * bundle's files plus {@code manifest.json} (name, version, task, source run, SHA-256 of every file).
+ * bundle's files plus {@code manifest.json} (name, version, task, source run, SHA-256 of every file). The
+ * manifest holds no publishing time (the files' own times say it), so publishing the same bundle from the
+ * same run gives the same bytes.
  * Defaults to {@code <Fermion home>/models/<name>/<version>} (see {@link Home}). A published version is
  * never silently replaced.
  */
@@ -87,7 +89,6 @@ public final class PublishModel extends Component {
         manifest.put("version", version);
         manifest.put("format", bundle.manifest().format());
         manifest.put("task", bundle.task());
-        manifest.put("published-at", Instant.now().toString());
         manifest.put("pipeline", ctx.pipelineName());
         manifest.put("run", ctx.runId());
         manifest.put("step", ctx.stepName());
@@ -114,7 +115,7 @@ public final class PublishModel extends Component {
 
     private static String safe(String value, Input<String> input) {
         if (!SAFE.matcher(value).matches()) {
-            throw new IllegalArgumentException("Input '" + input.name() + "' is '" + value + "'; use letters, digits, "
+            throw new IllegalArgumentException("Input '" + input.name() + "' is '" + Printable.of(value) + "'; use letters, digits, "
                     + "'.', '_' and '-' only, starting with a letter or digit, since it names a directory");
         }
         return value;

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /** Plots for evaluation reports, drawn with Java 2D so they render on headless machines and in pods. */
 public final class Charts {
@@ -94,8 +95,8 @@ public final class Charts {
         }
         g.setColor(Color.BLACK);
         g.setFont(FONT);
-        g.drawString(String.format("%.3g", min), margin, margin + plot + 18);
-        g.drawString(String.format("%.3g", max), margin + plot - 40, margin + plot + 18);
+        g.drawString(String.format(Locale.ROOT, "%.3g", min), margin, margin + plot + 18);
+        g.drawString(String.format(Locale.ROOT, "%.3g", max), margin + plot - 40, margin + plot + 18);
         g.drawString("actual", margin + plot / 2 - 20, size - 15);
         g.drawString("predicted", 5, margin - 10);
         g.dispose();

@@ -2,6 +2,7 @@ package dev.fermion.components.table;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
         int i = header.indexOf(column);
         if (i < 0) {
             throw new IllegalArgumentException(file + " has no column '" + column + "'; its columns are "
-                    + header);
+                    + Printable.list(header));
         }
         return i;
     }
@@ -59,6 +60,11 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
         if (Files.exists(data)) {
             return data;
         }
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("Data set " + directory + (Files.exists(directory) ? " is a file, not a "
+                    + "directory" : " does not exist") + ": a data set is a directory holding " + DATA_FILE
+                    + " or one .csv file");
+        }
         List<Path> csvs;
         try (Stream<Path> files = Files.list(directory)) {
             csvs = files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
@@ -73,6 +79,18 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
     }
 
     public static Table read(Path file, Optional<TableSchema> schema) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("CSV file " + file + " does not exist or is not a file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(Printable.HEAD);
+            Printable.binaryKind(head, head.length).ifPresent(kind -> {
+                throw new IllegalArgumentException(file + " looks like a binary file, not CSV text: " + kind
+                        + ". A data set holds UTF-8 CSV text with a header line");
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String first = reader.readLine();
             if (first == null) {

@@ -26,7 +26,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,8 +146,7 @@ public final class TrainMlp extends Component {
             summary.put("seed", seed);
             summary.put("training-rows", train.size());
             ModelBundle bundle = new ModelBundle(new ModelBundle.Manifest(ModelBundle.FORMAT, task,
-                    "djl-" + Engine.getInstance().getEngineName().toLowerCase(java.util.Locale.ROOT),
-                    Instant.now().toString(), summary), architecture, preprocessing, classes, schema);
+                    "djl-" + Engine.getInstance().getEngineName().toLowerCase(java.util.Locale.ROOT), summary), architecture, preprocessing, classes, schema);
             bundle.write(ctx.output(MODEL).path(), model);
 
             ctx.put(BEST_VALIDATION_LOSS, result.bestValidationLoss());

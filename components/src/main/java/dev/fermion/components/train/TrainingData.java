@@ -3,6 +3,7 @@ package dev.fermion.components.train;
 import dev.fermion.components.model.Task;
 import dev.fermion.components.preprocess.InvalidValueException;
 import dev.fermion.components.preprocess.Preprocessing;
+import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.Table;
 
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ record TrainingData(float[][] features, float[] targets) {
     private static int classIndex(Table table, Table.Row row, String label, String value, List<String> classes) {
         int index = classes.indexOf(value);
         if (index < 0) {
-            throw new IllegalArgumentException(table.where(row, label) + ": label '" + value + "' does not occur "
+            throw new IllegalArgumentException(table.where(row, label) + ": label '" + Printable.of(value) + "' does not occur "
                     + "in the training split " + classes + "; use a stratified split or drop the rows");
         }
         return index;
@@ -89,7 +90,7 @@ record TrainingData(float[][] features, float[] targets) {
         } catch (NumberFormatException e) {
             // Reported below with its location.
         }
-        throw new IllegalArgumentException(table.where(row, label) + ": regression label '" + value
+        throw new IllegalArgumentException(table.where(row, label) + ": regression label '" + Printable.of(value)
                 + "' is not a finite number");
     }
 }

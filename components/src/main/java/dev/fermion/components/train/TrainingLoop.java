@@ -2,7 +2,6 @@ package dev.fermion.components.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -12,9 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -29,7 +26,8 @@ import java.util.Random;
  * so that it can also be driven on rows in memory: {@code bench/train} measures this class against PyTorch.
  *
  * <p>The weights are initialised from {@code seed} and each epoch visits the rows in an order drawn from it,
- * so a CPU run is reproducible.
+ * so a CPU run is reproducible. Every random number comes from the loop's own generator and gradients are
+ * recorded per thread, so any number of loops train at once in one process, each exactly as it would alone.
  */
 public final class TrainingLoop implements AutoCloseable {
     /** How the weights are fitted; TrainMlp's inputs of the same names describe each field. */
@@ -75,14 +73,13 @@ public final class TrainingLoop implements AutoCloseable {
         for (int i = 0; i < batchStarts.length; i++) {
             batchStarts[i] = (long) (i + 1) * batchSize;
         }
-        Engine.getInstance().setRandomSeed(settings.seed());
         model.setBlock(architecture.build());
         Loss loss = task == Task.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss("cross-entropy")
                 : Loss.l2Loss("mse", 1f);
         DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
                 .optOptimizer(optimizer(settings))
                 .optDevices(new Device[] {model.getNDManager().getDevice()})
-                .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+                .optInitializer(new SeededInitializer(random), Parameter.Type.WEIGHT);
         trainer = model.newTrainer(config);
         trainer.initialize(new Shape(1, architecture.inputs()));
         NDManager manager = trainer.getManager();
@@ -107,9 +104,9 @@ public final class TrainingLoop implements AutoCloseable {
                     // Every array computed from the batch lands in the batch's manager, freed after its step.
                     input.attach(batch);
                     label.attach(batch);
-                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                    try (ThreadGradients gradients = new ThreadGradients()) {
                         NDArray value = trainer.getLoss().evaluate(label, trainer.forward(input));
-                        collector.backward(value);
+                        gradients.backward(value);
                         NDArray detached = value.stopGradient();
                         detached.attach(pass);
                         losses.add(detached);

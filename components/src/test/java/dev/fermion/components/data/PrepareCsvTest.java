@@ -1,5 +1,6 @@
 package dev.fermion.components.data;
 
+import dev.fermion.components.Digests;
 import dev.fermion.components.TestContext;
 import dev.fermion.components.parquet.ParquetFixtures;
 import dev.fermion.components.preprocess.Preprocessing;
@@ -97,6 +98,7 @@ class PrepareCsvTest {
                 .with(PrepareCsv.STAGING, tmp.resolve("shared").toString())
                 .with(PrepareCsv.RANGES, Map.of("x", "0..100"))
                 .with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
+                .with(PrepareCsv.MAX_REJECTED_SHARE, 1.0)
                 .with(PrepareCsv.TRAIN_RATIO, 1.0).with(PrepareCsv.VALIDATION_RATIO, 0.0)
                 .with(PrepareCsv.TEST_RATIO, 0.0)
                 .run(new PrepareCsv());
@@ -179,6 +181,196 @@ class PrepareCsvTest {
                 .run(new PrepareCsv()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("iris.csv is not a readable Parquet file");
+    }
+
+    /**
+     * The same source prepared with one worker or many, cut into several files that the runner processes in
+     * any order, gives byte-identical outputs: statistics merged from partial results in another order must
+     * not change a digit, or every cache key after this step changes from one run to the next.
+     */
+    @Test
+    void outputsAreByteIdenticalWhateverTheParallelism() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(IRIS));
+        Path dir = Files.createDirectories(tmp.resolve("parts"));
+        for (int part = 0; part < 6; part++) {
+            List<String> rows = new java.util.ArrayList<>(List.of(lines.get(0)));
+            for (int i = 1 + part; i < lines.size(); i += 6) {
+                // Missing values and more decimals than the source has, so sums round at every step.
+                rows.add(i % 11 == 0 ? lines.get(i).replaceFirst("^[^,]*", "NA")
+                        : lines.get(i).replaceFirst("^([^,]*)", "$1" + (i % 7) + "3"));
+            }
+            Files.write(dir.resolve("iris-" + part + ".csv"), rows);
+        }
+        Map<String, String> first = null;
+        for (int parallelism : List.of(1, 3, 8, 1, 8)) {
+            Path root = tmp.resolve("p" + parallelism + "-" + (first == null));
+            new TestContext(root, "prepare").with(PrepareCsv.SOURCE, dir + "/*.csv").with(PrepareCsv.LABEL, "species")
+                    .with(PrepareCsv.IMPUTE, dev.fermion.components.preprocess.ImputeStrategy.MEDIAN)
+                    .with(PrepareCsv.BEAM_OPTIONS, List.of("--targetParallelism=" + parallelism))
+                    .run(new PrepareCsv());
+            Map<String, String> digests = Digests.of(root.resolve("prepare"));
+            digests.keySet().removeIf(file -> file.startsWith(".work"));
+            if (first == null) {
+                first = digests;
+                assertThat(first).containsKeys("preprocessing/statistics.json", "preprocessing/train-statistics.json",
+                        "train/features.csv", "rejects/rejects.csv");
+            } else {
+                assertThat(digests).as("outputs with targetParallelism=%d", parallelism).isEqualTo(first);
+            }
+        }
+    }
+
+    /** Iris with a bad value in three numeric columns: a word, an 'inf' and an infinity. */
+    private Path irisWithBadValues() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(Path.of(IRIS)));
+        lines.set(10, lines.get(10).replaceFirst("^[^,]*", "abc"));
+        lines.set(20, lines.get(20).replaceFirst("[^,]*,([^,]*)$", "inf,$1"));
+        lines.set(30, lines.get(30).replaceFirst("^([^,]*,[^,]*),[^,]*", "$1,Infinity"));
+        Path source = tmp.resolve("iris-bad.csv");
+        Files.write(source, lines);
+        return source;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode report(Path step) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(step.resolve("preprocessing/report.json").toFile());
+    }
+
+    /**
+     * One bad cell must not turn a numeric column categorical (iris' accuracy fell from 0.95 to 0.62 that
+     * way, with nothing rejected and no warning): the column stays numeric, the row is rejected and counted,
+     * and the report says what was decided and why rows were rejected.
+     */
+    @Test
+    void aFewBadValuesAreRejectedInsteadOfMakingTheColumnCategorical() throws Exception {
+        TestContext ctx = prepare(irisWithBadValues().toString(), "species").run(new PrepareCsv());
+
+        TableSchema schema = TableSchema.read(tmp.resolve("prepare/train")).orElseThrow();
+        assertThat(schema.columns()).filteredOn(c -> !c.name().equals("row_id") && !c.name().equals("species"))
+                .allSatisfy(c -> assertThat(c.type()).as(c.name()).isEqualTo(ColumnType.NUMERIC));
+        assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isEqualTo(3L);
+        assertThat(ctx.value(PrepareCsv.ROWS)).isEqualTo(147L);
+        assertThat(Table.readDataset(tmp.resolve("prepare/rejects")).rows())
+                .extracting(r -> r.values().get(1), r -> r.values().get(2)).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("11", "sepal_length"),
+                        org.assertj.core.groups.Tuple.tuple("21", "petal_width"),
+                        org.assertj.core.groups.Tuple.tuple("31", "petal_length"));
+
+        var report = report(tmp.resolve("prepare"));
+        assertThat(report.get("rows").asLong()).isEqualTo(150);
+        assertThat(report.get("rejected").asLong()).isEqualTo(3);
+        var sepal = report.get("columns").get(1);
+        assertThat(sepal.get("name").asText()).isEqualTo("sepal_length");
+        assertThat(sepal.get("type").asText()).isEqualTo("NUMERIC");
+        assertThat(sepal.get("basis").asText()).isEqualTo("inferred");
+        assertThat(sepal.get("sampled").asLong()).isEqualTo(150);
+        assertThat(sepal.get("numbers").asLong()).isEqualTo(149);
+        assertThat(sepal.get("notNumbers").get(0).get("value").asText()).isEqualTo("abc");
+        assertThat(sepal.get("notNumbers").get(0).get("line").asLong()).isEqualTo(11);
+        assertThat(report.get("rejections")).extracting(r -> r.get("column").asText() + " " + r.get("reason").asText()
+                + " " + r.get("rows").asLong() + " " + r.get("lines")).containsExactly(
+                "petal_length NOT_FINITE 1 [\"iris-bad.csv:31\"]",
+                "petal_width NOT_A_NUMBER 1 [\"iris-bad.csv:21\"]",
+                "sepal_length NOT_A_NUMBER 1 [\"iris-bad.csv:11\"]");
+        assertThat(ctx.logs()).anySatisfy(line -> assertThat(line).contains("sepal_length").contains("'abc'")
+                .contains("line 11"));
+    }
+
+    /** A column that is mostly words stays categorical, even when some of its values are numbers. */
+    @Test
+    void aColumnOfMostlyWordsIsCategorical() throws Exception {
+        Path source = tmp.resolve("sizes.csv");
+        StringBuilder csv = new StringBuilder("size,x,label\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append(List.of("S", "M", "L", "42").get(i % 4)).append(',').append(i).append(',').append(i % 2).append('\n');
+        }
+        Files.writeString(source, csv);
+        TestContext ctx = prepare(source.toString(), "label").run(new PrepareCsv());
+
+        assertThat(TableSchema.read(tmp.resolve("prepare/train")).orElseThrow().require("size").type())
+                .isEqualTo(ColumnType.CATEGORICAL);
+        assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isZero();
+        assertThat(report(tmp.resolve("prepare")).get("columns").get(1).get("numbers").asLong()).isEqualTo(15);
+    }
+
+    /**
+     * More rejected rows than 'max-rejected-share' allows fail the step, naming the column, the reason,
+     * example lines and the fixes; a higher share lets the same source through.
+     */
+    @Test
+    void tooManyRejectedRowsFailTheStepNamingColumnLinesAndFix() throws Exception {
+        Path source = tmp.resolve("placeholders.csv");
+        StringBuilder csv = new StringBuilder("x,label\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 4 == 0 ? "none" : Integer.toString(i)).append(',').append(i % 2).append('\n');
+        }
+        Files.writeString(source, csv);
+        assertThatThrownBy(() -> prepare(source.toString(), "label").with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
+                .run(new PrepareCsv()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rejected 10 of 40 rows (25.0%)")
+                .hasMessageContaining("'max-rejected-share' (0.05)")
+                .hasMessageContaining("column 'x': 10 rows, not a number (placeholders.csv:2, placeholders.csv:6, "
+                        + "placeholders.csv:10, placeholders.csv:14, placeholders.csv:18, ...)")
+                .hasMessageContaining("'missing-values'")
+                .hasMessageContaining("raise 'max-rejected-share'");
+
+        TestContext ctx = new TestContext(tmp, "tolerant").with(PrepareCsv.SOURCE, source.toString())
+                .with(PrepareCsv.LABEL, "label").with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
+                .with(PrepareCsv.MAX_REJECTED_SHARE, 0.3).run(new PrepareCsv());
+        assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isEqualTo(10L);
+        assertThat(report(tmp.resolve("tolerant")).get("columns").get(1).get("basis").asText()).isEqualTo("declared");
+    }
+
+    /** A compressed file given as CSV: the error says so, and shows none of its bytes raw. */
+    @Test
+    void aBinaryFileIsNamedAsSuchWithoutPrintingItsBytes() throws Exception {
+        Path gzip = tmp.resolve("iris.csv");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzip))) {
+            out.write(Files.readAllBytes(Path.of(IRIS)));
+        }
+        assertThatThrownBy(() -> prepare(gzip.toString(), "species").run(new PrepareCsv()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(gzip + " looks like a binary file")
+                .hasMessageContaining("gzip")
+                .satisfies(e -> assertPrintable(e.getMessage()));
+
+        Path random = tmp.resolve("random.csv");
+        byte[] bytes = new byte[4096];
+        new java.util.Random(1).nextBytes(bytes);
+        Files.write(random, bytes);
+        assertThatThrownBy(() -> prepare(random.toString(), "species").run(new PrepareCsv()))
+                .hasMessageContaining("looks like a binary file")
+                .satisfies(e -> assertPrintable(e.getMessage()));
+    }
+
+    /** A header with control characters and very long names: shown escaped, and cut short. */
+    @Test
+    void aHeaderWithControlCharactersIsShownEscaped() throws Exception {
+        Path source = tmp.resolve("odd.csv");
+        Files.writeString(source, "a\u001b[31m,b\u0007b,c" + "x".repeat(5000) + ",d\u202e\n1,2,3,4\n");
+        assertThatThrownBy(() -> prepare(source.toString(), "species").run(new PrepareCsv()))
+                .hasMessageContaining("'label' names column 'species'")
+                .hasMessageContaining("a\\u001b[31m").hasMessageContaining("b\\u0007b").hasMessageContaining("d\\u202e")
+                .hasMessageContaining("more characters")
+                .satisfies(e -> assertPrintable(e.getMessage()))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1000));
+    }
+
+    /** A header that is not UTF-8 (a Latin-1 export, say) fails at once, showing the bytes that are not. */
+    @Test
+    void aHeaderThatIsNotUtf8IsAClearError() throws Exception {
+        Path source = tmp.resolve("latin1.csv");
+        Files.write(source, "caf\u00e9,species\n1,a\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> prepare(source.toString(), "species").run(new PrepareCsv()))
+                .hasMessageContaining("header line of source file " + source + " is not UTF-8 text: caf\\xe9,species")
+                .hasMessageContaining("save the file as UTF-8")
+                .satisfies(e -> assertPrintable(e.getMessage()));
+    }
+
+    /** Nothing a terminal would act on or cannot show: no control or reordering character, no undecodable byte. */
+    static void assertPrintable(String message) {
+        assertThat(message.chars().filter(c -> Character.isISOControl(c) || c == 0xFFFD
+                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.fermion.components.train;
 
+import dev.fermion.components.Digests;
 import dev.fermion.components.Fixtures;
 import dev.fermion.components.TestContext;
 import dev.fermion.components.model.ActivationFunction;
@@ -13,7 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,6 +57,41 @@ class TrainMlpTest {
         assertThat(first.value(TrainMlp.BEST_VALIDATION_LOSS)).isLessThan(0.2);
         assertThat(first.metrics("val-accuracy")).last().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
         assertThat(first.value(TrainMlp.DEVICE)).isIn("cpu()", "gpu(0)");
+    }
+
+    /**
+     * A local sweep trains several steps at once in one JVM, more than there are cores: each step's model
+     * files, outputs and metrics must be byte for byte those of the same step trained alone (and so the
+     * cache keys of the steps after it).
+     */
+    @Test
+    void stepsTrainConcurrentlyWithTheResultsOfEachAlone() throws Exception {
+        int steps = Runtime.getRuntime().availableProcessors() + 2;
+        List<TestContext> alone = new ArrayList<>();
+        for (int seed = 0; seed < steps; seed++) {
+            alone.add(train("alone-" + seed).with(TrainMlp.SEED, seed).with(TrainMlp.EPOCHS, 6).run(new TrainMlp()));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(steps);
+        try {
+            CyclicBarrier start = new CyclicBarrier(steps);
+            List<Future<TestContext>> together = new ArrayList<>();
+            for (int seed = 0; seed < steps; seed++) {
+                TestContext ctx = train("together-" + seed).with(TrainMlp.SEED, seed).with(TrainMlp.EPOCHS, 6);
+                together.add(pool.submit(() -> {
+                    start.await();
+                    return ctx.run(new TrainMlp());
+                }));
+            }
+            for (int seed = 0; seed < steps; seed++) {
+                TestContext ctx = together.get(seed).get();
+                assertThat(Digests.of(tmp.resolve("together-" + seed + "/model"))).as("model of seed %d", seed)
+                        .isEqualTo(Digests.of(tmp.resolve("alone-" + seed + "/model")));
+                assertThat(ctx.outputs()).isEqualTo(alone.get(seed).outputs());
+                assertThat(ctx.metrics()).isEqualTo(alone.get(seed).metrics());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -7,8 +7,16 @@ import dev.fermion.components.model.MlpArchitecture;
 import dev.fermion.components.model.Task;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,6 +53,59 @@ class TrainingLoopTest {
                 loop.epoch();
             }
             assertThat(loop.evaluate(features, targets).accuracy()).isGreaterThan(0.95);
+        }
+    }
+
+    /**
+     * More trainings than cores at once in one process, as a local run of a sweep trains them: each must
+     * end exactly as it ends alone, so no training may draw from another's random numbers or collide with
+     * its gradients.
+     */
+    @Test
+    void concurrentTrainingsEachMatchTheirRunAlone() throws Exception {
+        int trainings = Runtime.getRuntime().availableProcessors() + 3;
+        List<Run> alone = new ArrayList<>();
+        for (int seed = 0; seed < trainings; seed++) {
+            alone.add(run(seed));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(trainings);
+        try {
+            CyclicBarrier start = new CyclicBarrier(trainings);
+            List<Future<Run>> together = new ArrayList<>();
+            for (int seed = 0; seed < trainings; seed++) {
+                int s = seed;
+                together.add(pool.submit(() -> {
+                    start.await();
+                    return run(s);
+                }));
+            }
+            for (int seed = 0; seed < trainings; seed++) {
+                Run run = together.get(seed).get();
+                assertThat(run.losses()).as("losses of seed %d", seed).containsExactly(alone.get(seed).losses());
+                assertThat(run.weights()).as("weights of seed %d", seed).isEqualTo(alone.get(seed).weights());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(alone.get(1).weights()).isNotEqualTo(alone.get(0).weights());
+    }
+
+    private record Run(double[] losses, byte[] weights) {
+    }
+
+    private Run run(int seed) throws IOException {
+        TrainingLoop.Settings settings = new TrainingLoop.Settings(OptimizerKind.ADAM, 0.01, 0.9, 0.01, 16, seed);
+        double[] losses = new double[8];
+        try (Model model = Model.newInstance("mlp", Device.cpu());
+             TrainingLoop loop = new TrainingLoop(model, ARCHITECTURE, settings, features, targets)) {
+            for (int epoch = 0; epoch < losses.length; epoch++) {
+                losses[epoch] = loop.epoch();
+            }
+            ByteArrayOutputStream weights = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(weights)) {
+                model.getBlock().saveParameters(out);
+            }
+            return new Run(losses, weights.toByteArray());
         }
     }
 
