@@ -7,10 +7,11 @@ package dev.fermion.dsl;
  * without a stack trace (the trace stays in the step's log).
  *
  * <p>Say what is wrong, where (the input, file, column or line) and how to fix it: the message is all a user
- * sees. The launcher treats a missing file ({@link java.nio.file.NoSuchFileException},
+ * sees. It is an {@link IllegalArgumentException}, so code that validates arguments that way keeps working;
+ * an {@code IllegalArgumentException} of another kind still counts as an ordinary failure, which may be retried. The launcher treats a missing file ({@link java.nio.file.NoSuchFileException},
  * {@link java.io.FileNotFoundException}) the same way.
  */
-public class BadInputException extends RuntimeException {
+public class BadInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     public BadInputException(String message) {

@@ -67,7 +67,7 @@ public final class MakeBundle {
         MlpArchitecture architecture = new MlpArchitecture(Task.CLASSIFICATION, preprocessing.width(), List.of(hidden),
                 ActivationFunction.TANH, labels.size(), 0, 1);
         ModelBundle bundle = new ModelBundle(new ModelBundle.Manifest(ModelBundle.FORMAT, Task.CLASSIFICATION, "djl-pytorch",
-                "2026-01-01T00:00:00Z", Map.of()), architecture, preprocessing, labels, schema);
+                Map.of()), architecture, preprocessing, labels, schema);
         ObjectMapper json = new ObjectMapper();
         ObjectNode weights = json.createObjectNode();
         weights.put("activation", "tanh");
