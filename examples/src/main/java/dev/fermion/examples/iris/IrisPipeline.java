@@ -16,8 +16,9 @@ import java.util.List;
 /**
  * The iris classifier: prepare the CSV, train an MLP, evaluate it on the held-out test split, and only if
  * its accuracy reaches {@code min-accuracy} deploy it to a local {@code fermion-serve}, which answers a
- * real prediction before the step succeeds and stops when the run ends. Data source, label and feature
- * columns are parameters, so the same pipeline trains on any numeric CSV:
+ * real prediction before the step succeeds and stops when the run ends ({@code -p keep-running=true} keeps
+ * it, and a later run of the same model finds it up to date). Data source, label and feature columns are
+ * parameters, so the same pipeline trains on any numeric CSV:
  * {@code ./fermion run iris -p source=wine.csv -p label=target}.
  */
 public final class IrisPipeline implements PipelineSource {
@@ -36,6 +37,8 @@ public final class IrisPipeline implements PipelineSource {
                     Param<Integer> epochs = p.param("epochs", 200);
                     Param<Integer> seed = p.param("seed", 42);
                     Param<Double> minAccuracy = p.param("min-accuracy", 0.9);
+                    Param<Boolean> keepRunning = p.param("keep-running", ValueType.of(Boolean.class), false,
+                            "keep the local model server after the run ends");
 
                     var prepare = p.step("prepare", new PrepareCsv())
                             .with(PrepareCsv.SOURCE, source)
@@ -59,7 +62,7 @@ public final class IrisPipeline implements PipelineSource {
                                     .with(Deploy.MODEL, train.out(TrainMlp.MODEL))
                                     .with(Deploy.NAME, "iris")
                                     .with(Deploy.TARGET, DeployTarget.LOCAL)
-                                    .with(Deploy.KEEP_RUNNING, false));
+                                    .with(Deploy.KEEP_RUNNING, keepRunning));
                 });
     }
 }
