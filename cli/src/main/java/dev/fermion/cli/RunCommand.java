@@ -365,6 +365,11 @@ final class RunCommand implements Callable<Integer> {
         long steps = run.steps().values().stream().filter(s -> StepRecord.STEP.equals(s.kind())).count();
         out.printf("Run %s %s in %s (%d steps, %d cached)%n", run.runId(), run.status().workflowStatus().toLowerCase(Locale.ROOT),
                 LiveView.format(run.duration(Instant.now())), steps, cached);
+        if (!run.results().isEmpty()) {
+            StringBuilder results = new StringBuilder("Results:");
+            run.results().forEach((name, value) -> results.append(' ').append(name).append(" = ").append(value).append(';'));
+            out.println(results.substring(0, results.length() - 1));
+        }
         if (result.succeeded()) {
             out.println("Outputs, logs and artifacts: fermion runs show " + run.runId() + (home != null ? " --home " + home : ""));
             out.flush();

@@ -80,7 +80,7 @@ final class TrackingListener implements RunListener {
         }
         try {
             return tracker.runFinished(run.status() == RunStatus.SUCCEEDED
-                    ? StepOutcome.SUCCEEDED : StepOutcome.FAILED);
+                    ? StepOutcome.SUCCEEDED : StepOutcome.FAILED, run.results());
         } catch (RuntimeException e) {
             warn(e);
             return null;

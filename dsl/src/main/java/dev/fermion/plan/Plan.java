@@ -23,11 +23,18 @@ public record Plan(
         Optional<Graph> onExit,
         StepOptions defaults,
         Optional<Schedule> schedule,
-        Map<String, Graph> subPipelines) {
+        Map<String, Graph> subPipelines,
+        List<ResultSpec> results) {
 
     public Plan {
         params = List.copyOf(params);
         subPipelines = Map.copyOf(subPipelines);
+        results = List.copyOf(results);
+    }
+
+    public Plan(String name, String experiment, String description, String version, List<ParamSpec> params, Graph graph,
+                Optional<Graph> onExit, StepOptions defaults, Optional<Schedule> schedule, Map<String, Graph> subPipelines) {
+        this(name, experiment, description, version, params, graph, onExit, defaults, schedule, subPipelines, List.of());
     }
 
     public Optional<ParamSpec> param(String name) {

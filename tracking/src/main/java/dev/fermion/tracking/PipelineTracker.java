@@ -63,7 +63,15 @@ public interface PipelineTracker {
     boolean flush(Duration timeout);
 
     /** Ends the run, waits a bounded time for the background sender, and says what was recorded. */
-    TrackingSummary runFinished(StepOutcome outcome);
+    /**
+     * Ends the run; {@code results} are the pipeline's declared results (ValueCodec-encoded), shown on the run:
+     * numbers as metrics, every one as a {@code fermion.result.*} tag.
+     */
+    TrackingSummary runFinished(StepOutcome outcome, Map<String, String> results);
+
+    default TrackingSummary runFinished(StepOutcome outcome) {
+        return runFinished(outcome, Map.of());
+    }
 
     /** UI pages of what has reached the server so far. */
     UiLinks uiLinks();

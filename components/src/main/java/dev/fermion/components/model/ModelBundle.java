@@ -28,6 +28,7 @@ import java.util.Objects;
  *   <li>{@code preprocessing.json}: the feature transform fitted on the training split;</li>
  *   <li>{@code labels.json}: class names in output order (classification);</li>
  *   <li>{@code schema.json}: the columns the model was trained on.</li>
+ *   <li>{@code signature.json}, {@code input_example.json}: the same in MLflow's forms ({@link MlflowSignature}).</li>
  * </ul>
  *
  * Evaluation, batch inference and serving load a bundle with {@link #read} and {@link #open} and never
@@ -76,6 +77,7 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
             JSON.writeValue(directory.resolve(LABELS).toFile(), labels);
             preprocessing.write(directory);
             schema.write(directory);
+            MlflowSignature.write(directory, preprocessing, architecture.task(), labels);
             // Pinned so the weights file has the name files() lists, whatever the model did before.
             model.setProperty("Epoch", "0");
             model.save(directory, MODEL_NAME);
@@ -125,7 +127,7 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
 
     /** The files of a bundle, for copying it elsewhere. */
     public static List<String> files() {
-        return List.of(MANIFEST, ARCHITECTURE, LABELS, Preprocessing.FILE, TableSchema.FILE,
-                MODEL_NAME + "-0000.params");
+        return List.of(MANIFEST, ARCHITECTURE, LABELS, Preprocessing.FILE, TableSchema.FILE, MlflowSignature.SIGNATURE,
+                MlflowSignature.INPUT_EXAMPLE, MODEL_NAME + "-0000.params");
     }
 }

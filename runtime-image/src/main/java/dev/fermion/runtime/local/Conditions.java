@@ -51,44 +51,4 @@ final class Conditions {
                 return order >= 0;
         }
     }
-
-    /** The condition as a reader would write it, for "skipped because ..." messages. */
-    static String describe(Cond cond) {
-        if (cond instanceof Cond.All all) {
-            return String.join(" && ", all.terms().stream().map(Conditions::describe).toList());
-        }
-        if (cond instanceof Cond.Any any) {
-            return "(" + String.join(" || ", any.terms().stream().map(Conditions::describe).toList()) + ")";
-        }
-        if (cond instanceof Cond.Not not) {
-            return "!(" + describe(not.term()) + ")";
-        }
-        if (cond instanceof Cond.IsTrue isTrue) {
-            return describe(isTrue.value());
-        }
-        Cond.Compare c = (Cond.Compare) cond;
-        return describe(c.left()) + " " + c.op().symbol() + " " + describe(c.right());
-    }
-
-    private static String describe(Expr expr) {
-        if (expr instanceof Expr.Literal l) {
-            return String.valueOf(l.value());
-        }
-        if (expr instanceof Expr.Param p) {
-            return "param " + p.name();
-        }
-        if (expr instanceof Expr.StepOutput o) {
-            return o.step() + "." + o.port();
-        }
-        if (expr instanceof Expr.LoopItem i) {
-            return i.loop() + ".item";
-        }
-        if (expr instanceof Expr.GraphInput g) {
-            return "input " + g.name();
-        }
-        if (expr instanceof Expr.Collected c) {
-            return c.loop() + "[*]." + c.step() + "." + c.port();
-        }
-        return "status";
-    }
 }

@@ -9,6 +9,7 @@ import dev.fermion.dsl.Retry;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Descriptions;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
@@ -131,6 +132,7 @@ final class Execution {
         try {
             Frame main = Frame.top("");
             runGraph(plan.graph(), main).join();
+            Map<String, String> results = results(main);
             RunStatus status = runStatus(main.outcome());
             mainStatus = status;
             String message = status == RunStatus.SUCCEEDED ? null : failureSummary(main);
@@ -144,7 +146,7 @@ final class Execution {
             }
             drainRecorder();
             synchronized (this) {
-                record = record.withSteps(new TreeMap<>(steps)).finished(status, Instant.now(), message);
+                record = record.withSteps(new TreeMap<>(steps)).withResults(results).finished(status, Instant.now(), message);
                 store.save(record);
             }
             options.listener().runFinished(record);
@@ -154,6 +156,19 @@ final class Execution {
             recorder.shutdownNow();
             metricsTimer.shutdownNow();
         }
+    }
+
+    /** The pipeline's declared results that the main graph produced; one whose step did not succeed is left out. */
+    private Map<String, String> results(Frame main) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (dev.fermion.plan.ResultSpec result : plan.results()) {
+            try {
+                values.put(result.name(), resolve(result.value(), main, "result '" + result.name() + "'").text());
+            } catch (ResolveException e) {
+                // Its step was skipped, omitted or failed: the run has no such result.
+            }
+        }
+        return values;
     }
 
     private static RunStatus runStatus(StepStatus outcome) {
@@ -238,7 +253,7 @@ final class Execution {
         try {
             if (node.when().isPresent() && !Conditions.holds(node.when().get(), e -> resolve(e, frame, path))) {
                 return done(frame, node.name(), NodeResult.of(StepStatus.SKIPPED,
-                        "condition false: " + Conditions.describe(node.when().get())));
+                        "condition false: " + Descriptions.describe(node.when().get())));
             }
             if (node instanceof Node.StepNode step) {
                 return runStep(step, frame, path);

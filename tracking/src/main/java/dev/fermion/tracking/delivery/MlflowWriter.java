@@ -39,6 +39,11 @@ public final class MlflowWriter {
     public static final String SUPERSEDED_TAG = "fermion.supersededBy";
     /** The tracking session (one runner process) that created a run. */
     public static final String SESSION_TAG = "fermion.session";
+    /** A model's signature and input example, in MLflow's forms, when its directory has them. */
+    private static final String SIGNATURE = "signature.json";
+    private static final String INPUT_EXAMPLE = "input_example.json";
+    /** A logged model's content digest (Fermion's artifact digest of its files). */
+    public static final String DIGEST_TAG = "fermion.model.digest";
     private static final String PARENT_TAG = "mlflow.parentRunId";
 
     private final MlflowClient client;
@@ -65,7 +70,11 @@ public final class MlflowWriter {
     }
 
     public String experimentId(String name) {
-        return experiments.computeIfAbsent(name, client::experimentId);
+        return experiments.computeIfAbsent(name, n -> {
+            String id = client.experimentId(n);
+            client.ensureTrainingExperiment(id);
+            return id;
+        });
     }
 
     void startRun(TrackingOp.StartRun op) {
@@ -136,7 +145,12 @@ public final class MlflowWriter {
         if (model == null) {
             List<Tag> tags = new ArrayList<>(op.tags());
             tags.add(new Tag(RunRef.KEY_TAG, key));
-            model = client.createLoggedModel(run.experimentId(), op.name(), run.runId(), MODEL_FLAVOR, tags);
+            if (op.digest() != null) {
+                tags.add(new Tag(DIGEST_TAG, op.digest()));
+            }
+            model = client.createLoggedModel(run.experimentId(), op.displayName() != null ? op.displayName() : op.name(),
+                    run.runId(), MODEL_FLAVOR, tags);
+            client.logLoggedModelParams(model.modelId(), op.params());
         }
         Path dir = Path.of(op.directory());
         client.uploadDirectory(model.artifactUri(), "", dir);
@@ -151,6 +165,33 @@ public final class MlflowWriter {
         client.logModelOutput(run.runId(), model.modelId(), 0);
         model = client.finalizeLoggedModel(model.modelId(), true);
         models.put(key, model);
+    }
+
+    void linkModel(TrackingOp.LinkModel op) {
+        RunInfo run = resolve(op.run());
+        modelWithDigest(op.run().experiment(), op.digest())
+                .ifPresent(model -> client.logModelOutput(run.runId(), model.modelId(), 0));
+    }
+
+    void logModelMetrics(TrackingOp.LogModelMetrics op) {
+        RunInfo run = resolve(op.run());
+        modelWithDigest(op.run().experiment(), op.digest()).ifPresent(model -> client.log(run.runId(),
+                op.metrics().stream().map(m -> m.of(model.modelId())).toList(), List.of(), List.of()));
+    }
+
+    /** The first ready logged model of the experiment with this content digest (the same model, whichever run logged it). */
+    private Optional<LoggedModel> modelWithDigest(String experiment, String digest) {
+        if (digest == null) {
+            return Optional.empty();
+        }
+        Optional<LoggedModel> known = models.values().stream()
+                .filter(m -> digest.equals(m.tags().get(DIGEST_TAG)) && "LOGGED_MODEL_READY".equals(m.status())).findFirst();
+        if (known.isPresent()) {
+            return known;
+        }
+        return client.findLoggedModelsByTag(experimentId(experiment), DIGEST_TAG, digest).stream()
+                .filter(m -> "LOGGED_MODEL_READY".equals(m.status()))
+                .min(Comparator.comparing(LoggedModel::modelId));
     }
 
     void registerModel(TrackingOp.RegisterModel op) {
@@ -257,12 +298,40 @@ public final class MlflowWriter {
         yaml.append("model_id: ").append(model.modelId()).append('\n')
                 .append("run_id: ").append(runId).append('\n')
                 .append("utc_time_created: '").append(Instant.now()).append("'\n");
+        signature(dir).ifPresent(yaml::append);
+        if (Files.isRegularFile(dir.resolve(INPUT_EXAMPLE))) {
+            yaml.append("saved_input_example_info:\n  artifact_path: ").append(INPUT_EXAMPLE)
+                    .append("\n  type: dataframe\n  pandas_orient: split\n");
+        }
         try {
             Path file = Files.createTempFile("fermion-mlmodel", ".yaml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the MLmodel file", e);
+        }
+    }
+
+    /**
+     * The {@code signature} section of an MLmodel file from the model's {@value #SIGNATURE} (MLflow's
+     * {@code Signature.to_dict()}: column specs as JSON strings), so MLflow shows the model's inputs and outputs.
+     */
+    private static Optional<String> signature(Path dir) {
+        Path file = dir.resolve(SIGNATURE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            StringBuilder yaml = new StringBuilder("signature:\n");
+            for (String part : List.of("inputs", "outputs", "params")) {
+                com.fasterxml.jackson.databind.JsonNode value = json.path(part);
+                yaml.append("  ").append(part).append(": ").append(value.isTextual()
+                        ? "'" + value.asText().replace("'", "''") + "'" : "null").append('\n');
+            }
+            return Optional.of(yaml.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model signature " + file, e);
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = TrackingOp.LogDatasets.class, name = "log-datasets"),
         @JsonSubTypes.Type(value = TrackingOp.UploadArtifacts.class, name = "upload-artifacts"),
         @JsonSubTypes.Type(value = TrackingOp.LogModel.class, name = "log-model"),
+        @JsonSubTypes.Type(value = TrackingOp.LinkModel.class, name = "link-model"),
+        @JsonSubTypes.Type(value = TrackingOp.LogModelMetrics.class, name = "log-model-metrics"),
         @JsonSubTypes.Type(value = TrackingOp.RegisterModel.class, name = "register-model"),
         @JsonSubTypes.Type(value = TrackingOp.MergeDuplicates.class, name = "merge-duplicates"),
         @JsonSubTypes.Type(value = TrackingOp.EndRun.class, name = "end-run")
@@ -124,10 +126,21 @@ public sealed interface TrackingOp {
         }
     }
 
-    /** Logs {@code directory} as an MLflow 3 logged model called {@code name}, produced by the run. */
-    record LogModel(RunRef run, String name, String directory, List<Tag> tags) implements TrackingOp {
+    /**
+     * Logs {@code directory}, the run's output {@code name}, as an MLflow 3 logged model called
+     * {@code displayName} (the output name when null), tagged with its content {@code digest} (when known) so
+     * that a later run reusing the same model links it, and with {@code params} (the settings it was made
+     * with) as the model's params.
+     */
+    record LogModel(RunRef run, String name, String directory, List<Tag> tags, String displayName, String digest,
+                    List<Param> params) implements TrackingOp {
         public LogModel {
             tags = List.copyOf(tags);
+            params = params == null ? List.of() : List.copyOf(params);
+        }
+
+        public LogModel(RunRef run, String name, String directory, List<Tag> tags) {
+            this(run, name, directory, tags, null, null, List.of());
         }
 
         @Override
@@ -138,6 +151,43 @@ public sealed interface TrackingOp {
         @Override
         public int replayPhase() {
             return 3;
+        }
+    }
+
+    /**
+     * Lists the logged model whose content digest is {@code digest} (from this run or an earlier one) among
+     * the outputs of {@code run}: a step that reused a cached model, or the pipeline run its steps logged
+     * models for. Nothing happens when no such model was logged.
+     */
+    record LinkModel(RunRef run, String digest) implements TrackingOp {
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.linkModel(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 4;
+        }
+    }
+
+    /**
+     * Logs {@code metrics} on {@code run} as measures of the logged model whose content digest is
+     * {@code digest} (an evaluation of it), so the experiment's Models tab ranks models by them.
+     */
+    record LogModelMetrics(RunRef run, String digest, List<Metric> metrics) implements TrackingOp {
+        public LogModelMetrics {
+            metrics = List.copyOf(metrics);
+        }
+
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.logModelMetrics(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 4;
         }
     }
 

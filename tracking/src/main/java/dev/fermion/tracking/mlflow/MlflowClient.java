@@ -31,6 +31,9 @@ import java.util.stream.Stream;
  * its {@link RetryPolicy}; what still fails is an {@link MlflowException}.
  */
 public final class MlflowClient {
+    /** MLflow 3's experiment tag telling training experiments ("Machine learning") from GenAI ones. */
+    private static final String EXPERIMENT_KIND = "mlflow.experimentKind";
+    private static final String TRAINING_KIND = "custom_model_development";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String API = "/api/2.0/mlflow/";
     private static final String ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts";
@@ -83,7 +86,7 @@ public final class MlflowClient {
         if (found.isEmpty()) {
             ObjectNode body = JSON.createObjectNode().put("name", name);
             // MLflow 3 tells training experiments from GenAI ones by this tag; Fermion pipelines train models.
-            body.putArray("tags").addObject().put("key", "mlflow.experimentKind").put("value", "custom_model_development");
+            body.putArray("tags").addObject().put("key", EXPERIMENT_KIND).put("value", TRAINING_KIND);
             try {
                 return post("experiments/create", body).path("experiment_id").asText();
             } catch (MlflowException e) {
@@ -101,6 +104,21 @@ public final class MlflowClient {
             post("experiments/restore", JSON.createObjectNode().put("experiment_id", id));
         }
         return id;
+    }
+
+    /**
+     * Makes an experiment that exists without a kind a training one, as those Fermion creates are: MLflow 3
+     * opens an experiment of no kind in its GenAI view. A kind a user chose is left alone.
+     */
+    public void ensureTrainingExperiment(String experimentId) {
+        JsonNode experiment = get("experiments/get?experiment_id=" + encode(experimentId)).path("experiment");
+        for (JsonNode tag : experiment.path("tags")) {
+            if (EXPERIMENT_KIND.equals(tag.path("key").asText())) {
+                return;
+            }
+        }
+        post("experiments/set-experiment-tag", JSON.createObjectNode().put("experiment_id", experimentId)
+                .put("key", EXPERIMENT_KIND).put("value", TRAINING_KIND));
     }
 
     private Optional<JsonNode> experimentByName(String name) {
@@ -173,8 +191,11 @@ public final class MlflowClient {
             ObjectNode body = JSON.createObjectNode().put("run_id", runId);
             ArrayNode m = body.putArray("metrics");
             for (Metric metric : batch.metrics()) {
-                m.addObject().put("key", metric.key()).put("value", metric.value())
+                ObjectNode row = m.addObject().put("key", metric.key()).put("value", metric.value())
                         .put("timestamp", metric.timestamp()).put("step", metric.step());
+                if (metric.modelId() != null) {
+                    row.put("model_id", metric.modelId());
+                }
             }
             ArrayNode p = body.putArray("params");
             batch.params().forEach(param -> p.addObject().put("key", param.key()).put("value", param.value()));
@@ -323,6 +344,17 @@ public final class MlflowClient {
         List<LoggedModel> out = new ArrayList<>();
         post("logged-models/search", body).path("models").forEach(m -> out.add(loggedModel(m)));
         return out;
+    }
+
+    /** Logs the model's params (for a trained model: the settings it was trained with), shown in the Models tab. */
+    public void logLoggedModelParams(String modelId, List<Param> params) {
+        if (params.isEmpty()) {
+            return;
+        }
+        ObjectNode body = JSON.createObjectNode().put("model_id", modelId);
+        ArrayNode list = body.putArray("params");
+        params.forEach(p -> list.addObject().put("key", p.key()).put("value", p.value()));
+        post("logged-models/" + encode(modelId) + "/params", body);
     }
 
     /** Records the model as an output of the run, so the run page lists it. */
