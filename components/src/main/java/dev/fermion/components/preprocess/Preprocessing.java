@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.JsonFile;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
+import dev.fermion.dsl.BadInputException;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -164,14 +166,11 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
     public static Preprocessing read(Path directory) {
         Path file = directory.resolve(FILE);
         if (!Files.exists(file)) {
-            throw new IllegalArgumentException(directory + " holds no " + FILE + ": pass the 'preprocessing' "
+            throw new BadInputException(directory + " holds no " + FILE + ": pass the 'preprocessing' "
                     + "output of PrepareCsv");
         }
-        try {
-            return JSON.readValue(file.toFile(), Preprocessing.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return JsonFile.read(JSON, file, Preprocessing.class, "fitted preprocessing",
+                "pass the 'preprocessing' output of PrepareCsv, or a model bundle written by TrainMlp");
     }
 
     public String toJson() {
