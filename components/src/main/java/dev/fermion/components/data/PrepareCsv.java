@@ -11,6 +11,7 @@ import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
@@ -138,15 +139,15 @@ public final class PrepareCsv extends Component {
         List<String> header = first.names();
         for (String file : files.subList(1, files.size())) {
             if (ctx.get(FORMAT).of(file) != format) {
-                throw new IllegalArgumentException("Source '" + source + "' matches " + files.get(0) + " (" + format
+                throw new BadInputException("Source '" + source + "' matches " + files.get(0) + " (" + format
                         + ") and " + file + " (" + ctx.get(FORMAT).of(file) + "): every file of a source needs the "
                         + "same format; narrow the glob or set 'format'");
             }
             List<String> columns = SourceFiles.columns(file, format).names();
             if (!columns.equals(header)) {
-                throw new IllegalArgumentException("Source file " + file + " has columns " + Printable.list(columns)
+                throw new BadInputException("Source file " + file + " has columns " + Printable.list(columns)
                         + " but " + files.get(0) + " has " + Printable.list(header)
-                        + ": every file of a source needs the same columns");
+                        + ": every file of a source needs the same columns; narrow the glob, or write the files alike");
             }
         }
         Set<String> missing = new LinkedHashSet<>(ctx.get(MISSING_VALUES));
@@ -156,7 +157,7 @@ public final class PrepareCsv extends Component {
         }
         double maxRejectedShare = ctx.get(MAX_REJECTED_SHARE);
         if (!(maxRejectedShare >= 0 && maxRejectedShare <= 1)) {
-            throw new IllegalArgumentException("Input 'max-rejected-share' must be between 0 and 1, got "
+            throw new BadInputException("Input 'max-rejected-share' must be between 0 and 1, got "
                     + maxRejectedShare);
         }
         List<ColumnDecision> decisions = columns(ctx, files.get(0), format, first, missing);
@@ -172,12 +173,13 @@ public final class PrepareCsv extends Component {
         if (!generatedId) {
             required.add(schema.id());
         }
-        required.forEach(schema::require);
+        required.forEach(column -> prepared(schema, column, REQUIRED, header));
         Map<String, Range> ranges = new HashMap<>();
         ctx.get(RANGES).forEach((column, text) -> {
-            if (schema.require(column).type() != ColumnType.NUMERIC) {
-                throw new IllegalArgumentException("Range given for column '" + column
-                        + "', which is categorical: ranges apply to numeric columns only");
+            if (prepared(schema, column, RANGES, header).type() != ColumnType.NUMERIC) {
+                throw new BadInputException("Input 'ranges' gives a range for column '" + Printable.of(column)
+                        + "', which is categorical: ranges apply to numeric columns only; remove it, or declare "
+                        + "the column numeric in 'schema'");
             }
             ranges.put(column, Range.parse(column, text));
         });
@@ -223,8 +225,9 @@ public final class PrepareCsv extends Component {
         try {
             return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid Beam runner or options " + args + ": " + e.getMessage()
-                    + ". A runner other than DirectRunner needs its Beam runner module on the class path", e);
+            throw new BadInputException("Inputs 'beam-runner' and 'beam-options' give invalid Beam options "
+                    + args + ": " + e.getMessage() + ". A runner other than DirectRunner needs its Beam runner "
+                    + "module on the class path", e);
         }
     }
 
@@ -257,7 +260,7 @@ public final class PrepareCsv extends Component {
         boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
         requireInHeader(label, "label", header, file);
         if (generatedId && header.contains(GENERATED_ID)) {
-            throw new IllegalArgumentException("The source " + file + " has a column named '" + GENERATED_ID
+            throw new BadInputException("The source " + file + " has a column named '" + GENERATED_ID
                     + "', which is the name of the generated id; set 'id-column' to '" + GENERATED_ID
                     + "' if it identifies rows, or rename it");
         }
@@ -271,8 +274,9 @@ public final class PrepareCsv extends Component {
         for (String feature : features) {
             requireInHeader(feature, "features", header, file);
             if (feature.equals(label) || feature.equals(id)) {
-                throw new IllegalArgumentException("Column '" + feature + "' is the label or id and cannot also be "
-                        + "a feature; remove it from 'features'");
+                throw new BadInputException("Input 'features' names column '" + Printable.of(feature) + "', which is "
+                        + "the " + (feature.equals(label) ? "label" : "id column") + " and cannot also be a feature; "
+                        + "remove it from 'features'");
             }
         }
         Map<String, String> declared = ctx.get(SCHEMA);
@@ -287,9 +291,17 @@ public final class PrepareCsv extends Component {
 
     private static void requireInHeader(String column, String input, List<String> header, String file) {
         if (!header.contains(column)) {
-            throw new IllegalArgumentException("Input '" + input + "' names column '" + column + "', which " + file
-                    + " does not have; its header is " + Printable.list(header));
+            throw new BadInputException("Input '" + input + "' names column '" + Printable.of(column) + "', which "
+                    + file + " does not have; its header is " + Printable.list(header));
         }
+    }
+
+    /** A column the step prepares (the id, a feature or the label), named by {@code input}. */
+    private static Column prepared(TableSchema schema, String column, Input<?> input, List<String> header) {
+        return schema.column(column).orElseThrow(() -> new BadInputException("Input '" + input.name()
+                + "' names column '" + Printable.of(column) + "', which " + (header.contains(column)
+                ? "is not among the prepared columns " + Printable.list(schema.names()) + "; add it to 'features'"
+                : "the source does not have; its header is " + Printable.list(header))));
     }
 
     /**
@@ -346,7 +358,7 @@ public final class PrepareCsv extends Component {
                     rejects.file("rejects.csv"));
         }
         if (rejected > maxRejectedShare * report.rows()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "PrepareCsv rejected %d of %d rows "
+            throw new BadInputException(String.format(Locale.ROOT, "PrepareCsv rejected %d of %d rows "
                     + "(%.1f%%) of '%s', more than 'max-rejected-share' (%s) allows: %s. Fix the source accordingly, "
                     + "or raise 'max-rejected-share' if losing these rows is right; every rejected row and its "
                     + "reasons are in %s", rejected, report.rows(), 100.0 * rejected / report.rows(),

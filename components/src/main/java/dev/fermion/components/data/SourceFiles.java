@@ -5,12 +5,14 @@ import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.Printable;
+import dev.fermion.dsl.BadInputException;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -19,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,25 +49,41 @@ final class SourceFiles {
     private SourceFiles() {
     }
 
+    /** The files {@code source} names, sorted; none is bad input, a file system that cannot answer is not. */
     static List<String> match(String source) {
+        MatchResult result;
         try {
-            MatchResult result = FileSystems.match(source);
-            if (result.status() != MatchResult.Status.OK) {
-                throw new IllegalArgumentException("Source '" + source + "' matches no file (" + result.status()
-                        + "): check the path, or the glob and its directory");
-            }
-            List<String> files = new ArrayList<>();
+            result = FileSystems.match(source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list source '" + Printable.of(source) + "'", e);
+        } catch (IllegalArgumentException e) {
+            // Beam's answer for a malformed glob, or a scheme no file system on the class path serves.
+            throw new BadInputException("Source '" + Printable.of(source) + "' cannot be matched ("
+                    + Printable.of(String.valueOf(e.getMessage()), 300) + "): check its spelling; a gs:// or s3:// "
+                    + "source needs the Beam file system for it on the step's class path", e);
+        }
+        if (result.status() == MatchResult.Status.NOT_FOUND) {
+            throw new BadInputException("Source '" + Printable.of(source) + "' matches no file: check the path, "
+                    + "or the glob and its directory");
+        }
+        List<String> files = new ArrayList<>();
+        try {
             for (MatchResult.Metadata metadata : result.metadata()) {
                 files.add(metadata.resourceId().toString());
             }
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException("Source '" + source + "' matches no file: check the path or glob");
-            }
-            files.sort(null);
-            return files;
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            throw new BadInputException("Source '" + Printable.of(source) + "' matches no file (" + e.getMessage()
+                    + "): check the path, or the glob and its directory", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list source '" + source + "'", e);
+            throw new UncheckedIOException("Cannot list source '" + Printable.of(source) + "' (" + result.status()
+                    + "): " + e.getMessage(), e);
         }
+        if (files.isEmpty()) {
+            throw new BadInputException("Source '" + Printable.of(source) + "' matches no file: check the path, "
+                    + "or the glob and its directory");
+        }
+        files.sort(null);
+        return files;
     }
 
     /**
@@ -103,7 +122,7 @@ final class SourceFiles {
         try (InputStream in = open(file)) {
             byte[] head = in.readNBytes(Printable.HEAD);
             Printable.binaryKind(head, head.length).ifPresent(kind -> {
-                throw new IllegalArgumentException("Source file " + file + " looks like a binary file, not CSV text: "
+                throw new BadInputException("Source file " + file + " looks like a binary file, not CSV text: "
                         + kind + ". A CSV source is UTF-8 text with a header line naming the columns");
             });
             line = firstLine(head, in);
@@ -111,14 +130,14 @@ final class SourceFiles {
             throw new UncheckedIOException("Cannot read source file " + file, e);
         }
         if (line == null) {
-            throw new IllegalArgumentException("Source file " + file + " is empty: the first line must be a "
+            throw new BadInputException("Source file " + file + " is empty: the first line must be a "
                     + "header naming the columns");
         }
         String first;
         try {
             first = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line)).toString();
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("The header line of source file " + file + " is not UTF-8 text: "
+            throw new BadInputException("The header line of source file " + file + " is not UTF-8 text: "
                     + Printable.of(Printable.decode(line, line.length)) + "; save the file as UTF-8", e);
         }
         first = first.startsWith("\uFEFF") ? first.substring(1) : first;
@@ -126,12 +145,12 @@ final class SourceFiles {
         try {
             header = Csv.parse(first.endsWith("\r") ? first.substring(0, first.length() - 1) : first);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("The header line of source file " + file + " is not valid CSV ("
+            throw new BadInputException("The header line of source file " + file + " is not valid CSV ("
                     + e.getMessage() + "): " + Printable.of(first), e);
         }
         if (Set.copyOf(header).size() != header.size() || header.contains("")) {
-            throw new IllegalArgumentException("Header of " + file + " must name every column once, got "
-                    + Printable.list(header));
+            throw new BadInputException("Header of " + file + " must name every column once, got "
+                    + Printable.list(header) + "; give each column a name of its own");
         }
         return header;
     }

@@ -11,6 +11,7 @@ import ai.djl.translate.TranslateException;
 import dev.fermion.components.preprocess.InvalidValueException;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.Table;
+import dev.fermion.dsl.BadInputException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class MlpPredictor implements AutoCloseable {
             try {
                 features.add(transformer.apply(row.values()));
             } catch (InvalidValueException e) {
-                throw new IllegalArgumentException(table.where(row, e.column()) + ": " + e.getMessage(), e);
+                throw new BadInputException(table.where(row, e.column()) + ": " + e.getMessage(), e);
             }
         }
         return predictFeatures(features);
@@ -79,6 +80,7 @@ public final class MlpPredictor implements AutoCloseable {
                     result.add(row);
                 }
             } catch (TranslateException e) {
+                // An engine failure, not a property of the rows: it may pass.
                 throw new IllegalStateException("Model inference failed: " + e.getMessage(), e);
             }
         }

@@ -38,8 +38,8 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
     public static Preprocessing fit(TableSchema schema, DatasetStatistics train, ImputeStrategy impute,
                                     double constant, Scaling scaling, List<String> missingMarkers) {
         if (train.rows() == 0) {
-            throw new IllegalArgumentException("The training split is empty: nothing to fit the preprocessing "
-                    + "on; check the source, the rejects and the split ratios");
+            throw new BadInputException("The training split is empty: nothing to fit the preprocessing "
+                    + "on; check the source, the rejects and the split ratios ('train-ratio')");
         }
         List<Feature> features = new ArrayList<>();
         for (Column column : schema.features()) {
@@ -50,8 +50,9 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
                 continue;
             }
             if (stats.count() == 0) {
-                throw new IllegalArgumentException("Numeric column '" + column.name() + "' has no value in the "
-                        + "training split, so it cannot be imputed or scaled; drop it from the feature columns");
+                throw new BadInputException("Numeric column '" + column.name() + "' has no value in the "
+                        + "training split, so it cannot be imputed or scaled; leave it out of 'features', or "
+                        + "check 'missing-values' and the rejects");
             }
             double fill = switch (impute) {
                 case MEAN -> stats.mean();
@@ -99,7 +100,7 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             String column = features.get(i).column();
             positions[i] = header.indexOf(column);
             if (positions[i] < 0) {
-                throw new IllegalArgumentException("The data has no column '" + column + "' that the model needs; "
+                throw new BadInputException("The data has no column '" + column + "' that the model needs; "
                         + "its columns are " + Printable.list(header) + " and the model reads " + inputColumns());
             }
         }
