@@ -18,6 +18,7 @@ import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
+import dev.fermion.dsl.StepInputs;
 import dev.fermion.dsl.ValueType;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -42,6 +43,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -60,6 +62,9 @@ import java.util.stream.Collectors;
  * <p>Runs on Beam's DirectRunner unless {@code beam-runner} names another; {@code beam-options} are passed
  * to it as command-line pipeline options, e.g. {@code --project=...}. Distributed runners need a
  * {@code staging} location their workers can write to.
+ *
+ * <p>The step is cached by the content it reads ({@link #sourceDigest}), not by the source's path: an
+ * unchanged source is a cache hit, and a changed file runs the step again.
  */
 public final class PrepareCsv extends Component {
     /** The id column added when the source has none; values are source line numbers. */
@@ -122,10 +127,15 @@ public final class PrepareCsv extends Component {
     /** What the step decided: column types and how, rejected rows by column and reason. */
     static final String REPORT = "report.json";
 
-    /** The source is a path: the cache key sees the path, not the file's content. */
+    /**
+     * What the step reads: SHA-256 over the name and bytes of every file the source matches, read with the
+     * Beam file systems and options the step runs with. The step is cached by this content, so a changed,
+     * added, removed or renamed file runs it again; a source that matches no file fails it as bad input.
+     */
     @Override
-    public boolean cacheableByDefault() {
-        return false;
+    protected Optional<String> sourceDigest(StepInputs inputs) {
+        FileSystems.setDefaultPipelineOptions(pipelineOptions(inputs.get(BEAM_RUNNER), inputs.get(BEAM_OPTIONS)));
+        return Optional.of(SourceFiles.digest(SourceFiles.match(inputs.get(SOURCE))));
     }
 
     @Override

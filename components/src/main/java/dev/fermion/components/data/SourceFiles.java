@@ -22,7 +22,10 @@ import java.nio.channels.Channels;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +87,40 @@ final class SourceFiles {
         }
         files.sort(null);
         return files;
+    }
+
+    /**
+     * SHA-256 over each file's resource id and bytes, in the order given: what a step that reads these files
+     * reads. The files are streamed, never held in memory, through Beam's file systems, so any source the
+     * step can read can be digested. Each file enters as the length of its id, the id and the SHA-256 of its
+     * bytes, so no two lists of files give the same input.
+     */
+    static String digest(List<String> files) {
+        MessageDigest all = sha256();
+        byte[] buffer = new byte[1 << 16];
+        for (String file : files) {
+            MessageDigest content = sha256();
+            try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    content.update(buffer, 0, n);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read source file " + file + " to digest it: " + e.getMessage(), e);
+            }
+            byte[] name = file.getBytes(StandardCharsets.UTF_8);
+            all.update(ByteBuffer.allocate(Integer.BYTES).putInt(name.length).array());
+            all.update(name);
+            all.update(content.digest());
+        }
+        return HexFormat.of().formatHex(all.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This Java runtime lacks SHA-256", e);
+        }
     }
 
     /**

@@ -455,6 +455,52 @@ class PrepareCsvTest {
     }
 
     /**
+     * The step is cached by what it reads: the digest follows every byte and the name of every file the
+     * source matches, and nothing else.
+     */
+    @Test
+    void theSourceDigestFollowsTheNameAndContentOfEveryMatchedFile() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("digest"));
+        Files.writeString(dir.resolve("a.csv"), "x,label\n1,yes\n2,no\n");
+        Files.writeString(dir.resolve("b.csv"), "x,label\n3,yes\n");
+        String glob = dir + "/*.csv";
+        String first = digest(glob);
+
+        assertThat(first).matches("[0-9a-f]{64}");
+        assertThat(digest(glob)).as("the same files").isEqualTo(first);
+        assertThat(digest(dir.resolve("a.csv").toString())).as("one of the files").isNotEqualTo(first);
+
+        Files.writeString(dir.resolve("a.csv"), "x,label\n1,yes\n3,no\n");
+        String changed = digest(glob);
+        assertThat(changed).as("one byte changed").isNotEqualTo(first);
+
+        Files.writeString(dir.resolve("c.csv"), "x,label\n");
+        String added = digest(glob);
+        assertThat(added).as("a file added to the glob").isNotEqualTo(changed);
+
+        Files.move(dir.resolve("c.csv"), dir.resolve("d.csv"));
+        assertThat(digest(glob)).as("a file renamed").isNotEqualTo(added);
+
+        // The bytes move from one file to the next: the same concatenation, other files.
+        Files.delete(dir.resolve("d.csv"));
+        Files.writeString(dir.resolve("a.csv"), "x,label\n1,yes\n3,no\nx,label\n");
+        Files.writeString(dir.resolve("b.csv"), "3,yes\n");
+        assertThat(digest(glob)).isNotEqualTo(changed);
+
+        String missing = dir + "/*.parquet";
+        assertThat(BadInput.thrownBy(() -> digest(missing))).hasMessageContaining("Source '" + missing + "' matches no file");
+        assertThat(BadInput.thrownBy(() -> new PrepareCsv().digestSources(prepare(glob, "label")
+                .with(PrepareCsv.BEAM_RUNNER, "NoSuchRunner")))).hasMessageContaining("NoSuchRunner");
+    }
+
+    private String digest(String source) throws Exception {
+        PrepareCsv step = new PrepareCsv();
+        assertThat(step.readsSources()).isTrue();
+        assertThat(step.cacheableByDefault()).isTrue();
+        return step.digestSources(prepare(source, "label")).orElseThrow();
+    }
+
+    /**
      * More rows than one chunk holds, with bad rows on both sides of a chunk boundary: line numbers, ids,
      * order and exact stratum sizes must not depend on where the chunks were cut.
      */
