@@ -142,6 +142,28 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             return out;
         }
 
+        /**
+         * {@link #apply}, failing with an {@link InvalidValueException} for a finite value that this transform
+         * cannot turn into a finite FP32 feature: one so far outside the values the transform was fitted on
+         * that, scaled, it overflows. A model fed the resulting infinity computes NaN, so training, evaluation
+         * and batch prediction use this; the model server reports such values its own way.
+         */
+        public float[] applyFinite(List<String> row) {
+            float[] out = apply(row);
+            int offset = 0;
+            for (int i = 0; i < positions.length; i++) {
+                Feature feature = preprocessing.features().get(i);
+                if (feature.type() == ColumnType.NUMERIC && !Float.isFinite(out[offset])) {
+                    throw new InvalidValueException(feature.column(), "value '" + Printable.of(row.get(positions[i]))
+                            + "' of numeric column '" + feature.column() + "' is too far outside the values the "
+                            + "preprocessing was fitted on (center " + feature.center() + ", scale " + feature.scale()
+                            + "): scaled, it overflows a 32-bit float; fix or drop the value");
+                }
+                offset += feature.width();
+            }
+            return out;
+        }
+
         private static double parse(String column, String value) {
             try {
                 double x = Double.parseDouble(value);

@@ -51,7 +51,7 @@ record TrainingData(float[][] features, float[] targets) {
         for (int i = 0; i < rows.size(); i++) {
             Table.Row row = rows.get(i);
             try {
-                features[i] = transformer.apply(row.values());
+                features[i] = transformer.applyFinite(row.values());
             } catch (InvalidValueException e) {
                 throw new BadInputException(table.where(row, e.column()) + ": " + e.getMessage(), e);
             }

@@ -88,6 +88,18 @@ class EvaluateClassifierTest {
                 .hasMessageContaining(empty.resolve("data.csv") + " has no rows to evaluate");
     }
 
+    /** A model that computes NaN has no score: the step fails naming the row, instead of counting it wrong. */
+    @Test
+    void aModelThatComputesNanFailsNamingTheRow() throws Exception {
+        Path diverged = TestBundles.diverged(TestBundles.classifier(tmp.resolve("diverged")));
+        Path iris = Files.createDirectories(tmp.resolve("iris"));
+        Files.copy(TestBundles.IRIS, iris.resolve("iris.csv"));
+        assertThat(BadInput.thrownBy(() -> new TestContext(tmp, "evaluate-diverged")
+                .with(EvaluateClassifier.MODEL, new Model(diverged))
+                .with(EvaluateClassifier.DATA, new Dataset(iris)).run(new EvaluateClassifier())))
+                .hasMessageContaining(iris.resolve("iris.csv") + ", line 2: the model computed NaN");
+    }
+
     @Test
     void aRegressionLabelThatIsNotANumberIsBadInputNamingTheRow() throws Exception {
         Path regressor = TestBundles.regressor(tmp.resolve("regressor"));

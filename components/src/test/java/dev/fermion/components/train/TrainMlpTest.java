@@ -141,7 +141,7 @@ class TrainMlpTest {
                 .hasMessageContaining("'validation-ratio'");
     }
 
-    /** A validation row the network cannot learn from: a label the training split does not have. */
+    /** A validation row the network cannot learn from: an unseen label, a value too large to scale. */
     @Test
     void validationRowsThatCannotBeUsedAreBadInputNamingTheRow() throws Exception {
         Path unseen = tmp.resolve("unseen");
@@ -150,6 +150,11 @@ class TrainMlpTest {
         assertThat(BadInput.thrownBy(() -> train("unseen").with(TrainMlp.VALIDATION, new Dataset(unseen)).run(new TrainMlp())))
                 .hasMessageContaining(unseen.resolve("data.csv") + ", line 3, column 'label': label 'maybe' does not occur "
                         + "in the training split [no, yes]");
+        Path extreme = tmp.resolve("extreme");
+        Fixtures.dataset(extreme, Fixtures.BLOBS, List.of(List.of("1", "1e300", "0.5", "red", "yes")));
+        assertThat(BadInput.thrownBy(() -> train("extreme").with(TrainMlp.VALIDATION, new Dataset(extreme)).run(new TrainMlp())))
+                .hasMessageContaining(extreme.resolve("data.csv") + ", line 2, column 'x1': value '1e300' of numeric "
+                        + "column 'x1' is too far outside the values the preprocessing was fitted on");
     }
 
     /** Training is seeded, so a run that diverges diverges again: bad input, with the input to change. */
