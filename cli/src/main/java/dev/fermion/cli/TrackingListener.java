@@ -53,6 +53,11 @@ final class TrackingListener implements RunListener {
     }
 
     @Override
+    public void stepSource(String path, dev.fermion.dsl.SourceDataset dataset) {
+        guard(() -> tracker.stepSource(path, dataset));
+    }
+
+    @Override
     public void stepMetric(String path, StepMetric metric) {
         guard(() -> tracker.stepMetric(path, metric.key(), metric.value(), metric.step(), metric.timestampMillis()));
     }

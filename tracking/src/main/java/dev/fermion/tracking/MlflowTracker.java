@@ -144,6 +144,13 @@ public final class MlflowTracker implements PipelineTracker {
     }
 
     @Override
+    public void stepSource(String step, dev.fermion.dsl.SourceDataset dataset) {
+        delivery.submit(new TrackingOp.LogSource(stepRef(step), dataset.name(), dataset.source(), dataset.digest(),
+                dataset.columns(), dataset.rows()));
+        checkStrict();
+    }
+
+    @Override
     public void stepMetric(String step, String key, double value, long index, long timestampMillis) {
         Metric metric = new Metric(key, value, timestampMillis, index);
         RunRef ref = stepRef(step);

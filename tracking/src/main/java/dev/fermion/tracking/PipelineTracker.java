@@ -37,6 +37,10 @@ public interface PipelineTracker {
         stepStarted(step, component, inputs, artifacts, false);
     }
 
+    /** A data set the step reported reading from outside the pipeline. */
+    default void stepSource(String step, dev.fermion.dsl.SourceDataset dataset) {
+    }
+
     /** A metric the step reported; {@code index} orders values of one key (epoch, batch). */
     void stepMetric(String step, String key, double value, long index, long timestampMillis);
 

@@ -17,6 +17,7 @@ import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
+import dev.fermion.dsl.SourceDataset;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.StepInputs;
 import dev.fermion.dsl.ValueType;
@@ -39,6 +40,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -203,7 +205,7 @@ public final class PrepareCsv extends Component {
                 validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT), ctx.get(SCALING),
                 List.copyOf(missing), staging));
 
-        collect(ctx, schema, staging, decisions, maxRejectedShare);
+        collect(ctx, schema, staging, decisions, maxRejectedShare, source, SourceFiles.digest(files));
         if (ctx.find(STAGING).isPresent()) {
             deleteStaged(staging);
         }
@@ -259,6 +261,12 @@ public final class PrepareCsv extends Component {
                     + "such as %s; if it holds numbers, declare it numeric in 'schema' and list placeholders in "
                     + "'missing-values'", decision.name(), decision.numbers(), decision.sampled(), examples);
         }
+    }
+
+    /** The source as people name it: the file name, or the last part of a glob or URI. */
+    private static String sourceName(String source) {
+        String trimmed = source.replaceAll("/+$", "");
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
     }
 
     /** The columns of the output and how each type was decided: the id first, then features and label. */
@@ -319,7 +327,7 @@ public final class PrepareCsv extends Component {
      * when more rows were rejected than the step may reject.
      */
     private static void collect(StepContext ctx, TableSchema schema, String staging, List<ColumnDecision> decisions,
-                                double maxRejectedShare) throws IOException {
+                                double maxRejectedShare, String source, String digest) throws IOException {
         Directory preprocessingDir = ctx.output(PREPROCESSING);
         for (String file : List.of(Preprocessing.FILE, "statistics.json", "train-statistics.json")) {
             copy(staging + "/" + file, preprocessingDir.file(file));
@@ -363,6 +371,12 @@ public final class PrepareCsv extends Component {
         PrepareReport report = new PrepareReport(train + validation + test + rejected, train + validation + test,
                 rejected, maxRejectedShare, decisions, groups);
         JSON.writerWithDefaultPrettyPrinter().writeValue(preprocessingDir.file(REPORT).toFile(), report);
+        Map<String, String> columns = new LinkedHashMap<>();
+        boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
+        // The source's own columns: not the row id the step makes up when the data has none.
+        decisions.stream().filter(d -> !(generatedId && ColumnDecision.ID.equals(d.basis())))
+                .forEach(d -> columns.put(d.name(), d.type() == ColumnType.NUMERIC ? "double" : "string"));
+        ctx.source(new SourceDataset(sourceName(source), source, digest, columns, report.rows()));
         if (rejected > 0) {
             ctx.log("%d row(s) rejected: %s; every row and reason in %s", rejected, describe(groups, 3),
                     rejects.file("rejects.csv"));

@@ -1,8 +1,8 @@
 package dev.fermion.components.data;
 
+import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
-import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.Printable;
 import dev.fermion.dsl.BadInputException;
@@ -96,6 +96,52 @@ final class SourceFiles {
      * bytes, so no two lists of files give the same input.
      */
     static String digest(List<String> files) {
+        List<String> stamp = stamp(files);
+        if (stamp != null) {
+            String known = DIGESTS.get(stamp);
+            if (known != null) {
+                return known;
+            }
+        }
+        String digest = read(files);
+        if (stamp != null) {
+            synchronized (DIGESTS) {
+                DIGESTS.put(stamp, digest);
+            }
+        }
+        return digest;
+    }
+
+    /**
+     * Digests already made in this JVM, by the files' ids, sizes and modification times: the runner digests a
+     * step's source just before the step runs, and the step reports the same digest without reading it again.
+     */
+    private static final Map<List<String>, String> DIGESTS = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<List<String>, String> eldest) {
+                    return size() > 64;
+                }
+            });
+
+    /** Each file's id, size and modification time; null when a file system does not tell the time. */
+    private static List<String> stamp(List<String> files) {
+        List<String> stamp = new ArrayList<>();
+        for (String file : files) {
+            try {
+                MatchResult.Metadata metadata = FileSystems.matchSingleFileSpec(file);
+                if (metadata.lastModifiedMillis() <= 0) {
+                    return null;
+                }
+                stamp.add(file + "\u0000" + metadata.sizeBytes() + "\u0000" + metadata.lastModifiedMillis());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return stamp;
+    }
+
+    private static String read(List<String> files) {
         MessageDigest all = sha256();
         byte[] buffer = new byte[1 << 16];
         for (String file : files) {

@@ -79,6 +79,21 @@ class PrepareCsvTest {
                 .satisfies(m -> assertThat(m.value()).isCloseTo(5.8433, within(1e-3)));
     }
 
+    /** The source read is reported for tracking: name, where, the same digest as the cache key's, schema and size. */
+    @Test
+    void reportsTheSourceItReadWithItsDigestSchemaAndRows() throws Exception {
+        TestContext ctx = prepare(IRIS, "species").run(new PrepareCsv());
+
+        assertThat(ctx.sources()).singleElement().satisfies(source -> {
+            assertThat(source.name()).isEqualTo("iris.csv");
+            assertThat(source.source()).isEqualTo(IRIS);
+            assertThat(source.digest()).isEqualTo(new PrepareCsv().digestSources(ctx).orElseThrow());
+            assertThat(source.columns()).containsExactly(Map.entry("sepal_length", "double"), Map.entry("sepal_width", "double"),
+                    Map.entry("petal_length", "double"), Map.entry("petal_width", "double"), Map.entry("species", "string"));
+            assertThat(source.rows()).isEqualTo(150);
+        });
+    }
+
     @Test
     void rejectsBadRowsWithFileLineColumnAndReason() throws Exception {
         Path source = tmp.resolve("bad.csv");

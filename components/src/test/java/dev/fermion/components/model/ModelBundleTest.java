@@ -28,6 +28,25 @@ class ModelBundleTest {
     }
 
     /** A damaged bundle cannot heal by retrying: bad input, naming the file and how to get a whole one. */
+    /** MLflow shows a logged model's schema and input example from these two files. */
+    @Test
+    void aBundleCarriesItsMlflowSignatureAndAnInputExample() throws Exception {
+        Path bundle = TestBundles.classifier(tmp.resolve("model"));
+        ModelBundle read = ModelBundle.read(bundle);
+
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var signature = json.readTree(bundle.resolve("signature.json").toFile());
+        var inputs = json.readTree(signature.path("inputs").asText());
+        assertThat(inputs).hasSize(read.preprocessing().features().size());
+        assertThat(inputs.get(0).path("name").asText()).isEqualTo(read.preprocessing().features().get(0).column());
+        assertThat(inputs.get(0).path("type").asText()).isIn("double", "string");
+        assertThat(signature.path("outputs").asText()).contains("\"name\":\"label\"", "\"name\":\"probabilities\"");
+        var example = json.readTree(bundle.resolve("input_example.json").toFile());
+        assertThat(example.path("columns")).hasSize(inputs.size());
+        assertThat(example.path("data").get(0)).hasSize(inputs.size());
+        assertThat(ModelBundle.files()).contains("signature.json", "input_example.json");
+    }
+
     @Test
     void aDamagedBundleIsBadInputNamingTheFile() throws Exception {
         Path bundle = TestBundles.classifier(tmp.resolve("model"));

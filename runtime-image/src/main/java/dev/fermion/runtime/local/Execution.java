@@ -21,6 +21,7 @@ import dev.fermion.runtime.container.ContainerStep;
 import dev.fermion.runtime.container.ContainerStepResult;
 import dev.fermion.runtime.container.ResourceStepResult;
 import dev.fermion.runtime.launch.Artifacts;
+import dev.fermion.runtime.launch.LaunchContext;
 import dev.fermion.runtime.launch.StepBody;
 import dev.fermion.runtime.launch.StepLauncher;
 
@@ -61,6 +62,7 @@ import java.util.function.UnaryOperator;
  */
 final class Execution {
     private static final ValueType<Directory> ANY_ARTIFACT = ValueType.of(Directory.class);
+    private static final ValueType<dev.fermion.dsl.SourceDataset> SOURCE_DATASET = ValueType.of(dev.fermion.dsl.SourceDataset.class);
 
     private final Plan plan;
     private final RunOptions options;
@@ -634,6 +636,27 @@ final class Execution {
         return outcome;
     }
 
+    /** Tells listeners the data sets the attempt reported reading; a file that cannot be read costs them, not the step. */
+    private void reportSources(String path, Path file, Path log) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    options.listener().stepSource(path, ValueCodec.decode(SOURCE_DATASET, line));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            try {
+                Files.writeString(log, "fermion: cannot read the sources the step reported: " + e.getMessage()
+                        + System.lineSeparator(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException ignored) {
+                // The log is gone too; the step's result stands.
+            }
+        }
+    }
+
     /** Delivers the attempt's last metrics; a metrics file that cannot be read costs the metrics, not the step. */
     private static void closeMetrics(MetricsFile.Tail metrics, Path log) {
         try {
@@ -673,6 +696,7 @@ final class Execution {
             outcome = attempts.run(new Attempt(spec, log, run.options.env(), run.options.timeout(), replacement));
         } finally {
             closeMetrics(metrics, log);
+            reportSources(run.path, LaunchContext.sourcesFile(Path.of(spec.metricsFile())), log);
         }
         if (outcome.ok()) {
             try {

@@ -11,6 +11,7 @@ import dev.fermion.tracking.mlflow.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +129,33 @@ public final class MlflowWriter {
                     Files.isRegularFile(schema) ? read(schema) : null, d.context()));
         }
         client.logInputs(resolve(op.run()).runId(), inputs);
+    }
+
+    void logSource(TrackingOp.LogSource op) {
+        URI uri = sourceUri(op.source());
+        String scheme = uri.getScheme() == null ? "local" : uri.getScheme();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode schema = json.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode columns = schema.putArray("mlflow_colspec");
+        op.columns().forEach((name, type) -> columns.addObject().put("type", type).put("name", name).put("required", true));
+        String profile = op.rows() < 0 ? null : "{\"num_rows\": " + op.rows() + "}";
+        String source = json.createObjectNode().put("uri", uri.toString()).toString();
+        client.logInputs(resolve(op.run()).runId(), List.of(new DatasetInput(op.name(), shorten(op.digest()),
+                "file".equals(scheme) ? "local" : scheme, source, op.columns().isEmpty() ? null : schema.toString(), profile,
+                "source")));
+    }
+
+    /** A source's URI: as given when it names a scheme, else the absolute file it names. */
+    private static URI sourceUri(String source) {
+        try {
+            URI uri = new URI(source);
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // Not a URI: a path, as most sources are.
+        }
+        return Path.of(source).toAbsolutePath().toUri();
     }
 
     void uploadArtifacts(TrackingOp.UploadArtifacts op) {

@@ -8,6 +8,7 @@ import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One thing to record in MLflow. Operations are values so they can wait in the delivery queue, be written
@@ -22,6 +23,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = TrackingOp.UploadArtifacts.class, name = "upload-artifacts"),
         @JsonSubTypes.Type(value = TrackingOp.LogModel.class, name = "log-model"),
         @JsonSubTypes.Type(value = TrackingOp.LinkModel.class, name = "link-model"),
+        @JsonSubTypes.Type(value = TrackingOp.LogSource.class, name = "log-source"),
         @JsonSubTypes.Type(value = TrackingOp.LogModelMetrics.class, name = "log-model-metrics"),
         @JsonSubTypes.Type(value = TrackingOp.RegisterModel.class, name = "register-model"),
         @JsonSubTypes.Type(value = TrackingOp.MergeDuplicates.class, name = "merge-duplicates"),
@@ -105,6 +107,27 @@ public sealed interface TrackingOp {
         @Override
         public void applyTo(MlflowWriter writer) {
             writer.logDatasets(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 2;
+        }
+    }
+
+    /**
+     * Logs a data set the step read from outside the pipeline as the run's input (context {@code source}):
+     * where it lives, its digest, its columns' types and its row count (-1 when unknown).
+     */
+    record LogSource(RunRef run, String name, String source, String digest, Map<String, String> columns, long rows)
+            implements TrackingOp {
+        public LogSource {
+            columns = columns == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+        }
+
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.logSource(this);
         }
 
         @Override

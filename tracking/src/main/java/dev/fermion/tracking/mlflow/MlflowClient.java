@@ -235,8 +235,34 @@ public final class MlflowClient {
             if (d.schema() != null) {
                 dataset.put("schema", d.schema());
             }
+            if (d.profile() != null) {
+                dataset.put("profile", d.profile());
+            }
         }
         post("runs/log-inputs", body);
+    }
+
+    /** The data set inputs of a run as the server returns them: each with its {@code dataset} and {@code tags}. */
+    public List<JsonNode> datasets(String runId) {
+        List<JsonNode> out = new ArrayList<>();
+        get("runs/get?run_id=" + encode(runId)).path("run").path("inputs").path("dataset_inputs").forEach(out::add);
+        return out;
+    }
+
+    /** The ids of the logged models a run lists among its outputs. */
+    public List<String> modelOutputs(String runId) {
+        List<String> out = new ArrayList<>();
+        get("runs/get?run_id=" + encode(runId)).path("run").path("outputs").path("model_outputs")
+                .forEach(m -> out.add(m.path("model_id").asText()));
+        return out;
+    }
+
+    /** An experiment's tags. */
+    public Map<String, String> getExperimentTags(String experimentId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        get("experiments/get?experiment_id=" + encode(experimentId)).path("experiment").path("tags")
+                .forEach(t -> out.put(t.path("key").asText(), t.path("value").asText()));
+        return out;
     }
 
     /** The data sets logged as inputs of a run, as name to digest. */
@@ -447,10 +473,14 @@ public final class MlflowClient {
         JsonNode info = model.path("info");
         Map<String, String> tags = new LinkedHashMap<>();
         info.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+        Map<String, String> params = new LinkedHashMap<>();
+        model.path("data").path("params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        model.path("data").path("metrics").forEach(m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
         return new LoggedModel(info.path("model_id").asText(), info.path("experiment_id").asText(),
                 info.path("name").asText(), info.path("artifact_uri").asText(), info.path("status").asText(),
                 info.hasNonNull("source_run_id") ? info.path("source_run_id").asText() : null,
-                info.path("model_type").asText(), tags);
+                info.path("model_type").asText(), tags, params, metrics);
     }
 
     private static ModelVersion modelVersion(JsonNode v) {
