@@ -93,7 +93,8 @@ class MlflowTrackerTest {
         GitCommit.of(Path.of("")).ifPresent(commit -> assertThat(parent.tags())
                 .containsEntry("mlflow.source.git.commit", commit));
         assertThat(summary.links().run())
-                .isEqualTo(server.uri() + "/#/experiments/" + parent.experimentId() + "/runs/" + parent.runId());
+                .isEqualTo(server.uri() + "/#/experiments/" + parent.experimentId() + "/runs/" + parent.runId()
+                        + "?workflowType=machine_learning");
 
         Map<String, RunInfo> children = client.findRunsByTag(parent.experimentId(), "mlflow.parentRunId",
                 parent.runId()).stream().collect(Collectors.toMap(RunInfo::runName, Function.identity()));
@@ -125,7 +126,8 @@ class MlflowTrackerTest {
         String mlmodel = new String(client.downloadArtifact(logged.artifactUri(), "MLmodel"), StandardCharsets.UTF_8);
         assertThat(mlmodel).contains("flavors:\n  djl:\n").contains("model_id: " + logged.modelId());
         assertThat(summary.links().models()).containsEntry("train/model",
-                server.uri() + "/#/experiments/" + parent.experimentId() + "/models/" + logged.modelId());
+                server.uri() + "/#/experiments/" + parent.experimentId() + "/models/" + logged.modelId()
+                        + "?workflowType=machine_learning");
     }
 
     /**

@@ -64,18 +64,35 @@ public final class MlflowClient {
 
     /** The UI page of a run. */
     public String runUrl(String experimentId, String runId) {
-        return baseUri + "/#/experiments/" + experimentId + "/runs/" + runId;
+        return page("/experiments/" + experimentId + "/runs/" + runId);
+    }
+
+    /** The UI page of a run's artifact {@code path}, previewed. */
+    public String artifactUrl(String experimentId, String runId, String path) {
+        return page("/experiments/" + experimentId + "/runs/" + runId + "/artifacts/" + path);
     }
 
     /** The UI page listing an experiment's training runs. */
     public String experimentUrl(String experimentId) {
-        // Without the parameter a fresh browser opens MLflow 3's GenAI view, which does not list training runs.
-        return baseUri + "/#/experiments/" + experimentId + "/runs?workflowType=machine_learning";
+        return page("/experiments/" + experimentId + "/runs");
+    }
+
+    /** The UI page listing an experiment's logged models, with their metrics and params. */
+    public String experimentModelsUrl(String experimentId) {
+        return page("/experiments/" + experimentId + "/models");
     }
 
     /** The UI page of a logged model. */
     public String loggedModelUrl(String experimentId, String modelId) {
-        return baseUri + "/#/experiments/" + experimentId + "/models/" + modelId;
+        return page("/experiments/" + experimentId + "/models/" + modelId);
+    }
+
+    /**
+     * A page of the UI in its training view: without the parameter a browser that never chose a view opens
+     * MLflow 3's GenAI view ("Agent versions", "Evaluations"), which is not where trained models are compared.
+     */
+    private String page(String route) {
+        return baseUri + "/#" + route + "?workflowType=machine_learning";
     }
 
     // ---- experiments
