@@ -66,6 +66,8 @@ class ExamplesRunTest {
         String best = result.step("pick-best").outputs().get("best");
         StepRecord winner = trials.stream().min(java.util.Comparator.comparingDouble(
                 t -> Double.parseDouble(t.outputs().get("best-validation-loss")))).orElseThrow();
+        assertThat(result.record().results()).containsOnlyKeys("best-learning-rate", "best-validation-loss", "accuracy")
+                .containsEntry("best-learning-rate", best);
         assertThat(result.step("train-best").digests().get("model"))
                 .as("train-best with rate %s retrains the winning trial's model exactly", best)
                 .isEqualTo(winner.digests().get("model"));

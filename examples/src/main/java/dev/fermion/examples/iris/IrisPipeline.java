@@ -57,6 +57,8 @@ public final class IrisPipeline implements PipelineSource {
                     var evaluate = p.step("evaluate", new EvaluateClassifier())
                             .with(EvaluateClassifier.MODEL, train.out(TrainMlp.MODEL))
                             .with(EvaluateClassifier.DATA, prepare.out(PrepareCsv.TEST));
+                    p.result("accuracy", evaluate.out(EvaluateClassifier.ACCURACY));
+                    p.result("macro-f1", evaluate.out(EvaluateClassifier.MACRO_F1));
                     p.when(evaluate.out(EvaluateClassifier.ACCURACY).atLeast(minAccuracy),
                             b -> b.step("deploy", new Deploy())
                                     .with(Deploy.MODEL, train.out(TrainMlp.MODEL))
