@@ -4,9 +4,11 @@
 #   2. makes the local base images from Debian's packages when they are missing:
 #        localhost/debian-jre:17   bookworm minbase + OpenJDK 17 JRE: the runtime image's base here
 #        localhost/python:3        bookworm minbase + Python 3: what script steps' python images map to
-# Idempotent, and a few seconds when everything is there. Podman's own settings (runc where crun cannot run
-# on a hybrid cgroup v1 layout, ulimits within the hard limits) are made by Fermion and build.sh wherever
-# they run containers, so nothing here writes containers.conf.
+#   3. writes /etc/containers/containers.conf, when there is none, with the settings this machine needs (runc
+#      where crun cannot run on a hybrid cgroup v1 layout, ulimits within the hard limits), so that plain
+#      podman commands work here too. Fermion and build.sh make the same settings themselves wherever they run
+#      containers, so a machine without this file (a user's) needs none.
+# Idempotent, and a few seconds when everything is there.
 #
 #   scripts/setup-containers.sh            install what is missing, make missing bases
 #   scripts/setup-containers.sh --rebuild  make the bases again (e.g. for Debian's security updates)
@@ -72,9 +74,29 @@ python=$!
 wait "$jre" || { echo "setup-containers: making $FERMION_JRE_BASE failed" >&2; exit 1; }
 wait "$python" || { echo "setup-containers: making $FERMION_PYTHON_BASE failed" >&2; exit 1; }
 
-# Check that containers run here with the settings Fermion makes.
 settings_line=$(fermion_engine_settings podman)
 read -r -a settings <<<"$settings_line"
+conf=/etc/containers/containers.conf
+if [[ ! -e $conf && $(id -u) -eq 0 ]]; then
+  runtime= ulimits=()
+  for ((i = 0; i < ${#settings[@]}; i += 2)); do
+    case ${settings[i]} in
+      --runtime) runtime=${settings[i + 1]} ;;
+      --ulimit) ulimits+=("\"${settings[i + 1]}\"") ;;
+    esac
+  done
+  {
+    echo "# Written by Fermion's scripts/setup-containers.sh: what this machine needs for any container to start."
+    echo "[containers]"
+    ((${#ulimits[@]})) && echo "default_ulimits = [$(IFS=,; echo "${ulimits[*]}")]"
+    echo "[engine]"
+    [[ -n $runtime ]] && echo "runtime = \"$runtime\""
+    true
+  } >"$conf"
+  echo "setup-containers: wrote $conf"
+fi
+
+# Check that containers run here with the settings Fermion makes.
 if ! out=$(podman run --rm "${settings[@]}" "$FERMION_JRE_BASE" java -version 2>&1); then
   echo "setup-containers: podman cannot run a container here:" >&2
   echo "$out" >&2
