@@ -54,8 +54,8 @@ public record ContainerEngine(ContainerRuntime kind, Path cli, List<String> sett
     }
 
     /**
-     * {@code <cli> run --rm --name NAME <settings> <user options>}: what every container Fermion starts begins
-     * with. The command runs as the image user {@value #IMAGE_USER} when this process is root (the mounted
+     * {@code <cli> run --rm --name NAME <settings> --cap-drop ALL --security-opt no-new-privileges <user options>}:
+     * what every container of a step begins with. The command runs as the image user {@value #IMAGE_USER} when this process is root (the mounted
      * directories it writes are given to that user first, see {@link #prepareWritable}), as in a pod; otherwise
      * as this user, so it can write this user's directories (Podman without root maps this user into the
      * container with {@code --userns keep-id}).
@@ -63,6 +63,8 @@ public record ContainerEngine(ContainerRuntime kind, Path cli, List<String> sett
     public List<String> run(String containerName, Path writableOwner) {
         List<String> argv = new ArrayList<>(List.of(cli.toString(), "run", "--rm", "--name", containerName));
         argv.addAll(settings);
+        // As the compiler's securityContext has it: no capabilities, no privilege escalation.
+        argv.addAll(List.of("--cap-drop", "ALL", "--security-opt", "no-new-privileges"));
         if (EngineSettings.isRoot()) {
             argv.addAll(List.of("--user", IMAGE_USER + ":" + IMAGE_USER));
         } else {
