@@ -137,7 +137,7 @@ final class ContainerStepTemplates {
         volumes.addAll(PodResources.runtimeClaimVolumes(o));
         pod.addImagePullSecrets(o, where);
 
-        String image = PodResources.plain(step.image(), "image of " + where);
+        String image = PodResources.plain(options.images().apply(step.image()), "image of " + where);
         List<String> command = strings(spec.command(), step, where);
         List<EnvVar> env = env(step, where);
         Container container = null;

@@ -266,7 +266,7 @@ final class ContainerTemplates {
 
     private String image(StepOptions o, String where) {
         if (o.image() != null) {
-            return PodResources.plain(o.image(), "image of " + where);
+            return PodResources.plain(options.images().apply(o.image()), "image of " + where);
         }
         return options.image(o.wantsGpu());
     }

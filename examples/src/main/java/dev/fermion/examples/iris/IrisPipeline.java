@@ -22,7 +22,8 @@ import java.util.List;
  * {@code ./fermion run iris -p source=wine.csv -p label=target}.
  */
 public final class IrisPipeline implements PipelineSource {
-    public static final String DATA = "examples/data/iris.csv";
+    /** examples/data/iris.csv, read from the examples' jar (see examples/pom.xml), so it is there wherever a step runs. */
+    public static final String DATA = "resource:/fermion/examples/iris.csv";
 
     @Override
     public Pipeline pipeline() {

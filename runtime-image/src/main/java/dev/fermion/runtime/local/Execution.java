@@ -108,7 +108,7 @@ final class Execution {
         this.options = options;
         this.store = store;
         this.cache = new CacheStore(options.home().cache());
-        this.attempts = AttemptRunner.of(options);
+        this.attempts = AttemptRunner.of(options, external);
         this.params = initial.params();
         this.previous = previous;
         this.runId = initial.runId();
@@ -354,7 +354,8 @@ final class Execution {
             Files.createDirectories(dir);
             Files.createFile(log);
             outcome = attempts.digestSources(new Attempt(launchSpec(node.name(), node.component(), inputs.params(),
-                    Map.of(), Map.of(), Map.of(), null, 0), log, node.options().env(), node.options().timeout(), null), file);
+                    Map.of(), Map.of(), Map.of(), null, 0), log, node.options().env(), node.options().timeout(), null,
+                    node.options().image()), file);
             if (outcome.ok()) {
                 String digest = Files.readString(file, StandardCharsets.UTF_8);
                 return new SourceDigest(digest.isEmpty() ? null : digest, null);
@@ -693,7 +694,8 @@ final class Execution {
         MetricsFile.Tail metrics = MetricsFile.follow(Path.of(spec.metricsFile()),
                 metric -> options.listener().stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);
         try {
-            outcome = attempts.run(new Attempt(spec, log, run.options.env(), run.options.timeout(), replacement));
+            outcome = attempts.run(new Attempt(spec, log, run.options.env(), run.options.timeout(), replacement,
+                    run.options.image()));
         } finally {
             closeMetrics(metrics, log);
             reportSources(run.path, LaunchContext.sourcesFile(Path.of(spec.metricsFile())), log);
