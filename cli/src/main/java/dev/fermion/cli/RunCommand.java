@@ -5,6 +5,7 @@ import dev.fermion.contract.Home;
 import dev.fermion.contract.TrackingEnv;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Pipeline;
+import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
@@ -43,6 +44,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -237,7 +239,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (RunSetupException e) {
             throw new UsageException(e.getMessage(), e);
         }
-        int exit = report(result, out);
+        int exit = report(result, resolved.plan(), out);
         stopLocalEndpoints(fermionHome, result.runId(), out);
         if (tracking != null) {
             reportTracking(tracking, result.record(), registration, trackingUri, out);
@@ -325,11 +327,8 @@ final class RunCommand implements Callable<Integer> {
             } else if (step.isEmpty() || step.get().status() != StepStatus.SUCCEEDED) {
                 err.println("fermion: model " + registration.model() + " not registered: step '" + registration.step()
                         + "' did not run");
-            } else if (step.get().cacheHit()) {
-                // The model was logged by the run that computed it; this run has no model of its own to register.
-                err.println("fermion: model " + registration.model() + " not registered: step '" + registration.step()
-                        + "' reused a cached result; run with --no-cache to train and register a new model");
             } else {
+                // A cached step registers the model it reused, which the run that computed it logged.
                 tracking.registerModel(registration.step(), registration.output(), registration.name(), registration.alias());
                 registering = true;
             }
@@ -378,12 +377,24 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int report(RunResult result, PrintWriter out) {
+    private int report(RunResult result, Plan plan, PrintWriter out) {
         RunRecord run = result.record();
         long cached = run.steps().values().stream().filter(StepRecord::cacheHit).count();
         long steps = run.steps().values().stream().filter(s -> StepRecord.STEP.equals(s.kind())).count();
         out.printf("Run %s %s in %s (%d steps, %d cached)%n", run.runId(), run.status().workflowStatus().toLowerCase(Locale.ROOT),
                 LiveView.format(run.duration(Instant.now())), steps, cached);
+        if (cached > 0) {
+            // When most of a run came from the cache, say why the rest ran: a user expects a re-run to do nothing.
+            Set<String> uncached = uncachedSteps(plan);
+            List<String> ran = run.stepsInOrder().stream()
+                    .filter(s -> StepRecord.STEP.equals(s.kind()) && !s.cacheHit() && !s.resumed() && !s.attempts().isEmpty())
+                    .map(s -> s.path() + (uncached.contains(s.step()) ? " (never cached: it acts outside the pipeline or asks noCache())"
+                            : " (its inputs or code changed)"))
+                    .toList();
+            if (!ran.isEmpty()) {
+                out.println("Ran: " + String.join("; ", ran));
+            }
+        }
         if (!run.results().isEmpty()) {
             StringBuilder results = new StringBuilder("Results:");
             run.results().forEach((name, value) -> results.append(' ').append(name).append(" = ").append(value).append(';'));
@@ -421,6 +432,29 @@ final class RunCommand implements Callable<Integer> {
         err.flush();
         out.flush();
         return FermionCli.FAILED;
+    }
+
+    /** The names of the plan's steps whose caching is off, by their nature or their options. */
+    private static Set<String> uncachedSteps(Plan plan) {
+        Set<String> names = new java.util.HashSet<>();
+        java.util.ArrayDeque<Graph> graphs = new java.util.ArrayDeque<>();
+        graphs.add(plan.graph());
+        plan.onExit().ifPresent(graphs::add);
+        graphs.addAll(plan.subPipelines().values());
+        while (!graphs.isEmpty()) {
+            for (Node node : graphs.pop().nodes()) {
+                if (node instanceof Node.LoopNode loop) {
+                    graphs.add(loop.body());
+                } else if (node instanceof Node.StepNode step && !step.options().cachingEnabled()) {
+                    names.add(step.name());
+                } else if (node instanceof Node.ContainerNode container && !container.options().cachingEnabled()) {
+                    names.add(container.name());
+                } else if (node instanceof Node.ResourceNode) {
+                    names.add(node.name());
+                }
+            }
+        }
+        return names;
     }
 
     private static List<String> tail(Path log) {

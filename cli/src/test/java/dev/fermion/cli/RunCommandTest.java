@@ -55,6 +55,16 @@ class RunCommandTest {
     }
 
     @Test
+    void aRerunSaysWhatRanAgainAndWhy() {
+        fermion("run", RunSamples.Notifying.class.getName());
+        Result again = fermion("run", RunSamples.Notifying.class.getName());
+
+        assertThat(again.out()).contains("(2 steps, 1 cached)")
+                .contains("Ran: notify (never cached: it acts outside the pipeline or asks noCache())")
+                .doesNotContain("Ran: greet");
+    }
+
+    @Test
     void runsListAndShowDescribeRunsAsTextAndJson() throws Exception {
         String runId = fermion("run", GREETING).runId();
 
