@@ -161,7 +161,8 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--parallelism must be at least 1, got " + parallelism);
         }
         if (pipeline == null && resume == null) {
-            throw new UsageException("give the pipeline to run (a name from 'fermion list' or a class), or --resume RUN_ID");
+            throw new UsageException("give the pipeline to run (a name from '" + Invocation.command()
+                    + " list' or a class), or --resume RUN_ID");
         }
         RunRecord prior = null;
         String reference = pipeline;
@@ -332,7 +333,7 @@ final class RunCommand implements Callable<Integer> {
         if (summary.spooled() > 0) {
             err.println("fermion: MLflow at " + uri + " was unavailable: " + summary.spooled() + " tracking operation"
                     + (summary.spooled() == 1 ? " waits" : "s wait") + " in " + summary.spoolDir() + ".");
-            err.println("Send them when it is back: fermion mlflow sync --mlflow " + uri + (home != null ? " --home " + home : ""));
+            err.println("Send them when it is back: " + Invocation.command() + " mlflow sync --mlflow " + uri + homeOption());
         }
         if (summary.rejected() > 0) {
             err.println("fermion: warning: MLflow rejected " + summary.rejected() + " tracking operation"
@@ -351,6 +352,10 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    private String homeOption() {
+        return home != null ? " --home " + Invocation.quote(home.toString()) : "";
+    }
+
     private static RunRecord load(FermionHome home, String runId) {
         try {
             return new RunStore(home).load(runId);
@@ -366,7 +371,7 @@ final class RunCommand implements Callable<Integer> {
         out.printf("Run %s %s in %s (%d steps, %d cached)%n", run.runId(), run.status().workflowStatus().toLowerCase(Locale.ROOT),
                 LiveView.format(run.duration(Instant.now())), steps, cached);
         if (result.succeeded()) {
-            out.println("Outputs, logs and artifacts: fermion runs show " + run.runId() + (home != null ? " --home " + home : ""));
+            out.println("Outputs, logs and artifacts: " + Invocation.command() + " runs show " + run.runId() + homeOption());
             out.flush();
             return FermionCli.OK;
         }
@@ -392,7 +397,7 @@ final class RunCommand implements Callable<Integer> {
         if (badInput) {
             err.println("Retrying cannot help: fix the input and run again.");
         } else {
-            err.println("Resume with: fermion run --resume " + run.runId() + (home != null ? " --home " + home : ""));
+            err.println("Resume with: " + Invocation.command() + " run --resume " + run.runId() + homeOption());
         }
         err.flush();
         out.flush();

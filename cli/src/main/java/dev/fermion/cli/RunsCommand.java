@@ -32,7 +32,8 @@ final class RunsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: 'fermion runs list' or 'fermion runs show RUN_ID'");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command: '" + spec.qualifiedName() + " list' or '" + spec.qualifiedName() + " show RUN_ID'");
     }
 
     /** Options every {@code runs} subcommand takes. */
@@ -78,7 +79,8 @@ final class RunsCommand implements Runnable {
                 }
                 out.println(RunStore.toJson(rows));
             } else if (runs.isEmpty()) {
-                out.println("No runs yet under " + common.store().home().runs() + ". Start one with 'fermion run PIPELINE'.");
+                out.println("No runs yet under " + common.store().home().runs() + ". Start one with '"
+                        + Invocation.command() + " run PIPELINE'.");
             } else {
                 out.printf(Locale.ROOT, "%-24s %-24s %-12s %-24s %9s%n", "RUN ID", "PIPELINE", "STATUS", "STARTED", "DURATION");
                 for (RunRecord run : runs) {
