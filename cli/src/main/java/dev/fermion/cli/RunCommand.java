@@ -220,7 +220,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage(), e);
         }
         int exit = report(result, out);
-        stopLocalEndpoints(fermionHome, result.runId(), out);
+        stopLocalEndpoints(fermionHome, result.runId(), resolved.plan(), out);
         if (tracking != null) {
             reportTracking(tracking, result.record(), registration, trackingUri, out);
         }
@@ -343,13 +343,20 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Local endpoints a run started live as long as the run, unless their deploy step asked to keep running. */
-    private static void stopLocalEndpoints(FermionHome home, String runId, PrintWriter out) {
+    private void stopLocalEndpoints(FermionHome home, String runId, Plan plan, PrintWriter out) {
         List<String> stopped = new LocalDeployments(home.root()).stopStartedBy(runId);
         if (!stopped.isEmpty()) {
-            out.println("Stopped the local endpoints this run started: " + String.join(", ", stopped)
-                    + " (deploy with keep-running=true to leave one up)");
+            out.println("Stopped the local endpoints this run started: " + String.join(", ", stopped) + "; "
+                    + KeepRunningHint.of(plan, resume != null ? null : commandWords()));
             out.flush();
         }
+    }
+
+    /** The words of this command after the program's name, as typed: {@code run iris -p epochs=50}. */
+    private List<String> commandWords() {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        int run = args.indexOf(spec.name());
+        return args.subList(Math.max(run, 0), args.size());
     }
 
     private String homeOption() {
