@@ -42,7 +42,7 @@ def main(results, section, benchmarks, baseline=""):
     for name, t in data["times"].items():
         wall, cpu = t["wall_ms"], t["cpu_ms"]
         what = WHAT.get(name, name).format(hera=versions.get("hera", "?"), kfp=versions.get("kfp", "?"),
-                                           baseline=f"`{baseline}`" if baseline else "the baseline")
+                                           baseline=baseline or "the baseline")
         rows.append(f"| {what} | **{fmt(statistics.median(wall))}** | {fmt(min(wall))}–{fmt(max(wall))} "
                     f"| {fmt(statistics.median(cpu))} |")
     loads = [x for t in data["times"].values() for x in t["load"]]

@@ -6,7 +6,8 @@
 #
 #   bench/startup/run.sh                          15 rounds (about 3 minutes on 2 busy cores)
 #   ROUNDS=25 bench/startup/run.sh
-#   BASELINE=/path/to/checkout bench/startup/run.sh   also times that checkout's ./fermion (e.g. the commit before)
+#   BASELINE=/path/to/checkout bench/startup/run.sh   also times that checkout's ./fermion (e.g. the commit before;
+#                                                    BASELINE_LABEL names it in the table, else its path)
 #
 # The peers' venvs live under ~/.cache/fermion/bench-venvs (hera 7.1 needs pydantic 2 and kfp 1.8 pydantic 1,
 # so they cannot share one) and are made on the first run.
@@ -59,5 +60,5 @@ say "timing ${ROUNDS:-15} rounds of: ${commands[*]%%=*}"
 python3 "$here/startup.py" --rounds "${ROUNDS:-15}" --out "$results/times.json" "${commands[@]}"
 
 python3 bench/runner/benchenv.py end "$results/env.json"
-python3 "$here/report.py" "$results" bench/sections/startup.md BENCHMARKS.md "${BASELINE:-}"
+python3 "$here/report.py" "$results" bench/sections/startup.md BENCHMARKS.md "${BASELINE_LABEL:-${BASELINE:-}}"
 cat bench/sections/startup.md
