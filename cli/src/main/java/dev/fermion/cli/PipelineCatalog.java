@@ -85,7 +85,7 @@ public final class PipelineCatalog {
         List<String> known = list().stream().map(Entry::name).toList();
         throw new UsageException("no pipeline named '" + nameOrClass + "'; known pipelines: "
                 + (known.isEmpty() ? "none (add --classpath with your project's classes)" : String.join(", ", known))
-                + ". Run 'fermion list' to see them with their classes");
+                + ". Run '" + Invocation.command() + " list' to see them with their classes");
     }
 
     private Pipeline fromClass(String className) {

@@ -181,7 +181,8 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--parallelism must be at least 1, got " + parallelism);
         }
         if (pipeline == null && resume == null) {
-            throw new UsageException("give the pipeline to run (a name from 'fermion list' or a class), or --resume RUN_ID");
+            throw new UsageException("give the pipeline to run (a name from '" + Invocation.command()
+                    + " list' or a class), or --resume RUN_ID");
         }
         RunRecord prior = null;
         String reference = pipeline;
@@ -240,7 +241,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage(), e);
         }
         int exit = report(result, resolved.plan(), out);
-        stopLocalEndpoints(fermionHome, result.runId(), out);
+        stopLocalEndpoints(fermionHome, result.runId(), resolved.plan(), out);
         if (tracking != null) {
             reportTracking(tracking, result.record(), registration, trackingUri, out);
         }
@@ -350,7 +351,7 @@ final class RunCommand implements Callable<Integer> {
         if (summary.spooled() > 0) {
             err.println("fermion: MLflow at " + uri + " was unavailable: " + summary.spooled() + " tracking operation"
                     + (summary.spooled() == 1 ? " waits" : "s wait") + " in " + summary.spoolDir() + ".");
-            err.println("Send them when it is back: fermion mlflow sync --mlflow " + uri + (home != null ? " --home " + home : ""));
+            err.println("Send them when it is back: " + Invocation.command() + " mlflow sync --mlflow " + uri + homeOption());
         }
         if (summary.rejected() > 0) {
             err.println("fermion: warning: MLflow rejected " + summary.rejected() + " tracking operation"
@@ -360,13 +361,24 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Local endpoints a run started live as long as the run, unless their deploy step asked to keep running. */
-    private static void stopLocalEndpoints(FermionHome home, String runId, PrintWriter out) {
+    private void stopLocalEndpoints(FermionHome home, String runId, Plan plan, PrintWriter out) {
         List<String> stopped = new LocalDeployments(home.root()).stopStartedBy(runId);
         if (!stopped.isEmpty()) {
-            out.println("Stopped the local endpoints this run started: " + String.join(", ", stopped)
-                    + " (deploy with keep-running=true to leave one up)");
+            out.println("Stopped the local endpoints this run started: " + String.join(", ", stopped) + "; "
+                    + KeepRunningHint.of(plan, resume != null ? null : commandWords()));
             out.flush();
         }
+    }
+
+    /** The words of this command after the program's name, as typed: {@code run iris -p epochs=50}. */
+    private List<String> commandWords() {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        int run = args.indexOf(spec.name());
+        return args.subList(Math.max(run, 0), args.size());
+    }
+
+    private String homeOption() {
+        return home != null ? " --home " + Invocation.quote(home.toString()) : "";
     }
 
     private static RunRecord load(FermionHome home, String runId) {
@@ -401,7 +413,7 @@ final class RunCommand implements Callable<Integer> {
             out.println(results.substring(0, results.length() - 1));
         }
         if (result.succeeded()) {
-            out.println("Outputs, logs and artifacts: fermion runs show " + run.runId() + (home != null ? " --home " + home : ""));
+            out.println("Outputs, logs and artifacts: " + Invocation.command() + " runs show " + run.runId() + homeOption());
             out.flush();
             return FermionCli.OK;
         }
@@ -427,7 +439,7 @@ final class RunCommand implements Callable<Integer> {
         if (badInput) {
             err.println("Retrying cannot help: fix the input and run again.");
         } else {
-            err.println("Resume with: fermion run --resume " + run.runId() + (home != null ? " --home " + home : ""));
+            err.println("Resume with: " + Invocation.command() + " run --resume " + run.runId() + homeOption());
         }
         err.flush();
         out.flush();

@@ -27,7 +27,8 @@ final class TemplatesCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: 'fermion templates apply PIPELINE...'");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command: '" + spec.qualifiedName() + " apply PIPELINE...'");
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
