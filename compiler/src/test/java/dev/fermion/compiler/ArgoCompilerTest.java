@@ -184,7 +184,7 @@ class ArgoCompilerTest {
         Plan plan = Pipeline.named("typed").define(p -> {
             var epochs = p.param("epochs", 10);
             var stage = p.param("stage", Stage.STAGING);
-            var weights = p.param("weights", new ValueType<List<Double>>() { }, List.of(1.0));
+            var weights = p.param("weights", ValueType.listOf(Double.class), List.of(1.0));
             var train = p.step("prepare", new Prepare()).with(Prepare.SOURCE, "x");
             p.step("train", new Train()).with(Train.DATA, train.out(Prepare.TRAIN)).with(Train.EPOCHS, epochs);
             p.step("note", new Echo()).with(Echo.TEXT, "stage").after(train);

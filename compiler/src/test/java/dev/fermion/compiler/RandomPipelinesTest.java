@@ -80,7 +80,7 @@ class RandomPipelinesTest {
                 visible.texts().add(p.param("label", random.nextBoolean() ? "plain" : "{{workflow.name}}: x"));
                 visible.numbers().add(p.param("threshold", 0.5));
                 visible.ints().add(p.param("count", 3));
-                Value<List<Integer>> shardParam = p.param("shards", new ValueType<List<Integer>>() { }, List.of(1, 2));
+                Value<List<Integer>> shardParam = p.param("shards", ValueType.listOf(Integer.class), List.of(1, 2));
                 fill(p, visible, 0, shardParam);
                 if (random.nextInt(3) == 0) {
                     p.onExit(exit -> {

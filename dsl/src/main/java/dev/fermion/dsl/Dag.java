@@ -45,7 +45,7 @@ public final class Dag {
         Objects.requireNonNull(defaultValue, () -> "param '" + name + "': use param(name, Type.class) for a required parameter");
         if (defaultValue instanceof List<?> || defaultValue instanceof java.util.Map<?, ?>) {
             throw ns.error(null, "param '" + name + "': collection parameters need their element type: "
-                    + "param(name, new ValueType<List<Double>>() {}, List.of(...))");
+                    + "param(name, ValueType.listOf(Double.class), List.of(...))");
         }
         // An enum constant with a body has an anonymous subclass, which is not itself an enum type.
         Class<?> type = defaultValue instanceof Enum<?> e ? e.getDeclaringClass() : defaultValue.getClass();

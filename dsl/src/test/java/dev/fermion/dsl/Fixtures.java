@@ -16,7 +16,7 @@ public final class Fixtures {
         public static final Output<Integer> COUNT = output("count", Integer.class);
         public static final Output<Boolean> FLAG = output("flag", Boolean.class);
         public static final Output<Dataset> DATA = output("data", Dataset.class);
-        public static final Output<List<Double>> SCORES = output("scores", new ValueType<List<Double>>() { });
+        public static final Output<List<Double>> SCORES = output("scores", ValueType.listOf(Double.class));
 
         @Override
         protected void run(StepContext ctx) {
@@ -46,7 +46,7 @@ public final class Fixtures {
     }
 
     public static final class Pick extends Component {
-        public static final Input<List<Double>> SCORES = input("scores", new ValueType<List<Double>>() { });
+        public static final Input<List<Double>> SCORES = input("scores", ValueType.listOf(Double.class));
         public static final Output<Double> BEST = output("best", Double.class);
 
         @Override

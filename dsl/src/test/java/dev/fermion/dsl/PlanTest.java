@@ -50,7 +50,7 @@ class PlanTest {
             var train = p.step("train", new Train()).with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, 3);
             p.step("echo", new Echo()).with(Echo.TEXT, source.out(Source.TEXT));
             p.step("after-train", new Pick()).with(Pick.SCORES, p.param("scores",
-                    new ValueType<List<Double>>() { }, List.of(1.0))).after(train);
+                    ValueType.listOf(Double.class), List.of(1.0))).after(train);
         });
         assertThat(node(plan.graph(), "source").dependencies()).isEmpty();
         assertThat(node(plan.graph(), "train").dependencies()).containsExactly("source");

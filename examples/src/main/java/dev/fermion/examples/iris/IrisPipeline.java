@@ -32,7 +32,7 @@ public final class IrisPipeline implements PipelineSource {
                 .define(p -> {
                     Param<String> source = p.param("source", DATA);
                     Param<String> label = p.param("label", "species");
-                    Param<List<String>> features = p.param("features", new ValueType<List<String>>() { }, List.of(),
+                    Param<List<String>> features = p.param("features", ValueType.listOf(String.class), List.of(),
                             "feature columns; empty means every column but the label");
                     Param<Integer> epochs = p.param("epochs", 200);
                     Param<Integer> seed = p.param("seed", 42);

@@ -25,7 +25,7 @@ public final class SweepPipeline implements PipelineSource {
                 .define(p -> {
                     Param<String> source = p.param("source", IrisPipeline.DATA);
                     Param<String> label = p.param("label", "species");
-                    Param<List<Double>> rates = p.param("learning-rates", new ValueType<List<Double>>() { },
+                    Param<List<Double>> rates = p.param("learning-rates", ValueType.listOf(Double.class),
                             List.of(0.001, 0.003, 0.01, 0.03, 0.1), "learning rates to try");
                     Param<Integer> epochs = p.param("epochs", 150);
 

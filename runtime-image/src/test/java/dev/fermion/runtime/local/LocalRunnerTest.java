@@ -161,7 +161,7 @@ class LocalRunnerTest {
     void loopsOverAListFromAStepOutputAndFromAParameter() {
         Pipeline pipeline = Pipeline.named("dynamic-loop").define(p -> {
             var count = p.param("count", 3);
-            var extra = p.param("extra", new ValueType<List<Integer>>() { }, List.of(10, 20));
+            var extra = p.param("extra", ValueType.listOf(Integer.class), List.of(10, 20));
             var range = p.step("range", new Range()).with(Range.COUNT, count);
             var fromStep = p.forEach("per-item", range.out(Range.ITEMS), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
             var fromParam = p.forEach("per-extra", extra, (body, item) -> body.step("inc-extra", new AddOne()).with(AddOne.X, item));
