@@ -161,7 +161,7 @@ final class GraphRenderer {
             return "item of " + i.loop();
         }
         if (expr instanceof Expr.Collected c) {
-            return "all " + c.step() + "." + c.port() + " of " + c.loop();
+            return "all " + describe(c.each()) + " of " + c.loop();
         }
         if (expr instanceof Expr.GraphInput g) {
             return "input " + g.name();

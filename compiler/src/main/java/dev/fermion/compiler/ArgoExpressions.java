@@ -74,6 +74,21 @@ final class ArgoExpressions {
     }
 
     /**
+     * The fan-in list as written ({@link ValueCodec}'s JSON of a {@code List<element>}) from Argo's aggregation
+     * {@code aggregated} of a looped task's output. Each iteration exports its value as written, as a JSON
+     * string, so Argo aggregates a JSON list of such strings (it would parse values that are JSON objects or
+     * lists, and write them back changed). A string or an enum element is that JSON string already; any other
+     * value's text is read from its string, and is JSON already.
+     */
+    static String collectedList(ValueType<?> element, String aggregated) {
+        String json = switch (element.kind()) {
+            case STRING, ENUM -> "#";
+            default -> "fromJSON(#)";
+        };
+        return "'[' + join(map(fromJSON(" + aggregated + "), {" + json + "}), ',') + ']'";
+    }
+
+    /**
      * A parameter of {@code type} at {@code value} with backslashes and line breaks escaped, as {@code CacheKey}
      * writes each field of a key; plain values have neither.
      */

@@ -45,9 +45,10 @@ import java.util.stream.Collectors;
  * input {@code X} comes with a parameter {@code digest__X} holding its content digest (step names are
  * DNS labels without underscores, so these names are unambiguous).
  *
- * <p>Fan-in: a loop body template exports, for every {@code collect(step, port)} read anywhere, an output
- * parameter {@code STEP__PORT} taken from the body task. Argo aggregates the outputs of a looped task into
- * a JSON list in item order, which downstream tasks read as {@code {{tasks.LOOP.outputs.parameters.STEP__PORT}}}.
+ * <p>Fan-in: a loop body template exports, for every value collected anywhere, an output parameter
+ * ({@code STEP__PORT} for a step's output) holding the value as written, as a JSON string. Argo aggregates the
+ * outputs of a looped task into a JSON list in item order, which downstream tasks read through an expression
+ * over {@code tasks['LOOP'].outputs.parameters['STEP__PORT']} that turns it into the list as written.
  *
  * <p>Recursion: a sub-pipeline that calls itself is one DAG template whose task refers to the template
  * itself, with the level as an extra input (see {@link #recurseTasks}).
@@ -90,12 +91,15 @@ final class GraphCompiler {
      * How a parameter value travels. {@code EXACT}: in Fermion's transport form ({@link ValueCodec#armour}),
      * as literals, workflow parameters and launcher outputs are. {@code RAW}: as a tool wrote it (a container
      * or script step's output), which Argo would hand on verbatim, so it is armoured on its way to a step.
+     * {@code COMPUTED}: made by an expression from other values (a fan-in list, a field, a formatted string),
+     * known only as that expression of the value as written.
      */
-    private enum Transport { EXACT, RAW }
+    private enum Transport { EXACT, RAW, COMPUTED }
 
     /**
      * A value as Argo sees it: a parameter, as a template reference ({@code value}) and as an expression
-     * variable ({@code variable}; null for literals), or an artifact reference with its digest parameter.
+     * variable ({@code variable}; null for literals; for a computed value the expression of its written form),
+     * or an artifact reference with its digest parameter.
      */
     private record Ref(String value, String variable, Transport transport, boolean plain, String artifact, String digest) {
         static Ref literal(String armoured) {
@@ -108,6 +112,11 @@ final class GraphCompiler {
 
         static Ref raw(String value, String variable) {
             return new Ref(value, variable, Transport.RAW, false, null, null);
+        }
+
+        /** A value computed by {@code written}, an expression evaluating to the value as written. */
+        static Ref computed(String written) {
+            return new Ref(null, written, Transport.COMPUTED, false, null, null);
         }
 
         static Ref artifact(String artifact, String digest) {
@@ -125,15 +134,20 @@ final class GraphCompiler {
 
         /**
          * The value as a task argument: always in transport form, so every template input is exact. A tool's
-         * output is armoured whatever its declared type, since nothing checked what the tool wrote.
+         * output is armoured whatever its declared type, since nothing checked what the tool wrote; a computed
+         * value is armoured unless its type is plain.
          */
         String argument() {
-            return transport == Transport.RAW ? ArgoExpressions.tag(ArgoExpressions.armoured(variable)) : value;
+            return switch (transport) {
+                case RAW -> ArgoExpressions.tag(ArgoExpressions.armoured(variable));
+                case COMPUTED -> ArgoExpressions.tag(plain ? variable : ArgoExpressions.armoured(variable));
+                case EXACT -> value;
+            };
         }
 
         /** An expression evaluating to the value as it was written, before any armour. */
         String written() {
-            return transport == Transport.RAW || plain ? variable : ArgoExpressions.disarmed(variable);
+            return transport != Transport.EXACT || plain ? variable : ArgoExpressions.disarmed(variable);
         }
 
         /** The items of this list for {@code withParam}, each in transport form. */
@@ -277,6 +291,10 @@ final class GraphCompiler {
             }
         } else if (scope.kind == Kind.LOOP) {
             inParams.add(Parameter.declared(captureName(new Expr.LoopItem(scope.loop.name(), scope.loop.itemType()))));
+            // The fan-in outputs first: what they read from outside the body becomes an input like any capture.
+            // Each is exported as a JSON string, so that Argo's aggregation never parses (and rewrites) a value.
+            scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> outParams.add(
+                    Parameter.fromExpression(output, "toJson(" + resolve(scope, c.each()).written() + ")")));
             scope.captures.forEach((capture, expr) -> {
                 if (expr.type().isArtifact()) {
                     inArtifacts.add(Artifact.declared(capture));
@@ -285,8 +303,6 @@ final class GraphCompiler {
                     inParams.add(Parameter.declared(capture));
                 }
             });
-            scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> outParams.add(
-                    Parameter.fromParameter(output, "{{tasks." + taskName(c.step()) + ".outputs.parameters." + c.port() + "}}")));
         }
         return Template.dag(name, new Inputs(inParams, inArtifacts), new Outputs(outParams, outArtifacts), null,
                 new DagTemplate(tasks));
@@ -639,9 +655,8 @@ final class GraphCompiler {
             return tool ? Ref.raw(value, variable) : Ref.param(value, variable);
         }
         if (expr instanceof Expr.Collected c) {
-            String task = taskName(c.loop());
-            return Ref.param("{{tasks." + task + ".outputs.parameters." + collectedName(c) + "}}",
-                    ArgoExpressions.taskOutput(task, collectedName(c)));
+            return Ref.computed(ArgoExpressions.collectedList(c.type().elementType(),
+                    ArgoExpressions.taskOutput(taskName(c.loop()), collectedName(c))));
         }
         if (expr instanceof Expr.GraphInput in) {
             if (in.type().isArtifact()) {
@@ -669,8 +684,12 @@ final class GraphCompiler {
         throw new IllegalStateException("no capture for " + expr);
     }
 
+    /** The output a loop body exports for a fan-in: {@code STEP__PORT} for a step's output. */
     private static String collectedName(Expr.Collected c) {
-        return c.step() + "__" + c.port();
+        if (c.each() instanceof Expr.StepOutput out) {
+            return out.step() + "__" + out.port();
+        }
+        throw new IllegalStateException("cannot collect " + c.each());
     }
 
     /** Finds every fan-in read of one namespace, so each loop body exports exactly what is collected. */

@@ -4,16 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fermion.compiler.fixtures.Components.Echo;
 import dev.fermion.compiler.fixtures.Components.Notify;
 import dev.fermion.compiler.fixtures.Components.Prepare;
+import dev.fermion.compiler.fixtures.Components.Score;
 import dev.fermion.compiler.fixtures.ToolSteps;
 import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.CodeDigest;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.ContainerCommand;
+import dev.fermion.dsl.Component;
 import dev.fermion.dsl.ContainerComponent;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.Placeholders;
+import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.ValueType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,6 +196,65 @@ class HostileValuesTest {
         Yaml.read(items).forEach(i -> received.add(ValueCodec.disarm(i.asText())));
         assertThat(received).isEqualTo(HOSTILE);
         assertThat(items).doesNotContain("{{");
+    }
+
+    /** Takes the fan-in of a loop. */
+    public static final class Gather extends Component {
+        public static final Input<List<String>> TEXTS = input("texts", ValueType.listOf(String.class));
+        public static final Input<List<Double>> NUMBERS = input("numbers", ValueType.listOf(Double.class));
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    @Test
+    void aFanInReachesTheNextStepExactlyWhateverTheValues() {
+        JsonNode workflow = compile(Pipeline.named("fan-in").define(p -> {
+            var loop = p.forEach("each", List.of(1, 2), (body, item) -> body.step("echo", new Echo()).with(Echo.TEXT, "x"));
+            var scores = p.forEach("scores", List.of(1, 2), (body, item) -> body.step("score", new Score()).with(Score.SHARD, item));
+            p.step("gather", new Gather()).with(Gather.TEXTS, loop.collect(Echo.TEXT_OUT))
+                    .with(Gather.NUMBERS, scores.collect(Score.SCORE));
+        }));
+        String texts = argument(task(workflow, "main", "gather"), "texts");
+        String numbers = argument(task(workflow, "main", "gather"), "numbers");
+        String echoOutput = output(template(workflow, "each"), "echo__text");
+        String scoreOutput = output(template(workflow, "scores"), "score__score");
+
+        List<List<String>> cases = List.of(HOSTILE, List.of("{\"a\": 1}", "[1]"), List.of("[\"x\"]"), List.of("null"));
+        for (List<String> values : cases) {
+            // Each iteration exports its step's output (in transport form, as the launcher writes it), and Argo
+            // aggregates what the iterations exported.
+            List<String> exported = new ArrayList<>();
+            for (String value : values) {
+                exported.add(evaluate(echoOutput, Map.of("tasks.echo.outputs.parameters.text", ValueCodec.armour(value))));
+            }
+            String passed = replace(texts, Map.of("tasks.each.outputs.parameters.echo__text", ArgoAggregation.of(exported)));
+            assertThat(passed).as("in transport form").doesNotContain("{{");
+            assertThat(ValueCodec.decode(ValueType.listOf(String.class), ValueCodec.disarm(passed))).as(exported.toString())
+                    .isEqualTo(values);
+        }
+        List<String> scores = new ArrayList<>();
+        for (String score : List.of("0.5", "-1.0E-7", "3.0")) {
+            scores.add(evaluate(scoreOutput, Map.of("tasks.score.outputs.parameters.score", score)));
+        }
+        String passed = replace(numbers, Map.of("tasks.scores.outputs.parameters.score__score", ArgoAggregation.of(scores)));
+        assertThat(passed).isEqualTo("[0.5,-1.0E-7,3.0]");
+    }
+
+    private String evaluate(String expression, Map<String, String> scope) {
+        ArgoEvaluator.Answer answer = argo.output(expression, scope);
+        assertThat(answer.error()).as("Argo's evaluation of %s", expression).isNull();
+        return answer.result();
+    }
+
+    private static String output(JsonNode template, String name) {
+        for (JsonNode p : template.path("outputs").path("parameters")) {
+            if (p.path("name").asText().equals(name)) {
+                return p.path("valueFrom").path("expression").asText();
+            }
+        }
+        throw new AssertionError("no output " + name + " in " + template);
     }
 
     @Test

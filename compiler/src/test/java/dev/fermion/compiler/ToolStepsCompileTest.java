@@ -176,7 +176,7 @@ class ToolStepsCompileTest {
             p.forEach("each", List.of("a", "b"), (body, item) -> {
                 var snapshot = body.step("snapshot", new VolumeSnapshot())
                         .with(VolumeSnapshot.CLAIM, claim.out(VolumeClaim.CLAIM_NAME));
-                body.step("restore", new VolumeClaim("1Gi").fromSnapshot())
+                return body.step("restore", new VolumeClaim("1Gi").fromSnapshot())
                         .with(VolumeClaim.SNAPSHOT, snapshot.out(VolumeSnapshot.SNAPSHOT_NAME));
             });
         }).plan();

@@ -8,14 +8,26 @@ package dev.fermion.dsl;
 final class Scope {
     enum Kind { PIPELINE, SUB_PIPELINE, BRANCH, LOOP_BODY, EXIT_HANDLER }
 
+    /** Which block of its {@link Branch} a branch scope is. */
+    enum Side { THEN, OTHERWISE }
+
     final Kind kind;
     final Scope parent;
     final String label;
+    /** For a branch scope: its branch and block, so two blocks of one {@code when} are known to exclude each other. */
+    final Branch<?> branch;
+    final Side side;
 
     Scope(Kind kind, Scope parent, String label) {
+        this(kind, parent, label, null, null);
+    }
+
+    Scope(Kind kind, Scope parent, String label, Branch<?> branch, Side side) {
         this.kind = kind;
         this.parent = parent;
         this.label = label;
+        this.branch = branch;
+        this.side = side;
     }
 
     /** Whether a step output or loop item created in {@code origin} may be read from this scope. */

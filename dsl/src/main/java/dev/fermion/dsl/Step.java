@@ -98,7 +98,7 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
         requireOpen();
         for (Node other : others) {
             NodeModel target = dag.ns.nodes.get(other.name());
-            if (target == null || (other instanceof Step<?> s && s.model != target) || (other instanceof Loop l && l.model() != target)) {
+            if (target == null || (other instanceof Step<?> s && s.model != target) || (other instanceof Loop<?> l && l.model() != target)) {
                 throw dag.ns.error(name(), "after(" + other.name() + "): that step is not part of this pipeline");
             }
             if (target == model) {

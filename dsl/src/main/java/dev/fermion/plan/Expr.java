@@ -22,8 +22,11 @@ public sealed interface Expr {
     /** The current item of an enclosing loop. */
     record LoopItem(String loop, ValueType<?> type) implements Expr { }
 
-    /** Fan-in: the values a step inside a loop's body produced, one per iteration, in item order. */
-    record Collected(String loop, String step, String port, ValueType<?> type) implements Expr { }
+    /**
+     * Fan-in: {@code each}, a value of the body of loop {@code loop} (an output of a body step, or an
+     * {@link OrElse} of one), read in every iteration: one element per item, in item order.
+     */
+    record Collected(String loop, Expr each, ValueType<?> type) implements Expr { }
 
     /** An input of the sub-pipeline whose body this graph is. */
     record GraphInput(String name, ValueType<?> type) implements Expr { }

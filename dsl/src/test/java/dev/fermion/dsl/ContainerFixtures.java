@@ -105,7 +105,7 @@ public final class ContainerFixtures {
         protected void define(Dag dag) {
             dag.when(dag.input(ROUND).lessThan(3), b -> {
                 var check = b.step("check", new Check()).with(Check.ROUND, dag.input(ROUND));
-                b.recurse("again", this).with(ROUND, check.out(Check.NEXT));
+                return b.recurse("again", this).with(ROUND, check.out(Check.NEXT));
             });
         }
     }

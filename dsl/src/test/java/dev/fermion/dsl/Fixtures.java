@@ -147,7 +147,10 @@ public final class Fixtures {
         @Override
         protected void define(Dag dag) {
             var source = dag.step("source", new Source());
-            dag.when(source.out(Source.FLAG).isTrue(), b -> b.output(RESULT, source.out(Source.TEXT)));
+            dag.when(source.out(Source.FLAG).isTrue(), b -> {
+                b.output(RESULT, source.out(Source.TEXT));
+                return null;
+            });
         }
     }
 

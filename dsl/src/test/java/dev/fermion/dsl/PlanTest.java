@@ -186,7 +186,7 @@ class PlanTest {
             var gate = p.step("gate", new Source());
             p.when(gate.out(Source.FLAG).isTrue(), b -> {
                 var inner = b.step("inner", new Source());
-                b.step("reader", new Echo()).with(Echo.TEXT, inner.out(Source.TEXT));
+                return b.step("reader", new Echo()).with(Echo.TEXT, inner.out(Source.TEXT));
             });
         });
         assertThat(node(plan.graph(), "reader").dependencies()).containsExactlyInAnyOrder("gate", "inner");
@@ -199,7 +199,7 @@ class PlanTest {
             p.forEach("per-epochs", List.of(1, 5), (body, epochs) -> {
                 var train = body.step("train", new Train()).with(Train.DATA, source.out(Source.DATA))
                         .with(Train.EPOCHS, epochs);
-                body.step("report", new Noop()).after(train);
+                return body.step("report", new Noop()).after(train);
             }).parallelism(2);
         });
         var loop = (Node.LoopNode) node(plan.graph(), "per-epochs");
@@ -233,7 +233,7 @@ class PlanTest {
             var source = p.step("source", new Source());
             var sweep = p.forEach("sweep", List.of(1, 2), (body, epochs) -> body.step("train", new Train())
                     .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs));
-            p.forEach("each-accuracy", sweep.collect("train", Train.ACCURACY), (body, accuracy) -> body.step("use", new Noop()));
+            p.forEach("each-accuracy", sweep.collect(Train.ACCURACY), (body, accuracy) -> body.step("use", new Noop()));
         });
         var loop = (Node.LoopNode) node(plan.graph(), "each-accuracy");
         assertThat(loop.itemType()).isEqualTo(DOUBLE);
@@ -263,11 +263,11 @@ class PlanTest {
             var source = p.step("source", new Source());
             var sweep = p.forEach("sweep", List.of(1, 2, 3), (body, epochs) -> body.step("Train", new Train())
                     .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs));
-            p.step("pick", new Pick()).with(Pick.SCORES, sweep.collect("Train", Train.ACCURACY));
+            p.step("pick", new Pick()).with(Pick.SCORES, sweep.collect(trial -> trial.out(Train.ACCURACY)));
         });
         assertThat(node(plan.graph(), "pick").dependencies()).containsExactly("sweep");
         assertThat(step(plan.graph(), "pick").bindings()).containsEntry("scores",
-                new Expr.Collected("sweep", "train", "accuracy", ValueType.listOf(DOUBLE)));
+                new Expr.Collected("sweep", new Expr.StepOutput("train", "accuracy", DOUBLE), ValueType.listOf(DOUBLE)));
     }
 
     @Test

@@ -255,9 +255,8 @@ class ValidationTest {
         void branchStepReadOutsideItsBranch() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = new AtomicReference<Step<Source>>();
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> inside.set(branch.step("inside", new Source())));
-                p.step("reader", new Echo()).with(Echo.TEXT, inside.get().out(Source.TEXT));
+                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source())).then();
+                p.step("reader", new Echo()).with(Echo.TEXT, inside.out(Source.TEXT));
             });
             assertWhere(e, "reader");
             assertThat(e.getMessage()).contains("input 'text' reads output 'text' of step 'inside'", "not upstream",
@@ -268,9 +267,8 @@ class ValidationTest {
         void thenStepReadInTheOtherwiseBranch() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = new AtomicReference<Step<Source>>();
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> inside.set(branch.step("inside", new Source())))
-                        .otherwise(branch -> branch.step("reader", new Echo()).with(Echo.TEXT, inside.get().out(Source.TEXT)));
+                var branch = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("inside", new Source()));
+                branch.otherwise(b -> b.step("reader", new Echo()).with(Echo.TEXT, branch.then().out(Source.TEXT)));
             });
             assertWhere(e, "reader");
             assertThat(e.getMessage()).contains("step 'inside'", "a when branch");
@@ -280,9 +278,8 @@ class ValidationTest {
         void branchStepReadByAConditionOutsideIt() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = new AtomicReference<Step<Source>>();
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> inside.set(branch.step("inside", new Source())));
-                p.when(inside.get().out(Source.SCORE).atLeast(0.5), branch -> branch.step("late", new Noop()));
+                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source())).then();
+                p.when(inside.out(Source.SCORE).atLeast(0.5), branch -> branch.step("late", new Noop()));
             });
             assertWhere(e, null);
             assertThat(e.getMessage()).contains("a condition reads output 'score' of step 'inside'");
@@ -291,9 +288,8 @@ class ValidationTest {
         @Test
         void loopBodyStepReadOutsideTheLoop() {
             var e = failure(p -> {
-                var inside = new AtomicReference<Step<Source>>();
-                p.forEach("each", List.of(1, 2), (body, item) -> inside.set(body.step("inside", new Source())));
-                p.step("reader", new Echo()).with(Echo.TEXT, inside.get().out(Source.TEXT));
+                var inside = p.forEach("each", List.of(1, 2), (body, item) -> body.step("inside", new Source())).body();
+                p.step("reader", new Echo()).with(Echo.TEXT, inside.out(Source.TEXT));
             });
             assertWhere(e, "reader");
             assertThat(e.getMessage()).contains("output 'text' of step 'inside'", "loop 'each'", "Loop.collect(...)");
@@ -323,12 +319,11 @@ class ValidationTest {
         @Test
         void loopItemUsedOutsideItsLoop() {
             var e = failure(p -> {
-                var leaked = new AtomicReference<Value<String>>();
-                p.forEach("each", List.of("a", "b"), (body, item) -> {
-                    leaked.set(item);
+                var leaked = p.forEach("each", List.of("a", "b"), (body, item) -> {
                     body.step("inner", new Echo()).with(Echo.TEXT, item);
-                });
-                p.step("reader", new Echo()).with(Echo.TEXT, leaked.get());
+                    return item;
+                }).body();
+                p.step("reader", new Echo()).with(Echo.TEXT, leaked);
             });
             assertWhere(e, "reader");
             assertThat(e.getMessage()).contains("reads the item of loop 'each' outside that loop's body");
@@ -337,13 +332,12 @@ class ValidationTest {
         @Test
         void loopItemUsedInAnotherLoop() {
             var e = failure(p -> {
-                var leaked = new AtomicReference<Value<String>>();
-                p.forEach("first", List.of("a"), (body, item) -> {
-                    leaked.set(item);
+                var leaked = p.forEach("first", List.of("a"), (body, item) -> {
                     body.step("one", new Noop());
-                });
+                    return item;
+                }).body();
                 p.forEach("second", List.of("b"), (body, item) ->
-                        body.step("two", new Echo()).with(Echo.TEXT, leaked.get()));
+                        body.step("two", new Echo()).with(Echo.TEXT, leaked));
             });
             assertWhere(e, "two");
             assertThat(e.getMessage()).contains("item of loop 'first'");
@@ -366,9 +360,8 @@ class ValidationTest {
         void loopItemsFromABranchStep() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = new AtomicReference<Step<Source>>();
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> inside.set(branch.step("inside", new Source())));
-                p.forEach("each", inside.get().out(Source.SCORES), (body, item) -> body.step("inner", new Noop()));
+                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source())).then();
+                p.forEach("each", inside.out(Source.SCORES), (body, item) -> body.step("inner", new Noop()));
             });
             assertWhere(e, "each");
             assertThat(e.getMessage()).contains("the loop's items reads output 'scores' of step 'inside'");
@@ -580,7 +573,7 @@ class ValidationTest {
 
         @Test
         void bodyWithoutSteps() {
-            var e = failure(p -> p.forEach("each", List.of(1, 2), (body, item) -> { }));
+            var e = failure(p -> p.forEach("each", List.of(1, 2), (body, item) -> null));
             assertWhere(e, "each");
             assertThat(e.getMessage()).contains("the loop body adds no steps");
         }
@@ -613,13 +606,47 @@ class ValidationTest {
                 var source = p.step("source", new Source());
                 p.forEach("each", List.of(1, 2), (body, epochs) -> body.step("train", new Train())
                         .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs))
-                        .collect("train", Train.MODEL);
+                        .collect(Train.MODEL);
             });
             assertWhere(e, "each");
             assertThat(e.getMessage()).contains("collect(\"train\", model)", "artifacts cannot be collected");
         }
 
+        /** The list would drop the iterations where the step was skipped, so it would no longer line up with the items. */
         @Test
+        void collectFromAStepThatRunsOnlyInSomeIterations() {
+            var e = failure(p -> {
+                var source = p.step("source", new Source());
+                var each = p.forEach("each", List.of(1, 2), (body, epochs) ->
+                        body.when(source.out(Source.SCORE).atLeast(0.5), b -> b.step("train", new Train())
+                                .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs)).then());
+                each.collect(Train.ACCURACY);
+            });
+            assertWhere(e, "each");
+            assertThat(e.getMessage()).contains("step 'train' runs only in the iterations where its condition holds",
+                    "would not line up with the items", ".orElse(");
+        }
+
+        @Test
+        void collectAValueThatIsNotABodyStepsOutput() {
+            var e = failure(p -> {
+                var source = p.step("source", new Source());
+                p.forEach("each", List.of(1), (body, item) -> body.step("inner", new Noop())).collect(source.out(Source.TEXT));
+            });
+            assertThat(e.getMessage()).contains("comes from step 'source', which is not in the body of loop 'each'");
+        }
+
+        @Test
+        void collectByOutputWhenTheBodyReturnsNoStep() {
+            var e = failure(p -> p.forEach("each", List.of(1), (body, item) -> {
+                body.step("inner", new Source());
+                return item;
+            }).collect(Source.TEXT));
+            assertThat(e.getMessage()).contains("collect(text) reads the step the loop body returns", "returned Value");
+        }
+
+        @Test
+        @SuppressWarnings("deprecation")
         void collectFromAnUnknownStep() {
             var e = failure(p -> p.forEach("each", List.of(1), (body, item) -> body.step("inner", new Source()))
                     .collect("missing", Source.TEXT));
@@ -630,11 +657,12 @@ class ValidationTest {
         @Test
         void collectAnOutputTheStepDoesNotHave() {
             var e = failure(p -> p.forEach("each", List.of(1), (body, item) -> body.step("inner", new Source()))
-                    .collect("inner", Echo.RESULT));
+                    .collect(Echo.RESULT));
             assertThat(e.getMessage()).contains("is not an output of Source");
         }
 
         @Test
+        @SuppressWarnings("deprecation")
         void collectFromANestedLoop() {
             var e = failure(p -> p.forEach("outer", List.of(1), (body, item) ->
                     body.forEach("nested", List.of(2), (inner, x) -> inner.step("leaf", new Source())))
@@ -730,7 +758,10 @@ class ValidationTest {
         void onExitInsideABranch() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.onExit(exit -> exit.step("x", new Noop())));
+                p.when(gate.out(Source.FLAG).isTrue(), branch -> {
+                    branch.onExit(exit -> exit.step("x", new Noop()));
+                    return null;
+                });
             });
             assertThat(e.getMessage()).contains("onExit must be called at the top level");
         }
@@ -776,7 +807,7 @@ class ValidationTest {
     class AfterDefine {
         private final AtomicReference<Dag> dag = new AtomicReference<>();
         private final AtomicReference<Step<Echo>> step = new AtomicReference<>();
-        private final AtomicReference<Loop> loop = new AtomicReference<>();
+        private final AtomicReference<Loop<?>> loop = new AtomicReference<>();
 
         private void define() {
             Pipeline.named("demo").define(p -> {

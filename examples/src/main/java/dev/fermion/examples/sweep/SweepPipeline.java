@@ -42,7 +42,7 @@ public final class SweepPipeline implements PipelineSource {
                             .parallelism(3);
                     var pick = p.step("pick-best", new PickBest())
                             .with(PickBest.CANDIDATES, rates)
-                            .with(PickBest.SCORES, grid.collect("trial", TrainMlp.BEST_VALIDATION_LOSS));
+                            .with(PickBest.SCORES, grid.collect(TrainMlp.BEST_VALIDATION_LOSS));
                     var best = p.step("train-best", new TrainMlp())
                             .with(TrainMlp.TRAIN, prepare.out(PrepareCsv.TRAIN))
                             .with(TrainMlp.VALIDATION, prepare.out(PrepareCsv.VALIDATION))

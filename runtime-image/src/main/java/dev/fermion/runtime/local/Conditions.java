@@ -87,7 +87,7 @@ final class Conditions {
             return "input " + g.name();
         }
         if (expr instanceof Expr.Collected c) {
-            return c.loop() + "[*]." + c.step() + "." + c.port();
+            return c.loop() + "[*]." + describe(c.each());
         }
         return "status";
     }

@@ -900,6 +900,7 @@ final class Execution {
         return Resolved.text(type, text);
     }
 
+    /** Fan-in: the collected value read in each iteration's frame, in item order. */
     private Resolved collect(Expr.Collected collected, Frame frame, String where) {
         NodeResult loop = frame.result(collected.loop());
         if (loop == null) {
@@ -908,10 +909,7 @@ final class Execution {
         ValueType<?> element = collected.type().elementType();
         List<Object> values = new ArrayList<>();
         for (Frame iteration : loop.iterations()) {
-            NodeResult step = iteration.results().get(collected.step());
-            if (step != null && step.status() == StepStatus.SUCCEEDED) {
-                values.add(ValueCodec.decode(element, step.params().get(collected.port())));
-            }
+            values.add(ValueCodec.decode(element, resolve(collected.each(), iteration, where).text()));
         }
         return Resolved.text(collected.type(), ValueCodec.encode(collected.type(), values));
     }

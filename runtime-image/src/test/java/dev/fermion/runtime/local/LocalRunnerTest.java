@@ -129,9 +129,8 @@ class LocalRunnerTest {
         Pipeline pipeline = Pipeline.named("after-skip").define(p -> {
             var flag = p.param("flag", false);
             var eval = p.step("check", new Emit()).with(Emit.VALUE, "x");
-            var guarded = new java.util.concurrent.atomic.AtomicReference<dev.fermion.dsl.Step<Emit>>();
-            p.when(flag.isTrue(), b -> guarded.set(b.step("guarded", new Emit())));
-            p.step("final", new Emit()).after(guarded.get(), eval);
+            var guarded = p.when(flag.isTrue(), b -> b.step("guarded", new Emit())).then();
+            p.step("final", new Emit()).after(guarded, eval);
         });
 
         RunResult result = run(pipeline, Map.of());
@@ -145,7 +144,7 @@ class LocalRunnerTest {
     void loopsOverAStaticListAndCollectsOutputsInItemOrder() {
         Pipeline pipeline = Pipeline.named("static-loop").define(p -> {
             var loop = p.forEach("each", List.of(5, 1, 3), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
-            p.step("total", new Sum()).with(Sum.VALUES, loop.collect("inc", AddOne.Y));
+            p.step("total", new Sum()).with(Sum.VALUES, loop.collect(AddOne.Y));
         });
 
         RunResult result = run(pipeline, Map.of());
@@ -165,8 +164,8 @@ class LocalRunnerTest {
             var range = p.step("range", new Range()).with(Range.COUNT, count);
             var fromStep = p.forEach("per-item", range.out(Range.ITEMS), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
             var fromParam = p.forEach("per-extra", extra, (body, item) -> body.step("inc-extra", new AddOne()).with(AddOne.X, item));
-            p.step("total", new Sum()).with(Sum.VALUES, fromStep.collect("inc", AddOne.Y));
-            p.step("total-extra", new Sum()).with(Sum.VALUES, fromParam.collect("inc-extra", AddOne.Y));
+            p.step("total", new Sum()).with(Sum.VALUES, fromStep.collect(AddOne.Y));
+            p.step("total-extra", new Sum()).with(Sum.VALUES, fromParam.collect(inc -> inc.out(AddOne.Y)));
         });
 
         RunResult result = run(pipeline, Map.of("extra", "[1, 2, 3, 4]"));
@@ -181,7 +180,7 @@ class LocalRunnerTest {
         Pipeline pipeline = Pipeline.named("empty-loop").define(p -> {
             var range = p.step("range", new Range()).with(Range.COUNT, 0);
             var loop = p.forEach("per-item", range.out(Range.ITEMS), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
-            p.step("total", new Sum()).with(Sum.VALUES, loop.collect("inc", AddOne.Y));
+            p.step("total", new Sum()).with(Sum.VALUES, loop.collect(AddOne.Y));
         });
 
         RunResult result = run(pipeline, Map.of());
@@ -197,7 +196,7 @@ class LocalRunnerTest {
             var outer = p.forEach("outer", List.of(10, 20), (body, o) -> {
                 var sub = body.step("sub", new AddTwo()).with(AddTwo.X, o);
                 body.when(sub.out(AddTwo.Y).greaterThan(15), b -> b.step("big", new Emit()).with(Emit.VALUE, "big"));
-                body.forEach("inner", List.of(1, 2), (inner, i) -> inner.step("deep", new AddOne()).with(AddOne.X, base.out(AddOne.Y)));
+                return body.forEach("inner", List.of(1, 2), (inner, i) -> inner.step("deep", new AddOne()).with(AddOne.X, base.out(AddOne.Y)));
             });
             p.step("after", new Emit()).after(outer);
         });
