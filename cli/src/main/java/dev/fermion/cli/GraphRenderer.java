@@ -163,6 +163,9 @@ final class GraphRenderer {
         if (expr instanceof Expr.Collected c) {
             return "all " + describe(c.each()) + " of " + c.loop();
         }
+        if (expr instanceof Expr.OrElse e) {
+            return describe(e.value()) + " or else " + describe(e.fallback());
+        }
         if (expr instanceof Expr.GraphInput g) {
             return "input " + g.name();
         }

@@ -8,6 +8,7 @@ import dev.fermion.compiler.argo.Inputs;
 import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Template;
+import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.StepOptions;
@@ -58,6 +59,7 @@ final class GraphCompiler {
     private static final String OUT = "out__";
     private static final String ALL = "all__";
     private static final String IN = "in__";
+    private static final String ELSE = "else__";
     private static final String DIGEST = "digest__";
     /** Input of a loop's parallelism wrapper carrying the run-time item list. */
     private static final String LOOP_ITEMS = "loop__items";
@@ -92,40 +94,49 @@ final class GraphCompiler {
      * as literals, workflow parameters and launcher outputs are. {@code RAW}: as a tool wrote it (a container
      * or script step's output), which Argo would hand on verbatim, so it is armoured on its way to a step.
      * {@code COMPUTED}: made by an expression from other values (a fan-in list, a field, a formatted string),
-     * known only as that expression of the value as written.
+     * known only as that expression of the value as written. {@code LITERAL}: written in the definition, armoured
+     * as a template value and quoted as an expression.
      */
-    private enum Transport { EXACT, RAW, COMPUTED }
+    private enum Transport { EXACT, RAW, COMPUTED, LITERAL }
 
     /**
      * A value as Argo sees it: a parameter, as a template reference ({@code value}) and as an expression
-     * variable ({@code variable}; null for literals; for a computed value the expression of its written form),
-     * or an artifact reference with its digest parameter.
+     * variable ({@code variable}; for a literal its quoted text; for a computed value the expression of its
+     * written form, and {@code carried} the expression of its transport form when it is simpler than armouring
+     * the written form), or an artifact reference with its digest parameter.
      */
-    private record Ref(String value, String variable, Transport transport, boolean plain, String artifact, String digest) {
-        static Ref literal(String armoured) {
-            return new Ref(armoured, null, Transport.EXACT, false, null, null);
+    private record Ref(String value, String variable, Transport transport, boolean plain, String artifact, String digest,
+                       String carried) {
+        static Ref literal(String encoded) {
+            return new Ref(ValueCodec.armour(encoded), ArgoExpressions.quote(encoded), Transport.LITERAL, false, null, null,
+                    null);
         }
 
         static Ref param(String value, String variable) {
-            return new Ref(value, variable, Transport.EXACT, false, null, null);
+            return new Ref(value, variable, Transport.EXACT, false, null, null, null);
         }
 
         static Ref raw(String value, String variable) {
-            return new Ref(value, variable, Transport.RAW, false, null, null);
+            return new Ref(value, variable, Transport.RAW, false, null, null, null);
         }
 
         /** A value computed by {@code written}, an expression evaluating to the value as written. */
         static Ref computed(String written) {
-            return new Ref(null, written, Transport.COMPUTED, false, null, null);
+            return computed(written, null);
+        }
+
+        /** A computed value whose transport form {@code carried} computes directly; null: armour the written form. */
+        static Ref computed(String written, String carried) {
+            return new Ref(null, written, Transport.COMPUTED, false, null, null, carried);
         }
 
         static Ref artifact(String artifact, String digest) {
-            return new Ref(null, null, Transport.EXACT, false, artifact, digest);
+            return new Ref(null, null, Transport.EXACT, false, artifact, digest, null);
         }
 
         /** This value, known to be of {@code type}: its exact text needs no armour when the type is plain. */
         Ref of(ValueType<?> type) {
-            return isArtifact() ? this : new Ref(value, variable, transport, ValueCodec.isPlain(type), artifact, digest);
+            return isArtifact() ? this : new Ref(value, variable, transport, ValueCodec.isPlain(type), artifact, digest, carried);
         }
 
         boolean isArtifact() {
@@ -139,15 +150,29 @@ final class GraphCompiler {
          */
         String argument() {
             return switch (transport) {
-                case RAW -> ArgoExpressions.tag(ArgoExpressions.armoured(variable));
-                case COMPUTED -> ArgoExpressions.tag(plain ? variable : ArgoExpressions.armoured(variable));
-                case EXACT -> value;
+                case RAW, COMPUTED -> ArgoExpressions.tag(transported());
+                case EXACT, LITERAL -> value;
+            };
+        }
+
+        /** An expression evaluating to the value in transport form: a DAG output's {@code valueFrom.expression}. */
+        String transported() {
+            return switch (transport) {
+                case RAW -> ArgoExpressions.armoured(variable);
+                case COMPUTED -> carried != null ? carried : plain ? variable : ArgoExpressions.armoured(variable);
+                case LITERAL -> ArgoExpressions.quote(value);
+                case EXACT -> variable;
             };
         }
 
         /** An expression evaluating to the value as it was written, before any armour. */
         String written() {
             return transport != Transport.EXACT || plain ? variable : ArgoExpressions.disarmed(variable);
+        }
+
+        /** Whether the value is a plain template reference, usable where Argo takes no expression. */
+        boolean isReference() {
+            return transport == Transport.EXACT && value != null;
         }
 
         /** The items of this list for {@code withParam}, each in transport form. */
@@ -285,8 +310,12 @@ final class GraphCompiler {
                 if (ref.isArtifact()) {
                     outArtifacts.add(Artifact.from(output.name(), ref.artifact()));
                     outParams.add(Parameter.fromParameter(ContainerTemplates.digestParam(output.name()), ref.digest()));
+                } else if (ref.isReference()) {
+                    outParams.add(Parameter.fromParameter(output.name(), ref.value()));
                 } else {
-                    outParams.add(Parameter.fromParameter(output.name(), ref.argument()));
+                    // Argo resolves a DAG output's parameter reference without its expression functions, so
+                    // anything but a plain reference is an expression output.
+                    outParams.add(Parameter.fromExpression(output.name(), ref.transported()));
                 }
             }
         } else if (scope.kind == Kind.LOOP) {
@@ -596,7 +625,7 @@ final class GraphCompiler {
 
     private Ref reference(Scope scope, Expr expr) {
         if (expr instanceof Expr.Literal literal) {
-            return Ref.literal(ValueCodec.armour(ValueCodec.encode(literal.type(), literal.value())));
+            return Ref.literal(ValueCodec.encode(literal.type(), literal.value()));
         }
         if (expr instanceof Expr.Param param) {
             // Fermion writes workflow parameters in transport form, at compile and at submit time.
@@ -604,6 +633,14 @@ final class GraphCompiler {
         }
         if (expr instanceof Expr.WorkflowStatus) {
             return Ref.param("{{workflow.status}}", "workflow.status");
+        }
+        if (expr instanceof Expr.OrElse orElse && (scope.kind != Kind.LOOP || producedHere(scope, orElse.value()))) {
+            // Both sides are exact in their transport form, so choosing between those is the choice's transport form.
+            String available = available(scope, orElse.value());
+            Ref value = resolve(scope, orElse.value());
+            Ref fallback = resolve(scope, orElse.fallback());
+            return Ref.computed("(" + available + " ? " + value.written() + " : " + fallback.written() + ")",
+                    "(" + available + " ? " + value.transported() + " : " + fallback.transported() + ")");
         }
         if (isLocal(scope, expr)) {
             return local(scope, expr);
@@ -618,6 +655,39 @@ final class GraphCompiler {
             return Ref.artifact("{{inputs.artifacts." + capture + "}}", "{{inputs.parameters." + DIGEST + capture + "}}");
         }
         return input(capture);
+    }
+
+    /**
+     * An expression that holds when {@code expr}, the value side of an {@code orElse}, is there: its step or
+     * loop succeeded (Argo marks a task whose condition is false Skipped), or for a nested orElse either side is.
+     */
+    private String available(Scope scope, Expr expr) {
+        if (expr instanceof Expr.OrElse e) {
+            return "(" + available(scope, e.value()) + " || " + available(scope, e.fallback()) + ")";
+        }
+        String node = expr instanceof Expr.StepOutput out ? out.step() : expr instanceof Expr.Collected c ? c.loop() : null;
+        if (node == null) {
+            return "true";
+        }
+        if (!scope.nodes.contains(node)) {
+            throw new IllegalStateException("Plan " + plan.name() + " falls back from " + expr + " in graph "
+                    + scope.graph.name() + ", which does not run it; the DSL should have rejected this");
+        }
+        return "tasks[" + ArgoExpressions.quote(taskName(node)) + "].status == 'Succeeded'";
+    }
+
+    /** Whether the nodes deciding whether {@code expr} is there are nodes of this graph. */
+    private static boolean producedHere(Scope scope, Expr expr) {
+        if (expr instanceof Expr.OrElse e) {
+            return producedHere(scope, e.value()) && producedHere(scope, e.fallback());
+        }
+        if (expr instanceof Expr.StepOutput out) {
+            return scope.nodes.contains(out.step());
+        }
+        if (expr instanceof Expr.Collected c) {
+            return scope.nodes.contains(c.loop());
+        }
+        return true;
     }
 
     /** An input parameter of the template: exact, since every argument is passed in transport form. */
@@ -681,6 +751,10 @@ final class GraphCompiler {
         if (expr instanceof Expr.GraphInput in) {
             return IN + in.name();
         }
+        if (expr instanceof Expr.OrElse) {
+            // Decided in the graph around the loop, which passes the result in.
+            return ELSE + CacheKey.sha256(expr.toString()).substring(0, 12);
+        }
         throw new IllegalStateException("no capture for " + expr);
     }
 
@@ -689,7 +763,7 @@ final class GraphCompiler {
         if (c.each() instanceof Expr.StepOutput out) {
             return out.step() + "__" + out.port();
         }
-        throw new IllegalStateException("cannot collect " + c.each());
+        return ELSE + CacheKey.sha256(c.each().toString()).substring(0, 12);
     }
 
     /** Finds every fan-in read of one namespace, so each loop body exports exactly what is collected. */

@@ -242,6 +242,55 @@ class HostileValuesTest {
         assertThat(passed).isEqualTo("[0.5,-1.0E-7,3.0]");
     }
 
+    @Test
+    void aSkippedStepsOutputIsReadAfterItsBranchAsTheValueOrTheFallback() {
+        for (String fallback : List.of("none", "x' || 'a", "{{workflow.name}}", "fermion:b64:!!!")) {
+            JsonNode workflow = compile(Pipeline.named("or-else").define(p -> {
+                var gate = p.param("gate", true);
+                var echo = p.when(gate.isTrue(), b -> b.step("echo", new Echo()).with(Echo.TEXT, "x")).then();
+                p.step("use", new Echo()).with(Echo.TEXT, echo.out(Echo.TEXT_OUT).orElse(fallback));
+            }));
+            String passed = argument(task(workflow, "main", "use"), "text");
+            for (String value : HOSTILE) {
+                String ran = replace(passed, Map.of("tasks.echo.status", "Succeeded",
+                        "tasks.echo.outputs.parameters.text", ValueCodec.armour(value)));
+                assertThat(ValueCodec.disarm(ran)).as("ran: %s", value).isEqualTo(value);
+            }
+            // Argo gives a skipped dependency's outputs as empty strings.
+            String skipped = replace(passed, Map.of("tasks.echo.status", "Skipped", "tasks.echo.outputs.parameters.text", ""));
+            assertThat(skipped).as("in transport form").doesNotContain("{{");
+            assertThat(ValueCodec.disarm(skipped)).as("skipped, falling back to %s", fallback).isEqualTo(fallback);
+        }
+    }
+
+    /** Argo resolves a DAG output's {@code parameter} without expression functions, so a tool's output leaves as an expression. */
+    @Test
+    void aSubPipelineExportsAToolsOutputInTransportForm() {
+        JsonNode workflow = compile(ToolStepsSample.recursion());
+        String expression = output(template(workflow, "trainrounds"), "rounds");
+        for (String value : HOSTILE) {
+            String exported = evaluate(expression, Map.of("tasks.check.outputs.parameters.next", value));
+            assertThat(ValueCodec.disarm(exported)).as(value).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void aFanInOfABranchGivesEveryIterationTheValueOrTheFallback() {
+        JsonNode workflow = compile(dev.fermion.compiler.fixtures.SamplePipelines.conditionalFanIn());
+        JsonNode body = template(workflow, "shards");
+        JsonNode exported = body.path("outputs").path("parameters").get(0);
+        String expression = exported.path("valueFrom").path("expression").asText();
+
+        String tuned = evaluate(expression, Map.of("tasks.score.status", "Succeeded", "tasks.score.outputs.parameters.score", "1.0",
+                "tasks.tune.status", "Succeeded", "tasks.tune.outputs.parameters.score", "4.0"));
+        String untuned = evaluate(expression, Map.of("tasks.score.status", "Succeeded", "tasks.score.outputs.parameters.score", "1.0",
+                "tasks.tune.status", "Skipped"));
+        String scores = argument(task(workflow, "main", "best"), "scores");
+        String passed = replace(scores, Map.of("tasks.shards.outputs.parameters." + exported.path("name").asText(),
+                ArgoAggregation.of(List.of(untuned, tuned, untuned))));
+        assertThat(ValueCodec.decode(ValueType.listOf(Double.class), passed)).containsExactly(1.0, 4.0, 1.0);
+    }
+
     private String evaluate(String expression, Map<String, String> scope) {
         ArgoEvaluator.Answer answer = argo.output(expression, scope);
         assertThat(answer.error()).as("Argo's evaluation of %s", expression).isNull();

@@ -125,7 +125,8 @@ public final class Loop<R> implements Node {
             throw dag.ns.error(name(), what + ": artifacts cannot be collected from a loop; collect a parameter (a metric, "
                     + "a URI, a key) and pick the artifact downstream");
         }
-        Expr.StepOutput out = value.expr() instanceof Expr.StepOutput o ? o : null;
+        Expr.StepOutput out = value.expr() instanceof Expr.StepOutput o ? o
+                : value.expr() instanceof Expr.OrElse e && e.value() instanceof Expr.StepOutput o ? o : null;
         NodeModel producer = out == null ? null : dag.ns.nodes.get(out.step());
         if (producer == null || producer.graph != model.body) {
             throw dag.ns.error(name(), what + ": the fan-in reads an output of a step of this loop's body (or its orElse); "
@@ -142,6 +143,9 @@ public final class Loop<R> implements Node {
     private static String describe(Expr expr) {
         if (expr instanceof Expr.StepOutput out) {
             return "\"" + out.step() + "\", " + out.port();
+        }
+        if (expr instanceof Expr.OrElse e) {
+            return describe(e.value()) + " or else ...";
         }
         return String.valueOf(expr);
     }

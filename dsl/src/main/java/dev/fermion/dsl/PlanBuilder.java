@@ -1,6 +1,7 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Exprs;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Expr;
@@ -339,8 +340,7 @@ final class PlanBuilder {
             }
         }
         for (Value<?> value : reads) {
-            NodeModel producer = producer(value.expr());
-            if (producer != null) {
+            for (NodeModel producer : producers(value.expr())) {
                 addDependency(owner, node, producer, deps);
             }
         }
@@ -368,6 +368,18 @@ final class PlanBuilder {
             return ns.nodes.get(c.loop());
         }
         return null;
+    }
+
+    /** The nodes whose results {@code expr} reads, for a value made of several. */
+    private List<NodeModel> producers(Expr expr) {
+        List<NodeModel> all = new ArrayList<>();
+        for (Expr leaf : Exprs.leaves(expr)) {
+            NodeModel producer = producer(leaf);
+            if (producer != null) {
+                all.add(producer);
+            }
+        }
+        return all;
     }
 
     private void rejectCycles(Map<String, Set<String>> edges) {

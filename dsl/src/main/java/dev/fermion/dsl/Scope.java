@@ -56,6 +56,21 @@ final class Scope {
         return false;
     }
 
+    /** The nearest scope around this one that is not a branch: where a value of this scope always exists. */
+    Scope unconditional() {
+        Scope s = this;
+        while (s.kind == Kind.BRANCH) {
+            s = s.parent;
+        }
+        return s;
+    }
+
+    /** Whether this and {@code other} are the two blocks of one {@code when}, so exactly one of them runs. */
+    boolean complements(Scope other) {
+        return kind == Kind.BRANCH && other.kind == Kind.BRANCH && branch != null && branch == other.branch
+                && side != other.side && parent == other.parent;
+    }
+
     Scope enclosingLoop() {
         for (Scope s = this; s != null; s = s.parent) {
             if (s.kind == Kind.LOOP_BODY) {

@@ -82,6 +82,65 @@ public class Value<T> {
         return compare(Cond.Op.NE, other);
     }
 
+    /**
+     * This value where the step producing it ran, {@code fallback} where a branch skipped it: an output of a step
+     * added inside {@code when}/{@code otherwise}, readable after the branch. The same inside a loop body gives
+     * each iteration a value, so the body's outputs can be collected.
+     */
+    public Value<T> orElse(T fallback) {
+        Objects.requireNonNull(fallback, "orElse(null): give a value of " + type.displayName());
+        requireConditional();
+        return new Value<>(new Expr.OrElse(expr, new Expr.Literal(type, fallback), type), type, scope.unconditional());
+    }
+
+    /**
+     * This value where the step producing it ran, otherwise {@code fallback}: a value readable after the branch
+     * (a parameter, an output of a step outside it, another {@code orElse}), or the same output of a step in the
+     * other block of the same {@code when}, since exactly one of the two runs:
+     * {@code a.out(Train.MODEL_URI).orElse(b.out(Train.MODEL_URI))}.
+     */
+    public Value<T> orElse(Value<? extends T> fallback) {
+        Objects.requireNonNull(fallback, "orElse(null): give a fallback value");
+        requireConditional();
+        Scope after = scope.unconditional();
+        Scope result;
+        if (fallback instanceof Param<?> || fallback.expr instanceof Expr.Literal || after.sees(fallback.scope)) {
+            result = after;
+        } else if (scope.complements(fallback.scope)) {
+            result = scope.parent;
+        } else {
+            throw new IllegalArgumentException("orElse(...): the fallback " + describe(fallback.expr) + " (defined in "
+                    + fallback.scope + ") may itself be missing where " + describe(expr) + " is: fall back to a "
+                    + "constant, a value defined outside the branch, or the output of a step in the other block of the "
+                    + "same when(...)");
+        }
+        return new Value<>(new Expr.OrElse(expr, fallback.expr, type), type, result);
+    }
+
+    private void requireConditional() {
+        if (type.isArtifact()) {
+            throw new IllegalArgumentException("orElse(...) on " + describe(expr) + ": artifacts cannot fall back to "
+                    + "another value; give the branch's steps a parameter (a URI, a key) and read that");
+        }
+        if (scope.kind != Scope.Kind.BRANCH) {
+            throw new IllegalArgumentException("orElse(...) on " + describe(expr) + ": it is always there (it is not "
+                    + "defined in a when/otherwise branch), so there is nothing to fall back from");
+        }
+    }
+
+    static String describe(Expr expr) {
+        if (expr instanceof Expr.StepOutput out) {
+            return "output '" + out.port() + "' of step '" + out.step() + "'";
+        }
+        if (expr instanceof Expr.OrElse e) {
+            return describe(e.value()) + " (or else ...)";
+        }
+        if (expr instanceof Expr.Collected c) {
+            return "the values collected from loop '" + c.loop() + "'";
+        }
+        return "this value";
+    }
+
     /** For boolean values: holds when the value is {@code true}. */
     public Condition isTrue() {
         if (type.kind() != ValueType.Kind.BOOLEAN) {

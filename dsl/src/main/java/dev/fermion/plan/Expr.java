@@ -28,6 +28,12 @@ public sealed interface Expr {
      */
     record Collected(String loop, Expr each, ValueType<?> type) implements Expr { }
 
+    /**
+     * {@code value} when what produces it ran (its step or loop succeeded; for an {@code OrElse}, either side is
+     * there), otherwise {@code fallback}: a step's output read after the branch that may skip the step.
+     */
+    record OrElse(Expr value, Expr fallback, ValueType<?> type) implements Expr { }
+
     /** An input of the sub-pipeline whose body this graph is. */
     record GraphInput(String name, ValueType<?> type) implements Expr { }
 

@@ -181,6 +181,24 @@ class PlanTest {
     }
 
     @Test
+    void aBranchStepsOutputIsReadAfterTheBranchWithAFallback() {
+        Plan plan = plan(p -> {
+            var gate = p.step("gate", new Source());
+            var branch = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source()));
+            var other = branch.otherwise(b -> b.step("b", new Source()));
+            p.step("constant", new Echo()).with(Echo.TEXT, branch.then().out(Source.TEXT).orElse("none"));
+            p.step("either", new Echo()).with(Echo.TEXT, branch.then().out(Source.TEXT).orElse(other.out(Source.TEXT)));
+        });
+        var a = new Expr.StepOutput("a", "text", STRING);
+        assertThat(step(plan.graph(), "constant").bindings()).containsEntry("text",
+                new Expr.OrElse(a, new Expr.Literal(STRING, "none"), STRING));
+        assertThat(step(plan.graph(), "either").bindings()).containsEntry("text",
+                new Expr.OrElse(a, new Expr.StepOutput("b", "text", STRING), STRING));
+        assertThat(node(plan.graph(), "constant").dependencies()).containsExactly("a");
+        assertThat(node(plan.graph(), "either").dependencies()).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
     void aStepInABranchMayReadStepsOfTheSameBranch() {
         Plan plan = plan(p -> {
             var gate = p.step("gate", new Source());

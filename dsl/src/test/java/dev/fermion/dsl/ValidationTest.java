@@ -250,6 +250,56 @@ class ValidationTest {
     }
 
     @Nested
+    class OrElse {
+        @Test
+        void aValueThatIsAlwaysThere() {
+            var e = failure(p -> {
+                var source = p.step("source", new Source());
+                p.step("reader", new Echo()).with(Echo.TEXT, source.out(Source.TEXT).orElse("none"));
+            });
+            assertThat(e.getMessage()).contains("orElse(...) on output 'text' of step 'source'", "always there");
+        }
+
+        @Test
+        void aFallbackThatMayBeMissingToo() {
+            var e = failure(p -> {
+                var gate = p.step("gate", new Source());
+                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source())).then();
+                var other = p.when(gate.out(Source.SCORE).atLeast(0.5), b -> b.step("b", new Source())).then();
+                p.step("reader", new Echo()).with(Echo.TEXT, a.out(Source.TEXT).orElse(other.out(Source.TEXT)));
+            });
+            assertThat(e.getMessage()).contains("the fallback output 'text' of step 'b'", "may itself be missing",
+                    "the other block of the same when(...)");
+        }
+
+        @Test
+        void aFallbackFromTheOtherBlockOfANestedWhenIsOnlyThereInsideTheOuterBranch() {
+            var e = failure(p -> {
+                var gate = p.step("gate", new Source());
+                var inner = p.when(gate.out(Source.FLAG).isTrue(), outer -> {
+                    var branch = outer.when(gate.out(Source.SCORE).atLeast(0.5), b -> b.step("a", new Source()));
+                    var other = branch.otherwise(b -> b.step("b", new Source()));
+                    return branch.then().out(Source.TEXT).orElse(other.out(Source.TEXT));
+                }).then();
+                p.step("reader", new Echo()).with(Echo.TEXT, inner);
+            });
+            assertWhere(e, "reader");
+            assertThat(e.getMessage()).contains("not visible here");
+        }
+
+        @Test
+        void anArtifact() {
+            var e = failure(p -> {
+                var gate = p.step("gate", new Source());
+                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source())).then();
+                p.step("reader", new Train()).with(Train.DATA, a.out(Source.DATA).orElse(gate.out(Source.DATA)))
+                        .with(Train.EPOCHS, 1);
+            });
+            assertThat(e.getMessage()).contains("artifacts cannot fall back");
+        }
+    }
+
+    @Nested
     class Visibility {
         @Test
         void branchStepReadOutsideItsBranch() {

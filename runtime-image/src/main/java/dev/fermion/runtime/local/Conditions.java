@@ -86,6 +86,9 @@ final class Conditions {
         if (expr instanceof Expr.GraphInput g) {
             return "input " + g.name();
         }
+        if (expr instanceof Expr.OrElse e) {
+            return describe(e.value()) + " or else " + describe(e.fallback());
+        }
         if (expr instanceof Expr.Collected c) {
             return c.loop() + "[*]." + describe(c.each());
         }

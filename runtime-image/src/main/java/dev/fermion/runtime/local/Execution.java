@@ -874,6 +874,11 @@ final class Execution {
         if (expr instanceof Expr.Collected collected) {
             return collect(collected, frame, where);
         }
+        if (expr instanceof Expr.OrElse orElse) {
+            Resolved value = available(orElse.value(), frame) ? resolve(orElse.value(), frame, where)
+                    : resolve(orElse.fallback(), frame, where);
+            return Resolved.text(orElse.type(), value.text());
+        }
         if (expr instanceof Expr.GraphInput input) {
             Resolved value = frame.input(input.name());
             if (value == null) {
@@ -886,6 +891,19 @@ final class Execution {
             throw new ResolveException(where + " reads the pipeline status before the pipeline finished");
         }
         return Resolved.text(status.type(), mainStatus.workflowStatus());
+    }
+
+    /** Whether the value side of an orElse is there: its step or loop succeeded, as Argo's compiled test reads it. */
+    private static boolean available(Expr expr, Frame frame) {
+        if (expr instanceof Expr.OrElse e) {
+            return available(e.value(), frame) || available(e.fallback(), frame);
+        }
+        String node = expr instanceof Expr.StepOutput out ? out.step() : expr instanceof Expr.Collected c ? c.loop() : null;
+        if (node == null) {
+            return true;
+        }
+        NodeResult result = frame.result(node);
+        return result != null && result.status() == StepStatus.SUCCEEDED;
     }
 
     private static Resolved output(NodeResult producer, String port, ValueType<?> type, String where) {

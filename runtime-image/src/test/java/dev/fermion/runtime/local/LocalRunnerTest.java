@@ -21,6 +21,7 @@ import dev.fermion.runtime.fixtures.Steps.Score;
 import dev.fermion.runtime.fixtures.Steps.Sum;
 import dev.fermion.runtime.fixtures.Steps.Block;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
+import dev.fermion.testfixtures.NestedConditions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,6 +155,41 @@ class LocalRunnerTest {
         assertThat(result.step("each/2/inc").outputs()).containsEntry("y", "4");
         assertThat(result.step("total").outputs()).containsEntry("seen", "[6, 2, 4]").containsEntry("total", "12");
         assertThat(result.step("each").message()).isEqualTo("3 iterations");
+    }
+
+    /** Kubeflow's nested-condition pattern: the message of whichever branch ran, read after the branches. */
+    @Test
+    void readsTheOutputOfWhicheverNestedBranchRan() {
+        Map<String, String> said = Map.of("3", "heads twice", "1", "heads, then tails", "2", "tails");
+        said.forEach((seed, message) -> {
+            RunResult result = run(NestedConditions.pipeline(), Map.of("seed", seed));
+            assertThat(result.succeeded()).as(seed).isTrue();
+            assertThat(result.step("report").outputs()).as(seed).containsEntry("said", message);
+        });
+        RunResult tails = run(NestedConditions.pipeline(), Map.of("seed", "2"));
+        assertThat(tails.step("flip-again").status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(tails.step("heads-heads").status()).isEqualTo(StepStatus.SKIPPED);
+        assertRanBefore(tails, "tails", "report");
+    }
+
+    /** Iterations that skip the step give its fallback, so the fan-in still has one value per item, in order. */
+    @Test
+    void aFanInOfABranchHasOneValuePerItem() {
+        Pipeline pipeline = Pipeline.named("conditional-fan-in").define(p -> {
+            var loop = p.forEach("each", List.of(1, 5, 3), (body, item) -> {
+                var inc = body.step("inc", new AddOne()).with(AddOne.X, item);
+                var big = body.when(inc.out(AddOne.Y).greaterThan(4), b -> b.step("again", new AddOne())
+                        .with(AddOne.X, inc.out(AddOne.Y))).then();
+                return big.out(AddOne.Y).orElse(inc.out(AddOne.Y));
+            });
+            p.step("total", new Sum()).with(Sum.VALUES, loop.collect(loop.body()));
+        });
+
+        RunResult result = run(pipeline, Map.of());
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.step("each/0/again").status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(result.step("total").outputs()).containsEntry("seen", "[2, 7, 4]");
     }
 
     @Test
