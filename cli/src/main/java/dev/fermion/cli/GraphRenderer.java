@@ -163,6 +163,19 @@ final class GraphRenderer {
         if (expr instanceof Expr.Collected c) {
             return "all " + describe(c.each()) + " of " + c.loop();
         }
+        if (expr instanceof Expr.ListOf l) {
+            return "[" + l.elements().stream().map(GraphRenderer::describe).collect(Collectors.joining(", ")) + "]";
+        }
+        if (expr instanceof Expr.MapOf m) {
+            return "{" + m.entries().entrySet().stream().map(e -> e.getKey() + ": " + describe(e.getValue()))
+                    .collect(Collectors.joining(", ")) + "}";
+        }
+        if (expr instanceof Expr.Format f) {
+            return "format(" + f.args().stream().map(GraphRenderer::describe).collect(Collectors.joining(", ")) + ")";
+        }
+        if (expr instanceof Expr.Field f) {
+            return describe(f.of()) + "." + f.name();
+        }
         if (expr instanceof Expr.OrElse e) {
             return describe(e.value()) + " or else " + describe(e.fallback());
         }

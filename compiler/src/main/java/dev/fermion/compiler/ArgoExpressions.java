@@ -89,6 +89,30 @@ final class ArgoExpressions {
     }
 
     /**
+     * A value of {@code type} as an element of a JSON list or map, from {@code written}, its text as written: a
+     * string or an enum as a JSON string, anything else as its encoded text, which is JSON already.
+     */
+    static String jsonElement(ValueType<?> type, String written) {
+        return switch (type.kind()) {
+            case STRING, ENUM -> "toJson(" + written + ")";
+            default -> written;
+        };
+    }
+
+    /**
+     * Component {@code name} of the record whose JSON {@code record} evaluates to, as written: a string or an
+     * enum as it is, anything else as JSON (Argo reads numbers as floating point, so a whole {@code Double} is
+     * written without {@code .0}, and a long beyond 2^53 is rounded).
+     */
+    static String field(String record, String name, ValueType<?> type) {
+        String value = "fromJSON(" + record + ")[" + quote(name) + "]";
+        return switch (type.kind()) {
+            case STRING, ENUM -> value;
+            default -> "toJson(" + value + ")";
+        };
+    }
+
+    /**
      * A parameter of {@code type} at {@code value} with backslashes and line breaks escaped, as {@code CacheKey}
      * writes each field of a key; plain values have neither.
      */

@@ -16,6 +16,7 @@ import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
+import dev.fermion.plan.Exprs;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
@@ -177,7 +178,11 @@ final class GraphCompiler {
 
         /** The items of this list for {@code withParam}, each in transport form. */
         String items() {
-            return transport == Transport.EXACT && plain ? value : ArgoExpressions.tag(ArgoExpressions.itemList(written()));
+            if (plain && transport == Transport.EXACT) {
+                return value;
+            }
+            // Argo keeps each element's JSON text when it expands a list, so a plain list needs no rewriting.
+            return ArgoExpressions.tag(plain && transport == Transport.COMPUTED ? variable : ArgoExpressions.itemList(written()));
         }
     }
 
@@ -642,6 +647,29 @@ final class GraphCompiler {
             return Ref.computed("(" + available + " ? " + value.written() + " : " + fallback.written() + ")",
                     "(" + available + " ? " + value.transported() + " : " + fallback.transported() + ")");
         }
+        if (expr instanceof Expr.Field field) {
+            return Ref.computed(ArgoExpressions.field(resolve(scope, field.of()).written(), field.name(), field.type()));
+        }
+        if (expr instanceof Expr.ListOf list) {
+            List<String> elements = new ArrayList<>();
+            list.elements().forEach(e -> elements.add(ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+            return Ref.computed("'[' + " + String.join(" + ',' + ", elements) + " + ']'");
+        }
+        if (expr instanceof Expr.MapOf map) {
+            List<String> entries = new ArrayList<>();
+            map.entries().forEach((key, e) -> entries.add(ArgoExpressions.quote(ValueCodec.json(key) + ":") + " + "
+                    + ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+            return Ref.computed(ArgoExpressions.quote("{") + " + " + String.join(" + ',' + ", entries) + " + "
+                    + ArgoExpressions.quote("}"));
+        }
+        if (expr instanceof Expr.Format format) {
+            StringBuilder text = new StringBuilder(ArgoExpressions.quote(format.texts().get(0)));
+            for (int i = 0; i < format.args().size(); i++) {
+                text.append(" + ").append(resolve(scope, format.args().get(i)).written())
+                        .append(" + ").append(ArgoExpressions.quote(format.texts().get(i + 1)));
+            }
+            return Ref.computed(text.toString());
+        }
         if (isLocal(scope, expr)) {
             return local(scope, expr);
         }
@@ -802,8 +830,10 @@ final class GraphCompiler {
     }
 
     private static void scanExpr(Expr expr, Map<String, Map<String, Expr.Collected>> into) {
-        if (expr instanceof Expr.Collected c) {
-            into.computeIfAbsent(c.loop(), k -> new TreeMap<>()).put(collectedName(c), c);
+        for (Expr leaf : Exprs.leaves(expr)) {
+            if (leaf instanceof Expr.Collected c) {
+                into.computeIfAbsent(c.loop(), k -> new TreeMap<>()).put(collectedName(c), c);
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.Placeholders;
 import dev.fermion.dsl.StepContext;
+import dev.fermion.dsl.Value;
 import dev.fermion.dsl.ValueType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -260,6 +261,93 @@ class HostileValuesTest {
             String skipped = replace(passed, Map.of("tasks.echo.status", "Skipped", "tasks.echo.outputs.parameters.text", ""));
             assertThat(skipped).as("in transport form").doesNotContain("{{");
             assertThat(ValueCodec.disarm(skipped)).as("skipped, falling back to %s", fallback).isEqualTo(fallback);
+        }
+    }
+
+    /** A loop item of the fields test. */
+    public record Trial(String name, double rate, List<String> tags) { }
+
+    @Test
+    void theFieldsOfLoopItemsReachTheBodyExactly() {
+        List<Trial> trials = new ArrayList<>();
+        for (String value : HOSTILE) {
+            trials.add(new Trial(value, 0.5, List.of(value, "x")));
+        }
+        trials.add(new Trial("whole", 1.0, List.of()));
+        ValueType<Trial> type = ValueType.of(Trial.class);
+        JsonNode workflow = compile(Pipeline.named("fields").define(p -> {
+            var listed = p.param("trials", ValueType.listOf(type), List.of(trials.get(0)), null);
+            p.forEach("each", type, trials, (body, trial) -> body.when(trial.get(Trial::name).isEqualTo("prod"),
+                    b -> b.step("echo", new Echo()).with(Echo.TEXT, trial.get(Trial::name))).then()
+                    .after(body.step("score", new Gather()).with(Gather.NUMBERS, Value.listOf(trial.get(Trial::rate)))
+                            .with(Gather.TEXTS, trial.get(Trial::tags))));
+            p.forEach("run-time", listed, (body, trial) -> body.step("echo-name", new Echo()).with(Echo.TEXT, trial.get(Trial::name)));
+        }));
+        JsonNode loop = task(workflow, "main", "each");
+        String item = loop.at("/arguments/parameters/0/name").asText();
+        String name = argument(task(workflow, "each", "echo"), "text");
+        String when = task(workflow, "each", "echo").path("when").asText();
+        String rates = argument(task(workflow, "each", "score"), "numbers");
+        String tags = argument(task(workflow, "each", "score"), "texts");
+        for (int i = 0; i < trials.size(); i++) {
+            Map<String, String> scope = Map.of("inputs.parameters." + item, loop.path("withItems").get(i).asText());
+            Trial trial = trials.get(i);
+            assertThat(ValueCodec.disarm(replace(name, scope))).isEqualTo(trial.name());
+            assertHolds(when, scope, trial.name().equals("prod"), trial.name());
+            assertThat(ValueCodec.decode(ValueType.listOf(Double.class), replace(rates, scope))).containsExactly(trial.rate());
+            assertThat(ValueCodec.decode(ValueType.listOf(String.class), ValueCodec.disarm(replace(tags, scope))))
+                    .isEqualTo(trial.tags());
+        }
+
+        // A run-time list: withParam's items, each as {{item}} gives it to the body.
+        String items = replace(task(workflow, "main", "run-time").path("withParam").asText(),
+                Map.of("workflow.parameters.trials", ValueCodec.armour(ValueCodec.encode(ValueType.listOf(type), trials))));
+        String runTimeName = argument(task(workflow, "run-time", "echo-name"), "text");
+        String runTimeItem = task(workflow, "main", "run-time").at("/arguments/parameters/0/name").asText();
+        List<String> received = new ArrayList<>();
+        Yaml.read(items).forEach(i -> received.add(ValueCodec.disarm(replace(runTimeName,
+                Map.of("inputs.parameters." + runTimeItem, i.asText())))));
+        assertThat(received).isEqualTo(trials.stream().map(Trial::name).toList());
+    }
+
+    /** Takes a map and nested lists. */
+    public static final class Shapes extends Component {
+        public static final Input<Map<String, String>> NAMED = input("named", ValueType.mapOf(String.class));
+        public static final Input<List<List<String>>> NESTED = input("nested",
+                ValueType.listOf(ValueType.listOf(String.class)));
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    @Test
+    void listsMapsAndStringsBuiltFromValuesHoldTheValuesExactly() {
+        JsonNode workflow = compile(Pipeline.named("built").define(p -> {
+            var a = p.param("a", "x");
+            var echo = p.step("echo", new Echo()).with(Echo.TEXT, "y");
+            var b = echo.out(Echo.TEXT_OUT);
+            p.forEach("each", Value.listOf(a, b, Value.of("c' || 'd")), (body, item) -> body.step("use", new Echo()).with(Echo.TEXT, item));
+            p.step("format", new Echo()).with(Echo.TEXT, Value.format("%s and %s: 100%% {{", a, b));
+            p.step("shapes", new Shapes()).with(Shapes.NAMED, Value.mapOf(Map.of("a", a, "b}}", b)))
+                    .with(Shapes.NESTED, Value.listOf(Value.listOf(a, b), Value.listOf(Value.of("{{c}}"))));
+        }));
+        String withParam = task(workflow, "main", "each").path("withParam").asText();
+        String formatted = argument(task(workflow, "main", "format"), "text");
+        String named = argument(task(workflow, "main", "shapes"), "named");
+        String nested = argument(task(workflow, "main", "shapes"), "nested");
+        for (String value : HOSTILE) {
+            Map<String, String> scope = Map.of("workflow.parameters.a", ValueCodec.armour(value),
+                    "tasks.echo.outputs.parameters.text", ValueCodec.armour(value + "!"));
+            List<String> items = new ArrayList<>();
+            Yaml.read(replace(withParam, scope)).forEach(i -> items.add(ValueCodec.disarm(i.asText())));
+            assertThat(items).as(value).containsExactly(value, value + "!", "c' || 'd");
+            assertThat(ValueCodec.disarm(replace(formatted, scope))).as(value)
+                    .isEqualTo(value + " and " + value + "!: 100% {{");
+            assertThat(ValueCodec.decode(ValueType.mapOf(String.class), ValueCodec.disarm(replace(named, scope))))
+                    .as(value).isEqualTo(Map.of("a", value, "b}}", value + "!"));
+            assertThat(ValueCodec.decode(ValueType.listOf(ValueType.listOf(String.class)), ValueCodec.disarm(replace(nested, scope))))
+                    .as(value).isEqualTo(List.of(List.of(value, value + "!"), List.of("{{c}}")));
         }
     }
 

@@ -11,6 +11,9 @@ final class Scope {
     /** Which block of its {@link Branch} a branch scope is. */
     enum Side { THEN, OTHERWISE }
 
+    /** Where a constant lives: every scope sees it. */
+    static final Scope ANYWHERE = new Scope(Kind.PIPELINE, null, "a constant");
+
     final Kind kind;
     final Scope parent;
     final String label;
@@ -32,6 +35,9 @@ final class Scope {
 
     /** Whether a step output or loop item created in {@code origin} may be read from this scope. */
     boolean sees(Scope origin) {
+        if (origin == ANYWHERE) {
+            return true;
+        }
         for (Scope s = this; s != null; s = s.parent) {
             if (s == origin) {
                 return true;

@@ -2,6 +2,11 @@ package dev.fermion.plan;
 
 import dev.fermion.dsl.ValueType;
 
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * Where a step input's value comes from, in backend-neutral terms. The Argo emitter turns each kind into a
  * {@code {{...}}} reference; the local runner resolves it from its store.
@@ -33,6 +38,37 @@ public sealed interface Expr {
      * there), otherwise {@code fallback}: a step's output read after the branch that may skip the step.
      */
     record OrElse(Expr value, Expr fallback, ValueType<?> type) implements Expr { }
+
+    /** Component {@code name} of the record {@code of} evaluates to, e.g. a field of a loop item. */
+    record Field(Expr of, String name, ValueType<?> type) implements Expr { }
+
+    /** A list of the values {@code elements} evaluate to, in order: a loop over values known at run time. */
+    record ListOf(List<Expr> elements, ValueType<?> type) implements Expr {
+        public ListOf {
+            elements = List.copyOf(elements);
+        }
+    }
+
+    /** A map from each key to the value its expression evaluates to; keys in sorted order. */
+    record MapOf(Map<String, Expr> entries, ValueType<?> type) implements Expr {
+        public MapOf {
+            entries = Collections.unmodifiableMap(new TreeMap<>(entries));
+        }
+    }
+
+    /**
+     * A string: {@code texts.get(0)}, then each argument's value as written (a string as it is, anything else in
+     * its encoded text) followed by the next text. {@code texts} has one element more than {@code args}.
+     */
+    record Format(List<String> texts, List<Expr> args, ValueType<?> type) implements Expr {
+        public Format {
+            texts = List.copyOf(texts);
+            args = List.copyOf(args);
+            if (texts.size() != args.size() + 1) {
+                throw new IllegalArgumentException("a format has one text more than arguments");
+            }
+        }
+    }
 
     /** An input of the sub-pipeline whose body this graph is. */
     record GraphInput(String name, ValueType<?> type) implements Expr { }

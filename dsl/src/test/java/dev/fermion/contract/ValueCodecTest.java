@@ -57,6 +57,18 @@ class ValueCodecTest {
         assertThat(ValueCodec.decode(type, ValueCodec.disarm(ValueCodec.armour(encoded)))).isEqualTo(value);
     }
 
+    record Point(int x, double y, String label) { }
+
+    @Test
+    void aFieldOfARecordIsEncodedAsItsComponent() {
+        String record = ValueCodec.encode(ValueType.of(Point.class), new Point(3, 1.0, "a\"b"));
+        assertThat(ValueCodec.field(record, "x", ValueType.of(Integer.class))).isEqualTo("3");
+        assertThat(ValueCodec.field(record, "y", ValueType.of(Double.class))).isEqualTo("1.0");
+        assertThat(ValueCodec.field(record, "label", ValueType.of(String.class))).isEqualTo("a\"b");
+        assertThatThrownBy(() -> ValueCodec.field(record, "z", ValueType.of(String.class)))
+                .hasMessageContaining("has no value for 'z'");
+    }
+
     @Test
     void decodedCollectionsHaveTheirElementTypes() {
         List<Double> list = ValueCodec.decode(ValueType.listOf(Double.class), "[1, 2]");

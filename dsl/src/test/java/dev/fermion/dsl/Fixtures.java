@@ -10,6 +10,11 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** A sweep's configuration, the item type of loops over records. */
+    public record Trial(double rate, int epochs, String name, List<Integer> layers) { }
+
+    public record Label(String name) { }
+
     public static final class Source extends Component {
         public static final Output<String> TEXT = output("text", String.class);
         public static final Output<Double> SCORE = output("score", Double.class);

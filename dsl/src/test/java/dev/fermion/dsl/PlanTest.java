@@ -181,6 +181,26 @@ class PlanTest {
     }
 
     @Test
+    void aLoopItemsFieldIsTypedLikeTheRecordsComponent() {
+        Plan plan = plan(p -> {
+            var source = p.step("source", new Source());
+            p.forEach("trials", List.of(new Fixtures.Trial(0.1, 2, "a", List.of(8))), (body, trial) -> {
+                body.forEach("layers", trial.get(Fixtures.Trial::layers), (inner, width) -> inner.step("width", new Noop()));
+                return body.step("train", new Train()).with(Train.DATA, source.out(Source.DATA))
+                        .with(Train.EPOCHS, trial.get(Fixtures.Trial::epochs)).with(Train.RATE, trial.get(Fixtures.Trial::rate));
+            });
+        });
+        var loop = (Node.LoopNode) node(plan.graph(), "trials");
+        var item = new Expr.LoopItem("trials", ValueType.of(Fixtures.Trial.class));
+        assertThat(step(loop.body(), "train").bindings())
+                .containsEntry("epochs", new Expr.Field(item, "epochs", ValueType.of(Integer.class)))
+                .containsEntry("rate", new Expr.Field(item, "rate", DOUBLE));
+        var layers = (Node.LoopNode) node(loop.body(), "layers");
+        assertThat(layers.items()).isEqualTo(new Expr.Field(item, "layers", ValueType.listOf(Integer.class)));
+        assertThat(layers.itemType()).isEqualTo(ValueType.of(Integer.class));
+    }
+
+    @Test
     void aBranchStepsOutputIsReadAfterTheBranchWithAFallback() {
         Plan plan = plan(p -> {
             var gate = p.step("gate", new Source());

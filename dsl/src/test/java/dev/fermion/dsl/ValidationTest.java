@@ -250,6 +250,59 @@ class ValidationTest {
     }
 
     @Nested
+    class Fields {
+        @Test
+        void aLambdaInsteadOfAnAccessor() {
+            var e = failure(p -> p.forEach("trials", List.of(new Fixtures.Trial(0.1, 2, "a", List.of())),
+                    (body, trial) -> body.step("echo", new Echo()).with(Echo.TEXT, trial.get(t -> t.name()))));
+            assertThat(e.getMessage()).contains("a method reference to an accessor of Fixtures.Trial", "Trial::rate",
+                    "not a lambda");
+        }
+
+        @Test
+        void aFieldOfAValueThatIsNotARecord() {
+            var e = failure(p -> {
+                var source = p.step("source", new Source());
+                p.step("echo", new Echo()).with(Echo.TEXT, source.out(Source.TEXT).get(String::trim));
+            });
+            assertThat(e.getMessage()).contains("get(...) reads a component of a record value; this value is a String");
+        }
+    }
+
+    @Nested
+    class BuiltValues {
+        @Test
+        void aFormatWithAnUnknownPlaceholder() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, Value.format("%d items", p.param("n", 1))));
+            assertThat(e.getMessage()).contains("only %s (a value) and %% (a percent sign) are placeholders; found %d");
+        }
+
+        @Test
+        void aFormatWithTooFewArguments() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, Value.format("%s and %s", p.param("n", 1))));
+            assertThat(e.getMessage()).contains("has 2 %s but 1 argument");
+        }
+
+        @Test
+        void aListOfValuesOfDifferentTypes() {
+            var e = failure(p -> p.forEach("each", Value.listOf(p.param("n", 1), Value.of(2.0)),
+                    (body, item) -> body.step("noop", new Noop())));
+            assertThat(e.getMessage()).contains("mixes Integer and Double elements");
+        }
+
+        @Test
+        void aListOfValuesFromTwoBranches() {
+            var e = failure(p -> {
+                var gate = p.step("gate", new Source());
+                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source())).then();
+                var c = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("c", new Source())).then();
+                p.forEach("each", Value.listOf(a.out(Source.TEXT), c.out(Source.TEXT)), (body, item) -> body.step("noop", new Noop()));
+            });
+            assertThat(e.getMessage()).contains("no step sees both");
+        }
+    }
+
+    @Nested
     class OrElse {
         @Test
         void aValueThatIsAlwaysThere() {

@@ -86,6 +86,19 @@ final class Conditions {
         if (expr instanceof Expr.GraphInput g) {
             return "input " + g.name();
         }
+        if (expr instanceof Expr.ListOf l) {
+            return "[" + String.join(", ", l.elements().stream().map(Conditions::describe).toList()) + "]";
+        }
+        if (expr instanceof Expr.MapOf m) {
+            return "{" + String.join(", ", m.entries().entrySet().stream()
+                    .map(e -> e.getKey() + ": " + describe(e.getValue())).toList()) + "}";
+        }
+        if (expr instanceof Expr.Format f) {
+            return "format(" + String.join(", ", f.args().stream().map(Conditions::describe).toList()) + ")";
+        }
+        if (expr instanceof Expr.Field f) {
+            return describe(f.of()) + "." + f.name();
+        }
         if (expr instanceof Expr.OrElse e) {
             return describe(e.value()) + " or else " + describe(e.fallback());
         }

@@ -874,6 +874,33 @@ final class Execution {
         if (expr instanceof Expr.Collected collected) {
             return collect(collected, frame, where);
         }
+        if (expr instanceof Expr.Field field) {
+            Resolved record = resolve(field.of(), frame, where);
+            try {
+                return Resolved.text(field.type(), ValueCodec.field(record.text(), field.name(), field.type()));
+            } catch (IllegalArgumentException e) {
+                throw new ResolveException(where + " reads '" + field.name() + "' of a record: " + e.getMessage());
+            }
+        }
+        if (expr instanceof Expr.ListOf list) {
+            List<Object> values = new ArrayList<>();
+            for (Expr element : list.elements()) {
+                values.add(ValueCodec.decode(element.type(), resolve(element, frame, where).text()));
+            }
+            return Resolved.text(list.type(), ValueCodec.encode(list.type(), values));
+        }
+        if (expr instanceof Expr.MapOf map) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            map.entries().forEach((key, e) -> values.put(key, ValueCodec.decode(e.type(), resolve(e, frame, where).text())));
+            return Resolved.text(map.type(), ValueCodec.encode(map.type(), values));
+        }
+        if (expr instanceof Expr.Format format) {
+            StringBuilder text = new StringBuilder(format.texts().get(0));
+            for (int i = 0; i < format.args().size(); i++) {
+                text.append(resolve(format.args().get(i), frame, where).text()).append(format.texts().get(i + 1));
+            }
+            return Resolved.text(format.type(), text.toString());
+        }
         if (expr instanceof Expr.OrElse orElse) {
             Resolved value = available(orElse.value(), frame) ? resolve(orElse.value(), frame, where)
                     : resolve(orElse.fallback(), frame, where);

@@ -5,6 +5,7 @@ import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.Retry;
+import dev.fermion.dsl.Value;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.runtime.fixtures.Steps.AddOne;
 import dev.fermion.runtime.fixtures.Steps.AddTwo;
@@ -170,6 +171,38 @@ class LocalRunnerTest {
         assertThat(tails.step("flip-again").status()).isEqualTo(StepStatus.SKIPPED);
         assertThat(tails.step("heads-heads").status()).isEqualTo(StepStatus.SKIPPED);
         assertRanBefore(tails, "tails", "report");
+    }
+
+    /** A loop item's type in {@link #computedValuesAreTheValuesTheyAreMadeOf}. */
+    public record Config(String label, int start, List<Integer> extra) { }
+
+    /** Item fields, lists of values, maps and formatted strings, with the values Argo's expressions give them. */
+    @Test
+    void computedValuesAreTheValuesTheyAreMadeOf() {
+        Pipeline pipeline = Pipeline.named("computed").define(p -> {
+            var configs = p.param("configs", ValueType.listOf(Config.class),
+                    List.of(new Config("a", 1, List.of(7)), new Config("b", 5, List.of())), null);
+            var one = p.step("one", new AddOne()).with(AddOne.X, 10);
+            var each = p.forEach("each", configs, (b, config) -> {
+                b.step("label", new Emit()).with(Emit.VALUE, Value.format("%s starts at %s, 100%%", config.get(Config::label),
+                        config.get(Config::start)));
+                b.step("extra", new Sum()).with(Sum.VALUES, config.get(Config::extra));
+                return b.step("inc", new AddOne()).with(AddOne.X, config.get(Config::start));
+            });
+            var built = p.forEach("built", Value.listOf(one.out(AddOne.Y), Value.of(3)), (b, x) ->
+                    b.step("again", new AddOne()).with(AddOne.X, x));
+            p.step("total", new Sum()).with(Sum.VALUES, built.collect(AddOne.Y));
+            p.step("firsts", new Sum()).with(Sum.VALUES, each.collect(AddOne.Y));
+        });
+
+        RunResult result = run(pipeline, Map.of());
+
+        assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
+        assertThat(result.step("each/1/label").outputs()).containsEntry("out", "b starts at 5, 100%");
+        assertThat(result.step("each/0/extra").outputs()).containsEntry("seen", "[7]");
+        assertThat(result.step("firsts").outputs()).containsEntry("seen", "[2, 6]");
+        assertThat(result.step("total").outputs()).containsEntry("seen", "[12, 4]");
+        assertRanBefore(result, "one", "built/0/again");
     }
 
     /** Iterations that skip the step give its fallback, so the fan-in still has one value per item, in order. */
