@@ -163,6 +163,9 @@ final class GraphRenderer {
         if (expr instanceof Expr.Collected c) {
             return "all " + describe(c.each()) + " of " + c.loop();
         }
+        if (expr instanceof Expr.Inline i) {
+            return "file " + i.file().name();
+        }
         if (expr instanceof Expr.ListOf l) {
             return "[" + l.elements().stream().map(GraphRenderer::describe).collect(Collectors.joining(", ")) + "]";
         }

@@ -393,6 +393,14 @@ final class GraphCompiler {
             if (bound == null) {
                 continue;
             }
+            if (bound instanceof Expr.Inline inline) {
+                params.add(Parameter.of(ContainerTemplates.inlineParam(port.name()), java.util.Base64.getEncoder()
+                        .encodeToString(inline.file().content().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                if (options.cachingEnabled()) {
+                    params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), inline.file().digest()));
+                }
+                continue;
+            }
             Ref ref = resolve(scope, bound);
             if (ref.isArtifact()) {
                 artifacts.add(Artifact.from(port.name(), ref.artifact()));
@@ -638,6 +646,10 @@ final class GraphCompiler {
         }
         if (expr instanceof Expr.WorkflowStatus) {
             return Ref.param("{{workflow.status}}", "workflow.status");
+        }
+        if (expr instanceof Expr.Inline) {
+            throw new IllegalStateException("Plan " + plan.name() + " reads a constant file in graph " + scope.graph.name()
+                    + " other than as a step's input; the DSL should have rejected this");
         }
         if (expr instanceof Expr.OrElse orElse && (scope.kind != Kind.LOOP || producedHere(scope, orElse.value()))) {
             // Both sides are exact in their transport form, so choosing between those is the choice's transport form.

@@ -2,6 +2,7 @@ package dev.fermion.compiler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fermion.compiler.fixtures.Components.Echo;
+import dev.fermion.compiler.fixtures.Components.Ingest;
 import dev.fermion.compiler.fixtures.Components.Notify;
 import dev.fermion.compiler.fixtures.Components.Prepare;
 import dev.fermion.compiler.fixtures.Components.Score;
@@ -12,6 +13,7 @@ import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.ContainerCommand;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.ContainerComponent;
+import dev.fermion.dsl.InlineFile;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
@@ -348,6 +350,30 @@ class HostileValuesTest {
                     .as(value).isEqualTo(Map.of("a", value, "b}}", value + "!"));
             assertThat(ValueCodec.decode(ValueType.listOf(ValueType.listOf(String.class)), ValueCodec.disarm(replace(nested, scope))))
                     .as(value).isEqualTo(List.of(List.of(value, value + "!"), List.of("{{c}}")));
+        }
+    }
+
+    /**
+     * A constant file reaches the step's pod as written, whatever it holds: Argo substitutes the template's raw
+     * data with the globals first (the expression waits for the template's inputs), then with its inputs.
+     */
+    @Test
+    void aConstantFileHoldsExactlyItsContent() {
+        for (String content : HOSTILE) {
+            JsonNode workflow = compile(Pipeline.named("inline").define(p -> p.step("prepare", new Ingest())
+                    .with(Ingest.PATH, "s3://x").with(Ingest.SCHEMA, InlineFile.of("schema.json", content))));
+            JsonNode task = task(workflow, "main", "prepare");
+            String base64 = argument(task, "schema-inline");
+            JsonNode template = template(workflow, task.path("template").asText());
+            JsonNode artifact = template.at("/inputs/artifacts/0");
+            assertThat(artifact.path("path").asText()).isEqualTo("/fermion/inputs/schema/schema.json");
+            String data = artifact.at("/raw/data").asText();
+
+            String afterGlobals = replace(data, Map.of("workflow.name", "wf", "workflow.parameters.x", "y"));
+            assertThat(afterGlobals).as("before the inputs").isEqualTo(data);
+            assertThat(replace(data, Map.of("workflow.name", "wf", "inputs.parameters.schema-inline", base64)))
+                    .as(content).isEqualTo(content);
+            assertThat(argument(task, "schema-digest")).isEqualTo(InlineFile.of("schema.json", content).digest());
         }
     }
 

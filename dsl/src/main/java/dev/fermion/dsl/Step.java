@@ -36,9 +36,22 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
         Objects.requireNonNull(value, () -> "step '" + name() + "': value for input '" + input.name() + "' is null");
         if (input.type().isArtifact()) {
             throw dag.ns.error(name(), "input '" + input.name() + "' is an artifact (" + input.type().displayName()
-                    + "): bind it to another step's output, not to a constant path");
+                    + "): bind it to another step's output, or to a constant file with InlineFile.of(name, content)");
         }
         return bind(input, new Value<>(new Expr.Literal(input.type(), value), input.type(), dag.scope));
+    }
+
+    /** Binds the artifact input {@code input} to a constant: a directory holding {@code file}. */
+    public <A extends Artifact> Step<D> with(Input<A> input, InlineFile file) {
+        Objects.requireNonNull(file, () -> "step '" + name() + "': file for input '" + input.name() + "' is null");
+        if (definition instanceof SubPipeline) {
+            throw dag.ns.error(name(), "input '" + input.name() + "': a sub-pipeline passes its artifact inputs on to its "
+                    + "steps; bind the inline file to the step inside it that reads it");
+        }
+        if (definition instanceof ResourceComponent) {
+            throw dag.ns.error(name(), "input '" + input.name() + "': a resource step takes object names, not files");
+        }
+        return bind(input, new Value<>(new Expr.Inline(file, input.type()), input.type(), Scope.ANYWHERE));
     }
 
     /** Binds {@code input} to a value known at run time: a parameter, another step's output, a loop item. */

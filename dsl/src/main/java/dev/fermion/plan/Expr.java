@@ -18,6 +18,9 @@ public sealed interface Expr {
     /** A constant written in the pipeline definition. */
     record Literal(ValueType<?> type, Object value) implements Expr { }
 
+    /** A constant artifact: a directory holding {@code file}, written in the definition. */
+    record Inline(dev.fermion.dsl.InlineFile file, ValueType<?> type) implements Expr { }
+
     /** A pipeline parameter, overridable at run or submit time. */
     record Param(String name, ValueType<?> type) implements Expr { }
 

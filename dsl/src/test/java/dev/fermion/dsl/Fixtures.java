@@ -97,6 +97,16 @@ public final class Fixtures {
         }
     }
 
+    /** Trains on the data set it is given. */
+    public static final class TrainAndReport extends SubPipeline {
+        public static final Input<Dataset> DATA = input("data", Dataset.class);
+
+        @Override
+        protected void define(Dag dag) {
+            dag.step("train", new Train()).with(Train.DATA, dag.input(DATA)).with(Train.EPOCHS, 1);
+        }
+    }
+
     public static final class Forgetful extends SubPipeline {
         public static final Output<String> RESULT = output("result", String.class);
 

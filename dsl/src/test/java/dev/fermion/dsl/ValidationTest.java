@@ -270,6 +270,23 @@ class ValidationTest {
     }
 
     @Nested
+    class InlineFiles {
+        @Test
+        void aFileNameWithADirectory() {
+            var e = failure(p -> p.step("t", new Train()).with(Train.DATA, InlineFile.of("../etc/x", "")).with(Train.EPOCHS, 1));
+            assertThat(e.getMessage()).contains("Invalid inline file name '../etc/x'", "no directories");
+        }
+
+        @Test
+        void aFileForASubPipeline() {
+            var e = failure(p -> p.step("sub", new Fixtures.TrainAndReport()).with(Fixtures.TrainAndReport.DATA,
+                    InlineFile.of("d.csv", "x")));
+            assertWhere(e, "sub");
+            assertThat(e.getMessage()).contains("bind the inline file to the step inside it");
+        }
+    }
+
+    @Nested
     class BuiltValues {
         @Test
         void aFormatWithAnUnknownPlaceholder() {

@@ -86,6 +86,9 @@ final class Conditions {
         if (expr instanceof Expr.GraphInput g) {
             return "input " + g.name();
         }
+        if (expr instanceof Expr.Inline i) {
+            return "file " + i.file().name();
+        }
         if (expr instanceof Expr.ListOf l) {
             return "[" + String.join(", ", l.elements().stream().map(Conditions::describe).toList()) + "]";
         }

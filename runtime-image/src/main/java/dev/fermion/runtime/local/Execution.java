@@ -849,6 +849,9 @@ final class Execution {
         if (expr instanceof Expr.Literal literal) {
             return Resolved.text(literal.type(), ValueCodec.encode(literal.type(), literal.value()));
         }
+        if (expr instanceof Expr.Inline inline) {
+            return Resolved.artifact(inline.type(), inlineFile(inline, where), inline.file().digest());
+        }
         if (expr instanceof Expr.Param param) {
             String value = params.get(param.name());
             if (value == null) {
@@ -918,6 +921,27 @@ final class Execution {
             throw new ResolveException(where + " reads the pipeline status before the pipeline finished");
         }
         return Resolved.text(status.type(), mainStatus.workflowStatus());
+    }
+
+    /**
+     * The directory holding a constant file, written once per run and content under the run's directory, as
+     * Argo's raw artifact is written into the step's pod.
+     */
+    private synchronized Path inlineFile(Expr.Inline inline, String where) {
+        String digest = inline.file().digest();
+        Path dir = runDir.resolve("inline").resolve(digest.substring(digest.indexOf(':') + 1));
+        Path file = dir.resolve(inline.file().name());
+        try {
+            if (!Files.isRegularFile(file)) {
+                Files.createDirectories(dir);
+                Path partial = Files.createTempFile(dir, ".inline", ".partial");
+                Files.writeString(partial, inline.file().content(), StandardCharsets.UTF_8);
+                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new ResolveException(where + ": cannot write the constant file " + file + ": " + e.getMessage());
+        }
+        return dir;
     }
 
     /** Whether the value side of an orElse is there: its step or loop succeeded, as Argo's compiled test reads it. */

@@ -1,6 +1,7 @@
 package dev.fermion.runtime.local;
 
 import dev.fermion.dsl.Component;
+import dev.fermion.dsl.InlineFile;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
@@ -171,6 +172,30 @@ class LocalRunnerTest {
         assertThat(tails.step("flip-again").status()).isEqualTo(StepStatus.SKIPPED);
         assertThat(tails.step("heads-heads").status()).isEqualTo(StepStatus.SKIPPED);
         assertRanBefore(tails, "tails", "report");
+    }
+
+    /** A constant file is a directory holding it, with the digest the launcher gives any artifact of that content. */
+    @Test
+    void aConstantFileIsAnArtifactLikeAnyOther() {
+        String content = "line {{workflow.name}}\n";
+        Pipeline pipeline = Pipeline.named("inline").define(p -> {
+            p.step("read", new ReadText()).with(ReadText.DATA, InlineFile.of("text.txt", content));
+            p.forEach("each", List.of(1, 2), (b, i) -> b.step("read-too", new ReadText())
+                    .with(ReadText.DATA, InlineFile.of("text.txt", content)));
+        });
+
+        RunResult result = run(pipeline, Map.of());
+
+        assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
+        assertThat(result.step("read").outputs()).containsEntry("content", content);
+        assertThat(result.step("each/1/read-too").outputs()).containsEntry("content", content);
+        Path dir = result.runDir().resolve("inline");
+        try (var dirs = Files.list(dir)) {
+            Path only = dirs.findFirst().orElseThrow();
+            assertThat(dev.fermion.runtime.launch.ContentDigest.of(only)).isEqualTo(InlineFile.of("text.txt", content).digest());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A loop item's type in {@link #computedValuesAreTheValuesTheyAreMadeOf}. */
