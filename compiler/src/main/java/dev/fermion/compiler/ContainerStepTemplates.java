@@ -115,6 +115,13 @@ final class ContainerStepTemplates {
             ContainerTemplates.unique(inputNames, claim.volumeName(), where, "input");
             inParams.add(Parameter.declared(claim.volumeName()));
         }
+        if (o.imageFrom() != null) {
+            ContainerTemplates.unique(inputNames, ContainerTemplates.IMAGE_PARAM, where, "input");
+            inParams.add(Parameter.declared(ContainerTemplates.IMAGE_PARAM));
+            // The image is what the step runs: a different image is a different step for the cache.
+            keyParams.put(ContainerTemplates.IMAGE_PARAM, ArgoExpressions.keyField(dev.fermion.dsl.ValueType.of(String.class),
+                    ArgoExpressions.input(ContainerTemplates.IMAGE_PARAM)));
+        }
 
         Set<String> outputNames = new HashSet<>();
         List<Parameter> outParams = new ArrayList<>();
@@ -146,7 +153,7 @@ final class ContainerStepTemplates {
         volumes.addAll(PodResources.runtimeClaimVolumes(o));
         pod.addImagePullSecrets(o, where);
 
-        String image = PodResources.plain(step.image(), "image of " + where);
+        String image = o.imageFrom() != null ? ContainerTemplates.imageInput() : PodResources.plain(step.image(), "image of " + where);
         List<String> command = strings(spec.command(), step, where);
         List<EnvVar> env = env(step, where);
         Container container = null;

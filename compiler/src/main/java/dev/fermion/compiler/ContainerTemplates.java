@@ -58,6 +58,8 @@ final class ContainerTemplates {
     /** Argo parameter names cannot contain dots, so the digest of artifact {@code m} travels as {@code m-digest}. */
     static final String DIGEST_PARAM_SUFFIX = "-digest";
     static final String INLINE_PARAM_SUFFIX = "-inline";
+    /** Input of a step whose image is a value known at run time ({@code StepOptions#imageFrom}). */
+    static final String IMAGE_PARAM = "fermion-image";
     static final String FOREVER = "876000h";
     static final long RUN_AS = 10001L;
 
@@ -160,6 +162,9 @@ final class ContainerTemplates {
         for (var claim : PodResources.runtimeClaims(o)) {
             inParams.add(Parameter.declared(claim.volumeName()));
         }
+        if (o.imageFrom() != null) {
+            inParams.add(Parameter.declared(IMAGE_PARAM));
+        }
         LaunchSpec launch = new LaunchSpec(component.className(), pipeline, "{{inputs.parameters." + STEP_PARAM + "}}",
                 "{{workflow.uid}}", 0, launchParams, Map.of(), Map.of(), Map.of(), null);
         List<String> args = new ArrayList<>(List.of(LaunchSpec.SOURCE_DIGEST_FLAG, SOURCE_PATH));
@@ -247,6 +252,10 @@ final class ContainerTemplates {
             unique(inputNames, claim.volumeName(), where, "input");
             inParams.add(Parameter.declared(claim.volumeName()));
         }
+        if (o.imageFrom() != null) {
+            unique(inputNames, IMAGE_PARAM, where, "input");
+            inParams.add(Parameter.declared(IMAGE_PARAM));
+        }
 
         Set<String> outputNames = new HashSet<>();
         List<Parameter> outParams = new ArrayList<>();
@@ -307,10 +316,21 @@ final class ContainerTemplates {
     }
 
     private String image(StepOptions o, String where) {
+        if (o.imageFrom() != null) {
+            return imageInput();
+        }
         if (o.image() != null) {
             return PodResources.plain(o.image(), "image of " + where);
         }
         return options.image(o.wantsGpu());
+    }
+
+    /**
+     * The image of a step whose image is a value known at run time: its {@value #IMAGE_PARAM} input, as written,
+     * evaluated into the one field when Argo creates the pod.
+     */
+    static String imageInput() {
+        return ArgoExpressions.tag(ArgoExpressions.disarmed(ArgoExpressions.input(IMAGE_PARAM)));
     }
 
     static SecurityContext containerSecurity() {

@@ -448,11 +448,17 @@ final class GraphCompiler {
         return task(scope, call, template, null, null, new Arguments(params, artifacts));
     }
 
-    /** The names of claims the step mounts by a run-time value, as the template inputs its volumes read. */
+    /**
+     * The values the step's settings read at run time, as template inputs: the names of claims it mounts (its
+     * volumes read them) and its image.
+     */
     private void claimArguments(Scope scope, StepOptions options, List<Parameter> params) {
         for (var claim : PodResources.runtimeClaims(options)) {
             Ref ref = resolve(scope, claim.claimName());
             params.add(Parameter.of(claim.volumeName(), ref.argument()));
+        }
+        if (options.imageFrom() != null) {
+            params.add(Parameter.of(ContainerTemplates.IMAGE_PARAM, resolve(scope, options.imageFrom()).argument()));
         }
     }
 
@@ -812,10 +818,16 @@ final class GraphCompiler {
             node.when().ifPresent(c -> scanCond(c, into));
             if (node instanceof Node.StepNode step) {
                 step.bindings().values().forEach(e -> scanExpr(e, into));
+                if (step.options().imageFrom() != null) {
+                    scanExpr(step.options().imageFrom(), into);
+                }
             } else if (node instanceof Node.CallNode call) {
                 call.bindings().values().forEach(e -> scanExpr(e, into));
             } else if (node instanceof Node.ContainerNode container) {
                 container.bindings().values().forEach(e -> scanExpr(e, into));
+                if (container.options().imageFrom() != null) {
+                    scanExpr(container.options().imageFrom(), into);
+                }
             } else if (node instanceof Node.RecurseNode recurse) {
                 recurse.bindings().values().forEach(e -> scanExpr(e, into));
             } else if (node instanceof Node.LoopNode loop) {

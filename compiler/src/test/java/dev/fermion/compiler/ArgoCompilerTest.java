@@ -35,7 +35,7 @@ class ArgoCompilerTest {
     /** Every {{...}} the compiler itself may write; anything else would be user text Argo evaluates. */
     private static final Pattern OWN_REFERENCE = Pattern.compile(
             "\\{\\{(inputs\\.(parameters|artifacts)\\.[-\\w]+|tasks\\.[-a-z0-9]+\\.outputs\\.(parameters|artifacts)\\.[-\\w]+"
-                    + "|workflow\\.(parameters\\.[-\\w]+|uid|status)|item|retries"
+                    + "|workflow\\.(parameters\\.[-\\w]+|uid|status)|pod\\.name|item|retries"
                     // An expression: string literals hold no braces (the compiler escapes them), and the tag ends at the first }}.
                     + "|=(?:'(?:[^'\\\\{}]|\\\\.)*'|[^'{}]|\\{(?!\\{)|}(?!}))*)}}");
     private static final String NASTY = "it's {{workflow.name}}: \"quoted\" # not a comment\n- not a list\n&anchor *alias";

@@ -266,6 +266,27 @@ class HostileValuesTest {
         }
     }
 
+    @Test
+    void anImageFromAParameterIsTheValueAsGiven() {
+        JsonNode workflow = compile(dev.fermion.compiler.fixtures.SamplePipelines.lifecycle());
+        String javaImage = template(workflow, task(workflow, "main", "prepare").path("template").asText())
+                .at("/container/image").asText();
+        String toolImage = template(workflow, task(workflow, "main", "resize").path("template").asText())
+                .at("/container/image").asText();
+        assertThat(argument(task(workflow, "main", "prepare"), "fermion-image")).isEqualTo("{{workflow.parameters.image}}");
+        for (String value : HOSTILE) {
+            Map<String, String> scope = Map.of("inputs.parameters.fermion-image", ValueCodec.armour(value));
+            assertThat(replace(javaImage, scope)).as(value).isEqualTo(value);
+            assertThat(replace(toolImage, scope)).as(value).isEqualTo(value);
+        }
+        JsonNode spec = workflow.path("spec");
+        assertThat(spec.path("activeDeadlineSeconds").asLong()).isEqualTo(6 * 3600);
+        assertThat(spec.at("/ttlStrategy/secondsAfterCompletion").asLong()).isEqualTo(86400);
+        assertThat(spec.at("/ttlStrategy/secondsAfterFailure").asLong()).isEqualTo(7 * 86400);
+        assertThat(spec.at("/ttlStrategy/secondsAfterSuccess").isMissingNode()).isTrue();
+        assertThat(spec.at("/podGC/strategy").asText()).isEqualTo("OnPodSuccess");
+    }
+
     /** A loop item of the fields test. */
     public record Trial(String name, double rate, List<String> tags) { }
 

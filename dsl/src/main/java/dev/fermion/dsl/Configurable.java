@@ -76,6 +76,15 @@ public interface Configurable<S extends Configurable<S>> {
         return configure(o -> o.withImage(reference));
     }
 
+    /**
+     * The image as a value known at run time, such as a parameter: {@code .image(p.param("image", "acme/train:1"))}.
+     * A step reads it like an input; pipeline-wide defaults take a parameter.
+     */
+    default S image(Value<String> reference) {
+        java.util.Objects.requireNonNull(reference, "image");
+        return configure(o -> o.withImageFrom(reference.expr()));
+    }
+
     default S imagePullSecret(String name) {
         return configure(o -> o.withImagePullSecret(name));
     }

@@ -1,8 +1,10 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.Lifecycle;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.Schedule;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -53,6 +55,7 @@ public final class Pipeline {
         String version;
         Schedule schedule;
         StepOptions defaults = StepOptions.NONE;
+        Lifecycle lifecycle = Lifecycle.NONE;
 
         private Builder(String name) {
             String clean = Names.sanitize(name);
@@ -84,6 +87,43 @@ public final class Pipeline {
         public Builder schedule(Schedule value) {
             this.schedule = Objects.requireNonNull(value, "schedule");
             return this;
+        }
+
+        /**
+         * The longest a run may take: then its running steps are stopped and it fails, and its exit handler still
+         * runs (Argo's {@code activeDeadlineSeconds}; locally the same).
+         */
+        public Builder timeout(Duration limit) {
+            lifecycle = lifecycle(() -> lifecycle.withTimeout(Objects.requireNonNull(limit, "timeout")));
+            return this;
+        }
+
+        /**
+         * How long the cluster keeps a finished workflow before deleting it: after any end, or separately after
+         * success and failure (Argo's {@code ttlStrategy}); null leaves one unset. Local runs keep their records.
+         */
+        public Builder keepFinished(Duration afterCompletion, Duration afterSuccess, Duration afterFailure) {
+            lifecycle = lifecycle(() -> lifecycle.withTtl(afterCompletion, afterSuccess, afterFailure));
+            return this;
+        }
+
+        /** How long the cluster keeps a finished workflow, whatever its outcome. */
+        public Builder keepFinished(Duration afterCompletion) {
+            return keepFinished(Objects.requireNonNull(afterCompletion, "keepFinished"), null, null);
+        }
+
+        /** When the cluster deletes the workflow's pods (Argo's {@code podGC}); local runs start no pods. */
+        public Builder deletePods(Lifecycle.PodGc when) {
+            lifecycle = lifecycle(() -> lifecycle.withPodGc(Objects.requireNonNull(when, "deletePods")));
+            return this;
+        }
+
+        private Lifecycle lifecycle(java.util.function.Supplier<Lifecycle> change) {
+            try {
+                return change.get();
+            } catch (IllegalArgumentException e) {
+                throw new PipelineDefinitionException(name, null, e.getMessage(), e);
+            }
         }
 
         /** Settings every step gets unless it sets its own. */
@@ -121,6 +161,16 @@ public final class Pipeline {
 
         private Defaults(StepOptions options) {
             this.options = options;
+        }
+
+        /** Every step's image from a pipeline parameter (steps with an image of their own keep theirs). */
+        @Override
+        public Defaults image(Value<String> reference) {
+            if (!(reference instanceof Param<?>)) {
+                throw new IllegalArgumentException("defaults: image(...) takes a pipeline parameter; a step reads other "
+                        + "values with its own image(...)");
+            }
+            return configure(o -> o.withImageFrom(reference.expr()));
         }
 
         @Override

@@ -54,7 +54,7 @@ final class PlanBuilder {
         Optional<Graph> exit = Optional.ofNullable(ns.exitGraph).map(g -> builder.graph(g, List.of(), List.of()));
         return new Plan(ns.pipeline, meta.experiment == null ? ns.pipeline : meta.experiment,
                 meta.description == null ? "" : meta.description, meta.version == null ? "1" : meta.version,
-                params, main, exit, defaults, schedule, ns.shared.subPipelines);
+                params, main, exit, defaults, schedule, ns.shared.subPipelines, meta.lifecycle);
     }
 
     /** What every step gets unless it says otherwise: caching on, then the pipeline's own defaults. */
@@ -165,7 +165,7 @@ final class PlanBuilder {
      */
     private StepOptions containerOptions(NodeModel.StepModel step) {
         StepOptions resolved = options(step);
-        return step.options.image() == null ? resolved.withImage(null) : resolved;
+        return step.options.image() == null && step.options.imageFrom() == null ? resolved.withImage(null) : resolved;
     }
 
     /** The command of a container step, with every placeholder pointing at a port that will have a value. */

@@ -106,6 +106,20 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
         return configure(o -> o.withVolume(mount));
     }
 
+    /** This step's image as a value known at run time; the step waits for it like for an input. */
+    @Override
+    public Step<D> image(Value<String> reference) {
+        Objects.requireNonNull(reference, () -> "step '" + name() + "': image is null");
+        requireOpen();
+        dag.requireVisible(name(), reference, "image(...)");
+        if (definition instanceof ResourceComponent || definition instanceof SubPipeline) {
+            throw dag.ns.error(name(), "image(...): a " + (definition instanceof SubPipeline ? "sub-pipeline" : "resource step")
+                    + " runs no image of its own");
+        }
+        model.mountReads.add(reference);
+        return configure(o -> o.withImageFrom(reference.expr()));
+    }
+
     /** Runs this step only after {@code others} have finished, in addition to its data dependencies. */
     public Step<D> after(Node... others) {
         requireOpen();

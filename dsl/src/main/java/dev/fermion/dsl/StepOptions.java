@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import dev.fermion.plan.Expr;
+
 /**
  * How and where a step runs on the cluster. Every field is optional: {@code null} or empty means "not set",
- * so pipeline-level defaults and per-step settings combine with {@link #overriddenBy}.
+ * so pipeline-level defaults and per-step settings combine with {@link #overriddenBy}. {@code imageFrom}: the
+ * image as a value known at run time (a parameter, an output), instead of {@code image}.
  */
 public record StepOptions(
         String cpuRequest,
@@ -30,10 +33,11 @@ public record StepOptions(
         Duration timeout,
         CachePolicy cache,
         Map<String, String> labels,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        Expr imageFrom) {
 
     public static final StepOptions NONE = new StepOptions(null, null, null, null, null, Map.of(), List.of(), List.of(),
-            Map.of(), Map.of(), List.of(), null, null, List.of(), null, null, null, Map.of(), Map.of());
+            Map.of(), Map.of(), List.of(), null, null, List.of(), null, null, null, Map.of(), Map.of(), null);
 
     public StepOptions {
         nodeSelector = Map.copyOf(nodeSelector);
@@ -47,8 +51,12 @@ public record StepOptions(
         annotations = Map.copyOf(annotations);
     }
 
-    /** These options with every setting of {@code override} taking precedence; maps merge, lists append. */
+    /**
+     * These options with every setting of {@code override} taking precedence; maps merge, lists append. An
+     * image given either way ({@link #image} or {@link #imageFrom}) replaces the other way's.
+     */
     public StepOptions overriddenBy(StepOptions override) {
+        boolean newImage = override.image != null || override.imageFrom != null;
         return new StepOptions(
                 pick(override.cpuRequest, cpuRequest),
                 pick(override.cpuLimit, cpuLimit),
@@ -62,13 +70,24 @@ public record StepOptions(
                 merge(secretEnv, override.secretEnv),
                 append(volumes, override.volumes),
                 pick(override.serviceAccount, serviceAccount),
-                pick(override.image, image),
+                newImage ? override.image : image,
                 append(imagePullSecrets, override.imagePullSecrets),
                 pick(override.retry, retry),
                 pick(override.timeout, timeout),
                 pick(override.cache, cache),
                 merge(labels, override.labels),
-                merge(annotations, override.annotations));
+                merge(annotations, override.annotations),
+                newImage ? override.imageFrom : imageFrom);
+    }
+
+    /** These options with their timeout cut to {@code limit} when that is sooner: for runners with a deadline. */
+    public StepOptions limitedTo(Duration limit) {
+        return timeout != null && timeout.compareTo(limit) <= 0 ? this : copy(b -> b.timeout = limit);
+    }
+
+    /** These options with the image {@link #imageFrom} names once its value is known: for runners. */
+    public StepOptions withResolvedImage(String reference) {
+        return copy(b -> { b.image = reference; b.imageFrom = null; });
     }
 
     public boolean cachingEnabled() {
@@ -120,7 +139,11 @@ public record StepOptions(
     }
 
     StepOptions withImage(String reference) {
-        return copy(b -> b.image = reference);
+        return copy(b -> { b.image = reference; b.imageFrom = null; });
+    }
+
+    StepOptions withImageFrom(Expr reference) {
+        return copy(b -> { b.imageFrom = reference; b.image = null; });
     }
 
     StepOptions withImagePullSecret(String name) {
@@ -182,6 +205,7 @@ public record StepOptions(
         Retry retry;
         Duration timeout;
         CachePolicy cache;
+        Expr imageFrom;
 
         Mutable(StepOptions o) {
             cpuRequest = o.cpuRequest; cpuLimit = o.cpuLimit; memoryRequest = o.memoryRequest;
@@ -189,12 +213,13 @@ public record StepOptions(
             nodeAffinity = o.nodeAffinity; env = o.env; secretEnv = o.secretEnv; volumes = o.volumes;
             serviceAccount = o.serviceAccount; image = o.image; imagePullSecrets = o.imagePullSecrets;
             retry = o.retry; timeout = o.timeout; cache = o.cache; labels = o.labels; annotations = o.annotations;
+            imageFrom = o.imageFrom;
         }
 
         StepOptions build() {
             return new StepOptions(cpuRequest, cpuLimit, memoryRequest, memoryLimit, gpus, nodeSelector, tolerations,
                     nodeAffinity, env, secretEnv, volumes, serviceAccount, image, imagePullSecrets, retry, timeout,
-                    cache, labels, annotations);
+                    cache, labels, annotations, imageFrom);
         }
     }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * executes. Names are final (sanitised, unique), inputs are bound, defaults are applied, and every
  * node lists the nodes of its own graph that must finish before it.
  *
- * @param subPipelines the bodies of sub-pipelines used anywhere in this plan, keyed by {@link CallNode#pipeline()}
+ * @param subPipelines the bodies of sub-pipelines used anywhere in this plan, keyed by {@link Node.CallNode#pipeline()}
+ * @param lifecycle    the run's timeout and what happens to a finished run on a cluster
  */
 public record Plan(
         String name,
@@ -23,11 +24,21 @@ public record Plan(
         Optional<Graph> onExit,
         StepOptions defaults,
         Optional<Schedule> schedule,
-        Map<String, Graph> subPipelines) {
+        Map<String, Graph> subPipelines,
+        Lifecycle lifecycle) {
 
     public Plan {
         params = List.copyOf(params);
         subPipelines = Map.copyOf(subPipelines);
+        if (lifecycle == null) {
+            lifecycle = Lifecycle.NONE;
+        }
+    }
+
+    /** A plan without limits on its run. */
+    public Plan(String name, String experiment, String description, String version, List<ParamSpec> params, Graph graph,
+                Optional<Graph> onExit, StepOptions defaults, Optional<Schedule> schedule, Map<String, Graph> subPipelines) {
+        this(name, experiment, description, version, params, graph, onExit, defaults, schedule, subPipelines, Lifecycle.NONE);
     }
 
     public Optional<ParamSpec> param(String name) {

@@ -201,6 +201,21 @@ class PlanTest {
     }
 
     @Test
+    void aRunsTimeoutAndLifecycleAreOnThePlanAndAnImageValueIsReadLikeAnInput() {
+        Plan plan = Pipeline.named("limits").timeout(java.time.Duration.ofMinutes(90))
+                .keepFinished(java.time.Duration.ofDays(1)).deletePods(dev.fermion.plan.Lifecycle.PodGc.ON_WORKFLOW_SUCCESS)
+                .define(p -> {
+                    var source = p.step("source", new Source());
+                    p.step("echo", new Echo()).with(Echo.TEXT, "x").image(source.out(Source.TEXT));
+                }).plan();
+        assertThat(plan.lifecycle()).isEqualTo(new dev.fermion.plan.Lifecycle(java.time.Duration.ofMinutes(90),
+                java.time.Duration.ofDays(1), null, null, dev.fermion.plan.Lifecycle.PodGc.ON_WORKFLOW_SUCCESS));
+        assertThat(node(plan.graph(), "echo").dependencies()).containsExactly("source");
+        assertThat(step(plan.graph(), "echo").options().imageFrom()).isEqualTo(new Expr.StepOutput("source", "text", STRING));
+        assertThat(step(plan.graph(), "echo").options().image()).isNull();
+    }
+
+    @Test
     void aBranchStepsOutputIsReadAfterTheBranchWithAFallback() {
         Plan plan = plan(p -> {
             var gate = p.step("gate", new Source());

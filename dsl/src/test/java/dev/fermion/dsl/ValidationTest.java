@@ -270,6 +270,23 @@ class ValidationTest {
     }
 
     @Nested
+    class Lifecycles {
+        @Test
+        void aTimeoutUnderASecond() {
+            var e = assertThrows(PipelineDefinitionException.class,
+                    () -> Pipeline.named("demo").timeout(java.time.Duration.ofMillis(10)));
+            assertThat(e.getMessage()).contains("pipeline 'demo'", "at least one second");
+        }
+
+        @Test
+        void aDefaultImageThatIsNotAParameter() {
+            var e = assertThrows(PipelineDefinitionException.class, () -> Pipeline.named("demo")
+                    .defaults(d -> d.image(Value.of("acme/x:1"))));
+            assertThat(e.getMessage()).contains("image(...) takes a pipeline parameter");
+        }
+    }
+
+    @Nested
     class InlineFiles {
         @Test
         void aFileNameWithADirectory() {

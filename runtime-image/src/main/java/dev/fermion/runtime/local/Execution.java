@@ -60,6 +60,8 @@ import java.util.function.UnaryOperator;
  */
 final class Execution {
     private static final ValueType<Directory> ANY_ARTIFACT = ValueType.of(Directory.class);
+    /** The cache key's entry for an image known at run time: the name the compiler gives the step's image input. */
+    private static final String IMAGE_KEY = "fermion-image";
 
     private final Plan plan;
     private final RunOptions options;
@@ -97,6 +99,8 @@ final class Execution {
     private long written;
     private RunRecord record;
     private volatile RunStatus mainStatus;
+    /** When the main graph must have finished ({@code Plan#lifecycle}'s timeout); null without one, and for the exit handler. */
+    private volatile Instant deadline;
 
     Execution(Plan plan, RunOptions options, RunStore store, RunRecord initial, Map<String, StepRecord> previous,
               ExternalSteps external) {
@@ -130,7 +134,11 @@ final class Execution {
         options.listener().runStarted(record);
         try {
             Frame main = Frame.top("");
+            Duration timeout = plan.lifecycle().timeout();
+            deadline = timeout == null ? null : Instant.now().plus(timeout);
             runGraph(plan.graph(), main).join();
+            // As on Argo, the exit handler runs whatever the time.
+            deadline = null;
             RunStatus status = runStatus(main.outcome());
             mainStatus = status;
             String message = status == RunStatus.SUCCEEDED ? null : failureSummary(main);
@@ -235,6 +243,9 @@ final class Execution {
             return done(frame, node.name(), NodeResult.of(StepStatus.OMITTED,
                     "not run: another step failed, so no new steps start (fail fast)"));
         }
+        if (pastDeadline()) {
+            return done(frame, node.name(), NodeResult.of(StepStatus.FAILED, "not run: " + timedOut()));
+        }
         try {
             if (node.when().isPresent() && !Conditions.holds(node.when().get(), e -> resolve(e, frame, path))) {
                 return done(frame, node.name(), NodeResult.of(StepStatus.SKIPPED,
@@ -266,6 +277,34 @@ final class Execution {
         } catch (ResolveException e) {
             return done(frame, node.name(), NodeResult.of(StepStatus.ERROR, e.getMessage()));
         }
+    }
+
+    private boolean pastDeadline() {
+        Instant limit = deadline;
+        return limit != null && !Instant.now().isBefore(limit);
+    }
+
+    private String timedOut() {
+        return "pipeline '" + plan.name() + "' reached its timeout of "
+                + plan.lifecycle().timeout().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** {@code options} with their timeout cut to what is left before the deadline, if there is one. */
+    private StepOptions withinDeadline(StepOptions options) {
+        Instant limit = deadline;
+        if (limit == null) {
+            return options;
+        }
+        return options.limitedTo(Duration.ofMillis(Math.max(1, Duration.between(Instant.now(), limit).toMillis())));
+    }
+
+    /** The outcome of an attempt the deadline may have stopped, told as the pipeline's timeout if it did. */
+    private AttemptOutcome againstDeadline(AttemptOutcome outcome, String path) {
+        if (!outcome.ok() && pastDeadline()) {
+            return new AttemptOutcome(outcome.status(), outcome.exitCode(), timedOut() + ", so step '" + path
+                    + "' was stopped");
+        }
+        return outcome;
     }
 
     private CompletableFuture<NodeResult> done(Frame frame, String node, NodeResult result) {
@@ -355,13 +394,24 @@ final class Execution {
         return CompletableFuture.completedFuture(finish(frame, node, result, s -> s.withAttempts(attempts)));
     }
 
-    private CompletableFuture<NodeResult> runContainer(Node.ContainerNode node, Frame frame, String path) {
-        Inputs inputs = inputs(node.bindings(), frame, path);
-        String key = ContainerCacheKey.of(node, inputs.params(), inputs.digests());
+    private CompletableFuture<NodeResult> runContainer(Node.ContainerNode declared, Frame frame, String path) {
+        Inputs inputs = inputs(declared.bindings(), frame, path);
+        Node.ContainerNode node = declared;
+        Map<String, String> keyParams = inputs.params();
+        if (declared.options().imageFrom() != null) {
+            // The image is known now: the step runs it, and it is part of the cache key, as on Argo.
+            String image = resolve(declared.options().imageFrom(), frame, path + " image").text();
+            node = new Node.ContainerNode(declared.name(), declared.component(), declared.container(), declared.bindings(),
+                    declared.options().withResolvedImage(image), declared.dependencies(), declared.when());
+            keyParams = new TreeMap<>(inputs.params());
+            keyParams.put(IMAGE_KEY, image);
+        }
+        Node.ContainerNode resolved = node;
+        String key = ContainerCacheKey.of(node, keyParams, inputs.digests());
         StepBody replacement = options.replacements().get(node.name());
         AttemptBody body = replacement != null
                 ? (run, dir, log, retry) -> launch(run, dir, log, retry, replacement)
-                : (run, dir, log, retry) -> runInContainer(run, dir, log, node);
+                : (run, dir, log, retry) -> runInContainer(run, dir, log, resolved);
         return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key,
                 replacement != null, body), frame);
     }
@@ -558,7 +608,7 @@ final class Execution {
         return CompletableFuture.supplyAsync(() -> runAttempt(run, retry), pool).thenCompose(outcome -> {
             Retry policy = run.options.retry();
             if (outcome.ok() || !outcome.retryable() || policy == null || retry > policy.limit()
-                    || !retries(policy.policy(), outcome)) {
+                    || !retries(policy.policy(), outcome) || pastDeadline()) {
                 return CompletableFuture.completedFuture(outcome);
             }
             long delay = policy.delayBefore(retry).toMillis();
@@ -655,7 +705,8 @@ final class Execution {
         MetricsFile.Tail metrics = MetricsFile.follow(Path.of(spec.metricsFile()),
                 metric -> options.listener().stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);
         try {
-            outcome = attempts.run(new Attempt(spec, log, run.options.env(), run.options.timeout(), replacement));
+            outcome = againstDeadline(attempts.run(new Attempt(spec, log, run.options.env(),
+                    withinDeadline(run.options).timeout(), replacement)), run.path);
         } finally {
             closeMetrics(metrics, log);
         }
@@ -685,7 +736,9 @@ final class Execution {
         run.inputs.artifacts().forEach((k, v) -> inArtifacts.put(k, v.artifact()));
         ContainerStepResult result;
         try {
-            result = external.containers().run(new ContainerStep(plan.name(), node, run.inputs.params(), inArtifacts, dir, log));
+            Node.ContainerNode limited = new Node.ContainerNode(node.name(), node.component(), node.container(),
+                    node.bindings(), withinDeadline(node.options()), node.dependencies(), node.when());
+            result = external.containers().run(new ContainerStep(plan.name(), limited, run.inputs.params(), inArtifacts, dir, log));
         } catch (ContainerSetupException e) {
             return new AttemptOutcome(StepStatus.ERROR, ContainerSetupException.EXIT_CODE, e.getMessage());
         } catch (IOException e) {
@@ -695,7 +748,7 @@ final class Execution {
             return new AttemptOutcome(StepStatus.ERROR, null, "step '" + run.path + "' was interrupted");
         }
         if (!result.succeeded()) {
-            return new AttemptOutcome(StepStatus.FAILED, result.exitCode(), result.message());
+            return againstDeadline(new AttemptOutcome(StepStatus.FAILED, result.exitCode(), result.message()), run.path);
         }
         run.produced = new NodeResult(StepStatus.SUCCEEDED, result.params(), result.artifacts(), result.digests(), List.of(),
                 null);

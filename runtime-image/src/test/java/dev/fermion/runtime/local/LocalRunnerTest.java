@@ -416,6 +416,27 @@ class LocalRunnerTest {
                 .allSatisfy(a -> assertThat(a.message()).contains("timed out"));
     }
 
+    /** Argo's activeDeadlineSeconds: running steps stop, nothing new starts, no retry, and the exit handler runs. */
+    @Test
+    void aPipelineThatRunsPastItsTimeoutFailsAndStillRunsItsExitHandler(@TempDir Path latch) {
+        Pipeline pipeline = Pipeline.named("deadline").timeout(Duration.ofSeconds(1)).keepFinished(Duration.ofDays(1))
+                .deletePods(dev.fermion.plan.Lifecycle.PodGc.ON_POD_SUCCESS).define(p -> {
+                    var stuck = p.step("stuck", new Block()).with(Block.DIR, latch.toString()).retries(2);
+                    p.step("after", new Emit()).after(stuck);
+                    p.onExit(exit -> exit.step("report", new Emit()).with(Emit.VALUE, exit.status()));
+                });
+
+        RunResult result = run(pipeline, Map.of());
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.step("stuck").attempts()).singleElement()
+                .satisfies(a -> assertThat(a.message()).contains("pipeline 'deadline' reached its timeout of 1s",
+                        "step 'stuck' was stopped"));
+        assertThat(result.step("after").status()).isEqualTo(StepStatus.OMITTED);
+        assertThat(result.step("report").outputs()).containsEntry("out", "Failed");
+        assertThat(result.record().message()).contains("reached its timeout of 1s");
+    }
+
     @Test
     void aTimedOutStepThatIgnoresItsInterruptIsReportedAsStillRunning() {
         Pipeline pipeline = Pipeline.named("timeouts").define(p -> p.step("deaf", new IgnoreInterrupts())
