@@ -180,6 +180,7 @@ final class ContainerStepTemplates {
                 null,
                 container,
                 script,
+                PodResources.sidecars(o),
                 null,
                 o.cachingEnabled() ? ContainerTemplates.memoize(component, spec.digest(), keyParams, keyInputs, null, o,
                         where, options.cacheConfigMap()) : null,

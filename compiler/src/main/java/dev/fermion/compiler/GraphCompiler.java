@@ -273,7 +273,7 @@ final class GraphCompiler {
                 .withEnv(options.mlflow().env(ArgoCompiler.experiment(plan)))
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
-        return new Template(name, null, null, null, null, null, container, null, null, null, null, null, null, null,
+        return new Template(name, null, null, null, null, null, container, null, null, null, null, null, null, null, null,
                 null, null, null);
     }
 
@@ -529,7 +529,7 @@ final class GraphCompiler {
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
         return new Template(name, new Inputs(List.of(Parameter.declared("message")), null), null, null, null, null,
-                container, null, null, null, null, null, null, null, null, null, null);
+                container, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static boolean isRecursive(Graph graph) {

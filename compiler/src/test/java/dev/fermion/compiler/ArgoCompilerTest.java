@@ -131,7 +131,8 @@ class ArgoCompilerTest {
                     }
                     com.fasterxml.jackson.databind.node.ObjectNode pod = Yaml.MAPPER.createObjectNode();
                     pod.set("securityContext", workflow.at("/spec/securityContext"));
-                    pod.putArray("containers").add(template.get(kind));
+                    var containers = pod.putArray("containers").add(template.get(kind));
+                    template.path("sidecars").forEach(containers::add);
                     pod.set("volumes", template.path("volumes"));
                     assertThat(dev.fermion.testfixtures.RestrictedPodSecurity.violations(pod))
                             .as("%s/%s", sample.getKey(), template.path("name").asText()).isEmpty();

@@ -85,6 +85,12 @@ public interface Configurable<S extends Configurable<S>> {
         return configure(o -> o.withImageFrom(reference.expr()));
     }
 
+    /** A container running next to the step, e.g. a database it talks to on localhost. */
+    default S sidecar(Sidecar sidecar) {
+        java.util.Objects.requireNonNull(sidecar, "sidecar");
+        return configure(o -> o.withSidecar(sidecar));
+    }
+
     default S imagePullSecret(String name) {
         return configure(o -> o.withImagePullSecret(name));
     }

@@ -34,10 +34,11 @@ public record StepOptions(
         CachePolicy cache,
         Map<String, String> labels,
         Map<String, String> annotations,
-        Expr imageFrom) {
+        Expr imageFrom,
+        List<Sidecar> sidecars) {
 
     public static final StepOptions NONE = new StepOptions(null, null, null, null, null, Map.of(), List.of(), List.of(),
-            Map.of(), Map.of(), List.of(), null, null, List.of(), null, null, null, Map.of(), Map.of(), null);
+            Map.of(), Map.of(), List.of(), null, null, List.of(), null, null, null, Map.of(), Map.of(), null, List.of());
 
     public StepOptions {
         nodeSelector = Map.copyOf(nodeSelector);
@@ -49,6 +50,13 @@ public record StepOptions(
         imagePullSecrets = List.copyOf(imagePullSecrets);
         labels = Map.copyOf(labels);
         annotations = Map.copyOf(annotations);
+        sidecars = List.copyOf(sidecars);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Sidecar sidecar : sidecars) {
+            if (!names.add(sidecar.name())) {
+                throw new IllegalArgumentException("two sidecars are named '" + sidecar.name() + "': give each its own name");
+            }
+        }
     }
 
     /**
@@ -77,7 +85,8 @@ public record StepOptions(
                 pick(override.cache, cache),
                 merge(labels, override.labels),
                 merge(annotations, override.annotations),
-                newImage ? override.imageFrom : imageFrom);
+                newImage ? override.imageFrom : imageFrom,
+                append(sidecars, override.sidecars));
     }
 
     /** These options with their timeout cut to {@code limit} when that is sooner: for runners with a deadline. */
@@ -150,6 +159,10 @@ public record StepOptions(
         return copy(b -> b.imagePullSecrets = append(imagePullSecrets, List.of(name)));
     }
 
+    StepOptions withSidecar(Sidecar sidecar) {
+        return copy(b -> b.sidecars = append(sidecars, List.of(sidecar)));
+    }
+
     StepOptions withRetry(Retry value) {
         return copy(b -> b.retry = value);
     }
@@ -206,6 +219,7 @@ public record StepOptions(
         Duration timeout;
         CachePolicy cache;
         Expr imageFrom;
+        List<Sidecar> sidecars;
 
         Mutable(StepOptions o) {
             cpuRequest = o.cpuRequest; cpuLimit = o.cpuLimit; memoryRequest = o.memoryRequest;
@@ -213,13 +227,13 @@ public record StepOptions(
             nodeAffinity = o.nodeAffinity; env = o.env; secretEnv = o.secretEnv; volumes = o.volumes;
             serviceAccount = o.serviceAccount; image = o.image; imagePullSecrets = o.imagePullSecrets;
             retry = o.retry; timeout = o.timeout; cache = o.cache; labels = o.labels; annotations = o.annotations;
-            imageFrom = o.imageFrom;
+            imageFrom = o.imageFrom; sidecars = o.sidecars;
         }
 
         StepOptions build() {
             return new StepOptions(cpuRequest, cpuLimit, memoryRequest, memoryLimit, gpus, nodeSelector, tolerations,
                     nodeAffinity, env, secretEnv, volumes, serviceAccount, image, imagePullSecrets, retry, timeout,
-                    cache, labels, annotations, imageFrom);
+                    cache, labels, annotations, imageFrom, sidecars);
         }
     }
 }

@@ -270,6 +270,39 @@ class ValidationTest {
     }
 
     @Nested
+    class Sidecars {
+        @Test
+        void aSidecarArgumentArgoWouldEvaluate() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x")
+                    .sidecar(Sidecar.of("db", "postgres:16").args("--name={{workflow.name}}")));
+            assertWhere(e, null);
+            assertThat(e.getMessage()).contains("argument of sidecar db", "'{{' or '}}'");
+        }
+
+        @Test
+        void aSidecarNamedLikeArgosOwnContainers() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x").sidecar(Sidecar.of("main", "x:1")));
+            assertThat(e.getMessage()).contains("Invalid sidecar name 'main'");
+        }
+
+        @Test
+        void twoSidecarsWithOneName() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x").sidecar(Sidecar.of("db", "a:1"))
+                    .sidecar(Sidecar.of("db", "b:1")));
+            assertThat(e.getMessage()).contains("two sidecars are named 'db'");
+        }
+
+        @Test
+        void aSidecarIsPartOfTheStepsOptions() {
+            var db = Sidecar.of("db", "postgres:16").env("POSTGRES_PASSWORD", "local").port(5432);
+            var plan = Pipeline.named("demo").defaults(d -> d.sidecar(Sidecar.of("proxy", "envoy:1").port(9901)))
+                    .define(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x").sidecar(db)).plan();
+            var step = (dev.fermion.plan.Node.StepNode) plan.graph().node("echo").orElseThrow();
+            assertThat(step.options().sidecars()).extracting(Sidecar::name).containsExactly("proxy", "db");
+        }
+    }
+
+    @Nested
     class Lifecycles {
         @Test
         void aTimeoutUnderASecond() {

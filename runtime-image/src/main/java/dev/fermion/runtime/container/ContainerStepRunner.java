@@ -176,6 +176,9 @@ public final class ContainerStepRunner {
                                        Function<String, String> paths) {
         ContainerSpec spec = step.node().container();
         List<String> argv = new ArrayList<>(List.of(cli.toString(), "run", "--rm", "--user", owner(root)));
+        if (step.network() != null) {
+            argv.addAll(List.of("--network", step.network()));
+        }
         for (PortSpec port : step.node().component().inputs()) {
             if (port.isArtifact() && step.inputArtifacts().containsKey(port.name())) {
                 String inside = ContainerSpec.inputPath(port.name());

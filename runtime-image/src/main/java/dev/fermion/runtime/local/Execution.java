@@ -19,6 +19,7 @@ import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.ContainerStep;
 import dev.fermion.runtime.container.ContainerStepResult;
 import dev.fermion.runtime.container.ResourceStepResult;
+import dev.fermion.runtime.container.Sidecars;
 import dev.fermion.runtime.launch.Artifacts;
 import dev.fermion.runtime.launch.StepBody;
 import dev.fermion.runtime.launch.StepLauncher;
@@ -582,6 +583,8 @@ final class Execution {
         final AttemptBody body;
         final List<AttemptRecord> history = new ArrayList<>();
         volatile NodeResult produced;
+        /** The current attempt's sidecars' network, for a container step to join; null without sidecars. */
+        volatile String network;
 
         StepRun(String name, String path, ComponentSpec component, StepOptions options, Inputs inputs, String key,
                 boolean replaced, AttemptBody body) {
@@ -657,7 +660,7 @@ final class Execution {
                     : withAttempts.started(events.incrementAndGet(), started);
         });
         flush();
-        AttemptOutcome outcome = run.body.run(run, dir, log, retry);
+        AttemptOutcome outcome = withSidecars(run, dir, log, retry);
         AttemptRecord ended = new AttemptRecord(number, outcome.status(), started.toString(), Instant.now().toString(),
                 log.toString(), outcome.exitCode(), outcome.message());
         List<AttemptRecord> endedHistory;
@@ -667,6 +670,27 @@ final class Execution {
         }
         update(run.path, s -> s.withAttempts(endedHistory));
         return outcome;
+    }
+
+    /**
+     * Runs one attempt, with the step's sidecars running next to it as in its pod (a test double runs without
+     * them); their logs are kept in the attempt's directory.
+     */
+    private AttemptOutcome withSidecars(StepRun run, Path dir, Path log, int retry) {
+        List<dev.fermion.dsl.Sidecar> sidecars = run.replaced ? List.of() : run.options.sidecars();
+        if (sidecars.isEmpty()) {
+            return run.body.run(run, dir, log, retry);
+        }
+        try (Sidecars.Running running = external.sidecars().start("pipeline '" + plan.name() + "', step '" + run.path + "'",
+                sidecars, dir)) {
+            run.network = running.network();
+            return run.body.run(run, dir, log, retry);
+        } catch (ContainerSetupException e) {
+            return new AttemptOutcome(StepStatus.ERROR, ContainerSetupException.EXIT_CODE, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new AttemptOutcome(StepStatus.ERROR, null, "step '" + run.path + "' was interrupted while its sidecars started");
+        }
     }
 
     /** Delivers the attempt's last metrics; a metrics file that cannot be read costs the metrics, not the step. */
@@ -738,7 +762,8 @@ final class Execution {
         try {
             Node.ContainerNode limited = new Node.ContainerNode(node.name(), node.component(), node.container(),
                     node.bindings(), withinDeadline(node.options()), node.dependencies(), node.when());
-            result = external.containers().run(new ContainerStep(plan.name(), limited, run.inputs.params(), inArtifacts, dir, log));
+            result = external.containers().run(new ContainerStep(plan.name(), limited, run.inputs.params(), inArtifacts, dir,
+                    log, run.network));
         } catch (ContainerSetupException e) {
             return new AttemptOutcome(StepStatus.ERROR, ContainerSetupException.EXIT_CODE, e.getMessage());
         } catch (IOException e) {

@@ -6,6 +6,8 @@ import dev.fermion.plan.Plan;
 import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.ContainerStepRunner;
 import dev.fermion.runtime.container.ResourceStepRunner;
+import dev.fermion.runtime.container.Sidecars;
+import dev.fermion.dsl.Sidecar;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +22,12 @@ import java.util.List;
 final class ExternalSteps implements AutoCloseable {
     private final ContainerStepRunner containers;
     private final ResourceStepRunner resources;
+    private final Sidecars sidecars;
 
-    private ExternalSteps(ContainerStepRunner containers, ResourceStepRunner resources) {
+    private ExternalSteps(ContainerStepRunner containers, ResourceStepRunner resources, Sidecars sidecars) {
         this.containers = containers;
         this.resources = resources;
+        this.sidecars = sidecars;
     }
 
     static ExternalSteps prepare(Plan plan, RunOptions options) {
@@ -32,8 +36,15 @@ final class ExternalSteps implements AutoCloseable {
         collect(plan.graph(), containerNodes, resourceNodes);
         plan.onExit().ifPresent(g -> collect(g, containerNodes, resourceNodes));
         plan.subPipelines().values().forEach(g -> collect(g, containerNodes, resourceNodes));
+        List<Node> withSidecars = new ArrayList<>();
+        collectSidecars(plan.graph(), withSidecars);
+        plan.onExit().ifPresent(g -> collectSidecars(g, withSidecars));
+        plan.subPipelines().values().forEach(g -> collectSidecars(g, withSidecars));
         containerNodes.removeIf(node -> options.replacements().containsKey(node.name()));
         resourceNodes.removeIf(node -> options.replacements().containsKey(node.name()));
+        // A test double runs in place of the step, without the services the step would talk to.
+        withSidecars.removeIf(node -> options.replacements().containsKey(node.name()));
+        Sidecars sidecars = withSidecars.isEmpty() ? null : new Sidecars(options.containerRuntime());
         ContainerStepRunner containers = containerNodes.isEmpty() ? null : new ContainerStepRunner(options.containerRuntime());
         ResourceStepRunner resources = resourceNodes.isEmpty() ? null
                 : options.kubeconfig() != null ? ResourceStepRunner.connect(options.kubeconfig())
@@ -45,13 +56,34 @@ final class ExternalSteps implements AutoCloseable {
             for (Node.ResourceNode node : resourceNodes) {
                 resources.requireCluster(plan.name(), node);
             }
+            for (Node node : withSidecars) {
+                sidecars.requireEngine("pipeline '" + plan.name() + "', step '" + node.name() + "'", sidecarsOf(node));
+            }
         } catch (ContainerSetupException e) {
             if (resources != null) {
                 resources.close();
             }
             throw new RunSetupException(e.getMessage(), e);
         }
-        return new ExternalSteps(containers, resources);
+        return new ExternalSteps(containers, resources, sidecars);
+    }
+
+    /** The sidecars a step runs with; none for nodes that run no pod of their own. */
+    static List<Sidecar> sidecarsOf(Node node) {
+        if (node instanceof Node.StepNode step) {
+            return step.options().sidecars();
+        }
+        return node instanceof Node.ContainerNode container ? container.options().sidecars() : List.of();
+    }
+
+    private static void collectSidecars(Graph graph, List<Node> into) {
+        for (Node node : graph.nodes()) {
+            if (!sidecarsOf(node).isEmpty()) {
+                into.add(node);
+            } else if (node instanceof Node.LoopNode loop) {
+                collectSidecars(loop.body(), into);
+            }
+        }
     }
 
     private static void collect(Graph graph, List<Node.ContainerNode> containers, List<Node.ResourceNode> resources) {
@@ -72,6 +104,11 @@ final class ExternalSteps implements AutoCloseable {
 
     ResourceStepRunner resources() {
         return resources;
+    }
+
+    /** Runs sidecars; null when no step has one. */
+    Sidecars sidecars() {
+        return sidecars;
     }
 
     /** Deletes the objects the run's resource steps own, whatever the outcome, as Argo does with its workflow. */
