@@ -248,16 +248,17 @@ class ArgoCompilerTest {
         assertThat(yaml).contains("== 'it\\\\'s'}}");
     }
 
+    /** Refused when the pipeline is defined, so a local run never accepts what the compiler would refuse. */
     @Test
     void userTextKubernetesReadsMayNotHoldExpressions() {
         assertThatThrownBy(() -> compileEcho(s -> s.env("GREETING", "hi {{workflow.name}}")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GREETING");
+                .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class).hasMessageContaining("GREETING");
         assertThatThrownBy(() -> compileEcho(s -> s.annotation("note", "{{workflow.uid}}")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("annotation note");
+                .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class).hasMessageContaining("annotation note");
         assertThatThrownBy(() -> compileEcho(s -> s.label("team", "ml platform")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Label 'team'");
+                .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class).hasMessageContaining("Label 'team'");
         assertThatThrownBy(() -> compileEcho(s -> s.retry(Retry.times(2).backoff(Duration.ofSeconds(1), 1.5, null))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.5");
+                .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class).hasMessageContaining("1.5");
     }
 
     @Test

@@ -104,6 +104,11 @@ public final class Dag {
         } catch (IllegalStateException e) {
             throw new PipelineDefinitionException(ns.pipeline, claimed, e.getMessage(), e);
         }
+        String version = definition.version();
+        if (version == null || version.isBlank() || version.chars().anyMatch(c -> c == '{' || c == '}' || Character.isISOControl(c))) {
+            throw ns.error(claimed, definition.getClass().getSimpleName() + ".version() is '" + version + "': a version "
+                    + "is written into cache keys and Argo expressions, so use plain text such as \"2\" or \"1.4.0\"");
+        }
         NodeModel.StepModel model = new NodeModel.StepModel(claimed, this, definition);
         register(model);
         if (definition instanceof SubPipeline sub) {

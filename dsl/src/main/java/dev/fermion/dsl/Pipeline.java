@@ -23,6 +23,8 @@ import java.util.function.UnaryOperator;
  * pipeline, the step and the fix.
  */
 public final class Pipeline {
+    /** The longest name of a scheduled pipeline: its CronWorkflow's workflows get a suffix of 11 characters. */
+    static final int MAX_CRON_NAME = 52;
     private final Plan plan;
 
     private Pipeline(Plan plan) {
@@ -68,24 +70,38 @@ public final class Pipeline {
 
         /** The MLflow experiment runs are tracked in; defaults to the pipeline name. */
         public Builder experiment(String value) {
-            this.experiment = Objects.requireNonNull(value, "experiment");
+            this.experiment = plain(Objects.requireNonNull(value, "experiment"), "experiment name");
             return this;
         }
 
         public Builder description(String value) {
-            this.description = value;
+            this.description = plain(value, "description");
             return this;
         }
 
         /** The pipeline's own version, recorded with every run. */
         public Builder version(String value) {
-            this.version = value;
+            this.version = plain(value, "version");
             return this;
+        }
+
+        /** Metadata Argo keeps as annotations, where it would evaluate an expression. */
+        private String plain(String value, String what) {
+            try {
+                return Names.requirePlain(value, what);
+            } catch (IllegalArgumentException e) {
+                throw new PipelineDefinitionException(name, null, e.getMessage(), e);
+            }
         }
 
         /** Makes the pipeline schedulable as a CronWorkflow. */
         public Builder schedule(Schedule value) {
             this.schedule = Objects.requireNonNull(value, "schedule");
+            if (name.length() > MAX_CRON_NAME) {
+                throw new PipelineDefinitionException(name, null, "a scheduled pipeline's name has at most " + MAX_CRON_NAME
+                        + " characters (Kubernetes limits CronWorkflow names so that the workflows they create fit 63); "
+                        + "this one has " + name.length() + ": shorten the name");
+            }
             return this;
         }
 

@@ -295,6 +295,10 @@ public class Value<T> {
 
     private Condition compare(Cond.Op op, T literal) {
         Objects.requireNonNull(literal, "comparison literal");
+        if (literal instanceof Number n && !Double.isFinite(n.doubleValue())) {
+            throw new IllegalArgumentException("a condition compares " + describe(expr) + " with " + literal
+                    + ", which is not a number Argo can read: compare with a finite number");
+        }
         return compare(op, new Value<>(new Expr.Literal(type, literal), type, scope));
     }
 

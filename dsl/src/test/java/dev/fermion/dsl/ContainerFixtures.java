@@ -155,6 +155,14 @@ public final class ContainerFixtures {
         }
     }
 
+    /** A manifest that names no object for apply. */
+    public static final class NamelessApply extends ResourceComponent {
+        @Override
+        protected ResourceCommand command() {
+            return ResourceCommand.apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {a: b}\n");
+        }
+    }
+
     public static final class ResourceForgetsOutput extends ResourceComponent {
         public static final Output<String> UID = output("uid", String.class);
 

@@ -10,6 +10,38 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** A version the compiler could not write into a memoize key. */
+    public static final class BracedVersion extends Component {
+        @Override
+        public String version() {
+            return "1.{{x}}";
+        }
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    /** An input named like the digest Fermion passes beside its artifact input. */
+    public static final class ClashingPorts extends Component {
+        public static final Input<Dataset> DATA = input("data", Dataset.class);
+        public static final Input<String> DATA_DIGEST = input("data-digest", String.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    /** A sub-pipeline with an optional input. */
+    public static final class OptionalInput extends SubPipeline {
+        public static final Input<String> NOTE = input("note", String.class).optional();
+
+        @Override
+        protected void define(Dag dag) {
+            dag.step("noop", new Noop());
+        }
+    }
+
     /** A sweep's configuration, the item type of loops over records. */
     public record Trial(double rate, int epochs, String name, List<Integer> layers) { }
 

@@ -269,6 +269,81 @@ class ValidationTest {
         }
     }
 
+    /** What the compiler would refuse is refused here, so a local run and a compilation agree. */
+    @Nested
+    class AsTheCompilerWould {
+        @Test
+        void aConditionOnANumberThatIsNotFinite() {
+            var e = failure(p -> p.when(p.step("source", new Source()).out(Source.SCORE).atLeast(Double.POSITIVE_INFINITY),
+                    b -> b.step("late", new Noop())));
+            assertThat(e.getMessage()).contains("with Infinity, which is not a number Argo can read");
+        }
+
+        @Test
+        void aVersionWithBraces() {
+            var e = failure(p -> p.step("odd", new Fixtures.BracedVersion()));
+            assertWhere(e, "odd");
+            assertThat(e.getMessage()).contains("BracedVersion.version() is '1.{{x}}'", "plain text");
+        }
+
+        @Test
+        void aPortNamedLikeFermionsOwnParameters() {
+            var e = failure(p -> p.step("clash", new Fixtures.ClashingPorts()));
+            assertThat(e.getMessage()).contains("declares input 'data-digest' beside artifact input 'data'");
+        }
+
+        @Test
+        void anOptionalSubPipelineInputLeftUnbound() {
+            var e = failure(p -> p.step("sub", new Fixtures.OptionalInput()));
+            assertWhere(e, "sub");
+            assertThat(e.getMessage()).contains("input 'note' of sub-pipeline OptionalInput is optional and not bound");
+        }
+
+        @Test
+        void twoEmptyDirVolumesOfOneNameSetUpDifferently() {
+            var e = failure(p -> {
+                p.step("a", new Noop()).mount(VolumeMount.emptyDir("scratch", "/a", "1Gi"));
+                p.step("b", new Noop()).mount(VolumeMount.emptyDir("scratch", "/b", "2Gi"));
+            });
+            assertThat(e.getMessage()).contains("emptyDir volume 'scratch' is set up differently");
+        }
+
+        @Test
+        void anEnvironmentVariableSetByTheCommandAndTheStep() {
+            var e = failure(p -> p.step("resize", new ContainerFixtures.Resize())
+                    .with(ContainerFixtures.Resize.IMAGES, p.step("source", new Source()).out(Source.DATA))
+                    .env("COUNT_FILE", "x"));
+            assertWhere(e, "resize");
+            assertThat(e.getMessage()).contains("'COUNT_FILE' is set both by the command");
+        }
+
+        @Test
+        void aManifestThatNamesNoObject() {
+            var e = failure(p -> p.step("apply", new ContainerFixtures.NamelessApply()));
+            assertWhere(e, "apply");
+            assertThat(e.getMessage()).contains("has no metadata.name");
+        }
+
+        @Test
+        void aScheduledPipelineWithANameTooLongForACronWorkflow() {
+            var e = assertThrows(PipelineDefinitionException.class, () -> Pipeline.named("x".repeat(53))
+                    .schedule(dev.fermion.plan.Schedule.cron("0 3 * * *")));
+            assertThat(e.getMessage()).contains("at most 52 characters");
+        }
+
+        @Test
+        void textArgoWouldEvaluateInSettings() {
+            for (Consumer<Dag> body : List.<Consumer<Dag>>of(
+                    p -> p.step("a", new Noop()).env("X", "{{workflow.name}}"),
+                    p -> p.step("a", new Noop()).annotation("note", "a}}b"),
+                    p -> p.step("a", new Noop()).nodeSelector("pool", "{{x}}"),
+                    p -> p.step("a", new Noop()).image("acme/{{x}}:1"),
+                    p -> p.step("a", new Noop()).mount(VolumeMount.pvc("data", "/data/{{x}}")))) {
+                assertThat(failure(body).getMessage()).contains("'{{' or '}}'");
+            }
+        }
+    }
+
     @Nested
     class Sidecars {
         @Test
