@@ -248,6 +248,14 @@ class ArgoCompilerTest {
         assertThat(yaml).contains("== 'it\\\\'s'}}");
     }
 
+    @Test
+    void aStepThatRequiresAGpuRunsOnTheGpuImageWithOne() {
+        Plan plan = Pipeline.named("cuda").define(p -> p.step("kernel", new dev.fermion.dsl.Fixtures.CudaOnly())).plan();
+        JsonNode container = HostileValuesTest.template(compiled(plan), "cudaonly").path("container");
+        assertThat(container.path("image").asText()).isEqualTo(CompilerOptions.defaults().image(true));
+        assertThat(container.at("/resources/limits/nvidia.com~1gpu").asText()).isEqualTo("1");
+    }
+
     /** Refused when the pipeline is defined, so a local run never accepts what the compiler would refuse. */
     @Test
     void userTextKubernetesReadsMayNotHoldExpressions() {

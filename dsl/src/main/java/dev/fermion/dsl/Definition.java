@@ -56,6 +56,15 @@ public abstract class Definition {
         return true;
     }
 
+    /**
+     * True for a definition that cannot run without a GPU (CUDA kernels, a model too large for a CPU). Its steps
+     * get one GPU unless they ask for more, and a local run on a machine without a GPU stops before its first step
+     * with a message naming them, instead of running them on the CPU as it does steps that merely ask for GPUs.
+     */
+    public boolean requiresGpu() {
+        return false;
+    }
+
     public final Ports ports() {
         return ports(getClass());
     }

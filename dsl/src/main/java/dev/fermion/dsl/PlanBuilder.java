@@ -201,10 +201,25 @@ final class PlanBuilder {
      * run's outcome and must not replay an earlier run's report.
      */
     private StepOptions options(NodeModel.StepModel step) {
-        StepOptions resolved = defaults.overriddenBy(step.options);
+        StepOptions resolved = withRequiredGpu(step, defaults.overriddenBy(step.options));
         boolean uncachedByDefault = !step.definition.cacheableByDefault() || inExitHandler(step.scope);
         if (uncachedByDefault && step.options.cache() == null) {
             return resolved.overriddenBy(StepOptions.NONE.withCache(CachePolicy.DISABLED));
+        }
+        return resolved;
+    }
+
+    /** A step of a definition that needs a GPU gets one unless it asks for more; asking for none is an error. */
+    private StepOptions withRequiredGpu(NodeModel.StepModel step, StepOptions resolved) {
+        if (!step.definition.requiresGpu()) {
+            return resolved;
+        }
+        if (resolved.gpus() == null) {
+            return resolved.overriddenBy(StepOptions.NONE.withGpus(1));
+        }
+        if (resolved.gpus() == 0) {
+            throw ns.error(step.name, step.definition.getClass().getSimpleName() + " requires a GPU, but the step asks for "
+                    + "gpus(0): remove gpus(0), or ask for at least one");
         }
         return resolved;
     }
@@ -485,7 +500,7 @@ final class PlanBuilder {
                 definition.ports().inputs().stream().map(PlanBuilder::port).toList(),
                 definition.ports().outputs().stream()
                         .map(o -> new PortSpec(o.name(), o.type(), null, false, o.description())).toList(),
-                definition instanceof Component component && component.readsSources());
+                definition instanceof Component component && component.readsSources(), definition.requiresGpu());
     }
 
     private static PortSpec port(Input<?> input) {

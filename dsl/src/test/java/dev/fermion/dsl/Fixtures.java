@@ -10,6 +10,21 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** Cannot run without a GPU. */
+    public static final class CudaOnly extends Component {
+        public static final Output<String> DEVICE = output("device", String.class);
+
+        @Override
+        public boolean requiresGpu() {
+            return true;
+        }
+
+        @Override
+        protected void run(StepContext ctx) {
+            ctx.put(DEVICE, "cuda");
+        }
+    }
+
     /** A version the compiler could not write into a memoize key. */
     public static final class BracedVersion extends Component {
         @Override

@@ -201,6 +201,17 @@ class PlanTest {
     }
 
     @Test
+    void aStepOfAComponentThatRequiresAGpuGetsOne() {
+        Plan plan = plan(p -> {
+            p.step("one", new Fixtures.CudaOnly());
+            p.step("two", new Fixtures.CudaOnly()).gpus(2);
+        });
+        assertThat(step(plan.graph(), "one").options().gpus()).isEqualTo(1);
+        assertThat(step(plan.graph(), "two").options().gpus()).isEqualTo(2);
+        assertThat(step(plan.graph(), "one").component().requiresGpu()).isTrue();
+    }
+
+    @Test
     void aRunsTimeoutAndLifecycleAreOnThePlanAndAnImageValueIsReadLikeAnInput() {
         Plan plan = Pipeline.named("limits").timeout(java.time.Duration.ofMinutes(90))
                 .keepFinished(java.time.Duration.ofDays(1)).deletePods(dev.fermion.plan.Lifecycle.PodGc.ON_WORKFLOW_SUCCESS)

@@ -280,6 +280,13 @@ class ValidationTest {
         }
 
         @Test
+        void aStepOfAComponentThatRequiresAGpuAskingForNone() {
+            var e = failure(p -> p.step("cuda", new Fixtures.CudaOnly()).gpus(0));
+            assertWhere(e, "cuda");
+            assertThat(e.getMessage()).contains("CudaOnly requires a GPU, but the step asks for gpus(0)");
+        }
+
+        @Test
         void aVersionWithBraces() {
             var e = failure(p -> p.step("odd", new Fixtures.BracedVersion()));
             assertWhere(e, "odd");

@@ -31,6 +31,7 @@ final class ExternalSteps implements AutoCloseable {
     }
 
     static ExternalSteps prepare(Plan plan, RunOptions options) {
+        requireGpus(plan, options, Gpus.present());
         List<Node.ContainerNode> containerNodes = new ArrayList<>();
         List<Node.ResourceNode> resourceNodes = new ArrayList<>();
         collect(plan.graph(), containerNodes, resourceNodes);
@@ -66,6 +67,21 @@ final class ExternalSteps implements AutoCloseable {
             throw new RunSetupException(e.getMessage(), e);
         }
         return new ExternalSteps(containers, resources, sidecars);
+    }
+
+    /** Steps whose component requires a GPU stop the run before it starts on a machine without one (test doubles aside). */
+    static void requireGpus(Plan plan, RunOptions options, boolean present) {
+        if (present) {
+            return;
+        }
+        List<String> steps = Gpus.requiring(plan).stream().map(Node::name)
+                .filter(name -> !options.replacements().containsKey(name)).toList();
+        if (!steps.isEmpty()) {
+            throw new RunSetupException("pipeline '" + plan.name() + "': step" + (steps.size() == 1 ? " '" : "s '")
+                    + String.join("', '", steps) + "' require" + (steps.size() == 1 ? "s" : "") + " a GPU, and this machine "
+                    + "has none (no NVIDIA device in /dev): run the pipeline on the cluster (fermion submit), or replace "
+                    + "the step with a test double");
+        }
     }
 
     /** The sidecars a step runs with; none for nodes that run no pod of their own. */
