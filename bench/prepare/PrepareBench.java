@@ -237,6 +237,10 @@ public final class PrepareBench {
         }
 
         @Override
+        public void source(dev.fermion.dsl.SourceDataset dataset) {
+        }
+
+        @Override
         public void log(String format, Object... args) {
             System.err.println(String.format(format, args));
         }

@@ -32,11 +32,8 @@ final class CompileCommand implements Callable<Integer> {
             description = "workflow, template or cron (default: ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--image-registry", paramLabel = "REGISTRY", description = "Registry of the runtime images.")
-    String registry;
-
-    @Option(names = "--image-tag", paramLabel = "TAG", description = "Tag of the runtime images (default: the Fermion version).")
-    String tag;
+    @Mixin
+    ImageOptions images;
 
     @Option(names = "--namespace", paramLabel = "NS", description = "Namespace written into the workflow's metadata.")
     String namespace;
@@ -57,13 +54,7 @@ final class CompileCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         WorkflowKind workflowKind = parseKind(kind);
         Pipeline resolved = classpath.catalog().find(pipeline);
-        CompilerOptions options = CompilerOptions.defaults();
-        if (registry != null) {
-            options = options.withRegistry(registry);
-        }
-        if (tag != null) {
-            options = options.withTag(tag);
-        }
+        CompilerOptions options = images.apply(CompilerOptions.defaults());
         if (namespace != null) {
             options = options.withNamespace(namespace);
         }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 LogsCommand.class,
                 TemplatesCommand.class,
                 ServeCommand.class,
+                ImageCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FermionCli implements Runnable {

@@ -1,5 +1,6 @@
 package dev.fermion.cli;
 
+import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.contract.Home;
 import dev.fermion.contract.TrackingEnv;
 import dev.fermion.dsl.Model;
@@ -8,6 +9,7 @@ import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
 import dev.fermion.deploy.local.LocalDeployments;
+import dev.fermion.runtime.container.ContainerImages;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.local.ClusterVolumes;
 import dev.fermion.runtime.local.Gpus;
@@ -67,8 +69,24 @@ final class RunCommand implements Callable<Integer> {
     ClasspathOption classpath;
 
     @Option(names = "--isolation", paramLabel = "MODE", defaultValue = "in-process",
-            description = "in-process (fast) or process (each step in its own JVM, as in a pod). Default: ${DEFAULT-VALUE}.")
+            description = {"in-process (fast), process (each step in its own JVM through fermion-step), or container",
+                    "(each Java step in the runtime image with Docker or Podman, with a pod's paths and user: the",
+                    "closest to a pod; see --runtime-image). Default: ${DEFAULT-VALUE}."})
     String isolation;
+
+    @Option(names = "--image", paramLabel = "IMAGE=LOCAL",
+            description = {"Run LOCAL wherever a step names IMAGE, for images this machine cannot pull, e.g.",
+                    "--image python:3.12-slim=localhost/python:3 (scripts/setup-containers.sh makes that one from",
+                    "Debian's packages). Repeatable. Images are checked, and pulled when missing, before the first",
+                    "step; one that is neither here nor pullable stops the run (exit 2) naming it. 'fermion compile",
+                    "--image' takes the same mapping."})
+    List<String> images = new ArrayList<>();
+
+    @Option(names = "--runtime-image", paramLabel = "IMAGE",
+            description = {"The image Java steps run in with --isolation container (default: the runtime image the",
+                    "compiler writes, ${DEFAULT-VALUE}, which runtime-image/build.sh builds); --classpath",
+                    "entries are mounted into it."})
+    String runtimeImage = CompilerOptions.defaults().image(false);
 
     @Option(names = "--container-runtime", paramLabel = "RUNTIME", defaultValue = "auto",
             description = {"Where container and script steps run: auto (a working docker or podman), docker, podman, or "
@@ -199,7 +217,8 @@ final class RunCommand implements Callable<Integer> {
                 .withClassLoader(catalog.classLoader(), extraClasspath == null ? "" : extraClasspath)
                 .withPipelineRef(reference)
                 .withContainerRuntime(runtime)
-                .withKubeconfig(kubeconfig);
+                .withKubeconfig(kubeconfig)
+                .withImages(new ContainerImages(ImageOptions.map(images), runtimeImage));
         if (parallelism != null) {
             options = options.withParallelism(parallelism);
         }
@@ -371,6 +390,11 @@ final class RunCommand implements Callable<Integer> {
         long steps = run.steps().values().stream().filter(s -> StepRecord.STEP.equals(s.kind())).count();
         out.printf("Run %s %s in %s (%d steps, %d cached)%n", run.runId(), run.status().workflowStatus().toLowerCase(Locale.ROOT),
                 LiveView.format(run.duration(Instant.now())), steps, cached);
+        if (!run.results().isEmpty()) {
+            StringBuilder results = new StringBuilder("Results:");
+            run.results().forEach((name, value) -> results.append(' ').append(name).append(" = ").append(value).append(';'));
+            out.println(results.substring(0, results.length() - 1));
+        }
         if (result.succeeded()) {
             out.println("Outputs, logs and artifacts: fermion runs show " + run.runId() + (home != null ? " --home " + home : ""));
             out.flush();

@@ -45,11 +45,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "Follow the workflow until it ends, with its steps' logs.")
     boolean watch;
 
-    @Option(names = "--image-registry", paramLabel = "REGISTRY", description = "Registry of the runtime images.")
-    String registry;
-
-    @Option(names = "--image-tag", paramLabel = "TAG", description = "Tag of the runtime images (default: the Fermion version).")
-    String tag;
+    @Mixin
+    ImageOptions images;
 
     @Option(names = "--argo-ui", paramLabel = "URL", defaultValue = "${env:ARGO_UI_URL}",
             description = "Base URL of the Argo UI, for the link to the run (default: $ARGO_UI_URL).")
@@ -88,7 +85,7 @@ final class SubmitCommand implements Callable<Integer> {
         try (ArgoCluster argo = cluster.connect()) {
             String namespace = argo.namespace(cluster.namespace);
             CompiledWorkflow compiled = compile(resolved, workflowKind,
-                    options(registry, tag, namespace).withMlflow(tracking), params.asMap());
+                    options(images, namespace).withMlflow(tracking), params.asMap());
             Submitted submitted;
             try {
                 submitted = argo.submit(compiled, namespace);
@@ -146,12 +143,8 @@ final class SubmitCommand implements Callable<Integer> {
         return withoutCredentials(argoUi) + "/workflows/" + namespace + "/" + name;
     }
 
-    static CompilerOptions options(String registry, String tag, String namespace) {
-        CompilerOptions options = CompilerOptions.defaults().withNamespace(namespace);
-        if (registry != null) {
-            options = options.withRegistry(registry);
-        }
-        return tag == null ? options : options.withTag(tag);
+    static CompilerOptions options(ImageOptions images, String namespace) {
+        return images.apply(CompilerOptions.defaults().withNamespace(namespace));
     }
 
     static CompiledWorkflow compile(Pipeline pipeline, WorkflowKind kind, CompilerOptions options, Map<String, String> params) {

@@ -9,7 +9,6 @@ import dev.fermion.submit.Submitted;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,11 +37,8 @@ final class TemplatesCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "PIPELINE", description = "Pipeline names (see 'fermion list') or defining classes.")
         List<String> pipelines;
 
-        @Option(names = "--image-registry", paramLabel = "REGISTRY", description = "Registry of the runtime images.")
-        String registry;
-
-        @Option(names = "--image-tag", paramLabel = "TAG", description = "Tag of the runtime images (default: the Fermion version).")
-        String tag;
+        @Mixin
+        ImageOptions images;
 
         @Mixin
         ClasspathOption classpath;
@@ -63,7 +59,7 @@ final class TemplatesCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (ArgoCluster argo = cluster.connect()) {
                 String namespace = argo.namespace(cluster.namespace);
-                CompilerOptions options = SubmitCommand.options(registry, tag, namespace);
+                CompilerOptions options = SubmitCommand.options(images, namespace);
                 for (Pipeline pipeline : resolved) {
                     List<WorkflowKind> kinds = pipeline.plan().schedule().isPresent()
                             ? List.of(WorkflowKind.TEMPLATE, WorkflowKind.CRON) : List.of(WorkflowKind.TEMPLATE);

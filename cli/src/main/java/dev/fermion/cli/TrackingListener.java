@@ -53,6 +53,11 @@ final class TrackingListener implements RunListener {
     }
 
     @Override
+    public void stepSource(String path, dev.fermion.dsl.SourceDataset dataset) {
+        guard(() -> tracker.stepSource(path, dataset));
+    }
+
+    @Override
     public void stepMetric(String path, StepMetric metric) {
         guard(() -> tracker.stepMetric(path, metric.key(), metric.value(), metric.step(), metric.timestampMillis()));
     }
@@ -80,7 +85,7 @@ final class TrackingListener implements RunListener {
         }
         try {
             return tracker.runFinished(run.status() == RunStatus.SUCCEEDED
-                    ? StepOutcome.SUCCEEDED : StepOutcome.FAILED);
+                    ? StepOutcome.SUCCEEDED : StepOutcome.FAILED, run.results());
         } catch (RuntimeException e) {
             warn(e);
             return null;

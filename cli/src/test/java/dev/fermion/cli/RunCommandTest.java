@@ -150,7 +150,14 @@ class RunCommandTest {
         assertThat(wrongType.exit()).isEqualTo(2);
         assertThat(wrongType.err()).contains("parameter 'times' of pipeline greeting expects Integer");
 
-        assertThat(fermion("run", GREETING, "--isolation", "container").err()).contains("use in-process or process");
+        assertThat(fermion("run", GREETING, "--isolation", "pod").err()).contains("use in-process, process or container");
+        Result image = fermion("run", GREETING, "--image", "python:3.12-slim");
+        assertThat(image.exit()).isEqualTo(2);
+        assertThat(image.err()).contains("--image: 'python:3.12-slim' is not IMAGE=REPLACEMENT");
+        Result hostContainer = fermion("run", GREETING, "--isolation", "container", "--container-runtime", "host");
+        assertThat(hostContainer.exit()).isEqualTo(2);
+        assertThat(hostContainer.err()).contains("--isolation container runs Java steps in their image",
+                "--container-runtime host cannot");
         Result kubeconfig = fermion("run", GREETING, "--kubeconfig", home.resolve("no-such-kubeconfig").toString());
         assertThat(kubeconfig.exit()).isEqualTo(2);
         assertThat(kubeconfig.err()).contains("--kubeconfig: " + home.resolve("no-such-kubeconfig") + " is not a file");
@@ -198,7 +205,8 @@ class RunCommandTest {
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
         assertThat(cli.execute("run", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage: fermion run").contains("--resume=RUN_ID").contains("--isolation=MODE");
+        assertThat(out.toString()).contains("Usage: fermion run").contains("--resume=RUN_ID").contains("--isolation=MODE")
+                .contains("--image=IMAGE=LOCAL", "python:3.12-slim=localhost/python:3", "--runtime-image=IMAGE");
         assertThat(cli.execute("runs", "show", "--help")).isZero();
         assertThat(out.toString()).contains("Usage: fermion runs show");
     }

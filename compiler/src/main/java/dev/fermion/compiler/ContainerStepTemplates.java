@@ -153,7 +153,8 @@ final class ContainerStepTemplates {
         volumes.addAll(PodResources.runtimeClaimVolumes(o));
         pod.addImagePullSecrets(o, where);
 
-        String image = o.imageFrom() != null ? ContainerTemplates.imageInput() : PodResources.plain(step.image(), "image of " + where);
+        String image = o.imageFrom() != null ? ContainerTemplates.imageInput()
+                : PodResources.plain(options.images().apply(step.image()), "image of " + where);
         List<String> command = strings(spec.command(), step, where);
         List<EnvVar> env = env(step, where);
         Container container = null;
@@ -180,7 +181,7 @@ final class ContainerStepTemplates {
                 null,
                 container,
                 script,
-                PodResources.sidecars(o),
+                PodResources.sidecars(o, options.images()::apply),
                 null,
                 o.cachingEnabled() ? ContainerTemplates.memoize(component, spec.digest(), keyParams, keyInputs, null, o,
                         where, options.cacheConfigMap()) : null,

@@ -177,7 +177,7 @@ final class ContainerTemplates {
                 null,
                 container(o, where, args),
                 null,
-                PodResources.sidecars(o),
+                PodResources.sidecars(o, options.images()::apply),
                 null,
                 null,
                 retry(o, where, true),
@@ -296,7 +296,7 @@ final class ContainerTemplates {
                 null,
                 container(o, where, args),
                 null,
-                PodResources.sidecars(o),
+                PodResources.sidecars(o, options.images()::apply),
                 null,
                 o.cachingEnabled() ? memoize(component, codeDigest(component, where), keyParams, keyInputs, sourceKey, o,
                         where, options.cacheConfigMap()) : null,
@@ -322,7 +322,7 @@ final class ContainerTemplates {
             return imageInput();
         }
         if (o.image() != null) {
-            return PodResources.plain(o.image(), "image of " + where);
+            return PodResources.plain(options.images().apply(o.image()), "image of " + where);
         }
         return options.image(o.wantsGpu());
     }

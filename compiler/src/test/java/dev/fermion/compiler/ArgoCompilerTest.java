@@ -9,6 +9,7 @@ import dev.fermion.compiler.fixtures.Components.Score;
 import dev.fermion.compiler.fixtures.Components.Stage;
 import dev.fermion.compiler.fixtures.Components.Train;
 import dev.fermion.compiler.fixtures.SamplePipelines;
+import dev.fermion.contract.ImageMap;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.Retry;
@@ -289,6 +290,26 @@ class ArgoCompilerTest {
         assertThat(workflow.at("/spec/artifactRepositoryRef/configMap").asText()).isEqualTo("artifacts");
         assertThat(workflow.at("/spec/artifactRepositoryRef/key").asText()).isEqualTo("minio");
         assertThat(CompilerOptions.defaults().tag()).as("version from the filtered resource").matches("[0-9]+\\.[0-9]+\\.[0-9]+[-.A-Za-z0-9]*");
+    }
+
+    @Test
+    void aUsersRuntimeImageAndImageMappingsReplaceTheImagesTheCompilerWrites() {
+        CompilerOptions options = CompilerOptions.defaults().withTag("2.0")
+                .withImages(ImageMap.parse(List.of("registry.example.com/custom:1.2=mirror.local/custom:1.2")))
+                .withRuntimeImage("localhost/orders:1.0.0");
+        JsonNode workflow = Yaml.read(new ArgoCompiler(options)
+                .compile(SamplePipelines.stepOptions().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml());
+        Map<String, String> images = new java.util.TreeMap<>();
+        for (JsonNode t : workflow.at("/spec/templates")) {
+            if (t.has("container")) {
+                images.put(t.path("name").asText(), t.at("/container/image").asText());
+            }
+        }
+        assertThat(images).containsEntry("prepare", "localhost/orders:1.0.0")
+                .containsEntry("train", "ghcr.io/fermion-ml/fermion-runtime-gpu:2.0")
+                .containsEntry("notify", "mirror.local/custom:1.2");
+        assertThatThrownBy(() -> options.withRuntimeImage("orders"))
+                .hasMessageContaining("runtime image 'orders' must be [REGISTRY/]REPOSITORY:TAG");
     }
 
     @Test

@@ -56,6 +56,19 @@ public final class TestBundles {
         return write(directory, schema, Task.REGRESSION, 5.8, 0.8, 7);
     }
 
+    /** The bundle as a training run that diverged leaves it: every weight NaN, so it computes NaN for any row. */
+    public static Path diverged(Path bundle) {
+        ModelBundle description = ModelBundle.read(bundle);
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(description.architecture().build());
+            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32,
+                    new Shape(1, description.architecture().inputs()));
+            model.getBlock().getParameters().values().forEach(parameter -> parameter.getArray().muli(Float.NaN));
+            description.write(bundle, model);
+        }
+        return bundle;
+    }
+
     private static Path write(Path directory, TableSchema schema, Task task, double center, double scale, int seed) {
         Table table = iris();
         StatisticsAccumulator statistics = new StatisticsAccumulator(schema.columns(), false);

@@ -7,6 +7,7 @@ import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
+import dev.fermion.dsl.SourceDataset;
 import dev.fermion.dsl.StepContext;
 
 import java.io.IOException;
@@ -36,6 +37,7 @@ public final class TestContext implements StepContext {
     private final Map<String, Object> outputs = new LinkedHashMap<>();
     private final Map<String, Artifact> artifacts = new HashMap<>();
     private final List<Metric> metrics = new ArrayList<>();
+    private final List<SourceDataset> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> logs = new ArrayList<>();
     private final String stepName;
     private String runId = "run-1";
@@ -138,6 +140,16 @@ public final class TestContext implements StepContext {
 
     public List<Metric> metrics(String key) {
         return metrics.stream().filter(m -> m.key().equals(key)).toList();
+    }
+
+    @Override
+    public void source(SourceDataset dataset) {
+        sources.add(dataset);
+    }
+
+    /** The data sets the step reported reading, in order. */
+    public List<SourceDataset> sources() {
+        return List.copyOf(sources);
     }
 
     @Override

@@ -276,6 +276,33 @@ public final class Dag {
         }
     }
 
+    /**
+     * Declares {@code value} one of the pipeline's results, under {@code name}: what a run of it is judged and
+     * compared by (an accuracy, the chosen hyper-parameter). Results are shown in the run's summary and are the
+     * headline metrics of its tracking run. A result whose step did not run (a skipped branch) is absent.
+     */
+    public void result(String name, Value<?> value) {
+        if (ns.subPipeline != null) {
+            throw ns.error(null, "result(" + name + ") declares a result of the pipeline; a sub-pipeline exports "
+                    + "values with output(...)");
+        }
+        if (scope != ns.root) {
+            throw ns.error(null, "result '" + name + "' must be declared at the top level of the pipeline, "
+                    + "outside when/forEach blocks");
+        }
+        if (name == null || !Names.PORT.matcher(name).matches() || name.length() > Names.MAX_LABEL) {
+            throw ns.error(null, "invalid result name '" + name + "': use letters, digits, '-' or '_', starting with a letter");
+        }
+        requireVisible(null, value, "result '" + name + "'");
+        if (value.type().isArtifact()) {
+            throw ns.error(null, "result '" + name + "' is an artifact (" + value.type().displayName() + "); "
+                    + "results are values: declare a step's parameter output");
+        }
+        if (ns.results.putIfAbsent(name, value) != null) {
+            throw ns.error(null, "result '" + name + "' is declared twice");
+        }
+    }
+
     void register(NodeModel model) {
         graph.nodes.add(model);
         ns.nodes.put(model.name, model);

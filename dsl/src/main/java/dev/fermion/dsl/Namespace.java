@@ -24,6 +24,8 @@ final class Namespace {
     final Map<String, Object> paramDefaults = new LinkedHashMap<>();
     final Map<String, String> paramDescriptions = new LinkedHashMap<>();
     final Map<String, Value<?>> outputs = new LinkedHashMap<>();
+    /** The pipeline's declared results, in declaration order. */
+    final Map<String, Value<?>> results = new LinkedHashMap<>();
     final Shared shared;
     NodeModel.GraphModel mainGraph;
     NodeModel.GraphModel exitGraph;

@@ -9,6 +9,7 @@ import dev.fermion.plan.Graph;
 import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.ParamSpec;
+import dev.fermion.plan.ResultSpec;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
 import dev.fermion.plan.ResourceManifest;
@@ -54,9 +55,11 @@ final class PlanBuilder {
         Graph main = builder.graph(ns.mainGraph, List.of(), List.of());
         Optional<Graph> exit = Optional.ofNullable(ns.exitGraph).map(g -> builder.graph(g, List.of(), List.of()));
         requireOneVolumePerName(ns.pipeline, main, exit, ns.shared.subPipelines.values());
+        List<ResultSpec> results = ns.results.entrySet().stream()
+                .map(e -> new ResultSpec(e.getKey(), e.getValue().expr())).toList();
         return new Plan(ns.pipeline, meta.experiment == null ? ns.pipeline : meta.experiment,
                 meta.description == null ? "" : meta.description, meta.version == null ? "1" : meta.version,
-                params, main, exit, defaults, schedule, ns.shared.subPipelines, meta.lifecycle);
+                params, main, exit, defaults, schedule, ns.shared.subPipelines, results, meta.lifecycle);
     }
 
     /**

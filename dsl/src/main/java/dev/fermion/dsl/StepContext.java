@@ -21,6 +21,9 @@ public interface StepContext extends StepInputs {
         metric(key, value, 0);
     }
 
+    /** Records a data set the step read from outside the pipeline, so that its tracking run shows it as an input. */
+    void source(SourceDataset dataset);
+
     /** Writes a line to the step's log (stdout, which Argo and the local runner both keep). */
     void log(String format, Object... args);
 

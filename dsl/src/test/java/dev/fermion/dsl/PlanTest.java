@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What a valid definition turns into: the graph, its dependencies, conditions and effective options. */
 class PlanTest {
@@ -59,6 +60,37 @@ class PlanTest {
         assertThat(step(plan.graph(), "train").bindings())
                 .containsEntry("data", new Expr.StepOutput("source", "data", ValueType.of(Dataset.class)))
                 .containsEntry("epochs", new Expr.Literal(ValueType.of(Integer.class), 3));
+    }
+
+    @Test
+    void resultsAreTheDeclaredValuesInOrder() {
+        Plan plan = plan(p -> {
+            var source = p.step("source", new Source());
+            var train = p.step("train", new Train()).with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, 3);
+            p.result("accuracy", train.out(Train.ACCURACY));
+            p.result("text", source.out(Source.TEXT));
+        });
+
+        assertThat(plan.results()).extracting(dev.fermion.plan.ResultSpec::name).containsExactly("accuracy", "text");
+        assertThat(plan.results().get(0).value()).isEqualTo(new Expr.StepOutput("train", "accuracy", DOUBLE));
+    }
+
+    @Test
+    void aResultIsAValueDeclaredOnceAtTheTopOfThePipeline() {
+        assertThatThrownBy(() -> plan(p -> p.result("data", p.step("source", new Source()).out(Source.DATA))))
+                .isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("result 'data' is an artifact");
+        assertThatThrownBy(() -> plan(p -> {
+            var source = p.step("source", new Source());
+            p.result("text", source.out(Source.TEXT));
+            p.result("text", source.out(Source.TEXT));
+        })).isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("result 'text' is declared twice");
+        assertThatThrownBy(() -> plan(p -> p.forEach("loop", List.of(1, 2), (b, i) -> {
+            b.result("item", i);
+            return null;
+        })))
+                .isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("top level");
+        assertThatThrownBy(() -> plan(p -> p.result("no good", p.param("x", 1))))
+                .isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("invalid result name 'no good'");
     }
 
     @Test

@@ -47,6 +47,13 @@ abstract class PipelineMojo extends AbstractMojo {
     @Parameter(property = "fermion.imageTag")
     String imageTag;
 
+    /**
+     * The project's own runtime image, built on Fermion's by the image goal: Java steps run it, so pods find the
+     * project's components. Without it they run Fermion's runtime image, which lacks the project's classes.
+     */
+    @Parameter(property = "fermion.runtimeImage")
+    String runtimeImage;
+
     /** Namespace written into the resources. */
     @Parameter(property = "fermion.namespace")
     String namespace;
@@ -131,7 +138,10 @@ abstract class PipelineMojo extends AbstractMojo {
         if (imageRegistry != null) {
             options = options.withRegistry(imageRegistry);
         }
-        return imageTag == null ? options : options.withTag(imageTag);
+        if (imageTag != null) {
+            options = options.withTag(imageTag);
+        }
+        return runtimeImage == null || runtimeImage.isBlank() ? options : options.withRuntimeImage(runtimeImage);
     }
 
     CompiledWorkflow compile(Pipeline pipeline, WorkflowKind kind, CompilerOptions options) throws MojoFailureException {

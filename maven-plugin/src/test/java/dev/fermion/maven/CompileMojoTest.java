@@ -55,6 +55,26 @@ class CompileMojoTest {
     }
 
     @Test
+    void theProjectsRuntimeImageIsWhatItsJavaStepsRun() throws Exception {
+        CompileMojo mojo = mojo(null);
+        mojo.runtimeImage = "localhost/orders-pipelines:1.0.0";
+        mojo.execute();
+
+        assertThat(Files.readString(output.resolve("doubling-workflow.yaml")))
+                .contains("image: localhost/orders-pipelines:1.0.0").doesNotContain("fermion-runtime:");
+    }
+
+    @Test
+    void theImageGoalNeedsTheImageToBuild() {
+        ImageMojo mojo = new ImageMojo();
+        mojo.classesDirectory = classes.toFile();
+        mojo.classpathElements = List.of(classes.toString());
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("set <runtimeImage>");
+    }
+
+    @Test
     void writesEachKindAskedForAndCronOnlyForScheduledPipelines() throws Exception {
         CompileMojo mojo = mojo(List.of("template", "cron"));
         mojo.imageRegistry = "registry.example.com/ml";

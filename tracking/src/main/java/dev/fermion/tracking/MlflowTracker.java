@@ -17,6 +17,10 @@ import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.Tag;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +44,16 @@ public final class MlflowTracker implements PipelineTracker {
     private final MlflowWriter writer;
     private final Map<String, RunRef> steps = new LinkedHashMap<>();
     private final List<String> models = new ArrayList<>();
+    /** The content digests of every model this run's steps made or reused, listed on the parent run at the end. */
+    private final java.util.Set<String> modelDigests = new java.util.LinkedHashSet<>();
+    /** Per step, its parameter inputs (a model's params) and the digest of the model it evaluates, if any. */
+    private final Map<String, Map<String, String>> stepInputs = new LinkedHashMap<>();
+    private final Map<String, String> evaluated = new LinkedHashMap<>();
+    /** How each step ended, for the run's pipeline graph. */
+    private final Map<String, PipelineGraph.State> states = new LinkedHashMap<>();
+    /** The artifact of the parent run that pictures the pipeline and how its steps ended. */
+    static final String GRAPH = "pipeline-graph.svg";
+    private volatile Plan plan;
     private final List<Tag> commonTags = new ArrayList<>();
     private volatile Delivery delivery;
     private volatile RunRef pipeline;
@@ -64,6 +78,7 @@ public final class MlflowTracker implements PipelineTracker {
     public void runStarted(Plan plan, String runId, Map<String, String> params) {
         String experiment = plan.experiment() == null || plan.experiment().isBlank() ? plan.name() : plan.experiment();
         pipeline = new RunRef(experiment, runId);
+        this.plan = plan;
         session = safe(runId) + "-" + UUID.randomUUID().toString().substring(0, 8);
         delivery = new Delivery(writer, Spool.inHome(options.fermionHome()), session, options.queueCapacity(),
                 options.strict());
@@ -100,11 +115,23 @@ public final class MlflowTracker implements PipelineTracker {
         RunRef ref = start(step, component, !reused);
         Map<String, String> values = new LinkedHashMap<>(inputs);
         List<DatasetRef> datasets = new ArrayList<>();
+        List<String> modelInputs = new ArrayList<>();
         for (StepArtifact a : artifacts) {
             values.put(a.name(), a.digest() != null ? a.digest() : a.artifact().path().toString());
             if (a.artifact() instanceof Dataset) {
                 datasets.add(new DatasetRef(a.name(), a.artifact().path().toAbsolutePath().toString(), a.digest(),
                         "input"));
+            } else if (a.artifact() instanceof Model && a.digest() != null) {
+                modelInputs.add(a.digest());
+            }
+        }
+        synchronized (steps) {
+            stepInputs.put(step, Map.copyOf(inputs));
+            // A step that takes one model and makes none evaluates it: its metrics are that model's too.
+            boolean makesModels = component != null && component.outputs().stream()
+                    .anyMatch(o -> Model.class.isAssignableFrom(o.type().rawType()));
+            if (modelInputs.size() == 1 && !makesModels) {
+                evaluated.put(step, modelInputs.get(0));
             }
         }
         if (!values.isEmpty()) {
@@ -117,9 +144,24 @@ public final class MlflowTracker implements PipelineTracker {
     }
 
     @Override
+    public void stepSource(String step, dev.fermion.dsl.SourceDataset dataset) {
+        delivery.submit(new TrackingOp.LogSource(stepRef(step), dataset.name(), dataset.source(), dataset.digest(),
+                dataset.columns(), dataset.rows()));
+        checkStrict();
+    }
+
+    @Override
     public void stepMetric(String step, String key, double value, long index, long timestampMillis) {
-        delivery.submit(new TrackingOp.Log(stepRef(step), List.of(new Metric(key, value, timestampMillis, index)),
-                List.of(), List.of()));
+        Metric metric = new Metric(key, value, timestampMillis, index);
+        RunRef ref = stepRef(step);
+        delivery.submit(new TrackingOp.Log(ref, List.of(metric), List.of(), List.of()));
+        String model;
+        synchronized (steps) {
+            model = evaluated.get(step);
+        }
+        if (model != null) {
+            delivery.submit(new TrackingOp.LogModelMetrics(ref, model, List.of(metric)));
+        }
         checkStrict();
     }
 
@@ -134,6 +176,9 @@ public final class MlflowTracker implements PipelineTracker {
             // Cached, skipped and resumed steps are reported only when they finish; a resumed step keeps its run.
             ref = start(step, null, false);
         }
+        synchronized (steps) {
+            states.put(step, PipelineGraph.state(outcome, cached));
+        }
         List<Tag> tags = new ArrayList<>();
         tags.add(new Tag("fermion.cached", Boolean.toString(cached)));
         outputs.forEach((k, v) -> tags.add(new Tag("fermion.output." + k, cut(v, MAX_TAG_LENGTH))));
@@ -145,13 +190,35 @@ public final class MlflowTracker implements PipelineTracker {
             delivery.submit(new TrackingOp.LinkRun(ref, "fermion.cached.sourceMlflowRun",
                     new RunRef(pipeline.experiment(), sourceRunId).child(step)));
         }
+        if (outcome == StepOutcome.SUCCEEDED) {
+            for (StepArtifact a : artifacts) {
+                if (a.artifact() instanceof Model && a.digest() != null) {
+                    synchronized (models) {
+                        modelDigests.add(a.digest());
+                    }
+                }
+            }
+        }
+        if (cached && outcome == StepOutcome.SUCCEEDED) {
+            // The step made no model of its own: its run lists the model it reused, logged by an earlier run.
+            for (StepArtifact a : artifacts) {
+                if (a.artifact() instanceof Model && a.digest() != null) {
+                    delivery.submit(new TrackingOp.LinkModel(ref, a.digest()));
+                }
+            }
+        }
         if (!cached && outcome == StepOutcome.SUCCEEDED) {
+            Map<String, String> inputs;
+            synchronized (steps) {
+                inputs = stepInputs.getOrDefault(step, Map.of());
+            }
             for (StepArtifact a : artifacts) {
                 if (a.artifact() instanceof Model) {
                     List<Tag> modelTags = List.of(new Tag("fermion.step", step), new Tag("fermion.output", a.name()),
                             new Tag("fermion.run", pipeline.key()));
                     delivery.submit(new TrackingOp.LogModel(ref, a.name(),
-                            a.artifact().path().toAbsolutePath().toString(), modelTags));
+                            a.artifact().path().toAbsolutePath().toString(), modelTags, modelName(step, a.name()),
+                            a.digest(), params(inputs)));
                     synchronized (models) {
                         models.add(step + "/" + a.name());
                     }
@@ -179,7 +246,24 @@ public final class MlflowTracker implements PipelineTracker {
     }
 
     @Override
-    public TrackingSummary runFinished(StepOutcome outcome) {
+    public TrackingSummary runFinished(StepOutcome outcome, Map<String, String> results) {
+        List<Metric> metrics = new ArrayList<>();
+        List<Tag> tags = new ArrayList<>();
+        long at = now();
+        results.forEach((name, value) -> {
+            tags.add(new Tag("fermion.result." + name, cut(value, MAX_TAG_LENGTH)));
+            number(value).ifPresent(n -> metrics.add(new Metric(name, n, at, 0)));
+        });
+        if (!results.isEmpty()) {
+            // The pipeline's headline numbers on the parent run, so the experiment's runs table compares runs by them.
+            delivery.submit(new TrackingOp.Log(pipeline, metrics, List.of(), tags));
+        }
+        List<String> digests;
+        synchronized (models) {
+            digests = List.copyOf(modelDigests);
+        }
+        digests.forEach(digest -> delivery.submit(new TrackingOp.LinkModel(pipeline, digest)));
+        graph().ifPresent(dir -> delivery.submit(new TrackingOp.UploadArtifacts(pipeline, "", dir.toString())));
         delivery.submit(new TrackingOp.EndRun(pipeline, outcome.mlflowStatus(), now()));
         delivery.close(options.closeTimeout());
         checkStrict();
@@ -225,6 +309,45 @@ public final class MlflowTracker implements PipelineTracker {
         }
         delivery.submit(new TrackingOp.StartRun(ref, pipeline, step, now(), tags, session, supersede));
         return ref;
+    }
+
+    /**
+     * The run's pipeline graph, coloured by how each step ended ({@value #GRAPH}), in a directory of the
+     * Fermion home that outlives the run, since the upload may wait in the spool; empty if it cannot be written.
+     */
+    private Optional<Path> graph() {
+        Map<String, PipelineGraph.State> ended;
+        synchronized (steps) {
+            ended = Map.copyOf(states);
+        }
+        Path dir = options.fermionHome().resolve("tracking").resolve("graphs").resolve(safe(pipeline.key()));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(GRAPH), PipelineGraph.svg(plan, ended), StandardCharsets.UTF_8);
+            return Optional.of(dir);
+        } catch (IOException e) {
+            // The graph is a picture of the run; the run's tracking goes on without it.
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A logged model's name: the step that made it (its path, a loop's iteration included, so a sweep's models
+     * say which trial they come from), then the output when a step makes more than a "model".
+     */
+    static String modelName(String step, String output) {
+        String name = step.replace('/', '-');
+        return output.equals("model") ? name : name + "-" + output;
+    }
+
+    /** A finite number written as a value, for a result that can be a metric. */
+    private static Optional<Double> number(String value) {
+        try {
+            double n = Double.parseDouble(value.trim());
+            return Double.isFinite(n) ? Optional.of(n) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private RunRef stepRef(String step) {

@@ -37,6 +37,10 @@ public interface PipelineTracker {
         stepStarted(step, component, inputs, artifacts, false);
     }
 
+    /** A data set the step reported reading from outside the pipeline. */
+    default void stepSource(String step, dev.fermion.dsl.SourceDataset dataset) {
+    }
+
     /** A metric the step reported; {@code index} orders values of one key (epoch, batch). */
     void stepMetric(String step, String key, double value, long index, long timestampMillis);
 
@@ -63,7 +67,15 @@ public interface PipelineTracker {
     boolean flush(Duration timeout);
 
     /** Ends the run, waits a bounded time for the background sender, and says what was recorded. */
-    TrackingSummary runFinished(StepOutcome outcome);
+    /**
+     * Ends the run; {@code results} are the pipeline's declared results (ValueCodec-encoded), shown on the run:
+     * numbers as metrics, every one as a {@code fermion.result.*} tag.
+     */
+    TrackingSummary runFinished(StepOutcome outcome, Map<String, String> results);
+
+    default TrackingSummary runFinished(StepOutcome outcome) {
+        return runFinished(outcome, Map.of());
+    }
 
     /** UI pages of what has reached the server so far. */
     UiLinks uiLinks();

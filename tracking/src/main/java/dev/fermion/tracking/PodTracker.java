@@ -1,6 +1,7 @@
 package dev.fermion.tracking;
 
 import dev.fermion.contract.TrackingEnv;
+import dev.fermion.dsl.SourceDataset;
 import dev.fermion.tracking.delivery.Delivery;
 import dev.fermion.tracking.delivery.MlflowWriter;
 import dev.fermion.tracking.delivery.RunRef;
@@ -111,6 +112,12 @@ public final class PodTracker {
         public void metric(String key, double value, long index, long timestampMillis) {
             delivery.submit(new TrackingOp.Log(child, List.of(new Metric(key, value, timestampMillis, index)),
                     List.of(), List.of()));
+        }
+
+        /** A data set the step reports reading from outside the pipeline: the child run's input. */
+        public void source(SourceDataset dataset) {
+            delivery.submit(new TrackingOp.LogSource(child, dataset.name(), dataset.source(), dataset.digest(),
+                    dataset.columns(), dataset.rows()));
         }
 
         /**

@@ -93,7 +93,8 @@ class MlflowTrackerTest {
         GitCommit.of(Path.of("")).ifPresent(commit -> assertThat(parent.tags())
                 .containsEntry("mlflow.source.git.commit", commit));
         assertThat(summary.links().run())
-                .isEqualTo(server.uri() + "/#/experiments/" + parent.experimentId() + "/runs/" + parent.runId());
+                .isEqualTo(server.uri() + "/#/experiments/" + parent.experimentId() + "/runs/" + parent.runId()
+                        + "?workflowType=machine_learning");
 
         Map<String, RunInfo> children = client.findRunsByTag(parent.experimentId(), "mlflow.parentRunId",
                 parent.runId()).stream().collect(Collectors.toMap(RunInfo::runName, Function.identity()));
@@ -119,13 +120,77 @@ class MlflowTrackerTest {
         LoggedModel logged = client.getLoggedModel(champion.source().substring("models:/".length()));
         assertThat(logged.status()).isEqualTo("LOGGED_MODEL_READY");
         assertThat(logged.sourceRunId()).isEqualTo(train.runId());
-        assertThat(logged.name()).isEqualTo("model");
+        assertThat(logged.name()).as("named after the step that made it").isEqualTo("train");
         assertThat(client.listArtifacts(logged.artifactUri(), "")).extracting(ArtifactFile::path)
                 .containsExactlyInAnyOrder("MLmodel", "synset.txt", "weights.params");
         String mlmodel = new String(client.downloadArtifact(logged.artifactUri(), "MLmodel"), StandardCharsets.UTF_8);
         assertThat(mlmodel).contains("flavors:\n  djl:\n").contains("model_id: " + logged.modelId());
         assertThat(summary.links().models()).containsEntry("train/model",
-                server.uri() + "/#/experiments/" + parent.experimentId() + "/models/" + logged.modelId());
+                server.uri() + "/#/experiments/" + parent.experimentId() + "/models/" + logged.modelId()
+                        + "?workflowType=machine_learning");
+    }
+
+    /**
+     * What a person comparing runs in MLflow needs on the runs themselves: the pipeline's results on the parent
+     * run, the models named by the step (and trial) that made them with their params, schema and evaluation,
+     * the data set a step read, the models a run used, and a picture of the pipeline.
+     */
+    @Test
+    void aRunShowsItsResultsModelsEvaluationSourceAndGraph() throws Exception {
+        Path model = Files.createDirectories(work.resolve("model"));
+        Files.writeString(model.resolve("weights.params"), "0123");
+        Files.writeString(model.resolve("signature.json"), "{\"inputs\": \"[{\\\"type\\\": \\\"double\\\", "
+                + "\\\"name\\\": \\\"petal\\\", \\\"required\\\": true}]\", \"outputs\": \"[{\\\"type\\\": "
+                + "\\\"string\\\", \\\"name\\\": \\\"label\\\", \\\"required\\\": true}]\", \"params\": null}");
+        Files.writeString(model.resolve("input_example.json"), "{\"columns\": [\"petal\"], \"data\": [[1.4]]}");
+        String digest = "sha256:" + "ab".repeat(32);
+        String runId = "run-" + UUID.randomUUID();
+        Plan pipeline = Plans.sweep(experiment);
+
+        MlflowTracker tracker = tracker();
+        tracker.runStarted(pipeline, runId, Map.of());
+        tracker.stepStarted("prepare", Plans.component("com.example.Prepare"), Map.of("source", "data/iris.csv"), List.of());
+        tracker.stepSource("prepare", new dev.fermion.dsl.SourceDataset("iris.csv", work.resolve("iris.csv").toString(),
+                "sha256:" + "cd".repeat(32), new java.util.LinkedHashMap<>(Map.of("petal", "double")), 150));
+        tracker.stepFinished("prepare", StepOutcome.SUCCEEDED, Map.of(), List.of(), false, null);
+        tracker.stepStarted("grid/2/trial", Plans.component("com.example.Train"), Map.of("learning-rate", "0.01"), List.of());
+        tracker.stepFinished("grid/2/trial", StepOutcome.SUCCEEDED, Map.of(),
+                List.of(new StepArtifact("model", new Model(model), digest)), false, null);
+        tracker.stepStarted("train-best", Plans.component("com.example.Train"), Map.of("learning-rate", "0.01"), List.of(), true);
+        tracker.stepFinished("train-best", StepOutcome.SUCCEEDED, Map.of(),
+                List.of(new StepArtifact("model", new Model(model), digest)), true, runId);
+        tracker.stepStarted("evaluate", Plans.component("com.example.Evaluate"), Map.of(),
+                List.of(new StepArtifact("model", new Model(model), digest)));
+        tracker.stepMetric("evaluate", "accuracy", 0.97, 0, 1_700_000_000_000L);
+        tracker.stepFinished("evaluate", StepOutcome.SUCCEEDED, Map.of("accuracy", "0.97"), List.of(), false, null);
+        TrackingSummary summary = tracker.runFinished(StepOutcome.SUCCEEDED, Map.of("accuracy", "0.97", "best-rate", "0.01",
+                "stage", "PRODUCTION"));
+
+        assertThat(summary.complete()).isTrue();
+        RunInfo parent = runNamed(pipeline.name() + "-" + runId);
+        assertThat(parent.metrics()).containsEntry("accuracy", 0.97).containsEntry("best-rate", 0.01).doesNotContainKey("stage");
+        assertThat(parent.tags()).containsEntry("fermion.result.stage", "PRODUCTION");
+        LoggedModel trial = client.findLoggedModelsByTag(parent.experimentId(), "fermion.model.digest", digest).get(0);
+        assertThat(trial.name()).isEqualTo("grid-2-trial");
+        assertThat(trial.params()).containsEntry("learning-rate", "0.01");
+        assertThat(trial.metrics()).as("the evaluation of the model, on the model").containsEntry("accuracy", 0.97);
+        String mlmodel = new String(client.downloadArtifact(trial.artifactUri(), "MLmodel"), StandardCharsets.UTF_8);
+        assertThat(mlmodel).contains("signature:\n  inputs: '[{\"type\": \"double\", \"name\": \"petal\"")
+                .contains("saved_input_example_info:\n  artifact_path: input_example.json");
+        Map<String, RunInfo> children = client.findRunsByTag(parent.experimentId(), "mlflow.parentRunId", parent.runId())
+                .stream().collect(Collectors.toMap(RunInfo::runName, Function.identity()));
+        assertThat(client.modelOutputs(children.get("train-best").runId())).as("the cached step lists the model it reused")
+                .containsExactly(trial.modelId());
+        assertThat(client.modelOutputs(parent.runId())).containsExactly(trial.modelId());
+        var source = client.datasets(children.get("prepare").runId()).get(0);
+        assertThat(source.path("dataset").path("name").asText()).isEqualTo("iris.csv");
+        assertThat(source.path("dataset").path("profile").asText()).isEqualTo("{\"num_rows\": 150}");
+        assertThat(source.path("dataset").path("schema").asText()).contains("\"name\":\"petal\"");
+        assertThat(source.path("tags").toString()).contains("source");
+        String graph = new String(client.downloadArtifact(parent.artifactUri(), MlflowTracker.GRAPH), StandardCharsets.UTF_8);
+        assertThat(graph).startsWith("<svg").contains(">prepare</text>", "cached", "succeeded");
+        assertThat(client.getExperimentTags(parent.experimentId())).containsEntry("mlflow.experimentKind",
+                "custom_model_development");
     }
 
     @Test

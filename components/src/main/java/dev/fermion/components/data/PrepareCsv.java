@@ -11,12 +11,15 @@ import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
+import dev.fermion.dsl.SourceDataset;
 import dev.fermion.dsl.StepContext;
+import dev.fermion.dsl.StepInputs;
 import dev.fermion.dsl.ValueType;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -37,10 +40,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -59,6 +64,9 @@ import java.util.stream.Collectors;
  * <p>Runs on Beam's DirectRunner unless {@code beam-runner} names another; {@code beam-options} are passed
  * to it as command-line pipeline options, e.g. {@code --project=...}. Distributed runners need a
  * {@code staging} location their workers can write to.
+ *
+ * <p>The step is cached by the content it reads ({@link #sourceDigest}), not by the source's path: an
+ * unchanged source is a cache hit, and a changed file runs the step again.
  */
 public final class PrepareCsv extends Component {
     /** The id column added when the source has none; values are source line numbers. */
@@ -121,10 +129,15 @@ public final class PrepareCsv extends Component {
     /** What the step decided: column types and how, rejected rows by column and reason. */
     static final String REPORT = "report.json";
 
-    /** The source is a path: the cache key sees the path, not the file's content. */
+    /**
+     * What the step reads: SHA-256 over the name and bytes of every file the source matches, read with the
+     * Beam file systems and options the step runs with. The step is cached by this content, so a changed,
+     * added, removed or renamed file runs it again; a source that matches no file fails it as bad input.
+     */
     @Override
-    public boolean cacheableByDefault() {
-        return false;
+    protected Optional<String> sourceDigest(StepInputs inputs) {
+        FileSystems.setDefaultPipelineOptions(pipelineOptions(inputs.get(BEAM_RUNNER), inputs.get(BEAM_OPTIONS)));
+        return Optional.of(SourceFiles.digest(SourceFiles.match(inputs.get(SOURCE))));
     }
 
     @Override
@@ -138,15 +151,15 @@ public final class PrepareCsv extends Component {
         List<String> header = first.names();
         for (String file : files.subList(1, files.size())) {
             if (ctx.get(FORMAT).of(file) != format) {
-                throw new IllegalArgumentException("Source '" + source + "' matches " + files.get(0) + " (" + format
+                throw new BadInputException("Source '" + source + "' matches " + files.get(0) + " (" + format
                         + ") and " + file + " (" + ctx.get(FORMAT).of(file) + "): every file of a source needs the "
                         + "same format; narrow the glob or set 'format'");
             }
             List<String> columns = SourceFiles.columns(file, format).names();
             if (!columns.equals(header)) {
-                throw new IllegalArgumentException("Source file " + file + " has columns " + Printable.list(columns)
+                throw new BadInputException("Source file " + file + " has columns " + Printable.list(columns)
                         + " but " + files.get(0) + " has " + Printable.list(header)
-                        + ": every file of a source needs the same columns");
+                        + ": every file of a source needs the same columns; narrow the glob, or write the files alike");
             }
         }
         Set<String> missing = new LinkedHashSet<>(ctx.get(MISSING_VALUES));
@@ -156,7 +169,7 @@ public final class PrepareCsv extends Component {
         }
         double maxRejectedShare = ctx.get(MAX_REJECTED_SHARE);
         if (!(maxRejectedShare >= 0 && maxRejectedShare <= 1)) {
-            throw new IllegalArgumentException("Input 'max-rejected-share' must be between 0 and 1, got "
+            throw new BadInputException("Input 'max-rejected-share' must be between 0 and 1, got "
                     + maxRejectedShare);
         }
         List<ColumnDecision> decisions = columns(ctx, files.get(0), format, first, missing);
@@ -172,12 +185,13 @@ public final class PrepareCsv extends Component {
         if (!generatedId) {
             required.add(schema.id());
         }
-        required.forEach(schema::require);
+        required.forEach(column -> prepared(schema, column, REQUIRED, header));
         Map<String, Range> ranges = new HashMap<>();
         ctx.get(RANGES).forEach((column, text) -> {
-            if (schema.require(column).type() != ColumnType.NUMERIC) {
-                throw new IllegalArgumentException("Range given for column '" + column
-                        + "', which is categorical: ranges apply to numeric columns only");
+            if (prepared(schema, column, RANGES, header).type() != ColumnType.NUMERIC) {
+                throw new BadInputException("Input 'ranges' gives a range for column '" + Printable.of(column)
+                        + "', which is categorical: ranges apply to numeric columns only; remove it, or declare "
+                        + "the column numeric in 'schema'");
             }
             ranges.put(column, Range.parse(column, text));
         });
@@ -191,7 +205,7 @@ public final class PrepareCsv extends Component {
                 validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT), ctx.get(SCALING),
                 List.copyOf(missing), staging));
 
-        collect(ctx, schema, staging, decisions, maxRejectedShare);
+        collect(ctx, schema, staging, decisions, maxRejectedShare, source, SourceFiles.digest(files));
         if (ctx.find(STAGING).isPresent()) {
             deleteStaged(staging);
         }
@@ -223,8 +237,9 @@ public final class PrepareCsv extends Component {
         try {
             return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid Beam runner or options " + args + ": " + e.getMessage()
-                    + ". A runner other than DirectRunner needs its Beam runner module on the class path", e);
+            throw new BadInputException("Inputs 'beam-runner' and 'beam-options' give invalid Beam options "
+                    + args + ": " + e.getMessage() + ". A runner other than DirectRunner needs its Beam runner "
+                    + "module on the class path", e);
         }
     }
 
@@ -248,6 +263,12 @@ public final class PrepareCsv extends Component {
         }
     }
 
+    /** The source as people name it: the file name, or the last part of a glob or URI. */
+    private static String sourceName(String source) {
+        String trimmed = source.replaceAll("/+$", "");
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    }
+
     /** The columns of the output and how each type was decided: the id first, then features and label. */
     private static List<ColumnDecision> columns(StepContext ctx, String file, SourceFormat format,
                                                 SourceFiles.Columns source, Set<String> missing) {
@@ -257,7 +278,7 @@ public final class PrepareCsv extends Component {
         boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
         requireInHeader(label, "label", header, file);
         if (generatedId && header.contains(GENERATED_ID)) {
-            throw new IllegalArgumentException("The source " + file + " has a column named '" + GENERATED_ID
+            throw new BadInputException("The source " + file + " has a column named '" + GENERATED_ID
                     + "', which is the name of the generated id; set 'id-column' to '" + GENERATED_ID
                     + "' if it identifies rows, or rename it");
         }
@@ -271,8 +292,9 @@ public final class PrepareCsv extends Component {
         for (String feature : features) {
             requireInHeader(feature, "features", header, file);
             if (feature.equals(label) || feature.equals(id)) {
-                throw new IllegalArgumentException("Column '" + feature + "' is the label or id and cannot also be "
-                        + "a feature; remove it from 'features'");
+                throw new BadInputException("Input 'features' names column '" + Printable.of(feature) + "', which is "
+                        + "the " + (feature.equals(label) ? "label" : "id column") + " and cannot also be a feature; "
+                        + "remove it from 'features'");
             }
         }
         Map<String, String> declared = ctx.get(SCHEMA);
@@ -287,9 +309,17 @@ public final class PrepareCsv extends Component {
 
     private static void requireInHeader(String column, String input, List<String> header, String file) {
         if (!header.contains(column)) {
-            throw new IllegalArgumentException("Input '" + input + "' names column '" + column + "', which " + file
-                    + " does not have; its header is " + Printable.list(header));
+            throw new BadInputException("Input '" + input + "' names column '" + Printable.of(column) + "', which "
+                    + file + " does not have; its header is " + Printable.list(header));
         }
+    }
+
+    /** A column the step prepares (the id, a feature or the label), named by {@code input}. */
+    private static Column prepared(TableSchema schema, String column, Input<?> input, List<String> header) {
+        return schema.column(column).orElseThrow(() -> new BadInputException("Input '" + input.name()
+                + "' names column '" + Printable.of(column) + "', which " + (header.contains(column)
+                ? "is not among the prepared columns " + Printable.list(schema.names()) + "; add it to 'features'"
+                : "the source does not have; its header is " + Printable.list(header))));
     }
 
     /**
@@ -297,7 +327,7 @@ public final class PrepareCsv extends Component {
      * when more rows were rejected than the step may reject.
      */
     private static void collect(StepContext ctx, TableSchema schema, String staging, List<ColumnDecision> decisions,
-                                double maxRejectedShare) throws IOException {
+                                double maxRejectedShare, String source, String digest) throws IOException {
         Directory preprocessingDir = ctx.output(PREPROCESSING);
         for (String file : List.of(Preprocessing.FILE, "statistics.json", "train-statistics.json")) {
             copy(staging + "/" + file, preprocessingDir.file(file));
@@ -341,12 +371,18 @@ public final class PrepareCsv extends Component {
         PrepareReport report = new PrepareReport(train + validation + test + rejected, train + validation + test,
                 rejected, maxRejectedShare, decisions, groups);
         JSON.writerWithDefaultPrettyPrinter().writeValue(preprocessingDir.file(REPORT).toFile(), report);
+        Map<String, String> columns = new LinkedHashMap<>();
+        boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
+        // The source's own columns: not the row id the step makes up when the data has none.
+        decisions.stream().filter(d -> !(generatedId && ColumnDecision.ID.equals(d.basis())))
+                .forEach(d -> columns.put(d.name(), d.type() == ColumnType.NUMERIC ? "double" : "string"));
+        ctx.source(new SourceDataset(sourceName(source), source, digest, columns, report.rows()));
         if (rejected > 0) {
             ctx.log("%d row(s) rejected: %s; every row and reason in %s", rejected, describe(groups, 3),
                     rejects.file("rejects.csv"));
         }
         if (rejected > maxRejectedShare * report.rows()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "PrepareCsv rejected %d of %d rows "
+            throw new BadInputException(String.format(Locale.ROOT, "PrepareCsv rejected %d of %d rows "
                     + "(%.1f%%) of '%s', more than 'max-rejected-share' (%s) allows: %s. Fix the source accordingly, "
                     + "or raise 'max-rejected-share' if losing these rows is right; every rejected row and its "
                     + "reasons are in %s", rejected, report.rows(), 100.0 * rejected / report.rows(),

@@ -1,16 +1,18 @@
 package dev.fermion.components.data;
 
+import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
-import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.Printable;
+import dev.fermion.dsl.BadInputException;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -19,7 +21,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,24 +52,120 @@ final class SourceFiles {
     private SourceFiles() {
     }
 
+    /** The files {@code source} names, sorted; none is bad input, a file system that cannot answer is not. */
     static List<String> match(String source) {
+        MatchResult result;
         try {
-            MatchResult result = FileSystems.match(source);
-            if (result.status() != MatchResult.Status.OK) {
-                throw new IllegalArgumentException("Source '" + source + "' matches no file (" + result.status()
-                        + "): check the path, or the glob and its directory");
-            }
-            List<String> files = new ArrayList<>();
+            result = FileSystems.match(source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list source '" + Printable.of(source) + "'", e);
+        } catch (IllegalArgumentException e) {
+            // Beam's answer for a malformed glob, or a scheme no file system on the class path serves.
+            throw new BadInputException("Source '" + Printable.of(source) + "' cannot be matched ("
+                    + Printable.of(String.valueOf(e.getMessage()), 300) + "): check its spelling; a gs:// or s3:// "
+                    + "source needs the Beam file system for it on the step's class path", e);
+        }
+        if (result.status() == MatchResult.Status.NOT_FOUND) {
+            throw new BadInputException("Source '" + Printable.of(source) + "' matches no file: check the path, "
+                    + "or the glob and its directory");
+        }
+        List<String> files = new ArrayList<>();
+        try {
             for (MatchResult.Metadata metadata : result.metadata()) {
                 files.add(metadata.resourceId().toString());
             }
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException("Source '" + source + "' matches no file: check the path or glob");
-            }
-            files.sort(null);
-            return files;
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            throw new BadInputException("Source '" + Printable.of(source) + "' matches no file (" + e.getMessage()
+                    + "): check the path, or the glob and its directory", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list source '" + source + "'", e);
+            throw new UncheckedIOException("Cannot list source '" + Printable.of(source) + "' (" + result.status()
+                    + "): " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new BadInputException("Source '" + Printable.of(source) + "' matches no file: check the path, "
+                    + "or the glob and its directory");
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /**
+     * SHA-256 over each file's resource id and bytes, in the order given: what a step that reads these files
+     * reads. The files are streamed, never held in memory, through Beam's file systems, so any source the
+     * step can read can be digested. Each file enters as the length of its id, the id and the SHA-256 of its
+     * bytes, so no two lists of files give the same input.
+     */
+    static String digest(List<String> files) {
+        List<String> stamp = stamp(files);
+        if (stamp != null) {
+            String known = DIGESTS.get(stamp);
+            if (known != null) {
+                return known;
+            }
+        }
+        String digest = read(files);
+        if (stamp != null) {
+            synchronized (DIGESTS) {
+                DIGESTS.put(stamp, digest);
+            }
+        }
+        return digest;
+    }
+
+    /**
+     * Digests already made in this JVM, by the files' ids, sizes and modification times: the runner digests a
+     * step's source just before the step runs, and the step reports the same digest without reading it again.
+     */
+    private static final Map<List<String>, String> DIGESTS = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<List<String>, String> eldest) {
+                    return size() > 64;
+                }
+            });
+
+    /** Each file's id, size and modification time; null when a file system does not tell the time. */
+    private static List<String> stamp(List<String> files) {
+        List<String> stamp = new ArrayList<>();
+        for (String file : files) {
+            try {
+                MatchResult.Metadata metadata = FileSystems.matchSingleFileSpec(file);
+                if (metadata.lastModifiedMillis() <= 0) {
+                    return null;
+                }
+                stamp.add(file + "\u0000" + metadata.sizeBytes() + "\u0000" + metadata.lastModifiedMillis());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return stamp;
+    }
+
+    private static String read(List<String> files) {
+        MessageDigest all = sha256();
+        byte[] buffer = new byte[1 << 16];
+        for (String file : files) {
+            MessageDigest content = sha256();
+            try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    content.update(buffer, 0, n);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read source file " + file + " to digest it: " + e.getMessage(), e);
+            }
+            byte[] name = file.getBytes(StandardCharsets.UTF_8);
+            all.update(ByteBuffer.allocate(Integer.BYTES).putInt(name.length).array());
+            all.update(name);
+            all.update(content.digest());
+        }
+        return HexFormat.of().formatHex(all.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This Java runtime lacks SHA-256", e);
         }
     }
 
@@ -103,7 +205,7 @@ final class SourceFiles {
         try (InputStream in = open(file)) {
             byte[] head = in.readNBytes(Printable.HEAD);
             Printable.binaryKind(head, head.length).ifPresent(kind -> {
-                throw new IllegalArgumentException("Source file " + file + " looks like a binary file, not CSV text: "
+                throw new BadInputException("Source file " + file + " looks like a binary file, not CSV text: "
                         + kind + ". A CSV source is UTF-8 text with a header line naming the columns");
             });
             line = firstLine(head, in);
@@ -111,14 +213,14 @@ final class SourceFiles {
             throw new UncheckedIOException("Cannot read source file " + file, e);
         }
         if (line == null) {
-            throw new IllegalArgumentException("Source file " + file + " is empty: the first line must be a "
+            throw new BadInputException("Source file " + file + " is empty: the first line must be a "
                     + "header naming the columns");
         }
         String first;
         try {
             first = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line)).toString();
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("The header line of source file " + file + " is not UTF-8 text: "
+            throw new BadInputException("The header line of source file " + file + " is not UTF-8 text: "
                     + Printable.of(Printable.decode(line, line.length)) + "; save the file as UTF-8", e);
         }
         first = first.startsWith("\uFEFF") ? first.substring(1) : first;
@@ -126,12 +228,12 @@ final class SourceFiles {
         try {
             header = Csv.parse(first.endsWith("\r") ? first.substring(0, first.length() - 1) : first);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("The header line of source file " + file + " is not valid CSV ("
+            throw new BadInputException("The header line of source file " + file + " is not valid CSV ("
                     + e.getMessage() + "): " + Printable.of(first), e);
         }
         if (Set.copyOf(header).size() != header.size() || header.contains("")) {
-            throw new IllegalArgumentException("Header of " + file + " must name every column once, got "
-                    + Printable.list(header));
+            throw new BadInputException("Header of " + file + " must name every column once, got "
+                    + Printable.list(header) + "; give each column a name of its own");
         }
         return header;
     }

@@ -1,5 +1,7 @@
 package dev.fermion.components.data;
 
+import dev.fermion.dsl.BadInputException;
+
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -19,8 +21,8 @@ record Split(long seed, double train, double validation, double test) implements
 
     Split {
         if (train <= 0 || validation < 0 || test < 0 || Math.abs(train + validation + test - 1) > 1e-6) {
-            throw new IllegalArgumentException("Split ratios train=" + train + ", validation=" + validation
-                    + ", test=" + test + " must be non-negative, with train above 0, and sum to 1");
+            throw new BadInputException("Inputs 'train-ratio' (" + train + "), 'validation-ratio' (" + validation
+                    + ") and 'test-ratio' (" + test + ") must be non-negative, with 'train-ratio' above 0, and sum to 1");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.fermion.components.model.Task;
 import dev.fermion.components.report.Charts;
 import dev.fermion.components.report.HtmlReport;
 import dev.fermion.components.table.Table;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
@@ -47,7 +48,7 @@ public final class EvaluateClassifier extends Component {
         ClassificationMetrics metrics;
         try (MlpPredictor predictor = ModelBundle.open(ctx.get(MODEL).path())) {
             if (predictor.bundle().task() != Task.CLASSIFICATION) {
-                throw new IllegalArgumentException("The model is a " + predictor.bundle().task()
+                throw new BadInputException("Input 'model' is a " + predictor.bundle().task()
                         + " model; evaluate it with EvaluateRegressor");
             }
             LabelledPredictions predictions = LabelledPredictions.of(predictor, table);

@@ -9,6 +9,7 @@ import dev.fermion.components.report.Charts;
 import dev.fermion.components.report.HtmlReport;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.Table;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
@@ -43,7 +44,7 @@ public final class EvaluateRegressor extends Component {
         double[] predicted;
         try (MlpPredictor predictor = ModelBundle.open(ctx.get(MODEL).path())) {
             if (predictor.bundle().task() != Task.REGRESSION) {
-                throw new IllegalArgumentException("The model is a " + predictor.bundle().task()
+                throw new BadInputException("Input 'model' is a " + predictor.bundle().task()
                         + " model; evaluate it with EvaluateClassifier");
             }
             LabelledPredictions predictions = LabelledPredictions.of(predictor, table);
@@ -51,13 +52,7 @@ public final class EvaluateRegressor extends Component {
             actual = new double[predictions.actual().size()];
             predicted = new double[actual.length];
             for (int i = 0; i < actual.length; i++) {
-                try {
-                    actual[i] = Double.parseDouble(predictions.actual().get(i));
-                } catch (NumberFormatException e) {
-                    Table.Row row = table.rows().get(i);
-                    throw new IllegalArgumentException(table.where(row, table.header().get(label)) + ": label '"
-                            + Printable.of(predictions.actual().get(i)) + "' is not a number", e);
-                }
+                actual[i] = label(table, table.rows().get(i), label, predictions.actual().get(i));
                 predicted[i] = predictions.outputs().get(i)[0];
             }
         }
@@ -90,5 +85,18 @@ public final class EvaluateRegressor extends Component {
                 .heading("Predicted against actual")
                 .image("predicted-vs-actual.png", "predicted against actual values")
                 .write(report.file("report.html"));
+    }
+
+    private static double label(Table table, Table.Row row, int column, String value) {
+        try {
+            double x = Double.parseDouble(value);
+            if (Double.isFinite(x)) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with its location.
+        }
+        throw new BadInputException(table.where(row, table.header().get(column)) + ": label '" + Printable.of(value)
+                + "' is not a finite number; a regressor is evaluated on numeric labels");
     }
 }

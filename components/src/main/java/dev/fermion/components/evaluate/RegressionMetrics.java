@@ -1,12 +1,15 @@
 package dev.fermion.components.evaluate;
 
+import dev.fermion.dsl.BadInputException;
+
 /** Quality of a regressor: root mean squared error, mean absolute error and coefficient of determination. */
 public record RegressionMetrics(long rows, double rmse, double mae, double r2) {
 
     public static RegressionMetrics of(double[] actual, double[] predicted) {
         int n = actual.length;
         if (n == 0) {
-            throw new IllegalArgumentException("No rows to evaluate: the data set is empty");
+            throw new BadInputException("No rows to evaluate: the data set is empty; give PrepareCsv's 'test-ratio' "
+                    + "a share large enough for the data set, and check its rejects");
         }
         double mean = 0;
         for (double y : actual) {

@@ -11,9 +11,11 @@ import ai.djl.translate.TranslateException;
 import dev.fermion.components.preprocess.InvalidValueException;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.Table;
+import dev.fermion.dsl.BadInputException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A loaded model bundle. Takes raw rows, applies the bundle's preprocessing and returns, per row, the
@@ -36,21 +38,49 @@ public final class MlpPredictor implements AutoCloseable {
         return bundle;
     }
 
-    /** Predicts every row of a table; a bad value fails naming its file, line and column. */
+    /**
+     * Predicts every row of a table; every number returned is finite. A value that is not a finite number, or
+     * that the preprocessing cannot scale to one, fails naming its file, line and column; a row the model
+     * computes NaN or an infinity for fails naming its file and line (see {@link #requireFinite}).
+     */
     public List<double[]> predict(Table table) {
         Preprocessing.Transformer transformer = bundle.preprocessing().bind(table.header());
         List<float[]> features = new ArrayList<>(table.rows().size());
         for (Table.Row row : table.rows()) {
             try {
-                features.add(transformer.apply(row.values()));
+                features.add(transformer.applyFinite(row.values()));
             } catch (InvalidValueException e) {
-                throw new IllegalArgumentException(table.where(row, e.column()) + ": " + e.getMessage(), e);
+                throw new BadInputException(table.where(row, e.column()) + ": " + e.getMessage(), e);
             }
         }
-        return predictFeatures(features);
+        List<double[]> outputs = predictFeatures(features);
+        for (int i = 0; i < outputs.size(); i++) {
+            Table.Row row = table.rows().get(i);
+            requireFinite(outputs.get(i), () -> table.file() + ", line " + row.line());
+        }
+        return outputs;
     }
 
-    /** Predicts rows that are already transformed by the bundle's preprocessing. */
+    /**
+     * Fails when a prediction holds NaN or an infinity, naming the row {@code where} says. Bad input, not a
+     * passing failure: inference is deterministic, so the same model and row give the same result on every
+     * try, and the fault lies in one of the two, the row's values (finite, but far enough outside the
+     * training data for the network to overflow) or the model's weights.
+     */
+    public static void requireFinite(double[] prediction, Supplier<String> where) {
+        for (double value : prediction) {
+            if (!Double.isFinite(value)) {
+                throw new BadInputException(where.get() + ": the model computed " + value + " from finite features, "
+                        + "so it has no prediction for this row. Its values are far outside those the model was "
+                        + "trained on, or the model's weights are broken (train it again)");
+            }
+        }
+    }
+
+    /**
+     * Predicts rows that are already transformed by the bundle's preprocessing. The results are unchecked:
+     * a caller that passes them on checks them, with {@link #requireFinite} or in its own terms.
+     */
     public List<double[]> predictFeatures(List<float[]> features) {
         List<double[]> result = new ArrayList<>(features.size());
         int width = bundle.architecture().inputs();
@@ -79,6 +109,7 @@ public final class MlpPredictor implements AutoCloseable {
                     result.add(row);
                 }
             } catch (TranslateException e) {
+                // An engine failure, not a property of the rows: it may pass.
                 throw new IllegalStateException("Model inference failed: " + e.getMessage(), e);
             }
         }

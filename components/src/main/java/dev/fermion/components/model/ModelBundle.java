@@ -6,11 +6,17 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.preprocess.Preprocessing;
+import dev.fermion.components.table.JsonFile;
+import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
+import dev.fermion.dsl.BadInputException;
 
+import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +34,7 @@ import java.util.Objects;
  *   <li>{@code preprocessing.json}: the feature transform fitted on the training split;</li>
  *   <li>{@code labels.json}: class names in output order (classification);</li>
  *   <li>{@code schema.json}: the columns the model was trained on.</li>
+ *   <li>{@code signature.json}, {@code input_example.json}: the same in MLflow's forms ({@link MlflowSignature}).</li>
  * </ul>
  *
  * Evaluation, batch inference and serving load a bundle with {@link #read} and {@link #open} and never
@@ -40,6 +47,9 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
     private static final String MANIFEST = "bundle.json";
     private static final String ARCHITECTURE = "architecture.json";
     private static final String LABELS = "labels.json";
+    /** How to get a whole bundle instead of a damaged or partial one. */
+    private static final String INCOMPLETE = "the bundle is damaged or incomplete: pass the 'model' output of "
+            + "TrainMlp, or train the model again";
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -76,6 +86,7 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
             JSON.writeValue(directory.resolve(LABELS).toFile(), labels);
             preprocessing.write(directory);
             schema.write(directory);
+            MlflowSignature.write(directory, preprocessing, architecture.task(), labels);
             // Pinned so the weights file has the name files() lists, whatever the model did before.
             model.setProperty("Epoch", "0");
             model.save(directory, MODEL_NAME);
@@ -86,26 +97,37 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
 
     /** Reads a bundle's description (not its weights); fails naming the missing or unreadable file. */
     public static ModelBundle read(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new BadInputException("Model bundle " + directory + (Files.exists(directory) ? " is a file, not a "
+                    + "directory" : " does not exist") + "; pass the 'model' output of TrainMlp");
+        }
         Path manifestFile = directory.resolve(MANIFEST);
         if (!Files.exists(manifestFile)) {
-            throw new IllegalArgumentException(directory + " is not a Fermion model bundle: it has no " + MANIFEST
+            throw new BadInputException(directory + " is not a Fermion model bundle: it has no " + MANIFEST
                     + "; pass the 'model' output of TrainMlp");
         }
-        try {
-            Manifest manifest = JSON.readValue(manifestFile.toFile(), Manifest.class);
-            if (!FORMAT.equals(manifest.format())) {
-                throw new IllegalArgumentException("Model bundle " + directory + " has format '" + manifest.format()
-                        + "'; this version of Fermion reads '" + FORMAT + "'");
-            }
-            MlpArchitecture architecture = JSON.readValue(directory.resolve(ARCHITECTURE).toFile(),
-                    MlpArchitecture.class);
-            List<String> labels = List.of(JSON.readValue(directory.resolve(LABELS).toFile(), String[].class));
-            TableSchema schema = TableSchema.read(directory).orElseThrow(() -> new IllegalArgumentException(
-                    "Model bundle " + directory + " has no " + TableSchema.FILE));
-            return new ModelBundle(manifest, architecture, Preprocessing.read(directory), labels, schema);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read model bundle " + directory + ": " + e.getMessage(), e);
+        Manifest manifest = part(directory, MANIFEST, Manifest.class, "model bundle manifest");
+        if (!FORMAT.equals(manifest.format())) {
+            throw new BadInputException("Model bundle " + directory + " has format '" + Printable.of(manifest.format())
+                    + "'; this version of Fermion reads '" + FORMAT + "': train the model again with it");
         }
+        MlpArchitecture architecture = part(directory, ARCHITECTURE, MlpArchitecture.class, "network architecture");
+        List<String> labels = List.of(part(directory, LABELS, String[].class, "list of class labels"));
+        TableSchema schema = TableSchema.read(requirePart(directory, TableSchema.FILE).getParent()).orElseThrow();
+        Preprocessing preprocessing = Preprocessing.read(requirePart(directory, Preprocessing.FILE).getParent());
+        return new ModelBundle(manifest, architecture, preprocessing, labels, schema);
+    }
+
+    private static <T> T part(Path directory, String file, Class<T> type, String what) {
+        return JsonFile.read(JSON, requirePart(directory, file), type, what, INCOMPLETE);
+    }
+
+    private static Path requirePart(Path directory, String file) {
+        Path part = directory.resolve(file);
+        if (!Files.isRegularFile(part)) {
+            throw new BadInputException("Model bundle " + directory + " lacks " + file + "; " + INCOMPLETE);
+        }
+        return part;
     }
 
     /** Loads the bundle with its weights, ready to predict; close the predictor to free native memory. */
@@ -116,16 +138,24 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
             model.setBlock(bundle.architecture().build());
             model.load(directory, MODEL_NAME);
             return new MlpPredictor(bundle, model);
-        } catch (IOException | MalformedModelException e) {
+        } catch (MalformedModelException | EOFException | FileNotFoundException | NoSuchFileException e) {
+            // What the weights file holds, or that it is missing: reading it again gives the same.
             model.close();
-            throw new IllegalArgumentException("Cannot load the weights of model bundle " + directory + ": "
+            throw new BadInputException("Cannot load the weights of model bundle " + directory + " ("
+                    + Printable.of(String.valueOf(e.getMessage()), 300) + "); " + INCOMPLETE, e);
+        } catch (IOException e) {
+            model.close();
+            throw new UncheckedIOException("Cannot read the weights of model bundle " + directory + ": "
                     + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 
     /** The files of a bundle, for copying it elsewhere. */
     public static List<String> files() {
-        return List.of(MANIFEST, ARCHITECTURE, LABELS, Preprocessing.FILE, TableSchema.FILE,
-                MODEL_NAME + "-0000.params");
+        return List.of(MANIFEST, ARCHITECTURE, LABELS, Preprocessing.FILE, TableSchema.FILE, MlflowSignature.SIGNATURE,
+                MlflowSignature.INPUT_EXAMPLE, MODEL_NAME + "-0000.params");
     }
 }

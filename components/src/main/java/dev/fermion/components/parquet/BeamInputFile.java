@@ -1,5 +1,6 @@
 package dev.fermion.components.parquet;
 
+import dev.fermion.dsl.BadInputException;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -35,7 +36,7 @@ public final class BeamInputFile implements InputFile {
             MatchResult.Metadata metadata = FileSystems.matchSingleFileSpec(file);
             return new BeamInputFile(file, metadata.resourceId(), metadata.sizeBytes());
         } catch (FileNotFoundException e) {
-            throw new IllegalArgumentException("Parquet file " + file + " does not exist: check the path", e);
+            throw new BadInputException("Parquet file " + file + " does not exist: check the path", e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot look up Parquet file " + file + ": " + e.getMessage(), e);
         }
@@ -57,7 +58,7 @@ public final class BeamInputFile implements InputFile {
             return new ChannelInputStream(seekable);
         }
         channel.close();
-        throw new IllegalArgumentException("Parquet file " + file + " is on a file system whose reads cannot seek ("
+        throw new BadInputException("Parquet file " + file + " is on a file system whose reads cannot seek ("
                 + channel.getClass().getName() + "): copy it to a local, gs:// or s3:// path first");
     }
 

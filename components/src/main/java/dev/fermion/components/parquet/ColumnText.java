@@ -2,6 +2,7 @@ package dev.fermion.components.parquet;
 
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
+import dev.fermion.dsl.BadInputException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -67,11 +68,11 @@ record ColumnText(Column column, Decoder decoder) {
     static ColumnText of(String file, Type field) {
         String name = field.getName();
         if (!field.isPrimitive()) {
-            throw new IllegalArgumentException(file + ": column '" + name + "' is " + nesting(field.asGroupType())
+            throw new BadInputException(file + ": column '" + name + "' is " + nesting(field.asGroupType())
                     + "; only flat tables can be prepared: write its parts as top-level columns instead");
         }
         if (field.isRepetition(Type.Repetition.REPEATED)) {
-            throw new IllegalArgumentException(file + ": column '" + name + "' is repeated (several values per "
+            throw new BadInputException(file + ": column '" + name + "' is repeated (several values per "
                     + "row); only flat tables can be prepared: write one value per row and column instead");
         }
         PrimitiveType primitive = field.asPrimitiveType();
@@ -86,7 +87,7 @@ record ColumnText(Column column, Decoder decoder) {
             case BINARY, FIXED_LEN_BYTE_ARRAY -> binaries(primitive, logical);
         };
         if (decoder == null) {
-            throw new IllegalArgumentException(file + ": column '" + name + "' holds "
+            throw new BadInputException(file + ": column '" + name + "' holds "
                     + primitive.getPrimitiveTypeName() + (logical == null ? "" : " " + logical)
                     + ", which is neither a number nor a category: write it as a number, decimal, string, "
                     + "boolean, date or timestamp, or leave the column out when writing the file");

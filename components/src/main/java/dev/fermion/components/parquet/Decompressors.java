@@ -1,5 +1,6 @@
 package dev.fermion.components.parquet;
 
+import dev.fermion.dsl.BadInputException;
 import io.airlift.compress.Decompressor;
 import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.lz4.Lz4Decompressor;
@@ -43,7 +44,7 @@ final class Decompressors implements CompressionCodecFactory {
             case ZSTD -> new Block(airlift(new ZstdDecompressor()));
             case LZ4_RAW -> new Block(airlift(new Lz4Decompressor()));
             case GZIP -> new Block(Decompressors::gunzip);
-            default -> throw new IllegalArgumentException("Parquet pages compressed with " + codec
+            default -> throw new BadInputException("Parquet pages compressed with " + codec
                     + " cannot be read: rewrite the file with one of " + SUPPORTED);
         };
     }

@@ -1,6 +1,7 @@
 package dev.fermion.components.parquet;
 
 import dev.fermion.components.table.Column;
+import dev.fermion.dsl.BadInputException;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.filter2.compat.FilterCompat;
@@ -113,7 +114,7 @@ public final class ParquetTable {
             throw new UncheckedIOException("Cannot read the footer of Parquet file " + file + " (" + e.getMessage()
                     + "): check that the file was copied whole", e);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + " is not a readable Parquet file (" + e.getMessage()
+            throw new BadInputException(file + " is not a readable Parquet file (" + e.getMessage()
                     + "): check that it was written as Parquet and copied whole", e);
         }
         try {
@@ -137,7 +138,7 @@ public final class ParquetTable {
         for (BlockMetaData rowGroup : reader.getRowGroups()) {
             for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
                 if (!Decompressors.SUPPORTED.contains(chunk.getCodec())) {
-                    throw new IllegalArgumentException(file + ": column '" + chunk.getPath().toDotString()
+                    throw new BadInputException(file + ": column '" + chunk.getPath().toDotString()
                             + "' is compressed with " + chunk.getCodec() + ", which cannot be read: rewrite the "
                             + "file with one of " + Decompressors.SUPPORTED);
                 }
@@ -145,8 +146,8 @@ public final class ParquetTable {
         }
     }
 
-    private static IllegalArgumentException corrupt(String file, long row, RuntimeException e) {
-        return new IllegalArgumentException(file + ", row " + row + ": cannot decode the Parquet data ("
+    private static BadInputException corrupt(String file, long row, RuntimeException e) {
+        return new BadInputException(file + ", row " + row + ": cannot decode the Parquet data ("
                 + e.getMessage() + "): the file is corrupt or truncated; write it again", e);
     }
 

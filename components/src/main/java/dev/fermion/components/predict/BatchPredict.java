@@ -8,6 +8,7 @@ import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
+import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.Table;
 import dev.fermion.components.table.TableSchema;
 import dev.fermion.dsl.Component;
@@ -27,8 +28,10 @@ import java.util.List;
 /**
  * Runs a model bundle over every row of a data set. Predictions go to {@code data.csv} of the
  * {@code predictions} data set, one line per input row: its id, the prediction and, for classifiers, the
- * probability of each class. Rows with a value the model cannot read (a word in a numeric column) go to
- * {@code rejects} with their file, line, column and reason, and are counted.
+ * probability of each class. Rows with a value the model cannot read (a word in a numeric column, or a
+ * number so far outside the training data that it cannot be scaled) go to {@code rejects} with their file,
+ * line, column and reason, and are counted. Every prediction is a finite number: a row the model computes
+ * NaN or an infinity for fails the step, naming the row.
  */
 public final class BatchPredict extends Component {
     public static final Input<Model> MODEL = input("model", Model.class);
@@ -70,10 +73,12 @@ public final class BatchPredict extends Component {
 
             Preprocessing.Transformer transformer = bundle.preprocessing().bind(table.header());
             List<float[]> features = new ArrayList<>();
+            List<Table.Row> predictedRows = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             for (Table.Row row : table.rows()) {
                 try {
-                    features.add(transformer.apply(row.values()));
+                    features.add(transformer.applyFinite(row.values()));
+                    predictedRows.add(row);
                     ids.add(idIndex >= 0 ? row.values().get(idIndex) : Long.toString(row.line()));
                 } catch (InvalidValueException e) {
                     // The file within the data set, not its path, which changes with every run that holds it.
@@ -85,6 +90,11 @@ public final class BatchPredict extends Component {
             List<double[]> outputs = predictor.predictFeatures(features);
             for (int i = 0; i < outputs.size(); i++) {
                 double[] output = outputs.get(i);
+                // The row's values were readable, so a NaN is no reason to reject it quietly: the step fails.
+                long source = predictedRows.get(i).line();
+                String id = ids.get(i);
+                MlpPredictor.requireFinite(output, () -> table.file() + ", line " + source + " (id '"
+                        + Printable.of(id) + "')");
                 List<String> line = new ArrayList<>();
                 line.add(ids.get(i));
                 if (classifier) {

@@ -1,7 +1,12 @@
 package dev.fermion.components.preprocess;
 
-/** A value that cannot be transformed; carries the column so callers can add the file and line. */
-public final class InvalidValueException extends IllegalArgumentException {
+import dev.fermion.dsl.BadInputException;
+
+/**
+ * A value that cannot be transformed; carries the column so callers can add the file and line. Bad input:
+ * the same value fails the same way every time.
+ */
+public final class InvalidValueException extends BadInputException {
     private static final long serialVersionUID = 1L;
     private final String column;
 

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.JsonFile;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
+import dev.fermion.dsl.BadInputException;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -36,8 +38,8 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
     public static Preprocessing fit(TableSchema schema, DatasetStatistics train, ImputeStrategy impute,
                                     double constant, Scaling scaling, List<String> missingMarkers) {
         if (train.rows() == 0) {
-            throw new IllegalArgumentException("The training split is empty: nothing to fit the preprocessing "
-                    + "on; check the source, the rejects and the split ratios");
+            throw new BadInputException("The training split is empty: nothing to fit the preprocessing "
+                    + "on; check the source, the rejects and the split ratios ('train-ratio')");
         }
         List<Feature> features = new ArrayList<>();
         for (Column column : schema.features()) {
@@ -48,8 +50,9 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
                 continue;
             }
             if (stats.count() == 0) {
-                throw new IllegalArgumentException("Numeric column '" + column.name() + "' has no value in the "
-                        + "training split, so it cannot be imputed or scaled; drop it from the feature columns");
+                throw new BadInputException("Numeric column '" + column.name() + "' has no value in the "
+                        + "training split, so it cannot be imputed or scaled; leave it out of 'features', or "
+                        + "check 'missing-values' and the rejects");
             }
             double fill = switch (impute) {
                 case MEAN -> stats.mean();
@@ -97,7 +100,7 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             String column = features.get(i).column();
             positions[i] = header.indexOf(column);
             if (positions[i] < 0) {
-                throw new IllegalArgumentException("The data has no column '" + column + "' that the model needs; "
+                throw new BadInputException("The data has no column '" + column + "' that the model needs; "
                         + "its columns are " + Printable.list(header) + " and the model reads " + inputColumns());
             }
         }
@@ -139,6 +142,28 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             return out;
         }
 
+        /**
+         * {@link #apply}, failing with an {@link InvalidValueException} for a finite value that this transform
+         * cannot turn into a finite FP32 feature: one so far outside the values the transform was fitted on
+         * that, scaled, it overflows. A model fed the resulting infinity computes NaN, so training, evaluation
+         * and batch prediction use this; the model server reports such values its own way.
+         */
+        public float[] applyFinite(List<String> row) {
+            float[] out = apply(row);
+            int offset = 0;
+            for (int i = 0; i < positions.length; i++) {
+                Feature feature = preprocessing.features().get(i);
+                if (feature.type() == ColumnType.NUMERIC && !Float.isFinite(out[offset])) {
+                    throw new InvalidValueException(feature.column(), "value '" + Printable.of(row.get(positions[i]))
+                            + "' of numeric column '" + feature.column() + "' is too far outside the values the "
+                            + "preprocessing was fitted on (center " + feature.center() + ", scale " + feature.scale()
+                            + "): scaled, it overflows a 32-bit float; fix or drop the value");
+                }
+                offset += feature.width();
+            }
+            return out;
+        }
+
         private static double parse(String column, String value) {
             try {
                 double x = Double.parseDouble(value);
@@ -164,14 +189,11 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
     public static Preprocessing read(Path directory) {
         Path file = directory.resolve(FILE);
         if (!Files.exists(file)) {
-            throw new IllegalArgumentException(directory + " holds no " + FILE + ": pass the 'preprocessing' "
+            throw new BadInputException(directory + " holds no " + FILE + ": pass the 'preprocessing' "
                     + "output of PrepareCsv");
         }
-        try {
-            return JSON.readValue(file.toFile(), Preprocessing.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return JsonFile.read(JSON, file, Preprocessing.class, "fitted preprocessing",
+                "pass the 'preprocessing' output of PrepareCsv, or a model bundle written by TrainMlp");
     }
 
     public String toJson() {

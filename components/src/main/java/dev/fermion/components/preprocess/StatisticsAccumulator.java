@@ -2,6 +2,7 @@ package dev.fermion.components.preprocess;
 
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
+import dev.fermion.dsl.BadInputException;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -138,8 +139,8 @@ public final class StatisticsAccumulator implements Serializable {
     /** Grows column i's value array to hold {@code size} values, doubling so that adding stays linear. */
     private void reserve(int i, long size) {
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("Column '" + columns.get(i).name() + "' has more values than an exact "
-                    + "median can hold in memory; use impute=mean or impute=constant");
+            throw new BadInputException("Column '" + columns.get(i).name() + "' has more values than an exact "
+                    + "median can hold in memory; set 'impute' to MEAN or CONSTANT");
         }
         if (values[i].length < size) {
             values[i] = Arrays.copyOf(values[i], (int) Math.max(size, Math.min(Integer.MAX_VALUE - 8L, 2L * values[i].length + 16)));

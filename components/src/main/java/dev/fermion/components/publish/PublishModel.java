@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.table.Printable;
 import dev.fermion.contract.Home;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
@@ -68,20 +69,22 @@ public final class PublishModel extends Component {
                 .orElseGet(() -> fermionHome().resolve("models").resolve(name).resolve(version))
                 .toAbsolutePath().normalize();
         if (Files.exists(target) && !ctx.get(OVERWRITE)) {
-            throw new IllegalStateException("Model " + name + " version " + version + " is already published at "
-                    + target + "; publish another version or set 'overwrite' to true");
+            // A published version is never replaced silently, and it stays published however often this runs.
+            throw new BadInputException("Model " + name + " version " + version + " is already published at "
+                    + target + "; publish another 'version' or set 'overwrite' to true");
+        }
+        for (String file : ModelBundle.files()) {
+            if (!Files.isRegularFile(source.resolve(file))) {
+                throw new BadInputException("Model bundle " + source + " lacks " + file
+                        + "; it is incomplete, so retrain it rather than publish it");
+            }
         }
 
         Files.createDirectories(target.getParent());
         Path staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
         Map<String, String> digests = new LinkedHashMap<>();
         for (String file : ModelBundle.files()) {
-            Path from = source.resolve(file);
-            if (!Files.isRegularFile(from)) {
-                throw new IllegalArgumentException("Model bundle " + source + " lacks " + file
-                        + "; it is incomplete, so retrain it rather than publish it");
-            }
-            Files.copy(from, staging.resolve(file));
+            Files.copy(source.resolve(file), staging.resolve(file));
             digests.put(file, sha256(staging.resolve(file)));
         }
         Map<String, Object> manifest = new LinkedHashMap<>();
@@ -115,7 +118,7 @@ public final class PublishModel extends Component {
 
     private static String safe(String value, Input<String> input) {
         if (!SAFE.matcher(value).matches()) {
-            throw new IllegalArgumentException("Input '" + input.name() + "' is '" + Printable.of(value) + "'; use letters, digits, "
+            throw new BadInputException("Input '" + input.name() + "' is '" + Printable.of(value) + "'; use letters, digits, "
                     + "'.', '_' and '-' only, starting with a letter or digit, since it names a directory");
         }
         return value;

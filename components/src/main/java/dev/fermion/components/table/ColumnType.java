@@ -1,5 +1,7 @@
 package dev.fermion.components.table;
 
+import dev.fermion.dsl.BadInputException;
+
 /** How a column's values are interpreted: numbers are scaled, categories are one-hot encoded. */
 public enum ColumnType {
     NUMERIC,
@@ -18,7 +20,7 @@ public enum ColumnType {
             case "string":
                 return CATEGORICAL;
             default:
-                throw new IllegalArgumentException("Schema type '" + spelling + "' of column '" + column
+                throw new BadInputException("Schema type '" + spelling + "' of column '" + column
                         + "' is not supported: use 'numeric' or 'categorical'");
         }
     }

@@ -31,13 +31,18 @@ public final class Printable {
 
     /** {@code text} with control characters escaped and cut after {@link #MAX_VALUE} characters. */
     public static String of(String text) {
+        return of(text, MAX_VALUE);
+    }
+
+    /** {@code text} with control characters escaped and cut after {@code max} characters. */
+    public static String of(String text, int max) {
         if (text == null) {
             return "null";
         }
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_VALUE) + 16);
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max) + 16);
         int shown = 0;
         int i = 0;
-        while (i < text.length() && shown < MAX_VALUE) {
+        while (i < text.length() && shown < max) {
             int c = text.codePointAt(i);
             escape(c, out);
             i += Character.charCount(c);

@@ -1,9 +1,12 @@
 package dev.fermion.components.table;
 
+import dev.fermion.dsl.BadInputException;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +38,7 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
     public int index(String column) {
         int i = header.indexOf(column);
         if (i < 0) {
-            throw new IllegalArgumentException(file + " has no column '" + column + "'; its columns are "
+            throw new BadInputException(file + " has no column '" + Printable.of(column) + "'; its columns are "
                     + Printable.list(header));
         }
         return i;
@@ -61,7 +64,7 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
             return data;
         }
         if (!Files.isDirectory(directory)) {
-            throw new IllegalArgumentException("Data set " + directory + (Files.exists(directory) ? " is a file, not a "
+            throw new BadInputException("Data set " + directory + (Files.exists(directory) ? " is a file, not a "
                     + "directory" : " does not exist") + ": a data set is a directory holding " + DATA_FILE
                     + " or one .csv file");
         }
@@ -72,7 +75,7 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
             throw new UncheckedIOException("Cannot list data set directory " + directory, e);
         }
         if (csvs.size() != 1) {
-            throw new IllegalArgumentException("Data set " + directory + " must hold " + DATA_FILE
+            throw new BadInputException("Data set " + directory + " must hold " + DATA_FILE
                     + " or exactly one .csv file, found " + csvs.size() + ": " + csvs);
         }
         return csvs.get(0);
@@ -80,12 +83,13 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
 
     public static Table read(Path file, Optional<TableSchema> schema) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("CSV file " + file + " does not exist or is not a file");
+            throw new BadInputException("CSV file " + file + (Files.exists(file) ? " is not a file" : " does not exist")
+                    + ": pass a data set directory or a CSV file");
         }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(Printable.HEAD);
             Printable.binaryKind(head, head.length).ifPresent(kind -> {
-                throw new IllegalArgumentException(file + " looks like a binary file, not CSV text: " + kind
+                throw new BadInputException(file + " looks like a binary file, not CSV text: " + kind
                         + ". A data set holds UTF-8 CSV text with a header line");
             });
         } catch (IOException e) {
@@ -94,31 +98,40 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String first = reader.readLine();
             if (first == null) {
-                throw new IllegalArgumentException(file + " is empty: a CSV data file needs a header line");
+                throw new BadInputException(file + " is empty: a CSV data file needs a header line");
             }
-            List<String> header = Csv.parse(stripBom(first));
+            List<String> header;
+            try {
+                header = Csv.parse(stripBom(first));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(file + ", line 1 (the header): " + e.getMessage() + "; fix the header "
+                        + "line: " + Printable.of(first), e);
+            }
             List<Row> rows = new ArrayList<>();
             long line = 1;
             for (String text = reader.readLine(); text != null; text = reader.readLine()) {
                 line++;
                 if (text.isEmpty() && header.size() > 1) {
-                    throw new IllegalArgumentException(file + ", line " + line + " is empty: remove the line "
+                    throw new BadInputException(file + ", line " + line + " is empty: remove the line "
                             + "or fill in its " + header.size() + " fields");
                 }
                 List<String> values;
                 try {
                     values = Csv.parse(text);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file + ", line " + line + ": " + e.getMessage(), e);
+                    throw new BadInputException(file + ", line " + line + ": " + e.getMessage() + "; fix the row "
+                            + "or run it through PrepareCsv, which moves malformed rows to its rejects", e);
                 }
                 if (values.size() != header.size()) {
-                    throw new IllegalArgumentException(file + ", line " + line + ": " + values.size()
+                    throw new BadInputException(file + ", line " + line + ": " + values.size()
                             + " fields but the header has " + header.size() + "; fix the row or run it "
                             + "through PrepareCsv, which moves such rows to its rejects");
                 }
                 rows.add(new Row(line, values));
             }
             return new Table(file, header, rows, schema);
+        } catch (CharacterCodingException e) {
+            throw new BadInputException(file + " holds bytes that are not UTF-8 text; save it as UTF-8", e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file, e);
         }

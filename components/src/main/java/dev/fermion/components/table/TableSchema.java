@@ -56,10 +56,7 @@ public record TableSchema(List<Column> columns, String id, String label) impleme
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(JSON.readValue(file.toFile(), TableSchema.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read data set schema " + file + ": " + e.getMessage(), e);
-        }
+        return Optional.of(JsonFile.read(JSON, file, TableSchema.class, "data set schema",
+                "write it again with the step that made the data set, or delete it to have the types inferred"));
     }
 }

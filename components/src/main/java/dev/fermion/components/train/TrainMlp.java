@@ -11,8 +11,10 @@ import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.model.Task;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.Table;
 import dev.fermion.components.table.TableSchema;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
@@ -83,21 +85,30 @@ public final class TrainMlp extends Component {
         int epochs = positive(ctx.get(EPOCHS), EPOCHS);
         int patience = positive(ctx.get(PATIENCE), PATIENCE);
         double learningRate = ctx.get(LEARNING_RATE);
-        if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("Input 'learning-rate' must be above 0, got " + learningRate);
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new BadInputException("Input 'learning-rate' must be a finite number above 0, got " + learningRate);
         }
         double weightDecay = ctx.get(WEIGHT_DECAY);
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("Input 'weight-decay' must be 0 or above, got " + weightDecay);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new BadInputException("Input 'weight-decay' must be a finite number, 0 or above, got " + weightDecay);
+        }
+        List<Integer> hidden = ctx.get(HIDDEN);
+        if (hidden.stream().anyMatch(units -> units == null || units < 1)) {
+            throw new BadInputException("Input 'hidden' lists the units of each hidden layer, each at least 1, got "
+                    + hidden + "; an empty list trains a network without hidden layers");
         }
         int seed = ctx.get(SEED);
 
         Directory preprocessingDir = ctx.get(PREPROCESSING);
         Preprocessing preprocessing = Preprocessing.read(preprocessingDir.path());
-        TableSchema schema = TableSchema.read(preprocessingDir.path()).orElseThrow(() -> new IllegalArgumentException(
+        TableSchema schema = TableSchema.read(preprocessingDir.path()).orElseThrow(() -> new BadInputException(
                 preprocessingDir.path() + " has no " + TableSchema.FILE + ": pass the 'preprocessing' output of PrepareCsv"));
+        if (preprocessing.width() == 0) {
+            throw new BadInputException(preprocessingDir.path() + " transforms no feature column, so there is nothing to "
+                    + "train on; give PrepareCsv's 'features' at least one column besides the label and the id");
+        }
         if (task == Task.REGRESSION && preprocessing.labelType() != ColumnType.NUMERIC) {
-            throw new IllegalArgumentException("Regression needs a numeric label, but '" + preprocessing.label()
+            throw new BadInputException("Regression needs a numeric label, but '" + preprocessing.label()
                     + "' is " + preprocessing.labelType() + "; declare it numeric in PrepareCsv's schema or train a classifier");
         }
         Table trainTable = Table.readDataset(ctx.get(TRAIN).path());
@@ -105,14 +116,17 @@ public final class TrainMlp extends Component {
         List<String> classes = task == Task.CLASSIFICATION ? TrainingData.classes(trainTable, preprocessing.label())
                 : List.of();
         if (task == Task.CLASSIFICATION && classes.size() < 2) {
-            throw new IllegalArgumentException("The training split has " + classes.size() + " distinct label(s) "
-                    + classes + "; a classifier needs at least two");
+            throw new BadInputException("The training split " + trainTable.file() + " has " + classes.size()
+                    + " distinct value(s) of label '" + preprocessing.label() + "' " + Printable.list(classes)
+                    + "; a classifier needs at least two: check the label column, the split ratios and the rejects "
+                    + "of PrepareCsv, or train a regressor ('task': REGRESSION)");
         }
         TrainingData train = TrainingData.of(trainTable, preprocessing, task, classes);
         TrainingData validation = TrainingData.of(validationTable, preprocessing, task, classes);
         if (train.size() == 0 || validation.size() == 0) {
-            throw new IllegalArgumentException("The training split has " + train.size() + " rows and the validation "
-                    + "split " + validation.size() + "; both need rows (check the split ratios and the rejects)");
+            throw new BadInputException("The training split " + trainTable.file() + " has " + train.size()
+                    + " rows and the validation split " + validationTable.file() + " " + validation.size()
+                    + "; both need rows: check PrepareCsv's 'train-ratio' and 'validation-ratio' and its rejects");
         }
 
         double center = 0;
@@ -122,7 +136,7 @@ public final class TrainMlp extends Component {
             double std = Math.sqrt(mean(squaredDeviations(train.targets(), center)));
             scale = std > 0 ? std : 1;
         }
-        MlpArchitecture architecture = new MlpArchitecture(task, preprocessing.width(), ctx.get(HIDDEN),
+        MlpArchitecture architecture = new MlpArchitecture(task, preprocessing.width(), hidden,
                 ctx.get(ACTIVATION), task == Task.CLASSIFICATION ? classes.size() : 1, center, scale);
 
         Device device = Devices.best();
@@ -179,8 +193,10 @@ public final class TrainMlp extends Component {
                 ctx.metric("val-accuracy", evaluation.accuracy(), epoch);
             }
             if (!Double.isFinite(trainLoss) || !Double.isFinite(evaluation.loss())) {
-                throw new IllegalStateException("Training diverged at epoch " + epoch + " (training loss " + trainLoss
-                        + ", validation loss " + evaluation.loss() + "); lower 'learning-rate'");
+                // Training is seeded and reproducible: the same inputs diverge again, so a retry cannot help.
+                throw new BadInputException("Training diverged at epoch " + epoch + " (training loss " + trainLoss
+                        + ", validation loss " + evaluation.loss() + "); lower 'learning-rate', or check the data "
+                        + "for extreme values");
             }
             if (evaluation.loss() < best) {
                 best = evaluation.loss();
@@ -204,7 +220,7 @@ public final class TrainMlp extends Component {
 
     private static int positive(int value, Input<Integer> input) {
         if (value < 1) {
-            throw new IllegalArgumentException("Input '" + input.name() + "' must be at least 1, got " + value);
+            throw new BadInputException("Input '" + input.name() + "' must be at least 1, got " + value);
         }
         return value;
     }

@@ -5,6 +5,7 @@ import dev.fermion.components.preprocess.InvalidValueException;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.Table;
+import dev.fermion.dsl.BadInputException;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,8 +36,8 @@ record TrainingData(float[][] features, float[] targets) {
     static TrainingData of(Table table, Preprocessing preprocessing, Task task, List<String> classes) {
         String label = preprocessing.label();
         if (label == null || !table.has(label)) {
-            throw new IllegalArgumentException(table.file() + " has no label column '" + label
-                    + "'; training needs the labelled splits written by PrepareCsv");
+            throw new BadInputException(table.file() + " has no label column '" + label + "' (its columns are "
+                    + Printable.list(table.header()) + "); training needs the labelled splits written by PrepareCsv");
         }
         int labelIndex = table.index(label);
         int idIndex = table.schema().filter(s -> table.has(s.id())).map(s -> table.index(s.id())).orElse(-1);
@@ -50,13 +51,13 @@ record TrainingData(float[][] features, float[] targets) {
         for (int i = 0; i < rows.size(); i++) {
             Table.Row row = rows.get(i);
             try {
-                features[i] = transformer.apply(row.values());
+                features[i] = transformer.applyFinite(row.values());
             } catch (InvalidValueException e) {
-                throw new IllegalArgumentException(table.where(row, e.column()) + ": " + e.getMessage(), e);
+                throw new BadInputException(table.where(row, e.column()) + ": " + e.getMessage(), e);
             }
             String value = row.values().get(labelIndex);
             if (preprocessing.isMissing(value)) {
-                throw new IllegalArgumentException(table.where(row, label) + ": the label is missing; training "
+                throw new BadInputException(table.where(row, label) + ": the label is missing; training "
                         + "rows need a label (PrepareCsv rejects such rows)");
             }
             targets[i] = task == Task.CLASSIFICATION ? classIndex(table, row, label, value, classes)
@@ -75,7 +76,7 @@ record TrainingData(float[][] features, float[] targets) {
     private static int classIndex(Table table, Table.Row row, String label, String value, List<String> classes) {
         int index = classes.indexOf(value);
         if (index < 0) {
-            throw new IllegalArgumentException(table.where(row, label) + ": label '" + Printable.of(value) + "' does not occur "
+            throw new BadInputException(table.where(row, label) + ": label '" + Printable.of(value) + "' does not occur "
                     + "in the training split " + classes + "; use a stratified split or drop the rows");
         }
         return index;
@@ -90,7 +91,8 @@ record TrainingData(float[][] features, float[] targets) {
         } catch (NumberFormatException e) {
             // Reported below with its location.
         }
-        throw new IllegalArgumentException(table.where(row, label) + ": regression label '" + Printable.of(value)
-                + "' is not a finite number");
+        throw new BadInputException(table.where(row, label) + ": regression label '" + Printable.of(value)
+                + "' is not a finite number; fix or drop the row (PrepareCsv rejects such rows when the label "
+                + "column is numeric)");
     }
 }

@@ -17,6 +17,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.fermion.components.model.MlpArchitecture;
 import dev.fermion.components.model.Task;
+import dev.fermion.dsl.BadInputException;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -59,7 +60,7 @@ public final class TrainingLoop implements AutoCloseable {
     public TrainingLoop(Model model, MlpArchitecture architecture, Settings settings, float[][] features,
                         float[] targets) {
         if (targets.length == 0 || features.length != targets.length) {
-            throw new IllegalArgumentException("Training needs rows, each with features and a target; got "
+            throw new BadInputException("Training needs rows, each with features and a target; got "
                     + features.length + " rows of features and " + targets.length + " targets");
         }
         this.task = architecture.task();

@@ -1,5 +1,6 @@
 package dev.fermion.components.data;
 
+import dev.fermion.components.BadInput;
 import dev.fermion.components.Digests;
 import dev.fermion.components.TestContext;
 import dev.fermion.components.parquet.ParquetFixtures;
@@ -7,6 +8,7 @@ import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Table;
 import dev.fermion.components.table.TableSchema;
+import dev.fermion.dsl.BadInputException;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,21 @@ class PrepareCsvTest {
         }
         assertThat(ctx.metrics("sepal_length.mean")).singleElement()
                 .satisfies(m -> assertThat(m.value()).isCloseTo(5.8433, within(1e-3)));
+    }
+
+    /** The source read is reported for tracking: name, where, the same digest as the cache key's, schema and size. */
+    @Test
+    void reportsTheSourceItReadWithItsDigestSchemaAndRows() throws Exception {
+        TestContext ctx = prepare(IRIS, "species").run(new PrepareCsv());
+
+        assertThat(ctx.sources()).singleElement().satisfies(source -> {
+            assertThat(source.name()).isEqualTo("iris.csv");
+            assertThat(source.source()).isEqualTo(IRIS);
+            assertThat(source.digest()).isEqualTo(new PrepareCsv().digestSources(ctx).orElseThrow());
+            assertThat(source.columns()).containsExactly(Map.entry("sepal_length", "double"), Map.entry("sepal_width", "double"),
+                    Map.entry("petal_length", "double"), Map.entry("petal_width", "double"), Map.entry("species", "string"));
+            assertThat(source.rows()).isEqualTo(150);
+        });
     }
 
     @Test
@@ -174,12 +191,12 @@ class PrepareCsvTest {
         ParquetFixtures.write(dir.resolve("b.parquet"), List.of("sepal_length", "species"), List.of("double", "string"),
                 List.of(List.of("5.0", "setosa")));
         assertThatThrownBy(() -> prepare(dir + "/*", "species").run(new PrepareCsv()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("a.csv (CSV)").hasMessageContaining("b.parquet (PARQUET)")
                 .hasMessageContaining("set 'format'");
         assertThatThrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.FORMAT, SourceFormat.PARQUET)
                 .run(new PrepareCsv()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("iris.csv is not a readable Parquet file");
     }
 
@@ -306,8 +323,8 @@ class PrepareCsvTest {
         Files.writeString(source, csv);
         assertThatThrownBy(() -> prepare(source.toString(), "label").with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
                 .run(new PrepareCsv()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("rejected 10 of 40 rows (25.0%)")
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("rejected 10 of 40 rows (25.0%) of '" + source + "'")
                 .hasMessageContaining("'max-rejected-share' (0.05)")
                 .hasMessageContaining("column 'x': 10 rows, not a number (placeholders.csv:2, placeholders.csv:6, "
                         + "placeholders.csv:10, placeholders.csv:14, placeholders.csv:18, ...)")
@@ -329,7 +346,7 @@ class PrepareCsvTest {
             out.write(Files.readAllBytes(Path.of(IRIS)));
         }
         assertThatThrownBy(() -> prepare(gzip.toString(), "species").run(new PrepareCsv()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(gzip + " looks like a binary file")
                 .hasMessageContaining("gzip")
                 .satisfies(e -> assertPrintable(e.getMessage()));
@@ -376,9 +393,126 @@ class PrepareCsvTest {
     @Test
     void failsClearlyOnAnUnknownLabel() {
         assertThatThrownBy(() -> prepare(IRIS, "kind").run(new PrepareCsv()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'label' names column 'kind'")
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("Input 'label' names column 'kind', which " + Path.of(IRIS).toAbsolutePath().normalize()
+                        + " does not have")
                 .hasMessageContaining("sepal_length");
+    }
+
+    /** A path or glob that matches nothing cannot heal by retrying: bad input, naming the source. */
+    @Test
+    void aSourceThatMatchesNoFileIsBadInput() throws Exception {
+        String missing = tmp.resolve("nowhere.csv").toString();
+        assertThat(BadInput.thrownBy(() -> prepare(missing, "species").run(new PrepareCsv())))
+                .hasMessageContaining("Source '" + missing + "' matches no file").hasMessageContaining("check the path");
+        Files.createDirectories(tmp.resolve("empty"));
+        String glob = tmp.resolve("empty") + "/*.csv";
+        assertThat(BadInput.thrownBy(() -> prepare(glob, "species").run(new PrepareCsv())))
+                .hasMessageContaining("Source '" + glob + "' matches no file");
+    }
+
+    /** Inputs that no data could make work fail before the pipeline starts, naming the input and the fix. */
+    @Test
+    void inputsThatCannotWorkAreBadInputNamingTheInput() {
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.RANGES, Map.of("species", "0..1"))
+                .run(new PrepareCsv())))
+                .hasMessageContaining("Input 'ranges' gives a range for column 'species', which is categorical");
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.RANGES, Map.of("sepal_length", "1-5"))
+                .run(new PrepareCsv())))
+                .hasMessageContaining("Input 'ranges': range '1-5' of column 'sepal_length' must be written min..max");
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.RANGES, Map.of("sepal_length", "NaN..5"))
+                .run(new PrepareCsv())))
+                .hasMessageContaining("has a bound that is not a number");
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.TRAIN_RATIO, 0.9)
+                .run(new PrepareCsv())))
+                .hasMessageContaining("Inputs 'train-ratio' (0.9), 'validation-ratio' (0.15) and 'test-ratio' (0.15)")
+                .hasMessageContaining("sum to 1");
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.SCHEMA, Map.of("sepal_length", "float"))
+                .run(new PrepareCsv())))
+                .hasMessageContaining("Schema type 'float' of column 'sepal_length' is not supported");
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.FEATURES, List.of("sepal_length"))
+                .with(PrepareCsv.REQUIRED, List.of("petal_width")).run(new PrepareCsv())))
+                .hasMessageContaining("Input 'required' names column 'petal_width', which is not among the prepared "
+                        + "columns [row_id, sepal_length, species]; add it to 'features'");
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.FEATURES, List.of("species"))
+                .run(new PrepareCsv())))
+                .hasMessageContaining("Input 'features' names column 'species', which is the label");
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.MAX_REJECTED_SHARE, 1.5)
+                .run(new PrepareCsv())))
+                .hasMessageContaining("Input 'max-rejected-share' must be between 0 and 1, got 1.5");
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.BEAM_RUNNER, "NoSuchRunner")
+                .run(new PrepareCsv())))
+                .hasMessageContaining("Inputs 'beam-runner' and 'beam-options' give invalid Beam options")
+                .hasMessageContaining("NoSuchRunner");
+    }
+
+    /**
+     * Errors raised inside the Beam pipeline (fitting the preprocessing) reach the step as bad input: the
+     * runner's wrapping must not lose it, or the launcher would retry a step that cannot succeed.
+     */
+    @Test
+    void badDataFoundInsideThePipelineStaysBadInput() throws Exception {
+        Path headerOnly = tmp.resolve("header-only.csv");
+        Files.writeString(headerOnly, "x,label\n");
+        assertThat(BadInput.thrownBy(() -> prepare(headerOnly.toString(), "label").run(new PrepareCsv())))
+                .hasMessageContaining("The training split is empty").hasMessageContaining("'train-ratio'");
+
+        Path noValues = tmp.resolve("no-values.csv");
+        StringBuilder csv = new StringBuilder("x,y,label\n");
+        for (int i = 0; i < 20; i++) {
+            csv.append("NA,").append(i).append(',').append(i % 2).append('\n');
+        }
+        Files.writeString(noValues, csv);
+        assertThat(BadInput.thrownBy(() -> prepare(noValues.toString(), "label")
+                .with(PrepareCsv.SCHEMA, Map.of("x", "numeric")).run(new PrepareCsv())))
+                .hasMessageContaining("Numeric column 'x' has no value in the training split")
+                .hasMessageContaining("leave it out of 'features'");
+    }
+
+    /**
+     * The step is cached by what it reads: the digest follows every byte and the name of every file the
+     * source matches, and nothing else.
+     */
+    @Test
+    void theSourceDigestFollowsTheNameAndContentOfEveryMatchedFile() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("digest"));
+        Files.writeString(dir.resolve("a.csv"), "x,label\n1,yes\n2,no\n");
+        Files.writeString(dir.resolve("b.csv"), "x,label\n3,yes\n");
+        String glob = dir + "/*.csv";
+        String first = digest(glob);
+
+        assertThat(first).matches("[0-9a-f]{64}");
+        assertThat(digest(glob)).as("the same files").isEqualTo(first);
+        assertThat(digest(dir.resolve("a.csv").toString())).as("one of the files").isNotEqualTo(first);
+
+        Files.writeString(dir.resolve("a.csv"), "x,label\n1,yes\n3,no\n");
+        String changed = digest(glob);
+        assertThat(changed).as("one byte changed").isNotEqualTo(first);
+
+        Files.writeString(dir.resolve("c.csv"), "x,label\n");
+        String added = digest(glob);
+        assertThat(added).as("a file added to the glob").isNotEqualTo(changed);
+
+        Files.move(dir.resolve("c.csv"), dir.resolve("d.csv"));
+        assertThat(digest(glob)).as("a file renamed").isNotEqualTo(added);
+
+        // The bytes move from one file to the next: the same concatenation, other files.
+        Files.delete(dir.resolve("d.csv"));
+        Files.writeString(dir.resolve("a.csv"), "x,label\n1,yes\n3,no\nx,label\n");
+        Files.writeString(dir.resolve("b.csv"), "3,yes\n");
+        assertThat(digest(glob)).isNotEqualTo(changed);
+
+        String missing = dir + "/*.parquet";
+        assertThat(BadInput.thrownBy(() -> digest(missing))).hasMessageContaining("Source '" + missing + "' matches no file");
+        assertThat(BadInput.thrownBy(() -> new PrepareCsv().digestSources(prepare(glob, "label")
+                .with(PrepareCsv.BEAM_RUNNER, "NoSuchRunner")))).hasMessageContaining("NoSuchRunner");
+    }
+
+    private String digest(String source) throws Exception {
+        PrepareCsv step = new PrepareCsv();
+        assertThat(step.readsSources()).isTrue();
+        assertThat(step.cacheableByDefault()).isTrue();
+        return step.digestSources(prepare(source, "label")).orElseThrow();
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.fermion.components.evaluate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fermion.components.BadInput;
 import dev.fermion.components.Fixtures;
+import dev.fermion.components.TestBundles;
 import dev.fermion.components.TestContext;
 import dev.fermion.components.train.TrainMlp;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Model;
@@ -63,6 +66,7 @@ class EvaluateClassifierTest {
                 List.of("2", "2.0", "2.0", "red", "")));
         assertThatThrownBy(() -> new TestContext(tmp, "evaluate").with(EvaluateClassifier.MODEL, model)
                 .with(EvaluateClassifier.DATA, new Dataset(unlabelled)).run(new EvaluateClassifier()))
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("data.csv, line 3, column 'label': the label is missing");
     }
 
@@ -70,6 +74,45 @@ class EvaluateClassifierTest {
     void aRegressionEvaluatorRefusesAClassifier() {
         assertThatThrownBy(() -> new TestContext(tmp, "evaluate").with(EvaluateRegressor.MODEL, model)
                 .with(EvaluateRegressor.DATA, new Dataset(data.resolve("test"))).run(new EvaluateRegressor()))
-                .hasMessageContaining("evaluate it with EvaluateClassifier");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("Input 'model' is a CLASSIFICATION model; evaluate it with EvaluateClassifier");
+    }
+
+    @Test
+    void anEmptyDataSetIsBadInput() throws Exception {
+        Path empty = tmp.resolve("empty");
+        Fixtures.dataset(empty, Fixtures.BLOBS, List.of());
+        assertThatThrownBy(() -> new TestContext(tmp, "evaluate").with(EvaluateClassifier.MODEL, model)
+                .with(EvaluateClassifier.DATA, new Dataset(empty)).run(new EvaluateClassifier()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(empty.resolve("data.csv") + " has no rows to evaluate");
+    }
+
+    /** A model that computes NaN has no score: the step fails naming the row, instead of counting it wrong. */
+    @Test
+    void aModelThatComputesNanFailsNamingTheRow() throws Exception {
+        Path diverged = TestBundles.diverged(TestBundles.classifier(tmp.resolve("diverged")));
+        Path iris = Files.createDirectories(tmp.resolve("iris"));
+        Files.copy(TestBundles.IRIS, iris.resolve("iris.csv"));
+        assertThat(BadInput.thrownBy(() -> new TestContext(tmp, "evaluate-diverged")
+                .with(EvaluateClassifier.MODEL, new Model(diverged))
+                .with(EvaluateClassifier.DATA, new Dataset(iris)).run(new EvaluateClassifier())))
+                .hasMessageContaining(iris.resolve("iris.csv") + ", line 2: the model computed NaN");
+    }
+
+    @Test
+    void aRegressionLabelThatIsNotANumberIsBadInputNamingTheRow() throws Exception {
+        Path regressor = TestBundles.regressor(tmp.resolve("regressor"));
+        Path rows = Files.createDirectories(tmp.resolve("regression-rows"));
+        Files.writeString(rows.resolve("rows.csv"), """
+                sepal_length,sepal_width,petal_length,species
+                5.1,3.5,1.4,setosa
+                Infinity,3.0,4.8,versicolor
+                """);
+        assertThat(BadInput.thrownBy(() -> new TestContext(tmp, "evaluate-regressor")
+                .with(EvaluateRegressor.MODEL, new Model(regressor))
+                .with(EvaluateRegressor.DATA, new Dataset(rows)).run(new EvaluateRegressor())))
+                .hasMessageContaining(rows.resolve("rows.csv") + ", line 3, column 'sepal_length': label 'Infinity' is "
+                        + "not a finite number");
     }
 }

@@ -3,6 +3,7 @@ package dev.fermion.components.parquet;
 import dev.fermion.components.parquet.ParquetFixtures.Layout;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
+import dev.fermion.dsl.BadInputException;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroup;
@@ -190,7 +191,7 @@ class ParquetTableTest {
         Path file = ParquetFixtures.write(dir.resolve("nested.parquet"), schema, List.of(), Layout.DEFAULT);
 
         assertThatThrownBy(() -> ParquetTable.schema(file.toString()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("column 'address' is a group of nested columns")
                 .hasMessageContaining("top-level columns");
@@ -208,9 +209,9 @@ class ParquetTableTest {
         Path tags = ParquetFixtures.write(dir.resolve("tags.parquet"), repeated, List.of(), Layout.DEFAULT);
 
         assertThatThrownBy(() -> ParquetTable.forEachRow(lists.toString(), (row, v) -> {
-        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column 'scores' is a list");
+        })).isInstanceOf(BadInputException.class).hasMessageContaining("column 'scores' is a list");
         assertThatThrownBy(() -> ParquetTable.schema(tags.toString()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(tags.toString())
                 .hasMessageContaining("column 'tags' is repeated");
     }
@@ -222,7 +223,7 @@ class ParquetTableTest {
         Path file = ParquetFixtures.write(dir.resolve("interval.parquet"), schema, List.of(), Layout.DEFAULT);
 
         assertThatThrownBy(() -> ParquetTable.schema(file.toString()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("column 'span' holds FIXED_LEN_BYTE_ARRAY INTERVAL");
     }
@@ -233,7 +234,7 @@ class ParquetTableTest {
                 List.of(row("1")), new Layout(10, CompressionCodecName.BROTLI, true, WriterVersion.PARQUET_1_0));
 
         assertThatThrownBy(() -> ParquetTable.schema(file.toString()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("column 'a' is compressed with BROTLI")
                 .hasMessageContaining("rewrite the file with one of");
@@ -245,10 +246,10 @@ class ParquetTableTest {
         Path empty = Files.writeString(dir.resolve("empty.parquet"), "");
 
         assertThatThrownBy(() -> ParquetTable.schema(csv.toString()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(csv + " is not a readable Parquet file");
         assertThatThrownBy(() -> ParquetTable.forEachRow(empty.toString(), (row, v) -> {
-        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(empty + " is not a readable Parquet");
+        })).isInstanceOf(BadInputException.class).hasMessageContaining(empty + " is not a readable Parquet");
     }
 
     @Test
@@ -258,7 +259,7 @@ class ParquetTableTest {
         Path cut = Files.write(dir.resolve("cut.parquet"), Arrays.copyOf(bytes, bytes.length / 2));
 
         assertThatThrownBy(() -> ParquetTable.schema(cut.toString()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(cut + " is not a readable Parquet file");
     }
 
@@ -277,7 +278,7 @@ class ParquetTableTest {
         Path corrupt = Files.write(dir.resolve("corrupt.parquet"), bytes);
 
         assertThatThrownBy(() -> ParquetTable.forEachRow(corrupt.toString(), (row, v) -> {
-        })).isInstanceOf(IllegalArgumentException.class)
+        })).isInstanceOf(BadInputException.class)
                 .hasMessageContaining(corrupt + ", row 1: cannot decode");
     }
 
@@ -286,7 +287,7 @@ class ParquetTableTest {
         String missing = dir.resolve("missing.parquet").toString();
 
         assertThatThrownBy(() -> ParquetTable.schema(missing))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessage("Parquet file " + missing + " does not exist: check the path");
     }
 

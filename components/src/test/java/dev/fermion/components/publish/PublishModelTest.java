@@ -7,6 +7,7 @@ import dev.fermion.components.model.MlpPredictor;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.table.Table;
 import dev.fermion.components.train.TrainMlp;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Model;
@@ -57,7 +58,9 @@ class PublishModelTest {
         assertThatThrownBy(() -> new TestContext(tmp, "again").with(PublishModel.MODEL, model)
                 .with(PublishModel.NAME, "blobs").with(PublishModel.VERSION, "3")
                 .with(PublishModel.TARGET, target.toString()).run(new PublishModel()))
-                .hasMessageContaining("already published");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("Model blobs version 3 is already published at " + target)
+                .hasMessageContaining("set 'overwrite' to true");
         new TestContext(tmp, "overwrite").with(PublishModel.MODEL, model)
                 .with(PublishModel.NAME, "blobs").with(PublishModel.VERSION, "3")
                 .with(PublishModel.TARGET, target.toString()).with(PublishModel.OVERWRITE, true)
@@ -69,6 +72,7 @@ class PublishModelTest {
     void rejectsNamesThatWouldEscapeTheModelDirectory() {
         assertThatThrownBy(() -> new TestContext(tmp, "publish").with(PublishModel.MODEL, new Model(tmp))
                 .with(PublishModel.NAME, "../etc").run(new PublishModel()))
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("Input 'name' is '../etc'");
     }
 
@@ -76,6 +80,21 @@ class PublishModelTest {
     void refusesADirectoryThatIsNotABundle() {
         assertThatThrownBy(() -> new TestContext(tmp, "publish").with(PublishModel.MODEL, new Model(tmp))
                 .with(PublishModel.NAME, "m").run(new PublishModel()))
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("is not a Fermion model bundle");
+    }
+
+    /** An incomplete bundle is refused before anything is staged next to the target. */
+    @Test
+    void refusesAnIncompleteBundleLeavingNothingBehind() throws Exception {
+        Path bundle = dev.fermion.components.TestBundles.classifier(tmp.resolve("model"));
+        java.nio.file.Files.delete(bundle.resolve("mlp-0000.params"));
+        Path target = tmp.resolve("registry/m/1");
+        assertThatThrownBy(() -> new TestContext(tmp, "publish").with(PublishModel.MODEL, new Model(bundle))
+                .with(PublishModel.NAME, "m").with(PublishModel.VERSION, "1")
+                .with(PublishModel.TARGET, target.toString()).run(new PublishModel()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("Model bundle " + bundle + " lacks mlp-0000.params");
+        assertThat(tmp.resolve("registry")).doesNotExist();
     }
 }

@@ -1,5 +1,6 @@
 package dev.fermion.components.table;
 
+import dev.fermion.dsl.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,11 +29,56 @@ class TableTest {
     @Test
     void aMissingDataSetIsBadInput() {
         assertThatThrownBy(() -> Table.readDataset(tmp.resolve("nowhere")))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("Data set " + tmp.resolve("nowhere") + " does not exist");
         assertThatThrownBy(() -> Table.read(tmp.resolve("nothing.csv"), Optional.empty()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("nothing.csv does not exist");
+    }
+
+    /** A row that is not CSV, or has the wrong number of fields, is bad input naming the file and line. */
+    @Test
+    void malformedLinesAreBadInputNamingFileAndLine() throws Exception {
+        Path file = tmp.resolve("data.csv");
+        Files.writeString(file, "a,b\n1,2\n3,\"4\n");
+        assertThatThrownBy(() -> Table.read(file, Optional.empty()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file + ", line 3: unterminated quoted field")
+                .hasMessageContaining("run it through PrepareCsv");
+        Files.writeString(file, "a,b\n1,2\n3\n");
+        assertThatThrownBy(() -> Table.read(file, Optional.empty()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file + ", line 3: 1 fields but the header has 2");
+        Files.writeString(file, "a,b\n1,2\n\n");
+        assertThatThrownBy(() -> Table.read(file, Optional.empty()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file + ", line 3 is empty");
+        Files.writeString(file, "a,\"b\n1,2\n");
+        assertThatThrownBy(() -> Table.read(file, Optional.empty()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file + ", line 1 (the header): unterminated quoted field");
+        Files.writeString(file, "");
+        assertThatThrownBy(() -> Table.read(file, Optional.empty()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file + " is empty");
+        Files.write(file, "a,b\n1,caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> Table.read(file, Optional.empty()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file + " holds bytes that are not UTF-8 text");
+        Files.writeString(file, "a,b\n1,2\n");
+        assertThatThrownBy(() -> Table.read(file, Optional.empty()).index("c"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file + " has no column 'c'");
+    }
+
+    /** A schema file that is not JSON is bad input, naming the file and where the JSON breaks. */
+    @Test
+    void aMalformedSchemaIsBadInput() throws Exception {
+        Files.writeString(tmp.resolve(TableSchema.FILE), "{\"columns\": [\n  {\"name\": \"a\",\n}");
+        assertThatThrownBy(() -> TableSchema.read(tmp))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(tmp.resolve(TableSchema.FILE) + " is not a valid data set schema at line 3")
+                .hasMessageContaining("write it again");
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.fermion.components.train;
 
+import dev.fermion.components.BadInput;
 import dev.fermion.components.Digests;
 import dev.fermion.components.Fixtures;
 import dev.fermion.components.TestContext;
 import dev.fermion.components.model.ActivationFunction;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.model.Task;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,12 +122,67 @@ class TrainMlpTest {
 
         assertThat(decayed.metrics("train-loss")).isNotEqualTo(plain.metrics("train-loss"));
         assertThatThrownBy(() -> train("negative").with(TrainMlp.WEIGHT_DECAY, -0.1).run(new TrainMlp()))
-                .hasMessageContaining("Input 'weight-decay' must be 0 or above, got -0.1");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("Input 'weight-decay' must be a finite number, 0 or above, got -0.1");
+    }
+
+    /** An empty split cannot be trained or validated on, however often the step is tried: bad input. */
+    @Test
+    void anEmptySplitIsBadInputNamingIt() throws Exception {
+        Path empty = tmp.resolve("empty");
+        Fixtures.dataset(empty, Fixtures.BLOBS, List.of());
+        assertThat(BadInput.thrownBy(() -> train("no-train").with(TrainMlp.TRAIN, new Dataset(empty)).run(new TrainMlp())))
+                .hasMessageContaining("The training split " + empty.resolve("data.csv") + " has 0 distinct value(s) "
+                        + "of label 'label'")
+                .hasMessageContaining("a classifier needs at least two");
+        assertThat(BadInput.thrownBy(() -> train("no-validation").with(TrainMlp.VALIDATION, new Dataset(empty))
+                .run(new TrainMlp())))
+                .hasMessageContaining("the validation split " + empty.resolve("data.csv") + " 0")
+                .hasMessageContaining("'validation-ratio'");
+    }
+
+    /** A validation row the network cannot learn from: an unseen label, a value too large to scale. */
+    @Test
+    void validationRowsThatCannotBeUsedAreBadInputNamingTheRow() throws Exception {
+        Path unseen = tmp.resolve("unseen");
+        Fixtures.dataset(unseen, Fixtures.BLOBS, List.of(List.of("1", "0.5", "0.5", "red", "yes"),
+                List.of("2", "0.1", "0.1", "red", "maybe")));
+        assertThat(BadInput.thrownBy(() -> train("unseen").with(TrainMlp.VALIDATION, new Dataset(unseen)).run(new TrainMlp())))
+                .hasMessageContaining(unseen.resolve("data.csv") + ", line 3, column 'label': label 'maybe' does not occur "
+                        + "in the training split [no, yes]");
+        Path extreme = tmp.resolve("extreme");
+        Fixtures.dataset(extreme, Fixtures.BLOBS, List.of(List.of("1", "1e300", "0.5", "red", "yes")));
+        assertThat(BadInput.thrownBy(() -> train("extreme").with(TrainMlp.VALIDATION, new Dataset(extreme)).run(new TrainMlp())))
+                .hasMessageContaining(extreme.resolve("data.csv") + ", line 2, column 'x1': value '1e300' of numeric "
+                        + "column 'x1' is too far outside the values the preprocessing was fitted on");
+    }
+
+    /** Training is seeded, so a run that diverges diverges again: bad input, with the input to change. */
+    @Test
+    void divergedTrainingIsBadInputNamingTheLearningRate() {
+        assertThat(BadInput.thrownBy(() -> train("diverged").with(TrainMlp.OPTIMIZER, OptimizerKind.SGD)
+                .with(TrainMlp.LEARNING_RATE, 1e30).with(TrainMlp.EPOCHS, 5).run(new TrainMlp())))
+                .hasMessageContaining("Training diverged at epoch")
+                .hasMessageContaining("lower 'learning-rate'");
+    }
+
+    @Test
+    void inputsOutsideTheirRangeAreBadInput() {
+        assertThat(BadInput.thrownBy(() -> train("batch").with(TrainMlp.BATCH_SIZE, 0).run(new TrainMlp())))
+                .hasMessageContaining("Input 'batch-size' must be at least 1, got 0");
+        assertThat(BadInput.thrownBy(() -> train("rate").with(TrainMlp.LEARNING_RATE, Double.NaN).run(new TrainMlp())))
+                .hasMessageContaining("Input 'learning-rate' must be a finite number above 0, got NaN");
+        assertThat(BadInput.thrownBy(() -> train("hidden").with(TrainMlp.HIDDEN, List.of(8, 0)).run(new TrainMlp())))
+                .hasMessageContaining("Input 'hidden'").hasMessageContaining("[8, 0]");
+        assertThat(BadInput.thrownBy(() -> train("preprocessing").with(TrainMlp.PREPROCESSING, new Directory(tmp))
+                .run(new TrainMlp())))
+                .hasMessageContaining(tmp + " holds no preprocessing.json");
     }
 
     @Test
     void refusesRegressionOnACategoricalLabel() {
         assertThatThrownBy(() -> train("regression").with(TrainMlp.TASK, Task.REGRESSION).run(new TrainMlp()))
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("Regression needs a numeric label, but 'label' is CATEGORICAL");
     }
 
@@ -135,6 +192,7 @@ class TrainMlpTest {
         Fixtures.dataset(bad, Fixtures.BLOBS, List.of(List.of("1", "0.5", "0.5", "red", "yes"),
                 List.of("2", "oops", "0.1", "red", "no")));
         assertThatThrownBy(() -> train("bad").with(TrainMlp.TRAIN, new Dataset(bad)).run(new TrainMlp()))
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("data.csv, line 3, column 'x1'")
                 .hasMessageContaining("'oops'");
     }

@@ -22,7 +22,8 @@ import java.util.List;
  * {@code ./fermion run iris -p source=wine.csv -p label=target}.
  */
 public final class IrisPipeline implements PipelineSource {
-    public static final String DATA = "examples/data/iris.csv";
+    /** examples/data/iris.csv, read from the examples' jar (see examples/pom.xml), so it is there wherever a step runs. */
+    public static final String DATA = "resource:/fermion/examples/iris.csv";
 
     @Override
     public Pipeline pipeline() {
@@ -57,6 +58,8 @@ public final class IrisPipeline implements PipelineSource {
                     var evaluate = p.step("evaluate", new EvaluateClassifier())
                             .with(EvaluateClassifier.MODEL, train.out(TrainMlp.MODEL))
                             .with(EvaluateClassifier.DATA, prepare.out(PrepareCsv.TEST));
+                    p.result("accuracy", evaluate.out(EvaluateClassifier.ACCURACY));
+                    p.result("macro-f1", evaluate.out(EvaluateClassifier.MACRO_F1));
                     p.when(evaluate.out(EvaluateClassifier.ACCURACY).atLeast(minAccuracy),
                             b -> b.step("deploy", new Deploy())
                                     .with(Deploy.MODEL, train.out(TrainMlp.MODEL))

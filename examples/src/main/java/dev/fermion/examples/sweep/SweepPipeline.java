@@ -49,9 +49,12 @@ public final class SweepPipeline implements PipelineSource {
                             .with(TrainMlp.PREPROCESSING, prepare.out(PrepareCsv.PREPROCESSING))
                             .with(TrainMlp.LEARNING_RATE, pick.out(PickBest.BEST))
                             .with(TrainMlp.EPOCHS, epochs);
-                    p.step("evaluate", new EvaluateClassifier())
+                    var evaluate = p.step("evaluate", new EvaluateClassifier())
                             .with(EvaluateClassifier.MODEL, best.out(TrainMlp.MODEL))
                             .with(EvaluateClassifier.DATA, prepare.out(PrepareCsv.TEST));
+                    p.result("best-learning-rate", pick.out(PickBest.BEST));
+                    p.result("best-validation-loss", pick.out(PickBest.BEST_SCORE));
+                    p.result("accuracy", evaluate.out(EvaluateClassifier.ACCURACY));
                 });
     }
 }

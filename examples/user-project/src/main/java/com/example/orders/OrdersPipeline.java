@@ -4,7 +4,10 @@ import dev.fermion.dsl.Param;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.PipelineSource;
 
-/** A user's own pipeline: generate an order book, summarise it, flag it for review above a threshold. */
+/**
+ * A user's own pipeline: generate an order book, summarise it (in Java) and total it per region (a Python
+ * script step), and flag it for review above a threshold.
+ */
 public final class OrdersPipeline implements PipelineSource {
     @Override
     public Pipeline pipeline() {
@@ -13,6 +16,7 @@ public final class OrdersPipeline implements PipelineSource {
             Param<Double> threshold = p.param("review-threshold", 200_000.0);
             var book = p.step("generate", new GenerateOrders()).with(GenerateOrders.ORDERS, orders);
             var summary = p.step("summarise", new SummariseOrders()).with(SummariseOrders.BOOK, book.out(GenerateOrders.BOOK));
+            p.step("regions", new RegionTotals()).with(RegionTotals.BOOK, book.out(GenerateOrders.BOOK));
             p.when(summary.out(SummariseOrders.REVENUE).atLeast(threshold), b -> b.step("flag", new FlagForReview())
                     .with(FlagForReview.REVENUE, summary.out(SummariseOrders.REVENUE))
                     .with(FlagForReview.THRESHOLD, threshold));

@@ -1,5 +1,6 @@
 package dev.fermion.runtime.container;
 
+import dev.fermion.contract.ImageMap;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Node;
@@ -35,7 +36,9 @@ import java.util.stream.Stream;
  * </pre>
  *
  * With Docker or Podman these directories are mounted at the container paths of {@link ContainerSpec} and the
- * command runs as the directories' (non-root) owner, so the placeholders keep their Argo values; in host mode
+ * command runs without root as in a pod ({@link ContainerEngine#run}), so the placeholders keep their Argo
+ * values; images named in {@code --image} mappings are replaced, and every image is checked (and pulled when
+ * missing) before the run starts; in host mode
  * the placeholders are rewritten to these host paths and the command runs here, in {@code work/}, with this
  * process's environment plus the step's. Arguments always travel as an argv list, never through a shell.
  * Parameter outputs lose one trailing newline ({@code echo 5 > file} gives {@code 5}) and must decode as
@@ -45,16 +48,24 @@ public final class ContainerStepRunner {
     private final ContainerRuntime setting;
     private final Map<String, String> environment;
     private final EngineSelector engines;
+    private final ImageMap images;
 
     /** Uses this process's environment, to find the engines and as the base environment of host-mode commands. */
-    public ContainerStepRunner(ContainerRuntime setting) {
-        this(setting, System.getenv());
+    public ContainerStepRunner(ContainerRuntime setting, ImageMap images) {
+        this(setting, System.getenv(), images, new EngineSelector(System.getenv()));
     }
 
     public ContainerStepRunner(ContainerRuntime setting, Map<String, String> environment) {
+        this(setting, environment, ImageMap.NONE, new EngineSelector(environment));
+    }
+
+    /** Shares {@code engines} (and what it learnt about engines and images) with the run's other container work. */
+    public ContainerStepRunner(ContainerRuntime setting, Map<String, String> environment, ImageMap images,
+                               EngineSelector engines) {
         this.setting = setting;
         this.environment = Map.copyOf(environment);
-        this.engines = new EngineSelector(environment);
+        this.engines = engines;
+        this.images = images;
     }
 
     /**
@@ -64,7 +75,9 @@ public final class ContainerStepRunner {
      * @throws ContainerSetupException naming the step and how to proceed
      */
     public void requireEngine(String pipeline, Node.ContainerNode node) {
-        engines.select(setting, "pipeline '" + pipeline + "', step '" + node.name() + "'", node.image());
+        String where = "pipeline '" + pipeline + "', step '" + node.name() + "'";
+        ContainerEngine engine = engines.select(setting, where, images.apply(node.image()));
+        engines.requireImage(engine, images.apply(node.image()), node.image(), where);
     }
 
     /**
@@ -73,7 +86,7 @@ public final class ContainerStepRunner {
      * @throws ContainerSetupException when the step cannot start here; nothing has run then
      */
     public ContainerStepResult run(ContainerStep step) throws IOException, InterruptedException {
-        EngineSelector.Engine engine = engines.select(setting, step.where(), step.node().image());
+        ContainerEngine engine = engines.select(setting, step.where(), images.apply(step.node().image()));
         Node.ContainerNode node = step.node();
         ContainerSpec spec = node.container();
         Path root = step.stepDir().resolve("root");
@@ -96,11 +109,17 @@ public final class ContainerStepRunner {
             Files.writeString(script, spec.source(), StandardCharsets.UTF_8);
         }
 
-        boolean onHost = engine.kind() == ContainerRuntime.HOST;
+        boolean onHost = engine.onHost();
         Function<String, String> paths = onHost ? p -> host(root, p).toString() : p -> p;
         Map<String, String> stepEnv = stepEnvironment(step, paths);
+        String container = ContainerEngine.containerName(step.pipeline() + "-" + node.name());
+        if (!onHost) {
+            engines.requireImage(engine, images.apply(node.image()), node.image(), step.where());
+            Path artifacts = Files.createDirectories(root.resolve(relative(ContainerSpec.OUTPUT_ARTIFACTS)));
+            engine.prepareWritable(List.of(root.resolve(relative(ContainerSpec.OUTPUT_PARAMS)), artifacts));
+        }
         List<String> argv = onHost ? hostCommand(step, paths, script)
-                : engineCommand(step, engine.cli(), root, script, stepEnv.keySet(), paths);
+                : engineCommand(step, engine, container, root, script, stepEnv.keySet(), paths);
 
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(work.toFile())
@@ -123,6 +142,10 @@ public final class ContainerStepRunner {
         } else if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             exit = process.exitValue();
         } else {
+            if (!onHost) {
+                // Killing the CLI would leave the container running under the engine.
+                engine.stop(container);
+            }
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             return ContainerStepResult.failed(-1, step.where() + " timed out after " + timeout.toSeconds()
@@ -172,10 +195,10 @@ public final class ContainerStepRunner {
      * passed by name ({@code -e NAME}), so their values come from the CLI's environment and never appear in
      * its arguments.
      */
-    private List<String> engineCommand(ContainerStep step, Path cli, Path root, Path script, Iterable<String> envNames,
-                                       Function<String, String> paths) {
+    private List<String> engineCommand(ContainerStep step, ContainerEngine engine, String container, Path root, Path script,
+                                       Iterable<String> envNames, Function<String, String> paths) {
         ContainerSpec spec = step.node().container();
-        List<String> argv = new ArrayList<>(List.of(cli.toString(), "run", "--rm", "--user", owner(root)));
+        List<String> argv = new ArrayList<>(engine.run(container, root));
         if (step.network() != null) {
             argv.addAll(List.of("--network", step.network()));
         }
@@ -203,7 +226,7 @@ public final class ContainerStepRunner {
         if (!command.isEmpty()) {
             argv.addAll(List.of("--entrypoint", command.get(0)));
         }
-        argv.add(step.node().image());
+        argv.add(images.apply(step.node().image()));
         if (!command.isEmpty()) {
             argv.addAll(command.subList(1, command.size()));
         }
@@ -212,19 +235,6 @@ public final class ContainerStepRunner {
         }
         spec.args().forEach(w -> argv.add(render(w, step, paths)));
         return argv;
-    }
-
-    /**
-     * The user and group owning the step directory: like the non-root user of an Argo pod, the command runs
-     * without root and can write the mounted output directories.
-     */
-    private static String owner(Path root) {
-        try {
-            return Files.getAttribute(root, "unix:uid") + ":" + Files.getAttribute(root, "unix:gid");
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new UncheckedIOException(new IOException("cannot read the owner of " + root
-                    + "; container steps need a POSIX file system", e));
-        }
     }
 
     private static String render(ContainerSpec.Word word, ContainerStep step, Function<String, String> paths) {

@@ -9,12 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,24 +24,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * whose sidecars publish the same port take turns; pods do not need to.
  */
 public final class Sidecars {
-    /** The user a pod's containers run as ({@code ContainerTemplates.RUN_AS} in the compiler). */
-    private static final String POD_USER = "10001:10001";
     private static final Duration READY_WITHIN = Duration.ofMinutes(2);
     private static final long POLL_MILLIS = 100;
 
     private final ContainerRuntime setting;
-    private final Map<String, String> environment;
     private final EngineSelector engines;
+    private final java.util.function.UnaryOperator<String> images;
     private final Map<Integer, ReentrantLock> ports = new ConcurrentHashMap<>();
 
-    public Sidecars(ContainerRuntime setting) {
-        this(setting, System.getenv());
-    }
-
-    Sidecars(ContainerRuntime setting, Map<String, String> environment) {
+    /** @param images the image each sidecar image is run as here (the run's image map) */
+    public Sidecars(ContainerRuntime setting, EngineSelector engines, java.util.function.UnaryOperator<String> images) {
         this.setting = setting;
-        this.environment = Map.copyOf(environment);
-        this.engines = new EngineSelector(environment);
+        this.engines = engines;
+        this.images = images;
     }
 
     /**
@@ -52,10 +45,13 @@ public final class Sidecars {
      * @throws ContainerSetupException naming the step and the sidecar
      */
     public void requireEngine(String where, List<Sidecar> sidecars) {
-        engine(where, sidecars);
+        ContainerEngine engine = engine(where, sidecars);
+        for (Sidecar sidecar : sidecars) {
+            engines.requireImage(engine, images.apply(sidecar.image()), sidecar.image(), where + ", sidecar '" + sidecar.name() + "'");
+        }
     }
 
-    private EngineSelector.Engine engine(String where, List<Sidecar> sidecars) {
+    private ContainerEngine engine(String where, List<Sidecar> sidecars) {
         String what = where + " has sidecar '" + sidecars.get(0).name() + "' (" + sidecars.get(0).image() + ")";
         if (setting == ContainerRuntime.HOST) {
             throw new ContainerSetupException(what + ", which runs in a container engine, but the run uses "
@@ -71,21 +67,21 @@ public final class Sidecars {
      * @throws ContainerSetupException when a sidecar cannot start or does not get ready; none is left running
      */
     public Running start(String where, List<Sidecar> sidecars, Path logDir) throws InterruptedException {
-        EngineSelector.Engine engine = engine(where, sidecars);
+        ContainerEngine engine = engine(where, sidecars);
         List<ReentrantLock> held = new ArrayList<>();
         for (int port : new TreeSet<>(sidecars.stream().flatMap(s -> s.ports().stream()).toList())) {
             ReentrantLock lock = ports.computeIfAbsent(port, p -> new ReentrantLock());
             lock.lockInterruptibly();
             held.add(lock);
         }
-        String suffix = HexFormat.of().formatHex(randomBytes());
-        Running running = new Running(engine.cli(), held, logDir);
+        Running running = new Running(engine, held, logDir);
         try {
             for (int i = 0; i < sidecars.size(); i++) {
                 Sidecar sidecar = sidecars.get(i);
-                String name = "fermion-" + sidecar.name() + "-" + suffix;
-                List<String> argv = new ArrayList<>(List.of(engine.cli().toString(), "run", "-d", "--name", name,
-                        "--user", POD_USER));
+                String name = ContainerEngine.containerName("sidecar-" + sidecar.name());
+                // As a step's containers run: the engine's settings, no capabilities, the pod's user.
+                List<String> argv = new ArrayList<>(engine.run(name, logDir));
+                argv.add(2, "-d");
                 if (i == 0) {
                     for (Sidecar each : sidecars) {
                         each.ports().forEach(port -> argv.addAll(List.of("-p", "127.0.0.1:" + port + ":" + port)));
@@ -98,12 +94,12 @@ public final class Sidecars {
                 if (!sidecar.command().isEmpty()) {
                     argv.addAll(List.of("--entrypoint", sidecar.command().get(0)));
                 }
-                argv.add(sidecar.image());
+                argv.add(images.apply(sidecar.image()));
                 if (!sidecar.command().isEmpty()) {
                     argv.addAll(sidecar.command().subList(1, sidecar.command().size()));
                 }
                 argv.addAll(sidecar.args());
-                Result started = run(argv, sidecar.env());
+                Result started = run(engine, argv, sidecar.env());
                 if (!started.ok()) {
                     throw new ContainerSetupException(where + ": sidecar '" + sidecar.name() + "' (" + sidecar.image()
                             + ") did not start: " + started.output());
@@ -119,20 +115,15 @@ public final class Sidecars {
         }
     }
 
-    private static byte[] randomBytes() {
-        byte[] bytes = new byte[4];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
-    }
-
     /** What an engine command printed, and whether it succeeded. */
     private record Result(boolean ok, String output) { }
 
     /** Runs an engine command to its end (at most a minute). */
-    private Result run(List<String> argv, Map<String, String> env) throws InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+    private static Result run(ContainerEngine engine, List<String> argv, Map<String, String> env) throws InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().clear();
-        builder.environment().putAll(environment);
+        builder.environment().putAll(engine.environment());
         builder.environment().putAll(env);
         try {
             Process process = builder.start();
@@ -149,15 +140,15 @@ public final class Sidecars {
 
     /** The sidecars of one attempt, stopped (and their logs kept) by {@link #close}. */
     public final class Running implements AutoCloseable {
-        private final Path cli;
+        private final ContainerEngine engine;
         private final List<ReentrantLock> locks;
         private final Path logDir;
         private final List<String> names = new ArrayList<>();
         private final List<Sidecar> sidecars = new ArrayList<>();
         private boolean closed;
 
-        private Running(Path cli, List<ReentrantLock> locks, Path logDir) {
-            this.cli = cli;
+        private Running(ContainerEngine engine, List<ReentrantLock> locks, Path logDir) {
+            this.engine = engine;
             this.locks = locks;
             this.logDir = logDir;
         }
@@ -172,7 +163,8 @@ public final class Sidecars {
             for (Sidecar sidecar : sidecars) {
                 for (int port : sidecar.ports()) {
                     while (!accepts(port)) {
-                        Result state = run(List.of(cli.toString(), "inspect", "--format", "{{.State.Status}}", names.get(0)), Map.of());
+                        Result state = run(engine, List.of(engine.cli().toString(), "inspect", "--format", "{{.State.Status}}",
+                                names.get(0)), Map.of());
                         if (!state.ok() || !state.output().equals("running")) {
                             throw new ContainerSetupException(where + ": sidecar '" + sidecar.name() + "' stopped before its "
                                     + "port " + port + " accepted connections; its log is in " + logDir);
@@ -209,29 +201,18 @@ public final class Sidecars {
                     String name = names.get(i);
                     Path log = logDir.resolve("sidecar-" + sidecars.get(i).name() + ".log");
                     try {
-                        Result output = run(List.of(cli.toString(), "logs", name), Map.of());
+                        Result output = run(engine, List.of(engine.cli().toString(), "logs", name), Map.of());
                         java.nio.file.Files.writeString(log, output.ok() ? output.output() + "\n"
                                 : "fermion: no log: " + output.output() + "\n");
-                        run(List.of(cli.toString(), "rm", "-f", name), Map.of());
                     } catch (IOException e) {
-                        // The log is lost; the sidecar is still removed below.
-                        removeQuietly(name);
+                        // The log is lost; the sidecar is still removed.
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        removeQuietly(name);
                     }
+                    engine.stop(name);
                 }
             } finally {
                 locks.forEach(ReentrantLock::unlock);
-            }
-        }
-
-        private void removeQuietly(String name) {
-            try {
-                new ProcessBuilder(cli.toString(), "rm", "-f", name).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (IOException ignored) {
-                // Nothing left to try: the engine is gone.
             }
         }
     }

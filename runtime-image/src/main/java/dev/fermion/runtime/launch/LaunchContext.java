@@ -6,6 +6,7 @@ import dev.fermion.dsl.Artifact;
 import dev.fermion.dsl.Definition;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
+import dev.fermion.dsl.SourceDataset;
 import dev.fermion.dsl.StepContext;
 
 import java.io.IOException;
@@ -22,7 +23,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /** The {@link StepContext} of one launched attempt: decoded inputs, collected outputs, metrics and logs. */
-final class LaunchContext implements StepContext {
+public final class LaunchContext implements StepContext {
+    /** The file, beside the metrics file, holding one JSON line per data set the step reported reading. */
+    public static final String SOURCES = "sources.jsonl";
     private final LaunchSpec spec;
     private final Definition.Ports ports;
     private final DecodedInputs inputs;
@@ -106,6 +109,27 @@ final class LaunchContext implements StepContext {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append metric " + key + " to " + spec.metricsFile(), e);
         }
+    }
+
+    @Override
+    public void source(SourceDataset dataset) {
+        if (spec.metricsFile() != null) {
+            Path file = sourcesFile(Path.of(spec.metricsFile()));
+            try {
+                Files.writeString(file, ValueCodec.json(dataset) + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot record source " + dataset.name() + " in " + file, e);
+            }
+        }
+        log.printf("read %s (%s, %s rows)%n", dataset.name(), dataset.source(), dataset.rows() < 0 ? "?" : dataset.rows());
+        metrics.source(dataset);
+    }
+
+    /** Where a step's reported sources are kept: beside its metrics file. */
+    public static Path sourcesFile(Path metricsFile) {
+        Path dir = metricsFile.toAbsolutePath().getParent();
+        return dir.resolve(SOURCES);
     }
 
     @Override

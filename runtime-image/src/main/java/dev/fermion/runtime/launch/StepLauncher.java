@@ -9,6 +9,7 @@ import dev.fermion.dsl.Definition;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
+import dev.fermion.dsl.SourceDataset;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.tracking.PodTracker;
 import dev.fermion.tracking.StepOutcome;
@@ -87,7 +88,17 @@ public final class StepLauncher {
         }
         Optional<PodTracker.StepRun> tracked = tracker(env, spec.pipeline(), fermionHome, err)
                 .flatMap(tracker -> startStepTracking(tracker, spec, err));
-        MetricListener metrics = tracked.<MetricListener>map(run -> run::metric).orElse(MetricListener.NONE);
+        MetricListener metrics = tracked.<MetricListener>map(run -> new MetricListener() {
+            @Override
+            public void metric(String key, double value, long step, long timestampMillis) {
+                run.metric(key, value, step, timestampMillis);
+            }
+
+            @Override
+            public void source(SourceDataset dataset) {
+                run.source(dataset);
+            }
+        }).orElse(MetricListener.NONE);
         try {
             launch(spec, loader, out, null, metrics);
             tracked.ifPresent(run -> endStepTracking(run, spec, loader, StepOutcome.SUCCEEDED, err));

@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-/** One attempt to hand to an {@link AttemptRunner}: the launcher arguments plus where its log goes. */
-record Attempt(LaunchSpec spec, Path logFile, Map<String, String> env, Duration timeout, StepBody replacement) {
+/**
+ * One attempt to hand to an {@link AttemptRunner}: the launcher arguments plus where its log goes; {@code image}
+ * is the step's own image option (null: the runtime image), for {@link Isolation#CONTAINER}.
+ */
+record Attempt(LaunchSpec spec, Path logFile, Map<String, String> env, Duration timeout, StepBody replacement,
+               String image) {
 }

@@ -10,9 +10,12 @@ interface AttemptRunner {
      */
     AttemptOutcome digestSources(Attempt attempt, java.nio.file.Path digestFile);
 
-    static AttemptRunner of(RunOptions options) {
+    static AttemptRunner of(RunOptions options, ExternalSteps external) {
         if (options.isolation() == Isolation.PROCESS) {
             return new ProcessAttempts(options.classpath(), options.home().root());
+        }
+        if (options.isolation() == Isolation.CONTAINER) {
+            return external.javaSteps(options, new InProcessAttempts(options.classLoader()));
         }
         return new InProcessAttempts(options.classLoader());
     }

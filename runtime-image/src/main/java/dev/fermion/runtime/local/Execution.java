@@ -9,6 +9,7 @@ import dev.fermion.dsl.Retry;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Descriptions;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
@@ -21,6 +22,7 @@ import dev.fermion.runtime.container.ContainerStepResult;
 import dev.fermion.runtime.container.ResourceStepResult;
 import dev.fermion.runtime.container.Sidecars;
 import dev.fermion.runtime.launch.Artifacts;
+import dev.fermion.runtime.launch.LaunchContext;
 import dev.fermion.runtime.launch.StepBody;
 import dev.fermion.runtime.launch.StepLauncher;
 
@@ -63,6 +65,7 @@ final class Execution {
     private static final ValueType<Directory> ANY_ARTIFACT = ValueType.of(Directory.class);
     /** The cache key's entry for an image known at run time: the name the compiler gives the step's image input. */
     private static final String IMAGE_KEY = "fermion-image";
+    private static final ValueType<dev.fermion.dsl.SourceDataset> SOURCE_DATASET = ValueType.of(dev.fermion.dsl.SourceDataset.class);
 
     private final Plan plan;
     private final RunOptions options;
@@ -110,7 +113,7 @@ final class Execution {
         this.options = options;
         this.store = store;
         this.cache = new CacheStore(options.home().cache());
-        this.attempts = AttemptRunner.of(options);
+        this.attempts = AttemptRunner.of(options, external);
         this.params = initial.params();
         this.previous = previous;
         this.runId = initial.runId();
@@ -140,6 +143,7 @@ final class Execution {
             runGraph(plan.graph(), main).join();
             // As on Argo, the exit handler runs whatever the time.
             deadline = null;
+            Map<String, String> results = results(main);
             RunStatus status = runStatus(main.outcome());
             mainStatus = status;
             String message = status == RunStatus.SUCCEEDED ? null : failureSummary(main);
@@ -153,7 +157,7 @@ final class Execution {
             }
             drainRecorder();
             synchronized (this) {
-                record = record.withSteps(new TreeMap<>(steps)).finished(status, Instant.now(), message);
+                record = record.withSteps(new TreeMap<>(steps)).withResults(results).finished(status, Instant.now(), message);
                 store.save(record);
             }
             options.listener().runFinished(record);
@@ -163,6 +167,19 @@ final class Execution {
             recorder.shutdownNow();
             metricsTimer.shutdownNow();
         }
+    }
+
+    /** The pipeline's declared results that the main graph produced; one whose step did not succeed is left out. */
+    private Map<String, String> results(Frame main) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (dev.fermion.plan.ResultSpec result : plan.results()) {
+            try {
+                values.put(result.name(), resolve(result.value(), main, "result '" + result.name() + "'").text());
+            } catch (ResolveException e) {
+                // Its step was skipped, omitted or failed: the run has no such result.
+            }
+        }
+        return values;
     }
 
     private static RunStatus runStatus(StepStatus outcome) {
@@ -250,7 +267,7 @@ final class Execution {
         try {
             if (node.when().isPresent() && !Conditions.holds(node.when().get(), e -> resolve(e, frame, path))) {
                 return done(frame, node.name(), NodeResult.of(StepStatus.SKIPPED,
-                        "condition false: " + Conditions.describe(node.when().get())));
+                        "condition false: " + Descriptions.describe(node.when().get())));
             }
             if (node instanceof Node.StepNode step) {
                 return runStep(step, frame, path);
@@ -377,7 +394,8 @@ final class Execution {
             Files.createDirectories(dir);
             Files.createFile(log);
             outcome = attempts.digestSources(new Attempt(launchSpec(node.name(), node.component(), inputs.params(),
-                    Map.of(), Map.of(), Map.of(), null, 0), log, node.options().env(), node.options().timeout(), null), file);
+                    Map.of(), Map.of(), Map.of(), null, 0), log, node.options().env(), node.options().timeout(), null,
+                    node.options().image()), file);
             if (outcome.ok()) {
                 String digest = Files.readString(file, StandardCharsets.UTF_8);
                 return new SourceDigest(digest.isEmpty() ? null : digest, null);
@@ -693,6 +711,27 @@ final class Execution {
         }
     }
 
+    /** Tells listeners the data sets the attempt reported reading; a file that cannot be read costs them, not the step. */
+    private void reportSources(String path, Path file, Path log) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    options.listener().stepSource(path, ValueCodec.decode(SOURCE_DATASET, line));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            try {
+                Files.writeString(log, "fermion: cannot read the sources the step reported: " + e.getMessage()
+                        + System.lineSeparator(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException ignored) {
+                // The log is gone too; the step's result stands.
+            }
+        }
+    }
+
     /** Delivers the attempt's last metrics; a metrics file that cannot be read costs the metrics, not the step. */
     private static void closeMetrics(MetricsFile.Tail metrics, Path log) {
         try {
@@ -730,9 +769,10 @@ final class Execution {
                 metric -> options.listener().stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);
         try {
             outcome = againstDeadline(attempts.run(new Attempt(spec, log, run.options.env(),
-                    withinDeadline(run.options).timeout(), replacement)), run.path);
+                    withinDeadline(run.options).timeout(), replacement, run.options.image())), run.path);
         } finally {
             closeMetrics(metrics, log);
+            reportSources(run.path, LaunchContext.sourcesFile(Path.of(spec.metricsFile())), log);
         }
         if (outcome.ok()) {
             try {

@@ -3,8 +3,12 @@ package dev.fermion.runtime.local;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
+import dev.fermion.contract.ImageMap;
+import dev.fermion.runtime.container.ContainerEngine;
+import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.ContainerStepRunner;
+import dev.fermion.runtime.container.EngineSelector;
 import dev.fermion.runtime.container.ResourceStepRunner;
 import dev.fermion.runtime.container.Sidecars;
 import dev.fermion.dsl.Sidecar;
@@ -14,7 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The engines for steps that are not Java: container and script steps, and Kubernetes-resource steps.
+ * The engines for steps that are not Java: container and script steps, and Kubernetes-resource steps; and
+ * with {@code --isolation container}, the engine and images of Java steps.
  * They are checked before a run starts, so a missing container engine or cluster is a setup error naming
  * the step (exit 2), never a failure discovered after hours of training, and never a silent skip. Steps a
  * test replaces with doubles need neither.
@@ -22,11 +27,14 @@ import java.util.List;
 final class ExternalSteps implements AutoCloseable {
     private final ContainerStepRunner containers;
     private final ResourceStepRunner resources;
+    private final ContainerEngine javaEngine;
     private final Sidecars sidecars;
 
-    private ExternalSteps(ContainerStepRunner containers, ResourceStepRunner resources, Sidecars sidecars) {
+    private ExternalSteps(ContainerStepRunner containers, ResourceStepRunner resources, ContainerEngine javaEngine,
+                          Sidecars sidecars) {
         this.containers = containers;
         this.resources = resources;
+        this.javaEngine = javaEngine;
         this.sidecars = sidecars;
     }
 
@@ -34,25 +42,35 @@ final class ExternalSteps implements AutoCloseable {
         requireGpus(plan, options, Gpus.present());
         List<Node.ContainerNode> containerNodes = new ArrayList<>();
         List<Node.ResourceNode> resourceNodes = new ArrayList<>();
-        collect(plan.graph(), containerNodes, resourceNodes);
-        plan.onExit().ifPresent(g -> collect(g, containerNodes, resourceNodes));
-        plan.subPipelines().values().forEach(g -> collect(g, containerNodes, resourceNodes));
+        List<Node.StepNode> javaNodes = new ArrayList<>();
+        collect(plan.graph(), containerNodes, resourceNodes, javaNodes);
+        plan.onExit().ifPresent(g -> collect(g, containerNodes, resourceNodes, javaNodes));
+        plan.subPipelines().values().forEach(g -> collect(g, containerNodes, resourceNodes, javaNodes));
+        containerNodes.removeIf(node -> options.replacements().containsKey(node.name()));
+        resourceNodes.removeIf(node -> options.replacements().containsKey(node.name()));
+        javaNodes.removeIf(node -> options.replacements().containsKey(node.name()));
         List<Node> withSidecars = new ArrayList<>();
         collectSidecars(plan.graph(), withSidecars);
         plan.onExit().ifPresent(g -> collectSidecars(g, withSidecars));
         plan.subPipelines().values().forEach(g -> collectSidecars(g, withSidecars));
-        containerNodes.removeIf(node -> options.replacements().containsKey(node.name()));
-        resourceNodes.removeIf(node -> options.replacements().containsKey(node.name()));
         // A test double runs in place of the step, without the services the step would talk to.
         withSidecars.removeIf(node -> options.replacements().containsKey(node.name()));
-        Sidecars sidecars = withSidecars.isEmpty() ? null : new Sidecars(options.containerRuntime());
-        ContainerStepRunner containers = containerNodes.isEmpty() ? null : new ContainerStepRunner(options.containerRuntime());
+        ImageMap images = options.images().replacements();
+        EngineSelector engines = new EngineSelector(System.getenv());
+        Sidecars sidecars = withSidecars.isEmpty() ? null : new Sidecars(options.containerRuntime(), engines,
+                options.images().replacements()::apply);
+        ContainerStepRunner containers = containerNodes.isEmpty() ? null
+                : new ContainerStepRunner(options.containerRuntime(), System.getenv(), images, engines);
         ResourceStepRunner resources = resourceNodes.isEmpty() ? null
                 : options.kubeconfig() != null ? ResourceStepRunner.connect(options.kubeconfig())
                 : ResourceStepRunner.connect(System.getenv(), Path.of(System.getProperty("user.home")));
+        ContainerEngine javaEngine = null;
         try {
             for (Node.ContainerNode node : containerNodes) {
                 containers.requireEngine(plan.name(), node);
+            }
+            if (options.isolation() == Isolation.CONTAINER && !javaNodes.isEmpty()) {
+                javaEngine = requireJavaImages(plan, options, engines, javaNodes);
             }
             for (Node.ResourceNode node : resourceNodes) {
                 resources.requireCluster(plan.name(), node);
@@ -66,7 +84,7 @@ final class ExternalSteps implements AutoCloseable {
             }
             throw new RunSetupException(e.getMessage(), e);
         }
-        return new ExternalSteps(containers, resources, sidecars);
+        return new ExternalSteps(containers, resources, javaEngine, sidecars);
     }
 
     /** Steps whose component requires a GPU stop the run before it starts on a machine without one (test doubles aside). */
@@ -102,14 +120,50 @@ final class ExternalSteps implements AutoCloseable {
         }
     }
 
-    private static void collect(Graph graph, List<Node.ContainerNode> containers, List<Node.ResourceNode> resources) {
+    /** With {@code --isolation container}: the engine for Java steps, once each step's image is known to be here. */
+    private static ContainerEngine requireJavaImages(Plan plan, RunOptions options, EngineSelector engines,
+                                                     List<Node.StepNode> javaNodes) {
+        if (options.containerRuntime() == ContainerRuntime.HOST) {
+            throw new ContainerSetupException("--isolation container runs Java steps in their image, which "
+                    + "--container-runtime host cannot do: use auto, docker or podman, or --isolation process");
+        }
+        ContainerEngine engine = null;
+        for (Node.StepNode node : javaNodes) {
+            String where = "pipeline '" + plan.name() + "', step '" + node.name() + "'";
+            String original = node.options().image() != null ? node.options().image() : options.images().runtimeImage();
+            if (original == null) {
+                throw new ContainerSetupException(where + " runs in Fermion's runtime image with --isolation container, "
+                        + "but no runtime image was given");
+            }
+            String image = options.images().replacements().apply(original);
+            engine = engines.select(options.containerRuntime(), where, image);
+            engines.requireImage(engine, image, original, where);
+        }
+        return engine;
+    }
+
+    /** The attempt runner of {@code --isolation container}; replaced steps run through {@code doubles}. */
+    AttemptRunner javaSteps(RunOptions options, AttemptRunner doubles) {
+        if (javaEngine == null) {
+            return doubles;
+        }
+        ImageMap images = options.images().replacements();
+        String runtime = options.images().runtimeImage();
+        return new ContainerAttempts(javaEngine, own -> images.apply(own != null ? own : runtime), options.classpath(),
+                options.home().root(), doubles);
+    }
+
+    private static void collect(Graph graph, List<Node.ContainerNode> containers, List<Node.ResourceNode> resources,
+                                List<Node.StepNode> java) {
         for (Node node : graph.nodes()) {
             if (node instanceof Node.ContainerNode container) {
                 containers.add(container);
             } else if (node instanceof Node.ResourceNode resource) {
                 resources.add(resource);
+            } else if (node instanceof Node.StepNode step) {
+                java.add(step);
             } else if (node instanceof Node.LoopNode loop) {
-                collect(loop.body(), containers, resources);
+                collect(loop.body(), containers, resources, java);
             }
         }
     }

@@ -7,7 +7,9 @@ public enum Isolation {
     /** In this JVM, on its own thread: fast, for development. */
     IN_PROCESS,
     /** In a fresh JVM through the launcher main, with the same arguments a pod gets. */
-    PROCESS;
+    PROCESS,
+    /** In the step's image with Docker or Podman, through {@code fermion-step} with a pod's paths: the closest to a pod. */
+    CONTAINER;
 
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -19,6 +21,6 @@ public enum Isolation {
                 return i;
             }
         }
-        throw new IllegalArgumentException("unknown isolation '" + text + "': use in-process or process");
+        throw new IllegalArgumentException("unknown isolation '" + text + "': use in-process, process or container");
     }
 }

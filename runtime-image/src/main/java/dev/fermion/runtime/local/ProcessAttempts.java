@@ -96,7 +96,7 @@ final class ProcessAttempts implements AttemptRunner {
         }
     }
 
-    private static String lastLauncherLine(Path log) {
+    static String lastLauncherLine(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             for (int i = lines.size() - 1; i >= 0; i--) {

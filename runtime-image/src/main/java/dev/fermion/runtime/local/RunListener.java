@@ -35,6 +35,10 @@ public interface RunListener {
                              List<PortArtifact> artifacts, boolean reused) {
     }
 
+    /** A data set the step reported reading from outside the pipeline, told when the attempt ended. */
+    default void stepSource(String path, dev.fermion.dsl.SourceDataset dataset) {
+    }
+
     /** A metric the step reported, delivered after the attempt that reported it ended. */
     default void stepMetric(String path, StepMetric metric) {
     }
@@ -68,6 +72,11 @@ public interface RunListener {
             public void stepStarted(String path, ComponentSpec component, Map<String, String> inputs,
                                     List<PortArtifact> artifacts, boolean reused) {
                 each.forEach(l -> l.stepStarted(path, component, inputs, artifacts, reused));
+            }
+
+            @Override
+            public void stepSource(String path, dev.fermion.dsl.SourceDataset dataset) {
+                each.forEach(l -> l.stepSource(path, dataset));
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.fermion.runtime.local;
 
+import dev.fermion.runtime.container.ContainerImages;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.launch.StepBody;
 
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param replacements step name to the double that runs instead of its component (tests); never cached
  * @param containerRuntime where container and script steps run: an engine, or (only when asked) this host
  * @param kubeconfig   the kubeconfig resource steps use; null: {@code $KUBECONFIG}, else {@code ~/.kube/config}
+ * @param images       images replaced by local ones, and the image of Java steps with {@link Isolation#CONTAINER}
  */
 public record RunOptions(
         FermionHome home,
@@ -30,7 +32,8 @@ public record RunOptions(
         Map<String, StepBody> replacements,
         RunListener listener,
         ContainerRuntime containerRuntime,
-        Path kubeconfig) {
+        Path kubeconfig,
+        ContainerImages images) {
 
     public RunOptions {
         Objects.requireNonNull(home, "home");
@@ -43,62 +46,68 @@ public record RunOptions(
         replacements = Map.copyOf(replacements);
         listener = listener == null ? RunListener.NONE : listener;
         containerRuntime = containerRuntime == null ? ContainerRuntime.AUTO : containerRuntime;
+        images = images == null ? ContainerImages.NONE : images;
     }
 
     /** In-process, one step per core, cache on, under {@code $FERMION_HOME} or {@code ~/.fermion}. */
     public static RunOptions defaults() {
         return new RunOptions(FermionHome.fromEnvironment(), Isolation.IN_PROCESS,
                 Runtime.getRuntime().availableProcessors(), true, RunOptions.class.getClassLoader(), "", null, Map.of(),
-                RunListener.NONE, ContainerRuntime.AUTO, null);
+                RunListener.NONE, ContainerRuntime.AUTO, null, ContainerImages.NONE);
     }
 
     public RunOptions withHome(FermionHome value) {
         return new RunOptions(value, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig);
+                listener, containerRuntime, kubeconfig, images);
     }
 
     public RunOptions withIsolation(Isolation value) {
         return new RunOptions(home, value, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig);
+                listener, containerRuntime, kubeconfig, images);
     }
 
     public RunOptions withParallelism(int value) {
         return new RunOptions(home, isolation, value, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig);
+                listener, containerRuntime, kubeconfig, images);
     }
 
     public RunOptions withCache(boolean value) {
         return new RunOptions(home, isolation, parallelism, value, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig);
+                listener, containerRuntime, kubeconfig, images);
     }
 
     public RunOptions withClassLoader(ClassLoader value, String extraClasspath) {
         return new RunOptions(home, isolation, parallelism, cache, value, extraClasspath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig);
+                listener, containerRuntime, kubeconfig, images);
     }
 
     public RunOptions withPipelineRef(String value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, value, replacements,
-                listener, containerRuntime, kubeconfig);
+                listener, containerRuntime, kubeconfig, images);
     }
 
     public RunOptions withReplacements(Map<String, StepBody> value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, value,
-                listener, containerRuntime, kubeconfig);
+                listener, containerRuntime, kubeconfig, images);
     }
 
     public RunOptions withListener(RunListener value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                value, containerRuntime, kubeconfig);
+                value, containerRuntime, kubeconfig, images);
     }
 
     public RunOptions withContainerRuntime(ContainerRuntime value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                value, kubeconfig);
+                value, kubeconfig, images);
     }
 
     public RunOptions withKubeconfig(Path value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                containerRuntime, value);
+                containerRuntime, value, images);
+    }
+
+    public RunOptions withImages(ContainerImages value) {
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
+                containerRuntime, kubeconfig, value);
     }
 }

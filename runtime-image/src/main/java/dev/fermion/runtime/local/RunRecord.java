@@ -31,23 +31,39 @@ public record RunRecord(
         long runnerPid,
         String resumedFrom,
         String message,
-        Map<String, StepRecord> steps) {
+        Map<String, StepRecord> steps,
+        Map<String, String> results) {
 
     public static final int FORMAT = 1;
 
     public RunRecord {
         params = StepRecord.sorted(params);
         steps = StepRecord.sorted(steps);
+        results = results == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(results));
+    }
+
+    /** A run without results yet (they are known when its main graph has finished). */
+    public RunRecord(int format, String runId, String pipeline, String pipelineRef, String classpath, Map<String, String> params,
+                     String isolation, int parallelism, boolean cache, RunStatus status, String startedAt, String finishedAt,
+                     long runnerPid, String resumedFrom, String message, Map<String, StepRecord> steps) {
+        this(format, runId, pipeline, pipelineRef, classpath, params, isolation, parallelism, cache, status, startedAt,
+                finishedAt, runnerPid, resumedFrom, message, steps, Map.of());
     }
 
     public RunRecord withSteps(Map<String, StepRecord> value) {
         return new RunRecord(format, runId, pipeline, pipelineRef, classpath, params, isolation, parallelism, cache,
-                status, startedAt, finishedAt, runnerPid, resumedFrom, message, value);
+                status, startedAt, finishedAt, runnerPid, resumedFrom, message, value, results);
+    }
+
+    /** The pipeline's declared results, ValueCodec-encoded, in declaration order; those whose step did not run are absent. */
+    public RunRecord withResults(Map<String, String> value) {
+        return new RunRecord(format, runId, pipeline, pipelineRef, classpath, params, isolation, parallelism, cache,
+                status, startedAt, finishedAt, runnerPid, resumedFrom, message, steps, value);
     }
 
     public RunRecord finished(RunStatus value, Instant at, String why) {
         return new RunRecord(format, runId, pipeline, pipelineRef, classpath, params, isolation, parallelism, cache,
-                value, startedAt, at.toString(), runnerPid, resumedFrom, why, steps);
+                value, startedAt, at.toString(), runnerPid, resumedFrom, why, steps, results);
     }
 
     public Optional<StepRecord> step(String path) {
@@ -87,7 +103,8 @@ public record RunRecord(
                                 a.startedAt(), null, a.logFile(), null, STOPPED)).toList())));
         return new RunRecord(format, runId, pipeline, pipelineRef, classpath, params, isolation, parallelism, cache,
                 RunStatus.INTERRUPTED, startedAt, finishedAt, runnerPid, resumedFrom,
-                message != null ? message : "the runner (process " + runnerPid + ") stopped before the run ended", settledSteps);
+                message != null ? message : "the runner (process " + runnerPid + ") stopped before the run ended", settledSteps,
+                results);
     }
 
     /** Why a step or attempt that was running when its runner died did not end. */

@@ -38,8 +38,11 @@ class EngineCommandTest {
 
         List<String> argv = Files.readAllLines(dir.resolve("argv"));
         Path root = stepDir.resolve("root");
-        assertThat(argv).containsSubsequence("run", "--rm", "--user",
-                Files.getAttribute(root, "unix:uid") + ":" + Files.getAttribute(root, "unix:gid"),
+        // As root (a rootful engine) the command runs as the image user and gets the output directories, as in a
+        // pod; otherwise as the owner of the step directory, whose files it writes.
+        String user = EngineSettings.isRoot() ? "10001:10001"
+                : Files.getAttribute(root, "unix:uid") + ":" + Files.getAttribute(root, "unix:gid");
+        assertThat(argv).containsSubsequence("run", "--rm", "--name", "--user", user,
                 "-v", root.resolve("fermion/inputs/data") + ":/fermion/inputs/data:ro",
                 "-v", root.resolve("fermion/outputs/params") + ":/fermion/outputs/params",
                 "-v", root.resolve("fermion/outputs/artifacts/copy") + ":/fermion/outputs/artifacts/copy",
@@ -50,6 +53,10 @@ class EngineCommandTest {
         assertThat(Files.readString(dir.resolve("greeting"))).isEqualTo("hello secret label");
         assertThat(result.succeeded()).as("the stand-in wrote no outputs").isFalse();
         assertThat(result.message()).contains("did not write output 'lines'");
+        assertThat(argv.get(argv.indexOf("--name") + 1)).startsWith("fermion-tools-count-");
+        if (EngineSettings.isRoot()) {
+            assertThat(Files.getAttribute(root.resolve("fermion/outputs/artifacts/copy"), "unix:uid")).isEqualTo(10001);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.fermion.runtime.container;
 
+import dev.fermion.contract.ImageMap;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Node;
 import dev.fermion.runtime.container.ToolFixtures.Entrypoint;
@@ -51,10 +52,36 @@ class EngineSelectionTest {
         EngineSelector selector = new EngineSelector(Map.of("PATH", bin.toString()));
 
         ContainerStep step = step();
-        EngineSelector.Engine engine = selector.select(ContainerRuntime.AUTO, step.where(), step.node().image());
+        ContainerEngine engine = selector.select(ContainerRuntime.AUTO, step.where(), step.node().image());
 
         assertThat(engine.kind()).isEqualTo(ContainerRuntime.PODMAN);
         assertThat(engine.cli()).isEqualTo(bin.resolve("podman"));
+    }
+
+    @Test
+    void anImageThatIsNotHereAndCannotBePulledStopsTheRunNamingTheImageAndTheMapping() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-offline"));
+        Path cli = bin.resolve("podman");
+        // An engine without the image and without a registry: inspect fails, pull fails as it does offline.
+        Files.writeString(cli, """
+                #!/bin/sh
+                case "$1" in
+                  info) exit 0 ;;
+                  image) exit 1 ;;
+                  pull) echo "Trying to pull docker.io/acme/tool:1..." >&2
+                        echo "Error: initializing source docker://acme/tool:1: no such host" >&2; exit 125 ;;
+                esac
+                exit 0
+                """);
+        Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ContainerStepRunner runner = new ContainerStepRunner(ContainerRuntime.AUTO, Map.of("PATH", bin.toString()),
+                ImageMap.parse(java.util.List.of("ghcr.io/acme/tool:1=acme/tool:1")), new EngineSelector(Map.of("PATH", bin.toString())));
+
+        var e = assertThrows(ContainerSetupException.class, () -> runner.requireEngine("tools", step().node()));
+
+        assertThat(e.getMessage()).contains("pipeline 'tools', step 'tool' runs image acme/tool:1 (for ghcr.io/acme/tool:1, "
+                        + "by --image), which is not in podman's images and cannot be pulled",
+                "no such host", "--image ghcr.io/acme/tool:1=IMAGE", "scripts/setup-containers.sh");
     }
 
     @Test

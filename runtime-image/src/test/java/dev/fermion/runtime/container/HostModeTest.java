@@ -1,5 +1,6 @@
 package dev.fermion.runtime.container;
 
+import dev.fermion.contract.ImageMap;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Node;
@@ -34,7 +35,7 @@ class HostModeTest {
     @TempDir
     Path dir;
 
-    private final ContainerStepRunner host = new ContainerStepRunner(ContainerRuntime.HOST);
+    private final ContainerStepRunner host = new ContainerStepRunner(ContainerRuntime.HOST, ImageMap.NONE);
 
     @Test
     void javaContainerScriptAndJavaStepsPassParametersAndArtifactsBothWays() throws Exception {

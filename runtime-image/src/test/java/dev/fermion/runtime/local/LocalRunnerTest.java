@@ -75,6 +75,21 @@ class LocalRunnerTest {
         assertThat(new RunStore(new FermionHome(home)).load(result.runId()).status()).isEqualTo(RunStatus.SUCCEEDED);
     }
 
+    /** The pipeline's declared results end up in the run record, in the order they were declared. */
+    @Test
+    void aRunRecordsThePipelinesResults() {
+        Pipeline pipeline = Pipeline.named("results").define(p -> {
+            var score = p.step("score", new Score()).with(Score.SCORE, p.param("score", 0.97));
+            p.result("accuracy", score.out(Score.ACCURACY));
+            p.result("start", p.param("start", 3));
+        });
+
+        RunResult result = run(pipeline, Map.of());
+
+        assertThat(result.record().results()).containsExactly(Map.entry("accuracy", "0.97"), Map.entry("start", "3"));
+        assertThat(new RunStore(new FermionHome(home)).load(result.runId()).results()).isEqualTo(result.record().results());
+    }
+
     /** A value that merely looks like Fermion's transport armour is a value like any other. */
     @Test
     void parameterValuesArriveExactlyAsGivenEvenWhenTheyLookArmoured() {

@@ -11,6 +11,7 @@ import dev.fermion.tracking.mlflow.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,11 @@ public final class MlflowWriter {
     public static final String SUPERSEDED_TAG = "fermion.supersededBy";
     /** The tracking session (one runner process) that created a run. */
     public static final String SESSION_TAG = "fermion.session";
+    /** A model's signature and input example, in MLflow's forms, when its directory has them. */
+    private static final String SIGNATURE = "signature.json";
+    private static final String INPUT_EXAMPLE = "input_example.json";
+    /** A logged model's content digest (Fermion's artifact digest of its files). */
+    public static final String DIGEST_TAG = "fermion.model.digest";
     private static final String PARENT_TAG = "mlflow.parentRunId";
 
     private final MlflowClient client;
@@ -65,7 +71,11 @@ public final class MlflowWriter {
     }
 
     public String experimentId(String name) {
-        return experiments.computeIfAbsent(name, client::experimentId);
+        return experiments.computeIfAbsent(name, n -> {
+            String id = client.experimentId(n);
+            client.ensureTrainingExperiment(id);
+            return id;
+        });
     }
 
     void startRun(TrackingOp.StartRun op) {
@@ -121,6 +131,33 @@ public final class MlflowWriter {
         client.logInputs(resolve(op.run()).runId(), inputs);
     }
 
+    void logSource(TrackingOp.LogSource op) {
+        URI uri = sourceUri(op.source());
+        String scheme = uri.getScheme() == null ? "local" : uri.getScheme();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode schema = json.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode columns = schema.putArray("mlflow_colspec");
+        op.columns().forEach((name, type) -> columns.addObject().put("type", type).put("name", name).put("required", true));
+        String profile = op.rows() < 0 ? null : "{\"num_rows\": " + op.rows() + "}";
+        String source = json.createObjectNode().put("uri", uri.toString()).toString();
+        client.logInputs(resolve(op.run()).runId(), List.of(new DatasetInput(op.name(), shorten(op.digest()),
+                "file".equals(scheme) ? "local" : scheme, source, op.columns().isEmpty() ? null : schema.toString(), profile,
+                "source")));
+    }
+
+    /** A source's URI: as given when it names a scheme, else the absolute file it names. */
+    private static URI sourceUri(String source) {
+        try {
+            URI uri = new URI(source);
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // Not a URI: a path, as most sources are.
+        }
+        return Path.of(source).toAbsolutePath().toUri();
+    }
+
     void uploadArtifacts(TrackingOp.UploadArtifacts op) {
         client.uploadDirectory(resolve(op.run()).artifactUri(), op.artifactPath(), Path.of(op.directory()));
     }
@@ -136,7 +173,12 @@ public final class MlflowWriter {
         if (model == null) {
             List<Tag> tags = new ArrayList<>(op.tags());
             tags.add(new Tag(RunRef.KEY_TAG, key));
-            model = client.createLoggedModel(run.experimentId(), op.name(), run.runId(), MODEL_FLAVOR, tags);
+            if (op.digest() != null) {
+                tags.add(new Tag(DIGEST_TAG, op.digest()));
+            }
+            model = client.createLoggedModel(run.experimentId(), op.displayName() != null ? op.displayName() : op.name(),
+                    run.runId(), MODEL_FLAVOR, tags);
+            client.logLoggedModelParams(model.modelId(), op.params());
         }
         Path dir = Path.of(op.directory());
         client.uploadDirectory(model.artifactUri(), "", dir);
@@ -151,6 +193,33 @@ public final class MlflowWriter {
         client.logModelOutput(run.runId(), model.modelId(), 0);
         model = client.finalizeLoggedModel(model.modelId(), true);
         models.put(key, model);
+    }
+
+    void linkModel(TrackingOp.LinkModel op) {
+        RunInfo run = resolve(op.run());
+        modelWithDigest(op.run().experiment(), op.digest())
+                .ifPresent(model -> client.logModelOutput(run.runId(), model.modelId(), 0));
+    }
+
+    void logModelMetrics(TrackingOp.LogModelMetrics op) {
+        RunInfo run = resolve(op.run());
+        modelWithDigest(op.run().experiment(), op.digest()).ifPresent(model -> client.log(run.runId(),
+                op.metrics().stream().map(m -> m.of(model.modelId())).toList(), List.of(), List.of()));
+    }
+
+    /** The first ready logged model of the experiment with this content digest (the same model, whichever run logged it). */
+    private Optional<LoggedModel> modelWithDigest(String experiment, String digest) {
+        if (digest == null) {
+            return Optional.empty();
+        }
+        Optional<LoggedModel> known = models.values().stream()
+                .filter(m -> digest.equals(m.tags().get(DIGEST_TAG)) && "LOGGED_MODEL_READY".equals(m.status())).findFirst();
+        if (known.isPresent()) {
+            return known;
+        }
+        return client.findLoggedModelsByTag(experimentId(experiment), DIGEST_TAG, digest).stream()
+                .filter(m -> "LOGGED_MODEL_READY".equals(m.status()))
+                .min(Comparator.comparing(LoggedModel::modelId));
     }
 
     void registerModel(TrackingOp.RegisterModel op) {
@@ -257,12 +326,40 @@ public final class MlflowWriter {
         yaml.append("model_id: ").append(model.modelId()).append('\n')
                 .append("run_id: ").append(runId).append('\n')
                 .append("utc_time_created: '").append(Instant.now()).append("'\n");
+        signature(dir).ifPresent(yaml::append);
+        if (Files.isRegularFile(dir.resolve(INPUT_EXAMPLE))) {
+            yaml.append("saved_input_example_info:\n  artifact_path: ").append(INPUT_EXAMPLE)
+                    .append("\n  type: dataframe\n  pandas_orient: split\n");
+        }
         try {
             Path file = Files.createTempFile("fermion-mlmodel", ".yaml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the MLmodel file", e);
+        }
+    }
+
+    /**
+     * The {@code signature} section of an MLmodel file from the model's {@value #SIGNATURE} (MLflow's
+     * {@code Signature.to_dict()}: column specs as JSON strings), so MLflow shows the model's inputs and outputs.
+     */
+    private static Optional<String> signature(Path dir) {
+        Path file = dir.resolve(SIGNATURE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            StringBuilder yaml = new StringBuilder("signature:\n");
+            for (String part : List.of("inputs", "outputs", "params")) {
+                com.fasterxml.jackson.databind.JsonNode value = json.path(part);
+                yaml.append("  ").append(part).append(": ").append(value.isTextual()
+                        ? "'" + value.asText().replace("'", "''") + "'" : "null").append('\n');
+            }
+            return Optional.of(yaml.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model signature " + file, e);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One thing to record in MLflow. Operations are values so they can wait in the delivery queue, be written
@@ -21,6 +22,9 @@ import java.util.List;
         @JsonSubTypes.Type(value = TrackingOp.LogDatasets.class, name = "log-datasets"),
         @JsonSubTypes.Type(value = TrackingOp.UploadArtifacts.class, name = "upload-artifacts"),
         @JsonSubTypes.Type(value = TrackingOp.LogModel.class, name = "log-model"),
+        @JsonSubTypes.Type(value = TrackingOp.LinkModel.class, name = "link-model"),
+        @JsonSubTypes.Type(value = TrackingOp.LogSource.class, name = "log-source"),
+        @JsonSubTypes.Type(value = TrackingOp.LogModelMetrics.class, name = "log-model-metrics"),
         @JsonSubTypes.Type(value = TrackingOp.RegisterModel.class, name = "register-model"),
         @JsonSubTypes.Type(value = TrackingOp.MergeDuplicates.class, name = "merge-duplicates"),
         @JsonSubTypes.Type(value = TrackingOp.EndRun.class, name = "end-run")
@@ -111,6 +115,27 @@ public sealed interface TrackingOp {
         }
     }
 
+    /**
+     * Logs a data set the step read from outside the pipeline as the run's input (context {@code source}):
+     * where it lives, its digest, its columns' types and its row count (-1 when unknown).
+     */
+    record LogSource(RunRef run, String name, String source, String digest, Map<String, String> columns, long rows)
+            implements TrackingOp {
+        public LogSource {
+            columns = columns == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+        }
+
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.logSource(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 2;
+        }
+    }
+
     /** Uploads the files of {@code directory} under {@code artifactPath} of the run's artifacts. */
     record UploadArtifacts(RunRef run, String artifactPath, String directory) implements TrackingOp {
         @Override
@@ -124,10 +149,21 @@ public sealed interface TrackingOp {
         }
     }
 
-    /** Logs {@code directory} as an MLflow 3 logged model called {@code name}, produced by the run. */
-    record LogModel(RunRef run, String name, String directory, List<Tag> tags) implements TrackingOp {
+    /**
+     * Logs {@code directory}, the run's output {@code name}, as an MLflow 3 logged model called
+     * {@code displayName} (the output name when null), tagged with its content {@code digest} (when known) so
+     * that a later run reusing the same model links it, and with {@code params} (the settings it was made
+     * with) as the model's params.
+     */
+    record LogModel(RunRef run, String name, String directory, List<Tag> tags, String displayName, String digest,
+                    List<Param> params) implements TrackingOp {
         public LogModel {
             tags = List.copyOf(tags);
+            params = params == null ? List.of() : List.copyOf(params);
+        }
+
+        public LogModel(RunRef run, String name, String directory, List<Tag> tags) {
+            this(run, name, directory, tags, null, null, List.of());
         }
 
         @Override
@@ -138,6 +174,43 @@ public sealed interface TrackingOp {
         @Override
         public int replayPhase() {
             return 3;
+        }
+    }
+
+    /**
+     * Lists the logged model whose content digest is {@code digest} (from this run or an earlier one) among
+     * the outputs of {@code run}: a step that reused a cached model, or the pipeline run its steps logged
+     * models for. Nothing happens when no such model was logged.
+     */
+    record LinkModel(RunRef run, String digest) implements TrackingOp {
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.linkModel(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 4;
+        }
+    }
+
+    /**
+     * Logs {@code metrics} on {@code run} as measures of the logged model whose content digest is
+     * {@code digest} (an evaluation of it), so the experiment's Models tab ranks models by them.
+     */
+    record LogModelMetrics(RunRef run, String digest, List<Metric> metrics) implements TrackingOp {
+        public LogModelMetrics {
+            metrics = List.copyOf(metrics);
+        }
+
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.logModelMetrics(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 4;
         }
     }
 

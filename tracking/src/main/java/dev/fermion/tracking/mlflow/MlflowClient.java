@@ -31,6 +31,9 @@ import java.util.stream.Stream;
  * its {@link RetryPolicy}; what still fails is an {@link MlflowException}.
  */
 public final class MlflowClient {
+    /** MLflow 3's experiment tag telling training experiments ("Machine learning") from GenAI ones. */
+    private static final String EXPERIMENT_KIND = "mlflow.experimentKind";
+    private static final String TRAINING_KIND = "custom_model_development";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String API = "/api/2.0/mlflow/";
     private static final String ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts";
@@ -61,18 +64,35 @@ public final class MlflowClient {
 
     /** The UI page of a run. */
     public String runUrl(String experimentId, String runId) {
-        return baseUri + "/#/experiments/" + experimentId + "/runs/" + runId;
+        return page("/experiments/" + experimentId + "/runs/" + runId);
+    }
+
+    /** The UI page of a run's artifact {@code path}, previewed. */
+    public String artifactUrl(String experimentId, String runId, String path) {
+        return page("/experiments/" + experimentId + "/runs/" + runId + "/artifacts/" + path);
     }
 
     /** The UI page listing an experiment's training runs. */
     public String experimentUrl(String experimentId) {
-        // Without the parameter a fresh browser opens MLflow 3's GenAI view, which does not list training runs.
-        return baseUri + "/#/experiments/" + experimentId + "/runs?workflowType=machine_learning";
+        return page("/experiments/" + experimentId + "/runs");
+    }
+
+    /** The UI page listing an experiment's logged models, with their metrics and params. */
+    public String experimentModelsUrl(String experimentId) {
+        return page("/experiments/" + experimentId + "/models");
     }
 
     /** The UI page of a logged model. */
     public String loggedModelUrl(String experimentId, String modelId) {
-        return baseUri + "/#/experiments/" + experimentId + "/models/" + modelId;
+        return page("/experiments/" + experimentId + "/models/" + modelId);
+    }
+
+    /**
+     * A page of the UI in its training view: without the parameter a browser that never chose a view opens
+     * MLflow 3's GenAI view ("Agent versions", "Evaluations"), which is not where trained models are compared.
+     */
+    private String page(String route) {
+        return baseUri + "/#" + route + "?workflowType=machine_learning";
     }
 
     // ---- experiments
@@ -83,7 +103,7 @@ public final class MlflowClient {
         if (found.isEmpty()) {
             ObjectNode body = JSON.createObjectNode().put("name", name);
             // MLflow 3 tells training experiments from GenAI ones by this tag; Fermion pipelines train models.
-            body.putArray("tags").addObject().put("key", "mlflow.experimentKind").put("value", "custom_model_development");
+            body.putArray("tags").addObject().put("key", EXPERIMENT_KIND).put("value", TRAINING_KIND);
             try {
                 return post("experiments/create", body).path("experiment_id").asText();
             } catch (MlflowException e) {
@@ -101,6 +121,21 @@ public final class MlflowClient {
             post("experiments/restore", JSON.createObjectNode().put("experiment_id", id));
         }
         return id;
+    }
+
+    /**
+     * Makes an experiment that exists without a kind a training one, as those Fermion creates are: MLflow 3
+     * opens an experiment of no kind in its GenAI view. A kind a user chose is left alone.
+     */
+    public void ensureTrainingExperiment(String experimentId) {
+        JsonNode experiment = get("experiments/get?experiment_id=" + encode(experimentId)).path("experiment");
+        for (JsonNode tag : experiment.path("tags")) {
+            if (EXPERIMENT_KIND.equals(tag.path("key").asText())) {
+                return;
+            }
+        }
+        post("experiments/set-experiment-tag", JSON.createObjectNode().put("experiment_id", experimentId)
+                .put("key", EXPERIMENT_KIND).put("value", TRAINING_KIND));
     }
 
     private Optional<JsonNode> experimentByName(String name) {
@@ -173,8 +208,11 @@ public final class MlflowClient {
             ObjectNode body = JSON.createObjectNode().put("run_id", runId);
             ArrayNode m = body.putArray("metrics");
             for (Metric metric : batch.metrics()) {
-                m.addObject().put("key", metric.key()).put("value", metric.value())
+                ObjectNode row = m.addObject().put("key", metric.key()).put("value", metric.value())
                         .put("timestamp", metric.timestamp()).put("step", metric.step());
+                if (metric.modelId() != null) {
+                    row.put("model_id", metric.modelId());
+                }
             }
             ArrayNode p = body.putArray("params");
             batch.params().forEach(param -> p.addObject().put("key", param.key()).put("value", param.value()));
@@ -214,8 +252,34 @@ public final class MlflowClient {
             if (d.schema() != null) {
                 dataset.put("schema", d.schema());
             }
+            if (d.profile() != null) {
+                dataset.put("profile", d.profile());
+            }
         }
         post("runs/log-inputs", body);
+    }
+
+    /** The data set inputs of a run as the server returns them: each with its {@code dataset} and {@code tags}. */
+    public List<JsonNode> datasets(String runId) {
+        List<JsonNode> out = new ArrayList<>();
+        get("runs/get?run_id=" + encode(runId)).path("run").path("inputs").path("dataset_inputs").forEach(out::add);
+        return out;
+    }
+
+    /** The ids of the logged models a run lists among its outputs. */
+    public List<String> modelOutputs(String runId) {
+        List<String> out = new ArrayList<>();
+        get("runs/get?run_id=" + encode(runId)).path("run").path("outputs").path("model_outputs")
+                .forEach(m -> out.add(m.path("model_id").asText()));
+        return out;
+    }
+
+    /** An experiment's tags. */
+    public Map<String, String> getExperimentTags(String experimentId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        get("experiments/get?experiment_id=" + encode(experimentId)).path("experiment").path("tags")
+                .forEach(t -> out.put(t.path("key").asText(), t.path("value").asText()));
+        return out;
     }
 
     /** The data sets logged as inputs of a run, as name to digest. */
@@ -325,6 +389,17 @@ public final class MlflowClient {
         return out;
     }
 
+    /** Logs the model's params (for a trained model: the settings it was trained with), shown in the Models tab. */
+    public void logLoggedModelParams(String modelId, List<Param> params) {
+        if (params.isEmpty()) {
+            return;
+        }
+        ObjectNode body = JSON.createObjectNode().put("model_id", modelId);
+        ArrayNode list = body.putArray("params");
+        params.forEach(p -> list.addObject().put("key", p.key()).put("value", p.value()));
+        post("logged-models/" + encode(modelId) + "/params", body);
+    }
+
     /** Records the model as an output of the run, so the run page lists it. */
     public void logModelOutput(String runId, String modelId, long step) {
         ObjectNode body = JSON.createObjectNode().put("run_id", runId);
@@ -415,10 +490,14 @@ public final class MlflowClient {
         JsonNode info = model.path("info");
         Map<String, String> tags = new LinkedHashMap<>();
         info.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+        Map<String, String> params = new LinkedHashMap<>();
+        model.path("data").path("params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        model.path("data").path("metrics").forEach(m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
         return new LoggedModel(info.path("model_id").asText(), info.path("experiment_id").asText(),
                 info.path("name").asText(), info.path("artifact_uri").asText(), info.path("status").asText(),
                 info.hasNonNull("source_run_id") ? info.path("source_run_id").asText() : null,
-                info.path("model_type").asText(), tags);
+                info.path("model_type").asText(), tags, params, metrics);
     }
 
     private static ModelVersion modelVersion(JsonNode v) {

@@ -68,7 +68,7 @@ public final class Chromium implements AutoCloseable {
             Files.createDirectories(profile);
             Process process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1680,1050",
                     "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -117,6 +117,32 @@ public final class Chromium implements AutoCloseable {
     public void open(String url) {
         command(session, "Page.navigate", JSON.createObjectNode().put("url", "about:blank"));
         command(session, "Page.navigate", JSON.createObjectNode().put("url", url));
+    }
+
+    /** Renders pages at {@code width} x {@code height} CSS pixels, so wide tables show their columns. */
+    public void viewport(int width, int height) {
+        command(session, "Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width)
+                .put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
+    }
+
+    /** Clicks the first element matching the CSS {@code selector}; whether there was one. */
+    public boolean click(String selector) {
+        return "true".equals(evaluate("(() => { const e = document.querySelector(" + JSON.valueToTree(selector)
+                + "); if (e) { e.click(); return true; } return false; })()"));
+    }
+
+    /**
+     * Clicks the innermost visible element whose own text is {@code text} (a menu entry, a button label), as a
+     * person clicks what they read; whether there was one.
+     */
+    public boolean clickText(String text) {
+        return "true".equals(evaluate("(() => { const want = " + JSON.valueToTree(text) + ";"
+                + " const all = Array.from(document.querySelectorAll('body *')).filter(e => e.offsetParent !== null"
+                + " && e.textContent.trim() === want);"
+                + " const inner = all.filter(e => !all.some(o => o !== e && e.contains(o)));"
+                + " if (inner.length === 0) { return false; }"
+                + " const target = inner[0].closest('button, a, [role=button], [role=menuitemcheckbox], [aria-expanded]') || inner[0];"
+                + " target.click(); return true; })()"));
     }
 
     /** The page's visible text now. */
