@@ -4,8 +4,8 @@ import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.components.evaluate.EvaluateClassifier;
 import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.Param;
+import dev.fermion.dsl.FermionPipeline;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.PipelineSource;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.examples.iris.IrisPipeline;
 
@@ -16,9 +16,9 @@ import java.util.List;
  * trial's best validation loss (fan-in), pick the best rate, retrain with it and evaluate on the test split.
  * Training is seeded, so the retrained model is the winning trial's model.
  */
-public final class SweepPipeline implements PipelineSource {
-    @Override
-    public Pipeline pipeline() {
+public final class SweepPipeline {
+    @FermionPipeline
+    public static Pipeline sweep() {
         return Pipeline.named("sweep").experiment("iris-sweep")
                 .description("Hyper-parameter sweep over the learning rate, picking the best by validation loss")
                 .defaults(d -> d.cpu("1").memory("2Gi"))
