@@ -769,7 +769,7 @@ final class Execution {
                 metric -> options.listener().stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);
         try {
             outcome = againstDeadline(attempts.run(new Attempt(spec, log, run.options.env(),
-                    withinDeadline(run.options).timeout(), replacement, run.options.image())), run.path);
+                    withinDeadline(run.options).timeout(), replacement, run.options.image(), run.network)), run.path);
         } finally {
             closeMetrics(metrics, log);
             reportSources(run.path, LaunchContext.sourcesFile(Path.of(spec.metricsFile())), log);
