@@ -13,6 +13,7 @@ import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.runtime.container.ContainerImages;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.local.ClusterVolumes;
+import dev.fermion.runtime.local.Gpus;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
@@ -231,6 +232,11 @@ final class RunCommand implements Callable<Integer> {
         if (!mounts.isEmpty()) {
             spec.commandLine().getErr().println("fermion: warning: local runs do not mount Kubernetes volumes, so these "
                     + "steps see this machine's files there: " + String.join("; ", mounts));
+        }
+        List<String> gpus = Gpus.askedFor(resolved.plan());
+        if (!gpus.isEmpty() && !Gpus.present()) {
+            spec.commandLine().getErr().println("fermion: warning: this machine has no GPU, so these steps run on the CPU: "
+                    + String.join("; ", gpus));
         }
         RunResult result;
         try (LiveView view = new LiveView(out, System.console() != null)) {

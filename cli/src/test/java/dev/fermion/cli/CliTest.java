@@ -35,6 +35,33 @@ class CliTest {
         assertThat(r.out()).contains("squares\tdev.fermion.cli.SamplePipelines$Squares\n");
     }
 
+    @Test
+    void listShowsABrokenPipelineAsBrokenAndTheOthersAsUsual() {
+        Result r = fermion("list");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("squares\tdev.fermion.cli.SamplePipelines$Squares\n",
+                "annotated\tdev.fermion.cli.RegisteredPipelines#annotated\n",
+                "broken\tdev.fermion.cli.RegisteredPipelines#broken\tbroken: pipeline 'broken', step 'square': input 'x'");
+    }
+
+    @Test
+    void listValidateExitsNonZeroWhenAPipelineIsBroken() {
+        Result r = fermion("list", "--validate");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).contains("squares\tdev.fermion.cli.SamplePipelines$Squares\n", "\tbroken: ");
+    }
+
+    @Test
+    void commandsOnAValidPipelineWorkBesideABrokenOne() {
+        assertThat(fermion("compile", "squares").exit()).isZero();
+        Result annotated = fermion("compile", "annotated");
+        assertThat(annotated.exit()).as(annotated.err()).isZero();
+        assertThat(annotated.out()).contains("generateName: annotated-");
+        Result broken = fermion("compile", "broken");
+        assertThat(broken.exit()).isEqualTo(2);
+        assertThat(broken.err()).contains("pipeline 'broken', step 'square'");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"list", "compile", "graph"})
     void everyCommandHasHelp(String command) {

@@ -8,6 +8,7 @@ import dev.fermion.compiler.argo.Inputs;
 import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Template;
+import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.StepOptions;
@@ -15,6 +16,7 @@ import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
+import dev.fermion.plan.Exprs;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
@@ -45,9 +47,10 @@ import java.util.stream.Collectors;
  * input {@code X} comes with a parameter {@code digest__X} holding its content digest (step names are
  * DNS labels without underscores, so these names are unambiguous).
  *
- * <p>Fan-in: a loop body template exports, for every {@code collect(step, port)} read anywhere, an output
- * parameter {@code STEP__PORT} taken from the body task. Argo aggregates the outputs of a looped task into
- * a JSON list in item order, which downstream tasks read as {@code {{tasks.LOOP.outputs.parameters.STEP__PORT}}}.
+ * <p>Fan-in: a loop body template exports, for every value collected anywhere, an output parameter
+ * ({@code STEP__PORT} for a step's output) holding the value as written, as a JSON string. Argo aggregates the
+ * outputs of a looped task into a JSON list in item order, which downstream tasks read through an expression
+ * over {@code tasks['LOOP'].outputs.parameters['STEP__PORT']} that turns it into the list as written.
  *
  * <p>Recursion: a sub-pipeline that calls itself is one DAG template whose task refers to the template
  * itself, with the level as an extra input (see {@link #recurseTasks}).
@@ -57,6 +60,7 @@ final class GraphCompiler {
     private static final String OUT = "out__";
     private static final String ALL = "all__";
     private static final String IN = "in__";
+    private static final String ELSE = "else__";
     private static final String DIGEST = "digest__";
     /** Input of a loop's parallelism wrapper carrying the run-time item list. */
     private static final String LOOP_ITEMS = "loop__items";
@@ -90,33 +94,50 @@ final class GraphCompiler {
      * How a parameter value travels. {@code EXACT}: in Fermion's transport form ({@link ValueCodec#armour}),
      * as literals, workflow parameters and launcher outputs are. {@code RAW}: as a tool wrote it (a container
      * or script step's output), which Argo would hand on verbatim, so it is armoured on its way to a step.
+     * {@code COMPUTED}: made by an expression from other values (a fan-in list, a field, a formatted string),
+     * known only as that expression of the value as written. {@code LITERAL}: written in the definition, armoured
+     * as a template value and quoted as an expression.
      */
-    private enum Transport { EXACT, RAW }
+    private enum Transport { EXACT, RAW, COMPUTED, LITERAL }
 
     /**
      * A value as Argo sees it: a parameter, as a template reference ({@code value}) and as an expression
-     * variable ({@code variable}; null for literals), or an artifact reference with its digest parameter.
+     * variable ({@code variable}; for a literal its quoted text; for a computed value the expression of its
+     * written form, and {@code carried} the expression of its transport form when it is simpler than armouring
+     * the written form), or an artifact reference with its digest parameter.
      */
-    private record Ref(String value, String variable, Transport transport, boolean plain, String artifact, String digest) {
-        static Ref literal(String armoured) {
-            return new Ref(armoured, null, Transport.EXACT, false, null, null);
+    private record Ref(String value, String variable, Transport transport, boolean plain, String artifact, String digest,
+                       String carried) {
+        static Ref literal(String encoded) {
+            return new Ref(ValueCodec.armour(encoded), ArgoExpressions.quote(encoded), Transport.LITERAL, false, null, null,
+                    null);
         }
 
         static Ref param(String value, String variable) {
-            return new Ref(value, variable, Transport.EXACT, false, null, null);
+            return new Ref(value, variable, Transport.EXACT, false, null, null, null);
         }
 
         static Ref raw(String value, String variable) {
-            return new Ref(value, variable, Transport.RAW, false, null, null);
+            return new Ref(value, variable, Transport.RAW, false, null, null, null);
+        }
+
+        /** A value computed by {@code written}, an expression evaluating to the value as written. */
+        static Ref computed(String written) {
+            return computed(written, null);
+        }
+
+        /** A computed value whose transport form {@code carried} computes directly; null: armour the written form. */
+        static Ref computed(String written, String carried) {
+            return new Ref(null, written, Transport.COMPUTED, false, null, null, carried);
         }
 
         static Ref artifact(String artifact, String digest) {
-            return new Ref(null, null, Transport.EXACT, false, artifact, digest);
+            return new Ref(null, null, Transport.EXACT, false, artifact, digest, null);
         }
 
         /** This value, known to be of {@code type}: its exact text needs no armour when the type is plain. */
         Ref of(ValueType<?> type) {
-            return isArtifact() ? this : new Ref(value, variable, transport, ValueCodec.isPlain(type), artifact, digest);
+            return isArtifact() ? this : new Ref(value, variable, transport, ValueCodec.isPlain(type), artifact, digest, carried);
         }
 
         boolean isArtifact() {
@@ -125,20 +146,43 @@ final class GraphCompiler {
 
         /**
          * The value as a task argument: always in transport form, so every template input is exact. A tool's
-         * output is armoured whatever its declared type, since nothing checked what the tool wrote.
+         * output is armoured whatever its declared type, since nothing checked what the tool wrote; a computed
+         * value is armoured unless its type is plain.
          */
         String argument() {
-            return transport == Transport.RAW ? ArgoExpressions.tag(ArgoExpressions.armoured(variable)) : value;
+            return switch (transport) {
+                case RAW, COMPUTED -> ArgoExpressions.tag(transported());
+                case EXACT, LITERAL -> value;
+            };
+        }
+
+        /** An expression evaluating to the value in transport form: a DAG output's {@code valueFrom.expression}. */
+        String transported() {
+            return switch (transport) {
+                case RAW -> ArgoExpressions.armoured(variable);
+                case COMPUTED -> carried != null ? carried : plain ? variable : ArgoExpressions.armoured(variable);
+                case LITERAL -> ArgoExpressions.quote(value);
+                case EXACT -> variable;
+            };
         }
 
         /** An expression evaluating to the value as it was written, before any armour. */
         String written() {
-            return transport == Transport.RAW || plain ? variable : ArgoExpressions.disarmed(variable);
+            return transport != Transport.EXACT || plain ? variable : ArgoExpressions.disarmed(variable);
+        }
+
+        /** Whether the value is a plain template reference, usable where Argo takes no expression. */
+        boolean isReference() {
+            return transport == Transport.EXACT && value != null;
         }
 
         /** The items of this list for {@code withParam}, each in transport form. */
         String items() {
-            return transport == Transport.EXACT && plain ? value : ArgoExpressions.tag(ArgoExpressions.itemList(written()));
+            if (plain && transport == Transport.EXACT) {
+                return value;
+            }
+            // Argo keeps each element's JSON text when it expands a list, so a plain list needs no rewriting.
+            return ArgoExpressions.tag(plain && transport == Transport.COMPUTED ? variable : ArgoExpressions.itemList(written()));
         }
     }
 
@@ -229,7 +273,7 @@ final class GraphCompiler {
                 .withEnv(options.mlflow().env(ArgoCompiler.experiment(plan)))
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
-        return new Template(name, null, null, null, null, null, container, null, null, null, null, null, null, null,
+        return new Template(name, null, null, null, null, null, container, null, null, null, null, null, null, null, null,
                 null, null, null);
     }
 
@@ -271,12 +315,20 @@ final class GraphCompiler {
                 if (ref.isArtifact()) {
                     outArtifacts.add(Artifact.from(output.name(), ref.artifact()));
                     outParams.add(Parameter.fromParameter(ContainerTemplates.digestParam(output.name()), ref.digest()));
+                } else if (ref.isReference()) {
+                    outParams.add(Parameter.fromParameter(output.name(), ref.value()));
                 } else {
-                    outParams.add(Parameter.fromParameter(output.name(), ref.argument()));
+                    // Argo resolves a DAG output's parameter reference without its expression functions, so
+                    // anything but a plain reference is an expression output.
+                    outParams.add(Parameter.fromExpression(output.name(), ref.transported()));
                 }
             }
         } else if (scope.kind == Kind.LOOP) {
             inParams.add(Parameter.declared(captureName(new Expr.LoopItem(scope.loop.name(), scope.loop.itemType()))));
+            // The fan-in outputs first: what they read from outside the body becomes an input like any capture.
+            // Each is exported as a JSON string, so that Argo's aggregation never parses (and rewrites) a value.
+            scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> outParams.add(
+                    Parameter.fromExpression(output, "toJson(" + resolve(scope, c.each()).written() + ")")));
             scope.captures.forEach((capture, expr) -> {
                 if (expr.type().isArtifact()) {
                     inArtifacts.add(Artifact.declared(capture));
@@ -285,8 +337,6 @@ final class GraphCompiler {
                     inParams.add(Parameter.declared(capture));
                 }
             });
-            scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> outParams.add(
-                    Parameter.fromParameter(output, "{{tasks." + taskName(c.step()) + ".outputs.parameters." + c.port() + "}}")));
         }
         return Template.dag(name, new Inputs(inParams, inArtifacts), new Outputs(outParams, outArtifacts), null,
                 new DagTemplate(tasks));
@@ -343,6 +393,14 @@ final class GraphCompiler {
             if (bound == null) {
                 continue;
             }
+            if (bound instanceof Expr.Inline inline) {
+                params.add(Parameter.of(ContainerTemplates.inlineParam(port.name()), java.util.Base64.getEncoder()
+                        .encodeToString(inline.file().content().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                if (options.cachingEnabled()) {
+                    params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), inline.file().digest()));
+                }
+                continue;
+            }
             Ref ref = resolve(scope, bound);
             if (ref.isArtifact()) {
                 artifacts.add(Artifact.from(port.name(), ref.artifact()));
@@ -390,11 +448,17 @@ final class GraphCompiler {
         return task(scope, call, template, null, null, new Arguments(params, artifacts));
     }
 
-    /** The names of claims the step mounts by a run-time value, as the template inputs its volumes read. */
+    /**
+     * The values the step's settings read at run time, as template inputs: the names of claims it mounts (its
+     * volumes read them) and its image.
+     */
     private void claimArguments(Scope scope, StepOptions options, List<Parameter> params) {
         for (var claim : PodResources.runtimeClaims(options)) {
             Ref ref = resolve(scope, claim.claimName());
             params.add(Parameter.of(claim.volumeName(), ref.argument()));
+        }
+        if (options.imageFrom() != null) {
+            params.add(Parameter.of(ContainerTemplates.IMAGE_PARAM, resolve(scope, options.imageFrom()).argument()));
         }
     }
 
@@ -465,7 +529,7 @@ final class GraphCompiler {
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
         return new Template(name, new Inputs(List.of(Parameter.declared("message")), null), null, null, null, null,
-                container, null, null, null, null, null, null, null, null, null, null);
+                container, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static boolean isRecursive(Graph graph) {
@@ -580,7 +644,7 @@ final class GraphCompiler {
 
     private Ref reference(Scope scope, Expr expr) {
         if (expr instanceof Expr.Literal literal) {
-            return Ref.literal(ValueCodec.armour(ValueCodec.encode(literal.type(), literal.value())));
+            return Ref.literal(ValueCodec.encode(literal.type(), literal.value()));
         }
         if (expr instanceof Expr.Param param) {
             // Fermion writes workflow parameters in transport form, at compile and at submit time.
@@ -588,6 +652,41 @@ final class GraphCompiler {
         }
         if (expr instanceof Expr.WorkflowStatus) {
             return Ref.param("{{workflow.status}}", "workflow.status");
+        }
+        if (expr instanceof Expr.Inline) {
+            throw new IllegalStateException("Plan " + plan.name() + " reads a constant file in graph " + scope.graph.name()
+                    + " other than as a step's input; the DSL should have rejected this");
+        }
+        if (expr instanceof Expr.OrElse orElse && (scope.kind != Kind.LOOP || producedHere(scope, orElse.value()))) {
+            // Both sides are exact in their transport form, so choosing between those is the choice's transport form.
+            String available = available(scope, orElse.value());
+            Ref value = resolve(scope, orElse.value());
+            Ref fallback = resolve(scope, orElse.fallback());
+            return Ref.computed("(" + available + " ? " + value.written() + " : " + fallback.written() + ")",
+                    "(" + available + " ? " + value.transported() + " : " + fallback.transported() + ")");
+        }
+        if (expr instanceof Expr.Field field) {
+            return Ref.computed(ArgoExpressions.field(resolve(scope, field.of()).written(), field.name(), field.type()));
+        }
+        if (expr instanceof Expr.ListOf list) {
+            List<String> elements = new ArrayList<>();
+            list.elements().forEach(e -> elements.add(ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+            return Ref.computed("'[' + " + String.join(" + ',' + ", elements) + " + ']'");
+        }
+        if (expr instanceof Expr.MapOf map) {
+            List<String> entries = new ArrayList<>();
+            map.entries().forEach((key, e) -> entries.add(ArgoExpressions.quote(ValueCodec.json(key) + ":") + " + "
+                    + ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+            return Ref.computed(ArgoExpressions.quote("{") + " + " + String.join(" + ',' + ", entries) + " + "
+                    + ArgoExpressions.quote("}"));
+        }
+        if (expr instanceof Expr.Format format) {
+            StringBuilder text = new StringBuilder(ArgoExpressions.quote(format.texts().get(0)));
+            for (int i = 0; i < format.args().size(); i++) {
+                text.append(" + ").append(resolve(scope, format.args().get(i)).written())
+                        .append(" + ").append(ArgoExpressions.quote(format.texts().get(i + 1)));
+            }
+            return Ref.computed(text.toString());
         }
         if (isLocal(scope, expr)) {
             return local(scope, expr);
@@ -602,6 +701,39 @@ final class GraphCompiler {
             return Ref.artifact("{{inputs.artifacts." + capture + "}}", "{{inputs.parameters." + DIGEST + capture + "}}");
         }
         return input(capture);
+    }
+
+    /**
+     * An expression that holds when {@code expr}, the value side of an {@code orElse}, is there: its step or
+     * loop succeeded (Argo marks a task whose condition is false Skipped), or for a nested orElse either side is.
+     */
+    private String available(Scope scope, Expr expr) {
+        if (expr instanceof Expr.OrElse e) {
+            return "(" + available(scope, e.value()) + " || " + available(scope, e.fallback()) + ")";
+        }
+        String node = expr instanceof Expr.StepOutput out ? out.step() : expr instanceof Expr.Collected c ? c.loop() : null;
+        if (node == null) {
+            return "true";
+        }
+        if (!scope.nodes.contains(node)) {
+            throw new IllegalStateException("Plan " + plan.name() + " falls back from " + expr + " in graph "
+                    + scope.graph.name() + ", which does not run it; the DSL should have rejected this");
+        }
+        return "tasks[" + ArgoExpressions.quote(taskName(node)) + "].status == 'Succeeded'";
+    }
+
+    /** Whether the nodes deciding whether {@code expr} is there are nodes of this graph. */
+    private static boolean producedHere(Scope scope, Expr expr) {
+        if (expr instanceof Expr.OrElse e) {
+            return producedHere(scope, e.value()) && producedHere(scope, e.fallback());
+        }
+        if (expr instanceof Expr.StepOutput out) {
+            return scope.nodes.contains(out.step());
+        }
+        if (expr instanceof Expr.Collected c) {
+            return scope.nodes.contains(c.loop());
+        }
+        return true;
     }
 
     /** An input parameter of the template: exact, since every argument is passed in transport form. */
@@ -639,9 +771,8 @@ final class GraphCompiler {
             return tool ? Ref.raw(value, variable) : Ref.param(value, variable);
         }
         if (expr instanceof Expr.Collected c) {
-            String task = taskName(c.loop());
-            return Ref.param("{{tasks." + task + ".outputs.parameters." + collectedName(c) + "}}",
-                    ArgoExpressions.taskOutput(task, collectedName(c)));
+            return Ref.computed(ArgoExpressions.collectedList(c.type().elementType(),
+                    ArgoExpressions.taskOutput(taskName(c.loop()), collectedName(c))));
         }
         if (expr instanceof Expr.GraphInput in) {
             if (in.type().isArtifact()) {
@@ -666,11 +797,19 @@ final class GraphCompiler {
         if (expr instanceof Expr.GraphInput in) {
             return IN + in.name();
         }
+        if (expr instanceof Expr.OrElse) {
+            // Decided in the graph around the loop, which passes the result in.
+            return ELSE + CacheKey.sha256(expr.toString()).substring(0, 12);
+        }
         throw new IllegalStateException("no capture for " + expr);
     }
 
+    /** The output a loop body exports for a fan-in: {@code STEP__PORT} for a step's output. */
     private static String collectedName(Expr.Collected c) {
-        return c.step() + "__" + c.port();
+        if (c.each() instanceof Expr.StepOutput out) {
+            return out.step() + "__" + out.port();
+        }
+        return ELSE + CacheKey.sha256(c.each().toString()).substring(0, 12);
     }
 
     /** Finds every fan-in read of one namespace, so each loop body exports exactly what is collected. */
@@ -679,10 +818,16 @@ final class GraphCompiler {
             node.when().ifPresent(c -> scanCond(c, into));
             if (node instanceof Node.StepNode step) {
                 step.bindings().values().forEach(e -> scanExpr(e, into));
+                if (step.options().imageFrom() != null) {
+                    scanExpr(step.options().imageFrom(), into);
+                }
             } else if (node instanceof Node.CallNode call) {
                 call.bindings().values().forEach(e -> scanExpr(e, into));
             } else if (node instanceof Node.ContainerNode container) {
                 container.bindings().values().forEach(e -> scanExpr(e, into));
+                if (container.options().imageFrom() != null) {
+                    scanExpr(container.options().imageFrom(), into);
+                }
             } else if (node instanceof Node.RecurseNode recurse) {
                 recurse.bindings().values().forEach(e -> scanExpr(e, into));
             } else if (node instanceof Node.LoopNode loop) {
@@ -709,8 +854,10 @@ final class GraphCompiler {
     }
 
     private static void scanExpr(Expr expr, Map<String, Map<String, Expr.Collected>> into) {
-        if (expr instanceof Expr.Collected c) {
-            into.computeIfAbsent(c.loop(), k -> new TreeMap<>()).put(collectedName(c), c);
+        for (Expr leaf : Exprs.leaves(expr)) {
+            if (leaf instanceof Expr.Collected c) {
+                into.computeIfAbsent(c.loop(), k -> new TreeMap<>()).put(collectedName(c), c);
+            }
         }
     }
 }

@@ -70,7 +70,26 @@ public final class Descriptions {
             return "item of " + i.loop();
         }
         if (expr instanceof Expr.Collected c) {
-            return "all " + c.step() + "." + c.port() + " of " + c.loop();
+            return "all " + describe(c.each()) + " of " + c.loop();
+        }
+        if (expr instanceof Expr.OrElse e) {
+            return describe(e.value()) + " or else " + describe(e.fallback());
+        }
+        if (expr instanceof Expr.Field f) {
+            return describe(f.of()) + "." + f.name();
+        }
+        if (expr instanceof Expr.ListOf l) {
+            return "[" + l.elements().stream().map(Descriptions::describe).collect(Collectors.joining(", ")) + "]";
+        }
+        if (expr instanceof Expr.MapOf m) {
+            return "{" + m.entries().entrySet().stream().map(e -> e.getKey() + ": " + describe(e.getValue()))
+                    .collect(Collectors.joining(", ")) + "}";
+        }
+        if (expr instanceof Expr.Format f) {
+            return "format(" + f.args().stream().map(Descriptions::describe).collect(Collectors.joining(", ")) + ")";
+        }
+        if (expr instanceof Expr.Inline i) {
+            return "file " + i.file().name();
         }
         if (expr instanceof Expr.GraphInput g) {
             return "input " + g.name();

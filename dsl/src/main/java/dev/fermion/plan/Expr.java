@@ -2,6 +2,11 @@ package dev.fermion.plan;
 
 import dev.fermion.dsl.ValueType;
 
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * Where a step input's value comes from, in backend-neutral terms. The Argo emitter turns each kind into a
  * {@code {{...}}} reference; the local runner resolves it from its store.
@@ -13,6 +18,9 @@ public sealed interface Expr {
     /** A constant written in the pipeline definition. */
     record Literal(ValueType<?> type, Object value) implements Expr { }
 
+    /** A constant artifact: a directory holding {@code file}, written in the definition. */
+    record Inline(dev.fermion.dsl.InlineFile file, ValueType<?> type) implements Expr { }
+
     /** A pipeline parameter, overridable at run or submit time. */
     record Param(String name, ValueType<?> type) implements Expr { }
 
@@ -22,8 +30,48 @@ public sealed interface Expr {
     /** The current item of an enclosing loop. */
     record LoopItem(String loop, ValueType<?> type) implements Expr { }
 
-    /** Fan-in: the values a step inside a loop's body produced, one per iteration, in item order. */
-    record Collected(String loop, String step, String port, ValueType<?> type) implements Expr { }
+    /**
+     * Fan-in: {@code each}, a value of the body of loop {@code loop} (an output of a body step, or an
+     * {@link OrElse} of one), read in every iteration: one element per item, in item order.
+     */
+    record Collected(String loop, Expr each, ValueType<?> type) implements Expr { }
+
+    /**
+     * {@code value} when what produces it ran (its step or loop succeeded; for an {@code OrElse}, either side is
+     * there), otherwise {@code fallback}: a step's output read after the branch that may skip the step.
+     */
+    record OrElse(Expr value, Expr fallback, ValueType<?> type) implements Expr { }
+
+    /** Component {@code name} of the record {@code of} evaluates to, e.g. a field of a loop item. */
+    record Field(Expr of, String name, ValueType<?> type) implements Expr { }
+
+    /** A list of the values {@code elements} evaluate to, in order: a loop over values known at run time. */
+    record ListOf(List<Expr> elements, ValueType<?> type) implements Expr {
+        public ListOf {
+            elements = List.copyOf(elements);
+        }
+    }
+
+    /** A map from each key to the value its expression evaluates to; keys in sorted order. */
+    record MapOf(Map<String, Expr> entries, ValueType<?> type) implements Expr {
+        public MapOf {
+            entries = Collections.unmodifiableMap(new TreeMap<>(entries));
+        }
+    }
+
+    /**
+     * A string: {@code texts.get(0)}, then each argument's value as written (a string as it is, anything else in
+     * its encoded text) followed by the next text. {@code texts} has one element more than {@code args}.
+     */
+    record Format(List<String> texts, List<Expr> args, ValueType<?> type) implements Expr {
+        public Format {
+            texts = List.copyOf(texts);
+            args = List.copyOf(args);
+            if (texts.size() != args.size() + 1) {
+                throw new IllegalArgumentException("a format has one text more than arguments");
+            }
+        }
+    }
 
     /** An input of the sub-pipeline whose body this graph is. */
     record GraphInput(String name, ValueType<?> type) implements Expr { }

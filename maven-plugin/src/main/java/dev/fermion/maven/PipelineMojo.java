@@ -93,7 +93,13 @@ abstract class PipelineMojo extends AbstractMojo {
             List<Pipeline> found = new ArrayList<>();
             try {
                 if (pipelines == null || pipelines.isEmpty()) {
-                    catalog.list().forEach(entry -> found.add(entry.pipeline()));
+                    for (PipelineCatalog.Entry entry : catalog.list()) {
+                        if (entry.broken()) {
+                            // Every pipeline of the project is compiled, so a broken one fails the build.
+                            throw new MojoFailureException(entry.className() + ": " + entry.error().getMessage(), entry.error());
+                        }
+                        found.add(entry.pipeline());
+                    }
                 } else {
                     for (String reference : pipelines) {
                         found.add(catalog.find(reference));
@@ -104,8 +110,9 @@ abstract class PipelineMojo extends AbstractMojo {
             }
             requireKnownParams(found);
             if (found.isEmpty()) {
-                getLog().warn("No pipelines found in " + classesDirectory + ": list your PipelineSource classes in "
-                        + "META-INF/services/dev.fermion.dsl.PipelineSource, or name them in <pipelines>");
+                getLog().warn("No pipelines found in " + classesDirectory + ": annotate them with @FermionPipeline, list "
+                        + "your PipelineSource classes in META-INF/services/dev.fermion.dsl.PipelineSource, or name them "
+                        + "in <pipelines>");
             }
             work.run(found);
         } catch (IOException e) {

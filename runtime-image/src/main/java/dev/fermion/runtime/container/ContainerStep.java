@@ -13,9 +13,16 @@ import java.util.Objects;
  * @param inputArtifacts the directory of every bound artifact input; only read
  * @param stepDir        an empty directory owned by this attempt; the step's files and outputs go below it
  * @param logFile        receives the command's stdout and stderr
+ * @param network        the engine's network for the step's container (its sidecars'), or null for the default
  */
 public record ContainerStep(String pipeline, Node.ContainerNode node, Map<String, String> params,
-                            Map<String, Path> inputArtifacts, Path stepDir, Path logFile) {
+                            Map<String, Path> inputArtifacts, Path stepDir, Path logFile, String network) {
+
+    public ContainerStep(String pipeline, Node.ContainerNode node, Map<String, String> params,
+                         Map<String, Path> inputArtifacts, Path stepDir, Path logFile) {
+        this(pipeline, node, params, inputArtifacts, stepDir, logFile, null);
+    }
+
     public ContainerStep {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(node, "node");

@@ -199,6 +199,9 @@ public final class ContainerStepRunner {
                                        Iterable<String> envNames, Function<String, String> paths) {
         ContainerSpec spec = step.node().container();
         List<String> argv = new ArrayList<>(engine.run(container, root));
+        if (step.network() != null) {
+            argv.addAll(List.of("--network", step.network()));
+        }
         for (PortSpec port : step.node().component().inputs()) {
             if (port.isArtifact() && step.inputArtifacts().containsKey(port.name())) {
                 String inside = ContainerSpec.inputPath(port.name());

@@ -175,6 +175,10 @@ final class ContainerAttempts implements AttemptRunner {
         Files.createDirectories(djlCache);
         engine.prepareWritable(List.of(djlCache));
         List<String> argv = new ArrayList<>(engine.run(container, writableOwner));
+        if (attempt.network() != null) {
+            // The step's sidecars' network namespace, so it reaches them on localhost as in its pod.
+            argv.addAll(List.of("--network", attempt.network()));
+        }
         argv.addAll(List.of("-v", djlCache + ":" + DJL_CACHE));
         String image = imageOf.apply(attempt.image());
         boolean own = ownClasses.computeIfAbsent(image, name -> engine.environment(name).stream()

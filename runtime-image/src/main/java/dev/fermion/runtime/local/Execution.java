@@ -20,6 +20,7 @@ import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.ContainerStep;
 import dev.fermion.runtime.container.ContainerStepResult;
 import dev.fermion.runtime.container.ResourceStepResult;
+import dev.fermion.runtime.container.Sidecars;
 import dev.fermion.runtime.launch.Artifacts;
 import dev.fermion.runtime.launch.LaunchContext;
 import dev.fermion.runtime.launch.StepBody;
@@ -62,6 +63,8 @@ import java.util.function.UnaryOperator;
  */
 final class Execution {
     private static final ValueType<Directory> ANY_ARTIFACT = ValueType.of(Directory.class);
+    /** The cache key's entry for an image known at run time: the name the compiler gives the step's image input. */
+    private static final String IMAGE_KEY = "fermion-image";
     private static final ValueType<dev.fermion.dsl.SourceDataset> SOURCE_DATASET = ValueType.of(dev.fermion.dsl.SourceDataset.class);
 
     private final Plan plan;
@@ -100,6 +103,8 @@ final class Execution {
     private long written;
     private RunRecord record;
     private volatile RunStatus mainStatus;
+    /** When the main graph must have finished ({@code Plan#lifecycle}'s timeout); null without one, and for the exit handler. */
+    private volatile Instant deadline;
 
     Execution(Plan plan, RunOptions options, RunStore store, RunRecord initial, Map<String, StepRecord> previous,
               ExternalSteps external) {
@@ -133,7 +138,11 @@ final class Execution {
         options.listener().runStarted(record);
         try {
             Frame main = Frame.top("");
+            Duration timeout = plan.lifecycle().timeout();
+            deadline = timeout == null ? null : Instant.now().plus(timeout);
             runGraph(plan.graph(), main).join();
+            // As on Argo, the exit handler runs whatever the time.
+            deadline = null;
             Map<String, String> results = results(main);
             RunStatus status = runStatus(main.outcome());
             mainStatus = status;
@@ -252,6 +261,9 @@ final class Execution {
             return done(frame, node.name(), NodeResult.of(StepStatus.OMITTED,
                     "not run: another step failed, so no new steps start (fail fast)"));
         }
+        if (pastDeadline()) {
+            return done(frame, node.name(), NodeResult.of(StepStatus.FAILED, "not run: " + timedOut()));
+        }
         try {
             if (node.when().isPresent() && !Conditions.holds(node.when().get(), e -> resolve(e, frame, path))) {
                 return done(frame, node.name(), NodeResult.of(StepStatus.SKIPPED,
@@ -283,6 +295,34 @@ final class Execution {
         } catch (ResolveException e) {
             return done(frame, node.name(), NodeResult.of(StepStatus.ERROR, e.getMessage()));
         }
+    }
+
+    private boolean pastDeadline() {
+        Instant limit = deadline;
+        return limit != null && !Instant.now().isBefore(limit);
+    }
+
+    private String timedOut() {
+        return "pipeline '" + plan.name() + "' reached its timeout of "
+                + plan.lifecycle().timeout().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** {@code options} with their timeout cut to what is left before the deadline, if there is one. */
+    private StepOptions withinDeadline(StepOptions options) {
+        Instant limit = deadline;
+        if (limit == null) {
+            return options;
+        }
+        return options.limitedTo(Duration.ofMillis(Math.max(1, Duration.between(Instant.now(), limit).toMillis())));
+    }
+
+    /** The outcome of an attempt the deadline may have stopped, told as the pipeline's timeout if it did. */
+    private AttemptOutcome againstDeadline(AttemptOutcome outcome, String path) {
+        if (!outcome.ok() && pastDeadline()) {
+            return new AttemptOutcome(outcome.status(), outcome.exitCode(), timedOut() + ", so step '" + path
+                    + "' was stopped");
+        }
+        return outcome;
     }
 
     private CompletableFuture<NodeResult> done(Frame frame, String node, NodeResult result) {
@@ -373,13 +413,24 @@ final class Execution {
         return CompletableFuture.completedFuture(finish(frame, node, result, s -> s.withAttempts(attempts)));
     }
 
-    private CompletableFuture<NodeResult> runContainer(Node.ContainerNode node, Frame frame, String path) {
-        Inputs inputs = inputs(node.bindings(), frame, path);
-        String key = ContainerCacheKey.of(node, inputs.params(), inputs.digests());
+    private CompletableFuture<NodeResult> runContainer(Node.ContainerNode declared, Frame frame, String path) {
+        Inputs inputs = inputs(declared.bindings(), frame, path);
+        Node.ContainerNode node = declared;
+        Map<String, String> keyParams = inputs.params();
+        if (declared.options().imageFrom() != null) {
+            // The image is known now: the step runs it, and it is part of the cache key, as on Argo.
+            String image = resolve(declared.options().imageFrom(), frame, path + " image").text();
+            node = new Node.ContainerNode(declared.name(), declared.component(), declared.container(), declared.bindings(),
+                    declared.options().withResolvedImage(image), declared.dependencies(), declared.when());
+            keyParams = new TreeMap<>(inputs.params());
+            keyParams.put(IMAGE_KEY, image);
+        }
+        Node.ContainerNode resolved = node;
+        String key = ContainerCacheKey.of(node, keyParams, inputs.digests());
         StepBody replacement = options.replacements().get(node.name());
         AttemptBody body = replacement != null
                 ? (run, dir, log, retry) -> launch(run, dir, log, retry, replacement)
-                : (run, dir, log, retry) -> runInContainer(run, dir, log, node);
+                : (run, dir, log, retry) -> runInContainer(run, dir, log, resolved);
         return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key,
                 replacement != null, body), frame);
     }
@@ -550,6 +601,8 @@ final class Execution {
         final AttemptBody body;
         final List<AttemptRecord> history = new ArrayList<>();
         volatile NodeResult produced;
+        /** The current attempt's sidecars' network, for a container step to join; null without sidecars. */
+        volatile String network;
 
         StepRun(String name, String path, ComponentSpec component, StepOptions options, Inputs inputs, String key,
                 boolean replaced, AttemptBody body) {
@@ -576,7 +629,7 @@ final class Execution {
         return CompletableFuture.supplyAsync(() -> runAttempt(run, retry), pool).thenCompose(outcome -> {
             Retry policy = run.options.retry();
             if (outcome.ok() || !outcome.retryable() || policy == null || retry > policy.limit()
-                    || !retries(policy.policy(), outcome)) {
+                    || !retries(policy.policy(), outcome) || pastDeadline()) {
                 return CompletableFuture.completedFuture(outcome);
             }
             long delay = policy.delayBefore(retry).toMillis();
@@ -625,7 +678,7 @@ final class Execution {
                     : withAttempts.started(events.incrementAndGet(), started);
         });
         flush();
-        AttemptOutcome outcome = run.body.run(run, dir, log, retry);
+        AttemptOutcome outcome = withSidecars(run, dir, log, retry);
         AttemptRecord ended = new AttemptRecord(number, outcome.status(), started.toString(), Instant.now().toString(),
                 log.toString(), outcome.exitCode(), outcome.message());
         List<AttemptRecord> endedHistory;
@@ -635,6 +688,27 @@ final class Execution {
         }
         update(run.path, s -> s.withAttempts(endedHistory));
         return outcome;
+    }
+
+    /**
+     * Runs one attempt, with the step's sidecars running next to it as in its pod (a test double runs without
+     * them); their logs are kept in the attempt's directory.
+     */
+    private AttemptOutcome withSidecars(StepRun run, Path dir, Path log, int retry) {
+        List<dev.fermion.dsl.Sidecar> sidecars = run.replaced ? List.of() : run.options.sidecars();
+        if (sidecars.isEmpty()) {
+            return run.body.run(run, dir, log, retry);
+        }
+        try (Sidecars.Running running = external.sidecars().start("pipeline '" + plan.name() + "', step '" + run.path + "'",
+                sidecars, dir)) {
+            run.network = running.network();
+            return run.body.run(run, dir, log, retry);
+        } catch (ContainerSetupException e) {
+            return new AttemptOutcome(StepStatus.ERROR, ContainerSetupException.EXIT_CODE, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new AttemptOutcome(StepStatus.ERROR, null, "step '" + run.path + "' was interrupted while its sidecars started");
+        }
     }
 
     /** Tells listeners the data sets the attempt reported reading; a file that cannot be read costs them, not the step. */
@@ -694,8 +768,8 @@ final class Execution {
         MetricsFile.Tail metrics = MetricsFile.follow(Path.of(spec.metricsFile()),
                 metric -> options.listener().stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);
         try {
-            outcome = attempts.run(new Attempt(spec, log, run.options.env(), run.options.timeout(), replacement,
-                    run.options.image()));
+            outcome = againstDeadline(attempts.run(new Attempt(spec, log, run.options.env(),
+                    withinDeadline(run.options).timeout(), replacement, run.options.image(), run.network)), run.path);
         } finally {
             closeMetrics(metrics, log);
             reportSources(run.path, LaunchContext.sourcesFile(Path.of(spec.metricsFile())), log);
@@ -726,7 +800,10 @@ final class Execution {
         run.inputs.artifacts().forEach((k, v) -> inArtifacts.put(k, v.artifact()));
         ContainerStepResult result;
         try {
-            result = external.containers().run(new ContainerStep(plan.name(), node, run.inputs.params(), inArtifacts, dir, log));
+            Node.ContainerNode limited = new Node.ContainerNode(node.name(), node.component(), node.container(),
+                    node.bindings(), withinDeadline(node.options()), node.dependencies(), node.when());
+            result = external.containers().run(new ContainerStep(plan.name(), limited, run.inputs.params(), inArtifacts, dir,
+                    log, run.network));
         } catch (ContainerSetupException e) {
             return new AttemptOutcome(StepStatus.ERROR, ContainerSetupException.EXIT_CODE, e.getMessage());
         } catch (IOException e) {
@@ -736,7 +813,7 @@ final class Execution {
             return new AttemptOutcome(StepStatus.ERROR, null, "step '" + run.path + "' was interrupted");
         }
         if (!result.succeeded()) {
-            return new AttemptOutcome(StepStatus.FAILED, result.exitCode(), result.message());
+            return againstDeadline(new AttemptOutcome(StepStatus.FAILED, result.exitCode(), result.message()), run.path);
         }
         run.produced = new NodeResult(StepStatus.SUCCEEDED, result.params(), result.artifacts(), result.digests(), List.of(),
                 null);
@@ -890,6 +967,9 @@ final class Execution {
         if (expr instanceof Expr.Literal literal) {
             return Resolved.text(literal.type(), ValueCodec.encode(literal.type(), literal.value()));
         }
+        if (expr instanceof Expr.Inline inline) {
+            return Resolved.artifact(inline.type(), inlineFile(inline, where), inline.file().digest());
+        }
         if (expr instanceof Expr.Param param) {
             String value = params.get(param.name());
             if (value == null) {
@@ -915,6 +995,38 @@ final class Execution {
         if (expr instanceof Expr.Collected collected) {
             return collect(collected, frame, where);
         }
+        if (expr instanceof Expr.Field field) {
+            Resolved record = resolve(field.of(), frame, where);
+            try {
+                return Resolved.text(field.type(), ValueCodec.field(record.text(), field.name(), field.type()));
+            } catch (IllegalArgumentException e) {
+                throw new ResolveException(where + " reads '" + field.name() + "' of a record: " + e.getMessage());
+            }
+        }
+        if (expr instanceof Expr.ListOf list) {
+            List<Object> values = new ArrayList<>();
+            for (Expr element : list.elements()) {
+                values.add(ValueCodec.decode(element.type(), resolve(element, frame, where).text()));
+            }
+            return Resolved.text(list.type(), ValueCodec.encode(list.type(), values));
+        }
+        if (expr instanceof Expr.MapOf map) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            map.entries().forEach((key, e) -> values.put(key, ValueCodec.decode(e.type(), resolve(e, frame, where).text())));
+            return Resolved.text(map.type(), ValueCodec.encode(map.type(), values));
+        }
+        if (expr instanceof Expr.Format format) {
+            StringBuilder text = new StringBuilder(format.texts().get(0));
+            for (int i = 0; i < format.args().size(); i++) {
+                text.append(resolve(format.args().get(i), frame, where).text()).append(format.texts().get(i + 1));
+            }
+            return Resolved.text(format.type(), text.toString());
+        }
+        if (expr instanceof Expr.OrElse orElse) {
+            Resolved value = available(orElse.value(), frame) ? resolve(orElse.value(), frame, where)
+                    : resolve(orElse.fallback(), frame, where);
+            return Resolved.text(orElse.type(), value.text());
+        }
         if (expr instanceof Expr.GraphInput input) {
             Resolved value = frame.input(input.name());
             if (value == null) {
@@ -929,6 +1041,40 @@ final class Execution {
         return Resolved.text(status.type(), mainStatus.workflowStatus());
     }
 
+    /**
+     * The directory holding a constant file, written once per run and content under the run's directory, as
+     * Argo's raw artifact is written into the step's pod.
+     */
+    private synchronized Path inlineFile(Expr.Inline inline, String where) {
+        String digest = inline.file().digest();
+        Path dir = runDir.resolve("inline").resolve(digest.substring(digest.indexOf(':') + 1));
+        Path file = dir.resolve(inline.file().name());
+        try {
+            if (!Files.isRegularFile(file)) {
+                Files.createDirectories(dir);
+                Path partial = Files.createTempFile(dir, ".inline", ".partial");
+                Files.writeString(partial, inline.file().content(), StandardCharsets.UTF_8);
+                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new ResolveException(where + ": cannot write the constant file " + file + ": " + e.getMessage());
+        }
+        return dir;
+    }
+
+    /** Whether the value side of an orElse is there: its step or loop succeeded, as Argo's compiled test reads it. */
+    private static boolean available(Expr expr, Frame frame) {
+        if (expr instanceof Expr.OrElse e) {
+            return available(e.value(), frame) || available(e.fallback(), frame);
+        }
+        String node = expr instanceof Expr.StepOutput out ? out.step() : expr instanceof Expr.Collected c ? c.loop() : null;
+        if (node == null) {
+            return true;
+        }
+        NodeResult result = frame.result(node);
+        return result != null && result.status() == StepStatus.SUCCEEDED;
+    }
+
     private static Resolved output(NodeResult producer, String port, ValueType<?> type, String where) {
         Path artifact = producer.artifacts().get(port);
         if (artifact != null) {
@@ -941,6 +1087,7 @@ final class Execution {
         return Resolved.text(type, text);
     }
 
+    /** Fan-in: the collected value read in each iteration's frame, in item order. */
     private Resolved collect(Expr.Collected collected, Frame frame, String where) {
         NodeResult loop = frame.result(collected.loop());
         if (loop == null) {
@@ -949,10 +1096,7 @@ final class Execution {
         ValueType<?> element = collected.type().elementType();
         List<Object> values = new ArrayList<>();
         for (Frame iteration : loop.iterations()) {
-            NodeResult step = iteration.results().get(collected.step());
-            if (step != null && step.status() == StepStatus.SUCCEEDED) {
-                values.add(ValueCodec.decode(element, step.params().get(collected.port())));
-            }
+            values.add(ValueCodec.decode(element, resolve(collected.each(), iteration, where).text()));
         }
         return Resolved.text(collected.type(), ValueCodec.encode(collected.type(), values));
     }

@@ -10,6 +10,8 @@ import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.ContainerStepRunner;
 import dev.fermion.runtime.container.EngineSelector;
 import dev.fermion.runtime.container.ResourceStepRunner;
+import dev.fermion.runtime.container.Sidecars;
+import dev.fermion.dsl.Sidecar;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,14 +28,18 @@ final class ExternalSteps implements AutoCloseable {
     private final ContainerStepRunner containers;
     private final ResourceStepRunner resources;
     private final ContainerEngine javaEngine;
+    private final Sidecars sidecars;
 
-    private ExternalSteps(ContainerStepRunner containers, ResourceStepRunner resources, ContainerEngine javaEngine) {
+    private ExternalSteps(ContainerStepRunner containers, ResourceStepRunner resources, ContainerEngine javaEngine,
+                          Sidecars sidecars) {
         this.containers = containers;
         this.resources = resources;
         this.javaEngine = javaEngine;
+        this.sidecars = sidecars;
     }
 
     static ExternalSteps prepare(Plan plan, RunOptions options) {
+        requireGpus(plan, options, Gpus.present());
         List<Node.ContainerNode> containerNodes = new ArrayList<>();
         List<Node.ResourceNode> resourceNodes = new ArrayList<>();
         List<Node.StepNode> javaNodes = new ArrayList<>();
@@ -43,8 +49,16 @@ final class ExternalSteps implements AutoCloseable {
         containerNodes.removeIf(node -> options.replacements().containsKey(node.name()));
         resourceNodes.removeIf(node -> options.replacements().containsKey(node.name()));
         javaNodes.removeIf(node -> options.replacements().containsKey(node.name()));
+        List<Node> withSidecars = new ArrayList<>();
+        collectSidecars(plan.graph(), withSidecars);
+        plan.onExit().ifPresent(g -> collectSidecars(g, withSidecars));
+        plan.subPipelines().values().forEach(g -> collectSidecars(g, withSidecars));
+        // A test double runs in place of the step, without the services the step would talk to.
+        withSidecars.removeIf(node -> options.replacements().containsKey(node.name()));
         ImageMap images = options.images().replacements();
         EngineSelector engines = new EngineSelector(System.getenv());
+        Sidecars sidecars = withSidecars.isEmpty() ? null : new Sidecars(options.containerRuntime(), engines,
+                options.images().replacements()::apply);
         ContainerStepRunner containers = containerNodes.isEmpty() ? null
                 : new ContainerStepRunner(options.containerRuntime(), System.getenv(), images, engines);
         ResourceStepRunner resources = resourceNodes.isEmpty() ? null
@@ -61,13 +75,49 @@ final class ExternalSteps implements AutoCloseable {
             for (Node.ResourceNode node : resourceNodes) {
                 resources.requireCluster(plan.name(), node);
             }
+            for (Node node : withSidecars) {
+                sidecars.requireEngine("pipeline '" + plan.name() + "', step '" + node.name() + "'", sidecarsOf(node));
+            }
         } catch (ContainerSetupException e) {
             if (resources != null) {
                 resources.close();
             }
             throw new RunSetupException(e.getMessage(), e);
         }
-        return new ExternalSteps(containers, resources, javaEngine);
+        return new ExternalSteps(containers, resources, javaEngine, sidecars);
+    }
+
+    /** Steps whose component requires a GPU stop the run before it starts on a machine without one (test doubles aside). */
+    static void requireGpus(Plan plan, RunOptions options, boolean present) {
+        if (present) {
+            return;
+        }
+        List<String> steps = Gpus.requiring(plan).stream().map(Node::name)
+                .filter(name -> !options.replacements().containsKey(name)).toList();
+        if (!steps.isEmpty()) {
+            throw new RunSetupException("pipeline '" + plan.name() + "': step" + (steps.size() == 1 ? " '" : "s '")
+                    + String.join("', '", steps) + "' require" + (steps.size() == 1 ? "s" : "") + " a GPU, and this machine "
+                    + "has none (no NVIDIA device in /dev): run the pipeline on the cluster (fermion submit), or replace "
+                    + "the step with a test double");
+        }
+    }
+
+    /** The sidecars a step runs with; none for nodes that run no pod of their own. */
+    static List<Sidecar> sidecarsOf(Node node) {
+        if (node instanceof Node.StepNode step) {
+            return step.options().sidecars();
+        }
+        return node instanceof Node.ContainerNode container ? container.options().sidecars() : List.of();
+    }
+
+    private static void collectSidecars(Graph graph, List<Node> into) {
+        for (Node node : graph.nodes()) {
+            if (!sidecarsOf(node).isEmpty()) {
+                into.add(node);
+            } else if (node instanceof Node.LoopNode loop) {
+                collectSidecars(loop.body(), into);
+            }
+        }
     }
 
     /** With {@code --isolation container}: the engine for Java steps, once each step's image is known to be here. */
@@ -124,6 +174,11 @@ final class ExternalSteps implements AutoCloseable {
 
     ResourceStepRunner resources() {
         return resources;
+    }
+
+    /** Runs sidecars; null when no step has one. */
+    Sidecars sidecars() {
+        return sidecars;
     }
 
     /** Deletes the objects the run's resource steps own, whatever the outcome, as Argo does with its workflow. */

@@ -31,7 +31,7 @@ public final class RunnerBenchmark {
         Pipeline wide = Pipeline.named("bench-wide").define(p -> {
             var loop = p.forEach("each", IntStream.range(0, fanOut).boxed().toList(),
                     (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
-            p.step("total", new Sum()).with(Sum.VALUES, loop.collect("inc", AddOne.Y));
+            p.step("total", new Sum()).with(Sum.VALUES, loop.collect(AddOne.Y));
         });
         Pipeline deep = Pipeline.named("bench-deep").define(p -> {
             var previous = p.step("s0", new AddOne()).with(AddOne.X, 0);

@@ -1,10 +1,12 @@
 package dev.fermion.runtime.local;
 
 import dev.fermion.dsl.Component;
+import dev.fermion.dsl.InlineFile;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.Retry;
+import dev.fermion.dsl.Value;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.runtime.fixtures.Steps.AddOne;
 import dev.fermion.runtime.fixtures.Steps.AddTwo;
@@ -21,6 +23,7 @@ import dev.fermion.runtime.fixtures.Steps.Score;
 import dev.fermion.runtime.fixtures.Steps.Sum;
 import dev.fermion.runtime.fixtures.Steps.Block;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
+import dev.fermion.testfixtures.NestedConditions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,9 +147,8 @@ class LocalRunnerTest {
         Pipeline pipeline = Pipeline.named("after-skip").define(p -> {
             var flag = p.param("flag", false);
             var eval = p.step("check", new Emit()).with(Emit.VALUE, "x");
-            var guarded = new java.util.concurrent.atomic.AtomicReference<dev.fermion.dsl.Step<Emit>>();
-            p.when(flag.isTrue(), b -> guarded.set(b.step("guarded", new Emit())));
-            p.step("final", new Emit()).after(guarded.get(), eval);
+            var guarded = p.when(flag.isTrue(), b -> b.step("guarded", new Emit())).then();
+            p.step("final", new Emit()).after(guarded, eval);
         });
 
         RunResult result = run(pipeline, Map.of());
@@ -160,7 +162,7 @@ class LocalRunnerTest {
     void loopsOverAStaticListAndCollectsOutputsInItemOrder() {
         Pipeline pipeline = Pipeline.named("static-loop").define(p -> {
             var loop = p.forEach("each", List.of(5, 1, 3), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
-            p.step("total", new Sum()).with(Sum.VALUES, loop.collect("inc", AddOne.Y));
+            p.step("total", new Sum()).with(Sum.VALUES, loop.collect(AddOne.Y));
         });
 
         RunResult result = run(pipeline, Map.of());
@@ -172,16 +174,107 @@ class LocalRunnerTest {
         assertThat(result.step("each").message()).isEqualTo("3 iterations");
     }
 
+    /** Kubeflow's nested-condition pattern: the message of whichever branch ran, read after the branches. */
+    @Test
+    void readsTheOutputOfWhicheverNestedBranchRan() {
+        Map<String, String> said = Map.of("3", "heads twice", "1", "heads, then tails", "2", "tails");
+        said.forEach((seed, message) -> {
+            RunResult result = run(NestedConditions.pipeline(), Map.of("seed", seed));
+            assertThat(result.succeeded()).as(seed).isTrue();
+            assertThat(result.step("report").outputs()).as(seed).containsEntry("said", message);
+        });
+        RunResult tails = run(NestedConditions.pipeline(), Map.of("seed", "2"));
+        assertThat(tails.step("flip-again").status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(tails.step("heads-heads").status()).isEqualTo(StepStatus.SKIPPED);
+        assertRanBefore(tails, "tails", "report");
+    }
+
+    /** A constant file is a directory holding it, with the digest the launcher gives any artifact of that content. */
+    @Test
+    void aConstantFileIsAnArtifactLikeAnyOther() {
+        String content = "line {{workflow.name}}\n";
+        Pipeline pipeline = Pipeline.named("inline").define(p -> {
+            p.step("read", new ReadText()).with(ReadText.DATA, InlineFile.of("text.txt", content));
+            p.forEach("each", List.of(1, 2), (b, i) -> b.step("read-too", new ReadText())
+                    .with(ReadText.DATA, InlineFile.of("text.txt", content)));
+        });
+
+        RunResult result = run(pipeline, Map.of());
+
+        assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
+        assertThat(result.step("read").outputs()).containsEntry("content", content);
+        assertThat(result.step("each/1/read-too").outputs()).containsEntry("content", content);
+        Path dir = result.runDir().resolve("inline");
+        try (var dirs = Files.list(dir)) {
+            Path only = dirs.findFirst().orElseThrow();
+            assertThat(dev.fermion.runtime.launch.ContentDigest.of(only)).isEqualTo(InlineFile.of("text.txt", content).digest());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A loop item's type in {@link #computedValuesAreTheValuesTheyAreMadeOf}. */
+    public record Config(String label, int start, List<Integer> extra) { }
+
+    /** Item fields, lists of values, maps and formatted strings, with the values Argo's expressions give them. */
+    @Test
+    void computedValuesAreTheValuesTheyAreMadeOf() {
+        Pipeline pipeline = Pipeline.named("computed").define(p -> {
+            var configs = p.param("configs", ValueType.listOf(Config.class),
+                    List.of(new Config("a", 1, List.of(7)), new Config("b", 5, List.of())), null);
+            var one = p.step("one", new AddOne()).with(AddOne.X, 10);
+            var each = p.forEach("each", configs, (b, config) -> {
+                b.step("label", new Emit()).with(Emit.VALUE, Value.format("%s starts at %s, 100%%", config.get(Config::label),
+                        config.get(Config::start)));
+                b.step("extra", new Sum()).with(Sum.VALUES, config.get(Config::extra));
+                return b.step("inc", new AddOne()).with(AddOne.X, config.get(Config::start));
+            });
+            var built = p.forEach("built", Value.listOf(one.out(AddOne.Y), Value.of(3)), (b, x) ->
+                    b.step("again", new AddOne()).with(AddOne.X, x));
+            p.step("total", new Sum()).with(Sum.VALUES, built.collect(AddOne.Y));
+            p.step("firsts", new Sum()).with(Sum.VALUES, each.collect(AddOne.Y));
+        });
+
+        RunResult result = run(pipeline, Map.of());
+
+        assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
+        assertThat(result.step("each/1/label").outputs()).containsEntry("out", "b starts at 5, 100%");
+        assertThat(result.step("each/0/extra").outputs()).containsEntry("seen", "[7]");
+        assertThat(result.step("firsts").outputs()).containsEntry("seen", "[2, 6]");
+        assertThat(result.step("total").outputs()).containsEntry("seen", "[12, 4]");
+        assertRanBefore(result, "one", "built/0/again");
+    }
+
+    /** Iterations that skip the step give its fallback, so the fan-in still has one value per item, in order. */
+    @Test
+    void aFanInOfABranchHasOneValuePerItem() {
+        Pipeline pipeline = Pipeline.named("conditional-fan-in").define(p -> {
+            var loop = p.forEach("each", List.of(1, 5, 3), (body, item) -> {
+                var inc = body.step("inc", new AddOne()).with(AddOne.X, item);
+                var big = body.when(inc.out(AddOne.Y).greaterThan(4), b -> b.step("again", new AddOne())
+                        .with(AddOne.X, inc.out(AddOne.Y))).then();
+                return big.out(AddOne.Y).orElse(inc.out(AddOne.Y));
+            });
+            p.step("total", new Sum()).with(Sum.VALUES, loop.collect(loop.body()));
+        });
+
+        RunResult result = run(pipeline, Map.of());
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.step("each/0/again").status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(result.step("total").outputs()).containsEntry("seen", "[2, 7, 4]");
+    }
+
     @Test
     void loopsOverAListFromAStepOutputAndFromAParameter() {
         Pipeline pipeline = Pipeline.named("dynamic-loop").define(p -> {
             var count = p.param("count", 3);
-            var extra = p.param("extra", new ValueType<List<Integer>>() { }, List.of(10, 20));
+            var extra = p.param("extra", ValueType.listOf(Integer.class), List.of(10, 20));
             var range = p.step("range", new Range()).with(Range.COUNT, count);
             var fromStep = p.forEach("per-item", range.out(Range.ITEMS), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
             var fromParam = p.forEach("per-extra", extra, (body, item) -> body.step("inc-extra", new AddOne()).with(AddOne.X, item));
-            p.step("total", new Sum()).with(Sum.VALUES, fromStep.collect("inc", AddOne.Y));
-            p.step("total-extra", new Sum()).with(Sum.VALUES, fromParam.collect("inc-extra", AddOne.Y));
+            p.step("total", new Sum()).with(Sum.VALUES, fromStep.collect(AddOne.Y));
+            p.step("total-extra", new Sum()).with(Sum.VALUES, fromParam.collect(inc -> inc.out(AddOne.Y)));
         });
 
         RunResult result = run(pipeline, Map.of("extra", "[1, 2, 3, 4]"));
@@ -196,7 +289,7 @@ class LocalRunnerTest {
         Pipeline pipeline = Pipeline.named("empty-loop").define(p -> {
             var range = p.step("range", new Range()).with(Range.COUNT, 0);
             var loop = p.forEach("per-item", range.out(Range.ITEMS), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
-            p.step("total", new Sum()).with(Sum.VALUES, loop.collect("inc", AddOne.Y));
+            p.step("total", new Sum()).with(Sum.VALUES, loop.collect(AddOne.Y));
         });
 
         RunResult result = run(pipeline, Map.of());
@@ -212,7 +305,7 @@ class LocalRunnerTest {
             var outer = p.forEach("outer", List.of(10, 20), (body, o) -> {
                 var sub = body.step("sub", new AddTwo()).with(AddTwo.X, o);
                 body.when(sub.out(AddTwo.Y).greaterThan(15), b -> b.step("big", new Emit()).with(Emit.VALUE, "big"));
-                body.forEach("inner", List.of(1, 2), (inner, i) -> inner.step("deep", new AddOne()).with(AddOne.X, base.out(AddOne.Y)));
+                return body.forEach("inner", List.of(1, 2), (inner, i) -> inner.step("deep", new AddOne()).with(AddOne.X, base.out(AddOne.Y)));
             });
             p.step("after", new Emit()).after(outer);
         });
@@ -336,6 +429,27 @@ class LocalRunnerTest {
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
         assertThat(result.step("stuck").attempts()).hasSize(2)
                 .allSatisfy(a -> assertThat(a.message()).contains("timed out"));
+    }
+
+    /** Argo's activeDeadlineSeconds: running steps stop, nothing new starts, no retry, and the exit handler runs. */
+    @Test
+    void aPipelineThatRunsPastItsTimeoutFailsAndStillRunsItsExitHandler(@TempDir Path latch) {
+        Pipeline pipeline = Pipeline.named("deadline").timeout(Duration.ofSeconds(1)).keepFinished(Duration.ofDays(1))
+                .deletePods(dev.fermion.plan.Lifecycle.PodGc.ON_POD_SUCCESS).define(p -> {
+                    var stuck = p.step("stuck", new Block()).with(Block.DIR, latch.toString()).retries(2);
+                    p.step("after", new Emit()).after(stuck);
+                    p.onExit(exit -> exit.step("report", new Emit()).with(Emit.VALUE, exit.status()));
+                });
+
+        RunResult result = run(pipeline, Map.of());
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.step("stuck").attempts()).singleElement()
+                .satisfies(a -> assertThat(a.message()).contains("pipeline 'deadline' reached its timeout of 1s",
+                        "step 'stuck' was stopped"));
+        assertThat(result.step("after").status()).isEqualTo(StepStatus.OMITTED);
+        assertThat(result.step("report").outputs()).containsEntry("out", "Failed");
+        assertThat(result.record().message()).contains("reached its timeout of 1s");
     }
 
     @Test

@@ -68,6 +68,26 @@ class NonJavaStepsTest {
         assertThat(again.record().steps().values()).allSatisfy(step -> assertThat(step.cacheHit()).isTrue());
     }
 
+    /** An image chosen when the run starts is what the step runs, so it is part of the step's cache key, as on Argo. */
+    @Test
+    void aContainerStepsImageFromAParameterIsPartOfItsCacheKey() {
+        Pipeline pipeline = Pipeline.named("image-param").define(p -> {
+            var image = p.param("image", "busybox:1.36");
+            var produce = p.step("produce", new Produce()).with(Produce.ROWS, 2);
+            p.step("count", new CountLines()).with(CountLines.DATA, produce.out(Produce.DATA))
+                    .with(CountLines.LABEL, produce.out(Produce.LABEL)).image(image);
+        });
+
+        RunResult first = runner(ContainerRuntime.HOST).run(pipeline.plan(), Map.of());
+        RunResult same = runner(ContainerRuntime.HOST).run(pipeline.plan(), Map.of());
+        RunResult other = runner(ContainerRuntime.HOST).run(pipeline.plan(), Map.of("image", "busybox:1.37"));
+
+        assertThat(first.succeeded()).as(first.record().message()).isTrue();
+        assertThat(same.step("count").cacheHit()).isTrue();
+        assertThat(other.step("count").cacheHit()).isFalse();
+        assertThat(other.step("count").cacheKey()).isNotEqualTo(first.step("count").cacheKey());
+    }
+
     @Test
     void aFailingContainerStepFailsTheRunWithItsExitCode() {
         Pipeline pipeline = Pipeline.named("failing").define(p -> p.step("fail",
