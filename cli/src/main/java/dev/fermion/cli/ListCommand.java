@@ -1,5 +1,6 @@
 package dev.fermion.cli;
 
+import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.compiler.WorkflowKind;

@@ -1,5 +1,6 @@
 package dev.fermion.cli;
 
+import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.contract.Home;
 import dev.fermion.contract.TrackingEnv;
@@ -200,8 +201,7 @@ final class RunCommand implements Callable<Integer> {
                 extraClasspath = prior.classpath();
             }
         }
-        PipelineCatalog catalog = PipelineCatalog.withClasspath(extraClasspath);
-        Thread.currentThread().setContextClassLoader(catalog.classLoader());
+        PipelineCatalog catalog = ClasspathOption.catalog(extraClasspath);
         Pipeline resolved = catalog.find(reference);
         Registration registration = registration(resolved.plan());
         String env = System.getenv(TrackingEnv.URI);

@@ -1,14 +1,14 @@
 package dev.fermion.maven;
 
-import dev.fermion.cli.PipelineCatalog;
-import dev.fermion.cli.UsageException;
 import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.CompiledWorkflow;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.compiler.WorkflowKind;
 import dev.fermion.compiler.WorkflowTooLargeException;
 import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.dsl.PipelineDefinitionException;
+import dev.fermion.dsl.PipelineLookupException;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -105,7 +105,7 @@ abstract class PipelineMojo extends AbstractMojo {
                         found.add(catalog.find(reference));
                     }
                 }
-            } catch (UsageException | PipelineDefinitionException e) {
+            } catch (PipelineLookupException | PipelineDefinitionException e) {
                 throw new MojoFailureException(e.getMessage(), e);
             }
             requireKnownParams(found);

@@ -1,5 +1,6 @@
 package dev.fermion.runtime.launch;
 
+import dev.fermion.contract.Home;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.TrackingEnv;
 import dev.fermion.contract.ValueCodec;
@@ -10,7 +11,6 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.SourceDataset;
-import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.tracking.PodTracker;
 import dev.fermion.tracking.StepOutcome;
 import dev.fermion.tracking.TrackingSummary;
@@ -56,7 +56,7 @@ public final class StepLauncher {
 
     public static void main(String[] args) {
         System.exit(run(Arrays.asList(args), Thread.currentThread().getContextClassLoader(), System.out, System.err,
-                System.getenv(), FermionHome.fromEnvironment().root()));
+                System.getenv(), Home.directory()));
     }
 
     /** Runs the launcher as its command line does and returns the exit code; failures are one line on {@code err}. */

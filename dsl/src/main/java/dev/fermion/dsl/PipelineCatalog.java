@@ -1,19 +1,10 @@
-package dev.fermion.cli;
+package dev.fermion.dsl;
 
-import dev.fermion.dsl.FermionPipeline;
-import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.PipelineDefinitionException;
-import dev.fermion.dsl.PipelineSource;
 
-import java.io.File;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.net.MalformedURLException;
 import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,37 +14,14 @@ import java.util.ServiceLoader;
  * Finds pipelines: every {@link PipelineSource} registered through {@link ServiceLoader} and every element
  * {@link FermionPipeline} lists on the classpath (plus the user's {@code --classpath}), or a class named on the
  * command line that is a PipelineSource or has a public static {@code Pipeline} field or no-argument method.
- * Each is defined on its own, so one that fails to define leaves the others usable.
+ * Each is defined on its own, so one that fails to define leaves the others usable. The command line, the Maven
+ * plugin and tests find pipelines through it alike.
  */
 public final class PipelineCatalog {
     private final ClassLoader loader;
 
     public PipelineCatalog(ClassLoader loader) {
         this.loader = loader;
-    }
-
-    /** A catalog over this process's classpath plus {@code extraClasspath} (jars or class directories). */
-    public static PipelineCatalog withClasspath(String extraClasspath) {
-        ClassLoader parent = PipelineCatalog.class.getClassLoader();
-        if (extraClasspath == null || extraClasspath.isBlank()) {
-            return new PipelineCatalog(parent);
-        }
-        List<URL> urls = new ArrayList<>();
-        for (String entry : extraClasspath.split(File.pathSeparator)) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            Path path = Path.of(entry);
-            if (!Files.exists(path)) {
-                throw new UsageException("--classpath entry '" + entry + "' does not exist");
-            }
-            try {
-                urls.add(path.toUri().toURL());
-            } catch (MalformedURLException e) {
-                throw new UsageException("--classpath entry '" + entry + "' is not a usable path", e);
-            }
-        }
-        return new PipelineCatalog(new URLClassLoader(urls.toArray(URL[]::new), parent));
     }
 
     public ClassLoader classLoader() {
@@ -127,7 +95,7 @@ public final class PipelineCatalog {
                 }
             }
         } catch (java.io.IOException e) {
-            throw new UsageException("cannot read the pipeline index " + FermionPipeline.INDEX + ": " + e.getMessage(), e);
+            throw new PipelineLookupException("cannot read the pipeline index " + FermionPipeline.INDEX + ": " + e.getMessage(), e);
         }
         return references;
     }
@@ -146,9 +114,7 @@ public final class PipelineCatalog {
             return fromReference(nameOrClass);
         }
         List<String> known = list().stream().filter(e -> !e.broken()).map(Entry::name).toList();
-        throw new UsageException("no pipeline named '" + nameOrClass + "'; known pipelines: "
-                + (known.isEmpty() ? "none (add --classpath with your project's classes)" : String.join(", ", known))
-                + ". Run '" + Invocation.command() + " list' to see them with their classes");
+        throw new UnknownPipelineException(nameOrClass, known);
     }
 
     /** {@code CLASS#MEMBER} (an annotated method or field) or a class. */
@@ -174,9 +140,9 @@ public final class PipelineCatalog {
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw definitionFailure(reference, e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new UsageException("'" + reference + "' names no public static Pipeline method or field", e);
+            throw new PipelineLookupException("'" + reference + "' names no public static Pipeline method or field", e);
         }
-        throw new UsageException("'" + reference + "' names no public static Pipeline method or field");
+        throw new PipelineLookupException("'" + reference + "' names no public static Pipeline method or field");
     }
 
     private static RuntimeException definitionFailure(String reference, Throwable cause) {
@@ -193,7 +159,7 @@ public final class PipelineCatalog {
             if (e instanceof ExceptionInInitializerError init && init.getCause() instanceof PipelineDefinitionException pde) {
                 throw pde;
             }
-            throw new UsageException("class '" + className + "' is not on the classpath; pass your project's jar or "
+            throw new PipelineLookupException("class '" + className + "' is not on the classpath; pass your project's jar or "
                     + "classes directory with --classpath", e);
         }
     }
@@ -217,9 +183,9 @@ public final class PipelineCatalog {
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw definitionFailure(className, e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new UsageException("cannot create " + className + ": it needs a public no-argument constructor", e);
+            throw new PipelineLookupException("cannot create " + className + ": it needs a public no-argument constructor", e);
         }
-        throw new UsageException("class '" + className + "' defines no pipeline: implement PipelineSource, or add a "
+        throw new PipelineLookupException("class '" + className + "' defines no pipeline: implement PipelineSource, or add a "
                 + "public static Pipeline field or no-argument method");
     }
 }
