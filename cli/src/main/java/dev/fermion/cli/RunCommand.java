@@ -4,12 +4,10 @@ import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.contract.Home;
 import dev.fermion.contract.TrackingEnv;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-import dev.fermion.plan.PortSpec;
 import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.runtime.container.ContainerImages;
 import dev.fermion.runtime.container.ContainerRuntime;
@@ -18,7 +16,7 @@ import dev.fermion.runtime.local.Gpus;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
-import dev.fermion.runtime.local.RunListener;
+import dev.fermion.runtime.local.ModelRegistration;
 import dev.fermion.runtime.local.RunOptions;
 import dev.fermion.runtime.local.RunRecord;
 import dev.fermion.runtime.local.RunResult;
@@ -27,6 +25,8 @@ import dev.fermion.runtime.local.RunStatus;
 import dev.fermion.runtime.local.RunStore;
 import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
+import dev.fermion.runtime.local.Tracking;
+import dev.fermion.runtime.local.TrackingReport;
 import dev.fermion.tracking.LocalMlflowServer;
 import dev.fermion.tracking.MlflowTracker;
 import dev.fermion.tracking.TrackingSummary;
@@ -133,13 +133,6 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** What {@code --register-as} registers: a step's Model output, as a version of a registered model. */
-    record Registration(String step, String output, String name, String alias) {
-        String model() {
-            return step + "/" + output;
-        }
-    }
-
     @Override
     public Integer call() {
         if (home == null) {
@@ -203,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineCatalog catalog = ClasspathOption.catalog(extraClasspath);
         Pipeline resolved = catalog.find(reference);
-        Registration registration = registration(resolved.plan());
+        ModelRegistration registration = registration(resolved.plan());
         String env = System.getenv(TrackingEnv.URI);
         String tracked = mlflow != null ? mlflow : env == null || env.isBlank() ? null : env;
         boolean off = tracked == null || tracked.equalsIgnoreCase("off");
@@ -225,9 +218,14 @@ final class RunCommand implements Callable<Integer> {
         if (parallelism != null) {
             options = options.withParallelism(parallelism);
         }
-        TrackingListener tracking = trackingUri == null ? null : new TrackingListener(
-                new MlflowTracker(MlflowCommand.trackingOptions(trackingUri, fermionHome.root())), resolved.plan(),
-                spec.commandLine().getErr());
+        if (trackingUri != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            options = options.withTracking(Tracking.to(new MlflowTracker(MlflowCommand.trackingOptions(trackingUri,
+                    fermionHome.root()))).registering(registration).warningsTo(warning -> {
+                        err.println("fermion: warning: " + warning);
+                        err.flush();
+                    }));
+        }
         List<String> mounts = ClusterVolumes.mountedBy(resolved.plan());
         if (!mounts.isEmpty()) {
             spec.commandLine().getErr().println("fermion: warning: local runs do not mount Kubernetes volumes, so these "
@@ -240,7 +238,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RunResult result;
         try (LiveView view = new LiveView(out, System.console() != null)) {
-            LocalRunner runner = new LocalRunner(options.withListener(tracking == null ? view : RunListener.all(view, tracking)));
+            LocalRunner runner = new LocalRunner(options.withListener(view));
             result = prior != null ? runner.resume(prior.runId(), resolved.plan())
                     : runner.run(resolved.plan(), params.asMap());
         } catch (RunSetupException e) {
@@ -248,8 +246,8 @@ final class RunCommand implements Callable<Integer> {
         }
         int exit = report(result, resolved.plan(), out);
         stopLocalEndpoints(fermionHome, result.runId(), resolved.plan(), out);
-        if (tracking != null) {
-            reportTracking(tracking, result.record(), registration, trackingUri, out);
+        if (result.tracking() != null) {
+            reportTracking(result.tracking(), trackingUri, out);
         }
         return exit;
     }
@@ -279,11 +277,8 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The model {@code --register-as} registers, checked before anything runs: a Model output of a step of
-     * the pipeline's main graph (steps inside loops have one output per iteration, so none is "the" model).
-     */
-    private Registration registration(Plan plan) {
+    /** The model {@code --register-as} registers, checked before anything runs; null when none. */
+    private ModelRegistration registration(Plan plan) {
         if (registerAs == null) {
             if (registerModel != null) {
                 throw new UsageException("--register-model names the model --register-as registers; give --register-as NAME[@ALIAS]");
@@ -296,51 +291,22 @@ final class RunCommand implements Callable<Integer> {
         if (name.isEmpty() || (alias != null && alias.isEmpty())) {
             throw new UsageException("--register-as expects NAME or NAME@ALIAS, got '" + registerAs + "'");
         }
-        List<String> models = new ArrayList<>();
-        for (Node node : plan.graph().nodes()) {
-            if (node instanceof Node.StepNode step) {
-                for (PortSpec port : step.component().outputs()) {
-                    if (port.type().rawType() == Model.class) {
-                        models.add(step.name() + "/" + port.name());
-                    }
-                }
-            }
+        try {
+            return ModelRegistration.of(plan, registerModel, name, alias);
+        } catch (RunSetupException e) {
+            throw new UsageException((registerModel != null ? "--register-model " + registerModel : "--register-as")
+                    + ": " + e.getMessage() + (registerModel == null ? " (--register-model STEP/OUTPUT)" : ""), e);
         }
-        String chosen = registerModel;
-        if (chosen == null) {
-            if (models.size() != 1) {
-                throw new UsageException(models.isEmpty()
-                        ? "--register-as: pipeline " + plan.name() + " has no step with a Model output to register"
-                        : "--register-as: pipeline " + plan.name() + " has several Model outputs " + models
-                                + "; choose one with --register-model STEP/OUTPUT");
-            }
-            chosen = models.get(0);
-        } else if (!models.contains(chosen)) {
-            throw new UsageException("--register-model " + chosen + ": pipeline " + plan.name()
-                    + " has no such Model output; its Model outputs are " + models);
-        }
-        int slash = chosen.lastIndexOf('/');
-        return new Registration(chosen.substring(0, slash), chosen.substring(slash + 1), name, alias);
     }
 
-    private void reportTracking(TrackingListener tracking, RunRecord run, Registration registration, URI uri,
-                                PrintWriter out) {
+    private void reportTracking(TrackingReport tracking, URI uri, PrintWriter out) {
         PrintWriter err = spec.commandLine().getErr();
-        boolean registering = false;
-        if (registration != null) {
-            Optional<StepRecord> step = run.step(registration.step());
-            if (run.status() != RunStatus.SUCCEEDED) {
-                err.println("fermion: model " + registration.model() + " not registered: the run did not succeed");
-            } else if (step.isEmpty() || step.get().status() != StepStatus.SUCCEEDED) {
-                err.println("fermion: model " + registration.model() + " not registered: step '" + registration.step()
-                        + "' did not run");
-            } else {
-                // A cached step registers the model it reused, which the run that computed it logged.
-                tracking.registerModel(registration.step(), registration.output(), registration.name(), registration.alias());
-                registering = true;
-            }
+        ModelRegistration registration = tracking.registration();
+        boolean waiting = tracking.summary() != null && !tracking.summary().complete();
+        if (registration != null && tracking.notRegistered() != null && !waiting) {
+            err.println("fermion: model " + registration.model() + " not registered: " + tracking.notRegistered());
         }
-        TrackingSummary summary = tracking.finish(run);
+        TrackingSummary summary = tracking.summary();
         if (summary == null) {
             err.flush();
             return;
@@ -349,7 +315,7 @@ final class RunCommand implements Callable<Integer> {
             out.println("MLflow run: " + summary.links().run());
         }
         new TreeMap<>(summary.links().models()).forEach((model, link) -> out.println("MLflow model " + model + ": " + link));
-        if (registering && summary.complete()) {
+        if (tracking.registered()) {
             out.println("Registered model " + registration.model() + " as " + registration.name()
                     + (registration.alias() != null ? "@" + registration.alias() : ""));
         }

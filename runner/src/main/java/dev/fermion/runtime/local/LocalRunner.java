@@ -3,14 +3,17 @@ package dev.fermion.runtime.local;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.plan.ParamSpec;
 import dev.fermion.plan.Plan;
+import dev.fermion.tracking.TrackingSummary;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -47,10 +50,7 @@ public final class LocalRunner {
         RunRecord record = new RunRecord(RunRecord.FORMAT, runId, plan.name(), options.pipelineRef(), options.classpath(),
                 params, options.isolation().cliName(), options.parallelism(), options.cache(), RunStatus.RUNNING,
                 Instant.now().toString(), null, ProcessHandle.current().pid(), null, null, Map.of());
-        try (ExternalSteps external = ExternalSteps.prepare(plan, options)) {
-            RunRecord finished = new Execution(plan, options, store, record, Map.of(), external).execute();
-            return new RunResult(finished, options.home().run(runId));
-        }
+        return execute(plan, record, Map.of());
     }
 
     /**
@@ -77,10 +77,45 @@ public final class LocalRunner {
         RunRecord resumed = new RunRecord(RunRecord.FORMAT, runId, prior.pipeline(), prior.pipelineRef(), prior.classpath(),
                 params, options.isolation().cliName(), options.parallelism(), options.cache(), RunStatus.RUNNING,
                 prior.startedAt(), null, ProcessHandle.current().pid(), runId, null, prior.steps());
-        try (ExternalSteps external = ExternalSteps.prepare(plan, options)) {
-            RunRecord finished = new Execution(plan, options, store, resumed, prior.steps(), external).execute();
-            return new RunResult(finished, options.home().run(runId));
+        return execute(plan, resumed, prior.steps());
+    }
+
+    /** Runs {@code record}'s steps not kept from {@code kept}, recorded in the tracker too when the options ask. */
+    private RunResult execute(Plan plan, RunRecord record, Map<String, StepRecord> kept) {
+        Tracking tracking = options.tracking();
+        TrackingListener tracked = tracking == null ? null
+                : new TrackingListener(tracking.tracker(), plan, tracking.warnings());
+        RunOptions run = tracked == null ? options : options.withListener(RunListener.all(options.listener(), tracked));
+        RunRecord finished;
+        try (ExternalSteps external = ExternalSteps.prepare(plan, run)) {
+            finished = new Execution(plan, run, store, record, kept, external).execute();
         }
+        Path runDir = options.home().run(record.runId());
+        return tracked == null ? new RunResult(finished, runDir)
+                : new RunResult(finished, runDir, finishTracking(tracked, tracking.registration(), finished));
+    }
+
+    /** Registers the model when the run produced it, then ends the tracked run. */
+    private static TrackingReport finishTracking(TrackingListener tracked, ModelRegistration registration, RunRecord run) {
+        String notRegistered = null;
+        boolean registering = false;
+        if (registration != null) {
+            Optional<StepRecord> step = run.step(registration.step());
+            if (run.status() != RunStatus.SUCCEEDED) {
+                notRegistered = "the run did not succeed";
+            } else if (step.isEmpty() || step.get().status() != StepStatus.SUCCEEDED) {
+                notRegistered = "step '" + registration.step() + "' did not run";
+            } else {
+                // A cached step registers the model it reused, which the run that computed it logged.
+                tracked.registerModel(registration.step(), registration.output(), registration.name(), registration.alias());
+                registering = true;
+            }
+        }
+        TrackingSummary summary = tracked.finish(run);
+        if (registering && (summary == null || !summary.complete())) {
+            notRegistered = summary == null ? "MLflow tracking stopped during the run" : "MLflow has not taken it yet";
+        }
+        return new TrackingReport(summary, registration, registering && notRegistered == null, notRegistered);
     }
 
     /** Every parameter's encoded value: overrides (validated against the declared type) over defaults. */

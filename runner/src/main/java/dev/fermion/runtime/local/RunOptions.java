@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param containerRuntime where container and script steps run: an engine, or (only when asked) this host
  * @param kubeconfig   the kubeconfig resource steps use; null: {@code $KUBECONFIG}, else {@code ~/.kube/config}
  * @param images       images replaced by local ones, and the image of Java steps with {@link Isolation#CONTAINER}
+ * @param tracking     where the run is recorded besides the Fermion home (MLflow), and the model it registers; may be null
  */
 public record RunOptions(
         FermionHome home,
@@ -33,7 +34,8 @@ public record RunOptions(
         RunListener listener,
         ContainerRuntime containerRuntime,
         Path kubeconfig,
-        ContainerImages images) {
+        ContainerImages images,
+        Tracking tracking) {
 
     public RunOptions {
         Objects.requireNonNull(home, "home");
@@ -53,61 +55,67 @@ public record RunOptions(
     public static RunOptions defaults() {
         return new RunOptions(FermionHome.fromEnvironment(), Isolation.IN_PROCESS,
                 Runtime.getRuntime().availableProcessors(), true, RunOptions.class.getClassLoader(), "", null, Map.of(),
-                RunListener.NONE, ContainerRuntime.AUTO, null, ContainerImages.NONE);
+                RunListener.NONE, ContainerRuntime.AUTO, null, ContainerImages.NONE, null);
     }
 
     public RunOptions withHome(FermionHome value) {
         return new RunOptions(value, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images);
+                listener, containerRuntime, kubeconfig, images, tracking);
     }
 
     public RunOptions withIsolation(Isolation value) {
         return new RunOptions(home, value, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images);
+                listener, containerRuntime, kubeconfig, images, tracking);
     }
 
     public RunOptions withParallelism(int value) {
         return new RunOptions(home, isolation, value, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images);
+                listener, containerRuntime, kubeconfig, images, tracking);
     }
 
     public RunOptions withCache(boolean value) {
         return new RunOptions(home, isolation, parallelism, value, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images);
+                listener, containerRuntime, kubeconfig, images, tracking);
     }
 
     public RunOptions withClassLoader(ClassLoader value, String extraClasspath) {
         return new RunOptions(home, isolation, parallelism, cache, value, extraClasspath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images);
+                listener, containerRuntime, kubeconfig, images, tracking);
     }
 
     public RunOptions withPipelineRef(String value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, value, replacements,
-                listener, containerRuntime, kubeconfig, images);
+                listener, containerRuntime, kubeconfig, images, tracking);
     }
 
     public RunOptions withReplacements(Map<String, StepBody> value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, value,
-                listener, containerRuntime, kubeconfig, images);
+                listener, containerRuntime, kubeconfig, images, tracking);
     }
 
     public RunOptions withListener(RunListener value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                value, containerRuntime, kubeconfig, images);
+                value, containerRuntime, kubeconfig, images, tracking);
     }
 
     public RunOptions withContainerRuntime(ContainerRuntime value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                value, kubeconfig, images);
+                value, kubeconfig, images, tracking);
     }
 
     public RunOptions withKubeconfig(Path value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                containerRuntime, value, images);
+                containerRuntime, value, images, tracking);
     }
 
     public RunOptions withImages(ContainerImages value) {
         return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                containerRuntime, kubeconfig, value);
+                containerRuntime, kubeconfig, value, tracking);
+    }
+
+    /** Records every run in {@code value}'s tracker too, and registers its model when the run succeeds. */
+    public RunOptions withTracking(Tracking value) {
+        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
+                containerRuntime, kubeconfig, images, value);
     }
 }

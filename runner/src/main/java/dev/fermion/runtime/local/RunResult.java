@@ -2,8 +2,15 @@ package dev.fermion.runtime.local;
 
 import java.nio.file.Path;
 
-/** A finished local run: its record, and where its files are. */
-public record RunResult(RunRecord record, Path runDir) {
+/**
+ * A finished local run: its record, where its files are, and what tracking made of it (null when the run was not
+ * tracked).
+ */
+public record RunResult(RunRecord record, Path runDir, TrackingReport tracking) {
+
+    public RunResult(RunRecord record, Path runDir) {
+        this(record, runDir, null);
+    }
 
     public String runId() {
         return record.runId();

@@ -1,26 +1,19 @@
-package dev.fermion.cli;
+package dev.fermion.runtime.local;
 
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Plan;
-import dev.fermion.runtime.local.PortArtifact;
-import dev.fermion.runtime.local.RunListener;
-import dev.fermion.runtime.local.RunRecord;
-import dev.fermion.runtime.local.RunStatus;
-import dev.fermion.runtime.local.StepMetric;
-import dev.fermion.runtime.local.StepRecord;
-import dev.fermion.runtime.local.StepStatus;
 import dev.fermion.tracking.PipelineTracker;
 import dev.fermion.tracking.StepArtifact;
 import dev.fermion.tracking.StepOutcome;
 import dev.fermion.tracking.TrackingSummary;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Records a local run in an experiment tracker: the runner's events, passed on to a {@link PipelineTracker}.
- * The runtime knows nothing of tracking; this is where the two meet.
+ * The runner applies it to every run whose options ask for {@link Tracking}, whoever started the run.
  *
  * <p>Tracking must never cost a run: the tracker spools what MLflow does not take, and should the tracker
  * itself throw, this listener warns once and stops tracking while the run goes on.
@@ -28,14 +21,14 @@ import java.util.Map;
 final class TrackingListener implements RunListener {
     private final PipelineTracker tracker;
     private final Plan plan;
-    private final PrintWriter err;
+    private final Consumer<String> warnings;
     private volatile boolean started;
     private volatile boolean broken;
 
-    TrackingListener(PipelineTracker tracker, Plan plan, PrintWriter err) {
+    TrackingListener(PipelineTracker tracker, Plan plan, Consumer<String> warnings) {
         this.tracker = tracker;
         this.plan = plan;
-        this.err = err;
+        this.warnings = warnings;
     }
 
     @Override
@@ -125,9 +118,7 @@ final class TrackingListener implements RunListener {
     private synchronized void warn(RuntimeException e) {
         if (!broken) {
             broken = true;
-            err.println("fermion: warning: MLflow tracking stopped (" + e.getMessage()
-                    + "); the run goes on and is recorded locally");
-            err.flush();
+            warnings.accept("MLflow tracking stopped (" + e.getMessage() + "); the run goes on and is recorded locally");
         }
     }
 }
