@@ -48,16 +48,7 @@ public final class Loop<R> implements Node {
     /** Runs the whole loop only after {@code others} have finished. */
     public Loop<R> after(Node... others) {
         requireOpen();
-        for (Node other : others) {
-            NodeModel target = dag.ns.nodes.get(other.name());
-            if (target == null) {
-                throw dag.ns.error(name(), "after(" + other.name() + "): that step is not part of this pipeline");
-            }
-            if (target == model) {
-                throw dag.ns.error(name(), "a loop cannot run after itself");
-            }
-            model.after.add(target);
-        }
+        dag.ns.addAfter(model, name(), "loop", others);
         return this;
     }
 

@@ -123,16 +123,7 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
     /** Runs this step only after {@code others} have finished, in addition to its data dependencies. */
     public Step<D> after(Node... others) {
         requireOpen();
-        for (Node other : others) {
-            NodeModel target = dag.ns.nodes.get(other.name());
-            if (target == null || (other instanceof Step<?> s && s.model != target) || (other instanceof Loop<?> l && l.model() != target)) {
-                throw dag.ns.error(name(), "after(" + other.name() + "): that step is not part of this pipeline");
-            }
-            if (target == model) {
-                throw dag.ns.error(name(), "a step cannot run after itself");
-            }
-            model.after.add(target);
-        }
+        dag.ns.addAfter(model, name(), "step", others);
         return this;
     }
 

@@ -45,6 +45,25 @@ class PlanTest {
     }
 
     @Test
+    void stepsAndLoopsRunAfterNodesOfTheirOwnPipelineOnly() {
+        dev.fermion.dsl.Node[] foreign = new dev.fermion.dsl.Node[1];
+        Pipeline.named("other").define(p -> foreign[0] = p.step("source", new Source()));
+        assertThatThrownBy(() -> plan(p -> {
+            p.step("source", new Source());
+            p.forEach("loop", List.of(1, 2), (b, i) -> b.step("echo", new Echo()).with(Echo.TEXT, "x")).after(foreign[0]);
+        })).isInstanceOf(PipelineDefinitionException.class)
+                .hasMessage("pipeline 'demo', step 'loop': after(source): that step is not part of this pipeline");
+        assertThatThrownBy(() -> plan(p -> {
+            p.step("source", new Source());
+            p.step("echo", new Echo()).with(Echo.TEXT, "x").after(foreign[0]);
+        })).hasMessage("pipeline 'demo', step 'echo': after(source): that step is not part of this pipeline");
+        assertThatThrownBy(() -> plan(p -> {
+            var loop = p.forEach("loop", List.of(1, 2), (b, i) -> b.step("echo", new Echo()).with(Echo.TEXT, "x"));
+            loop.after(loop);
+        })).hasMessage("pipeline 'demo', step 'loop': a loop cannot run after itself");
+    }
+
+    @Test
     void dependenciesAreInferredFromData() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
