@@ -279,20 +279,39 @@ final class GraphCompiler {
 
     private Template dag(Scope scope, String name) {
         List<DagTask> tasks = new ArrayList<>();
-        for (Node node : scope.graph.nodes()) {
-            if (node instanceof Node.StepNode step) {
-                tasks.addAll(stepTasks(scope, step));
-            } else if (node instanceof Node.LoopNode loop) {
-                tasks.add(loopTask(scope, loop));
-            } else if (node instanceof Node.CallNode call) {
-                tasks.add(callTask(scope, call));
-            } else if (node instanceof Node.ContainerNode container) {
-                tasks.add(containerTask(scope, container));
-            } else if (node instanceof Node.RecurseNode recurse) {
-                tasks.addAll(recurseTasks(scope, recurse));
-            } else if (node instanceof Node.ResourceNode resource) {
-                tasks.add(resourceTask(scope, resource));
+        Node.Visitor<List<DagTask>> tasksOf = new Node.Visitor<>() {
+            @Override
+            public List<DagTask> stepNode(Node.StepNode step) {
+                return stepTasks(scope, step);
             }
+
+            @Override
+            public List<DagTask> loopNode(Node.LoopNode loop) {
+                return List.of(loopTask(scope, loop));
+            }
+
+            @Override
+            public List<DagTask> callNode(Node.CallNode call) {
+                return List.of(callTask(scope, call));
+            }
+
+            @Override
+            public List<DagTask> containerNode(Node.ContainerNode container) {
+                return List.of(containerTask(scope, container));
+            }
+
+            @Override
+            public List<DagTask> recurseNode(Node.RecurseNode recurse) {
+                return recurseTasks(scope, recurse);
+            }
+
+            @Override
+            public List<DagTask> resourceNode(Node.ResourceNode resource) {
+                return List.of(resourceTask(scope, resource));
+            }
+        };
+        for (Node node : scope.graph.nodes()) {
+            tasks.addAll(node.accept(tasksOf));
         }
         List<Parameter> inParams = new ArrayList<>();
         List<Artifact> inArtifacts = new ArrayList<>();
@@ -324,7 +343,7 @@ final class GraphCompiler {
                 }
             }
         } else if (scope.kind == Kind.LOOP) {
-            inParams.add(Parameter.declared(captureName(new Expr.LoopItem(scope.loop.name(), scope.loop.itemType()))));
+            inParams.add(Parameter.declared(itemParam(scope.loop.name())));
             // The fan-in outputs first: what they read from outside the body becomes an input like any capture.
             // Each is exported as a JSON string, so that Argo's aggregation never parses (and rewrites) a value.
             scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> outParams.add(
@@ -559,7 +578,7 @@ final class GraphCompiler {
         } else {
             withParam = resolve(scope, loop.items()).items();
         }
-        String itemParam = captureName(new Expr.LoopItem(loop.name(), loop.itemType()));
+        String itemParam = itemParam(loop.name());
         if (wrapperName == null) {
             List<Parameter> params = new ArrayList<>(List.of(Parameter.of(itemParam, "{{item}}")));
             List<Artifact> artifacts = new ArrayList<>();
@@ -643,59 +662,106 @@ final class GraphCompiler {
     }
 
     private Ref reference(Scope scope, Expr expr) {
-        if (expr instanceof Expr.Literal literal) {
-            return Ref.literal(ValueCodec.encode(literal.type(), literal.value()));
-        }
-        if (expr instanceof Expr.Param param) {
-            // Fermion writes workflow parameters in transport form, at compile and at submit time.
-            return Ref.param("{{workflow.parameters." + param.name() + "}}", ArgoExpressions.workflowParameter(param.name()));
-        }
-        if (expr instanceof Expr.WorkflowStatus) {
-            return Ref.param("{{workflow.status}}", "workflow.status");
-        }
-        if (expr instanceof Expr.Inline) {
-            throw new IllegalStateException("Plan " + plan.name() + " reads a constant file in graph " + scope.graph.name()
-                    + " other than as a step's input; the DSL should have rejected this");
-        }
-        if (expr instanceof Expr.OrElse orElse && (scope.kind != Kind.LOOP || producedHere(scope, orElse.value()))) {
-            // Both sides are exact in their transport form, so choosing between those is the choice's transport form.
-            String available = available(scope, orElse.value());
-            Ref value = resolve(scope, orElse.value());
-            Ref fallback = resolve(scope, orElse.fallback());
-            return Ref.computed("(" + available + " ? " + value.written() + " : " + fallback.written() + ")",
-                    "(" + available + " ? " + value.transported() + " : " + fallback.transported() + ")");
-        }
-        if (expr instanceof Expr.Field field) {
-            return Ref.computed(ArgoExpressions.field(resolve(scope, field.of()).written(), field.name(), field.type()));
-        }
-        if (expr instanceof Expr.ListOf list) {
-            List<String> elements = new ArrayList<>();
-            list.elements().forEach(e -> elements.add(ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
-            return Ref.computed("'[' + " + String.join(" + ',' + ", elements) + " + ']'");
-        }
-        if (expr instanceof Expr.MapOf map) {
-            List<String> entries = new ArrayList<>();
-            map.entries().forEach((key, e) -> entries.add(ArgoExpressions.quote(ValueCodec.json(key) + ":") + " + "
-                    + ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
-            return Ref.computed(ArgoExpressions.quote("{") + " + " + String.join(" + ',' + ", entries) + " + "
-                    + ArgoExpressions.quote("}"));
-        }
-        if (expr instanceof Expr.Format format) {
-            StringBuilder text = new StringBuilder(ArgoExpressions.quote(format.texts().get(0)));
-            for (int i = 0; i < format.args().size(); i++) {
-                text.append(" + ").append(resolve(scope, format.args().get(i)).written())
-                        .append(" + ").append(ArgoExpressions.quote(format.texts().get(i + 1)));
+        return expr.accept(new Expr.Visitor<>() {
+            @Override
+            public Ref literal(Expr.Literal literal) {
+                return Ref.literal(ValueCodec.encode(literal.type(), literal.value()));
             }
-            return Ref.computed(text.toString());
-        }
-        if (isLocal(scope, expr)) {
-            return local(scope, expr);
-        }
+
+            @Override
+            public Ref inline(Expr.Inline inline) {
+                throw new IllegalStateException("Plan " + plan.name() + " reads a constant file in graph " + scope.graph.name()
+                        + " other than as a step's input; the DSL should have rejected this");
+            }
+
+            @Override
+            public Ref param(Expr.Param param) {
+                // Fermion writes workflow parameters in transport form, at compile and at submit time.
+                return Ref.param("{{workflow.parameters." + param.name() + "}}",
+                        ArgoExpressions.workflowParameter(param.name()));
+            }
+
+            @Override
+            public Ref workflowStatus(Expr.WorkflowStatus status) {
+                return Ref.param("{{workflow.status}}", "workflow.status");
+            }
+
+            @Override
+            public Ref orElse(Expr.OrElse orElse) {
+                if (scope.kind == Kind.LOOP && !producedHere(scope, orElse.value())) {
+                    // Decided in the graph around the loop, which passes the result in.
+                    return captured(scope, orElse, ELSE + CacheKey.sha256(orElse.toString()).substring(0, 12));
+                }
+                // Both sides are exact in their transport form, so choosing between those is the choice's transport form.
+                String available = available(scope, orElse.value());
+                Ref value = resolve(scope, orElse.value());
+                Ref fallback = resolve(scope, orElse.fallback());
+                return Ref.computed("(" + available + " ? " + value.written() + " : " + fallback.written() + ")",
+                        "(" + available + " ? " + value.transported() + " : " + fallback.transported() + ")");
+            }
+
+            @Override
+            public Ref field(Expr.Field field) {
+                return Ref.computed(ArgoExpressions.field(resolve(scope, field.of()).written(), field.name(), field.type()));
+            }
+
+            @Override
+            public Ref listOf(Expr.ListOf list) {
+                List<String> elements = new ArrayList<>();
+                list.elements().forEach(e -> elements.add(ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+                return Ref.computed("'[' + " + String.join(" + ',' + ", elements) + " + ']'");
+            }
+
+            @Override
+            public Ref mapOf(Expr.MapOf map) {
+                List<String> entries = new ArrayList<>();
+                map.entries().forEach((key, e) -> entries.add(ArgoExpressions.quote(ValueCodec.json(key) + ":") + " + "
+                        + ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+                return Ref.computed(ArgoExpressions.quote("{") + " + " + String.join(" + ',' + ", entries) + " + "
+                        + ArgoExpressions.quote("}"));
+            }
+
+            @Override
+            public Ref format(Expr.Format format) {
+                StringBuilder text = new StringBuilder(ArgoExpressions.quote(format.texts().get(0)));
+                for (int i = 0; i < format.args().size(); i++) {
+                    text.append(" + ").append(resolve(scope, format.args().get(i)).written())
+                            .append(" + ").append(ArgoExpressions.quote(format.texts().get(i + 1)));
+                }
+                return Ref.computed(text.toString());
+            }
+
+            @Override
+            public Ref stepOutput(Expr.StepOutput stepOutput) {
+                return GraphCompiler.this.stepOutput(scope, stepOutput);
+            }
+
+            @Override
+            public Ref loopItem(Expr.LoopItem loopItem) {
+                return GraphCompiler.this.loopItem(scope, loopItem);
+            }
+
+            @Override
+            public Ref collected(Expr.Collected collected) {
+                return GraphCompiler.this.collected(scope, collected);
+            }
+
+            @Override
+            public Ref graphInput(Expr.GraphInput graphInput) {
+                return GraphCompiler.this.graphInput(scope, graphInput);
+            }
+        });
+    }
+
+    /**
+     * A value read where it is not computed: in a loop body, a value from outside the body arrives as an input of the
+     * body's template named {@code capture}, which the graph around the loop passes in.
+     */
+    private Ref captured(Scope scope, Expr expr, String capture) {
         if (scope.kind != Kind.LOOP) {
             throw new IllegalStateException("Plan " + plan.name() + " reads " + expr + " in graph " + scope.graph.name()
                     + ", where it is not visible; the DSL should have rejected this");
         }
-        String capture = captureName(expr);
         scope.captures.putIfAbsent(capture, expr);
         if (expr.type().isArtifact()) {
             return Ref.artifact("{{inputs.artifacts." + capture + "}}", "{{inputs.parameters." + DIGEST + capture + "}}");
@@ -703,105 +769,74 @@ final class GraphCompiler {
         return input(capture);
     }
 
+    private Ref stepOutput(Scope scope, Expr.StepOutput out) {
+        if (!scope.nodes.contains(out.step())) {
+            return captured(scope, out, OUT + out.step() + "__" + out.port());
+        }
+        String task = taskName(out.step());
+        String prefix = "{{tasks." + task + ".outputs.";
+        if (out.type().isArtifact()) {
+            return Ref.artifact(prefix + "artifacts." + out.port() + "}}",
+                    prefix + "parameters." + ContainerTemplates.digestParam(out.port()) + "}}");
+        }
+        String value = prefix + "parameters." + out.port() + "}}";
+        String variable = ArgoExpressions.taskOutput(task, out.port());
+        // A script or container step writes its outputs itself, unarmoured: raw, where Java steps' are exact.
+        boolean tool = scope.graph.node(out.step()).orElseThrow() instanceof Node.ContainerNode;
+        return tool ? Ref.raw(value, variable) : Ref.param(value, variable);
+    }
+
+    private Ref collected(Scope scope, Expr.Collected c) {
+        if (!scope.nodes.contains(c.loop())) {
+            return captured(scope, c, ALL + c.loop() + "__" + collectedName(c));
+        }
+        return Ref.computed(ArgoExpressions.collectedList(c.type().elementType(),
+                ArgoExpressions.taskOutput(taskName(c.loop()), collectedName(c))));
+    }
+
+    private Ref loopItem(Scope scope, Expr.LoopItem item) {
+        String name = itemParam(item.loop());
+        return scope.kind == Kind.LOOP && scope.loop.name().equals(item.loop()) ? input(name) : captured(scope, item, name);
+    }
+
+    private Ref graphInput(Scope scope, Expr.GraphInput in) {
+        if (scope.kind != Kind.SUB) {
+            return captured(scope, in, IN + in.name());
+        }
+        if (in.type().isArtifact()) {
+            return Ref.artifact("{{inputs.artifacts." + in.name() + "}}",
+                    "{{inputs.parameters." + ContainerTemplates.digestParam(in.name()) + "}}");
+        }
+        return input(in.name());
+    }
+
+    /** The template input a loop body's current item arrives in. */
+    private static String itemParam(String loop) {
+        return ITEM + loop;
+    }
+
     /**
      * An expression that holds when {@code expr}, the value side of an {@code orElse}, is there: its step or
      * loop succeeded (Argo marks a task whose condition is false Skipped), or for a nested orElse either side is.
      */
     private String available(Scope scope, Expr expr) {
-        if (expr instanceof Expr.OrElse e) {
-            return "(" + available(scope, e.value()) + " || " + available(scope, e.fallback()) + ")";
-        }
-        String node = expr instanceof Expr.StepOutput out ? out.step() : expr instanceof Expr.Collected c ? c.loop() : null;
-        if (node == null) {
-            return "true";
-        }
-        if (!scope.nodes.contains(node)) {
-            throw new IllegalStateException("Plan " + plan.name() + " falls back from " + expr + " in graph "
-                    + scope.graph.name() + ", which does not run it; the DSL should have rejected this");
-        }
-        return "tasks[" + ArgoExpressions.quote(taskName(node)) + "].status == 'Succeeded'";
+        return Exprs.availability(expr, node -> {
+            if (!scope.nodes.contains(node)) {
+                throw new IllegalStateException("Plan " + plan.name() + " falls back from " + expr + " in graph "
+                        + scope.graph.name() + ", which does not run it; the DSL should have rejected this");
+            }
+            return "tasks[" + ArgoExpressions.quote(taskName(node)) + "].status == 'Succeeded'";
+        }, "true", (value, fallback) -> "(" + value + " || " + fallback + ")");
     }
 
     /** Whether the nodes deciding whether {@code expr} is there are nodes of this graph. */
     private static boolean producedHere(Scope scope, Expr expr) {
-        if (expr instanceof Expr.OrElse e) {
-            return producedHere(scope, e.value()) && producedHere(scope, e.fallback());
-        }
-        if (expr instanceof Expr.StepOutput out) {
-            return scope.nodes.contains(out.step());
-        }
-        if (expr instanceof Expr.Collected c) {
-            return scope.nodes.contains(c.loop());
-        }
-        return true;
+        return Exprs.availability(expr, scope.nodes::contains, true, (value, fallback) -> value && fallback);
     }
 
     /** An input parameter of the template: exact, since every argument is passed in transport form. */
     private static Ref input(String name) {
         return Ref.param("{{inputs.parameters." + name + "}}", ArgoExpressions.input(name));
-    }
-
-    private static boolean isLocal(Scope scope, Expr expr) {
-        if (expr instanceof Expr.StepOutput out) {
-            return scope.nodes.contains(out.step());
-        }
-        if (expr instanceof Expr.Collected c) {
-            return scope.nodes.contains(c.loop());
-        }
-        if (expr instanceof Expr.LoopItem item) {
-            return scope.kind == Kind.LOOP && scope.loop.name().equals(item.loop());
-        }
-        if (expr instanceof Expr.GraphInput) {
-            return scope.kind == Kind.SUB;
-        }
-        return false;
-    }
-
-    private static Ref local(Scope scope, Expr expr) {
-        if (expr instanceof Expr.StepOutput out) {
-            String task = taskName(out.step());
-            String prefix = "{{tasks." + task + ".outputs.";
-            if (out.type().isArtifact()) {
-                return Ref.artifact(prefix + "artifacts." + out.port() + "}}",
-                        prefix + "parameters." + ContainerTemplates.digestParam(out.port()) + "}}");
-            }
-            String value = prefix + "parameters." + out.port() + "}}";
-            String variable = ArgoExpressions.taskOutput(task, out.port());
-            boolean tool = scope.graph.node(out.step()).orElseThrow() instanceof Node.ContainerNode;
-            return tool ? Ref.raw(value, variable) : Ref.param(value, variable);
-        }
-        if (expr instanceof Expr.Collected c) {
-            return Ref.computed(ArgoExpressions.collectedList(c.type().elementType(),
-                    ArgoExpressions.taskOutput(taskName(c.loop()), collectedName(c))));
-        }
-        if (expr instanceof Expr.GraphInput in) {
-            if (in.type().isArtifact()) {
-                return Ref.artifact("{{inputs.artifacts." + in.name() + "}}",
-                        "{{inputs.parameters." + ContainerTemplates.digestParam(in.name()) + "}}");
-            }
-            return input(in.name());
-        }
-        return input(captureName(expr));
-    }
-
-    private static String captureName(Expr expr) {
-        if (expr instanceof Expr.LoopItem item) {
-            return ITEM + item.loop();
-        }
-        if (expr instanceof Expr.StepOutput out) {
-            return OUT + out.step() + "__" + out.port();
-        }
-        if (expr instanceof Expr.Collected c) {
-            return ALL + c.loop() + "__" + collectedName(c);
-        }
-        if (expr instanceof Expr.GraphInput in) {
-            return IN + in.name();
-        }
-        if (expr instanceof Expr.OrElse) {
-            // Decided in the graph around the loop, which passes the result in.
-            return ELSE + CacheKey.sha256(expr.toString()).substring(0, 12);
-        }
-        throw new IllegalStateException("no capture for " + expr);
     }
 
     /** The output a loop body exports for a fan-in: {@code STEP__PORT} for a step's output. */
@@ -814,43 +849,90 @@ final class GraphCompiler {
 
     /** Finds every fan-in read of one namespace, so each loop body exports exactly what is collected. */
     private static void scanCollected(Graph graph, Map<String, Map<String, Expr.Collected>> into) {
-        for (Node node : graph.nodes()) {
-            node.when().ifPresent(c -> scanCond(c, into));
-            if (node instanceof Node.StepNode step) {
+        Node.Visitor<Void> reads = new Node.Visitor<>() {
+            @Override
+            public Void stepNode(Node.StepNode step) {
                 step.bindings().values().forEach(e -> scanExpr(e, into));
                 if (step.options().imageFrom() != null) {
                     scanExpr(step.options().imageFrom(), into);
                 }
-            } else if (node instanceof Node.CallNode call) {
+                return null;
+            }
+
+            @Override
+            public Void loopNode(Node.LoopNode loop) {
+                scanExpr(loop.items(), into);
+                scanCollected(loop.body(), into);
+                return null;
+            }
+
+            @Override
+            public Void callNode(Node.CallNode call) {
                 call.bindings().values().forEach(e -> scanExpr(e, into));
-            } else if (node instanceof Node.ContainerNode container) {
+                return null;
+            }
+
+            @Override
+            public Void containerNode(Node.ContainerNode container) {
                 container.bindings().values().forEach(e -> scanExpr(e, into));
                 if (container.options().imageFrom() != null) {
                     scanExpr(container.options().imageFrom(), into);
                 }
-            } else if (node instanceof Node.RecurseNode recurse) {
-                recurse.bindings().values().forEach(e -> scanExpr(e, into));
-            } else if (node instanceof Node.LoopNode loop) {
-                scanExpr(loop.items(), into);
-                scanCollected(loop.body(), into);
+                return null;
             }
+
+            @Override
+            public Void recurseNode(Node.RecurseNode recurse) {
+                recurse.bindings().values().forEach(e -> scanExpr(e, into));
+                return null;
+            }
+
+            @Override
+            public Void resourceNode(Node.ResourceNode resource) {
+                resource.bindings().values().forEach(e -> scanExpr(e, into));
+                return null;
+            }
+        };
+        for (Node node : graph.nodes()) {
+            node.when().ifPresent(c -> scanCond(c, into));
+            node.accept(reads);
         }
         graph.outputs().forEach(o -> scanExpr(o.source(), into));
     }
 
     private static void scanCond(Cond cond, Map<String, Map<String, Expr.Collected>> into) {
-        if (cond instanceof Cond.Compare c) {
-            scanExpr(c.left(), into);
-            scanExpr(c.right(), into);
-        } else if (cond instanceof Cond.IsTrue t) {
-            scanExpr(t.value(), into);
-        } else if (cond instanceof Cond.All all) {
-            all.terms().forEach(t -> scanCond(t, into));
-        } else if (cond instanceof Cond.Any any) {
-            any.terms().forEach(t -> scanCond(t, into));
-        } else if (cond instanceof Cond.Not not) {
-            scanCond(not.term(), into);
-        }
+        cond.accept(new Cond.Visitor<Void>() {
+            @Override
+            public Void compare(Cond.Compare c) {
+                scanExpr(c.left(), into);
+                scanExpr(c.right(), into);
+                return null;
+            }
+
+            @Override
+            public Void isTrue(Cond.IsTrue t) {
+                scanExpr(t.value(), into);
+                return null;
+            }
+
+            @Override
+            public Void all(Cond.All all) {
+                all.terms().forEach(t -> scanCond(t, into));
+                return null;
+            }
+
+            @Override
+            public Void any(Cond.Any any) {
+                any.terms().forEach(t -> scanCond(t, into));
+                return null;
+            }
+
+            @Override
+            public Void not(Cond.Not not) {
+                scanCond(not.term(), into);
+                return null;
+            }
+        });
     }
 
     private static void scanExpr(Expr expr, Map<String, Map<String, Expr.Collected>> into) {

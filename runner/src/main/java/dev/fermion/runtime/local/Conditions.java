@@ -15,19 +15,35 @@ final class Conditions {
     }
 
     static boolean holds(Cond cond, Function<Expr, Resolved> resolve) {
-        if (cond instanceof Cond.All all) {
-            return all.terms().stream().allMatch(t -> holds(t, resolve));
-        }
-        if (cond instanceof Cond.Any any) {
-            return any.terms().stream().anyMatch(t -> holds(t, resolve));
-        }
-        if (cond instanceof Cond.Not not) {
-            return !holds(not.term(), resolve);
-        }
-        if (cond instanceof Cond.IsTrue isTrue) {
-            return "true".equalsIgnoreCase(resolve.apply(isTrue.value()).text().trim());
-        }
-        Cond.Compare compare = (Cond.Compare) cond;
+        return cond.accept(new Cond.Visitor<>() {
+            @Override
+            public Boolean compare(Cond.Compare compare) {
+                return Conditions.compare(compare, resolve);
+            }
+
+            @Override
+            public Boolean isTrue(Cond.IsTrue isTrue) {
+                return "true".equalsIgnoreCase(resolve.apply(isTrue.value()).text().trim());
+            }
+
+            @Override
+            public Boolean all(Cond.All all) {
+                return all.terms().stream().allMatch(t -> holds(t, resolve));
+            }
+
+            @Override
+            public Boolean any(Cond.Any any) {
+                return any.terms().stream().anyMatch(t -> holds(t, resolve));
+            }
+
+            @Override
+            public Boolean not(Cond.Not not) {
+                return !holds(not.term(), resolve);
+            }
+        });
+    }
+
+    private static boolean compare(Cond.Compare compare, Function<Expr, Resolved> resolve) {
         Resolved left = resolve.apply(compare.left());
         Resolved right = resolve.apply(compare.right());
         int order;
@@ -36,19 +52,13 @@ final class Conditions {
         } else {
             order = left.text().compareTo(right.text());
         }
-        switch (compare.op()) {
-            case EQ:
-                return order == 0;
-            case NE:
-                return order != 0;
-            case LT:
-                return order < 0;
-            case LE:
-                return order <= 0;
-            case GT:
-                return order > 0;
-            default:
-                return order >= 0;
-        }
+        return switch (compare.op()) {
+            case EQ -> order == 0;
+            case NE -> order != 0;
+            case LT -> order < 0;
+            case LE -> order <= 0;
+            case GT -> order > 0;
+            case GE -> order >= 0;
+        };
     }
 }

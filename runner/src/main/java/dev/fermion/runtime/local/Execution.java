@@ -11,6 +11,7 @@ import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Descriptions;
 import dev.fermion.plan.Expr;
+import dev.fermion.plan.Exprs;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
@@ -269,29 +270,43 @@ final class Execution {
                 return done(frame, node.name(), NodeResult.of(StepStatus.SKIPPED,
                         "condition false: " + Descriptions.describe(node.when().get())));
             }
-            if (node instanceof Node.StepNode step) {
-                return runStep(step, frame, path);
-            }
-            if (node instanceof Node.LoopNode loop) {
-                return runLoop(loop, frame, path);
-            }
-            if (node instanceof Node.ContainerNode container) {
-                return runContainer(container, frame, path);
-            }
-            if (node instanceof Node.ResourceNode resource) {
-                return runResource(resource, frame, path);
-            }
-            if (node instanceof Node.CallNode call) {
-                return runCall(call.name(), call.pipeline(), call.bindings(), frame, path, 1);
-            }
-            Node.RecurseNode recurse = (Node.RecurseNode) node;
-            int depth = frame.depth() + 1;
-            if (depth > recurse.maxDepth()) {
-                return done(frame, node.name(), NodeResult.of(StepStatus.FAILED, "step '" + path + "': the recursion reached "
-                        + "its maximum depth of " + recurse.maxDepth() + " levels; raise maxDepth or check the condition "
-                        + "that should end it"));
-            }
-            return runCall(recurse.name(), recurse.pipeline(), recurse.bindings(), frame, path, depth);
+            return node.accept(new Node.Visitor<>() {
+                @Override
+                public CompletableFuture<NodeResult> stepNode(Node.StepNode step) {
+                    return runStep(step, frame, path);
+                }
+
+                @Override
+                public CompletableFuture<NodeResult> loopNode(Node.LoopNode loop) {
+                    return runLoop(loop, frame, path);
+                }
+
+                @Override
+                public CompletableFuture<NodeResult> callNode(Node.CallNode call) {
+                    return runCall(call.name(), call.pipeline(), call.bindings(), frame, path, 1);
+                }
+
+                @Override
+                public CompletableFuture<NodeResult> containerNode(Node.ContainerNode container) {
+                    return runContainer(container, frame, path);
+                }
+
+                @Override
+                public CompletableFuture<NodeResult> recurseNode(Node.RecurseNode recurse) {
+                    int depth = frame.depth() + 1;
+                    if (depth > recurse.maxDepth()) {
+                        return done(frame, node.name(), NodeResult.of(StepStatus.FAILED, "step '" + path + "': the recursion "
+                                + "reached its maximum depth of " + recurse.maxDepth() + " levels; raise maxDepth or check "
+                                + "the condition that should end it"));
+                    }
+                    return runCall(recurse.name(), recurse.pipeline(), recurse.bindings(), frame, path, depth);
+                }
+
+                @Override
+                public CompletableFuture<NodeResult> resourceNode(Node.ResourceNode resource) {
+                    return runResource(resource, frame, path);
+                }
+            });
         } catch (ResolveException e) {
             return done(frame, node.name(), NodeResult.of(StepStatus.ERROR, e.getMessage()));
         }
@@ -964,81 +979,110 @@ final class Execution {
 
 
     private Resolved resolve(Expr expr, Frame frame, String where) {
-        if (expr instanceof Expr.Literal literal) {
-            return Resolved.text(literal.type(), ValueCodec.encode(literal.type(), literal.value()));
-        }
-        if (expr instanceof Expr.Inline inline) {
-            return Resolved.artifact(inline.type(), inlineFile(inline, where), inline.file().digest());
-        }
-        if (expr instanceof Expr.Param param) {
-            String value = params.get(param.name());
-            if (value == null) {
-                throw new ResolveException(where + " reads pipeline parameter '" + param.name() + "', which has no value");
+        return expr.accept(new Expr.Visitor<>() {
+            @Override
+            public Resolved literal(Expr.Literal literal) {
+                return Resolved.text(literal.type(), ValueCodec.encode(literal.type(), literal.value()));
             }
-            return Resolved.text(param.type(), value);
-        }
-        if (expr instanceof Expr.StepOutput out) {
-            NodeResult producer = frame.result(out.step());
-            if (producer == null || producer.status() != StepStatus.SUCCEEDED) {
-                throw new ResolveException(where + " reads output '" + out.port() + "' of step '" + out.step() + "', which "
-                        + (producer == null ? "has not run" : "is " + producer.status().label().toLowerCase(java.util.Locale.ROOT)));
+
+            @Override
+            public Resolved inline(Expr.Inline inline) {
+                return Resolved.artifact(inline.type(), inlineFile(inline, where), inline.file().digest());
             }
-            return output(producer, out.port(), out.type(), where + " (output '" + out.port() + "' of '" + out.step() + "')");
-        }
-        if (expr instanceof Expr.LoopItem item) {
-            Resolved value = frame.loopItem(item.loop());
-            if (value == null) {
-                throw new ResolveException(where + " reads the item of loop '" + item.loop() + "' outside it");
+
+            @Override
+            public Resolved param(Expr.Param param) {
+                String value = params.get(param.name());
+                if (value == null) {
+                    throw new ResolveException(where + " reads pipeline parameter '" + param.name() + "', which has no value");
+                }
+                return Resolved.text(param.type(), value);
             }
-            return value;
-        }
-        if (expr instanceof Expr.Collected collected) {
-            return collect(collected, frame, where);
-        }
-        if (expr instanceof Expr.Field field) {
-            Resolved record = resolve(field.of(), frame, where);
-            try {
-                return Resolved.text(field.type(), ValueCodec.field(record.text(), field.name(), field.type()));
-            } catch (IllegalArgumentException e) {
-                throw new ResolveException(where + " reads '" + field.name() + "' of a record: " + e.getMessage());
+
+            @Override
+            public Resolved stepOutput(Expr.StepOutput out) {
+                NodeResult producer = frame.result(out.step());
+                if (producer == null || producer.status() != StepStatus.SUCCEEDED) {
+                    throw new ResolveException(where + " reads output '" + out.port() + "' of step '" + out.step()
+                            + "', which " + (producer == null ? "has not run"
+                            : "is " + producer.status().label().toLowerCase(java.util.Locale.ROOT)));
+                }
+                return output(producer, out.port(), out.type(), where + " (output '" + out.port() + "' of '" + out.step() + "')");
             }
-        }
-        if (expr instanceof Expr.ListOf list) {
-            List<Object> values = new ArrayList<>();
-            for (Expr element : list.elements()) {
-                values.add(ValueCodec.decode(element.type(), resolve(element, frame, where).text()));
+
+            @Override
+            public Resolved loopItem(Expr.LoopItem item) {
+                Resolved value = frame.loopItem(item.loop());
+                if (value == null) {
+                    throw new ResolveException(where + " reads the item of loop '" + item.loop() + "' outside it");
+                }
+                return value;
             }
-            return Resolved.text(list.type(), ValueCodec.encode(list.type(), values));
-        }
-        if (expr instanceof Expr.MapOf map) {
-            Map<String, Object> values = new LinkedHashMap<>();
-            map.entries().forEach((key, e) -> values.put(key, ValueCodec.decode(e.type(), resolve(e, frame, where).text())));
-            return Resolved.text(map.type(), ValueCodec.encode(map.type(), values));
-        }
-        if (expr instanceof Expr.Format format) {
-            StringBuilder text = new StringBuilder(format.texts().get(0));
-            for (int i = 0; i < format.args().size(); i++) {
-                text.append(resolve(format.args().get(i), frame, where).text()).append(format.texts().get(i + 1));
+
+            @Override
+            public Resolved collected(Expr.Collected collected) {
+                return collect(collected, frame, where);
             }
-            return Resolved.text(format.type(), text.toString());
-        }
-        if (expr instanceof Expr.OrElse orElse) {
-            Resolved value = available(orElse.value(), frame) ? resolve(orElse.value(), frame, where)
-                    : resolve(orElse.fallback(), frame, where);
-            return Resolved.text(orElse.type(), value.text());
-        }
-        if (expr instanceof Expr.GraphInput input) {
-            Resolved value = frame.input(input.name());
-            if (value == null) {
-                throw new ResolveException(where + " reads sub-pipeline input '" + input.name() + "', which is not bound");
+
+            @Override
+            public Resolved orElse(Expr.OrElse orElse) {
+                Resolved value = available(orElse.value(), frame) ? resolve(orElse.value(), frame, where)
+                        : resolve(orElse.fallback(), frame, where);
+                return Resolved.text(orElse.type(), value.text());
             }
-            return value;
-        }
-        Expr.WorkflowStatus status = (Expr.WorkflowStatus) expr;
-        if (mainStatus == null) {
-            throw new ResolveException(where + " reads the pipeline status before the pipeline finished");
-        }
-        return Resolved.text(status.type(), mainStatus.workflowStatus());
+
+            @Override
+            public Resolved field(Expr.Field field) {
+                Resolved record = resolve(field.of(), frame, where);
+                try {
+                    return Resolved.text(field.type(), ValueCodec.field(record.text(), field.name(), field.type()));
+                } catch (IllegalArgumentException e) {
+                    throw new ResolveException(where + " reads '" + field.name() + "' of a record: " + e.getMessage());
+                }
+            }
+
+            @Override
+            public Resolved listOf(Expr.ListOf list) {
+                List<Object> values = new ArrayList<>();
+                for (Expr element : list.elements()) {
+                    values.add(ValueCodec.decode(element.type(), resolve(element, frame, where).text()));
+                }
+                return Resolved.text(list.type(), ValueCodec.encode(list.type(), values));
+            }
+
+            @Override
+            public Resolved mapOf(Expr.MapOf map) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                map.entries().forEach((key, e) -> values.put(key, ValueCodec.decode(e.type(), resolve(e, frame, where).text())));
+                return Resolved.text(map.type(), ValueCodec.encode(map.type(), values));
+            }
+
+            @Override
+            public Resolved format(Expr.Format format) {
+                StringBuilder text = new StringBuilder(format.texts().get(0));
+                for (int i = 0; i < format.args().size(); i++) {
+                    text.append(resolve(format.args().get(i), frame, where).text()).append(format.texts().get(i + 1));
+                }
+                return Resolved.text(format.type(), text.toString());
+            }
+
+            @Override
+            public Resolved graphInput(Expr.GraphInput input) {
+                Resolved value = frame.input(input.name());
+                if (value == null) {
+                    throw new ResolveException(where + " reads sub-pipeline input '" + input.name() + "', which is not bound");
+                }
+                return value;
+            }
+
+            @Override
+            public Resolved workflowStatus(Expr.WorkflowStatus status) {
+                if (mainStatus == null) {
+                    throw new ResolveException(where + " reads the pipeline status before the pipeline finished");
+                }
+                return Resolved.text(status.type(), mainStatus.workflowStatus());
+            }
+        });
     }
 
     /**
@@ -1064,15 +1108,10 @@ final class Execution {
 
     /** Whether the value side of an orElse is there: its step or loop succeeded, as Argo's compiled test reads it. */
     private static boolean available(Expr expr, Frame frame) {
-        if (expr instanceof Expr.OrElse e) {
-            return available(e.value(), frame) || available(e.fallback(), frame);
-        }
-        String node = expr instanceof Expr.StepOutput out ? out.step() : expr instanceof Expr.Collected c ? c.loop() : null;
-        if (node == null) {
-            return true;
-        }
-        NodeResult result = frame.result(node);
-        return result != null && result.status() == StepStatus.SUCCEEDED;
+        return Exprs.availability(expr, node -> {
+            NodeResult result = frame.result(node);
+            return result != null && result.status() == StepStatus.SUCCEEDED;
+        }, true, (value, fallback) -> value || fallback);
     }
 
     private static Resolved output(NodeResult producer, String port, ValueType<?> type, String where) {
@@ -1165,26 +1204,72 @@ final class Execution {
     }
 
     private static String kind(Node node) {
-        if (node instanceof Node.LoopNode) {
-            return StepRecord.LOOP;
-        }
-        return node instanceof Node.CallNode || node instanceof Node.RecurseNode ? StepRecord.CALL : StepRecord.STEP;
+        return node.accept(new Node.Visitor<>() {
+            @Override
+            public String stepNode(Node.StepNode step) {
+                return StepRecord.STEP;
+            }
+
+            @Override
+            public String loopNode(Node.LoopNode loop) {
+                return StepRecord.LOOP;
+            }
+
+            @Override
+            public String callNode(Node.CallNode call) {
+                return StepRecord.CALL;
+            }
+
+            @Override
+            public String containerNode(Node.ContainerNode container) {
+                return StepRecord.STEP;
+            }
+
+            @Override
+            public String recurseNode(Node.RecurseNode recurse) {
+                return StepRecord.CALL;
+            }
+
+            @Override
+            public String resourceNode(Node.ResourceNode resource) {
+                return StepRecord.STEP;
+            }
+        });
     }
 
+    /** What the node runs: a component's class, or the sub-pipeline it calls; null for a loop. */
     private static String component(Node node) {
-        if (node instanceof Node.StepNode step) {
-            return step.component().className();
-        }
-        if (node instanceof Node.ContainerNode container) {
-            return container.component().className();
-        }
-        if (node instanceof Node.ResourceNode resource) {
-            return resource.component().className();
-        }
-        if (node instanceof Node.RecurseNode recurse) {
-            return recurse.pipeline();
-        }
-        return node instanceof Node.CallNode call ? call.pipeline() : null;
+        return node.accept(new Node.Visitor<>() {
+            @Override
+            public String stepNode(Node.StepNode step) {
+                return step.component().className();
+            }
+
+            @Override
+            public String loopNode(Node.LoopNode loop) {
+                return null;
+            }
+
+            @Override
+            public String callNode(Node.CallNode call) {
+                return call.pipeline();
+            }
+
+            @Override
+            public String containerNode(Node.ContainerNode container) {
+                return container.component().className();
+            }
+
+            @Override
+            public String recurseNode(Node.RecurseNode recurse) {
+                return recurse.pipeline();
+            }
+
+            @Override
+            public String resourceNode(Node.ResourceNode resource) {
+                return resource.component().className();
+            }
+        });
     }
 
     private static String rootCause(Throwable t) {
