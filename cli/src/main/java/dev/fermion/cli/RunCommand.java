@@ -291,12 +291,21 @@ final class RunCommand implements Callable<Integer> {
         if (name.isEmpty() || (alias != null && alias.isEmpty())) {
             throw new UsageException("--register-as expects NAME or NAME@ALIAS, got '" + registerAs + "'");
         }
-        try {
-            return ModelRegistration.of(plan, registerModel, name, alias);
-        } catch (RunSetupException e) {
-            throw new UsageException((registerModel != null ? "--register-model " + registerModel : "--register-as")
-                    + ": " + e.getMessage() + (registerModel == null ? " (--register-model STEP/OUTPUT)" : ""), e);
+        List<String> models = ModelRegistration.modelOutputs(plan);
+        String chosen = registerModel;
+        if (chosen == null) {
+            if (models.size() != 1) {
+                throw new UsageException(models.isEmpty()
+                        ? "--register-as: pipeline " + plan.name() + " has no step with a Model output to register"
+                        : "--register-as: pipeline " + plan.name() + " has several Model outputs " + models
+                                + "; choose one with --register-model STEP/OUTPUT");
+            }
+            chosen = models.get(0);
+        } else if (!models.contains(chosen)) {
+            throw new UsageException("--register-model " + chosen + ": pipeline " + plan.name()
+                    + " has no such Model output; its Model outputs are " + models);
         }
+        return ModelRegistration.of(plan, chosen, name, alias);
     }
 
     private void reportTracking(TrackingReport tracking, URI uri, PrintWriter out) {

@@ -30,6 +30,29 @@ public record ModelRegistration(String step, String output, String name, String 
         if (name == null || name.isBlank() || (alias != null && alias.isBlank())) {
             throw new RunSetupException("a registered model needs a name (and an alias that is not empty)");
         }
+        List<String> models = modelOutputs(plan);
+        String chosen = model;
+        if (chosen == null) {
+            if (models.size() != 1) {
+                throw new RunSetupException(models.isEmpty()
+                        ? "pipeline " + plan.name() + " has no step with a Model output to register"
+                        : "pipeline " + plan.name() + " has several Model outputs " + models + "; choose one as STEP/OUTPUT");
+            }
+            chosen = models.get(0);
+        } else if (!models.contains(chosen)) {
+            throw new RunSetupException(chosen + ": pipeline " + plan.name()
+                    + " has no such Model output; its Model outputs are " + models);
+        }
+        int slash = chosen.lastIndexOf('/');
+        return new ModelRegistration(chosen.substring(0, slash), chosen.substring(slash + 1), name.strip(),
+                alias == null ? null : alias.strip());
+    }
+
+    /**
+     * The Model outputs a run can register, as {@code STEP/OUTPUT}: those of the steps of the main graph (steps inside
+     * loops have one output per iteration, so none of them is "the" model).
+     */
+    public static List<String> modelOutputs(Plan plan) {
         List<String> models = new ArrayList<>();
         for (Node node : plan.graph().nodes()) {
             if (node instanceof Node.StepNode step) {
@@ -40,20 +63,6 @@ public record ModelRegistration(String step, String output, String name, String 
                 }
             }
         }
-        String chosen = model;
-        if (chosen == null) {
-            if (models.size() != 1) {
-                throw new RunSetupException(models.isEmpty()
-                        ? "pipeline " + plan.name() + " has no step with a Model output to register"
-                        : "pipeline " + plan.name() + " has several Model outputs " + models + "; choose one as STEP/OUTPUT");
-            }
-            chosen = models.get(0);
-        } else if (!models.contains(chosen)) {
-            throw new RunSetupException("pipeline " + plan.name() + " has no Model output " + chosen
-                    + "; its Model outputs are " + models);
-        }
-        int slash = chosen.lastIndexOf('/');
-        return new ModelRegistration(chosen.substring(0, slash), chosen.substring(slash + 1), name.strip(),
-                alias == null ? null : alias.strip());
+        return models;
     }
 }

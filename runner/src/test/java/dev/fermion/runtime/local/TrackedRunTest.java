@@ -108,7 +108,7 @@ class TrackedRunTest {
         assertThat(ModelRegistration.of(pipeline.plan(), null, "m", null).model()).isEqualTo("fit/model");
         assertThatThrownBy(() -> ModelRegistration.of(pipeline.plan(), "fit/weights", "m", null))
                 .isInstanceOf(RunSetupException.class)
-                .hasMessage("pipeline tracked has no Model output fit/weights; its Model outputs are [fit/model]");
+                .hasMessage("fit/weights: pipeline tracked has no such Model output; its Model outputs are [fit/model]");
         assertThatThrownBy(() -> ModelRegistration.of(Pipeline.named("none").define(p -> p.step("e", new Steps.Emit()))
                 .plan(), null, "m", null))
                 .hasMessage("pipeline none has no step with a Model output to register");
