@@ -1,6 +1,5 @@
 package dev.fermion.compiler;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fermion.compiler.argo.Arguments;
 import dev.fermion.compiler.argo.ArgoYaml;
 import dev.fermion.compiler.argo.ArtifactRepositoryRef;
@@ -98,14 +97,12 @@ public final class ArgoCompiler {
                     cronSpec(schedule, new Metadata(labels, null), spec));
         };
 
-        JsonNode tree = ArgoYaml.tree(resource);
-        String yaml = ArgoYaml.yaml(tree);
         // Argo's limit applies to the object as the API server stores it, JSON; the YAML's indentation is free.
-        int size = ArgoYaml.jsonBytes(tree);
-        if (size > WorkflowTooLargeException.LIMIT_BYTES) {
-            throw new WorkflowTooLargeException(plan.name(), size);
+        ArgoYaml.Written written = ArgoYaml.write(resource);
+        if (written.jsonBytes() > WorkflowTooLargeException.LIMIT_BYTES) {
+            throw new WorkflowTooLargeException(plan.name(), written.jsonBytes());
         }
-        return new CompiledWorkflow(kind, plan.name(), yaml, size);
+        return new CompiledWorkflow(kind, plan.name(), written.yaml(), written.jsonBytes());
     }
 
     private static List<Parameter> parameters(Plan plan, WorkflowKind kind, Map<String, String> overrides) {

@@ -29,9 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Compiles the graphs of a plan into Argo DAG templates: the pipeline body (the entrypoint), the exit
@@ -189,8 +187,8 @@ final class GraphCompiler {
     /** One graph being compiled, with what it reads from outside (loop bodies only). */
     private static final class Scope {
         final Graph graph;
-        /** The graph's node names: every value a step reads is looked up here, so it must not be a list scan. */
-        final Set<String> nodes;
+        /** The graph's nodes by name: every value a step reads is looked up here, so it must not be a list scan. */
+        final Map<String, Node> nodes;
         final Kind kind;
         final Node.LoopNode loop;
         /** Per loop name of this namespace: the collected (step, port) pairs, by output name. */
@@ -199,7 +197,8 @@ final class GraphCompiler {
 
         Scope(Graph graph, Kind kind, Node.LoopNode loop, Map<String, Map<String, Expr.Collected>> collected) {
             this.graph = graph;
-            this.nodes = graph.nodes().stream().map(Node::name).collect(Collectors.toUnmodifiableSet());
+            this.nodes = new HashMap<>();
+            graph.nodes().forEach(n -> nodes.put(n.name(), n));
             this.kind = kind;
             this.loop = loop;
             this.collected = collected;
@@ -770,7 +769,7 @@ final class GraphCompiler {
     }
 
     private Ref stepOutput(Scope scope, Expr.StepOutput out) {
-        if (!scope.nodes.contains(out.step())) {
+        if (!scope.nodes.containsKey(out.step())) {
             return captured(scope, out, OUT + out.step() + "__" + out.port());
         }
         String task = taskName(out.step());
@@ -782,12 +781,12 @@ final class GraphCompiler {
         String value = prefix + "parameters." + out.port() + "}}";
         String variable = ArgoExpressions.taskOutput(task, out.port());
         // A script or container step writes its outputs itself, unarmoured: raw, where Java steps' are exact.
-        boolean tool = scope.graph.node(out.step()).orElseThrow() instanceof Node.ContainerNode;
+        boolean tool = scope.nodes.get(out.step()) instanceof Node.ContainerNode;
         return tool ? Ref.raw(value, variable) : Ref.param(value, variable);
     }
 
     private Ref collected(Scope scope, Expr.Collected c) {
-        if (!scope.nodes.contains(c.loop())) {
+        if (!scope.nodes.containsKey(c.loop())) {
             return captured(scope, c, ALL + c.loop() + "__" + collectedName(c));
         }
         return Ref.computed(ArgoExpressions.collectedList(c.type().elementType(),
@@ -821,7 +820,7 @@ final class GraphCompiler {
      */
     private String available(Scope scope, Expr expr) {
         return Exprs.availability(expr, node -> {
-            if (!scope.nodes.contains(node)) {
+            if (!scope.nodes.containsKey(node)) {
                 throw new IllegalStateException("Plan " + plan.name() + " falls back from " + expr + " in graph "
                         + scope.graph.name() + ", which does not run it; the DSL should have rejected this");
             }
@@ -831,7 +830,7 @@ final class GraphCompiler {
 
     /** Whether the nodes deciding whether {@code expr} is there are nodes of this graph. */
     private static boolean producedHere(Scope scope, Expr expr) {
-        return Exprs.availability(expr, scope.nodes::contains, true, (value, fallback) -> value && fallback);
+        return Exprs.availability(expr, scope.nodes::containsKey, true, (value, fallback) -> value && fallback);
     }
 
     /** An input parameter of the template: exact, since every argument is passed in transport form. */

@@ -1,7 +1,6 @@
 package dev.fermion.compiler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fermion.compiler.argo.ArgoYaml;
 import dev.fermion.compiler.fixtures.Components.Echo;
 import dev.fermion.compiler.fixtures.Components.Notify;
 import dev.fermion.compiler.fixtures.Components.Prepare;
@@ -178,7 +177,7 @@ class ArgoCompilerTest {
     @Test
     void sizeIsTheJsonArgoStores() {
         CompiledWorkflow compiled = COMPILER.compile(SamplePipelines.linearChain().plan(), WorkflowKind.WORKFLOW, Map.of());
-        assertThat(compiled.sizeBytes()).isEqualTo(ArgoYaml.jsonBytes(Yaml.read(compiled.yaml())));
+        assertThat(compiled.sizeBytes()).isEqualTo(Yaml.jsonBytes(Yaml.read(compiled.yaml())));
     }
 
     @Test
