@@ -37,16 +37,24 @@ public abstract class Component extends Definition {
 
     /** Whether this component overrides {@link #sourceDigest}, so that caching needs that digest first. */
     public final boolean readsSources() {
-        for (Class<?> c = getClass(); c != Component.class; c = c.getSuperclass()) {
-            try {
-                c.getDeclaredMethod("sourceDigest", StepInputs.class);
-                return true;
-            } catch (NoSuchMethodException e) {
-                // Not declared here; look further up.
-            }
-        }
-        return false;
+        return READS_SOURCES.get(getClass());
     }
+
+    /** Per class, since defining a pipeline asks for every step and the answer is the class's. */
+    private static final ClassValue<Boolean> READS_SOURCES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            for (Class<?> c = type; c != Component.class; c = c.getSuperclass()) {
+                try {
+                    c.getDeclaredMethod("sourceDigest", StepInputs.class);
+                    return true;
+                } catch (NoSuchMethodException e) {
+                    // Not declared here; look further up.
+                }
+            }
+            return false;
+        }
+    };
 
     /** Entry point for launchers; components themselves implement {@link #run}. */
     public final void execute(StepContext ctx) throws Exception {

@@ -25,11 +25,29 @@ public final class Names {
         if (name == null) {
             return null;
         }
+        if (isLabel(name)) {
+            return name; // already what the rewriting below would make of it; most names are, and it is on every step
+        }
         String s = name.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (s.isEmpty() || s.length() > MAX_LABEL) {
             return null;
         }
         return s;
+    }
+
+    /** Whether {@code name} is a DNS-1123 label without a double dash: what {@link #sanitize} leaves unchanged. */
+    private static boolean isLabel(String name) {
+        int length = name.length();
+        if (length == 0 || length > MAX_LABEL || name.charAt(0) == '-' || name.charAt(length - 1) == '-') {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = name.charAt(i);
+            if (c == '-' ? name.charAt(i - 1) == '-' : !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final String K8S_NAME = "[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?";

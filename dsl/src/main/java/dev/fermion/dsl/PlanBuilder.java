@@ -32,6 +32,7 @@ final class PlanBuilder {
     private static final String NAME_PATH = "{.metadata.name}";
     private final Namespace ns;
     private final StepOptions defaults;
+    private final Map<ComponentKey, ComponentSpec> components = new HashMap<>();
 
     private PlanBuilder(Namespace ns, StepOptions defaults) {
         this.ns = ns;
@@ -498,7 +499,18 @@ final class PlanBuilder {
         return null;
     }
 
-    static ComponentSpec component(Definition definition) {
+    /**
+     * The component of {@code definition}. Its ports belong to its class, so steps of one class with the same
+     * version and GPU need share one spec, made once per pipeline rather than once per step.
+     */
+    private ComponentSpec component(Definition definition) {
+        return components.computeIfAbsent(new ComponentKey(definition.getClass(), definition.version(),
+                definition.requiresGpu()), k -> spec(definition));
+    }
+
+    private record ComponentKey(Class<?> type, String version, boolean requiresGpu) { }
+
+    private static ComponentSpec spec(Definition definition) {
         return new ComponentSpec(definition.getClass().getName(), definition.version(),
                 definition.ports().inputs().stream().map(PlanBuilder::port).toList(),
                 definition.ports().outputs().stream()

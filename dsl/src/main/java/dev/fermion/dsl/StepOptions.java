@@ -64,6 +64,9 @@ public record StepOptions(
      * image given either way ({@link #image} or {@link #imageFrom}) replaces the other way's.
      */
     public StepOptions overriddenBy(StepOptions override) {
+        if (override.equals(NONE)) {
+            return this; // what the merge below gives; most steps set nothing of their own
+        }
         boolean newImage = override.image != null || override.imageFrom != null;
         return new StepOptions(
                 pick(override.cpuRequest, cpuRequest),

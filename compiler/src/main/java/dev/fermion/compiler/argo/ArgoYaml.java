@@ -35,6 +35,7 @@ public final class ArgoYaml {
     private static final String EMPTY_DIR = "emptyDir";
     /** Plain words YAML 1.1 readers (Argo's, snakeyaml) resolve to booleans or null; compared in lower case. */
     private static final Set<String> RESERVED = Set.of("y", "n", "yes", "no", "true", "false", "on", "off", "null");
+    private static final String SPACES = " ".repeat(64);
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static final ObjectMapper TREE = JsonMapper.builder()
@@ -364,8 +365,8 @@ public final class ArgoYaml {
     }
 
     private void indent(int indent) {
-        for (int i = 0; i < indent; i++) {
-            out.append(' ');
+        for (int left = indent; left > 0; left -= SPACES.length()) {
+            out.append(SPACES, 0, Math.min(left, SPACES.length()));
         }
     }
 }
