@@ -35,7 +35,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,7 +102,12 @@ final class Execution {
     private final AtomicBoolean writePending = new AtomicBoolean();
     private final AtomicLong changes = new AtomicLong();
     /** Steps changed since the last write, journaled by the next one. */
-    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private Set<String> dirty = new LinkedHashSet<>();
+    /**
+     * Guards {@link #dirty}, which each write takes whole and replaces with an empty set: a concurrent set drained
+     * in place keeps the capacity of its largest moment, and iterating it would cost the run's size per write.
+     */
+    private final Object dirtyLock = new Object();
     private long written;
     private RunRecord record;
     private volatile RunStatus mainStatus;
@@ -167,6 +174,7 @@ final class Execution {
             pool.shutdownNow();
             recorder.shutdownNow();
             metricsTimer.shutdownNow();
+            store.closeJournal(runId);
         }
     }
 
@@ -218,18 +226,21 @@ final class Execution {
             StepRecord fresh = StepRecord.pending(path, node.name(), kind(node), component(node));
             steps.compute(path, (k, earlier) -> earlier == null ? fresh
                     : earlier.status() == StepStatus.SUCCEEDED ? earlier : fresh.withAttempts(earlier.attempts()));
-            dirty.add(path);
+            markDirty(path);
         }
         changes.incrementAndGet();
         save();
         Map<String, CompletableFuture<NodeResult>> futures = new LinkedHashMap<>();
+        // Dependencies are looked up by name for every node: a scan of the graph's list would make scheduling quadratic.
+        Map<String, Node> byName = new HashMap<>();
+        graph.nodes().forEach(n -> byName.put(n.name(), n));
         for (Node node : graph.nodes()) {
-            schedule(node, graph, frame, futures);
+            schedule(node, graph, byName, frame, futures);
         }
         return CompletableFuture.allOf(futures.values().toArray(new CompletableFuture<?>[0]));
     }
 
-    private CompletableFuture<NodeResult> schedule(Node node, Graph graph, Frame frame,
+    private CompletableFuture<NodeResult> schedule(Node node, Graph graph, Map<String, Node> byName, Frame frame,
                                                    Map<String, CompletableFuture<NodeResult>> futures) {
         CompletableFuture<NodeResult> existing = futures.get(node.name());
         if (existing != null) {
@@ -237,9 +248,12 @@ final class Execution {
         }
         List<CompletableFuture<NodeResult>> deps = new ArrayList<>();
         for (String dep : node.dependencies()) {
-            Node upstream = graph.node(dep).orElseThrow(() -> new IllegalStateException("node " + node.name()
-                    + " depends on " + dep + ", which graph " + graph.name() + " does not have"));
-            deps.add(schedule(upstream, graph, frame, futures));
+            Node upstream = byName.get(dep);
+            if (upstream == null) {
+                throw new IllegalStateException("node " + node.name() + " depends on " + dep + ", which graph "
+                        + graph.name() + " does not have");
+            }
+            deps.add(schedule(upstream, graph, byName, frame, futures));
         }
         String path = frame.path(node.name());
         CompletableFuture<NodeResult> future = CompletableFuture.allOf(deps.toArray(new CompletableFuture<?>[0]))
@@ -1143,11 +1157,17 @@ final class Execution {
 
     private StepRecord update(String path, UnaryOperator<StepRecord> change) {
         StepRecord changed = steps.compute(path, (k, s) -> change.apply(s));
-        dirty.add(path);
+        markDirty(path);
         changes.incrementAndGet();
         save();
         options.listener().stepChanged(changed);
         return changed;
+    }
+
+    private void markDirty(String path) {
+        synchronized (dirtyLock) {
+            dirty.add(path);
+        }
     }
 
     /**
@@ -1168,8 +1188,12 @@ final class Execution {
     private synchronized void writeNow() {
         long version = changes.get();
         List<StepRecord> changed = new ArrayList<>();
-        for (String path : List.copyOf(dirty)) {
-            dirty.remove(path);
+        Set<String> paths;
+        synchronized (dirtyLock) {
+            paths = dirty;
+            dirty = new LinkedHashSet<>();
+        }
+        for (String path : paths) {
             changed.add(steps.get(path));
         }
         store.append(runId, changed);

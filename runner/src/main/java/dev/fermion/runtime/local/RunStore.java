@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +46,11 @@ public final class RunStore {
             .build();
 
     private final FermionHome home;
+    /**
+     * The journals of runs going on, kept open: a run appends after every few step changes, and opening and
+     * closing the file each time cost more than the write.
+     */
+    private final Map<String, FileChannel> journals = new HashMap<>();
 
     public RunStore(FermionHome home) {
         this.home = home;
@@ -64,6 +73,7 @@ public final class RunStore {
             Files.write(tmp, JSON.writeValueAsBytes(record));
             // Emptied before the move: a crash in between loses journaled changes (those steps run again on
             // resume) but never replays stale ones over a newer record.
+            closeJournal(record.runId());
             Files.deleteIfExists(file.resolveSibling(JOURNAL));
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -81,14 +91,38 @@ public final class RunStore {
             return;
         }
         Path journal = home.run(runId).resolve(JOURNAL);
-        StringBuilder lines = new StringBuilder();
         try {
+            ByteArrayOutputStream lines = new ByteArrayOutputStream(1024 * changed.size());
             for (StepRecord step : changed) {
-                lines.append(LINES.writeValueAsString(step)).append('\n');
+                LINES.writeValue(lines, step);
+                lines.write('\n');
             }
-            Files.writeString(journal, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            FileChannel channel = journals.get(runId);
+            if (channel == null) {
+                channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+                journals.put(runId, channel);
+            }
+            // One write for the whole batch, so a runner killed mid-append tears at most the last line.
+            ByteBuffer bytes = ByteBuffer.wrap(lines.toByteArray());
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
         } catch (IOException e) {
+            closeJournal(runId);
             throw new UncheckedIOException("cannot append to the run journal " + journal, e);
+        }
+    }
+
+    /** Closes the run's journal if it is open; the next {@link #append} opens it again. */
+    public synchronized void closeJournal(String runId) {
+        FileChannel channel = journals.remove(runId);
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Every append was written when it returned; a failed close loses nothing of it.
+            }
         }
     }
 

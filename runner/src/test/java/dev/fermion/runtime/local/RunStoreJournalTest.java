@@ -56,6 +56,20 @@ class RunStoreJournalTest {
     }
 
     @Test
+    void changesAppendedAfterAFullWriteGoToAFreshJournal() {
+        RunStore store = store();
+        store.save(record("r4"));
+        store.append("r4", List.of(StepRecord.pending("b", "b", StepRecord.STEP, "C")));
+        store.save(record("r4"));
+        store.append("r4", List.of(StepRecord.pending("c", "c", StepRecord.STEP, "C")));
+        store.closeJournal("r4");
+
+        assertThat(store.load("r4").steps()).containsOnlyKeys("a", "c");
+        assertThat(new RunStore(new FermionHome(home)).load("r4").steps()).as("read by another store, as 'fermion runs' does")
+                .containsOnlyKeys("a", "c");
+    }
+
+    @Test
     void aTornLastLineIsIgnoredButACorruptEarlierLineIsReported() throws Exception {
         RunStore store = store();
         store.save(record("r3"));
