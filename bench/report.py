@@ -235,8 +235,8 @@ def render_section(data):
             ratio(field(hera, key, "bytes"), f_bytes),
             ratio(field(kfp, key, "bytes"), f_bytes),
         ]) + " |")
-    lines += ["", "*refused at N*: Fermion's compiler rejected the workflow; N is the size it reported, the larger "
-              "of the YAML and the JSON Argo would store.", ""]
+    lines += ["", "*refused at N*: Fermion's compiler rejected the workflow; N is the size it reported, that of "
+              "the compact JSON Argo would store (its YAML is larger).", ""]
 
     lines += ["### Largest chain under Argo's 1 MiB limit", "",
               "| tool | steps | YAML bytes | Argo object bytes | one step more | YAML bytes per step |",
@@ -255,20 +255,23 @@ def render_section(data):
               "one more step.", ""]
 
     lines += ["### Targets", ""]
-    medians, fastest = {}, {}
-    for shape in SHAPES:
-        h, f = hera.get((shape, 1000)), fermion.get((shape, 1000))
-        if h and f:
-            medians[shape] = h["defineCompileMedianMs"] / f["defineCompileMedianMs"]
-            fastest[shape] = min(h["defineCompileMs"]) / min(f["defineCompileMs"])
-    if medians:
-        verdict = "**met**" if min(medians.values()) >= TARGET_SPEEDUP else "**missed**"
-        lines.append(f"- At least {TARGET_SPEEDUP}× faster than Hera at 1,000 steps, warm: {verdict} on medians — "
-                     + ", ".join(f"{s} {v:,.0f}×" for s, v in medians.items()) + " (define+compile). "
-                     "Fastest run against fastest run, which other load on the machine disturbs least: "
-                     + ", ".join(f"{s} {v:,.0f}×" for s, v in fastest.items()) + ".")
-    else:
-        lines.append(f"- At least {TARGET_SPEEDUP}× faster than Hera at 1,000 steps: not measured.")
+    for n in (1000, 10000):
+        medians, fastest = {}, {}
+        for shape in SHAPES:
+            h, f = hera.get((shape, n)), fermion.get((shape, n))
+            if h and f:
+                medians[shape] = h["defineCompileMedianMs"] / f["defineCompileMedianMs"]
+                fastest[shape] = min(h["defineCompileMs"]) / min(f["defineCompileMs"])
+        refused = " Fermion's times at this size are until it refused the workflow as over 1 MiB, having built " \
+                  "and measured all of it." if any(fermion.get((s, n), {}).get("refusedOver1MiB") for s in SHAPES) else ""
+        if medians:
+            verdict = "**met**" if min(medians.values()) >= TARGET_SPEEDUP else "**missed**"
+            lines.append(f"- At least {TARGET_SPEEDUP}× faster than Hera at {n:,} steps, warm: {verdict} on medians — "
+                         + ", ".join(f"{s} {v:,.0f}×" for s, v in medians.items()) + " (define+compile). "
+                         "Fastest run against fastest run, which other load on the machine disturbs least: "
+                         + ", ".join(f"{s} {v:,.0f}×" for s, v in fastest.items()) + "." + refused)
+        else:
+            lines.append(f"- At least {TARGET_SPEEDUP}× faster than Hera at {n:,} steps: not measured.")
     steps = data.get("fermion", {}).get("maxChainUnder1MiB", {}).get("steps")
     if steps is not None:
         verdict = "**met**" if steps >= TARGET_STEPS else "**missed**"
