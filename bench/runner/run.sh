@@ -5,7 +5,7 @@
 #
 #   bench/runner/run.sh                        everything (about 8 minutes on 2 busy cores)
 #   BENCH_SKIP_INSTALL=1 bench/runner/run.sh   use the fermion-runtime jar already in ~/.m2
-#   N=1000 PROC_N=20 KFP_N=20 REPEATS=5 PROC_REPEATS=3 KFP_REPEATS=3 ALSO_SIZES=100,300 bench/runner/run.sh
+#   N=1000 PROC_N=20 KFP_N=20 REPEATS=5 PROC_REPEATS=3 KFP_REPEATS=3 ALSO_SIZES=100,10000 bench/runner/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -34,7 +34,7 @@ say "Fermion LocalRunner"
 java -Xms512m -Xmx2g -cp "bench/runner/target/classes:$(cat bench/runner/target/classpath.txt)" \
   dev.fermion.bench.runner.RunnerBench --out "$results/fermion.json" \
   --n "${N:-1000}" --proc-n "${PROC_N:-20}" --repeats "${REPEATS:-5}" --warmups 2 --proc-repeats "${PROC_REPEATS:-3}" \
-  --also-sizes "${ALSO_SIZES:-100,300}"
+  --also-sizes "${ALSO_SIZES:-100,10000}"
 
 say "kfp.local SubprocessRunner"
 "$venv/bin/python" -W ignore "$here/kfp_local.py" --out "$results/kfp.json" \
