@@ -58,8 +58,10 @@ public class Value<T> {
         }
         ValueType<?> element = elements[0].type;
         List<Expr> exprs = new java.util.ArrayList<>();
+        List<Value<?>> values = new java.util.ArrayList<>();
         for (Value<? extends T> value : elements) {
             Objects.requireNonNull(value, "Value.listOf(...): an element is null");
+            values.add(value);
             if (!value.type.equals(element)) {
                 throw new IllegalArgumentException("Value.listOf(...) mixes " + element.displayName() + " and "
                         + value.type.displayName() + " elements: a list holds values of one type");
@@ -68,7 +70,7 @@ public class Value<T> {
         }
         @SuppressWarnings("unchecked")
         ValueType<List<T>> type = ValueType.listOf((ValueType<T>) element);
-        return new Value<>(new Expr.ListOf(exprs, type), type, common(List.of(elements)));
+        return new Value<>(new Expr.ListOf(exprs, type), type, common(values));
     }
 
     /** A map from each key to a value known at run time: {@code Value.mapOf(Map.of("lr", rate, "layers", Value.of(3.0)))}. */
