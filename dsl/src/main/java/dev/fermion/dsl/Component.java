@@ -38,11 +38,11 @@ public abstract class Component extends Definition {
     /** Whether this component overrides {@link #sourceDigest}, so that caching needs that digest first. */
     public final boolean readsSources() {
         for (Class<?> c = getClass(); c != Component.class; c = c.getSuperclass()) {
-            try {
-                c.getDeclaredMethod("sourceDigest", StepInputs.class);
-                return true;
-            } catch (NoSuchMethodException e) {
-                // Not declared here; look further up.
+            for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
+                if (method.getName().equals("sourceDigest") && method.getParameterCount() == 1
+                        && method.getParameterTypes()[0] == StepInputs.class) {
+                    return true;
+                }
             }
         }
         return false;

@@ -41,7 +41,7 @@ public final class Names {
     public static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     /**
-     * {@code text} if Argo would take it as it is: it must hold no {@code {{} or {@code }}}, which Argo evaluates
+     * {@code text} if Argo would take it as it is: it must hold no <code>{{</code> or <code>}}</code>, which Argo evaluates
      * in any text of a workflow (labels, annotations, images, selectors, environment values) where no armour
      * can protect it. Checked when a pipeline is defined, so a local run and the compiler agree.
      *

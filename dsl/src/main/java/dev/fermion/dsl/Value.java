@@ -106,10 +106,12 @@ public class Value<T> {
         List<String> texts = new java.util.ArrayList<>();
         StringBuilder text = new StringBuilder();
         int used = 0;
-        for (int i = 0; i < pattern.length(); i++) {
+        int i = 0;
+        while (i < pattern.length()) {
             char c = pattern.charAt(i);
             if (c != '%') {
                 text.append(c);
+                i++;
                 continue;
             }
             char next = i + 1 < pattern.length() ? pattern.charAt(i + 1) : 0;
@@ -123,7 +125,7 @@ public class Value<T> {
                 throw new IllegalArgumentException("Value.format(\"" + pattern + "\"): only %s (a value) and %% (a "
                         + "percent sign) are placeholders; found %" + (next == 0 ? "" : String.valueOf(next)));
             }
-            i++;
+            i += 2;
         }
         texts.add(text.toString());
         if (used != args.length) {

@@ -223,10 +223,11 @@ final class Execution {
         changes.incrementAndGet();
         save();
         Map<String, CompletableFuture<NodeResult>> futures = new LinkedHashMap<>();
+        List<CompletableFuture<NodeResult>> all = new ArrayList<>();
         for (Node node : graph.nodes()) {
-            schedule(node, graph, frame, futures);
+            all.add(schedule(node, graph, frame, futures));
         }
-        return CompletableFuture.allOf(futures.values().toArray(new CompletableFuture<?>[0]));
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
 
     private CompletableFuture<NodeResult> schedule(Node node, Graph graph, Frame frame,

@@ -126,7 +126,7 @@ class SidecarRunTest {
         Path attempt = Path.of(result.step("fetch").attempts().get(0).logFile()).getParent();
         assertThat(Files.readString(attempt.resolve("sidecar-web.log"), StandardCharsets.UTF_8)).contains("GET / HTTP");
         // Nothing listens once the step is done: the sidecar was removed.
-        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", PORT).close()).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), PORT).close()).isInstanceOf(IOException.class);
     }
 
     @Test
