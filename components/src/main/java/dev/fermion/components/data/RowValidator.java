@@ -7,6 +7,7 @@ import dev.fermion.components.table.TableSchema;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,6 +67,8 @@ final class RowValidator implements Serializable {
                     + header.size());
         }
         List<String> values = new ArrayList<>(sourcePositions.length);
+        double[] numbers = new double[sourcePositions.length];
+        Arrays.fill(numbers, Double.NaN);
         List<Rejection.Problem> problems = new ArrayList<>();
         for (int i = 0; i < sourcePositions.length; i++) {
             Column column = output.columns().get(i);
@@ -88,7 +91,7 @@ final class RowValidator implements Serializable {
                         + "' has a line break in its value; data sets hold one record per line, so replace line "
                         + "breaks in the source");
             } else if (column.type() == ColumnType.NUMERIC) {
-                problem = checkNumber(column.name(), raw);
+                problem = checkNumber(column.name(), raw, numbers, i);
             }
             if (problem != null) {
                 problems.add(problem);
@@ -99,10 +102,11 @@ final class RowValidator implements Serializable {
             return new Outcome(null, new Rejection(line.file(), line.line(), problems, line.text()));
         }
         String label = labelPosition < 0 ? "" : values.get(labelPosition);
-        return new Outcome(new CleanRow(line.file(), line.line(), values.get(0), label, values), null);
+        return new Outcome(new CleanRow(line.file(), line.line(), values.get(0), label, values, numbers), null);
     }
 
-    private Rejection.Problem checkNumber(String column, String raw) {
+    /** Parses a numeric value into {@code numbers[index]}, or says what is wrong with it. */
+    private Rejection.Problem checkNumber(String column, String raw, double[] numbers, int index) {
         double x;
         try {
             x = Double.parseDouble(raw);
@@ -119,6 +123,7 @@ final class RowValidator implements Serializable {
             return new Rejection.Problem(column, RejectReason.OUT_OF_RANGE, "column '" + column + "' value " + raw
                     + " is outside " + range);
         }
+        numbers[index] = x;
         return null;
     }
 

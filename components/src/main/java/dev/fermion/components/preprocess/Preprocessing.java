@@ -122,6 +122,14 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
         }
 
         public float[] apply(List<String> row) {
+            return apply(row, null);
+        }
+
+        /**
+         * {@link #apply} for a row whose numeric values are already parsed: {@code numbers[j]} is the finite
+         * number that field j spells, read for the fields of numeric features that are not missing.
+         */
+        public float[] apply(List<String> row, double[] numbers) {
             float[] out = new float[preprocessing.width()];
             int offset = 0;
             for (int i = 0; i < positions.length; i++) {
@@ -129,7 +137,8 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
                 String value = row.get(positions[i]);
                 boolean missing = value == null || value.isEmpty() || missingMarkers.contains(value);
                 if (feature.type() == ColumnType.NUMERIC) {
-                    double x = missing ? feature.fill() : parse(feature.column(), value);
+                    double x = missing ? feature.fill()
+                            : numbers == null ? parse(feature.column(), value) : numbers[positions[i]];
                     out[offset] = (float) ((x - feature.center()) / feature.scale());
                 } else if (!missing) {
                     int category = feature.categories().indexOf(value);
