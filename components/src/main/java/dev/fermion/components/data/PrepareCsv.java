@@ -1,6 +1,7 @@
 package dev.fermion.components.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.preprocess.ColumnStatistics;
 import dev.fermion.components.preprocess.DatasetStatistics;
 import dev.fermion.components.preprocess.ImputeStrategy;
@@ -141,7 +142,7 @@ public final class PrepareCsv extends Component {
     @Override
     protected Optional<String> sourceDigest(StepInputs inputs) {
         FileSystems.setDefaultPipelineOptions(pipelineOptions(inputs.get(BEAM_RUNNER), inputs.get(BEAM_OPTIONS)));
-        return Optional.of(SourceFiles.digest(SourceFiles.match(inputs.get(SOURCE))));
+        return Optional.of(SourceFiles.scan(SourceFiles.match(inputs.get(SOURCE)), PreparePipeline.CHUNK_ROWS).digest());
     }
 
     @Override
@@ -205,14 +206,34 @@ public final class PrepareCsv extends Component {
                 .orElse(ctx.workDir().resolve("beam").toAbsolutePath().toString());
 
         RowValidator validator = new RowValidator(header, schema, generatedId, required, ranges, missing);
-        PreparePipeline.run(options, new PreparePipeline.Plan(source, format, files, schema, generatedId,
-                validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT), ctx.get(SCALING),
-                List.copyOf(missing), staging));
+        SourceFiles.Scan scan = SourceFiles.scan(files, PreparePipeline.CHUNK_ROWS);
+        PreparePipeline.run(options, new PreparePipeline.Plan(format, files, parts(format, files, scan), schema,
+                generatedId, validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT),
+                ctx.get(SCALING), List.copyOf(missing), staging));
 
-        collect(ctx, schema, staging, decisions, maxRejectedShare, source, SourceFiles.digest(files));
+        collect(ctx, schema, staging, decisions, maxRejectedShare, source, scan.digest());
         if (ctx.find(STAGING).isPresent()) {
             deleteStaged(staging);
         }
+    }
+
+    /** What the workers read: chunks of a CSV file's lines, or a Parquet file's row groups, in source order. */
+    private static List<SourcePart> parts(SourceFormat format, List<String> files, SourceFiles.Scan scan) {
+        if (format == SourceFormat.CSV) {
+            return scan.lines();
+        }
+        List<SourcePart> parts = new ArrayList<>();
+        for (String file : files) {
+            List<Long> groups = ParquetTable.rowGroups(file);
+            long first = 1;
+            for (int group = 0; group < groups.size(); group++) {
+                if (groups.get(group) > 0) {
+                    parts.add(new SourcePart(file, group, first, groups.get(group)));
+                    first += groups.get(group);
+                }
+            }
+        }
+        return parts;
     }
 
     /** Removes what the pipeline staged on shared storage once it is in the artifacts. */

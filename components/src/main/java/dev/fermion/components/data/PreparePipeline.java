@@ -23,16 +23,15 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.KV;
@@ -45,10 +44,14 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,11 +99,12 @@ final class PreparePipeline {
     private static final TupleTag<PrepareTotals> TOTALS = new TupleTag<>() { };
 
     /** Everything the pipeline needs, decided by the driver from the step's inputs. */
-    record Plan(String source, SourceFormat format, List<String> files, TableSchema output, boolean generatedId,
-                RowValidator validator, Split split, boolean stratify, ImputeStrategy impute, double constant,
-                Scaling scaling, List<String> missingMarkers, String staging) {
+    record Plan(SourceFormat format, List<String> files, List<SourcePart> parts, TableSchema output,
+                boolean generatedId, RowValidator validator, Split split, boolean stratify, ImputeStrategy impute,
+                double constant, Scaling scaling, List<String> missingMarkers, String staging) {
         Plan {
             files = List.copyOf(files);
+            parts = List.copyOf(parts);
             missingMarkers = List.copyOf(missingMarkers);
         }
     }
@@ -129,18 +133,13 @@ final class PreparePipeline {
                 plan.impute() == ImputeStrategy.MEDIAN);
         Coder<PrepareTotals> totalsCoder = totals.coder();
 
-        // Reading a file is one element, so its chunks would all land in one bundle and every later
-        // transform would see them on one thread; the reshuffle deals them out across the workers.
-        PCollection<SourceChunk> chunks = pipeline
-                .apply("MatchSource", FileIO.match().filepattern(plan.source()))
-                .apply("OpenFiles", FileIO.readMatches())
-                .apply("ReadChunks", ParDo.of(new ReadChunksFn(plan.format())))
-                .setCoder(SourceChunk.CODER)
-                .apply("Distribute", Reshuffle.viaRandomKey());
-
-        PCollectionTuple checked = chunks.apply("Validate", ParDo.of(new ValidateFn(plan.validator(),
-                plan.generatedId(), plan.files().size() > 1, parts, rejects, totals))
-                .withOutputTags(VALID, TupleTagList.of(TOTALS)));
+        // The parts are known before the pipeline starts (SourceFiles.Scan), so every worker reads and
+        // validates parts of the source from the start: no single worker reads a file while others wait.
+        PCollectionTuple checked = pipeline
+                .apply("Parts", Create.of(plan.parts()).withCoder(SourcePart.CODER))
+                .apply("ReadAndValidate", ParDo.of(new ValidateFn(plan.format(), plan.validator(), plan.generatedId(),
+                        plan.files().size() > 1, parts, rejects, totals))
+                        .withOutputTags(VALID, TupleTagList.of(TOTALS)));
         PCollection<List<CleanRow>> valid = checked.get(VALID).setCoder(rowsCoder);
         PCollectionList<PrepareTotals> partial = PCollectionList.of(checked.get(TOTALS).setCoder(totalsCoder));
         if (!plan.generatedId()) {
@@ -222,73 +221,13 @@ final class PreparePipeline {
     }
 
     /**
-     * Cuts every file into chunks of consecutive rows, each with the number of its first row: the line
-     * number in a CSV file (the header is line 1), the row number in a Parquet file. Parquet rows become
-     * CSV records here, so validation treats both formats alike.
+     * Reads a part of the source and validates its rows: each valid chunk of up to {@link #CHUNK_ROWS} rows
+     * goes on, and the rejected rows of each chunk are written as a part of the rejects and counted. Rows are
+     * numbered by their line in a CSV file (the header is line 1) and their row in a Parquet file; Parquet
+     * rows become CSV records here, so validation treats both formats alike.
      */
-    static final class ReadChunksFn extends DoFn<FileIO.ReadableFile, SourceChunk> {
+    static final class ValidateFn extends DoFn<SourcePart, List<CleanRow>> {
         private final SourceFormat format;
-
-        ReadChunksFn(SourceFormat format) {
-            this.format = format;
-        }
-
-        @ProcessElement
-        public void process(@Element FileIO.ReadableFile file, OutputReceiver<SourceChunk> out) throws IOException {
-            String name = file.getMetadata().resourceId().toString();
-            if (format == SourceFormat.PARQUET) {
-                Chunker chunker = new Chunker(name, 1, out);
-                List<String> fields = new ArrayList<>();
-                ParquetTable.forEachRow(name, (row, values) -> {
-                    fields.clear();
-                    values.forEach(value -> fields.add(value == null ? "" : value));
-                    chunker.add(Csv.format(fields));
-                });
-                chunker.flush();
-                return;
-            }
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                    Channels.newInputStream(file.open()), StandardCharsets.UTF_8), 1 << 16)) {
-                reader.readLine();
-                Chunker chunker = new Chunker(name, 2, out);
-                for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-                    chunker.add(text);
-                }
-                chunker.flush();
-            }
-        }
-
-        private static final class Chunker {
-            private final String file;
-            private final OutputReceiver<SourceChunk> out;
-            private long first;
-            private List<String> lines = new ArrayList<>(CHUNK_ROWS);
-
-            Chunker(String file, long first, OutputReceiver<SourceChunk> out) {
-                this.file = file;
-                this.first = first;
-                this.out = out;
-            }
-
-            void add(String line) {
-                lines.add(line);
-                if (lines.size() == CHUNK_ROWS) {
-                    flush();
-                }
-            }
-
-            void flush() {
-                if (!lines.isEmpty()) {
-                    out.output(new SourceChunk(file, first, lines));
-                    first += lines.size();
-                    lines = new ArrayList<>(CHUNK_ROWS);
-                }
-            }
-        }
-    }
-
-    /** Validates a chunk's rows, writes those rejected as a part of the rejects and counts them. */
-    static final class ValidateFn extends DoFn<SourceChunk, List<CleanRow>> {
         private final RowValidator validator;
         private final boolean generatedId;
         private final boolean multipleFiles;
@@ -296,8 +235,9 @@ final class PreparePipeline {
         private final String rejects;
         private final PrepareTotals.Layout totals;
 
-        ValidateFn(RowValidator validator, boolean generatedId, boolean multipleFiles, PartNames parts,
-                   String rejects, PrepareTotals.Layout totals) {
+        ValidateFn(SourceFormat format, RowValidator validator, boolean generatedId, boolean multipleFiles,
+                   PartNames parts, String rejects, PrepareTotals.Layout totals) {
+            this.format = format;
             this.validator = validator;
             this.generatedId = generatedId;
             this.multipleFiles = multipleFiles;
@@ -307,12 +247,61 @@ final class PreparePipeline {
         }
 
         @ProcessElement
-        public void process(@Element SourceChunk chunk, MultiOutputReceiver out) throws IOException {
-            List<CleanRow> rows = new ArrayList<>(chunk.lines().size());
+        public void process(@Element SourcePart part, MultiOutputReceiver out) throws IOException {
+            List<String> lines = new ArrayList<>((int) Math.min(part.rows(), CHUNK_ROWS));
+            long[] first = {part.first()};
+            if (format == SourceFormat.PARQUET) {
+                List<String> fields = new ArrayList<>();
+                ParquetTable.forEachRow(part.file(), (int) part.position(), part.first(), (row, values) -> {
+                    fields.clear();
+                    values.forEach(value -> fields.add(value == null ? "" : value));
+                    lines.add(Csv.format(fields));
+                    if (lines.size() == CHUNK_ROWS) {
+                        try {
+                            validate(part.file(), first[0], lines, out);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        first[0] += lines.size();
+                        lines.clear();
+                    }
+                });
+            } else {
+                readLines(part, lines);
+            }
+            validate(part.file(), first[0], lines, out);
+        }
+
+        /** The lines of a CSV part, read from where it begins. */
+        private static void readLines(SourcePart part, List<String> lines) throws IOException {
+            try (ReadableByteChannel channel = FileSystems.open(FileSystems.matchNewResource(part.file(), false))) {
+                InputStream in = Channels.newInputStream(channel);
+                if (channel instanceof SeekableByteChannel seekable) {
+                    seekable.position(part.position());
+                } else {
+                    in.skipNBytes(part.position());
+                }
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+                for (long i = 0; i < part.rows(); i++) {
+                    String line = reader.readLine();
+                    if (line == null) {
+                        throw new IllegalStateException("Source file " + part.file() + " changed while the step ran: "
+                                + "it ends before line " + (part.first() + i) + ", which it had when the step started");
+                    }
+                    lines.add(line);
+                }
+            }
+        }
+
+        private void validate(String file, long first, List<String> lines, MultiOutputReceiver out) throws IOException {
+            if (lines.isEmpty()) {
+                return;
+            }
+            List<CleanRow> rows = new ArrayList<>(lines.size());
             List<Rejection> rejections = new ArrayList<>();
-            String prefix = multipleFiles ? fileName(chunk.file()) + ":" : "";
-            for (int i = 0; i < chunk.lines().size(); i++) {
-                SourceLine line = chunk.line(i);
+            String prefix = multipleFiles ? fileName(file) + ":" : "";
+            for (int i = 0; i < lines.size(); i++) {
+                SourceLine line = new SourceLine(file, first + i, lines.get(i));
                 RowValidator.Outcome outcome = validator.validate(line, generatedId ? prefix + line.line() : null);
                 if (outcome.row() != null) {
                     rows.add(outcome.row());

@@ -18,9 +18,12 @@ import java.util.Objects;
 /**
  * What the preparation pipeline adds up over all chunks, in one mergeable value: the statistics of each
  * split and the rejected rows by column and reason. Chunks contribute their share as they are validated
- * and split, so the rows are never read again to count them, and one combine gives every total.
+ * and split, so the rows are never read again to count them, and one combine gives every total. Serializable
+ * because the combine keeps its result for an empty input (empty totals) in its function.
  */
-final class PrepareTotals {
+final class PrepareTotals implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The columns of the statistics, and whether the training split keeps its values for exact medians. */
     record Layout(List<Column> columns, boolean medians) implements Serializable {
         Layout {
