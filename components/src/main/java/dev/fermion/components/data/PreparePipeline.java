@@ -500,7 +500,7 @@ final class PreparePipeline {
                 }
                 text.setLength(0);
                 for (CleanRow row : rows) {
-                    Csv.appendRecord(text, row.values()).append('\n');
+                    row.appendTo(text).append('\n');
                 }
                 write(staging + "/" + Split.NAMES.get(i) + "/" + DATA + "/" + parts.name(rows.get(0)), text.toString());
             }

@@ -27,6 +27,8 @@ final class RowValidator implements Serializable {
     private final Set<String> required;
     private final Map<String, Range> ranges;
     private final Set<String> missingMarkers;
+    /** The length of the longest missing-value marker: a longer value is present without a lookup. */
+    private final int longestMarker;
     private final int labelPosition;
 
     /**
@@ -41,6 +43,7 @@ final class RowValidator implements Serializable {
         this.required = Set.copyOf(required);
         this.ranges = Map.copyOf(ranges);
         this.missingMarkers = Set.copyOf(missingMarkers);
+        this.longestMarker = missingMarkers.stream().mapToInt(String::length).max().orElse(-1);
         this.labelPosition = output.label() == null ? -1 : output.names().indexOf(output.label());
         this.sourcePositions = new int[output.columns().size()];
         for (int i = 0; i < sourcePositions.length; i++) {
@@ -79,7 +82,7 @@ final class RowValidator implements Serializable {
             String raw = fields.get(sourcePositions[i]);
             Rejection.Problem problem = null;
             String value = raw;
-            if (missingMarkers.contains(raw)) {
+            if (raw.length() <= longestMarker && missingMarkers.contains(raw)) {
                 value = "";
                 if (required.contains(column.name())) {
                     problem = new Rejection.Problem(column.name(), RejectReason.MISSING_REQUIRED,
@@ -102,7 +105,10 @@ final class RowValidator implements Serializable {
             return new Outcome(null, new Rejection(line.file(), line.line(), problems, line.text()));
         }
         String label = labelPosition < 0 ? "" : values.get(labelPosition);
-        return new Outcome(new CleanRow(line.file(), line.line(), values.get(0), label, values, numbers), null);
+        // Without a quote in the line every field was a plain CSV field: no comma, quote, line break or white
+        // space at either end, so no value of the row (the generated id aside) needs quoting when written.
+        boolean plain = line.text().indexOf('"') < 0;
+        return new Outcome(new CleanRow(line.file(), line.line(), values.get(0), label, values, numbers, plain), null);
     }
 
     /** Parses a numeric value into {@code numbers[index]}, or says what is wrong with it. */
