@@ -175,6 +175,8 @@ public final class TrainMlp extends Component {
                 result = fit(ctx, loop, holdout, task, new Schedule(epochs, patience, learningRate, rateDecay,
                         ratePatience));
             }
+            ctx.log("Stopped after %d epochs; best validation loss %.5f at epoch %d", result.epochsRun(),
+                    result.bestValidationLoss(), result.bestEpoch());
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("best-validation-loss", result.bestValidationLoss());
             summary.put("best-epoch", result.bestEpoch());
@@ -191,8 +193,6 @@ public final class TrainMlp extends Component {
             ctx.put(EPOCHS_RUN, result.epochsRun());
             ctx.put(BEST_EPOCH, result.bestEpoch());
             ctx.put(DEVICE, device.toString());
-            ctx.log("Stopped after %d epochs; best validation loss %.5f at epoch %d", result.epochsRun(),
-                    result.bestValidationLoss(), result.bestEpoch());
         }
     }
 
