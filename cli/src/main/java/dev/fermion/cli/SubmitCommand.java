@@ -91,7 +91,7 @@ final class SubmitCommand implements Callable<Integer> {
                 submitted = argo.submit(compiled, namespace);
             } catch (ClusterException e) {
                 if (e.reason() == ClusterException.Reason.ALREADY_EXISTS) {
-                    throw new UsageException(e.getMessage() + ": update it with 'fermion templates apply "
+                    throw new UsageException(e.getMessage() + ": update it with '" + Invocation.command() + " templates apply "
                             + pipeline + "'", e);
                 }
                 throw e;
@@ -134,7 +134,7 @@ final class SubmitCommand implements Callable<Integer> {
                         + (step.message() == null ? "" : ": " + step.message()));
             }
         }
-        err.println("Its logs: fermion logs " + end.name() + " -n " + end.namespace());
+        err.println("Its logs: " + Invocation.command() + " logs " + end.name() + " -n " + end.namespace());
         err.flush();
         return FermionCli.FAILED;
     }
