@@ -1,11 +1,16 @@
 """Summarises bench/small-data/results/runs.jsonl as Markdown: per data set, the median over rounds of each
 tool's mean time per split seed, Fermion ÷ MLPClassifier, and the test rows each got right over all seeds,
-with issue 18's target (within 2× of MLPClassifier's time at equal or better test accuracy).
+with issue 18's target (within 2× of MLPClassifier's time at equal or better test accuracy). Writes the
+section to SECTION and puts it into BENCHMARKS.md between the small-data-bench markers (appending the
+section the first time).
 
-    python3 report.py RESULTS_DIR
+    python3 report.py RESULTS_DIR SECTION BENCHMARKS
 """
+import contextlib
+import io
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -14,9 +19,43 @@ import benchenv  # noqa: E402
 
 TOOLS = {"fermion": "Fermion TrainMlp", "mlp": "MLPClassifier", "logistic-regression": "LogisticRegression"}
 TARGET = 2.0
+START = "<!-- small-data-bench:start (bench/small-data/run.sh rewrites this part) -->"
+END = "<!-- small-data-bench:end -->"
+HEADING = "## Training on small tabular data, TrainMlp against scikit-learn (issue 18)"
+METHOD = """### Method
+
+scikit-learn's bundled iris (150 rows), wine (178), breast cancer (569) and digits (1,797) sets, written as
+CSVs by `bench/small-data/datasets.py`. For every split seed, PrepareCsv splits each set (stratified
+70/15/15) once; both sides train on exactly its train rows and score on exactly its test rows. Fermion:
+`SmallDataBench.java` runs TrainMlp with its defaults in one JVM, as the local runner runs a pipeline's
+steps, and its time is the whole step (reading the splits, training with early stopping on the validation
+split, writing the model bundle). scikit-learn: `MLPClassifier(random_state=0)` and
+`LogisticRegression(max_iter=10000)` behind a `StandardScaler`, timed from scaling to fitted. Each round runs
+both sides, one after the other, and which goes first alternates between rounds; start-up (engine load,
+imports) and each data set's first training are timed apart and reported below the table. Test accuracy
+must be the same in every round: the report refuses runs that are not deterministic."""
 
 
-def main(results):
+def main(results, section, benchmarks):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        summarise(results)
+    text = (f"{START}\n\n### Machine\n\n{out.getvalue().rstrip()}\n\n### Reproduce\n\n```bash\n"
+            "bench/small-data/run.sh          # ROUNDS=3 SEEDS=42,1,2,3,4,5,6,7; scikit-learn goes into"
+            " bench/small-data/.venv\n```\n\n" + END)
+    with open(section, "w") as f:
+        f.write(f"{HEADING}\n\n{text}\n")
+    doc = open(benchmarks).read()
+    if START in doc:
+        doc = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: text, doc, flags=re.S)
+    else:
+        doc = doc.rstrip("\n") + f"\n\n{HEADING}\n\n{text}\n"
+    with open(benchmarks, "w") as f:
+        f.write(doc)
+    print(f"{HEADING}\n\n{text}")
+
+
+def summarise(results):
     env = json.load(open(os.path.join(results, "env.json")))
     runs = [json.loads(line) for line in open(os.path.join(results, "runs.jsonl")) if line.strip()]
     fits = [r for r in runs if r["tool"] in TOOLS]
@@ -34,6 +73,10 @@ def main(results):
         " tools alternating; load (1 min) during the runs"
         f" {min(r['load'] for r in runs):.1f}–{max(r['load'] for r in runs):.1f}",
     ]))
+    print()
+    print(METHOD)
+    print()
+    print("### Results")
     print()
     print("Seconds: each round's mean over the split seeds, median over rounds (the rounds in brackets)."
           " Test rows right: summed over the seeds.")
@@ -100,4 +143,4 @@ def main(results):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])

@@ -5,12 +5,14 @@
 # Fermion's time is the whole TrainMlp step with its defaults in one JVM (reading the splits, training with
 # early stopping, writing the model bundle); scikit-learn's is scaling and fitting. Tools alternate within
 # each round, and which goes first alternates between rounds. Prints every result's JSON and a summary; writes
-# bench/small-data/results/{env.json,runs.jsonl,summary.md}.
+# bench/small-data/results/{env.json,runs.jsonl}, bench/sections/small-data.md and the small-data section of
+# BENCHMARKS.md.
 #
 #   bench/small-data/run.sh             ROUNDS=3 SEEDS=42,1,2,3,4,5,6,7 PEER_THREADS=1
 #
-# Needs python3 and Maven's offline repository (fermion-dsl installed, as for bench/train); scikit-learn goes
-# into bench/small-data/.venv. Its bundled data sets are the data: nothing is downloaded.
+# Needs python3 and Maven's offline repository (MAVEN_ARGS picks another one); the components module and the
+# modules it needs are compiled from the working tree, nothing is installed. scikit-learn goes into
+# bench/small-data/.venv. Its bundled data sets are the data: nothing is downloaded.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -31,9 +33,11 @@ if ! "$venv/bin/python" -c "import sklearn, threadpoolctl; assert sklearn.__vers
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "scikit-learn==$sklearn_version"
 fi
-say "compiling the components module"
-./mvnw -q -B -o -pl components compile
-./mvnw -q -B -o dependency:build-classpath -pl components -DincludeScope=runtime \
+say "compiling the components module and the modules it needs"
+mkdir -p "$target"
+# In one reactor build the classpath names the sibling modules' target/classes, so the step runs the code of
+# this working tree; every module writes the file and components, built last, writes it last.
+./mvnw -q -B -o -pl components -am compile dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$target/classpath.txt"
 cp="$root/components/target/classes:$(cat "$target/classpath.txt")"
 # DJL: the PyTorch native library from the Maven artifact, nothing downloaded.
@@ -63,4 +67,4 @@ for round in $(seq "$rounds"); do
   done
 done
 python3 bench/runner/benchenv.py end "$results/env.json"
-python3 "$here/report.py" "$results" | tee "$results/summary.md"
+python3 "$here/report.py" "$results" "$root/bench/sections/small-data.md" "$root/BENCHMARKS.md"
