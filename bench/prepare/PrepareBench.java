@@ -55,6 +55,11 @@ public final class PrepareBench {
         Context ctx = new Context(out);
         ctx.inputs.put(PrepareCsv.SOURCE.name(), source.toString());
         ctx.inputs.put(PrepareCsv.LABEL.name(), "label");
+        // -Dbeam.options="--a=1 --b=2" passes PrepareCsv's beam-options, to compare runner settings.
+        String options = System.getProperty("beam.options", "").trim();
+        if (!options.isEmpty()) {
+            ctx.inputs.put(PrepareCsv.BEAM_OPTIONS.name(), List.of(options.split("\\s+")));
+        }
         new PrepareCsv().execute(ctx);
         return new long[] {(Long) ctx.outputs.get("rows"), (Long) ctx.outputs.get("rejected-rows")};
     }

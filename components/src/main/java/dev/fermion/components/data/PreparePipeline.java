@@ -10,6 +10,7 @@ import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.preprocess.StatisticsAccumulator;
 import dev.fermion.components.table.Column;
+import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.TableSchema;
 import org.apache.beam.sdk.Pipeline;
@@ -54,6 +55,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +75,9 @@ import java.util.stream.Collectors;
  *
  * <p>A chunk passes through few transforms, each doing all it can with the rows at hand: validation writes
  * the chunk's rejected rows, the split writes its three parts of {@code data.csv} and adds the rows to the
- * statistics of their split, and one transform writes the features of all three splits. The DirectRunner
+ * statistics of their split, and one transform writes the features of all three splits. Where a row's split
+ * depends on nothing but its generated id, validation splits the chunk itself, and what waits for the fit
+ * is the compact {@link FeatureRows} of each split, not the validated rows. The DirectRunner
  * translates a transform's function to its portable form twice for every bundle it processes (Java
  * serialization, then the JIT compiling it), so each transform a chunk passes costs far more than the
  * work it does; the statistics and the rejected rows travel together as {@link PrepareTotals} through a
@@ -114,7 +118,7 @@ final class PreparePipeline {
     }
 
     /** The valid rows of a chunk by split: train, validation and test, each in source order. */
-    record SplitChunk(List<List<CleanRow>> splits) implements Serializable {
+    record SplitChunk(List<FeatureRows> splits) implements Serializable {
         SplitChunk {
             splits = List.copyOf(splits);
         }
@@ -135,31 +139,40 @@ final class PreparePipeline {
 
         // The parts are known before the pipeline starts (SourceFiles.Scan), so every worker reads and
         // validates parts of the source from the start: no single worker reads a file while others wait.
+        // Rows whose split needs nothing but their own id (generated ids, which cannot repeat, and no
+        // stratification) are split by the same transform as soon as they are valid. A transform's output
+        // leaves it only when its bundle ends, and Create deals the parts out in a few bundles, so otherwise
+        // every validated row of the source waited in memory, a dozen objects each, to be split.
+        Splitter direct = plan.generatedId() && !plan.stratify()
+                ? new Splitter(plan.split(), parts, staging, numericColumns(plan.output())) : null;
         PCollectionTuple checked = pipeline
                 .apply("Parts", Create.of(plan.parts()).withCoder(SourcePart.CODER))
                 .apply("ReadAndValidate", ParDo.of(new ValidateFn(plan.format(), plan.validator(), plan.generatedId(),
-                        plan.files().size() > 1, parts, rejects, totals))
-                        .withOutputTags(VALID, TupleTagList.of(TOTALS)));
+                        plan.files().size() > 1, parts, rejects, totals, direct))
+                        .withOutputTags(VALID, TupleTagList.of(TOTALS).and(SPLIT)));
         PCollection<List<CleanRow>> valid = checked.get(VALID).setCoder(rowsCoder);
         PCollectionList<PrepareTotals> partial = PCollectionList.of(checked.get(TOTALS).setCoder(totalsCoder));
-        if (!plan.generatedId()) {
-            PCollectionView<Map<String, List<Long>>> duplicates = valid
-                    .apply("IdBuckets", ParDo.of(new IdBucketsFn()))
-                    .setCoder(KvCoder.of(VarIntCoder.of(), idLinesCoder()))
-                    .apply("FindDuplicateIds", Combine.perKey(new DuplicateIdsFn()))
-                    .apply("DuplicateIds", ParDo.of(new EntriesFn()))
-                    .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(VarLongCoder.of())))
-                    .apply("DuplicateIdsView", View.asMap());
-            PCollectionTuple unique = valid.apply("RejectDuplicateIds", ParDo.of(new UniqueIdFn(duplicates,
-                    plan.output().id(), parts, rejects, totals)).withSideInputs(duplicates)
-                    .withOutputTags(VALID, TupleTagList.of(TOTALS)));
-            valid = unique.get(VALID).setCoder(rowsCoder);
-            partial = partial.and(unique.get(TOTALS).setCoder(totalsCoder));
+        PCollection<SplitChunk> splitChunks = checked.get(SPLIT).setCoder(SerializableCoder.of(SplitChunk.class));
+        if (direct == null) {
+            if (!plan.generatedId()) {
+                PCollectionView<Map<String, List<Long>>> duplicates = valid
+                        .apply("IdBuckets", ParDo.of(new IdBucketsFn()))
+                        .setCoder(KvCoder.of(VarIntCoder.of(), idLinesCoder()))
+                        .apply("FindDuplicateIds", Combine.perKey(new DuplicateIdsFn()))
+                        .apply("DuplicateIds", ParDo.of(new EntriesFn()))
+                        .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(VarLongCoder.of())))
+                        .apply("DuplicateIdsView", View.asMap());
+                PCollectionTuple unique = valid.apply("RejectDuplicateIds", ParDo.of(new UniqueIdFn(duplicates,
+                        plan.output().id(), parts, rejects, totals)).withSideInputs(duplicates)
+                        .withOutputTags(VALID, TupleTagList.of(TOTALS)));
+                valid = unique.get(VALID).setCoder(rowsCoder);
+                partial = partial.and(unique.get(TOTALS).setCoder(totalsCoder));
+            }
+            PCollectionTuple split = split(plan, valid, parts, totals);
+            // Validation wrote nothing to its own SPLIT output; the split chunks come from here.
+            splitChunks = split.get(SPLIT).setCoder(SerializableCoder.of(SplitChunk.class));
+            partial = partial.and(split.get(TOTALS).setCoder(totalsCoder));
         }
-
-        PCollectionTuple split = split(plan, valid, parts, totals);
-        PCollection<SplitChunk> splitChunks = split.get(SPLIT).setCoder(SerializableCoder.of(SplitChunk.class));
-        partial = partial.and(split.get(TOTALS).setCoder(totalsCoder));
 
         PCollection<Preprocessing> fitted = partial.apply("AllTotals", Flatten.pCollections())
                 .apply("Totals", Combine.globally(new TotalsFn(totals)))
@@ -200,8 +213,9 @@ final class PreparePipeline {
     private static PCollectionTuple split(Plan plan, PCollection<List<CleanRow>> valid, PartNames parts,
                                           PrepareTotals.Layout totals) {
         TupleTagList others = TupleTagList.of(TOTALS);
+        Splitter splitter = new Splitter(plan.split(), parts, plan.staging(), numericColumns(plan.output()));
         if (!plan.stratify()) {
-            return valid.apply("Split", ParDo.of(new SplitFn(plan.split(), null, parts, plan.staging(), totals))
+            return valid.apply("Split", ParDo.of(new SplitFn(null, splitter, totals))
                     .withOutputTags(SPLIT, others));
         }
         PCollectionView<Map<String, Split.StratumBounds>> bounds = valid
@@ -211,8 +225,17 @@ final class PreparePipeline {
                 .apply("StratumBounds", ParDo.of(new StratumBoundsFn(plan.split())))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Split.StratumBounds.class)))
                 .apply("StratumBoundsView", View.asMap());
-        return valid.apply("SplitStrata", ParDo.of(new SplitFn(plan.split(), bounds, parts, plan.staging(), totals))
+        return valid.apply("SplitStrata", ParDo.of(new SplitFn(bounds, splitter, totals))
                 .withSideInputs(bounds).withOutputTags(SPLIT, others));
+    }
+
+    /** Which columns of the output, in order, are numeric. */
+    private static boolean[] numericColumns(TableSchema output) {
+        boolean[] numeric = new boolean[output.columns().size()];
+        for (int i = 0; i < numeric.length; i++) {
+            numeric[i] = output.columns().get(i).type() == ColumnType.NUMERIC;
+        }
+        return numeric;
     }
 
     private static Coder<Map<String, List<Long>>> idLinesCoder() {
@@ -241,9 +264,11 @@ final class PreparePipeline {
         private final PartNames parts;
         private final String rejects;
         private final PrepareTotals.Layout totals;
+        /** Splits the valid rows of each chunk at once, or null to hand them on (VALID) to be split later. */
+        private final Splitter splitter;
 
         ValidateFn(SourceFormat format, RowValidator validator, boolean generatedId, boolean multipleFiles,
-                   PartNames parts, String rejects, PrepareTotals.Layout totals) {
+                   PartNames parts, String rejects, PrepareTotals.Layout totals, Splitter splitter) {
             this.format = format;
             this.validator = validator;
             this.generatedId = generatedId;
@@ -251,6 +276,7 @@ final class PreparePipeline {
             this.parts = parts;
             this.rejects = rejects;
             this.totals = totals;
+            this.splitter = splitter;
         }
 
         @ProcessElement
@@ -316,8 +342,12 @@ final class PreparePipeline {
                     rejections.add(outcome.rejection());
                 }
             }
-            if (!rows.isEmpty()) {
+            if (!rows.isEmpty() && splitter == null) {
                 out.get(VALID).output(rows);
+            } else if (!rows.isEmpty()) {
+                PrepareTotals sums = totals.empty();
+                out.get(SPLIT).output(splitter.split(rows, null, sums));
+                out.get(TOTALS).output(sums);
             }
             reject(rejections, parts, rejects, totals, out.get(TOTALS));
         }
@@ -474,28 +504,23 @@ final class PreparePipeline {
      * the chunk's part of each split's {@code data.csv}, and adds the rows to their split's statistics with
      * the numbers validation parsed.
      */
-    static final class SplitFn extends DoFn<List<CleanRow>, SplitChunk> {
+    static final class Splitter implements Serializable {
+        private static final long serialVersionUID = 1L;
         private final Split split;
-        private final PCollectionView<Map<String, Split.StratumBounds>> bounds;
         private final PartNames parts;
         private final String staging;
-        private final PrepareTotals.Layout totals;
+        private final boolean[] numeric;
 
-        SplitFn(Split split, PCollectionView<Map<String, Split.StratumBounds>> bounds, PartNames parts, String staging,
-                PrepareTotals.Layout totals) {
+        Splitter(Split split, PartNames parts, String staging, boolean[] numeric) {
             this.split = split;
-            this.bounds = bounds;
             this.parts = parts;
             this.staging = staging;
-            this.totals = totals;
+            this.numeric = numeric.clone();
         }
 
-        @ProcessElement
-        public void process(ProcessContext context, MultiOutputReceiver out) throws IOException {
-            Map<String, Split.StratumBounds> strata = bounds == null ? null : context.sideInput(bounds);
-            List<CleanRow> chunk = context.element();
+        SplitChunk split(List<CleanRow> chunk, Map<String, Split.StratumBounds> strata, PrepareTotals sums)
+                throws IOException {
             List<List<CleanRow>> splits = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-            PrepareTotals sums = totals.empty();
             for (CleanRow row : chunk) {
                 int part = strata == null ? split.assign(row.id()) : split.assign(row.id(), strata.get(row.label()));
                 splits.get(part).add(row);
@@ -513,7 +538,27 @@ final class PreparePipeline {
                 }
                 write(staging + "/" + Split.NAMES.get(i) + "/" + DATA + "/" + parts.name(rows.get(0)), text.toString());
             }
-            out.get(SPLIT).output(new SplitChunk(splits));
+            return new SplitChunk(splits.stream().map(rows -> FeatureRows.of(rows, numeric)).toList());
+        }
+    }
+
+    /** {@link Splitter} as a transform of its own, for rows whose split needs the ids or labels of all rows. */
+    static final class SplitFn extends DoFn<List<CleanRow>, SplitChunk> {
+        private final PCollectionView<Map<String, Split.StratumBounds>> bounds;
+        private final Splitter splitter;
+        private final PrepareTotals.Layout totals;
+
+        SplitFn(PCollectionView<Map<String, Split.StratumBounds>> bounds, Splitter splitter, PrepareTotals.Layout totals) {
+            this.bounds = bounds;
+            this.splitter = splitter;
+            this.totals = totals;
+        }
+
+        @ProcessElement
+        public void process(ProcessContext context, MultiOutputReceiver out) throws IOException {
+            PrepareTotals sums = totals.empty();
+            out.get(SPLIT).output(splitter.split(context.element(), bounds == null ? null : context.sideInput(bounds),
+                    sums));
             out.get(TOTALS).output(sums);
         }
     }
@@ -663,26 +708,29 @@ final class PreparePipeline {
             Preprocessing.Transformer transformer = preprocessing.bind(columns);
             boolean labelled = preprocessing.label() != null;
             StringBuilder text = new StringBuilder();
+            String[] values = new String[columns.size()];
+            List<String> row = Arrays.asList(values);
+            double[] numbers = new double[columns.size()];
             for (int i = 0; i < 3; i++) {
-                List<CleanRow> rows = context.element().splits().get(i);
-                if (rows.isEmpty()) {
+                FeatureRows rows = context.element().splits().get(i);
+                if (rows.size() == 0) {
                     continue;
                 }
                 text.setLength(0);
                 text.ensureCapacity(rows.size() * 128);
-                for (CleanRow row : rows) {
-                    Csv.appendField(text, row.id());
-                    for (float x : transformer.apply(row.values(), row.numbers())) {
+                for (int r = 0; r < rows.size(); r++) {
+                    rows.load(r, values, numbers);
+                    Csv.appendField(text, rows.id(r));
+                    for (float x : transformer.apply(row, numbers)) {
                         text.append(',');
                         appendFeature(text, x);
                     }
                     if (labelled) {
-                        Csv.appendField(text.append(','), row.label());
+                        Csv.appendField(text.append(','), rows.label(r));
                     }
                     text.append('\n');
                 }
-                write(staging + "/" + Split.NAMES.get(i) + "/" + FEATURES + "/" + parts.name(rows.get(0)),
-                        text.toString());
+                write(staging + "/" + Split.NAMES.get(i) + "/" + FEATURES + "/" + parts.name(rows), text.toString());
             }
         }
 
