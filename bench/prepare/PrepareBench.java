@@ -29,7 +29,9 @@ import java.util.TreeSet;
  * {@code loop} does the same work in one thread without Beam — the floor. Both validate every row (field
  * count, numeric values), reject bad rows with a reason, split by a seeded hash of the line number, fit
  * mean imputation, standard scaling and one-hot encoding on the training split, and write each split's
- * data.csv and features.csv plus the rejects. Prints one line of JSON: {"tool", "seconds", "valid", "rejected"}.
+ * data.csv and features.csv plus the rejects. Prints one line of JSON: {"tool", "seconds", "cpu_seconds" (of the
+ * whole process over the same span: every thread, the JIT compilers and the garbage collector), "valid",
+ * "rejected"}.
  *
  *   java -cp CLASSPATH PrepareBench.java beam|loop SOURCE.csv OUT_DIR
  */
@@ -38,70 +40,96 @@ public final class PrepareBench {
         String tool = args[0];
         Path source = Path.of(args[1]);
         Path out = Path.of(args[2]);
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long start = System.nanoTime();
+        long cpuStart = os.getProcessCpuTime();
         long[] counts = tool.equals("beam") ? beam(source, out) : loop(source, out);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("{\"tool\": \"%s\", \"seconds\": %.3f, \"valid\": %d, \"rejected\": %d}%n",
-                tool, seconds, counts[0], counts[1]);
+        double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        System.out.printf(java.util.Locale.ROOT, "{\"tool\": \"%s\", \"seconds\": %.3f, \"cpu_seconds\": %.3f, "
+                + "\"valid\": %d, \"rejected\": %d}%n", tool, seconds, cpu, counts[0], counts[1]);
     }
 
     private static long[] beam(Path source, Path out) throws Exception {
         Context ctx = new Context(out);
         ctx.inputs.put(PrepareCsv.SOURCE.name(), source.toString());
         ctx.inputs.put(PrepareCsv.LABEL.name(), "label");
+        // -Dbeam.options="--a=1 --b=2" passes PrepareCsv's beam-options, to compare runner settings.
+        String options = System.getProperty("beam.options", "").trim();
+        if (!options.isEmpty()) {
+            ctx.inputs.put(PrepareCsv.BEAM_OPTIONS.name(), List.of(options.split("\\s+")));
+        }
         new PrepareCsv().execute(ctx);
         return new long[] {(Long) ctx.outputs.get("rows"), (Long) ctx.outputs.get("rejected-rows")};
     }
 
     private static final Set<String> MISSING = Set.of("", "NA", "N/A", "NaN", "null", "?");
 
-    /** One thread, no framework: read, validate, split, fit on train, transform, write. */
+    /**
+     * One thread, no framework: read, validate, split, fit on train, transform, write. It writes what
+     * PrepareCsv writes for the same source, byte for byte (run.sh compares them): missing values empty in
+     * data.csv, a header on features.csv, and every rejected row with its file, line, first bad column and
+     * all its reasons.
+     */
     private static long[] loop(Path source, Path out) throws IOException {
         List<String> header;
         List<String[]> rows = new ArrayList<>();
         List<Integer> splits = new ArrayList<>();
-        Files.createDirectories(out);
+        Files.createDirectories(out.resolve("rejects"));
+        String file = source.toAbsolutePath().normalize().toString();
         long rejected = 0;
         try (BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8);
-             BufferedWriter rejects = Files.newBufferedWriter(out.resolve("rejects.csv"))) {
+             BufferedWriter rejects = Files.newBufferedWriter(out.resolve("rejects/rejects.csv"))) {
+            rejects.write("file,line,column,reason,row\n");
             header = Csv.parse(reader.readLine());
             int width = header.size();
             int label = width - 1;
             int categorical = width - 2;
             long line = 1;
+            List<String> columns = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
             for (String text = reader.readLine(); text != null; text = reader.readLine()) {
                 line++;
                 List<String> fields = Csv.parse(text);
-                String reason = null;
+                columns.clear();
+                reasons.clear();
                 if (fields.size() != width) {
-                    reason = "expected " + width + " fields, found " + fields.size();
+                    columns.add("");
+                    reasons.add(fields.size() + " fields but the header has " + width);
                 } else {
-                    for (int i = 0; i < categorical && reason == null; i++) {
+                    for (int i = 0; i < width; i++) {
                         String v = fields.get(i);
-                        if (!MISSING.contains(v)) {
+                        if (MISSING.contains(v)) {
+                            if (i == label) {
+                                columns.add(header.get(i));
+                                reasons.add("required column '" + header.get(i) + "' is missing");
+                            }
+                        } else if (i < categorical) {
                             try {
                                 if (!Double.isFinite(Double.parseDouble(v))) {
-                                    reason = header.get(i) + ": not finite";
+                                    columns.add(header.get(i));
+                                    reasons.add("column '" + header.get(i) + "' value '" + v + "' is not finite");
                                 }
                             } catch (NumberFormatException e) {
-                                reason = header.get(i) + ": not a number '" + v + "'";
+                                columns.add(header.get(i));
+                                reasons.add("column '" + header.get(i) + "' value '" + v + "' is not a number");
                             }
                         }
                     }
-                    if (reason == null && MISSING.contains(fields.get(label))) {
-                        reason = "label missing";
-                    }
                 }
-                if (reason != null) {
+                if (!reasons.isEmpty()) {
                     rejected++;
-                    rejects.write(line + "," + Csv.format(List.of(reason, text)) + "\n");
+                    rejects.write(Csv.format(List.of(file, Long.toString(line), columns.get(0),
+                            String.join("; ", reasons), text)) + "\n");
                     continue;
                 }
                 String id = Long.toString(line);
                 String[] row = new String[width + 1];
                 row[0] = id;
                 for (int i = 0; i < width; i++) {
-                    row[i + 1] = fields.get(i);
+                    String v = fields.get(i);
+                    row[i + 1] = MISSING.contains(v) ? "" : v;
                 }
                 rows.add(row);
                 splits.add(split(42, id));
@@ -121,11 +149,11 @@ public final class PrepareBench {
             }
             String[] row = rows.get(r);
             for (int i = 0; i < numeric; i++) {
-                if (!MISSING.contains(row[i + 1])) {
+                if (!row[i + 1].isEmpty()) {
                     moments[i].add(Double.parseDouble(row[i + 1]));
                 }
             }
-            if (!MISSING.contains(row[numeric + 1])) {
+            if (!row[numeric + 1].isEmpty()) {
                 categories.add(row[numeric + 1]);
             }
         }
@@ -144,6 +172,11 @@ public final class PrepareBench {
         List<String> dataHeader = new ArrayList<>();
         dataHeader.add("row_id");
         dataHeader.addAll(header);
+        List<String> featureHeader = new ArrayList<>();
+        featureHeader.add("row_id");
+        featureHeader.addAll(header.subList(0, numeric));
+        categoryList.forEach(category -> featureHeader.add(header.get(numeric) + "=" + category));
+        featureHeader.add(header.get(width - 1));
         String[] names = {"train", "validation", "test"};
         BufferedWriter[] data = new BufferedWriter[3];
         BufferedWriter[] features = new BufferedWriter[3];
@@ -152,6 +185,7 @@ public final class PrepareBench {
             data[s] = Files.newBufferedWriter(dir.resolve("data.csv"));
             data[s].write(Csv.format(dataHeader) + "\n");
             features[s] = Files.newBufferedWriter(dir.resolve("features.csv"));
+            features[s].write(Csv.format(featureHeader) + "\n");
         }
         List<String> fields = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
@@ -161,7 +195,7 @@ public final class PrepareBench {
             fields.clear();
             fields.add(row[0]);
             for (int i = 0; i < numeric; i++) {
-                double x = MISSING.contains(row[i + 1]) ? mean[i] : Double.parseDouble(row[i + 1]);
+                double x = row[i + 1].isEmpty() ? mean[i] : Double.parseDouble(row[i + 1]);
                 fields.add(Float.toString((float) ((x - mean[i]) / scale[i])));
             }
             Integer hot = categoryIndex.get(row[numeric + 1]);

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Preparation benchmark: PrepareCsv on Beam's DirectRunner against a plain single-threaded Java loop (the
 # floor) and pandas, doing the same cleaning, split, scaling and writing on the same generated CSV. Runs
-# the tools one after another, REPS times each, and prints every run's JSON and the medians.
+# the tools one after another, REPS times each, checks after every repetition that Beam and the loop wrote
+# the same bytes (each split's data.csv and features.csv, and the rejects), and prints every run's JSON (with
+# the 1-minute load average as it ended) and the medians.
 #
 #   bench/prepare/run.sh [ROWS]     default 1,000,000 rows; REPS (default 3) repetitions
 #
-# Needs the components module built (./mvnw -q -o -pl components install -DskipTests) and python3;
-# pandas goes into bench/prepare/.venv.
+# Needs python3 and Maven's offline repository (MAVEN_ARGS picks another one); the components module and the
+# modules it needs are compiled from the working tree, nothing is installed. pandas goes into
+# bench/prepare/.venv.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$root/bench/prepare"
@@ -19,7 +22,9 @@ if ! "$venv/bin/python" -c "import pandas" >/dev/null 2>&1; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "pandas==3.1.1"
 fi
-(cd "$root" && ./mvnw -q -B -o dependency:build-classpath -pl components -DincludeScope=runtime \
+# In one reactor build the classpath names the sibling modules' target/classes, so the benchmark runs the
+# code of this working tree; every module writes the file and components, built last, writes it last.
+(cd "$root" && ./mvnw -q -B -o -pl components -am compile dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$work/classpath.txt")
 classpath="$root/components/target/classes:$(cat "$work/classpath.txt")"
 
@@ -32,17 +37,27 @@ for rep in $(seq "$reps"); do
   for tool in beam loop pandas; do
     rm -rf "$work/out-$tool"
     if [[ $tool == pandas ]]; then
-      "$venv/bin/python" "$here/prepare_pandas.py" "$source_csv" "$work/out-$tool" | tee -a "$results"
+      run=$("$venv/bin/python" "$here/prepare_pandas.py" "$source_csv" "$work/out-$tool")
     else
-      java -Xmx6g -cp "$classpath" "$here/PrepareBench.java" "$tool" "$source_csv" "$work/out-$tool" \
-        2>"$work/$tool.log" | tee -a "$results"
+      run=$(java -Xmx6g -cp "$classpath" "$here/PrepareBench.java" "$tool" "$source_csv" "$work/out-$tool" \
+        2>"$work/$tool.log")
+    fi
+    echo "${run%\}}, \"load\": $(cut -d' ' -f1 /proc/loadavg)}" | tee -a "$results"
+  done
+  for file in {train,validation,test}/{data,features}.csv rejects/rejects.csv; do
+    if ! cmp "$work/out-beam/$file" "$work/out-loop/$file"; then
+      echo "Beam and the plain loop wrote different $file (in $work)" >&2
+      exit 1
     fi
   done
+  echo "repetition $rep: Beam and the plain loop wrote the same bytes" >&2
 done
 python3 - "$results" <<'PY'
 import json, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
 median = {t: statistics.median(r["seconds"] for r in runs if r["tool"] == t) for t in ("beam", "loop", "pandas")}
+loads = [r["load"] for r in runs if "load" in r]
+print(f"load (1 min) after each run: {min(loads):.2f}-{max(loads):.2f}")
 print(f"medians: beam {median['beam']:.2f} s, loop {median['loop']:.2f} s, pandas {median['pandas']:.2f} s; "
       f"beam / loop {median['beam'] / median['loop']:.2f}x, beam / pandas {median['beam'] / median['pandas']:.2f}x")
 PY

@@ -5,6 +5,7 @@ import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 
+import java.util.Optional;
 import java.util.Comparator;
 import java.util.List;
 
@@ -52,17 +53,18 @@ final class GraphRenderer {
 
     private void graph(Graph graph, String indent) {
         for (Node node : graph.nodes()) {
-            if (node instanceof Node.LoopNode loop) {
-                String title = Descriptions.what(loop, plan);
+            Optional<Graph> body = node.loopBody();
+            if (body.isPresent()) {
+                String title = Descriptions.what(node, plan);
                 if (format == Format.MERMAID) {
-                    out.append(indent).append("subgraph ").append(id(loop.name())).append("[\"").append(mermaid(loop.name() + ": " + title)).append("\"]\n");
-                    graph(loop.body(), indent + "  ");
+                    out.append(indent).append("subgraph ").append(id(node.name())).append("[\"").append(mermaid(node.name() + ": " + title)).append("\"]\n");
+                    graph(body.get(), indent + "  ");
                     out.append(indent).append("end\n");
                 } else {
-                    out.append(indent).append("subgraph cluster_").append(id(loop.name())).append(" {\n")
-                            .append(indent).append("  label=\"").append(dot(loop.name() + ": " + title)).append("\";\n")
-                            .append(indent).append("  ").append(id(loop.name())).append(" [shape=point, label=\"\"];\n");
-                    graph(loop.body(), indent + "  ");
+                    out.append(indent).append("subgraph cluster_").append(id(node.name())).append(" {\n")
+                            .append(indent).append("  label=\"").append(dot(node.name() + ": " + title)).append("\";\n")
+                            .append(indent).append("  ").append(id(node.name())).append(" [shape=point, label=\"\"];\n");
+                    graph(body.get(), indent + "  ");
                     out.append(indent).append("}\n");
                 }
             } else {
@@ -104,7 +106,7 @@ final class GraphRenderer {
     }
 
     private static boolean isCall(Node node) {
-        return node instanceof Node.CallNode || node instanceof Node.RecurseNode;
+        return node.calls().isPresent();
     }
 
     private static String id(String name) {

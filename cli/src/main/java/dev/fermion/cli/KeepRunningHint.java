@@ -1,7 +1,7 @@
 package dev.fermion.cli;
 
 import dev.fermion.plan.Expr;
-import dev.fermion.plan.Graph;
+import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
@@ -29,18 +29,12 @@ final class KeepRunningHint {
     static String of(Plan plan, List<String> command) {
         Set<String> params = new TreeSet<>();
         Set<String> fixed = new TreeSet<>();
-        List<Graph> graphs = new ArrayList<>(plan.subPipelines().values());
-        graphs.add(plan.graph());
-        while (!graphs.isEmpty()) {
-            for (Node node : graphs.remove(graphs.size() - 1).nodes()) {
-                if (node instanceof Node.LoopNode loop) {
-                    graphs.add(loop.body());
-                } else if (node instanceof Node.StepNode step && takesKeepRunning(step)) {
-                    if (step.bindings().get(INPUT) instanceof Expr.Param param) {
-                        params.add(param.name());
-                    } else {
-                        fixed.add(step.name());
-                    }
+        for (Node node : plan.allNodes()) {
+            if (node.runs().filter(KeepRunningHint::takesKeepRunning).isPresent()) {
+                if (node.bindings().get(INPUT) instanceof Expr.Param param) {
+                    params.add(param.name());
+                } else {
+                    fixed.add(node.name());
                 }
             }
         }
@@ -59,8 +53,8 @@ final class KeepRunningHint {
         return "a deploy step whose keep-running input is true leaves its endpoint up";
     }
 
-    private static boolean takesKeepRunning(Node.StepNode step) {
-        return step.component().input(INPUT).map(PortSpec::type)
+    private static boolean takesKeepRunning(ComponentSpec component) {
+        return component.input(INPUT).map(PortSpec::type)
                 .filter(type -> type.rawType() == Boolean.class).isPresent();
     }
 

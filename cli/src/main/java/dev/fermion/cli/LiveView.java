@@ -35,6 +35,9 @@ final class LiveView implements RunListener, AutoCloseable {
     private int drawnLines;
     private boolean finished;
 
+    // The ticker's future is never read: shutting the ticker down ends it, and redraw catches nothing
+    // worth reporting (a failed redraw only stops the animation; the final one prints the result).
+    @SuppressWarnings("FutureReturnValueIgnored")
     LiveView(PrintWriter out, boolean terminal) {
         this.out = out;
         this.terminal = terminal;

@@ -5,7 +5,7 @@ import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.contract.Home;
 import dev.fermion.contract.TrackingEnv;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.plan.Graph;
+import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.deploy.local.LocalDeployments;
@@ -52,6 +52,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
+/**
+ * {@code fermion run}. Longer than a command should be because most of it is the command line's own: the
+ * options and their help, the errors that name the option and its fix, and what the end of a run prints
+ * (failed step's log tail, the command that resumes, MLflow links); how a run goes is the runner's.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a pipeline on this machine with the semantics it has on Argo.",
                 "Prints the run id; on failure, the failing step's last log lines and the command that resumes the run.",
@@ -237,7 +242,7 @@ final class RunCommand implements Callable<Integer> {
                     + String.join("; ", gpus));
         }
         RunResult result;
-        try (LiveView view = new LiveView(out, System.console() != null)) {
+        try (LiveView view = new LiveView(out, interactive())) {
             LocalRunner runner = new LocalRunner(options.withListener(view));
             result = prior != null ? runner.resume(prior.runId(), resolved.plan())
                     : runner.run(resolved.plan(), params.asMap());
@@ -430,21 +435,10 @@ final class RunCommand implements Callable<Integer> {
     /** The names of the plan's steps whose caching is off, by their nature or their options. */
     private static Set<String> uncachedSteps(Plan plan) {
         Set<String> names = new java.util.HashSet<>();
-        java.util.ArrayDeque<Graph> graphs = new java.util.ArrayDeque<>();
-        graphs.add(plan.graph());
-        plan.onExit().ifPresent(graphs::add);
-        graphs.addAll(plan.subPipelines().values());
-        while (!graphs.isEmpty()) {
-            for (Node node : graphs.pop().nodes()) {
-                if (node instanceof Node.LoopNode loop) {
-                    graphs.add(loop.body());
-                } else if (node instanceof Node.StepNode step && !step.options().cachingEnabled()) {
-                    names.add(step.name());
-                } else if (node instanceof Node.ContainerNode container && !container.options().cachingEnabled()) {
-                    names.add(container.name());
-                } else if (node instanceof Node.ResourceNode) {
-                    names.add(node.name());
-                }
+        for (Node node : plan.allNodes()) {
+            // a resource step has no options of its own and is never cached
+            if (node.isStep() && !node.podOptions().map(StepOptions::cachingEnabled).orElse(false)) {
+                names.add(node.name());
             }
         }
         return names;
@@ -458,4 +452,25 @@ final class RunCommand implements Callable<Integer> {
             return List.of("(cannot read the log: " + e.getMessage() + ")");
         }
     }
+
+    /**
+     * Whether the output is a terminal, where the live view may redraw. From JDK 22 a console exists even when
+     * output is piped, and only {@code Console.isTerminal()} (not in Java 17's API) tells; before that, the
+     * console exists only for a terminal.
+     */
+    @SuppressWarnings("SystemConsoleNull") // handled: isTerminal() is asked where it exists
+    private static boolean interactive() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
 }

@@ -67,7 +67,7 @@ final class ArgoExpressions {
      * A JSON list of every element of the list {@code list} evaluates to, each as the text a launcher reads
      * ({@link ValueCodec}'s encoding, armoured): strings as they are, other values as JSON. Argo hands each
      * element of a {@code withParam} list to the loop body verbatim, so without this an element holding
-     * {@code {{} or the armour prefix would not reach the step as it was produced.
+     * <code>{{</code> or the armour prefix would not reach the step as it was produced.
      */
     static String itemList(String list) {
         return "toJson(map(fromJSON(" + list + "), {" + armoured("(type(#) == 'string' ? # : toJson(#))") + "}))";

@@ -33,7 +33,7 @@ public record MlflowSettings(URI trackingUri, SecretRef token, String basicAuthS
                     + "Kubernetes Secret and pass it with --mlflow-token-secret SECRET/KEY");
         }
         String scheme = trackingUri.getScheme();
-        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || trackingUri.getHost() == null) {
+        if ((!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) || trackingUri.getHost() == null) {
             throw new IllegalArgumentException("MLflow URI '" + trackingUri + "' is not an http(s) server address: "
                     + "give one such as http://mlflow.ml.svc.cluster.local:5000");
         }

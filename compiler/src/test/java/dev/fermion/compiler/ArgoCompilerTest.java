@@ -269,18 +269,24 @@ class ArgoCompilerTest {
                 .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class).hasMessageContaining("1.5");
     }
 
-    @Test
-    void imagesFollowTheOptions() {
-        CompilerOptions options = CompilerOptions.defaults().withRegistry("registry.local:5000/ml").withTag("2.0")
-                .withNamespace("ml").withServiceAccount("runner").withArtifactRepositoryRef("artifacts/minio");
-        JsonNode workflow = Yaml.read(new ArgoCompiler(options)
-                .compile(SamplePipelines.stepOptions().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml());
+    /** Each container template's image, by template name. */
+    private static Map<String, String> containerImages(JsonNode workflow) {
         Map<String, String> images = new java.util.TreeMap<>();
         for (JsonNode t : workflow.at("/spec/templates")) {
             if (t.has("container")) {
                 images.put(t.path("name").asText(), t.at("/container/image").asText());
             }
         }
+        return images;
+    }
+
+    @Test
+    void imagesFollowTheOptions() {
+        CompilerOptions options = CompilerOptions.defaults().withRegistry("registry.local:5000/ml").withTag("2.0")
+                .withNamespace("ml").withServiceAccount("runner").withArtifactRepositoryRef("artifacts/minio");
+        JsonNode workflow = Yaml.read(new ArgoCompiler(options)
+                .compile(SamplePipelines.stepOptions().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml());
+        Map<String, String> images = containerImages(workflow);
         assertThat(images).containsEntry("prepare", "registry.local:5000/ml/fermion-runtime:2.0")
                 .containsEntry("train", "registry.local:5000/ml/fermion-runtime-gpu:2.0")
                 .containsEntry("notify", "registry.example.com/custom:1.2");
@@ -298,12 +304,7 @@ class ArgoCompilerTest {
                 .withRuntimeImage("localhost/orders:1.0.0");
         JsonNode workflow = Yaml.read(new ArgoCompiler(options)
                 .compile(SamplePipelines.stepOptions().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml());
-        Map<String, String> images = new java.util.TreeMap<>();
-        for (JsonNode t : workflow.at("/spec/templates")) {
-            if (t.has("container")) {
-                images.put(t.path("name").asText(), t.at("/container/image").asText());
-            }
-        }
+        Map<String, String> images = containerImages(workflow);
         assertThat(images).containsEntry("prepare", "localhost/orders:1.0.0")
                 .containsEntry("train", "ghcr.io/fermion-ml/fermion-runtime-gpu:2.0")
                 .containsEntry("notify", "mirror.local/custom:1.2");

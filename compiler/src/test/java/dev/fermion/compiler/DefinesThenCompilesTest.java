@@ -93,7 +93,7 @@ class DefinesThenCompilesTest {
         }
         if (random.nextInt(4) == 0) {
             Consumer<Pipeline.Defaults> defaults = d -> setting(random).accept(d);
-            builder = builder.defaults(defaults::accept);
+            builder = builder.defaults(defaults);
         }
         return builder.define(p -> {
             var source = p.param("source", text(random));

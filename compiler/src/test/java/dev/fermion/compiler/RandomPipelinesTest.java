@@ -234,7 +234,8 @@ class RandomPipelinesTest {
         }
 
         private String name(String prefix) {
-            return prefix + "-" + (++counter);
+            counter++;
+            return prefix + "-" + counter;
         }
 
         private <T> T pick(List<T> values) {

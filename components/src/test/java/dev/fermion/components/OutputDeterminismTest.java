@@ -86,6 +86,8 @@ class OutputDeterminismTest {
                 .with(TrainMlp.VALIDATION, copy(data.resolve("validation"), root, "validation-split"))
                 .with(TrainMlp.PREPROCESSING, new Directory(copy(data.resolve("preprocessing"), root, "fitted").path()))
                 .with(TrainMlp.EPOCHS, 8).with(TrainMlp.LEARNING_RATE, 0.01)
+                // TrainMlp sets the engine's threads itself: to the count this run of the two computes with.
+                .with(TrainMlp.THREADS, JniUtils.getNumThreads())
                 .run(new TrainMlp()));
         assertThat(trained.get(0)).containsKey("model/mlp-0000.params");
         assertThat(trained.get(1)).isEqualTo(trained.get(0));

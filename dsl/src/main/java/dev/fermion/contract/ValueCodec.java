@@ -17,7 +17,7 @@ import java.util.Base64;
  * maps and records as compact JSON.
  *
  * <p>Argo would evaluate any {@code {{...}}} inside a value written into a workflow, so values that contain
- * {@code {{} are armoured as {@link #ARMOUR_PREFIX} + base64 before they enter a workflow; the launcher
+ * <code>{{</code> are armoured as {@link #ARMOUR_PREFIX} + base64 before they enter a workflow; the launcher
  * decodes them. Values that happen to start with the prefix are armoured too, so decoding is exact. The armour
  * is a transport form only: {@link #decode} reads a value as a user or a definition wrote it, and nothing but
  * {@link #disarm} (applied where a value leaves a workflow) ever removes armour, so a user's value that merely

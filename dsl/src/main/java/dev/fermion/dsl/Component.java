@@ -45,11 +45,11 @@ public abstract class Component extends Definition {
         @Override
         protected Boolean computeValue(Class<?> type) {
             for (Class<?> c = type; c != Component.class; c = c.getSuperclass()) {
-                try {
-                    c.getDeclaredMethod("sourceDigest", StepInputs.class);
-                    return true;
-                } catch (NoSuchMethodException e) {
-                    // Not declared here; look further up.
+                for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
+                    if (method.getName().equals("sourceDigest") && method.getParameterCount() == 1
+                            && method.getParameterTypes()[0] == StepInputs.class) {
+                        return true;
+                    }
                 }
             }
             return false;

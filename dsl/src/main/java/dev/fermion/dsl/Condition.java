@@ -23,10 +23,14 @@ public final class Condition {
         return new Condition(new Cond.Any(List.of(cond, other.cond)), concat(other));
     }
 
+    // Both read well: 'cheap.not()' chained and 'not(cheap)' through a static import; only a method
+    // reference Condition::not would be ambiguous, and nobody needs one.
+    @SuppressWarnings("AmbiguousMethodReference")
     public Condition not() {
         return new Condition(new Cond.Not(cond), operands);
     }
 
+    @SuppressWarnings("AmbiguousMethodReference") // see not()
     public static Condition not(Condition condition) {
         return condition.not();
     }

@@ -43,7 +43,7 @@ public final class Names {
         }
         for (int i = 0; i < length; i++) {
             char c = name.charAt(i);
-            if (c == '-' ? name.charAt(i - 1) == '-' : !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
+            if (c == '-' ? name.charAt(i - 1) == '-' : !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
                 return false;
             }
         }
@@ -59,7 +59,7 @@ public final class Names {
     public static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     /**
-     * {@code text} if Argo would take it as it is: it must hold no {@code {{} or {@code }}}, which Argo evaluates
+     * {@code text} if Argo would take it as it is: it must hold no <code>{{</code> or <code>}}</code>, which Argo evaluates
      * in any text of a workflow (labels, annotations, images, selectors, environment values) where no armour
      * can protect it. Checked when a pipeline is defined, so a local run and the compiler agree.
      *

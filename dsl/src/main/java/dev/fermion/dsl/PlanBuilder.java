@@ -134,7 +134,7 @@ final class PlanBuilder {
                 Value<?> value = ns.outputs.get(output.name());
                 if (value == null) {
                     throw parent.error(step, "sub-pipeline " + sub.getClass().getSimpleName() + " never sets output '"
-                            + output.name() + "': call dag.output(" + output.name().toUpperCase().replace('-', '_') + ", ...) in define()");
+                            + output.name() + "': call dag.output(" + output.name().toUpperCase(java.util.Locale.ROOT).replace('-', '_') + ", ...) in define()");
                 }
                 outputs.add(new Graph.GraphOutput(output.name(), output.type(), value.expr()));
             }

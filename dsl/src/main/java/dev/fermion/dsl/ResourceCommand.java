@@ -64,7 +64,7 @@ public final class ResourceCommand {
         return new ResourceCommand(ResourceSpec.Action.APPLY, manifest, null);
     }
 
-    /** Patches the object named in the manifest; {@code strategy} is {@code strategic}, {@code merge} or {@code json}. */
+    /** Patches the object named in the manifest; the strategy is one of "strategic", "merge" or "json". */
     public static ResourceCommand patch(String manifest, String strategy) {
         if (!java.util.List.of("strategic", "merge", "json").contains(strategy)) {
             throw new IllegalArgumentException("unknown patch strategy '" + strategy + "': use strategic, merge or json");

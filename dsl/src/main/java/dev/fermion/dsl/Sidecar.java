@@ -14,7 +14,7 @@ import java.util.Set;
  * on 127.0.0.1, and the step starts once every port accepts connections; steps whose sidecars use the same
  * port run one at a time there, since they share this machine's ports.
  *
- * <p>Every field is written into the workflow as it is, so none may hold {@code {{} or {@code }}}; secrets go
+ * <p>Every field is written into the workflow as it is, so none may hold <code>{{</code> or <code>}}</code>; secrets go
  * in as Kubernetes Secret references on the step, not here.
  */
 public record Sidecar(String name, String image, List<String> command, List<String> args, Map<String, String> env,

@@ -58,8 +58,10 @@ public class Value<T> {
         }
         ValueType<?> element = elements[0].type;
         List<Expr> exprs = new java.util.ArrayList<>();
+        List<Value<?>> values = new java.util.ArrayList<>();
         for (Value<? extends T> value : elements) {
             Objects.requireNonNull(value, "Value.listOf(...): an element is null");
+            values.add(value);
             if (!value.type.equals(element)) {
                 throw new IllegalArgumentException("Value.listOf(...) mixes " + element.displayName() + " and "
                         + value.type.displayName() + " elements: a list holds values of one type");
@@ -68,7 +70,7 @@ public class Value<T> {
         }
         @SuppressWarnings("unchecked")
         ValueType<List<T>> type = ValueType.listOf((ValueType<T>) element);
-        return new Value<>(new Expr.ListOf(exprs, type), type, common(List.of(elements)));
+        return new Value<>(new Expr.ListOf(exprs, type), type, common(values));
     }
 
     /** A map from each key to a value known at run time: {@code Value.mapOf(Map.of("lr", rate, "layers", Value.of(3.0)))}. */
@@ -104,10 +106,12 @@ public class Value<T> {
         List<String> texts = new java.util.ArrayList<>();
         StringBuilder text = new StringBuilder();
         int used = 0;
-        for (int i = 0; i < pattern.length(); i++) {
+        int i = 0;
+        while (i < pattern.length()) {
             char c = pattern.charAt(i);
             if (c != '%') {
                 text.append(c);
+                i++;
                 continue;
             }
             char next = i + 1 < pattern.length() ? pattern.charAt(i + 1) : 0;
@@ -121,7 +125,7 @@ public class Value<T> {
                 throw new IllegalArgumentException("Value.format(\"" + pattern + "\"): only %s (a value) and %% (a "
                         + "percent sign) are placeholders; found %" + (next == 0 ? "" : String.valueOf(next)));
             }
-            i++;
+            i += 2;
         }
         texts.add(text.toString());
         if (used != args.length) {

@@ -31,12 +31,63 @@ public sealed interface Node {
     /** Runs only when this holds; branches of {@code when}/{@code otherwise} are flattened into it. */
     Optional<Cond> when();
 
+    /**
+     * Whether this node is a step of its own, a Java step, a tool container or a Kubernetes resource, rather
+     * than a loop or a call of other steps.
+     */
+    default boolean isStep() {
+        return false;
+    }
+
+    /** The values bound to the node's inputs; a loop has none (its items are its own). */
+    default Map<String, Expr> bindings() {
+        return Map.of();
+    }
+
+    /** The sub-pipeline a call or a recursion runs, a key of {@link Plan#subPipelines()}. */
+    default Optional<String> calls() {
+        return Optional.empty();
+    }
+
+    /**
+     * The options of a node whose own container runs, a Java step or a tool container; the others have none
+     * (a resource step's pod is Argo's executor).
+     */
+    default Optional<StepOptions> podOptions() {
+        return Optional.empty();
+    }
+
+    /** The component a Java step or a tool container runs. */
+    default Optional<ComponentSpec> runs() {
+        return Optional.empty();
+    }
+
+    /** The body of a loop. */
+    default Optional<Graph> loopBody() {
+        return Optional.empty();
+    }
+
     /** A Java component run by the step launcher. {@code bindings} covers every input that has a value. */
     record StepNode(String name, ComponentSpec component, Map<String, Expr> bindings, StepOptions options,
                     Set<String> dependencies, Optional<Cond> when) implements Node {
         public StepNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
+        }
+
+        @Override
+        public Optional<StepOptions> podOptions() {
+            return Optional.of(options);
+        }
+
+        @Override
+        public Optional<ComponentSpec> runs() {
+            return Optional.of(component);
+        }
+
+        @Override
+        public boolean isStep() {
+            return true;
         }
 
         @Override
@@ -56,6 +107,11 @@ public sealed interface Node {
         }
 
         @Override
+        public Optional<Graph> loopBody() {
+            return Optional.of(body);
+        }
+
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.loopNode(this);
         }
@@ -67,6 +123,11 @@ public sealed interface Node {
         public CallNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
+        }
+
+        @Override
+        public Optional<String> calls() {
+            return Optional.of(pipeline);
         }
 
         @Override
@@ -92,6 +153,21 @@ public sealed interface Node {
         }
 
         @Override
+        public Optional<StepOptions> podOptions() {
+            return Optional.of(options);
+        }
+
+        @Override
+        public Optional<ComponentSpec> runs() {
+            return Optional.of(component);
+        }
+
+        @Override
+        public boolean isStep() {
+            return true;
+        }
+
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.containerNode(this);
         }
@@ -114,6 +190,11 @@ public sealed interface Node {
         }
 
         @Override
+        public Optional<String> calls() {
+            return Optional.of(pipeline);
+        }
+
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.recurseNode(this);
         }
@@ -129,6 +210,11 @@ public sealed interface Node {
         public ResourceNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
+        }
+
+        @Override
+        public boolean isStep() {
+            return true;
         }
 
         @Override

@@ -57,6 +57,23 @@ public record Plan(
         return params.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /**
+     * The graphs that are no loop's body: the pipeline's, the exit handler's and each sub-pipeline's, those by
+     * key (the map's own order changes from one JVM to the next, and what is derived from this must not).
+     */
+    public List<Graph> topGraphs() {
+        List<Graph> graphs = new java.util.ArrayList<>();
+        graphs.add(graph);
+        onExit.ifPresent(graphs::add);
+        subPipelines.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> graphs.add(e.getValue()));
+        return graphs;
+    }
+
+    /** Every node of the plan, of each {@linkplain #topGraphs() top graph} and the loop bodies within. */
+    public List<Node> allNodes() {
+        return topGraphs().stream().flatMap(g -> g.nodesWithinLoops().stream()).toList();
+    }
+
     public Graph subPipeline(String key) {
         Graph graph = subPipelines.get(key);
         if (graph == null) {

@@ -244,6 +244,8 @@ public final class Fixtures {
         return new Fixtures().new Inner();
     }
 
+    // Inner on purpose: a component that needs an enclosing instance, which the DSL must refuse by name.
+    @SuppressWarnings("ClassCanBeStatic")
     public final class Inner extends Component {
         @Override
         protected void run(StepContext ctx) {

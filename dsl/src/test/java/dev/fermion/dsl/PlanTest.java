@@ -410,6 +410,28 @@ class PlanTest {
         assertThat(step(body, "echo").bindings()).containsEntry("text", new Expr.GraphInput("text", STRING));
     }
 
+    /** The questions asked of every step (volumes, GPUs, sidecars, caching) see loop bodies, sub-pipelines and the exit handler. */
+    @Test
+    void allNodesWalksEveryGraphDepthFirstInAStableOrder() {
+        Plan plan = plan(p -> {
+            var source = p.step("source", new Source());
+            p.forEach("loop", List.of(1, 2), (b, i) -> b.step("inner", new Echo()).with(Echo.TEXT, "x"));
+            p.step("relay", new Relay()).with(Relay.TEXT, source.out(Source.TEXT));
+            p.onExit(exit -> exit.step("notify", new Echo()).with(Echo.TEXT, exit.status()));
+        });
+        assertThat(plan.topGraphs()).extracting(Graph::name).containsExactly(plan.graph().name(),
+                plan.onExit().orElseThrow().name(), "relay");
+        assertThat(plan.allNodes()).extracting(Node::name)
+                .containsExactly("source", "loop", "inner", "relay", "notify", "echo");
+        assertThat(plan.allNodes()).filteredOn(Node::isStep).extracting(Node::name)
+                .containsExactly("source", "inner", "notify", "echo");
+        assertThat(node(plan.graph(), "relay").calls()).contains(Relay.class.getName());
+        assertThat(node(plan.graph(), "loop").loopBody()).hasValueSatisfying(body ->
+                assertThat(body.nodes()).extracting(Node::name).containsExactly("inner"));
+        assertThat(node(plan.graph(), "source").podOptions()).isPresent();
+        assertThat(node(plan.graph(), "loop").podOptions()).isEmpty();
+    }
+
     @Test
     void exitHandlerMayReadTheStatusAndParams() {
         Plan plan = plan(p -> {

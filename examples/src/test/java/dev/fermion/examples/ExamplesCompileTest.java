@@ -77,7 +77,7 @@ class ExamplesCompileTest {
                 kinds.add(WorkflowKind.CRON);
             }
             for (WorkflowKind kind : kinds) {
-                String name = example.getKey() + "-" + kind.name().toLowerCase() + ".yaml";
+                String name = example.getKey() + "-" + kind.name().toLowerCase(java.util.Locale.ROOT) + ".yaml";
                 String yaml = new ArgoCompiler(OPTIONS).compile(example.getValue().plan(), kind, Map.of()).yaml();
                 Path golden = GOLDEN.resolve(name);
                 if (UPDATE) {

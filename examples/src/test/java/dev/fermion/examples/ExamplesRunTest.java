@@ -60,7 +60,7 @@ class ExamplesRunTest {
         List<StepRecord> trials = result.record().steps().values().stream()
                 .filter(s -> s.path().matches("grid/\\d+/trial")).toList();
         assertThat(trials).hasSize(5);
-        boolean overlapped = trials.stream().anyMatch(a -> trials.stream().anyMatch(b -> a != b
+        boolean overlapped = trials.stream().anyMatch(a -> trials.stream().anyMatch(b -> !a.path().equals(b.path())
                 && a.startOrder() < b.endOrder() && b.startOrder() < a.endOrder()));
         assertThat(overlapped).as("at least two trials trained at the same time").isTrue();
         String best = result.step("pick-best").outputs().get("best");

@@ -17,7 +17,7 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    public static final class Double extends Component {
+    public static final class Doubler extends Component {
         public static final Input<Integer> X = input("x", Integer.class);
         public static final Output<Integer> Y = output("y", Integer.class);
 
@@ -32,7 +32,7 @@ public final class Fixtures {
         public Pipeline pipeline() {
             return Pipeline.named("doubling").define(p -> {
                 Param<Integer> x = p.param("x", 21);
-                p.step("double", new Double()).with(Double.X, x);
+                p.step("double", new Doubler()).with(Doubler.X, x);
             });
         }
     }
@@ -41,7 +41,7 @@ public final class Fixtures {
         @Override
         public Pipeline pipeline() {
             return Pipeline.named("nightly").schedule(Schedule.cron("0 3 * * *"))
-                    .define(p -> p.step("double", new Double()).with(Double.X, 1));
+                    .define(p -> p.step("double", new Doubler()).with(Doubler.X, 1));
         }
     }
 }

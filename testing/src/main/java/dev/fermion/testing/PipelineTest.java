@@ -4,7 +4,6 @@ import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.Artifact;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.ParamSpec;
 import dev.fermion.plan.Plan;
@@ -21,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -157,22 +157,10 @@ public final class PipelineTest {
     }
 
     private void requireStep(String step) {
-        TreeSet<String> names = new TreeSet<>();
-        collectSteps(plan.graph(), names);
-        plan.onExit().ifPresent(g -> collectSteps(g, names));
-        plan.subPipelines().values().forEach(g -> collectSteps(g, names));
+        Set<String> names = plan.allNodes().stream().filter(Node::isStep).map(Node::name)
+                .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
         if (!names.contains(step)) {
             throw new IllegalArgumentException("pipeline " + plan.name() + " has no step '" + step + "'; its steps are " + names);
-        }
-    }
-
-    private static void collectSteps(Graph graph, TreeSet<String> into) {
-        for (Node node : graph.nodes()) {
-            if (node instanceof Node.StepNode || node instanceof Node.ContainerNode || node instanceof Node.ResourceNode) {
-                into.add(node.name());
-            } else if (node instanceof Node.LoopNode loop) {
-                collectSteps(loop.body(), into);
-            }
         }
     }
 

@@ -152,7 +152,7 @@ final class PipelineGraph {
 
     private Box box(Node node, String prefix, int x, int y) {
         String path = prefix + node.name();
-        if (node instanceof Node.LoopNode loop) {
+        if (node.loopBody().isPresent()) {
             Map<State, Integer> counts = new TreeMap<>();
             states.forEach((step, state) -> {
                 if (step.startsWith(path + "/")) {
@@ -163,7 +163,7 @@ final class PipelineGraph {
             counts.forEach((state, n) -> status.append(status.length() == 0 ? "" : ", ").append(n).append(' ').append(state.label));
             State state = counts.containsKey(State.FAILED) ? State.FAILED : counts.isEmpty() ? State.NOT_RUN
                     : counts.keySet().iterator().next();
-            return new Box(path, loop.name(), cut(Descriptions.what(loop, plan)),
+            return new Box(path, node.name(), cut(Descriptions.what(node, plan)),
                     status.length() == 0 ? State.NOT_RUN.label : status + " (steps)", state, x, y);
         }
         State state = states.getOrDefault(path, State.NOT_RUN);

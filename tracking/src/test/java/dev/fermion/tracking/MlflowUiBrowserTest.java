@@ -95,7 +95,7 @@ class MlflowUiBrowserTest {
         try (Chromium browser = Chromium.launch(chromium, Path.of("target", "chromium-" + first).toAbsolutePath())) {
             browser.viewport(2200, 1000);
             browser.open(sweep.links().experiment());
-            String table = browser.awaitText(settled("sweep-" + first, "sweep-" + second), RENDER);
+            browser.awaitText(settled("sweep-" + first, "sweep-" + second), RENDER);
             // MLflow's assistant panel would cover half the table; a person closes it once.
             browser.click("[data-component-id=\"mlflow.assistant.chat_panel.close\"]");
             // The runs table shows attributes until a person picks the metrics to compare by, as here.
@@ -105,7 +105,7 @@ class MlflowUiBrowserTest {
             assertThat(browser.clickText("accuracy")).isTrue();
             assertThat(browser.clickText("best-learning-rate")).isTrue();
             browser.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))");
-            table = browser.awaitText(settled("sweep-" + first, "0.93", "0.97"), RENDER);
+            String table = browser.awaitText(settled("sweep-" + first, "0.93", "0.97"), RENDER);
             browser.screenshot(SHOTS.resolve("sweep-runs-table.png"));
             assertThat(table).contains("accuracy", "0.93", "0.97", "best-learning-rate");
 
@@ -174,7 +174,7 @@ class MlflowUiBrowserTest {
             }
             Files.writeString(trial.resolve("weights.params"), runId + i);
             String digest = "sha256:" + String.format("%064x", new java.math.BigInteger(1,
-                    java.security.MessageDigest.getInstance("SHA-256").digest((runId + i).getBytes())));
+                    java.security.MessageDigest.getInstance("SHA-256").digest((runId + i).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             String step = "grid/" + i + "/trial";
             tracker.stepStarted(step, Plans.component("com.example.Train"), Map.of("learning-rate", rates.get(i).toString()), List.of());
             for (int epoch = 0; epoch < 20; epoch++) {

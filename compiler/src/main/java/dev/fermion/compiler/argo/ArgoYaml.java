@@ -182,7 +182,7 @@ public final class ArgoYaml {
     private static boolean literal(String text) {
         int length = text.length();
         if (text.indexOf('\n') < 0 || text.charAt(0) == ' ' || text.charAt(0) == '\n'
-                || length > 1 && text.charAt(length - 1) == '\n' && text.charAt(length - 2) == '\n') {
+                || (length > 1 && text.charAt(length - 1) == '\n' && text.charAt(length - 2) == '\n')) {
             return false;
         }
         for (int i = 0; i < length; i++) {
@@ -191,7 +191,7 @@ public final class ArgoYaml {
                 if (i > 0 && text.charAt(i - 1) == ' ') {
                     return false;
                 }
-            } else if (c < 0x20 || c >= 0x7F && c <= 0x9F || Character.isSurrogate(c) || c == 0x2028 || c == 0x2029
+            } else if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || Character.isSurrogate(c) || c == 0x2028 || c == 0x2029
                     || c == 0xFEFF || c >= 0xFFFE) {
                 return false;
             }
@@ -300,7 +300,7 @@ public final class ArgoYaml {
         }
         for (int i = 1; i < length; i++) {
             char c = text.charAt(i);
-            boolean word = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+            boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
                     || c == '/' || c == '-';
             if (word) {
                 continue;
@@ -361,7 +361,7 @@ public final class ArgoYaml {
     }
 
     private static boolean isLetter(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private void indent(int indent) {

@@ -1,6 +1,7 @@
 package dev.fermion.components.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.preprocess.ColumnStatistics;
 import dev.fermion.components.preprocess.DatasetStatistics;
 import dev.fermion.components.preprocess.ImputeStrategy;
@@ -29,14 +30,18 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -137,7 +142,7 @@ public final class PrepareCsv extends Component {
     @Override
     protected Optional<String> sourceDigest(StepInputs inputs) {
         FileSystems.setDefaultPipelineOptions(pipelineOptions(inputs.get(BEAM_RUNNER), inputs.get(BEAM_OPTIONS)));
-        return Optional.of(SourceFiles.digest(SourceFiles.match(inputs.get(SOURCE))));
+        return Optional.of(SourceFiles.scan(SourceFiles.match(inputs.get(SOURCE)), PreparePipeline.CHUNK_ROWS).digest());
     }
 
     @Override
@@ -201,14 +206,34 @@ public final class PrepareCsv extends Component {
                 .orElse(ctx.workDir().resolve("beam").toAbsolutePath().toString());
 
         RowValidator validator = new RowValidator(header, schema, generatedId, required, ranges, missing);
-        PreparePipeline.run(options, new PreparePipeline.Plan(source, format, files, schema, generatedId,
-                validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT), ctx.get(SCALING),
-                List.copyOf(missing), staging));
+        SourceFiles.Scan scan = SourceFiles.scan(files, PreparePipeline.CHUNK_ROWS);
+        PreparePipeline.run(options, new PreparePipeline.Plan(format, files, parts(format, files, scan), schema,
+                generatedId, validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT),
+                ctx.get(SCALING), List.copyOf(missing), staging));
 
-        collect(ctx, schema, staging, decisions, maxRejectedShare, source, SourceFiles.digest(files));
+        collect(ctx, schema, staging, decisions, maxRejectedShare, source, scan.digest());
         if (ctx.find(STAGING).isPresent()) {
             deleteStaged(staging);
         }
+    }
+
+    /** What the workers read: chunks of a CSV file's lines, or a Parquet file's row groups, in source order. */
+    private static List<SourcePart> parts(SourceFormat format, List<String> files, SourceFiles.Scan scan) {
+        if (format == SourceFormat.CSV) {
+            return scan.lines();
+        }
+        List<SourcePart> parts = new ArrayList<>();
+        for (String file : files) {
+            List<Long> groups = ParquetTable.rowGroups(file);
+            long first = 1;
+            for (int group = 0; group < groups.size(); group++) {
+                if (groups.get(group) > 0) {
+                    parts.add(new SourcePart(file, group, first, groups.get(group)));
+                    first += groups.get(group);
+                }
+            }
+        }
+        return parts;
     }
 
     /** Removes what the pipeline staged on shared storage once it is in the artifacts. */
@@ -339,23 +364,25 @@ public final class PrepareCsv extends Component {
         featureHeader.addAll(preprocessing.featureNames());
         featureHeader.add(schema.label());
 
+        PreparePipeline.Counts counts = JSON.readValue(read(staging + "/" + PreparePipeline.COUNTS),
+                PreparePipeline.Counts.class);
         List<Dataset> splits = List.of(ctx.output(TRAIN), ctx.output(VALIDATION), ctx.output(TEST));
-        long[] rows = new long[3];
         String dataHeader = Csv.format(schema.names());
         for (int i = 0; i < 3; i++) {
             Dataset dataset = splits.get(i);
             String name = Split.NAMES.get(i);
-            rows[i] = concatenate(staging + "/" + name + "/" + PreparePipeline.DATA, dataset.file("data.csv"), dataHeader);
+            concatenate(staging + "/" + name + "/" + PreparePipeline.DATA, dataset.file("data.csv"), dataHeader);
             concatenate(staging + "/" + name + "/" + PreparePipeline.FEATURES, dataset.file("features.csv"),
                     Csv.format(featureHeader));
             schema.write(dataset.path());
         }
         Dataset rejects = ctx.output(REJECTS);
-        long rejected = concatenate(staging + "/" + PreparePipeline.REJECTS_DIRECTORY, rejects.file("rejects.csv"),
+        concatenate(staging + "/" + PreparePipeline.REJECTS_DIRECTORY, rejects.file("rejects.csv"),
                 Csv.format(Rejection.HEADER));
-        long train = rows[Split.TRAIN];
-        long validation = rows[Split.VALIDATION];
-        long test = rows[Split.TEST];
+        long train = counts.train();
+        long validation = counts.validation();
+        long test = counts.test();
+        long rejected = counts.rejected();
         ctx.put(TRAIN_ROWS, train);
         ctx.put(VALIDATION_ROWS, validation);
         ctx.put(TEST_ROWS, test);
@@ -434,31 +461,40 @@ public final class PrepareCsv extends Component {
 
     /**
      * Writes the header and then the part files of one output in the order of their names, which is the
-     * order of the source, and returns the number of rows: every row of a part ends with a newline.
+     * order of the source. Local parts are copied by the kernel (a file channel's transfer), without
+     * passing through the JVM.
      */
-    private static long concatenate(String directory, Path target, String header) throws IOException {
+    private static void concatenate(String directory, Path target, String header) throws IOException {
         MatchResult matched = FileSystems.match(directory + "/" + PartNames.PREFIX + "*" + PartNames.SUFFIX,
                 EmptyMatchTreatment.ALLOW);
         List<ResourceId> parts = matched.status() == MatchResult.Status.NOT_FOUND ? List.of()
                 : matched.metadata().stream().map(MatchResult.Metadata::resourceId)
                         .sorted(Comparator.comparing(ResourceId::getFilename)).toList();
-        long rows = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16)) {
-            out.write((header + "\n").getBytes(StandardCharsets.UTF_8));
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(out, ByteBuffer.wrap((header + "\n").getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer buffer = null;
             for (ResourceId part : parts) {
-                try (InputStream in = Channels.newInputStream(FileSystems.open(part))) {
-                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                        for (int i = 0; i < n; i++) {
-                            if (buffer[i] == '\n') {
-                                rows++;
-                            }
+                try (ReadableByteChannel in = FileSystems.open(part)) {
+                    if (in instanceof FileChannel file) {
+                        long size = file.size();
+                        for (long done = 0; done < size; ) {
+                            done += file.transferTo(done, size - done, out);
                         }
-                        out.write(buffer, 0, n);
+                        continue;
+                    }
+                    buffer = buffer == null ? ByteBuffer.allocate(1 << 16) : buffer;
+                    while (in.read(buffer.clear()) >= 0) {
+                        writeFully(out, buffer.flip());
                     }
                 }
             }
         }
-        return rows;
+    }
+
+    private static void writeFully(WritableByteChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
     }
 }

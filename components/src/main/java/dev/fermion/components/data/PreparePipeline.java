@@ -10,6 +10,7 @@ import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.preprocess.StatisticsAccumulator;
 import dev.fermion.components.table.Column;
+import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.TableSchema;
 import org.apache.beam.sdk.Pipeline;
@@ -23,19 +24,15 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.KV;
@@ -48,11 +45,17 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,9 +73,19 @@ import java.util.stream.Collectors;
  * outputs are written as one part file per chunk ({@link PartNames}) rather than through a file sink,
  * whose single-file mode funnels every row through one group-by-key.
  *
+ * <p>A chunk passes through few transforms, each doing all it can with the rows at hand: validation writes
+ * the chunk's rejected rows, the split writes its three parts of {@code data.csv} and adds the rows to the
+ * statistics of their split, and one transform writes the features of all three splits. Where a row's split
+ * depends on nothing but its generated id, validation splits the chunk itself, and what waits for the fit
+ * is the compact {@link FeatureRows} of each split, not the validated rows. The DirectRunner
+ * translates a transform's function to its portable form twice for every bundle it processes (Java
+ * serialization, then the JIT compiling it), so each transform a chunk passes costs far more than the
+ * work it does; the statistics and the rejected rows travel together as {@link PrepareTotals} through a
+ * single combine.
+ *
  * <p>Layout under the staging root: {@code <split>/data/part-*.csv}, {@code <split>/features/part-*.csv},
  * {@code rejects/part-*.csv} (all without header), {@code preprocessing.json}, {@code statistics.json},
- * {@code train-statistics.json}, {@code rejects-summary.json}.
+ * {@code train-statistics.json}, {@code rejects-summary.json}, {@code counts.json}.
  */
 final class PreparePipeline {
     static final int ID_BUCKETS = 16;
@@ -82,19 +95,32 @@ final class PreparePipeline {
     static final String REJECTS_DIRECTORY = "rejects";
     /** Rejected rows by column and reason: {@link RejectionSummary.Group}s as JSON. */
     static final String REJECTS_SUMMARY = "rejects-summary.json";
+    /** The rows of each output: {@link Counts} as JSON. */
+    static final String COUNTS = "counts.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final TupleTag<List<CleanRow>> VALID = new TupleTag<>() { };
-    private static final TupleTag<List<Rejection>> REJECTS = new TupleTag<>() { };
-    private static final List<TupleTag<List<CleanRow>>> SPLITS = List.of(new TupleTag<>("train") { },
-            new TupleTag<>("validation") { }, new TupleTag<>("test") { });
+    private static final TupleTag<SplitChunk> SPLIT = new TupleTag<>() { };
+    private static final TupleTag<PrepareTotals> TOTALS = new TupleTag<>() { };
 
     /** Everything the pipeline needs, decided by the driver from the step's inputs. */
-    record Plan(String source, SourceFormat format, List<String> files, TableSchema output, boolean generatedId,
-                RowValidator validator, Split split, boolean stratify, ImputeStrategy impute, double constant,
-                Scaling scaling, List<String> missingMarkers, String staging) {
+    record Plan(SourceFormat format, List<String> files, List<SourcePart> parts, TableSchema output,
+                boolean generatedId, RowValidator validator, Split split, boolean stratify, ImputeStrategy impute,
+                double constant, Scaling scaling, List<String> missingMarkers, String staging) {
         Plan {
             files = List.copyOf(files);
+            parts = List.copyOf(parts);
             missingMarkers = List.copyOf(missingMarkers);
+        }
+    }
+
+    /** The rows of each output, which the step reports. */
+    record Counts(long train, long validation, long test, long rejected) {
+    }
+
+    /** The valid rows of a chunk by split: train, validation and test, each in source order. */
+    record SplitChunk(List<FeatureRows> splits) implements Serializable {
+        SplitChunk {
+            splits = List.copyOf(splits);
         }
     }
 
@@ -104,82 +130,57 @@ final class PreparePipeline {
     static void run(PipelineOptions options, Plan plan) {
         Pipeline pipeline = Pipeline.create(options);
         Coder<List<CleanRow>> rowsCoder = ListCoder.of(SerializableCoder.of(CleanRow.class));
-        Coder<List<Rejection>> rejectsCoder = ListCoder.of(SerializableCoder.of(Rejection.class));
         PartNames parts = new PartNames(plan.files());
         String staging = plan.staging();
+        String rejects = staging + "/" + REJECTS_DIRECTORY;
+        PrepareTotals.Layout totals = new PrepareTotals.Layout(statisticsColumns(plan.output()),
+                plan.impute() == ImputeStrategy.MEDIAN);
+        Coder<PrepareTotals> totalsCoder = totals.coder();
 
-        // Reading a file is one element, so its chunks would all land in one bundle and every later
-        // transform would see them on one thread; the reshuffle deals them out across the workers.
-        PCollection<SourceChunk> chunks = pipeline
-                .apply("MatchSource", FileIO.match().filepattern(plan.source()))
-                .apply("OpenFiles", FileIO.readMatches())
-                .apply("ReadChunks", ParDo.of(new ReadChunksFn(plan.format())))
-                .setCoder(SourceChunk.CODER)
-                .apply("Distribute", Reshuffle.viaRandomKey());
-
-        PCollectionTuple checked = chunks.apply("Validate", ParDo.of(new ValidateFn(plan.validator(),
-                plan.generatedId(), plan.files().size() > 1)).withOutputTags(VALID, TupleTagList.of(REJECTS)));
+        // The parts are known before the pipeline starts (SourceFiles.Scan), so every worker reads and
+        // validates parts of the source from the start: no single worker reads a file while others wait.
+        // Rows whose split needs nothing but their own id (generated ids, which cannot repeat, and no
+        // stratification) are split by the same transform as soon as they are valid. A transform's output
+        // leaves it only when its bundle ends, and Create deals the parts out in a few bundles, so otherwise
+        // every validated row of the source waited in memory, a dozen objects each, to be split.
+        Splitter direct = plan.generatedId() && !plan.stratify()
+                ? new Splitter(plan.split(), parts, staging, numericColumns(plan.output())) : null;
+        PCollectionTuple checked = pipeline
+                .apply("Parts", Create.of(plan.parts()).withCoder(SourcePart.CODER))
+                .apply("ReadAndValidate", ParDo.of(new ValidateFn(plan.format(), plan.validator(), plan.generatedId(),
+                        plan.files().size() > 1, parts, rejects, totals, direct))
+                        .withOutputTags(VALID, TupleTagList.of(TOTALS).and(SPLIT)));
         PCollection<List<CleanRow>> valid = checked.get(VALID).setCoder(rowsCoder);
-        PCollection<List<Rejection>> rejected = checked.get(REJECTS).setCoder(rejectsCoder);
-        if (!plan.generatedId()) {
-            PCollectionView<Map<String, List<Long>>> duplicates = valid
-                    .apply("IdBuckets", ParDo.of(new IdBucketsFn()))
-                    .setCoder(KvCoder.of(VarIntCoder.of(), idLinesCoder()))
-                    .apply("FindDuplicateIds", Combine.perKey(new DuplicateIdsFn()))
-                    .apply("DuplicateIds", ParDo.of(new EntriesFn()))
-                    .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(VarLongCoder.of())))
-                    .apply("DuplicateIdsView", View.asMap());
-            PCollectionTuple unique = valid.apply("RejectDuplicateIds", ParDo.of(new UniqueIdFn(duplicates,
-                    plan.output().id())).withSideInputs(duplicates).withOutputTags(VALID, TupleTagList.of(REJECTS)));
-            valid = unique.get(VALID).setCoder(rowsCoder);
-            rejected = PCollectionList.of(rejected).and(unique.get(REJECTS).setCoder(rejectsCoder))
-                    .apply("AllRejects", Flatten.pCollections());
+        PCollectionList<PrepareTotals> partial = PCollectionList.of(checked.get(TOTALS).setCoder(totalsCoder));
+        PCollection<SplitChunk> splitChunks = checked.get(SPLIT).setCoder(SerializableCoder.of(SplitChunk.class));
+        if (direct == null) {
+            if (!plan.generatedId()) {
+                PCollectionView<Map<String, List<Long>>> duplicates = valid
+                        .apply("IdBuckets", ParDo.of(new IdBucketsFn()))
+                        .setCoder(KvCoder.of(VarIntCoder.of(), idLinesCoder()))
+                        .apply("FindDuplicateIds", Combine.perKey(new DuplicateIdsFn()))
+                        .apply("DuplicateIds", ParDo.of(new EntriesFn()))
+                        .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(VarLongCoder.of())))
+                        .apply("DuplicateIdsView", View.asMap());
+                PCollectionTuple unique = valid.apply("RejectDuplicateIds", ParDo.of(new UniqueIdFn(duplicates,
+                        plan.output().id(), parts, rejects, totals)).withSideInputs(duplicates)
+                        .withOutputTags(VALID, TupleTagList.of(TOTALS)));
+                valid = unique.get(VALID).setCoder(rowsCoder);
+                partial = partial.and(unique.get(TOTALS).setCoder(totalsCoder));
+            }
+            PCollectionTuple split = split(plan, valid, parts, totals);
+            // Validation wrote nothing to its own SPLIT output; the split chunks come from here.
+            splitChunks = split.get(SPLIT).setCoder(SerializableCoder.of(SplitChunk.class));
+            partial = partial.and(split.get(TOTALS).setCoder(totalsCoder));
         }
 
-        rejected.apply("WriteRejects", ParDo.of(new WriteLinesFn<>(parts, staging + "/" + REJECTS_DIRECTORY,
-                Rejection::toCsv)));
-        rejected.apply("SummarizeRejects", Combine.globally(new SummarizeRejectsFn()))
-                .apply("WriteRejectsSummary", ParDo.of(new WriteFileFn<>(staging + "/" + REJECTS_SUMMARY,
-                        summary -> json(summary.groups()))));
-
-        PCollectionTuple assigned = split(plan, valid);
-        List<PCollection<List<CleanRow>>> splits = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            String name = Split.NAMES.get(i);
-            PCollection<List<CleanRow>> rows = assigned.get(SPLITS.get(i)).setCoder(rowsCoder);
-            splits.add(rows);
-            rows.apply("Write-" + name, ParDo.of(new WriteLinesFn<>(parts, staging + "/" + name + "/" + DATA,
-                    r -> Csv.format(r.values()))));
-        }
-
-        // Statistics of each split, merged for all rows: every value is parsed for statistics once.
-        Coder<StatisticsAccumulator> accumulatorCoder = SerializableCoder.of(StatisticsAccumulator.class);
-        List<PCollection<StatisticsAccumulator>> partial = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            boolean medians = i == Split.TRAIN && plan.impute() == ImputeStrategy.MEDIAN;
-            partial.add(splits.get(i).apply("Statistics-" + Split.NAMES.get(i),
-                    Combine.globally(new StatisticsFn(plan.output(), medians))).setCoder(accumulatorCoder));
-        }
-        PCollection<DatasetStatistics> train = partial.get(Split.TRAIN)
-                .apply("TrainStatistics", MapElements.via(new ResultFn()))
-                .setCoder(SerializableCoder.of(DatasetStatistics.class));
-        PCollection<DatasetStatistics> all = PCollectionList.of(partial).apply("AllPartialStatistics", Flatten.pCollections())
-                .apply("Statistics", Combine.globally(new MergeStatisticsFn(plan.output())));
-        all.apply("WriteStatistics", ParDo.of(new WriteFileFn<>(staging + "/statistics.json", PreparePipeline::json)));
-        train.apply("WriteTrainStatistics", ParDo.of(new WriteFileFn<>(staging + "/train-statistics.json",
-                PreparePipeline::json)));
-
-        TableSchema schema = plan.output();
-        PCollection<Preprocessing> fitted = train.apply("Fit", MapElements.via(new FitFn(plan)))
+        PCollection<Preprocessing> fitted = partial.apply("AllTotals", Flatten.pCollections())
+                .apply("Totals", Combine.globally(new TotalsFn(totals)))
+                .apply("Fit", ParDo.of(new FitFn(plan)))
                 .setCoder(SerializableCoder.of(Preprocessing.class));
-        fitted.apply("WritePreprocessing", ParDo.of(new WriteFileFn<>(staging + "/" + Preprocessing.FILE,
-                Preprocessing::toJson)));
         PCollectionView<Preprocessing> view = fitted.apply("PreprocessingView", View.asSingleton());
-        for (int i = 0; i < 3; i++) {
-            String name = Split.NAMES.get(i);
-            splits.get(i).apply("WriteFeatures-" + name, ParDo.of(new WriteFeaturesFn(view, schema.names(), parts,
-                    staging + "/" + name + "/" + FEATURES)).withSideInputs(view));
-        }
+        splitChunks.apply("WriteFeatures", ParDo.of(new WriteFeaturesFn(view, plan.output().names(), parts, staging))
+                .withSideInputs(view));
 
         StagingGate gate = StagingGate.open(staging);
         PipelineResult.State state;
@@ -209,11 +210,13 @@ final class PreparePipeline {
      * seeded order of its ids; only the two bounds per label derived from them travel to the rows, so
      * rows are never grouped by label.
      */
-    private static PCollectionTuple split(Plan plan, PCollection<List<CleanRow>> valid) {
-        TupleTagList others = TupleTagList.of(SPLITS.get(Split.VALIDATION)).and(SPLITS.get(Split.TEST));
+    private static PCollectionTuple split(Plan plan, PCollection<List<CleanRow>> valid, PartNames parts,
+                                          PrepareTotals.Layout totals) {
+        TupleTagList others = TupleTagList.of(TOTALS);
+        Splitter splitter = new Splitter(plan.split(), parts, plan.staging(), numericColumns(plan.output()));
         if (!plan.stratify()) {
-            return valid.apply("SplitRows", ParDo.of(new SplitFn(plan.split(), null))
-                    .withOutputTags(SPLITS.get(Split.TRAIN), others));
+            return valid.apply("Split", ParDo.of(new SplitFn(null, splitter, totals))
+                    .withOutputTags(SPLIT, others));
         }
         PCollectionView<Map<String, Split.StratumBounds>> bounds = valid
                 .apply("IdsByLabel", ParDo.of(new IdsByLabelFn()))
@@ -222,8 +225,17 @@ final class PreparePipeline {
                 .apply("StratumBounds", ParDo.of(new StratumBoundsFn(plan.split())))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Split.StratumBounds.class)))
                 .apply("StratumBoundsView", View.asMap());
-        return valid.apply("SplitStrata", ParDo.of(new SplitFn(plan.split(), bounds)).withSideInputs(bounds)
-                .withOutputTags(SPLITS.get(Split.TRAIN), others));
+        return valid.apply("SplitStrata", ParDo.of(new SplitFn(bounds, splitter, totals))
+                .withSideInputs(bounds).withOutputTags(SPLIT, others));
+    }
+
+    /** Which columns of the output, in order, are numeric. */
+    private static boolean[] numericColumns(TableSchema output) {
+        boolean[] numeric = new boolean[output.columns().size()];
+        for (int i = 0; i < numeric.length; i++) {
+            numeric[i] = output.columns().get(i).type() == ColumnType.NUMERIC;
+        }
+        return numeric;
     }
 
     private static Coder<Map<String, List<Long>>> idLinesCoder() {
@@ -239,89 +251,90 @@ final class PreparePipeline {
     }
 
     /**
-     * Cuts every file into chunks of consecutive rows, each with the number of its first row: the line
-     * number in a CSV file (the header is line 1), the row number in a Parquet file. Parquet rows become
-     * CSV records here, so validation treats both formats alike.
+     * Reads a part of the source and validates its rows: each valid chunk of up to {@link #CHUNK_ROWS} rows
+     * goes on, and the rejected rows of each chunk are written as a part of the rejects and counted. Rows are
+     * numbered by their line in a CSV file (the header is line 1) and their row in a Parquet file; Parquet
+     * rows become CSV records here, so validation treats both formats alike.
      */
-    static final class ReadChunksFn extends DoFn<FileIO.ReadableFile, SourceChunk> {
+    static final class ValidateFn extends DoFn<SourcePart, List<CleanRow>> {
         private final SourceFormat format;
-
-        ReadChunksFn(SourceFormat format) {
-            this.format = format;
-        }
-
-        @ProcessElement
-        public void process(@Element FileIO.ReadableFile file, OutputReceiver<SourceChunk> out) throws IOException {
-            String name = file.getMetadata().resourceId().toString();
-            if (format == SourceFormat.PARQUET) {
-                Chunker chunker = new Chunker(name, 1, out);
-                List<String> fields = new ArrayList<>();
-                ParquetTable.forEachRow(name, (row, values) -> {
-                    fields.clear();
-                    values.forEach(value -> fields.add(value == null ? "" : value));
-                    chunker.add(Csv.format(fields));
-                });
-                chunker.flush();
-                return;
-            }
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                    Channels.newInputStream(file.open()), StandardCharsets.UTF_8), 1 << 16)) {
-                reader.readLine();
-                Chunker chunker = new Chunker(name, 2, out);
-                for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-                    chunker.add(text);
-                }
-                chunker.flush();
-            }
-        }
-
-        private static final class Chunker {
-            private final String file;
-            private final OutputReceiver<SourceChunk> out;
-            private long first;
-            private List<String> lines = new ArrayList<>(CHUNK_ROWS);
-
-            Chunker(String file, long first, OutputReceiver<SourceChunk> out) {
-                this.file = file;
-                this.first = first;
-                this.out = out;
-            }
-
-            void add(String line) {
-                lines.add(line);
-                if (lines.size() == CHUNK_ROWS) {
-                    flush();
-                }
-            }
-
-            void flush() {
-                if (!lines.isEmpty()) {
-                    out.output(new SourceChunk(file, first, lines));
-                    first += lines.size();
-                    lines = new ArrayList<>(CHUNK_ROWS);
-                }
-            }
-        }
-    }
-
-    static final class ValidateFn extends DoFn<SourceChunk, List<CleanRow>> {
         private final RowValidator validator;
         private final boolean generatedId;
         private final boolean multipleFiles;
+        private final PartNames parts;
+        private final String rejects;
+        private final PrepareTotals.Layout totals;
+        /** Splits the valid rows of each chunk at once, or null to hand them on (VALID) to be split later. */
+        private final Splitter splitter;
 
-        ValidateFn(RowValidator validator, boolean generatedId, boolean multipleFiles) {
+        ValidateFn(SourceFormat format, RowValidator validator, boolean generatedId, boolean multipleFiles,
+                   PartNames parts, String rejects, PrepareTotals.Layout totals, Splitter splitter) {
+            this.format = format;
             this.validator = validator;
             this.generatedId = generatedId;
             this.multipleFiles = multipleFiles;
+            this.parts = parts;
+            this.rejects = rejects;
+            this.totals = totals;
+            this.splitter = splitter;
         }
 
         @ProcessElement
-        public void process(@Element SourceChunk chunk, MultiOutputReceiver out) {
-            List<CleanRow> rows = new ArrayList<>(chunk.lines().size());
+        public void process(@Element SourcePart part, MultiOutputReceiver out) throws IOException {
+            List<String> lines = new ArrayList<>((int) Math.min(part.rows(), CHUNK_ROWS));
+            long[] first = {part.first()};
+            if (format == SourceFormat.PARQUET) {
+                List<String> fields = new ArrayList<>();
+                ParquetTable.forEachRow(part.file(), (int) part.position(), part.first(), (row, values) -> {
+                    fields.clear();
+                    values.forEach(value -> fields.add(value == null ? "" : value));
+                    lines.add(Csv.format(fields));
+                    if (lines.size() == CHUNK_ROWS) {
+                        try {
+                            validate(part.file(), first[0], lines, out);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        first[0] += lines.size();
+                        lines.clear();
+                    }
+                });
+            } else {
+                readLines(part, lines);
+            }
+            validate(part.file(), first[0], lines, out);
+        }
+
+        /** The lines of a CSV part, read from where it begins. */
+        private static void readLines(SourcePart part, List<String> lines) throws IOException {
+            try (ReadableByteChannel channel = FileSystems.open(FileSystems.matchNewResource(part.file(), false))) {
+                InputStream in = Channels.newInputStream(channel);
+                if (channel instanceof SeekableByteChannel seekable) {
+                    seekable.position(part.position());
+                } else {
+                    in.skipNBytes(part.position());
+                }
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+                for (long i = 0; i < part.rows(); i++) {
+                    String line = reader.readLine();
+                    if (line == null) {
+                        throw new IllegalStateException("Source file " + part.file() + " changed while the step ran: "
+                                + "it ends before line " + (part.first() + i) + ", which it had when the step started");
+                    }
+                    lines.add(line);
+                }
+            }
+        }
+
+        private void validate(String file, long first, List<String> lines, MultiOutputReceiver out) throws IOException {
+            if (lines.isEmpty()) {
+                return;
+            }
+            List<CleanRow> rows = new ArrayList<>(lines.size());
             List<Rejection> rejections = new ArrayList<>();
-            String prefix = multipleFiles ? fileName(chunk.file()) + ":" : "";
-            for (int i = 0; i < chunk.lines().size(); i++) {
-                SourceLine line = chunk.line(i);
+            String prefix = multipleFiles ? fileName(file) + ":" : "";
+            for (int i = 0; i < lines.size(); i++) {
+                SourceLine line = new SourceLine(file, first + i, lines.get(i));
                 RowValidator.Outcome outcome = validator.validate(line, generatedId ? prefix + line.line() : null);
                 if (outcome.row() != null) {
                     rows.add(outcome.row());
@@ -329,8 +342,14 @@ final class PreparePipeline {
                     rejections.add(outcome.rejection());
                 }
             }
-            emit(rows, out.get(VALID));
-            emit(rejections, out.get(REJECTS));
+            if (!rows.isEmpty() && splitter == null) {
+                out.get(VALID).output(rows);
+            } else if (!rows.isEmpty()) {
+                PrepareTotals sums = totals.empty();
+                out.get(SPLIT).output(splitter.split(rows, null, sums));
+                out.get(TOTALS).output(sums);
+            }
+            reject(rejections, parts, rejects, totals, out.get(TOTALS));
         }
 
         private static String fileName(String file) {
@@ -338,49 +357,20 @@ final class PreparePipeline {
         }
     }
 
-    /** Empty chunks carry nothing and would become blank lines in a file. */
-    private static <T> void emit(List<T> chunk, DoFn.OutputReceiver<List<T>> out) {
-        if (!chunk.isEmpty()) {
-            out.output(chunk);
+    /** Writes rejected rows as one part of the rejects, and hands on their count by column and reason. */
+    private static void reject(List<Rejection> rejections, PartNames parts, String directory,
+                               PrepareTotals.Layout layout, DoFn.OutputReceiver<PrepareTotals> out) throws IOException {
+        if (rejections.isEmpty()) {
+            return;
         }
-    }
-
-    /** Writes a chunk as one part file of an output, a line per item. */
-    static final class WriteLinesFn<T extends Located> extends DoFn<List<T>, Void> {
-        private final PartNames parts;
-        private final String directory;
-        private final SerializableFunction<T, String> line;
-
-        WriteLinesFn(PartNames parts, String directory, SerializableFunction<T, String> line) {
-            this.parts = parts;
-            this.directory = directory;
-            this.line = line;
+        PrepareTotals totals = layout.empty();
+        StringBuilder text = new StringBuilder(rejections.size() * 128);
+        for (Rejection rejection : rejections) {
+            text.append(rejection.toCsv()).append('\n');
+            totals.reject(rejection);
         }
-
-        @ProcessElement
-        public void process(@Element List<T> chunk) throws IOException {
-            StringBuilder text = new StringBuilder(chunk.size() * 64);
-            for (T item : chunk) {
-                text.append(line.apply(item)).append('\n');
-            }
-            write(directory + "/" + parts.name(chunk.get(0)), text.toString());
-        }
-    }
-
-    /** Writes the one element of a collection, such as fitted statistics, as a file. */
-    static final class WriteFileFn<T> extends DoFn<T, Void> {
-        private final String path;
-        private final SerializableFunction<T, String> text;
-
-        WriteFileFn(String path, SerializableFunction<T, String> text) {
-            this.path = path;
-            this.text = text;
-        }
-
-        @ProcessElement
-        public void process(@Element T element) throws IOException {
-            write(path, text.apply(element));
-        }
+        write(directory + "/" + parts.name(rejections.get(0)), text.toString());
+        out.output(totals);
     }
 
     private static void write(String path, String text) throws IOException {
@@ -473,14 +463,21 @@ final class PreparePipeline {
     static final class UniqueIdFn extends DoFn<List<CleanRow>, List<CleanRow>> {
         private final PCollectionView<Map<String, List<Long>>> duplicates;
         private final String column;
+        private final PartNames parts;
+        private final String rejects;
+        private final PrepareTotals.Layout totals;
 
-        UniqueIdFn(PCollectionView<Map<String, List<Long>>> duplicates, String column) {
+        UniqueIdFn(PCollectionView<Map<String, List<Long>>> duplicates, String column, PartNames parts, String rejects,
+                   PrepareTotals.Layout totals) {
             this.duplicates = duplicates;
             this.column = column;
+            this.parts = parts;
+            this.rejects = rejects;
+            this.totals = totals;
         }
 
         @ProcessElement
-        public void process(ProcessContext context, MultiOutputReceiver out) {
+        public void process(ProcessContext context, MultiOutputReceiver out) throws IOException {
             Map<String, List<Long>> repeated = context.sideInput(duplicates);
             List<CleanRow> unique = new ArrayList<>(context.element().size());
             List<Rejection> rejections = new ArrayList<>();
@@ -495,68 +492,74 @@ final class PreparePipeline {
                         + lines.stream().map(String::valueOf).collect(Collectors.joining(", "))
                         + "); ids must be unique"), Csv.format(row.values())));
             }
-            emit(unique, out.get(VALID));
-            emit(rejections, out.get(REJECTS));
+            if (!unique.isEmpty()) {
+                out.get(VALID).output(unique);
+            }
+            reject(rejections, parts, rejects, totals, out.get(TOTALS));
         }
     }
 
-    /** Counts rejected rows by column and reason, keeping the first places of each. */
-    static final class SummarizeRejectsFn extends Combine.CombineFn<List<Rejection>, RejectionSummary, RejectionSummary> {
-        @Override
-        public RejectionSummary createAccumulator() {
-            return new RejectionSummary();
-        }
-
-        @Override
-        public RejectionSummary addInput(RejectionSummary summary, List<Rejection> chunk) {
-            chunk.forEach(summary::add);
-            return summary;
-        }
-
-        @Override
-        public RejectionSummary mergeAccumulators(Iterable<RejectionSummary> summaries) {
-            RejectionSummary merged = createAccumulator();
-            summaries.forEach(merged::merge);
-            return merged;
-        }
-
-        @Override
-        public RejectionSummary extractOutput(RejectionSummary summary) {
-            return summary;
-        }
-
-        @Override
-        public Coder<RejectionSummary> getAccumulatorCoder(CoderRegistry registry, Coder<List<Rejection>> input) {
-            return SerializableCoder.of(RejectionSummary.class);
-        }
-
-        @Override
-        public Coder<RejectionSummary> getDefaultOutputCoder(CoderRegistry registry, Coder<List<Rejection>> input) {
-            return SerializableCoder.of(RejectionSummary.class);
-        }
-    }
-
-    /** Sends each row of a chunk to its split; with stratum bounds, by its place within its label. */
-    static final class SplitFn extends DoFn<List<CleanRow>, List<CleanRow>> {
+    /**
+     * Sends each row of a chunk to its split (with stratum bounds, by its place within its label), writes
+     * the chunk's part of each split's {@code data.csv}, and adds the rows to their split's statistics with
+     * the numbers validation parsed.
+     */
+    static final class Splitter implements Serializable {
+        private static final long serialVersionUID = 1L;
         private final Split split;
-        private final PCollectionView<Map<String, Split.StratumBounds>> bounds;
+        private final PartNames parts;
+        private final String staging;
+        private final boolean[] numeric;
 
-        SplitFn(Split split, PCollectionView<Map<String, Split.StratumBounds>> bounds) {
+        Splitter(Split split, PartNames parts, String staging, boolean[] numeric) {
             this.split = split;
+            this.parts = parts;
+            this.staging = staging;
+            this.numeric = numeric.clone();
+        }
+
+        SplitChunk split(List<CleanRow> chunk, Map<String, Split.StratumBounds> strata, PrepareTotals sums)
+                throws IOException {
+            List<List<CleanRow>> splits = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (CleanRow row : chunk) {
+                int part = strata == null ? split.assign(row.id()) : split.assign(row.id(), strata.get(row.label()));
+                splits.get(part).add(row);
+                sums.split(part).add(row.values(), row.numbers(), 1);
+            }
+            StringBuilder text = new StringBuilder(chunk.size() * 96);
+            for (int i = 0; i < 3; i++) {
+                List<CleanRow> rows = splits.get(i);
+                if (rows.isEmpty()) {
+                    continue;
+                }
+                text.setLength(0);
+                for (CleanRow row : rows) {
+                    row.appendTo(text).append('\n');
+                }
+                write(staging + "/" + Split.NAMES.get(i) + "/" + DATA + "/" + parts.name(rows.get(0)), text.toString());
+            }
+            return new SplitChunk(splits.stream().map(rows -> FeatureRows.of(rows, numeric)).toList());
+        }
+    }
+
+    /** {@link Splitter} as a transform of its own, for rows whose split needs the ids or labels of all rows. */
+    static final class SplitFn extends DoFn<List<CleanRow>, SplitChunk> {
+        private final PCollectionView<Map<String, Split.StratumBounds>> bounds;
+        private final Splitter splitter;
+        private final PrepareTotals.Layout totals;
+
+        SplitFn(PCollectionView<Map<String, Split.StratumBounds>> bounds, Splitter splitter, PrepareTotals.Layout totals) {
             this.bounds = bounds;
+            this.splitter = splitter;
+            this.totals = totals;
         }
 
         @ProcessElement
-        public void process(ProcessContext context, MultiOutputReceiver out) {
-            Map<String, Split.StratumBounds> strata = bounds == null ? null : context.sideInput(bounds);
-            List<List<CleanRow>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-            for (CleanRow row : context.element()) {
-                int part = strata == null ? split.assign(row.id()) : split.assign(row.id(), strata.get(row.label()));
-                parts.get(part).add(row);
-            }
-            for (int i = 0; i < 3; i++) {
-                emit(parts.get(i), out.get(SPLITS.get(i)));
-            }
+        public void process(ProcessContext context, MultiOutputReceiver out) throws IOException {
+            PrepareTotals sums = totals.empty();
+            out.get(SPLIT).output(splitter.split(context.element(), bounds == null ? null : context.sideInput(bounds),
+                    sums));
+            out.get(TOTALS).output(sums);
         }
     }
 
@@ -599,90 +602,59 @@ final class PreparePipeline {
         return List.copyOf(schema.columns().subList(1, schema.columns().size()));
     }
 
-    /** What both statistics combiners share: the accumulator, how accumulators merge, and their coder. */
-    abstract static class StatisticsCombineFn<InputT, OutputT> extends Combine.CombineFn<InputT, StatisticsAccumulator, OutputT> {
-        private final List<Column> columns;
-        private final boolean medians;
+    /** Adds up the totals of every chunk. */
+    static final class TotalsFn extends Combine.CombineFn<PrepareTotals, PrepareTotals, PrepareTotals> {
+        private final PrepareTotals.Layout layout;
 
-        StatisticsCombineFn(TableSchema schema, boolean medians) {
-            this.columns = statisticsColumns(schema);
-            this.medians = medians;
+        TotalsFn(PrepareTotals.Layout layout) {
+            this.layout = layout;
         }
 
         @Override
-        public StatisticsAccumulator createAccumulator() {
-            return new StatisticsAccumulator(columns, medians);
+        public PrepareTotals createAccumulator() {
+            return layout.empty();
         }
 
         @Override
-        public StatisticsAccumulator mergeAccumulators(Iterable<StatisticsAccumulator> accumulators) {
-            StatisticsAccumulator merged = createAccumulator();
+        public PrepareTotals addInput(PrepareTotals accumulator, PrepareTotals chunk) {
+            accumulator.merge(chunk);
+            return accumulator;
+        }
+
+        @Override
+        public PrepareTotals mergeAccumulators(Iterable<PrepareTotals> accumulators) {
+            PrepareTotals merged = createAccumulator();
             accumulators.forEach(merged::merge);
             return merged;
         }
 
         @Override
-        public Coder<StatisticsAccumulator> getAccumulatorCoder(CoderRegistry registry, Coder<InputT> input) {
-            return SerializableCoder.of(StatisticsAccumulator.class);
-        }
-    }
-
-    /** Mergeable statistics of a collection of chunks; the accumulator is the output, for merging further. */
-    static final class StatisticsFn extends StatisticsCombineFn<List<CleanRow>, StatisticsAccumulator> {
-        StatisticsFn(TableSchema schema, boolean medians) {
-            super(schema, medians);
-        }
-
-        @Override
-        public StatisticsAccumulator addInput(StatisticsAccumulator accumulator, List<CleanRow> chunk) {
-            for (CleanRow row : chunk) {
-                accumulator.add(row.values().subList(1, row.values().size()));
-            }
+        public PrepareTotals extractOutput(PrepareTotals accumulator) {
             return accumulator;
         }
 
         @Override
-        public StatisticsAccumulator extractOutput(StatisticsAccumulator accumulator) {
-            return accumulator;
+        public Coder<PrepareTotals> getAccumulatorCoder(CoderRegistry registry, Coder<PrepareTotals> input) {
+            return layout.coder();
+        }
+
+        @Override
+        public Coder<PrepareTotals> getDefaultOutputCoder(CoderRegistry registry, Coder<PrepareTotals> input) {
+            return layout.coder();
         }
     }
 
-    /** Merges partial statistics, such as those of the three splits, into the statistics of all their rows. */
-    static final class MergeStatisticsFn extends StatisticsCombineFn<StatisticsAccumulator, DatasetStatistics> {
-        MergeStatisticsFn(TableSchema schema) {
-            super(schema, false);
-        }
-
-        @Override
-        public StatisticsAccumulator addInput(StatisticsAccumulator accumulator, StatisticsAccumulator partial) {
-            accumulator.merge(partial);
-            return accumulator;
-        }
-
-        @Override
-        public DatasetStatistics extractOutput(StatisticsAccumulator accumulator) {
-            return accumulator.result();
-        }
-
-        @Override
-        public Coder<DatasetStatistics> getDefaultOutputCoder(CoderRegistry registry, Coder<StatisticsAccumulator> input) {
-            return SerializableCoder.of(DatasetStatistics.class);
-        }
-    }
-
-    static final class ResultFn extends SimpleFunction<StatisticsAccumulator, DatasetStatistics> {
-        @Override
-        public DatasetStatistics apply(StatisticsAccumulator accumulator) {
-            return accumulator.result();
-        }
-    }
-
-    static final class FitFn extends SimpleFunction<DatasetStatistics, Preprocessing> {
+    /**
+     * Writes the totals (statistics of all rows, of the training split, the rejected rows by column and
+     * reason, the counts) and fits the preprocessing on the training split's statistics.
+     */
+    static final class FitFn extends DoFn<PrepareTotals, Preprocessing> {
         private final TableSchema schema;
         private final ImputeStrategy impute;
         private final double constant;
         private final Scaling scaling;
         private final List<String> missingMarkers;
+        private final String staging;
 
         FitFn(Plan plan) {
             this.schema = plan.output();
@@ -690,29 +662,44 @@ final class PreparePipeline {
             this.constant = plan.constant();
             this.scaling = plan.scaling();
             this.missingMarkers = List.copyOf(plan.missingMarkers());
+            this.staging = plan.staging();
         }
 
-        @Override
-        public Preprocessing apply(DatasetStatistics train) {
-            return Preprocessing.fit(schema, train, impute, constant, scaling, missingMarkers);
+        @ProcessElement
+        public void process(@Element PrepareTotals totals, OutputReceiver<Preprocessing> out) throws IOException {
+            StatisticsAccumulator all = new StatisticsAccumulator(statisticsColumns(schema), false);
+            long[] rows = new long[3];
+            for (int i = 0; i < 3; i++) {
+                all.merge(totals.split(i));
+                rows[i] = totals.split(i).rows();
+            }
+            DatasetStatistics train = totals.split(Split.TRAIN).result();
+            write(staging + "/statistics.json", json(all.result()));
+            write(staging + "/train-statistics.json", json(train));
+            write(staging + "/" + REJECTS_SUMMARY, json(totals.rejects().groups()));
+            write(staging + "/" + COUNTS, json(new Counts(rows[Split.TRAIN], rows[Split.VALIDATION],
+                    rows[Split.TEST], totals.rejectedRows())));
+            Preprocessing preprocessing = Preprocessing.fit(schema, train, impute, constant, scaling, missingMarkers);
+            write(staging + "/" + Preprocessing.FILE, preprocessing.toJson());
+            out.output(preprocessing);
         }
     }
 
     /**
-     * Writes a chunk as {@code id, features..., label} lines, transformed with the preprocessing fitted on
-     * the training split, as one part file.
+     * Writes the rows of a chunk as {@code id, features..., label} lines, transformed with the preprocessing
+     * fitted on the training split from the numbers validation parsed, as one part file per split.
      */
-    static final class WriteFeaturesFn extends DoFn<List<CleanRow>, Void> {
+    static final class WriteFeaturesFn extends DoFn<SplitChunk, Void> {
         private final PCollectionView<Preprocessing> view;
         private final List<String> columns;
         private final PartNames parts;
-        private final String directory;
+        private final String staging;
 
-        WriteFeaturesFn(PCollectionView<Preprocessing> view, List<String> columns, PartNames parts, String directory) {
+        WriteFeaturesFn(PCollectionView<Preprocessing> view, List<String> columns, PartNames parts, String staging) {
             this.view = view;
             this.columns = List.copyOf(columns);
             this.parts = parts;
-            this.directory = directory;
+            this.staging = staging;
         }
 
         @ProcessElement
@@ -720,30 +707,42 @@ final class PreparePipeline {
             Preprocessing preprocessing = context.sideInput(view);
             Preprocessing.Transformer transformer = preprocessing.bind(columns);
             boolean labelled = preprocessing.label() != null;
-            List<CleanRow> chunk = context.element();
-            StringBuilder text = new StringBuilder(chunk.size() * 96);
-            List<String> fields = new ArrayList<>();
-            for (CleanRow row : chunk) {
-                float[] features = transformer.apply(row.values());
-                fields.clear();
-                fields.add(row.id());
-                for (float x : features) {
-                    fields.add(featureText(x));
+            StringBuilder text = new StringBuilder();
+            String[] values = new String[columns.size()];
+            List<String> row = Arrays.asList(values);
+            double[] numbers = new double[columns.size()];
+            for (int i = 0; i < 3; i++) {
+                FeatureRows rows = context.element().splits().get(i);
+                if (rows.size() == 0) {
+                    continue;
                 }
-                if (labelled) {
-                    fields.add(row.label());
+                text.setLength(0);
+                text.ensureCapacity(rows.size() * 128);
+                for (int r = 0; r < rows.size(); r++) {
+                    rows.load(r, values, numbers);
+                    Csv.appendField(text, rows.id(r));
+                    for (float x : transformer.apply(row, numbers)) {
+                        text.append(',');
+                        appendFeature(text, x);
+                    }
+                    if (labelled) {
+                        Csv.appendField(text.append(','), rows.label(r));
+                    }
+                    text.append('\n');
                 }
-                text.append(Csv.format(fields)).append('\n');
+                write(staging + "/" + Split.NAMES.get(i) + "/" + FEATURES + "/" + parts.name(rows), text.toString());
             }
-            write(directory + "/" + parts.name(chunk.get(0)), text.toString());
         }
 
         /** {@link Float#toString}, with the one-hot columns' 0 and 1 spelled without formatting them each time. */
-        private static String featureText(float x) {
+        private static void appendFeature(StringBuilder text, float x) {
             if (x == 1f) {
-                return "1.0";
+                text.append("1.0");
+            } else if (Float.floatToRawIntBits(x) == 0) {
+                text.append("0.0");
+            } else {
+                text.append(x);
             }
-            return Float.floatToRawIntBits(x) == 0 ? "0.0" : Float.toString(x);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.fermion.components.data;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,6 +63,38 @@ final class RejectionSummary implements Serializable {
         while (kept.size() > EXAMPLES) {
             kept.pollLast();
         }
+    }
+
+    /** Writes the counts and kept places, which {@link #readFrom} restores. */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(rows.size());
+        for (Map.Entry<Key, Long> entry : rows.entrySet()) {
+            out.writeUTF(entry.getKey().column());
+            out.writeUTF(entry.getKey().reason().name());
+            out.writeLong(entry.getValue());
+            TreeSet<Place> places = examples.get(entry.getKey());
+            out.writeInt(places.size());
+            for (Place place : places) {
+                out.writeUTF(place.file());
+                out.writeLong(place.line());
+            }
+        }
+    }
+
+    static RejectionSummary readFrom(DataInput in) throws IOException {
+        RejectionSummary summary = new RejectionSummary();
+        int keys = in.readInt();
+        for (int i = 0; i < keys; i++) {
+            Key key = new Key(in.readUTF(), RejectReason.valueOf(in.readUTF()));
+            long count = in.readLong();
+            int kept = in.readInt();
+            List<Place> places = new ArrayList<>(kept);
+            for (int j = 0; j < kept; j++) {
+                places.add(new Place(in.readUTF(), in.readLong()));
+            }
+            summary.add(key, count, places);
+        }
+        return summary;
     }
 
     /** The groups, most rows first, then by column and reason. */

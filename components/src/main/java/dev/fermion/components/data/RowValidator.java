@@ -7,6 +7,7 @@ import dev.fermion.components.table.TableSchema;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,8 @@ final class RowValidator implements Serializable {
     private final Set<String> required;
     private final Map<String, Range> ranges;
     private final Set<String> missingMarkers;
+    /** The length of the longest missing-value marker: a longer value is present without a lookup. */
+    private final int longestMarker;
     private final int labelPosition;
 
     /**
@@ -40,6 +43,7 @@ final class RowValidator implements Serializable {
         this.required = Set.copyOf(required);
         this.ranges = Map.copyOf(ranges);
         this.missingMarkers = Set.copyOf(missingMarkers);
+        this.longestMarker = missingMarkers.stream().mapToInt(String::length).max().orElse(-1);
         this.labelPosition = output.label() == null ? -1 : output.names().indexOf(output.label());
         this.sourcePositions = new int[output.columns().size()];
         for (int i = 0; i < sourcePositions.length; i++) {
@@ -66,6 +70,8 @@ final class RowValidator implements Serializable {
                     + header.size());
         }
         List<String> values = new ArrayList<>(sourcePositions.length);
+        double[] numbers = new double[sourcePositions.length];
+        Arrays.fill(numbers, Double.NaN);
         List<Rejection.Problem> problems = new ArrayList<>();
         for (int i = 0; i < sourcePositions.length; i++) {
             Column column = output.columns().get(i);
@@ -76,7 +82,7 @@ final class RowValidator implements Serializable {
             String raw = fields.get(sourcePositions[i]);
             Rejection.Problem problem = null;
             String value = raw;
-            if (missingMarkers.contains(raw)) {
+            if (raw.length() <= longestMarker && missingMarkers.contains(raw)) {
                 value = "";
                 if (required.contains(column.name())) {
                     problem = new Rejection.Problem(column.name(), RejectReason.MISSING_REQUIRED,
@@ -88,7 +94,7 @@ final class RowValidator implements Serializable {
                         + "' has a line break in its value; data sets hold one record per line, so replace line "
                         + "breaks in the source");
             } else if (column.type() == ColumnType.NUMERIC) {
-                problem = checkNumber(column.name(), raw);
+                problem = checkNumber(column.name(), raw, numbers, i);
             }
             if (problem != null) {
                 problems.add(problem);
@@ -99,10 +105,14 @@ final class RowValidator implements Serializable {
             return new Outcome(null, new Rejection(line.file(), line.line(), problems, line.text()));
         }
         String label = labelPosition < 0 ? "" : values.get(labelPosition);
-        return new Outcome(new CleanRow(line.file(), line.line(), values.get(0), label, values), null);
+        // Without a quote in the line every field was a plain CSV field: no comma, quote, line break or white
+        // space at either end, so no value of the row (the generated id aside) needs quoting when written.
+        boolean plain = line.text().indexOf('"') < 0;
+        return new Outcome(new CleanRow(line.file(), line.line(), values.get(0), label, values, numbers, plain), null);
     }
 
-    private Rejection.Problem checkNumber(String column, String raw) {
+    /** Parses a numeric value into {@code numbers[index]}, or says what is wrong with it. */
+    private Rejection.Problem checkNumber(String column, String raw, double[] numbers, int index) {
         double x;
         try {
             x = Double.parseDouble(raw);
@@ -119,6 +129,7 @@ final class RowValidator implements Serializable {
             return new Rejection.Problem(column, RejectReason.OUT_OF_RANGE, "column '" + column + "' value " + raw
                     + " is outside " + range);
         }
+        numbers[index] = x;
         return null;
     }
 

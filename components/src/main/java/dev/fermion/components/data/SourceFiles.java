@@ -90,43 +90,56 @@ final class SourceFiles {
     }
 
     /**
-     * SHA-256 over each file's resource id and bytes, in the order given: what a step that reads these files
-     * reads. The files are streamed, never held in memory, through Beam's file systems, so any source the
-     * step can read can be digested. Each file enters as the length of its id, the id and the SHA-256 of its
-     * bytes, so no two lists of files give the same input.
+     * What one pass over the bytes of a source's files gives: their digest, and where the chunks of
+     * {@code chunkLines} lines begin in each file read as CSV.
+     *
+     * @param digest SHA-256 over each file's resource id and bytes, in the order given: what a step that reads
+     *               these files reads. Each file enters as the length of its id, the id and the SHA-256 of its
+     *               bytes, so no two lists of files give the same input.
+     * @param lines  the data lines of each file, after its header, cut into parts of at most
+     *               {@code chunkLines} lines that workers read on their own; lines end as
+     *               {@link java.io.BufferedReader#readLine} ends them (a line feed, a carriage return, or both)
      */
-    static String digest(List<String> files) {
-        List<String> stamp = stamp(files);
+    record Scan(String digest, List<SourcePart> lines) {
+        Scan {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /**
+     * Scans {@code files}, streamed through Beam's file systems and never held in memory, so any source the
+     * step can read can be digested. The runner digests a step's source just before the step runs, and the
+     * step then finds the scan made in this JVM by the files' ids, sizes and modification times instead of
+     * reading them again.
+     */
+    static Scan scan(List<String> files, int chunkLines) {
+        List<String> stamp = stamp(files, chunkLines);
         if (stamp != null) {
-            String known = DIGESTS.get(stamp);
+            Scan known = SCANS.get(stamp);
             if (known != null) {
                 return known;
             }
         }
-        String digest = read(files);
+        Scan scan = read(files, chunkLines);
         if (stamp != null) {
-            synchronized (DIGESTS) {
-                DIGESTS.put(stamp, digest);
-            }
+            SCANS.put(stamp, scan);
         }
-        return digest;
+        return scan;
     }
 
-    /**
-     * Digests already made in this JVM, by the files' ids, sizes and modification times: the runner digests a
-     * step's source just before the step runs, and the step reports the same digest without reading it again.
-     */
-    private static final Map<List<String>, String> DIGESTS = java.util.Collections.synchronizedMap(
+    /** Scans already made in this JVM, by the files' ids, sizes and modification times and the chunk size. */
+    private static final Map<List<String>, Scan> SCANS = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<List<String>, String> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<List<String>, Scan> eldest) {
                     return size() > 64;
                 }
             });
 
     /** Each file's id, size and modification time; null when a file system does not tell the time. */
-    private static List<String> stamp(List<String> files) {
+    private static List<String> stamp(List<String> files, int chunkLines) {
         List<String> stamp = new ArrayList<>();
+        stamp.add(Integer.toString(chunkLines));
         for (String file : files) {
             try {
                 MatchResult.Metadata metadata = FileSystems.matchSingleFileSpec(file);
@@ -141,24 +154,92 @@ final class SourceFiles {
         return stamp;
     }
 
-    private static String read(List<String> files) {
+    private static Scan read(List<String> files, int chunkLines) {
         MessageDigest all = sha256();
+        List<SourcePart> parts = new ArrayList<>();
         byte[] buffer = new byte[1 << 16];
         for (String file : files) {
             MessageDigest content = sha256();
+            LineChunks chunks = new LineChunks(file, chunkLines, parts);
             try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     content.update(buffer, 0, n);
+                    chunks.scan(buffer, n);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read source file " + file + " to digest it: " + e.getMessage(), e);
             }
+            chunks.finish();
             byte[] name = file.getBytes(StandardCharsets.UTF_8);
             all.update(ByteBuffer.allocate(Integer.BYTES).putInt(name.length).array());
             all.update(name);
             all.update(content.digest());
         }
-        return HexFormat.of().formatHex(all.digest());
+        return new Scan(HexFormat.of().formatHex(all.digest()), parts);
+    }
+
+    /**
+     * Counts the lines of one file as its bytes stream past and notes where every {@code chunkLines}-th data
+     * line begins. Line 1 is the header; a line feed, a carriage return, or the two together end a line,
+     * and bytes after the last line break make a last line, as {@link java.io.BufferedReader#readLine}
+     * reads them. UTF-8 never uses these two bytes inside a character, so counting bytes counts lines.
+     */
+    private static final class LineChunks {
+        private final String file;
+        private final int chunkLines;
+        private final List<SourcePart> parts;
+        private long position;
+        private long line;
+        private boolean atLineStart = true;
+        private boolean afterCarriageReturn;
+        private long chunkStart = -1;
+        private long chunkFirst;
+
+        LineChunks(String file, int chunkLines, List<SourcePart> parts) {
+            this.file = file;
+            this.chunkLines = chunkLines;
+            this.parts = parts;
+        }
+
+        void scan(byte[] bytes, int length) {
+            for (int i = 0; i < length; i++, position++) {
+                byte b = bytes[i];
+                if (afterCarriageReturn) {
+                    afterCarriageReturn = false;
+                    if (b == '\n') {
+                        continue;
+                    }
+                }
+                if (atLineStart) {
+                    atLineStart = false;
+                    line++;
+                    if (line >= 2 && (line - 2) % chunkLines == 0) {
+                        close(line);
+                        chunkStart = position;
+                        chunkFirst = line;
+                    }
+                }
+                if (b == '\n') {
+                    atLineStart = true;
+                } else if (b == '\r') {
+                    atLineStart = true;
+                    afterCarriageReturn = true;
+                }
+            }
+        }
+
+        /** Ends the chunk under way, if any, with the last line of the file. */
+        void finish() {
+            close(line + 1);
+        }
+
+        /** Ends the chunk under way, if any, before line {@code next}. */
+        private void close(long next) {
+            if (chunkStart >= 0) {
+                parts.add(new SourcePart(file, chunkStart, chunkFirst, next - chunkFirst));
+                chunkStart = -1;
+            }
+        }
     }
 
     private static MessageDigest sha256() {

@@ -26,7 +26,7 @@ import java.util.List;
  * A flat Parquet file read as a data preparation source: its columns typed the way a declared CSV schema
  * would type them, and its rows as the texts a CSV file would hold, so the validation, splitting and
  * statistics written for CSV sources apply unchanged. Rows are decoded one row group at a time, so memory
- * stays bounded by the largest row group however large the file is.
+ * stays bounded by the largest row group however large the file is, and row groups can be read apart.
  */
 public final class ParquetTable {
     private ParquetTable() {
@@ -60,37 +60,62 @@ public final class ParquetTable {
      * consumer pass through unchanged; errors while decoding name the file and the row.
      */
     public static long forEachRow(String file, RowConsumer consumer) {
+        long row = 0;
+        List<Long> groups = rowGroups(file);
+        for (int group = 0; group < groups.size(); group++) {
+            if (groups.get(group) > 0) {
+                forEachRow(file, group, row + 1, consumer);
+                row += groups.get(group);
+            }
+        }
+        return row;
+    }
+
+    /**
+     * The number of rows in each row group of the file, in file order, as its footer tells them; fails like
+     * {@link #schema} on columns that cannot be read.
+     */
+    public static List<Long> rowGroups(String file) {
+        try (ParquetFileReader reader = open(file)) {
+            columns(file, reader);
+            return reader.getRowGroups().stream().map(BlockMetaData::getRowCount).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot close Parquet file " + file, e);
+        }
+    }
+
+    /**
+     * Hands the rows of one row group to {@code consumer}, numbered from {@code firstRow}, the row group's
+     * place in the file, so that several workers can each read a row group of the same file.
+     */
+    public static void forEachRow(String file, int rowGroup, long firstRow, RowConsumer consumer) {
         try (ParquetFileReader reader = open(file)) {
             TextRows materializer = new TextRows(columns(file, reader));
             MessageType schema = reader.getFileMetaData().getSchema();
             MessageColumnIO io = new ColumnIOFactory(reader.getFileMetaData().getCreatedBy()).getColumnIO(schema);
-            long row = 0;
-            for (BlockMetaData rowGroup : reader.getRowGroups()) {
-                if (rowGroup.getRowCount() == 0) {
-                    // pyarrow writes an empty table as one empty row group, which readNextRowGroup logs a warning for
-                    reader.skipNextRowGroup();
-                    continue;
-                }
-                RecordReader<String[]> records;
-                try {
-                    records = io.getRecordReader(reader.readNextRowGroup(), materializer, FilterCompat.NOOP);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Cannot read Parquet file " + file + " after row " + row + " ("
-                            + e.getMessage() + "): check that the file was copied whole", e);
-                } catch (RuntimeException e) {
-                    throw corrupt(file, row + 1, e);
-                }
-                for (long i = 0; i < rowGroup.getRowCount(); i++) {
-                    String[] values;
-                    try {
-                        values = records.read();
-                    } catch (RuntimeException e) {
-                        throw corrupt(file, row + 1, e);
-                    }
-                    consumer.accept(++row, Collections.unmodifiableList(Arrays.asList(values)));
-                }
+            long rows = reader.getRowGroups().get(rowGroup).getRowCount();
+            if (rows == 0) {
+                // pyarrow writes an empty table as one empty row group, which reading logs a warning for
+                return;
             }
-            return row;
+            RecordReader<String[]> records;
+            try {
+                records = io.getRecordReader(reader.readRowGroup(rowGroup), materializer, FilterCompat.NOOP);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read Parquet file " + file + " after row " + (firstRow - 1)
+                        + " (" + e.getMessage() + "): check that the file was copied whole", e);
+            } catch (RuntimeException e) {
+                throw corrupt(file, firstRow, e);
+            }
+            for (long i = 0; i < rows; i++) {
+                String[] values;
+                try {
+                    values = records.read();
+                } catch (RuntimeException e) {
+                    throw corrupt(file, firstRow + i, e);
+                }
+                consumer.accept(firstRow + i, Collections.unmodifiableList(Arrays.asList(values)));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot close Parquet file " + file, e);
         }

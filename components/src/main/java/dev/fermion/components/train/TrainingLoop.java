@@ -15,11 +15,13 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
 import dev.fermion.components.model.MlpArchitecture;
 import dev.fermion.components.model.Task;
 import dev.fermion.dsl.BadInputException;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -31,6 +33,9 @@ import java.util.Random;
  * recorded per thread, so any number of loops train at once in one process, each exactly as it would alone.
  */
 public final class TrainingLoop implements AutoCloseable {
+    /** Held-out rows evaluated in one forward pass, at most. */
+    private static final int HOLDOUT_CHUNK = 8192;
+
     /** How the weights are fitted; TrainMlp's inputs of the same names describe each field. */
     public record Settings(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
                            int batchSize, int seed) {
@@ -50,6 +55,10 @@ public final class TrainingLoop implements AutoCloseable {
     // views of that, instead of building every batch from Java arrays.
     private final NDArray features;
     private final NDArray targets;
+    private NDManager kept;
+    private List<NDArray> keptWeights;
+    /** The optimizer's learning rate, which {@link #learningRate(double)} changes between epochs. */
+    private final Rate rate;
 
     /**
      * Gives {@code model} a freshly initialised network of {@code architecture} to train on the given rows.
@@ -74,11 +83,12 @@ public final class TrainingLoop implements AutoCloseable {
         for (int i = 0; i < batchStarts.length; i++) {
             batchStarts[i] = (long) (i + 1) * batchSize;
         }
+        this.rate = new Rate((float) settings.learningRate());
         model.setBlock(architecture.build());
         Loss loss = task == Task.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss("cross-entropy")
                 : Loss.l2Loss("mse", 1f);
         DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
-                .optOptimizer(optimizer(settings))
+                .optOptimizer(optimizer(settings, rate))
                 .optDevices(new Device[] {model.getNDManager().getDevice()})
                 .optInitializer(new SeededInitializer(random), Parameter.Type.WEIGHT);
         trainer = model.newTrainer(config);
@@ -125,30 +135,98 @@ public final class TrainingLoop implements AutoCloseable {
         }
     }
 
-    /** Loss and accuracy on other rows (the validation split), without touching gradients. */
-    public Evaluation evaluate(float[][] rowFeatures, float[] rowTargets) {
-        double lossSum = 0;
-        long correct = 0;
-        int step = Math.max(batchSize, 256);
-        for (int start = 0; start < rowTargets.length; start += step) {
-            int end = Math.min(rowTargets.length, start + step);
-            try (NDManager batch = trainer.getManager().newSubManager()) {
-                NDList labels = new NDList(batch.create(Arrays.copyOfRange(rowTargets, start, end)));
-                NDList predictions = trainer.evaluate(new NDList(batch.create(
-                        Arrays.copyOfRange(rowFeatures, start, end))));
-                lossSum += trainer.getLoss().evaluate(labels, predictions).getFloat() * (end - start);
+    /**
+     * Rows to evaluate on after every epoch (the validation split), put on the device once, so that an
+     * evaluation copies nothing in and reads back two numbers.
+     */
+    public final class Holdout implements AutoCloseable {
+        private final NDManager manager;
+        private final NDList features;
+        private final NDList targets;
+        private final int rows;
+
+        private Holdout(float[][] rowFeatures, float[] rowTargets) {
+            if (rowTargets.length == 0 || rowFeatures.length != rowTargets.length) {
+                throw new BadInputException("Evaluation needs rows, each with features and a target; got "
+                        + rowFeatures.length + " rows of features and " + rowTargets.length + " targets");
+            }
+            manager = trainer.getManager().newSubManager();
+            rows = rowTargets.length;
+            NDArray allFeatures = manager.create(rowFeatures);
+            NDArray allTargets = task == Task.CLASSIFICATION ? classIndices(manager, rowTargets)
+                    : manager.create(rowTargets);
+            // Chunks bound the memory a forward pass over a large split takes.
+            long[] starts = new long[(rows - 1) / HOLDOUT_CHUNK];
+            for (int i = 0; i < starts.length; i++) {
+                starts[i] = (long) (i + 1) * HOLDOUT_CHUNK;
+            }
+            features = allFeatures.split(starts, 0);
+            targets = allTargets.split(starts, 0);
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
+    /** Holds {@code rowTargets} (class indices or standardised values) and their features on the device. */
+    public Holdout holdout(float[][] rowFeatures, float[] rowTargets) {
+        return new Holdout(rowFeatures, rowTargets);
+    }
+
+    /** Mean loss and, for a classifier, accuracy on held-out rows, without touching gradients. */
+    public Evaluation evaluate(Holdout holdout) {
+        try (NDManager pass = trainer.getManager().newSubManager()) {
+            NDArray lossSum = null;
+            NDArray correct = null;
+            for (int i = 0; i < holdout.features.size(); i++) {
+                NDList input = new NDList(holdout.features.get(i));
+                NDList labels = new NDList(holdout.targets.get(i));
+                // Lent to this pass, so that every array computed from them is freed with it, and then returned.
+                input.tempAttach(pass);
+                labels.tempAttach(pass);
+                NDList predictions = trainer.evaluate(input);
+                NDArray loss = trainer.getLoss().evaluate(labels, predictions).mul(labels.head().getShape().get(0));
+                lossSum = lossSum == null ? loss : lossSum.add(loss);
                 if (task == Task.CLASSIFICATION) {
-                    float[] predicted = predictions.singletonOrThrow().argMax(1).toType(DataType.FLOAT32, false)
-                            .toFloatArray();
-                    for (int i = 0; i < predicted.length; i++) {
-                        if (predicted[i] == rowTargets[start + i]) {
-                            correct++;
-                        }
-                    }
+                    NDArray right = predictions.singletonOrThrow().argMax(1)
+                            .eq(labels.head().reshape(-1)).sum().toType(DataType.FLOAT32, false);
+                    correct = correct == null ? right : correct.add(right);
                 }
             }
+            float[] sums = (correct == null ? lossSum.reshape(1) : NDArrays.stack(new NDList(lossSum, correct)))
+                    .toFloatArray();
+            return new Evaluation((double) sums[0] / holdout.rows,
+                    correct == null ? 0 : (double) sums[1] / holdout.rows);
         }
-        return new Evaluation(lossSum / rowTargets.length, (double) correct / rowTargets.length);
+    }
+
+    /** Keeps a copy of the current weights on the device, in place of the copy kept before. */
+    public void keepWeights() {
+        NDManager copies = trainer.getManager().newSubManager();
+        List<NDArray> arrays = new ArrayList<>();
+        for (Pair<String, Parameter> parameter : trainer.getModel().getBlock().getParameters()) {
+            NDArray copy = parameter.getValue().getArray().duplicate();
+            copy.attach(copies);
+            arrays.add(copy);
+        }
+        if (kept != null) {
+            kept.close();
+        }
+        kept = copies;
+        keptWeights = arrays;
+    }
+
+    /** Puts back the weights {@link #keepWeights} copied last. */
+    public void restoreWeights() {
+        if (keptWeights == null) {
+            throw new IllegalStateException("No weights were kept");
+        }
+        int i = 0;
+        for (Pair<String, Parameter> parameter : trainer.getModel().getBlock().getParameters()) {
+            keptWeights.get(i++).copyTo(parameter.getValue().getArray());
+        }
     }
 
     @Override
@@ -177,15 +255,33 @@ public final class TrainingLoop implements AutoCloseable {
         }
     }
 
-    private static Optimizer optimizer(Settings settings) {
-        float learningRate = (float) settings.learningRate();
+    /** Sets the learning rate of the steps from now on, such as a lower one when training stalls. */
+    public void learningRate(double value) {
+        rate.value = (float) value;
+    }
+
+    /** A learning rate the loop can change between epochs; DJL's trackers follow a fixed plan. */
+    private static final class Rate implements Tracker {
+        private float value;
+
+        Rate(float value) {
+            this.value = value;
+        }
+
+        @Override
+        public float getNewValue(int numUpdate) {
+            return value;
+        }
+    }
+
+    private static Optimizer optimizer(Settings settings, Tracker rate) {
         float weightDecay = (float) settings.weightDecay();
         switch (settings.optimizer()) {
             case ADAM:
-                return Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate))
+                return Optimizer.adam().optLearningRateTracker(rate)
                         .optWeightDecays(weightDecay).build();
             case SGD:
-                return Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate))
+                return Optimizer.sgd().setLearningRateTracker(rate)
                         .optMomentum((float) settings.momentum()).optWeightDecays(weightDecay).build();
             default:
                 throw new IllegalStateException("Unhandled optimizer " + settings.optimizer());

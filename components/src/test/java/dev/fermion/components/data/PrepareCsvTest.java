@@ -547,7 +547,7 @@ class PrepareCsvTest {
                 table.rows().forEach(r -> perKind.merge(r.values().get(3), 1L, Long::sum));
             }
         }
-        long valid = rows - 3;
+        long valid = rows - 3L;
         assertThat(ctx.value(PrepareCsv.ROWS)).isEqualTo(valid);
         for (int kind = 0; kind < 3; kind++) {
             int k = kind;

@@ -115,6 +115,37 @@ class TrainMlpTest {
         assertThat(bundle.manifest().training()).containsEntry("best-epoch", best);
     }
 
+    /**
+     * The learning rate falls by 'learning-rate-decay' each time the validation loss has gone
+     * 'learning-rate-patience' epochs without improving, and only then; the metric shows each rate from the
+     * epoch it applies to.
+     */
+    @Test
+    void theLearningRateFallsWhenTheValidationLossStalls() throws Exception {
+        TestContext ctx = train("decay").with(TrainMlp.OPTIMIZER, OptimizerKind.SGD).with(TrainMlp.LEARNING_RATE, 0.5)
+                .with(TrainMlp.EPOCHS, 80).with(TrainMlp.PATIENCE, 12).with(TrainMlp.LEARNING_RATE_PATIENCE, 3)
+                .with(TrainMlp.LEARNING_RATE_DECAY, 0.25).run(new TrainMlp());
+
+        List<TestContext.Metric> rates = ctx.metrics("learning-rate");
+        assertThat(rates.get(0)).isEqualTo(new TestContext.Metric("learning-rate", 0.5, 1));
+        assertThat(rates).hasSizeGreaterThan(1);
+        List<TestContext.Metric> losses = ctx.metrics("val-loss");
+        for (int i = 1; i < rates.size(); i++) {
+            assertThat(rates.get(i).value()).isEqualTo(rates.get(i - 1).value() * 0.25);
+            int epoch = (int) rates.get(i).step() - 1;
+            int best = 1;
+            for (int e = 2; e <= epoch; e++) {
+                if (losses.get(e - 1).value() < losses.get(best - 1).value()) {
+                    best = e;
+                }
+            }
+            assertThat(epoch - best).as("epochs without improvement before rate %d", i).isPositive()
+                    .satisfies(stalled -> assertThat(stalled % 3).isZero());
+        }
+        assertThat(BadInput.thrownBy(() -> train("rising").with(TrainMlp.LEARNING_RATE_DECAY, 1.5).run(new TrainMlp())))
+                .hasMessageContaining("Input 'learning-rate-decay' must be above 0 and at most 1");
+    }
+
     @Test
     void weightDecayChangesTrainingAndMustNotBeNegative() throws Exception {
         TestContext plain = train("plain").with(TrainMlp.WEIGHT_DECAY, 0.0).run(new TrainMlp());
@@ -170,6 +201,8 @@ class TrainMlpTest {
     void inputsOutsideTheirRangeAreBadInput() {
         assertThat(BadInput.thrownBy(() -> train("batch").with(TrainMlp.BATCH_SIZE, 0).run(new TrainMlp())))
                 .hasMessageContaining("Input 'batch-size' must be at least 1, got 0");
+        assertThat(BadInput.thrownBy(() -> train("threads").with(TrainMlp.THREADS, 0).run(new TrainMlp())))
+                .hasMessageContaining("Input 'threads' must be at least 1, got 0");
         assertThat(BadInput.thrownBy(() -> train("rate").with(TrainMlp.LEARNING_RATE, Double.NaN).run(new TrainMlp())))
                 .hasMessageContaining("Input 'learning-rate' must be a finite number above 0, got NaN");
         assertThat(BadInput.thrownBy(() -> train("hidden").with(TrainMlp.HIDDEN, List.of(8, 0)).run(new TrainMlp())))

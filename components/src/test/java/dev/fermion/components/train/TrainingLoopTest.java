@@ -48,11 +48,22 @@ class TrainingLoopTest {
         assertThat(second).containsExactly(first);
         assertThat(first[9]).isLessThan(first[0] / 2);
         try (Model model = Model.newInstance("mlp", Device.cpu());
-             TrainingLoop loop = new TrainingLoop(model, ARCHITECTURE, SETTINGS, features, targets)) {
+             TrainingLoop loop = new TrainingLoop(model, ARCHITECTURE, SETTINGS, features, targets);
+             TrainingLoop.Holdout rows = loop.holdout(features, targets)) {
             for (int epoch = 0; epoch < 10; epoch++) {
                 loop.epoch();
             }
-            assertThat(loop.evaluate(features, targets).accuracy()).isGreaterThan(0.95);
+            TrainingLoop.Evaluation trained = loop.evaluate(rows);
+            assertThat(trained.accuracy()).isGreaterThan(0.95);
+            assertThat(loop.evaluate(rows)).as("evaluating changes nothing").isEqualTo(trained);
+
+            loop.keepWeights();
+            for (int epoch = 0; epoch < 5; epoch++) {
+                loop.epoch();
+            }
+            assertThat(loop.evaluate(rows)).isNotEqualTo(trained);
+            loop.restoreWeights();
+            assertThat(loop.evaluate(rows)).as("the kept weights, back").isEqualTo(trained);
         }
     }
 

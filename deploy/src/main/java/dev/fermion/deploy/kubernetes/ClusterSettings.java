@@ -45,7 +45,7 @@ public record ClusterSettings(String name, String version, String namespace, Str
                 "storage initializer image '" + storageInitializerImage + "' is not an image reference");
         check(modelUri != null && URI.matcher(modelUri).matches(), "model URI '" + modelUri + "' is not a URI "
                 + "the cluster can read, such as s3://bucket/models/iris/3 or pvc://models/iris/3");
-        check(!modelUri.startsWith("pvc://") || modelUri.length() > "pvc://".length() && !modelUri.contains(".."),
+        check(!modelUri.startsWith("pvc://") || (modelUri.length() > "pvc://".length() && !modelUri.contains("..")),
                 "model URI '" + modelUri + "' names no volume claim: write pvc://CLAIM/PATH");
         check(modelDigest == null || DIGEST.matcher(modelDigest).matches(),
                 "model digest '" + modelDigest + "' is not sha256:<64 hex digits>");

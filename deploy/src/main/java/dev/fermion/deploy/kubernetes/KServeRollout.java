@@ -39,7 +39,7 @@ public final class KServeRollout {
         GenericKubernetesResource current = services(settings.namespace()).withName(settings.name()).get();
         if (current != null) {
             ClusterSettings serving = recorded(current);
-            if (serving.sameServer(settings) || !serving.canary() && serving.sameServer(settings.fullRollout())) {
+            if (serving.sameServer(settings) || (!serving.canary() && serving.sameServer(settings.fullRollout()))) {
                 log.accept("InferenceService " + settings.name() + " in namespace " + settings.namespace()
                         + " already serves model " + settings.modelDigest() + " with these settings, as version "
                         + serving.version() + ": up to date, nothing applied");

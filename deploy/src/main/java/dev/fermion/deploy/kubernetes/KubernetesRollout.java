@@ -187,8 +187,8 @@ public final class KubernetesRollout {
         DeploymentStatus status = deployment.getStatus();
         int wanted = replicas(deployment);
         Long generation = deployment.getMetadata().getGeneration();
-        return (generation == null || status.getObservedGeneration() != null
-                && status.getObservedGeneration() >= generation)
+        return (generation == null || (status.getObservedGeneration() != null
+                && status.getObservedGeneration() >= generation))
                 && Objects.equals(status.getUpdatedReplicas(), wanted)
                 && Objects.equals(status.getAvailableReplicas(), wanted)
                 && (status.getReplicas() == null || status.getReplicas() == wanted);

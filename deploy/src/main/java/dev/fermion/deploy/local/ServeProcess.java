@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ServeProcess {
     private static final String LISTENING = "fermion-serve listening on ";
-    // Loading PyTorch and the model copies takes seconds; a minute covers a loaded machine.
-    private static final Duration STARTUP = Duration.ofSeconds(120);
+    // Loading PyTorch and the model copies takes seconds; two minutes cover a loaded machine.
+    private static final Duration STARTUP = Duration.ofMinutes(2);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration STOP = Duration.ofSeconds(30);
     /** Settings of this JVM the server needs too: DJL must stay offline and pick the same engine. */

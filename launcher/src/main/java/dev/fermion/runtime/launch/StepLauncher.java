@@ -38,6 +38,9 @@ import java.util.Optional;
  * succeed, and neither the runner nor the compiled workflow retries. In a pod of a
  * workflow compiled with MLflow settings it also records the step into the workflow's MLflow run, which
  * never changes the exit code.
+ *
+ * <p>Kept in one class, though long, because the launch is one sequence whose order is the contract
+ * (decode, run, write outputs, digests, then track) and every pod and local process follows it line by line.
  */
 public final class StepLauncher {
     public static final int OK = LaunchSpec.EXIT_OK;

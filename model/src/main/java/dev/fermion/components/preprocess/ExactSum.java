@@ -1,5 +1,8 @@
 package dev.fermion.components.preprocess;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -83,6 +86,32 @@ final class ExactSum implements Serializable {
             limbs[i] += theirs[i];
         }
         carry();
+    }
+
+    /** Writes the sum compactly: the carried limbs that are not zero, a handful for sums of similar values. */
+    void writeTo(DataOutput out) throws IOException {
+        long[] carried = carried();
+        int nonZero = 0;
+        for (long limb : carried) {
+            nonZero += limb == 0 ? 0 : 1;
+        }
+        out.writeByte(nonZero);
+        for (int i = 0; i < LIMBS; i++) {
+            if (carried[i] != 0) {
+                out.writeByte(i);
+                out.writeLong(carried[i]);
+            }
+        }
+    }
+
+    /** Reads a sum that {@link #writeTo} wrote. */
+    static ExactSum readFrom(DataInput in) throws IOException {
+        ExactSum sum = new ExactSum();
+        int nonZero = in.readUnsignedByte();
+        for (int i = 0; i < nonZero; i++) {
+            sum.limbs[in.readUnsignedByte()] = in.readLong();
+        }
+        return sum;
     }
 
     /** The sum in units of 2^-1074. */

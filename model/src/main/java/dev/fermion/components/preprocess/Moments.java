@@ -1,5 +1,8 @@
 package dev.fermion.components.preprocess;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigInteger;
 import java.util.Objects;
@@ -16,10 +19,21 @@ public final class Moments implements Serializable {
     private static final int UNIT = 1074;
 
     private long count;
-    private final ExactSum sum = new ExactSum();
-    private final ExactSum squares = new ExactSum();
+    private final ExactSum sum;
+    private final ExactSum squares;
     /** Values whose square is beyond the largest double: the deviation is then reported as infinite. */
     private long hugeSquares;
+
+    public Moments() {
+        this(0, new ExactSum(), new ExactSum(), 0);
+    }
+
+    private Moments(long count, ExactSum sum, ExactSum squares, long hugeSquares) {
+        this.count = count;
+        this.sum = sum;
+        this.squares = squares;
+        this.hugeSquares = hugeSquares;
+    }
 
     /** Adds a finite value. */
     public void add(double x) {
@@ -35,6 +49,20 @@ public final class Moments implements Serializable {
         sum.add(other.sum);
         squares.add(other.squares);
         hugeSquares += other.hugeSquares;
+    }
+
+    /** Writes the exact state, which {@link #readFrom} restores: the sums, not the rounded results. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeLong(count);
+        out.writeLong(hugeSquares);
+        sum.writeTo(out);
+        squares.writeTo(out);
+    }
+
+    public static Moments readFrom(DataInput in) throws IOException {
+        long count = in.readLong();
+        long hugeSquares = in.readLong();
+        return new Moments(count, ExactSum.readFrom(in), ExactSum.readFrom(in), hugeSquares);
     }
 
     public long count() {

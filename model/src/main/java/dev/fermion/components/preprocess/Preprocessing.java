@@ -122,10 +122,24 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
         }
 
         public float[] apply(List<String> row) {
+            return apply(row, null);
+        }
+
+        /**
+         * {@link #apply} for a row whose numeric values are already parsed: {@code numbers[j]} is the finite
+         * number that field j spells, or NaN where it is missing, for the fields of numeric features.
+         */
+        public float[] apply(List<String> row, double[] numbers) {
             float[] out = new float[preprocessing.width()];
             int offset = 0;
             for (int i = 0; i < positions.length; i++) {
                 Feature feature = preprocessing.features().get(i);
+                if (feature.type() == ColumnType.NUMERIC && numbers != null) {
+                    double x = numbers[positions[i]];
+                    out[offset] = (float) (((Double.isNaN(x) ? feature.fill() : x) - feature.center()) / feature.scale());
+                    offset += feature.width();
+                    continue;
+                }
                 String value = row.get(positions[i]);
                 boolean missing = value == null || value.isEmpty() || missingMarkers.contains(value);
                 if (feature.type() == ColumnType.NUMERIC) {

@@ -4,7 +4,11 @@ import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.dsl.BadInputException;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,16 +57,25 @@ public final class StatisticsAccumulator implements Serializable {
 
     /** Adds a row of values in column order; an empty string is a missing value. */
     public void add(List<String> row) {
+        add(row, null, 0);
+    }
+
+    /**
+     * Adds the values of {@code row} from index {@code from} on, the first of them in the first column, with
+     * the numeric ones already parsed: {@code numbers[j]} is the number {@code row.get(j)} spells. Parsing is
+     * most of the cost of statistics, and a step that has validated its rows has parsed them already.
+     */
+    public void add(List<String> row, double[] numbers, int from) {
         rows++;
         for (int i = 0; i < columns.size(); i++) {
-            String value = row.get(i);
+            String value = row.get(from + i);
             if (value.isEmpty()) {
                 missing[i]++;
                 continue;
             }
             count[i]++;
             if (columns.get(i).type() == ColumnType.NUMERIC) {
-                double x = Double.parseDouble(value);
+                double x = numbers == null ? Double.parseDouble(value) : numbers[from + i];
                 min[i] = Math.min(min[i], x);
                 max[i] = Math.max(max[i], x);
                 moments[i].add(x);
@@ -74,6 +87,11 @@ public final class StatisticsAccumulator implements Serializable {
                 categories.get(i).merge(value, 1L, Long::sum);
             }
         }
+    }
+
+    /** The rows added so far. */
+    public long rows() {
+        return rows;
     }
 
     public void merge(StatisticsAccumulator other) {
@@ -94,6 +112,74 @@ public final class StatisticsAccumulator implements Serializable {
             TreeMap<String, Long> mine = categories.get(i);
             other.categories.get(i).forEach((k, v) -> mine.merge(k, v, Long::sum));
         }
+    }
+
+    /**
+     * Writes the exact state compactly, for a runner that copies accumulators: Java serialization of the
+     * columns and of every sum's limbs costs many times more. {@link #readFrom} restores it given the same
+     * columns.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeLong(rows);
+        for (int i = 0; i < columns.size(); i++) {
+            out.writeLong(count[i]);
+            out.writeLong(missing[i]);
+            if (columns.get(i).type() == ColumnType.NUMERIC) {
+                out.writeDouble(min[i]);
+                out.writeDouble(max[i]);
+                moments[i].writeTo(out);
+                if (medians) {
+                    for (int j = 0; j < count[i]; j++) {
+                        out.writeDouble(values[i][j]);
+                    }
+                }
+            } else {
+                out.writeInt(categories.get(i).size());
+                for (var entry : categories.get(i).entrySet()) {
+                    writeText(out, entry.getKey());
+                    out.writeLong(entry.getValue());
+                }
+            }
+        }
+    }
+
+    public static StatisticsAccumulator readFrom(DataInput in, List<Column> columns, boolean medians) throws IOException {
+        StatisticsAccumulator accumulator = new StatisticsAccumulator(columns, medians);
+        accumulator.rows = in.readLong();
+        for (int i = 0; i < columns.size(); i++) {
+            accumulator.count[i] = in.readLong();
+            accumulator.missing[i] = in.readLong();
+            if (columns.get(i).type() == ColumnType.NUMERIC) {
+                accumulator.min[i] = in.readDouble();
+                accumulator.max[i] = in.readDouble();
+                accumulator.moments[i] = Moments.readFrom(in);
+                if (medians) {
+                    accumulator.reserve(i, accumulator.count[i]);
+                    for (int j = 0; j < accumulator.count[i]; j++) {
+                        accumulator.values[i][j] = in.readDouble();
+                    }
+                }
+            } else {
+                int distinct = in.readInt();
+                for (int j = 0; j < distinct; j++) {
+                    accumulator.categories.get(i).put(readText(in), in.readLong());
+                }
+            }
+        }
+        return accumulator;
+    }
+
+    /** UTF-8 with its length, for values of any length ({@link DataOutput#writeUTF} stops at 64 KiB). */
+    private static void writeText(DataOutput out, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readText(DataInput in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     public DatasetStatistics result() {

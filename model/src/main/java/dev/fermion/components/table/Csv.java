@@ -61,20 +61,51 @@ public final class Csv {
     }
 
     public static String format(List<String> fields) {
-        StringBuilder line = new StringBuilder();
+        return appendRecord(new StringBuilder(), fields).toString();
+    }
+
+    /** Appends one record, without its line break, to {@code line}; returns {@code line}. */
+    public static StringBuilder appendRecord(StringBuilder line, List<String> fields) {
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
                 line.append(',');
             }
-            line.append(quote(fields.get(i)));
+            appendField(line, fields.get(i));
         }
-        return line.toString();
+        return line;
     }
 
-    private static String quote(String field) {
-        boolean needsQuotes = field.indexOf(',') >= 0 || field.indexOf('"') >= 0 || field.indexOf('\n') >= 0
-                || field.indexOf('\r') >= 0 || (!field.isEmpty() && (Character.isWhitespace(field.charAt(0))
-                || Character.isWhitespace(field.charAt(field.length() - 1))));
-        return needsQuotes ? '"' + field.replace("\"", "\"\"") + '"' : field;
+    /** Appends one field, quoted when it needs to be, to {@code line}; returns {@code line}. */
+    public static StringBuilder appendField(StringBuilder line, String field) {
+        if (!needsQuotes(field)) {
+            return line.append(field);
+        }
+        line.append('"');
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '"') {
+                line.append('"');
+            }
+            line.append(c);
+        }
+        return line.append('"');
+    }
+
+    /** A separator, quote or line break inside, or white space at either end, which parsing would trim. */
+    private static boolean needsQuotes(String field) {
+        int n = field.length();
+        if (n == 0) {
+            return false;
+        }
+        if (Character.isWhitespace(field.charAt(0)) || Character.isWhitespace(field.charAt(n - 1))) {
+            return true;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = field.charAt(i);
+            if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 }

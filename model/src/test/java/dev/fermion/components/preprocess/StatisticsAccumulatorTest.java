@@ -4,6 +4,10 @@ import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -62,6 +66,29 @@ class StatisticsAccumulatorTest {
             }
             assertThat(partials.get(0).result()).as("trial %d", trial).isEqualTo(expected);
         }
+    }
+
+    /** Rows whose numbers validation already parsed give the statistics that parsing them gives. */
+    @Test
+    void parsedNumbersGiveTheStatisticsOfTheTexts() throws Exception {
+        StatisticsAccumulator parsing = new StatisticsAccumulator(COLUMNS, true);
+        StatisticsAccumulator parsed = new StatisticsAccumulator(COLUMNS, true);
+        for (List<String> row : rows(300, 4)) {
+            parsing.add(row);
+            List<String> withId = new ArrayList<>(List.of("id"));
+            withId.addAll(row);
+            double[] numbers = {Double.NaN, Double.parseDouble(row.get(0)), Double.parseDouble(row.get(1)), Double.NaN};
+            parsed.add(withId, numbers, 1);
+        }
+        assertThat(parsed).isEqualTo(parsing);
+        assertThat(parsed.result()).isEqualTo(parsing.result());
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        parsed.writeTo(new DataOutputStream(bytes));
+        StatisticsAccumulator read = StatisticsAccumulator.readFrom(new DataInputStream(
+                new ByteArrayInputStream(bytes.toByteArray())), COLUMNS, true);
+        assertThat(read).isEqualTo(parsed);
+        assertThat(read.result()).isEqualTo(parsed.result());
     }
 
     /** Means and deviations are the exact values rounded once: within half a unit in the last place. */

@@ -94,7 +94,7 @@ class TableTest {
         assertThat(Printable.of("tab\there\r\n")).isEqualTo("tab\\there\\r\\n");
         assertThat(Printable.of("x".repeat(100))).isEqualTo("x".repeat(80) + "\u2026 (20 more characters)");
         assertThat(Printable.decode(new byte[] {'a', (byte) 0xc3, (byte) 0xa9, (byte) 0xff}, 4)).isEqualTo("a\u00e9\\xff");
-        assertThat(Printable.binaryKind("plain,text\n1,2\n".getBytes(), 15)).isEmpty();
+        assertThat(Printable.binaryKind("plain,text\n1,2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), 15)).isEmpty();
         assertThat(Printable.binaryKind(new byte[] {0x1f, (byte) 0x8b, 8, 0}, 4)).hasValueSatisfying(kind ->
                 assertThat(kind).contains("gzip"));
     }

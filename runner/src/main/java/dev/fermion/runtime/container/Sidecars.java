@@ -139,7 +139,7 @@ public final class Sidecars {
     }
 
     /** The sidecars of one attempt, stopped (and their logs kept) by {@link #close}. */
-    public final class Running implements AutoCloseable {
+    public static final class Running implements AutoCloseable {
         private final ContainerEngine engine;
         private final List<ReentrantLock> locks;
         private final Path logDir;
@@ -182,7 +182,7 @@ public final class Sidecars {
 
         private boolean accepts(int port) {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                socket.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
                 return true;
             } catch (IOException e) {
                 return false;

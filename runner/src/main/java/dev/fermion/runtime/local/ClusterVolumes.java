@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.dsl.VolumeMount;
-import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 
@@ -21,23 +20,11 @@ public final class ClusterVolumes {
     /** One line per mount, such as {@code step 'prepare' mounts /data}, in plan order. */
     public static List<String> mountedBy(Plan plan) {
         List<String> mounts = new ArrayList<>();
-        collect(plan.graph(), mounts);
-        plan.onExit().ifPresent(graph -> collect(graph, mounts));
-        plan.subPipelines().values().forEach(graph -> collect(graph, mounts));
-        return mounts;
-    }
-
-    private static void collect(Graph graph, List<String> into) {
-        for (Node node : graph.nodes()) {
-            StepOptions options = node instanceof Node.StepNode step ? step.options()
-                    : node instanceof Node.ContainerNode container ? container.options() : null;
-            if (options != null) {
-                for (VolumeMount mount : options.volumes()) {
-                    into.add("step '" + node.name() + "' mounts " + mount.mountPath());
-                }
-            } else if (node instanceof Node.LoopNode loop) {
-                collect(loop.body(), into);
+        for (Node node : plan.allNodes()) {
+            for (VolumeMount mount : node.podOptions().map(StepOptions::volumes).orElse(List.of())) {
+                mounts.add("step '" + node.name() + "' mounts " + mount.mountPath());
             }
         }
+        return mounts;
     }
 }

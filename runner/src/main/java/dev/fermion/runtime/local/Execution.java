@@ -234,10 +234,11 @@ final class Execution {
         // Dependencies are looked up by name for every node: a scan of the graph's list would make scheduling quadratic.
         Map<String, Node> byName = new HashMap<>();
         graph.nodes().forEach(n -> byName.put(n.name(), n));
+        List<CompletableFuture<NodeResult>> all = new ArrayList<>();
         for (Node node : graph.nodes()) {
-            schedule(node, graph, byName, frame, futures);
+            all.add(schedule(node, graph, byName, frame, futures));
         }
-        return CompletableFuture.allOf(futures.values().toArray(new CompletableFuture<?>[0]));
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
 
     private CompletableFuture<NodeResult> schedule(Node node, Graph graph, Map<String, Node> byName, Frame frame,

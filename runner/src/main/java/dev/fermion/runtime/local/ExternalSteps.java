@@ -1,6 +1,6 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.plan.Graph;
+import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.contract.ImageMap;
@@ -40,21 +40,48 @@ final class ExternalSteps implements AutoCloseable {
 
     static ExternalSteps prepare(Plan plan, RunOptions options) {
         requireGpus(plan, options, Gpus.present());
+        // A test double runs in place of its step: without its image, its cluster or the services it talks to.
+        List<Node> run = plan.allNodes().stream().filter(node -> !options.replacements().containsKey(node.name()))
+                .toList();
         List<Node.ContainerNode> containerNodes = new ArrayList<>();
         List<Node.ResourceNode> resourceNodes = new ArrayList<>();
         List<Node.StepNode> javaNodes = new ArrayList<>();
-        collect(plan.graph(), containerNodes, resourceNodes, javaNodes);
-        plan.onExit().ifPresent(g -> collect(g, containerNodes, resourceNodes, javaNodes));
-        plan.subPipelines().values().forEach(g -> collect(g, containerNodes, resourceNodes, javaNodes));
-        containerNodes.removeIf(node -> options.replacements().containsKey(node.name()));
-        resourceNodes.removeIf(node -> options.replacements().containsKey(node.name()));
-        javaNodes.removeIf(node -> options.replacements().containsKey(node.name()));
-        List<Node> withSidecars = new ArrayList<>();
-        collectSidecars(plan.graph(), withSidecars);
-        plan.onExit().ifPresent(g -> collectSidecars(g, withSidecars));
-        plan.subPipelines().values().forEach(g -> collectSidecars(g, withSidecars));
-        // A test double runs in place of the step, without the services the step would talk to.
-        withSidecars.removeIf(node -> options.replacements().containsKey(node.name()));
+        Node.Visitor<Void> sort = new Node.Visitor<>() {
+            @Override
+            public Void stepNode(Node.StepNode step) {
+                javaNodes.add(step);
+                return null;
+            }
+
+            @Override
+            public Void containerNode(Node.ContainerNode container) {
+                containerNodes.add(container);
+                return null;
+            }
+
+            @Override
+            public Void resourceNode(Node.ResourceNode resource) {
+                resourceNodes.add(resource);
+                return null;
+            }
+
+            @Override
+            public Void loopNode(Node.LoopNode loop) {
+                return null;
+            }
+
+            @Override
+            public Void callNode(Node.CallNode call) {
+                return null;
+            }
+
+            @Override
+            public Void recurseNode(Node.RecurseNode recurse) {
+                return null;
+            }
+        };
+        run.forEach(node -> node.accept(sort));
+        List<Node> withSidecars = run.stream().filter(node -> !sidecarsOf(node).isEmpty()).toList();
         ImageMap images = options.images().replacements();
         EngineSelector engines = new EngineSelector(System.getenv());
         Sidecars sidecars = withSidecars.isEmpty() ? null : new Sidecars(options.containerRuntime(), engines,
@@ -104,20 +131,7 @@ final class ExternalSteps implements AutoCloseable {
 
     /** The sidecars a step runs with; none for nodes that run no pod of their own. */
     static List<Sidecar> sidecarsOf(Node node) {
-        if (node instanceof Node.StepNode step) {
-            return step.options().sidecars();
-        }
-        return node instanceof Node.ContainerNode container ? container.options().sidecars() : List.of();
-    }
-
-    private static void collectSidecars(Graph graph, List<Node> into) {
-        for (Node node : graph.nodes()) {
-            if (!sidecarsOf(node).isEmpty()) {
-                into.add(node);
-            } else if (node instanceof Node.LoopNode loop) {
-                collectSidecars(loop.body(), into);
-            }
-        }
+        return node.podOptions().map(StepOptions::sidecars).orElse(List.of());
     }
 
     /** With {@code --isolation container}: the engine for Java steps, once each step's image is known to be here. */
@@ -151,21 +165,6 @@ final class ExternalSteps implements AutoCloseable {
         String runtime = options.images().runtimeImage();
         return new ContainerAttempts(javaEngine, own -> images.apply(own != null ? own : runtime), options.classpath(),
                 options.home().root(), doubles);
-    }
-
-    private static void collect(Graph graph, List<Node.ContainerNode> containers, List<Node.ResourceNode> resources,
-                                List<Node.StepNode> java) {
-        for (Node node : graph.nodes()) {
-            if (node instanceof Node.ContainerNode container) {
-                containers.add(container);
-            } else if (node instanceof Node.ResourceNode resource) {
-                resources.add(resource);
-            } else if (node instanceof Node.StepNode step) {
-                java.add(step);
-            } else if (node instanceof Node.LoopNode loop) {
-                collect(loop.body(), containers, resources, java);
-            }
-        }
     }
 
     ContainerStepRunner containers() {

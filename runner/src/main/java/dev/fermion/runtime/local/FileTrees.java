@@ -25,8 +25,8 @@ final class FileTrees {
                 try {
                     Files.createLink(target, source);
                 } catch (UnsupportedOperationException | IOException e) {
-                    if (e instanceof FileAlreadyExistsException) {
-                        throw (FileAlreadyExistsException) e;
+                    if (e instanceof FileAlreadyExistsException exists) {
+                        throw exists;
                     }
                     Files.copy(source, target);
                 }

@@ -1,6 +1,7 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.plan.Graph;
+import dev.fermion.dsl.StepOptions;
+import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 
@@ -30,41 +31,18 @@ public final class Gpus {
     /** One line per step that asks for GPUs without requiring one, such as {@code step 'train' asks for 1 GPU}. */
     public static List<String> askedFor(Plan plan) {
         List<String> lines = new ArrayList<>();
-        forEachStep(plan, (node, component) -> {
-            Integer gpus = node instanceof Node.StepNode s ? s.options().gpus()
-                    : node instanceof Node.ContainerNode c ? c.options().gpus() : null;
-            if (gpus != null && gpus > 0 && !component.requiresGpu()) {
+        for (Node node : plan.allNodes()) {
+            Integer gpus = node.podOptions().map(StepOptions::gpus).orElse(null);
+            if (gpus != null && gpus > 0 && !node.runs().orElseThrow().requiresGpu()) {
                 lines.add("step '" + node.name() + "' asks for " + gpus + " GPU" + (gpus == 1 ? "" : "s"));
             }
-        });
+        }
         return lines;
     }
 
     /** The steps whose component cannot run without a GPU. */
     static List<Node> requiring(Plan plan) {
-        List<Node> nodes = new ArrayList<>();
-        forEachStep(plan, (node, component) -> {
-            if (component.requiresGpu()) {
-                nodes.add(node);
-            }
-        });
-        return nodes;
-    }
-
-    private static void forEachStep(Plan plan, java.util.function.BiConsumer<Node, dev.fermion.plan.ComponentSpec> action) {
-        List<Graph> graphs = new ArrayList<>(List.of(plan.graph()));
-        plan.onExit().ifPresent(graphs::add);
-        graphs.addAll(plan.subPipelines().values());
-        while (!graphs.isEmpty()) {
-            for (Node node : graphs.remove(0).nodes()) {
-                if (node instanceof Node.StepNode step) {
-                    action.accept(node, step.component());
-                } else if (node instanceof Node.ContainerNode container) {
-                    action.accept(node, container.component());
-                } else if (node instanceof Node.LoopNode loop) {
-                    graphs.add(loop.body());
-                }
-            }
-        }
+        return plan.allNodes().stream().filter(node -> node.runs().map(ComponentSpec::requiresGpu).orElse(false))
+                .toList();
     }
 }

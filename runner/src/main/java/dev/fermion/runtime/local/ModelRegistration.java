@@ -1,6 +1,7 @@
 package dev.fermion.runtime.local;
 
 import dev.fermion.dsl.Model;
+import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
@@ -55,11 +56,9 @@ public record ModelRegistration(String step, String output, String name, String 
     public static List<String> modelOutputs(Plan plan) {
         List<String> models = new ArrayList<>();
         for (Node node : plan.graph().nodes()) {
-            if (node instanceof Node.StepNode step) {
-                for (PortSpec port : step.component().outputs()) {
-                    if (port.type().rawType() == Model.class) {
-                        models.add(step.name() + "/" + port.name());
-                    }
+            for (PortSpec port : node.runs().map(ComponentSpec::outputs).orElse(List.of())) {
+                if (port.type().rawType() == Model.class) {
+                    models.add(node.name() + "/" + port.name());
                 }
             }
         }

@@ -86,7 +86,9 @@ class HostModeTest {
 
         assertThat(result.succeeded()).as(result.message()).isTrue();
         assertThat(result.artifacts().get("copy")).startsWith(dir.resolve("steps/count"));
-        assertThat(Files.list(data).map(p -> p.getFileName().toString()).toList()).containsExactly("rows.csv");
+        try (var files = Files.list(data)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("rows.csv");
+        }
     }
 
     @Test

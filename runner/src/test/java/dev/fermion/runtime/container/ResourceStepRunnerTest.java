@@ -143,6 +143,7 @@ class ResourceStepRunnerTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the controller marks snapshots ready while the block runs; the block never calls it
     void aSnapshotOfAClaimIsWaitedForAndRestoresIntoANewClaim() {
         ResourceStepRunner runner = new ResourceStepRunner(client);
         Plan plan = snapshotPipeline();

@@ -41,7 +41,7 @@ class ProcessIsolationTest {
         Pipeline pipeline = Pipeline.named("isolated").define(p -> {
             var write = p.step("write", new WriteText()).with(WriteText.TEXT, "across processes");
             p.step("read", new ReadText()).with(ReadText.DATA, write.out(WriteText.DATA));
-            var loop = p.forEach("each", List.of(1, 2), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
+            p.forEach("each", List.of(1, 2), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
             p.step("sub", new AddTwo()).with(AddTwo.X, 1);
             p.step("env", new EnvEcho()).with(EnvEcho.NAME, "STEP_TEST_VALUE").env("STEP_TEST_VALUE", "from-step-options");
         });

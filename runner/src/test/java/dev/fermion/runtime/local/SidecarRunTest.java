@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +42,8 @@ class SidecarRunTest {
     static final String IMAGE_ENV = "FERMION_TEST_PYTHON_IMAGE";
     static final String DEFAULT_IMAGE = "localhost/python:3";
     static final String REQUIRE = "FERMION_REQUIRE_CONTAINER_ENGINE";
-    private static final int PORT = 18765;
+    // A port free when the class loads, not a fixed one: another build on this machine may hold any fixed port.
+    private static final int PORT = freePort();
     private static String image;
 
     @TempDir
@@ -126,7 +128,7 @@ class SidecarRunTest {
         Path attempt = Path.of(result.step("fetch").attempts().get(0).logFile()).getParent();
         assertThat(Files.readString(attempt.resolve("sidecar-web.log"), StandardCharsets.UTF_8)).contains("GET / HTTP");
         // Nothing listens once the step is done: the sidecar was removed.
-        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", PORT).close()).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), PORT).close()).isInstanceOf(IOException.class);
     }
 
     @Test
@@ -138,5 +140,13 @@ class SidecarRunTest {
                 .withContainerRuntime(ContainerRuntime.HOST)).run(pipeline.plan(), Map.of()))
                 .isInstanceOf(RunSetupException.class)
                 .hasMessageContaining("step 'fetch' has sidecar 'web'", "--container-runtime host");
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port for the sidecar", e);
+        }
     }
 }

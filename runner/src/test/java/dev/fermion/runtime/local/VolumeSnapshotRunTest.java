@@ -59,6 +59,7 @@ class VolumeSnapshotRunTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the controller marks snapshots ready while the block runs; the block never calls it
     void aSnapshotBetweenStepsRestoresIntoTheClaimTheNextStepUses() throws Exception {
         LocalRunner runner = new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home)).withParallelism(2)
                 .withContainerRuntime(ContainerRuntime.HOST).withKubeconfig(kubeconfig()));

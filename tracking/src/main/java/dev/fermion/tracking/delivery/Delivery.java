@@ -219,8 +219,7 @@ public final class Delivery {
         List<Param> params = new ArrayList<>();
         List<Tag> tags = new ArrayList<>();
         for (TrackingOp op : ops) {
-            if (op instanceof TrackingOp.Log && open != null && open.run().equals(op.run())) {
-                TrackingOp.Log log = (TrackingOp.Log) op;
+            if (op instanceof TrackingOp.Log log && open != null && open.run().equals(op.run())) {
                 metrics.addAll(log.metrics());
                 params.addAll(log.params());
                 tags.addAll(log.tags());
@@ -230,8 +229,8 @@ public final class Delivery {
                 out.add(new TrackingOp.Log(open.run(), metrics, params, tags));
                 open = null;
             }
-            if (op instanceof TrackingOp.Log) {
-                open = (TrackingOp.Log) op;
+            if (op instanceof TrackingOp.Log log) {
+                open = log;
                 metrics = new ArrayList<>(open.metrics());
                 params = new ArrayList<>(open.params());
                 tags = new ArrayList<>(open.tags());

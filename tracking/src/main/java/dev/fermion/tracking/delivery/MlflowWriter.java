@@ -31,6 +31,9 @@ import java.util.stream.Stream;
  * Applies {@link TrackingOp}s to an MLflow server, turning run keys into MLflow ids. Each operation is
  * idempotent: runs and logged models are looked up by their {@code fermion.key} tag before being created,
  * MLflow keeps one row for identical metric values and accepts a param logged again with the same value.
+ *
+ * <p>Over 400 lines because each {@link TrackingOp} kind has its idempotent look-up-then-write here, next to
+ * the others, so that the rule "safe to apply twice" is checked in one place.
  */
 public final class MlflowWriter {
     private static final String MODEL_FLAVOR = "djl";

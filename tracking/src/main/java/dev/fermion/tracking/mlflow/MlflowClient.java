@@ -29,6 +29,9 @@ import java.util.stream.Stream;
  * The only code that speaks MLflow's REST API (tracking, MLflow 3 logged models, model registry and the
  * proxied {@code mlflow-artifacts} store). Each call is sent again after transient failures according to
  * its {@link RetryPolicy}; what still fails is an {@link MlflowException}.
+ *
+ * <p>Long on purpose: one short method per REST call MLflow serves (36 of them), and the seam is worth more
+ * whole, in one place that knows the wire format, than split by resource.
  */
 public final class MlflowClient {
     /** MLflow 3's experiment tag telling training experiments ("Machine learning") from GenAI ones. */
