@@ -18,6 +18,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +61,12 @@ final class ContainerTemplates {
     static final String DIGEST_PARAM_SUFFIX = "-digest";
     static final String FOREVER = "876000h";
     static final long RUN_AS = 10001L;
+    /**
+     * The launcher writes every output under {@value #OUTPUTS}, which the image's non-root user cannot create
+     * in the root file system: an emptyDir there makes it exist, writable, in any image.
+     */
+    static final String OUTPUTS = LaunchSpec.ROOT + "/outputs";
+    static final String OUTPUTS_VOLUME = "fermion-outputs";
 
     private final CompilerOptions options;
     private final String pipeline;
@@ -145,7 +154,7 @@ final class ContainerTemplates {
                 pod.nodeSelector(o, where),
                 pod.tolerations(o, where),
                 pod.affinity(o, where),
-                PodResources.runtimeClaimVolumes(o));
+                volumes(o));
     }
 
     /** The launcher's container for a step's pod, running it with {@code args}. */
@@ -156,9 +165,18 @@ final class ContainerTemplates {
                 .withArgs(args)
                 .withEnv(pod.env(o, where))
                 .withResources(pod.resources(o))
-                .withVolumeMounts(pod.mounts(o, where))
+                .addToVolumeMounts(new VolumeMountBuilder().withName(OUTPUTS_VOLUME).withMountPath(OUTPUTS).build())
+                .addAllToVolumeMounts(pod.mounts(o, where))
                 .withSecurityContext(containerSecurity())
                 .build();
+    }
+
+    /** The template's own volumes: the outputs directory, then the claims named at run time. */
+    private static List<Volume> volumes(StepOptions o) {
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName(OUTPUTS_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        volumes.addAll(PodResources.runtimeClaimVolumes(o));
+        return volumes;
     }
 
     private Template build(Node.StepNode step, String name) {
@@ -253,7 +271,7 @@ final class ContainerTemplates {
                 pod.nodeSelector(o, where),
                 pod.tolerations(o, where),
                 pod.affinity(o, where),
-                PodResources.runtimeClaimVolumes(o));
+                volumes(o));
     }
 
     static void unique(Set<String> names, String name, String where, String kind) {

@@ -141,6 +141,42 @@ class ArgoCompilerTest {
         }
     }
 
+    /**
+     * The launcher runs as the image's non-root user, who cannot create {@code /fermion} in the root file system:
+     * each pod that runs it, the source-digest task's included, has a writable emptyDir where its outputs go.
+     */
+    @Test
+    void everyLauncherPodCanWriteItsOutputs() {
+        for (var sample : SamplePipelines.all().entrySet()) {
+            JsonNode workflow = compiled(sample.getValue().get().plan());
+            for (JsonNode template : workflow.at("/spec/templates")) {
+                JsonNode container = template.path("container");
+                if (!container.path("command").toString().contains("fermion-step")) {
+                    continue;
+                }
+                String where = sample.getKey() + "/" + template.path("name").asText();
+                String volume = null;
+                for (JsonNode mount : container.path("volumeMounts")) {
+                    if (mount.path("mountPath").asText().equals("/fermion/outputs")) {
+                        volume = mount.path("name").asText();
+                    }
+                }
+                assertThat(volume).as("%s mounts a volume at /fermion/outputs", where).isNotNull();
+                boolean emptyDir = false;
+                for (JsonNode v : template.path("volumes")) {
+                    emptyDir |= v.path("name").asText().equals(volume) && v.has("emptyDir");
+                }
+                assertThat(emptyDir).as("%s: volume %s is the template's emptyDir", where, volume).isTrue();
+                for (JsonNode output : template.at("/outputs/parameters")) {
+                    assertThat(output.at("/valueFrom/path").asText()).as(where).startsWith("/fermion/outputs/");
+                }
+                for (JsonNode output : template.at("/outputs/artifacts")) {
+                    assertThat(output.path("path").asText()).as(where).startsWith("/fermion/outputs/");
+                }
+            }
+        }
+    }
+
     /** Exit codes 2 (usage) and 3 (bad input) of the launcher end a step's retries; a tool's exit codes do not. */
     @Test
     void aJavaStepIsNotRetriedWhenNoAttemptCanSucceed() throws Exception {
