@@ -90,4 +90,13 @@ class DeployTest {
                 .hasMessageContaining("Target KSERVE needs 'model-uri'");
         assertThat(registry.find(NAME).filter(d -> d.stoppedAt() == null)).isEmpty();
     }
+
+    /** Argo sets ARGO_NODE_ID in every workflow pod's main container, where a LOCAL server would die with the step. */
+    @Test
+    void localIsRefusedInAWorkflowPod() {
+        assertThatThrownBy(() -> Deploy.refuseInWorkflowPod(java.util.Map.of("ARGO_NODE_ID", "iris-x-123")))
+                .isInstanceOf(dev.fermion.dsl.BadInputException.class)
+                .hasMessageContaining("runs in a pod of an Argo workflow").hasMessageContaining("target KUBERNETES");
+        Deploy.refuseInWorkflowPod(java.util.Map.of("HOME", "/home/fermion"));
+    }
 }

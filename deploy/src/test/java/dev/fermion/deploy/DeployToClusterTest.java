@@ -108,6 +108,23 @@ class DeployToClusterTest {
                 .containsEntry("fermion.dev/model-digest", digest);
     }
 
+    /** Without a model URI the step carries its bundle to the cluster in a ConfigMap named by the model's content. */
+    @Test
+    void withoutAModelUriTheModelTravelsInAConfigMap() throws Exception {
+        TestContext first = new TestContext(dir, "deploy").withRunId("run-1")
+                .with(Deploy.MODEL, new Model(model)).with(Deploy.NAME, "iris").with(Deploy.TARGET, DeployTarget.KUBERNETES)
+                .with(Deploy.READY_TIMEOUT_SECONDS, 0).run(new Deploy());
+
+        String configMap = "iris-model-" + ModelDigest.of(model).substring("sha256:".length(), "sha256:".length() + 12);
+        assertThat(first.value(Deploy.ENDPOINT)).isEqualTo("http://iris.models.svc.cluster.local/v2/models/iris");
+        assertThat(client.configMaps().inNamespace("models").withName(configMap).get().getBinaryData())
+                .containsOnlyKeys(dev.fermion.components.model.ModelBundle.files());
+        Deployment stable = client.apps().deployments().inNamespace("models").withName("iris").get();
+        assertThat(stable.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName())
+                .isEqualTo(configMap);
+        assertThat(first.logs()).anySatisfy(l -> assertThat(l).startsWith("Created ConfigMap " + configMap));
+    }
+
     @Test
     void deploysAKServeCanary() throws Exception {
         deploy("run-1", DeployTarget.KSERVE, 0);
