@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The components with cluster targets, finding the cluster as in a pod or with a kubeconfig: here through
@@ -123,6 +124,21 @@ class DeployToClusterTest {
         assertThat(stable.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName())
                 .isEqualTo(configMap);
         assertThat(first.logs()).anySatisfy(l -> assertThat(l).startsWith("Created ConfigMap " + configMap));
+    }
+
+    /** A missing permission is final (exit 3, no retries) and says what the service account lacks and where to get it. */
+    @Test
+    void aForbiddenRequestNamesWhatTheServiceAccountLacks() {
+        server.expect().get().withPath("/apis/apps/v1/namespaces/models/deployments/iris")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("deployments.apps \"iris\" is forbidden: User \"system:serviceaccount:models:runner\" "
+                                + "cannot get resource \"deployments\" in API group \"apps\" in the namespace \"models\"")
+                        .build()).always();
+
+        assertThatThrownBy(() -> deploy("run-1", DeployTarget.KUBERNETES, 0))
+                .isInstanceOf(dev.fermion.dsl.BadInputException.class)
+                .hasMessageContaining("cannot get resource \"deployments\"")
+                .hasMessageContaining("KubernetesDeployment.deployerRbac");
     }
 
     @Test
