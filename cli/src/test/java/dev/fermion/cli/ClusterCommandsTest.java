@@ -261,8 +261,10 @@ class ClusterCommandsTest {
     @Test
     void statusPrintsJsonForScripts() throws Exception {
         String name = fermion("submit", "squares").out().trim();
+        Map<String, Object> cacheHit = node(name, "sum", "Pod", "Succeeded", null);
+        cacheHit.put("memoizationStatus", Map.of("hit", true, "key", "abc", "cacheName", "fermion-cache"));
         status(name, "Running", List.of(node(name, name, "DAG", "Running", null),
-                node(name, "sum", "Pod", "Succeeded", null), node(name, "big", "Pod", "Running", null)));
+                cacheHit, node(name, "big", "Pod", "Running", null)));
 
         CliTest.Result r = fermion("status", name, "--json");
 
@@ -274,9 +276,10 @@ class ClusterCommandsTest {
         assertThat(json.get("steps")).hasSize(2);
         assertThat(json.at("/steps/0/step").asText()).isIn("sum", "big");
         assertThat(json.findValuesAsText("phase")).contains("Succeeded", "Running");
+        assertThat(json.findValues("cached")).extracting(JsonNode::asBoolean).containsExactlyInAnyOrder(true, false);
 
         CliTest.Result text = fermion("status", name);
-        assertThat(text.out()).contains("Phase     Running").containsPattern("Succeeded\\s+sum");
+        assertThat(text.out()).contains("Phase     Running").containsPattern("Succeeded\\s+sum.*\\(cached\\)");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.fermion.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.CompiledWorkflow;
 import dev.fermion.compiler.WorkflowKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -298,13 +299,30 @@ public final class ArgoCluster implements AutoCloseable {
         if (nodeMap != null && nodeMap.isObject()) {
             for (Map.Entry<String, JsonNode> entry : nodeMap.properties()) {
                 JsonNode node = entry.getValue();
-                nodes.add(new StepState(entry.getKey(), text(node, "name"), text(node, "displayName"),
-                        text(node, "type"), text(node, "phase"), text(node, "startedAt"), text(node, "finishedAt"),
-                        text(node, "message")));
+                nodes.add(new StepState(entry.getKey(), text(node, "name"), displayName(node), text(node, "type"),
+                        text(node, "phase"), text(node, "startedAt"), text(node, "finishedAt"), text(node, "message"),
+                        node.path("memoizationStatus").path("hit").asBoolean(false)));
             }
         }
         return new WorkflowState(workflow.getMetadata().getName(), ns, text(status, "phase"), text(status, "startedAt"),
                 text(status, "finishedAt"), text(status, "message"), text(status, "progress"), nodes);
+    }
+
+    /**
+     * The step's name as the pipeline wrote it. Argo shows the attempts of a cached and retried step as
+     * {@code fermion--retried(N)} (the task inside the step's memoized template): they are the attempts of the step
+     * whose node encloses them, {@code <step>(N)}.
+     */
+    static String displayName(JsonNode node) {
+        String display = text(node, "displayName");
+        String name = text(node, "name");
+        String inner = "." + ArgoCompiler.RETRIED_TASK;
+        if (display == null || name == null || !display.startsWith(ArgoCompiler.RETRIED_TASK)
+                || name.lastIndexOf(inner) < 0) {
+            return display;
+        }
+        String step = name.substring(0, name.lastIndexOf(inner));
+        return step.substring(step.lastIndexOf('.') + 1) + display.substring(ArgoCompiler.RETRIED_TASK.length());
     }
 
     private static String text(JsonNode node, String field) {

@@ -202,6 +202,32 @@ class ArgoClusterTest {
                 .hasMessageContaining("has no step 'deploy'").hasMessageContaining("prepare");
     }
 
+    /**
+     * A cached and retried step runs in the compiler's memoized template: its attempts are shown and selected by
+     * the step's name, and a cache hit (a DAG node with no pod) is a step too.
+     */
+    @Test
+    void theAttemptsAndCacheHitsOfCachedRetriedStepsCarryTheStepsName() {
+        ArgoCluster cluster = new ArgoCluster(client);
+        String name = cluster.submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS).name();
+        String retried = "train." + ArgoCompiler.RETRIED_TASK + "(1)";
+        argo.pod(name, retried, "Succeeded", "epoch 1\n");
+        Map<String, Object> hit = node(name, "prepare", "DAG", "Succeeded", null);
+        hit.put("memoizationStatus", Map.of("hit", true, "key", "abc", "cacheName", "fermion-cache"));
+        Map<String, Object> attempt = node(name, retried, "Pod", "Succeeded", null);
+        attempt.put("displayName", ArgoCompiler.RETRIED_TASK + "(1)");
+        argo.status(name, "Succeeded", List.of(node(name, name, "DAG", "Succeeded", null), hit,
+                node(name, "train", "DAG", "Succeeded", null), attempt));
+
+        WorkflowState state = cluster.status(name, NS);
+
+        assertThat(state.steps()).extracting(StepState::displayName).containsExactlyInAnyOrder("prepare", "train(1)");
+        assertThat(state.steps()).filteredOn(StepState::cached).extracting(StepState::displayName).containsExactly("prepare");
+        Recorder train = new Recorder();
+        assertThat(cluster.logs(name, NS, "train", train)).isEqualTo(1);
+        assertThat(train.logs).containsExactly("train(1): epoch 1");
+    }
+
     @Test
     void aMissingWorkflowIsReportedByName() {
         assertThatThrownBy(() -> new ArgoCluster(client).status("nope", NS))
