@@ -108,6 +108,74 @@ class ArgoClusterTest {
                 });
     }
 
+    @Test
+    void submitFromTemplateRunsTheAppliedTemplateWithTheGivenArguments() {
+        ArgoCluster cluster = new ArgoCluster(client);
+        cluster.apply(compile(WorkflowKind.TEMPLATE, "1.0"), NS);
+
+        Submitted submitted = cluster.submitFromTemplate("nightly-retrain", NS, Map.of("source", "s3://data/other.csv"),
+                Map.of(ArgoCompiler.PIPELINE_LABEL, "nightly-retrain"));
+
+        assertThat(submitted.resourceKind()).isEqualTo("Workflow");
+        assertThat(submitted.name()).startsWith("nightly-retrain-");
+        JsonNode stored = new ObjectMapper().valueToTree(argo.workflow(submitted.name()));
+        assertThat(stored.at("/spec/workflowTemplateRef/name").asText()).isEqualTo("nightly-retrain");
+        assertThat(stored.at("/spec/arguments/parameters")).hasSize(1);
+        assertThat(stored.at("/spec/arguments/parameters/0/name").asText()).isEqualTo("source");
+        assertThat(stored.at("/spec/arguments/parameters/0/value").asText()).isEqualTo("s3://data/other.csv");
+        assertThat(stored.at("/spec/templates").isMissingNode()).as("the cluster's template runs, not a copy").isTrue();
+        assertThat(stored.at("/metadata/labels/" + ArgoCompiler.PIPELINE_LABEL.replace("/", "~1")).asText())
+                .isEqualTo("nightly-retrain");
+    }
+
+    @Test
+    void submitFromAMissingTemplateSaysHowToCreateIt() {
+        assertThatThrownBy(() -> new ArgoCluster(client).submitFromTemplate("nightly-retrain", NS, Map.of(), Map.of()))
+                .isInstanceOfSatisfying(ClusterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ClusterException.Reason.NOT_FOUND);
+                    assertThat(e.getMessage()).contains("no WorkflowTemplate named 'nightly-retrain' in namespace test")
+                            .contains("fermion templates apply nightly-retrain -n test");
+                });
+    }
+
+    @Test
+    void triggerRunsTheCronWorkflowsSpecOnceOwnedAndLabelledByIt() {
+        ArgoCluster cluster = new ArgoCluster(client);
+        cluster.apply(compile(WorkflowKind.CRON, "1.0"), NS);
+        GenericKubernetesResource cron = client.genericKubernetesResources(ArgoCluster.CRON_WORKFLOWS)
+                .inNamespace(NS).withName("nightly-retrain").get();
+        JsonNode cronSpec = new ObjectMapper().valueToTree(cron).get("spec");
+        JsonNode parameters = cronSpec.at("/workflowSpec/arguments/parameters");
+        assertThat(parameters).as("the sample cron pipeline has parameters").isNotEmpty();
+        String name = parameters.get(0).path("name").asText();
+
+        Submitted submitted = cluster.trigger("nightly-retrain", NS, Map.of(name, "given"));
+
+        JsonNode stored = new ObjectMapper().valueToTree(argo.workflow(submitted.name()));
+        assertThat(stored.at("/spec/templates")).isEqualTo(cronSpec.at("/workflowSpec/templates"));
+        assertThat(stored.at("/spec/arguments/parameters")).hasSize(parameters.size());
+        assertThat(stored.at("/spec/arguments/parameters/0/value").asText()).isEqualTo("given");
+        for (int i = 1; i < parameters.size(); i++) {
+            assertThat(stored.at("/spec/arguments/parameters/" + i)).isEqualTo(parameters.get(i));
+        }
+        assertThat(stored.at("/metadata/labels/" + ArgoCluster.CRON_LABEL.replace("/", "~1")).asText())
+                .isEqualTo("nightly-retrain");
+        assertThat(stored.at("/metadata/ownerReferences/0/kind").asText()).isEqualTo("CronWorkflow");
+        assertThat(stored.at("/metadata/ownerReferences/0/uid").asText()).isEqualTo(cron.getMetadata().getUid());
+    }
+
+    @Test
+    void triggerRefusesAParameterTheCronWorkflowLacks() {
+        ArgoCluster cluster = new ArgoCluster(client);
+        cluster.apply(compile(WorkflowKind.CRON, "1.0"), NS);
+        assertThatThrownBy(() -> cluster.trigger("nightly-retrain", NS, Map.of("no-such", "1")))
+                .isInstanceOfSatisfying(ClusterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ClusterException.Reason.REJECTED);
+                    assertThat(e.getMessage()).contains("CronWorkflow 'nightly-retrain' has no parameter 'no-such'");
+                });
+        assertThat(client.genericKubernetesResources(ArgoCluster.WORKFLOWS).inNamespace(NS).list().getItems()).isEmpty();
+    }
+
     /** Records what a watch reports, so the test can wait for each state before scripting the next. */
     static final class Recorder implements WorkflowListener {
         final BlockingQueue<WorkflowState> states = new LinkedBlockingQueue<>();
