@@ -46,17 +46,21 @@ healthy() {
 
 install_venv() {
   # The auth extra brings what MLflow's basic-auth app needs (Flask-WTF).
-  local marker="$VENV/.fermion-mlflow-$MLFLOW_VERSION-auth"
-  [[ -f "$marker" ]] && return 0
+  local marker="$VENV/.fermion-mlflow-$MLFLOW_VERSION-auth" started=$SECONDS
+  if [[ -f "$marker" ]]; then
+    [[ ${1:-} != --say ]] || echo "mlflow-server: mlflow $MLFLOW_VERSION is installed in $VENV" >&2
+    return 0
+  fi
   # A lock keeps parallel test JVMs or shells from installing into the same venv at once.
   mkdir -p "$(dirname "$VENV")"
   exec 9>"$VENV.lock"
   flock 9
   if [[ ! -f "$marker" ]]; then
-    echo "mlflow-server: installing mlflow==$MLFLOW_VERSION into $VENV" >&2
+    echo "mlflow-server: installing mlflow[auth]==$MLFLOW_VERSION into $VENV (about 850 MB, once; minutes)" >&2
     python3 -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet "mlflow[auth]==$MLFLOW_VERSION" >&2
     touch "$marker"
+    echo "mlflow-server: installed mlflow $MLFLOW_VERSION in $((SECONDS - started)) s" >&2
   fi
   flock -u 9
 }
@@ -165,6 +169,6 @@ case "$cmd" in
   stop) stop ;;
   status) status ;;
   url) status ;;
-  install) install_venv ;;
+  install) install_venv --say ;;
   *) die "usage: $0 start [--port N] [--basic-auth] | stop | status | url | install" ;;
 esac

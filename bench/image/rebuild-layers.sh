@@ -19,7 +19,7 @@ build() {
 }
 build >"$work/before"
 sed -i '0,/^public final class StepLauncher {/s//public final class StepLauncher {\n    static final String LAYER_PROBE = "one-line change";/' \
-  runtime-image/src/main/java/dev/fermion/runtime/launch/StepLauncher.java
+  launcher/src/main/java/dev/fermion/runtime/launch/StepLauncher.java
 build >"$work/after"
 podman history --format '{{.Size}}' "$image" | grep -v '^0 B' | tac >"$work/sizes"
 printf '%-8s %-14s %-14s %s\n' layer before after size

@@ -21,7 +21,7 @@ if ! "$venv/bin/python" -c "import kfp.local" >/dev/null 2>&1; then
 fi
 if [[ ${BENCH_SKIP_INSTALL:-0} != 1 ]]; then
   say "installing fermion-runtime from the working tree"
-  ./mvnw -q -B -pl runtime-image -am install -Dmaven.test.skip=true
+  ./mvnw -q -B -pl runner -am install -Dmaven.test.skip=true
 fi
 say "building the Java harness"
 ./mvnw -q -B -o -f bench/runner/pom.xml package dependency:build-classpath \

@@ -7,8 +7,10 @@
 //
 // "text" is substituted with Argo's ReplaceStrict (as the DAG controller resolves a task, strict for
 // tasks.* and steps.* references) and, when "when" is set, the result is evaluated as a DAG task's `when`
-// is: govaluate, with bare words read as strings. The answer is {"result": "...", "holds": true} or
-// {"error": "..."}.
+// is: govaluate, with bare words read as strings. With "expression" set instead, "text" is an expression
+// evaluated as a DAG template's output `valueFrom.expression` is (wfScope.resolveParameter in
+// workflow/controller/scope.go): expr-lang over Argo's function map, the result as a parameter value.
+// The answer is {"result": "...", "holds": true} or {"error": "..."}.
 package main
 
 import (
@@ -19,14 +21,18 @@ import (
 	"os"
 
 	"github.com/Knetic/govaluate"
+	"github.com/expr-lang/expr"
+
+	exprenv "github.com/argoproj/argo-workflows/v4/util/expr/env"
 	"github.com/argoproj/argo-workflows/v4/util/logging"
 	"github.com/argoproj/argo-workflows/v4/util/template"
 )
 
 type request struct {
-	Text   string            `json:"text"`
-	Params map[string]string `json:"params"`
-	When   bool              `json:"when"`
+	Text       string            `json:"text"`
+	Params     map[string]string `json:"params"`
+	When       bool              `json:"when"`
+	Expression bool              `json:"expression"`
 }
 
 type answer struct {
@@ -62,6 +68,9 @@ func fail(out *json.Encoder, err error) {
 }
 
 func evaluate(ctx context.Context, req request) answer {
+	if req.Expression {
+		return output(req)
+	}
 	// The controller substitutes into the JSON form of a task, so the text travels as a JSON string.
 	quoted, err := json.Marshal(req.Text)
 	if err != nil {
@@ -116,4 +125,24 @@ func when(condition string) (bool, error) {
 		return false, fmt.Errorf("expected a boolean from '%s', got %v", condition, result)
 	}
 	return holds, nil
+}
+
+// output evaluates a DAG output's valueFrom.expression as wfScope.resolveParameter does, and writes the
+// result as Argo stores it in the output parameter (AnyStringPtr: fmt's %v).
+func output(req request) answer {
+	scope := make(map[string]interface{})
+	for k, v := range req.Params {
+		scope[k] = v
+	}
+	env := exprenv.GetFuncMap(scope)
+	program, err := expr.Compile(req.Text, expr.Env(env))
+	if err != nil {
+		return answer{Error: err.Error()}
+	}
+	value, err := expr.Run(program, env)
+	if err != nil {
+		return answer{Error: err.Error()}
+	}
+	result := fmt.Sprintf("%v", value)
+	return answer{Result: &result}
 }

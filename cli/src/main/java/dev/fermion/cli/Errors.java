@@ -1,6 +1,8 @@
 package dev.fermion.cli;
 
 import dev.fermion.dsl.PipelineDefinitionException;
+import dev.fermion.dsl.PipelineLookupException;
+import dev.fermion.dsl.UnknownPipelineException;
 import picocli.CommandLine;
 
 /**
@@ -11,7 +13,14 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
         var err = cli.getErr();
-        if (ex instanceof PipelineDefinitionException || ex instanceof UsageException) {
+        if (ex instanceof UnknownPipelineException unknown) {
+            err.println("fermion: no pipeline named '" + unknown.name() + "'; known pipelines: "
+                    + (unknown.known().isEmpty() ? "none (add --classpath with your project's classes)"
+                    : String.join(", ", unknown.known()) + ". Run '" + Invocation.command() + " list' to see them with their classes"));
+            return FermionCli.USAGE;
+        }
+        if (ex instanceof PipelineDefinitionException || ex instanceof PipelineLookupException
+                || ex instanceof UsageException) {
             err.println("fermion: " + ex.getMessage());
             return FermionCli.USAGE;
         }

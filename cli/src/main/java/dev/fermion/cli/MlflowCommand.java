@@ -33,7 +33,7 @@ final class MlflowCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: 'fermion mlflow sync' or 'fermion mlflow server start|stop|url'");
+                "Missing command: '" + spec.qualifiedName() + " sync' or '" + spec.qualifiedName() + " server start|stop|url'");
     }
 
     static FermionHome home(Path dir) {
@@ -115,7 +115,7 @@ final class MlflowCommand implements Runnable {
             out.flush();
             if (result.remaining() > 0) {
                 spec.commandLine().getErr().println("fermion: MLflow at " + uri
-                        + " is still unavailable; run 'fermion mlflow sync' again later");
+                        + " is still unavailable; run '" + Invocation.command() + " mlflow sync' again later");
                 return FermionCli.FAILED;
             }
             return FermionCli.OK;
@@ -146,7 +146,7 @@ final class MlflowCommand implements Runnable {
         @Override
         public void run() {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Missing command: 'fermion mlflow server start', 'stop' or 'url'");
+                    "Missing command: '" + spec.qualifiedName() + " start', 'stop' or 'url'");
         }
     }
 
@@ -232,7 +232,7 @@ final class MlflowCommand implements Runnable {
             Optional<URI> uri = home.server().status();
             if (uri.isEmpty()) {
                 spec.commandLine().getErr().println("fermion: the local MLflow server is not running; "
-                        + "start it with 'fermion mlflow server start'");
+                        + "start it with '" + Invocation.command() + " mlflow server start'");
                 return FermionCli.FAILED;
             }
             spec.commandLine().getOut().println(uri.get());

@@ -1,21 +1,22 @@
 package dev.fermion.cli;
 
+import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.contract.Home;
 import dev.fermion.contract.TrackingEnv;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Pipeline;
+import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-import dev.fermion.plan.PortSpec;
 import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.runtime.container.ContainerImages;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.local.ClusterVolumes;
+import dev.fermion.runtime.local.Gpus;
 import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
-import dev.fermion.runtime.local.RunListener;
+import dev.fermion.runtime.local.ModelRegistration;
 import dev.fermion.runtime.local.RunOptions;
 import dev.fermion.runtime.local.RunRecord;
 import dev.fermion.runtime.local.RunResult;
@@ -24,6 +25,8 @@ import dev.fermion.runtime.local.RunStatus;
 import dev.fermion.runtime.local.RunStore;
 import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
+import dev.fermion.runtime.local.Tracking;
+import dev.fermion.runtime.local.TrackingReport;
 import dev.fermion.tracking.LocalMlflowServer;
 import dev.fermion.tracking.MlflowTracker;
 import dev.fermion.tracking.TrackingSummary;
@@ -43,6 +46,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -129,13 +133,6 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** What {@code --register-as} registers: a step's Model output, as a version of a registered model. */
-    record Registration(String step, String output, String name, String alias) {
-        String model() {
-            return step + "/" + output;
-        }
-    }
-
     @Override
     public Integer call() {
         if (home == null) {
@@ -179,7 +176,8 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--parallelism must be at least 1, got " + parallelism);
         }
         if (pipeline == null && resume == null) {
-            throw new UsageException("give the pipeline to run (a name from 'fermion list' or a class), or --resume RUN_ID");
+            throw new UsageException("give the pipeline to run (a name from '" + Invocation.command()
+                    + " list' or a class), or --resume RUN_ID");
         }
         RunRecord prior = null;
         String reference = pipeline;
@@ -196,10 +194,9 @@ final class RunCommand implements Callable<Integer> {
                 extraClasspath = prior.classpath();
             }
         }
-        PipelineCatalog catalog = PipelineCatalog.withClasspath(extraClasspath);
-        Thread.currentThread().setContextClassLoader(catalog.classLoader());
+        PipelineCatalog catalog = ClasspathOption.catalog(extraClasspath);
         Pipeline resolved = catalog.find(reference);
-        Registration registration = registration(resolved.plan());
+        ModelRegistration registration = registration(resolved.plan());
         String env = System.getenv(TrackingEnv.URI);
         String tracked = mlflow != null ? mlflow : env == null || env.isBlank() ? null : env;
         boolean off = tracked == null || tracked.equalsIgnoreCase("off");
@@ -221,26 +218,36 @@ final class RunCommand implements Callable<Integer> {
         if (parallelism != null) {
             options = options.withParallelism(parallelism);
         }
-        TrackingListener tracking = trackingUri == null ? null : new TrackingListener(
-                new MlflowTracker(MlflowCommand.trackingOptions(trackingUri, fermionHome.root())), resolved.plan(),
-                spec.commandLine().getErr());
+        if (trackingUri != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            options = options.withTracking(Tracking.to(new MlflowTracker(MlflowCommand.trackingOptions(trackingUri,
+                    fermionHome.root()))).registering(registration).warningsTo(warning -> {
+                        err.println("fermion: warning: " + warning);
+                        err.flush();
+                    }));
+        }
         List<String> mounts = ClusterVolumes.mountedBy(resolved.plan());
         if (!mounts.isEmpty()) {
             spec.commandLine().getErr().println("fermion: warning: local runs do not mount Kubernetes volumes, so these "
                     + "steps see this machine's files there: " + String.join("; ", mounts));
         }
+        List<String> gpus = Gpus.askedFor(resolved.plan());
+        if (!gpus.isEmpty() && !Gpus.present()) {
+            spec.commandLine().getErr().println("fermion: warning: this machine has no GPU, so these steps run on the CPU: "
+                    + String.join("; ", gpus));
+        }
         RunResult result;
         try (LiveView view = new LiveView(out, System.console() != null)) {
-            LocalRunner runner = new LocalRunner(options.withListener(tracking == null ? view : RunListener.all(view, tracking)));
+            LocalRunner runner = new LocalRunner(options.withListener(view));
             result = prior != null ? runner.resume(prior.runId(), resolved.plan())
                     : runner.run(resolved.plan(), params.asMap());
         } catch (RunSetupException e) {
             throw new UsageException(e.getMessage(), e);
         }
-        int exit = report(result, out);
-        stopLocalEndpoints(fermionHome, result.runId(), out);
-        if (tracking != null) {
-            reportTracking(tracking, result.record(), registration, trackingUri, out);
+        int exit = report(result, resolved.plan(), out);
+        stopLocalEndpoints(fermionHome, result.runId(), resolved.plan(), out);
+        if (result.tracking() != null) {
+            reportTracking(result.tracking(), trackingUri, out);
         }
         return exit;
     }
@@ -270,11 +277,8 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The model {@code --register-as} registers, checked before anything runs: a Model output of a step of
-     * the pipeline's main graph (steps inside loops have one output per iteration, so none is "the" model).
-     */
-    private Registration registration(Plan plan) {
+    /** The model {@code --register-as} registers, checked before anything runs; null when none. */
+    private ModelRegistration registration(Plan plan) {
         if (registerAs == null) {
             if (registerModel != null) {
                 throw new UsageException("--register-model names the model --register-as registers; give --register-as NAME[@ALIAS]");
@@ -287,16 +291,7 @@ final class RunCommand implements Callable<Integer> {
         if (name.isEmpty() || (alias != null && alias.isEmpty())) {
             throw new UsageException("--register-as expects NAME or NAME@ALIAS, got '" + registerAs + "'");
         }
-        List<String> models = new ArrayList<>();
-        for (Node node : plan.graph().nodes()) {
-            if (node instanceof Node.StepNode step) {
-                for (PortSpec port : step.component().outputs()) {
-                    if (port.type().rawType() == Model.class) {
-                        models.add(step.name() + "/" + port.name());
-                    }
-                }
-            }
-        }
+        List<String> models = ModelRegistration.modelOutputs(plan);
         String chosen = registerModel;
         if (chosen == null) {
             if (models.size() != 1) {
@@ -310,31 +305,17 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--register-model " + chosen + ": pipeline " + plan.name()
                     + " has no such Model output; its Model outputs are " + models);
         }
-        int slash = chosen.lastIndexOf('/');
-        return new Registration(chosen.substring(0, slash), chosen.substring(slash + 1), name, alias);
+        return ModelRegistration.of(plan, chosen, name, alias);
     }
 
-    private void reportTracking(TrackingListener tracking, RunRecord run, Registration registration, URI uri,
-                                PrintWriter out) {
+    private void reportTracking(TrackingReport tracking, URI uri, PrintWriter out) {
         PrintWriter err = spec.commandLine().getErr();
-        boolean registering = false;
-        if (registration != null) {
-            Optional<StepRecord> step = run.step(registration.step());
-            if (run.status() != RunStatus.SUCCEEDED) {
-                err.println("fermion: model " + registration.model() + " not registered: the run did not succeed");
-            } else if (step.isEmpty() || step.get().status() != StepStatus.SUCCEEDED) {
-                err.println("fermion: model " + registration.model() + " not registered: step '" + registration.step()
-                        + "' did not run");
-            } else if (step.get().cacheHit()) {
-                // The model was logged by the run that computed it; this run has no model of its own to register.
-                err.println("fermion: model " + registration.model() + " not registered: step '" + registration.step()
-                        + "' reused a cached result; run with --no-cache to train and register a new model");
-            } else {
-                tracking.registerModel(registration.step(), registration.output(), registration.name(), registration.alias());
-                registering = true;
-            }
+        ModelRegistration registration = tracking.registration();
+        boolean waiting = tracking.summary() != null && !tracking.summary().complete();
+        if (registration != null && tracking.notRegistered() != null && !waiting) {
+            err.println("fermion: model " + registration.model() + " not registered: " + tracking.notRegistered());
         }
-        TrackingSummary summary = tracking.finish(run);
+        TrackingSummary summary = tracking.summary();
         if (summary == null) {
             err.flush();
             return;
@@ -343,7 +324,7 @@ final class RunCommand implements Callable<Integer> {
             out.println("MLflow run: " + summary.links().run());
         }
         new TreeMap<>(summary.links().models()).forEach((model, link) -> out.println("MLflow model " + model + ": " + link));
-        if (registering && summary.complete()) {
+        if (tracking.registered()) {
             out.println("Registered model " + registration.model() + " as " + registration.name()
                     + (registration.alias() != null ? "@" + registration.alias() : ""));
         }
@@ -351,7 +332,7 @@ final class RunCommand implements Callable<Integer> {
         if (summary.spooled() > 0) {
             err.println("fermion: MLflow at " + uri + " was unavailable: " + summary.spooled() + " tracking operation"
                     + (summary.spooled() == 1 ? " waits" : "s wait") + " in " + summary.spoolDir() + ".");
-            err.println("Send them when it is back: fermion mlflow sync --mlflow " + uri + (home != null ? " --home " + home : ""));
+            err.println("Send them when it is back: " + Invocation.command() + " mlflow sync --mlflow " + uri + homeOption());
         }
         if (summary.rejected() > 0) {
             err.println("fermion: warning: MLflow rejected " + summary.rejected() + " tracking operation"
@@ -361,13 +342,24 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Local endpoints a run started live as long as the run, unless their deploy step asked to keep running. */
-    private static void stopLocalEndpoints(FermionHome home, String runId, PrintWriter out) {
+    private void stopLocalEndpoints(FermionHome home, String runId, Plan plan, PrintWriter out) {
         List<String> stopped = new LocalDeployments(home.root()).stopStartedBy(runId);
         if (!stopped.isEmpty()) {
-            out.println("Stopped the local endpoints this run started: " + String.join(", ", stopped)
-                    + " (deploy with keep-running=true to leave one up)");
+            out.println("Stopped the local endpoints this run started: " + String.join(", ", stopped) + "; "
+                    + KeepRunningHint.of(plan, resume != null ? null : commandWords()));
             out.flush();
         }
+    }
+
+    /** The words of this command after the program's name, as typed: {@code run iris -p epochs=50}. */
+    private List<String> commandWords() {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        int run = args.indexOf(spec.name());
+        return args.subList(Math.max(run, 0), args.size());
+    }
+
+    private String homeOption() {
+        return home != null ? " --home " + Invocation.quote(home.toString()) : "";
     }
 
     private static RunRecord load(FermionHome home, String runId) {
@@ -378,19 +370,31 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int report(RunResult result, PrintWriter out) {
+    private int report(RunResult result, Plan plan, PrintWriter out) {
         RunRecord run = result.record();
         long cached = run.steps().values().stream().filter(StepRecord::cacheHit).count();
         long steps = run.steps().values().stream().filter(s -> StepRecord.STEP.equals(s.kind())).count();
         out.printf("Run %s %s in %s (%d steps, %d cached)%n", run.runId(), run.status().workflowStatus().toLowerCase(Locale.ROOT),
                 LiveView.format(run.duration(Instant.now())), steps, cached);
+        if (cached > 0) {
+            // When most of a run came from the cache, say why the rest ran: a user expects a re-run to do nothing.
+            Set<String> uncached = uncachedSteps(plan);
+            List<String> ran = run.stepsInOrder().stream()
+                    .filter(s -> StepRecord.STEP.equals(s.kind()) && !s.cacheHit() && !s.resumed() && !s.attempts().isEmpty())
+                    .map(s -> s.path() + (uncached.contains(s.step()) ? " (never cached: it acts outside the pipeline or asks noCache())"
+                            : " (its inputs or code changed)"))
+                    .toList();
+            if (!ran.isEmpty()) {
+                out.println("Ran: " + String.join("; ", ran));
+            }
+        }
         if (!run.results().isEmpty()) {
             StringBuilder results = new StringBuilder("Results:");
             run.results().forEach((name, value) -> results.append(' ').append(name).append(" = ").append(value).append(';'));
             out.println(results.substring(0, results.length() - 1));
         }
         if (result.succeeded()) {
-            out.println("Outputs, logs and artifacts: fermion runs show " + run.runId() + (home != null ? " --home " + home : ""));
+            out.println("Outputs, logs and artifacts: " + Invocation.command() + " runs show " + run.runId() + homeOption());
             out.flush();
             return FermionCli.OK;
         }
@@ -416,11 +420,34 @@ final class RunCommand implements Callable<Integer> {
         if (badInput) {
             err.println("Retrying cannot help: fix the input and run again.");
         } else {
-            err.println("Resume with: fermion run --resume " + run.runId() + (home != null ? " --home " + home : ""));
+            err.println("Resume with: " + Invocation.command() + " run --resume " + run.runId() + homeOption());
         }
         err.flush();
         out.flush();
         return FermionCli.FAILED;
+    }
+
+    /** The names of the plan's steps whose caching is off, by their nature or their options. */
+    private static Set<String> uncachedSteps(Plan plan) {
+        Set<String> names = new java.util.HashSet<>();
+        java.util.ArrayDeque<Graph> graphs = new java.util.ArrayDeque<>();
+        graphs.add(plan.graph());
+        plan.onExit().ifPresent(graphs::add);
+        graphs.addAll(plan.subPipelines().values());
+        while (!graphs.isEmpty()) {
+            for (Node node : graphs.pop().nodes()) {
+                if (node instanceof Node.LoopNode loop) {
+                    graphs.add(loop.body());
+                } else if (node instanceof Node.StepNode step && !step.options().cachingEnabled()) {
+                    names.add(step.name());
+                } else if (node instanceof Node.ContainerNode container && !container.options().cachingEnabled()) {
+                    names.add(container.name());
+                } else if (node instanceof Node.ResourceNode) {
+                    names.add(node.name());
+                }
+            }
+        }
+        return names;
     }
 
     private static List<String> tail(Path log) {

@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +29,15 @@ import java.util.concurrent.Callable;
         description = "List and inspect local runs (kept under $FERMION_HOME/runs, else ~/.fermion/runs).",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
 final class RunsCommand implements Runnable {
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: 'fermion runs list' or 'fermion runs show RUN_ID'");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command: '" + spec.qualifiedName() + " list' or '" + spec.qualifiedName() + " show RUN_ID'");
     }
 
     /** Options every {@code runs} subcommand takes. */
@@ -78,17 +83,43 @@ final class RunsCommand implements Runnable {
                 }
                 out.println(RunStore.toJson(rows));
             } else if (runs.isEmpty()) {
-                out.println("No runs yet under " + common.store().home().runs() + ". Start one with 'fermion run PIPELINE'.");
+                out.println("No runs yet under " + common.store().home().runs() + ". Start one with '"
+                        + Invocation.command() + " run PIPELINE'.");
             } else {
-                out.printf(Locale.ROOT, "%-24s %-24s %-12s %-24s %9s%n", "RUN ID", "PIPELINE", "STATUS", "STARTED", "DURATION");
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("RUN ID", "PIPELINE", "STATUS", "STARTED", "DURATION"));
                 for (RunRecord run : runs) {
-                    out.printf(Locale.ROOT, "%-24s %-24s %-12s %-24s %9s%n", run.runId(), run.pipeline(), run.displayStatus(),
-                            run.startedAt(), LiveView.format(run.duration(now)));
+                    rows.add(List.of(run.runId(), run.pipeline(), run.displayStatus(), localTime(run.startedAt()),
+                            LiveView.format(run.duration(now))));
                 }
+                printTable(out, rows);
             }
             problems.forEach(p -> spec.commandLine().getErr().println("fermion: warning: " + p));
             out.flush();
             return FermionCli.OK;
+        }
+    }
+
+    /** A recorded instant as this machine's local time to the second, the way people read a clock. */
+    static String localTime(String instant) {
+        return LOCAL_TIME.format(Instant.parse(instant).atZone(ZoneId.systemDefault()));
+    }
+
+    /** Columns as wide as their widest cell, the last (a duration) aligned right. */
+    private static void printTable(PrintWriter out, List<List<String>> rows) {
+        int[] widths = new int[rows.get(0).size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size() - 1; i++) {
+                line.append(row.get(i)).append(" ".repeat(widths[i] - row.get(i).length() + 2));
+            }
+            String last = row.get(row.size() - 1);
+            out.println(line.append(" ".repeat(widths[row.size() - 1] - last.length())).append(last));
         }
     }
 
@@ -122,7 +153,7 @@ final class RunsCommand implements Runnable {
             out.println("Run        " + run.runId());
             out.println("Pipeline   " + run.pipeline());
             out.println("Status     " + run.displayStatus() + (run.message() == null ? "" : ": " + run.message()));
-            out.println("Started    " + run.startedAt() + "  (" + LiveView.format(run.duration(now)) + ")");
+            out.println("Started    " + localTime(run.startedAt()) + "  (" + LiveView.format(run.duration(now)) + ")");
             out.println("Parameters " + (run.params().isEmpty() ? "none" : run.params()));
             out.println("Isolation  " + run.isolation() + ", parallelism " + run.parallelism() + (run.cache() ? "" : ", no cache"));
             out.println();

@@ -141,7 +141,8 @@ final class ServeCommand implements Callable<Integer> {
             put(locations, name != null ? name : run.pipeline(), modelOf(run));
         }
         if (locations.isEmpty()) {
-            throw new UsageException("Nothing to serve: give --model NAME=PATH or --run RUN_ID (see 'fermion serve --help')");
+            throw new UsageException("Nothing to serve: give --model NAME=PATH or --run RUN_ID (see '"
+                    + Invocation.command() + " serve --help')");
         }
         return locations;
     }
@@ -165,7 +166,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "' has no step '" + step + "'; its steps are " + run.steps().keySet()));
             if (chosen.status() != StepStatus.SUCCEEDED) {
                 throw new UsageException("Step '" + step + "' of run '" + run.runId() + "' is " + chosen.status().label()
-                        + ", so it has no model to serve; 'fermion runs show " + run.runId() + "' tells why");
+                        + ", so it has no model to serve; '" + Invocation.command() + " runs show " + run.runId() + "' tells why");
             }
             steps = List.of(chosen);
         } else {

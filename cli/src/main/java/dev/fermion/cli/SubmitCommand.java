@@ -102,7 +102,7 @@ final class SubmitCommand implements Callable<Integer> {
                         : submitFrom(argo, resolved, compiled, namespace, params.asMap());
             } catch (ClusterException e) {
                 if (e.reason() == ClusterException.Reason.ALREADY_EXISTS) {
-                    throw new UsageException(e.getMessage() + ": update it with 'fermion templates apply "
+                    throw new UsageException(e.getMessage() + ": update it with '" + Invocation.command() + " templates apply "
                             + pipeline + "'", e);
                 }
                 throw e;
@@ -186,7 +186,7 @@ final class SubmitCommand implements Callable<Integer> {
                         + (step.message() == null ? "" : ": " + step.message()));
             }
         }
-        err.println("Its logs: fermion logs " + end.name() + " -n " + end.namespace());
+        err.println("Its logs: " + Invocation.command() + " logs " + end.name() + " -n " + end.namespace());
         err.flush();
         return FermionCli.FAILED;
     }

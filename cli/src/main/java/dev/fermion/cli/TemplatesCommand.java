@@ -1,5 +1,6 @@
 package dev.fermion.cli;
 
+import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.compiler.WorkflowKind;
 import dev.fermion.dsl.Pipeline;
@@ -27,7 +28,8 @@ final class TemplatesCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: 'fermion templates apply PIPELINE...'");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command: '" + spec.qualifiedName() + " apply PIPELINE...'");
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,

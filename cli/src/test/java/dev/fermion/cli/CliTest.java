@@ -17,8 +17,9 @@ class CliTest {
 
     record Result(int exit, String out, String err) { }
 
+    /** Runs the command line as {@code main} does: only the commands {@code args} name are built in full. */
     static Result fermion(String... args) {
-        CommandLine cli = FermionCli.commandLine();
+        CommandLine cli = FermionCli.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
@@ -32,6 +33,33 @@ class CliTest {
         Result r = fermion("list");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("squares\tdev.fermion.cli.SamplePipelines$Squares\n");
+    }
+
+    @Test
+    void listShowsABrokenPipelineAsBrokenAndTheOthersAsUsual() {
+        Result r = fermion("list");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("squares\tdev.fermion.cli.SamplePipelines$Squares\n",
+                "annotated\tdev.fermion.cli.RegisteredPipelines#annotated\n",
+                "broken\tdev.fermion.cli.RegisteredPipelines#broken\tbroken: pipeline 'broken', step 'square': input 'x'");
+    }
+
+    @Test
+    void listValidateExitsNonZeroWhenAPipelineIsBroken() {
+        Result r = fermion("list", "--validate");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).contains("squares\tdev.fermion.cli.SamplePipelines$Squares\n", "\tbroken: ");
+    }
+
+    @Test
+    void commandsOnAValidPipelineWorkBesideABrokenOne() {
+        assertThat(fermion("compile", "squares").exit()).isZero();
+        Result annotated = fermion("compile", "annotated");
+        assertThat(annotated.exit()).as(annotated.err()).isZero();
+        assertThat(annotated.out()).contains("generateName: annotated-");
+        Result broken = fermion("compile", "broken");
+        assertThat(broken.exit()).isEqualTo(2);
+        assertThat(broken.err()).contains("pipeline 'broken', step 'square'");
     }
 
     @ParameterizedTest
@@ -154,6 +182,51 @@ class CliTest {
     void unknownCommandIsUsageError() {
         Result r = fermion("frobnicate");
         assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).doesNotContain("Did you mean");
+    }
+
+    @Test
+    void mistypedCommandGetsTheClosestCommand() {
+        Result r = fermion("trian", "iris");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Unmatched arguments from index 0: 'trian', 'iris'")
+                .contains("Did you mean: fermion run?").contains("Try 'fermion --help'.");
+
+        assertThat(fermion("runs", "lsit").err()).contains("Did you mean: fermion runs list?");
+        assertThat(fermion("complie", "iris").err()).contains("Did you mean: fermion compile?");
+    }
+
+    @Test
+    void topLevelHelpListsEveryCommandAsTheFullCommandLineDoes() {
+        Result lazy = fermion("--help");
+        assertThat(lazy.exit()).isZero();
+        CommandLine full = FermionCli.commandLine();
+        StringWriter out = new StringWriter();
+        full.setOut(new PrintWriter(out, true));
+        assertThat(full.execute("--help")).isZero();
+        assertThat(lazy.out()).isEqualTo(out.toString())
+                .contains("  run        Run a pipeline on this machine with the semantics it has on Argo.")
+                .contains("  help       Display help information about the specified command.");
+    }
+
+    @Test
+    void helpCommandShowsTheUsageOfTheCommandItNames() {
+        Result r = fermion("help", "compile");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: fermion compile").contains("--kind=KIND");
+    }
+
+    @Test
+    void suggestedCommandsAreTheOnesTheUserTyped() {
+        System.setProperty(Invocation.PROPERTY, "./fermion");
+        try {
+            Result unknown = fermion("compile", "nope");
+            assertThat(unknown.err()).contains("Run './fermion list' to see them");
+            Result usage = fermion("trian");
+            assertThat(usage.err()).contains("Did you mean: ./fermion run?").contains("Try './fermion --help'.");
+        } finally {
+            System.clearProperty(Invocation.PROPERTY);
+        }
     }
 
     @Test

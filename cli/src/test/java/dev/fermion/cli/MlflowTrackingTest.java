@@ -110,7 +110,7 @@ class MlflowTrackingTest {
         ModelVersion champion = client.versionByAlias(registered, "champion");
         LoggedModel model = client.getLoggedModel(champion.source().substring("models:/".length()));
         assertThat(model.sourceRunId()).isEqualTo(train.runId());
-        assertThat(model.name()).isEqualTo("model");
+        assertThat(model.name()).as("named after the step that made it").isEqualTo("train");
         assertThat(r.out()).contains("MLflow model train/model: " + server.uri() + "/#/experiments/")
                 .contains("Registered model train/model as " + registered + "@champion");
 

@@ -55,12 +55,26 @@ class RunCommandTest {
     }
 
     @Test
+    void aRerunSaysWhatRanAgainAndWhy() {
+        fermion("run", RunSamples.Notifying.class.getName());
+        Result again = fermion("run", RunSamples.Notifying.class.getName());
+
+        assertThat(again.out()).contains("(2 steps, 1 cached)")
+                .contains("Ran: notify (never cached: it acts outside the pipeline or asks noCache())")
+                .doesNotContain("Ran: greet");
+    }
+
+    @Test
     void runsListAndShowDescribeRunsAsTextAndJson() throws Exception {
         String runId = fermion("run", GREETING).runId();
 
         Result list = fermion("runs", "list");
         assertThat(list.exit()).isZero();
         assertThat(list.out()).contains("RUN ID").contains(runId).contains("greeting").contains("Succeeded");
+        String[] lines = list.out().split("\n");
+        assertThat(lines[1].substring(lines[0].indexOf("STARTED")))
+                .as("started to the second, under its header").matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  .*");
+        assertThat(lines[1].length()).as("the duration ends where its header does").isEqualTo(lines[0].length());
 
         JsonNode rows = new ObjectMapper().readTree(fermion("runs", "list", "--json").out());
         assertThat(rows.get(0).get("runId").asText()).isEqualTo(runId);

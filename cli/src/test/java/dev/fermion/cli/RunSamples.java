@@ -50,6 +50,17 @@ public final class RunSamples {
         }
     }
 
+    /** A greeting and a step that is never cached, as one that notifies or deploys is not. */
+    public static final class Notifying {
+        public static final Pipeline PIPELINE = Pipeline.named("notifying").define(p -> {
+            var greet = p.step("greet", new Greet()).with(Greet.WHO, "you").with(Greet.TIMES, 1);
+            p.step("notify", new Greet()).with(Greet.WHO, greet.out(Greet.GREETING)).with(Greet.TIMES, 1).noCache();
+        });
+
+        private Notifying() {
+        }
+    }
+
     public static final class Broken {
         public static final Pipeline PIPELINE = Pipeline.named("broken").define(p -> {
             var greet = p.step("greet", new Greet()).with(Greet.WHO, "you").with(Greet.TIMES, 1);

@@ -43,7 +43,7 @@ public final class SamplePipelines {
             return Pipeline.named("squares").define(p -> {
                 Param<Integer> limit = p.param("limit", 10);
                 var loop = p.forEach("each", List.of(1, 2, 3), (b, item) -> b.step("square", new Square()).with(Square.X, item));
-                var sum = p.step("sum", new Sum()).with(Sum.VALUES, loop.collect("square", Square.Y));
+                var sum = p.step("sum", new Sum()).with(Sum.VALUES, loop.collect(Square.Y));
                 p.when(sum.out(Sum.TOTAL).greaterThan(limit), b -> b.step("big", new Square()).with(Square.X, sum.out(Sum.TOTAL)))
                         .otherwise(b -> b.step("small", new Square()).with(Square.X, limit));
             });

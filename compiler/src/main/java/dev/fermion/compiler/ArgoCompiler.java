@@ -12,6 +12,7 @@ import dev.fermion.compiler.argo.ResourceMeta;
 import dev.fermion.compiler.argo.WorkflowSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.ValueType;
+import dev.fermion.plan.Lifecycle;
 import dev.fermion.plan.ParamSpec;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.Schedule;
@@ -84,9 +85,12 @@ public final class ArgoCompiler {
         GraphCompiler.Result graphs = new GraphCompiler(plan, names, containers, containerSteps, resources, options)
                 .compile();
 
+        Lifecycle lifecycle = plan.lifecycle();
         WorkflowSpec spec = new WorkflowSpec(graphs.entrypoint(), graphs.onExit(), new Arguments(parameters, null),
                 PodResources.plain(options.serviceAccount(), "service account"), podSecurity(),
-                artifactRepository(), pod.imagePullSecrets(), pod.volumes(), graphs.templates());
+                artifactRepository(), pod.imagePullSecrets(), pod.volumes(), seconds(lifecycle.timeout()),
+                ttl(lifecycle), lifecycle.podGc() == null ? null : new WorkflowSpec.PodGC(podGc(lifecycle.podGc())),
+                graphs.templates());
         Map<String, String> labels = new TreeMap<>(Map.of(PIPELINE_LABEL, plan.name()));
         Map<String, String> annotations = annotations(plan);
         String namespace = PodResources.plain(options.namespace(), "namespace");
@@ -152,6 +156,27 @@ public final class ArgoCompiler {
                     + "' expects " + spec.type().displayName() + ": " + e.getMessage(), e);
         }
         return ValueCodec.armour(ValueCodec.encode(spec.type(), value));
+    }
+
+    private static Long seconds(java.time.Duration d) {
+        return d == null ? null : (Long) Math.max(1, d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0));
+    }
+
+    private static WorkflowSpec.TtlStrategy ttl(Lifecycle lifecycle) {
+        if (lifecycle.ttlAfterCompletion() == null && lifecycle.ttlAfterSuccess() == null && lifecycle.ttlAfterFailure() == null) {
+            return null;
+        }
+        return new WorkflowSpec.TtlStrategy(seconds(lifecycle.ttlAfterCompletion()), seconds(lifecycle.ttlAfterSuccess()),
+                seconds(lifecycle.ttlAfterFailure()));
+    }
+
+    private static String podGc(Lifecycle.PodGc gc) {
+        return switch (gc) {
+            case ON_POD_COMPLETION -> "OnPodCompletion";
+            case ON_POD_SUCCESS -> "OnPodSuccess";
+            case ON_WORKFLOW_COMPLETION -> "OnWorkflowCompletion";
+            case ON_WORKFLOW_SUCCESS -> "OnWorkflowSuccess";
+        };
     }
 
     /** The experiment a pipeline's runs are tracked in, the same locally and on the cluster. */

@@ -74,6 +74,45 @@ final class ArgoExpressions {
     }
 
     /**
+     * The fan-in list as written ({@link ValueCodec}'s JSON of a {@code List<element>}) from Argo's aggregation
+     * {@code aggregated} of a looped task's output. Each iteration exports its value as written, as a JSON
+     * string, so Argo aggregates a JSON list of such strings (it would parse values that are JSON objects or
+     * lists, and write them back changed). A string or an enum element is that JSON string already; any other
+     * value's text is read from its string, and is JSON already.
+     */
+    static String collectedList(ValueType<?> element, String aggregated) {
+        String json = switch (element.kind()) {
+            case STRING, ENUM -> "#";
+            default -> "fromJSON(#)";
+        };
+        return "'[' + join(map(fromJSON(" + aggregated + "), {" + json + "}), ',') + ']'";
+    }
+
+    /**
+     * A value of {@code type} as an element of a JSON list or map, from {@code written}, its text as written: a
+     * string or an enum as a JSON string, anything else as its encoded text, which is JSON already.
+     */
+    static String jsonElement(ValueType<?> type, String written) {
+        return switch (type.kind()) {
+            case STRING, ENUM -> "toJson(" + written + ")";
+            default -> written;
+        };
+    }
+
+    /**
+     * Component {@code name} of the record whose JSON {@code record} evaluates to, as written: a string or an
+     * enum as it is, anything else as JSON (Argo reads numbers as floating point, so a whole {@code Double} is
+     * written without {@code .0}, and a long beyond 2^53 is rounded).
+     */
+    static String field(String record, String name, ValueType<?> type) {
+        String value = "fromJSON(" + record + ")[" + quote(name) + "]";
+        return switch (type.kind()) {
+            case STRING, ENUM -> value;
+            default -> "toJson(" + value + ")";
+        };
+    }
+
+    /**
      * A parameter of {@code type} at {@code value} with backslashes and line breaks escaped, as {@code CacheKey}
      * writes each field of a key; plain values have neither.
      */

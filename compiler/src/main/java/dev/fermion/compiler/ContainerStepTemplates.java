@@ -10,6 +10,7 @@ import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.ContainerSpec;
+import dev.fermion.plan.Expr;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -54,7 +55,8 @@ final class ContainerStepTemplates {
     private final PodResources pod;
     private final ComponentTemplates<Key> templates;
 
-    private record Key(String component, ContainerSpec container, StepOptions options, Set<String> bound) { }
+    private record Key(String component, ContainerSpec container, StepOptions options, Set<String> bound,
+                       Map<String, String> inline) { }
 
     ContainerStepTemplates(CompilerOptions options, TemplateNames names, PodResources pod) {
         this.options = options;
@@ -64,7 +66,7 @@ final class ContainerStepTemplates {
 
     Template templateFor(Node.ContainerNode step) {
         Key key = new Key(step.component().className(), step.container(), step.options(),
-                new HashSet<>(step.bindings().keySet()));
+                new HashSet<>(step.bindings().keySet()), ContainerTemplates.inlineFiles(step.bindings()));
         return templates.get(key, step.component(), name -> build(step, name));
     }
 
@@ -88,7 +90,14 @@ final class ContainerStepTemplates {
                 continue;
             }
             if (port.isArtifact()) {
-                inArtifacts.add(Artifact.atPath(port.name(), ContainerSpec.inputPath(port.name())));
+                String path = ContainerSpec.inputPath(port.name());
+                if (step.bindings().get(port.name()) instanceof Expr.Inline inline) {
+                    ContainerTemplates.unique(inputNames, ContainerTemplates.inlineParam(port.name()), where, "input");
+                    inParams.add(Parameter.declared(ContainerTemplates.inlineParam(port.name())));
+                    inArtifacts.add(ContainerTemplates.inlineArtifact(port.name(), path, inline));
+                } else {
+                    inArtifacts.add(Artifact.atPath(port.name(), path));
+                }
                 if (step.options().cachingEnabled()) {
                     String digest = ContainerTemplates.digestParam(port.name());
                     ContainerTemplates.unique(inputNames, digest, where, "input");
@@ -105,6 +114,13 @@ final class ContainerStepTemplates {
         for (var claim : PodResources.runtimeClaims(o)) {
             ContainerTemplates.unique(inputNames, claim.volumeName(), where, "input");
             inParams.add(Parameter.declared(claim.volumeName()));
+        }
+        if (o.imageFrom() != null) {
+            ContainerTemplates.unique(inputNames, ContainerTemplates.IMAGE_PARAM, where, "input");
+            inParams.add(Parameter.declared(ContainerTemplates.IMAGE_PARAM));
+            // The image is what the step runs: a different image is a different step for the cache.
+            keyParams.put(ContainerTemplates.IMAGE_PARAM, ArgoExpressions.keyField(dev.fermion.dsl.ValueType.of(String.class),
+                    ArgoExpressions.input(ContainerTemplates.IMAGE_PARAM)));
         }
 
         Set<String> outputNames = new HashSet<>();
@@ -137,7 +153,8 @@ final class ContainerStepTemplates {
         volumes.addAll(PodResources.runtimeClaimVolumes(o));
         pod.addImagePullSecrets(o, where);
 
-        String image = PodResources.plain(options.images().apply(step.image()), "image of " + where);
+        String image = o.imageFrom() != null ? ContainerTemplates.imageInput()
+                : PodResources.plain(options.images().apply(step.image()), "image of " + where);
         List<String> command = strings(spec.command(), step, where);
         List<EnvVar> env = env(step, where);
         Container container = null;
@@ -164,6 +181,7 @@ final class ContainerStepTemplates {
                 null,
                 container,
                 script,
+                PodResources.sidecars(o, options.images()::apply),
                 null,
                 o.cachingEnabled() ? ContainerTemplates.memoize(component, spec.digest(), keyParams, keyInputs, null, o,
                         where, options.cacheConfigMap()) : null,

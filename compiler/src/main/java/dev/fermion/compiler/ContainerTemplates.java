@@ -12,6 +12,7 @@ import dev.fermion.contract.CodeDigest;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Expr;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -59,6 +60,9 @@ final class ContainerTemplates {
     private static final String SOURCE_SUFFIX = "-source";
     /** Argo parameter names cannot contain dots, so the digest of artifact {@code m} travels as {@code m-digest}. */
     static final String DIGEST_PARAM_SUFFIX = "-digest";
+    static final String INLINE_PARAM_SUFFIX = "-inline";
+    /** Input of a step whose image is a value known at run time ({@code StepOptions#imageFrom}). */
+    static final String IMAGE_PARAM = "fermion-image";
     static final String FOREVER = "876000h";
     static final long RUN_AS = 10001L;
     /**
@@ -74,7 +78,7 @@ final class ContainerTemplates {
     private final ComponentTemplates<Key> templates;
     private final ComponentTemplates<Key> sourceTemplates;
 
-    private record Key(String component, StepOptions options, Set<String> bound) { }
+    private record Key(String component, StepOptions options, Set<String> bound, Map<String, String> inline) { }
 
     ContainerTemplates(CompilerOptions options, String pipeline, TemplateNames names, PodResources pod) {
         this.options = options;
@@ -93,13 +97,45 @@ final class ContainerTemplates {
         return step.component().readsSources() && step.options().cachingEnabled();
     }
 
+    /**
+     * The artifact inputs bound to constant files, with each file's name. A raw artifact is a file where the
+     * template puts it, so such an input's path is the file inside the input's directory, and the template is
+     * one of its own for each set of names.
+     */
+    static Map<String, String> inlineFiles(Map<String, Expr> bindings) {
+        Map<String, String> inline = new TreeMap<>();
+        bindings.forEach((port, value) -> {
+            if (value instanceof Expr.Inline file) {
+                inline.put(port, file.file().name());
+            }
+        });
+        return inline;
+    }
+
+    /** The input carrying a constant file's content in base64: {@code PORT-inline}. */
+    static String inlineParam(String artifact) {
+        return artifact + INLINE_PARAM_SUFFIX;
+    }
+
+    /**
+     * The raw artifact holding a constant file, at {@code dir/FILE}. Argo substitutes tags in a template twice
+     * (globals, then inputs) and in a task's arguments once more, so the content never appears as it is: the
+     * task passes it in base64 as {@link #inlineParam}, and the raw data is an expression decoding that input,
+     * evaluated in the template's last substitution, whose result Argo does not read again.
+     */
+    static Artifact inlineArtifact(String port, String dir, Expr.Inline inline) {
+        return new Artifact(port, dir + "/" + inline.file().name(), null, new Artifact.Raw(
+                ArgoExpressions.tag("sprig.b64dec(" + ArgoExpressions.input(inlineParam(port)) + ")")));
+    }
+
     static String digestParam(String artifact) {
         return artifact + DIGEST_PARAM_SUFFIX;
     }
 
     /** The template running {@code step}, created the first time its configuration is seen. */
     Template templateFor(Node.StepNode step) {
-        Key key = new Key(step.component().className(), step.options(), new HashSet<>(step.bindings().keySet()));
+        Key key = new Key(step.component().className(), step.options(), new HashSet<>(step.bindings().keySet()),
+                inlineFiles(step.bindings()));
         return templates.get(key, step.component(), name -> build(step, name));
     }
 
@@ -109,7 +145,8 @@ final class ContainerTemplates {
      * {@value LaunchSpec#SOURCE_DIGEST_FLAG} mode with the step's parameter inputs.
      */
     Template sourceTemplateFor(Node.StepNode step) {
-        Key key = new Key(step.component().className(), step.options(), new HashSet<>(step.bindings().keySet()));
+        Key key = new Key(step.component().className(), step.options(), new HashSet<>(step.bindings().keySet()),
+                inlineFiles(step.bindings()));
         return sourceTemplates.get(key, step.component(), name -> buildSource(step, name));
     }
 
@@ -134,6 +171,9 @@ final class ContainerTemplates {
         for (var claim : PodResources.runtimeClaims(o)) {
             inParams.add(Parameter.declared(claim.volumeName()));
         }
+        if (o.imageFrom() != null) {
+            inParams.add(Parameter.declared(IMAGE_PARAM));
+        }
         LaunchSpec launch = new LaunchSpec(component.className(), pipeline, "{{inputs.parameters." + STEP_PARAM + "}}",
                 "{{workflow.uid}}", 0, launchParams, Map.of(), Map.of(), Map.of(), null);
         List<String> args = new ArrayList<>(List.of(LaunchSpec.SOURCE_DIGEST_FLAG, SOURCE_PATH));
@@ -146,6 +186,7 @@ final class ContainerTemplates {
                 null,
                 container(o, where, args),
                 null,
+                PodResources.sidecars(o, options.images()::apply),
                 null,
                 null,
                 retry(o, where, true),
@@ -197,7 +238,14 @@ final class ContainerTemplates {
             }
             if (port.isArtifact()) {
                 String path = LaunchSpec.INPUTS + "/" + port.name();
-                inArtifacts.add(Artifact.atPath(port.name(), path));
+                Expr bound = step.bindings().get(port.name());
+                if (bound instanceof Expr.Inline inline) {
+                    unique(inputNames, inlineParam(port.name()), where, "input");
+                    inParams.add(Parameter.declared(inlineParam(port.name())));
+                    inArtifacts.add(inlineArtifact(port.name(), path, inline));
+                } else {
+                    inArtifacts.add(Artifact.atPath(port.name(), path));
+                }
                 launchInputs.put(port.name(), path);
                 if (step.options().cachingEnabled()) {
                     String digest = digestParam(port.name());
@@ -222,6 +270,10 @@ final class ContainerTemplates {
         for (var claim : PodResources.runtimeClaims(o)) {
             unique(inputNames, claim.volumeName(), where, "input");
             inParams.add(Parameter.declared(claim.volumeName()));
+        }
+        if (o.imageFrom() != null) {
+            unique(inputNames, IMAGE_PARAM, where, "input");
+            inParams.add(Parameter.declared(IMAGE_PARAM));
         }
 
         Set<String> outputNames = new HashSet<>();
@@ -262,6 +314,7 @@ final class ContainerTemplates {
                 null,
                 container(o, where, args),
                 null,
+                PodResources.sidecars(o, options.images()::apply),
                 null,
                 o.cachingEnabled() ? memoize(component, codeDigest(component, where), keyParams, keyInputs, sourceKey, o,
                         where, options.cacheConfigMap()) : null,
@@ -277,16 +330,27 @@ final class ContainerTemplates {
     static void unique(Set<String> names, String name, String where, String kind) {
         if (!names.add(name)) {
             throw new IllegalArgumentException("Cannot compile " + where + ": Argo " + kind + " parameter '" + name
-                    + "' would be declared twice (Fermion uses '" + STEP_PARAM + "' and '<artifact>"
-                    + DIGEST_PARAM_SUFFIX + "' for its own parameters); rename the port");
+                    + "' would be declared twice (Fermion uses '" + STEP_PARAM + "', '<artifact>"
+                    + DIGEST_PARAM_SUFFIX + "' and '<artifact>" + INLINE_PARAM_SUFFIX + "' for its own parameters); rename the port");
         }
     }
 
     private String image(StepOptions o, String where) {
+        if (o.imageFrom() != null) {
+            return imageInput();
+        }
         if (o.image() != null) {
             return PodResources.plain(options.images().apply(o.image()), "image of " + where);
         }
         return options.image(o.wantsGpu());
+    }
+
+    /**
+     * The image of a step whose image is a value known at run time: its {@value #IMAGE_PARAM} input, as written,
+     * evaluated into the one field when Argo creates the pod.
+     */
+    static String imageInput() {
+        return ArgoExpressions.tag(ArgoExpressions.disarmed(ArgoExpressions.input(IMAGE_PARAM)));
     }
 
     static SecurityContext containerSecurity() {

@@ -8,6 +8,7 @@ import dev.fermion.compiler.argo.Inputs;
 import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Template;
+import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.StepOptions;
@@ -15,6 +16,7 @@ import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
+import dev.fermion.plan.Exprs;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
@@ -45,9 +47,10 @@ import java.util.stream.Collectors;
  * input {@code X} comes with a parameter {@code digest__X} holding its content digest (step names are
  * DNS labels without underscores, so these names are unambiguous).
  *
- * <p>Fan-in: a loop body template exports, for every {@code collect(step, port)} read anywhere, an output
- * parameter {@code STEP__PORT} taken from the body task. Argo aggregates the outputs of a looped task into
- * a JSON list in item order, which downstream tasks read as {@code {{tasks.LOOP.outputs.parameters.STEP__PORT}}}.
+ * <p>Fan-in: a loop body template exports, for every value collected anywhere, an output parameter
+ * ({@code STEP__PORT} for a step's output) holding the value as written, as a JSON string. Argo aggregates the
+ * outputs of a looped task into a JSON list in item order, which downstream tasks read through an expression
+ * over {@code tasks['LOOP'].outputs.parameters['STEP__PORT']} that turns it into the list as written.
  *
  * <p>Recursion: a sub-pipeline that calls itself is one DAG template whose task refers to the template
  * itself, with the level as an extra input (see {@link #recurseTasks}).
@@ -57,6 +60,7 @@ final class GraphCompiler {
     private static final String OUT = "out__";
     private static final String ALL = "all__";
     private static final String IN = "in__";
+    private static final String ELSE = "else__";
     private static final String DIGEST = "digest__";
     /** Input of a loop's parallelism wrapper carrying the run-time item list. */
     private static final String LOOP_ITEMS = "loop__items";
@@ -90,33 +94,50 @@ final class GraphCompiler {
      * How a parameter value travels. {@code EXACT}: in Fermion's transport form ({@link ValueCodec#armour}),
      * as literals, workflow parameters and launcher outputs are. {@code RAW}: as a tool wrote it (a container
      * or script step's output), which Argo would hand on verbatim, so it is armoured on its way to a step.
+     * {@code COMPUTED}: made by an expression from other values (a fan-in list, a field, a formatted string),
+     * known only as that expression of the value as written. {@code LITERAL}: written in the definition, armoured
+     * as a template value and quoted as an expression.
      */
-    private enum Transport { EXACT, RAW }
+    private enum Transport { EXACT, RAW, COMPUTED, LITERAL }
 
     /**
      * A value as Argo sees it: a parameter, as a template reference ({@code value}) and as an expression
-     * variable ({@code variable}; null for literals), or an artifact reference with its digest parameter.
+     * variable ({@code variable}; for a literal its quoted text; for a computed value the expression of its
+     * written form, and {@code carried} the expression of its transport form when it is simpler than armouring
+     * the written form), or an artifact reference with its digest parameter.
      */
-    private record Ref(String value, String variable, Transport transport, boolean plain, String artifact, String digest) {
-        static Ref literal(String armoured) {
-            return new Ref(armoured, null, Transport.EXACT, false, null, null);
+    private record Ref(String value, String variable, Transport transport, boolean plain, String artifact, String digest,
+                       String carried) {
+        static Ref literal(String encoded) {
+            return new Ref(ValueCodec.armour(encoded), ArgoExpressions.quote(encoded), Transport.LITERAL, false, null, null,
+                    null);
         }
 
         static Ref param(String value, String variable) {
-            return new Ref(value, variable, Transport.EXACT, false, null, null);
+            return new Ref(value, variable, Transport.EXACT, false, null, null, null);
         }
 
         static Ref raw(String value, String variable) {
-            return new Ref(value, variable, Transport.RAW, false, null, null);
+            return new Ref(value, variable, Transport.RAW, false, null, null, null);
+        }
+
+        /** A value computed by {@code written}, an expression evaluating to the value as written. */
+        static Ref computed(String written) {
+            return computed(written, null);
+        }
+
+        /** A computed value whose transport form {@code carried} computes directly; null: armour the written form. */
+        static Ref computed(String written, String carried) {
+            return new Ref(null, written, Transport.COMPUTED, false, null, null, carried);
         }
 
         static Ref artifact(String artifact, String digest) {
-            return new Ref(null, null, Transport.EXACT, false, artifact, digest);
+            return new Ref(null, null, Transport.EXACT, false, artifact, digest, null);
         }
 
         /** This value, known to be of {@code type}: its exact text needs no armour when the type is plain. */
         Ref of(ValueType<?> type) {
-            return isArtifact() ? this : new Ref(value, variable, transport, ValueCodec.isPlain(type), artifact, digest);
+            return isArtifact() ? this : new Ref(value, variable, transport, ValueCodec.isPlain(type), artifact, digest, carried);
         }
 
         boolean isArtifact() {
@@ -125,20 +146,43 @@ final class GraphCompiler {
 
         /**
          * The value as a task argument: always in transport form, so every template input is exact. A tool's
-         * output is armoured whatever its declared type, since nothing checked what the tool wrote.
+         * output is armoured whatever its declared type, since nothing checked what the tool wrote; a computed
+         * value is armoured unless its type is plain.
          */
         String argument() {
-            return transport == Transport.RAW ? ArgoExpressions.tag(ArgoExpressions.armoured(variable)) : value;
+            return switch (transport) {
+                case RAW, COMPUTED -> ArgoExpressions.tag(transported());
+                case EXACT, LITERAL -> value;
+            };
+        }
+
+        /** An expression evaluating to the value in transport form: a DAG output's {@code valueFrom.expression}. */
+        String transported() {
+            return switch (transport) {
+                case RAW -> ArgoExpressions.armoured(variable);
+                case COMPUTED -> carried != null ? carried : plain ? variable : ArgoExpressions.armoured(variable);
+                case LITERAL -> ArgoExpressions.quote(value);
+                case EXACT -> variable;
+            };
         }
 
         /** An expression evaluating to the value as it was written, before any armour. */
         String written() {
-            return transport == Transport.RAW || plain ? variable : ArgoExpressions.disarmed(variable);
+            return transport != Transport.EXACT || plain ? variable : ArgoExpressions.disarmed(variable);
+        }
+
+        /** Whether the value is a plain template reference, usable where Argo takes no expression. */
+        boolean isReference() {
+            return transport == Transport.EXACT && value != null;
         }
 
         /** The items of this list for {@code withParam}, each in transport form. */
         String items() {
-            return transport == Transport.EXACT && plain ? value : ArgoExpressions.tag(ArgoExpressions.itemList(written()));
+            if (plain && transport == Transport.EXACT) {
+                return value;
+            }
+            // Argo keeps each element's JSON text when it expands a list, so a plain list needs no rewriting.
+            return ArgoExpressions.tag(plain && transport == Transport.COMPUTED ? variable : ArgoExpressions.itemList(written()));
         }
     }
 
@@ -229,26 +273,45 @@ final class GraphCompiler {
                 .withEnv(options.mlflow().env(ArgoCompiler.experiment(plan)))
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
-        return new Template(name, null, null, null, null, null, container, null, null, null, null, null, null, null,
+        return new Template(name, null, null, null, null, null, container, null, null, null, null, null, null, null, null,
                 null, null, null);
     }
 
     private Template dag(Scope scope, String name) {
         List<DagTask> tasks = new ArrayList<>();
-        for (Node node : scope.graph.nodes()) {
-            if (node instanceof Node.StepNode step) {
-                tasks.addAll(stepTasks(scope, step));
-            } else if (node instanceof Node.LoopNode loop) {
-                tasks.add(loopTask(scope, loop));
-            } else if (node instanceof Node.CallNode call) {
-                tasks.add(callTask(scope, call));
-            } else if (node instanceof Node.ContainerNode container) {
-                tasks.add(containerTask(scope, container));
-            } else if (node instanceof Node.RecurseNode recurse) {
-                tasks.addAll(recurseTasks(scope, recurse));
-            } else if (node instanceof Node.ResourceNode resource) {
-                tasks.add(resourceTask(scope, resource));
+        Node.Visitor<List<DagTask>> tasksOf = new Node.Visitor<>() {
+            @Override
+            public List<DagTask> stepNode(Node.StepNode step) {
+                return stepTasks(scope, step);
             }
+
+            @Override
+            public List<DagTask> loopNode(Node.LoopNode loop) {
+                return List.of(loopTask(scope, loop));
+            }
+
+            @Override
+            public List<DagTask> callNode(Node.CallNode call) {
+                return List.of(callTask(scope, call));
+            }
+
+            @Override
+            public List<DagTask> containerNode(Node.ContainerNode container) {
+                return List.of(containerTask(scope, container));
+            }
+
+            @Override
+            public List<DagTask> recurseNode(Node.RecurseNode recurse) {
+                return recurseTasks(scope, recurse);
+            }
+
+            @Override
+            public List<DagTask> resourceNode(Node.ResourceNode resource) {
+                return List.of(resourceTask(scope, resource));
+            }
+        };
+        for (Node node : scope.graph.nodes()) {
+            tasks.addAll(node.accept(tasksOf));
         }
         List<Parameter> inParams = new ArrayList<>();
         List<Artifact> inArtifacts = new ArrayList<>();
@@ -271,12 +334,20 @@ final class GraphCompiler {
                 if (ref.isArtifact()) {
                     outArtifacts.add(Artifact.from(output.name(), ref.artifact()));
                     outParams.add(Parameter.fromParameter(ContainerTemplates.digestParam(output.name()), ref.digest()));
+                } else if (ref.isReference()) {
+                    outParams.add(Parameter.fromParameter(output.name(), ref.value()));
                 } else {
-                    outParams.add(Parameter.fromParameter(output.name(), ref.argument()));
+                    // Argo resolves a DAG output's parameter reference without its expression functions, so
+                    // anything but a plain reference is an expression output.
+                    outParams.add(Parameter.fromExpression(output.name(), ref.transported()));
                 }
             }
         } else if (scope.kind == Kind.LOOP) {
-            inParams.add(Parameter.declared(captureName(new Expr.LoopItem(scope.loop.name(), scope.loop.itemType()))));
+            inParams.add(Parameter.declared(itemParam(scope.loop.name())));
+            // The fan-in outputs first: what they read from outside the body becomes an input like any capture.
+            // Each is exported as a JSON string, so that Argo's aggregation never parses (and rewrites) a value.
+            scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> outParams.add(
+                    Parameter.fromExpression(output, "toJson(" + resolve(scope, c.each()).written() + ")")));
             scope.captures.forEach((capture, expr) -> {
                 if (expr.type().isArtifact()) {
                     inArtifacts.add(Artifact.declared(capture));
@@ -285,8 +356,6 @@ final class GraphCompiler {
                     inParams.add(Parameter.declared(capture));
                 }
             });
-            scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> outParams.add(
-                    Parameter.fromParameter(output, "{{tasks." + taskName(c.step()) + ".outputs.parameters." + c.port() + "}}")));
         }
         return Template.dag(name, new Inputs(inParams, inArtifacts), new Outputs(outParams, outArtifacts), null,
                 new DagTemplate(tasks));
@@ -343,6 +412,14 @@ final class GraphCompiler {
             if (bound == null) {
                 continue;
             }
+            if (bound instanceof Expr.Inline inline) {
+                params.add(Parameter.of(ContainerTemplates.inlineParam(port.name()), java.util.Base64.getEncoder()
+                        .encodeToString(inline.file().content().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                if (options.cachingEnabled()) {
+                    params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), inline.file().digest()));
+                }
+                continue;
+            }
             Ref ref = resolve(scope, bound);
             if (ref.isArtifact()) {
                 artifacts.add(Artifact.from(port.name(), ref.artifact()));
@@ -390,11 +467,17 @@ final class GraphCompiler {
         return task(scope, call, template, null, null, new Arguments(params, artifacts));
     }
 
-    /** The names of claims the step mounts by a run-time value, as the template inputs its volumes read. */
+    /**
+     * The values the step's settings read at run time, as template inputs: the names of claims it mounts (its
+     * volumes read them) and its image.
+     */
     private void claimArguments(Scope scope, StepOptions options, List<Parameter> params) {
         for (var claim : PodResources.runtimeClaims(options)) {
             Ref ref = resolve(scope, claim.claimName());
             params.add(Parameter.of(claim.volumeName(), ref.argument()));
+        }
+        if (options.imageFrom() != null) {
+            params.add(Parameter.of(ContainerTemplates.IMAGE_PARAM, resolve(scope, options.imageFrom()).argument()));
         }
     }
 
@@ -465,7 +548,7 @@ final class GraphCompiler {
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
         return new Template(name, new Inputs(List.of(Parameter.declared("message")), null), null, null, null, null,
-                container, null, null, null, null, null, null, null, null, null, null);
+                container, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static boolean isRecursive(Graph graph) {
@@ -495,7 +578,7 @@ final class GraphCompiler {
         } else {
             withParam = resolve(scope, loop.items()).items();
         }
-        String itemParam = captureName(new Expr.LoopItem(loop.name(), loop.itemType()));
+        String itemParam = itemParam(loop.name());
         if (wrapperName == null) {
             List<Parameter> params = new ArrayList<>(List.of(Parameter.of(itemParam, "{{item}}")));
             List<Artifact> artifacts = new ArrayList<>();
@@ -579,24 +662,106 @@ final class GraphCompiler {
     }
 
     private Ref reference(Scope scope, Expr expr) {
-        if (expr instanceof Expr.Literal literal) {
-            return Ref.literal(ValueCodec.armour(ValueCodec.encode(literal.type(), literal.value())));
-        }
-        if (expr instanceof Expr.Param param) {
-            // Fermion writes workflow parameters in transport form, at compile and at submit time.
-            return Ref.param("{{workflow.parameters." + param.name() + "}}", ArgoExpressions.workflowParameter(param.name()));
-        }
-        if (expr instanceof Expr.WorkflowStatus) {
-            return Ref.param("{{workflow.status}}", "workflow.status");
-        }
-        if (isLocal(scope, expr)) {
-            return local(scope, expr);
-        }
+        return expr.accept(new Expr.Visitor<>() {
+            @Override
+            public Ref literal(Expr.Literal literal) {
+                return Ref.literal(ValueCodec.encode(literal.type(), literal.value()));
+            }
+
+            @Override
+            public Ref inline(Expr.Inline inline) {
+                throw new IllegalStateException("Plan " + plan.name() + " reads a constant file in graph " + scope.graph.name()
+                        + " other than as a step's input; the DSL should have rejected this");
+            }
+
+            @Override
+            public Ref param(Expr.Param param) {
+                // Fermion writes workflow parameters in transport form, at compile and at submit time.
+                return Ref.param("{{workflow.parameters." + param.name() + "}}",
+                        ArgoExpressions.workflowParameter(param.name()));
+            }
+
+            @Override
+            public Ref workflowStatus(Expr.WorkflowStatus status) {
+                return Ref.param("{{workflow.status}}", "workflow.status");
+            }
+
+            @Override
+            public Ref orElse(Expr.OrElse orElse) {
+                if (scope.kind == Kind.LOOP && !producedHere(scope, orElse.value())) {
+                    // Decided in the graph around the loop, which passes the result in.
+                    return captured(scope, orElse, ELSE + CacheKey.sha256(orElse.toString()).substring(0, 12));
+                }
+                // Both sides are exact in their transport form, so choosing between those is the choice's transport form.
+                String available = available(scope, orElse.value());
+                Ref value = resolve(scope, orElse.value());
+                Ref fallback = resolve(scope, orElse.fallback());
+                return Ref.computed("(" + available + " ? " + value.written() + " : " + fallback.written() + ")",
+                        "(" + available + " ? " + value.transported() + " : " + fallback.transported() + ")");
+            }
+
+            @Override
+            public Ref field(Expr.Field field) {
+                return Ref.computed(ArgoExpressions.field(resolve(scope, field.of()).written(), field.name(), field.type()));
+            }
+
+            @Override
+            public Ref listOf(Expr.ListOf list) {
+                List<String> elements = new ArrayList<>();
+                list.elements().forEach(e -> elements.add(ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+                return Ref.computed("'[' + " + String.join(" + ',' + ", elements) + " + ']'");
+            }
+
+            @Override
+            public Ref mapOf(Expr.MapOf map) {
+                List<String> entries = new ArrayList<>();
+                map.entries().forEach((key, e) -> entries.add(ArgoExpressions.quote(ValueCodec.json(key) + ":") + " + "
+                        + ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+                return Ref.computed(ArgoExpressions.quote("{") + " + " + String.join(" + ',' + ", entries) + " + "
+                        + ArgoExpressions.quote("}"));
+            }
+
+            @Override
+            public Ref format(Expr.Format format) {
+                StringBuilder text = new StringBuilder(ArgoExpressions.quote(format.texts().get(0)));
+                for (int i = 0; i < format.args().size(); i++) {
+                    text.append(" + ").append(resolve(scope, format.args().get(i)).written())
+                            .append(" + ").append(ArgoExpressions.quote(format.texts().get(i + 1)));
+                }
+                return Ref.computed(text.toString());
+            }
+
+            @Override
+            public Ref stepOutput(Expr.StepOutput stepOutput) {
+                return GraphCompiler.this.stepOutput(scope, stepOutput);
+            }
+
+            @Override
+            public Ref loopItem(Expr.LoopItem loopItem) {
+                return GraphCompiler.this.loopItem(scope, loopItem);
+            }
+
+            @Override
+            public Ref collected(Expr.Collected collected) {
+                return GraphCompiler.this.collected(scope, collected);
+            }
+
+            @Override
+            public Ref graphInput(Expr.GraphInput graphInput) {
+                return GraphCompiler.this.graphInput(scope, graphInput);
+            }
+        });
+    }
+
+    /**
+     * A value read where it is not computed: in a loop body, a value from outside the body arrives as an input of the
+     * body's template named {@code capture}, which the graph around the loop passes in.
+     */
+    private Ref captured(Scope scope, Expr expr, String capture) {
         if (scope.kind != Kind.LOOP) {
             throw new IllegalStateException("Plan " + plan.name() + " reads " + expr + " in graph " + scope.graph.name()
                     + ", where it is not visible; the DSL should have rejected this");
         }
-        String capture = captureName(expr);
         scope.captures.putIfAbsent(capture, expr);
         if (expr.type().isArtifact()) {
             return Ref.artifact("{{inputs.artifacts." + capture + "}}", "{{inputs.parameters." + DIGEST + capture + "}}");
@@ -604,113 +769,177 @@ final class GraphCompiler {
         return input(capture);
     }
 
+    private Ref stepOutput(Scope scope, Expr.StepOutput out) {
+        if (!scope.nodes.contains(out.step())) {
+            return captured(scope, out, OUT + out.step() + "__" + out.port());
+        }
+        String task = taskName(out.step());
+        String prefix = "{{tasks." + task + ".outputs.";
+        if (out.type().isArtifact()) {
+            return Ref.artifact(prefix + "artifacts." + out.port() + "}}",
+                    prefix + "parameters." + ContainerTemplates.digestParam(out.port()) + "}}");
+        }
+        String value = prefix + "parameters." + out.port() + "}}";
+        String variable = ArgoExpressions.taskOutput(task, out.port());
+        // A script or container step writes its outputs itself, unarmoured: raw, where Java steps' are exact.
+        boolean tool = scope.graph.node(out.step()).orElseThrow() instanceof Node.ContainerNode;
+        return tool ? Ref.raw(value, variable) : Ref.param(value, variable);
+    }
+
+    private Ref collected(Scope scope, Expr.Collected c) {
+        if (!scope.nodes.contains(c.loop())) {
+            return captured(scope, c, ALL + c.loop() + "__" + collectedName(c));
+        }
+        return Ref.computed(ArgoExpressions.collectedList(c.type().elementType(),
+                ArgoExpressions.taskOutput(taskName(c.loop()), collectedName(c))));
+    }
+
+    private Ref loopItem(Scope scope, Expr.LoopItem item) {
+        String name = itemParam(item.loop());
+        return scope.kind == Kind.LOOP && scope.loop.name().equals(item.loop()) ? input(name) : captured(scope, item, name);
+    }
+
+    private Ref graphInput(Scope scope, Expr.GraphInput in) {
+        if (scope.kind != Kind.SUB) {
+            return captured(scope, in, IN + in.name());
+        }
+        if (in.type().isArtifact()) {
+            return Ref.artifact("{{inputs.artifacts." + in.name() + "}}",
+                    "{{inputs.parameters." + ContainerTemplates.digestParam(in.name()) + "}}");
+        }
+        return input(in.name());
+    }
+
+    /** The template input a loop body's current item arrives in. */
+    private static String itemParam(String loop) {
+        return ITEM + loop;
+    }
+
+    /**
+     * An expression that holds when {@code expr}, the value side of an {@code orElse}, is there: its step or
+     * loop succeeded (Argo marks a task whose condition is false Skipped), or for a nested orElse either side is.
+     */
+    private String available(Scope scope, Expr expr) {
+        return Exprs.availability(expr, node -> {
+            if (!scope.nodes.contains(node)) {
+                throw new IllegalStateException("Plan " + plan.name() + " falls back from " + expr + " in graph "
+                        + scope.graph.name() + ", which does not run it; the DSL should have rejected this");
+            }
+            return "tasks[" + ArgoExpressions.quote(taskName(node)) + "].status == 'Succeeded'";
+        }, "true", (value, fallback) -> "(" + value + " || " + fallback + ")");
+    }
+
+    /** Whether the nodes deciding whether {@code expr} is there are nodes of this graph. */
+    private static boolean producedHere(Scope scope, Expr expr) {
+        return Exprs.availability(expr, scope.nodes::contains, true, (value, fallback) -> value && fallback);
+    }
+
     /** An input parameter of the template: exact, since every argument is passed in transport form. */
     private static Ref input(String name) {
         return Ref.param("{{inputs.parameters." + name + "}}", ArgoExpressions.input(name));
     }
 
-    private static boolean isLocal(Scope scope, Expr expr) {
-        if (expr instanceof Expr.StepOutput out) {
-            return scope.nodes.contains(out.step());
-        }
-        if (expr instanceof Expr.Collected c) {
-            return scope.nodes.contains(c.loop());
-        }
-        if (expr instanceof Expr.LoopItem item) {
-            return scope.kind == Kind.LOOP && scope.loop.name().equals(item.loop());
-        }
-        if (expr instanceof Expr.GraphInput) {
-            return scope.kind == Kind.SUB;
-        }
-        return false;
-    }
-
-    private static Ref local(Scope scope, Expr expr) {
-        if (expr instanceof Expr.StepOutput out) {
-            String task = taskName(out.step());
-            String prefix = "{{tasks." + task + ".outputs.";
-            if (out.type().isArtifact()) {
-                return Ref.artifact(prefix + "artifacts." + out.port() + "}}",
-                        prefix + "parameters." + ContainerTemplates.digestParam(out.port()) + "}}");
-            }
-            String value = prefix + "parameters." + out.port() + "}}";
-            String variable = ArgoExpressions.taskOutput(task, out.port());
-            boolean tool = scope.graph.node(out.step()).orElseThrow() instanceof Node.ContainerNode;
-            return tool ? Ref.raw(value, variable) : Ref.param(value, variable);
-        }
-        if (expr instanceof Expr.Collected c) {
-            String task = taskName(c.loop());
-            return Ref.param("{{tasks." + task + ".outputs.parameters." + collectedName(c) + "}}",
-                    ArgoExpressions.taskOutput(task, collectedName(c)));
-        }
-        if (expr instanceof Expr.GraphInput in) {
-            if (in.type().isArtifact()) {
-                return Ref.artifact("{{inputs.artifacts." + in.name() + "}}",
-                        "{{inputs.parameters." + ContainerTemplates.digestParam(in.name()) + "}}");
-            }
-            return input(in.name());
-        }
-        return input(captureName(expr));
-    }
-
-    private static String captureName(Expr expr) {
-        if (expr instanceof Expr.LoopItem item) {
-            return ITEM + item.loop();
-        }
-        if (expr instanceof Expr.StepOutput out) {
-            return OUT + out.step() + "__" + out.port();
-        }
-        if (expr instanceof Expr.Collected c) {
-            return ALL + c.loop() + "__" + collectedName(c);
-        }
-        if (expr instanceof Expr.GraphInput in) {
-            return IN + in.name();
-        }
-        throw new IllegalStateException("no capture for " + expr);
-    }
-
+    /** The output a loop body exports for a fan-in: {@code STEP__PORT} for a step's output. */
     private static String collectedName(Expr.Collected c) {
-        return c.step() + "__" + c.port();
+        if (c.each() instanceof Expr.StepOutput out) {
+            return out.step() + "__" + out.port();
+        }
+        return ELSE + CacheKey.sha256(c.each().toString()).substring(0, 12);
     }
 
     /** Finds every fan-in read of one namespace, so each loop body exports exactly what is collected. */
     private static void scanCollected(Graph graph, Map<String, Map<String, Expr.Collected>> into) {
-        for (Node node : graph.nodes()) {
-            node.when().ifPresent(c -> scanCond(c, into));
-            if (node instanceof Node.StepNode step) {
+        Node.Visitor<Void> reads = new Node.Visitor<>() {
+            @Override
+            public Void stepNode(Node.StepNode step) {
                 step.bindings().values().forEach(e -> scanExpr(e, into));
-            } else if (node instanceof Node.CallNode call) {
-                call.bindings().values().forEach(e -> scanExpr(e, into));
-            } else if (node instanceof Node.ContainerNode container) {
-                container.bindings().values().forEach(e -> scanExpr(e, into));
-            } else if (node instanceof Node.RecurseNode recurse) {
-                recurse.bindings().values().forEach(e -> scanExpr(e, into));
-            } else if (node instanceof Node.LoopNode loop) {
+                if (step.options().imageFrom() != null) {
+                    scanExpr(step.options().imageFrom(), into);
+                }
+                return null;
+            }
+
+            @Override
+            public Void loopNode(Node.LoopNode loop) {
                 scanExpr(loop.items(), into);
                 scanCollected(loop.body(), into);
+                return null;
             }
+
+            @Override
+            public Void callNode(Node.CallNode call) {
+                call.bindings().values().forEach(e -> scanExpr(e, into));
+                return null;
+            }
+
+            @Override
+            public Void containerNode(Node.ContainerNode container) {
+                container.bindings().values().forEach(e -> scanExpr(e, into));
+                if (container.options().imageFrom() != null) {
+                    scanExpr(container.options().imageFrom(), into);
+                }
+                return null;
+            }
+
+            @Override
+            public Void recurseNode(Node.RecurseNode recurse) {
+                recurse.bindings().values().forEach(e -> scanExpr(e, into));
+                return null;
+            }
+
+            @Override
+            public Void resourceNode(Node.ResourceNode resource) {
+                resource.bindings().values().forEach(e -> scanExpr(e, into));
+                return null;
+            }
+        };
+        for (Node node : graph.nodes()) {
+            node.when().ifPresent(c -> scanCond(c, into));
+            node.accept(reads);
         }
         graph.outputs().forEach(o -> scanExpr(o.source(), into));
     }
 
     private static void scanCond(Cond cond, Map<String, Map<String, Expr.Collected>> into) {
-        if (cond instanceof Cond.Compare c) {
-            scanExpr(c.left(), into);
-            scanExpr(c.right(), into);
-        } else if (cond instanceof Cond.IsTrue t) {
-            scanExpr(t.value(), into);
-        } else if (cond instanceof Cond.All all) {
-            all.terms().forEach(t -> scanCond(t, into));
-        } else if (cond instanceof Cond.Any any) {
-            any.terms().forEach(t -> scanCond(t, into));
-        } else if (cond instanceof Cond.Not not) {
-            scanCond(not.term(), into);
-        }
+        cond.accept(new Cond.Visitor<Void>() {
+            @Override
+            public Void compare(Cond.Compare c) {
+                scanExpr(c.left(), into);
+                scanExpr(c.right(), into);
+                return null;
+            }
+
+            @Override
+            public Void isTrue(Cond.IsTrue t) {
+                scanExpr(t.value(), into);
+                return null;
+            }
+
+            @Override
+            public Void all(Cond.All all) {
+                all.terms().forEach(t -> scanCond(t, into));
+                return null;
+            }
+
+            @Override
+            public Void any(Cond.Any any) {
+                any.terms().forEach(t -> scanCond(t, into));
+                return null;
+            }
+
+            @Override
+            public Void not(Cond.Not not) {
+                scanCond(not.term(), into);
+                return null;
+            }
+        });
     }
 
     private static void scanExpr(Expr expr, Map<String, Map<String, Expr.Collected>> into) {
-        if (expr instanceof Expr.Collected c) {
-            into.computeIfAbsent(c.loop(), k -> new TreeMap<>()).put(collectedName(c), c);
+        for (Expr leaf : Exprs.leaves(expr)) {
+            if (leaf instanceof Expr.Collected c) {
+                into.computeIfAbsent(c.loop(), k -> new TreeMap<>()).put(collectedName(c), c);
+            }
         }
     }
 }

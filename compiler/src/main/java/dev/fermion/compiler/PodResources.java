@@ -283,6 +283,29 @@ final class PodResources {
         };
     }
 
+    /**
+     * The step's sidecars as containers of its pod, under the same security settings as the step's own
+     * container; the DSL has checked that no field holds an Argo tag.
+     */
+    static List<io.fabric8.kubernetes.api.model.Container> sidecars(StepOptions o, java.util.function.UnaryOperator<String> images) {
+        List<io.fabric8.kubernetes.api.model.Container> sidecars = new ArrayList<>();
+        for (dev.fermion.dsl.Sidecar sidecar : o.sidecars()) {
+            List<EnvVar> env = new ArrayList<>();
+            new TreeMap<>(sidecar.env()).forEach((name, value) -> env.add(new EnvVar(name, value, null)));
+            sidecars.add(new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                    .withName(sidecar.name())
+                    .withImage(images.apply(sidecar.image()))
+                    .withCommand(sidecar.command())
+                    .withArgs(sidecar.args())
+                    .withEnv(env)
+                    .withPorts(sidecar.ports().stream().map(port -> new io.fabric8.kubernetes.api.model.ContainerPortBuilder()
+                            .withContainerPort(port).build()).toList())
+                    .withSecurityContext(ContainerTemplates.containerSecurity())
+                    .build());
+        }
+        return sidecars;
+    }
+
     List<Volume> volumes() {
         return List.copyOf(volumes.values());
     }

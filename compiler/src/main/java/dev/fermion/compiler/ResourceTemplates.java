@@ -1,6 +1,5 @@
 package dev.fermion.compiler;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -16,6 +15,7 @@ import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.plan.ResourceManifest;
 import dev.fermion.plan.ResourceSpec;
 
 import java.io.IOException;
@@ -40,8 +40,6 @@ final class ResourceTemplates {
                     .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
                     .build())
             .build();
-
-    private static final ManifestField NAME_FIELD = new ManifestField("{.metadata.name}");
 
     private final TemplateNames names;
     private final PodResources pod;
@@ -109,7 +107,7 @@ final class ResourceTemplates {
                 PodResources.plain(spec.failureCondition(), "failure condition of " + where),
                 spec.ownedByWorkflow() ? Boolean.TRUE : null);
         return new Template(name, inputs.isEmpty() ? null : new Inputs(inputs, null), new Outputs(outputs, null),
-                pod.metadata(o, where), null, null, null, null,
+                pod.metadata(o, where), null, null, null, null, null,
                 action, null, ContainerTemplates.retry(o, where, false),
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where), null, null, null, null);
@@ -147,7 +145,7 @@ final class ResourceTemplates {
             targetMetadata.set("namespace", metadata.get("namespace"));
         }
         String template = names.claim("delete-" + step.name());
-        cleanupTemplates.add(new Template(template, null, null, null, null, null, null, null,
+        cleanupTemplates.add(new Template(template, null, null, null, null, null, null, null, null,
                 new ResourceAction(ResourceSpec.Action.DELETE.verb(), null, yaml(target, where), null, null, null),
                 null, null, null, pod.serviceAccount(step.options(), where), null, null, null, null));
         cleanupTasks.add(new DagTask(GraphCompiler.taskName(step.name()) + "--delete", template, null, null, null, null,
@@ -162,34 +160,8 @@ final class ResourceTemplates {
         }
     }
 
-    /** The manifest as one object, checked to name the object it acts on. */
+    /** The manifest as one object, checked to name the object it acts on (as the DSL checked it). */
     private static ObjectNode checkManifest(ResourceSpec spec, String where) {
-        JsonNode object;
-        try {
-            object = YAML.readTree(spec.manifest());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("The manifest of " + where + " is not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse("") + "; give one Kubernetes object as YAML text", e);
-        }
-        if (object == null || !object.isObject()) {
-            throw new IllegalArgumentException("The manifest of " + where + " is not a YAML object: give one "
-                    + "Kubernetes object with apiVersion, kind and metadata");
-        }
-        for (String field : List.of("apiVersion", "kind")) {
-            if (!object.path(field).isTextual() || object.path(field).asText().isBlank()) {
-                throw new IllegalArgumentException("The manifest of " + where + " has no " + field + ": every "
-                        + "Kubernetes object needs apiVersion and kind");
-            }
-        }
-        JsonNode metadata = object.path("metadata");
-        boolean named = metadata.path("name").isTextual() || spec.inputs().containsValue(NAME_FIELD);
-        boolean generated = metadata.path("generateName").isTextual();
-        if (!named && !(generated && spec.action() == ResourceSpec.Action.CREATE)) {
-            throw new IllegalArgumentException("The manifest of " + where + " has no metadata.name"
-                    + (spec.action() == ResourceSpec.Action.CREATE ? " or metadata.generateName" : "")
-                    + ": " + spec.action().verb() + " needs to know which object it acts on (write the name, or "
-                    + "an input holding it with .input(..., \"" + NAME_FIELD + "\"))");
-        }
-        return (ObjectNode) object;
+        return ResourceManifest.parse(spec, where);
     }
 }

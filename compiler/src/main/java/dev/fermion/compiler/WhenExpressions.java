@@ -32,21 +32,33 @@ final class WhenExpressions {
     }
 
     String render(Cond cond) {
-        if (cond instanceof Cond.Compare c) {
-            boolean numeric = c.left().type().isNumeric() && c.right().type().isNumeric();
-            return operand(c.left(), numeric) + " " + c.op().symbol() + " " + operand(c.right(), numeric);
-        }
-        if (cond instanceof Cond.IsTrue t) {
-            return "lower(trim(" + operand(t.value(), false) + ")) == 'true'";
-        }
-        if (cond instanceof Cond.All all) {
-            return join(all.terms(), " && ");
-        }
-        if (cond instanceof Cond.Any any) {
-            return join(any.terms(), " || ");
-        }
-        Cond.Not not = (Cond.Not) cond;
-        return "!(" + render(not.term()) + ")";
+        return cond.accept(new Cond.Visitor<>() {
+            @Override
+            public String compare(Cond.Compare c) {
+                boolean numeric = c.left().type().isNumeric() && c.right().type().isNumeric();
+                return operand(c.left(), numeric) + " " + c.op().symbol() + " " + operand(c.right(), numeric);
+            }
+
+            @Override
+            public String isTrue(Cond.IsTrue t) {
+                return "lower(trim(" + operand(t.value(), false) + ")) == 'true'";
+            }
+
+            @Override
+            public String all(Cond.All all) {
+                return join(all.terms(), " && ");
+            }
+
+            @Override
+            public String any(Cond.Any any) {
+                return join(any.terms(), " || ");
+            }
+
+            @Override
+            public String not(Cond.Not not) {
+                return "!(" + render(not.term()) + ")";
+            }
+        });
     }
 
     private String join(List<Cond> terms, String op) {

@@ -36,7 +36,7 @@ class ArgoCompilerTest {
     /** Every {{...}} the compiler itself may write; anything else would be user text Argo evaluates. */
     private static final Pattern OWN_REFERENCE = Pattern.compile(
             "\\{\\{(inputs\\.(parameters|artifacts)\\.[-\\w]+|tasks\\.[-a-z0-9]+\\.outputs\\.(parameters|artifacts)\\.[-\\w]+"
-                    + "|workflow\\.(parameters\\.[-\\w]+|uid|status)|item|retries"
+                    + "|workflow\\.(parameters\\.[-\\w]+|uid|status)|pod\\.name|item|retries"
                     // An expression: string literals hold no braces (the compiler escapes them), and the tag ends at the first }}.
                     + "|=(?:'(?:[^'\\\\{}]|\\\\.)*'|[^'{}]|\\{(?!\\{)|}(?!}))*)}}");
     private static final String NASTY = "it's {{workflow.name}}: \"quoted\" # not a comment\n- not a list\n&anchor *alias";
@@ -132,7 +132,8 @@ class ArgoCompilerTest {
                     }
                     com.fasterxml.jackson.databind.node.ObjectNode pod = Yaml.MAPPER.createObjectNode();
                     pod.set("securityContext", workflow.at("/spec/securityContext"));
-                    pod.putArray("containers").add(template.get(kind));
+                    var containers = pod.putArray("containers").add(template.get(kind));
+                    template.path("sidecars").forEach(containers::add);
                     pod.set("volumes", template.path("volumes"));
                     assertThat(dev.fermion.testfixtures.RestrictedPodSecurity.violations(pod))
                             .as("%s/%s", sample.getKey(), template.path("name").asText()).isEmpty();
@@ -259,7 +260,7 @@ class ArgoCompilerTest {
         Plan plan = Pipeline.named("typed").define(p -> {
             var epochs = p.param("epochs", 10);
             var stage = p.param("stage", Stage.STAGING);
-            var weights = p.param("weights", new ValueType<List<Double>>() { }, List.of(1.0));
+            var weights = p.param("weights", ValueType.listOf(Double.class), List.of(1.0));
             var train = p.step("prepare", new Prepare()).with(Prepare.SOURCE, "x");
             p.step("train", new Train()).with(Train.DATA, train.out(Prepare.TRAIN)).with(Train.EPOCHS, epochs);
             p.step("note", new Echo()).with(Echo.TEXT, "stage").after(train);
@@ -323,15 +324,24 @@ class ArgoCompilerTest {
     }
 
     @Test
+    void aStepThatRequiresAGpuRunsOnTheGpuImageWithOne() {
+        Plan plan = Pipeline.named("cuda").define(p -> p.step("kernel", new dev.fermion.dsl.Fixtures.CudaOnly())).plan();
+        JsonNode container = HostileValuesTest.template(compiled(plan), "cudaonly").path("container");
+        assertThat(container.path("image").asText()).isEqualTo(CompilerOptions.defaults().image(true));
+        assertThat(container.at("/resources/limits/nvidia.com~1gpu").asText()).isEqualTo("1");
+    }
+
+    /** Refused when the pipeline is defined, so a local run never accepts what the compiler would refuse. */
+    @Test
     void userTextKubernetesReadsMayNotHoldExpressions() {
         assertThatThrownBy(() -> compileEcho(s -> s.env("GREETING", "hi {{workflow.name}}")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GREETING");
+                .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class).hasMessageContaining("GREETING");
         assertThatThrownBy(() -> compileEcho(s -> s.annotation("note", "{{workflow.uid}}")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("annotation note");
+                .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class).hasMessageContaining("annotation note");
         assertThatThrownBy(() -> compileEcho(s -> s.label("team", "ml platform")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Label 'team'");
+                .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class).hasMessageContaining("Label 'team'");
         assertThatThrownBy(() -> compileEcho(s -> s.retry(Retry.times(2).backoff(Duration.ofSeconds(1), 1.5, null))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.5");
+                .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class).hasMessageContaining("1.5");
     }
 
     @Test

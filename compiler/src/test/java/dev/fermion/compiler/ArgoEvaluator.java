@@ -75,11 +75,20 @@ final class ArgoEvaluator implements AutoCloseable {
     }
 
     Answer when(String condition, Map<String, String> params) {
-        return ask(condition, params, true);
+        return ask(condition, params, true, false);
+    }
+
+    /** A DAG output's {@code valueFrom.expression}, evaluated over the DAG's scope, as the value Argo stores. */
+    Answer output(String expression, Map<String, String> scope) {
+        return ask(expression, scope, false, true);
     }
 
     private Answer ask(String text, Map<String, String> params, boolean when) {
-        ObjectNode request = JSON.createObjectNode().put("text", text).put("when", when);
+        return ask(text, params, when, false);
+    }
+
+    private Answer ask(String text, Map<String, String> params, boolean when, boolean expression) {
+        ObjectNode request = JSON.createObjectNode().put("text", text).put("when", when).put("expression", expression);
         ObjectNode values = request.putObject("params");
         params.forEach(values::put);
         try {

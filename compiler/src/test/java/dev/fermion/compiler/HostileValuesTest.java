@@ -2,18 +2,24 @@ package dev.fermion.compiler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fermion.compiler.fixtures.Components.Echo;
+import dev.fermion.compiler.fixtures.Components.Ingest;
 import dev.fermion.compiler.fixtures.Components.Notify;
 import dev.fermion.compiler.fixtures.Components.Prepare;
+import dev.fermion.compiler.fixtures.Components.Score;
 import dev.fermion.compiler.fixtures.ToolSteps;
 import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.CodeDigest;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.ContainerCommand;
+import dev.fermion.dsl.Component;
 import dev.fermion.dsl.ContainerComponent;
+import dev.fermion.dsl.InlineFile;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.Placeholders;
+import dev.fermion.dsl.StepContext;
+import dev.fermion.dsl.Value;
 import dev.fermion.dsl.ValueType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,6 +199,246 @@ class HostileValuesTest {
         Yaml.read(items).forEach(i -> received.add(ValueCodec.disarm(i.asText())));
         assertThat(received).isEqualTo(HOSTILE);
         assertThat(items).doesNotContain("{{");
+    }
+
+    /** Takes the fan-in of a loop. */
+    public static final class Gather extends Component {
+        public static final Input<List<String>> TEXTS = input("texts", ValueType.listOf(String.class));
+        public static final Input<List<Double>> NUMBERS = input("numbers", ValueType.listOf(Double.class));
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    @Test
+    void aFanInReachesTheNextStepExactlyWhateverTheValues() {
+        JsonNode workflow = compile(Pipeline.named("fan-in").define(p -> {
+            var loop = p.forEach("each", List.of(1, 2), (body, item) -> body.step("echo", new Echo()).with(Echo.TEXT, "x"));
+            var scores = p.forEach("scores", List.of(1, 2), (body, item) -> body.step("score", new Score()).with(Score.SHARD, item));
+            p.step("gather", new Gather()).with(Gather.TEXTS, loop.collect(Echo.TEXT_OUT))
+                    .with(Gather.NUMBERS, scores.collect(Score.SCORE));
+        }));
+        String texts = argument(task(workflow, "main", "gather"), "texts");
+        String numbers = argument(task(workflow, "main", "gather"), "numbers");
+        String echoOutput = output(template(workflow, "each"), "echo__text");
+        String scoreOutput = output(template(workflow, "scores"), "score__score");
+
+        List<List<String>> cases = List.of(HOSTILE, List.of("{\"a\": 1}", "[1]"), List.of("[\"x\"]"), List.of("null"));
+        for (List<String> values : cases) {
+            // Each iteration exports its step's output (in transport form, as the launcher writes it), and Argo
+            // aggregates what the iterations exported.
+            List<String> exported = new ArrayList<>();
+            for (String value : values) {
+                exported.add(evaluate(echoOutput, Map.of("tasks.echo.outputs.parameters.text", ValueCodec.armour(value))));
+            }
+            String passed = replace(texts, Map.of("tasks.each.outputs.parameters.echo__text", ArgoAggregation.of(exported)));
+            assertThat(passed).as("in transport form").doesNotContain("{{");
+            assertThat(ValueCodec.decode(ValueType.listOf(String.class), ValueCodec.disarm(passed))).as(exported.toString())
+                    .isEqualTo(values);
+        }
+        List<String> scores = new ArrayList<>();
+        for (String score : List.of("0.5", "-1.0E-7", "3.0")) {
+            scores.add(evaluate(scoreOutput, Map.of("tasks.score.outputs.parameters.score", score)));
+        }
+        String passed = replace(numbers, Map.of("tasks.scores.outputs.parameters.score__score", ArgoAggregation.of(scores)));
+        assertThat(passed).isEqualTo("[0.5,-1.0E-7,3.0]");
+    }
+
+    @Test
+    void aSkippedStepsOutputIsReadAfterItsBranchAsTheValueOrTheFallback() {
+        for (String fallback : List.of("none", "x' || 'a", "{{workflow.name}}", "fermion:b64:!!!")) {
+            JsonNode workflow = compile(Pipeline.named("or-else").define(p -> {
+                var gate = p.param("gate", true);
+                var echo = p.when(gate.isTrue(), b -> b.step("echo", new Echo()).with(Echo.TEXT, "x")).then();
+                p.step("use", new Echo()).with(Echo.TEXT, echo.out(Echo.TEXT_OUT).orElse(fallback));
+            }));
+            String passed = argument(task(workflow, "main", "use"), "text");
+            for (String value : HOSTILE) {
+                String ran = replace(passed, Map.of("tasks.echo.status", "Succeeded",
+                        "tasks.echo.outputs.parameters.text", ValueCodec.armour(value)));
+                assertThat(ValueCodec.disarm(ran)).as("ran: %s", value).isEqualTo(value);
+            }
+            // Argo gives a skipped dependency's outputs as empty strings.
+            String skipped = replace(passed, Map.of("tasks.echo.status", "Skipped", "tasks.echo.outputs.parameters.text", ""));
+            assertThat(skipped).as("in transport form").doesNotContain("{{");
+            assertThat(ValueCodec.disarm(skipped)).as("skipped, falling back to %s", fallback).isEqualTo(fallback);
+        }
+    }
+
+    @Test
+    void anImageFromAParameterIsTheValueAsGiven() {
+        JsonNode workflow = compile(dev.fermion.compiler.fixtures.SamplePipelines.lifecycle());
+        String javaImage = template(workflow, task(workflow, "main", "prepare").path("template").asText())
+                .at("/container/image").asText();
+        String toolImage = template(workflow, task(workflow, "main", "resize").path("template").asText())
+                .at("/container/image").asText();
+        assertThat(argument(task(workflow, "main", "prepare"), "fermion-image")).isEqualTo("{{workflow.parameters.image}}");
+        for (String value : HOSTILE) {
+            Map<String, String> scope = Map.of("inputs.parameters.fermion-image", ValueCodec.armour(value));
+            assertThat(replace(javaImage, scope)).as(value).isEqualTo(value);
+            assertThat(replace(toolImage, scope)).as(value).isEqualTo(value);
+        }
+        JsonNode spec = workflow.path("spec");
+        assertThat(spec.path("activeDeadlineSeconds").asLong()).isEqualTo(6 * 3600);
+        assertThat(spec.at("/ttlStrategy/secondsAfterCompletion").asLong()).isEqualTo(86400);
+        assertThat(spec.at("/ttlStrategy/secondsAfterFailure").asLong()).isEqualTo(7 * 86400);
+        assertThat(spec.at("/ttlStrategy/secondsAfterSuccess").isMissingNode()).isTrue();
+        assertThat(spec.at("/podGC/strategy").asText()).isEqualTo("OnPodSuccess");
+    }
+
+    /** A loop item of the fields test. */
+    public record Trial(String name, double rate, List<String> tags) { }
+
+    @Test
+    void theFieldsOfLoopItemsReachTheBodyExactly() {
+        List<Trial> trials = new ArrayList<>();
+        for (String value : HOSTILE) {
+            trials.add(new Trial(value, 0.5, List.of(value, "x")));
+        }
+        trials.add(new Trial("whole", 1.0, List.of()));
+        ValueType<Trial> type = ValueType.of(Trial.class);
+        JsonNode workflow = compile(Pipeline.named("fields").define(p -> {
+            var listed = p.param("trials", ValueType.listOf(type), List.of(trials.get(0)), null);
+            p.forEach("each", type, trials, (body, trial) -> body.when(trial.get(Trial::name).isEqualTo("prod"),
+                    b -> b.step("echo", new Echo()).with(Echo.TEXT, trial.get(Trial::name))).then()
+                    .after(body.step("score", new Gather()).with(Gather.NUMBERS, Value.listOf(trial.get(Trial::rate)))
+                            .with(Gather.TEXTS, trial.get(Trial::tags))));
+            p.forEach("run-time", listed, (body, trial) -> body.step("echo-name", new Echo()).with(Echo.TEXT, trial.get(Trial::name)));
+        }));
+        JsonNode loop = task(workflow, "main", "each");
+        String item = loop.at("/arguments/parameters/0/name").asText();
+        String name = argument(task(workflow, "each", "echo"), "text");
+        String when = task(workflow, "each", "echo").path("when").asText();
+        String rates = argument(task(workflow, "each", "score"), "numbers");
+        String tags = argument(task(workflow, "each", "score"), "texts");
+        for (int i = 0; i < trials.size(); i++) {
+            Map<String, String> scope = Map.of("inputs.parameters." + item, loop.path("withItems").get(i).asText());
+            Trial trial = trials.get(i);
+            assertThat(ValueCodec.disarm(replace(name, scope))).isEqualTo(trial.name());
+            assertHolds(when, scope, trial.name().equals("prod"), trial.name());
+            assertThat(ValueCodec.decode(ValueType.listOf(Double.class), replace(rates, scope))).containsExactly(trial.rate());
+            assertThat(ValueCodec.decode(ValueType.listOf(String.class), ValueCodec.disarm(replace(tags, scope))))
+                    .isEqualTo(trial.tags());
+        }
+
+        // A run-time list: withParam's items, each as {{item}} gives it to the body.
+        String items = replace(task(workflow, "main", "run-time").path("withParam").asText(),
+                Map.of("workflow.parameters.trials", ValueCodec.armour(ValueCodec.encode(ValueType.listOf(type), trials))));
+        String runTimeName = argument(task(workflow, "run-time", "echo-name"), "text");
+        String runTimeItem = task(workflow, "main", "run-time").at("/arguments/parameters/0/name").asText();
+        List<String> received = new ArrayList<>();
+        Yaml.read(items).forEach(i -> received.add(ValueCodec.disarm(replace(runTimeName,
+                Map.of("inputs.parameters." + runTimeItem, i.asText())))));
+        assertThat(received).isEqualTo(trials.stream().map(Trial::name).toList());
+    }
+
+    /** Takes a map and nested lists. */
+    public static final class Shapes extends Component {
+        public static final Input<Map<String, String>> NAMED = input("named", ValueType.mapOf(String.class));
+        public static final Input<List<List<String>>> NESTED = input("nested",
+                ValueType.listOf(ValueType.listOf(String.class)));
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    @Test
+    void listsMapsAndStringsBuiltFromValuesHoldTheValuesExactly() {
+        JsonNode workflow = compile(Pipeline.named("built").define(p -> {
+            var a = p.param("a", "x");
+            var echo = p.step("echo", new Echo()).with(Echo.TEXT, "y");
+            var b = echo.out(Echo.TEXT_OUT);
+            p.forEach("each", Value.listOf(a, b, Value.of("c' || 'd")), (body, item) -> body.step("use", new Echo()).with(Echo.TEXT, item));
+            p.step("format", new Echo()).with(Echo.TEXT, Value.format("%s and %s: 100%% {{", a, b));
+            p.step("shapes", new Shapes()).with(Shapes.NAMED, Value.mapOf(Map.of("a", a, "b}}", b)))
+                    .with(Shapes.NESTED, Value.listOf(Value.listOf(a, b), Value.listOf(Value.of("{{c}}"))));
+        }));
+        String withParam = task(workflow, "main", "each").path("withParam").asText();
+        String formatted = argument(task(workflow, "main", "format"), "text");
+        String named = argument(task(workflow, "main", "shapes"), "named");
+        String nested = argument(task(workflow, "main", "shapes"), "nested");
+        for (String value : HOSTILE) {
+            Map<String, String> scope = Map.of("workflow.parameters.a", ValueCodec.armour(value),
+                    "tasks.echo.outputs.parameters.text", ValueCodec.armour(value + "!"));
+            List<String> items = new ArrayList<>();
+            Yaml.read(replace(withParam, scope)).forEach(i -> items.add(ValueCodec.disarm(i.asText())));
+            assertThat(items).as(value).containsExactly(value, value + "!", "c' || 'd");
+            assertThat(ValueCodec.disarm(replace(formatted, scope))).as(value)
+                    .isEqualTo(value + " and " + value + "!: 100% {{");
+            assertThat(ValueCodec.decode(ValueType.mapOf(String.class), ValueCodec.disarm(replace(named, scope))))
+                    .as(value).isEqualTo(Map.of("a", value, "b}}", value + "!"));
+            assertThat(ValueCodec.decode(ValueType.listOf(ValueType.listOf(String.class)), ValueCodec.disarm(replace(nested, scope))))
+                    .as(value).isEqualTo(List.of(List.of(value, value + "!"), List.of("{{c}}")));
+        }
+    }
+
+    /**
+     * A constant file reaches the step's pod as written, whatever it holds: Argo substitutes the template's raw
+     * data with the globals first (the expression waits for the template's inputs), then with its inputs.
+     */
+    @Test
+    void aConstantFileHoldsExactlyItsContent() {
+        for (String content : HOSTILE) {
+            JsonNode workflow = compile(Pipeline.named("inline").define(p -> p.step("prepare", new Ingest())
+                    .with(Ingest.PATH, "s3://x").with(Ingest.SCHEMA, InlineFile.of("schema.json", content))));
+            JsonNode task = task(workflow, "main", "prepare");
+            String base64 = argument(task, "schema-inline");
+            JsonNode template = template(workflow, task.path("template").asText());
+            JsonNode artifact = template.at("/inputs/artifacts/0");
+            assertThat(artifact.path("path").asText()).isEqualTo("/fermion/inputs/schema/schema.json");
+            String data = artifact.at("/raw/data").asText();
+
+            String afterGlobals = replace(data, Map.of("workflow.name", "wf", "workflow.parameters.x", "y"));
+            assertThat(afterGlobals).as("before the inputs").isEqualTo(data);
+            assertThat(replace(data, Map.of("workflow.name", "wf", "inputs.parameters.schema-inline", base64)))
+                    .as(content).isEqualTo(content);
+            assertThat(argument(task, "schema-digest")).isEqualTo(InlineFile.of("schema.json", content).digest());
+        }
+    }
+
+    /** Argo resolves a DAG output's {@code parameter} without expression functions, so a tool's output leaves as an expression. */
+    @Test
+    void aSubPipelineExportsAToolsOutputInTransportForm() {
+        JsonNode workflow = compile(ToolStepsSample.recursion());
+        String expression = output(template(workflow, "trainrounds"), "rounds");
+        for (String value : HOSTILE) {
+            String exported = evaluate(expression, Map.of("tasks.check.outputs.parameters.next", value));
+            assertThat(ValueCodec.disarm(exported)).as(value).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void aFanInOfABranchGivesEveryIterationTheValueOrTheFallback() {
+        JsonNode workflow = compile(dev.fermion.compiler.fixtures.SamplePipelines.conditionalFanIn());
+        JsonNode body = template(workflow, "shards");
+        JsonNode exported = body.path("outputs").path("parameters").get(0);
+        String expression = exported.path("valueFrom").path("expression").asText();
+
+        String tuned = evaluate(expression, Map.of("tasks.score.status", "Succeeded", "tasks.score.outputs.parameters.score", "1.0",
+                "tasks.tune.status", "Succeeded", "tasks.tune.outputs.parameters.score", "4.0"));
+        String untuned = evaluate(expression, Map.of("tasks.score.status", "Succeeded", "tasks.score.outputs.parameters.score", "1.0",
+                "tasks.tune.status", "Skipped"));
+        String scores = argument(task(workflow, "main", "best"), "scores");
+        String passed = replace(scores, Map.of("tasks.shards.outputs.parameters." + exported.path("name").asText(),
+                ArgoAggregation.of(List.of(untuned, tuned, untuned))));
+        assertThat(ValueCodec.decode(ValueType.listOf(Double.class), passed)).containsExactly(1.0, 4.0, 1.0);
+    }
+
+    private String evaluate(String expression, Map<String, String> scope) {
+        ArgoEvaluator.Answer answer = argo.output(expression, scope);
+        assertThat(answer.error()).as("Argo's evaluation of %s", expression).isNull();
+        return answer.result();
+    }
+
+    private static String output(JsonNode template, String name) {
+        for (JsonNode p : template.path("outputs").path("parameters")) {
+            if (p.path("name").asText().equals(name)) {
+                return p.path("valueFrom").path("expression").asText();
+            }
+        }
+        throw new AssertionError("no output " + name + " in " + template);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.fermion.dsl.Dag;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Loop;
 import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.Step;
 import dev.fermion.dsl.Value;
 import dev.fermion.dsl.ValueType;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class RandomPipelinesTest {
                 visible.texts().add(p.param("label", random.nextBoolean() ? "plain" : "{{workflow.name}}: x"));
                 visible.numbers().add(p.param("threshold", 0.5));
                 visible.ints().add(p.param("count", 3));
-                Value<List<Integer>> shardParam = p.param("shards", new ValueType<List<Integer>>() { }, List.of(1, 2));
+                Value<List<Integer>> shardParam = p.param("shards", ValueType.listOf(Integer.class), List.of(1, 2));
                 fill(p, visible, 0, shardParam);
                 if (random.nextInt(3) == 0) {
                     p.onExit(exit -> {
@@ -94,7 +95,7 @@ class RandomPipelinesTest {
             });
         }
 
-        private void fill(Dag dag, Visible visible, int depth, Value<List<Integer>> shardParam) {
+        private Dag fill(Dag dag, Visible visible, int depth, Value<List<Integer>> shardParam) {
             int steps = 1 + random.nextInt(depth == 0 ? 6 : 3);
             for (int i = 0; i < steps; i++) {
                 int choice = random.nextInt(depth >= 2 ? 4 : 7);
@@ -108,6 +109,7 @@ class RandomPipelinesTest {
                     default -> throw new IllegalStateException();
                 }
             }
+            return dag;
         }
 
         private void echo(Dag dag, Visible visible) {
@@ -189,7 +191,7 @@ class RandomPipelinesTest {
 
         private void loop(Dag dag, Visible visible, int depth, Value<List<Integer>> shardParam) {
             String bodyScore = name("score");
-            Loop loop;
+            Loop<Step<Score>> loop;
             int kind = random.nextInt(3);
             if (kind == 0) {
                 loop = dag.forEach(name("each"), List.of(1, 2, 3), (body, item) -> body(body, visible, depth, shardParam, bodyScore, item));
@@ -203,15 +205,15 @@ class RandomPipelinesTest {
                 loop.parallelism(1 + random.nextInt(4));
             }
             if (random.nextBoolean()) {
-                var collected = loop.collect(bodyScore, Score.SCORE);
+                var collected = loop.collect(Score.SCORE);
                 var best = dag.step(name("best"), new Best()).with(Best.SCORES, collected);
                 visible.numbers().add(best.out(Best.BEST));
                 visible.lists().add(collected);
             }
         }
 
-        private void body(Dag body, Visible outer, int depth, Value<List<Integer>> shardParam, String scoreName,
-                          Value<Integer> item) {
+        private Step<Score> body(Dag body, Visible outer, int depth, Value<List<Integer>> shardParam, String scoreName,
+                                 Value<Integer> item) {
             Visible inner = outer.copy();
             inner.ints().add(item);
             var score = body.step(scoreName, new Score()).with(Score.SHARD, item);
@@ -228,6 +230,7 @@ class RandomPipelinesTest {
             if (depth < 2 && random.nextBoolean()) {
                 fill(body, inner, depth + 1, shardParam);
             }
+            return score;
         }
 
         private String name(String prefix) {

@@ -176,7 +176,7 @@ class ToolStepsCompileTest {
             p.forEach("each", List.of("a", "b"), (body, item) -> {
                 var snapshot = body.step("snapshot", new VolumeSnapshot())
                         .with(VolumeSnapshot.CLAIM, claim.out(VolumeClaim.CLAIM_NAME));
-                body.step("restore", new VolumeClaim("1Gi").fromSnapshot())
+                return body.step("restore", new VolumeClaim("1Gi").fromSnapshot())
                         .with(VolumeClaim.SNAPSHOT, snapshot.out(VolumeSnapshot.SNAPSHOT_NAME));
             });
         }).plan();
@@ -215,12 +215,12 @@ class ToolStepsCompileTest {
     }
 
     @Test
-    void aResourceInputWhoseFieldTheManifestCannotHoldIsACompileError() {
+    void aResourceInputWhoseFieldTheManifestCannotHoldIsADefinitionError() {
         String configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: x-\ndata:\n  - a\n";
-        Plan plan = Pipeline.named("binds").define(p ->
-                p.step("label", new Binds(configMap, "{.data.target}")).with(Binds.TARGET, "other")).plan();
 
-        assertThatThrownBy(() -> COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()))
+        assertThatThrownBy(() -> Pipeline.named("binds").define(p ->
+                p.step("label", new Binds(configMap, "{.data.target}")).with(Binds.TARGET, "other")))
+                .isInstanceOf(dev.fermion.dsl.PipelineDefinitionException.class)
                 .hasMessageContaining("step 'label'").hasMessageContaining("cannot write {.data.target}: {.data} is not an object");
     }
 

@@ -2,6 +2,7 @@ package dev.fermion.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -121,6 +122,26 @@ public final class ValueCodec {
             case LIST -> isPlain(type.elementType());
             case STRING, MAP, RECORD, ARTIFACT -> false;
         };
+    }
+
+    /**
+     * Component {@code name} of the record encoded as {@code record}, encoded as a value of {@code type}.
+     *
+     * @throws IllegalArgumentException when the record has no such component or it is null
+     */
+    public static String field(String record, String name, ValueType<?> type) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(record).get(name);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("'" + abbreviate(record) + "' is not a record (a JSON object)", e);
+        }
+        if (node == null || node.isNull()) {
+            throw new IllegalArgumentException("the record '" + abbreviate(record) + "' has no value for '" + name + "'");
+        }
+        Object value = decode(type, node.isTextual() && (type.kind() == ValueType.Kind.STRING
+                || type.kind() == ValueType.Kind.ENUM) ? node.asText() : node.toString());
+        return encode(type, value);
     }
 
     /** The encoded value, armoured if Argo could mistake part of it for an expression. */

@@ -43,6 +43,8 @@ public interface Configurable<S extends Configurable<S>> {
     }
 
     default S nodeSelector(String label, String value) {
+        Names.requirePlain(label, "node selector label");
+        Names.requirePlain(value, "node selector value");
         return configure(o -> o.withNodeSelector(label, value));
     }
 
@@ -55,6 +57,8 @@ public interface Configurable<S extends Configurable<S>> {
     }
 
     default S env(String name, String value) {
+        java.util.Objects.requireNonNull(value, () -> "environment variable " + name + ": value is null");
+        Names.requirePlain(value, "value of environment variable " + name);
         return configure(o -> o.withEnv(envName(name), value));
     }
 
@@ -68,15 +72,43 @@ public interface Configurable<S extends Configurable<S>> {
     }
 
     default S serviceAccount(String name) {
+        if (name == null || !Names.DNS_SUBDOMAIN.matcher(name).matches()) {
+            throw new IllegalArgumentException("Service account '" + name + "' is not a valid Kubernetes name: use "
+                    + "lowercase letters, digits, '-' and '.'");
+        }
         return configure(o -> o.withServiceAccount(name));
     }
 
     /** Overrides the runtime image for this step (it must contain the Fermion launcher and the component). */
     default S image(String reference) {
+        if (reference == null || reference.isBlank() || reference.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("invalid image '" + reference + "': give an image reference such as "
+                    + "\"ghcr.io/acme/train:1.2\"");
+        }
+        Names.requirePlain(reference, "image");
         return configure(o -> o.withImage(reference));
     }
 
+    /**
+     * The image as a value known at run time, such as a parameter: {@code .image(p.param("image", "acme/train:1"))}.
+     * A step reads it like an input; pipeline-wide defaults take a parameter.
+     */
+    default S image(Value<String> reference) {
+        java.util.Objects.requireNonNull(reference, "image");
+        return configure(o -> o.withImageFrom(reference.expr()));
+    }
+
+    /** A container running next to the step, e.g. a database it talks to on localhost. */
+    default S sidecar(Sidecar sidecar) {
+        java.util.Objects.requireNonNull(sidecar, "sidecar");
+        return configure(o -> o.withSidecar(sidecar));
+    }
+
     default S imagePullSecret(String name) {
+        if (name == null || !Names.DNS_SUBDOMAIN.matcher(name).matches()) {
+            throw new IllegalArgumentException("Image pull secret '" + name + "' is not a valid Secret name: use "
+                    + "lowercase letters, digits, '-' and '.'");
+        }
         return configure(o -> o.withImagePullSecret(name));
     }
 
@@ -109,11 +141,27 @@ public interface Configurable<S extends Configurable<S>> {
     }
 
     default S label(String key, String value) {
+        labelKey(key, "Label");
+        if (value == null || !Names.LABEL_VALUE.matcher(value).matches() || value.length() > 63) {
+            throw new IllegalArgumentException("Label '" + key + "' has value '" + value + "', which is not a valid "
+                    + "Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a "
+                    + "letter or digit (put free text in an annotation)");
+        }
         return configure(o -> o.withLabel(key, value));
     }
 
     default S annotation(String key, String value) {
+        labelKey(key, "Annotation");
+        java.util.Objects.requireNonNull(value, () -> "annotation " + key + ": value is null");
+        Names.requirePlain(value, "value of annotation " + key);
         return configure(o -> o.withAnnotation(key, value));
+    }
+
+    private static void labelKey(String key, String what) {
+        if (key == null || !Names.LABEL_KEY.matcher(key).matches() || key.substring(key.indexOf('/') + 1).length() > 63) {
+            throw new IllegalArgumentException(what + " key '" + key + "' is not a valid Kubernetes key: use an optional "
+                    + "DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'");
+        }
     }
 
     private static String quantity(String what, String value) {

@@ -7,8 +7,9 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The pipeline under construction, handed to {@link Pipeline.Builder#define}. Steps, branches and loops
@@ -45,7 +46,7 @@ public final class Dag {
         Objects.requireNonNull(defaultValue, () -> "param '" + name + "': use param(name, Type.class) for a required parameter");
         if (defaultValue instanceof List<?> || defaultValue instanceof java.util.Map<?, ?>) {
             throw ns.error(null, "param '" + name + "': collection parameters need their element type: "
-                    + "param(name, new ValueType<List<Double>>() {}, List.of(...))");
+                    + "param(name, ValueType.listOf(Double.class), List.of(...))");
         }
         // An enum constant with a body has an anonymous subclass, which is not itself an enum type.
         Class<?> type = defaultValue instanceof Enum<?> e ? e.getDeclaringClass() : defaultValue.getClass();
@@ -103,6 +104,11 @@ public final class Dag {
         } catch (IllegalStateException e) {
             throw new PipelineDefinitionException(ns.pipeline, claimed, e.getMessage(), e);
         }
+        String version = definition.version();
+        if (version == null || version.isBlank() || version.chars().anyMatch(c -> c == '{' || c == '}' || Character.isISOControl(c))) {
+            throw ns.error(claimed, definition.getClass().getSimpleName() + ".version() is '" + version + "': a version "
+                    + "is written into cache keys and Argo expressions, so use plain text such as \"2\" or \"1.4.0\"");
+        }
         NodeModel.StepModel model = new NodeModel.StepModel(claimed, this, definition);
         register(model);
         if (definition instanceof SubPipeline sub) {
@@ -152,20 +158,26 @@ public final class Dag {
         return new Step<>(this, model, self);
     }
 
-    /** Runs {@code body} only when {@code condition} holds; add {@link Branch#otherwise} for the else branch. */
-    public Branch when(Condition condition, Consumer<Dag> body) {
+    /**
+     * Runs {@code body} only when {@code condition} holds; add {@link Branch#otherwise} for the else branch.
+     * {@link Branch#then()} is what {@code body} returned, e.g. the step it added.
+     */
+    public <R> Branch<R> when(Condition condition, Function<Dag, R> body) {
         Objects.requireNonNull(condition, "condition");
         for (Value<?> operand : condition.operands()) {
             requireVisible(null, operand, "a condition");
         }
-        Branch branch = new Branch(this, condition);
-        body.accept(branch.thenDag());
+        Branch<R> branch = new Branch<>(this, condition);
+        branch.run(body);
         return branch;
     }
 
-    /** Runs {@code body} once per item of a list written in the pipeline. */
+    /**
+     * Runs {@code body} once per item of a list written in the pipeline. {@link Loop#body()} is what
+     * {@code body} returned, e.g. the step it added, whose outputs {@link Loop#collect} gathers.
+     */
     @SuppressWarnings("unchecked")
-    public <T> Loop forEach(String name, List<T> items, BiConsumer<Dag, Value<T>> body) {
+    public <T, R> Loop<R> forEach(String name, List<T> items, BiFunction<Dag, Value<T>, R> body) {
         if (items == null || items.isEmpty()) {
             throw ns.error(name, "loop over an empty list: give at least one item");
         }
@@ -182,7 +194,7 @@ public final class Dag {
     }
 
     /** Runs {@code body} once per item of a list written in the pipeline, with an explicit item type. */
-    public <T> Loop forEach(String name, ValueType<T> itemType, List<T> items, BiConsumer<Dag, Value<T>> body) {
+    public <T, R> Loop<R> forEach(String name, ValueType<T> itemType, List<T> items, BiFunction<Dag, Value<T>, R> body) {
         if (items == null || items.isEmpty()) {
             throw ns.error(name, "loop over an empty list: give at least one item");
         }
@@ -193,7 +205,7 @@ public final class Dag {
 
     /** Runs {@code body} once per item of a list known only at run time: a parameter or a step output. */
     @SuppressWarnings("unchecked")
-    public <T> Loop forEach(String name, Value<List<T>> items, BiConsumer<Dag, Value<T>> body) {
+    public <T, R> Loop<R> forEach(String name, Value<List<T>> items, BiFunction<Dag, Value<T>, R> body) {
         Objects.requireNonNull(items, "items");
         if (items.type().kind() != ValueType.Kind.LIST) {
             throw ns.error(name, "forEach needs a list value, got " + items.type().displayName());
@@ -201,18 +213,18 @@ public final class Dag {
         return loop(name, items, (ValueType<T>) items.type().elementType(), body);
     }
 
-    private <T> Loop loop(String name, Value<?> items, ValueType<T> itemType, BiConsumer<Dag, Value<T>> body) {
+    private <T, R> Loop<R> loop(String name, Value<?> items, ValueType<T> itemType, BiFunction<Dag, Value<T>, R> body) {
         String claimed = ns.claim(name, "loop");
         requireVisible(claimed, items, "the loop's items");
         NodeModel.LoopModel model = new NodeModel.LoopModel(claimed, this, items, itemType);
         register(model);
         Dag bodyDag = new Dag(ns, model.bodyScope, model.body, null, List.of());
         Value<T> item = new Value<>(new Expr.LoopItem(claimed, itemType), itemType, model.bodyScope);
-        body.accept(bodyDag, item);
+        R result = body.apply(bodyDag, item);
         if (model.body.nodes.isEmpty()) {
             throw ns.error(claimed, "the loop body adds no steps");
         }
-        return new Loop(this, model);
+        return new Loop<>(this, model, result);
     }
 
     /** Steps that run after the pipeline ends, whatever its outcome; they may read {@link #status()}. */
@@ -331,7 +343,8 @@ public final class Dag {
     private static String hint(Scope origin) {
         return switch (origin.kind) {
             case LOOP_BODY -> "read it through Loop.collect(...) after the loop";
-            case BRANCH -> "a step in a branch may be skipped, so only steps in the same branch can read it";
+            case BRANCH -> "a step in a branch may be skipped, so only steps in the same branch can read it; after the "
+                    + "branch, read it with .orElse(fallback)";
             case EXIT_HANDLER -> "exit-handler steps run last and cannot feed other steps";
             default -> "the exit handler and sub-pipelines see only their own steps and inputs";
         };

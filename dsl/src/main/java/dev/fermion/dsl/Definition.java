@@ -56,6 +56,15 @@ public abstract class Definition {
         return true;
     }
 
+    /**
+     * True for a definition that cannot run without a GPU (CUDA kernels, a model too large for a CPU). Its steps
+     * get one GPU unless they ask for more, and a local run on a machine without a GPU stops before its first step
+     * with a message naming them, instead of running them on the CPU as it does steps that merely ask for GPUs.
+     */
+    public boolean requiresGpu() {
+        return false;
+    }
+
     public final Ports ports() {
         return ports(getClass());
     }
@@ -85,7 +94,36 @@ public abstract class Definition {
                 }
             }
         }
+        requireOwnNames(type, inputs, outputs);
         return new Ports(List.copyOf(inputs.values()), List.copyOf(outputs.values()));
+    }
+
+    /**
+     * Fermion names a few Argo parameters after ports: {@code fermion-*} inputs, and {@code A-digest} and
+     * {@code A-inline} beside artifact {@code A}. A port with such a name would be declared twice.
+     */
+    private static void requireOwnNames(Class<?> type, Map<String, Input<?>> inputs, Map<String, Output<?>> outputs) {
+        for (String name : inputs.keySet()) {
+            if (name.startsWith("fermion-")) {
+                throw new IllegalStateException(type.getName() + " declares input '" + name + "': names starting with "
+                        + "'fermion-' are Fermion's own; rename the port");
+            }
+        }
+        inputs.values().stream().filter(i -> i.type().isArtifact()).forEach(artifact -> {
+            for (String suffix : List.of("-digest", "-inline")) {
+                if (inputs.containsKey(artifact.name() + suffix)) {
+                    throw new IllegalStateException(type.getName() + " declares input '" + artifact.name() + suffix
+                            + "' beside artifact input '" + artifact.name() + "', whose " + suffix.substring(1)
+                            + " Fermion passes under that name; rename the port");
+                }
+            }
+        });
+        outputs.values().stream().filter(o -> o.type().isArtifact()).forEach(artifact -> {
+            if (outputs.containsKey(artifact.name() + "-digest")) {
+                throw new IllegalStateException(type.getName() + " declares output '" + artifact.name() + "-digest' beside "
+                        + "artifact output '" + artifact.name() + "', whose digest Fermion outputs under that name; rename the port");
+            }
+        });
     }
 
     private static <P> void putUnique(Class<?> type, Map<String, P> ports, String name, P port, String kind) {

@@ -32,6 +32,29 @@ public final class Names {
         return s;
     }
 
+    private static final String K8S_NAME = "[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?";
+    /** A Kubernetes label or annotation key: an optional DNS prefix and '/', then a name. */
+    public static final Pattern LABEL_KEY = Pattern.compile(
+            "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?" + K8S_NAME);
+    public static final Pattern LABEL_VALUE = Pattern.compile("(" + K8S_NAME + ")?");
+    /** A DNS-1123 subdomain: most Kubernetes object names. */
+    public static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    /**
+     * {@code text} if Argo would take it as it is: it must hold no {@code {{} or {@code }}}, which Argo evaluates
+     * in any text of a workflow (labels, annotations, images, selectors, environment values) where no armour
+     * can protect it. Checked when a pipeline is defined, so a local run and the compiler agree.
+     *
+     * @throws IllegalArgumentException naming {@code what}
+     */
+    public static String requirePlain(String text, String what) {
+        if (text != null && (text.contains("{{") || text.contains("}}"))) {
+            throw new IllegalArgumentException("The " + what + " '" + text + "' contains '{{' or '}}', which Argo would "
+                    + "evaluate as an expression; remove the braces (pass such text as a step input instead)");
+        }
+        return text;
+    }
+
     static String requirePortName(String name) {
         if (name == null || !PORT.matcher(name).matches() || name.length() > MAX_LABEL) {
             throw new IllegalArgumentException("Invalid port name '" + name + "': use letters, digits, '-' or '_', "

@@ -56,6 +56,24 @@ final class Namespace {
         return new PipelineDefinitionException(pipeline, step, message);
     }
 
+    /**
+     * Adds {@code others} to what {@code self} (named {@code name}, a "step" or a "loop") runs after: each must be a
+     * node of this pipeline (the very handle, not another pipeline's node of the same name) other than {@code self}.
+     */
+    void addAfter(NodeModel self, String name, String what, Node... others) {
+        for (Node other : others) {
+            NodeModel target = nodes.get(other.name());
+            if (target == null || (other instanceof Step<?> s && s.model() != target)
+                    || (other instanceof Loop<?> l && l.model() != target)) {
+                throw error(name, "after(" + other.name() + "): that step is not part of this pipeline");
+            }
+            if (target == self) {
+                throw error(name, "a " + what + " cannot run after itself");
+            }
+            self.after.add(target);
+        }
+    }
+
     /** Sanitises and reserves a step or loop name. */
     String claim(String declared, String what) {
         if (frozen) {

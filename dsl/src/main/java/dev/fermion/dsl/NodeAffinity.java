@@ -15,6 +15,8 @@ public record NodeAffinity(String key, Operator operator, List<String> values, I
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(operator, "operator");
         values = List.copyOf(values);
+        Names.requirePlain(key, "node affinity key");
+        values.forEach(v -> Names.requirePlain(v, "node affinity value"));
         if (weight != null && (weight < 1 || weight > 100)) {
             throw new IllegalArgumentException("Node affinity on '" + key + "': weight must be 1..100, got " + weight);
         }

@@ -33,7 +33,7 @@ abstract sealed class NodeModel permits NodeModel.StepModel, NodeModel.LoopModel
         final Definition definition;
         final Map<String, Value<?>> bindings = new LinkedHashMap<>();
         StepOptions options = StepOptions.NONE;
-        /** Claim names read by {@link Step#mountClaim}: data the step waits for like its inputs. */
+        /** Values the step's settings read (claim names of {@link Step#mountClaim}, its image): it waits for them like for inputs. */
         final List<Value<?>> mountReads = new ArrayList<>();
         /** For a sub-pipeline calling itself ({@link Dag#recurse}): the deepest level it may reach; 0 otherwise. */
         int maxDepth;

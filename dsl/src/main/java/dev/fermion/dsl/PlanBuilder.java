@@ -1,6 +1,7 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Exprs;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Expr;
@@ -11,6 +12,7 @@ import dev.fermion.plan.ParamSpec;
 import dev.fermion.plan.ResultSpec;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.plan.ResourceManifest;
 import dev.fermion.plan.ResourceSpec;
 import dev.fermion.plan.Schedule;
 
@@ -52,11 +54,46 @@ final class PlanBuilder {
         }
         Graph main = builder.graph(ns.mainGraph, List.of(), List.of());
         Optional<Graph> exit = Optional.ofNullable(ns.exitGraph).map(g -> builder.graph(g, List.of(), List.of()));
+        requireOneVolumePerName(ns.pipeline, main, exit, ns.shared.subPipelines.values());
         List<ResultSpec> results = ns.results.entrySet().stream()
                 .map(e -> new ResultSpec(e.getKey(), e.getValue().expr())).toList();
         return new Plan(ns.pipeline, meta.experiment == null ? ns.pipeline : meta.experiment,
                 meta.description == null ? "" : meta.description, meta.version == null ? "1" : meta.version,
-                params, main, exit, defaults, schedule, ns.shared.subPipelines, results);
+                params, main, exit, defaults, schedule, ns.shared.subPipelines, results, meta.lifecycle);
+    }
+
+    /**
+     * A workflow declares each volume once, so two steps naming one emptyDir volume must set it up alike; other
+     * volumes are named after what they mount.
+     */
+    private static void requireOneVolumePerName(String pipeline, Graph main, Optional<Graph> exit, java.util.Collection<Graph> subs) {
+        Map<String, VolumeMount.EmptyDir> seen = new HashMap<>();
+        List<Graph> graphs = new ArrayList<>(List.of(main));
+        exit.ifPresent(graphs::add);
+        graphs.addAll(subs);
+        while (!graphs.isEmpty()) {
+            Graph graph = graphs.remove(graphs.size() - 1);
+            for (Node node : graph.nodes()) {
+                StepOptions options = node instanceof Node.StepNode s ? s.options()
+                        : node instanceof Node.ContainerNode c ? c.options() : null;
+                if (node instanceof Node.LoopNode loop) {
+                    graphs.add(loop.body());
+                }
+                if (options == null) {
+                    continue;
+                }
+                for (VolumeMount mount : options.volumes()) {
+                    if (mount instanceof VolumeMount.EmptyDir dir) {
+                        VolumeMount.EmptyDir other = seen.putIfAbsent(dir.name(), dir);
+                        if (other != null && (other.memory() != dir.memory() || !java.util.Objects.equals(other.sizeLimit(), dir.sizeLimit()))) {
+                            throw new PipelineDefinitionException(pipeline, node.name(), "emptyDir volume '" + dir.name()
+                                    + "' is set up differently by another step; a workflow has one volume per name, so give "
+                                    + "the two volumes different names or the same settings");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** What every step gets unless it says otherwise: caching on, then the pipeline's own defaults. */
@@ -127,6 +164,7 @@ final class PlanBuilder {
         }
         NodeModel.StepModel step = (NodeModel.StepModel) node;
         if (step.maxDepth > 0) {
+            requireSubInputs(step);
             return new Node.RecurseNode(step.name, step.definition.getClass().getName(), bindings(step), step.maxDepth,
                     deps, when);
         }
@@ -141,10 +179,23 @@ final class PlanBuilder {
                     containerOptions(step), deps, when);
         }
         if (step.definition instanceof SubPipeline) {
+            requireSubInputs(step);
             return new Node.CallNode(step.name, step.definition.getClass().getName(), bindings(step), deps, when);
         }
         return new Node.StepNode(step.name, component(step.definition), bindings(step),
                 options(step), deps, when);
+    }
+
+    /** On Argo a sub-pipeline's template takes every input, so an optional one needs a value here too. */
+    private void requireSubInputs(NodeModel.StepModel step) {
+        for (Input<?> input : step.definition.ports().inputs()) {
+            if (input.isOptional() && !step.bindings.containsKey(input.name())) {
+                String definition = step.definition.getClass().getSimpleName();
+                throw ns.error(step.name, "input '" + input.name() + "' of sub-pipeline " + definition + " is optional and "
+                        + "not bound here, but every sub-pipeline input needs a value: bind it with .with(" + definition + "."
+                        + constantName(input.name()) + ", ...) or give it a defaultValue(...)");
+            }
+        }
     }
 
     /**
@@ -153,10 +204,25 @@ final class PlanBuilder {
      * run's outcome and must not replay an earlier run's report.
      */
     private StepOptions options(NodeModel.StepModel step) {
-        StepOptions resolved = defaults.overriddenBy(step.options);
+        StepOptions resolved = withRequiredGpu(step, defaults.overriddenBy(step.options));
         boolean uncachedByDefault = !step.definition.cacheableByDefault() || inExitHandler(step.scope);
         if (uncachedByDefault && step.options.cache() == null) {
             return resolved.overriddenBy(StepOptions.NONE.withCache(CachePolicy.DISABLED));
+        }
+        return resolved;
+    }
+
+    /** A step of a definition that needs a GPU gets one unless it asks for more; asking for none is an error. */
+    private StepOptions withRequiredGpu(NodeModel.StepModel step, StepOptions resolved) {
+        if (!step.definition.requiresGpu()) {
+            return resolved;
+        }
+        if (resolved.gpus() == null) {
+            return resolved.overriddenBy(StepOptions.NONE.withGpus(1));
+        }
+        if (resolved.gpus() == 0) {
+            throw ns.error(step.name, step.definition.getClass().getSimpleName() + " requires a GPU, but the step asks for "
+                    + "gpus(0): remove gpus(0), or ask for at least one");
         }
         return resolved;
     }
@@ -167,7 +233,7 @@ final class PlanBuilder {
      */
     private StepOptions containerOptions(NodeModel.StepModel step) {
         StepOptions resolved = options(step);
-        return step.options.image() == null ? resolved.withImage(null) : resolved;
+        return step.options.image() == null && step.options.imageFrom() == null ? resolved.withImage(null) : resolved;
     }
 
     /** The command of a container step, with every placeholder pointing at a port that will have a value. */
@@ -197,6 +263,14 @@ final class PlanBuilder {
                 }
             }
         }
+        StepOptions options = containerOptions(step);
+        for (String variable : spec.env().keySet()) {
+            if (options.env().containsKey(variable) || options.secretEnv().containsKey(variable)) {
+                throw ns.error(step.name, "environment variable '" + variable + "' is set both by the command of "
+                        + definition.getClass().getSimpleName() + " and by env(...)/secretEnv(...) on the step or the "
+                        + "pipeline's defaults; set it once");
+            }
+        }
         for (Output<?> output : definition.ports().outputs()) {
             if (!written.contains(output.name())) {
                 throw ns.error(step.name, "output '" + output.name() + "' of " + definition.getClass().getSimpleName()
@@ -214,6 +288,11 @@ final class PlanBuilder {
         } catch (IllegalArgumentException e) {
             throw new PipelineDefinitionException(ns.pipeline, step.name, "in " + definition.getClass().getSimpleName()
                     + ": " + e.getMessage(), e);
+        }
+        try {
+            ResourceManifest.parse(spec, "step '" + step.name + "' (" + definition.getClass().getSimpleName() + ")");
+        } catch (IllegalArgumentException e) {
+            throw new PipelineDefinitionException(ns.pipeline, step.name, e.getMessage(), e);
         }
         if (spec.deletedAtEnd() && (ns.subPipeline != null || step.scope.enclosingLoop() != null
                 || inExitHandler(step.scope))) {
@@ -342,8 +421,7 @@ final class PlanBuilder {
             }
         }
         for (Value<?> value : reads) {
-            NodeModel producer = producer(value.expr());
-            if (producer != null) {
+            for (NodeModel producer : producers(value.expr())) {
                 addDependency(owner, node, producer, deps);
             }
         }
@@ -371,6 +449,18 @@ final class PlanBuilder {
             return ns.nodes.get(c.loop());
         }
         return null;
+    }
+
+    /** The nodes whose results {@code expr} reads, for a value made of several. */
+    private List<NodeModel> producers(Expr expr) {
+        List<NodeModel> all = new ArrayList<>();
+        for (Expr leaf : Exprs.leaves(expr)) {
+            NodeModel producer = producer(leaf);
+            if (producer != null) {
+                all.add(producer);
+            }
+        }
+        return all;
     }
 
     private void rejectCycles(Map<String, Set<String>> edges) {
@@ -413,7 +503,7 @@ final class PlanBuilder {
                 definition.ports().inputs().stream().map(PlanBuilder::port).toList(),
                 definition.ports().outputs().stream()
                         .map(o -> new PortSpec(o.name(), o.type(), null, false, o.description())).toList(),
-                definition instanceof Component component && component.readsSources());
+                definition instanceof Component component && component.readsSources(), definition.requiresGpu());
     }
 
     private static PortSpec port(Input<?> input) {

@@ -29,6 +29,10 @@ public record Retry(int limit, Policy policy, Duration backoff, double factor, D
         if (factor < 1) {
             throw new IllegalArgumentException("Retry backoff factor must be >= 1, got " + factor);
         }
+        if (factor != Math.rint(factor) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("Retry backoff factor " + factor + " is not a whole number; Argo only "
+                    + "supports integer factors: use 2 or 3");
+        }
         if (backoff != null && backoff.isNegative()) {
             throw new IllegalArgumentException("Retry backoff must not be negative, got " + backoff);
         }

@@ -36,9 +36,22 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
         Objects.requireNonNull(value, () -> "step '" + name() + "': value for input '" + input.name() + "' is null");
         if (input.type().isArtifact()) {
             throw dag.ns.error(name(), "input '" + input.name() + "' is an artifact (" + input.type().displayName()
-                    + "): bind it to another step's output, not to a constant path");
+                    + "): bind it to another step's output, or to a constant file with InlineFile.of(name, content)");
         }
         return bind(input, new Value<>(new Expr.Literal(input.type(), value), input.type(), dag.scope));
+    }
+
+    /** Binds the artifact input {@code input} to a constant: a directory holding {@code file}. */
+    public <A extends Artifact> Step<D> with(Input<A> input, InlineFile file) {
+        Objects.requireNonNull(file, () -> "step '" + name() + "': file for input '" + input.name() + "' is null");
+        if (definition instanceof SubPipeline) {
+            throw dag.ns.error(name(), "input '" + input.name() + "': a sub-pipeline passes its artifact inputs on to its "
+                    + "steps; bind the inline file to the step inside it that reads it");
+        }
+        if (definition instanceof ResourceComponent) {
+            throw dag.ns.error(name(), "input '" + input.name() + "': a resource step takes object names, not files");
+        }
+        return bind(input, new Value<>(new Expr.Inline(file, input.type()), input.type(), Scope.ANYWHERE));
     }
 
     /** Binds {@code input} to a value known at run time: a parameter, another step's output, a loop item. */
@@ -93,19 +106,24 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
         return configure(o -> o.withVolume(mount));
     }
 
+    /** This step's image as a value known at run time; the step waits for it like for an input. */
+    @Override
+    public Step<D> image(Value<String> reference) {
+        Objects.requireNonNull(reference, () -> "step '" + name() + "': image is null");
+        requireOpen();
+        dag.requireVisible(name(), reference, "image(...)");
+        if (definition instanceof ResourceComponent || definition instanceof SubPipeline) {
+            throw dag.ns.error(name(), "image(...): a " + (definition instanceof SubPipeline ? "sub-pipeline" : "resource step")
+                    + " runs no image of its own");
+        }
+        model.mountReads.add(reference);
+        return configure(o -> o.withImageFrom(reference.expr()));
+    }
+
     /** Runs this step only after {@code others} have finished, in addition to its data dependencies. */
     public Step<D> after(Node... others) {
         requireOpen();
-        for (Node other : others) {
-            NodeModel target = dag.ns.nodes.get(other.name());
-            if (target == null || (other instanceof Step<?> s && s.model != target) || (other instanceof Loop l && l.model() != target)) {
-                throw dag.ns.error(name(), "after(" + other.name() + "): that step is not part of this pipeline");
-            }
-            if (target == model) {
-                throw dag.ns.error(name(), "a step cannot run after itself");
-            }
-            model.after.add(target);
-        }
+        dag.ns.addAfter(model, name(), "step", others);
         return this;
     }
 

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import dev.fermion.plan.Expr;
+
 /**
  * How and where a step runs on the cluster. Every field is optional: {@code null} or empty means "not set",
- * so pipeline-level defaults and per-step settings combine with {@link #overriddenBy}.
+ * so pipeline-level defaults and per-step settings combine with {@link #overriddenBy}. {@code imageFrom}: the
+ * image as a value known at run time (a parameter, an output), instead of {@code image}.
  */
 public record StepOptions(
         String cpuRequest,
@@ -30,10 +33,12 @@ public record StepOptions(
         Duration timeout,
         CachePolicy cache,
         Map<String, String> labels,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        Expr imageFrom,
+        List<Sidecar> sidecars) {
 
     public static final StepOptions NONE = new StepOptions(null, null, null, null, null, Map.of(), List.of(), List.of(),
-            Map.of(), Map.of(), List.of(), null, null, List.of(), null, null, null, Map.of(), Map.of());
+            Map.of(), Map.of(), List.of(), null, null, List.of(), null, null, null, Map.of(), Map.of(), null, List.of());
 
     public StepOptions {
         nodeSelector = Map.copyOf(nodeSelector);
@@ -45,10 +50,21 @@ public record StepOptions(
         imagePullSecrets = List.copyOf(imagePullSecrets);
         labels = Map.copyOf(labels);
         annotations = Map.copyOf(annotations);
+        sidecars = List.copyOf(sidecars);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Sidecar sidecar : sidecars) {
+            if (!names.add(sidecar.name())) {
+                throw new IllegalArgumentException("two sidecars are named '" + sidecar.name() + "': give each its own name");
+            }
+        }
     }
 
-    /** These options with every setting of {@code override} taking precedence; maps merge, lists append. */
+    /**
+     * These options with every setting of {@code override} taking precedence; maps merge, lists append. An
+     * image given either way ({@link #image} or {@link #imageFrom}) replaces the other way's.
+     */
     public StepOptions overriddenBy(StepOptions override) {
+        boolean newImage = override.image != null || override.imageFrom != null;
         return new StepOptions(
                 pick(override.cpuRequest, cpuRequest),
                 pick(override.cpuLimit, cpuLimit),
@@ -62,13 +78,25 @@ public record StepOptions(
                 merge(secretEnv, override.secretEnv),
                 append(volumes, override.volumes),
                 pick(override.serviceAccount, serviceAccount),
-                pick(override.image, image),
+                newImage ? override.image : image,
                 append(imagePullSecrets, override.imagePullSecrets),
                 pick(override.retry, retry),
                 pick(override.timeout, timeout),
                 pick(override.cache, cache),
                 merge(labels, override.labels),
-                merge(annotations, override.annotations));
+                merge(annotations, override.annotations),
+                newImage ? override.imageFrom : imageFrom,
+                append(sidecars, override.sidecars));
+    }
+
+    /** These options with their timeout cut to {@code limit} when that is sooner: for runners with a deadline. */
+    public StepOptions limitedTo(Duration limit) {
+        return timeout != null && timeout.compareTo(limit) <= 0 ? this : copy(b -> b.timeout = limit);
+    }
+
+    /** These options with the image {@link #imageFrom} names once its value is known: for runners. */
+    public StepOptions withResolvedImage(String reference) {
+        return copy(b -> { b.image = reference; b.imageFrom = null; });
     }
 
     public boolean cachingEnabled() {
@@ -120,11 +148,19 @@ public record StepOptions(
     }
 
     StepOptions withImage(String reference) {
-        return copy(b -> b.image = reference);
+        return copy(b -> { b.image = reference; b.imageFrom = null; });
+    }
+
+    StepOptions withImageFrom(Expr reference) {
+        return copy(b -> { b.imageFrom = reference; b.image = null; });
     }
 
     StepOptions withImagePullSecret(String name) {
         return copy(b -> b.imagePullSecrets = append(imagePullSecrets, List.of(name)));
+    }
+
+    StepOptions withSidecar(Sidecar sidecar) {
+        return copy(b -> b.sidecars = append(sidecars, List.of(sidecar)));
     }
 
     StepOptions withRetry(Retry value) {
@@ -182,6 +218,8 @@ public record StepOptions(
         Retry retry;
         Duration timeout;
         CachePolicy cache;
+        Expr imageFrom;
+        List<Sidecar> sidecars;
 
         Mutable(StepOptions o) {
             cpuRequest = o.cpuRequest; cpuLimit = o.cpuLimit; memoryRequest = o.memoryRequest;
@@ -189,12 +227,13 @@ public record StepOptions(
             nodeAffinity = o.nodeAffinity; env = o.env; secretEnv = o.secretEnv; volumes = o.volumes;
             serviceAccount = o.serviceAccount; image = o.image; imagePullSecrets = o.imagePullSecrets;
             retry = o.retry; timeout = o.timeout; cache = o.cache; labels = o.labels; annotations = o.annotations;
+            imageFrom = o.imageFrom; sidecars = o.sidecars;
         }
 
         StepOptions build() {
             return new StepOptions(cpuRequest, cpuLimit, memoryRequest, memoryLimit, gpus, nodeSelector, tolerations,
                     nodeAffinity, env, secretEnv, volumes, serviceAccount, image, imagePullSecrets, retry, timeout,
-                    cache, labels, annotations);
+                    cache, labels, annotations, imageFrom, sidecars);
         }
     }
 }

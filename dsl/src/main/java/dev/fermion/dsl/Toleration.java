@@ -12,6 +12,8 @@ public record Toleration(String key, Operator operator, String value, Effect eff
 
     public Toleration {
         Objects.requireNonNull(operator, "operator");
+        Names.requirePlain(key, "toleration key");
+        Names.requirePlain(value, "toleration value");
         if (operator == Operator.EXISTS && value != null) {
             throw new IllegalArgumentException("Toleration '" + key + "': operator EXISTS takes no value");
         }

@@ -10,7 +10,9 @@ import java.util.Objects;
  * The type of a value that travels between steps. Parameters (scalars, enums, lists, maps and records)
  * travel as Argo parameters; {@link Artifact} types travel as artifacts.
  *
- * <p>Generic types are captured with an anonymous subclass: {@code new ValueType<List<Double>>() {}}.
+ * <p>Lists and maps are built with {@link #listOf(Class)} and {@link #mapOf(Class)}
+ * ({@code ValueType.listOf(Double.class)}); any other generic type can be captured with an anonymous subclass,
+ * {@code new ValueType<List<List<Double>>>() {}}.
  */
 public abstract class ValueType<T> {
 
@@ -43,13 +45,32 @@ public abstract class ValueType<T> {
         return new ValueType<>(type) { };
     }
 
-    /** The list type whose elements are {@code element}; used for fan-in and dynamic loops. */
+    /** The list type whose elements are {@code element}, e.g. {@code listOf(listOf(Double.class))}. */
     @SuppressWarnings("unchecked")
     public static <T> ValueType<List<T>> listOf(ValueType<T> element) {
-        Type listType = new ListTypeImpl(element.type());
+        Type listType = new GenericTypeImpl(List.class, element.type());
         return new ValueType<List<T>>((Class<List<T>>) (Class<?>) List.class) {
             @Override public Type type() { return listType; }
         };
+    }
+
+    /** {@code List<element>}: {@code ValueType.listOf(Double.class)}. */
+    public static <T> ValueType<List<T>> listOf(Class<T> element) {
+        return listOf(of(element));
+    }
+
+    /** The map type from String keys to {@code value}s, {@code Map<String, value>}. */
+    @SuppressWarnings("unchecked")
+    public static <V> ValueType<Map<String, V>> mapOf(ValueType<V> value) {
+        Type mapType = new GenericTypeImpl(Map.class, String.class, value.type());
+        return new ValueType<Map<String, V>>((Class<Map<String, V>>) (Class<?>) Map.class) {
+            @Override public Type type() { return mapType; }
+        };
+    }
+
+    /** {@code Map<String, value>}: {@code ValueType.mapOf(Integer.class)}. */
+    public static <V> ValueType<Map<String, V>> mapOf(Class<V> value) {
+        return mapOf(of(value));
     }
 
     public Type type() {
@@ -147,15 +168,19 @@ public abstract class ValueType<T> {
                 + "or an artifact type (Dataset, Model, Directory)");
     }
 
-    private record ListTypeImpl(Type element) implements ParameterizedType {
-        @Override public Type[] getActualTypeArguments() { return new Type[] {element}; }
-        @Override public Type getRawType() { return List.class; }
+    /** {@code List<E>} or {@code Map<String, V>} built in code; equal to the same type captured by javac. */
+    private record GenericTypeImpl(Class<?> raw, Type... arguments) implements ParameterizedType {
+        @Override public Type[] getActualTypeArguments() { return arguments.clone(); }
+        @Override public Type getRawType() { return raw; }
         @Override public Type getOwnerType() { return null; }
-        @Override public String getTypeName() { return "java.util.List<" + element.getTypeName() + ">"; }
-        @Override public boolean equals(Object o) {
-            return o instanceof ParameterizedType p && p.getRawType() == List.class
-                    && p.getOwnerType() == null && java.util.Arrays.equals(p.getActualTypeArguments(), getActualTypeArguments());
+        @Override public String getTypeName() {
+            return raw.getName() + "<" + String.join(", ", java.util.Arrays.stream(arguments).map(Type::getTypeName).toList()) + ">";
         }
-        @Override public int hashCode() { return java.util.Arrays.hashCode(getActualTypeArguments()) ^ List.class.hashCode(); }
+        @Override public boolean equals(Object o) {
+            return o instanceof ParameterizedType p && p.getRawType() == raw
+                    && p.getOwnerType() == null && java.util.Arrays.equals(p.getActualTypeArguments(), arguments);
+        }
+        @Override public int hashCode() { return java.util.Arrays.hashCode(arguments) ^ raw.hashCode(); }
+        @Override public String toString() { return getTypeName(); }
     }
 }

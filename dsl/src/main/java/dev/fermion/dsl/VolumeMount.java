@@ -66,6 +66,10 @@ public sealed interface VolumeMount {
         public EmptyDir {
             requireName(name, "emptyDir volume");
             requirePath(mountPath);
+            if (sizeLimit != null && !Configurable.QUANTITY.matcher(sizeLimit).matches()) {
+                throw new IllegalArgumentException("Invalid size limit '" + sizeLimit + "' of emptyDir volume " + name
+                        + ": use a Kubernetes quantity such as \"1Gi\"");
+            }
         }
 
         public static EmptyDir sharedMemory(String sizeLimit) {
@@ -102,6 +106,7 @@ public sealed interface VolumeMount {
 
     private static void requirePath(String path) {
         Objects.requireNonNull(path, "mountPath");
+        Names.requirePlain(path, "mount path");
         if (!path.startsWith("/") || path.contains("..") || path.startsWith("/fermion")) {
             throw new IllegalArgumentException("Invalid mount path '" + path
                     + "': use an absolute path without '..' outside /fermion (reserved for step inputs and outputs)");

@@ -5,6 +5,18 @@ import java.util.List;
 /** A condition on step outputs and parameters, deciding whether a step runs. */
 public sealed interface Cond {
 
+    /** Dispatches on the kind, so that code handling every kind stops compiling when a kind is added. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of condition. */
+    interface Visitor<R> {
+        R compare(Cond.Compare compare);
+        R isTrue(Cond.IsTrue isTrue);
+        R all(Cond.All all);
+        R any(Cond.Any any);
+        R not(Cond.Not not);
+    }
+
     enum Op {
         EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
 
@@ -30,13 +42,28 @@ public sealed interface Cond {
         }
     }
 
-    record Compare(Expr left, Op op, Expr right) implements Cond { }
+    record Compare(Expr left, Op op, Expr right) implements Cond {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.compare(this);
+        }
+    }
 
-    record IsTrue(Expr value) implements Cond { }
+    record IsTrue(Expr value) implements Cond {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.isTrue(this);
+        }
+    }
 
     record All(List<Cond> terms) implements Cond {
         public All {
             terms = List.copyOf(terms);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.all(this);
         }
     }
 
@@ -44,9 +71,19 @@ public sealed interface Cond {
         public Any {
             terms = List.copyOf(terms);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.any(this);
+        }
     }
 
-    record Not(Cond term) implements Cond { }
+    record Not(Cond term) implements Cond {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.not(this);
+        }
+    }
 
     static Cond and(Cond a, Cond b) {
         if (a == null) {

@@ -15,41 +15,70 @@ public final class Descriptions {
 
     /** What a node runs: its component, or the kind of node. */
     public static String what(Node node, Plan plan) {
-        if (node instanceof Node.StepNode step) {
-            return step.component().simpleName();
-        }
-        if (node instanceof Node.ContainerNode container) {
-            return container.component().simpleName() + " (" + (container.container().source() == null ? "container " : "script in ")
-                    + container.container().image() + ")";
-        }
-        if (node instanceof Node.ResourceNode resource) {
-            return resource.component().simpleName() + " (" + resource.resource().action().verb() + " resource)";
-        }
-        if (node instanceof Node.CallNode call) {
-            return "sub-pipeline " + plan.subPipeline(call.pipeline()).name();
-        }
-        if (node instanceof Node.RecurseNode recurse) {
-            return "recursion into " + plan.subPipeline(recurse.pipeline()).name() + ", at most " + recurse.maxDepth() + " deep";
-        }
-        Node.LoopNode loop = (Node.LoopNode) node;
-        return "for each item of " + describe(loop.items()) + (loop.parallelism() > 0 ? ", " + loop.parallelism() + " at a time" : "");
+        return node.accept(new Node.Visitor<>() {
+            @Override
+            public String stepNode(Node.StepNode step) {
+                return step.component().simpleName();
+            }
+
+            @Override
+            public String loopNode(Node.LoopNode loop) {
+                return "for each item of " + describe(loop.items())
+                        + (loop.parallelism() > 0 ? ", " + loop.parallelism() + " at a time" : "");
+            }
+
+            @Override
+            public String callNode(Node.CallNode call) {
+                return "sub-pipeline " + plan.subPipeline(call.pipeline()).name();
+            }
+
+            @Override
+            public String containerNode(Node.ContainerNode container) {
+                return container.component().simpleName() + " (" + (container.container().source() == null
+                        ? "container " : "script in ") + container.container().image() + ")";
+            }
+
+            @Override
+            public String recurseNode(Node.RecurseNode recurse) {
+                return "recursion into " + plan.subPipeline(recurse.pipeline()).name() + ", at most "
+                        + recurse.maxDepth() + " deep";
+            }
+
+            @Override
+            public String resourceNode(Node.ResourceNode resource) {
+                return resource.component().simpleName() + " (" + resource.resource().action().verb() + " resource)";
+            }
+        });
     }
 
     /** A condition as a reader would write it: {@code evaluate.accuracy >= param min-accuracy}. */
     public static String describe(Cond cond) {
-        if (cond instanceof Cond.Compare c) {
-            return describe(c.left()) + " " + c.op().symbol() + " " + describe(c.right());
-        }
-        if (cond instanceof Cond.IsTrue t) {
-            return describe(t.value());
-        }
-        if (cond instanceof Cond.All all) {
-            return all.terms().stream().map(Descriptions::nested).collect(Collectors.joining(" and "));
-        }
-        if (cond instanceof Cond.Any any) {
-            return any.terms().stream().map(Descriptions::nested).collect(Collectors.joining(" or "));
-        }
-        return "not " + nested(((Cond.Not) cond).term());
+        return cond.accept(new Cond.Visitor<>() {
+            @Override
+            public String compare(Cond.Compare c) {
+                return describe(c.left()) + " " + c.op().symbol() + " " + describe(c.right());
+            }
+
+            @Override
+            public String isTrue(Cond.IsTrue t) {
+                return describe(t.value());
+            }
+
+            @Override
+            public String all(Cond.All all) {
+                return all.terms().stream().map(Descriptions::nested).collect(Collectors.joining(" and "));
+            }
+
+            @Override
+            public String any(Cond.Any any) {
+                return any.terms().stream().map(Descriptions::nested).collect(Collectors.joining(" or "));
+            }
+
+            @Override
+            public String not(Cond.Not not) {
+                return "not " + nested(not.term());
+            }
+        });
     }
 
     private static String nested(Cond cond) {
@@ -57,24 +86,72 @@ public final class Descriptions {
     }
 
     public static String describe(Expr expr) {
-        if (expr instanceof Expr.Literal l) {
-            return l.type().kind() == ValueType.Kind.STRING ? "'" + l.value() + "'" : ValueCodec.encode(l.type(), l.value());
-        }
-        if (expr instanceof Expr.Param p) {
-            return "param " + p.name();
-        }
-        if (expr instanceof Expr.StepOutput o) {
-            return o.step() + "." + o.port();
-        }
-        if (expr instanceof Expr.LoopItem i) {
-            return "item of " + i.loop();
-        }
-        if (expr instanceof Expr.Collected c) {
-            return "all " + c.step() + "." + c.port() + " of " + c.loop();
-        }
-        if (expr instanceof Expr.GraphInput g) {
-            return "input " + g.name();
-        }
-        return "pipeline status";
+        return expr.accept(new Expr.Visitor<>() {
+            @Override
+            public String literal(Expr.Literal l) {
+                return l.type().kind() == ValueType.Kind.STRING ? "'" + l.value() + "'" : ValueCodec.encode(l.type(), l.value());
+            }
+
+            @Override
+            public String inline(Expr.Inline i) {
+                return "file " + i.file().name();
+            }
+
+            @Override
+            public String param(Expr.Param p) {
+                return "param " + p.name();
+            }
+
+            @Override
+            public String stepOutput(Expr.StepOutput o) {
+                return o.step() + "." + o.port();
+            }
+
+            @Override
+            public String loopItem(Expr.LoopItem i) {
+                return "item of " + i.loop();
+            }
+
+            @Override
+            public String collected(Expr.Collected c) {
+                return "all " + describe(c.each()) + " of " + c.loop();
+            }
+
+            @Override
+            public String orElse(Expr.OrElse e) {
+                return describe(e.value()) + " or else " + describe(e.fallback());
+            }
+
+            @Override
+            public String field(Expr.Field f) {
+                return describe(f.of()) + "." + f.name();
+            }
+
+            @Override
+            public String listOf(Expr.ListOf l) {
+                return "[" + l.elements().stream().map(Descriptions::describe).collect(Collectors.joining(", ")) + "]";
+            }
+
+            @Override
+            public String mapOf(Expr.MapOf m) {
+                return "{" + m.entries().entrySet().stream().map(e -> e.getKey() + ": " + describe(e.getValue()))
+                        .collect(Collectors.joining(", ")) + "}";
+            }
+
+            @Override
+            public String format(Expr.Format f) {
+                return "format(" + f.args().stream().map(Descriptions::describe).collect(Collectors.joining(", ")) + ")";
+            }
+
+            @Override
+            public String graphInput(Expr.GraphInput g) {
+                return "input " + g.name();
+            }
+
+            @Override
+            public String workflowStatus(Expr.WorkflowStatus status) {
+                return "pipeline status";
+            }
+        });
     }
 }

@@ -10,6 +10,19 @@ import java.util.Set;
 /** One node of a {@link Graph}. */
 public sealed interface Node {
 
+    /** Dispatches on the kind, so that code handling every kind stops compiling when a kind is added. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of node. */
+    interface Visitor<R> {
+        R stepNode(Node.StepNode stepNode);
+        R loopNode(Node.LoopNode loopNode);
+        R callNode(Node.CallNode callNode);
+        R containerNode(Node.ContainerNode containerNode);
+        R recurseNode(Node.RecurseNode recurseNode);
+        R resourceNode(Node.ResourceNode resourceNode);
+    }
+
     String name();
 
     /** Names of nodes of the same graph that must finish (succeed or be skipped) before this one. */
@@ -25,6 +38,11 @@ public sealed interface Node {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stepNode(this);
+        }
     }
 
     /**
@@ -36,6 +54,11 @@ public sealed interface Node {
         public LoopNode {
             dependencies = Set.copyOf(dependencies);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.loopNode(this);
+        }
     }
 
     /** Runs the sub-pipeline {@code pipeline} (a key of {@link Plan#subPipelines()}) with these inputs. */
@@ -44,6 +67,11 @@ public sealed interface Node {
         public CallNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.callNode(this);
         }
     }
 
@@ -62,6 +90,11 @@ public sealed interface Node {
         public String image() {
             return options.image() != null ? options.image() : container.image();
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.containerNode(this);
+        }
     }
 
     /**
@@ -79,6 +112,11 @@ public sealed interface Node {
                 throw new IllegalArgumentException("maxDepth must be at least 1, got " + maxDepth);
             }
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.recurseNode(this);
+        }
     }
 
     /**
@@ -91,6 +129,11 @@ public sealed interface Node {
         public ResourceNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.resourceNode(this);
         }
     }
 }

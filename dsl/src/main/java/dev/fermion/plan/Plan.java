@@ -11,7 +11,9 @@ import java.util.Optional;
  * executes. Names are final (sanitised, unique), inputs are bound, defaults are applied, and every
  * node lists the nodes of its own graph that must finish before it.
  *
- * @param subPipelines the bodies of sub-pipelines used anywhere in this plan, keyed by {@link CallNode#pipeline()}
+ * @param subPipelines the bodies of sub-pipelines used anywhere in this plan, keyed by {@link Node.CallNode#pipeline()}
+ * @param results      the values the pipeline declares as its results
+ * @param lifecycle    the run's timeout and what happens to a finished run on a cluster
  */
 public record Plan(
         String name,
@@ -24,17 +26,31 @@ public record Plan(
         StepOptions defaults,
         Optional<Schedule> schedule,
         Map<String, Graph> subPipelines,
-        List<ResultSpec> results) {
+        List<ResultSpec> results,
+        Lifecycle lifecycle) {
 
     public Plan {
         params = List.copyOf(params);
         subPipelines = Map.copyOf(subPipelines);
         results = List.copyOf(results);
+        if (lifecycle == null) {
+            lifecycle = Lifecycle.NONE;
+        }
     }
 
+    /** A plan without declared results or limits on its run. */
     public Plan(String name, String experiment, String description, String version, List<ParamSpec> params, Graph graph,
                 Optional<Graph> onExit, StepOptions defaults, Optional<Schedule> schedule, Map<String, Graph> subPipelines) {
-        this(name, experiment, description, version, params, graph, onExit, defaults, schedule, subPipelines, List.of());
+        this(name, experiment, description, version, params, graph, onExit, defaults, schedule, subPipelines, List.of(),
+                Lifecycle.NONE);
+    }
+
+    /** A plan without limits on its run. */
+    public Plan(String name, String experiment, String description, String version, List<ParamSpec> params, Graph graph,
+                Optional<Graph> onExit, StepOptions defaults, Optional<Schedule> schedule, Map<String, Graph> subPipelines,
+                List<ResultSpec> results) {
+        this(name, experiment, description, version, params, graph, onExit, defaults, schedule, subPipelines, results,
+                Lifecycle.NONE);
     }
 
     public Optional<ParamSpec> param(String name) {

@@ -42,9 +42,9 @@ class ValueCodecTest {
                 Arguments.of(ValueType.of(Boolean.class), true, "true"),
                 Arguments.of(ValueType.of(Boolean.class), false, "false"),
                 Arguments.of(ValueType.of(Stage.class), Stage.PRODUCTION, "PRODUCTION"),
-                Arguments.of(new ValueType<List<Double>>() { }, List.of(0.5, 1.0, -2.25), "[0.5,1.0,-2.25]"),
-                Arguments.of(new ValueType<List<String>>() { }, List.of(), "[]"),
-                Arguments.of(new ValueType<Map<String, Integer>>() { }, counts, "{\"setosa\":50,\"virginica\":49}"),
+                Arguments.of(ValueType.listOf(Double.class), List.of(0.5, 1.0, -2.25), "[0.5,1.0,-2.25]"),
+                Arguments.of(ValueType.listOf(String.class), List.of(), "[]"),
+                Arguments.of(ValueType.mapOf(Integer.class), counts, "{\"setosa\":50,\"virginica\":49}"),
                 Arguments.of(ValueType.of(Metrics.class), new Metrics("run {{1}}", 0.97, List.of(1, 2)),
                         "{\"name\":\"run {{1}}\",\"accuracy\":0.97,\"epochs\":[1,2]}"));
     }
@@ -57,11 +57,23 @@ class ValueCodecTest {
         assertThat(ValueCodec.decode(type, ValueCodec.disarm(ValueCodec.armour(encoded)))).isEqualTo(value);
     }
 
+    record Point(int x, double y, String label) { }
+
+    @Test
+    void aFieldOfARecordIsEncodedAsItsComponent() {
+        String record = ValueCodec.encode(ValueType.of(Point.class), new Point(3, 1.0, "a\"b"));
+        assertThat(ValueCodec.field(record, "x", ValueType.of(Integer.class))).isEqualTo("3");
+        assertThat(ValueCodec.field(record, "y", ValueType.of(Double.class))).isEqualTo("1.0");
+        assertThat(ValueCodec.field(record, "label", ValueType.of(String.class))).isEqualTo("a\"b");
+        assertThatThrownBy(() -> ValueCodec.field(record, "z", ValueType.of(String.class)))
+                .hasMessageContaining("has no value for 'z'");
+    }
+
     @Test
     void decodedCollectionsHaveTheirElementTypes() {
-        List<Double> list = ValueCodec.decode(new ValueType<List<Double>>() { }, "[1, 2]");
+        List<Double> list = ValueCodec.decode(ValueType.listOf(Double.class), "[1, 2]");
         assertThat(list).containsExactly(1.0, 2.0);
-        Map<String, Integer> map = ValueCodec.decode(new ValueType<Map<String, Integer>>() { }, "{\"a\": 1}");
+        Map<String, Integer> map = ValueCodec.decode(ValueType.mapOf(Integer.class), "{\"a\": 1}");
         assertThat(map).containsEntry("a", 1);
     }
 
@@ -107,11 +119,11 @@ class ValueCodecTest {
                 .hasMessage("'yes' is not a valid Boolean (write true or false)");
         assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Stage.class), "QA"))
                 .hasMessage("'QA' is not a valid ValueCodecTest$Stage: use one of [STAGING, PRODUCTION]");
-        assertThatThrownBy(() -> ValueCodec.decode(new ValueType<List<Double>>() { }, "1, 2"))
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.listOf(Double.class), "1, 2"))
                 .hasMessageContaining("is not a valid List<Double> (write a JSON array");
-        assertThatThrownBy(() -> ValueCodec.decode(new ValueType<List<Double>>() { }, "[\"a\"]"))
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.listOf(Double.class), "[\"a\"]"))
                 .hasMessageContaining("is not a valid List<Double>");
-        assertThatThrownBy(() -> ValueCodec.decode(new ValueType<Map<String, Integer>>() { }, "[]"))
+        assertThatThrownBy(() -> ValueCodec.decode(ValueType.mapOf(Integer.class), "[]"))
                 .hasMessageContaining("is not a valid Map<String, Integer> (write a JSON object)");
         assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Metrics.class), "{\"name\":"))
                 .hasMessageContaining("is not a valid ValueCodecTest$Metrics");

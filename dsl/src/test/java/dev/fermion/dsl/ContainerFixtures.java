@@ -105,7 +105,7 @@ public final class ContainerFixtures {
         protected void define(Dag dag) {
             dag.when(dag.input(ROUND).lessThan(3), b -> {
                 var check = b.step("check", new Check()).with(Check.ROUND, dag.input(ROUND));
-                b.recurse("again", this).with(ROUND, check.out(Check.NEXT));
+                return b.recurse("again", this).with(ROUND, check.out(Check.NEXT));
             });
         }
     }
@@ -152,6 +152,14 @@ public final class ContainerFixtures {
         protected ResourceCommand command() {
             return ResourceCommand.create("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: x-\n")
                     .input(TARGET, path).output(NAME, "{.metadata.name}").output(UID, "{.metadata.uid}");
+        }
+    }
+
+    /** A manifest that names no object for apply. */
+    public static final class NamelessApply extends ResourceComponent {
+        @Override
+        protected ResourceCommand command() {
+            return ResourceCommand.apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {a: b}\n");
         }
     }
 

@@ -10,13 +10,65 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** Cannot run without a GPU. */
+    public static final class CudaOnly extends Component {
+        public static final Output<String> DEVICE = output("device", String.class);
+
+        @Override
+        public boolean requiresGpu() {
+            return true;
+        }
+
+        @Override
+        protected void run(StepContext ctx) {
+            ctx.put(DEVICE, "cuda");
+        }
+    }
+
+    /** A version the compiler could not write into a memoize key. */
+    public static final class BracedVersion extends Component {
+        @Override
+        public String version() {
+            return "1.{{x}}";
+        }
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    /** An input named like the digest Fermion passes beside its artifact input. */
+    public static final class ClashingPorts extends Component {
+        public static final Input<Dataset> DATA = input("data", Dataset.class);
+        public static final Input<String> DATA_DIGEST = input("data-digest", String.class);
+
+        @Override
+        protected void run(StepContext ctx) {
+        }
+    }
+
+    /** A sub-pipeline with an optional input. */
+    public static final class OptionalInput extends SubPipeline {
+        public static final Input<String> NOTE = input("note", String.class).optional();
+
+        @Override
+        protected void define(Dag dag) {
+            dag.step("noop", new Noop());
+        }
+    }
+
+    /** A sweep's configuration, the item type of loops over records. */
+    public record Trial(double rate, int epochs, String name, List<Integer> layers) { }
+
+    public record Label(String name) { }
+
     public static final class Source extends Component {
         public static final Output<String> TEXT = output("text", String.class);
         public static final Output<Double> SCORE = output("score", Double.class);
         public static final Output<Integer> COUNT = output("count", Integer.class);
         public static final Output<Boolean> FLAG = output("flag", Boolean.class);
         public static final Output<Dataset> DATA = output("data", Dataset.class);
-        public static final Output<List<Double>> SCORES = output("scores", new ValueType<List<Double>>() { });
+        public static final Output<List<Double>> SCORES = output("scores", ValueType.listOf(Double.class));
 
         @Override
         protected void run(StepContext ctx) {
@@ -46,7 +98,7 @@ public final class Fixtures {
     }
 
     public static final class Pick extends Component {
-        public static final Input<List<Double>> SCORES = input("scores", new ValueType<List<Double>>() { });
+        public static final Input<List<Double>> SCORES = input("scores", ValueType.listOf(Double.class));
         public static final Output<Double> BEST = output("best", Double.class);
 
         @Override
@@ -89,6 +141,16 @@ public final class Fixtures {
         protected void define(Dag dag) {
             var echo = dag.step("echo", new Echo()).with(Echo.TEXT, dag.input(TEXT));
             dag.output(RESULT, echo.out(Echo.RESULT));
+        }
+    }
+
+    /** Trains on the data set it is given. */
+    public static final class TrainAndReport extends SubPipeline {
+        public static final Input<Dataset> DATA = input("data", Dataset.class);
+
+        @Override
+        protected void define(Dag dag) {
+            dag.step("train", new Train()).with(Train.DATA, dag.input(DATA)).with(Train.EPOCHS, 1);
         }
     }
 
@@ -147,7 +209,10 @@ public final class Fixtures {
         @Override
         protected void define(Dag dag) {
             var source = dag.step("source", new Source());
-            dag.when(source.out(Source.FLAG).isTrue(), b -> b.output(RESULT, source.out(Source.TEXT)));
+            dag.when(source.out(Source.FLAG).isTrue(), b -> {
+                b.output(RESULT, source.out(Source.TEXT));
+                return null;
+            });
         }
     }
 

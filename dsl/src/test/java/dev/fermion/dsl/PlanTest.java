@@ -45,13 +45,32 @@ class PlanTest {
     }
 
     @Test
+    void stepsAndLoopsRunAfterNodesOfTheirOwnPipelineOnly() {
+        dev.fermion.dsl.Node[] foreign = new dev.fermion.dsl.Node[1];
+        Pipeline.named("other").define(p -> foreign[0] = p.step("source", new Source()));
+        assertThatThrownBy(() -> plan(p -> {
+            p.step("source", new Source());
+            p.forEach("loop", List.of(1, 2), (b, i) -> b.step("echo", new Echo()).with(Echo.TEXT, "x")).after(foreign[0]);
+        })).isInstanceOf(PipelineDefinitionException.class)
+                .hasMessage("pipeline 'demo', step 'loop': after(source): that step is not part of this pipeline");
+        assertThatThrownBy(() -> plan(p -> {
+            p.step("source", new Source());
+            p.step("echo", new Echo()).with(Echo.TEXT, "x").after(foreign[0]);
+        })).hasMessage("pipeline 'demo', step 'echo': after(source): that step is not part of this pipeline");
+        assertThatThrownBy(() -> plan(p -> {
+            var loop = p.forEach("loop", List.of(1, 2), (b, i) -> b.step("echo", new Echo()).with(Echo.TEXT, "x"));
+            loop.after(loop);
+        })).hasMessage("pipeline 'demo', step 'loop': a loop cannot run after itself");
+    }
+
+    @Test
     void dependenciesAreInferredFromData() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
             var train = p.step("train", new Train()).with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, 3);
             p.step("echo", new Echo()).with(Echo.TEXT, source.out(Source.TEXT));
             p.step("after-train", new Pick()).with(Pick.SCORES, p.param("scores",
-                    new ValueType<List<Double>>() { }, List.of(1.0))).after(train);
+                    ValueType.listOf(Double.class), List.of(1.0))).after(train);
         });
         assertThat(node(plan.graph(), "source").dependencies()).isEmpty();
         assertThat(node(plan.graph(), "train").dependencies()).containsExactly("source");
@@ -84,7 +103,10 @@ class PlanTest {
             p.result("text", source.out(Source.TEXT));
             p.result("text", source.out(Source.TEXT));
         })).isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("result 'text' is declared twice");
-        assertThatThrownBy(() -> plan(p -> p.forEach("loop", List.of(1, 2), (b, i) -> b.result("item", i))))
+        assertThatThrownBy(() -> plan(p -> p.forEach("loop", List.of(1, 2), (b, i) -> {
+            b.result("item", i);
+            return null;
+        })))
                 .isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("top level");
         assertThatThrownBy(() -> plan(p -> p.result("no good", p.param("x", 1))))
                 .isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("invalid result name 'no good'");
@@ -210,12 +232,76 @@ class PlanTest {
     }
 
     @Test
+    void aLoopItemsFieldIsTypedLikeTheRecordsComponent() {
+        Plan plan = plan(p -> {
+            var source = p.step("source", new Source());
+            p.forEach("trials", List.of(new Fixtures.Trial(0.1, 2, "a", List.of(8))), (body, trial) -> {
+                body.forEach("layers", trial.get(Fixtures.Trial::layers), (inner, width) -> inner.step("width", new Noop()));
+                return body.step("train", new Train()).with(Train.DATA, source.out(Source.DATA))
+                        .with(Train.EPOCHS, trial.get(Fixtures.Trial::epochs)).with(Train.RATE, trial.get(Fixtures.Trial::rate));
+            });
+        });
+        var loop = (Node.LoopNode) node(plan.graph(), "trials");
+        var item = new Expr.LoopItem("trials", ValueType.of(Fixtures.Trial.class));
+        assertThat(step(loop.body(), "train").bindings())
+                .containsEntry("epochs", new Expr.Field(item, "epochs", ValueType.of(Integer.class)))
+                .containsEntry("rate", new Expr.Field(item, "rate", DOUBLE));
+        var layers = (Node.LoopNode) node(loop.body(), "layers");
+        assertThat(layers.items()).isEqualTo(new Expr.Field(item, "layers", ValueType.listOf(Integer.class)));
+        assertThat(layers.itemType()).isEqualTo(ValueType.of(Integer.class));
+    }
+
+    @Test
+    void aStepOfAComponentThatRequiresAGpuGetsOne() {
+        Plan plan = plan(p -> {
+            p.step("one", new Fixtures.CudaOnly());
+            p.step("two", new Fixtures.CudaOnly()).gpus(2);
+        });
+        assertThat(step(plan.graph(), "one").options().gpus()).isEqualTo(1);
+        assertThat(step(plan.graph(), "two").options().gpus()).isEqualTo(2);
+        assertThat(step(plan.graph(), "one").component().requiresGpu()).isTrue();
+    }
+
+    @Test
+    void aRunsTimeoutAndLifecycleAreOnThePlanAndAnImageValueIsReadLikeAnInput() {
+        Plan plan = Pipeline.named("limits").timeout(java.time.Duration.ofMinutes(90))
+                .keepFinished(java.time.Duration.ofDays(1)).deletePods(dev.fermion.plan.Lifecycle.PodGc.ON_WORKFLOW_SUCCESS)
+                .define(p -> {
+                    var source = p.step("source", new Source());
+                    p.step("echo", new Echo()).with(Echo.TEXT, "x").image(source.out(Source.TEXT));
+                }).plan();
+        assertThat(plan.lifecycle()).isEqualTo(new dev.fermion.plan.Lifecycle(java.time.Duration.ofMinutes(90),
+                java.time.Duration.ofDays(1), null, null, dev.fermion.plan.Lifecycle.PodGc.ON_WORKFLOW_SUCCESS));
+        assertThat(node(plan.graph(), "echo").dependencies()).containsExactly("source");
+        assertThat(step(plan.graph(), "echo").options().imageFrom()).isEqualTo(new Expr.StepOutput("source", "text", STRING));
+        assertThat(step(plan.graph(), "echo").options().image()).isNull();
+    }
+
+    @Test
+    void aBranchStepsOutputIsReadAfterTheBranchWithAFallback() {
+        Plan plan = plan(p -> {
+            var gate = p.step("gate", new Source());
+            var branch = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source()));
+            var other = branch.otherwise(b -> b.step("b", new Source()));
+            p.step("constant", new Echo()).with(Echo.TEXT, branch.then().out(Source.TEXT).orElse("none"));
+            p.step("either", new Echo()).with(Echo.TEXT, branch.then().out(Source.TEXT).orElse(other.out(Source.TEXT)));
+        });
+        var a = new Expr.StepOutput("a", "text", STRING);
+        assertThat(step(plan.graph(), "constant").bindings()).containsEntry("text",
+                new Expr.OrElse(a, new Expr.Literal(STRING, "none"), STRING));
+        assertThat(step(plan.graph(), "either").bindings()).containsEntry("text",
+                new Expr.OrElse(a, new Expr.StepOutput("b", "text", STRING), STRING));
+        assertThat(node(plan.graph(), "constant").dependencies()).containsExactly("a");
+        assertThat(node(plan.graph(), "either").dependencies()).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
     void aStepInABranchMayReadStepsOfTheSameBranch() {
         Plan plan = plan(p -> {
             var gate = p.step("gate", new Source());
             p.when(gate.out(Source.FLAG).isTrue(), b -> {
                 var inner = b.step("inner", new Source());
-                b.step("reader", new Echo()).with(Echo.TEXT, inner.out(Source.TEXT));
+                return b.step("reader", new Echo()).with(Echo.TEXT, inner.out(Source.TEXT));
             });
         });
         assertThat(node(plan.graph(), "reader").dependencies()).containsExactlyInAnyOrder("gate", "inner");
@@ -228,7 +314,7 @@ class PlanTest {
             p.forEach("per-epochs", List.of(1, 5), (body, epochs) -> {
                 var train = body.step("train", new Train()).with(Train.DATA, source.out(Source.DATA))
                         .with(Train.EPOCHS, epochs);
-                body.step("report", new Noop()).after(train);
+                return body.step("report", new Noop()).after(train);
             }).parallelism(2);
         });
         var loop = (Node.LoopNode) node(plan.graph(), "per-epochs");
@@ -262,7 +348,7 @@ class PlanTest {
             var source = p.step("source", new Source());
             var sweep = p.forEach("sweep", List.of(1, 2), (body, epochs) -> body.step("train", new Train())
                     .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs));
-            p.forEach("each-accuracy", sweep.collect("train", Train.ACCURACY), (body, accuracy) -> body.step("use", new Noop()));
+            p.forEach("each-accuracy", sweep.collect(Train.ACCURACY), (body, accuracy) -> body.step("use", new Noop()));
         });
         var loop = (Node.LoopNode) node(plan.graph(), "each-accuracy");
         assertThat(loop.itemType()).isEqualTo(DOUBLE);
@@ -292,11 +378,11 @@ class PlanTest {
             var source = p.step("source", new Source());
             var sweep = p.forEach("sweep", List.of(1, 2, 3), (body, epochs) -> body.step("Train", new Train())
                     .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs));
-            p.step("pick", new Pick()).with(Pick.SCORES, sweep.collect("Train", Train.ACCURACY));
+            p.step("pick", new Pick()).with(Pick.SCORES, sweep.collect(trial -> trial.out(Train.ACCURACY)));
         });
         assertThat(node(plan.graph(), "pick").dependencies()).containsExactly("sweep");
         assertThat(step(plan.graph(), "pick").bindings()).containsEntry("scores",
-                new Expr.Collected("sweep", "train", "accuracy", ValueType.listOf(DOUBLE)));
+                new Expr.Collected("sweep", new Expr.StepOutput("train", "accuracy", DOUBLE), ValueType.listOf(DOUBLE)));
     }
 
     @Test

@@ -100,12 +100,16 @@ class TypedPortsCompileTest {
                         .with(Train.RATE, 0.01)
                         .with(Train.NOTE, source.out(Source.TEXT));
                 p.step("echo", new Echo()).with(Echo.TEXT, "constant");
+                p.step("tiny", new Train()).with(Train.DATA, InlineFile.of("tiny.csv", "x,1")).with(Train.EPOCHS, 1);
                 p.step("pick", new Pick()).with(Pick.SCORES, source.out(Source.SCORES));
                 p.step("resize", new ContainerFixtures.Resize()).with(ContainerFixtures.Resize.IMAGES, source.out(Source.DATA))
                         .with(ContainerFixtures.Resize.WIDTH, 64);
                 p.when(train.out(Train.ACCURACY).atLeast(minScore), b -> b.step("deploy", new Noop()));
                 p.forEach("each", List.of(1, 2), (b, item) -> b.step("again", new Train())
                         .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, item));
+                p.forEach("trials", List.of(new Trial(0.1, 2, "a", List.of(8))), (b, trial) -> b.step("trial", new Train())
+                        .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, trial.get(Trial::epochs))
+                        .with(Train.RATE, trial.get(Trial::rate)).with(Train.NOTE, trial.get(Trial::name)));
                 """);
         assertThat(result.errors()).isEmpty();
         assertThat(result.success()).isTrue();
@@ -121,8 +125,11 @@ class TypedPortsCompileTest {
             Param<String> to Input<Integer>         | p.step("t", new Train()).with(Train.EPOCHS, p.param("n", "ten"));
             Output<String> to Input<Dataset>        | p.step("t", new Train()).with(Train.DATA, source.out(Source.TEXT));
             path String to Input<Dataset>           | p.step("t", new Train()).with(Train.DATA, "data/iris.csv");
+            inline file to Input<Integer>           | p.step("t", new Train()).with(Train.EPOCHS, InlineFile.of("n.txt", "3"));
             Output<List<Double>> to Input<Double>   | p.step("t", new Train()).with(Train.RATE, source.out(Source.SCORES));
             loop item String to Input<Integer>      | p.forEach("l", List.of("a"), (b, item) -> b.step("t", new Train()).with(Train.EPOCHS, item));
+            item field Double to Input<Integer>     | p.forEach("l", List.of(new Trial(0.1, 2, "a", List.of())), (b, t) -> b.step("t", new Train()).with(Train.EPOCHS, t.get(Trial::rate)));
+            accessor of another record              | p.forEach("l", List.of(new Trial(0.1, 2, "a", List.of())), (b, t) -> b.step("t", new Train()).with(Train.NOTE, t.get(Fixtures.Label::name)));
             Double output compared with a String    | p.when(source.out(Source.SCORE).atLeast("high"), b -> b.step("n", new Noop()));
             Integer output compared with a Double   | p.when(source.out(Source.COUNT).atLeast(0.5), b -> b.step("n", new Noop()));
             String literal to container Input<Integer> | p.step("r", new ContainerFixtures.Resize()).with(ContainerFixtures.Resize.WIDTH, "wide");

@@ -250,14 +250,265 @@ class ValidationTest {
     }
 
     @Nested
+    class Fields {
+        @Test
+        void aLambdaInsteadOfAnAccessor() {
+            var e = failure(p -> p.forEach("trials", List.of(new Fixtures.Trial(0.1, 2, "a", List.of())),
+                    (body, trial) -> body.step("echo", new Echo()).with(Echo.TEXT, trial.get(t -> t.name()))));
+            assertThat(e.getMessage()).contains("a method reference to an accessor of Fixtures.Trial", "Trial::rate",
+                    "not a lambda");
+        }
+
+        @Test
+        void aFieldOfAValueThatIsNotARecord() {
+            var e = failure(p -> {
+                var source = p.step("source", new Source());
+                p.step("echo", new Echo()).with(Echo.TEXT, source.out(Source.TEXT).get(String::trim));
+            });
+            assertThat(e.getMessage()).contains("get(...) reads a component of a record value; this value is a String");
+        }
+    }
+
+    /** What the compiler would refuse is refused here, so a local run and a compilation agree. */
+    @Nested
+    class AsTheCompilerWould {
+        @Test
+        void aConditionOnANumberThatIsNotFinite() {
+            var e = failure(p -> p.when(p.step("source", new Source()).out(Source.SCORE).atLeast(Double.POSITIVE_INFINITY),
+                    b -> b.step("late", new Noop())));
+            assertThat(e.getMessage()).contains("with Infinity, which is not a number Argo can read");
+        }
+
+        @Test
+        void aStepOfAComponentThatRequiresAGpuAskingForNone() {
+            var e = failure(p -> p.step("cuda", new Fixtures.CudaOnly()).gpus(0));
+            assertWhere(e, "cuda");
+            assertThat(e.getMessage()).contains("CudaOnly requires a GPU, but the step asks for gpus(0)");
+        }
+
+        @Test
+        void aVersionWithBraces() {
+            var e = failure(p -> p.step("odd", new Fixtures.BracedVersion()));
+            assertWhere(e, "odd");
+            assertThat(e.getMessage()).contains("BracedVersion.version() is '1.{{x}}'", "plain text");
+        }
+
+        @Test
+        void aPortNamedLikeFermionsOwnParameters() {
+            var e = failure(p -> p.step("clash", new Fixtures.ClashingPorts()));
+            assertThat(e.getMessage()).contains("declares input 'data-digest' beside artifact input 'data'");
+        }
+
+        @Test
+        void anOptionalSubPipelineInputLeftUnbound() {
+            var e = failure(p -> p.step("sub", new Fixtures.OptionalInput()));
+            assertWhere(e, "sub");
+            assertThat(e.getMessage()).contains("input 'note' of sub-pipeline OptionalInput is optional and not bound");
+        }
+
+        @Test
+        void twoEmptyDirVolumesOfOneNameSetUpDifferently() {
+            var e = failure(p -> {
+                p.step("a", new Noop()).mount(VolumeMount.emptyDir("scratch", "/a", "1Gi"));
+                p.step("b", new Noop()).mount(VolumeMount.emptyDir("scratch", "/b", "2Gi"));
+            });
+            assertThat(e.getMessage()).contains("emptyDir volume 'scratch' is set up differently");
+        }
+
+        @Test
+        void anEnvironmentVariableSetByTheCommandAndTheStep() {
+            var e = failure(p -> p.step("resize", new ContainerFixtures.Resize())
+                    .with(ContainerFixtures.Resize.IMAGES, p.step("source", new Source()).out(Source.DATA))
+                    .env("COUNT_FILE", "x"));
+            assertWhere(e, "resize");
+            assertThat(e.getMessage()).contains("'COUNT_FILE' is set both by the command");
+        }
+
+        @Test
+        void aManifestThatNamesNoObject() {
+            var e = failure(p -> p.step("apply", new ContainerFixtures.NamelessApply()));
+            assertWhere(e, "apply");
+            assertThat(e.getMessage()).contains("has no metadata.name");
+        }
+
+        @Test
+        void aScheduledPipelineWithANameTooLongForACronWorkflow() {
+            var e = assertThrows(PipelineDefinitionException.class, () -> Pipeline.named("x".repeat(53))
+                    .schedule(dev.fermion.plan.Schedule.cron("0 3 * * *")));
+            assertThat(e.getMessage()).contains("at most 52 characters");
+        }
+
+        @Test
+        void textArgoWouldEvaluateInSettings() {
+            for (Consumer<Dag> body : List.<Consumer<Dag>>of(
+                    p -> p.step("a", new Noop()).env("X", "{{workflow.name}}"),
+                    p -> p.step("a", new Noop()).annotation("note", "a}}b"),
+                    p -> p.step("a", new Noop()).nodeSelector("pool", "{{x}}"),
+                    p -> p.step("a", new Noop()).image("acme/{{x}}:1"),
+                    p -> p.step("a", new Noop()).mount(VolumeMount.pvc("data", "/data/{{x}}")))) {
+                assertThat(failure(body).getMessage()).contains("'{{' or '}}'");
+            }
+        }
+    }
+
+    @Nested
+    class Sidecars {
+        @Test
+        void aSidecarArgumentArgoWouldEvaluate() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x")
+                    .sidecar(Sidecar.of("db", "postgres:16").args("--name={{workflow.name}}")));
+            assertWhere(e, null);
+            assertThat(e.getMessage()).contains("argument of sidecar db", "'{{' or '}}'");
+        }
+
+        @Test
+        void aSidecarNamedLikeArgosOwnContainers() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x").sidecar(Sidecar.of("main", "x:1")));
+            assertThat(e.getMessage()).contains("Invalid sidecar name 'main'");
+        }
+
+        @Test
+        void twoSidecarsWithOneName() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x").sidecar(Sidecar.of("db", "a:1"))
+                    .sidecar(Sidecar.of("db", "b:1")));
+            assertThat(e.getMessage()).contains("two sidecars are named 'db'");
+        }
+
+        @Test
+        void aSidecarIsPartOfTheStepsOptions() {
+            var db = Sidecar.of("db", "postgres:16").env("POSTGRES_PASSWORD", "local").port(5432);
+            var plan = Pipeline.named("demo").defaults(d -> d.sidecar(Sidecar.of("proxy", "envoy:1").port(9901)))
+                    .define(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x").sidecar(db)).plan();
+            var step = (dev.fermion.plan.Node.StepNode) plan.graph().node("echo").orElseThrow();
+            assertThat(step.options().sidecars()).extracting(Sidecar::name).containsExactly("proxy", "db");
+        }
+    }
+
+    @Nested
+    class Lifecycles {
+        @Test
+        void aTimeoutUnderASecond() {
+            var e = assertThrows(PipelineDefinitionException.class,
+                    () -> Pipeline.named("demo").timeout(java.time.Duration.ofMillis(10)));
+            assertThat(e.getMessage()).contains("pipeline 'demo'", "at least one second");
+        }
+
+        @Test
+        void aDefaultImageThatIsNotAParameter() {
+            var e = assertThrows(PipelineDefinitionException.class, () -> Pipeline.named("demo")
+                    .defaults(d -> d.image(Value.of("acme/x:1"))));
+            assertThat(e.getMessage()).contains("image(...) takes a pipeline parameter");
+        }
+    }
+
+    @Nested
+    class InlineFiles {
+        @Test
+        void aFileNameWithADirectory() {
+            var e = failure(p -> p.step("t", new Train()).with(Train.DATA, InlineFile.of("../etc/x", "")).with(Train.EPOCHS, 1));
+            assertThat(e.getMessage()).contains("Invalid inline file name '../etc/x'", "no directories");
+        }
+
+        @Test
+        void aFileForASubPipeline() {
+            var e = failure(p -> p.step("sub", new Fixtures.TrainAndReport()).with(Fixtures.TrainAndReport.DATA,
+                    InlineFile.of("d.csv", "x")));
+            assertWhere(e, "sub");
+            assertThat(e.getMessage()).contains("bind the inline file to the step inside it");
+        }
+    }
+
+    @Nested
+    class BuiltValues {
+        @Test
+        void aFormatWithAnUnknownPlaceholder() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, Value.format("%d items", p.param("n", 1))));
+            assertThat(e.getMessage()).contains("only %s (a value) and %% (a percent sign) are placeholders; found %d");
+        }
+
+        @Test
+        void aFormatWithTooFewArguments() {
+            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, Value.format("%s and %s", p.param("n", 1))));
+            assertThat(e.getMessage()).contains("has 2 %s but 1 argument");
+        }
+
+        @Test
+        void aListOfValuesOfDifferentTypes() {
+            var e = failure(p -> p.forEach("each", Value.listOf(p.param("n", 1), Value.of(2.0)),
+                    (body, item) -> body.step("noop", new Noop())));
+            assertThat(e.getMessage()).contains("mixes Integer and Double elements");
+        }
+
+        @Test
+        void aListOfValuesFromTwoBranches() {
+            var e = failure(p -> {
+                var gate = p.step("gate", new Source());
+                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source())).then();
+                var c = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("c", new Source())).then();
+                p.forEach("each", Value.listOf(a.out(Source.TEXT), c.out(Source.TEXT)), (body, item) -> body.step("noop", new Noop()));
+            });
+            assertThat(e.getMessage()).contains("no step sees both");
+        }
+    }
+
+    @Nested
+    class OrElse {
+        @Test
+        void aValueThatIsAlwaysThere() {
+            var e = failure(p -> {
+                var source = p.step("source", new Source());
+                p.step("reader", new Echo()).with(Echo.TEXT, source.out(Source.TEXT).orElse("none"));
+            });
+            assertThat(e.getMessage()).contains("orElse(...) on output 'text' of step 'source'", "always there");
+        }
+
+        @Test
+        void aFallbackThatMayBeMissingToo() {
+            var e = failure(p -> {
+                var gate = p.step("gate", new Source());
+                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source())).then();
+                var other = p.when(gate.out(Source.SCORE).atLeast(0.5), b -> b.step("b", new Source())).then();
+                p.step("reader", new Echo()).with(Echo.TEXT, a.out(Source.TEXT).orElse(other.out(Source.TEXT)));
+            });
+            assertThat(e.getMessage()).contains("the fallback output 'text' of step 'b'", "may itself be missing",
+                    "the other block of the same when(...)");
+        }
+
+        @Test
+        void aFallbackFromTheOtherBlockOfANestedWhenIsOnlyThereInsideTheOuterBranch() {
+            var e = failure(p -> {
+                var gate = p.step("gate", new Source());
+                var inner = p.when(gate.out(Source.FLAG).isTrue(), outer -> {
+                    var branch = outer.when(gate.out(Source.SCORE).atLeast(0.5), b -> b.step("a", new Source()));
+                    var other = branch.otherwise(b -> b.step("b", new Source()));
+                    return branch.then().out(Source.TEXT).orElse(other.out(Source.TEXT));
+                }).then();
+                p.step("reader", new Echo()).with(Echo.TEXT, inner);
+            });
+            assertWhere(e, "reader");
+            assertThat(e.getMessage()).contains("not visible here");
+        }
+
+        @Test
+        void anArtifact() {
+            var e = failure(p -> {
+                var gate = p.step("gate", new Source());
+                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source())).then();
+                p.step("reader", new Train()).with(Train.DATA, a.out(Source.DATA).orElse(gate.out(Source.DATA)))
+                        .with(Train.EPOCHS, 1);
+            });
+            assertThat(e.getMessage()).contains("artifacts cannot fall back");
+        }
+    }
+
+    @Nested
     class Visibility {
         @Test
         void branchStepReadOutsideItsBranch() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = new AtomicReference<Step<Source>>();
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> inside.set(branch.step("inside", new Source())));
-                p.step("reader", new Echo()).with(Echo.TEXT, inside.get().out(Source.TEXT));
+                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source())).then();
+                p.step("reader", new Echo()).with(Echo.TEXT, inside.out(Source.TEXT));
             });
             assertWhere(e, "reader");
             assertThat(e.getMessage()).contains("input 'text' reads output 'text' of step 'inside'", "not upstream",
@@ -268,9 +519,8 @@ class ValidationTest {
         void thenStepReadInTheOtherwiseBranch() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = new AtomicReference<Step<Source>>();
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> inside.set(branch.step("inside", new Source())))
-                        .otherwise(branch -> branch.step("reader", new Echo()).with(Echo.TEXT, inside.get().out(Source.TEXT)));
+                var branch = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("inside", new Source()));
+                branch.otherwise(b -> b.step("reader", new Echo()).with(Echo.TEXT, branch.then().out(Source.TEXT)));
             });
             assertWhere(e, "reader");
             assertThat(e.getMessage()).contains("step 'inside'", "a when branch");
@@ -280,9 +530,8 @@ class ValidationTest {
         void branchStepReadByAConditionOutsideIt() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = new AtomicReference<Step<Source>>();
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> inside.set(branch.step("inside", new Source())));
-                p.when(inside.get().out(Source.SCORE).atLeast(0.5), branch -> branch.step("late", new Noop()));
+                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source())).then();
+                p.when(inside.out(Source.SCORE).atLeast(0.5), branch -> branch.step("late", new Noop()));
             });
             assertWhere(e, null);
             assertThat(e.getMessage()).contains("a condition reads output 'score' of step 'inside'");
@@ -291,9 +540,8 @@ class ValidationTest {
         @Test
         void loopBodyStepReadOutsideTheLoop() {
             var e = failure(p -> {
-                var inside = new AtomicReference<Step<Source>>();
-                p.forEach("each", List.of(1, 2), (body, item) -> inside.set(body.step("inside", new Source())));
-                p.step("reader", new Echo()).with(Echo.TEXT, inside.get().out(Source.TEXT));
+                var inside = p.forEach("each", List.of(1, 2), (body, item) -> body.step("inside", new Source())).body();
+                p.step("reader", new Echo()).with(Echo.TEXT, inside.out(Source.TEXT));
             });
             assertWhere(e, "reader");
             assertThat(e.getMessage()).contains("output 'text' of step 'inside'", "loop 'each'", "Loop.collect(...)");
@@ -323,12 +571,11 @@ class ValidationTest {
         @Test
         void loopItemUsedOutsideItsLoop() {
             var e = failure(p -> {
-                var leaked = new AtomicReference<Value<String>>();
-                p.forEach("each", List.of("a", "b"), (body, item) -> {
-                    leaked.set(item);
+                var leaked = p.forEach("each", List.of("a", "b"), (body, item) -> {
                     body.step("inner", new Echo()).with(Echo.TEXT, item);
-                });
-                p.step("reader", new Echo()).with(Echo.TEXT, leaked.get());
+                    return item;
+                }).body();
+                p.step("reader", new Echo()).with(Echo.TEXT, leaked);
             });
             assertWhere(e, "reader");
             assertThat(e.getMessage()).contains("reads the item of loop 'each' outside that loop's body");
@@ -337,13 +584,12 @@ class ValidationTest {
         @Test
         void loopItemUsedInAnotherLoop() {
             var e = failure(p -> {
-                var leaked = new AtomicReference<Value<String>>();
-                p.forEach("first", List.of("a"), (body, item) -> {
-                    leaked.set(item);
+                var leaked = p.forEach("first", List.of("a"), (body, item) -> {
                     body.step("one", new Noop());
-                });
+                    return item;
+                }).body();
                 p.forEach("second", List.of("b"), (body, item) ->
-                        body.step("two", new Echo()).with(Echo.TEXT, leaked.get()));
+                        body.step("two", new Echo()).with(Echo.TEXT, leaked));
             });
             assertWhere(e, "two");
             assertThat(e.getMessage()).contains("item of loop 'first'");
@@ -366,9 +612,8 @@ class ValidationTest {
         void loopItemsFromABranchStep() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = new AtomicReference<Step<Source>>();
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> inside.set(branch.step("inside", new Source())));
-                p.forEach("each", inside.get().out(Source.SCORES), (body, item) -> body.step("inner", new Noop()));
+                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source())).then();
+                p.forEach("each", inside.out(Source.SCORES), (body, item) -> body.step("inner", new Noop()));
             });
             assertWhere(e, "each");
             assertThat(e.getMessage()).contains("the loop's items reads output 'scores' of step 'inside'");
@@ -580,7 +825,7 @@ class ValidationTest {
 
         @Test
         void bodyWithoutSteps() {
-            var e = failure(p -> p.forEach("each", List.of(1, 2), (body, item) -> { }));
+            var e = failure(p -> p.forEach("each", List.of(1, 2), (body, item) -> null));
             assertWhere(e, "each");
             assertThat(e.getMessage()).contains("the loop body adds no steps");
         }
@@ -613,13 +858,47 @@ class ValidationTest {
                 var source = p.step("source", new Source());
                 p.forEach("each", List.of(1, 2), (body, epochs) -> body.step("train", new Train())
                         .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs))
-                        .collect("train", Train.MODEL);
+                        .collect(Train.MODEL);
             });
             assertWhere(e, "each");
             assertThat(e.getMessage()).contains("collect(\"train\", model)", "artifacts cannot be collected");
         }
 
+        /** The list would drop the iterations where the step was skipped, so it would no longer line up with the items. */
         @Test
+        void collectFromAStepThatRunsOnlyInSomeIterations() {
+            var e = failure(p -> {
+                var source = p.step("source", new Source());
+                var each = p.forEach("each", List.of(1, 2), (body, epochs) ->
+                        body.when(source.out(Source.SCORE).atLeast(0.5), b -> b.step("train", new Train())
+                                .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs)).then());
+                each.collect(Train.ACCURACY);
+            });
+            assertWhere(e, "each");
+            assertThat(e.getMessage()).contains("step 'train' runs only in the iterations where its condition holds",
+                    "would not line up with the items", ".orElse(");
+        }
+
+        @Test
+        void collectAValueThatIsNotABodyStepsOutput() {
+            var e = failure(p -> {
+                var source = p.step("source", new Source());
+                p.forEach("each", List.of(1), (body, item) -> body.step("inner", new Noop())).collect(source.out(Source.TEXT));
+            });
+            assertThat(e.getMessage()).contains("comes from step 'source', which is not in the body of loop 'each'");
+        }
+
+        @Test
+        void collectByOutputWhenTheBodyReturnsNoStep() {
+            var e = failure(p -> p.forEach("each", List.of(1), (body, item) -> {
+                body.step("inner", new Source());
+                return item;
+            }).collect(Source.TEXT));
+            assertThat(e.getMessage()).contains("collect(text) reads the step the loop body returns", "returned Value");
+        }
+
+        @Test
+        @SuppressWarnings("deprecation")
         void collectFromAnUnknownStep() {
             var e = failure(p -> p.forEach("each", List.of(1), (body, item) -> body.step("inner", new Source()))
                     .collect("missing", Source.TEXT));
@@ -630,11 +909,12 @@ class ValidationTest {
         @Test
         void collectAnOutputTheStepDoesNotHave() {
             var e = failure(p -> p.forEach("each", List.of(1), (body, item) -> body.step("inner", new Source()))
-                    .collect("inner", Echo.RESULT));
+                    .collect(Echo.RESULT));
             assertThat(e.getMessage()).contains("is not an output of Source");
         }
 
         @Test
+        @SuppressWarnings("deprecation")
         void collectFromANestedLoop() {
             var e = failure(p -> p.forEach("outer", List.of(1), (body, item) ->
                     body.forEach("nested", List.of(2), (inner, x) -> inner.step("leaf", new Source())))
@@ -730,7 +1010,10 @@ class ValidationTest {
         void onExitInsideABranch() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.onExit(exit -> exit.step("x", new Noop())));
+                p.when(gate.out(Source.FLAG).isTrue(), branch -> {
+                    branch.onExit(exit -> exit.step("x", new Noop()));
+                    return null;
+                });
             });
             assertThat(e.getMessage()).contains("onExit must be called at the top level");
         }
@@ -776,7 +1059,7 @@ class ValidationTest {
     class AfterDefine {
         private final AtomicReference<Dag> dag = new AtomicReference<>();
         private final AtomicReference<Step<Echo>> step = new AtomicReference<>();
-        private final AtomicReference<Loop> loop = new AtomicReference<>();
+        private final AtomicReference<Loop<?>> loop = new AtomicReference<>();
 
         private void define() {
             Pipeline.named("demo").define(p -> {

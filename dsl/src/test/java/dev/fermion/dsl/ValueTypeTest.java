@@ -45,6 +45,19 @@ class ValueTypeTest {
     }
 
     @Test
+    void listsAndMapsBuiltFromClassesEqualTheCapturedTypes() {
+        assertThat(ValueType.listOf(Double.class)).isEqualTo(new ValueType<List<Double>>() { })
+                .hasSameHashCodeAs(new ValueType<List<Double>>() { });
+        ValueType<Map<String, Integer>> built = ValueType.mapOf(Integer.class);
+        assertThat(built).isEqualTo(new ValueType<Map<String, Integer>>() { })
+                .hasSameHashCodeAs(new ValueType<Map<String, Integer>>() { });
+        assertThat(built.kind()).isEqualTo(ValueType.Kind.MAP);
+        assertThat(built.displayName()).isEqualTo("Map<String, Integer>");
+        assertThat(ValueType.listOf(ValueType.listOf(Long.class)).displayName()).isEqualTo("List<List<Long>>");
+        assertThat(ValueType.listOf(ValueType.mapOf(String.class)).elementType()).isEqualTo(ValueType.mapOf(String.class));
+    }
+
+    @Test
     void unsupportedTypesAreRejected() {
         assertThatThrownBy(() -> ValueType.of(Object.class)).hasMessageContaining("Unsupported value type");
         assertThatThrownBy(() -> new ValueType<Map<Integer, String>>() { }).hasMessageContaining("Map keys must be String");

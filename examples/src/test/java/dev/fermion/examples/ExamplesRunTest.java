@@ -54,7 +54,7 @@ class ExamplesRunTest {
     /** Two training steps at once in one JVM: what the default parallelism of a 2-core machine does. */
     @Test
     void theSweepTrainsItsTrialsConcurrentlyAndPicksTheBest() {
-        RunResult result = run(new SweepPipeline().pipeline(), 2, Map.of("source", IRIS_CSV, "epochs", "40"));
+        RunResult result = run(SweepPipeline.sweep(), 2, Map.of("source", IRIS_CSV, "epochs", "40"));
 
         assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
         List<StepRecord> trials = result.record().steps().values().stream()
@@ -81,9 +81,9 @@ class ExamplesRunTest {
     @Test
     void irisRunThreeTimesComputesOnceAndThenOnlyFindsItsDeploymentUpToDate() {
         Map<String, String> params = Map.of("source", IRIS_CSV, "keep-running", "true");
-        RunResult first = run(new IrisPipeline().pipeline(), 2, params);
-        RunResult second = run(new IrisPipeline().pipeline(), 2, params);
-        RunResult third = run(new IrisPipeline().pipeline(), 2, params);
+        RunResult first = run(IrisPipeline.iris(), 2, params);
+        RunResult second = run(IrisPipeline.iris(), 2, params);
+        RunResult third = run(IrisPipeline.iris(), 2, params);
 
         assertThat(first.succeeded()).as(RunStore.toJson(first.record())).isTrue();
         for (String step : List.of("prepare", "train", "evaluate", "deploy")) {

@@ -1,14 +1,14 @@
 package dev.fermion.maven;
 
-import dev.fermion.cli.PipelineCatalog;
-import dev.fermion.cli.UsageException;
 import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.CompiledWorkflow;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.compiler.WorkflowKind;
 import dev.fermion.compiler.WorkflowTooLargeException;
 import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.dsl.PipelineDefinitionException;
+import dev.fermion.dsl.PipelineLookupException;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -93,19 +93,26 @@ abstract class PipelineMojo extends AbstractMojo {
             List<Pipeline> found = new ArrayList<>();
             try {
                 if (pipelines == null || pipelines.isEmpty()) {
-                    catalog.list().forEach(entry -> found.add(entry.pipeline()));
+                    for (PipelineCatalog.Entry entry : catalog.list()) {
+                        if (entry.broken()) {
+                            // Every pipeline of the project is compiled, so a broken one fails the build.
+                            throw new MojoFailureException(entry.className() + ": " + entry.error().getMessage(), entry.error());
+                        }
+                        found.add(entry.pipeline());
+                    }
                 } else {
                     for (String reference : pipelines) {
                         found.add(catalog.find(reference));
                     }
                 }
-            } catch (UsageException | PipelineDefinitionException e) {
+            } catch (PipelineLookupException | PipelineDefinitionException e) {
                 throw new MojoFailureException(e.getMessage(), e);
             }
             requireKnownParams(found);
             if (found.isEmpty()) {
-                getLog().warn("No pipelines found in " + classesDirectory + ": list your PipelineSource classes in "
-                        + "META-INF/services/dev.fermion.dsl.PipelineSource, or name them in <pipelines>");
+                getLog().warn("No pipelines found in " + classesDirectory + ": annotate them with @FermionPipeline, list "
+                        + "your PipelineSource classes in META-INF/services/dev.fermion.dsl.PipelineSource, or name them "
+                        + "in <pipelines>");
             }
             work.run(found);
         } catch (IOException e) {

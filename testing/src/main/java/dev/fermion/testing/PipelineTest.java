@@ -13,6 +13,7 @@ import dev.fermion.runtime.local.FermionHome;
 import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
 import dev.fermion.runtime.local.RunOptions;
+import dev.fermion.runtime.local.Tracking;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +50,7 @@ public final class PipelineTest {
     private final Map<String, Map<Output<?>, Object>> stubs = new LinkedHashMap<>();
     private Path home;
     private int parallelism = Runtime.getRuntime().availableProcessors();
+    private Tracking tracking;
 
     private PipelineTest(Plan plan) {
         this.plan = plan;
@@ -107,6 +109,12 @@ public final class PipelineTest {
         return this;
     }
 
+    /** Records the run in an experiment tracker too (and registers its model), as {@code fermion run --mlflow} does. */
+    public PipelineTest tracking(Tracking value) {
+        this.tracking = value;
+        return this;
+    }
+
     public PipelineResult run() {
         Map<String, StepBody> bodies = new LinkedHashMap<>();
         replacements.forEach((step, d) -> bodies.put(step, d::run));
@@ -118,7 +126,8 @@ public final class PipelineTest {
                 .withParallelism(parallelism)
                 .withCache(false)
                 .withClassLoader(classLoader(), "")
-                .withReplacements(bodies);
+                .withReplacements(bodies)
+                .withTracking(tracking);
         return new PipelineResult(new LocalRunner(options).run(plan, params));
     }
 

@@ -49,6 +49,8 @@ public final class MlflowTracker implements PipelineTracker {
     /** Per step, its parameter inputs (a model's params) and the digest of the model it evaluates, if any. */
     private final Map<String, Map<String, String>> stepInputs = new LinkedHashMap<>();
     private final Map<String, String> evaluated = new LinkedHashMap<>();
+    /** The content digest of each model a step output, made or reused, by "step/output". */
+    private final Map<String, String> outputDigests = new LinkedHashMap<>();
     /** How each step ended, for the run's pipeline graph. */
     private final Map<String, PipelineGraph.State> states = new LinkedHashMap<>();
     /** The artifact of the parent run that pictures the pipeline and how its steps ended. */
@@ -196,6 +198,9 @@ public final class MlflowTracker implements PipelineTracker {
                     synchronized (models) {
                         modelDigests.add(a.digest());
                     }
+                    synchronized (steps) {
+                        outputDigests.put(step + "/" + a.name(), a.digest());
+                    }
                 }
             }
         }
@@ -234,7 +239,11 @@ public final class MlflowTracker implements PipelineTracker {
 
     @Override
     public void registerModel(String step, String output, String registeredName, String alias) {
-        delivery.submit(new TrackingOp.RegisterModel(stepRef(step), output, registeredName, alias));
+        String digest;
+        synchronized (steps) {
+            digest = outputDigests.get(step + "/" + output);
+        }
+        delivery.submit(new TrackingOp.RegisterModel(stepRef(step), output, registeredName, alias, digest));
         checkStrict();
     }
 

@@ -39,14 +39,7 @@ class MlflowUiBrowserTest {
 
     @Test
     void finishedPipelineRunIsVisibleInTheMlflowUi(MlflowServer server) throws Exception {
-        Path chromium = Chromium.binary();
-        if (chromium == null) {
-            if ("true".equalsIgnoreCase(System.getenv("FERMION_REQUIRE_BROWSER"))) {
-                throw new IllegalStateException("FERMION_REQUIRE_BROWSER=true but chromium is not installed;"
-                        + " run scripts/install-browser.sh");
-            }
-            Assumptions.abort("chromium is not installed; run scripts/install-browser.sh");
-        }
+        Path chromium = chromium();
         String runId = "ui-" + UUID.randomUUID().toString().substring(0, 8);
         TrackingSummary summary = trackPipeline(server, runId);
         String runName = "iris-" + runId;
@@ -89,14 +82,7 @@ class MlflowUiBrowserTest {
      */
     @Test
     void aSweepShowsResultsModelsSchemaAndGraphInTheMlflowUi(MlflowServer server) throws Exception {
-        Path chromium = Chromium.binary();
-        if (chromium == null) {
-            if ("true".equalsIgnoreCase(System.getenv("FERMION_REQUIRE_BROWSER"))) {
-                throw new IllegalStateException("FERMION_REQUIRE_BROWSER=true but chromium is not installed;"
-                        + " run scripts/install-browser.sh");
-            }
-            Assumptions.abort("chromium is not installed; run scripts/install-browser.sh");
-        }
+        Path chromium = chromium();
         String experiment = "sweep-ui-" + UUID.randomUUID().toString().substring(0, 8);
         String registered = "iris-" + UUID.randomUUID().toString().substring(0, 8);
         String first = "s1-" + UUID.randomUUID().toString().substring(0, 6);
@@ -222,6 +208,19 @@ class MlflowUiBrowserTest {
 
     private static String column(String name) {
         return "{\\\"type\\\": \\\"double\\\", \\\"name\\\": \\\"" + name + "\\\", \\\"required\\\": true}";
+    }
+
+    /** Debian's Chromium; the test is skipped without it, unless CI requires it. */
+    private static Path chromium() {
+        Path chromium = Chromium.binary();
+        if (chromium == null) {
+            if ("true".equalsIgnoreCase(System.getenv("FERMION_REQUIRE_BROWSER"))) {
+                throw new IllegalStateException("FERMION_REQUIRE_BROWSER=true but chromium is not installed;"
+                        + " run scripts/install-browser.sh");
+            }
+            Assumptions.abort("chromium is not installed; run scripts/install-browser.sh");
+        }
+        return chromium;
     }
 
     /** The page shows all of {@code expected} and has no section still loading its data. */

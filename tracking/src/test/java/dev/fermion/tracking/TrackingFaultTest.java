@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +29,11 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** MLflow going away mid-run: nothing is lost, nothing arrives twice, and strict mode fails loudly. */
+/**
+ * MLflow going away mid-run: nothing is lost, nothing arrives twice, and strict mode fails loudly. The server
+ * that goes away is a {@link LocalMlflowServer}, whose start, reuse, status and stop are checked on the way
+ * (one server start for both, as each costs seconds).
+ */
 class TrackingFaultTest {
     private static final RetryPolicy QUICK = new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100),
             Duration.ofSeconds(5));
@@ -44,8 +51,10 @@ class TrackingFaultTest {
     }
 
     @Test
-    void metricsLoggedWhileMlflowIsDownAreSpooledAndReplayedExactlyOnce() throws IOException {
-        server = MlflowServer.start(Path.of("target", "mlflow-fault-" + UUID.randomUUID()).toAbsolutePath());
+    void metricsLoggedWhileMlflowIsDownAreSpooledAndReplayedExactlyOnce() throws Exception {
+        Path data = Path.of("target", "mlflow-fault-" + UUID.randomUUID()).toAbsolutePath();
+        server = MlflowServer.start(data);
+        assertLocalServerRuns(data);
         TrackingOptions options = TrackingOptions.of(server.uri(), home).withRetry(QUICK);
         String experiment = "fault-" + UUID.randomUUID();
         Plan plan = Plans.plan("iris", experiment);
@@ -60,6 +69,7 @@ class TrackingFaultTest {
         assertThat(tracker.flush(Duration.ofMinutes(1))).isTrue();
 
         server.stop();
+        assertThat(server.local().status()).as("a stopped server has no status").isEmpty();
         for (int i = 500; i < 1_200; i++) {
             tracker.stepMetric("train", "loss", 1.0 / (i + 1), i, 5_000L + i);
         }
@@ -80,6 +90,7 @@ class TrackingFaultTest {
         }
 
         server.restart();
+        assertThat(server.local().status()).as("restarted on the same port").contains(server.uri());
         Spool.ReplayResult replay = MlflowTracker.sync(options);
 
         assertThat(replay.remaining()).isZero();
@@ -102,6 +113,19 @@ class TrackingFaultTest {
         assertThat(loss).hasSize(1_200);
         assertThat(loss).extracting(Metric::step)
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1_200).mapToObj(i -> (long) i).toList());
+    }
+
+    /** A started local server listens on loopback only, says so, is reused by a second start, keeps its data in {@code data}. */
+    private void assertLocalServerRuns(Path data) throws Exception {
+        URI uri = server.uri();
+        assertThat(uri.getHost()).isEqualTo("127.0.0.1");
+        assertThat(server.local().status()).contains(uri);
+        assertThat(server.local().start()).as("a second start reuses the running server").isEqualTo(uri);
+        HttpResponse<String> health = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(uri + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(data.resolve("mlflow.db")).exists();
+        assertThat(Files.isDirectory(data.resolve("artifacts"))).isTrue();
     }
 
     @Test

@@ -26,19 +26,24 @@ public record Parameter(
     }
 
     public static Parameter fromPath(String name, String path) {
-        return new Parameter(name, null, null, null, null, new ValueFrom(path, null, null, null));
+        return new Parameter(name, null, null, null, null, new ValueFrom(path, null, null, null, null));
     }
 
     public static Parameter fromParameter(String name, String reference) {
-        return new Parameter(name, null, null, null, null, new ValueFrom(null, reference, null, null));
+        return new Parameter(name, null, null, null, null, new ValueFrom(null, reference, null, null, null));
+    }
+
+    /** A DAG output computed by an expr-lang {@code expression} over the DAG's tasks (no {@code {{=...}}} tag). */
+    public static Parameter fromExpression(String name, String expression) {
+        return new Parameter(name, null, null, null, null, new ValueFrom(null, null, expression, null, null));
     }
 
     /** A file the container may write; {@code fallback} when it does not. */
     public static Parameter fromPathOrDefault(String name, String path, String fallback) {
-        return new Parameter(name, null, null, null, null, new ValueFrom(path, null, null, fallback));
+        return new Parameter(name, null, null, null, null, new ValueFrom(path, null, null, null, fallback));
     }
 
     public static Parameter fromJsonPath(String name, String jsonPath) {
-        return new Parameter(name, null, null, null, null, new ValueFrom(null, null, jsonPath, null));
+        return new Parameter(name, null, null, null, null, new ValueFrom(null, null, null, jsonPath, null));
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * A container, script, resource or DAG template; exactly one of {@code dag}, {@code container},
- * {@code script} and {@code resource} is set. {@code volumes} are the template's own (pod-local) volumes.
+ * {@code script} and {@code resource} is set. {@code volumes} are the template's own (pod-local) volumes;
+ * {@code sidecars} run next to the container or script.
  */
 public record Template(
         String name,
@@ -21,6 +22,7 @@ public record Template(
         DagTemplate dag,
         Container container,
         Script script,
+        List<Container> sidecars,
         ResourceAction resource,
         Memoize memoize,
         RetryStrategy retryStrategy,
@@ -32,7 +34,7 @@ public record Template(
         List<Volume> volumes) {
 
     public static Template dag(String name, Inputs inputs, Outputs outputs, Integer parallelism, DagTemplate dag) {
-        return new Template(name, inputs, outputs, null, parallelism, dag, null, null, null, null, null, null, null,
+        return new Template(name, inputs, outputs, null, parallelism, dag, null, null, null, null, null, null, null, null,
                 null, null, null, null);
     }
 }

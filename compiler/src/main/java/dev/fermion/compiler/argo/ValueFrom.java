@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Where an output parameter's value comes from: a file in the container ({@code path}), another
- * parameter ({@code parameter}), or a field of a resource a resource template acted on ({@code jsonPath});
- * {@code default} is used when the file or field is missing.
+ * parameter ({@code parameter}), an expression over a DAG's tasks ({@code expression}, DAG outputs only), or a
+ * field of a resource a resource template acted on ({@code jsonPath}); {@code default} is used when the file or
+ * field is missing.
  */
-public record ValueFrom(String path, String parameter, String jsonPath, @JsonProperty("default") String defaultValue) { }
+public record ValueFrom(String path, String parameter, String expression, String jsonPath,
+                        @JsonProperty("default") String defaultValue) { }

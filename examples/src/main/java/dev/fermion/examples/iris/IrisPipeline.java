@@ -6,8 +6,8 @@ import dev.fermion.components.train.TrainMlp;
 import dev.fermion.deploy.Deploy;
 import dev.fermion.deploy.DeployTarget;
 import dev.fermion.dsl.Param;
+import dev.fermion.dsl.FermionPipeline;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.PipelineSource;
 import dev.fermion.dsl.ValueType;
 
 import java.time.Duration;
@@ -25,21 +25,21 @@ import java.util.List;
  * and Service in the workflow's namespace; the deploy step runs as the service account
  * {@value #DEPLOYER}, which needs the Role of {@code KubernetesDeployment.deployerRbac} there.
  */
-public final class IrisPipeline implements PipelineSource {
+public final class IrisPipeline {
     /** examples/data/iris.csv, read from the examples' jar (see examples/pom.xml), so it is there wherever a step runs. */
     public static final String DATA = "resource:/fermion/examples/iris.csv";
     /** The service account of the deploy step: the only step that may change objects of the namespace. */
     public static final String DEPLOYER = "fermion-deployer";
 
-    @Override
-    public Pipeline pipeline() {
+    @FermionPipeline
+    public static Pipeline iris() {
         return Pipeline.named("iris").experiment("iris")
                 .description("Train, evaluate and deploy an iris species classifier")
                 .defaults(d -> d.cpu("1").memory("2Gi").retries(2))
                 .define(p -> {
                     Param<String> source = p.param("source", DATA);
                     Param<String> label = p.param("label", "species");
-                    Param<List<String>> features = p.param("features", new ValueType<List<String>>() { }, List.of(),
+                    Param<List<String>> features = p.param("features", ValueType.listOf(String.class), List.of(),
                             "feature columns; empty means every column but the label");
                     Param<Integer> epochs = p.param("epochs", 200);
                     Param<Integer> seed = p.param("seed", 42);

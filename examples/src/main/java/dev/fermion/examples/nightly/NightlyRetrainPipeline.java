@@ -5,8 +5,8 @@ import dev.fermion.components.evaluate.EvaluateClassifier;
 import dev.fermion.components.publish.PublishModel;
 import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.Param;
+import dev.fermion.dsl.FermionPipeline;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.PipelineSource;
 import dev.fermion.dsl.SecretRef;
 import dev.fermion.dsl.Toleration;
 import dev.fermion.examples.iris.IrisPipeline;
@@ -19,9 +19,9 @@ import java.time.Duration;
  * promotes the model only when it beats the quality bar, and always reports the outcome.
  * Compile it with {@code ./fermion compile nightly-retrain --kind cron}.
  */
-public final class NightlyRetrainPipeline implements PipelineSource {
-    @Override
-    public Pipeline pipeline() {
+public final class NightlyRetrainPipeline {
+    @FermionPipeline
+    public static Pipeline nightlyRetrain() {
         return Pipeline.named("nightly-retrain").experiment("iris-nightly")
                 .description("Nightly retraining with a quality gate")
                 .schedule(Schedule.cron("30 2 * * *").timezone("Europe/Berlin")

@@ -13,8 +13,8 @@ import java.util.List;
  * {@code scores[i]}. Ties go to the earlier candidate, so the choice is deterministic.
  */
 public final class PickBest extends Component {
-    public static final Input<List<Double>> CANDIDATES = input("candidates", new ValueType<List<Double>>() { });
-    public static final Input<List<Double>> SCORES = input("scores", new ValueType<List<Double>>() { })
+    public static final Input<List<Double>> CANDIDATES = input("candidates", ValueType.listOf(Double.class));
+    public static final Input<List<Double>> SCORES = input("scores", ValueType.listOf(Double.class))
             .describedAs("lower is better, e.g. a validation loss");
     public static final Output<Double> BEST = output("best", Double.class);
     public static final Output<Double> BEST_SCORE = output("best-score", Double.class);

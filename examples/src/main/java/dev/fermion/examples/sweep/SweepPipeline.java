@@ -4,8 +4,8 @@ import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.components.evaluate.EvaluateClassifier;
 import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.Param;
+import dev.fermion.dsl.FermionPipeline;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.PipelineSource;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.examples.iris.IrisPipeline;
 
@@ -16,16 +16,16 @@ import java.util.List;
  * trial's best validation loss (fan-in), pick the best rate, retrain with it and evaluate on the test split.
  * Training is seeded, so the retrained model is the winning trial's model.
  */
-public final class SweepPipeline implements PipelineSource {
-    @Override
-    public Pipeline pipeline() {
+public final class SweepPipeline {
+    @FermionPipeline
+    public static Pipeline sweep() {
         return Pipeline.named("sweep").experiment("iris-sweep")
                 .description("Hyper-parameter sweep over the learning rate, picking the best by validation loss")
                 .defaults(d -> d.cpu("1").memory("2Gi"))
                 .define(p -> {
                     Param<String> source = p.param("source", IrisPipeline.DATA);
                     Param<String> label = p.param("label", "species");
-                    Param<List<Double>> rates = p.param("learning-rates", new ValueType<List<Double>>() { },
+                    Param<List<Double>> rates = p.param("learning-rates", ValueType.listOf(Double.class),
                             List.of(0.001, 0.003, 0.01, 0.03, 0.1), "learning rates to try");
                     Param<Integer> epochs = p.param("epochs", 150);
 
@@ -42,7 +42,7 @@ public final class SweepPipeline implements PipelineSource {
                             .parallelism(3);
                     var pick = p.step("pick-best", new PickBest())
                             .with(PickBest.CANDIDATES, rates)
-                            .with(PickBest.SCORES, grid.collect("trial", TrainMlp.BEST_VALIDATION_LOSS));
+                            .with(PickBest.SCORES, grid.collect(TrainMlp.BEST_VALIDATION_LOSS));
                     var best = p.step("train-best", new TrainMlp())
                             .with(TrainMlp.TRAIN, prepare.out(PrepareCsv.TRAIN))
                             .with(TrainMlp.VALIDATION, prepare.out(PrepareCsv.VALIDATION))

@@ -3,8 +3,8 @@ package dev.fermion.examples.volumes;
 import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.components.evaluate.EvaluateClassifier;
 import dev.fermion.components.train.TrainMlp;
+import dev.fermion.dsl.FermionPipeline;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.PipelineSource;
 import dev.fermion.dsl.VolumeClaim;
 import dev.fermion.dsl.VolumeSnapshot;
 
@@ -15,9 +15,9 @@ import dev.fermion.dsl.VolumeSnapshot;
  * cluster whose CSI driver supports snapshots ({@code fermion submit shared-volume}); local runs do not
  * mount cluster volumes, so the steps would not see the data there.
  */
-public final class SharedVolumePipeline implements PipelineSource {
-    @Override
-    public Pipeline pipeline() {
+public final class SharedVolumePipeline {
+    @FermionPipeline
+    public static Pipeline sharedVolume() {
         return Pipeline.named("shared-volume").experiment("shared-volume")
                 .description("Stage data on a volume with a script, snapshot it, and train from the restored copy")
                 .defaults(d -> d.cpu("1").memory("2Gi"))

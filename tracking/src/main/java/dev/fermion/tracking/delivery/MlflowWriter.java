@@ -226,6 +226,7 @@ public final class MlflowWriter {
         String key = modelKey(op.run(), op.model());
         LoggedModel model = Optional.ofNullable(models.get(key))
                 .or(() -> findModel(op.run().experiment(), key))
+                .or(() -> modelWithDigest(op.run().experiment(), op.digest()))
                 .orElseThrow(() -> new IllegalStateException("no logged model " + op.model() + " for "
                         + op.run().key() + "; it must be logged before it is registered"));
         client.ensureRegisteredModel(op.registeredName());

@@ -214,8 +214,15 @@ public sealed interface TrackingOp {
         }
     }
 
-    /** Registers the run's logged model {@code model} as a version of {@code registeredName}. */
-    record RegisterModel(RunRef run, String model, String registeredName, String alias) implements TrackingOp {
+    /**
+     * Registers the run's logged model {@code model} as a version of {@code registeredName}; when the step
+     * logged none (it reused a cached model), the logged model with content digest {@code digest}.
+     */
+    record RegisterModel(RunRef run, String model, String registeredName, String alias, String digest) implements TrackingOp {
+        public RegisterModel(RunRef run, String model, String registeredName, String alias) {
+            this(run, model, registeredName, alias, null);
+        }
+
         @Override
         public void applyTo(MlflowWriter writer) {
             writer.registerModel(this);

@@ -27,7 +27,7 @@ class DistributionLayoutTest {
     void libHoldsFermionTheComponentsDependenciesAndTheCpuNativeLibrary() throws IOException {
         List<String> jars = jars();
         // The Dockerfiles move these by these globs: fermion-*.jar and pytorch-native-cpu-*.jar.
-        assertThat(jars).anyMatch(j -> j.matches("fermion-runtime-[0-9].*\\.jar"))
+        assertThat(jars).anyMatch(j -> j.matches("fermion-launcher-[0-9].*\\.jar"))
                 .anyMatch(j -> j.matches("fermion-components-[0-9].*\\.jar"))
                 .anyMatch(j -> j.matches("fermion-serving-[0-9].*\\.jar"))
                 .anyMatch(j -> j.matches("fermion-dsl-[0-9].*\\.jar"))
@@ -36,6 +36,8 @@ class DistributionLayoutTest {
                 .anyMatch(j -> j.startsWith("pytorch-jni-"))
                 .anyMatch(j -> j.startsWith("beam-runners-direct-java-"))
                 .anyMatch(j -> j.startsWith("javalin-"));
+        assertThat(jars).as("a pod runs one step through the launcher; the local runner stays out of the image")
+                .noneMatch(j -> j.startsWith("fermion-runner-") || j.startsWith("fermion-cli-"));
         assertThat(jars).as("test-only libraries stay out of the image")
                 .noneMatch(j -> j.startsWith("junit-") || j.startsWith("assertj-"));
         assertThat(jars).as("only jars in lib/").allMatch(j -> j.endsWith(".jar"));

@@ -145,7 +145,7 @@ class RuntimeImageTest {
     }
 
     @Test
-    void aFailingStepExitsWithOneAndSaysWhy(@TempDir Path dir) throws Exception {
+    void aStepThatCannotUseItsInputExitsWithThreeAndSaysWhy(@TempDir Path dir) throws Exception {
         Pod prepare = new Pod(dir.resolve("prepare"));
         List<String> args = new ArrayList<>(launch(PREPARE, "prepare"));
         args.addAll(List.of("--param", "source=" + Distribution.EXAMPLES.resolve("data/iris.csv"),
@@ -153,9 +153,10 @@ class RuntimeImageTest {
         args.addAll(prepare.outputArtifacts(PREPARED));
         Distribution.Finished finished = new Distribution(djlCache).run(dir.resolve("logs"), "fermion-step", args);
 
-        assertThat(finished.exit()).as(finished.describe()).isEqualTo(1);
-        assertThat(finished.verdict()).startsWith("fermion-step: step 'prepare' (PrepareCsv) failed: "
-                + "IllegalArgumentException: Input 'label' names column 'colour'");
+        // Exit 3: no retry could fix a label that names no column, so neither the runner nor Argo retries it.
+        assertThat(finished.exit()).as(finished.describe()).isEqualTo(3);
+        assertThat(finished.verdict()).startsWith("fermion-step: step 'prepare' (PrepareCsv) cannot use its input: "
+                + "Input 'label' names column 'colour'");
         assertThat(finished.stdout()).as("the stack trace goes to the step's log").contains("at dev.fermion.");
     }
 
