@@ -74,7 +74,7 @@ final class ComponentTemplates<K> {
 
     private static Template withoutMemoize(Template t, String name) {
         return new Template(name, t.inputs(), t.outputs(), t.metadata(), t.parallelism(), t.dag(), t.container(),
-                t.script(), t.resource(), null, t.retryStrategy(), t.activeDeadlineSeconds(), t.serviceAccountName(),
+                t.script(), t.sidecars(), t.resource(), null, t.retryStrategy(), t.activeDeadlineSeconds(), t.serviceAccountName(),
                 t.nodeSelector(), t.tolerations(), t.affinity(), t.volumes());
     }
 
@@ -89,6 +89,10 @@ final class ComponentTemplates<K> {
         List<Artifact> inArtifacts = new ArrayList<>();
         List<Artifact> argArtifacts = new ArrayList<>();
         for (Artifact a : list(t.inputs() == null ? null : t.inputs().artifacts())) {
+            if (a.raw() != null) {
+                // an inline file: the retried template carries its content, and the caller has nothing to supply
+                continue;
+            }
             inArtifacts.add(Artifact.declared(a.name()));
             argArtifacts.add(Artifact.from(a.name(), "{{inputs.artifacts." + a.name() + "}}"));
         }
@@ -101,7 +105,7 @@ final class ComponentTemplates<K> {
                 new Arguments(args, argArtifacts.isEmpty() ? null : argArtifacts));
         return new Template(t.name(), new Inputs(inParams, inArtifacts.isEmpty() ? null : inArtifacts),
                 new Outputs(outParams.isEmpty() ? null : outParams, outArtifacts.isEmpty() ? null : outArtifacts),
-                null, null, new DagTemplate(List.of(call)), null, null, null, t.memoize(), null, null, null, null,
+                null, null, new DagTemplate(List.of(call)), null, null, null, null, t.memoize(), null, null, null, null,
                 null, null, null);
     }
 
