@@ -216,6 +216,24 @@ class ArgoCompilerTest {
         validate("retried", yaml);
     }
 
+    /** An inline file stays with the retried pod template: the memoized call has nothing to pass for it. */
+    @Test
+    void aCachedAndRetriedStepLeavesItsInlineFilesToTheRetriedTemplate() throws IOException {
+        Plan plan = Pipeline.named("retried-inline").define(p -> p.step("train", new Train())
+                .with(Train.DATA, dev.fermion.dsl.InlineFile.of("tiny.csv", "x,y\n1,2\n")).retries(2)).plan();
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+        JsonNode workflow = Yaml.read(yaml);
+        JsonNode wrapper = HostileValuesTest.template(workflow, "train");
+        JsonNode pod = HostileValuesTest.podTemplate(workflow, "train");
+        assertThat(wrapper.has("memoize")).isTrue();
+        assertThat(wrapper.at("/inputs/artifacts").isMissingNode() || wrapper.at("/inputs/artifacts").isEmpty()).isTrue();
+        assertThat(wrapper.at("/dag/tasks/0/arguments/artifacts").isMissingNode()
+                || wrapper.at("/dag/tasks/0/arguments/artifacts").isEmpty()).isTrue();
+        assertThat(pod.at("/inputs/artifacts/0/raw/data").asText()).contains("inputs.parameters['data-inline']");
+        assertThat(wrapper.at("/inputs/parameters").findValuesAsText("name")).contains("data-inline");
+        validate("retried-inline", yaml);
+    }
+
     /** Exit codes 2 (usage) and 3 (bad input) of the launcher end a step's retries; a tool's exit codes do not. */
     @Test
     void aJavaStepIsNotRetriedWhenNoAttemptCanSucceed() throws Exception {
