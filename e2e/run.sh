@@ -93,16 +93,16 @@ template_with_params() {
     | grep -q '"seed".*"11"'
 }
 cron_triggered() {
-  fermion templates apply nightly -n "$NS" $(image) || return 1
+  fermion templates apply nightly-retrain -n "$NS" $(image) || return 1
   kubectl get cronworkflows -o name | grep -q . || return 1
-  fermion submit nightly --from cron --watch -n "$NS" $(image) || return 1
+  fermion submit nightly-retrain --from cron --watch -n "$NS" $(image) || return 1
   [[ -n $(newest workflows.argoproj.io/cron-workflow) ]]
 }
 
 check iris-succeeds-on-argo iris_succeeds
 check iris-accuracy-equals-local-run iris_matches_local
 check iris-resubmit-hits-memoize iris_memoized
-for example in sweep volumes; do check "$example-succeeds" example_succeeds "$example"; done
+for example in sweep shared-volume; do check "$example-succeeds" example_succeeds "$example"; done
 check pods-run-non-root pods_non_root
 check templates-apply-and-submit-from-template template_with_params
 check nightly-cron-accepted-and-triggered cron_triggered
