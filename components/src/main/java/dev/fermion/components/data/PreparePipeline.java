@@ -181,20 +181,27 @@ final class PreparePipeline {
                     staging + "/" + name + "/" + FEATURES)).withSideInputs(view));
         }
 
+        StagingGate gate = StagingGate.open(staging);
         PipelineResult.State state;
         try {
             state = pipeline.run().waitUntilFinish();
         } catch (Pipeline.PipelineExecutionException e) {
+            gate.shutAndDrain();
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
             }
             throw new IllegalStateException("Data preparation pipeline failed: " + cause.getMessage(), cause);
+        } catch (RuntimeException e) {
+            gate.shutAndDrain();
+            throw e;
         }
         if (state != PipelineResult.State.DONE) {
+            gate.shutAndDrain();
             throw new IllegalStateException("Data preparation pipeline ended in state " + state
                     + "; see the runner's logs for the failing transform");
         }
+        gate.release();
     }
 
     /**
@@ -377,10 +384,12 @@ final class PreparePipeline {
     }
 
     private static void write(String path, String text) throws IOException {
-        ResourceId target = FileSystems.matchNewResource(path, false);
-        try (OutputStream out = Channels.newOutputStream(FileSystems.create(target, MimeTypes.TEXT))) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
+        StagingGate.write(path, () -> {
+            ResourceId target = FileSystems.matchNewResource(path, false);
+            try (OutputStream out = Channels.newOutputStream(FileSystems.create(target, MimeTypes.TEXT))) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+        });
     }
 
     /** Each chunk's ids with their lines, spread over {@link #ID_BUCKETS} keys by hash. */
