@@ -17,6 +17,7 @@ import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -204,12 +206,30 @@ final class ContainerTemplates {
                 .withImage(image(o, where))
                 .withCommand(LaunchSpec.COMMAND)
                 .withArgs(args)
-                .withEnv(pod.env(o, where))
+                .withEnv(env(o, where))
                 .withResources(pod.resources(o))
                 .addToVolumeMounts(new VolumeMountBuilder().withName(OUTPUTS_VOLUME).withMountPath(OUTPUTS).build())
                 .addAllToVolumeMounts(pod.mounts(o, where))
                 .withSecurityContext(containerSecurity())
                 .build();
+    }
+
+    /**
+     * The step's own variables, then the runtime images this workflow runs (a step that deploys a model server
+     * starts it from the same image its own pods were compiled for, not from the default registry's), unless the
+     * step sets them itself.
+     */
+    private List<EnvVar> env(StepOptions o, String where) {
+        List<EnvVar> env = new ArrayList<>(pod.env(o, where));
+        Map<String, String> images = new LinkedHashMap<>();
+        images.put(LaunchSpec.RUNTIME_IMAGE_ENV, options.image(false));
+        images.put(LaunchSpec.RUNTIME_GPU_IMAGE_ENV, options.image(true));
+        images.forEach((name, image) -> {
+            if (env.stream().noneMatch(e -> e.getName().equals(name))) {
+                env.add(new EnvVar(name, image, null));
+            }
+        });
+        return env;
     }
 
     /** The template's own volumes: the outputs directory, then the claims named at run time. */

@@ -382,6 +382,22 @@ class ArgoCompilerTest {
         assertThat(CompilerOptions.defaults().tag()).as("version from the filtered resource").matches("[0-9]+\\.[0-9]+\\.[0-9]+[-.A-Za-z0-9]*");
     }
 
+    /** A step that deploys a model server starts it from the runtime image the workflow was compiled for. */
+    @Test
+    void javaStepsKnowTheRuntimeImagesOfTheirWorkflow() {
+        CompilerOptions options = CompilerOptions.defaults().withRegistry("localhost/e2e").withTag("7")
+                .withImages(ImageMap.parse(List.of("localhost/e2e/fermion-runtime-gpu:7=localhost/e2e/fermion-runtime:7")));
+        JsonNode workflow = Yaml.read(new ArgoCompiler(options)
+                .compile(SamplePipelines.stepOptions().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml());
+        for (String step : List.of("prepare", "train", "notify")) {
+            Map<String, String> env = new java.util.TreeMap<>();
+            HostileValuesTest.podTemplate(workflow, step).at("/container/env")
+                    .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+            assertThat(env).as(step).containsEntry("FERMION_RUNTIME_IMAGE", "localhost/e2e/fermion-runtime:7")
+                    .containsEntry("FERMION_RUNTIME_GPU_IMAGE", "localhost/e2e/fermion-runtime:7");
+        }
+    }
+
     @Test
     void aUsersRuntimeImageAndImageMappingsReplaceTheImagesTheCompilerWrites() {
         CompilerOptions options = CompilerOptions.defaults().withTag("2.0")

@@ -1,6 +1,7 @@
 package dev.fermion.deploy;
 
 import dev.fermion.compiler.CompilerOptions;
+import dev.fermion.contract.LaunchSpec;
 import dev.fermion.deploy.kubernetes.ClusterSettings;
 import dev.fermion.deploy.kubernetes.KServeRollout;
 import dev.fermion.deploy.kubernetes.KubernetesDeployment;
@@ -167,10 +168,19 @@ public final class Deploy extends Component {
         int gpus = ctx.get(GPUS);
         int replicas = ctx.get(REPLICAS);
         return new ClusterSettings(name, version, namespace,
-                ctx.find(IMAGE).orElseGet(() -> CompilerOptions.defaults().image(gpus > 0)), modelUri, digest,
+                ctx.find(IMAGE).orElseGet(() -> runtimeImage(System.getenv(), gpus > 0)), modelUri, digest,
                 ctx.find(STORAGE_SECRET).orElse(null), ctx.get(STORAGE_INITIALIZER_IMAGE), replicas,
                 ctx.find(MAX_REPLICAS).orElse(3 * replicas), ctx.get(CPU), ctx.get(MEMORY), gpus,
                 ctx.get(CPU_TARGET_PERCENT), ctx.get(CANARY_PERCENT));
+    }
+
+    /**
+     * The image a model server runs when the step names none: the runtime image the workflow was compiled for
+     * (the compiler puts it in every Java step's environment), else, outside a compiled workflow, the default one.
+     */
+    static String runtimeImage(Map<String, String> env, boolean gpu) {
+        String compiled = env.get(gpu ? LaunchSpec.RUNTIME_GPU_IMAGE_ENV : LaunchSpec.RUNTIME_IMAGE_ENV);
+        return compiled == null || compiled.isBlank() ? CompilerOptions.defaults().image(gpu) : compiled;
     }
 
     static Duration readyTimeout(StepContext ctx, Input<Integer> input) {
