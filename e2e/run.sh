@@ -152,14 +152,14 @@ failing_step() {
   step_is Succeeded report "$out/failing-status.txt" || return 1
   fermion logs "$wf" -n "$NS" --step report | tee "$out/failing-report.txt"
   grep -q 'ended: Failed' "$out/failing-report.txt" || return 1
-  # backoff: the second retry started at least 2 s * 2 = 4 s after the first retry ended
-  kubectl get workflow "$wf" -o json | python3 -c '
+  # backoff: the first retry started at least 2 s after the first try ended, the second at least 2 s * 2 = 4 s after
+  # the first retry
+  fermion status "$wf" -n "$NS" --json | python3 -c '
 import json, sys
 from datetime import datetime
-nodes = sorted((n for n in json.load(sys.stdin)["status"]["nodes"].values() if n["type"] == "Pod" and n["displayName"].startswith("flaky(")),
-               key=lambda n: n["startedAt"])
+steps = sorted((s for s in json.load(sys.stdin)["steps"] if s["step"].startswith("flaky(")), key=lambda s: s["startedAt"])
 t = lambda s: datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
-gaps = [(t(b["startedAt"]) - t(a["finishedAt"])).total_seconds() for a, b in zip(nodes, nodes[1:])]
+gaps = [(t(b["startedAt"]) - t(a["finishedAt"])).total_seconds() for a, b in zip(steps, steps[1:])]
 print("gaps between attempts (s):", gaps)
 sys.exit(0 if len(gaps) == 2 and gaps[0] >= 2 and gaps[1] >= 4 else 1)'
 }
