@@ -127,8 +127,9 @@ template_with_params() {
   fermion templates apply iris -n "$NS" $(image) || return 1
   fermion submit iris --from template -p seed=11 -p deploy-target=KUBERNETES --watch -n "$NS" $(image) || return 1
   local wf; wf=$(newest fermion.dev/pipeline=iris)
-  kubectl get workflow "$wf" -o jsonpath='{.spec.workflowTemplateRef.name} {.spec.arguments.parameters}' | tee /dev/stderr \
-    | grep -q '"seed".*"11"'
+  local ran; ran=$(kubectl get workflow "$wf" -o jsonpath='{.spec.workflowTemplateRef.name} {.spec.arguments.parameters}')
+  echo "$wf: $ran"
+  grep -q '^iris .*"seed".*"11"' <<<"$ran"
 }
 cron_triggered() {
   fermion templates apply nightly-retrain -n "$NS" $(image) "${NIGHTLY[@]}" || return 1
@@ -172,8 +173,9 @@ narrow_role_fails_clearly() {
   echo "exit code $rc"
   kubectl delete namespace "$ns" --wait=false >&2   # with what the step created before it was refused
   ((rc == 1)) || return 1
-  grep -m1 'The Kubernetes API server refused' "$out/narrow-watch.txt" | tee /dev/stderr |
-    grep -q 'cannot [a-z]* resource "services".*needs the Role that KubernetesDeployment.deployerRbac'
+  local refused; refused=$(grep -m1 'The Kubernetes API server refused' "$out/narrow-watch.txt")
+  echo "$refused"
+  grep -q 'cannot [a-z]* resource "services".*needs the Role that KubernetesDeployment.deployerRbac' <<<"$refused"
 }
 # Tracking from the pods to a real MLflow server on the host address (pods reach the host there): the workflow's
 # parent run and a child run per step appear, all FINISHED. Deploy is left out (no accuracy reaches 1.01).
