@@ -467,12 +467,25 @@ public final class ArgoCluster implements AutoCloseable {
     private static void emit(Reader text, String step, WorkflowListener listener) {
         try (BufferedReader lines = new BufferedReader(text)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                listener.log(step, line);
+                if (!isExecutorLine(line)) {
+                    listener.log(step, line);
+                }
             }
         } catch (IOException e) {
             listener.log(step, "(the log stream broke off: " + e.getMessage() + ")");
         }
     }
+
+    /**
+     * Argo's emissary executor wraps the step's command in the main container and logs its own lines there, in
+     * logfmt marked {@code argo=true} ("waiting for signals", "sub-process exited", ...): they are left out, so a
+     * failed step's last lines are the step's own.
+     */
+    static boolean isExecutorLine(String line) {
+        return line.startsWith("time=") && EXECUTOR_FIELD.matcher(line).find();
+    }
+
+    private static final java.util.regex.Pattern EXECUTOR_FIELD = java.util.regex.Pattern.compile(" argo=true( |$)");
 
     private record Event(Watcher.Action action, GenericKubernetesResource resource, WatcherException closedBy) { }
 

@@ -246,6 +246,28 @@ class ArgoClusterTest {
         assertThat(recorder.logs).containsExactly("train: Traceback: out of memory");
     }
 
+    /** Argo's emissary logs its own lines in the main container; a failed step's log shows only the step's. */
+    @Test
+    void theExecutorsOwnLinesAreLeftOutOfAStepsLog() throws Exception {
+        String name = new ArgoCluster(client).submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS).name();
+        Recorder recorder = new Recorder();
+        Future<WorkflowState> end = executor.submit(() -> new ArgoCluster(client).watch(name, NS, null, recorder));
+        assertThat(recorder.next().phase()).isEmpty();
+
+        argo.pod(name, "train", "Failed", """
+                time=2026-12-05T08:33:24.026Z level=INFO msg="waiting for signals" argo=true signalPath=/var/run/argo/ctr/main/signal
+                the flaky dependency is down
+                time=2026-12-05T08:33:25.030Z level=INFO msg="sub-process exited" argo=true error="exit status 1"
+                time=2026-12-05T08:33:25.031Z level=INFO msg="my own logfmt line" argo=truly
+                """);
+        argo.status(name, "Failed", List.of(node(name, name, "DAG", "Failed", null),
+                node(name, "train", "Pod", "Failed", "Error (exit code 1)")));
+        end.get(GUARD_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(recorder.logs).containsExactly("train: the flaky dependency is down",
+                "train: time=2026-12-05T08:33:25.031Z level=INFO msg=\"my own logfmt line\" argo=truly");
+    }
+
     @Test
     void statusAndLogsReadWhatTheClusterHolds() {
         ArgoCluster cluster = new ArgoCluster(client);
