@@ -3,14 +3,14 @@
 # each check through the user's commands (fermion submit --watch, status, logs, templates apply, submit --from).
 # Brings the cluster up if needed, builds the runtime image and loads it into the cluster's containerd, then prints
 # PASS/FAIL per check and ends with "N passed, M failed" (exit 1 if any failed). Run as root, from anywhere.
-#   FERMION_E2E_TIMEOUT   seconds a workflow gets (default 900)
+#   FERMION_E2E_WORKFLOW_TIMEOUT   seconds each fermion command (a watched workflow) gets (default 900)
 #   FERMION_E2E_NS        namespace the workflows run in (default fermion-e2e)
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 NS=${FERMION_E2E_NS:-fermion-e2e}
-TIMEOUT=${FERMION_E2E_TIMEOUT:-900}
+TIMEOUT=${FERMION_E2E_WORKFLOW_TIMEOUT:-900}
 REGISTRY=localhost/fermion-e2e
 TAG=e2e
 out=$(mktemp -d /tmp/fermion-e2e.XXXXXX)
@@ -18,13 +18,14 @@ passed=0 failed=0 skipped=0
 
 log() { printf '%s e2e: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 check() {   # check NAME COMMAND...: PASS when the command exits 0
-  local name=$1; shift
-  if "$@" > "$out/$name.log" 2>&1; then echo "PASS $name"; passed=$((passed + 1))
-  else echo "FAIL $name (see $out/$name.log)"; tail -n 20 "$out/$name.log" | sed 's/^/    /'; failed=$((failed + 1)); fi
+  local name=$1 started=$SECONDS; shift
+  if "$@" > "$out/$name.log" 2>&1; then echo "PASS $name ($((SECONDS - started)) s)"; passed=$((passed + 1))
+  else echo "FAIL $name ($((SECONDS - started)) s, see $out/$name.log)"; tail -n 20 "$out/$name.log" | sed 's/^/    /'; failed=$((failed + 1)); fi
 }
 skip() { echo "SKIP $1: $2"; skipped=$((skipped + 1)); }
 kubectl() { e2e/cluster.sh kubectl -n "$NS" "$@"; }
-fermion() { ./fermion "$@"; }
+# a workflow that never ends (a pod that cannot be scheduled) fails its check instead of stalling the suite
+fermion() { timeout --kill-after 10 "$TIMEOUT" ./fermion "$@"; }
 image() { echo --image-registry "$REGISTRY" --image-tag "$TAG"; }
 # the name of the newest Workflow with label $1
 newest() { kubectl get workflows -l "$1" --sort-by=.metadata.creationTimestamp -o jsonpath='{.items[-1:].metadata.name}'; }
