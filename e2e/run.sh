@@ -2,7 +2,8 @@
 # The end-to-end suite: Fermion's examples on a real Kubernetes with the real Argo controller (e2e/cluster.sh),
 # each check through the user's commands (fermion submit --watch, status, logs, templates apply, submit --from).
 # Brings the cluster up if needed, builds the runtime image and loads it into the cluster's containerd, then prints
-# PASS/FAIL per check and ends with "N passed, M failed" (exit 1 if any failed). Run as root, from anywhere.
+# PASS/FAIL per check (SKIP, with the reason, for what this cluster cannot run) and ends with "N passed, M failed"
+# (", K skipped" when some were; exit 1 if any failed). Run as root, from anywhere.
 #   FERMION_E2E_WORKFLOW_TIMEOUT   seconds each fermion command (a watched workflow) gets (default 900)
 #   FERMION_E2E_NS        namespace the workflows run in (default fermion-e2e)
 set -uo pipefail
@@ -16,7 +17,6 @@ TAG=e2e
 out=$(mktemp -d /tmp/fermion-e2e.XXXXXX)
 passed=0 failed=0 skipped=0
 
-log() { printf '%s e2e: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 check() {   # check NAME COMMAND...: PASS when the command exits 0
   local name=$1 started=$SECONDS; shift
   if "$@" > "$out/$name.log" 2>&1; then echo "PASS $name ($((SECONDS - started)) s)"; passed=$((passed + 1))
