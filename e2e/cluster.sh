@@ -115,7 +115,7 @@ build_kube() {
       x+=" -X $pkg.buildDate=1970-01-01T00:00:00Z"
     done
     local start=$SECONDS
-    mkdir -p "$KUBE_DIR.tmp"
+    rm -rf "$KUBE_DIR.tmp" && mkdir -p "$KUBE_DIR.tmp"
     (cd "$src" && go build -trimpath -ldflags "-s -w$x" -o "$KUBE_DIR.tmp/fermion-kube" .) >&2
     rm -rf "$KUBE_DIR" && mv "$KUBE_DIR.tmp" "$KUBE_DIR"
     log "built $KUBE_BIN in $((SECONDS - start)) s"
@@ -134,7 +134,8 @@ build_argo() {
     go_env
     local start=$SECONDS x="-X github.com/argoproj/argo-workflows/v4.version=$ARGO_VERSION"
     x+=" -X github.com/argoproj/argo-workflows/v4.gitTag=$ARGO_VERSION -X github.com/argoproj/argo-workflows/v4.gitTreeState=clean"
-    mkdir -p "$ARGO_DIR.tmp"
+    # a build cut short leaves its .tmp folder behind: start from an empty one (the Go build cache keeps the work)
+    rm -rf "$ARGO_DIR.tmp" && mkdir -p "$ARGO_DIR.tmp"
     (cd "$src" && go mod download github.com/argoproj/argo-workflows/v4) >&2
     argo_module
     # In Argo's repository workflow/executor/osspecific/signal_linux.go is a symlink to signal_darwin.go; module
@@ -168,7 +169,7 @@ build_coredns() {
     log "building CoreDNS $COREDNS_VERSION into $COREDNS_DIR"
     go_env
     local start=$SECONDS
-    mkdir -p "$COREDNS_DIR.tmp"
+    rm -rf "$COREDNS_DIR.tmp" && mkdir -p "$COREDNS_DIR.tmp"
     (cd "$src" && go build -trimpath -ldflags "-s -w" -o "$COREDNS_DIR.tmp/coredns" .) >&2
     rm -rf "$COREDNS_DIR" && mv "$COREDNS_DIR.tmp" "$COREDNS_DIR"
     log "built CoreDNS in $((SECONDS - start)) s"

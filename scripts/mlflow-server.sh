@@ -2,8 +2,10 @@
 # Runs a local MLflow tracking server for Fermion: a pinned mlflow in its own venv, a sqlite backend
 # and proxied artifacts under one data directory, bound to loopback only.
 #
-#   scripts/mlflow-server.sh start [--port N] [--basic-auth]
-#                                               start (or reuse) the server, print its URL; with --basic-auth
+#   scripts/mlflow-server.sh start [--port N] [--host ADDR] [--basic-auth]
+#                                               start (or reuse) the server, print its URL; --host: the address it
+#                                               listens on instead of 127.0.0.1 (e.g. the address pods reach the
+#                                               host by, as e2e/run.sh does); with --basic-auth
 #                                               MLflow's basic-auth app, whose admin is MLFLOW_TRACKING_USERNAME
 #                                               with password MLFLOW_TRACKING_PASSWORD (set on the first start)
 #   scripts/mlflow-server.sh stop               stop it
@@ -27,11 +29,12 @@ START_TIMEOUT="${FERMION_MLFLOW_START_TIMEOUT:-120}"
 PID_FILE="$DATA/server.pid"
 PORT_FILE="$DATA/server.port"
 AUTH_FILE="$DATA/server.auth"
+HOST_FILE="$DATA/server.host"
 LOG_FILE="$DATA/server.log"
 
 die() { echo "mlflow-server: $*" >&2; exit 1; }
 
-url_for() { echo "http://127.0.0.1:$1"; }
+url_for() { echo "http://$(cat "$HOST_FILE" 2>/dev/null || echo 127.0.0.1):$1"; }
 
 running_pid() {
   [[ -f "$PID_FILE" ]] || return 1
@@ -87,16 +90,19 @@ configure_basic_auth() {
 }
 
 start() {
-  local port="" auth="none"
+  local port="" auth="none" host=127.0.0.1
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --port) port="$2"; shift 2 ;;
+      --host) host="$2"; shift 2 ;;
       --basic-auth) auth="basic"; shift ;;
       *) die "unknown option $1" ;;
     esac
   done
   mkdir -p "$DATA/artifacts"
   if pid="$(running_pid)" && healthy "$(cat "$PORT_FILE")"; then
+    [[ "$(cat "$HOST_FILE" 2>/dev/null || echo 127.0.0.1)" == "$host" ]] \
+      || die "the server of $DATA already runs on another address: stop it first"
     # Reusing a server with auth is fine (clients bring credentials); asking for auth and getting an open one is not.
     [[ "$auth" == "none" || "$(cat "$AUTH_FILE" 2>/dev/null)" == "$auth" ]] \
       || die "the server of $DATA already runs without basic auth: stop it first"
@@ -112,9 +118,10 @@ start() {
   fi
   # The UI and the REST clients reach the server by these names; MLflow 3.5+ rejects any other Host.
   local hosts="localhost:$port,127.0.0.1:$port,localhost,127.0.0.1"
+  [[ "$host" == 127.0.0.1 ]] || hosts+=",$host:$port,$host"
   # setsid makes the server the leader of its own process group, so stop can end its workers too.
   setsid "$VENV/bin/mlflow" server "${app[@]}" \
-      --host 127.0.0.1 --port "$port" \
+      --host "$host" --port "$port" \
       --backend-store-uri "sqlite:///$DATA/mlflow.db" \
       --serve-artifacts --artifacts-destination "$DATA/artifacts" \
       --allowed-hosts "$hosts" \
@@ -124,6 +131,7 @@ start() {
   echo "$pid" > "$PID_FILE"
   echo "$port" > "$PORT_FILE"
   echo "$auth" > "$AUTH_FILE"
+  echo "$host" > "$HOST_FILE"
   local deadline=$(( SECONDS + START_TIMEOUT ))
   until healthy "$port"; do
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -150,7 +158,7 @@ stop() {
     while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
-  rm -f "$PID_FILE" "$AUTH_FILE"
+  rm -f "$PID_FILE" "$AUTH_FILE" "$HOST_FILE"
 }
 
 status() {
@@ -170,5 +178,5 @@ case "$cmd" in
   status) status ;;
   url) status ;;
   install) install_venv --say ;;
-  *) die "usage: $0 start [--port N] [--basic-auth] | stop | status | url | install" ;;
+  *) die "usage: $0 start [--port N] [--host ADDR] [--basic-auth] | stop | status | url | install" ;;
 esac

@@ -93,6 +93,7 @@ final class StatusCommand implements Callable<Integer> {
             row.put("startedAt", step.startedAt());
             row.put("finishedAt", step.finishedAt());
             row.put("message", step.message());
+            row.put("cached", step.cached());
             steps.add(row);
         }
         map.put("steps", steps);
@@ -105,6 +106,7 @@ final class StatusCommand implements Callable<Integer> {
                 : step.startedAt() + " -> " + step.finishedAt() + took(step.startedAt(), step.finishedAt());
         boolean failed = "Failed".equals(step.phase()) || "Error".equals(step.phase());
         return String.format(Locale.ROOT, "%-10s %-32s %s", step.phase(), step.displayName(), when).stripTrailing()
+                + (step.cached() ? "  (cached)" : "")
                 + (failed && step.message() != null ? "  (" + step.message() + ")" : "");
     }
 

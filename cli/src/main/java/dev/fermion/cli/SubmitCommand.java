@@ -1,5 +1,8 @@
 package dev.fermion.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.CompiledWorkflow;
 import dev.fermion.compiler.CompilerOptions;
@@ -24,6 +27,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,6 +48,12 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--watch", description = "Follow the workflow until it ends, with its steps' logs.")
     boolean watch;
+
+    @Option(names = "--from", paramLabel = "KIND",
+            description = {"Run what the cluster holds instead of compiling: 'template' runs the pipeline's "
+                    + "WorkflowTemplate, 'cron' its CronWorkflow once now, both as 'fermion templates apply' left them,",
+                    "with the -p values in place of their defaults."})
+    String from;
 
     @Mixin
     ImageOptions images;
@@ -88,7 +98,8 @@ final class SubmitCommand implements Callable<Integer> {
                     options(images, namespace).withMlflow(tracking), params.asMap());
             Submitted submitted;
             try {
-                submitted = argo.submit(compiled, namespace);
+                submitted = from == null ? argo.submit(compiled, namespace)
+                        : submitFrom(argo, resolved, compiled, namespace, params.asMap());
             } catch (ClusterException e) {
                 if (e.reason() == ClusterException.Reason.ALREADY_EXISTS) {
                     throw new UsageException(e.getMessage() + ": update it with '" + Invocation.command() + " templates apply "
@@ -112,6 +123,47 @@ final class SubmitCommand implements Callable<Integer> {
         } catch (ClusterException e) {
             throw Cluster.failure(e);
         }
+    }
+
+    /**
+     * A Workflow of what {@code templates apply} left on the cluster: the arguments are the -p values as the
+     * compiled workflow carries them (checked and in transport form), and only those, so the rest are the
+     * template's own defaults.
+     */
+    private Submitted submitFrom(ArgoCluster argo, Pipeline pipeline, CompiledWorkflow compiled, String namespace,
+                                 Map<String, String> given) {
+        if (kind != null && CompileCommand.parseKind(kind) != WorkflowKind.WORKFLOW) {
+            throw new UsageException("--from runs what the cluster holds as a Workflow; drop --kind");
+        }
+        if (mlflow.settings() != null) {
+            throw new UsageException("--from runs the template as it was applied, with its own tracking settings; "
+                    + "drop the --mlflow options or apply the template with them");
+        }
+        Map<String, String> arguments = new LinkedHashMap<>();
+        JsonNode workflow;
+        try {
+            workflow = new YAMLMapper().readTree(compiled.yaml());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the compiler wrote YAML that does not parse", e);
+        }
+        for (JsonNode parameter : workflow.at("/spec/arguments/parameters")) {
+            if (given.containsKey(parameter.path("name").asText())) {
+                arguments.put(parameter.path("name").asText(), parameter.path("value").asText());
+            }
+        }
+        CompilerOptions options = options(images, namespace);
+        return switch (from.toLowerCase(Locale.ROOT)) {
+            case "template" -> argo.submitFromTemplate(compile(pipeline, WorkflowKind.TEMPLATE, options, Map.of()).name(),
+                    namespace, arguments, Map.of(ArgoCompiler.PIPELINE_LABEL, pipeline.name()));
+            case "cron" -> {
+                if (pipeline.plan().schedule().isEmpty()) {
+                    throw new UsageException("pipeline '" + pipeline.name() + "' has no schedule, so no CronWorkflow: "
+                            + "use --from template");
+                }
+                yield argo.trigger(compile(pipeline, WorkflowKind.CRON, options, Map.of()).name(), namespace, arguments);
+            }
+            default -> throw new UsageException("--from must be template or cron, got '" + from + "'");
+        };
     }
 
     private int finish(WorkflowState end, Pipeline resolved, PrintWriter out, PrintWriter err) {

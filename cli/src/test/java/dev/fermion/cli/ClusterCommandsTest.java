@@ -259,10 +259,35 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void submitFromTemplateRunsTheAppliedTemplateWithTheGivenParameters() {
+        assertThat(fermion("templates", "apply", "squares").exit()).isZero();
+
+        CliTest.Result r = fermion("submit", "squares", "--from", "template", "-p", "limit=5");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode stored = new ObjectMapper().valueToTree(workflow(r.out().trim()));
+        assertThat(stored.at("/spec/workflowTemplateRef/name").asText()).isEqualTo("squares");
+        assertThat(stored.at("/spec/arguments/parameters").size()).isEqualTo(1);
+        assertThat(stored.at("/spec/arguments/parameters/0/name").asText()).isEqualTo("limit");
+        assertThat(stored.at("/spec/arguments/parameters/0/value").asText()).isEqualTo("5");
+        assertThat(stored.has("templates")).isFalse();
+    }
+
+    @Test
+    void submitFromCronNeedsASchedule() {
+        CliTest.Result r = fermion("submit", "squares", "--from", "cron");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("pipeline 'squares' has no schedule, so no CronWorkflow: use --from template");
+    }
+
+    @Test
     void statusPrintsJsonForScripts() throws Exception {
         String name = fermion("submit", "squares").out().trim();
+        Map<String, Object> cacheHit = node(name, "sum", "Pod", "Succeeded", null);
+        cacheHit.put("memoizationStatus", Map.of("hit", true, "key", "abc", "cacheName", "fermion-cache"));
         status(name, "Running", List.of(node(name, name, "DAG", "Running", null),
-                node(name, "sum", "Pod", "Succeeded", null), node(name, "big", "Pod", "Running", null)));
+                cacheHit, node(name, "big", "Pod", "Running", null)));
 
         CliTest.Result r = fermion("status", name, "--json");
 
@@ -274,9 +299,10 @@ class ClusterCommandsTest {
         assertThat(json.get("steps")).hasSize(2);
         assertThat(json.at("/steps/0/step").asText()).isIn("sum", "big");
         assertThat(json.findValuesAsText("phase")).contains("Succeeded", "Running");
+        assertThat(json.findValues("cached")).extracting(JsonNode::asBoolean).containsExactlyInAnyOrder(true, false);
 
         CliTest.Result text = fermion("status", name);
-        assertThat(text.out()).contains("Phase     Running").containsPattern("Succeeded\\s+sum");
+        assertThat(text.out()).contains("Phase     Running").containsPattern("Succeeded\\s+sum.*\\(cached\\)");
     }
 
     @Test

@@ -33,6 +33,12 @@ import java.util.TreeMap;
  */
 public final class ArgoCompiler {
     public static final String PIPELINE_LABEL = "fermion.dev/pipeline";
+    /**
+     * The task, inside the memoized template of a cached and retried step, that runs the step's retried pod
+     * template: its nodes are named {@code <step node>.fermion--retried(<attempt>)}. A step name has no double
+     * dash, so no step of a pipeline is named so.
+     */
+    public static final String RETRIED_TASK = "fermion--retried";
     static final String EXPERIMENT_ANNOTATION = "fermion.dev/experiment";
     static final String VERSION_ANNOTATION = "fermion.dev/pipeline-version";
     static final String DESCRIPTION_ANNOTATION = "workflows.argoproj.io/description";

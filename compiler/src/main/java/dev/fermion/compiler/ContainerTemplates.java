@@ -17,12 +17,17 @@ import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +67,12 @@ final class ContainerTemplates {
     static final String IMAGE_PARAM = "fermion-image";
     static final String FOREVER = "876000h";
     static final long RUN_AS = 10001L;
+    /**
+     * The launcher writes every output under {@value #OUTPUTS}, which the image's non-root user cannot create
+     * in the root file system: an emptyDir there makes it exist, writable, in any image.
+     */
+    static final String OUTPUTS = LaunchSpec.ROOT + "/outputs";
+    static final String OUTPUTS_VOLUME = "fermion-outputs";
 
     private final CompilerOptions options;
     private final String pipeline;
@@ -186,7 +197,7 @@ final class ContainerTemplates {
                 pod.nodeSelector(o, where),
                 pod.tolerations(o, where),
                 pod.affinity(o, where),
-                PodResources.runtimeClaimVolumes(o));
+                volumes(o));
     }
 
     /** The launcher's container for a step's pod, running it with {@code args}. */
@@ -195,11 +206,38 @@ final class ContainerTemplates {
                 .withImage(image(o, where))
                 .withCommand(LaunchSpec.COMMAND)
                 .withArgs(args)
-                .withEnv(pod.env(o, where))
+                .withEnv(env(o, where))
                 .withResources(pod.resources(o))
-                .withVolumeMounts(pod.mounts(o, where))
+                .addToVolumeMounts(new VolumeMountBuilder().withName(OUTPUTS_VOLUME).withMountPath(OUTPUTS).build())
+                .addAllToVolumeMounts(pod.mounts(o, where))
                 .withSecurityContext(containerSecurity())
                 .build();
+    }
+
+    /**
+     * The step's own variables, then the runtime images this workflow runs (a step that deploys a model server
+     * starts it from the same image its own pods were compiled for, not from the default registry's), unless the
+     * step sets them itself.
+     */
+    private List<EnvVar> env(StepOptions o, String where) {
+        List<EnvVar> env = new ArrayList<>(pod.env(o, where));
+        Map<String, String> images = new LinkedHashMap<>();
+        images.put(LaunchSpec.RUNTIME_IMAGE_ENV, options.image(false));
+        images.put(LaunchSpec.RUNTIME_GPU_IMAGE_ENV, options.image(true));
+        images.forEach((name, image) -> {
+            if (env.stream().noneMatch(e -> e.getName().equals(name))) {
+                env.add(new EnvVar(name, image, null));
+            }
+        });
+        return env;
+    }
+
+    /** The template's own volumes: the outputs directory, then the claims named at run time. */
+    private static List<Volume> volumes(StepOptions o) {
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName(OUTPUTS_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        volumes.addAll(PodResources.runtimeClaimVolumes(o));
+        return volumes;
     }
 
     private Template build(Node.StepNode step, String name) {
@@ -306,7 +344,7 @@ final class ContainerTemplates {
                 pod.nodeSelector(o, where),
                 pod.tolerations(o, where),
                 pod.affinity(o, where),
-                PodResources.runtimeClaimVolumes(o));
+                volumes(o));
     }
 
     static void unique(Set<String> names, String name, String where, String kind) {

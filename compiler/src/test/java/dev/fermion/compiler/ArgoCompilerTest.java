@@ -102,7 +102,7 @@ class ArgoCompilerTest {
     @Test
     void secretsAreOnlyReferenced() {
         String yaml = COMPILER.compile(SamplePipelines.stepOptions().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml();
-        JsonNode env = MemoizeKeyTest.template("step-options", "prepare").at("/container/env");
+        JsonNode env = HostileValuesTest.podTemplate(Yaml.read(yaml), "prepare").at("/container/env");
         JsonNode secret = null;
         for (JsonNode var : env) {
             if (var.path("name").asText().equals("AWS_SECRET_ACCESS_KEY")) {
@@ -141,6 +141,98 @@ class ArgoCompilerTest {
         }
     }
 
+    /**
+     * The launcher runs as the image's non-root user, who cannot create {@code /fermion} in the root file system:
+     * each pod that runs it, the source-digest task's included, has a writable emptyDir where its outputs go.
+     */
+    @Test
+    void everyLauncherPodCanWriteItsOutputs() {
+        for (var sample : SamplePipelines.all().entrySet()) {
+            JsonNode workflow = compiled(sample.getValue().get().plan());
+            for (JsonNode template : workflow.at("/spec/templates")) {
+                JsonNode container = template.path("container");
+                if (!container.path("command").toString().contains("fermion-step")) {
+                    continue;
+                }
+                String where = sample.getKey() + "/" + template.path("name").asText();
+                String volume = null;
+                for (JsonNode mount : container.path("volumeMounts")) {
+                    if (mount.path("mountPath").asText().equals("/fermion/outputs")) {
+                        volume = mount.path("name").asText();
+                    }
+                }
+                assertThat(volume).as("%s mounts a volume at /fermion/outputs", where).isNotNull();
+                boolean emptyDir = false;
+                for (JsonNode v : template.path("volumes")) {
+                    emptyDir |= v.path("name").asText().equals(volume) && v.has("emptyDir");
+                }
+                assertThat(emptyDir).as("%s: volume %s is the template's emptyDir", where, volume).isTrue();
+                for (JsonNode output : template.at("/outputs/parameters")) {
+                    assertThat(output.at("/valueFrom/path").asText()).as(where).startsWith("/fermion/outputs/");
+                }
+                for (JsonNode output : template.at("/outputs/artifacts")) {
+                    assertThat(output.path("path").asText()).as(where).startsWith("/fermion/outputs/");
+                }
+            }
+        }
+    }
+
+    /**
+     * Argo never gets past a cache hit of a template that also retries (the hit is a Retry node without children,
+     * which the DAG's traversal does not pass), so a cached and retried step is a memoized DAG template whose one
+     * task runs the retried pod template with every input, and whose outputs are that task's.
+     */
+    @Test
+    void aCachedAndRetriedStepIsAMemoizedCallOfTheRetriedTemplate() throws IOException {
+        Plan retried = Pipeline.named("retried").define(p -> {
+            var prep = p.step("prepare", new Prepare()).with(Prepare.SOURCE, "s3://x").retries(2);
+            p.step("train", new Train()).with(Train.DATA, prep.out(Prepare.TRAIN)).with(Train.EPOCHS, 3).retries(2);
+        }).plan();
+        String yaml = COMPILER.compile(retried, WorkflowKind.WORKFLOW, Map.of()).yaml();
+        JsonNode workflow = Yaml.read(yaml);
+        JsonNode wrapper = HostileValuesTest.template(workflow, "train");
+        JsonNode pod = HostileValuesTest.podTemplate(workflow, "train");
+        assertThat(wrapper.has("memoize")).isTrue();
+        assertThat(wrapper.has("retryStrategy")).isFalse();
+        assertThat(pod.path("name").asText()).isEqualTo("train-retried");
+        assertThat(pod.has("memoize")).isFalse();
+        assertThat(pod.at("/retryStrategy/limit").asText()).isEqualTo("2");
+        JsonNode call = wrapper.at("/dag/tasks/0");
+        List<String> inputs = new java.util.ArrayList<>();
+        wrapper.at("/inputs/parameters").forEach(p -> inputs.add(p.path("name").asText()));
+        assertThat(inputs).isEqualTo(pod.at("/inputs/parameters").findValuesAsText("name"));
+        call.at("/arguments/parameters").forEach(a -> assertThat(a.path("value").asText())
+                .isEqualTo("{{inputs.parameters." + a.path("name").asText() + "}}"));
+        assertThat(call.at("/arguments/artifacts/0/from").asText()).isEqualTo("{{inputs.artifacts.data}}");
+        assertThat(wrapper.at("/inputs/artifacts/0/name").asText()).isEqualTo("data");
+        assertThat(wrapper.at("/inputs/artifacts/0").has("path")).isFalse();
+        wrapper.at("/outputs/parameters").forEach(o -> assertThat(o.at("/valueFrom/parameter").asText())
+                .isEqualTo("{{tasks.fermion--retried.outputs.parameters." + o.path("name").asText() + "}}"));
+        assertThat(wrapper.at("/outputs/parameters").findValuesAsText("name"))
+                .isEqualTo(pod.at("/outputs/parameters").findValuesAsText("name"));
+        assertThat(wrapper.at("/outputs/artifacts/0/from").asText()).isEqualTo("{{tasks.fermion--retried.outputs.artifacts.model}}");
+        assertThat(HostileValuesTest.template(workflow, "prepare").has("memoize")).isTrue();
+        validate("retried", yaml);
+    }
+
+    /** An inline file stays with the retried pod template: the memoized call has nothing to pass for it. */
+    @Test
+    void aCachedAndRetriedStepLeavesItsInlineFilesToTheRetriedTemplate() throws IOException {
+        Plan plan = Pipeline.named("retried-inline").define(p -> p.step("train", new Train())
+                .with(Train.DATA, dev.fermion.dsl.InlineFile.of("tiny.csv", "x,y\n1,2\n")).retries(2)).plan();
+        String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();
+        JsonNode workflow = Yaml.read(yaml);
+        JsonNode wrapper = HostileValuesTest.template(workflow, "train");
+        JsonNode pod = HostileValuesTest.podTemplate(workflow, "train");
+        assertThat(wrapper.has("memoize")).isTrue();
+        assertThat(wrapper.at("/inputs/artifacts").isMissingNode() || wrapper.at("/inputs/artifacts").isEmpty()).isTrue();
+        assertThat(wrapper.at("/dag/tasks/0/arguments/artifacts").isMissingNode()
+                || wrapper.at("/dag/tasks/0/arguments/artifacts").isEmpty()).isTrue();
+        assertThat(pod.at("/inputs/artifacts/0/raw/data").asText()).contains("inputs.parameters['data-inline']");
+        assertThat(wrapper.at("/inputs/parameters").findValuesAsText("name")).contains("data-inline");
+        validate("retried-inline", yaml);
+    }
+
     /** Exit codes 2 (usage) and 3 (bad input) of the launcher end a step's retries; a tool's exit codes do not. */
     @Test
     void aJavaStepIsNotRetriedWhenNoAttemptCanSucceed() throws Exception {
@@ -151,8 +243,8 @@ class ArgoCompilerTest {
                     .with(dev.fermion.compiler.fixtures.ToolSteps.Resize.MODE, "fast").retries(3);
         }).plan();
         JsonNode workflow = compiled(plan);
-        String expression = HostileValuesTest.template(workflow, "prepare").at("/retryStrategy/expression").asText();
-        assertThat(HostileValuesTest.template(workflow, "resize").at("/retryStrategy/expression").isMissingNode()).isTrue();
+        String expression = HostileValuesTest.podTemplate(workflow, "prepare").at("/retryStrategy/expression").asText();
+        assertThat(HostileValuesTest.podTemplate(workflow, "resize").at("/retryStrategy/expression").isMissingNode()).isTrue();
 
         try (ArgoEvaluator argo = ArgoEvaluator.start()) {
             for (var exit : Map.of("1", "true", "-1", "true", "137", "true", "2", "false", "3", "false").entrySet()) {
@@ -272,10 +364,8 @@ class ArgoCompilerTest {
     /** Each container template's image, by template name. */
     private static Map<String, String> containerImages(JsonNode workflow) {
         Map<String, String> images = new java.util.TreeMap<>();
-        for (JsonNode t : workflow.at("/spec/templates")) {
-            if (t.has("container")) {
-                images.put(t.path("name").asText(), t.at("/container/image").asText());
-            }
+        for (String step : List.of("prepare", "train", "notify")) {
+            images.put(step, HostileValuesTest.podTemplate(workflow, step).at("/container/image").asText());
         }
         return images;
     }
@@ -295,6 +385,22 @@ class ArgoCompilerTest {
         assertThat(workflow.at("/spec/artifactRepositoryRef/configMap").asText()).isEqualTo("artifacts");
         assertThat(workflow.at("/spec/artifactRepositoryRef/key").asText()).isEqualTo("minio");
         assertThat(CompilerOptions.defaults().tag()).as("version from the filtered resource").matches("[0-9]+\\.[0-9]+\\.[0-9]+[-.A-Za-z0-9]*");
+    }
+
+    /** A step that deploys a model server starts it from the runtime image the workflow was compiled for. */
+    @Test
+    void javaStepsKnowTheRuntimeImagesOfTheirWorkflow() {
+        CompilerOptions options = CompilerOptions.defaults().withRegistry("localhost/e2e").withTag("7")
+                .withImages(ImageMap.parse(List.of("localhost/e2e/fermion-runtime-gpu:7=localhost/e2e/fermion-runtime:7")));
+        JsonNode workflow = Yaml.read(new ArgoCompiler(options)
+                .compile(SamplePipelines.stepOptions().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml());
+        for (String step : List.of("prepare", "train", "notify")) {
+            Map<String, String> env = new java.util.TreeMap<>();
+            HostileValuesTest.podTemplate(workflow, step).at("/container/env")
+                    .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+            assertThat(env).as(step).containsEntry("FERMION_RUNTIME_IMAGE", "localhost/e2e/fermion-runtime:7")
+                    .containsEntry("FERMION_RUNTIME_GPU_IMAGE", "localhost/e2e/fermion-runtime:7");
+        }
     }
 
     @Test

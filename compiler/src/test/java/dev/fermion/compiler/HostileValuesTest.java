@@ -520,6 +520,19 @@ class HostileValuesTest {
         throw new AssertionError("no template " + name);
     }
 
+    /**
+     * The template that runs the pod of template {@code name}: itself, or for a cached and retried step the
+     * retried template that its memoized wrapper calls.
+     */
+    static JsonNode podTemplate(JsonNode workflow, String name) {
+        JsonNode t = template(workflow, name);
+        JsonNode tasks = t.path("dag").path("tasks");
+        if (t.has("memoize") && tasks.size() == 1 && tasks.get(0).path("name").asText().equals(ComponentTemplates.RETRIED_TASK)) {
+            return template(workflow, tasks.get(0).path("template").asText());
+        }
+        return t;
+    }
+
     private static JsonNode task(JsonNode workflow, String template, String name) {
         for (JsonNode t : template(workflow, template).path("dag").path("tasks")) {
             if (t.path("name").asText().equals(name)) {

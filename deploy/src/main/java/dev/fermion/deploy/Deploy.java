@@ -1,11 +1,14 @@
 package dev.fermion.deploy;
 
 import dev.fermion.compiler.CompilerOptions;
+import dev.fermion.contract.LaunchSpec;
 import dev.fermion.deploy.kubernetes.ClusterSettings;
 import dev.fermion.deploy.kubernetes.KServeRollout;
+import dev.fermion.deploy.kubernetes.KubernetesDeployment;
 import dev.fermion.deploy.kubernetes.KubernetesRollout;
 import dev.fermion.deploy.local.LocalDeployment;
 import dev.fermion.deploy.local.LocalDeployments;
+import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
@@ -13,6 +16,7 @@ import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Serves a trained model over the Open Inference Protocol v2 with {@code fermion-serve}:
@@ -28,7 +32,9 @@ import java.time.Duration;
  * </ul>
  *
  * Cluster targets read the bundle from {@code model-uri} (the cluster cannot see the step's files), so
- * publish the model there first. Each rollout records what it replaced; {@link Rollback} restores it.
+ * publish the model there first; without one, {@code KUBERNETES} carries the bundle to its pods in a ConfigMap
+ * named by its content, which holds models up to about 1 MiB. Each rollout records what it replaced;
+ * {@link Rollback} restores it.
  *
  * <p>Deploying what a target already serves is up to date, not a redeployment: the same model content
  * ({@link ModelDigest} of {@code model}) with the same settings leaves everything as it is, and the step
@@ -50,7 +56,7 @@ public final class Deploy extends Component {
             .describedAs("cluster targets; defaults to the kubeconfig's or the pod's namespace");
     public static final Input<String> MODEL_URI = input("model-uri", String.class).optional()
             .describedAs("cluster targets: where the cluster reads the bundle, e.g. s3://models/iris/3 or "
-                    + "pvc://models/iris/3");
+                    + "pvc://models/iris/3; KUBERNETES without one carries a bundle of up to 1 MiB in a ConfigMap");
     public static final Input<String> IMAGE = input("image", String.class).optional()
             .describedAs("cluster targets: the runtime image; defaults to the one the compiler uses");
     public static final Input<Integer> REPLICAS = input("replicas", Integer.class).defaultValue(1);
@@ -69,6 +75,9 @@ public final class Deploy extends Component {
             .defaultValue(ClusterSettings.DEFAULT_STORAGE_INITIALIZER);
     public static final Input<Integer> READY_TIMEOUT_SECONDS = input("ready-timeout-seconds", Integer.class)
             .defaultValue(600).describedAs("cluster targets: how long to wait for ready pods; 0 does not wait");
+
+    /** Set by Argo in the main container of every workflow pod: the node it runs. */
+    static final String ARGO_NODE = "ARGO_NODE_ID";
 
     public static final Output<String> ENDPOINT = output("endpoint", String.class)
             .describedAs("the model's Open Inference Protocol URL; POST <endpoint>/infer");
@@ -96,7 +105,8 @@ public final class Deploy extends Component {
             case KUBERNETES:
                 deployed = ClusterAccess.withClient(client -> new KubernetesRollout(client, line -> ctx.log("%s", line))
                         .deploy(settings(ctx, name, version, digest,
-                                ClusterAccess.namespace(ctx.find(NAMESPACE), client)), readyTimeout(ctx)));
+                                ClusterAccess.namespace(ctx.find(NAMESPACE), client)), ctx.get(MODEL).path(),
+                                readyTimeout(ctx)));
                 break;
             case KSERVE:
                 deployed = ClusterAccess.withClient(client -> new KServeRollout(client, line -> ctx.log("%s", line))
@@ -119,6 +129,7 @@ public final class Deploy extends Component {
     }
 
     private static Deployed local(StepContext ctx, String name, String version) {
+        refuseInWorkflowPod(System.getenv());
         if (ctx.get(CANARY_PERCENT) != 0) {
             throw new IllegalArgumentException("canary-percent needs a traffic split, which the LOCAL target does "
                     + "not have (one server per name); deploy the canary under another name or use KUBERNETES or KSERVE");
@@ -135,18 +146,41 @@ public final class Deploy extends Component {
         return new Deployed(deployment.modelUrl().toString(), deployment.version(), rollout.upToDate());
     }
 
+    /** A LOCAL server started in a workflow's pod would stop with the pod, and nothing could reach it meanwhile. */
+    static void refuseInWorkflowPod(Map<String, String> env) {
+        if (env.containsKey(ARGO_NODE)) {
+            throw new BadInputException("Target LOCAL starts the model server beside this step, but the step runs in "
+                    + "a pod of an Argo workflow, which ends with the step and takes the server with it: deploy to the "
+                    + "cluster with target KUBERNETES (or KSERVE), whose servers outlive the workflow");
+        }
+    }
+
     private static ClusterSettings settings(StepContext ctx, String name, String version, String digest,
                                             String namespace) {
-        String modelUri = ctx.find(MODEL_URI).orElseThrow(() -> new IllegalArgumentException("Target "
-                + ctx.get(TARGET) + " needs 'model-uri': the cluster reads the bundle from a store it can reach "
-                + "(s3://, gs://, https:// or pvc://CLAIM/PATH), not from this step's files; publish it there first"));
+        String modelUri = ctx.find(MODEL_URI).filter(uri -> !uri.isEmpty()).orElseGet(() -> {
+            if (ctx.get(TARGET) != DeployTarget.KUBERNETES) {
+                throw new IllegalArgumentException("Target " + ctx.get(TARGET) + " needs 'model-uri': the cluster "
+                        + "reads the bundle from a store it can reach (s3://, gs://, https:// or pvc://CLAIM/PATH), not "
+                        + "from this step's files; publish it there first");
+            }
+            return KubernetesDeployment.CONFIG_MAP_URI + KubernetesDeployment.modelConfigMapName(name, digest);
+        });
         int gpus = ctx.get(GPUS);
         int replicas = ctx.get(REPLICAS);
         return new ClusterSettings(name, version, namespace,
-                ctx.find(IMAGE).orElseGet(() -> CompilerOptions.defaults().image(gpus > 0)), modelUri, digest,
+                ctx.find(IMAGE).orElseGet(() -> runtimeImage(System.getenv(), gpus > 0)), modelUri, digest,
                 ctx.find(STORAGE_SECRET).orElse(null), ctx.get(STORAGE_INITIALIZER_IMAGE), replicas,
                 ctx.find(MAX_REPLICAS).orElse(3 * replicas), ctx.get(CPU), ctx.get(MEMORY), gpus,
                 ctx.get(CPU_TARGET_PERCENT), ctx.get(CANARY_PERCENT));
+    }
+
+    /**
+     * The image a model server runs when the step names none: the runtime image the workflow was compiled for
+     * (the compiler puts it in every Java step's environment), else, outside a compiled workflow, the default one.
+     */
+    static String runtimeImage(Map<String, String> env, boolean gpu) {
+        String compiled = env.get(gpu ? LaunchSpec.RUNTIME_GPU_IMAGE_ENV : LaunchSpec.RUNTIME_IMAGE_ENV);
+        return compiled == null || compiled.isBlank() ? CompilerOptions.defaults().image(gpu) : compiled;
     }
 
     static Duration readyTimeout(StepContext ctx, Input<Integer> input) {

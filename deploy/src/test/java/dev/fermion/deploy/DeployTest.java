@@ -90,4 +90,24 @@ class DeployTest {
                 .hasMessageContaining("Target KSERVE needs 'model-uri'");
         assertThat(registry.find(NAME).filter(d -> d.stoppedAt() == null)).isEmpty();
     }
+
+    /** Argo sets ARGO_NODE_ID in every workflow pod's main container, where a LOCAL server would die with the step. */
+    @Test
+    void localIsRefusedInAWorkflowPod() {
+        assertThatThrownBy(() -> Deploy.refuseInWorkflowPod(java.util.Map.of("ARGO_NODE_ID", "iris-x-123")))
+                .isInstanceOf(dev.fermion.dsl.BadInputException.class)
+                .hasMessageContaining("runs in a pod of an Argo workflow").hasMessageContaining("target KUBERNETES");
+        Deploy.refuseInWorkflowPod(java.util.Map.of("HOME", "/home/fermion"));
+    }
+
+    /** A workflow compiled with --image-registry/--image-tag deploys its model server from that image, not the default. */
+    @Test
+    void serverImageIsTheCompiledWorkflowsRuntimeImage() {
+        var env = java.util.Map.of("FERMION_RUNTIME_IMAGE", "localhost/e2e/fermion-runtime:7",
+                "FERMION_RUNTIME_GPU_IMAGE", "localhost/e2e/fermion-runtime-gpu:7");
+        assertThat(Deploy.runtimeImage(env, false)).isEqualTo("localhost/e2e/fermion-runtime:7");
+        assertThat(Deploy.runtimeImage(env, true)).isEqualTo("localhost/e2e/fermion-runtime-gpu:7");
+        assertThat(Deploy.runtimeImage(java.util.Map.of(), false))
+                .isEqualTo(dev.fermion.compiler.CompilerOptions.defaults().image(false));
+    }
 }

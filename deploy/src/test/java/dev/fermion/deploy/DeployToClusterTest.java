@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The components with cluster targets, finding the cluster as in a pod or with a kubeconfig: here through
@@ -106,6 +107,38 @@ class DeployToClusterTest {
         assertThat(client.apps().deployments().inNamespace("models").withName("iris").get().getMetadata()
                 .getAnnotations()).containsEntry("fermion.dev/version", "run-1")
                 .containsEntry("fermion.dev/model-digest", digest);
+    }
+
+    /** Without a model URI the step carries its bundle to the cluster in a ConfigMap named by the model's content. */
+    @Test
+    void withoutAModelUriTheModelTravelsInAConfigMap() throws Exception {
+        TestContext first = new TestContext(dir, "deploy").withRunId("run-1")
+                .with(Deploy.MODEL, new Model(model)).with(Deploy.NAME, "iris").with(Deploy.TARGET, DeployTarget.KUBERNETES)
+                .with(Deploy.READY_TIMEOUT_SECONDS, 0).run(new Deploy());
+
+        String configMap = "iris-model-" + ModelDigest.of(model).substring("sha256:".length(), "sha256:".length() + 12);
+        assertThat(first.value(Deploy.ENDPOINT)).isEqualTo("http://iris.models.svc.cluster.local/v2/models/iris");
+        assertThat(client.configMaps().inNamespace("models").withName(configMap).get().getBinaryData())
+                .containsOnlyKeys(dev.fermion.components.model.ModelBundle.files());
+        Deployment stable = client.apps().deployments().inNamespace("models").withName("iris").get();
+        assertThat(stable.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName())
+                .isEqualTo(configMap);
+        assertThat(first.logs()).anySatisfy(l -> assertThat(l).startsWith("Created ConfigMap " + configMap));
+    }
+
+    /** A missing permission is final (exit 3, no retries) and says what the service account lacks and where to get it. */
+    @Test
+    void aForbiddenRequestNamesWhatTheServiceAccountLacks() {
+        server.expect().get().withPath("/apis/apps/v1/namespaces/models/deployments/iris")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("deployments.apps \"iris\" is forbidden: User \"system:serviceaccount:models:runner\" "
+                                + "cannot get resource \"deployments\" in API group \"apps\" in the namespace \"models\"")
+                        .build()).always();
+
+        assertThatThrownBy(() -> deploy("run-1", DeployTarget.KUBERNETES, 0))
+                .isInstanceOf(dev.fermion.dsl.BadInputException.class)
+                .hasMessageContaining("cannot get resource \"deployments\"")
+                .hasMessageContaining("KubernetesDeployment.deployerRbac");
     }
 
     @Test

@@ -46,6 +46,13 @@ public record LaunchSpec(
     public static final String OUTPUT_PARAMS = ROOT + "/outputs/params";
     public static final String OUTPUT_ARTIFACTS = ROOT + "/outputs/artifacts";
     public static final String METRICS = ROOT + "/outputs/metrics.jsonl";
+    /**
+     * Environment variables of every Java step's container on a cluster: the runtime images the workflow was
+     * compiled for (CPU and GPU, after the compiler's registry, tag and image replacements), for steps that start
+     * other pods from them (a deployed model server).
+     */
+    public static final String RUNTIME_IMAGE_ENV = "FERMION_RUNTIME_IMAGE";
+    public static final String RUNTIME_GPU_IMAGE_ENV = "FERMION_RUNTIME_GPU_IMAGE";
     /** The flag carrying the 0-based attempt number. */
     public static final String ATTEMPT_FLAG = "--attempt";
     /** Suffix of the file (and Argo output parameter) carrying an output artifact's content digest. */

@@ -2,11 +2,15 @@ package dev.fermion.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.CompiledWorkflow;
 import dev.fermion.compiler.WorkflowKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -140,6 +145,103 @@ public final class ArgoCluster implements AutoCloseable {
         GenericKubernetesResource created = call("create", type, ns, compiled.name(),
                 () -> resources(type, ns).resource(object).create());
         return new Submitted(compiled.kind(), type.getKind(), created.getMetadata().getName(), ns, true);
+    }
+
+    /**
+     * Creates a Workflow that runs the WorkflowTemplate {@code template} of the namespace, as {@link #apply} left it,
+     * with {@code arguments} (name to value, in the transport form the compiler writes) in place of its defaults.
+     * The Workflow refers to the template, so Argo runs what the cluster holds and checks the arguments against it.
+     *
+     * @param labels labels of the Workflow, such as the pipeline's
+     */
+    public Submitted submitFromTemplate(String template, String namespace, Map<String, String> arguments,
+                                        Map<String, String> labels) {
+        String ns = namespace(namespace);
+        GenericKubernetesResource found = call("get", TEMPLATES, ns, template,
+                () -> resources(TEMPLATES, ns).withName(template).get());
+        if (found == null) {
+            throw new ClusterException(ClusterException.Reason.NOT_FOUND, "no WorkflowTemplate named '" + template
+                    + "' in namespace " + ns + ": create it with 'fermion templates apply " + template + " -n " + ns + "'", null);
+        }
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("workflowTemplateRef", Map.of("name", template));
+        if (!arguments.isEmpty()) {
+            spec.put("arguments", Map.of("parameters", parameters(arguments)));
+        }
+        return createWorkflow(template, ns, labels, Map.of(), spec, null);
+    }
+
+    /**
+     * Creates a Workflow from the CronWorkflow {@code cron} now, as its schedule would: its workflow spec, labels and
+     * annotations, owned by the CronWorkflow and labelled with its name as Argo labels the runs it schedules
+     * (what {@code argo submit --from cronwf/NAME} does), with {@code arguments} in place of its defaults.
+     */
+    public Submitted trigger(String cron, String namespace, Map<String, String> arguments) {
+        String ns = namespace(namespace);
+        GenericKubernetesResource found = call("get", CRON_WORKFLOWS, ns, cron,
+                () -> resources(CRON_WORKFLOWS, ns).withName(cron).get());
+        if (found == null) {
+            throw new ClusterException(ClusterException.Reason.NOT_FOUND, "no CronWorkflow named '" + cron
+                    + "' in namespace " + ns + ": create it with 'fermion templates apply " + cron + " -n " + ns + "'", null);
+        }
+        JsonNode cronSpec = JSON.valueToTree(found.getAdditionalProperties().get("spec"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = JSON.convertValue(cronSpec.path("workflowSpec"), Map.class);
+        if (spec == null) {
+            throw new ClusterException(ClusterException.Reason.REJECTED, "CronWorkflow '" + cron + "' in namespace " + ns
+                    + " has no workflowSpec", null);
+        }
+        if (!arguments.isEmpty()) {
+            Map<String, String> merged = new LinkedHashMap<>();
+            for (JsonNode p : cronSpec.path("workflowSpec").path("arguments").path("parameters")) {
+                merged.put(p.path("name").asText(), p.path("value").asText());
+            }
+            arguments.forEach((name, value) -> {
+                if (!merged.containsKey(name)) {
+                    throw new ClusterException(ClusterException.Reason.REJECTED, "CronWorkflow '" + cron + "' has no "
+                            + "parameter '" + name + "'; its parameters are " + merged.keySet(), null);
+                }
+                merged.put(name, value);
+            });
+            spec.put("arguments", Map.of("parameters", parameters(merged)));
+        }
+        JsonNode metadata = cronSpec.path("workflowMetadata");
+        Map<String, String> labels = new LinkedHashMap<>(strings(metadata.path("labels")));
+        labels.put(CRON_LABEL, cron);
+        OwnerReference owner = new OwnerReferenceBuilder()
+                .withApiVersion(found.getApiVersion()).withKind(found.getKind()).withName(cron)
+                .withUid(found.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build();
+        return createWorkflow(cron, ns, labels, strings(metadata.path("annotations")), spec, owner);
+    }
+
+    /** The label Argo puts on the Workflows a CronWorkflow creates: the CronWorkflow's name. */
+    public static final String CRON_LABEL = "workflows.argoproj.io/cron-workflow";
+
+    private Submitted createWorkflow(String base, String ns, Map<String, String> labels, Map<String, String> annotations,
+                                     Map<String, Object> spec, OwnerReference owner) {
+        GenericKubernetesResource workflow = new GenericKubernetesResource();
+        workflow.setApiVersion("argoproj.io/v1alpha1");
+        workflow.setKind("Workflow");
+        workflow.setMetadata(new ObjectMetaBuilder().withGenerateName(base + "-")
+                .withNamespace(ns).withLabels(labels).withAnnotations(annotations)
+                .withOwnerReferences(owner == null ? List.of() : List.of(owner))
+                .build());
+        workflow.setAdditionalProperty("spec", spec);
+        GenericKubernetesResource created = call("create", WORKFLOWS, ns, base,
+                () -> resources(WORKFLOWS, ns).resource(workflow).create());
+        return new Submitted(WorkflowKind.WORKFLOW, "Workflow", created.getMetadata().getName(), ns, true);
+    }
+
+    private static List<Map<String, String>> parameters(Map<String, String> values) {
+        List<Map<String, String>> list = new ArrayList<>();
+        values.forEach((name, value) -> list.add(Map.of("name", name, "value", value)));
+        return list;
+    }
+
+    private static Map<String, String> strings(JsonNode object) {
+        Map<String, String> map = new LinkedHashMap<>();
+        object.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
+        return map;
     }
 
     /** Creates the WorkflowTemplate or CronWorkflow, or replaces the one of that name. */
@@ -298,13 +400,30 @@ public final class ArgoCluster implements AutoCloseable {
         if (nodeMap != null && nodeMap.isObject()) {
             for (Map.Entry<String, JsonNode> entry : nodeMap.properties()) {
                 JsonNode node = entry.getValue();
-                nodes.add(new StepState(entry.getKey(), text(node, "name"), text(node, "displayName"),
-                        text(node, "type"), text(node, "phase"), text(node, "startedAt"), text(node, "finishedAt"),
-                        text(node, "message")));
+                nodes.add(new StepState(entry.getKey(), text(node, "name"), displayName(node), text(node, "type"),
+                        text(node, "phase"), text(node, "startedAt"), text(node, "finishedAt"), text(node, "message"),
+                        node.path("memoizationStatus").path("hit").asBoolean(false)));
             }
         }
         return new WorkflowState(workflow.getMetadata().getName(), ns, text(status, "phase"), text(status, "startedAt"),
                 text(status, "finishedAt"), text(status, "message"), text(status, "progress"), nodes);
+    }
+
+    /**
+     * The step's name as the pipeline wrote it. Argo shows the attempts of a cached and retried step as
+     * {@code fermion--retried(N)} (the task inside the step's memoized template): they are the attempts of the step
+     * whose node encloses them, {@code <step>(N)}.
+     */
+    static String displayName(JsonNode node) {
+        String display = text(node, "displayName");
+        String name = text(node, "name");
+        String inner = "." + ArgoCompiler.RETRIED_TASK;
+        if (display == null || name == null || !display.startsWith(ArgoCompiler.RETRIED_TASK)
+                || name.lastIndexOf(inner) < 0) {
+            return display;
+        }
+        String step = name.substring(0, name.lastIndexOf(inner));
+        return step.substring(step.lastIndexOf('.') + 1) + display.substring(ArgoCompiler.RETRIED_TASK.length());
     }
 
     private static String text(JsonNode node, String field) {
@@ -348,12 +467,25 @@ public final class ArgoCluster implements AutoCloseable {
     private static void emit(Reader text, String step, WorkflowListener listener) {
         try (BufferedReader lines = new BufferedReader(text)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                listener.log(step, line);
+                if (!isExecutorLine(line)) {
+                    listener.log(step, line);
+                }
             }
         } catch (IOException e) {
             listener.log(step, "(the log stream broke off: " + e.getMessage() + ")");
         }
     }
+
+    /**
+     * Argo's emissary executor wraps the step's command in the main container and logs its own lines there, in
+     * logfmt marked {@code argo=true} ("waiting for signals", "sub-process exited", ...): they are left out, so a
+     * failed step's last lines are the step's own.
+     */
+    static boolean isExecutorLine(String line) {
+        return line.startsWith("time=") && EXECUTOR_FIELD.matcher(line).find();
+    }
+
+    private static final java.util.regex.Pattern EXECUTOR_FIELD = java.util.regex.Pattern.compile(" argo=true( |$)");
 
     private record Event(Watcher.Action action, GenericKubernetesResource resource, WatcherException closedBy) { }
 

@@ -13,15 +13,16 @@ import java.util.Set;
  * @param startedAt   RFC 3339 time, or null
  * @param finishedAt  RFC 3339 time, or null
  * @param message     why the node is in its phase, or null
+ * @param cached      whether Argo took the step's outputs from the memoization cache instead of running it
  */
 public record StepState(String id, String name, String displayName, String type, String phase, String startedAt,
-                        String finishedAt, String message) {
+                        String finishedAt, String message, boolean cached) {
     /** Node types that only group other nodes; a user thinks of the pods and skipped steps inside them. */
     private static final Set<String> STRUCTURAL = Set.of("DAG", "Steps", "StepGroup", "TaskGroup", "Retry");
 
-    /** Whether this node is a step a user wrote rather than a grouping Argo adds. */
+    /** Whether this node is a step a user wrote rather than a grouping Argo adds; a cache hit is one either way. */
     public boolean isStep() {
-        return !STRUCTURAL.contains(type);
+        return cached || !STRUCTURAL.contains(type);
     }
 
     public boolean isPod() {

@@ -108,6 +108,74 @@ class ArgoClusterTest {
                 });
     }
 
+    @Test
+    void submitFromTemplateRunsTheAppliedTemplateWithTheGivenArguments() {
+        ArgoCluster cluster = new ArgoCluster(client);
+        cluster.apply(compile(WorkflowKind.TEMPLATE, "1.0"), NS);
+
+        Submitted submitted = cluster.submitFromTemplate("nightly-retrain", NS, Map.of("source", "s3://data/other.csv"),
+                Map.of(ArgoCompiler.PIPELINE_LABEL, "nightly-retrain"));
+
+        assertThat(submitted.resourceKind()).isEqualTo("Workflow");
+        assertThat(submitted.name()).startsWith("nightly-retrain-");
+        JsonNode stored = new ObjectMapper().valueToTree(argo.workflow(submitted.name()));
+        assertThat(stored.at("/spec/workflowTemplateRef/name").asText()).isEqualTo("nightly-retrain");
+        assertThat(stored.at("/spec/arguments/parameters")).hasSize(1);
+        assertThat(stored.at("/spec/arguments/parameters/0/name").asText()).isEqualTo("source");
+        assertThat(stored.at("/spec/arguments/parameters/0/value").asText()).isEqualTo("s3://data/other.csv");
+        assertThat(stored.at("/spec/templates").isMissingNode()).as("the cluster's template runs, not a copy").isTrue();
+        assertThat(stored.at("/metadata/labels/" + ArgoCompiler.PIPELINE_LABEL.replace("/", "~1")).asText())
+                .isEqualTo("nightly-retrain");
+    }
+
+    @Test
+    void submitFromAMissingTemplateSaysHowToCreateIt() {
+        assertThatThrownBy(() -> new ArgoCluster(client).submitFromTemplate("nightly-retrain", NS, Map.of(), Map.of()))
+                .isInstanceOfSatisfying(ClusterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ClusterException.Reason.NOT_FOUND);
+                    assertThat(e.getMessage()).contains("no WorkflowTemplate named 'nightly-retrain' in namespace test")
+                            .contains("fermion templates apply nightly-retrain -n test");
+                });
+    }
+
+    @Test
+    void triggerRunsTheCronWorkflowsSpecOnceOwnedAndLabelledByIt() {
+        ArgoCluster cluster = new ArgoCluster(client);
+        cluster.apply(compile(WorkflowKind.CRON, "1.0"), NS);
+        GenericKubernetesResource cron = client.genericKubernetesResources(ArgoCluster.CRON_WORKFLOWS)
+                .inNamespace(NS).withName("nightly-retrain").get();
+        JsonNode cronSpec = new ObjectMapper().valueToTree(cron).get("spec");
+        JsonNode parameters = cronSpec.at("/workflowSpec/arguments/parameters");
+        assertThat(parameters).as("the sample cron pipeline has parameters").isNotEmpty();
+        String name = parameters.get(0).path("name").asText();
+
+        Submitted submitted = cluster.trigger("nightly-retrain", NS, Map.of(name, "given"));
+
+        JsonNode stored = new ObjectMapper().valueToTree(argo.workflow(submitted.name()));
+        assertThat(stored.at("/spec/templates")).isEqualTo(cronSpec.at("/workflowSpec/templates"));
+        assertThat(stored.at("/spec/arguments/parameters")).hasSize(parameters.size());
+        assertThat(stored.at("/spec/arguments/parameters/0/value").asText()).isEqualTo("given");
+        for (int i = 1; i < parameters.size(); i++) {
+            assertThat(stored.at("/spec/arguments/parameters/" + i)).isEqualTo(parameters.get(i));
+        }
+        assertThat(stored.at("/metadata/labels/" + ArgoCluster.CRON_LABEL.replace("/", "~1")).asText())
+                .isEqualTo("nightly-retrain");
+        assertThat(stored.at("/metadata/ownerReferences/0/kind").asText()).isEqualTo("CronWorkflow");
+        assertThat(stored.at("/metadata/ownerReferences/0/uid").asText()).isEqualTo(cron.getMetadata().getUid());
+    }
+
+    @Test
+    void triggerRefusesAParameterTheCronWorkflowLacks() {
+        ArgoCluster cluster = new ArgoCluster(client);
+        cluster.apply(compile(WorkflowKind.CRON, "1.0"), NS);
+        assertThatThrownBy(() -> cluster.trigger("nightly-retrain", NS, Map.of("no-such", "1")))
+                .isInstanceOfSatisfying(ClusterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ClusterException.Reason.REJECTED);
+                    assertThat(e.getMessage()).contains("CronWorkflow 'nightly-retrain' has no parameter 'no-such'");
+                });
+        assertThat(client.genericKubernetesResources(ArgoCluster.WORKFLOWS).inNamespace(NS).list().getItems()).isEmpty();
+    }
+
     /** Records what a watch reports, so the test can wait for each state before scripting the next. */
     static final class Recorder implements WorkflowListener {
         final BlockingQueue<WorkflowState> states = new LinkedBlockingQueue<>();
@@ -178,6 +246,28 @@ class ArgoClusterTest {
         assertThat(recorder.logs).containsExactly("train: Traceback: out of memory");
     }
 
+    /** Argo's emissary logs its own lines in the main container; a failed step's log shows only the step's. */
+    @Test
+    void theExecutorsOwnLinesAreLeftOutOfAStepsLog() throws Exception {
+        String name = new ArgoCluster(client).submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS).name();
+        Recorder recorder = new Recorder();
+        Future<WorkflowState> end = executor.submit(() -> new ArgoCluster(client).watch(name, NS, null, recorder));
+        assertThat(recorder.next().phase()).isEmpty();
+
+        argo.pod(name, "train", "Failed", """
+                time=2026-12-05T08:33:24.026Z level=INFO msg="waiting for signals" argo=true signalPath=/var/run/argo/ctr/main/signal
+                the flaky dependency is down
+                time=2026-12-05T08:33:25.030Z level=INFO msg="sub-process exited" argo=true error="exit status 1"
+                time=2026-12-05T08:33:25.031Z level=INFO msg="my own logfmt line" argo=truly
+                """);
+        argo.status(name, "Failed", List.of(node(name, name, "DAG", "Failed", null),
+                node(name, "train", "Pod", "Failed", "Error (exit code 1)")));
+        end.get(GUARD_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(recorder.logs).containsExactly("train: the flaky dependency is down",
+                "train: time=2026-12-05T08:33:25.031Z level=INFO msg=\"my own logfmt line\" argo=truly");
+    }
+
     @Test
     void statusAndLogsReadWhatTheClusterHolds() {
         ArgoCluster cluster = new ArgoCluster(client);
@@ -200,6 +290,32 @@ class ArgoClusterTest {
         assertThat(one.logs).containsExactly("train: epoch 1");
         assertThatThrownBy(() -> cluster.logs(name, NS, "deploy", new Recorder()))
                 .hasMessageContaining("has no step 'deploy'").hasMessageContaining("prepare");
+    }
+
+    /**
+     * A cached and retried step runs in the compiler's memoized template: its attempts are shown and selected by
+     * the step's name, and a cache hit (a DAG node with no pod) is a step too.
+     */
+    @Test
+    void theAttemptsAndCacheHitsOfCachedRetriedStepsCarryTheStepsName() {
+        ArgoCluster cluster = new ArgoCluster(client);
+        String name = cluster.submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS).name();
+        String retried = "train." + ArgoCompiler.RETRIED_TASK + "(1)";
+        argo.pod(name, retried, "Succeeded", "epoch 1\n");
+        Map<String, Object> hit = node(name, "prepare", "DAG", "Succeeded", null);
+        hit.put("memoizationStatus", Map.of("hit", true, "key", "abc", "cacheName", "fermion-cache"));
+        Map<String, Object> attempt = node(name, retried, "Pod", "Succeeded", null);
+        attempt.put("displayName", ArgoCompiler.RETRIED_TASK + "(1)");
+        argo.status(name, "Succeeded", List.of(node(name, name, "DAG", "Succeeded", null), hit,
+                node(name, "train", "DAG", "Succeeded", null), attempt));
+
+        WorkflowState state = cluster.status(name, NS);
+
+        assertThat(state.steps()).extracting(StepState::displayName).containsExactlyInAnyOrder("prepare", "train(1)");
+        assertThat(state.steps()).filteredOn(StepState::cached).extracting(StepState::displayName).containsExactly("prepare");
+        Recorder train = new Recorder();
+        assertThat(cluster.logs(name, NS, "train", train)).isEqualTo(1);
+        assertThat(train.logs).containsExactly("train(1): epoch 1");
     }
 
     @Test

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * built from fabric8's typed model objects, so no value is ever spliced into YAML text.
  *
  * @param modelUri               where the pod reads the bundle: {@code pvc://CLAIM/PATH} mounts a volume
- *                               claim, any other scheme ({@code s3://}, {@code gs://}, {@code https://}) is
+ *                               claim, {@code configmap://NAME} mounts the ConfigMap the rollout created with
+ *                               the bundle's files (small models, see {@link KubernetesDeployment#modelConfigMap}),
+ *                               any other scheme ({@code s3://}, {@code gs://}, {@code https://}) is
  *                               downloaded by the storage initializer, as KServe does
  * @param modelDigest            the bundle's {@link dev.fermion.deploy.ModelDigest}, which tells an unchanged
  *                               model from a new one behind the same URI; null when unknown (manifests fixed
@@ -35,6 +37,7 @@ public record ClusterSettings(String name, String version, String namespace, Str
     private static final Pattern URI = Pattern.compile("[a-z][a-z0-9+.-]*://[^\\s]+");
     private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-zA-Z0-9._/:@-]*");
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern CONFIG_MAP = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     public ClusterSettings {
         DeployNames.name(name);
@@ -47,6 +50,10 @@ public record ClusterSettings(String name, String version, String namespace, Str
                 + "the cluster can read, such as s3://bucket/models/iris/3 or pvc://models/iris/3");
         check(!modelUri.startsWith("pvc://") || (modelUri.length() > "pvc://".length() && !modelUri.contains("..")),
                 "model URI '" + modelUri + "' names no volume claim: write pvc://CLAIM/PATH");
+        check(!modelUri.startsWith(KubernetesDeployment.CONFIG_MAP_URI)
+                        || (CONFIG_MAP.matcher(modelUri.substring(KubernetesDeployment.CONFIG_MAP_URI.length())).matches()
+                        && modelUri.length() - KubernetesDeployment.CONFIG_MAP_URI.length() <= 253),
+                "model URI '" + modelUri + "' names no ConfigMap: write configmap://NAME");
         check(modelDigest == null || DIGEST.matcher(modelDigest).matches(),
                 "model digest '" + modelDigest + "' is not sha256:<64 hex digits>");
         if (storageSecret != null) {

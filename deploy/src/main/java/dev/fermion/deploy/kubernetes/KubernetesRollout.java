@@ -1,16 +1,20 @@
 package dev.fermion.deploy.kubernetes;
 
 import dev.fermion.deploy.Deployed;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -36,6 +40,24 @@ public final class KubernetesRollout {
     public KubernetesRollout(KubernetesClient client, Consumer<String> log) {
         this.client = Objects.requireNonNull(client, "client");
         this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * Applies {@code settings} whose model is the bundle at {@code bundle}: when its model URI is
+     * {@code configmap://NAME}, first creates that ConfigMap with the bundle's files unless it is there (its name
+     * comes from the content, so one that is there holds these files), then as {@link #deploy(ClusterSettings, Duration)}.
+     */
+    public Deployed deploy(ClusterSettings settings, Path bundle, Duration ready) {
+        String configMap = KubernetesDeployment.configMapOf(settings.modelUri());
+        if (configMap != null) {
+            ConfigMap model = KubernetesDeployment.modelConfigMap(settings, bundle);
+            if (client.configMaps().inNamespace(settings.namespace()).withName(configMap).get() == null) {
+                client.resource(model).inNamespace(settings.namespace()).create();
+                log.accept("Created ConfigMap " + configMap + " in namespace " + settings.namespace()
+                        + " with the model's files (" + model.getBinaryData().keySet().size() + " files)");
+            }
+        }
+        return deploy(settings, ready);
     }
 
     /**
@@ -95,6 +117,12 @@ public final class KubernetesRollout {
                     + "version " + current.version() + " is the only one it served");
         }
         ClusterSettings target = KubernetesDeployment.fromJson(previous, "Deployment " + namespace + "/" + name);
+        String configMap = KubernetesDeployment.configMapOf(target.modelUri());
+        if (configMap != null && client.configMaps().inNamespace(namespace).withName(configMap).get() == null) {
+            throw new IllegalStateException("Cannot roll '" + name + "' back to version " + target.version()
+                    + ": ConfigMap " + configMap + " with its model is gone from namespace " + namespace
+                    + "; deploy that model again instead");
+        }
         log.accept("Rolling '" + name + "' back from version " + current.version() + " to " + target.version());
         return rollOut(target, stable, ready);
     }
@@ -130,7 +158,33 @@ public final class KubernetesRollout {
         log.accept("Applied " + objects.stream().map(o -> o.getKind() + " " + o.getMetadata().getName()).toList()
                 + " in namespace " + settings.namespace() + " for version " + settings.version());
         await(find(settings.namespace(), settings.name()), ready);
+        pruneModelConfigMaps(settings, previous);
         return new Deployed(endpoint(settings), settings.version());
+    }
+
+    /**
+     * Deletes the model ConfigMaps of {@code settings.name()} that neither this version nor the one it replaced
+     * (which a rollback restores) reads, once this version serves: each model a pipeline deploys would otherwise
+     * stay in the namespace for good.
+     */
+    private void pruneModelConfigMaps(ClusterSettings settings, String previous) {
+        if (KubernetesDeployment.configMapOf(settings.modelUri()) == null && previous == null) {
+            return;
+        }
+        Set<String> used = new HashSet<>();
+        used.add(KubernetesDeployment.configMapOf(settings.modelUri()));
+        if (previous != null) {
+            used.add(KubernetesDeployment.configMapOf(KubernetesDeployment.fromJson(previous,
+                    "Deployment " + settings.namespace() + "/" + settings.name()).modelUri()));
+        }
+        for (ConfigMap old : client.configMaps().inNamespace(settings.namespace())
+                .withLabel(KubernetesDeployment.MODEL_OF_LABEL, settings.name()).list().getItems()) {
+            String name = old.getMetadata().getName();
+            if (!used.contains(name)) {
+                client.configMaps().inNamespace(settings.namespace()).withName(name).delete();
+                log.accept("Removed ConfigMap " + name + ": no version of '" + settings.name() + "' reads its model any more");
+            }
+        }
     }
 
     /**
@@ -150,6 +204,10 @@ public final class KubernetesRollout {
             if (client.resource(object).inNamespace(settings.namespace()).get() == null) {
                 return null;
             }
+        }
+        String configMap = KubernetesDeployment.configMapOf(settings.modelUri());
+        if (configMap != null && client.configMaps().inNamespace(settings.namespace()).withName(configMap).get() == null) {
+            return null;
         }
         return stable;
     }

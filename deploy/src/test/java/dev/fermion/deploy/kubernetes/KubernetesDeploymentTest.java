@@ -1,6 +1,7 @@
 package dev.fermion.deploy.kubernetes;
 
 import dev.fermion.deploy.DeployTarget;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -14,6 +15,12 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 
 import java.util.List;
 import java.util.Map;
@@ -95,6 +102,35 @@ class KubernetesDeploymentTest {
     }
 
     @Test
+    void aSmallModelTravelsInAnImmutableConfigMapMountedReadOnly(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("mlp-0000.params"), new byte[] {0, 1, 2, (byte) 255});
+        Files.writeString(dir.resolve("labels.json"), "[\"a\",\"b\"]");
+        ClusterSettings base = Settings.iris("3");
+        String name = KubernetesDeployment.modelConfigMapName("iris", "sha256:" + "ab".repeat(32));
+        assertThat(name).isEqualTo("iris-model-abababababab");
+        ClusterSettings inConfigMap = new ClusterSettings("iris", "3", "models", base.image(), "configmap://" + name,
+                "sha256:" + "ab".repeat(32), null, base.storageInitializerImage(), 1, 2, "1", "2Gi", 0, 70, 0);
+
+        ConfigMap model = KubernetesDeployment.modelConfigMap(inConfigMap, dir);
+
+        assertThat(model.getMetadata().getName()).isEqualTo(name);
+        assertThat(model.getImmutable()).isTrue();
+        assertThat(model.getMetadata().getLabels()).containsEntry(KubernetesDeployment.MODEL_OF_LABEL, "iris");
+        assertThat(model.getBinaryData()).containsOnlyKeys("mlp-0000.params", "labels.json");
+        assertThat(Base64.getDecoder().decode(model.getBinaryData().get("mlp-0000.params")))
+                .containsExactly(0, 1, 2, (byte) 255);
+        PodSpec pod = ((Deployment) KubernetesDeployment.manifests(inConfigMap).get(1)).getSpec().getTemplate().getSpec();
+        assertThat(pod.getInitContainers()).as("nothing to download").isEmpty();
+        assertThat(pod.getVolumes().get(0).getConfigMap().getName()).isEqualTo(name);
+        assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getReadOnly()).isTrue();
+        assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getMountPath()).isEqualTo("/mnt/models");
+
+        Files.write(dir.resolve("weights.bin"), new byte[(int) KubernetesDeployment.CONFIG_MAP_LIMIT]);
+        assertThatThrownBy(() -> KubernetesDeployment.modelConfigMap(inConfigMap, dir))
+                .hasMessageContaining("more than a ConfigMap carries").hasMessageContaining("'model-uri'");
+    }
+
+    @Test
     void theServiceAutoscalerAndBudgetTargetTheServer() {
         Service service = (Service) objects.get(0);
         assertThat(service.getSpec().getSelector()).as("both tracks, so a canary gets its share")
@@ -144,7 +180,10 @@ class KubernetesDeploymentTest {
         assertThat(role.getMetadata().getNamespace()).isEqualTo("models");
         assertThat(role.getRules()).extracting(r -> r.getApiGroups().get(0) + "/" + r.getResources().get(0))
                 .containsExactlyInAnyOrder("apps/deployments", "/services", "autoscaling/horizontalpodautoscalers",
-                        "policy/poddisruptionbudgets");
+                        "policy/poddisruptionbudgets", "/configmaps");
+        assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("configmaps")).singleElement()
+                .satisfies(r -> assertThat(r.getVerbs()).as("model ConfigMaps are immutable")
+                        .containsExactlyInAnyOrder("get", "list", "create", "delete"));
         assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("*", "escalate", "bind"));
         RoleBinding binding = (RoleBinding) rbac.get(1);
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());

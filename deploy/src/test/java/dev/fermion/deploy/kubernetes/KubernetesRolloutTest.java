@@ -6,6 +6,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -195,6 +200,46 @@ class KubernetesRolloutTest {
         Deployed promoted = rollout().deploy(Settings.published("run-5", 'b', 2, 0), Duration.ZERO);
         assertThat(promoted.upToDate()).as("promotion ends the canary").isFalse();
         assertThat(deployment("iris-canary")).isNull();
+    }
+
+    /** A model without a store travels in a ConfigMap; those no version reads are removed, a rollback's is kept. */
+    @Test
+    void modelConfigMapsOfTheServingAndThePreviousVersionAreKept(@TempDir Path dir) throws IOException {
+        List<String> digests = new ArrayList<>();
+        for (char digit : new char[] {'a', 'b', 'c'}) {
+            Path bundle = Files.createDirectories(dir.resolve("bundle-" + digit));
+            Files.writeString(bundle.resolve("labels.json"), "[\"" + digit + "\"]");
+            String digest = "sha256:" + String.valueOf(digit).repeat(64);
+            digests.add(KubernetesDeployment.modelConfigMapName("iris", digest));
+            ClusterSettings settings = inConfigMap("run-" + digit, digest);
+            Deployed deployed = rollout().deploy(settings, bundle, Duration.ZERO);
+            assertThat(deployed.upToDate()).isFalse();
+            assertThat(rollout().deploy(inConfigMap("again-" + digit, digest), bundle, Duration.ZERO).upToDate())
+                    .as("the same model again").isTrue();
+        }
+        assertThat(modelConfigMaps()).as("the serving model and the one a rollback restores")
+                .containsExactlyInAnyOrder(digests.get(1), digests.get(2));
+        assertThat(client.configMaps().inNamespace("models").withName(digests.get(2)).get().getBinaryData())
+                .containsOnlyKeys("labels.json");
+
+        rollout().rollback("models", "iris", Duration.ZERO);
+        assertThat(deployment("iris").getMetadata().getAnnotations()).containsEntry("fermion.dev/version", "run-b");
+        assertThat(modelConfigMaps()).containsExactlyInAnyOrder(digests.get(1), digests.get(2));
+
+        client.configMaps().inNamespace("models").withName(digests.get(2)).delete();
+        assertThatThrownBy(() -> rollout().rollback("models", "iris", Duration.ZERO))
+                .hasMessageContaining("ConfigMap " + digests.get(2) + " with its model is gone");
+    }
+
+    private static ClusterSettings inConfigMap(String version, String digest) {
+        return new ClusterSettings("iris", version, "models", "ghcr.io/fermion-ml/fermion-runtime:1.0.0",
+                KubernetesDeployment.CONFIG_MAP_URI + KubernetesDeployment.modelConfigMapName("iris", digest), digest,
+                null, ClusterSettings.DEFAULT_STORAGE_INITIALIZER, 1, 3, "500m", "1Gi", 0, 70, 0);
+    }
+
+    private List<String> modelConfigMaps() {
+        return client.configMaps().inNamespace("models").withLabel(KubernetesDeployment.MODEL_OF_LABEL, "iris").list()
+                .getItems().stream().map(c -> c.getMetadata().getName()).toList();
     }
 
     @Test

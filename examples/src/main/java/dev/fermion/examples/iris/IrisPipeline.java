@@ -20,10 +20,16 @@ import java.util.List;
  * it, and a later run of the same model finds it up to date). Data source, label and feature columns are
  * parameters, so the same pipeline trains on any numeric CSV:
  * {@code ./fermion run iris -p source=wine.csv -p label=target}.
+ *
+ * <p>On a cluster, {@code fermion submit iris -p deploy-target=KUBERNETES} deploys the model as a Deployment
+ * and Service in the workflow's namespace; the deploy step runs as the service account
+ * {@value #DEPLOYER}, which needs the Role of {@code KubernetesDeployment.deployerRbac} there.
  */
 public final class IrisPipeline {
     /** examples/data/iris.csv, read from the examples' jar (see examples/pom.xml), so it is there wherever a step runs. */
     public static final String DATA = "resource:/fermion/examples/iris.csv";
+    /** The service account of the deploy step: the only step that may change objects of the namespace. */
+    public static final String DEPLOYER = "fermion-deployer";
 
     @FermionPipeline
     public static Pipeline iris() {
@@ -40,6 +46,9 @@ public final class IrisPipeline {
                     Param<Double> minAccuracy = p.param("min-accuracy", 0.9);
                     Param<Boolean> keepRunning = p.param("keep-running", ValueType.of(Boolean.class), false,
                             "keep the local model server after the run ends");
+                    Param<DeployTarget> deployTarget = p.param("deploy-target", ValueType.of(DeployTarget.class),
+                            DeployTarget.LOCAL, "LOCAL: a model server on this machine; KUBERNETES: a Deployment and "
+                                    + "Service in the workflow's namespace");
 
                     var prepare = p.step("prepare", new PrepareCsv())
                             .with(PrepareCsv.SOURCE, source)
@@ -64,8 +73,9 @@ public final class IrisPipeline {
                             b -> b.step("deploy", new Deploy())
                                     .with(Deploy.MODEL, train.out(TrainMlp.MODEL))
                                     .with(Deploy.NAME, "iris")
-                                    .with(Deploy.TARGET, DeployTarget.LOCAL)
-                                    .with(Deploy.KEEP_RUNNING, keepRunning));
+                                    .with(Deploy.TARGET, deployTarget)
+                                    .with(Deploy.KEEP_RUNNING, keepRunning)
+                                    .serviceAccount(DEPLOYER));
                 });
     }
 }
