@@ -6,6 +6,7 @@
 #   e2e/cluster.sh up          install, build what is not cached, start everything; last stdout line: the kubeconfig
 #   e2e/cluster.sh down        stop everything, remove its pods, mounts, iptables rules, bridge and cluster data
 #   e2e/cluster.sh status      what runs
+#   e2e/cluster.sh healthy     exit 0 when everything runs and the node is Ready; otherwise say what is wrong
 #   e2e/cluster.sh build       install and build only (what up does first)
 #   e2e/cluster.sh load-image IMAGE...   make podman images (localhost/NAME:TAG) available to the kubelet
 #   e2e/cluster.sh prepare-namespace NS...   artifact Secret + repository ConfigMap + executor Role for workflows in NS
@@ -575,17 +576,42 @@ start_node() {
   import_images
 
   kubelet_config
-  start kubelet "$KUBE_DIR/kubelet" --config "$STATE/kubelet-config.yaml" --kubeconfig "$STATE/kubelet.kubeconfig" \
-    --root-dir "$STATE/kubelet" --cert-dir "$STATE/kubelet/pki" --hostname-override "$NODE" --node-ip "$HOST_IP" \
-    --oom-score-adj 0
+  start_kubelet
   kube_proxy_config
   start kube-proxy "$KUBE_DIR/kube-proxy" --config "$STATE/kube-proxy-config.yaml"
   wait_for kubelet "node $NODE is Ready" node_ready
   wait_for kube-proxy "healthy" curl -sf --max-time 2 http://127.0.0.1:10256/healthz
 }
 
+# The kubelet exits at once when containerd's CRI service is still recovering the containers of a cluster that was
+# stopped without 'down' ("server is not initialized yet"), and 'ctr version' answers before that service does:
+# the kubelet is started again until it stays up and answers on its health port.
+start_kubelet() {
+  local deadline=$((SECONDS + UP_TIMEOUT)) pid
+  until pid=$(pid_of kubelet) && curl -sf --max-time 2 http://127.0.0.1:10248/healthz >/dev/null 2>&1; do
+    if [[ -z ${pid:-} ]]; then
+      start kubelet "$KUBE_DIR/kubelet" --config "$STATE/kubelet-config.yaml" --kubeconfig "$STATE/kubelet.kubeconfig" \
+        --root-dir "$STATE/kubelet" --cert-dir "$STATE/kubelet/pki" --hostname-override "$NODE" --node-ip "$HOST_IP" \
+        --oom-score-adj 0
+      KUBELET_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+    fi
+    if ((SECONDS > deadline)); then
+      log "kubelet: not healthy in ${UP_TIMEOUT}s; the end of $LOGS/kubelet.log:"
+      tail -n 40 "$LOGS/kubelet.log" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+  log "kubelet: healthy"
+}
+
+# Ready, as reported by the kubelet that runs now: etcd keeps the last status of a kubelet that is gone, and the
+# node controller marks it NotReady only 40 s later.
 node_ready() {
-  [[ $(kubectl get node "$NODE" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}') == True ]]
+  local ready heartbeat
+  read -r ready heartbeat < <(kubectl get node "$NODE" \
+    -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.status.conditions[?(@.type=="Ready")].lastHeartbeatTime}')
+  [[ $ready == True && ! $heartbeat < ${KUBELET_STARTED:-} ]]
 }
 
 s3_credentials() {
@@ -850,9 +876,12 @@ down() {
 
 # ---------------------------------------------------------------------------------------------------------------
 
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler coredns containerd kubelet kube-proxy s3proxy
+  workflow-controller)
+
 status() {
   local name pid any=1
-  for name in etcd kube-apiserver kube-controller-manager kube-scheduler coredns containerd kubelet kube-proxy s3proxy workflow-controller; do
+  for name in "${COMPONENTS[@]}"; do
     if pid=$(pid_of "$name"); then
       printf '%-24s running (pid %s), log %s\n' "$name" "$pid" "$LOGS/$name.log" >&2
       any=0
@@ -866,6 +895,24 @@ status() {
     echo "$KUBECONFIG_ADMIN"
   fi
   return $any
+}
+
+# Exit 0 when every component runs and the node is Ready by the kubelet that runs now; otherwise say what is wrong.
+# The end-to-end suite asks before each check, so that a cluster that broke fails the checks left at once.
+healthy() {
+  local name missing=()
+  for name in "${COMPONENTS[@]}"; do pid_of "$name" >/dev/null || missing+=("$name"); done
+  if ((${#missing[@]})); then
+    log "not running: ${missing[*]} (their logs are in $LOGS)"
+    return 1
+  fi
+  if ! curl -sf --max-time 2 http://127.0.0.1:10248/healthz >/dev/null; then
+    log "the kubelet runs but does not answer on its health port; the end of $LOGS/kubelet.log:"
+    tail -n 20 "$LOGS/kubelet.log" >&2
+    return 1
+  fi
+  KUBE_DIR=$(ls -d "$CACHE"/kube-"$K8S_VERSION"-* 2>/dev/null | head -1)
+  node_ready || { log "node $NODE is not Ready"; kubectl describe node "$NODE" | sed -n '/^Conditions:/,/^Addresses:/p' >&2; return 1; }
 }
 
 load_image() {
@@ -886,9 +933,10 @@ case ${1:-} in
   build) build ;;
   down) down ;;
   status) status ;;
+  healthy) healthy ;;
   load-image) shift; load_image "$@" ;;
   prepare-namespace) shift; (($#)) || die "usage: cluster.sh prepare-namespace NAMESPACE..."
     build_kube >/dev/null; argo_module; for ns in "$@"; do prepare_namespace "$ns"; done ;;
   kubectl) shift; build_kube >/dev/null; kubectl "$@" ;;
-  *) echo "usage: $0 up|down|status|build|load-image IMAGE...|prepare-namespace NS...|kubectl ARGS..." >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|healthy|build|load-image IMAGE...|prepare-namespace NS...|kubectl ARGS..." >&2; exit 2 ;;
 esac

@@ -4,14 +4,15 @@
 # Brings the cluster up if needed, builds the runtime image and loads it into the cluster's containerd, then prints
 # PASS/FAIL per check (SKIP, with the reason, for what this cluster cannot run) and ends with "N passed, M failed"
 # (", K skipped" when some were; exit 1 if any failed). Run as root, from anywhere.
-#   FERMION_E2E_WORKFLOW_TIMEOUT   seconds each fermion command (a watched workflow) gets (default 900)
+#   FERMION_E2E_WORKFLOW_TIMEOUT   seconds each fermion command (a watched workflow) gets (default 420: the
+#                                  slowest workflow here takes about 75 s)
 #   FERMION_E2E_NS        namespace the workflows run in (default fermion-e2e)
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 NS=${FERMION_E2E_NS:-fermion-e2e}
-TIMEOUT=${FERMION_E2E_WORKFLOW_TIMEOUT:-900}
+TIMEOUT=${FERMION_E2E_WORKFLOW_TIMEOUT:-420}
 REGISTRY=localhost/fermion-e2e
 TAG=e2e
 out=$(mktemp -d /tmp/fermion-e2e.XXXXXX)
@@ -19,9 +20,32 @@ passed=0 failed=0 skipped=0
 
 check() {   # check NAME COMMAND...: PASS when the command exits 0
   local name=$1 started=$SECONDS; shift
+  # a cluster that broke (a component gone, the node not Ready) fails what is left at once, with the reason,
+  # instead of each check waiting out its timeout on pods that can never start
+  local reason
+  if [[ -z $broken ]] && ! reason=$(e2e/cluster.sh healthy 2>&1); then
+    broken=$name
+    echo "the cluster broke before $name:"; sed 's/^/    /' <<<"$reason"
+  fi
+  if [[ -n $broken ]]; then echo "FAIL $name (not run: the cluster broke before $broken)"; failed=$((failed + 1)); return; fi
   if "$@" > "$out/$name.log" 2>&1; then echo "PASS $name ($((SECONDS - started)) s)"; passed=$((passed + 1))
-  else echo "FAIL $name ($((SECONDS - started)) s, see $out/$name.log)"; tail -n 20 "$out/$name.log" | sed 's/^/    /'; failed=$((failed + 1)); fi
+  else
+    echo "FAIL $name ($((SECONDS - started)) s, see $out/$name.log)"; tail -n 20 "$out/$name.log" | sed 's/^/    /'
+    failed=$((failed + 1))
+    stuck_pods | sed 's/^/    /'
+  fi
 }
+# What keeps a failed check's pods from running: each pod of the namespace that is not Running or Succeeded, with
+# the latest events about it (unschedulable, image missing, sandbox errors).
+stuck_pods() {
+  local pod
+  for pod in $(kubectl get pods --field-selector=status.phase!=Running,status.phase!=Succeeded -o name 2>/dev/null); do
+    echo "$pod is $(kubectl get "$pod" -o jsonpath='{.status.phase}'):"
+    kubectl get events --field-selector "involvedObject.name=${pod#pod/}" --sort-by=.lastTimestamp \
+      -o custom-columns=REASON:.reason,MESSAGE:.message --no-headers 2>/dev/null | tail -n 3 | sed 's/^/  /'
+  done
+}
+broken=
 skip() { echo "SKIP $1: $2"; skipped=$((skipped + 1)); }
 kubectl() { e2e/cluster.sh kubectl -n "$NS" "$@"; }
 # a workflow that never ends (a pod that cannot be scheduled) fails its check instead of stalling the suite
@@ -94,7 +118,9 @@ iris_succeeds() {
   fermion status "$iris_wf" -n "$NS" | tee "$out/iris-status.txt"
   for step in prepare train evaluate deploy; do step_is Succeeded "$step" "$out/iris-status.txt" || return 1; done
 }
+iris_wf=
 iris_matches_local() {
+  [[ -n $iris_wf ]] || { echo "iris did not run on Argo (iris-succeeds-on-argo failed)"; return 1; }
   fermion run iris -p seed=7 | tee "$out/iris-local.txt" || return 1
   local local_acc argo_acc
   local_acc=$(sed -n 's/^Results: accuracy = \([0-9.]*\).*/\1/p' "$out/iris-local.txt")
