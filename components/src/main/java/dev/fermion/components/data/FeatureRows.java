@@ -1,7 +1,19 @@
 package dev.fermion.components.data;
 
-import java.io.Serializable;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,8 +28,88 @@ import java.util.Map;
  * share one array, values that are not numbers are shared within the chunk (a categorical column repeats a
  * few values), and only the ids remain one object per row.
  */
-final class FeatureRows implements Located, Serializable {
-    private static final long serialVersionUID = 1L;
+final class FeatureRows implements Located {
+    /**
+     * Writes the arrays as they are, with the labels and texts as indices into a table of the chunk's
+     * distinct strings in order of first use: the encoding is deterministic, as small as the chunk's few
+     * categories allow, and a decoded chunk shares its strings as the original does. Java serialization
+     * also kept the sharing, but wrote class descriptors with every chunk; a schema's {@code RowCoder}
+     * would have turned the flat arrays back into a value per row.
+     */
+    static final Coder<FeatureRows> CODER = new CustomCoder<>() {
+        @Override
+        public void encode(FeatureRows rows, OutputStream out) throws IOException {
+            StringUtf8Coder.of().encode(rows.file, out);
+            VarLongCoder.of().encode(rows.firstLine, out);
+            VarIntCoder.of().encode(rows.width, out);
+            VarIntCoder.of().encode(rows.ids.length, out);
+            for (String id : rows.ids) {
+                StringUtf8Coder.of().encode(id, out);
+            }
+            Map<String, Integer> table = new LinkedHashMap<>();
+            int[] labels = new int[rows.labels.length];
+            for (int r = 0; r < labels.length; r++) {
+                labels[r] = table.computeIfAbsent(rows.labels[r], text -> table.size());
+            }
+            // 0 stands for no text (a numeric value, or the id), so the table's indices are shifted by one.
+            int[] texts = new int[rows.texts.length];
+            for (int i = 0; i < texts.length; i++) {
+                texts[i] = rows.texts[i] == null ? 0 : 1 + table.computeIfAbsent(rows.texts[i], text -> table.size());
+            }
+            VarIntCoder.of().encode(table.size(), out);
+            for (String text : table.keySet()) {
+                StringUtf8Coder.of().encode(text, out);
+            }
+            for (int label : labels) {
+                VarIntCoder.of().encode(label, out);
+            }
+            for (int text : texts) {
+                VarIntCoder.of().encode(text, out);
+            }
+            DataOutputStream data = new DataOutputStream(out);
+            for (double number : rows.numbers) {
+                data.writeDouble(number);
+            }
+            data.flush();
+        }
+
+        @Override
+        public FeatureRows decode(InputStream in) throws IOException {
+            String file = StringUtf8Coder.of().decode(in);
+            long firstLine = VarLongCoder.of().decode(in);
+            int width = VarIntCoder.of().decode(in);
+            int size = VarIntCoder.of().decode(in);
+            String[] ids = new String[size];
+            for (int r = 0; r < size; r++) {
+                ids[r] = StringUtf8Coder.of().decode(in);
+            }
+            int distinct = VarIntCoder.of().decode(in);
+            List<String> table = new ArrayList<>(distinct);
+            for (int i = 0; i < distinct; i++) {
+                table.add(StringUtf8Coder.of().decode(in));
+            }
+            String[] labels = new String[size];
+            for (int r = 0; r < size; r++) {
+                labels[r] = table.get(VarIntCoder.of().decode(in));
+            }
+            String[] texts = new String[size * width];
+            for (int i = 0; i < texts.length; i++) {
+                int text = VarIntCoder.of().decode(in);
+                texts[i] = text == 0 ? null : table.get(text - 1);
+            }
+            DataInputStream data = new DataInputStream(in);
+            double[] numbers = new double[size * width];
+            for (int i = 0; i < numbers.length; i++) {
+                numbers[i] = data.readDouble();
+            }
+            return new FeatureRows(file, firstLine, width, ids, labels, numbers, texts);
+        }
+
+        @Override
+        public void verifyDeterministic() {
+            // Deterministic: fields in a fixed order, the string table in order of first use.
+        }
+    };
 
     private final String file;
     private final long firstLine;

@@ -2,6 +2,7 @@ package dev.fermion.components.data;
 
 import dev.fermion.components.preprocess.StatisticsAccumulator;
 import dev.fermion.components.table.Column;
+import dev.fermion.components.table.TableSchema;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
 
@@ -28,6 +29,17 @@ final class PrepareTotals implements Serializable {
     record Layout(List<Column> columns, boolean medians) implements Serializable {
         Layout {
             columns = List.copyOf(columns);
+        }
+
+        /**
+         * Statistics of every column of the output but the id, whose values are all distinct: tallying them
+         * as categories would make the statistics as large as the data and say nothing.
+         */
+        static Layout of(TableSchema output, boolean medians) {
+            if (!output.columns().get(0).name().equals(output.id())) {
+                throw new IllegalArgumentException("The id column must come first in " + output.names());
+            }
+            return new Layout(output.columns().subList(1, output.columns().size()), medians);
         }
 
         PrepareTotals empty() {

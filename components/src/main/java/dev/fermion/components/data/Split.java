@@ -1,7 +1,15 @@
 package dev.fermion.components.data;
 
 import dev.fermion.dsl.BadInputException;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -38,11 +46,48 @@ record Split(long seed, double train, double validation, double test) implements
      * the last row. Two small values per label are all a runner has to share to split every row of the
      * stratum exactly, wherever the row is processed.
      */
-    record StratumBounds(Position validation, Position test) implements Serializable {
+    record StratumBounds(Position validation, Position test) {
+        /** Both bounds, each marked present or past the last row: every runner shares the same bytes. */
+        static final Coder<StratumBounds> CODER = new CustomCoder<>() {
+            private final Coder<Position> bound = NullableCoder.of(Position.CODER);
+
+            @Override
+            public void encode(StratumBounds bounds, OutputStream out) throws IOException {
+                bound.encode(bounds.validation(), out);
+                bound.encode(bounds.test(), out);
+            }
+
+            @Override
+            public StratumBounds decode(InputStream in) throws IOException {
+                return new StratumBounds(bound.decode(in), bound.decode(in));
+            }
+
+            @Override
+            public void verifyDeterministic() throws NonDeterministicException {
+                bound.verifyDeterministic();
+            }
+        };
     }
 
     /** A row's place in the seeded order of its stratum: its hash, ties broken by the id. */
-    record Position(double unit, String id) implements Comparable<Position>, Serializable {
+    record Position(double unit, String id) implements Comparable<Position> {
+        static final Coder<Position> CODER = new CustomCoder<>() {
+            @Override
+            public void encode(Position position, OutputStream out) throws IOException {
+                DoubleCoder.of().encode(position.unit(), out);
+                StringUtf8Coder.of().encode(position.id(), out);
+            }
+
+            @Override
+            public Position decode(InputStream in) throws IOException {
+                return new Position(DoubleCoder.of().decode(in), StringUtf8Coder.of().decode(in));
+            }
+
+            @Override
+            public void verifyDeterministic() {
+                // Deterministic: the unit's IEEE bits, then the id as UTF-8.
+            }
+        };
         private static final Comparator<Position> ORDER =
                 Comparator.comparingDouble(Position::unit).thenComparing(Position::id);
 

@@ -1,0 +1,60 @@
+package dev.fermion.components.data;
+
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.util.MimeTypes;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Where the transforms write: the staging root of one run, with each chunk's output a part file named by
+ * {@link PartNames}. Every write passes the root's {@link StagingGate}.
+ */
+final class StagingArea implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String root;
+    private final PartNames parts;
+
+    StagingArea(String root, PartNames parts) {
+        this.root = root;
+        this.parts = parts;
+    }
+
+    /** Writes a chunk's part of the output in {@code directory} (under the root), named after its first row. */
+    void writePart(String directory, Located first, String text) throws IOException {
+        write(directory + "/" + parts.name(first), text);
+    }
+
+    /** Writes rejected rows as one part of the rejects, and hands on their count by column and reason. */
+    void reject(List<Rejection> rejections, PrepareTotals.Layout layout, DoFn.OutputReceiver<PrepareTotals> out)
+            throws IOException {
+        if (rejections.isEmpty()) {
+            return;
+        }
+        PrepareTotals totals = layout.empty();
+        StringBuilder text = new StringBuilder(rejections.size() * 128);
+        for (Rejection rejection : rejections) {
+            text.append(rejection.toCsv()).append('\n');
+            totals.reject(rejection);
+        }
+        writePart(PreparePipeline.REJECTS_DIRECTORY, rejections.get(0), text.toString());
+        out.output(totals);
+    }
+
+    /** Writes the file {@code name} (under the root). */
+    void write(String name, String text) throws IOException {
+        String path = root + "/" + name;
+        StagingGate.write(path, () -> {
+            ResourceId target = FileSystems.matchNewResource(path, false);
+            try (OutputStream out = Channels.newOutputStream(FileSystems.create(target, MimeTypes.TEXT))) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+    }
+}

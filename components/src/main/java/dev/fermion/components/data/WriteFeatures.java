@@ -1,0 +1,93 @@
+package dev.fermion.components.data;
+
+import dev.fermion.components.preprocess.Preprocessing;
+import dev.fermion.components.table.Csv;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.PDone;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Writes the rows of each split chunk as {@code id, features..., label} lines, transformed with the
+ * preprocessing fitted on the training split from the numbers validation parsed, as one part file per split.
+ * Every chunk waits for the fit, which reaches it as a side input.
+ */
+final class WriteFeatures extends PTransform<PCollection<SplitChunk>, PDone> {
+    private final PCollectionView<Preprocessing> fitted;
+    private final List<String> columns;
+    private final StagingArea staging;
+
+    /** @param columns the output's columns, in the order of a chunk's rows */
+    WriteFeatures(PCollectionView<Preprocessing> fitted, List<String> columns, StagingArea staging) {
+        this.fitted = fitted;
+        this.columns = List.copyOf(columns);
+        this.staging = staging;
+    }
+
+    @Override
+    public PDone expand(PCollection<SplitChunk> chunks) {
+        chunks.apply("Write", ParDo.of(new WriteFeaturesFn(fitted, columns, staging)).withSideInputs(fitted));
+        return PDone.in(chunks.getPipeline());
+    }
+
+    private static final class WriteFeaturesFn extends DoFn<SplitChunk, Void> {
+        private final PCollectionView<Preprocessing> view;
+        private final List<String> columns;
+        private final StagingArea staging;
+
+        WriteFeaturesFn(PCollectionView<Preprocessing> view, List<String> columns, StagingArea staging) {
+            this.view = view;
+            this.columns = columns;
+            this.staging = staging;
+        }
+
+        @ProcessElement
+        public void process(ProcessContext context) throws IOException {
+            Preprocessing preprocessing = context.sideInput(view);
+            Preprocessing.Transformer transformer = preprocessing.bind(columns);
+            boolean labelled = preprocessing.label() != null;
+            StringBuilder text = new StringBuilder();
+            String[] values = new String[columns.size()];
+            List<String> row = Arrays.asList(values);
+            double[] numbers = new double[columns.size()];
+            for (int i = 0; i < 3; i++) {
+                FeatureRows rows = context.element().splits().get(i);
+                if (rows.size() == 0) {
+                    continue;
+                }
+                text.setLength(0);
+                text.ensureCapacity(rows.size() * 128);
+                for (int r = 0; r < rows.size(); r++) {
+                    rows.load(r, values, numbers);
+                    Csv.appendField(text, rows.id(r));
+                    for (float x : transformer.apply(row, numbers)) {
+                        text.append(',');
+                        appendFeature(text, x);
+                    }
+                    if (labelled) {
+                        Csv.appendField(text.append(','), rows.label(r));
+                    }
+                    text.append('\n');
+                }
+                staging.writePart(Split.NAMES.get(i) + "/" + PreparePipeline.FEATURES, rows, text.toString());
+            }
+        }
+
+        /** {@link Float#toString}, with the one-hot columns' 0 and 1 spelled without formatting them each time. */
+        private static void appendFeature(StringBuilder text, float x) {
+            if (x == 1f) {
+                text.append("1.0");
+            } else if (Float.floatToRawIntBits(x) == 0) {
+                text.append("0.0");
+            } else {
+                text.append(x);
+            }
+        }
+    }
+}
