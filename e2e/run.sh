@@ -59,6 +59,12 @@ KUBECONFIG=$(e2e/cluster.sh up) || { echo "0 passed, 1 failed (cluster.sh up)"; 
 runtime-image/build.sh --registry "$REGISTRY" --tag "$TAG" >&2 || { echo "0 passed, 1 failed (runtime image)"; exit 1; }
 e2e/cluster.sh load-image "$REGISTRY/fermion-runtime:$TAG"
 e2e/cluster.sh prepare-namespace "$NS"
+# What an earlier run left: the workflows of a run that was cut short resume when the cluster comes back, and
+# their pods would take the node's 2 CPUs from this run's (each asks for one).
+kubectl delete workflows,cronworkflows,workflowtemplates --all >&2
+kubectl delete deployment,service,horizontalpodautoscaler,poddisruptionbudget -l app.kubernetes.io/name=iris \
+  --ignore-not-found >&2
+e2e/cluster.sh kubectl delete namespace "$NS-narrow" --ignore-not-found >&2
 # iris's deploy step runs as fermion-deployer with the Role that KubernetesDeployment.deployerRbac writes for a
 # KUBERNETES deploy (these rules are its rules), plus Argo's executor Role (prepare-namespace made it)
 deployer_rbac() {   # deployer_rbac NAMESPACE [RULE-TO-LEAVE-OUT]

@@ -9,6 +9,7 @@ import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Template;
 import dev.fermion.contract.CacheKey;
+import dev.fermion.contract.CompilerTasks;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.StepOptions;
@@ -65,10 +66,6 @@ final class GraphCompiler {
     /** Input of a recursive sub-pipeline's template: the level of this call, 1 for the call from outside. */
     static final String DEPTH = "fermion-depth";
 
-    /** Task names with a double dash cannot come from a step name, so the compiler's own never collide. */
-    private static final String FINISH_TRACKING_TASK = "fermion--finish-tracking";
-    /** The task digesting a step's sources is the step's task name plus this. */
-    private static final String SOURCE_TASK_SUFFIX = "--source";
     /** The launcher's finishing mode, {@code StepLauncher.FINISH_TRACKING} of the runtime image. */
     private static final String FINISH_TRACKING_FLAG = "--finish-tracking";
 
@@ -228,7 +225,7 @@ final class GraphCompiler {
         Template finaliser = null;
         if (options.mlflow() != null) {
             finaliser = trackingFinaliser(names.claim("finish-tracking"));
-            cleanups.add(new DagTask(FINISH_TRACKING_TASK, finaliser.name(), null, null, null, null, null));
+            cleanups.add(new DagTask(CompilerTasks.FINISH_TRACKING, finaliser.name(), null, null, null, null, null));
         }
         String exitName = exit;
         if (!cleanups.isEmpty()) {
@@ -372,7 +369,7 @@ final class GraphCompiler {
         if (!ContainerTemplates.digestsSources(step)) {
             return List.of(task(scope, step, template.name(), null, null, arguments));
         }
-        String sourceTask = taskName(step.name()) + SOURCE_TASK_SUFFIX;
+        String sourceTask = taskName(step.name()) + CompilerTasks.SOURCE_DIGEST_SUFFIX;
         DagTask stepTask = task(scope, step, template.name(), null, null, new Arguments(concat(arguments.parameters(),
                 Parameter.of(ContainerTemplates.SOURCE_PARAM, "{{tasks." + sourceTask + ".outputs.parameters."
                         + ContainerTemplates.SOURCE_PARAM + "}}")), arguments.artifacts()));
@@ -533,7 +530,7 @@ final class GraphCompiler {
                 new DagTask(taskName(node.name()), template, deps,
                         ArgoExpressions.tag(condition + depth + " < " + node.maxDepth()), null, null,
                         new Arguments(params, artifacts)),
-                new DagTask(taskName(node.name()) + "--depth-exceeded", recursionLimitTemplate, deps,
+                new DagTask(taskName(node.name()) + CompilerTasks.DEPTH_EXCEEDED_SUFFIX, recursionLimitTemplate, deps,
                         ArgoExpressions.tag(condition + depth + " >= " + node.maxDepth()), null, null,
                         new Arguments(List.of(Parameter.of("message", ValueCodec.armour(message))), null)));
     }
