@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
- * The step records of one run, in memory and on disk: every change goes to listeners at once and to the
- * journal soon after, written on its own thread so that steps never wait for the disk, except when a step's
- * code is about to start ({@link #flush}).
+ * The step records of one run, in memory and on disk: each {@link #update} goes to listeners at once, and every
+ * change to the journal soon after, written on its own thread so that steps never wait for the disk, except
+ * when a step's code is about to start ({@link #flush}).
  */
 final class RunJournal {
     private final RunStore store;
