@@ -148,7 +148,7 @@ final class ResourceTemplates {
         cleanupTemplates.add(new Template(template, null, null, null, null, null, null, null, null,
                 new ResourceAction(ResourceSpec.Action.DELETE.verb(), null, yaml(target, where), null, null, null),
                 null, null, null, pod.serviceAccount(step.options(), where), null, null, null, null));
-        cleanupTasks.add(new DagTask(GraphCompiler.taskName(step.name()) + "--delete", template, null, null, null, null,
+        cleanupTasks.add(new DagTask(DagTasks.taskName(step.name()) + "--delete", template, null, null, null, null,
                 null));
     }
 
