@@ -438,14 +438,9 @@ final class PlanBuilder {
         deps.add(upstream.name);
     }
 
+    /** The step a step output reads, or the loop a fan-in reads; null for any other value. */
     private NodeModel producer(Expr expr) {
-        if (expr instanceof Expr.StepOutput out) {
-            return ns.nodes.get(out.step());
-        }
-        if (expr instanceof Expr.Collected c) {
-            return ns.nodes.get(c.loop());
-        }
-        return null;
+        return Exprs.availability(expr, ns.nodes::get, null, (value, fallback) -> null);
     }
 
     /** The nodes whose results {@code expr} reads, for a value made of several. */
