@@ -1,6 +1,7 @@
 package dev.fermion.components.data;
 
 import dev.fermion.components.preprocess.ImputeStrategy;
+import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.TableSchema;
@@ -11,6 +12,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 
 import java.util.List;
 
@@ -105,9 +107,9 @@ final class PreparePipeline {
             split = placed.get(ChunkTags.SPLIT);
             chunkTotals = chunkTotals.and(placed.get(ChunkTags.TOTALS));
         }
-        split.apply("WriteFeatures", new WriteFeatures(
-                chunkTotals.apply("FitPreprocessing", new FitPreprocessing(plan, staging, totals)),
-                plan.output().names(), staging));
+        PCollectionView<Preprocessing> fitted = chunkTotals.apply("FitPreprocessing",
+                new FitPreprocessing(plan, staging, totals));
+        split.apply("WriteFeatures", new WriteFeatures(fitted, plan.output().names(), staging));
 
         runToTheEnd(pipeline, plan.staging());
     }
