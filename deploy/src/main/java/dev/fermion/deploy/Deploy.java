@@ -4,8 +4,8 @@ import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.RuntimeImage;
 import dev.fermion.deploy.kubernetes.ClusterSettings;
 import dev.fermion.deploy.kubernetes.KServeRollout;
-import dev.fermion.deploy.kubernetes.KubernetesDeployment;
 import dev.fermion.deploy.kubernetes.KubernetesRollout;
+import dev.fermion.deploy.kubernetes.ModelConfigMaps;
 import dev.fermion.deploy.local.LocalDeployment;
 import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.dsl.BadInputException;
@@ -163,7 +163,7 @@ public final class Deploy extends Component {
                         + "reads the bundle from a store it can reach (s3://, gs://, https:// or pvc://CLAIM/PATH), not "
                         + "from this step's files; publish it there first");
             }
-            return KubernetesDeployment.CONFIG_MAP_URI + KubernetesDeployment.modelConfigMapName(name, digest);
+            return ModelConfigMaps.URI_PREFIX + ModelConfigMaps.name(name, digest);
         });
         int gpus = ctx.get(GPUS);
         int replicas = ctx.get(REPLICAS);

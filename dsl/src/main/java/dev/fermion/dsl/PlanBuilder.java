@@ -1,24 +1,19 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.ComponentSpec;
-import dev.fermion.plan.Exprs;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
-import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.ParamSpec;
 import dev.fermion.plan.ResultSpec;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
-import dev.fermion.plan.ResourceManifest;
 import dev.fermion.plan.ResourceSpec;
 import dev.fermion.plan.Schedule;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,14 +24,17 @@ import java.util.Set;
 
 /** Validates a finished definition and turns it into an immutable {@link Plan}. */
 final class PlanBuilder {
-    private static final String NAME_PATH = "{.metadata.name}";
     private final Namespace ns;
     private final StepOptions defaults;
+    private final Dependencies dependencies;
+    private final ResourceSteps resourceSteps;
     private final Map<ComponentKey, ComponentSpec> components = new HashMap<>();
 
     private PlanBuilder(Namespace ns, StepOptions defaults) {
         this.ns = ns;
         this.defaults = defaults;
+        this.dependencies = new Dependencies(ns);
+        this.resourceSteps = new ResourceSteps(ns, dependencies);
     }
 
     static Plan build(Namespace ns, Pipeline.Builder meta) {
@@ -145,12 +143,12 @@ final class PlanBuilder {
         List<Node> nodes = new ArrayList<>();
         Map<String, Set<String>> edges = new LinkedHashMap<>();
         for (NodeModel node : model.nodes) {
-            Set<String> deps = dependencies(node);
+            Set<String> deps = dependencies.of(node);
             edges.put(node.name, deps);
             Optional<Cond> when = Optional.ofNullable(node.when);
             nodes.add(node(node, deps, when));
         }
-        rejectCycles(edges);
+        dependencies.rejectCycles(edges);
         return new Graph(model.name, nodes, inputs, outputs);
     }
 
@@ -171,7 +169,7 @@ final class PlanBuilder {
                     bindings, containerOptions(step), deps, when);
         }
         if (step.definition instanceof ResourceComponent resource) {
-            ResourceSpec spec = resourceSpec(step, resource);
+            ResourceSpec spec = resourceSteps.spec(step, resource);
             return new Node.ResourceNode(step.name, component(step.definition), spec, resourceBindings(step, spec),
                     containerOptions(step), deps, when);
         }
@@ -278,28 +276,7 @@ final class PlanBuilder {
         return spec;
     }
 
-    private ResourceSpec resourceSpec(NodeModel.StepModel step, ResourceComponent definition) {
-        ResourceSpec spec;
-        try {
-            spec = definition.resourceSpec();
-        } catch (IllegalArgumentException e) {
-            throw new PipelineDefinitionException(ns.pipeline, step.name, "in " + definition.getClass().getSimpleName()
-                    + ": " + e.getMessage(), e);
-        }
-        try {
-            ResourceManifest.parse(spec, "step '" + step.name + "' (" + definition.getClass().getSimpleName() + ")");
-        } catch (IllegalArgumentException e) {
-            throw new PipelineDefinitionException(ns.pipeline, step.name, e.getMessage(), e);
-        }
-        if (spec.deletedAtEnd() && (ns.subPipeline != null || step.scope.enclosingLoop() != null
-                || inExitHandler(step.scope))) {
-            throw ns.error(step.name, "an object deleted at the end of the run must be created once per run: add the "
-                    + "step at the top level of the pipeline, not inside a loop, a sub-pipeline or the exit handler");
-        }
-        return spec;
-    }
-
-    private static boolean inExitHandler(Scope scope) {
+    static boolean inExitHandler(Scope scope) {
         for (Scope s = scope; s != null; s = s.parent) {
             if (s.kind == Scope.Kind.EXIT_HANDLER) {
                 return true;
@@ -311,63 +288,13 @@ final class PlanBuilder {
     /**
      * A resource step's inputs, each written into a field of its manifest. Argo substitutes them into the
      * manifest as raw text, so only values that are Kubernetes object names by construction are accepted:
-     * constants checked here, and names other resource steps read from their objects.
+     * constants and names other resource steps read from their objects, as {@link ResourceSteps} checks.
      */
     private Map<String, Expr> resourceBindings(NodeModel.StepModel step, ResourceSpec spec) {
-        String definition = step.definition.getClass().getSimpleName();
-        for (String bound : step.bindings.keySet()) {
-            if (!spec.inputs().containsKey(bound)) {
-                throw ns.error(step.name, "input '" + bound + "' is bound, but " + definition + " does not write it "
-                        + "into its manifest with these settings; remove the binding or change the settings");
-            }
-        }
+        resourceSteps.requireWritten(step, spec);
         Map<String, Expr> bindings = bindings(step);
-        spec.inputs().forEach((input, field) -> {
-            Expr value = bindings.get(input);
-            if (value == null) {
-                throw ns.error(step.name, definition + " writes input '" + input + "' into " + field + ", but it is "
-                        + "not bound here: bind it with .with(" + definition + "." + constantName(input) + ", ...)");
-            }
-            requireObjectName(step, input, value);
-        });
+        resourceSteps.requireObjectNames(step, spec, bindings);
         return bindings;
-    }
-
-    private void requireObjectName(NodeModel.StepModel step, String input, Expr value) {
-        if (value instanceof Expr.Literal literal) {
-            try {
-                ManifestField.requireObjectName(String.valueOf(literal.value()), "input '" + input + "'");
-            } catch (IllegalArgumentException e) {
-                throw new PipelineDefinitionException(ns.pipeline, step.name, e.getMessage(), e);
-            }
-            return;
-        }
-        if (value instanceof Expr.StepOutput out && producer(out) instanceof NodeModel.StepModel producer
-                && producer.definition instanceof ResourceComponent resource && readsName(resource, out.port())) {
-            return;
-        }
-        throw ns.error(step.name, "input '" + input + "' is written into a Kubernetes manifest, so it takes only "
-                + "object names: a constant name, or an output another resource step reads from " + NAME_PATH
-                + " (such as VolumeClaim.CLAIM_NAME); " + describe(value) + " could hold any text");
-    }
-
-    /** Whether {@code output} of {@code resource} is its object's name; a broken producer is reported at its own step. */
-    private static boolean readsName(ResourceComponent resource, String output) {
-        try {
-            return NAME_PATH.equals(resource.resourceSpec().outputs().get(output));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static String describe(Expr value) {
-        if (value instanceof Expr.StepOutput out) {
-            return "output '" + out.port() + "' of step '" + out.step() + "'";
-        }
-        if (value instanceof Expr.Param param) {
-            return "parameter '" + param.name() + "'";
-        }
-        return "this value";
     }
 
     private Map<String, Expr> bindings(NodeModel.StepModel step) {
@@ -388,106 +315,8 @@ final class PlanBuilder {
         return bindings;
     }
 
-    private static String constantName(String port) {
+    static String constantName(String port) {
         return port.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-    }
-
-    /** Nodes of {@code node}'s own graph it must wait for: explicit {@code after}s and every value it reads. */
-    private Set<String> dependencies(NodeModel node) {
-        Set<String> deps = new LinkedHashSet<>();
-        for (NodeModel target : node.after) {
-            addDependency(node, node, target, deps);
-        }
-        collectReads(node, node, deps);
-        deps.remove(node.name);
-        return deps;
-    }
-
-    private void collectReads(NodeModel owner, NodeModel node, Set<String> deps) {
-        List<Value<?>> reads = new ArrayList<>(node.whenOperands);
-        if (node instanceof NodeModel.StepModel step) {
-            reads.addAll(step.bindings.values());
-            reads.addAll(step.mountReads);
-        } else if (node instanceof NodeModel.LoopModel loop) {
-            reads.add(loop.items);
-            for (NodeModel inner : loop.body.nodes) {
-                collectReads(owner, inner, deps);
-                for (NodeModel target : inner.after) {
-                    addDependency(owner, inner, target, deps);
-                }
-            }
-        }
-        for (Value<?> value : reads) {
-            for (NodeModel producer : producers(value.expr())) {
-                addDependency(owner, node, producer, deps);
-            }
-        }
-    }
-
-    private void addDependency(NodeModel owner, NodeModel reader, NodeModel producer, Set<String> deps) {
-        NodeModel upstream = owner.graph.containing(producer);
-        if (upstream == null) {
-            return;
-        }
-        if (upstream == owner) {
-            if (reader == owner && owner instanceof NodeModel.StepModel) {
-                throw ns.error(owner.name, "the step reads its own output; a step can only read outputs of steps before it");
-            }
-            return;
-        }
-        deps.add(upstream.name);
-    }
-
-    /** The step a step output reads, or the loop a fan-in reads; null for any other value. */
-    private NodeModel producer(Expr expr) {
-        return Exprs.availability(expr, ns.nodes::get, null, (value, fallback) -> null);
-    }
-
-    /** The nodes whose results {@code expr} reads, for a value made of several. */
-    private List<NodeModel> producers(Expr expr) {
-        List<NodeModel> all = new ArrayList<>();
-        for (Expr leaf : Exprs.leaves(expr)) {
-            NodeModel producer = producer(leaf);
-            if (producer != null) {
-                all.add(producer);
-            }
-        }
-        return all;
-    }
-
-    private void rejectCycles(Map<String, Set<String>> edges) {
-        Map<String, Integer> state = new HashMap<>();
-        for (String start : edges.keySet()) {
-            Deque<String> path = new ArrayDeque<>();
-            String cycle = visit(start, edges, state, path);
-            if (cycle != null) {
-                throw ns.error(start, "the steps form a cycle (each waits for the next): " + cycle
-                        + "; remove an after(...) or a data dependency so the steps can run in order");
-            }
-        }
-    }
-
-    private static String visit(String node, Map<String, Set<String>> edges, Map<String, Integer> state, Deque<String> path) {
-        Integer s = state.get(node);
-        if (s != null && s == 2) {
-            return null;
-        }
-        path.addLast(node);
-        if (s != null && s == 1) {
-            List<String> list = new ArrayList<>(path);
-            int from = list.indexOf(node);
-            return String.join(" -> ", list.subList(from, list.size()));
-        }
-        state.put(node, 1);
-        for (String dep : edges.getOrDefault(node, Set.of())) {
-            String cycle = visit(dep, edges, state, path);
-            if (cycle != null) {
-                return cycle;
-            }
-        }
-        state.put(node, 2);
-        path.removeLast();
-        return null;
     }
 
     /**

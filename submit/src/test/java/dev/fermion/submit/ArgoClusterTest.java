@@ -88,12 +88,12 @@ class ArgoClusterTest {
         assertThat(first.created()).isTrue();
         assertThat(second.created()).isFalse();
         assertThat(cron.resourceKind()).isEqualTo("CronWorkflow");
-        GenericKubernetesResource template = client.genericKubernetesResources(ArgoCluster.TEMPLATES)
+        GenericKubernetesResource template = client.genericKubernetesResources(ArgoTypes.TEMPLATES)
                 .inNamespace(NS).withName("nightly-retrain").get();
         JsonNode spec = new ObjectMapper().valueToTree(template).get("spec");
         assertThat(spec).isEqualTo(yaml(compile(WorkflowKind.TEMPLATE, "2.0").yaml()).get("spec"));
         assertThat(spec.toString()).contains("fermion-runtime:2.0").doesNotContain("fermion-runtime:1.0");
-        assertThat(client.genericKubernetesResources(ArgoCluster.CRON_WORKFLOWS).inNamespace(NS)
+        assertThat(client.genericKubernetesResources(ArgoTypes.CRON_WORKFLOWS).inNamespace(NS)
                 .withName("nightly-retrain").get()).isNotNull();
     }
 
@@ -142,7 +142,7 @@ class ArgoClusterTest {
     void triggerRunsTheCronWorkflowsSpecOnceOwnedAndLabelledByIt() {
         ArgoCluster cluster = new ArgoCluster(client);
         cluster.apply(compile(WorkflowKind.CRON, "1.0"), NS);
-        GenericKubernetesResource cron = client.genericKubernetesResources(ArgoCluster.CRON_WORKFLOWS)
+        GenericKubernetesResource cron = client.genericKubernetesResources(ArgoTypes.CRON_WORKFLOWS)
                 .inNamespace(NS).withName("nightly-retrain").get();
         JsonNode cronSpec = new ObjectMapper().valueToTree(cron).get("spec");
         JsonNode parameters = cronSpec.at("/workflowSpec/arguments/parameters");
@@ -173,7 +173,7 @@ class ArgoClusterTest {
                     assertThat(e.reason()).isEqualTo(ClusterException.Reason.REJECTED);
                     assertThat(e.getMessage()).contains("CronWorkflow 'nightly-retrain' has no parameter 'no-such'");
                 });
-        assertThat(client.genericKubernetesResources(ArgoCluster.WORKFLOWS).inNamespace(NS).list().getItems()).isEmpty();
+        assertThat(client.genericKubernetesResources(ArgoTypes.WORKFLOWS).inNamespace(NS).list().getItems()).isEmpty();
     }
 
     /** Records what a watch reports, so the test can wait for each state before scripting the next. */

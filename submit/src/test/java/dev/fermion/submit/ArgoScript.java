@@ -30,7 +30,7 @@ final class ArgoScript implements AutoCloseable {
     }
 
     GenericKubernetesResource workflow(String name) {
-        return client.genericKubernetesResources(ArgoCluster.WORKFLOWS).inNamespace(NS).withName(name).get();
+        return client.genericKubernetesResources(ArgoTypes.WORKFLOWS).inNamespace(NS).withName(name).get();
     }
 
     void status(String workflow, String phase, List<Map<String, Object>> nodes) {
@@ -43,7 +43,7 @@ final class ArgoScript implements AutoCloseable {
         Map<String, Object> byId = new LinkedHashMap<>();
         nodes.forEach(n -> byId.put((String) n.get("id"), n));
         status.put("nodes", byId);
-        client.genericKubernetesResources(ArgoCluster.WORKFLOWS).inNamespace(NS).withName(workflow)
+        client.genericKubernetesResources(ArgoTypes.WORKFLOWS).inNamespace(NS).withName(workflow)
                 .edit(w -> {
                     w.setAdditionalProperty("status", status);
                     return w;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  *
  * @param modelUri               where the pod reads the bundle: {@code pvc://CLAIM/PATH} mounts a volume
  *                               claim, {@code configmap://NAME} mounts the ConfigMap the rollout created with
- *                               the bundle's files (small models, see {@link KubernetesDeployment#modelConfigMap}),
+ *                               the bundle's files (small models, see {@link ModelConfigMaps#of}),
  *                               any other scheme ({@code s3://}, {@code gs://}, {@code https://}) is
  *                               downloaded by the storage initializer, as KServe does
  * @param modelDigest            the bundle's {@link dev.fermion.deploy.ModelDigest}, which tells an unchanged
@@ -50,9 +50,9 @@ public record ClusterSettings(String name, String version, String namespace, Str
                 + "the cluster can read, such as s3://bucket/models/iris/3 or pvc://models/iris/3");
         check(!modelUri.startsWith("pvc://") || (modelUri.length() > "pvc://".length() && !modelUri.contains("..")),
                 "model URI '" + modelUri + "' names no volume claim: write pvc://CLAIM/PATH");
-        check(!modelUri.startsWith(KubernetesDeployment.CONFIG_MAP_URI)
-                        || (CONFIG_MAP.matcher(modelUri.substring(KubernetesDeployment.CONFIG_MAP_URI.length())).matches()
-                        && modelUri.length() - KubernetesDeployment.CONFIG_MAP_URI.length() <= 253),
+        check(!modelUri.startsWith(ModelConfigMaps.URI_PREFIX)
+                        || (CONFIG_MAP.matcher(modelUri.substring(ModelConfigMaps.URI_PREFIX.length())).matches()
+                        && modelUri.length() - ModelConfigMaps.URI_PREFIX.length() <= 253),
                 "model URI '" + modelUri + "' names no ConfigMap: write configmap://NAME");
         check(modelDigest == null || DIGEST.matcher(modelDigest).matches(),
                 "model digest '" + modelDigest + "' is not sha256:<64 hex digits>");

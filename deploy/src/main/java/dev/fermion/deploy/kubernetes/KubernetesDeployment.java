@@ -3,8 +3,6 @@ package dev.fermion.deploy.kubernetes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.deploy.DeployTarget;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -38,25 +36,18 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The Kubernetes objects of a model server, from fabric8's typed builders: a Deployment of
  * {@code fermion-serve} pods (health probes, resources and GPUs, non-root, rolling updates that never
  * lower the ready count), a Service, a HorizontalPodAutoscaler on CPU and a PodDisruptionBudget; the
- * {@code <name>-canary} Deployment of a canary; the ConfigMap that carries a small model to its pods when no
- * store holds it; and the Role a service account needs to apply them.
+ * {@code <name>-canary} Deployment of a canary; and the Role a service account needs to apply them. The
+ * ConfigMap that carries a small model to its pods when no store holds it is {@link ModelConfigMaps}'s.
  *
  * <p>{@link KubernetesRollout} applies these with the Kubernetes client; {@link #yaml} writes them for a
  * pipeline that applies them from the workflow as resource steps ({@link ApplyObject}).
@@ -73,15 +64,6 @@ public final class KubernetesDeployment {
     public static final String MODEL_URI_ANNOTATION = "fermion.dev/model-uri";
     public static final String MODEL_DIGEST_ANNOTATION = "fermion.dev/model-digest";
     public static final String GPU = "nvidia.com/gpu";
-    /** The model URI of a bundle carried in a ConfigMap of the namespace: {@code configmap://NAME}. */
-    public static final String CONFIG_MAP_URI = "configmap://";
-    /** Marks the ConfigMaps that carry models, with the deployment's name as the value. */
-    public static final String MODEL_OF_LABEL = "fermion.dev/model-of";
-    /**
-     * The most bundle bytes a ConfigMap carries: Kubernetes refuses ConfigMaps over 1 MiB of data, and this leaves
-     * room for the object's names and labels.
-     */
-    public static final long CONFIG_MAP_LIMIT = 1024 * 1024 - 16 * 1024;
     static final String CONTAINER = "fermion-serve";
     /** The runtime image's user and group (see runtime-image/docker). */
     static final long USER = 10001;
@@ -112,66 +94,6 @@ public final class KubernetesDeployment {
         return name + "-" + CANARY;
     }
 
-    /**
-     * The ConfigMap {@code <name>-model-<first 12 hex digits of digest>} for a model deployed without a store: named
-     * by the content, so an unchanged model finds its ConfigMap in place, and immutable, so the kubelet never
-     * watches it and no pod sees it change.
-     */
-    public static String modelConfigMapName(String name, String modelDigest) {
-        String hex = modelDigest.substring(modelDigest.indexOf(':') + 1);
-        return name + "-model-" + hex.substring(0, 12);
-    }
-
-    /**
-     * The ConfigMap that carries the files of {@code bundle} to the pods of {@code settings}, whose model URI is
-     * {@code configmap://NAME}: one key per file (a bundle has no sub-directories), which the pods mount read-only
-     * at {@value ClusterSettings#MODEL_DIR}.
-     *
-     * @throws IllegalArgumentException when the bundle is larger than a ConfigMap holds, or has sub-directories
-     */
-    public static ConfigMap modelConfigMap(ClusterSettings settings, Path bundle) {
-        String name = settings.modelUri().substring(CONFIG_MAP_URI.length());
-        Map<String, String> files = new TreeMap<>();
-        long total = 0;
-        try (Stream<Path> entries = Files.list(bundle)) {
-            for (Path file : entries.sorted().toList()) {
-                if (!Files.isRegularFile(file)) {
-                    throw new IllegalArgumentException("Model bundle " + bundle + " holds " + file.getFileName()
-                            + ", which is not a file; a ConfigMap carries only a flat directory of files: publish the "
-                            + "bundle where the cluster reads it and give 'model-uri'");
-                }
-                byte[] bytes = Files.readAllBytes(file);
-                total += bytes.length;
-                if (total > CONFIG_MAP_LIMIT) {
-                    throw new IllegalArgumentException("Model bundle " + bundle + " is over " + CONFIG_MAP_LIMIT / 1024
-                            + " KiB, more than a ConfigMap carries to the model server's pods: publish it where the "
-                            + "cluster reads it (s3://, gs://, https:// or a volume claim) and give that as 'model-uri'");
-                }
-                files.put(file.getFileName().toString(), Base64.getEncoder().encodeToString(bytes));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read model bundle " + bundle, e);
-        }
-        Map<String, String> labels = new LinkedHashMap<>(labels(settings.name(), null));
-        labels.put("app.kubernetes.io/component", "model");
-        labels.put(MODEL_OF_LABEL, settings.name());
-        Map<String, String> annotations = new LinkedHashMap<>();
-        if (settings.modelDigest() != null) {
-            annotations.put(MODEL_DIGEST_ANNOTATION, settings.modelDigest());
-        }
-        return new ConfigMapBuilder()
-                .withNewMetadata().withName(name).withNamespace(settings.namespace()).withLabels(labels)
-                .withAnnotations(annotations).endMetadata()
-                .withImmutable(true)
-                .withBinaryData(files)
-                .build();
-    }
-
-    /** The ConfigMap a model URI names, or null when the model is not carried in one. */
-    public static String configMapOf(String modelUri) {
-        return modelUri.startsWith(CONFIG_MAP_URI) ? modelUri.substring(CONFIG_MAP_URI.length()) : null;
-    }
-
     /** Selects the pods of both tracks, so a canary gets its share of requests without another Service. */
     public static Service service(ClusterSettings settings) {
         return new ServiceBuilder()
@@ -190,7 +112,7 @@ public final class KubernetesDeployment {
         selector.put(TRACK_LABEL, track);
         Map<String, String> podLabels = new LinkedHashMap<>(labels(settings.name(), track));
         podLabels.put(VERSION_LABEL, settings.version());
-        boolean download = !settings.modelUri().startsWith(PVC) && configMapOf(settings.modelUri()) == null;
+        boolean download = !settings.modelUri().startsWith(PVC) && ModelConfigMaps.nameIn(settings.modelUri()) == null;
         List<Container> initContainers = download ? List.of(storageInitializer(settings)) : List.of();
         List<Toleration> tolerations = settings.gpus() > 0 ? List.of(new TolerationBuilder().withKey(GPU)
                 .withOperator("Exists").withEffect("NoSchedule").build()) : List.of();
@@ -382,7 +304,7 @@ public final class KubernetesDeployment {
     }
 
     private static Volume modelVolume(ClusterSettings settings) {
-        String configMap = configMapOf(settings.modelUri());
+        String configMap = ModelConfigMaps.nameIn(settings.modelUri());
         if (configMap != null) {
             return new VolumeBuilder().withName(MODEL_VOLUME).withNewConfigMap().withName(configMap).endConfigMap()
                     .build();

@@ -48,9 +48,9 @@ public final class KubernetesRollout {
      * comes from the content, so one that is there holds these files), then as {@link #deploy(ClusterSettings, Duration)}.
      */
     public Deployed deploy(ClusterSettings settings, Path bundle, Duration ready) {
-        String configMap = KubernetesDeployment.configMapOf(settings.modelUri());
+        String configMap = ModelConfigMaps.nameIn(settings.modelUri());
         if (configMap != null) {
-            ConfigMap model = KubernetesDeployment.modelConfigMap(settings, bundle);
+            ConfigMap model = ModelConfigMaps.of(settings, bundle);
             if (client.configMaps().inNamespace(settings.namespace()).withName(configMap).get() == null) {
                 client.resource(model).inNamespace(settings.namespace()).create();
                 log.accept("Created ConfigMap " + configMap + " in namespace " + settings.namespace()
@@ -117,7 +117,7 @@ public final class KubernetesRollout {
                     + "version " + current.version() + " is the only one it served");
         }
         ClusterSettings target = KubernetesDeployment.fromJson(previous, "Deployment " + namespace + "/" + name);
-        String configMap = KubernetesDeployment.configMapOf(target.modelUri());
+        String configMap = ModelConfigMaps.nameIn(target.modelUri());
         if (configMap != null && client.configMaps().inNamespace(namespace).withName(configMap).get() == null) {
             throw new IllegalStateException("Cannot roll '" + name + "' back to version " + target.version()
                     + ": ConfigMap " + configMap + " with its model is gone from namespace " + namespace
@@ -168,17 +168,17 @@ public final class KubernetesRollout {
      * stay in the namespace for good.
      */
     private void pruneModelConfigMaps(ClusterSettings settings, String previous) {
-        if (KubernetesDeployment.configMapOf(settings.modelUri()) == null && previous == null) {
+        if (ModelConfigMaps.nameIn(settings.modelUri()) == null && previous == null) {
             return;
         }
         Set<String> used = new HashSet<>();
-        used.add(KubernetesDeployment.configMapOf(settings.modelUri()));
+        used.add(ModelConfigMaps.nameIn(settings.modelUri()));
         if (previous != null) {
-            used.add(KubernetesDeployment.configMapOf(KubernetesDeployment.fromJson(previous,
+            used.add(ModelConfigMaps.nameIn(KubernetesDeployment.fromJson(previous,
                     "Deployment " + settings.namespace() + "/" + settings.name()).modelUri()));
         }
         for (ConfigMap old : client.configMaps().inNamespace(settings.namespace())
-                .withLabel(KubernetesDeployment.MODEL_OF_LABEL, settings.name()).list().getItems()) {
+                .withLabel(ModelConfigMaps.MODEL_OF_LABEL, settings.name()).list().getItems()) {
             String name = old.getMetadata().getName();
             if (!used.contains(name)) {
                 client.configMaps().inNamespace(settings.namespace()).withName(name).delete();
@@ -205,7 +205,7 @@ public final class KubernetesRollout {
                 return null;
             }
         }
-        String configMap = KubernetesDeployment.configMapOf(settings.modelUri());
+        String configMap = ModelConfigMaps.nameIn(settings.modelUri());
         if (configMap != null && client.configMaps().inNamespace(settings.namespace()).withName(configMap).get() == null) {
             return null;
         }

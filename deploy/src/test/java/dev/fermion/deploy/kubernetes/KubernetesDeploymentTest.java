@@ -106,16 +106,16 @@ class KubernetesDeploymentTest {
         Files.write(dir.resolve("mlp-0000.params"), new byte[] {0, 1, 2, (byte) 255});
         Files.writeString(dir.resolve("labels.json"), "[\"a\",\"b\"]");
         ClusterSettings base = Settings.iris("3");
-        String name = KubernetesDeployment.modelConfigMapName("iris", "sha256:" + "ab".repeat(32));
+        String name = ModelConfigMaps.name("iris", "sha256:" + "ab".repeat(32));
         assertThat(name).isEqualTo("iris-model-abababababab");
         ClusterSettings inConfigMap = new ClusterSettings("iris", "3", "models", base.image(), "configmap://" + name,
                 "sha256:" + "ab".repeat(32), null, base.storageInitializerImage(), 1, 2, "1", "2Gi", 0, 70, 0);
 
-        ConfigMap model = KubernetesDeployment.modelConfigMap(inConfigMap, dir);
+        ConfigMap model = ModelConfigMaps.of(inConfigMap, dir);
 
         assertThat(model.getMetadata().getName()).isEqualTo(name);
         assertThat(model.getImmutable()).isTrue();
-        assertThat(model.getMetadata().getLabels()).containsEntry(KubernetesDeployment.MODEL_OF_LABEL, "iris");
+        assertThat(model.getMetadata().getLabels()).containsEntry(ModelConfigMaps.MODEL_OF_LABEL, "iris");
         assertThat(model.getBinaryData()).containsOnlyKeys("mlp-0000.params", "labels.json");
         assertThat(Base64.getDecoder().decode(model.getBinaryData().get("mlp-0000.params")))
                 .containsExactly(0, 1, 2, (byte) 255);
@@ -125,8 +125,8 @@ class KubernetesDeploymentTest {
         assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getReadOnly()).isTrue();
         assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getMountPath()).isEqualTo("/mnt/models");
 
-        Files.write(dir.resolve("weights.bin"), new byte[(int) KubernetesDeployment.CONFIG_MAP_LIMIT]);
-        assertThatThrownBy(() -> KubernetesDeployment.modelConfigMap(inConfigMap, dir))
+        Files.write(dir.resolve("weights.bin"), new byte[(int) ModelConfigMaps.LIMIT]);
+        assertThatThrownBy(() -> ModelConfigMaps.of(inConfigMap, dir))
                 .hasMessageContaining("more than a ConfigMap carries").hasMessageContaining("'model-uri'");
     }
 

@@ -210,7 +210,7 @@ class KubernetesRolloutTest {
             Path bundle = Files.createDirectories(dir.resolve("bundle-" + digit));
             Files.writeString(bundle.resolve("labels.json"), "[\"" + digit + "\"]");
             String digest = "sha256:" + String.valueOf(digit).repeat(64);
-            digests.add(KubernetesDeployment.modelConfigMapName("iris", digest));
+            digests.add(ModelConfigMaps.name("iris", digest));
             ClusterSettings settings = inConfigMap("run-" + digit, digest);
             Deployed deployed = rollout().deploy(settings, bundle, Duration.ZERO);
             assertThat(deployed.upToDate()).isFalse();
@@ -233,12 +233,12 @@ class KubernetesRolloutTest {
 
     private static ClusterSettings inConfigMap(String version, String digest) {
         return new ClusterSettings("iris", version, "models", "ghcr.io/fermion-ml/fermion-runtime:1.0.0",
-                KubernetesDeployment.CONFIG_MAP_URI + KubernetesDeployment.modelConfigMapName("iris", digest), digest,
+                ModelConfigMaps.URI_PREFIX + ModelConfigMaps.name("iris", digest), digest,
                 null, ClusterSettings.DEFAULT_STORAGE_INITIALIZER, 1, 3, "500m", "1Gi", 0, 70, 0);
     }
 
     private List<String> modelConfigMaps() {
-        return client.configMaps().inNamespace("models").withLabel(KubernetesDeployment.MODEL_OF_LABEL, "iris").list()
+        return client.configMaps().inNamespace("models").withLabel(ModelConfigMaps.MODEL_OF_LABEL, "iris").list()
                 .getItems().stream().map(c -> c.getMetadata().getName()).toList();
     }
 
