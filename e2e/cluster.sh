@@ -808,11 +808,11 @@ cluster_roles() {
 # driver (it registers with the kubelet) and the sidecars, each on the host with its own user bound to its own
 # ClusterRole from its module.
 start_csi() {
-  kubectl apply -f "$SNAPSHOT_CLIENT_MODULE/config/crd/snapshot.storage.k8s.io_volumesnapshotclasses.yaml" \
-    -f "$SNAPSHOT_CLIENT_MODULE/config/crd/snapshot.storage.k8s.io_volumesnapshotcontents.yaml" \
-    -f "$SNAPSHOT_CLIENT_MODULE/config/crd/snapshot.storage.k8s.io_volumesnapshots.yaml" >/dev/null
-  kubectl wait --for condition=established --timeout "${UP_TIMEOUT}s" crd/volumesnapshotclasses.snapshot.storage.k8s.io \
-    crd/volumesnapshotcontents.snapshot.storage.k8s.io crd/volumesnapshots.snapshot.storage.k8s.io >/dev/null
+  # the VolumeGroupSnapshot CRDs too: snapshot-controller v8.7 waits for them before it starts
+  local crds=() crd
+  for crd in "$SNAPSHOT_CLIENT_MODULE"/config/crd/*snapshot.storage.k8s.io_*.yaml; do crds+=(-f "$crd"); done
+  kubectl apply "${crds[@]}" >/dev/null
+  kubectl wait --for condition=established --timeout "${UP_TIMEOUT}s" "${crds[@]}" >/dev/null
   {
     cluster_roles "$PROVISIONER_MODULE/deploy/kubernetes/rbac.yaml"
     cluster_roles "$SNAPSHOTTER_MODULE/deploy/kubernetes/csi-snapshotter/rbac-csi-snapshotter.yaml"
