@@ -6,6 +6,8 @@
 # (", K skipped" when some were; exit 1 if any failed). Run as root, from anywhere.
 #   FERMION_E2E_WORKFLOW_TIMEOUT   seconds each fermion command (a watched workflow) gets (default 420: the
 #                                  slowest workflow here takes about 75 s)
+#   FERMION_E2E_BUDGET    seconds the checks may take (after the cluster and image set-up); checks not started
+#                         by then fail unrun (default 1500: they take about 8 minutes), so that CI ends in time
 #   FERMION_E2E_NS        namespace the workflows run in (default fermion-e2e)
 set -uo pipefail
 
@@ -13,6 +15,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 NS=${FERMION_E2E_NS:-fermion-e2e}
 TIMEOUT=${FERMION_E2E_WORKFLOW_TIMEOUT:-420}
+BUDGET=${FERMION_E2E_BUDGET:-1500}
 REGISTRY=localhost/fermion-e2e
 TAG=e2e
 out=$(mktemp -d /tmp/fermion-e2e.XXXXXX)
@@ -28,6 +31,10 @@ check() {   # check NAME COMMAND...: PASS when the command exits 0
     echo "the cluster broke before $name:"; sed 's/^/    /' <<<"$reason"
   fi
   if [[ -n $broken ]]; then echo "FAIL $name (not run: the cluster broke before $broken)"; failed=$((failed + 1)); return; fi
+  if ((SECONDS - checks_started > BUDGET)); then
+    echo "FAIL $name (not run: the suite's ${BUDGET} s are spent; FERMION_E2E_BUDGET sets them)"; failed=$((failed + 1))
+    return
+  fi
   if "$@" > "$out/$name.log" 2>&1; then echo "PASS $name ($((SECONDS - started)) s)"; passed=$((passed + 1))
   else
     echo "FAIL $name ($((SECONDS - started)) s, see $out/$name.log)"; tail -n 20 "$out/$name.log" | sed 's/^/    /'
@@ -59,6 +66,12 @@ KUBECONFIG=$(e2e/cluster.sh up) || { echo "0 passed, 1 failed (cluster.sh up)"; 
 runtime-image/build.sh --registry "$REGISTRY" --tag "$TAG" >&2 || { echo "0 passed, 1 failed (runtime image)"; exit 1; }
 e2e/cluster.sh load-image "$REGISTRY/fermion-runtime:$TAG"
 e2e/cluster.sh prepare-namespace "$NS"
+# What an earlier run left: the workflows of a run that was cut short resume when the cluster comes back, and
+# their pods would take the node's 2 CPUs from this run's (each asks for one).
+kubectl delete workflows,cronworkflows,workflowtemplates --all >&2
+kubectl delete deployment,service,horizontalpodautoscaler,poddisruptionbudget -l app.kubernetes.io/name=iris \
+  --ignore-not-found >&2
+e2e/cluster.sh kubectl delete namespace "$NS-narrow" --ignore-not-found >&2
 # iris's deploy step runs as fermion-deployer with the Role that KubernetesDeployment.deployerRbac writes for a
 # KUBERNETES deploy (these rules are its rules), plus Argo's executor Role (prepare-namespace made it)
 deployer_rbac() {   # deployer_rbac NAMESPACE [RULE-TO-LEAVE-OUT]
@@ -275,6 +288,7 @@ mkdir -p "$pipelines"
 javac -d "$pipelines" -cp "$(cat target/fermion-cli/classpath.txt)" e2e/pipelines/dev/fermion/e2e/*.java ||
   { echo "0 passed, 1 failed (e2e pipelines do not compile)"; exit 1; }
 
+checks_started=$SECONDS
 check iris-succeeds-on-argo iris_succeeds
 check iris-accuracy-equals-local-run iris_matches_local
 check iris-serves-through-its-service iris_serves

@@ -86,7 +86,7 @@ final class StatusCommand implements Callable<Integer> {
         List<Map<String, Object>> steps = new ArrayList<>();
         for (StepState step : state.steps()) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("step", step.displayName());
+            row.put("step", step.label());
             row.put("node", step.name());
             row.put("type", step.type());
             row.put("phase", step.phase());
@@ -105,7 +105,7 @@ final class StatusCommand implements Callable<Integer> {
                 : step.finishedAt() == null ? "started " + step.startedAt()
                 : step.startedAt() + " -> " + step.finishedAt() + took(step.startedAt(), step.finishedAt());
         boolean failed = "Failed".equals(step.phase()) || "Error".equals(step.phase());
-        return String.format(Locale.ROOT, "%-10s %-32s %s", step.phase(), step.displayName(), when).stripTrailing()
+        return String.format(Locale.ROOT, "%-10s %-32s %s", step.phase(), step.label(), when).stripTrailing()
                 + (step.cached() ? "  (cached)" : "")
                 + (failed && step.message() != null ? "  (" + step.message() + ")" : "");
     }

@@ -182,7 +182,7 @@ final class SubmitCommand implements Callable<Integer> {
                 + (end.message() == null ? "" : ": " + end.message()));
         for (StepState step : end.steps()) {
             if ("Failed".equals(step.phase()) || "Error".equals(step.phase())) {
-                err.println("  step '" + step.displayName() + "' " + step.phase().toLowerCase(Locale.ROOT)
+                err.println("  step '" + step.label() + "' " + step.phase().toLowerCase(Locale.ROOT)
                         + (step.message() == null ? "" : ": " + step.message()));
             }
         }

@@ -325,6 +325,24 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void theCompilersOwnTasksShowUnderTheStepTheyServe() {
+        String name = fermion("submit", "squares").out().trim();
+        pod(name, "sum--source(0)", "Succeeded", "digest 9f2c\n");
+        pod(name, "sum(0)", "Succeeded", "total 14\n");
+        status(name, "Succeeded", List.of(node(name, name, "DAG", "Succeeded", null),
+                node(name, "sum--source(0)", "Pod", "Succeeded", null), node(name, "sum(0)", "Pod", "Succeeded", null),
+                node(name, "fermion--finish-tracking", "Pod", "Succeeded", null)));
+
+        CliTest.Result status = fermion("status", name);
+        CliTest.Result logs = fermion("logs", name, "--step", "sum");
+
+        assertThat(status.out()).containsPattern("Succeeded\\s+sum/source-digest\\(0\\) ")
+                .containsPattern("Succeeded\\s+sum\\(0\\) ").containsPattern("Succeeded\\s+fermion/finish-tracking ")
+                .doesNotContain("--source", "fermion--");
+        assertThat(logs.out()).contains("[sum/source-digest(0)] digest 9f2c\n").contains("[sum(0)] total 14\n");
+    }
+
+    @Test
     void logsFollowPrintsUntilTheWorkflowHasEnded() {
         String name = fermion("submit", "squares").out().trim();
         pod(name, "sum", "Succeeded", "total 14\n");

@@ -1,11 +1,9 @@
 package dev.fermion.compiler;
 
 import dev.fermion.contract.ImageMap;
+import dev.fermion.contract.RuntimeImage;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Objects;
-import java.util.Properties;
 
 /**
  * Cluster-specific settings of a compilation.
@@ -27,11 +25,7 @@ public record CompilerOptions(String registry, String repository, String tag, St
                               String namespace, String serviceAccount, String artifactRepositoryRef,
                               String cacheConfigMap, MlflowSettings mlflow, ImageMap images) {
 
-    public static final String DEFAULT_REGISTRY = "ghcr.io/fermion-ml";
-    public static final String DEFAULT_REPOSITORY = "fermion-runtime";
-    public static final String DEFAULT_GPU_REPOSITORY = "fermion-runtime-gpu";
     public static final String DEFAULT_CACHE_CONFIG_MAP = "fermion-cache";
-    private static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
 
     public CompilerOptions {
         Objects.requireNonNull(registry, "registry");
@@ -43,26 +37,9 @@ public record CompilerOptions(String registry, String repository, String tag, St
     }
 
     public static CompilerOptions defaults() {
-        return new CompilerOptions(DEFAULT_REGISTRY, DEFAULT_REPOSITORY, fermionVersion(), DEFAULT_GPU_REPOSITORY,
+        return new CompilerOptions(RuntimeImage.DEFAULT_REGISTRY, RuntimeImage.DEFAULT_REPOSITORY,
+                RuntimeImage.fermionVersion(), RuntimeImage.DEFAULT_GPU_REPOSITORY,
                 null, null, null, DEFAULT_CACHE_CONFIG_MAP, null, ImageMap.NONE);
-    }
-
-    /** The version this compiler was built as, so the default image matches the code that compiled the YAML. */
-    static String fermionVersion() {
-        try (InputStream in = CompilerOptions.class.getResourceAsStream("fermion-compiler.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                String version = p.getProperty("version", "");
-                if (!version.isBlank() && !version.contains("${")) {
-                    return version.trim();
-                }
-            }
-        } catch (IOException e) {
-            return FALLBACK_VERSION;
-        }
-        String implementation = CompilerOptions.class.getPackage().getImplementationVersion();
-        return implementation != null ? implementation : FALLBACK_VERSION;
     }
 
     public CompilerOptions withRegistry(String value) {
@@ -140,7 +117,6 @@ public record CompilerOptions(String registry, String repository, String tag, St
     }
 
     private String runtimeImage(boolean gpu) {
-        String prefix = registry.isEmpty() ? "" : registry.replaceAll("/+$", "") + "/";
-        return prefix + (gpu ? gpuRepository : repository) + ":" + tag;
+        return RuntimeImage.name(registry, gpu ? gpuRepository : repository, tag);
     }
 }

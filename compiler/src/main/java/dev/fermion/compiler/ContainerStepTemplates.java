@@ -183,9 +183,9 @@ final class ContainerStepTemplates {
                 script,
                 PodResources.sidecars(o, options.images()::apply),
                 null,
-                o.cachingEnabled() ? ContainerTemplates.memoize(component, spec.digest(), keyParams, keyInputs, null, o,
+                o.cachingEnabled() ? MemoizeKeys.memoize(component, spec.digest(), keyParams, keyInputs, null, o,
                         where, options.cacheConfigMap()) : null,
-                ContainerTemplates.retry(o, where, false),
+                RetryStrategies.retry(o, where, false),
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
                 pod.nodeSelector(o, where),
@@ -223,21 +223,34 @@ final class ContainerStepTemplates {
      * form; the expression removes the armour, so the tool reads the value as it was written.
      */
     private static String string(ContainerSpec.Word word, Node.ContainerNode step, String where) {
-        StringBuilder b = new StringBuilder();
-        for (ContainerSpec.Part part : word.parts()) {
-            if (part instanceof ContainerSpec.Part.Text text) {
-                b.append(PodResources.plain(text.text(), "command text of " + where));
-            } else if (part instanceof ContainerSpec.Part.InputValue value) {
+        ContainerSpec.Part.Visitor<String> written = new ContainerSpec.Part.Visitor<>() {
+            @Override
+            public String text(ContainerSpec.Part.Text text) {
+                return PodResources.plain(text.text(), "command text of " + where);
+            }
+
+            @Override
+            public String inputValue(ContainerSpec.Part.InputValue value) {
                 boolean plain = step.component().input(value.port()).map(port -> ValueCodec.isPlain(port.type())).orElse(false);
-                b.append(plain ? "{{inputs.parameters." + value.port() + "}}"
-                        : ArgoExpressions.tag(ArgoExpressions.disarmed(ArgoExpressions.input(value.port()))));
-            } else if (part instanceof ContainerSpec.Part.InputPath path) {
-                b.append(ContainerSpec.inputPath(path.port()));
-            } else if (part instanceof ContainerSpec.Part.OutputPath out) {
+                return plain ? "{{inputs.parameters." + value.port() + "}}"
+                        : ArgoExpressions.tag(ArgoExpressions.disarmed(ArgoExpressions.input(value.port())));
+            }
+
+            @Override
+            public String inputPath(ContainerSpec.Part.InputPath path) {
+                return ContainerSpec.inputPath(path.port());
+            }
+
+            @Override
+            public String outputPath(ContainerSpec.Part.OutputPath out) {
                 PortSpec port = step.component().output(out.port()).orElseThrow(() -> new IllegalStateException(
                         where + " writes undeclared output " + out.port()));
-                b.append(ContainerSpec.outputPath(out.port(), port.isArtifact()));
+                return ContainerSpec.outputPath(out.port(), port.isArtifact());
             }
+        };
+        StringBuilder b = new StringBuilder();
+        for (ContainerSpec.Part part : word.parts()) {
+            b.append(part.accept(written));
         }
         return b.toString();
     }

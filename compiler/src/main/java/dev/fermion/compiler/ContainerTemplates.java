@@ -2,13 +2,10 @@ package dev.fermion.compiler;
 
 import dev.fermion.compiler.argo.Artifact;
 import dev.fermion.compiler.argo.Inputs;
-import dev.fermion.compiler.argo.Memoize;
 import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.RetryStrategy;
 import dev.fermion.compiler.argo.Template;
-import dev.fermion.contract.CacheKey;
-import dev.fermion.contract.CodeDigest;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
@@ -24,12 +21,10 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -37,22 +32,8 @@ import java.util.TreeMap;
 /**
  * One container template per distinct component configuration: the component class, its resolved
  * {@link StepOptions} and the set of inputs that are bound. Steps sharing a configuration share the template
- * and pass their step name as the {@value #STEP_PARAM} input.
- *
- * <h2>Memoization key</h2>
- * A cached step's {@code memoize.key} is {@link CacheKey#compute} evaluated by Argo:
- * <pre>{{=sprig.sha256sum('fermion-cache-v1\ncomponent=C\nversion=V\ncode=D\n'
- *       + 'param:a=' + inputs.parameters['a'] + '\n' + ... + 'input:m=' + inputs.parameters['m-digest'] + '\n')}}</pre>
- * that is, SHA-256 over the same material as {@link CacheKey#material}: the component class, its declared
- * version, the {@link CodeDigest} of its bytecode (computed here, at compile time), every parameter input
- * (sorted by name) and the content digest of every input artifact (sorted by name), which the producing step
- * wrote as its {@code <port>-digest} output. Argo stores memoized outputs in a ConfigMap whose keys must
- * match {@code ^[a-zA-Z0-9][-a-zA-Z0-9]*$} (Argo's cache key rule, stricter than Kubernetes' own) and be at
- * most 253 characters; a lowercase hex SHA-256 is always 64 such characters, whatever the inputs hold.
- * Parameter values are hashed as they travel in the workflow, in their {@link dev.fermion.contract.ValueCodec#armour
- * transport form}, as the local runner hashes them too, so both backends give the same inputs the same key.
- * {@code maxAge} is the cache policy's age, or {@value #FOREVER} (about a century) when it has none: Argo v4
- * falls back to 30 days when maxAge is empty, which is not what "cache forever" means.
+ * and pass their step name as the {@value #STEP_PARAM} input. A cached step's memoization comes from
+ * {@link MemoizeKeys}, its retries from {@link RetryStrategies}.
  */
 final class ContainerTemplates {
     static final String STEP_PARAM = "fermion-step";
@@ -65,7 +46,6 @@ final class ContainerTemplates {
     static final String INLINE_PARAM_SUFFIX = "-inline";
     /** Input of a step whose image is a value known at run time ({@code StepOptions#imageFrom}). */
     static final String IMAGE_PARAM = "fermion-image";
-    static final String FOREVER = "876000h";
     static final long RUN_AS = 10001L;
     /**
      * The launcher writes every output under {@value #OUTPUTS}, which the image's non-root user cannot create
@@ -191,7 +171,7 @@ final class ContainerTemplates {
                 PodResources.sidecars(o, options.images()::apply),
                 null,
                 null,
-                retry(o, where, true),
+                RetryStrategies.retry(o, where, true),
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
                 pod.nodeSelector(o, where),
@@ -320,7 +300,7 @@ final class ContainerTemplates {
         pod.addImagePullSecrets(o, where);
         LaunchSpec launch = new LaunchSpec(component.className(), pipeline, "{{inputs.parameters." + STEP_PARAM + "}}",
                 "{{workflow.uid}}", 0, launchParams, launchInputs, launchOutParams, launchOutArtifacts, LaunchSpec.METRICS);
-        RetryStrategy retry = retry(o, where, true);
+        RetryStrategy retry = RetryStrategies.retry(o, where, true);
         List<String> args = new ArrayList<>(launch.toArgs());
         if (retry != null) {
             // Argo's retry counter (0 on the first try), so a step's StepContext.attempt() is the real one in a pod too.
@@ -336,8 +316,8 @@ final class ContainerTemplates {
                 null,
                 PodResources.sidecars(o, options.images()::apply),
                 null,
-                o.cachingEnabled() ? memoize(component, codeDigest(component, where), keyParams, keyInputs, sourceKey, o,
-                        where, options.cacheConfigMap()) : null,
+                o.cachingEnabled() ? MemoizeKeys.memoize(component, MemoizeKeys.codeDigest(component, where), keyParams,
+                        keyInputs, sourceKey, o, where, options.cacheConfigMap()) : null,
                 retry,
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
@@ -382,104 +362,5 @@ final class ContainerTemplates {
                 .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .build();
-    }
-
-    /**
-     * The memoization of a step whose code is identified by {@code codeDigest}: {@link CodeDigest} for Java
-     * components, {@link dev.fermion.plan.ContainerSpec#digest()} for container and script steps.
-     * {@code source}: an expression reading the digest of the step's sources, or null when it reads none
-     * (an empty digest adds no line, as {@link CacheKey} writes none for a component that reports none).
-     */
-    static Memoize memoize(ComponentSpec component, String codeDigest, Map<String, String> params,
-                           Map<String, String> inputs, String source, StepOptions o, String where, String configMap) {
-        String material = CacheKey.material(component.className(), component.version(), codeDigest,
-                Map.of(), Map.of());
-        if (material.chars().anyMatch(c -> c == '{' || c == '}' || (Character.isISOControl(c) && c != '\n'))) {
-            throw new IllegalArgumentException("Cannot cache " + where + ": its version '" + component.version()
-                    + "' contains braces or control characters, which cannot be written into an Argo expression; "
-                    + "use a plain version such as \"2\" or \"1.4.0\"");
-        }
-        StringBuilder expr = new StringBuilder("{{=sprig.sha256sum(").append(ArgoExpressions.quote(material));
-        params.forEach((name, ref) -> expr.append(" + ").append(ArgoExpressions.quote("param:" + name + "=")).append(" + ")
-                .append(ref).append(" + '\\n'"));
-        inputs.forEach((name, ref) -> expr.append(" + ").append(ArgoExpressions.quote("input:" + name + "=")).append(" + ")
-                .append(ref).append(" + '\\n'"));
-        if (source != null) {
-            expr.append(" + (").append(source).append(" == '' ? '' : ").append(ArgoExpressions.quote(CacheKey.SOURCE_FIELD))
-                    .append(" + ").append(ArgoExpressions.keyField(dev.fermion.dsl.ValueType.of(String.class), source))
-                    .append(" + '\\n')");
-        }
-        expr.append(")}}");
-        Duration maxAge = o.cache().maxAge();
-        return Memoize.inConfigMap(expr.toString(), maxAge == null ? FOREVER : goDuration(maxAge), configMap);
-    }
-
-    private static String codeDigest(ComponentSpec component, String where) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try {
-            return CodeDigest.of(Class.forName(component.className(), false,
-                    loader != null ? loader : ContainerTemplates.class.getClassLoader()));
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalArgumentException("Cannot compute the cache key of " + where + ": class "
-                    + component.className() + " is not on the compiler's classpath; compile with the pipeline's "
-                    + "classes on the classpath (or disable caching for the step with noCache())", e);
-        }
-    }
-
-    /**
-     * Argo's retries for a step. {@code launcher}: the step runs {@code fermion-step}, whose exit codes
-     * {@value LaunchSpec#EXIT_USAGE} and {@value LaunchSpec#EXIT_BAD_INPUT} say that no retry can succeed, so
-     * the strategy's expression excludes them (a tool's exit codes mean what the tool says, so its steps have none).
-     */
-    static RetryStrategy retry(StepOptions o, String where, boolean launcher) {
-        if (o.retry() == null || o.retry().limit() == 0) {
-            return null;
-        }
-        var r = o.retry();
-        RetryStrategy.Backoff backoff = r.backoff() == null ? null : new RetryStrategy.Backoff(goDuration(r.backoff()),
-                factor(r.factor(), where), r.maxBackoff() == null ? null : goDuration(r.maxBackoff()));
-        String expression = launcher ? "!(asInt(lastRetry.exitCode) in [" + LaunchSpec.EXIT_USAGE + ", "
-                + LaunchSpec.EXIT_BAD_INPUT + "])" : null;
-        return new RetryStrategy(Integer.toString(r.limit()), policy(r.policy()), expression, backoff);
-    }
-
-    private static String policy(dev.fermion.dsl.Retry.Policy policy) {
-        return switch (policy) {
-            case ALWAYS -> "Always";
-            case ON_FAILURE -> "OnFailure";
-            case ON_ERROR -> "OnError";
-            case ON_TRANSIENT_ERROR -> "OnTransientError";
-        };
-    }
-
-    /** Argo reads the backoff factor as an int-or-string integer, so a fractional factor cannot be kept. */
-    private static String factor(double factor, String where) {
-        if (factor != Math.rint(factor) || Double.isInfinite(factor)) {
-            throw new IllegalArgumentException("The retry backoff factor " + factor + " of " + where + " is not a "
-                    + "whole number; Argo only supports integer factors: use 2 or 3");
-        }
-        return Long.toString((long) factor);
-    }
-
-    /** A Go duration string ({@code 1h30m}, {@code 45s}, {@code 250ms}), the form Argo parses. */
-    static String goDuration(Duration d) {
-        if (d.isZero()) {
-            return "0s";
-        }
-        if (d.toSeconds() == 0 || d.toMillisPart() != 0) {
-            return d.toMillis() + "ms";
-        }
-        StringBuilder b = new StringBuilder();
-        long hours = d.toHours();
-        if (hours > 0) {
-            b.append(hours).append('h');
-        }
-        if (d.toMinutesPart() > 0) {
-            b.append(d.toMinutesPart()).append('m');
-        }
-        if (d.toSecondsPart() > 0) {
-            b.append(d.toSecondsPart()).append('s');
-        }
-        return b.toString().toLowerCase(Locale.ROOT);
     }
 }

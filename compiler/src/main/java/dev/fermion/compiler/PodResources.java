@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -105,9 +106,7 @@ final class PodResources {
     List<io.fabric8.kubernetes.api.model.VolumeMount> mounts(StepOptions o, String where) {
         List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>();
         for (VolumeMount mount : o.volumes()) {
-            if (!(mount instanceof VolumeMount.ClaimFromValue)) {
-                declare(mount, where);
-            }
+            volume(mount).ifPresent(volume -> declare(mount.volumeName(), volume, where));
             mounts.add(new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
                     .withName(mount.volumeName())
                     .withMountPath(plain(mount.mountPath(), "mount path of " + where))
@@ -123,8 +122,7 @@ final class PodResources {
      * the same name as the volume; the task passes the value in.
      */
     static List<VolumeMount.ClaimFromValue> runtimeClaims(StepOptions o) {
-        return o.volumes().stream().filter(v -> v instanceof VolumeMount.ClaimFromValue)
-                .map(v -> (VolumeMount.ClaimFromValue) v).distinct().toList();
+        return o.volumes().stream().flatMap(v -> claimFromValue(v).stream()).distinct().toList();
     }
 
     static List<Volume> runtimeClaimVolumes(StepOptions o) {
@@ -133,33 +131,80 @@ final class PodResources {
                 .endPersistentVolumeClaim().build()).toList();
     }
 
-    private void declare(VolumeMount mount, String where) {
-        Volume volume = volume(mount);
-        Volume existing = volumes.putIfAbsent(mount.volumeName(), volume);
+    private void declare(String name, Volume volume, String where) {
+        Volume existing = volumes.putIfAbsent(name, volume);
         if (existing != null && !existing.equals(volume)) {
-            throw new IllegalArgumentException("Volume '" + mount.volumeName() + "' of " + where + " is declared "
+            throw new IllegalArgumentException("Volume '" + name + "' of " + where + " is declared "
                     + "differently by another step; a workflow has one volume per name, so give the two volumes "
                     + "different names or the same settings");
         }
     }
 
-    private static Volume volume(VolumeMount mount) {
+    /**
+     * The workflow-level volume of a mount whose source is known when compiling; a claim named at run time has
+     * none ({@link #runtimeClaimVolumes} makes it a template volume instead).
+     */
+    private static Optional<Volume> volume(VolumeMount mount) {
         VolumeBuilder b = new VolumeBuilder().withName(mount.volumeName());
-        if (mount instanceof VolumeMount.PersistentClaim pvc) {
-            b.withNewPersistentVolumeClaim().withClaimName(pvc.claimName()).endPersistentVolumeClaim();
-        } else if (mount instanceof VolumeMount.SecretVolume secret) {
-            b.withNewSecret().withSecretName(secret.secretName()).endSecret();
-        } else if (mount instanceof VolumeMount.ConfigMapVolume configMap) {
-            b.withNewConfigMap().withName(configMap.name()).endConfigMap();
-        } else if (mount instanceof VolumeMount.EmptyDir emptyDir) {
-            b.withNewEmptyDir()
-                    .withMedium(emptyDir.memory() ? "Memory" : null)
-                    .withSizeLimit(emptyDir.sizeLimit() == null ? null : new Quantity(emptyDir.sizeLimit()))
-                    .endEmptyDir();
-        } else {
-            throw new IllegalStateException("unknown volume type " + mount);
-        }
-        return b.build();
+        return mount.accept(new VolumeMount.Visitor<Optional<VolumeBuilder>>() {
+            @Override
+            public Optional<VolumeBuilder> persistentClaim(VolumeMount.PersistentClaim pvc) {
+                return Optional.of(b.withNewPersistentVolumeClaim().withClaimName(pvc.claimName()).endPersistentVolumeClaim());
+            }
+
+            @Override
+            public Optional<VolumeBuilder> secret(VolumeMount.SecretVolume secret) {
+                return Optional.of(b.withNewSecret().withSecretName(secret.secretName()).endSecret());
+            }
+
+            @Override
+            public Optional<VolumeBuilder> configMap(VolumeMount.ConfigMapVolume configMap) {
+                return Optional.of(b.withNewConfigMap().withName(configMap.name()).endConfigMap());
+            }
+
+            @Override
+            public Optional<VolumeBuilder> emptyDir(VolumeMount.EmptyDir emptyDir) {
+                return Optional.of(b.withNewEmptyDir()
+                        .withMedium(emptyDir.memory() ? "Memory" : null)
+                        .withSizeLimit(emptyDir.sizeLimit() == null ? null : new Quantity(emptyDir.sizeLimit()))
+                        .endEmptyDir());
+            }
+
+            @Override
+            public Optional<VolumeBuilder> claimFromValue(VolumeMount.ClaimFromValue claim) {
+                return Optional.empty();
+            }
+        }).map(VolumeBuilder::build);
+    }
+
+    /** The mount's claim when its name is known only at run time. */
+    private static Optional<VolumeMount.ClaimFromValue> claimFromValue(VolumeMount mount) {
+        return mount.accept(new VolumeMount.Visitor<>() {
+            @Override
+            public Optional<VolumeMount.ClaimFromValue> persistentClaim(VolumeMount.PersistentClaim claim) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<VolumeMount.ClaimFromValue> secret(VolumeMount.SecretVolume secret) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<VolumeMount.ClaimFromValue> configMap(VolumeMount.ConfigMapVolume configMap) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<VolumeMount.ClaimFromValue> emptyDir(VolumeMount.EmptyDir emptyDir) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<VolumeMount.ClaimFromValue> claimFromValue(VolumeMount.ClaimFromValue claim) {
+                return Optional.of(claim);
+            }
+        });
     }
 
     Metadata metadata(StepOptions o, String where) {

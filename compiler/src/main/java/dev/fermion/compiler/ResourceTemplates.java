@@ -108,7 +108,7 @@ final class ResourceTemplates {
                 spec.ownedByWorkflow() ? Boolean.TRUE : null);
         return new Template(name, inputs.isEmpty() ? null : new Inputs(inputs, null), new Outputs(outputs, null),
                 pod.metadata(o, where), null, null, null, null, null,
-                action, null, ContainerTemplates.retry(o, where, false),
+                action, null, RetryStrategies.retry(o, where, false),
                 o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where), null, null, null, null);
     }
@@ -148,7 +148,7 @@ final class ResourceTemplates {
         cleanupTemplates.add(new Template(template, null, null, null, null, null, null, null, null,
                 new ResourceAction(ResourceSpec.Action.DELETE.verb(), null, yaml(target, where), null, null, null),
                 null, null, null, pod.serviceAccount(step.options(), where), null, null, null, null));
-        cleanupTasks.add(new DagTask(GraphCompiler.taskName(step.name()) + "--delete", template, null, null, null, null,
+        cleanupTasks.add(new DagTask(DagTasks.taskName(step.name()) + "--delete", template, null, null, null, null,
                 null));
     }
 

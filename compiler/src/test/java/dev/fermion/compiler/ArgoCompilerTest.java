@@ -438,10 +438,10 @@ class ArgoCompilerTest {
 
     @Test
     void goDurations() {
-        assertThat(ContainerTemplates.goDuration(Duration.ofMinutes(90))).isEqualTo("1h30m");
-        assertThat(ContainerTemplates.goDuration(Duration.ofSeconds(45))).isEqualTo("45s");
-        assertThat(ContainerTemplates.goDuration(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThat(ContainerTemplates.goDuration(Duration.ofDays(2))).isEqualTo("48h");
+        assertThat(GoDurations.of(Duration.ofMinutes(90))).isEqualTo("1h30m");
+        assertThat(GoDurations.of(Duration.ofSeconds(45))).isEqualTo("45s");
+        assertThat(GoDurations.of(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(GoDurations.of(Duration.ofDays(2))).isEqualTo("48h");
     }
 
     private static void compileEcho(java.util.function.Consumer<dev.fermion.dsl.Step<Echo>> configure) {

@@ -485,7 +485,7 @@ class HostileValuesTest {
         for (String check : List.of("true", "false", "x' || 'a")) {
             for (int depth : List.of(1, 4, 5, 6)) {
                 Map<String, String> scope = Map.of("tasks.check.outputs.parameters.again", check,
-                        "inputs.parameters." + GraphCompiler.DEPTH, Integer.toString(depth));
+                        "inputs.parameters." + SubPipelineTasks.DEPTH, Integer.toString(depth));
                 boolean recurse = check.equals("true");
                 assertHolds(again, scope, recurse && depth < 5, check + " at depth " + depth);
                 assertHolds(exceeded, scope, recurse && depth >= 5, check + " at depth " + depth);

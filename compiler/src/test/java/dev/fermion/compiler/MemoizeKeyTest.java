@@ -37,7 +37,7 @@ class MemoizeKeyTest {
                 Map.of("epochs", "20", "learning-rate", "0.05"), Map.of("data", "abc123"));
         assertThat(evaluated).isEqualTo(expected);
         assertThat(expected).matches("[a-zA-Z0-9][-a-zA-Z0-9]*").hasSizeLessThanOrEqualTo(253);
-        assertThat(train.path("memoize").path("maxAge").asText()).isEqualTo(ContainerTemplates.FOREVER);
+        assertThat(train.path("memoize").path("maxAge").asText()).isEqualTo(MemoizeKeys.FOREVER);
         assertThat(train.path("memoize").path("cache").path("configMap").path("name").asText())
                 .isEqualTo(CompilerOptions.DEFAULT_CACHE_CONFIG_MAP);
     }

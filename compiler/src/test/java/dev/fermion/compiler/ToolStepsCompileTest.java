@@ -15,7 +15,6 @@ import dev.fermion.dsl.VolumeSnapshot;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,17 +88,6 @@ class ToolStepsCompileTest {
                 .hasMessageContaining("has no metadata.name").hasMessageContaining("apply needs to know which object");
         assertThatThrownBy(() -> compile(new Manifest("- a\n- b\n"))).hasMessageContaining("is not a YAML object");
         assertThatThrownBy(() -> compile(new Manifest("apiVersion: [\n"))).hasMessageContaining("is not valid YAML");
-    }
-
-    @Test
-    void fabric8ObjectsBecomeManifests() {
-        String yaml = Manifests.yaml(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
-                .addToData("mode", "fast").build());
-
-        String compiled = compile(new Manifest(yaml));
-
-        assertThat(compiled).contains("action: apply", "kind: ConfigMap", "name: settings", "mode: fast",
-                "jsonPath: \"{.metadata.name}\"");
     }
 
     @Test

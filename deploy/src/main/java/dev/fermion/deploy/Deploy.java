@@ -1,7 +1,7 @@
 package dev.fermion.deploy;
 
-import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.contract.LaunchSpec;
+import dev.fermion.contract.RuntimeImage;
 import dev.fermion.deploy.kubernetes.ClusterSettings;
 import dev.fermion.deploy.kubernetes.KServeRollout;
 import dev.fermion.deploy.kubernetes.KubernetesDeployment;
@@ -180,7 +180,7 @@ public final class Deploy extends Component {
      */
     static String runtimeImage(Map<String, String> env, boolean gpu) {
         String compiled = env.get(gpu ? LaunchSpec.RUNTIME_GPU_IMAGE_ENV : LaunchSpec.RUNTIME_IMAGE_ENV);
-        return compiled == null || compiled.isBlank() ? CompilerOptions.defaults().image(gpu) : compiled;
+        return compiled == null || compiled.isBlank() ? RuntimeImage.defaultName(gpu) : compiled;
     }
 
     static Duration readyTimeout(StepContext ctx, Input<Integer> input) {

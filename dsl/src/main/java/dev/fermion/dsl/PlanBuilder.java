@@ -75,15 +75,11 @@ final class PlanBuilder {
         while (!graphs.isEmpty()) {
             Graph graph = graphs.remove(graphs.size() - 1);
             for (Node node : graph.nodes()) {
-                StepOptions options = node instanceof Node.StepNode s ? s.options()
-                        : node instanceof Node.ContainerNode c ? c.options() : null;
-                if (node instanceof Node.LoopNode loop) {
-                    graphs.add(loop.body());
-                }
-                if (options == null) {
+                node.loopBody().ifPresent(graphs::add);
+                if (node.podOptions().isEmpty()) {
                     continue;
                 }
-                for (VolumeMount mount : options.volumes()) {
+                for (VolumeMount mount : node.podOptions().get().volumes()) {
                     if (mount instanceof VolumeMount.EmptyDir dir) {
                         VolumeMount.EmptyDir other = seen.putIfAbsent(dir.name(), dir);
                         if (other != null && (other.memory() != dir.memory() || !java.util.Objects.equals(other.sizeLimit(), dir.sizeLimit()))) {
@@ -442,14 +438,9 @@ final class PlanBuilder {
         deps.add(upstream.name);
     }
 
+    /** The step a step output reads, or the loop a fan-in reads; null for any other value. */
     private NodeModel producer(Expr expr) {
-        if (expr instanceof Expr.StepOutput out) {
-            return ns.nodes.get(out.step());
-        }
-        if (expr instanceof Expr.Collected c) {
-            return ns.nodes.get(c.loop());
-        }
-        return null;
+        return Exprs.availability(expr, ns.nodes::get, null, (value, fallback) -> null);
     }
 
     /** The nodes whose results {@code expr} reads, for a value made of several. */

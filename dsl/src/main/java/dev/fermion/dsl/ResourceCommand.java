@@ -34,7 +34,7 @@ import java.util.Objects;
  *     .output(SNAPSHOT_NAME, "{.metadata.name}");
  * }</pre>
  *
- * Build manifests from fabric8 model objects with the compiler module's {@code Manifests.yaml(object)} if
+ * Build manifests from fabric8 model objects with the deploy module's {@code Manifests.yaml(object)} if
  * you prefer typed builders.
  */
 public final class ResourceCommand {

@@ -5,6 +5,18 @@ import java.util.Objects;
 /** A volume mounted into a step's container. */
 public sealed interface VolumeMount {
 
+    /** Dispatches on the kind, so that code handling every kind stops compiling when a kind is added. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of volume. */
+    interface Visitor<R> {
+        R persistentClaim(PersistentClaim claim);
+        R secret(SecretVolume secret);
+        R configMap(ConfigMapVolume configMap);
+        R emptyDir(EmptyDir emptyDir);
+        R claimFromValue(ClaimFromValue claim);
+    }
+
     /** The name of the volume in the pod; derived from what is mounted so equal mounts share one volume. */
     String volumeName();
 
@@ -29,6 +41,11 @@ public sealed interface VolumeMount {
     }
 
     record PersistentClaim(String claimName, String mountPath, boolean readOnly) implements VolumeMount {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.persistentClaim(this);
+        }
+
         public PersistentClaim {
             requireName(claimName, "PersistentVolumeClaim");
             requirePath(mountPath);
@@ -42,6 +59,11 @@ public sealed interface VolumeMount {
     }
 
     record SecretVolume(String secretName, String mountPath) implements VolumeMount {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.secret(this);
+        }
+
         public SecretVolume {
             requireName(secretName, "Secret");
             requirePath(mountPath);
@@ -52,6 +74,11 @@ public sealed interface VolumeMount {
     }
 
     record ConfigMapVolume(String name, String mountPath) implements VolumeMount {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.configMap(this);
+        }
+
         public ConfigMapVolume {
             requireName(name, "ConfigMap");
             requirePath(mountPath);
@@ -63,6 +90,11 @@ public sealed interface VolumeMount {
 
     /** Scratch space; {@code medium} "Memory" makes it a tmpfs (useful for /dev/shm in PyTorch data loaders). */
     record EmptyDir(String name, String mountPath, boolean memory, String sizeLimit) implements VolumeMount {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.emptyDir(this);
+        }
+
         public EmptyDir {
             requireName(name, "emptyDir volume");
             requirePath(mountPath);
@@ -86,6 +118,11 @@ public sealed interface VolumeMount {
      * reads, so two mounts of the same claim share one volume.
      */
     record ClaimFromValue(dev.fermion.plan.Expr claimName, String mountPath, boolean readOnly) implements VolumeMount {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.claimFromValue(this);
+        }
+
         public ClaimFromValue {
             Objects.requireNonNull(claimName, "claimName");
             requirePath(mountPath);

@@ -37,21 +37,52 @@ public record ContainerSpec(String image, List<Word> command, List<Word> args, M
 
     /** One piece of a word. */
     public sealed interface Part {
+        /** Dispatches on the kind, so that code handling every kind stops compiling when a kind is added. */
+        <R> R accept(Visitor<R> visitor);
+
+        /** One method per kind of part. */
+        interface Visitor<R> {
+            R text(Text text);
+            R inputValue(InputValue value);
+            R inputPath(InputPath path);
+            R outputPath(OutputPath path);
+        }
+
         /** Text written in the definition. */
         record Text(String text) implements Part {
             public Text {
                 Objects.requireNonNull(text, "text");
             }
+
+            @Override
+            public <R> R accept(Visitor<R> visitor) {
+                return visitor.text(this);
+            }
         }
 
         /** The encoded value of a parameter input. */
-        record InputValue(String port) implements Part { }
+        record InputValue(String port) implements Part {
+            @Override
+            public <R> R accept(Visitor<R> visitor) {
+                return visitor.inputValue(this);
+            }
+        }
 
         /** The directory an input artifact is placed in. */
-        record InputPath(String port) implements Part { }
+        record InputPath(String port) implements Part {
+            @Override
+            public <R> R accept(Visitor<R> visitor) {
+                return visitor.inputPath(this);
+            }
+        }
 
         /** Where the step writes an output: a file for a parameter, a directory for an artifact. */
-        record OutputPath(String port) implements Part { }
+        record OutputPath(String port) implements Part {
+            @Override
+            public <R> R accept(Visitor<R> visitor) {
+                return visitor.outputPath(this);
+            }
+        }
     }
 
     /** One argv element or environment value, the concatenation of its parts. */

@@ -335,13 +335,13 @@ public final class ArgoCluster implements AutoCloseable {
                 try {
                     String log = call("read the log of", PODS, ns, podName, () -> client.pods()
                             .inNamespace(ns).withName(podName).inContainer(MAIN_CONTAINER).getLog());
-                    emit(new StringReader(log == null ? "" : log), node.displayName(), listener);
+                    emit(new StringReader(log == null ? "" : log), node.label(), listener);
                     read++;
                 } catch (ClusterException e) {
                     if (e.reason() != ClusterException.Reason.NOT_FOUND) {
                         throw e;
                     }
-                    listener.log(node.displayName(), "(" + e.getMessage() + ")");
+                    listener.log(node.label(), "(" + e.getMessage() + ")");
                 }
             }
         }
@@ -438,14 +438,18 @@ public final class ArgoCluster implements AutoCloseable {
         if (step != null && state.nodes().stream().noneMatch(n -> matches(n, step))) {
             throw new ClusterException(ClusterException.Reason.NOT_FOUND, "workflow '" + state.name()
                     + "' has no step '" + step + "' yet; its steps so far: "
-                    + state.steps().stream().map(StepState::displayName).distinct().toList(), null);
+                    + state.steps().stream().map(StepState::label).distinct().toList(), null);
         }
     }
 
-    /** A loop's iterations are shown as {@code step(0:value)}; naming the step selects all of them. */
+    /**
+     * A loop's iterations are shown as {@code step(0:value)} and the compiler's tasks for a step as
+     * {@code step/source-digest}; naming the step selects all of them.
+     */
     static boolean matches(StepState node, String step) {
-        return step == null || step.equals(node.displayName()) || step.equals(node.name())
-                || (node.displayName() != null && node.displayName().startsWith(step + "("))
+        String label = node.label();
+        return step == null || step.equals(label) || step.equals(node.displayName()) || step.equals(node.name())
+                || (label != null && (label.startsWith(step + "(") || label.startsWith(step + "/")))
                 || (node.name() != null && node.name().endsWith("." + step));
     }
 
@@ -549,7 +553,7 @@ public final class ArgoCluster implements AutoCloseable {
                 coveredNodes.add(node.name());
                 String podName = pod.getMetadata().getName();
                 boolean live = "Running".equals(phase);
-                Thread reader = new Thread(() -> read(podName, node.displayName(), live), "fermion-log-" + podName);
+                Thread reader = new Thread(() -> read(podName, node.label(), live), "fermion-log-" + podName);
                 reader.setDaemon(true);
                 readers.add(reader);
                 reader.start();

@@ -1,5 +1,7 @@
 package dev.fermion.submit;
 
+import dev.fermion.contract.CompilerTasks;
+
 import java.util.Set;
 
 /**
@@ -23,6 +25,14 @@ public record StepState(String id, String name, String displayName, String type,
     /** Whether this node is a step a user wrote rather than a grouping Argo adds; a cache hit is one either way. */
     public boolean isStep() {
         return cached || !STRUCTURAL.contains(type);
+    }
+
+    /**
+     * The step's name as the user reads it: {@link #displayName()}, but a task the compiler added shows under the
+     * step it serves ({@code prepare/source-digest(0)} rather than {@code prepare--source(0)}).
+     */
+    public String label() {
+        return CompilerTasks.label(displayName);
     }
 
     public boolean isPod() {

@@ -1,6 +1,5 @@
 package dev.fermion.deploy.kubernetes;
 
-import dev.fermion.compiler.Manifests;
 import dev.fermion.dsl.Dag;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.ResourceCommand;

@@ -2,7 +2,6 @@ package dev.fermion.deploy.kubernetes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fermion.compiler.Manifests;
 import dev.fermion.deploy.DeployTarget;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

@@ -238,22 +238,35 @@ public final class ContainerStepRunner {
     }
 
     private static String render(ContainerSpec.Word word, ContainerStep step, Function<String, String> paths) {
-        StringBuilder b = new StringBuilder();
-        for (ContainerSpec.Part part : word.parts()) {
-            if (part instanceof ContainerSpec.Part.Text text) {
-                b.append(text.text());
-            } else if (part instanceof ContainerSpec.Part.InputValue value) {
+        ContainerSpec.Part.Visitor<String> rendered = new ContainerSpec.Part.Visitor<>() {
+            @Override
+            public String text(ContainerSpec.Part.Text text) {
+                return text.text();
+            }
+
+            @Override
+            public String inputValue(ContainerSpec.Part.InputValue value) {
                 String encoded = step.params().get(value.port());
                 if (encoded == null) {
                     throw new IllegalArgumentException(step.where() + ": input '" + value.port() + "' has no value");
                 }
-                b.append(encoded);
-            } else if (part instanceof ContainerSpec.Part.InputPath path) {
-                b.append(paths.apply(ContainerSpec.inputPath(path.port())));
-            } else if (part instanceof ContainerSpec.Part.OutputPath out) {
-                boolean artifact = step.node().component().output(out.port()).map(PortSpec::isArtifact).orElse(false);
-                b.append(paths.apply(ContainerSpec.outputPath(out.port(), artifact)));
+                return encoded;
             }
+
+            @Override
+            public String inputPath(ContainerSpec.Part.InputPath path) {
+                return paths.apply(ContainerSpec.inputPath(path.port()));
+            }
+
+            @Override
+            public String outputPath(ContainerSpec.Part.OutputPath out) {
+                boolean artifact = step.node().component().output(out.port()).map(PortSpec::isArtifact).orElse(false);
+                return paths.apply(ContainerSpec.outputPath(out.port(), artifact));
+            }
+        };
+        StringBuilder b = new StringBuilder();
+        for (ContainerSpec.Part part : word.parts()) {
+            b.append(part.accept(rendered));
         }
         return b.toString();
     }

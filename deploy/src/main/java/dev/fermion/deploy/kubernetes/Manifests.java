@@ -1,4 +1,4 @@
-package dev.fermion.compiler;
+package dev.fermion.deploy.kubernetes;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,7 +10,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * Manifests for {@code ResourceCommand} from fabric8's typed model builders, for pipelines that prefer
- * them to YAML text (the DSL itself does not depend on fabric8):
+ * them to YAML text (the DSL itself does not depend on fabric8), and the YAML of the objects the deploy step
+ * applies:
  *
  * <pre>{@code
  * ResourceCommand.create(Manifests.yaml(new JobBuilder().withNewMetadata().withGenerateName("pi-").endMetadata()...build()))
