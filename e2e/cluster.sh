@@ -25,6 +25,9 @@ ETCD_VERSION=v3.6.4
 ARGO_VERSION=v4.0.5
 COREDNS_VERSION=v1.12.4   # the newest CoreDNS on Kubernetes 1.34's client libraries
 S3PROXY_VERSION=4.1.0
+# CSI storage: our hostpath driver (build/csi/main.go) with the Kubernetes CSI sidecars of these releases
+PROVISIONER_VERSION=v6.4.0
+SNAPSHOTTER_VERSION=v8.7.0
 
 CACHE=${FERMION_E2E_CACHE:-$HOME/.cache/fermion-e2e}
 STATE=${FERMION_E2E_STATE:-/var/lib/fermion-e2e}
@@ -50,6 +53,11 @@ ARGO_HEALTHZ=127.0.0.1:6060
 DNS_HEALTH=127.0.0.1:8181
 DNS_READY=127.0.0.1:8182
 CONTAINERD_SOCK=$RUN/containerd.sock
+CSI_DRIVER=hostpath.csi.fermion.dev
+CSI_SOCK=$STATE/kubelet/plugins/$CSI_DRIVER/csi.sock   # where the kubelet's CSI plugins go, under its root-dir
+PROVISIONER_HTTP=127.0.0.1:6062
+SNAPSHOTTER_HTTP=127.0.0.1:6063
+SNAPSHOT_CONTROLLER_HTTP=127.0.0.1:6064
 
 # Images the kubelet has; none is ever pulled (no registry is reachable).
 PAUSE_IMAGE=localhost/fermion-e2e/pause:1
@@ -175,6 +183,41 @@ build_coredns() {
     rm -rf "$COREDNS_DIR" && mv "$COREDNS_DIR.tmp" "$COREDNS_DIR"
     log "built CoreDNS in $((SECONDS - start)) s"
   fi
+}
+
+# The CSI storage: our hostpath driver and, from their own mains, external-provisioner, csi-snapshotter and
+# snapshot-controller. One module, so that the sidecars' shared dependencies (client-go, csi-lib-utils, gRPC)
+# compile once; it cannot share build/kube's, whose Kubernetes libraries are 1.34's while the sidecars need 1.37's.
+build_csi() {
+  local src=$here/build/csi
+  CSI_DIR=$CACHE/csi-$(key "$PROVISIONER_VERSION-$SNAPSHOTTER_VERSION" "$src/go.mod" "$src/go.sum" "$src/main.go")
+  if [[ ! -x $CSI_DIR/fermion-csi || ! -x $CSI_DIR/csi-provisioner || ! -x $CSI_DIR/csi-snapshotter ||
+        ! -x $CSI_DIR/snapshot-controller ]]; then
+    log "building the CSI driver, external-provisioner $PROVISIONER_VERSION and external-snapshotter $SNAPSHOTTER_VERSION into $CSI_DIR"
+    go_env
+    local start=$SECONDS
+    rm -rf "$CSI_DIR.tmp" && mkdir -p "$CSI_DIR.tmp"
+    (cd "$src" &&
+      go build -trimpath -ldflags "-s -w" -o "$CSI_DIR.tmp/fermion-csi" . &&
+      go build -trimpath -ldflags "-s -w -X main.version=$PROVISIONER_VERSION" -o "$CSI_DIR.tmp/csi-provisioner" \
+        github.com/kubernetes-csi/external-provisioner/v6/cmd/csi-provisioner &&
+      go build -trimpath -ldflags "-s -w -X main.version=$SNAPSHOTTER_VERSION" -o "$CSI_DIR.tmp/csi-snapshotter" \
+        github.com/kubernetes-csi/external-snapshotter/v8/cmd/csi-snapshotter &&
+      go build -trimpath -ldflags "-s -w -X main.version=$SNAPSHOTTER_VERSION" -o "$CSI_DIR.tmp/snapshot-controller" \
+        github.com/kubernetes-csi/external-snapshotter/v8/cmd/snapshot-controller) >&2
+    rm -rf "$CSI_DIR" && mv "$CSI_DIR.tmp" "$CSI_DIR"
+    log "built the CSI components in $((SECONDS - start)) s"
+  fi
+  csi_modules
+}
+
+# The sidecars' modules in the module cache: their RBAC manifests and the VolumeSnapshot CRDs are applied from there.
+csi_modules() {
+  local dirs
+  dirs=$(cd "$here/build/csi" && GOFLAGS=-mod=mod GOMODCACHE=$CACHE/go/mod go list -m -f '{{.Dir}}' \
+    github.com/kubernetes-csi/external-provisioner/v6 github.com/kubernetes-csi/external-snapshotter/v8 \
+    github.com/kubernetes-csi/external-snapshotter/client/v8)
+  { read -r PROVISIONER_MODULE; read -r SNAPSHOTTER_MODULE; read -r SNAPSHOT_CLIENT_MODULE; } <<<"$dirs"
 }
 
 # An image from a root file system tar: podman imports it, and the saved docker archive is what containerd imports.
@@ -371,7 +414,11 @@ subjectAltName=IP:$HOST_IP,DNS:$NODE"
   certificate kube-proxy "/CN=system:kube-proxy" "$client"
   certificate argo-controller "/CN=fermion-e2e:argo-workflow-controller" "$client"
   certificate coredns "/CN=fermion-e2e:coredns" "$client"
-  for name in admin controller-manager scheduler kubelet kube-proxy argo-controller coredns; do kubeconfig "$name"; done
+  certificate csi-provisioner "/CN=fermion-e2e:csi-provisioner" "$client"
+  certificate csi-snapshotter "/CN=fermion-e2e:csi-snapshotter" "$client"
+  certificate snapshot-controller "/CN=fermion-e2e:snapshot-controller" "$client"
+  for name in admin controller-manager scheduler kubelet kube-proxy argo-controller coredns csi-provisioner csi-snapshotter \
+    snapshot-controller; do kubeconfig "$name"; done
 }
 
 containerd_config() {
@@ -750,12 +797,96 @@ EOF
   wait_for workflow-controller "healthy" curl -sf --max-time 2 "http://$ARGO_HEALTHZ/healthz"
 }
 
+# The ClusterRole documents of a manifest (the sidecars' RBAC files also hold service accounts, bindings and
+# leader-election Roles for in-cluster deployments; here each runs on the host as its own user, without leader election).
+cluster_roles() {
+  awk 'function flush() { if (doc ~ /(^|\n)kind: ClusterRole\n/) printf "---\n%s", doc; doc = "" }
+       /^---/ { flush(); next } { doc = doc $0 "\n" } END { flush() }' "$1"
+}
+
+# The CSI storage: the VolumeSnapshot CRDs, the CSIDriver, a default StorageClass and VolumeSnapshotClass, then our
+# driver (it registers with the kubelet) and the sidecars, each on the host with its own user bound to its own
+# ClusterRole from its module.
+start_csi() {
+  # the VolumeGroupSnapshot CRDs too: snapshot-controller v8.7 waits for them before it starts
+  local crds=() crd
+  for crd in "$SNAPSHOT_CLIENT_MODULE"/config/crd/*snapshot.storage.k8s.io_*.yaml; do crds+=(-f "$crd"); done
+  kubectl apply "${crds[@]}" >/dev/null
+  kubectl wait --for condition=established --timeout "${UP_TIMEOUT}s" "${crds[@]}" >/dev/null
+  {
+    cluster_roles "$PROVISIONER_MODULE/deploy/kubernetes/rbac.yaml"
+    cluster_roles "$SNAPSHOTTER_MODULE/deploy/kubernetes/csi-snapshotter/rbac-csi-snapshotter.yaml"
+    cluster_roles "$SNAPSHOTTER_MODULE/deploy/kubernetes/snapshot-controller/rbac-snapshot-controller.yaml"
+  } | kubectl apply -f - >/dev/null
+  local binding role user
+  for binding in external-provisioner-runner:csi-provisioner external-snapshotter-runner:csi-snapshotter \
+    snapshot-controller-runner:snapshot-controller; do
+    role=${binding%%:*} user=fermion-e2e:${binding#*:}
+    kubectl apply -f - >/dev/null <<EOF
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "$user"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: $role}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: "$user"}]
+EOF
+  done
+  kubectl apply -f - >/dev/null <<EOF
+# No attacher runs: the kubelet publishes volumes without waiting for a VolumeAttachment. fsGroupPolicy File: the
+# kubelet gives a volume the pod's fsGroup (group-writable), so that non-root steps can write to it.
+apiVersion: storage.k8s.io/v1
+kind: CSIDriver
+metadata: {name: $CSI_DRIVER}
+spec:
+  attachRequired: false
+  podInfoOnMount: false
+  fsGroupPolicy: File
+  volumeLifecycleModes: [Persistent]
+---
+# One node: a volume is provisioned as soon as it is claimed.
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: fermion-e2e-hostpath
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: $CSI_DRIVER
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+---
+apiVersion: snapshot.storage.k8s.io/v1
+kind: VolumeSnapshotClass
+metadata:
+  name: fermion-e2e-hostpath
+  annotations: {snapshot.storage.kubernetes.io/is-default-class: "true"}
+driver: $CSI_DRIVER
+deletionPolicy: Delete
+EOF
+  mkdir -p "$STATE/csi"
+  start csi-hostpath "$CSI_DIR/fermion-csi" --driver-name "$CSI_DRIVER" --endpoint "$CSI_SOCK" \
+    --registration-dir "$STATE/kubelet/plugins_registry" --data-dir "$STATE/csi" --node-id "$NODE"
+  wait_for csi-hostpath "registered with the kubelet" csi_registered
+  start csi-provisioner "$CSI_DIR/csi-provisioner" --kubeconfig "$STATE/csi-provisioner.kubeconfig" \
+    --csi-address "$CSI_SOCK" --http-endpoint "$PROVISIONER_HTTP"
+  start csi-snapshotter "$CSI_DIR/csi-snapshotter" --kubeconfig "$STATE/csi-snapshotter.kubeconfig" \
+    --csi-address "$CSI_SOCK" --http-endpoint "$SNAPSHOTTER_HTTP"
+  start snapshot-controller "$CSI_DIR/snapshot-controller" --kubeconfig "$STATE/snapshot-controller.kubeconfig" \
+    --http-endpoint "$SNAPSHOT_CONTROLLER_HTTP"
+  wait_for csi-provisioner "serving" curl -sf --max-time 2 "http://$PROVISIONER_HTTP/metrics"
+  wait_for csi-snapshotter "serving" curl -sf --max-time 2 "http://$SNAPSHOTTER_HTTP/metrics"
+  wait_for snapshot-controller "serving" curl -sf --max-time 2 "http://$SNAPSHOT_CONTROLLER_HTTP/metrics"
+}
+
+# The kubelet lists a registered CSI driver in its node's CSINode.
+csi_registered() {
+  kubectl get csinode "$NODE" -o jsonpath='{.spec.drivers[*].name}' | tr ' ' '\n' | grep -qx "$CSI_DRIVER"
+}
+
 build() {
   install_packages
   mkdir -p "$CACHE"
   build_kube
   build_argo
   build_coredns
+  build_csi
   build_images
   fetch_s3proxy
 }
@@ -780,7 +911,8 @@ up() {
   fi
   log "Argo's CRDs are established"
   start_argo
-  log "up in $((SECONDS - start)) s: node $NODE Ready, Argo $ARGO_VERSION controller healthy; kubeconfig:"
+  start_csi
+  log "up in $((SECONDS - start)) s: node $NODE Ready, Argo $ARGO_VERSION controller healthy, CSI storage ready; kubeconfig:"
   echo "$KUBECONFIG_ADMIN"
 }
 
@@ -835,9 +967,13 @@ down() {
   mkdir -p "$RUN" "$LOGS"
   KUBE_DIR=$(ls -d "$CACHE"/kube-"$K8S_VERSION"-* 2>/dev/null | head -1) || true
   stop workflow-controller
+  stop snapshot-controller
+  stop csi-snapshotter
+  stop csi-provisioner
   stop s3proxy
   stop coredns
   stop kubelet
+  stop csi-hostpath   # after the kubelet, which calls it to unmount the pods' volumes
   # the pods' containers: killed through containerd, then containerd itself and any shim left behind
   if pid_of containerd >/dev/null; then
     local task
@@ -877,7 +1013,7 @@ down() {
 # ---------------------------------------------------------------------------------------------------------------
 
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler coredns containerd kubelet kube-proxy s3proxy
-  workflow-controller)
+  workflow-controller csi-hostpath csi-provisioner csi-snapshotter snapshot-controller)
 
 status() {
   local name pid any=1

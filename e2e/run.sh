@@ -109,6 +109,23 @@ subjects: [{kind: ServiceAccount, name: fermion-deployer}]
 YAML
 }
 deployer_rbac "$NS"
+# What shared-volume's resource steps (create, wait for, delete claims and a VolumeSnapshot) need.
+volumes_rbac() {
+  e2e/cluster.sh kubectl -n "$1" apply -f - >&2 <<YAML
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: fermion-volumes}
+rules:
+- {apiGroups: [""], resources: [persistentvolumeclaims], verbs: [get, list, watch, create, patch, delete]}
+- {apiGroups: [snapshot.storage.k8s.io], resources: [volumesnapshots], verbs: [get, list, watch, create, patch, delete]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: fermion-volumes}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: fermion-volumes}
+subjects: [{kind: ServiceAccount, name: default}]
+YAML
+}
 
 # A step's line in 'fermion status': PHASE, then the step (with its attempt when Argo retries it), then times.
 step_is() { grep -qE "^$1 +$2(\([0-9]+\))? " "$3"; }
@@ -283,6 +300,11 @@ check sweep-succeeds example_succeeds sweep
 # shared-volume needs a CSI driver with VolumeSnapshots (its claims are provisioned, then snapshotted and restored)
 if kubectl api-resources --api-group snapshot.storage.k8s.io -o name 2>/dev/null | grep -q volumesnapshots &&
    [[ -n $(kubectl get storageclass -o name 2>/dev/null) ]]; then
+  # its script step runs python:3.12-slim, mapped to the machine's localhost/python:3; its resource steps create and
+  # delete the claims and the snapshot as the workflow's service account (default), which Argo's executor Role
+  # does not allow
+  e2e/cluster.sh load-image localhost/python:3
+  volumes_rbac "$NS"
   check shared-volume-succeeds example_succeeds shared-volume --image python:3.12-slim=localhost/python:3
 else
   skip shared-volume-succeeds "this cluster has no StorageClass and no VolumeSnapshot API (no CSI driver)"
