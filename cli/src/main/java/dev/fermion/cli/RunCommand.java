@@ -386,7 +386,7 @@ final class RunCommand implements Callable<Integer> {
             Set<String> uncached = uncachedSteps(plan);
             List<String> ran = run.stepsInOrder().stream()
                     .filter(s -> StepRecord.STEP.equals(s.kind()) && !s.cacheHit() && !s.resumed() && !s.attempts().isEmpty())
-                    .map(s -> s.path() + (uncached.contains(s.step()) ? " (never cached: it acts outside the pipeline or asks noCache())"
+                    .map(s -> s.path() + (uncached.contains(s.step()) ? " (never cached: it acts outside the pipeline, mounts a claim writable, or asks noCache())"
                             : " (its inputs or code changed)"))
                     .toList();
             if (!ran.isEmpty()) {

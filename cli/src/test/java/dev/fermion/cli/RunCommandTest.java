@@ -60,7 +60,7 @@ class RunCommandTest {
         Result again = fermion("run", RunSamples.Notifying.class.getName());
 
         assertThat(again.out()).contains("(2 steps, 1 cached)")
-                .contains("Ran: notify (never cached: it acts outside the pipeline or asks noCache())")
+                .contains("Ran: notify (never cached: it acts outside the pipeline, mounts a claim writable, or asks noCache())")
                 .doesNotContain("Ran: greet");
     }
 

@@ -41,6 +41,14 @@ final class ResourceTemplates {
                     .build())
             .build();
 
+    /**
+     * Flags of every delete. {@code kubectl delete} waits until the object is gone, and a claim is not gone
+     * while a pod that mounted it exists ({@code kubernetes.io/pvc-protection}): the workflow's own completed
+     * pods live until the workflow is deleted, so a waiting delete of the run's claims would never end.
+     * Without the wait the deletion is accepted at once and completes when those pods go.
+     */
+    private static final List<String> DELETE_FLAGS = List.of("--wait=false");
+
     private final TemplateNames names;
     private final PodResources pod;
     private final ComponentTemplates<Key> templates;
@@ -102,7 +110,8 @@ final class ResourceTemplates {
             outputs.add(Parameter.fromJsonPath(port.name(),
                     PodResources.plain(spec.outputs().get(port.name()), "JSONPath of output " + port.name() + " of " + where)));
         }
-        ResourceAction action = new ResourceAction(spec.action().verb(), spec.mergeStrategy(), manifest,
+        ResourceAction action = new ResourceAction(spec.action().verb(), spec.mergeStrategy(),
+                spec.action() == ResourceSpec.Action.DELETE ? DELETE_FLAGS : null, manifest,
                 PodResources.plain(spec.successCondition(), "success condition of " + where),
                 PodResources.plain(spec.failureCondition(), "failure condition of " + where),
                 spec.ownedByWorkflow() ? Boolean.TRUE : null);
@@ -146,7 +155,8 @@ final class ResourceTemplates {
         }
         String template = names.claim("delete-" + step.name());
         cleanupTemplates.add(new Template(template, null, null, null, null, null, null, null, null,
-                new ResourceAction(ResourceSpec.Action.DELETE.verb(), null, yaml(target, where), null, null, null),
+                new ResourceAction(ResourceSpec.Action.DELETE.verb(), null, DELETE_FLAGS, yaml(target, where), null, null,
+                        null),
                 null, null, null, pod.serviceAccount(step.options(), where), null, null, null, null));
         cleanupTasks.add(new DagTask(DagTasks.taskName(step.name()) + "--delete", template, null, null, null, null,
                 null));

@@ -194,17 +194,30 @@ final class PlanBuilder {
     }
 
     /**
-     * The step's settings over the pipeline defaults. Two kinds of step are not cached unless they ask:
-     * those that are not {@link Definition#cacheableByDefault()} and exit-handler steps, which report on this
-     * run's outcome and must not replay an earlier run's report.
+     * The step's settings over the pipeline defaults. Three kinds of step are not cached unless they ask:
+     * those that are not {@link Definition#cacheableByDefault()}; exit-handler steps, which report on this
+     * run's outcome and must not replay an earlier run's report; and steps that mount a claim writable,
+     * whose effect may be what they write there, which a cache hit does not replay (a claim provisioned
+     * by this run would stay empty).
      */
     private StepOptions options(NodeModel.StepModel step) {
         StepOptions resolved = withRequiredGpu(step, defaults.overriddenBy(step.options));
-        boolean uncachedByDefault = !step.definition.cacheableByDefault() || inExitHandler(step.scope);
+        boolean uncachedByDefault = !step.definition.cacheableByDefault() || inExitHandler(step.scope)
+                || resolved.volumes().stream().anyMatch(PlanBuilder::writableClaim);
         if (uncachedByDefault && step.options.cache() == null) {
             return resolved.overriddenBy(StepOptions.NONE.withCache(CachePolicy.DISABLED));
         }
         return resolved;
+    }
+
+    private static boolean writableClaim(VolumeMount mount) {
+        return !mount.readOnly() && mount.accept(new VolumeMount.Visitor<Boolean>() {
+            @Override public Boolean persistentClaim(VolumeMount.PersistentClaim claim) { return true; }
+            @Override public Boolean secret(VolumeMount.SecretVolume secret) { return false; }
+            @Override public Boolean configMap(VolumeMount.ConfigMapVolume configMap) { return false; }
+            @Override public Boolean emptyDir(VolumeMount.EmptyDir emptyDir) { return false; }
+            @Override public Boolean claimFromValue(VolumeMount.ClaimFromValue claim) { return true; }
+        });
     }
 
     /** A step of a definition that needs a GPU gets one unless it asks for more; asking for none is an error. */

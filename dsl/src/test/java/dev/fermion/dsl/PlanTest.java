@@ -513,6 +513,25 @@ class PlanTest {
     }
 
     @Test
+    void stepsThatMountAClaimWritableAreNotCachedUnlessAsked() {
+        Plan plan = plan(p -> {
+            var staging = p.step("staging", new VolumeClaim("1Gi"));
+            p.step("fills", new Noop()).mountClaim(staging.out(VolumeClaim.CLAIM_NAME), "/staging");
+            p.step("writes", new Noop()).mount(VolumeMount.pvc("archive", "/archive"));
+            p.step("reads", new Noop()).mount(VolumeMount.pvc("archive", "/archive").asReadOnly());
+            p.step("secret", new Noop()).mount(VolumeMount.secret("token", "/token"));
+            p.step("scratch", new Noop()).mount(VolumeMount.emptyDir("tmp", "/tmp/work", null));
+            p.step("asks", new Noop()).mountClaim(staging.out(VolumeClaim.CLAIM_NAME), "/staging").cached();
+        });
+        assertThat(step(plan.graph(), "fills").options().cachingEnabled()).isFalse();
+        assertThat(step(plan.graph(), "writes").options().cachingEnabled()).isFalse();
+        assertThat(step(plan.graph(), "reads").options().cachingEnabled()).isTrue();
+        assertThat(step(plan.graph(), "secret").options().cachingEnabled()).isTrue();
+        assertThat(step(plan.graph(), "scratch").options().cachingEnabled()).isTrue();
+        assertThat(step(plan.graph(), "asks").options().cachingEnabled()).isTrue();
+    }
+
+    @Test
     void aStepOrTheDefaultsCanTurnCachingOff() {
         Plan perStep = plan(p -> {
             p.step("a", new Noop()).noCache();
