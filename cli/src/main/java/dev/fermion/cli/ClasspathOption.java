@@ -1,8 +1,6 @@
 package dev.fermion.cli;
 
 import dev.fermion.dsl.PipelineCatalog;
-import picocli.CommandLine.Option;
-
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -11,11 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Option;
 
 /** {@code --classpath}: where a user's own pipelines live, shared by every command that resolves one. */
 final class ClasspathOption {
-    @Option(names = {"--classpath", "-cp"}, paramLabel = "PATH",
-            description = "Extra jars or class directories holding your pipelines (separated by '${sys:path.separator}').")
+    @Option(
+            names = {"--classpath", "-cp"},
+            paramLabel = "PATH",
+            description =
+                    "Extra jars or class directories holding your pipelines (separated by '${sys:path.separator}').")
     String classpath;
 
     /** The pipelines on this process's classpath plus {@code --classpath}, whose loader becomes the thread's. */

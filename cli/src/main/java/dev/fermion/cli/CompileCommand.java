@@ -6,29 +6,39 @@ import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.compiler.WorkflowKind;
 import dev.fermion.compiler.WorkflowTooLargeException;
 import dev.fermion.dsl.Pipeline;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "compile", mixinStandardHelpOptions = true,
+@Command(
+        name = "compile",
+        mixinStandardHelpOptions = true,
         description = "Compile a pipeline to Argo YAML (a Workflow, a WorkflowTemplate or a CronWorkflow).")
 final class CompileCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PIPELINE", description = "Pipeline name (see 'fermion list') or defining class.")
+    @Parameters(
+            index = "0",
+            paramLabel = "PIPELINE",
+            description = "Pipeline name (see 'fermion list') or defining class.")
     String pipeline;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the YAML here instead of stdout.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Write the YAML here instead of stdout.")
     Path output;
 
-    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "workflow",
+    @Option(
+            names = "--kind",
+            paramLabel = "KIND",
+            defaultValue = "workflow",
             description = "workflow, template or cron (default: ${DEFAULT-VALUE}).")
     String kind;
 
@@ -76,9 +86,15 @@ final class CompileCommand implements Callable<Integer> {
                 Files.createDirectories(parent);
             }
             Files.writeString(output, compiled.yaml(), StandardCharsets.UTF_8);
-            spec.commandLine().getErr().printf("Wrote %s %s to %s (%,d bytes, %.1f%% of Argo's 1 MiB limit)%n",
-                    compiled.kind().name().toLowerCase(Locale.ROOT), compiled.name(), output, compiled.sizeBytes(),
-                    100.0 * compiled.sizeBytes() / (1024 * 1024));
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "Wrote %s %s to %s (%,d bytes, %.1f%% of Argo's 1 MiB limit)%n",
+                            compiled.kind().name().toLowerCase(Locale.ROOT),
+                            compiled.name(),
+                            output,
+                            compiled.sizeBytes(),
+                            100.0 * compiled.sizeBytes() / (1024 * 1024));
         }
         return FermionCli.OK;
     }

@@ -15,11 +15,14 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         var err = cli.getErr();
         if (ex instanceof UnknownPipelineException unknown) {
             err.println("fermion: no pipeline named '" + unknown.name() + "'; known pipelines: "
-                    + (unknown.known().isEmpty() ? "none (add --classpath with your project's classes)"
-                    : String.join(", ", unknown.known()) + ". Run '" + Invocation.command() + " list' to see them with their classes"));
+                    + (unknown.known().isEmpty()
+                            ? "none (add --classpath with your project's classes)"
+                            : String.join(", ", unknown.known()) + ". Run '" + Invocation.command()
+                                    + " list' to see them with their classes"));
             return FermionCli.USAGE;
         }
-        if (ex instanceof PipelineDefinitionException || ex instanceof PipelineLookupException
+        if (ex instanceof PipelineDefinitionException
+                || ex instanceof PipelineLookupException
                 || ex instanceof UsageException) {
             err.println("fermion: " + ex.getMessage());
             return FermionCli.USAGE;

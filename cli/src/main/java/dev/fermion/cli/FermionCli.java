@@ -1,17 +1,19 @@
 package dev.fermion.cli;
 
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * {@code fermion}: list, compile, graph and run pipelines. Exit codes: 0 success, 1 the pipeline or a
  * step failed, 2 bad usage or an invalid pipeline.
  */
-@Command(name = "fermion", mixinStandardHelpOptions = true, versionProvider = FermionCli.Version.class,
+@Command(
+        name = "fermion",
+        mixinStandardHelpOptions = true,
+        versionProvider = FermionCli.Version.class,
         description = "Typed Java ML pipelines, run locally or compiled to Argo Workflows.")
 public final class FermionCli implements Runnable {
     public static final int OK = 0;
@@ -39,8 +41,8 @@ public final class FermionCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: try '" + spec.qualifiedName() + " --help'");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing command: try '" + spec.qualifiedName() + " --help'");
     }
 
     public static void main(String[] args) {
@@ -51,7 +53,8 @@ public final class FermionCli implements Runnable {
 
     /** The configured command line with every command built in full; tests drive it directly. */
     public static CommandLine commandLine() {
-        return commandLine(COMMANDS.stream().map(type -> type.getAnnotation(Command.class).name())
+        return commandLine(COMMANDS.stream()
+                .map(type -> type.getAnnotation(Command.class).name())
                 .toArray(String[]::new));
     }
 

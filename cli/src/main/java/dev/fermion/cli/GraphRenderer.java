@@ -4,17 +4,19 @@ import dev.fermion.plan.Descriptions;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-
-import java.util.Optional;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Draws a plan as Mermaid or Graphviz DOT: steps as boxes labelled with their component, loops and the
  * exit handler as clusters, sub-pipeline calls as subroutine boxes, and conditions on the incoming edges.
  */
 final class GraphRenderer {
-    enum Format { MERMAID, DOT }
+    enum Format {
+        MERMAID,
+        DOT
+    }
 
     private final Plan plan;
     private final Format format;
@@ -39,7 +41,9 @@ final class GraphRenderer {
                 out.append("  end\n");
             });
         } else {
-            out.append("digraph \"").append(plan.name()).append("\" {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+            out.append("digraph \"")
+                    .append(plan.name())
+                    .append("\" {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n");
             graph(plan.graph(), "  ");
             plan.onExit().ifPresent(exit -> {
                 out.append("  subgraph cluster_exit_handler {\n    label=\"on exit (any outcome)\";\n");
@@ -57,13 +61,27 @@ final class GraphRenderer {
             if (body.isPresent()) {
                 String title = Descriptions.what(node, plan);
                 if (format == Format.MERMAID) {
-                    out.append(indent).append("subgraph ").append(id(node.name())).append("[\"").append(mermaid(node.name() + ": " + title)).append("\"]\n");
+                    out.append(indent)
+                            .append("subgraph ")
+                            .append(id(node.name()))
+                            .append("[\"")
+                            .append(mermaid(node.name() + ": " + title))
+                            .append("\"]\n");
                     graph(body.get(), indent + "  ");
                     out.append(indent).append("end\n");
                 } else {
-                    out.append(indent).append("subgraph cluster_").append(id(node.name())).append(" {\n")
-                            .append(indent).append("  label=\"").append(dot(node.name() + ": " + title)).append("\";\n")
-                            .append(indent).append("  ").append(id(node.name())).append(" [shape=point, label=\"\"];\n");
+                    out.append(indent)
+                            .append("subgraph cluster_")
+                            .append(id(node.name()))
+                            .append(" {\n")
+                            .append(indent)
+                            .append("  label=\"")
+                            .append(dot(node.name() + ": " + title))
+                            .append("\";\n")
+                            .append(indent)
+                            .append("  ")
+                            .append(id(node.name()))
+                            .append(" [shape=point, label=\"\"];\n");
                     graph(body.get(), indent + "  ");
                     out.append(indent).append("}\n");
                 }
@@ -71,16 +89,24 @@ final class GraphRenderer {
                 String label = node.name() + "\n" + what(node);
                 if (format == Format.MERMAID) {
                     String shape = isCall(node) ? "[[\"%s\"]]" : "[\"%s\"]";
-                    out.append(indent).append(id(node.name())).append(String.format(shape, mermaid(label).replace("\n", "<br/>"))).append('\n');
+                    out.append(indent)
+                            .append(id(node.name()))
+                            .append(String.format(shape, mermaid(label).replace("\n", "<br/>")))
+                            .append('\n');
                 } else {
-                    out.append(indent).append(id(node.name())).append(" [label=\"").append(dot(label))
+                    out.append(indent)
+                            .append(id(node.name()))
+                            .append(" [label=\"")
+                            .append(dot(label))
                             .append(isCall(node) ? "\", peripheries=2];\n" : "\"];\n");
                 }
             }
         }
         for (Node node : graph.nodes()) {
             String condition = node.when().map(Descriptions::describe).orElse(null);
-            List<String> deps = node.dependencies().stream().sorted(Comparator.naturalOrder()).toList();
+            List<String> deps = node.dependencies().stream()
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
             for (String dep : deps) {
                 edge(indent, dep, node.name(), condition);
             }

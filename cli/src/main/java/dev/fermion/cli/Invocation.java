@@ -11,8 +11,7 @@ final class Invocation {
     static final String PROPERTY = "fermion.command";
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./=:,@%+-]+");
 
-    private Invocation() {
-    }
+    private Invocation() {}
 
     static String command() {
         String command = System.getProperty(PROPERTY);

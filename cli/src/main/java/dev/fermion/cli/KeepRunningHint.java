@@ -1,11 +1,10 @@
 package dev.fermion.cli;
 
-import dev.fermion.plan.Expr;
 import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.Expr;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,8 +18,7 @@ import java.util.TreeSet;
 final class KeepRunningHint {
     static final String INPUT = "keep-running";
 
-    private KeepRunningHint() {
-    }
+    private KeepRunningHint() {}
 
     /**
      * The hint for a run of {@code plan} started by {@code command} (the words after the program's name,
@@ -39,7 +37,8 @@ final class KeepRunningHint {
             }
         }
         if (!params.isEmpty()) {
-            List<String> settings = params.stream().map(p -> "-p " + p + "=true").toList();
+            List<String> settings =
+                    params.stream().map(p -> "-p " + p + "=true").toList();
             if (command == null) {
                 return "run the pipeline again with " + String.join(" ", settings) + " to keep them";
             }
@@ -54,8 +53,11 @@ final class KeepRunningHint {
     }
 
     private static boolean takesKeepRunning(ComponentSpec component) {
-        return component.input(INPUT).map(PortSpec::type)
-                .filter(type -> type.rawType() == Boolean.class).isPresent();
+        return component
+                .input(INPUT)
+                .map(PortSpec::type)
+                .filter(type -> type.rawType() == Boolean.class)
+                .isPresent();
     }
 
     /** {@code command} quoted for a shell, less any {@code -p} that sets one of {@code params}. */
@@ -64,9 +66,11 @@ final class KeepRunningHint {
         for (int i = 0; i < command.size(); i++) {
             String word = command.get(i);
             boolean option = word.equals("-p") || word.equals("--param");
-            String setting = option && i + 1 < command.size() ? command.get(i + 1)
-                    : word.startsWith("--param=") ? word.substring("--param=".length())
-                    : word.startsWith("-p") && word.length() > 2 ? word.substring(2) : null;
+            String setting = option && i + 1 < command.size()
+                    ? command.get(i + 1)
+                    : word.startsWith("--param=")
+                            ? word.substring("--param=".length())
+                            : word.startsWith("-p") && word.length() > 2 ? word.substring(2) : null;
             if (setting != null && params.contains(setting.split("=", 2)[0])) {
                 i += option ? 1 : 0;
                 continue;

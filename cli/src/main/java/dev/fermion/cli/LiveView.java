@@ -4,7 +4,6 @@ import dev.fermion.runtime.local.RunListener;
 import dev.fermion.runtime.local.RunRecord;
 import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,8 +54,9 @@ final class LiveView implements RunListener, AutoCloseable {
 
     @Override
     public synchronized void runStarted(RunRecord run) {
-        out.println((run.resumedFrom() != null ? "Resuming run " : "Run ") + run.runId() + " of pipeline " + run.pipeline()
-                + " (" + run.isolation() + ", parallelism " + run.parallelism() + (run.cache() ? "" : ", no cache") + ")");
+        out.println((run.resumedFrom() != null ? "Resuming run " : "Run ") + run.runId() + " of pipeline "
+                + run.pipeline() + " (" + run.isolation() + ", parallelism " + run.parallelism()
+                + (run.cache() ? "" : ", no cache") + ")");
         out.flush();
     }
 
@@ -106,7 +106,8 @@ final class LiveView implements RunListener, AutoCloseable {
         Instant now = Instant.now();
         List<String> lines = new ArrayList<>();
         steps.values().stream()
-                .sorted(Comparator.comparingLong((StepRecord s) -> s.startOrder() == 0 ? Long.MAX_VALUE : s.startOrder())
+                .sorted(Comparator.comparingLong(
+                                (StepRecord s) -> s.startOrder() == 0 ? Long.MAX_VALUE : s.startOrder())
                         .thenComparing(StepRecord::path))
                 .forEach(s -> lines.add(line(s, now)));
         lines.add(progress());
@@ -130,9 +131,13 @@ final class LiveView implements RunListener, AutoCloseable {
 
     static String line(StepRecord step, Instant now) {
         String state = state(step);
-        String elapsed = step.status() == StepStatus.PENDING || step.status() == StepStatus.SKIPPED
-                || step.status() == StepStatus.OMITTED ? "" : format(step.duration(now));
-        String attempts = step.attempts().size() > 1 ? "  (attempt " + step.attempts().size() + ")" : "";
+        String elapsed = step.status() == StepStatus.PENDING
+                        || step.status() == StepStatus.SKIPPED
+                        || step.status() == StepStatus.OMITTED
+                ? ""
+                : format(step.duration(now));
+        String attempts =
+                step.attempts().size() > 1 ? "  (attempt " + step.attempts().size() + ")" : "";
         return String.format(Locale.ROOT, "  %-32s %-10s %8s%s", step.path(), state, elapsed, attempts);
     }
 

@@ -6,11 +6,6 @@ import dev.fermion.tracking.LocalMlflowServer;
 import dev.fermion.tracking.MlflowTracker;
 import dev.fermion.tracking.TrackingOptions;
 import dev.fermion.tracking.delivery.Spool;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,10 +15,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "mlflow", mixinStandardHelpOptions = true,
-        description = {"Work with the MLflow tracking server that 'fermion run --mlflow' records runs in.",
-                "See docs/mlflow.md."},
+@Command(
+        name = "mlflow",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Work with the MLflow tracking server that 'fermion run --mlflow' records runs in.",
+            "See docs/mlflow.md."
+        },
         subcommands = {MlflowCommand.Sync.class, MlflowCommand.Server.class})
 final class MlflowCommand implements Runnable {
 
@@ -32,8 +35,10 @@ final class MlflowCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: '" + spec.qualifiedName() + " sync' or '" + spec.qualifiedName() + " server start|stop|url'");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "Missing command: '" + spec.qualifiedName() + " sync' or '" + spec.qualifiedName()
+                        + " server start|stop|url'");
     }
 
     static FermionHome home(Path dir) {
@@ -57,8 +62,8 @@ final class MlflowCommand implements Runnable {
                     + "such as http://127.0.0.1:5000 (Fermion talks to MLflow over its REST API only)");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new UsageException(source + " must not carry credentials; set " + TrackingEnv.USERNAME
-                    + " and " + TrackingEnv.PASSWORD + ", or " + TrackingEnv.TOKEN);
+            throw new UsageException(source + " must not carry credentials; set " + TrackingEnv.USERNAME + " and "
+                    + TrackingEnv.PASSWORD + ", or " + TrackingEnv.TOKEN);
         }
         return uri;
     }
@@ -72,17 +77,26 @@ final class MlflowCommand implements Runnable {
         }
     }
 
-    @Command(name = "sync", mixinStandardHelpOptions = true,
-            description = {"Send the tracking operations that runs spooled while MLflow was unavailable.",
-                    "Operations MLflow rejects are set aside in the spool (<session>.rejected.jsonl) and reported.",
-                    "Exit codes: 0 nothing is left to send, 1 MLflow is still unavailable, 2 bad usage."})
+    @Command(
+            name = "sync",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Send the tracking operations that runs spooled while MLflow was unavailable.",
+                "Operations MLflow rejects are set aside in the spool (<session>.rejected.jsonl) and reported.",
+                "Exit codes: 0 nothing is left to send, 1 MLflow is still unavailable, 2 bad usage."
+            })
     static final class Sync implements Callable<Integer> {
-        @Option(names = "--home", paramLabel = "DIR",
+        @Option(
+                names = "--home",
+                paramLabel = "DIR",
                 description = "The Fermion home whose spool to send (default: $FERMION_HOME, else ~/.fermion).")
         Path home;
 
-        @Option(names = "--mlflow", paramLabel = "URI",
-                description = "The tracking server (default: $MLFLOW_TRACKING_URI, else the home's local server if it runs).")
+        @Option(
+                names = "--mlflow",
+                paramLabel = "URI",
+                description =
+                        "The tracking server (default: $MLFLOW_TRACKING_URI, else the home's local server if it runs).")
         String mlflow;
 
         @Spec
@@ -110,12 +124,15 @@ final class MlflowCommand implements Runnable {
             out.println("Sent " + result.sent() + ", rejected " + result.rejected() + ", still waiting "
                     + result.remaining() + ".");
             if (result.rejected() > 0) {
-                out.println("Rejected operations are kept in " + spool.dir() + " (*.rejected.jsonl); the warnings above say why.");
+                out.println("Rejected operations are kept in " + spool.dir()
+                        + " (*.rejected.jsonl); the warnings above say why.");
             }
             out.flush();
             if (result.remaining() > 0) {
-                spec.commandLine().getErr().println("fermion: MLflow at " + uri
-                        + " is still unavailable; run '" + Invocation.command() + " mlflow sync' again later");
+                spec.commandLine()
+                        .getErr()
+                        .println("fermion: MLflow at " + uri + " is still unavailable; run '" + Invocation.command()
+                                + " mlflow sync' again later");
                 return FermionCli.FAILED;
             }
             return FermionCli.OK;
@@ -135,9 +152,13 @@ final class MlflowCommand implements Runnable {
         }
     }
 
-    @Command(name = "server", mixinStandardHelpOptions = true,
-            description = {"A local MLflow server for this Fermion home: a pinned mlflow in a venv, a sqlite store",
-                    "and artifacts under <home>/mlflow, listening on 127.0.0.1 (scripts/mlflow-server.sh)."},
+    @Command(
+            name = "server",
+            mixinStandardHelpOptions = true,
+            description = {
+                "A local MLflow server for this Fermion home: a pinned mlflow in a venv, a sqlite store",
+                "and artifacts under <home>/mlflow, listening on 127.0.0.1 (scripts/mlflow-server.sh)."
+            },
             subcommands = {Start.class, Stop.class, Url.class})
     static final class Server implements Runnable {
         @Spec
@@ -145,14 +166,16 @@ final class MlflowCommand implements Runnable {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Missing command: '" + spec.qualifiedName() + " start', 'stop' or 'url'");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "Missing command: '" + spec.qualifiedName() + " start', 'stop' or 'url'");
         }
     }
 
     /** Options every {@code server} subcommand takes. */
     static final class HomeOption {
-        @Option(names = "--home", paramLabel = "DIR",
+        @Option(
+                names = "--home",
+                paramLabel = "DIR",
                 description = "The Fermion home of the server (default: $FERMION_HOME, else ~/.fermion).")
         Path home;
 
@@ -161,9 +184,13 @@ final class MlflowCommand implements Runnable {
         }
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Start the local server (the first start installs mlflow, which takes a minute),",
-                    "or find the one already running; prints its URL."})
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Start the local server (the first start installs mlflow, which takes a minute),",
+                "or find the one already running; prints its URL."
+            })
     static final class Start implements Callable<Integer> {
         @CommandLine.Mixin
         HomeOption home;
@@ -171,9 +198,13 @@ final class MlflowCommand implements Runnable {
         @Option(names = "--port", paramLabel = "N", description = "Listen on this port (default: a free one).")
         Integer port;
 
-        @Option(names = "--basic-auth", description = {"Run MLflow's basic-auth app: every request needs a user and "
-                + "password. Its admin is", "MLFLOW_TRACKING_USERNAME, created with MLFLOW_TRACKING_PASSWORD on the "
-                + "first start; runs use the same variables."})
+        @Option(
+                names = "--basic-auth",
+                description = {
+                    "Run MLflow's basic-auth app: every request needs a user and " + "password. Its admin is",
+                    "MLFLOW_TRACKING_USERNAME, created with MLFLOW_TRACKING_PASSWORD on the "
+                            + "first start; runs use the same variables."
+                })
         boolean basicAuth;
 
         @Spec
@@ -184,12 +215,13 @@ final class MlflowCommand implements Runnable {
             String username = System.getenv(TrackingEnv.USERNAME);
             String password = System.getenv(TrackingEnv.PASSWORD);
             if (basicAuth && (username == null || username.isBlank() || password == null || password.isBlank())) {
-                throw new UsageException("--basic-auth needs " + TrackingEnv.USERNAME + " and "
-                        + TrackingEnv.PASSWORD + " in the environment: the server's admin user");
+                throw new UsageException("--basic-auth needs " + TrackingEnv.USERNAME + " and " + TrackingEnv.PASSWORD
+                        + " in the environment: the server's admin user");
             }
             URI uri;
             try {
-                uri = basicAuth ? home.server().startWithBasicAuth(username, password, port)
+                uri = basicAuth
+                        ? home.server().startWithBasicAuth(username, password, port)
                         : port == null ? home.server().start() : home.server().start(port);
             } catch (IllegalStateException | UncheckedIOException e) {
                 spec.commandLine().getErr().println("fermion: cannot start the local MLflow server: " + e.getMessage());
@@ -218,7 +250,9 @@ final class MlflowCommand implements Runnable {
         }
     }
 
-    @Command(name = "url", mixinStandardHelpOptions = true,
+    @Command(
+            name = "url",
+            mixinStandardHelpOptions = true,
             description = "Print the local server's URL; exit code 1 when it is not running.")
     static final class Url implements Callable<Integer> {
         @CommandLine.Mixin
@@ -231,8 +265,10 @@ final class MlflowCommand implements Runnable {
         public Integer call() {
             Optional<URI> uri = home.server().status();
             if (uri.isEmpty()) {
-                spec.commandLine().getErr().println("fermion: the local MLflow server is not running; "
-                        + "start it with '" + Invocation.command() + " mlflow server start'");
+                spec.commandLine()
+                        .getErr()
+                        .println("fermion: the local MLflow server is not running; " + "start it with '"
+                                + Invocation.command() + " mlflow server start'");
                 return FermionCli.FAILED;
             }
             spec.commandLine().getOut().println(uri.get());

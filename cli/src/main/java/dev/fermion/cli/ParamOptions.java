@@ -1,14 +1,15 @@
 package dev.fermion.cli;
 
-import picocli.CommandLine.Option;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Option;
 
 /** {@code -p name=value}, repeatable: pipeline parameter overrides as raw text, typed later by the plan. */
 final class ParamOptions {
-    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE",
+    @Option(
+            names = {"-p", "--param"},
+            paramLabel = "NAME=VALUE",
             description = "Override a pipeline parameter; repeatable. Lists, maps and records take JSON.")
     List<String> params = List.of();
 

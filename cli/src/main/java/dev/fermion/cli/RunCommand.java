@@ -1,19 +1,19 @@
 package dev.fermion.cli;
 
-import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.contract.Home;
 import dev.fermion.contract.TrackingEnv;
+import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.runtime.container.ContainerImages;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.local.ClusterVolumes;
-import dev.fermion.runtime.local.Gpus;
 import dev.fermion.runtime.local.FermionHome;
+import dev.fermion.runtime.local.Gpus;
 import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
 import dev.fermion.runtime.local.ModelRegistration;
@@ -21,7 +21,6 @@ import dev.fermion.runtime.local.RunOptions;
 import dev.fermion.runtime.local.RunRecord;
 import dev.fermion.runtime.local.RunResult;
 import dev.fermion.runtime.local.RunSetupException;
-import dev.fermion.runtime.local.RunStatus;
 import dev.fermion.runtime.local.RunStore;
 import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
@@ -30,12 +29,6 @@ import dev.fermion.runtime.local.TrackingReport;
 import dev.fermion.tracking.LocalMlflowServer;
 import dev.fermion.tracking.MlflowTracker;
 import dev.fermion.tracking.TrackingSummary;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -46,27 +39,39 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code fermion run}. Longer than a command should be because most of it is the command line's own: the
  * options and their help, the errors that name the option and its fix, and what the end of a run prints
  * (failed step's log tail, the command that resumes, MLflow links); how a run goes is the runner's.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a pipeline on this machine with the semantics it has on Argo.",
-                "Prints the run id; on failure, the failing step's last log lines and the command that resumes the run.",
-                "With --mlflow (or MLFLOW_TRACKING_URI) the run is also tracked in MLflow: a parent run with a child run",
-                "per step, params, metrics, artifacts and models; the end prints its MLflow UI links. See docs/mlflow.md.",
-                "Exit codes: 0 the run succeeded, 1 a step or the pipeline failed, 2 bad usage or an invalid pipeline."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a pipeline on this machine with the semantics it has on Argo.",
+            "Prints the run id; on failure, the failing step's last log lines and the command that resumes the run.",
+            "With --mlflow (or MLFLOW_TRACKING_URI) the run is also tracked in MLflow: a parent run with a child run",
+            "per step, params, metrics, artifacts and models; the end prints its MLflow UI links. See docs/mlflow.md.",
+            "Exit codes: 0 the run succeeded, 1 a step or the pipeline failed, 2 bad usage or an invalid pipeline."
+        })
 final class RunCommand implements Callable<Integer> {
     private static final int LOG_TAIL = 20;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PIPELINE",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "PIPELINE",
             description = "Pipeline name (see 'fermion list') or defining class; optional with --resume.")
     String pipeline;
 
@@ -76,62 +81,99 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ClasspathOption classpath;
 
-    @Option(names = "--isolation", paramLabel = "MODE", defaultValue = "in-process",
-            description = {"in-process (fast), process (each step in its own JVM through fermion-step), or container",
-                    "(each Java step in the runtime image with Docker or Podman, with a pod's paths and user: the",
-                    "closest to a pod; see --runtime-image). Default: ${DEFAULT-VALUE}."})
+    @Option(
+            names = "--isolation",
+            paramLabel = "MODE",
+            defaultValue = "in-process",
+            description = {
+                "in-process (fast), process (each step in its own JVM through fermion-step), or container",
+                "(each Java step in the runtime image with Docker or Podman, with a pod's paths and user: the",
+                "closest to a pod; see --runtime-image). Default: ${DEFAULT-VALUE}."
+            })
     String isolation;
 
-    @Option(names = "--image", paramLabel = "IMAGE=LOCAL",
-            description = {"Run LOCAL wherever a step names IMAGE, for images this machine cannot pull, e.g.",
-                    "--image python:3.12-slim=localhost/python:3 (scripts/setup-containers.sh makes that one from",
-                    "Debian's packages). Repeatable. Images are checked, and pulled when missing, before the first",
-                    "step; one that is neither here nor pullable stops the run (exit 2) naming it. 'fermion compile",
-                    "--image' takes the same mapping."})
+    @Option(
+            names = "--image",
+            paramLabel = "IMAGE=LOCAL",
+            description = {
+                "Run LOCAL wherever a step names IMAGE, for images this machine cannot pull, e.g.",
+                "--image python:3.12-slim=localhost/python:3 (scripts/setup-containers.sh makes that one from",
+                "Debian's packages). Repeatable. Images are checked, and pulled when missing, before the first",
+                "step; one that is neither here nor pullable stops the run (exit 2) naming it. 'fermion compile",
+                "--image' takes the same mapping."
+            })
     List<String> images = new ArrayList<>();
 
-    @Option(names = "--runtime-image", paramLabel = "IMAGE",
-            description = {"The image Java steps run in with --isolation container (default: the runtime image the",
-                    "compiler writes, ${DEFAULT-VALUE}, which runtime-image/build.sh builds); --classpath",
-                    "entries are mounted into it."})
+    @Option(
+            names = "--runtime-image",
+            paramLabel = "IMAGE",
+            description = {
+                "The image Java steps run in with --isolation container (default: the runtime image the",
+                "compiler writes, ${DEFAULT-VALUE}, which runtime-image/build.sh builds); --classpath",
+                "entries are mounted into it."
+            })
     String runtimeImage = CompilerOptions.defaults().image(false);
 
-    @Option(names = "--container-runtime", paramLabel = "RUNTIME", defaultValue = "auto",
-            description = {"Where container and script steps run: auto (a working docker or podman), docker, podman, or "
-                    + "host (run their commands directly on this machine, with the same arguments, environment and file "
-                    + "layout; only when you allow it). Default: ${DEFAULT-VALUE}."})
+    @Option(
+            names = "--container-runtime",
+            paramLabel = "RUNTIME",
+            defaultValue = "auto",
+            description = {
+                "Where container and script steps run: auto (a working docker or podman), docker, podman, or "
+                        + "host (run their commands directly on this machine, with the same arguments, environment and file "
+                        + "layout; only when you allow it). Default: ${DEFAULT-VALUE}."
+            })
     String containerRuntime;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "FILE",
             description = "Kubeconfig for Kubernetes-resource steps (default: $KUBECONFIG, else ~/.kube/config).")
     Path kubeconfig;
 
     @Option(names = "--no-cache", description = "Neither reuse nor store cached step results.")
     boolean noCache;
 
-    @Option(names = "--resume", paramLabel = "RUN_ID",
+    @Option(
+            names = "--resume",
+            paramLabel = "RUN_ID",
             description = "Finish an interrupted or failed run; steps that finished keep their results.")
     String resume;
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "How many steps run at once (default: the number of cores).")
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "How many steps run at once (default: the number of cores).")
     Integer parallelism;
 
-    @Option(names = "--home", paramLabel = "DIR",
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
             description = "Where runs and the cache live (default: $FERMION_HOME, else ~/.fermion).")
     Path home;
 
-    @Option(names = "--mlflow", paramLabel = "URI|auto|off",
-            description = {"Track the run in MLflow: a tracking server URL; auto, a local server under the Fermion home",
-                    "(started if needed); or off. Default: $MLFLOW_TRACKING_URI when set, else off."})
+    @Option(
+            names = "--mlflow",
+            paramLabel = "URI|auto|off",
+            description = {
+                "Track the run in MLflow: a tracking server URL; auto, a local server under the Fermion home",
+                "(started if needed); or off. Default: $MLFLOW_TRACKING_URI when set, else off."
+            })
     String mlflow;
 
-    @Option(names = "--register-as", paramLabel = "NAME[@ALIAS]",
-            description = {"When the run succeeds, register its model in MLflow's model registry as a new version of NAME",
-                    "and point ALIAS (e.g. champion) at it. The model is the pipeline's one Model step output,",
-                    "or the one --register-model names."})
+    @Option(
+            names = "--register-as",
+            paramLabel = "NAME[@ALIAS]",
+            description = {
+                "When the run succeeds, register its model in MLflow's model registry as a new version of NAME",
+                "and point ALIAS (e.g. champion) at it. The model is the pipeline's one Model step output,",
+                "or the one --register-model names."
+            })
     String registerAs;
 
-    @Option(names = "--register-model", paramLabel = "STEP/OUTPUT",
+    @Option(
+            names = "--register-model",
+            paramLabel = "STEP/OUTPUT",
             description = "The Model output --register-as registers, when the pipeline has several (e.g. train/model).")
     String registerModel;
 
@@ -189,7 +231,8 @@ final class RunCommand implements Callable<Integer> {
         String extraClasspath = classpath.classpath;
         if (resume != null) {
             if (!params.params.isEmpty()) {
-                throw new UsageException("-p cannot be combined with --resume: a resumed run keeps the parameters it started with");
+                throw new UsageException(
+                        "-p cannot be combined with --resume: a resumed run keeps the parameters it started with");
             }
             prior = load(fermionHome, resume);
             if (reference == null) {
@@ -206,11 +249,11 @@ final class RunCommand implements Callable<Integer> {
         String tracked = mlflow != null ? mlflow : env == null || env.isBlank() ? null : env;
         boolean off = tracked == null || tracked.equalsIgnoreCase("off");
         if (registration != null && off) {
-            throw new UsageException("--register-as registers the model in MLflow: give --mlflow URI|auto or set "
-                    + TrackingEnv.URI);
+            throw new UsageException(
+                    "--register-as registers the model in MLflow: give --mlflow URI|auto or set " + TrackingEnv.URI);
         }
-        URI trackingUri = off ? null : trackingUri(tracked, mlflow != null ? "--mlflow" : TrackingEnv.URI,
-                fermionHome, out);
+        URI trackingUri =
+                off ? null : trackingUri(tracked, mlflow != null ? "--mlflow" : TrackingEnv.URI, fermionHome, out);
         RunOptions options = RunOptions.defaults()
                 .withHome(fermionHome)
                 .withIsolation(mode)
@@ -225,26 +268,33 @@ final class RunCommand implements Callable<Integer> {
         }
         if (trackingUri != null) {
             PrintWriter err = spec.commandLine().getErr();
-            options = options.withTracking(Tracking.to(new MlflowTracker(MlflowCommand.trackingOptions(trackingUri,
-                    fermionHome.root()))).registering(registration).warningsTo(warning -> {
-                        err.println("fermion: warning: " + warning);
-                        err.flush();
-                    }));
+            options = options.withTracking(
+                    Tracking.to(new MlflowTracker(MlflowCommand.trackingOptions(trackingUri, fermionHome.root())))
+                            .registering(registration)
+                            .warningsTo(warning -> {
+                                err.println("fermion: warning: " + warning);
+                                err.flush();
+                            }));
         }
         List<String> mounts = ClusterVolumes.mountedBy(resolved.plan());
         if (!mounts.isEmpty()) {
-            spec.commandLine().getErr().println("fermion: warning: local runs do not mount Kubernetes volumes, so these "
-                    + "steps see this machine's files there: " + String.join("; ", mounts));
+            spec.commandLine()
+                    .getErr()
+                    .println("fermion: warning: local runs do not mount Kubernetes volumes, so these "
+                            + "steps see this machine's files there: " + String.join("; ", mounts));
         }
         List<String> gpus = Gpus.askedFor(resolved.plan());
         if (!gpus.isEmpty() && !Gpus.present()) {
-            spec.commandLine().getErr().println("fermion: warning: this machine has no GPU, so these steps run on the CPU: "
-                    + String.join("; ", gpus));
+            spec.commandLine()
+                    .getErr()
+                    .println("fermion: warning: this machine has no GPU, so these steps run on the CPU: "
+                            + String.join("; ", gpus));
         }
         RunResult result;
         try (LiveView view = new LiveView(out, interactive())) {
             LocalRunner runner = new LocalRunner(options.withListener(view));
-            result = prior != null ? runner.resume(prior.runId(), resolved.plan())
+            result = prior != null
+                    ? runner.resume(prior.runId(), resolved.plan())
                     : runner.run(resolved.plan(), params.asMap());
         } catch (RunSetupException e) {
             throw new UsageException(e.getMessage(), e);
@@ -286,7 +336,8 @@ final class RunCommand implements Callable<Integer> {
     private ModelRegistration registration(Plan plan) {
         if (registerAs == null) {
             if (registerModel != null) {
-                throw new UsageException("--register-model names the model --register-as registers; give --register-as NAME[@ALIAS]");
+                throw new UsageException(
+                        "--register-model names the model --register-as registers; give --register-as NAME[@ALIAS]");
             }
             return null;
         }
@@ -300,10 +351,12 @@ final class RunCommand implements Callable<Integer> {
         String chosen = registerModel;
         if (chosen == null) {
             if (models.size() != 1) {
-                throw new UsageException(models.isEmpty()
-                        ? "--register-as: pipeline " + plan.name() + " has no step with a Model output to register"
-                        : "--register-as: pipeline " + plan.name() + " has several Model outputs " + models
-                                + "; choose one with --register-model STEP/OUTPUT");
+                throw new UsageException(
+                        models.isEmpty()
+                                ? "--register-as: pipeline " + plan.name()
+                                        + " has no step with a Model output to register"
+                                : "--register-as: pipeline " + plan.name() + " has several Model outputs " + models
+                                        + "; choose one with --register-model STEP/OUTPUT");
             }
             chosen = models.get(0);
         } else if (!models.contains(chosen)) {
@@ -328,7 +381,8 @@ final class RunCommand implements Callable<Integer> {
         if (summary.links().run() != null) {
             out.println("MLflow run: " + summary.links().run());
         }
-        new TreeMap<>(summary.links().models()).forEach((model, link) -> out.println("MLflow model " + model + ": " + link));
+        new TreeMap<>(summary.links().models())
+                .forEach((model, link) -> out.println("MLflow model " + model + ": " + link));
         if (tracking.registered()) {
             out.println("Registered model " + registration.model() + " as " + registration.name()
                     + (registration.alias() != null ? "@" + registration.alias() : ""));
@@ -337,7 +391,8 @@ final class RunCommand implements Callable<Integer> {
         if (summary.spooled() > 0) {
             err.println("fermion: MLflow at " + uri + " was unavailable: " + summary.spooled() + " tracking operation"
                     + (summary.spooled() == 1 ? " waits" : "s wait") + " in " + summary.spoolDir() + ".");
-            err.println("Send them when it is back: " + Invocation.command() + " mlflow sync --mlflow " + uri + homeOption());
+            err.println("Send them when it is back: " + Invocation.command() + " mlflow sync --mlflow " + uri
+                    + homeOption());
         }
         if (summary.rejected() > 0) {
             err.println("fermion: warning: MLflow rejected " + summary.rejected() + " tracking operation"
@@ -378,16 +433,28 @@ final class RunCommand implements Callable<Integer> {
     private int report(RunResult result, Plan plan, PrintWriter out) {
         RunRecord run = result.record();
         long cached = run.steps().values().stream().filter(StepRecord::cacheHit).count();
-        long steps = run.steps().values().stream().filter(s -> StepRecord.STEP.equals(s.kind())).count();
-        out.printf("Run %s %s in %s (%d steps, %d cached)%n", run.runId(), run.status().workflowStatus().toLowerCase(Locale.ROOT),
-                LiveView.format(run.duration(Instant.now())), steps, cached);
+        long steps = run.steps().values().stream()
+                .filter(s -> StepRecord.STEP.equals(s.kind()))
+                .count();
+        out.printf(
+                "Run %s %s in %s (%d steps, %d cached)%n",
+                run.runId(),
+                run.status().workflowStatus().toLowerCase(Locale.ROOT),
+                LiveView.format(run.duration(Instant.now())),
+                steps,
+                cached);
         if (cached > 0) {
             // When most of a run came from the cache, say why the rest ran: a user expects a re-run to do nothing.
             Set<String> uncached = uncachedSteps(plan);
             List<String> ran = run.stepsInOrder().stream()
-                    .filter(s -> StepRecord.STEP.equals(s.kind()) && !s.cacheHit() && !s.resumed() && !s.attempts().isEmpty())
-                    .map(s -> s.path() + (uncached.contains(s.step()) ? " (never cached: it acts outside the pipeline, mounts a claim writable, or asks noCache())"
-                            : " (its inputs or code changed)"))
+                    .filter(s -> StepRecord.STEP.equals(s.kind())
+                            && !s.cacheHit()
+                            && !s.resumed()
+                            && !s.attempts().isEmpty())
+                    .map(s -> s.path()
+                            + (uncached.contains(s.step())
+                                    ? " (never cached: it acts outside the pipeline, mounts a claim writable, or asks noCache())"
+                                    : " (its inputs or code changed)"))
                     .toList();
             if (!ran.isEmpty()) {
                 out.println("Ran: " + String.join("; ", ran));
@@ -395,23 +462,33 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!run.results().isEmpty()) {
             StringBuilder results = new StringBuilder("Results:");
-            run.results().forEach((name, value) -> results.append(' ').append(name).append(" = ").append(value).append(';'));
+            run.results()
+                    .forEach((name, value) -> results.append(' ')
+                            .append(name)
+                            .append(" = ")
+                            .append(value)
+                            .append(';'));
             out.println(results.substring(0, results.length() - 1));
         }
         if (result.succeeded()) {
-            out.println("Outputs, logs and artifacts: " + Invocation.command() + " runs show " + run.runId() + homeOption());
+            out.println("Outputs, logs and artifacts: " + Invocation.command() + " runs show " + run.runId()
+                    + homeOption());
             out.flush();
             return FermionCli.OK;
         }
         PrintWriter err = spec.commandLine().getErr();
         Optional<StepRecord> failedStep = run.stepsInOrder().stream()
-                .filter(s -> StepRecord.STEP.equals(s.kind()) && (s.status() == StepStatus.FAILED || s.status() == StepStatus.ERROR))
+                .filter(s -> StepRecord.STEP.equals(s.kind())
+                        && (s.status() == StepStatus.FAILED || s.status() == StepStatus.ERROR))
                 .findFirst();
-        boolean badInput = failedStep.map(s -> !s.attempts().isEmpty() && s.attempts().get(s.attempts().size() - 1).badInput())
+        boolean badInput = failedStep
+                .map(s -> !s.attempts().isEmpty()
+                        && s.attempts().get(s.attempts().size() - 1).badInput())
                 .orElse(false);
         if (failedStep.isPresent()) {
             StepRecord failed = failedStep.get();
-            err.println("Step '" + failed.path() + "' " + failed.status().name().toLowerCase(Locale.ROOT) + ": " + failed.message());
+            err.println("Step '" + failed.path() + "' " + failed.status().name().toLowerCase(Locale.ROOT) + ": "
+                    + failed.message());
             if (badInput) {
                 // The message says what to fix; the stack trace would only bury it, and stays in the log.
                 err.println("Its log: " + failed.logFile());
@@ -437,7 +514,8 @@ final class RunCommand implements Callable<Integer> {
         Set<String> names = new java.util.HashSet<>();
         for (Node node : plan.allNodes()) {
             // a resource step has no options of its own and is never cached
-            if (node.isStep() && !node.podOptions().map(StepOptions::cachingEnabled).orElse(false)) {
+            if (node.isStep()
+                    && !node.podOptions().map(StepOptions::cachingEnabled).orElse(false)) {
                 names.add(node.name());
             }
         }
@@ -472,5 +550,4 @@ final class RunCommand implements Callable<Integer> {
             return false;
         }
     }
-
 }

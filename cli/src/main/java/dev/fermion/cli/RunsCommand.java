@@ -7,12 +7,6 @@ import dev.fermion.runtime.local.RunSetupException;
 import dev.fermion.runtime.local.RunStore;
 import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,8 +18,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "runs", mixinStandardHelpOptions = true,
+@Command(
+        name = "runs",
+        mixinStandardHelpOptions = true,
         description = "List and inspect local runs (kept under $FERMION_HOME/runs, else ~/.fermion/runs).",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
 final class RunsCommand implements Runnable {
@@ -36,13 +37,16 @@ final class RunsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
                 "Missing command: '" + spec.qualifiedName() + " list' or '" + spec.qualifiedName() + " show RUN_ID'");
     }
 
     /** Options every {@code runs} subcommand takes. */
     static final class Common {
-        @Option(names = "--home", paramLabel = "DIR",
+        @Option(
+                names = "--home",
+                paramLabel = "DIR",
                 description = "Where runs live (default: $FERMION_HOME, else ~/.fermion).")
         Path home;
 
@@ -89,7 +93,11 @@ final class RunsCommand implements Runnable {
                 List<List<String>> rows = new ArrayList<>();
                 rows.add(List.of("RUN ID", "PIPELINE", "STATUS", "STARTED", "DURATION"));
                 for (RunRecord run : runs) {
-                    rows.add(List.of(run.runId(), run.pipeline(), run.displayStatus(), localTime(run.startedAt()),
+                    rows.add(List.of(
+                            run.runId(),
+                            run.pipeline(),
+                            run.displayStatus(),
+                            localTime(run.startedAt()),
                             LiveView.format(run.duration(now))));
                 }
                 printTable(out, rows);
@@ -119,11 +127,14 @@ final class RunsCommand implements Runnable {
                 line.append(row.get(i)).append(" ".repeat(widths[i] - row.get(i).length() + 2));
             }
             String last = row.get(row.size() - 1);
-            out.println(line.append(" ".repeat(widths[row.size() - 1] - last.length())).append(last));
+            out.println(line.append(" ".repeat(widths[row.size() - 1] - last.length()))
+                    .append(last));
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
             description = "Show one run: per step its status, attempts, duration, cache hit, outputs and log file.")
     static final class Show implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "RUN_ID", description = "A run id from 'fermion runs list'.")
@@ -155,19 +166,27 @@ final class RunsCommand implements Runnable {
             out.println("Status     " + run.displayStatus() + (run.message() == null ? "" : ": " + run.message()));
             out.println("Started    " + localTime(run.startedAt()) + "  (" + LiveView.format(run.duration(now)) + ")");
             out.println("Parameters " + (run.params().isEmpty() ? "none" : run.params()));
-            out.println("Isolation  " + run.isolation() + ", parallelism " + run.parallelism() + (run.cache() ? "" : ", no cache"));
+            out.println("Isolation  " + run.isolation() + ", parallelism " + run.parallelism()
+                    + (run.cache() ? "" : ", no cache"));
             out.println();
             for (StepRecord step : run.stepsInOrder()) {
                 String elapsed = step.startedAt() == null ? "" : LiveView.format(step.duration(now));
-                out.printf(Locale.ROOT, "%-32s %-12s %8s  attempts %d%s%n", step.path(), LiveView.state(step), elapsed,
-                        step.attempts().size(), step.cacheHit() ? "  cache hit" : "");
+                out.printf(
+                        Locale.ROOT,
+                        "%-32s %-12s %8s  attempts %d%s%n",
+                        step.path(),
+                        LiveView.state(step),
+                        elapsed,
+                        step.attempts().size(),
+                        step.cacheHit() ? "  cache hit" : "");
                 if (step.message() != null && step.status() != StepStatus.SUCCEEDED) {
                     out.println("    " + step.message());
                 }
                 step.outputs().forEach((k, v) -> out.println("    output " + k + " = " + abbreviate(v)));
                 step.artifacts().forEach((k, v) -> out.println("    artifact " + k + " -> " + v));
                 for (AttemptRecord attempt : step.attempts().size() > 1 ? step.attempts() : List.<AttemptRecord>of()) {
-                    out.println("    attempt " + attempt.number() + ": " + attempt.status().name().toLowerCase(Locale.ROOT)
+                    out.println("    attempt " + attempt.number() + ": "
+                            + attempt.status().name().toLowerCase(Locale.ROOT)
                             + (attempt.message() == null ? "" : " - " + attempt.message()));
                 }
                 if (step.logFile() != null) {

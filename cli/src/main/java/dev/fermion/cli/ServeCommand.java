@@ -10,11 +10,6 @@ import dev.fermion.runtime.local.StepStatus;
 import dev.fermion.serving.http.InferenceServer;
 import dev.fermion.serving.model.ServedModel;
 import dev.fermion.serving.source.ModelSources;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,48 +19,80 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve trained models over the KServe Open Inference Protocol v2 (REST) until Ctrl-C, "
-                + "as the runtime image's fermion-serve does.",
-                "Give bundle directories with --model, or a finished local run with --run to serve the model it trained."},
-        footer = {"", "Examples:",
-                "  fermion serve --model iris=/path/to/model --port 9000",
-                "  fermion serve --run RUN_ID --step train",
-                "  curl localhost:8080/v2/models/iris     the inputs an infer request takes",
-                "Requests go to POST /v2/models/NAME/infer; see 'Serving a model' in README.md."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve trained models over the KServe Open Inference Protocol v2 (REST) until Ctrl-C, "
+                    + "as the runtime image's fermion-serve does.",
+            "Give bundle directories with --model, or a finished local run with --run to serve the model it trained."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  fermion serve --model iris=/path/to/model --port 9000",
+            "  fermion serve --run RUN_ID --step train",
+            "  curl localhost:8080/v2/models/iris     the inputs an infer request takes",
+            "Requests go to POST /v2/models/NAME/infer; see 'Serving a model' in README.md."
+        })
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "NAME=PATH",
-            description = "Serve the model bundle in directory PATH (the 'model' output of TrainMlp) as NAME; repeatable.")
+    @Option(
+            names = "--model",
+            paramLabel = "NAME=PATH",
+            description =
+                    "Serve the model bundle in directory PATH (the 'model' output of TrainMlp) as NAME; repeatable.")
     List<String> models = new ArrayList<>();
 
-    @Option(names = "--run", paramLabel = "RUN_ID",
-            description = "Serve the model bundle a succeeded step of this local run wrote ('fermion runs list' shows run ids).")
+    @Option(
+            names = "--run",
+            paramLabel = "RUN_ID",
+            description =
+                    "Serve the model bundle a succeeded step of this local run wrote ('fermion runs list' shows run ids).")
     String runId;
 
-    @Option(names = "--step", paramLabel = "STEP",
+    @Option(
+            names = "--step",
+            paramLabel = "STEP",
             description = "With --run: the step whose model to serve, by its path in 'fermion runs show'; needed when "
                     + "several steps wrote one.")
     String step;
 
-    @Option(names = "--name", paramLabel = "NAME",
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
             description = "With --run: the name to serve the model under (default: the run's pipeline name).")
     String name;
 
-    @Option(names = "--home", paramLabel = "DIR",
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
             description = "Where runs live (default: $FERMION_HOME, else ~/.fermion).")
     Path home;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "8080",
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--workers", paramLabel = "N",
-            description = "Loaded copies of each model, the requests it runs at once (default: the number of processors).")
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description =
+                    "Loaded copies of each model, the requests it runs at once (default: the number of processors).")
     Integer workers;
 
     @Spec
@@ -87,8 +114,8 @@ final class ServeCommand implements Callable<Integer> {
             ModelSources sources = ModelSources.standard();
             for (Map.Entry<String, String> model : locations.entrySet()) {
                 try {
-                    served.add(ServedModel.load(model.getKey(), model.getValue(), sources.resolve(model.getValue()),
-                            copies));
+                    served.add(ServedModel.load(
+                            model.getKey(), model.getValue(), sources.resolve(model.getValue()), copies));
                 } catch (IllegalArgumentException e) {
                     throw new UsageException(e.getMessage(), e);
                 }
@@ -101,10 +128,13 @@ final class ServeCommand implements Callable<Integer> {
 
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C and SIGTERM end the JVM through its shutdown hooks: stop listening, free the models' native memory.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "fermion-serve-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "fermion-serve-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Serving on " + server.uri());
         for (ServedModel model : served) {
@@ -162,15 +192,19 @@ final class ServeCommand implements Callable<Integer> {
     private String modelOf(RunRecord run) {
         List<StepRecord> steps;
         if (step != null) {
-            StepRecord chosen = run.step(step).orElseThrow(() -> new UsageException("Run '" + run.runId()
-                    + "' has no step '" + step + "'; its steps are " + run.steps().keySet()));
+            StepRecord chosen = run.step(step)
+                    .orElseThrow(() -> new UsageException("Run '" + run.runId() + "' has no step '" + step
+                            + "'; its steps are " + run.steps().keySet()));
             if (chosen.status() != StepStatus.SUCCEEDED) {
-                throw new UsageException("Step '" + step + "' of run '" + run.runId() + "' is " + chosen.status().label()
-                        + ", so it has no model to serve; '" + Invocation.command() + " runs show " + run.runId() + "' tells why");
+                throw new UsageException("Step '" + step + "' of run '" + run.runId() + "' is "
+                        + chosen.status().label() + ", so it has no model to serve; '" + Invocation.command()
+                        + " runs show " + run.runId() + "' tells why");
             }
             steps = List.of(chosen);
         } else {
-            steps = run.stepsInOrder().stream().filter(s -> s.status() == StepStatus.SUCCEEDED).toList();
+            steps = run.stepsInOrder().stream()
+                    .filter(s -> s.status() == StepStatus.SUCCEEDED)
+                    .toList();
         }
         Map<String, String> bundles = new LinkedHashMap<>();
         for (StepRecord candidate : steps) {

@@ -7,12 +7,6 @@ import dev.fermion.submit.ArgoCluster;
 import dev.fermion.submit.ClusterException;
 import dev.fermion.submit.StepState;
 import dev.fermion.submit.WorkflowState;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,14 +17,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show a workflow on the cluster: its phase and each step's phase, start and finish.",
-                "Exit codes: 0 shown, 2 no such workflow or a cluster that cannot be asked."})
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show a workflow on the cluster: its phase and each step's phase, start and finish.",
+            "Exit codes: 0 shown, 2 no such workflow or a cluster that cannot be asked."
+        })
 final class StatusCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Parameters(index = "0", paramLabel = "WORKFLOW", description = "The workflow's name, as 'fermion submit' printed it.")
+    @Parameters(
+            index = "0",
+            paramLabel = "WORKFLOW",
+            description = "The workflow's name, as 'fermion submit' printed it.")
     String workflow;
 
     @Option(names = "--json", description = "Print JSON instead of text.")
@@ -101,11 +107,14 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     static String stepLine(StepState step) {
-        String when = step.startedAt() == null ? ""
-                : step.finishedAt() == null ? "started " + step.startedAt()
-                : step.startedAt() + " -> " + step.finishedAt() + took(step.startedAt(), step.finishedAt());
+        String when = step.startedAt() == null
+                ? ""
+                : step.finishedAt() == null
+                        ? "started " + step.startedAt()
+                        : step.startedAt() + " -> " + step.finishedAt() + took(step.startedAt(), step.finishedAt());
         boolean failed = "Failed".equals(step.phase()) || "Error".equals(step.phase());
-        return String.format(Locale.ROOT, "%-10s %-32s %s", step.phase(), step.label(), when).stripTrailing()
+        return String.format(Locale.ROOT, "%-10s %-32s %s", step.phase(), step.label(), when)
+                        .stripTrailing()
                 + (step.cached() ? "  (cached)" : "")
                 + (failed && step.message() != null ? "  (" + step.message() + ")" : "");
     }

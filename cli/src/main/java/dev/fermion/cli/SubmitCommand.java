@@ -16,12 +16,6 @@ import dev.fermion.submit.StepState;
 import dev.fermion.submit.Submitted;
 import dev.fermion.submit.WorkflowListener;
 import dev.fermion.submit.WorkflowState;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,38 +25,63 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Compile a pipeline and create it on the Kubernetes cluster of your kubeconfig, which runs Argo Workflows.",
-                "Prints the created workflow's name. With --watch, follows the run: step status and the steps' logs, "
-                        + "then links to the Argo and MLflow UIs.",
-                "Exit codes: 0 submitted (with --watch: the workflow succeeded), 1 the workflow failed, "
-                        + "2 bad usage, an invalid pipeline, or a cluster that cannot take it."})
+@Command(
+        name = "submit",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compile a pipeline and create it on the Kubernetes cluster of your kubeconfig, which runs Argo Workflows.",
+            "Prints the created workflow's name. With --watch, follows the run: step status and the steps' logs, "
+                    + "then links to the Argo and MLflow UIs.",
+            "Exit codes: 0 submitted (with --watch: the workflow succeeded), 1 the workflow failed, "
+                    + "2 bad usage, an invalid pipeline, or a cluster that cannot take it."
+        })
 final class SubmitCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PIPELINE", description = "Pipeline name (see 'fermion list') or defining class.")
+    @Parameters(
+            index = "0",
+            paramLabel = "PIPELINE",
+            description = "Pipeline name (see 'fermion list') or defining class.")
     String pipeline;
 
-    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "workflow",
+    @Option(
+            names = "--kind",
+            paramLabel = "KIND",
+            defaultValue = "workflow",
             description = "workflow (runs now), template or cron (default: ${DEFAULT-VALUE}).")
     String kind;
 
     @Option(names = "--watch", description = "Follow the workflow until it ends, with its steps' logs.")
     boolean watch;
 
-    @Option(names = "--from", paramLabel = "KIND",
-            description = {"Run what the cluster holds instead of compiling: 'template' runs the pipeline's "
-                    + "WorkflowTemplate, 'cron' its CronWorkflow once now, both as 'fermion templates apply' left them,",
-                    "with the -p values in place of their defaults."})
+    @Option(
+            names = "--from",
+            paramLabel = "KIND",
+            description = {
+                "Run what the cluster holds instead of compiling: 'template' runs the pipeline's "
+                        + "WorkflowTemplate, 'cron' its CronWorkflow once now, both as 'fermion templates apply' left them,",
+                "with the -p values in place of their defaults."
+            })
     String from;
 
     @Mixin
     ImageOptions images;
 
-    @Option(names = "--argo-ui", paramLabel = "URL", defaultValue = "${env:ARGO_UI_URL}",
+    @Option(
+            names = "--argo-ui",
+            paramLabel = "URL",
+            defaultValue = "${env:ARGO_UI_URL}",
             description = "Base URL of the Argo UI, for the link to the run (default: $ARGO_UI_URL).")
     String argoUi;
 
-    @Option(names = "--mlflow-ui", paramLabel = "URL", defaultValue = "${env:MLFLOW_TRACKING_URI}",
+    @Option(
+            names = "--mlflow-ui",
+            paramLabel = "URL",
+            defaultValue = "${env:MLFLOW_TRACKING_URI}",
             description = "MLflow tracking server, for the link to the experiment (default: $MLFLOW_TRACKING_URI).")
     String mlflowUi;
 
@@ -94,16 +113,19 @@ final class SubmitCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (ArgoCluster argo = cluster.connect()) {
             String namespace = argo.namespace(cluster.namespace);
-            CompiledWorkflow compiled = compile(resolved, workflowKind,
-                    options(images, namespace).withMlflow(tracking), params.asMap());
+            CompiledWorkflow compiled =
+                    compile(resolved, workflowKind, options(images, namespace).withMlflow(tracking), params.asMap());
             Submitted submitted;
             try {
-                submitted = from == null ? argo.submit(compiled, namespace)
+                submitted = from == null
+                        ? argo.submit(compiled, namespace)
                         : submitFrom(argo, resolved, compiled, namespace, params.asMap());
             } catch (ClusterException e) {
                 if (e.reason() == ClusterException.Reason.ALREADY_EXISTS) {
-                    throw new UsageException(e.getMessage() + ": update it with '" + Invocation.command() + " templates apply "
-                            + pipeline + "'", e);
+                    throw new UsageException(
+                            e.getMessage() + ": update it with '" + Invocation.command() + " templates apply "
+                                    + pipeline + "'",
+                            e);
                 }
                 throw e;
             }
@@ -130,8 +152,12 @@ final class SubmitCommand implements Callable<Integer> {
      * compiled workflow carries them (checked and in transport form), and only those, so the rest are the
      * template's own defaults.
      */
-    private Submitted submitFrom(ArgoCluster argo, Pipeline pipeline, CompiledWorkflow compiled, String namespace,
-                                 Map<String, String> given) {
+    private Submitted submitFrom(
+            ArgoCluster argo,
+            Pipeline pipeline,
+            CompiledWorkflow compiled,
+            String namespace,
+            Map<String, String> given) {
         if (kind != null && CompileCommand.parseKind(kind) != WorkflowKind.WORKFLOW) {
             throw new UsageException("--from runs what the cluster holds as a Workflow; drop --kind");
         }
@@ -148,31 +174,40 @@ final class SubmitCommand implements Callable<Integer> {
         }
         for (JsonNode parameter : workflow.at("/spec/arguments/parameters")) {
             if (given.containsKey(parameter.path("name").asText())) {
-                arguments.put(parameter.path("name").asText(), parameter.path("value").asText());
+                arguments.put(
+                        parameter.path("name").asText(), parameter.path("value").asText());
             }
         }
         CompilerOptions options = options(images, namespace);
         return switch (from.toLowerCase(Locale.ROOT)) {
-            case "template" -> argo.submitFromTemplate(compile(pipeline, WorkflowKind.TEMPLATE, options, Map.of()).name(),
-                    namespace, arguments, Map.of(ArgoCompiler.PIPELINE_LABEL, pipeline.name()));
+            case "template" ->
+                argo.submitFromTemplate(
+                        compile(pipeline, WorkflowKind.TEMPLATE, options, Map.of())
+                                .name(),
+                        namespace,
+                        arguments,
+                        Map.of(ArgoCompiler.PIPELINE_LABEL, pipeline.name()));
             case "cron" -> {
                 if (pipeline.plan().schedule().isEmpty()) {
                     throw new UsageException("pipeline '" + pipeline.name() + "' has no schedule, so no CronWorkflow: "
                             + "use --from template");
                 }
-                yield argo.trigger(compile(pipeline, WorkflowKind.CRON, options, Map.of()).name(), namespace, arguments);
+                yield argo.trigger(
+                        compile(pipeline, WorkflowKind.CRON, options, Map.of()).name(), namespace, arguments);
             }
             default -> throw new UsageException("--from must be template or cron, got '" + from + "'");
         };
     }
 
     private int finish(WorkflowState end, Pipeline resolved, PrintWriter out, PrintWriter err) {
-        out.println("Workflow " + end.name() + " " + end.phase() + StatusCommand.took(end.startedAt(), end.finishedAt()));
+        out.println(
+                "Workflow " + end.name() + " " + end.phase() + StatusCommand.took(end.startedAt(), end.finishedAt()));
         if (argoUi != null && !argoUi.isBlank()) {
             out.println("Argo UI:   " + argoLink(end.namespace(), end.name()));
         }
         if (mlflowUi != null && mlflowUi.matches("(?i)https?://.*")) {
-            out.println("MLflow UI: " + withoutCredentials(mlflowUi) + " (experiment '" + resolved.plan().experiment() + "')");
+            out.println("MLflow UI: " + withoutCredentials(mlflowUi) + " (experiment '"
+                    + resolved.plan().experiment() + "')");
         }
         out.flush();
         if (end.succeeded()) {
@@ -199,7 +234,8 @@ final class SubmitCommand implements Callable<Integer> {
         return images.apply(CompilerOptions.defaults().withNamespace(namespace));
     }
 
-    static CompiledWorkflow compile(Pipeline pipeline, WorkflowKind kind, CompilerOptions options, Map<String, String> params) {
+    static CompiledWorkflow compile(
+            Pipeline pipeline, WorkflowKind kind, CompilerOptions options, Map<String, String> params) {
         try {
             return new ArgoCompiler(options).compile(pipeline.plan(), kind, params);
         } catch (WorkflowTooLargeException e) {
@@ -226,15 +262,23 @@ final class SubmitCommand implements Callable<Integer> {
 
     /** The options that choose a cluster and namespace, shared by every command that talks to one. */
     static final class Cluster {
-        @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+        @Option(
+                names = {"-n", "--namespace"},
+                paramLabel = "NS",
                 description = "Namespace (default: the one of the kubeconfig's context, else 'default').")
         String namespace;
 
-        @Option(names = "--kubeconfig", paramLabel = "FILE",
-                description = "Kubeconfig to use (default: $KUBECONFIG, else ~/.kube/config, else the pod's service account).")
+        @Option(
+                names = "--kubeconfig",
+                paramLabel = "FILE",
+                description =
+                        "Kubeconfig to use (default: $KUBECONFIG, else ~/.kube/config, else the pod's service account).")
         Path kubeconfig;
 
-        @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: its current context).")
+        @Option(
+                names = "--context",
+                paramLabel = "NAME",
+                description = "Kubeconfig context (default: its current context).")
         String context;
 
         ArgoCluster connect() {

@@ -1,11 +1,10 @@
 package dev.fermion.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * "Did you mean" for a mistyped command: the commands fewest edits away (insertions, deletions, changes and
@@ -15,15 +14,15 @@ import java.util.List;
 final class Suggestion {
     private static final int MAX_EDITS = 3;
 
-    private Suggestion() {
-    }
+    private Suggestion() {}
 
     /**
      * Prints what {@code ex}'s user may have meant: for an unknown command, a command close to it; for an
      * unknown option, picocli's options that start alike. Nothing when nothing is close.
      */
     static void print(CommandLine.ParameterException ex, PrintWriter err) {
-        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)
+                || unmatched.getUnmatched().isEmpty()) {
             return;
         }
         if (unmatched.isUnknownOption()) {
@@ -31,9 +30,13 @@ final class Suggestion {
             return;
         }
         CommandSpec spec = ex.getCommandLine().getCommandSpec();
-        List<String> closest = closest(unmatched.getUnmatched().get(0), new ArrayList<>(spec.subcommands().keySet()));
+        List<String> closest = closest(
+                unmatched.getUnmatched().get(0),
+                new ArrayList<>(spec.subcommands().keySet()));
         if (!closest.isEmpty()) {
-            List<String> commands = closest.stream().map(name -> spec.qualifiedName() + " " + name).toList();
+            List<String> commands = closest.stream()
+                    .map(name -> spec.qualifiedName() + " " + name)
+                    .toList();
             err.println("Did you mean: " + String.join(" or ", commands) + "?");
         }
     }

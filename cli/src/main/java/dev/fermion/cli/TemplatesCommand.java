@@ -1,25 +1,26 @@
 package dev.fermion.cli;
 
-import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.compiler.WorkflowKind;
 import dev.fermion.dsl.Pipeline;
+import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.submit.ArgoCluster;
 import dev.fermion.submit.ClusterException;
 import dev.fermion.submit.Submitted;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
-@Command(name = "templates", mixinStandardHelpOptions = true,
+@Command(
+        name = "templates",
+        mixinStandardHelpOptions = true,
         description = "Keep pipelines on the cluster as WorkflowTemplates (and CronWorkflows for scheduled ones).",
         subcommands = {TemplatesCommand.Apply.class})
 final class TemplatesCommand implements Runnable {
@@ -28,15 +29,22 @@ final class TemplatesCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: '" + spec.qualifiedName() + " apply PIPELINE...'");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing command: '" + spec.qualifiedName() + " apply PIPELINE...'");
     }
 
-    @Command(name = "apply", mixinStandardHelpOptions = true,
-            description = {"Create or update each pipeline's WorkflowTemplate, and its CronWorkflow when it has a schedule.",
-                    "Exit codes: 0 all applied, 2 bad usage, an invalid pipeline, or a cluster that cannot take them."})
+    @Command(
+            name = "apply",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Create or update each pipeline's WorkflowTemplate, and its CronWorkflow when it has a schedule.",
+                "Exit codes: 0 all applied, 2 bad usage, an invalid pipeline, or a cluster that cannot take them."
+            })
     static final class Apply implements Callable<Integer> {
-        @Parameters(arity = "1..*", paramLabel = "PIPELINE", description = "Pipeline names (see 'fermion list') or defining classes.")
+        @Parameters(
+                arity = "1..*",
+                paramLabel = "PIPELINE",
+                description = "Pipeline names (see 'fermion list') or defining classes.")
         List<String> pipelines;
 
         @Mixin
@@ -64,9 +72,11 @@ final class TemplatesCommand implements Runnable {
                 CompilerOptions options = SubmitCommand.options(images, namespace);
                 for (Pipeline pipeline : resolved) {
                     List<WorkflowKind> kinds = pipeline.plan().schedule().isPresent()
-                            ? List.of(WorkflowKind.TEMPLATE, WorkflowKind.CRON) : List.of(WorkflowKind.TEMPLATE);
+                            ? List.of(WorkflowKind.TEMPLATE, WorkflowKind.CRON)
+                            : List.of(WorkflowKind.TEMPLATE);
                     for (WorkflowKind kind : kinds) {
-                        Submitted applied = argo.apply(SubmitCommand.compile(pipeline, kind, options, Map.of()), namespace);
+                        Submitted applied =
+                                argo.apply(SubmitCommand.compile(pipeline, kind, options, Map.of()), namespace);
                         out.println(applied.resourceKind() + " " + applied.name() + " "
                                 + (applied.created() ? "created" : "updated") + " in namespace " + applied.namespace());
                         out.flush();

@@ -1,21 +1,20 @@
 package dev.fermion.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class CliTest {
 
-    record Result(int exit, String out, String err) { }
+    record Result(int exit, String out, String err) {}
 
     /** Runs the command line as {@code main} does: only the commands {@code args} name are built in full. */
     static Result fermion(String... args) {
@@ -39,9 +38,11 @@ class CliTest {
     void listShowsABrokenPipelineAsBrokenAndTheOthersAsUsual() {
         Result r = fermion("list");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("squares\tdev.fermion.cli.SamplePipelines$Squares\n",
-                "annotated\tdev.fermion.cli.RegisteredPipelines#annotated\n",
-                "broken\tdev.fermion.cli.RegisteredPipelines#broken\tbroken: pipeline 'broken', step 'square': input 'x'");
+        assertThat(r.out())
+                .contains(
+                        "squares\tdev.fermion.cli.SamplePipelines$Squares\n",
+                        "annotated\tdev.fermion.cli.RegisteredPipelines#annotated\n",
+                        "broken\tdev.fermion.cli.RegisteredPipelines#broken\tbroken: pipeline 'broken', step 'square': input 'x'");
     }
 
     @Test
@@ -74,7 +75,8 @@ class CliTest {
     void mermaidGraphShowsStepsLoopsAndConditionalEdges() {
         Result r = fermion("graph", "squares");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).startsWith("flowchart TD\n")
+        assertThat(r.out())
+                .startsWith("flowchart TD\n")
                 .contains("subgraph n_each[\"each: for each item of [1,2,3]\"]")
                 .contains("n_square[\"square<br/>SamplePipelines.Square\"]")
                 .contains("n_each --> n_sum")
@@ -86,15 +88,19 @@ class CliTest {
     void dotGraphIsADigraph() {
         Result r = fermion("graph", "squares", "--format", "dot");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).startsWith("digraph \"squares\" {").contains("subgraph cluster_n_each {")
-                .contains("n_sum -> n_big [style=dashed, label=\"sum.total > param limit\"];").endsWith("}\n");
+        assertThat(r.out())
+                .startsWith("digraph \"squares\" {")
+                .contains("subgraph cluster_n_each {")
+                .contains("n_sum -> n_big [style=dashed, label=\"sum.total > param limit\"];")
+                .endsWith("}\n");
     }
 
     @Test
     void scriptStepsShowTheirImage() {
         Result r = fermion("graph", "dev.fermion.cli.SamplePipelines$WithScript");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("n_shout[\"shout<br/>SamplePipelines.Shout (script in python:3.12-slim)\"]")
+        assertThat(r.out())
+                .contains("n_shout[\"shout<br/>SamplePipelines.Shout (script in python:3.12-slim)\"]")
                 .contains("n_square --> n_shout");
     }
 
@@ -189,8 +195,10 @@ class CliTest {
     void mistypedCommandGetsTheClosestCommand() {
         Result r = fermion("trian", "iris");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("Unmatched arguments from index 0: 'trian', 'iris'")
-                .contains("Did you mean: fermion run?").contains("Try 'fermion --help'.");
+        assertThat(r.err())
+                .contains("Unmatched arguments from index 0: 'trian', 'iris'")
+                .contains("Did you mean: fermion run?")
+                .contains("Try 'fermion --help'.");
 
         assertThat(fermion("runs", "lsit").err()).contains("Did you mean: fermion runs list?");
         assertThat(fermion("complie", "iris").err()).contains("Did you mean: fermion compile?");
@@ -204,7 +212,8 @@ class CliTest {
         StringWriter out = new StringWriter();
         full.setOut(new PrintWriter(out, true));
         assertThat(full.execute("--help")).isZero();
-        assertThat(lazy.out()).isEqualTo(out.toString())
+        assertThat(lazy.out())
+                .isEqualTo(out.toString())
                 .contains("  run        Run a pipeline on this machine with the semantics it has on Argo.")
                 .contains("  help       Display help information about the specified command.");
     }

@@ -1,8 +1,11 @@
 package dev.fermion.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.fermion.testfixtures.Kubeconfigs;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -10,15 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import dev.fermion.testfixtures.Kubeconfigs;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -32,8 +26,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * submit, status, logs and templates against fabric8's mock API server in CRUD mode; the test plays Argo's
@@ -45,19 +44,27 @@ class ClusterCommandsTest {
     private static final String TOKEN = "s3cr3t-bearer-token";
     /** Only a guard against a hung test; nothing waits for time to pass. */
     private static final long GUARD_SECONDS = 30;
+
     private static final ResourceDefinitionContext WORKFLOWS = argo("Workflow", "workflows");
     private static final ResourceDefinitionContext TEMPLATES = argo("WorkflowTemplate", "workflowtemplates");
 
     KubernetesMockServer server;
     KubernetesClient client;
+
     @TempDir
     Path dir;
+
     private String kubeconfig;
     private ExecutorService executor;
 
     private static ResourceDefinitionContext argo(String kind, String plural) {
-        return new ResourceDefinitionContext.Builder().withGroup("argoproj.io").withVersion("v1alpha1")
-                .withKind(kind).withPlural(plural).withNamespaced(true).build();
+        return new ResourceDefinitionContext.Builder()
+                .withGroup("argoproj.io")
+                .withVersion("v1alpha1")
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(true)
+                .build();
     }
 
     @BeforeEach
@@ -72,19 +79,24 @@ class ClusterCommandsTest {
     }
 
     private String kubeconfig(String server) throws Exception {
-        return Kubeconfigs.write(Files.createTempFile(dir, "kubeconfig", ""), server, NS, TOKEN).toString();
+        return Kubeconfigs.write(Files.createTempFile(dir, "kubeconfig", ""), server, NS, TOKEN)
+                .toString();
     }
 
     private CliTest.Result fermion(String... args) {
-        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                java.util.stream.Stream.of("--kubeconfig", kubeconfig)).toArray(String[]::new);
+        String[] all = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(args), java.util.stream.Stream.of("--kubeconfig", kubeconfig))
+                .toArray(String[]::new);
         CliTest.Result result = CliTest.fermion(all);
         assertThat(result.out() + result.err()).doesNotContain(TOKEN);
         return result;
     }
 
     private GenericKubernetesResource workflow(String name) {
-        return client.genericKubernetesResources(WORKFLOWS).inNamespace(NS).withName(name).get();
+        return client.genericKubernetesResources(WORKFLOWS)
+                .inNamespace(NS)
+                .withName(name)
+                .get();
     }
 
     private void status(String workflow, String phase, List<Map<String, Object>> nodes) {
@@ -97,10 +109,13 @@ class ClusterCommandsTest {
         Map<String, Object> byId = new LinkedHashMap<>();
         nodes.forEach(n -> byId.put((String) n.get("id"), n));
         status.put("nodes", byId);
-        client.genericKubernetesResources(WORKFLOWS).inNamespace(NS).withName(workflow).edit(w -> {
-            w.setAdditionalProperty("status", status);
-            return w;
-        });
+        client.genericKubernetesResources(WORKFLOWS)
+                .inNamespace(NS)
+                .withName(workflow)
+                .edit(w -> {
+                    w.setAdditionalProperty("status", status);
+                    return w;
+                });
     }
 
     private static Map<String, Object> node(String workflow, String step, String type, String phase, String message) {
@@ -122,17 +137,37 @@ class ClusterCommandsTest {
 
     private void pod(String workflow, String step, String phase, String log) {
         String pod = workflow + "-" + step + "-77";
-        client.pods().inNamespace(NS).resource(new PodBuilder()
-                .withNewMetadata().withName(pod).withNamespace(NS)
-                .addToLabels("workflows.argoproj.io/workflow", workflow)
-                .addToAnnotations("workflows.argoproj.io/node-name", workflow + "." + step).endMetadata()
-                .withNewSpec().addNewContainer().withName("main").withImage("runtime").endContainer().endSpec()
-                .withNewStatus().withPhase(phase)
-                .addNewCondition().withType("Ready").withStatus("Running".equals(phase) ? "True" : "False").endCondition()
-                .endStatus().build()).create();
+        client.pods()
+                .inNamespace(NS)
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName(pod)
+                        .withNamespace(NS)
+                        .addToLabels("workflows.argoproj.io/workflow", workflow)
+                        .addToAnnotations("workflows.argoproj.io/node-name", workflow + "." + step)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("main")
+                        .withImage("runtime")
+                        .endContainer()
+                        .endSpec()
+                        .withNewStatus()
+                        .withPhase(phase)
+                        .addNewCondition()
+                        .withType("Ready")
+                        .withStatus("Running".equals(phase) ? "True" : "False")
+                        .endCondition()
+                        .endStatus()
+                        .build())
+                .create();
         String base = "/api/v1/namespaces/" + NS + "/pods/" + pod + "/log?pretty=false&container=main";
         server.expect().get().withPath(base).andReturn(200, log).always();
-        server.expect().get().withPath(base + "&follow=true").andReturn(200, log).always();
+        server.expect()
+                .get()
+                .withPath(base + "&follow=true")
+                .andReturn(200, log)
+                .always();
     }
 
     /** Collects a command's output and lets the test wait until some text has appeared. */
@@ -146,12 +181,10 @@ class ClusterCommandsTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         synchronized String awaitLine(String fragment) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
@@ -162,7 +195,9 @@ class ClusterCommandsTest {
                     }
                 }
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                assertThat(left).as("output line containing '" + fragment + "' in:\n" + text).isPositive();
+                assertThat(left)
+                        .as("output line containing '" + fragment + "' in:\n" + text)
+                        .isPositive();
                 wait(left);
             }
         }
@@ -173,7 +208,7 @@ class ClusterCommandsTest {
         }
     }
 
-    private record Watched(Future<Integer> exit, Output out, StringWriter err) { }
+    private record Watched(Future<Integer> exit, Output out, StringWriter err) {}
 
     private Watched submitAndWatch() {
         Output out = new Output();
@@ -181,9 +216,18 @@ class ClusterCommandsTest {
         CommandLine cli = FermionCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        Future<Integer> exit = executor.submit(() -> cli.execute("submit", "squares", "--watch", "-p", "limit=5",
-                "--kubeconfig", kubeconfig, "--argo-ui", "https://argo.example.com/",
-                "--mlflow-ui", "http://admin:hunter2@mlflow.example.com:5000"));
+        Future<Integer> exit = executor.submit(() -> cli.execute(
+                "submit",
+                "squares",
+                "--watch",
+                "-p",
+                "limit=5",
+                "--kubeconfig",
+                kubeconfig,
+                "--argo-ui",
+                "https://argo.example.com/",
+                "--mlflow-ui",
+                "http://admin:hunter2@mlflow.example.com:5000"));
         return new Watched(exit, out, err);
     }
 
@@ -210,18 +254,30 @@ class ClusterCommandsTest {
         status(name, "Running", List.of(node(name, name, "DAG", "Running", null)));
         run.out().awaitLine("Workflow " + name + " Running");
         pod(name, "sum", "Running", "summing 3 squares\ntotal 14\n");
-        status(name, "Running", List.of(node(name, name, "DAG", "Running", null),
-                node(name, "sum", "Pod", "Running", null)));
+        status(
+                name,
+                "Running",
+                List.of(node(name, name, "DAG", "Running", null), node(name, "sum", "Pod", "Running", null)));
         assertThat(run.out().awaitLine("sum")).containsPattern("Running\\s+sum\\s+started 2026-01-01T10:00:05Z");
         run.out().awaitLine("[sum] total 14");
-        status(name, "Succeeded", List.of(node(name, name, "DAG", "Succeeded", null),
-                node(name, "sum", "Pod", "Succeeded", null),
-                node(name, "big", "Skipped", "Skipped", "when 'false' evaluated false")));
+        status(
+                name,
+                "Succeeded",
+                List.of(
+                        node(name, name, "DAG", "Succeeded", null),
+                        node(name, "sum", "Pod", "Succeeded", null),
+                        node(name, "big", "Skipped", "Skipped", "when 'false' evaluated false")));
 
-        assertThat(run.exit().get(GUARD_SECONDS, TimeUnit.SECONDS)).as(run.err().toString()).isZero();
+        assertThat(run.exit().get(GUARD_SECONDS, TimeUnit.SECONDS))
+                .as(run.err().toString())
+                .isZero();
         String out = run.out().toString();
-        assertThat(out).containsSubsequence("[sum] summing 3 squares", "[sum] total 14",
-                        "Succeeded  sum", "2026-01-01T10:00:05Z -> 2026-01-01T10:00:47Z in",
+        assertThat(out)
+                .containsSubsequence(
+                        "[sum] summing 3 squares",
+                        "[sum] total 14",
+                        "Succeeded  sum",
+                        "2026-01-01T10:00:05Z -> 2026-01-01T10:00:47Z in",
                         "Workflow " + name + " Succeeded in 1m05s")
                 .contains("Skipped    big")
                 .contains("Argo UI:   https://argo.example.com/workflows/test/" + name)
@@ -235,13 +291,19 @@ class ClusterCommandsTest {
         String name = run.out().awaitLine("squares-").trim();
 
         pod(name, "sum", "Failed", "java.lang.ArithmeticException: overflow\n");
-        status(name, "Failed", List.of(node(name, name, "DAG", "Failed", "child failed"),
-                node(name, "sum", "Pod", "Failed", "Error (exit code 1)")));
+        status(
+                name,
+                "Failed",
+                List.of(
+                        node(name, name, "DAG", "Failed", "child failed"),
+                        node(name, "sum", "Pod", "Failed", "Error (exit code 1)")));
 
         assertThat(run.exit().get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(FermionCli.FAILED);
-        assertThat(run.out().toString()).contains("[sum] java.lang.ArithmeticException: overflow")
+        assertThat(run.out().toString())
+                .contains("[sum] java.lang.ArithmeticException: overflow")
                 .contains("Workflow " + name + " Failed");
-        assertThat(run.err().toString()).contains("step 'sum' failed: Error (exit code 1)")
+        assertThat(run.err().toString())
+                .contains("step 'sum' failed: Error (exit code 1)")
                 .contains("fermion logs " + name + " -n test");
     }
 
@@ -253,9 +315,12 @@ class ClusterCommandsTest {
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).isEqualTo("WorkflowTemplate squares created in namespace test\n");
         assertThat(second.out()).isEqualTo("WorkflowTemplate squares updated in namespace test\n");
-        GenericKubernetesResource stored = client.genericKubernetesResources(TEMPLATES).inNamespace(NS)
-                .withName("squares").get();
-        assertThat(new ObjectMapper().valueToTree(stored).get("spec").toString()).contains("fermion-runtime:2.0");
+        GenericKubernetesResource stored = client.genericKubernetesResources(TEMPLATES)
+                .inNamespace(NS)
+                .withName("squares")
+                .get();
+        assertThat(new ObjectMapper().valueToTree(stored).get("spec").toString())
+                .contains("fermion-runtime:2.0");
     }
 
     @Test
@@ -286,8 +351,10 @@ class ClusterCommandsTest {
         String name = fermion("submit", "squares").out().trim();
         Map<String, Object> cacheHit = node(name, "sum", "Pod", "Succeeded", null);
         cacheHit.put("memoizationStatus", Map.of("hit", true, "key", "abc", "cacheName", "fermion-cache"));
-        status(name, "Running", List.of(node(name, name, "DAG", "Running", null),
-                cacheHit, node(name, "big", "Pod", "Running", null)));
+        status(
+                name,
+                "Running",
+                List.of(node(name, name, "DAG", "Running", null), cacheHit, node(name, "big", "Pod", "Running", null)));
 
         CliTest.Result r = fermion("status", name, "--json");
 
@@ -310,8 +377,13 @@ class ClusterCommandsTest {
         String name = fermion("submit", "squares").out().trim();
         pod(name, "sum", "Succeeded", "total 14\n");
         pod(name, "big", "Succeeded", "196\n");
-        status(name, "Succeeded", List.of(node(name, name, "DAG", "Succeeded", null),
-                node(name, "sum", "Pod", "Succeeded", null), node(name, "big", "Pod", "Succeeded", null)));
+        status(
+                name,
+                "Succeeded",
+                List.of(
+                        node(name, name, "DAG", "Succeeded", null),
+                        node(name, "sum", "Pod", "Succeeded", null),
+                        node(name, "big", "Pod", "Succeeded", null)));
 
         CliTest.Result all = fermion("logs", name);
         CliTest.Result one = fermion("logs", name, "--step", "big");
@@ -329,15 +401,22 @@ class ClusterCommandsTest {
         String name = fermion("submit", "squares").out().trim();
         pod(name, "sum--source(0)", "Succeeded", "digest 9f2c\n");
         pod(name, "sum(0)", "Succeeded", "total 14\n");
-        status(name, "Succeeded", List.of(node(name, name, "DAG", "Succeeded", null),
-                node(name, "sum--source(0)", "Pod", "Succeeded", null), node(name, "sum(0)", "Pod", "Succeeded", null),
-                node(name, "fermion--finish-tracking", "Pod", "Succeeded", null)));
+        status(
+                name,
+                "Succeeded",
+                List.of(
+                        node(name, name, "DAG", "Succeeded", null),
+                        node(name, "sum--source(0)", "Pod", "Succeeded", null),
+                        node(name, "sum(0)", "Pod", "Succeeded", null),
+                        node(name, "fermion--finish-tracking", "Pod", "Succeeded", null)));
 
         CliTest.Result status = fermion("status", name);
         CliTest.Result logs = fermion("logs", name, "--step", "sum");
 
-        assertThat(status.out()).containsPattern("Succeeded\\s+sum/source-digest\\(0\\) ")
-                .containsPattern("Succeeded\\s+sum\\(0\\) ").containsPattern("Succeeded\\s+fermion/finish-tracking ")
+        assertThat(status.out())
+                .containsPattern("Succeeded\\s+sum/source-digest\\(0\\) ")
+                .containsPattern("Succeeded\\s+sum\\(0\\) ")
+                .containsPattern("Succeeded\\s+fermion/finish-tracking ")
                 .doesNotContain("--source", "fermion--");
         assertThat(logs.out()).contains("[sum/source-digest(0)] digest 9f2c\n").contains("[sum(0)] total 14\n");
     }
@@ -346,8 +425,12 @@ class ClusterCommandsTest {
     void logsFollowPrintsUntilTheWorkflowHasEnded() {
         String name = fermion("submit", "squares").out().trim();
         pod(name, "sum", "Succeeded", "total 14\n");
-        status(name, "Failed", List.of(node(name, name, "DAG", "Failed", null),
-                node(name, "sum", "Pod", "Failed", "Error (exit code 1)")));
+        status(
+                name,
+                "Failed",
+                List.of(
+                        node(name, name, "DAG", "Failed", null),
+                        node(name, "sum", "Pod", "Failed", "Error (exit code 1)")));
 
         CliTest.Result r = fermion("logs", name, "--follow");
 
@@ -361,7 +444,8 @@ class ClusterCommandsTest {
         CliTest.Result again = fermion("submit", "squares", "--kind", "template");
 
         assertThat(again.exit()).isEqualTo(FermionCli.USAGE);
-        assertThat(again.err()).contains("WorkflowTemplate named 'squares' already exists in namespace test")
+        assertThat(again.err())
+                .contains("WorkflowTemplate named 'squares' already exists in namespace test")
                 .contains("fermion templates apply squares");
     }
 
@@ -384,17 +468,26 @@ class ClusterCommandsTest {
         KubernetesMockServer refusing = new KubernetesMockServer(false);
         refusing.init();
         try {
-            refusing.expect().post().withPath("/apis/argoproj.io/v1alpha1/namespaces/test/workflows")
-                    .andReturn(code, new StatusBuilder().withCode(code).withStatus("Failure")
-                            .withMessage(code == 403 ? "workflows.argoproj.io is forbidden" : "not found").build())
+            refusing.expect()
+                    .post()
+                    .withPath("/apis/argoproj.io/v1alpha1/namespaces/test/workflows")
+                    .andReturn(
+                            code,
+                            new StatusBuilder()
+                                    .withCode(code)
+                                    .withStatus("Failure")
+                                    .withMessage(code == 403 ? "workflows.argoproj.io is forbidden" : "not found")
+                                    .build())
                     .once();
             kubeconfig = kubeconfig(refusing.url("/"));
             CliTest.Result r = fermion("submit", "squares");
 
             assertThat(r.exit()).isEqualTo(FermionCli.USAGE);
-            assertThat(r.err()).contains(code == 403
-                    ? "not allowed to create workflows.argoproj.io in namespace test"
-                    : "Argo Workflows is not installed");
+            assertThat(r.err())
+                    .contains(
+                            code == 403
+                                    ? "not allowed to create workflows.argoproj.io in namespace test"
+                                    : "Argo Workflows is not installed");
         } finally {
             refusing.destroy();
         }

@@ -1,11 +1,10 @@
 package dev.fermion.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fermion image build}: what it refuses before it reaches an engine. */
 class ImageCommandTest {
@@ -18,13 +17,26 @@ class ImageCommandTest {
         assertThat(untagged.exit()).isEqualTo(2);
         assertThat(untagged.err()).contains("--name: runtime image 'orders' must be [REGISTRY/]REPOSITORY:TAG");
 
-        CliTest.Result missing = CliTest.fermion("image", "build", "--name", "localhost/orders:1",
-                "--classpath", dir.resolve("nothing.jar").toString());
+        CliTest.Result missing = CliTest.fermion(
+                "image",
+                "build",
+                "--name",
+                "localhost/orders:1",
+                "--classpath",
+                dir.resolve("nothing.jar").toString());
         assertThat(missing.exit()).isEqualTo(2);
-        assertThat(missing.err()).contains("--classpath: " + dir.resolve("nothing.jar") + " is neither a directory nor a jar");
+        assertThat(missing.err())
+                .contains("--classpath: " + dir.resolve("nothing.jar") + " is neither a directory nor a jar");
 
-        CliTest.Result host = CliTest.fermion("image", "build", "--name", "localhost/orders:1", "--classpath",
-                dir.toString(), "--container-runtime", "host");
+        CliTest.Result host = CliTest.fermion(
+                "image",
+                "build",
+                "--name",
+                "localhost/orders:1",
+                "--classpath",
+                dir.toString(),
+                "--container-runtime",
+                "host");
         assertThat(host.exit()).isEqualTo(2);
         assertThat(host.err()).contains("--container-runtime host builds no image");
     }

@@ -1,5 +1,7 @@
 package dev.fermion.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.tracking.SharedMlflowServer;
@@ -10,11 +12,6 @@ import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.ModelVersion;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,8 +26,10 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code fermion run --mlflow} and {@code fermion mlflow sync} against a real MLflow server. */
 @ExtendWith(SharedMlflowServer.class)
@@ -75,33 +74,47 @@ class MlflowTrackingTest {
         MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String registered = "tracked-" + UUID.randomUUID();
 
-        Result r = fermion("run", TRACKED, "-p", "epochs=4", "--mlflow", server.uri().toString(),
-                "--register-as", registered + "@champion");
+        Result r = fermion(
+                "run",
+                TRACKED,
+                "-p",
+                "epochs=4",
+                "--mlflow",
+                server.uri().toString(),
+                "--register-as",
+                registered + "@champion");
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         String runId = r.runId();
         RunInfo parent = client.getRun(r.mlflowRunId());
-        assertThat(r.out()).contains("MLflow run: " + server.uri() + "/#/experiments/" + parent.experimentId()
-                + "/runs/" + parent.runId());
+        assertThat(r.out())
+                .contains("MLflow run: " + server.uri() + "/#/experiments/" + parent.experimentId() + "/runs/"
+                        + parent.runId());
         assertThat(parent.runName()).isEqualTo("tracked-sample-" + runId);
         assertThat(parent.status()).isEqualTo("FINISHED");
         assertThat(parent.params()).containsEntry("epochs", "4").containsEntry("lr", "0.5");
-        assertThat(parent.tags()).containsEntry("fermion.run", runId).containsEntry("fermion.pipeline", "tracked-sample");
+        assertThat(parent.tags())
+                .containsEntry("fermion.run", runId)
+                .containsEntry("fermion.pipeline", "tracked-sample");
 
         Map<String, RunInfo> steps = children(client, parent);
         assertThat(steps).containsOnlyKeys("train", "evaluate");
         RunInfo train = client.getRun(steps.get("train").runId());
         assertThat(train.status()).isEqualTo("FINISHED");
         assertThat(train.params()).containsEntry("epochs", "4").containsEntry("lr", "0.5");
-        assertThat(train.tags()).containsEntry("fermion.cached", "false")
+        assertThat(train.tags())
+                .containsEntry("fermion.cached", "false")
                 .containsEntry("fermion.component", RunSamples.Train.class.getName())
                 .containsKey("fermion.output.accuracy");
-        assertThat(client.metricHistory(train.runId(), "loss")).extracting(Metric::step)
+        assertThat(client.metricHistory(train.runId(), "loss"))
+                .extracting(Metric::step)
                 .containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
         assertThat(client.metricHistory(train.runId(), "accuracy")).hasSize(4);
 
-        JsonNode record = new ObjectMapper().readTree(fermion("runs", "show", runId, "--json").out());
-        String modelDigest = record.get("steps").get("train").get("digests").get("model").asText();
+        JsonNode record = new ObjectMapper()
+                .readTree(fermion("runs", "show", runId, "--json").out());
+        String modelDigest =
+                record.get("steps").get("train").get("digests").get("model").asText();
         RunInfo evaluate = client.getRun(steps.get("evaluate").runId());
         assertThat(evaluate.status()).isEqualTo("FINISHED");
         assertThat(evaluate.params()).containsEntry("model", modelDigest);
@@ -111,10 +124,12 @@ class MlflowTrackingTest {
         LoggedModel model = client.getLoggedModel(champion.source().substring("models:/".length()));
         assertThat(model.sourceRunId()).isEqualTo(train.runId());
         assertThat(model.name()).as("named after the step that made it").isEqualTo("train");
-        assertThat(r.out()).contains("MLflow model train/model: " + server.uri() + "/#/experiments/")
+        assertThat(r.out())
+                .contains("MLflow model train/model: " + server.uri() + "/#/experiments/")
                 .contains("Registered model train/model as " + registered + "@champion");
 
-        Result again = fermion("run", TRACKED, "-p", "epochs=4", "--mlflow", server.uri().toString());
+        Result again = fermion(
+                "run", TRACKED, "-p", "epochs=4", "--mlflow", server.uri().toString());
 
         assertThat(again.exit()).as(again.out() + again.err()).isZero();
         assertThat(again.out()).contains("(2 steps, 2 cached)");
@@ -125,11 +140,15 @@ class MlflowTrackingTest {
         for (RunInfo step : cachedSteps.values()) {
             RunInfo full = client.getRun(step.runId());
             assertThat(full.status()).isEqualTo("FINISHED");
-            assertThat(full.tags()).containsEntry("fermion.cached", "true")
+            assertThat(full.tags())
+                    .containsEntry("fermion.cached", "true")
                     .containsEntry("fermion.cached.sourceRun", runId)
-                    .containsEntry("fermion.cached.sourceMlflowRun", steps.get(step.runName()).runId());
+                    .containsEntry(
+                            "fermion.cached.sourceMlflowRun",
+                            steps.get(step.runName()).runId());
         }
-        assertThat(client.metricHistory(cachedSteps.get("train").runId(), "loss")).isEmpty();
+        assertThat(client.metricHistory(cachedSteps.get("train").runId(), "loss"))
+                .isEmpty();
     }
 
     @Test
@@ -138,8 +157,13 @@ class MlflowTrackingTest {
         MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         Path marker = home.resolve("open");
         String registered = "gated-" + UUID.randomUUID();
-        Result failed = fermion("run", RunSamples.Gated.class.getName(), "-p", "marker=" + marker,
-                "--mlflow", server.uri().toString());
+        Result failed = fermion(
+                "run",
+                RunSamples.Gated.class.getName(),
+                "-p",
+                "marker=" + marker,
+                "--mlflow",
+                server.uri().toString());
         assertThat(failed.exit()).isEqualTo(1);
         String runId = failed.runId();
         RunInfo parent = client.getRun(failed.mlflowRunId());
@@ -150,8 +174,14 @@ class MlflowTrackingTest {
         RunInfo trainBefore = children(client, parent).get("train");
         Files.createFile(marker);
         long resumedAt = System.currentTimeMillis();
-        Result resumed = fermion("run", "--resume", runId, "--mlflow", server.uri().toString(),
-                "--register-as", registered + "@champion");
+        Result resumed = fermion(
+                "run",
+                "--resume",
+                runId,
+                "--mlflow",
+                server.uri().toString(),
+                "--register-as",
+                registered + "@champion");
 
         assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
         assertThat(resumed.mlflowRunId()).isEqualTo(parent.runId());
@@ -163,16 +193,19 @@ class MlflowTrackingTest {
         assertThat(steps.get("gate (earlier attempt)").runId()).isEqualTo(failedGate.runId());
         RunInfo history = client.getRun(failedGate.runId());
         assertThat(history.status()).isEqualTo("FAILED");
-        assertThat(history.tags()).containsEntry("fermion.supersededBy", steps.get("gate").runId());
+        assertThat(history.tags())
+                .containsEntry("fermion.supersededBy", steps.get("gate").runId());
         // The step kept from the failed run keeps its run and its times.
         assertThat(steps.get("train").runId()).isEqualTo(trainBefore.runId());
         assertThat(steps.get("train").startTime()).isEqualTo(trainBefore.startTime());
-        assertThat(List.of(steps.get("train").status(), steps.get("gate").status())).containsOnly("FINISHED");
+        assertThat(List.of(steps.get("train").status(), steps.get("gate").status()))
+                .containsOnly("FINISHED");
         RunInfo train = client.getRun(steps.get("train").runId());
         assertThat(train.tags()).containsEntry("fermion.cached", "false");
         assertThat(client.metricHistory(train.runId(), "loss")).hasSize(2);
         ModelVersion champion = client.versionByAlias(registered, "champion");
-        assertThat(client.getLoggedModel(champion.source().substring("models:/".length())).sourceRunId())
+        assertThat(client.getLoggedModel(champion.source().substring("models:/".length()))
+                        .sourceRunId())
                 .isEqualTo(train.runId());
     }
 
@@ -185,27 +218,34 @@ class MlflowTrackingTest {
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         String runId = r.runId();
         assertThat(r.out()).contains("Run " + runId + " succeeded").doesNotContain("MLflow run:");
-        assertThat(r.err()).contains("MLflow at " + dead + " was unavailable: ")
+        assertThat(r.err())
+                .contains("MLflow at " + dead + " was unavailable: ")
                 .contains("fermion mlflow sync --mlflow " + dead + " --home " + home);
 
         Result sync = fermion("mlflow", "sync", "--mlflow", server.uri().toString());
 
         assertThat(sync.exit()).as(sync.out() + sync.err()).isZero();
-        assertThat(sync.out()).contains("Sending spooled tracking operations to " + server.uri())
+        assertThat(sync.out())
+                .contains("Sending spooled tracking operations to " + server.uri())
                 .containsPattern("Sent [1-9]\\d*, rejected 0, still waiting 0\\.");
         MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experiment = client.experimentId("tracked-sample");
         RunInfo parent = client.findRunsByTag(experiment, "fermion.run", runId).stream()
-                .filter(run -> run.runName().equals("tracked-sample-" + runId)).findFirst().orElseThrow();
+                .filter(run -> run.runName().equals("tracked-sample-" + runId))
+                .findFirst()
+                .orElseThrow();
         assertThat(parent.status()).isEqualTo("FINISHED");
         Map<String, RunInfo> steps = children(client, parent);
         assertThat(steps).containsOnlyKeys("train", "evaluate");
         assertThat(steps.values()).extracting(RunInfo::status).containsOnly("FINISHED");
         assertThat(client.metricHistory(steps.get("train").runId(), "loss")).hasSize(3);
         assertThat(client.findLoggedModelsByTag(experiment, "fermion.run", runId))
-                .extracting(LoggedModel::sourceRunId).containsExactly(steps.get("train").runId());
+                .extracting(LoggedModel::sourceRunId)
+                .containsExactly(steps.get("train").runId());
 
-        assertThat(fermion("mlflow", "sync", "--mlflow", server.uri().toString()).out()).startsWith("Nothing to sync");
+        assertThat(fermion("mlflow", "sync", "--mlflow", server.uri().toString())
+                        .out())
+                .startsWith("Nothing to sync");
     }
 
     @Test
@@ -222,8 +262,15 @@ class MlflowTrackingTest {
         assertThat(secret.exit()).isEqualTo(2);
         assertThat(secret.err()).contains("must not carry credentials").doesNotContain("s3cret");
 
-        Result wrongModel = fermion("run", TRACKED, "--mlflow", "http://127.0.0.1:5000", "--register-as", "m",
-                "--register-model", "evaluate/size");
+        Result wrongModel = fermion(
+                "run",
+                TRACKED,
+                "--mlflow",
+                "http://127.0.0.1:5000",
+                "--register-as",
+                "m",
+                "--register-model",
+                "evaluate/size");
         assertThat(wrongModel.exit()).isEqualTo(2);
         assertThat(wrongModel.err()).contains("has no such Model output; its Model outputs are [train/model]");
         assertThat(home.resolve("runs")).doesNotExist();
@@ -235,11 +282,16 @@ class MlflowTrackingTest {
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
         assertThat(cli.execute("mlflow", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage: fermion mlflow").contains("sync").contains("server");
+        assertThat(out.toString())
+                .contains("Usage: fermion mlflow")
+                .contains("sync")
+                .contains("server");
         assertThat(cli.execute("mlflow", "sync", "--help")).isZero();
         assertThat(out.toString()).contains("Usage: fermion mlflow sync").contains("--mlflow=URI");
         assertThat(cli.execute("mlflow", "server", "start", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage: fermion mlflow server start").contains("--port=N");
+        assertThat(out.toString())
+                .contains("Usage: fermion mlflow server start")
+                .contains("--port=N");
         assertThat(cli.execute("run", "--help")).isZero();
         assertThat(out.toString()).contains("--mlflow=URI|auto|off").contains("--register-as=NAME[@ALIAS]");
     }

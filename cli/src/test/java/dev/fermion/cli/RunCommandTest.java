@@ -1,11 +1,9 @@
 package dev.fermion.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -14,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class RunCommandTest {
     private static final String GREETING = RunSamples.Greeting.class.getName();
@@ -46,7 +45,10 @@ class RunCommandTest {
 
         assertThat(r.exit()).as(r.err()).isZero();
         String runId = r.runId();
-        assertThat(r.out()).contains("  greet ").contains("running").contains("succeeded")
+        assertThat(r.out())
+                .contains("  greet ")
+                .contains("running")
+                .contains("succeeded")
                 .contains("Run " + runId + " succeeded in");
         assertThat(r.out()).doesNotContain("\u001b[");
 
@@ -59,8 +61,10 @@ class RunCommandTest {
         fermion("run", RunSamples.Notifying.class.getName());
         Result again = fermion("run", RunSamples.Notifying.class.getName());
 
-        assertThat(again.out()).contains("(2 steps, 1 cached)")
-                .contains("Ran: notify (never cached: it acts outside the pipeline, mounts a claim writable, or asks noCache())")
+        assertThat(again.out())
+                .contains("(2 steps, 1 cached)")
+                .contains(
+                        "Ran: notify (never cached: it acts outside the pipeline, mounts a claim writable, or asks noCache())")
                 .doesNotContain("Ran: greet");
     }
 
@@ -70,22 +74,34 @@ class RunCommandTest {
 
         Result list = fermion("runs", "list");
         assertThat(list.exit()).isZero();
-        assertThat(list.out()).contains("RUN ID").contains(runId).contains("greeting").contains("Succeeded");
+        assertThat(list.out())
+                .contains("RUN ID")
+                .contains(runId)
+                .contains("greeting")
+                .contains("Succeeded");
         String[] lines = list.out().split("\n");
         assertThat(lines[1].substring(lines[0].indexOf("STARTED")))
-                .as("started to the second, under its header").matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  .*");
-        assertThat(lines[1].length()).as("the duration ends where its header does").isEqualTo(lines[0].length());
+                .as("started to the second, under its header")
+                .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  .*");
+        assertThat(lines[1].length())
+                .as("the duration ends where its header does")
+                .isEqualTo(lines[0].length());
 
-        JsonNode rows = new ObjectMapper().readTree(fermion("runs", "list", "--json").out());
+        JsonNode rows =
+                new ObjectMapper().readTree(fermion("runs", "list", "--json").out());
         assertThat(rows.get(0).get("runId").asText()).isEqualTo(runId);
         assertThat(rows.get(0).get("status").asText()).isEqualTo("Succeeded");
 
         Result show = fermion("runs", "show", runId);
         assertThat(show.exit()).isZero();
-        assertThat(show.out()).contains("Pipeline   greeting").contains("output greeting = hello world")
-                .contains("attempts 1").contains("log " + home);
+        assertThat(show.out())
+                .contains("Pipeline   greeting")
+                .contains("output greeting = hello world")
+                .contains("attempts 1")
+                .contains("log " + home);
 
-        JsonNode record = new ObjectMapper().readTree(fermion("runs", "show", runId, "--json").out());
+        JsonNode record = new ObjectMapper()
+                .readTree(fermion("runs", "show", runId, "--json").out());
         JsonNode echo = record.get("steps").get("echo");
         assertThat(echo.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(echo.get("outputs").get("greeting").asText()).isEqualTo("hello hello world");
@@ -98,7 +114,8 @@ class RunCommandTest {
 
         assertThat(r.exit()).isEqualTo(1);
         String runId = r.runId();
-        assertThat(r.err()).contains("Step 'explode' failed: step 'explode' (RunSamples.Explode) failed: "
+        assertThat(r.err())
+                .contains("Step 'explode' failed: step 'explode' (RunSamples.Explode) failed: "
                         + "IllegalStateException: the reactor is on fire")
                 .contains("  | working on line 30 for hello you")
                 .doesNotContain("working on line 1 for")
@@ -115,10 +132,15 @@ class RunCommandTest {
 
         assertThat(r.exit()).isEqualTo(1);
         String message = "cannot use its input: no such file: " + home.resolve("iris.csv");
-        assertThat(r.err()).contains("Step 'read' failed: step 'read' (RunSamples.ReadCsv) " + message)
+        assertThat(r.err())
+                .contains("Step 'read' failed: step 'read' (RunSamples.ReadCsv) " + message)
                 .contains("Retrying cannot help: fix the input and run again.")
-                .doesNotContain("Resume with").doesNotContain("Exception").doesNotContain("\tat ");
-        assertThat(r.err().split(Pattern.quote(message), -1)).as("the message, once").hasSize(2);
+                .doesNotContain("Resume with")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+        assertThat(r.err().split(Pattern.quote(message), -1))
+                .as("the message, once")
+                .hasSize(2);
         assertThat(r.out()).doesNotContain("attempt 2");
     }
 
@@ -135,8 +157,10 @@ class RunCommandTest {
         Files.writeString(record, json.toString());
         Files.deleteIfExists(home.resolve("runs").resolve(runId).resolve("steps.jsonl"));
 
-        JsonNode rows = new ObjectMapper().readTree(fermion("runs", "list", "--json").out());
-        JsonNode shown = new ObjectMapper().readTree(fermion("runs", "show", runId, "--json").out());
+        JsonNode rows =
+                new ObjectMapper().readTree(fermion("runs", "list", "--json").out());
+        JsonNode shown = new ObjectMapper()
+                .readTree(fermion("runs", "show", runId, "--json").out());
 
         assertThat(rows.get(0).get("status").asText()).isEqualTo("Interrupted");
         assertThat(shown.get("status").asText()).isEqualTo("INTERRUPTED");
@@ -158,32 +182,40 @@ class RunCommandTest {
     void badUsageExitsTwoWithOneClearLineAndRunsNothing() {
         Result unknown = fermion("run", GREETING, "-p", "whom=x");
         assertThat(unknown.exit()).isEqualTo(2);
-        assertThat(unknown.err()).startsWith("fermion: pipeline greeting has no parameter 'whom'; its parameters are [who, times]");
+        assertThat(unknown.err())
+                .startsWith("fermion: pipeline greeting has no parameter 'whom'; its parameters are [who, times]");
 
         Result wrongType = fermion("run", GREETING, "-p", "times=often");
         assertThat(wrongType.exit()).isEqualTo(2);
         assertThat(wrongType.err()).contains("parameter 'times' of pipeline greeting expects Integer");
 
-        assertThat(fermion("run", GREETING, "--isolation", "pod").err()).contains("use in-process, process or container");
+        assertThat(fermion("run", GREETING, "--isolation", "pod").err())
+                .contains("use in-process, process or container");
         Result image = fermion("run", GREETING, "--image", "python:3.12-slim");
         assertThat(image.exit()).isEqualTo(2);
         assertThat(image.err()).contains("--image: 'python:3.12-slim' is not IMAGE=REPLACEMENT");
         Result hostContainer = fermion("run", GREETING, "--isolation", "container", "--container-runtime", "host");
         assertThat(hostContainer.exit()).isEqualTo(2);
-        assertThat(hostContainer.err()).contains("--isolation container runs Java steps in their image",
-                "--container-runtime host cannot");
-        Result kubeconfig = fermion("run", GREETING, "--kubeconfig", home.resolve("no-such-kubeconfig").toString());
+        assertThat(hostContainer.err())
+                .contains("--isolation container runs Java steps in their image", "--container-runtime host cannot");
+        Result kubeconfig = fermion(
+                "run",
+                GREETING,
+                "--kubeconfig",
+                home.resolve("no-such-kubeconfig").toString());
         assertThat(kubeconfig.exit()).isEqualTo(2);
         assertThat(kubeconfig.err()).contains("--kubeconfig: " + home.resolve("no-such-kubeconfig") + " is not a file");
         assertThat(fermion("run").exit()).isEqualTo(2);
-        assertThat(fermion("run", "--resume", "20200101-000000-abcdef").err()).contains("no run with id '20200101-000000-abcdef'");
+        assertThat(fermion("run", "--resume", "20200101-000000-abcdef").err())
+                .contains("no run with id '20200101-000000-abcdef'");
         assertThat(fermion("runs", "show", "nope").exit()).isEqualTo(2);
         assertThat(home.resolve("runs")).doesNotExist();
     }
 
     @Test
     void aCorruptRecordIsReportedAndKept() throws Exception {
-        Path record = Files.createDirectories(home.resolve("runs/20260101-000000-000000")).resolve("run.json");
+        Path record = Files.createDirectories(home.resolve("runs/20260101-000000-000000"))
+                .resolve("run.json");
         Files.writeString(record, "not json");
 
         Result show = fermion("runs", "show", "20260101-000000-000000");
@@ -207,10 +239,15 @@ class RunCommandTest {
         for (String isolation : List.of("in-process", "process")) {
             Result r = fermion("run", RunSamples.HomeReport.class.getName(), "--isolation", isolation, "--no-cache");
             assertThat(r.exit()).as(r.err()).isZero();
-            JsonNode record = new ObjectMapper().readTree(fermion("runs", "show", r.runId(), "--json").out());
-            assertThat(record.findValue("outputs").toString()).as(isolation).contains(home.toAbsolutePath().toString());
+            JsonNode record = new ObjectMapper()
+                    .readTree(fermion("runs", "show", r.runId(), "--json").out());
+            assertThat(record.findValue("outputs").toString())
+                    .as(isolation)
+                    .contains(home.toAbsolutePath().toString());
         }
-        assertThat(System.getProperty(dev.fermion.contract.Home.PROPERTY)).as("the property is put back").isNull();
+        assertThat(System.getProperty(dev.fermion.contract.Home.PROPERTY))
+                .as("the property is put back")
+                .isNull();
     }
 
     @Test
@@ -219,7 +256,10 @@ class RunCommandTest {
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
         assertThat(cli.execute("run", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage: fermion run").contains("--resume=RUN_ID").contains("--isolation=MODE")
+        assertThat(out.toString())
+                .contains("Usage: fermion run")
+                .contains("--resume=RUN_ID")
+                .contains("--isolation=MODE")
                 .contains("--image=IMAGE=LOCAL", "python:3.12-slim=localhost/python:3", "--runtime-image=IMAGE");
         assertThat(cli.execute("runs", "show", "--help")).isZero();
         assertThat(out.toString()).contains("Usage: fermion runs show");

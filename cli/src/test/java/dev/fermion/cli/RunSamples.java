@@ -7,13 +7,11 @@ import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
-
 import java.nio.file.Files;
 
 /** Pipelines for the run and runs commands, found by class name (they are not registered as services). */
 public final class RunSamples {
-    private RunSamples() {
-    }
+    private RunSamples() {}
 
     public static final class Greet extends Component {
         public static final Input<String> WHO = input("who", String.class);
@@ -22,7 +20,9 @@ public final class RunSamples {
 
         @Override
         protected void run(StepContext ctx) {
-            ctx.put(GREETING, ("hello " + ctx.get(WHO) + " ").repeat(ctx.get(TIMES)).trim());
+            ctx.put(
+                    GREETING,
+                    ("hello " + ctx.get(WHO) + " ").repeat(ctx.get(TIMES)).trim());
         }
     }
 
@@ -43,22 +43,25 @@ public final class RunSamples {
             var who = p.param("who", "world");
             var times = p.param("times", 1);
             var first = p.step("greet", new Greet()).with(Greet.WHO, who).with(Greet.TIMES, times);
-            p.step("echo", new Greet()).with(Greet.WHO, first.out(Greet.GREETING)).with(Greet.TIMES, 1);
+            p.step("echo", new Greet())
+                    .with(Greet.WHO, first.out(Greet.GREETING))
+                    .with(Greet.TIMES, 1);
         });
 
-        private Greeting() {
-        }
+        private Greeting() {}
     }
 
     /** A greeting and a step that is never cached, as one that notifies or deploys is not. */
     public static final class Notifying {
         public static final Pipeline PIPELINE = Pipeline.named("notifying").define(p -> {
             var greet = p.step("greet", new Greet()).with(Greet.WHO, "you").with(Greet.TIMES, 1);
-            p.step("notify", new Greet()).with(Greet.WHO, greet.out(Greet.GREETING)).with(Greet.TIMES, 1).noCache();
+            p.step("notify", new Greet())
+                    .with(Greet.WHO, greet.out(Greet.GREETING))
+                    .with(Greet.TIMES, 1)
+                    .noCache();
         });
 
-        private Notifying() {
-        }
+        private Notifying() {}
     }
 
     public static final class Broken {
@@ -67,8 +70,7 @@ public final class RunSamples {
             p.step("explode", new Explode()).with(Explode.WHO, greet.out(Greet.GREETING));
         });
 
-        private Broken() {
-        }
+        private Broken() {}
     }
 
     /** Reads a CSV file by path, as a data-preparation step does; retried twice, as a pipeline may ask. */
@@ -78,16 +80,19 @@ public final class RunSamples {
 
         @Override
         protected void run(StepContext ctx) throws Exception {
-            ctx.put(LINES, Files.readAllLines(java.nio.file.Path.of(ctx.get(PATH))).size());
+            ctx.put(
+                    LINES,
+                    Files.readAllLines(java.nio.file.Path.of(ctx.get(PATH))).size());
         }
     }
 
     public static final class MissingFile {
-        public static final Pipeline PIPELINE = Pipeline.named("missing-file").define(p ->
-                p.step("read", new ReadCsv()).with(ReadCsv.PATH, p.param("path", "no/such/file.csv")).retries(2));
+        public static final Pipeline PIPELINE = Pipeline.named("missing-file")
+                .define(p -> p.step("read", new ReadCsv())
+                        .with(ReadCsv.PATH, p.param("path", "no/such/file.csv"))
+                        .retries(2));
 
-        private MissingFile() {
-        }
+        private MissingFile() {}
     }
 
     /** Reports the Fermion home a step sees, as publishing and local deployment resolve it. */
@@ -101,10 +106,10 @@ public final class RunSamples {
     }
 
     public static final class HomeReport {
-        public static final Pipeline PIPELINE = Pipeline.named("home-report").define(p -> p.step("where", new WhereIsHome()));
+        public static final Pipeline PIPELINE =
+                Pipeline.named("home-report").define(p -> p.step("where", new WhereIsHome()));
 
-        private HomeReport() {
-        }
+        private HomeReport() {}
     }
 
     /** Reports a loss and an accuracy per epoch and writes a model whose weights depend on the inputs. */
@@ -147,8 +152,7 @@ public final class RunSamples {
             p.step("evaluate", new Evaluate()).with(Evaluate.MODEL, train.out(Train.MODEL));
         });
 
-        private Tracked() {
-        }
+        private Tracked() {}
     }
 
     /** Fails until the file {@code marker} names exists, so a test decides when a resumed run can pass. */
@@ -172,7 +176,6 @@ public final class RunSamples {
             p.step("gate", new Gate()).with(Gate.MARKER, marker).after(train);
         });
 
-        private Gated() {
-        }
+        private Gated() {}
     }
 }

@@ -7,13 +7,11 @@ import dev.fermion.dsl.Param;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.PipelineSource;
 import dev.fermion.dsl.StepContext;
-
 import java.util.List;
 
 /** Pipelines the CLI tests find through the ServiceLoader registration in test resources. */
 public final class SamplePipelines {
-    private SamplePipelines() {
-    }
+    private SamplePipelines() {}
 
     public static final class Square extends Component {
         public static final Input<Integer> X = input("x", Integer.class);
@@ -27,7 +25,8 @@ public final class SamplePipelines {
     }
 
     public static final class Sum extends Component {
-        public static final Input<List<Integer>> VALUES = input("values", new dev.fermion.dsl.ValueType<List<Integer>>() { });
+        public static final Input<List<Integer>> VALUES =
+                input("values", new dev.fermion.dsl.ValueType<List<Integer>>() {});
         public static final Output<Integer> TOTAL = output("total", Integer.class);
 
         @Override
@@ -42,9 +41,14 @@ public final class SamplePipelines {
         public Pipeline pipeline() {
             return Pipeline.named("squares").define(p -> {
                 Param<Integer> limit = p.param("limit", 10);
-                var loop = p.forEach("each", List.of(1, 2, 3), (b, item) -> b.step("square", new Square()).with(Square.X, item));
+                var loop = p.forEach(
+                        "each",
+                        List.of(1, 2, 3),
+                        (b, item) -> b.step("square", new Square()).with(Square.X, item));
                 var sum = p.step("sum", new Sum()).with(Sum.VALUES, loop.collect(Square.Y));
-                p.when(sum.out(Sum.TOTAL).greaterThan(limit), b -> b.step("big", new Square()).with(Square.X, sum.out(Sum.TOTAL)))
+                p.when(
+                                sum.out(Sum.TOTAL).greaterThan(limit),
+                                b -> b.step("big", new Square()).with(Square.X, sum.out(Sum.TOTAL)))
                         .otherwise(b -> b.step("small", new Square()).with(Square.X, limit));
             });
         }
@@ -57,9 +61,12 @@ public final class SamplePipelines {
 
         @Override
         protected dev.fermion.dsl.ContainerCommand command(dev.fermion.dsl.Placeholders p) {
-            return dev.fermion.dsl.ContainerCommand.script("python:3.12-slim", "python",
-                    "import os\nopen(os.environ['OUT'], 'w').write(str(int(os.environ['X']) * 2))\n")
-                    .env("X", p.value(X)).env("OUT", p.outputPath(TEXT));
+            return dev.fermion.dsl.ContainerCommand.script(
+                            "python:3.12-slim",
+                            "python",
+                            "import os\nopen(os.environ['OUT'], 'w').write(str(int(os.environ['X']) * 2))\n")
+                    .env("X", p.value(X))
+                    .env("OUT", p.outputPath(TEXT));
         }
     }
 
@@ -72,8 +79,10 @@ public final class SamplePipelines {
 
     /** A step that mounts a Kubernetes volume, which a local run cannot provide. */
     public static final class WithVolume {
-        public static final Pipeline PIPELINE = Pipeline.named("with-volume").define(p -> p.step("only", new Square())
-                .with(Square.X, 3).mount(dev.fermion.dsl.VolumeMount.pvc("shared-data", "/data")));
+        public static final Pipeline PIPELINE = Pipeline.named("with-volume")
+                .define(p -> p.step("only", new Square())
+                        .with(Square.X, 3)
+                        .mount(dev.fermion.dsl.VolumeMount.pvc("shared-data", "/data")));
     }
 
     /** Defined by a static field rather than PipelineSource, and not registered: reachable by class name only. */

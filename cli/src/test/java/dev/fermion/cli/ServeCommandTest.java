@@ -1,5 +1,8 @@
 package dev.fermion.cli;
 
+import static dev.fermion.cli.CliTest.fermion;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.components.TestBundles;
@@ -10,9 +13,6 @@ import dev.fermion.runtime.local.RunStatus;
 import dev.fermion.runtime.local.RunStore;
 import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -31,9 +31,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import static dev.fermion.cli.CliTest.fermion;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServeCommandTest {
     private static final List<String> SPECIES = List.of("setosa", "versicolor", "virginica");
@@ -44,8 +43,13 @@ class ServeCommandTest {
     void helpDescribesTheOptions() {
         CliTest.Result r = fermion("serve", "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("Usage: fermion serve").contains("--model=NAME=PATH").contains("--run=RUN_ID")
-                .contains("--step=STEP").contains("--port=N").contains("--host=HOST");
+        assertThat(r.out())
+                .contains("Usage: fermion serve")
+                .contains("--model=NAME=PATH")
+                .contains("--run=RUN_ID")
+                .contains("--step=STEP")
+                .contains("--port=N")
+                .contains("--host=HOST");
     }
 
     @Test
@@ -93,8 +97,12 @@ class ServeCommandTest {
     @Test
     void aRunWithoutAModelIsAUsageError(@TempDir Path home) throws IOException {
         Path data = Files.createDirectories(home.resolve("data"));
-        save(home, "r1", List.of(step("prepare", StepStatus.SUCCEEDED, Map.of("train", data)),
-                step("train", StepStatus.FAILED, Map.of())));
+        save(
+                home,
+                "r1",
+                List.of(
+                        step("prepare", StepStatus.SUCCEEDED, Map.of("train", data)),
+                        step("train", StepStatus.FAILED, Map.of())));
 
         CliTest.Result r = fermion("serve", "--run", "r1", "--home", home.toString());
         assertThat(r.exit()).isEqualTo(2);
@@ -106,7 +114,8 @@ class ServeCommandTest {
 
         CliTest.Result unknown = fermion("serve", "--run", "r1", "--step", "evaluate", "--home", home.toString());
         assertThat(unknown.exit()).isEqualTo(2);
-        assertThat(unknown.err()).startsWith("fermion: Run 'r1' has no step 'evaluate'; its steps are [prepare, train]");
+        assertThat(unknown.err())
+                .startsWith("fermion: Run 'r1' has no step 'evaluate'; its steps are [prepare, train]");
     }
 
     @Test
@@ -114,13 +123,18 @@ class ServeCommandTest {
         // Which directories hold bundles is judged by their files, so empty files stand in for two models.
         Path small = bundleFiles(home.resolve("small"));
         Path large = bundleFiles(home.resolve("large"));
-        save(home, "r2", List.of(step("sweep/0/train", StepStatus.SUCCEEDED, Map.of("model", small)),
-                step("sweep/1/train", StepStatus.SUCCEEDED, Map.of("model", large))));
+        save(
+                home,
+                "r2",
+                List.of(
+                        step("sweep/0/train", StepStatus.SUCCEEDED, Map.of("model", small)),
+                        step("sweep/1/train", StepStatus.SUCCEEDED, Map.of("model", large))));
 
         CliTest.Result r = fermion("serve", "--run", "r2", "--home", home.toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).startsWith("fermion: Run 'r2' has several model bundles: sweep/0/train (output 'model'), "
-                + "sweep/1/train (output 'model'); choose one with --step STEP");
+        assertThat(r.err())
+                .startsWith("fermion: Run 'r2' has several model bundles: sweep/0/train (output 'model'), "
+                        + "sweep/1/train (output 'model'); choose one with --step STEP");
     }
 
     @Test
@@ -129,43 +143,69 @@ class ServeCommandTest {
         Path trained = TestBundles.classifier(home.resolve("runs/r3/steps/train/attempt-1/outputs/artifacts/model"));
         save(home, "r3", List.of(step("train", StepStatus.SUCCEEDED, Map.of("model", trained))));
 
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), FermionCli.class.getName(),
-                "serve", "--model", "direct=" + direct, "--run", "r3", "--home", home.toString(), "--port", "0",
-                "--workers", "1"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FermionCli.class.getName(),
+                "serve",
+                "--model",
+                "direct=" + direct,
+                "--run",
+                "r3",
+                "--home",
+                home.toString(),
+                "--port",
+                "0",
+                "--workers",
+                "1"));
         Path stderr = home.resolve("serve.err");
-        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        Process process =
+                new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String first = line(out, stderr);
             assertThat(first).startsWith(SERVING_ON);
             URI uri = URI.create(first.substring(SERVING_ON.length()));
             assertThat(uri.getHost()).isEqualTo("127.0.0.1");
-            assertThat(line(out, stderr)).isEqualTo("  direct  " + uri.resolve("/v2/models/direct/infer") + "  from "
-                    + direct);
+            assertThat(line(out, stderr))
+                    .isEqualTo("  direct  " + uri.resolve("/v2/models/direct/infer") + "  from " + direct);
             // Served under the run's pipeline name.
-            assertThat(line(out, stderr)).isEqualTo("  iris  " + uri.resolve("/v2/models/iris/infer") + "  from "
-                    + trained);
+            assertThat(line(out, stderr))
+                    .isEqualTo("  iris  " + uri.resolve("/v2/models/iris/infer") + "  from " + trained);
             assertThat(line(out, stderr)).endsWith("Press Ctrl-C to stop.");
 
             HttpClient http = HttpClient.newHttpClient();
-            assertThat(http.send(HttpRequest.newBuilder(uri.resolve("/v2/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(uri.resolve("/v2/health/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
             for (String model : List.of("direct", "iris")) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                uri.resolve("/v2/models/" + model + "/infer")).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[{\"name\":\"input\",\"datatype\":"
-                                + "\"FP32\",\"shape\":[1,4],\"data\":[5.1,3.5,1.4,0.2]}]}")).build(),
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(uri.resolve("/v2/models/" + model + "/infer"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"inputs\":[{\"name\":\"input\",\"datatype\":"
+                                                + "\"FP32\",\"shape\":[1,4],\"data\":[5.1,3.5,1.4,0.2]}]}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-                JsonNode label = new ObjectMapper().readTree(response.body()).get("outputs").get(0);
+                JsonNode label = new ObjectMapper()
+                        .readTree(response.body())
+                        .get("outputs")
+                        .get(0);
                 assertThat(label.get("name").asText()).isEqualTo("label");
                 assertThat(SPECIES).contains(label.get("data").get(0).asText());
             }
         } finally {
             process.destroy();
         }
-        assertThat(process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        assertThat(process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS))
+                .as("stops on SIGTERM")
+                .isTrue();
     }
 
     /** The next line the server prints, failing with its stderr when it ends or stays silent too long. */
@@ -181,10 +221,14 @@ class ServeCommandTest {
         try {
             line = next.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError("fermion serve printed nothing within " + DEADLINE_SECONDS + " s; stderr:\n"
-                    + Files.readString(stderr), e);
+            throw new AssertionError(
+                    "fermion serve printed nothing within " + DEADLINE_SECONDS + " s; stderr:\n"
+                            + Files.readString(stderr),
+                    e);
         }
-        assertThat(line).as("stdout ended; stderr:\n%s", Files.readString(stderr)).isNotNull();
+        assertThat(line)
+                .as("stdout ended; stderr:\n%s", Files.readString(stderr))
+                .isNotNull();
         return line;
     }
 
@@ -192,17 +236,48 @@ class ServeCommandTest {
         Map<String, String> dirs = new LinkedHashMap<>();
         artifacts.forEach((name, dir) -> dirs.put(name, dir.toString()));
         String now = Instant.now().toString();
-        return new StepRecord(path, path.substring(path.lastIndexOf('/') + 1), StepRecord.STEP,
-                "dev.fermion.components.train.TrainMlp", status, false, false, null, 1, 2, now, now, List.of(), Map.of(),
-                dirs, Map.of(), status == StepStatus.FAILED ? "the step failed" : null);
+        return new StepRecord(
+                path,
+                path.substring(path.lastIndexOf('/') + 1),
+                StepRecord.STEP,
+                "dev.fermion.components.train.TrainMlp",
+                status,
+                false,
+                false,
+                null,
+                1,
+                2,
+                now,
+                now,
+                List.of(),
+                Map.of(),
+                dirs,
+                Map.of(),
+                status == StepStatus.FAILED ? "the step failed" : null);
     }
 
     private static void save(Path home, String runId, List<StepRecord> steps) {
         Map<String, StepRecord> byPath = new LinkedHashMap<>();
         steps.forEach(s -> byPath.put(s.path(), s));
         String now = Instant.now().toString();
-        new RunStore(new FermionHome(home)).save(new RunRecord(RunRecord.FORMAT, runId, "iris", "iris", "", Map.of(),
-                "IN_PROCESS", 1, true, RunStatus.SUCCEEDED, now, now, ProcessHandle.current().pid(), null, null, byPath));
+        new RunStore(new FermionHome(home))
+                .save(new RunRecord(
+                        RunRecord.FORMAT,
+                        runId,
+                        "iris",
+                        "iris",
+                        "",
+                        Map.of(),
+                        "IN_PROCESS",
+                        1,
+                        true,
+                        RunStatus.SUCCEEDED,
+                        now,
+                        now,
+                        ProcessHandle.current().pid(),
+                        null,
+                        null,
+                        byPath));
     }
 
     private static Path bundleFiles(Path directory) throws IOException {

@@ -1,14 +1,24 @@
 package dev.fermion.cli;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class SuggestionTest {
-    private static final List<String> COMMANDS = List.of("list", "compile", "graph", "run", "runs", "mlflow", "submit",
-            "status", "logs", "templates", "serve", "help");
+    private static final List<String> COMMANDS = List.of(
+            "list",
+            "compile",
+            "graph",
+            "run",
+            "runs",
+            "mlflow",
+            "submit",
+            "status",
+            "logs",
+            "templates",
+            "serve",
+            "help");
 
     @Test
     void editsCountInsertionsDeletionsChangesAndSwaps() {

@@ -1,7 +1,7 @@
 package dev.fermion.compiler;
 
-import dev.fermion.compiler.argo.Arguments;
 import dev.fermion.compiler.argo.ArgoYaml;
+import dev.fermion.compiler.argo.Arguments;
 import dev.fermion.compiler.argo.ArtifactRepositoryRef;
 import dev.fermion.compiler.argo.CronWorkflowSpec;
 import dev.fermion.compiler.argo.Metadata;
@@ -17,7 +17,6 @@ import dev.fermion.plan.Plan;
 import dev.fermion.plan.Schedule;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -39,6 +38,7 @@ public final class ArgoCompiler {
      * dash, so no step of a pipeline is named so.
      */
     public static final String RETRIED_TASK = "fermion--retried";
+
     static final String EXPERIMENT_ANNOTATION = "fermion.dev/experiment";
     static final String VERSION_ANNOTATION = "fermion.dev/pipeline-version";
     static final String DESCRIPTION_ANNOTATION = "workflows.argoproj.io/description";
@@ -64,43 +64,64 @@ public final class ArgoCompiler {
         Map<String, String> overrides = paramOverrides == null ? Map.of() : paramOverrides;
         Schedule schedule = null;
         if (kind == WorkflowKind.CRON) {
-            schedule = plan.schedule().orElseThrow(() -> new IllegalArgumentException("Pipeline '" + plan.name()
-                    + "' has no schedule, so it cannot be compiled as a CronWorkflow: add "
-                    + ".schedule(Schedule.cron(\"0 3 * * *\")) to Pipeline.named(\"" + plan.name()
-                    + "\"), or compile it as a workflow or template"));
+            schedule = plan.schedule()
+                    .orElseThrow(() -> new IllegalArgumentException("Pipeline '" + plan.name()
+                            + "' has no schedule, so it cannot be compiled as a CronWorkflow: add "
+                            + ".schedule(Schedule.cron(\"0 3 * * *\")) to Pipeline.named(\"" + plan.name()
+                            + "\"), or compile it as a workflow or template"));
             if (plan.name().length() > MAX_CRON_NAME) {
-                throw new IllegalArgumentException("Pipeline name '" + plan.name() + "' has " + plan.name().length()
-                        + " characters; a CronWorkflow name may have at most " + MAX_CRON_NAME + ": shorten the name");
+                throw new IllegalArgumentException("Pipeline name '" + plan.name() + "' has "
+                        + plan.name().length() + " characters; a CronWorkflow name may have at most " + MAX_CRON_NAME
+                        + ": shorten the name");
             }
         }
         List<Parameter> parameters = parameters(plan, kind, overrides);
 
         TemplateNames names = new TemplateNames();
-        PodResources pod = new PodResources(options.mlflow() == null ? List.of()
-                : options.mlflow().env(experiment(plan)));
+        PodResources pod = new PodResources(
+                options.mlflow() == null ? List.of() : options.mlflow().env(experiment(plan)));
         ContainerTemplates containers = new ContainerTemplates(options, plan.name(), names, pod);
         ContainerStepTemplates containerSteps = new ContainerStepTemplates(options, names, pod);
         ResourceTemplates resources = new ResourceTemplates(names, pod);
-        GraphCompiler.Result graphs = new GraphCompiler(plan, names, containers, containerSteps, resources, options)
-                .compile();
+        GraphCompiler.Result graphs =
+                new GraphCompiler(plan, names, containers, containerSteps, resources, options).compile();
 
         Lifecycle lifecycle = plan.lifecycle();
-        WorkflowSpec spec = new WorkflowSpec(graphs.entrypoint(), graphs.onExit(), new Arguments(parameters, null),
-                PodResources.plain(options.serviceAccount(), "service account"), podSecurity(),
-                artifactRepository(), pod.imagePullSecrets(), pod.volumes(), seconds(lifecycle.timeout()),
-                ttl(lifecycle), lifecycle.podGc() == null ? null : new WorkflowSpec.PodGC(podGc(lifecycle.podGc())),
+        WorkflowSpec spec = new WorkflowSpec(
+                graphs.entrypoint(),
+                graphs.onExit(),
+                new Arguments(parameters, null),
+                PodResources.plain(options.serviceAccount(), "service account"),
+                podSecurity(),
+                artifactRepository(),
+                pod.imagePullSecrets(),
+                pod.volumes(),
+                seconds(lifecycle.timeout()),
+                ttl(lifecycle),
+                lifecycle.podGc() == null ? null : new WorkflowSpec.PodGC(podGc(lifecycle.podGc())),
                 graphs.templates());
         Map<String, String> labels = new TreeMap<>(Map.of(PIPELINE_LABEL, plan.name()));
         Map<String, String> annotations = annotations(plan);
         String namespace = PodResources.plain(options.namespace(), "namespace");
         Resource resource = switch (kind) {
-            case WORKFLOW -> new Resource(Resource.API_VERSION, "Workflow",
-                    new ResourceMeta(null, plan.name() + "-", namespace, labels, annotations), spec);
-            case TEMPLATE -> new Resource(Resource.API_VERSION, "WorkflowTemplate",
-                    new ResourceMeta(plan.name(), null, namespace, labels, annotations), spec);
-            case CRON -> new Resource(Resource.API_VERSION, "CronWorkflow",
-                    new ResourceMeta(plan.name(), null, namespace, labels, annotations),
-                    cronSpec(schedule, new Metadata(labels, null), spec));
+            case WORKFLOW ->
+                new Resource(
+                        Resource.API_VERSION,
+                        "Workflow",
+                        new ResourceMeta(null, plan.name() + "-", namespace, labels, annotations),
+                        spec);
+            case TEMPLATE ->
+                new Resource(
+                        Resource.API_VERSION,
+                        "WorkflowTemplate",
+                        new ResourceMeta(plan.name(), null, namespace, labels, annotations),
+                        spec);
+            case CRON ->
+                new Resource(
+                        Resource.API_VERSION,
+                        "CronWorkflow",
+                        new ResourceMeta(plan.name(), null, namespace, labels, annotations),
+                        cronSpec(schedule, new Metadata(labels, null), spec));
         };
 
         // Argo's limit applies to the object as the API server stores it, JSON; the YAML's indentation is free.
@@ -124,21 +145,28 @@ public final class ArgoCompiler {
             } else if (kind == WorkflowKind.TEMPLATE) {
                 value = null;
             } else {
-                throw new IllegalArgumentException("Parameter '" + spec.name() + "' (" + spec.type().displayName()
-                        + ") of pipeline '" + plan.name() + "' has no default value: give one with -p "
-                        + spec.name() + "=VALUE, or compile a template and set it at submit time");
+                throw new IllegalArgumentException(
+                        "Parameter '" + spec.name() + "' (" + spec.type().displayName()
+                                + ") of pipeline '" + plan.name() + "' has no default value: give one with -p "
+                                + spec.name() + "=VALUE, or compile a template and set it at submit time");
             }
             List<String> allowed = spec.type().kind() == ValueType.Kind.ENUM
-                    ? Arrays.stream(spec.type().rawType().getEnumConstants()).map(c -> ((Enum<?>) c).name()).toList()
+                    ? Arrays.stream(spec.type().rawType().getEnumConstants())
+                            .map(c -> ((Enum<?>) c).name())
+                            .toList()
                     : null;
-            String description = spec.description() == null || spec.description().isBlank()
-                    ? null : ValueCodec.armour(spec.description());
+            String description =
+                    spec.description() == null || spec.description().isBlank()
+                            ? null
+                            : ValueCodec.armour(spec.description());
             parameters.add(new Parameter(spec.name(), value, null, allowed, description, null));
         }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("Unknown parameter" + (unknown.size() > 1 ? "s " : " ")
                     + new java.util.TreeSet<>(unknown) + " for pipeline '" + plan.name() + "'; its parameters are "
-                    + plan.params().stream().map(p -> p.name() + " (" + p.type().displayName() + ")").toList());
+                    + plan.params().stream()
+                            .map(p -> p.name() + " (" + p.type().displayName() + ")")
+                            .toList());
         }
         return parameters;
     }
@@ -149,8 +177,10 @@ public final class ArgoCompiler {
         try {
             value = ValueCodec.decode(spec.type(), text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Parameter '" + spec.name() + "' of pipeline '" + plan.name()
-                    + "' expects " + spec.type().displayName() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Parameter '" + spec.name() + "' of pipeline '" + plan.name() + "' expects "
+                            + spec.type().displayName() + ": " + e.getMessage(),
+                    e);
         }
         return ValueCodec.armour(ValueCodec.encode(spec.type(), value));
     }
@@ -160,10 +190,14 @@ public final class ArgoCompiler {
     }
 
     private static WorkflowSpec.TtlStrategy ttl(Lifecycle lifecycle) {
-        if (lifecycle.ttlAfterCompletion() == null && lifecycle.ttlAfterSuccess() == null && lifecycle.ttlAfterFailure() == null) {
+        if (lifecycle.ttlAfterCompletion() == null
+                && lifecycle.ttlAfterSuccess() == null
+                && lifecycle.ttlAfterFailure() == null) {
             return null;
         }
-        return new WorkflowSpec.TtlStrategy(seconds(lifecycle.ttlAfterCompletion()), seconds(lifecycle.ttlAfterSuccess()),
+        return new WorkflowSpec.TtlStrategy(
+                seconds(lifecycle.ttlAfterCompletion()),
+                seconds(lifecycle.ttlAfterSuccess()),
                 seconds(lifecycle.ttlAfterFailure()));
     }
 
@@ -202,7 +236,9 @@ public final class ArgoCompiler {
                 .withRunAsUser(ContainerTemplates.RUN_AS)
                 .withRunAsGroup(ContainerTemplates.RUN_AS)
                 .withFsGroup(ContainerTemplates.RUN_AS)
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .build();
     }
 
@@ -213,7 +249,8 @@ public final class ArgoCompiler {
         }
         PodResources.plain(ref, "artifact repository reference");
         int slash = ref.indexOf('/');
-        return slash < 0 ? new ArtifactRepositoryRef(ref, null)
+        return slash < 0
+                ? new ArtifactRepositoryRef(ref, null)
                 : new ArtifactRepositoryRef(ref.substring(0, slash), ref.substring(slash + 1));
     }
 
@@ -223,9 +260,17 @@ public final class ArgoCompiler {
             case FORBID -> "Forbid";
             case REPLACE -> "Replace";
         };
-        List<String> crons = schedule.crons().stream().map(c -> PodResources.plain(c, "cron expression")).toList();
-        return new CronWorkflowSpec(crons, PodResources.plain(schedule.timezone(), "time zone"), policy,
-                schedule.startingDeadlineSeconds(), schedule.successfulJobsHistoryLimit(),
-                schedule.failedJobsHistoryLimit(), workflowMetadata, spec);
+        List<String> crons = schedule.crons().stream()
+                .map(c -> PodResources.plain(c, "cron expression"))
+                .toList();
+        return new CronWorkflowSpec(
+                crons,
+                PodResources.plain(schedule.timezone(), "time zone"),
+                policy,
+                schedule.startingDeadlineSeconds(),
+                schedule.successfulJobsHistoryLimit(),
+                schedule.failedJobsHistoryLimit(),
+                workflowMetadata,
+                spec);
     }
 }

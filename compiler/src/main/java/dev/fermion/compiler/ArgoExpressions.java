@@ -19,8 +19,7 @@ final class ArgoExpressions {
     private static final String PREFIX = quote(ValueCodec.ARMOUR_PREFIX);
     private static final int PREFIX_LENGTH = ValueCodec.ARMOUR_PREFIX.length();
 
-    private ArgoExpressions() {
-    }
+    private ArgoExpressions() {}
 
     /** A whole tag evaluating {@code expression}. */
     static String tag(String expression) {
@@ -54,7 +53,8 @@ final class ArgoExpressions {
 
     /** The value of a parameter at {@code path} as written before {@link ValueCodec#armour} (what a tool reads). */
     static String disarmed(String path) {
-        return "(hasPrefix(" + path + ", " + PREFIX + ") ? sprig.b64dec(" + path + "[" + PREFIX_LENGTH + ":]) : " + path + ")";
+        return "(hasPrefix(" + path + ", " + PREFIX + ") ? sprig.b64dec(" + path + "[" + PREFIX_LENGTH + ":]) : " + path
+                + ")";
     }
 
     /** {@link ValueCodec#armour} of the text {@code value} evaluates to: its form as a workflow carries it. */

@@ -7,4 +7,4 @@ package dev.fermion.compiler;
  * @param yaml      one YAML document
  * @param sizeBytes the size of the object as Argo stores it (JSON), the size its 1 MiB limit applies to
  */
-public record CompiledWorkflow(WorkflowKind kind, String name, String yaml, int sizeBytes) { }
+public record CompiledWorkflow(WorkflowKind kind, String name, String yaml, int sizeBytes) {}

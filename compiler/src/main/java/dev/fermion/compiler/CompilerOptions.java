@@ -2,7 +2,6 @@ package dev.fermion.compiler;
 
 import dev.fermion.contract.ImageMap;
 import dev.fermion.contract.RuntimeImage;
-
 import java.util.Objects;
 
 /**
@@ -21,9 +20,17 @@ import java.util.Objects;
  * @param images                images replaced by others wherever the compiler writes an image, e.g. a registry
  *                              the cluster can reach for one it cannot (the same mapping as {@code fermion run --image})
  */
-public record CompilerOptions(String registry, String repository, String tag, String gpuRepository,
-                              String namespace, String serviceAccount, String artifactRepositoryRef,
-                              String cacheConfigMap, MlflowSettings mlflow, ImageMap images) {
+public record CompilerOptions(
+        String registry,
+        String repository,
+        String tag,
+        String gpuRepository,
+        String namespace,
+        String serviceAccount,
+        String artifactRepositoryRef,
+        String cacheConfigMap,
+        MlflowSettings mlflow,
+        ImageMap images) {
 
     public static final String DEFAULT_CACHE_CONFIG_MAP = "fermion-cache";
 
@@ -37,59 +44,157 @@ public record CompilerOptions(String registry, String repository, String tag, St
     }
 
     public static CompilerOptions defaults() {
-        return new CompilerOptions(RuntimeImage.DEFAULT_REGISTRY, RuntimeImage.DEFAULT_REPOSITORY,
-                RuntimeImage.fermionVersion(), RuntimeImage.DEFAULT_GPU_REPOSITORY,
-                null, null, null, DEFAULT_CACHE_CONFIG_MAP, null, ImageMap.NONE);
+        return new CompilerOptions(
+                RuntimeImage.DEFAULT_REGISTRY,
+                RuntimeImage.DEFAULT_REPOSITORY,
+                RuntimeImage.fermionVersion(),
+                RuntimeImage.DEFAULT_GPU_REPOSITORY,
+                null,
+                null,
+                null,
+                DEFAULT_CACHE_CONFIG_MAP,
+                null,
+                ImageMap.NONE);
     }
 
     public CompilerOptions withRegistry(String value) {
-        return new CompilerOptions(value, repository, tag, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap, mlflow, images);
+        return new CompilerOptions(
+                value,
+                repository,
+                tag,
+                gpuRepository,
+                namespace,
+                serviceAccount,
+                artifactRepositoryRef,
+                cacheConfigMap,
+                mlflow,
+                images);
     }
 
     public CompilerOptions withRepository(String value) {
-        return new CompilerOptions(registry, value, tag, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap, mlflow, images);
+        return new CompilerOptions(
+                registry,
+                value,
+                tag,
+                gpuRepository,
+                namespace,
+                serviceAccount,
+                artifactRepositoryRef,
+                cacheConfigMap,
+                mlflow,
+                images);
     }
 
     public CompilerOptions withTag(String value) {
-        return new CompilerOptions(registry, repository, value, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap, mlflow, images);
+        return new CompilerOptions(
+                registry,
+                repository,
+                value,
+                gpuRepository,
+                namespace,
+                serviceAccount,
+                artifactRepositoryRef,
+                cacheConfigMap,
+                mlflow,
+                images);
     }
 
     public CompilerOptions withGpuRepository(String value) {
-        return new CompilerOptions(registry, repository, tag, value, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap, mlflow, images);
+        return new CompilerOptions(
+                registry,
+                repository,
+                tag,
+                value,
+                namespace,
+                serviceAccount,
+                artifactRepositoryRef,
+                cacheConfigMap,
+                mlflow,
+                images);
     }
 
     public CompilerOptions withNamespace(String value) {
-        return new CompilerOptions(registry, repository, tag, gpuRepository, value, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap, mlflow, images);
+        return new CompilerOptions(
+                registry,
+                repository,
+                tag,
+                gpuRepository,
+                value,
+                serviceAccount,
+                artifactRepositoryRef,
+                cacheConfigMap,
+                mlflow,
+                images);
     }
 
     public CompilerOptions withServiceAccount(String value) {
-        return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, value,
-                artifactRepositoryRef, cacheConfigMap, mlflow, images);
+        return new CompilerOptions(
+                registry,
+                repository,
+                tag,
+                gpuRepository,
+                namespace,
+                value,
+                artifactRepositoryRef,
+                cacheConfigMap,
+                mlflow,
+                images);
     }
 
     public CompilerOptions withArtifactRepositoryRef(String value) {
-        return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, serviceAccount, value,
-                cacheConfigMap, mlflow, images);
+        return new CompilerOptions(
+                registry,
+                repository,
+                tag,
+                gpuRepository,
+                namespace,
+                serviceAccount,
+                value,
+                cacheConfigMap,
+                mlflow,
+                images);
     }
 
     public CompilerOptions withCacheConfigMap(String value) {
-        return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, value, mlflow, images);
+        return new CompilerOptions(
+                registry,
+                repository,
+                tag,
+                gpuRepository,
+                namespace,
+                serviceAccount,
+                artifactRepositoryRef,
+                value,
+                mlflow,
+                images);
     }
 
     public CompilerOptions withMlflow(MlflowSettings value) {
-        return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap, value, images);
+        return new CompilerOptions(
+                registry,
+                repository,
+                tag,
+                gpuRepository,
+                namespace,
+                serviceAccount,
+                artifactRepositoryRef,
+                cacheConfigMap,
+                value,
+                images);
     }
 
     public CompilerOptions withImages(ImageMap value) {
-        return new CompilerOptions(registry, repository, tag, gpuRepository, namespace, serviceAccount,
-                artifactRepositoryRef, cacheConfigMap, mlflow, value);
+        return new CompilerOptions(
+                registry,
+                repository,
+                tag,
+                gpuRepository,
+                namespace,
+                serviceAccount,
+                artifactRepositoryRef,
+                cacheConfigMap,
+                mlflow,
+                value);
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Template;
 import dev.fermion.plan.ComponentSpec;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,9 +72,25 @@ final class ComponentTemplates<K> {
     }
 
     private static Template withoutMemoize(Template t, String name) {
-        return new Template(name, t.inputs(), t.outputs(), t.metadata(), t.parallelism(), t.dag(), t.container(),
-                t.script(), t.sidecars(), t.resource(), null, t.retryStrategy(), t.activeDeadlineSeconds(), t.serviceAccountName(),
-                t.nodeSelector(), t.tolerations(), t.affinity(), t.volumes());
+        return new Template(
+                name,
+                t.inputs(),
+                t.outputs(),
+                t.metadata(),
+                t.parallelism(),
+                t.dag(),
+                t.container(),
+                t.script(),
+                t.sidecars(),
+                t.resource(),
+                null,
+                t.retryStrategy(),
+                t.activeDeadlineSeconds(),
+                t.serviceAccountName(),
+                t.nodeSelector(),
+                t.tolerations(),
+                t.affinity(),
+                t.volumes());
     }
 
     /** The memoized DAG template that passes its inputs to {@code retried} and hands its outputs on. */
@@ -97,16 +112,43 @@ final class ComponentTemplates<K> {
             argArtifacts.add(Artifact.from(a.name(), "{{inputs.artifacts." + a.name() + "}}"));
         }
         String task = "{{tasks." + RETRIED_TASK + ".outputs.";
-        List<Parameter> outParams = list(t.outputs() == null ? null : t.outputs().parameters()).stream()
-                .map(p -> Parameter.fromParameter(p.name(), task + "parameters." + p.name() + "}}")).toList();
-        List<Artifact> outArtifacts = list(t.outputs() == null ? null : t.outputs().artifacts()).stream()
-                .map(a -> Artifact.from(a.name(), task + "artifacts." + a.name() + "}}")).toList();
-        DagTask call = new DagTask(RETRIED_TASK, retried, null, null, null, null,
+        List<Parameter> outParams = list(
+                        t.outputs() == null ? null : t.outputs().parameters())
+                .stream()
+                .map(p -> Parameter.fromParameter(p.name(), task + "parameters." + p.name() + "}}"))
+                .toList();
+        List<Artifact> outArtifacts = list(
+                        t.outputs() == null ? null : t.outputs().artifacts())
+                .stream()
+                .map(a -> Artifact.from(a.name(), task + "artifacts." + a.name() + "}}"))
+                .toList();
+        DagTask call = new DagTask(
+                RETRIED_TASK,
+                retried,
+                null,
+                null,
+                null,
+                null,
                 new Arguments(args, argArtifacts.isEmpty() ? null : argArtifacts));
-        return new Template(t.name(), new Inputs(inParams, inArtifacts.isEmpty() ? null : inArtifacts),
+        return new Template(
+                t.name(),
+                new Inputs(inParams, inArtifacts.isEmpty() ? null : inArtifacts),
                 new Outputs(outParams.isEmpty() ? null : outParams, outArtifacts.isEmpty() ? null : outArtifacts),
-                null, null, new DagTemplate(List.of(call)), null, null, null, null, t.memoize(), null, null, null, null,
-                null, null, null);
+                null,
+                null,
+                new DagTemplate(List.of(call)),
+                null,
+                null,
+                null,
+                null,
+                t.memoize(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     private static <T> List<T> list(List<T> list) {

@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -55,8 +54,12 @@ final class ContainerStepTemplates {
     private final PodResources pod;
     private final ComponentTemplates<Key> templates;
 
-    private record Key(String component, ContainerSpec container, StepOptions options, Set<String> bound,
-                       Map<String, String> inline) { }
+    private record Key(
+            String component,
+            ContainerSpec container,
+            StepOptions options,
+            Set<String> bound,
+            Map<String, String> inline) {}
 
     ContainerStepTemplates(CompilerOptions options, TemplateNames names, PodResources pod) {
         this.options = options;
@@ -65,8 +68,12 @@ final class ContainerStepTemplates {
     }
 
     Template templateFor(Node.ContainerNode step) {
-        Key key = new Key(step.component().className(), step.container(), step.options(),
-                new HashSet<>(step.bindings().keySet()), ContainerTemplates.inlineFiles(step.bindings()));
+        Key key = new Key(
+                step.component().className(),
+                step.container(),
+                step.options(),
+                new HashSet<>(step.bindings().keySet()),
+                ContainerTemplates.inlineFiles(step.bindings()));
         return templates.get(key, step.component(), name -> build(step, name));
     }
 
@@ -119,8 +126,11 @@ final class ContainerStepTemplates {
             ContainerTemplates.unique(inputNames, ContainerTemplates.IMAGE_PARAM, where, "input");
             inParams.add(Parameter.declared(ContainerTemplates.IMAGE_PARAM));
             // The image is what the step runs: a different image is a different step for the cache.
-            keyParams.put(ContainerTemplates.IMAGE_PARAM, ArgoExpressions.keyField(dev.fermion.dsl.ValueType.of(String.class),
-                    ArgoExpressions.input(ContainerTemplates.IMAGE_PARAM)));
+            keyParams.put(
+                    ContainerTemplates.IMAGE_PARAM,
+                    ArgoExpressions.keyField(
+                            dev.fermion.dsl.ValueType.of(String.class),
+                            ArgoExpressions.input(ContainerTemplates.IMAGE_PARAM)));
         }
 
         Set<String> outputNames = new HashSet<>();
@@ -139,8 +149,8 @@ final class ContainerStepTemplates {
                 outArtifacts.add(Artifact.atPath(port.name(), path));
                 String digest = ContainerTemplates.digestParam(port.name());
                 ContainerTemplates.unique(outputNames, digest, where, "output");
-                outParams.add(Parameter.fromPathOrDefault(digest,
-                        ContainerSpec.outputPath(port.name(), false) + ".digest", VOLATILE_DIGEST));
+                outParams.add(Parameter.fromPathOrDefault(
+                        digest, ContainerSpec.outputPath(port.name(), false) + ".digest", VOLATILE_DIGEST));
                 String volume = ARTIFACT_VOLUME + artifactIndex++;
                 volumes.add(emptyDir(volume));
                 mounts.add(mount(volume, path));
@@ -153,15 +163,22 @@ final class ContainerStepTemplates {
         volumes.addAll(PodResources.runtimeClaimVolumes(o));
         pod.addImagePullSecrets(o, where);
 
-        String image = o.imageFrom() != null ? ContainerTemplates.imageInput()
+        String image = o.imageFrom() != null
+                ? ContainerTemplates.imageInput()
                 : PodResources.plain(options.images().apply(step.image()), "image of " + where);
         List<String> command = strings(spec.command(), step, where);
         List<EnvVar> env = env(step, where);
         Container container = null;
         Script script = null;
         if (spec.isScript()) {
-            script = new Script(image, command, env, PodResources.plain(spec.source(), "script source of " + where),
-                    pod.resources(o), mounts, ContainerTemplates.containerSecurity());
+            script = new Script(
+                    image,
+                    command,
+                    env,
+                    PodResources.plain(spec.source(), "script source of " + where),
+                    pod.resources(o),
+                    mounts,
+                    ContainerTemplates.containerSecurity());
         } else {
             container = new ContainerBuilder()
                     .withImage(image)
@@ -173,7 +190,8 @@ final class ContainerStepTemplates {
                     .withSecurityContext(ContainerTemplates.containerSecurity())
                     .build();
         }
-        return new Template(name,
+        return new Template(
+                name,
                 new Inputs(inParams, inArtifacts),
                 new Outputs(outParams, outArtifacts),
                 pod.metadata(o, where),
@@ -183,10 +201,21 @@ final class ContainerStepTemplates {
                 script,
                 PodResources.sidecars(o, options.images()::apply),
                 null,
-                o.cachingEnabled() ? MemoizeKeys.memoize(component, spec.digest(), keyParams, keyInputs, null, o,
-                        where, options.cacheConfigMap()) : null,
+                o.cachingEnabled()
+                        ? MemoizeKeys.memoize(
+                                component,
+                                spec.digest(),
+                                keyParams,
+                                keyInputs,
+                                null,
+                                o,
+                                where,
+                                options.cacheConfigMap())
+                        : null,
                 RetryStrategies.retry(o, where, false),
-                o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
+                o.timeout() == null
+                        ? null
+                        : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
                 pod.nodeSelector(o, where),
                 pod.tolerations(o, where),
@@ -204,8 +233,9 @@ final class ContainerStepTemplates {
         });
         for (EnvVar var : pod.env(step.options(), where)) {
             if (!seen.add(var.getName())) {
-                throw new IllegalArgumentException("Cannot compile " + where + ": environment variable '" + var.getName()
-                        + "' is set both by the command and by env(...)/secretEnv(...) on the step; set it once");
+                throw new IllegalArgumentException(
+                        "Cannot compile " + where + ": environment variable '" + var.getName()
+                                + "' is set both by the command and by env(...)/secretEnv(...) on the step; set it once");
             }
             env.add(var);
         }
@@ -231,8 +261,12 @@ final class ContainerStepTemplates {
 
             @Override
             public String inputValue(ContainerSpec.Part.InputValue value) {
-                boolean plain = step.component().input(value.port()).map(port -> ValueCodec.isPlain(port.type())).orElse(false);
-                return plain ? "{{inputs.parameters." + value.port() + "}}"
+                boolean plain = step.component()
+                        .input(value.port())
+                        .map(port -> ValueCodec.isPlain(port.type()))
+                        .orElse(false);
+                return plain
+                        ? "{{inputs.parameters." + value.port() + "}}"
                         : ArgoExpressions.tag(ArgoExpressions.disarmed(ArgoExpressions.input(value.port())));
             }
 
@@ -243,8 +277,10 @@ final class ContainerStepTemplates {
 
             @Override
             public String outputPath(ContainerSpec.Part.OutputPath out) {
-                PortSpec port = step.component().output(out.port()).orElseThrow(() -> new IllegalStateException(
-                        where + " writes undeclared output " + out.port()));
+                PortSpec port = step.component()
+                        .output(out.port())
+                        .orElseThrow(
+                                () -> new IllegalStateException(where + " writes undeclared output " + out.port()));
                 return ContainerSpec.outputPath(out.port(), port.isArtifact());
             }
         };
@@ -256,7 +292,11 @@ final class ContainerStepTemplates {
     }
 
     private static Volume emptyDir(String name) {
-        return new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build();
+        return new VolumeBuilder()
+                .withName(name)
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build();
     }
 
     private static VolumeMount mount(String volume, String path) {

@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,19 +38,23 @@ final class ContainerTemplates {
     static final String STEP_PARAM = "fermion-step";
     /** Input of a step that reads sources, and output of the task that digests them: that digest. */
     static final String SOURCE_PARAM = "fermion-source-digest";
+
     private static final String SOURCE_PATH = LaunchSpec.OUTPUT_PARAMS + "/" + SOURCE_PARAM;
     private static final String SOURCE_SUFFIX = "-source";
     /** Argo parameter names cannot contain dots, so the digest of artifact {@code m} travels as {@code m-digest}. */
     static final String DIGEST_PARAM_SUFFIX = "-digest";
+
     static final String INLINE_PARAM_SUFFIX = "-inline";
     /** Input of a step whose image is a value known at run time ({@code StepOptions#imageFrom}). */
     static final String IMAGE_PARAM = "fermion-image";
+
     static final long RUN_AS = 10001L;
     /**
      * The launcher writes every output under {@value #OUTPUTS}, which the image's non-root user cannot create
      * in the root file system: an emptyDir there makes it exist, writable, in any image.
      */
     static final String OUTPUTS = LaunchSpec.ROOT + "/outputs";
+
     static final String OUTPUTS_VOLUME = "fermion-outputs";
 
     private final CompilerOptions options;
@@ -60,7 +63,7 @@ final class ContainerTemplates {
     private final ComponentTemplates<Key> templates;
     private final ComponentTemplates<Key> sourceTemplates;
 
-    private record Key(String component, StepOptions options, Set<String> bound, Map<String, String> inline) { }
+    private record Key(String component, StepOptions options, Set<String> bound, Map<String, String> inline) {}
 
     ContainerTemplates(CompilerOptions options, String pipeline, TemplateNames names, PodResources pod) {
         this.options = options;
@@ -106,8 +109,12 @@ final class ContainerTemplates {
      * evaluated in the template's last substitution, whose result Argo does not read again.
      */
     static Artifact inlineArtifact(String port, String dir, Expr.Inline inline) {
-        return new Artifact(port, dir + "/" + inline.file().name(), null, new Artifact.Raw(
-                ArgoExpressions.tag("sprig.b64dec(" + ArgoExpressions.input(inlineParam(port)) + ")")));
+        return new Artifact(
+                port,
+                dir + "/" + inline.file().name(),
+                null,
+                new Artifact.Raw(
+                        ArgoExpressions.tag("sprig.b64dec(" + ArgoExpressions.input(inlineParam(port)) + ")")));
     }
 
     static String digestParam(String artifact) {
@@ -116,7 +123,10 @@ final class ContainerTemplates {
 
     /** The template running {@code step}, created the first time its configuration is seen. */
     Template templateFor(Node.StepNode step) {
-        Key key = new Key(step.component().className(), step.options(), new HashSet<>(step.bindings().keySet()),
+        Key key = new Key(
+                step.component().className(),
+                step.options(),
+                new HashSet<>(step.bindings().keySet()),
                 inlineFiles(step.bindings()));
         return templates.get(key, step.component(), name -> build(step, name));
     }
@@ -127,7 +137,10 @@ final class ContainerTemplates {
      * {@value LaunchSpec#SOURCE_DIGEST_FLAG} mode with the step's parameter inputs.
      */
     Template sourceTemplateFor(Node.StepNode step) {
-        Key key = new Key(step.component().className(), step.options(), new HashSet<>(step.bindings().keySet()),
+        Key key = new Key(
+                step.component().className(),
+                step.options(),
+                new HashSet<>(step.bindings().keySet()),
                 inlineFiles(step.bindings()));
         return sourceTemplates.get(key, step.component(), name -> buildSource(step, name));
     }
@@ -156,11 +169,21 @@ final class ContainerTemplates {
         if (o.imageFrom() != null) {
             inParams.add(Parameter.declared(IMAGE_PARAM));
         }
-        LaunchSpec launch = new LaunchSpec(component.className(), pipeline, "{{inputs.parameters." + STEP_PARAM + "}}",
-                "{{workflow.uid}}", 0, launchParams, Map.of(), Map.of(), Map.of(), null);
+        LaunchSpec launch = new LaunchSpec(
+                component.className(),
+                pipeline,
+                "{{inputs.parameters." + STEP_PARAM + "}}",
+                "{{workflow.uid}}",
+                0,
+                launchParams,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                null);
         List<String> args = new ArrayList<>(List.of(LaunchSpec.SOURCE_DIGEST_FLAG, SOURCE_PATH));
         args.addAll(launch.toArgs());
-        return new Template(name,
+        return new Template(
+                name,
                 new Inputs(inParams, null),
                 new Outputs(List.of(Parameter.fromPath(SOURCE_PARAM, SOURCE_PATH)), null),
                 pod.metadata(o, where),
@@ -172,7 +195,9 @@ final class ContainerTemplates {
                 null,
                 null,
                 RetryStrategies.retry(o, where, true),
-                o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
+                o.timeout() == null
+                        ? null
+                        : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
                 pod.nodeSelector(o, where),
                 pod.tolerations(o, where),
@@ -188,7 +213,10 @@ final class ContainerTemplates {
                 .withArgs(args)
                 .withEnv(env(o, where))
                 .withResources(pod.resources(o))
-                .addToVolumeMounts(new VolumeMountBuilder().withName(OUTPUTS_VOLUME).withMountPath(OUTPUTS).build())
+                .addToVolumeMounts(new VolumeMountBuilder()
+                        .withName(OUTPUTS_VOLUME)
+                        .withMountPath(OUTPUTS)
+                        .build())
                 .addAllToVolumeMounts(pod.mounts(o, where))
                 .withSecurityContext(containerSecurity())
                 .build();
@@ -215,7 +243,11 @@ final class ContainerTemplates {
     /** The template's own volumes: the outputs directory, then the claims named at run time. */
     private static List<Volume> volumes(StepOptions o) {
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName(OUTPUTS_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        volumes.add(new VolumeBuilder()
+                .withName(OUTPUTS_VOLUME)
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build());
         volumes.addAll(PodResources.runtimeClaimVolumes(o));
         return volumes;
     }
@@ -288,7 +320,8 @@ final class ContainerTemplates {
                 launchOutArtifacts.put(port.name(), path);
                 String digest = digestParam(port.name());
                 unique(outputNames, digest, where, "output");
-                outParams.add(Parameter.fromPath(digest, LaunchSpec.OUTPUT_PARAMS + "/" + port.name() + LaunchSpec.DIGEST_SUFFIX));
+                outParams.add(Parameter.fromPath(
+                        digest, LaunchSpec.OUTPUT_PARAMS + "/" + port.name() + LaunchSpec.DIGEST_SUFFIX));
             } else {
                 String path = LaunchSpec.OUTPUT_PARAMS + "/" + port.name();
                 unique(outputNames, port.name(), where, "output");
@@ -298,15 +331,26 @@ final class ContainerTemplates {
         }
 
         pod.addImagePullSecrets(o, where);
-        LaunchSpec launch = new LaunchSpec(component.className(), pipeline, "{{inputs.parameters." + STEP_PARAM + "}}",
-                "{{workflow.uid}}", 0, launchParams, launchInputs, launchOutParams, launchOutArtifacts, LaunchSpec.METRICS);
+        LaunchSpec launch = new LaunchSpec(
+                component.className(),
+                pipeline,
+                "{{inputs.parameters." + STEP_PARAM + "}}",
+                "{{workflow.uid}}",
+                0,
+                launchParams,
+                launchInputs,
+                launchOutParams,
+                launchOutArtifacts,
+                LaunchSpec.METRICS);
         RetryStrategy retry = RetryStrategies.retry(o, where, true);
         List<String> args = new ArrayList<>(launch.toArgs());
         if (retry != null) {
-            // Argo's retry counter (0 on the first try), so a step's StepContext.attempt() is the real one in a pod too.
+            // Argo's retry counter (0 on the first try), so a step's StepContext.attempt() is the real one in a pod
+            // too.
             args.addAll(List.of(LaunchSpec.ATTEMPT_FLAG, "{{retries}}"));
         }
-        return new Template(name,
+        return new Template(
+                name,
                 new Inputs(inParams, inArtifacts),
                 new Outputs(outParams, outArtifacts),
                 pod.metadata(o, where),
@@ -316,10 +360,21 @@ final class ContainerTemplates {
                 null,
                 PodResources.sidecars(o, options.images()::apply),
                 null,
-                o.cachingEnabled() ? MemoizeKeys.memoize(component, MemoizeKeys.codeDigest(component, where), keyParams,
-                        keyInputs, sourceKey, o, where, options.cacheConfigMap()) : null,
+                o.cachingEnabled()
+                        ? MemoizeKeys.memoize(
+                                component,
+                                MemoizeKeys.codeDigest(component, where),
+                                keyParams,
+                                keyInputs,
+                                sourceKey,
+                                o,
+                                where,
+                                options.cacheConfigMap())
+                        : null,
                 retry,
-                o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
+                o.timeout() == null
+                        ? null
+                        : Long.toString(Math.max(1, o.timeout().toSeconds())),
                 pod.serviceAccount(o, where),
                 pod.nodeSelector(o, where),
                 pod.tolerations(o, where),
@@ -331,7 +386,8 @@ final class ContainerTemplates {
         if (!names.add(name)) {
             throw new IllegalArgumentException("Cannot compile " + where + ": Argo " + kind + " parameter '" + name
                     + "' would be declared twice (Fermion uses '" + STEP_PARAM + "', '<artifact>"
-                    + DIGEST_PARAM_SUFFIX + "' and '<artifact>" + INLINE_PARAM_SUFFIX + "' for its own parameters); rename the port");
+                    + DIGEST_PARAM_SUFFIX + "' and '<artifact>" + INLINE_PARAM_SUFFIX
+                    + "' for its own parameters); rename the port");
         }
     }
 
@@ -359,8 +415,12 @@ final class ContainerTemplates {
                 .withRunAsUser(RUN_AS)
                 .withRunAsGroup(RUN_AS)
                 .withAllowPrivilegeEscalation(false)
-                .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .build();
     }
 }

@@ -6,7 +6,6 @@ import dev.fermion.compiler.argo.DagTask;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Node;
-
 import java.util.List;
 
 /**
@@ -32,19 +31,24 @@ final class DagTasks {
 
     /** {@code node}'s task running {@code template}, expanded over {@code items} or {@code withParam} when set. */
     DagTask task(GraphScope scope, Node node, String template, List<String> items, String withParam, Arguments args) {
-        String when = node.when().map(c -> ArgoExpressions.tag(when(scope, node, c))).orElse(null);
+        String when =
+                node.when().map(c -> ArgoExpressions.tag(when(scope, node, c))).orElse(null);
         return new DagTask(taskName(node.name()), template, dependencies(node), when, items, withParam, args);
     }
 
     /** The condition as an expression: values are variables in it, never text pasted into it. */
     String when(GraphScope scope, Node node, Cond cond) {
-        return new WhenExpressions(e -> {
-            Ref ref = refs.resolve(scope, e);
-            if (ref.isArtifact()) {
-                throw new IllegalArgumentException("Step '" + node.name() + "': a condition cannot read an artifact");
-            }
-            return ref.written();
-        }, node.name()).render(cond);
+        return new WhenExpressions(
+                        e -> {
+                            Ref ref = refs.resolve(scope, e);
+                            if (ref.isArtifact()) {
+                                throw new IllegalArgumentException(
+                                        "Step '" + node.name() + "': a condition cannot read an artifact");
+                            }
+                            return ref.written();
+                        },
+                        node.name())
+                .render(cond);
     }
 
     /** Adds a value as the argument {@code name}: a parameter, or an artifact plus its digest parameter. */
@@ -56,8 +60,8 @@ final class DagTasks {
     static void pass(String name, Ref ref, List<Parameter> params, List<Artifact> artifacts, boolean portDigest) {
         if (ref.isArtifact()) {
             artifacts.add(Artifact.from(name, ref.artifact()));
-            params.add(Parameter.of(portDigest ? ContainerTemplates.digestParam(name) : ValueReferences.DIGEST + name,
-                    ref.digest()));
+            params.add(Parameter.of(
+                    portDigest ? ContainerTemplates.digestParam(name) : ValueReferences.DIGEST + name, ref.digest()));
         } else {
             params.add(Parameter.of(name, ref.argument()));
         }

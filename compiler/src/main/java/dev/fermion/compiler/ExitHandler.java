@@ -8,7 +8,6 @@ import dev.fermion.contract.LaunchSpec;
 import dev.fermion.plan.Plan;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +29,7 @@ final class ExitHandler {
      * The exit handler's template name and template (both null when there is nothing to run on exit), and the
      * tracking finaliser's template (null without tracking).
      */
-    record Assembled(String name, Template template, Template finaliser) { }
+    record Assembled(String name, Template template, Template finaliser) {}
 
     ExitHandler(Plan plan, TemplateNames names, CompilerOptions options, ResourceTemplates resources) {
         this.plan = plan;
@@ -62,8 +61,12 @@ final class ExitHandler {
             tasks.addAll(declared.dag().tasks());
         }
         tasks.addAll(cleanups);
-        Template exit = Template.dag(exitName, declared == null ? null : declared.inputs(),
-                declared == null ? null : declared.outputs(), null, new DagTemplate(tasks));
+        Template exit = Template.dag(
+                exitName,
+                declared == null ? null : declared.inputs(),
+                declared == null ? null : declared.outputs(),
+                null,
+                new DagTemplate(tasks));
         return new Assembled(exitName, exit, finaliser);
     }
 
@@ -79,7 +82,8 @@ final class ExitHandler {
                 .withEnv(options.mlflow().env(ArgoCompiler.experiment(plan)))
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
-        return new Template(name, null, null, null, null, null, container, null, null, null, null, null, null, null, null,
-                null, null, null);
+        return new Template(
+                name, null, null, null, null, null, container, null, null, null, null, null, null, null, null, null,
+                null, null);
     }
 }

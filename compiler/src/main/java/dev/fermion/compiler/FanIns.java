@@ -5,7 +5,6 @@ import dev.fermion.plan.Expr;
 import dev.fermion.plan.Exprs;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,8 +15,7 @@ import java.util.TreeMap;
  * since a loop body's outputs are declared before the reads after the loop are compiled.
  */
 final class FanIns {
-    private FanIns() {
-    }
+    private FanIns() {}
 
     /** The collected values of {@code graphs} and the loops inside them: per loop name, by exported output name. */
     static Map<String, Map<String, Expr.Collected>> of(Iterable<Graph> graphs) {

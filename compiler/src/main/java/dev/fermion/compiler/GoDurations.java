@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** Durations as Argo reads them (a memoization's {@code maxAge}, a retry's backoff): Go duration strings. */
 final class GoDurations {
-    private GoDurations() {
-    }
+    private GoDurations() {}
 
     /** A Go duration string ({@code 1h30m}, {@code 45s}, {@code 250ms}), the form Argo parses. */
     static String of(Duration d) {

@@ -12,7 +12,6 @@ import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,10 +49,15 @@ final class GraphCompiler {
     private final Map<String, String> subTemplates = new HashMap<>();
 
     /** The compiled graphs: the entrypoint's name, the exit handler's (or null) and every template. */
-    record Result(String entrypoint, String onExit, List<Template> templates) { }
+    record Result(String entrypoint, String onExit, List<Template> templates) {}
 
-    GraphCompiler(Plan plan, TemplateNames names, ContainerTemplates containers, ContainerStepTemplates containerSteps,
-                  ResourceTemplates resources, CompilerOptions options) {
+    GraphCompiler(
+            Plan plan,
+            TemplateNames names,
+            ContainerTemplates containers,
+            ContainerStepTemplates containerSteps,
+            ResourceTemplates resources,
+            CompilerOptions options) {
         this.plan = plan;
         this.names = names;
         this.containers = containers;
@@ -75,7 +79,8 @@ final class GraphCompiler {
         Map<String, Map<String, Expr.Collected>> collected = FanIns.of(namespace);
         Template main = dag(new GraphScope(plan.graph(), GraphScope.Kind.MAIN, null, collected), entry);
         Template declaredExit = plan.onExit()
-                .map(g -> dag(new GraphScope(g, GraphScope.Kind.EXIT, null, collected), exit)).orElse(null);
+                .map(g -> dag(new GraphScope(g, GraphScope.Kind.EXIT, null, collected), exit))
+                .orElse(null);
         ExitHandler.Assembled exitTemplate = exitHandler.assemble(exit, declaredExit);
         List<Template> all = new ArrayList<>();
         all.add(main);
@@ -119,8 +124,8 @@ final class GraphCompiler {
 
             @Override
             public List<DagTask> recurseNode(Node.RecurseNode recurse) {
-                return calls.recurseTasks(scope, recurse, plan.subPipeline(recurse.pipeline()),
-                        subTemplates.get(recurse.pipeline()));
+                return calls.recurseTasks(
+                        scope, recurse, plan.subPipeline(recurse.pipeline()), subTemplates.get(recurse.pipeline()));
             }
 
             @Override
@@ -164,8 +169,10 @@ final class GraphCompiler {
             inParams.add(Parameter.declared(ValueReferences.itemParam(scope.loop.name())));
             // The fan-in outputs first: what they read from outside the body becomes an input like any capture.
             // Each is exported as a JSON string, so that Argo's aggregation never parses (and rewrites) a value.
-            scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> outParams.add(
-                    Parameter.fromExpression(output, "toJson(" + refs.resolve(scope, c.each()).written() + ")")));
+            scope.collected
+                    .getOrDefault(scope.loop.name(), Map.of())
+                    .forEach((output, c) -> outParams.add(Parameter.fromExpression(
+                            output, "toJson(" + refs.resolve(scope, c.each()).written() + ")")));
             scope.captures.forEach((capture, expr) -> {
                 if (expr.type().isArtifact()) {
                     inArtifacts.add(Artifact.declared(capture));
@@ -175,7 +182,11 @@ final class GraphCompiler {
                 }
             });
         }
-        return Template.dag(name, new Inputs(inParams, inArtifacts), new Outputs(outParams, outArtifacts), null,
+        return Template.dag(
+                name,
+                new Inputs(inParams, inArtifacts),
+                new Outputs(outParams, outArtifacts),
+                null,
                 new DagTemplate(tasks));
     }
 

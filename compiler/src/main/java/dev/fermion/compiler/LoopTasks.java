@@ -11,7 +11,6 @@ import dev.fermion.compiler.argo.Template;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Node;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +29,7 @@ final class LoopTasks {
     private final DagTasks tasks;
 
     /** The loop's task in the graph around it and, for a loop with a cap, the wrapper template it runs (else null). */
-    record Compiled(DagTask task, Template wrapper) { }
+    record Compiled(DagTask task, Template wrapper) {}
 
     LoopTasks(ValueReferences refs, DagTasks tasks) {
         this.refs = refs;
@@ -59,8 +58,10 @@ final class LoopTasks {
         if (wrapperName == null) {
             List<Parameter> params = new ArrayList<>(List.of(Parameter.of(itemParam, "{{item}}")));
             List<Artifact> artifacts = new ArrayList<>();
-            body.captures.forEach((capture, expr) -> DagTasks.pass(capture, refs.resolve(scope, expr), params, artifacts));
-            return new Compiled(tasks.task(scope, loop, bodyName, items, withParam, new Arguments(params, artifacts)), null);
+            body.captures.forEach(
+                    (capture, expr) -> DagTasks.pass(capture, refs.resolve(scope, expr), params, artifacts));
+            return new Compiled(
+                    tasks.task(scope, loop, bodyName, items, withParam, new Arguments(params, artifacts)), null);
         }
         List<Parameter> innerParams = new ArrayList<>(List.of(Parameter.of(itemParam, "{{item}}")));
         List<Artifact> innerArtifacts = new ArrayList<>();
@@ -87,12 +88,23 @@ final class LoopTasks {
         }
         String inner = DagTasks.taskName(loop.name());
         List<Parameter> wrapperOutputs = bodyTemplate.outputs().parameters().stream()
-                .map(o -> Parameter.fromParameter(o.name(), "{{tasks." + inner + ".outputs.parameters." + o.name() + "}}"))
+                .map(o -> Parameter.fromParameter(
+                        o.name(), "{{tasks." + inner + ".outputs.parameters." + o.name() + "}}"))
                 .toList();
-        Template wrapper = Template.dag(wrapperName, new Inputs(wrapperInputs, wrapperArtifacts),
-                new Outputs(wrapperOutputs, null), loop.parallelism(), new DagTemplate(List.of(new DagTask(inner, bodyName,
-                        null, null, items, innerWithParam, new Arguments(innerParams, innerArtifacts)))));
-        return new Compiled(tasks.task(scope, loop, wrapperName, null, null, new Arguments(outerParams, outerArtifacts)),
-                wrapper);
+        Template wrapper = Template.dag(
+                wrapperName,
+                new Inputs(wrapperInputs, wrapperArtifacts),
+                new Outputs(wrapperOutputs, null),
+                loop.parallelism(),
+                new DagTemplate(List.of(new DagTask(
+                        inner,
+                        bodyName,
+                        null,
+                        null,
+                        items,
+                        innerWithParam,
+                        new Arguments(innerParams, innerArtifacts)))));
+        return new Compiled(
+                tasks.task(scope, loop, wrapperName, null, null, new Arguments(outerParams, outerArtifacts)), wrapper);
     }
 }

@@ -5,7 +5,6 @@ import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.CodeDigest;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
-
 import java.time.Duration;
 import java.util.Map;
 
@@ -29,8 +28,7 @@ import java.util.Map;
 final class MemoizeKeys {
     static final String FOREVER = "876000h";
 
-    private MemoizeKeys() {
-    }
+    private MemoizeKeys() {}
 
     /**
      * The memoization of a step whose code is identified by {@code codeDigest}: {@link CodeDigest} for Java
@@ -38,23 +36,39 @@ final class MemoizeKeys {
      * {@code source}: an expression reading the digest of the step's sources, or null when it reads none
      * (an empty digest adds no line, as {@link CacheKey} writes none for a component that reports none).
      */
-    static Memoize memoize(ComponentSpec component, String codeDigest, Map<String, String> params,
-                           Map<String, String> inputs, String source, StepOptions o, String where, String configMap) {
-        String material = CacheKey.material(component.className(), component.version(), codeDigest,
-                Map.of(), Map.of());
+    static Memoize memoize(
+            ComponentSpec component,
+            String codeDigest,
+            Map<String, String> params,
+            Map<String, String> inputs,
+            String source,
+            StepOptions o,
+            String where,
+            String configMap) {
+        String material = CacheKey.material(component.className(), component.version(), codeDigest, Map.of(), Map.of());
         if (material.chars().anyMatch(c -> c == '{' || c == '}' || (Character.isISOControl(c) && c != '\n'))) {
             throw new IllegalArgumentException("Cannot cache " + where + ": its version '" + component.version()
                     + "' contains braces or control characters, which cannot be written into an Argo expression; "
                     + "use a plain version such as \"2\" or \"1.4.0\"");
         }
         StringBuilder expr = new StringBuilder("{{=sprig.sha256sum(").append(ArgoExpressions.quote(material));
-        params.forEach((name, ref) -> expr.append(" + ").append(ArgoExpressions.quote("param:" + name + "=")).append(" + ")
-                .append(ref).append(" + '\\n'"));
-        inputs.forEach((name, ref) -> expr.append(" + ").append(ArgoExpressions.quote("input:" + name + "=")).append(" + ")
-                .append(ref).append(" + '\\n'"));
+        params.forEach((name, ref) -> expr.append(" + ")
+                .append(ArgoExpressions.quote("param:" + name + "="))
+                .append(" + ")
+                .append(ref)
+                .append(" + '\\n'"));
+        inputs.forEach((name, ref) -> expr.append(" + ")
+                .append(ArgoExpressions.quote("input:" + name + "="))
+                .append(" + ")
+                .append(ref)
+                .append(" + '\\n'"));
         if (source != null) {
-            expr.append(" + (").append(source).append(" == '' ? '' : ").append(ArgoExpressions.quote(CacheKey.SOURCE_FIELD))
-                    .append(" + ").append(ArgoExpressions.keyField(dev.fermion.dsl.ValueType.of(String.class), source))
+            expr.append(" + (")
+                    .append(source)
+                    .append(" == '' ? '' : ")
+                    .append(ArgoExpressions.quote(CacheKey.SOURCE_FIELD))
+                    .append(" + ")
+                    .append(ArgoExpressions.keyField(dev.fermion.dsl.ValueType.of(String.class), source))
                     .append(" + '\\n')");
         }
         expr.append(")}}");
@@ -66,12 +80,15 @@ final class MemoizeKeys {
     static String codeDigest(ComponentSpec component, String where) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {
-            return CodeDigest.of(Class.forName(component.className(), false,
-                    loader != null ? loader : MemoizeKeys.class.getClassLoader()));
+            return CodeDigest.of(Class.forName(
+                    component.className(), false, loader != null ? loader : MemoizeKeys.class.getClassLoader()));
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalArgumentException("Cannot compute the cache key of " + where + ": class "
-                    + component.className() + " is not on the compiler's classpath; compile with the pipeline's "
-                    + "classes on the classpath (or disable caching for the step with noCache())", e);
+            throw new IllegalArgumentException(
+                    "Cannot compute the cache key of " + where + ": class "
+                            + component.className()
+                            + " is not on the compiler's classpath; compile with the pipeline's "
+                            + "classes on the classpath (or disable caching for the step with noCache())",
+                    e);
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.fermion.contract.TrackingEnv;
 import dev.fermion.dsl.SecretRef;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -22,7 +21,8 @@ import java.util.regex.Pattern;
  *                        Secret) for a server with basic auth, or null; at most one of this and {@code token}
  */
 public record MlflowSettings(URI trackingUri, SecretRef token, String basicAuthSecret) {
-    private static final Pattern SECRET_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     public MlflowSettings {
         Objects.requireNonNull(trackingUri, "trackingUri");
@@ -42,7 +42,8 @@ public record MlflowSettings(URI trackingUri, SecretRef token, String basicAuthS
             throw new IllegalArgumentException("Give the MLflow token or the basic-auth Secret, not both: MLflow "
                     + "would use the user name and password and ignore the token");
         }
-        if (basicAuthSecret != null && (!SECRET_NAME.matcher(basicAuthSecret).matches() || basicAuthSecret.length() > 253)) {
+        if (basicAuthSecret != null
+                && (!SECRET_NAME.matcher(basicAuthSecret).matches() || basicAuthSecret.length() > 253)) {
             throw new IllegalArgumentException("MLflow basic-auth Secret '" + basicAuthSecret + "' is not a valid "
                     + "Secret name: use lowercase letters, digits, '-' and '.'");
         }
@@ -67,8 +68,8 @@ public record MlflowSettings(URI trackingUri, SecretRef token, String basicAuthS
     private static SecretRef secretRef(String text) {
         int slash = text.indexOf('/');
         if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {
-            throw new IllegalArgumentException("MLflow token Secret '" + text + "' should be SECRET/KEY, such as "
-                    + "mlflow-credentials/token");
+            throw new IllegalArgumentException(
+                    "MLflow token Secret '" + text + "' should be SECRET/KEY, such as " + "mlflow-credentials/token");
         }
         return SecretRef.of(text.substring(0, slash), text.substring(slash + 1));
     }
@@ -94,9 +95,15 @@ public record MlflowSettings(URI trackingUri, SecretRef token, String basicAuthS
     }
 
     private static EnvVar fromSecret(String name, SecretRef ref) {
-        return new EnvVarBuilder().withName(name)
-                .withNewValueFrom().withNewSecretKeyRef().withName(ref.secret()).withKey(ref.key())
-                .endSecretKeyRef().endValueFrom().build();
+        return new EnvVarBuilder()
+                .withName(name)
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(ref.secret())
+                .withKey(ref.key())
+                .endSecretKeyRef()
+                .endValueFrom()
+                .build();
     }
 
     @Override

@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,10 +39,11 @@ import java.util.regex.Pattern;
  */
 final class PodResources {
     private static final String NAME = "[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?";
-    private static final Pattern LABEL_KEY = Pattern.compile(
-            "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?" + NAME);
+    private static final Pattern LABEL_KEY =
+            Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?" + NAME);
     private static final Pattern LABEL_VALUE = Pattern.compile("(" + NAME + ")?");
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private final Map<String, Volume> volumes = new TreeMap<>();
     private final TreeSet<String> pullSecrets = new TreeSet<>();
@@ -65,20 +65,28 @@ final class PodResources {
 
     List<EnvVar> env(StepOptions o, String where) {
         List<EnvVar> env = new ArrayList<>();
-        new TreeMap<>(o.env()).forEach((name, value) -> env.add(new EnvVar(name,
-                plain(value, "value of environment variable " + name + " of " + where), null)));
+        new TreeMap<>(o.env())
+                .forEach((name, value) -> env.add(new EnvVar(
+                        name, plain(value, "value of environment variable " + name + " of " + where), null)));
         new TreeMap<>(o.secretEnv()).forEach((name, ref) -> env.add(secretEnv(name, ref)));
         // A step that sets a tracking variable itself keeps its own value.
-        tracking.stream().filter(t -> !o.env().containsKey(t.getName()) && !o.secretEnv().containsKey(t.getName()))
+        tracking.stream()
+                .filter(t -> !o.env().containsKey(t.getName()) && !o.secretEnv().containsKey(t.getName()))
                 .forEach(env::add);
         return env;
     }
 
     /** A variable filled by the kubelet from the Secret; the workflow only names the Secret and key. */
     private static EnvVar secretEnv(String name, SecretRef ref) {
-        return new EnvVarBuilder().withName(name)
-                .withNewValueFrom().withNewSecretKeyRef().withName(ref.secret()).withKey(ref.key()).endSecretKeyRef()
-                .endValueFrom().build();
+        return new EnvVarBuilder()
+                .withName(name)
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(ref.secret())
+                .withKey(ref.key())
+                .endSecretKeyRef()
+                .endValueFrom()
+                .build();
     }
 
     ResourceRequirements resources(StepOptions o) {
@@ -94,7 +102,10 @@ final class PodResources {
         if (requests.isEmpty() && limits.isEmpty()) {
             return null;
         }
-        return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
+        return new ResourceRequirementsBuilder()
+                .withRequests(requests)
+                .withLimits(limits)
+                .build();
     }
 
     private static void put(Map<String, Quantity> into, String resource, String amount) {
@@ -122,13 +133,21 @@ final class PodResources {
      * the same name as the volume; the task passes the value in.
      */
     static List<VolumeMount.ClaimFromValue> runtimeClaims(StepOptions o) {
-        return o.volumes().stream().flatMap(v -> claimFromValue(v).stream()).distinct().toList();
+        return o.volumes().stream()
+                .flatMap(v -> claimFromValue(v).stream())
+                .distinct()
+                .toList();
     }
 
     static List<Volume> runtimeClaimVolumes(StepOptions o) {
-        return runtimeClaims(o).stream().map(c -> new VolumeBuilder().withName(c.volumeName())
-                .withNewPersistentVolumeClaim().withClaimName("{{inputs.parameters." + c.volumeName() + "}}")
-                .endPersistentVolumeClaim().build()).toList();
+        return runtimeClaims(o).stream()
+                .map(c -> new VolumeBuilder()
+                        .withName(c.volumeName())
+                        .withNewPersistentVolumeClaim()
+                        .withClaimName("{{inputs.parameters." + c.volumeName() + "}}")
+                        .endPersistentVolumeClaim()
+                        .build())
+                .toList();
     }
 
     private void declare(String name, Volume volume, String where) {
@@ -147,34 +166,40 @@ final class PodResources {
     private static Optional<Volume> volume(VolumeMount mount) {
         VolumeBuilder b = new VolumeBuilder().withName(mount.volumeName());
         return mount.accept(new VolumeMount.Visitor<Optional<VolumeBuilder>>() {
-            @Override
-            public Optional<VolumeBuilder> persistentClaim(VolumeMount.PersistentClaim pvc) {
-                return Optional.of(b.withNewPersistentVolumeClaim().withClaimName(pvc.claimName()).endPersistentVolumeClaim());
-            }
+                    @Override
+                    public Optional<VolumeBuilder> persistentClaim(VolumeMount.PersistentClaim pvc) {
+                        return Optional.of(b.withNewPersistentVolumeClaim()
+                                .withClaimName(pvc.claimName())
+                                .endPersistentVolumeClaim());
+                    }
 
-            @Override
-            public Optional<VolumeBuilder> secret(VolumeMount.SecretVolume secret) {
-                return Optional.of(b.withNewSecret().withSecretName(secret.secretName()).endSecret());
-            }
+                    @Override
+                    public Optional<VolumeBuilder> secret(VolumeMount.SecretVolume secret) {
+                        return Optional.of(b.withNewSecret()
+                                .withSecretName(secret.secretName())
+                                .endSecret());
+                    }
 
-            @Override
-            public Optional<VolumeBuilder> configMap(VolumeMount.ConfigMapVolume configMap) {
-                return Optional.of(b.withNewConfigMap().withName(configMap.name()).endConfigMap());
-            }
+                    @Override
+                    public Optional<VolumeBuilder> configMap(VolumeMount.ConfigMapVolume configMap) {
+                        return Optional.of(
+                                b.withNewConfigMap().withName(configMap.name()).endConfigMap());
+                    }
 
-            @Override
-            public Optional<VolumeBuilder> emptyDir(VolumeMount.EmptyDir emptyDir) {
-                return Optional.of(b.withNewEmptyDir()
-                        .withMedium(emptyDir.memory() ? "Memory" : null)
-                        .withSizeLimit(emptyDir.sizeLimit() == null ? null : new Quantity(emptyDir.sizeLimit()))
-                        .endEmptyDir());
-            }
+                    @Override
+                    public Optional<VolumeBuilder> emptyDir(VolumeMount.EmptyDir emptyDir) {
+                        return Optional.of(b.withNewEmptyDir()
+                                .withMedium(emptyDir.memory() ? "Memory" : null)
+                                .withSizeLimit(emptyDir.sizeLimit() == null ? null : new Quantity(emptyDir.sizeLimit()))
+                                .endEmptyDir());
+                    }
 
-            @Override
-            public Optional<VolumeBuilder> claimFromValue(VolumeMount.ClaimFromValue claim) {
-                return Optional.empty();
-            }
-        }).map(VolumeBuilder::build);
+                    @Override
+                    public Optional<VolumeBuilder> claimFromValue(VolumeMount.ClaimFromValue claim) {
+                        return Optional.empty();
+                    }
+                })
+                .map(VolumeBuilder::build);
     }
 
     /** The mount's claim when its name is known only at run time. */
@@ -210,9 +235,11 @@ final class PodResources {
     Metadata metadata(StepOptions o, String where) {
         Map<String, String> labels = new TreeMap<>();
         o.labels().forEach((key, value) -> {
-            if (!LABEL_KEY.matcher(key).matches() || key.substring(key.indexOf('/') + 1).length() > 63) {
-                throw new IllegalArgumentException("Label key '" + key + "' of " + where + " is not a valid Kubernetes "
-                        + "label key: use an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'");
+            if (!LABEL_KEY.matcher(key).matches()
+                    || key.substring(key.indexOf('/') + 1).length() > 63) {
+                throw new IllegalArgumentException(
+                        "Label key '" + key + "' of " + where + " is not a valid Kubernetes "
+                                + "label key: use an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'");
             }
             if (!LABEL_VALUE.matcher(value).matches() || value.length() > 63) {
                 throw new IllegalArgumentException("Label '" + key + "' of " + where + " has value '" + value
@@ -224,8 +251,9 @@ final class PodResources {
         Map<String, String> annotations = new TreeMap<>();
         o.annotations().forEach((key, value) -> {
             if (!LABEL_KEY.matcher(key).matches()) {
-                throw new IllegalArgumentException("Annotation key '" + key + "' of " + where + " is not a valid "
-                        + "Kubernetes annotation key: use an optional DNS prefix and '/', then letters, digits, '-', '_' or '.'");
+                throw new IllegalArgumentException(
+                        "Annotation key '" + key + "' of " + where + " is not a valid "
+                                + "Kubernetes annotation key: use an optional DNS prefix and '/', then letters, digits, '-', '_' or '.'");
             }
             annotations.put(key, plain(value, "value of annotation " + key + " of " + where));
         });
@@ -257,8 +285,9 @@ final class PodResources {
 
     Map<String, String> nodeSelector(StepOptions o, String where) {
         Map<String, String> selector = new TreeMap<>();
-        o.nodeSelector().forEach((k, v) -> selector.put(plain(k, "node selector key of " + where),
-                plain(v, "node selector value of " + where)));
+        o.nodeSelector()
+                .forEach((k, v) -> selector.put(
+                        plain(k, "node selector key of " + where), plain(v, "node selector value of " + where)));
         return selector;
     }
 
@@ -270,7 +299,10 @@ final class PodResources {
                     .withOperator(t.operator() == dev.fermion.dsl.Toleration.Operator.EXISTS ? "Exists" : "Equal")
                     .withValue(plain(t.value(), "toleration value of " + where))
                     .withEffect(t.effect() == null ? null : effect(t.effect()))
-                    .withTolerationSeconds(t.tolerationSeconds() == null ? null : t.tolerationSeconds().toSeconds())
+                    .withTolerationSeconds(
+                            t.tolerationSeconds() == null
+                                    ? null
+                                    : t.tolerationSeconds().toSeconds())
                     .build());
         }
         return tolerations;
@@ -298,19 +330,28 @@ final class PodResources {
             NodeSelectorRequirement requirement = new NodeSelectorRequirementBuilder()
                     .withKey(plain(term.key(), "node affinity key of " + where))
                     .withOperator(operator(term.operator()))
-                    .withValues(term.values().stream().map(v -> plain(v, "node affinity value of " + where)).toList())
+                    .withValues(term.values().stream()
+                            .map(v -> plain(v, "node affinity value of " + where))
+                            .toList())
                     .build();
             if (term.required()) {
                 required.add(requirement);
             } else {
-                preferred.add(new PreferredSchedulingTermBuilder().withWeight(term.weight())
-                        .withNewPreference().withMatchExpressions(requirement).endPreference().build());
+                preferred.add(new PreferredSchedulingTermBuilder()
+                        .withWeight(term.weight())
+                        .withNewPreference()
+                        .withMatchExpressions(requirement)
+                        .endPreference()
+                        .build());
             }
         }
         var nodeAffinity = new AffinityBuilder().withNewNodeAffinity();
         if (!required.isEmpty()) {
-            nodeAffinity.withNewRequiredDuringSchedulingIgnoredDuringExecution()
-                    .addNewNodeSelectorTerm().withMatchExpressions(required).endNodeSelectorTerm()
+            nodeAffinity
+                    .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .addNewNodeSelectorTerm()
+                    .withMatchExpressions(required)
+                    .endNodeSelectorTerm()
                     .endRequiredDuringSchedulingIgnoredDuringExecution();
         }
         nodeAffinity.withPreferredDuringSchedulingIgnoredDuringExecution(preferred);
@@ -332,7 +373,8 @@ final class PodResources {
      * The step's sidecars as containers of its pod, under the same security settings as the step's own
      * container; the DSL has checked that no field holds an Argo tag.
      */
-    static List<io.fabric8.kubernetes.api.model.Container> sidecars(StepOptions o, java.util.function.UnaryOperator<String> images) {
+    static List<io.fabric8.kubernetes.api.model.Container> sidecars(
+            StepOptions o, java.util.function.UnaryOperator<String> images) {
         List<io.fabric8.kubernetes.api.model.Container> sidecars = new ArrayList<>();
         for (dev.fermion.dsl.Sidecar sidecar : o.sidecars()) {
             List<EnvVar> env = new ArrayList<>();
@@ -343,8 +385,11 @@ final class PodResources {
                     .withCommand(sidecar.command())
                     .withArgs(sidecar.args())
                     .withEnv(env)
-                    .withPorts(sidecar.ports().stream().map(port -> new io.fabric8.kubernetes.api.model.ContainerPortBuilder()
-                            .withContainerPort(port).build()).toList())
+                    .withPorts(sidecar.ports().stream()
+                            .map(port -> new io.fabric8.kubernetes.api.model.ContainerPortBuilder()
+                                    .withContainerPort(port)
+                                    .build())
+                            .toList())
                     .withSecurityContext(ContainerTemplates.containerSecurity())
                     .build());
         }

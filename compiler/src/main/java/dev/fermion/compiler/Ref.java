@@ -9,8 +9,14 @@ import dev.fermion.dsl.ValueType;
  * written form, and {@code carried} the expression of its transport form when it is simpler than armouring
  * the written form), or an artifact reference with its digest parameter.
  */
-record Ref(String value, String variable, Transport transport, boolean plain, String artifact, String digest,
-           String carried) {
+record Ref(
+        String value,
+        String variable,
+        Transport transport,
+        boolean plain,
+        String artifact,
+        String digest,
+        String carried) {
 
     /**
      * How a parameter value travels. {@code EXACT}: in Fermion's transport form ({@link ValueCodec#armour}),
@@ -20,11 +26,16 @@ record Ref(String value, String variable, Transport transport, boolean plain, St
      * known only as that expression of the value as written. {@code LITERAL}: written in the definition, armoured
      * as a template value and quoted as an expression.
      */
-    enum Transport { EXACT, RAW, COMPUTED, LITERAL }
+    enum Transport {
+        EXACT,
+        RAW,
+        COMPUTED,
+        LITERAL
+    }
 
     static Ref literal(String encoded) {
-        return new Ref(ValueCodec.armour(encoded), ArgoExpressions.quote(encoded), Transport.LITERAL, false, null, null,
-                null);
+        return new Ref(
+                ValueCodec.armour(encoded), ArgoExpressions.quote(encoded), Transport.LITERAL, false, null, null, null);
     }
 
     static Ref param(String value, String variable) {
@@ -56,7 +67,9 @@ record Ref(String value, String variable, Transport transport, boolean plain, St
 
     /** This value, known to be of {@code type}: its exact text needs no armour when the type is plain. */
     Ref of(ValueType<?> type) {
-        return isArtifact() ? this : new Ref(value, variable, transport, ValueCodec.isPlain(type), artifact, digest, carried);
+        return isArtifact()
+                ? this
+                : new Ref(value, variable, transport, ValueCodec.isPlain(type), artifact, digest, carried);
     }
 
     boolean isArtifact() {
@@ -101,6 +114,7 @@ record Ref(String value, String variable, Transport transport, boolean plain, St
             return value;
         }
         // Argo keeps each element's JSON text when it expands a list, so a plain list needs no rewriting.
-        return ArgoExpressions.tag(plain && transport == Transport.COMPUTED ? variable : ArgoExpressions.itemList(written()));
+        return ArgoExpressions.tag(
+                plain && transport == Transport.COMPUTED ? variable : ArgoExpressions.itemList(written()));
     }
 }

@@ -17,7 +17,6 @@ import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
 import dev.fermion.plan.ResourceManifest;
 import dev.fermion.plan.ResourceSpec;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +55,7 @@ final class ResourceTemplates {
     private final List<DagTask> cleanupTasks = new ArrayList<>();
 
     /** {@code step} is set only for objects deleted at the end, whose template names the object per step. */
-    private record Key(String component, ResourceSpec resource, StepOptions options, String step) { }
+    private record Key(String component, ResourceSpec resource, StepOptions options, String step) {}
 
     ResourceTemplates(TemplateNames names, PodResources pod) {
         this.names = names;
@@ -65,7 +64,10 @@ final class ResourceTemplates {
     }
 
     Template templateFor(Node.ResourceNode step) {
-        Key key = new Key(step.component().className(), step.resource(), step.options(),
+        Key key = new Key(
+                step.component().className(),
+                step.resource(),
+                step.options(),
                 step.resource().deletedAtEnd() ? step.name() : null);
         return templates.get(key, step.component(), name -> build(step, name));
     }
@@ -107,19 +109,40 @@ final class ResourceTemplates {
         }
         List<Parameter> outputs = new ArrayList<>();
         for (PortSpec port : step.component().outputs()) {
-            outputs.add(Parameter.fromJsonPath(port.name(),
-                    PodResources.plain(spec.outputs().get(port.name()), "JSONPath of output " + port.name() + " of " + where)));
+            outputs.add(Parameter.fromJsonPath(
+                    port.name(),
+                    PodResources.plain(
+                            spec.outputs().get(port.name()), "JSONPath of output " + port.name() + " of " + where)));
         }
-        ResourceAction action = new ResourceAction(spec.action().verb(), spec.mergeStrategy(),
-                spec.action() == ResourceSpec.Action.DELETE ? DELETE_FLAGS : null, manifest,
+        ResourceAction action = new ResourceAction(
+                spec.action().verb(),
+                spec.mergeStrategy(),
+                spec.action() == ResourceSpec.Action.DELETE ? DELETE_FLAGS : null,
+                manifest,
                 PodResources.plain(spec.successCondition(), "success condition of " + where),
                 PodResources.plain(spec.failureCondition(), "failure condition of " + where),
                 spec.ownedByWorkflow() ? Boolean.TRUE : null);
-        return new Template(name, inputs.isEmpty() ? null : new Inputs(inputs, null), new Outputs(outputs, null),
-                pod.metadata(o, where), null, null, null, null, null,
-                action, null, RetryStrategies.retry(o, where, false),
-                o.timeout() == null ? null : Long.toString(Math.max(1, o.timeout().toSeconds())),
-                pod.serviceAccount(o, where), null, null, null, null);
+        return new Template(
+                name,
+                inputs.isEmpty() ? null : new Inputs(inputs, null),
+                new Outputs(outputs, null),
+                pod.metadata(o, where),
+                null,
+                null,
+                null,
+                null,
+                null,
+                action,
+                null,
+                RetryStrategies.retry(o, where, false),
+                o.timeout() == null
+                        ? null
+                        : Long.toString(Math.max(1, o.timeout().toSeconds())),
+                pod.serviceAccount(o, where),
+                null,
+                null,
+                null,
+                null);
     }
 
     /**
@@ -133,7 +156,6 @@ final class ResourceTemplates {
             throw new IllegalArgumentException("The manifest of " + where + ": " + e.getMessage(), e);
         }
     }
-
 
     /**
      * Names the object so the exit handler can find it ({@code <workflow name>-<step>} in place of a
@@ -154,12 +176,28 @@ final class ResourceTemplates {
             targetMetadata.set("namespace", metadata.get("namespace"));
         }
         String template = names.claim("delete-" + step.name());
-        cleanupTemplates.add(new Template(template, null, null, null, null, null, null, null, null,
-                new ResourceAction(ResourceSpec.Action.DELETE.verb(), null, DELETE_FLAGS, yaml(target, where), null, null,
-                        null),
-                null, null, null, pod.serviceAccount(step.options(), where), null, null, null, null));
-        cleanupTasks.add(new DagTask(DagTasks.taskName(step.name()) + "--delete", template, null, null, null, null,
+        cleanupTemplates.add(new Template(
+                template,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new ResourceAction(
+                        ResourceSpec.Action.DELETE.verb(), null, DELETE_FLAGS, yaml(target, where), null, null, null),
+                null,
+                null,
+                null,
+                pod.serviceAccount(step.options(), where),
+                null,
+                null,
+                null,
                 null));
+        cleanupTasks.add(
+                new DagTask(DagTasks.taskName(step.name()) + "--delete", template, null, null, null, null, null));
     }
 
     private static String yaml(ObjectNode object, String where) {

@@ -6,8 +6,7 @@ import dev.fermion.dsl.StepOptions;
 
 /** Argo's retry strategy of a step, from its {@code Retry} option: the same for Java, tool and resource steps. */
 final class RetryStrategies {
-    private RetryStrategies() {
-    }
+    private RetryStrategies() {}
 
     /**
      * Argo's retries for a step. {@code launcher}: the step runs {@code fermion-step}, whose exit codes
@@ -19,10 +18,15 @@ final class RetryStrategies {
             return null;
         }
         var r = o.retry();
-        RetryStrategy.Backoff backoff = r.backoff() == null ? null : new RetryStrategy.Backoff(GoDurations.of(r.backoff()),
-                factor(r.factor(), where), r.maxBackoff() == null ? null : GoDurations.of(r.maxBackoff()));
-        String expression = launcher ? "!(asInt(lastRetry.exitCode) in [" + LaunchSpec.EXIT_USAGE + ", "
-                + LaunchSpec.EXIT_BAD_INPUT + "])" : null;
+        RetryStrategy.Backoff backoff = r.backoff() == null
+                ? null
+                : new RetryStrategy.Backoff(
+                        GoDurations.of(r.backoff()),
+                        factor(r.factor(), where),
+                        r.maxBackoff() == null ? null : GoDurations.of(r.maxBackoff()));
+        String expression = launcher
+                ? "!(asInt(lastRetry.exitCode) in [" + LaunchSpec.EXIT_USAGE + ", " + LaunchSpec.EXIT_BAD_INPUT + "])"
+                : null;
         return new RetryStrategy(Integer.toString(r.limit()), policy(r.policy()), expression, backoff);
     }
 

@@ -11,7 +11,6 @@ import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,8 +29,12 @@ final class StepTasks {
     private final ValueReferences refs;
     private final DagTasks tasks;
 
-    StepTasks(ContainerTemplates containers, ContainerStepTemplates containerSteps, ResourceTemplates resources,
-              ValueReferences refs, DagTasks tasks) {
+    StepTasks(
+            ContainerTemplates containers,
+            ContainerStepTemplates containerSteps,
+            ResourceTemplates resources,
+            ValueReferences refs,
+            DagTasks tasks) {
         this.containers = containers;
         this.containerSteps = containerSteps;
         this.resources = resources;
@@ -46,15 +49,30 @@ final class StepTasks {
      */
     List<DagTask> stepTasks(GraphScope scope, Node.StepNode step) {
         Template template = containers.templateFor(step);
-        Arguments arguments = inputArguments(scope, step.component(), step.bindings(), step.options(),
+        Arguments arguments = inputArguments(
+                scope,
+                step.component(),
+                step.bindings(),
+                step.options(),
                 List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name())));
         if (!ContainerTemplates.digestsSources(step)) {
             return List.of(tasks.task(scope, step, template.name(), null, null, arguments));
         }
         String sourceTask = DagTasks.taskName(step.name()) + CompilerTasks.SOURCE_DIGEST_SUFFIX;
-        DagTask stepTask = tasks.task(scope, step, template.name(), null, null, new Arguments(concat(arguments.parameters(),
-                Parameter.of(ContainerTemplates.SOURCE_PARAM, "{{tasks." + sourceTask + ".outputs.parameters."
-                        + ContainerTemplates.SOURCE_PARAM + "}}")), arguments.artifacts()));
+        DagTask stepTask = tasks.task(
+                scope,
+                step,
+                template.name(),
+                null,
+                null,
+                new Arguments(
+                        concat(
+                                arguments.parameters(),
+                                Parameter.of(
+                                        ContainerTemplates.SOURCE_PARAM,
+                                        "{{tasks." + sourceTask + ".outputs.parameters."
+                                                + ContainerTemplates.SOURCE_PARAM + "}}")),
+                        arguments.artifacts()));
         List<String> deps = new ArrayList<>(stepTask.dependencies() == null ? List.of() : stepTask.dependencies());
         Map<String, Expr> values = new TreeMap<>();
         step.bindings().forEach((port, value) -> {
@@ -62,13 +80,24 @@ final class StepTasks {
                 values.put(port, value);
             }
         });
-        DagTask digest = new DagTask(sourceTask, containers.sourceTemplateFor(step).name(),
+        DagTask digest = new DagTask(
+                sourceTask,
+                containers.sourceTemplateFor(step).name(),
                 deps.isEmpty() ? null : List.copyOf(deps),
-                stepTask.when(), null, null, inputArguments(scope, step.component(), values, step.options(),
+                stepTask.when(),
+                null,
+                null,
+                inputArguments(
+                        scope,
+                        step.component(),
+                        values,
+                        step.options(),
                         List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name()))));
         deps.add(sourceTask);
-        return List.of(digest, new DagTask(stepTask.name(), stepTask.template(), deps, stepTask.when(), null, null,
-                stepTask.arguments()));
+        return List.of(
+                digest,
+                new DagTask(
+                        stepTask.name(), stepTask.template(), deps, stepTask.when(), null, null, stepTask.arguments()));
     }
 
     /** A step running an image or a script; its ports are passed like a Java step's, without the step name. */
@@ -81,8 +110,9 @@ final class StepTasks {
     /** A Kubernetes-resource step; its arguments are the object names its manifest takes. */
     DagTask resourceTask(GraphScope scope, Node.ResourceNode step) {
         Template template = resources.templateFor(step);
-        Arguments arguments = step.bindings().isEmpty() ? null : inputArguments(scope, step.component(),
-                step.bindings(), step.options(), List.of());
+        Arguments arguments = step.bindings().isEmpty()
+                ? null
+                : inputArguments(scope, step.component(), step.bindings(), step.options(), List.of());
         return tasks.task(scope, step, template.name(), null, null, arguments);
     }
 
@@ -96,8 +126,12 @@ final class StepTasks {
      * A task's arguments for a step's bound inputs: values as parameters in transport form, artifacts from
      * their producers plus, for cached steps, their digests (memoize keys on them).
      */
-    private Arguments inputArguments(GraphScope scope, ComponentSpec component, Map<String, Expr> bindings,
-                                     StepOptions options, List<Parameter> leading) {
+    private Arguments inputArguments(
+            GraphScope scope,
+            ComponentSpec component,
+            Map<String, Expr> bindings,
+            StepOptions options,
+            List<Parameter> leading) {
         List<Parameter> params = new ArrayList<>(leading);
         List<Artifact> artifacts = new ArrayList<>();
         for (PortSpec port : component.inputs()) {
@@ -106,10 +140,14 @@ final class StepTasks {
                 continue;
             }
             if (bound instanceof Expr.Inline inline) {
-                params.add(Parameter.of(ContainerTemplates.inlineParam(port.name()), Base64.getEncoder()
-                        .encodeToString(inline.file().content().getBytes(StandardCharsets.UTF_8))));
+                params.add(Parameter.of(
+                        ContainerTemplates.inlineParam(port.name()),
+                        Base64.getEncoder()
+                                .encodeToString(inline.file().content().getBytes(StandardCharsets.UTF_8))));
                 if (options.cachingEnabled()) {
-                    params.add(Parameter.of(ContainerTemplates.digestParam(port.name()), inline.file().digest()));
+                    params.add(Parameter.of(
+                            ContainerTemplates.digestParam(port.name()),
+                            inline.file().digest()));
                 }
                 continue;
             }
@@ -137,7 +175,9 @@ final class StepTasks {
             params.add(Parameter.of(claim.volumeName(), ref.argument()));
         }
         if (options.imageFrom() != null) {
-            params.add(Parameter.of(ContainerTemplates.IMAGE_PARAM, refs.resolve(scope, options.imageFrom()).argument()));
+            params.add(Parameter.of(
+                    ContainerTemplates.IMAGE_PARAM,
+                    refs.resolve(scope, options.imageFrom()).argument()));
         }
     }
 }

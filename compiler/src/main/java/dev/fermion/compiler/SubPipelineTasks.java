@@ -14,7 +14,6 @@ import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +76,8 @@ final class SubPipelineTasks {
         passInputs(scope, node, sub, params, artifacts);
         String depth = "asInt(" + ArgoExpressions.input(DEPTH) + ")";
         params.add(Parameter.of(DEPTH, ArgoExpressions.tag(depth + " + 1")));
-        String condition = node.when().map(c -> "(" + tasks.when(scope, node, c) + ") && ").orElse("");
+        String condition =
+                node.when().map(c -> "(" + tasks.when(scope, node, c) + ") && ").orElse("");
         List<String> deps = DagTasks.dependencies(node);
         if (recursionLimitTemplate == null) {
             recursionLimitTemplate = names.claim("fermion-recursion-limit");
@@ -86,11 +86,21 @@ final class SubPipelineTasks {
                 + "': the recursion reached its maximum depth of " + node.maxDepth() + " levels and its condition "
                 + "still holds; raise the limit with dag.recurse(name, this, maxDepth) or make the condition stop earlier";
         return List.of(
-                new DagTask(DagTasks.taskName(node.name()), template, deps,
-                        ArgoExpressions.tag(condition + depth + " < " + node.maxDepth()), null, null,
+                new DagTask(
+                        DagTasks.taskName(node.name()),
+                        template,
+                        deps,
+                        ArgoExpressions.tag(condition + depth + " < " + node.maxDepth()),
+                        null,
+                        null,
                         new Arguments(params, artifacts)),
-                new DagTask(DagTasks.taskName(node.name()) + CompilerTasks.DEPTH_EXCEEDED_SUFFIX, recursionLimitTemplate,
-                        deps, ArgoExpressions.tag(condition + depth + " >= " + node.maxDepth()), null, null,
+                new DagTask(
+                        DagTasks.taskName(node.name()) + CompilerTasks.DEPTH_EXCEEDED_SUFFIX,
+                        recursionLimitTemplate,
+                        deps,
+                        ArgoExpressions.tag(condition + depth + " >= " + node.maxDepth()),
+                        null,
+                        null,
                         new Arguments(List.of(Parameter.of("message", ValueCodec.armour(message))), null)));
     }
 
@@ -117,11 +127,32 @@ final class SubPipelineTasks {
     private Template recursionLimit(String name) {
         Container container = new ContainerBuilder()
                 .withImage(options.image(false))
-                .withCommand("sh", "-c", "echo \"$1\" >&2; exit 1", "fermion-recursion-limit",
+                .withCommand(
+                        "sh",
+                        "-c",
+                        "echo \"$1\" >&2; exit 1",
+                        "fermion-recursion-limit",
                         "{{inputs.parameters.message}}")
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
-        return new Template(name, new Inputs(List.of(Parameter.declared("message")), null), null, null, null, null,
-                container, null, null, null, null, null, null, null, null, null, null, null);
+        return new Template(
+                name,
+                new Inputs(List.of(Parameter.declared("message")), null),
+                null,
+                null,
+                null,
+                null,
+                container,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }

@@ -1,7 +1,6 @@
 package dev.fermion.compiler;
 
 import dev.fermion.dsl.Names;
-
 import java.util.HashSet;
 import java.util.Set;
 

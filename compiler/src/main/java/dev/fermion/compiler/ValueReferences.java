@@ -5,7 +5,6 @@ import dev.fermion.contract.ValueCodec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Exprs;
 import dev.fermion.plan.Node;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,7 +58,8 @@ final class ValueReferences {
             @Override
             public Ref param(Expr.Param param) {
                 // Fermion writes workflow parameters in transport form, at compile and at submit time.
-                return Ref.param("{{workflow.parameters." + param.name() + "}}",
+                return Ref.param(
+                        "{{workflow.parameters." + param.name() + "}}",
                         ArgoExpressions.workflowParameter(param.name()));
             }
 
@@ -72,43 +72,56 @@ final class ValueReferences {
             public Ref orElse(Expr.OrElse orElse) {
                 if (scope.kind == GraphScope.Kind.LOOP && !producedHere(scope, orElse.value())) {
                     // Decided in the graph around the loop, which passes the result in.
-                    return captured(scope, orElse, ELSE + CacheKey.sha256(orElse.toString()).substring(0, 12));
+                    return captured(
+                            scope,
+                            orElse,
+                            ELSE + CacheKey.sha256(orElse.toString()).substring(0, 12));
                 }
-                // Both sides are exact in their transport form, so choosing between those is the choice's transport form.
+                // Both sides are exact in their transport form, so choosing between those is the choice's transport
+                // form.
                 String available = available(scope, orElse.value());
                 Ref value = resolve(scope, orElse.value());
                 Ref fallback = resolve(scope, orElse.fallback());
-                return Ref.computed("(" + available + " ? " + value.written() + " : " + fallback.written() + ")",
+                return Ref.computed(
+                        "(" + available + " ? " + value.written() + " : " + fallback.written() + ")",
                         "(" + available + " ? " + value.transported() + " : " + fallback.transported() + ")");
             }
 
             @Override
             public Ref field(Expr.Field field) {
-                return Ref.computed(ArgoExpressions.field(resolve(scope, field.of()).written(), field.name(), field.type()));
+                return Ref.computed(
+                        ArgoExpressions.field(resolve(scope, field.of()).written(), field.name(), field.type()));
             }
 
             @Override
             public Ref listOf(Expr.ListOf list) {
                 List<String> elements = new ArrayList<>();
-                list.elements().forEach(e -> elements.add(ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+                list.elements()
+                        .forEach(e -> elements.add(ArgoExpressions.jsonElement(
+                                e.type(), resolve(scope, e).written())));
                 return Ref.computed("'[' + " + String.join(" + ',' + ", elements) + " + ']'");
             }
 
             @Override
             public Ref mapOf(Expr.MapOf map) {
                 List<String> entries = new ArrayList<>();
-                map.entries().forEach((key, e) -> entries.add(ArgoExpressions.quote(ValueCodec.json(key) + ":") + " + "
-                        + ArgoExpressions.jsonElement(e.type(), resolve(scope, e).written())));
+                map.entries()
+                        .forEach((key, e) -> entries.add(ArgoExpressions.quote(ValueCodec.json(key) + ":") + " + "
+                                + ArgoExpressions.jsonElement(
+                                        e.type(), resolve(scope, e).written())));
                 return Ref.computed(ArgoExpressions.quote("{") + " + " + String.join(" + ',' + ", entries) + " + "
                         + ArgoExpressions.quote("}"));
             }
 
             @Override
             public Ref format(Expr.Format format) {
-                StringBuilder text = new StringBuilder(ArgoExpressions.quote(format.texts().get(0)));
+                StringBuilder text =
+                        new StringBuilder(ArgoExpressions.quote(format.texts().get(0)));
                 for (int i = 0; i < format.args().size(); i++) {
-                    text.append(" + ").append(resolve(scope, format.args().get(i)).written())
-                            .append(" + ").append(ArgoExpressions.quote(format.texts().get(i + 1)));
+                    text.append(" + ")
+                            .append(resolve(scope, format.args().get(i)).written())
+                            .append(" + ")
+                            .append(ArgoExpressions.quote(format.texts().get(i + 1)));
                 }
                 return Ref.computed(text.toString());
             }
@@ -163,7 +176,8 @@ final class ValueReferences {
         String task = DagTasks.taskName(out.step());
         String prefix = "{{tasks." + task + ".outputs.";
         if (out.type().isArtifact()) {
-            return Ref.artifact(prefix + "artifacts." + out.port() + "}}",
+            return Ref.artifact(
+                    prefix + "artifacts." + out.port() + "}}",
                     prefix + "parameters." + ContainerTemplates.digestParam(out.port()) + "}}");
         }
         String value = prefix + "parameters." + out.port() + "}}";
@@ -177,14 +191,15 @@ final class ValueReferences {
         if (!scope.nodes.containsKey(c.loop())) {
             return captured(scope, c, ALL + c.loop() + "__" + collectedName(c));
         }
-        return Ref.computed(ArgoExpressions.collectedList(c.type().elementType(),
-                ArgoExpressions.taskOutput(DagTasks.taskName(c.loop()), collectedName(c))));
+        return Ref.computed(ArgoExpressions.collectedList(
+                c.type().elementType(), ArgoExpressions.taskOutput(DagTasks.taskName(c.loop()), collectedName(c))));
     }
 
     private Ref loopItem(GraphScope scope, Expr.LoopItem item) {
         String name = itemParam(item.loop());
         return scope.kind == GraphScope.Kind.LOOP && scope.loop.name().equals(item.loop())
-                ? Ref.input(name) : captured(scope, item, name);
+                ? Ref.input(name)
+                : captured(scope, item, name);
     }
 
     private Ref graphInput(GraphScope scope, Expr.GraphInput in) {
@@ -192,7 +207,8 @@ final class ValueReferences {
             return captured(scope, in, IN + in.name());
         }
         if (in.type().isArtifact()) {
-            return Ref.artifact("{{inputs.artifacts." + in.name() + "}}",
+            return Ref.artifact(
+                    "{{inputs.artifacts." + in.name() + "}}",
                     "{{inputs.parameters." + ContainerTemplates.digestParam(in.name()) + "}}");
         }
         return Ref.input(in.name());
@@ -208,13 +224,17 @@ final class ValueReferences {
      * loop succeeded (Argo marks a task whose condition is false Skipped), or for a nested orElse either side is.
      */
     private String available(GraphScope scope, Expr expr) {
-        return Exprs.availability(expr, node -> {
-            if (!scope.nodes.containsKey(node)) {
-                throw new IllegalStateException("Plan " + plan + " falls back from " + expr + " in graph "
-                        + scope.graph.name() + ", which does not run it; the DSL should have rejected this");
-            }
-            return "tasks[" + ArgoExpressions.quote(DagTasks.taskName(node)) + "].status == 'Succeeded'";
-        }, "true", (value, fallback) -> "(" + value + " || " + fallback + ")");
+        return Exprs.availability(
+                expr,
+                node -> {
+                    if (!scope.nodes.containsKey(node)) {
+                        throw new IllegalStateException("Plan " + plan + " falls back from " + expr + " in graph "
+                                + scope.graph.name() + ", which does not run it; the DSL should have rejected this");
+                    }
+                    return "tasks[" + ArgoExpressions.quote(DagTasks.taskName(node)) + "].status == 'Succeeded'";
+                },
+                "true",
+                (value, fallback) -> "(" + value + " || " + fallback + ")");
     }
 
     /** Whether the nodes deciding whether {@code expr} is there are nodes of this graph. */

@@ -3,7 +3,6 @@ package dev.fermion.compiler;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
-
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -35,7 +34,8 @@ final class WhenExpressions {
         return cond.accept(new Cond.Visitor<>() {
             @Override
             public String compare(Cond.Compare c) {
-                boolean numeric = c.left().type().isNumeric() && c.right().type().isNumeric();
+                boolean numeric =
+                        c.left().type().isNumeric() && c.right().type().isNumeric();
                 return operand(c.left(), numeric) + " " + c.op().symbol() + " " + operand(c.right(), numeric);
             }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-
 import java.util.List;
 
 /**
@@ -16,8 +15,7 @@ import java.util.List;
 final class ArgoAggregation {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ArgoAggregation() {
-    }
+    private ArgoAggregation() {}
 
     static String of(List<String> values) {
         ArrayNode parsed = JSON.createArrayNode();

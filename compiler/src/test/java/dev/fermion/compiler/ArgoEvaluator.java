@@ -1,11 +1,11 @@
 package dev.fermion.compiler;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fermion.contract.CacheKey;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,8 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Argo Workflows' own template substitution and {@code when} evaluation ({@code tools/argo-expressions}, a Go
@@ -47,7 +46,9 @@ final class ArgoEvaluator implements AutoCloseable {
     }
 
     private ArgoEvaluator(Path program) throws IOException {
-        process = new ProcessBuilder(program.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        process = new ProcessBuilder(program.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
@@ -61,7 +62,8 @@ final class ArgoEvaluator implements AutoCloseable {
             if (required) {
                 fail(REQUIRE + " is set, but no Go toolchain is on the PATH to build " + sources);
             }
-            Assumptions.abort("no Go toolchain on the PATH: Argo's expression evaluation is not checked (CI sets " + REQUIRE + ")");
+            Assumptions.abort("no Go toolchain on the PATH: Argo's expression evaluation is not checked (CI sets "
+                    + REQUIRE + ")");
         }
         try {
             return new ArgoEvaluator(build(go, sources));
@@ -88,7 +90,8 @@ final class ArgoEvaluator implements AutoCloseable {
     }
 
     private Answer ask(String text, Map<String, String> params, boolean when, boolean expression) {
-        ObjectNode request = JSON.createObjectNode().put("text", text).put("when", when).put("expression", expression);
+        ObjectNode request =
+                JSON.createObjectNode().put("text", text).put("when", when).put("expression", expression);
         ObjectNode values = request.putObject("params");
         params.forEach(values::put);
         try {
@@ -100,7 +103,9 @@ final class ArgoEvaluator implements AutoCloseable {
                 throw new IllegalStateException("argo-expressions ended without answering " + text);
             }
             JsonNode answer = JSON.readTree(line);
-            return new Answer(answer.path("result").asText(null), answer.has("holds") ? answer.get("holds").asBoolean() : null,
+            return new Answer(
+                    answer.path("result").asText(null),
+                    answer.has("holds") ? answer.get("holds").asBoolean() : null,
                     answer.path("error").asText(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -134,9 +139,16 @@ final class ArgoEvaluator implements AutoCloseable {
     private static Path build(Path go, Path sources) throws IOException {
         StringBuilder digest = new StringBuilder();
         for (String file : List.of("main.go", "go.mod", "go.sum")) {
-            digest.append(file).append('\n').append(Files.readString(sources.resolve(file))).append('\n');
+            digest.append(file)
+                    .append('\n')
+                    .append(Files.readString(sources.resolve(file)))
+                    .append('\n');
         }
-        Path dir = Path.of(System.getProperty("user.home"), ".cache", "fermion", "argo-expressions",
+        Path dir = Path.of(
+                System.getProperty("user.home"),
+                ".cache",
+                "fermion",
+                "argo-expressions",
                 CacheKey.sha256(digest.toString()).substring(0, 16));
         Path program = dir.resolve("argo-expressions");
         if (Files.isExecutable(program)) {
@@ -145,7 +157,9 @@ final class ArgoEvaluator implements AutoCloseable {
         Files.createDirectories(dir);
         Path partial = dir.resolve("argo-expressions.partial");
         Process build = new ProcessBuilder(go.toString(), "build", "-trimpath", "-o", partial.toString(), ".")
-                .directory(sources.toFile()).redirectErrorStream(true).start();
+                .directory(sources.toFile())
+                .redirectErrorStream(true)
+                .start();
         String log = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (build.waitFor() != 0) {

@@ -1,14 +1,14 @@
 package dev.fermion.compiler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Runs the shared offline Argo validator ({@code shared/tools/argo-validate}) over files, once per batch
@@ -18,12 +18,12 @@ import static org.assertj.core.api.Assertions.fail;
 public final class ArgoValidator {
     private static final Path RELATIVE = Path.of("shared", "tools", "argo-validate", "argo-validate");
 
-    private ArgoValidator() {
-    }
+    private ArgoValidator() {}
 
     public static Path executable() {
         Path module = Path.of("").toAbsolutePath();
-        for (Path candidate : List.of(module.resolve("../..").resolve(RELATIVE), module.resolve("..").resolve(RELATIVE))) {
+        for (Path candidate : List.of(
+                module.resolve("../..").resolve(RELATIVE), module.resolve("..").resolve(RELATIVE))) {
             if (Files.isExecutable(candidate.normalize())) {
                 return candidate.normalize();
             }
@@ -38,10 +38,13 @@ public final class ArgoValidator {
         List<String> command = new ArrayList<>(List.of(executable().toString(), "--warnings-as-errors"));
         files.forEach(f -> command.add(f.toAbsolutePath().toString()));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int exit = process.waitFor();
-            assertThat(exit).as("argo-validate exit status; report:%n%s", output).isZero();
+            assertThat(exit)
+                    .as("argo-validate exit status; report:%n%s", output)
+                    .isZero();
         } catch (IOException e) {
             fail("cannot run argo-validate: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -1,5 +1,8 @@
 package dev.fermion.compiler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import dev.fermion.compiler.fixtures.Components.Best;
 import dev.fermion.compiler.fixtures.Components.Echo;
 import dev.fermion.compiler.fixtures.Components.Prepare;
@@ -18,9 +21,6 @@ import dev.fermion.dsl.Value;
 import dev.fermion.dsl.VolumeMount;
 import dev.fermion.plan.Lifecycle;
 import dev.fermion.plan.Schedule;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Property: whatever the compiler would refuse is refused when the pipeline is defined, so a local run and a
@@ -45,7 +44,8 @@ import static org.assertj.core.api.Assertions.fail;
 class DefinesThenCompilesTest {
     private static final int PIPELINES = 200;
     private static final List<String> GOOD = List.of("plain", "ok-value", "Under_Score.9", "1");
-    private static final List<String> BAD = List.of("{{workflow.name}}", "a}}b", "x{{", "", "it's \"quoted\"", "{{=true}}");
+    private static final List<String> BAD =
+            List.of("{{workflow.name}}", "a}}b", "x{{", "", "it's \"quoted\"", "{{=true}}");
 
     @Test
     void everyPipelineThatDefinesCompiles(@TempDir Path tmp) throws IOException {
@@ -61,8 +61,12 @@ class DefinesThenCompilesTest {
                 continue;
             }
             try {
-                String yaml = new ArgoCompiler(CompilerOptions.defaults()).compile(pipeline.plan(),
-                        pipeline.plan().schedule().isPresent() ? WorkflowKind.CRON : WorkflowKind.WORKFLOW, Map.of()).yaml();
+                String yaml = new ArgoCompiler(CompilerOptions.defaults())
+                        .compile(
+                                pipeline.plan(),
+                                pipeline.plan().schedule().isPresent() ? WorkflowKind.CRON : WorkflowKind.WORKFLOW,
+                                Map.of())
+                        .yaml();
                 ArgoCompilerTest.assertOnlyOwnReferences(yaml);
                 Path file = tmp.resolve(String.format("defined-%03d.yaml", seed));
                 Files.writeString(file, yaml);
@@ -77,7 +81,9 @@ class DefinesThenCompilesTest {
     }
 
     private static Pipeline pipeline(int seed, Random random) {
-        String name = random.nextInt(10) == 0 ? "a-very-long-pipeline-name-that-goes-on-and-on-and-on-" + seed : "defined-" + seed;
+        String name = random.nextInt(10) == 0
+                ? "a-very-long-pipeline-name-that-goes-on-and-on-and-on-" + seed
+                : "defined-" + seed;
         Pipeline.Builder builder = Pipeline.named(name);
         if (random.nextInt(4) == 0) {
             builder = builder.experiment(text(random));
@@ -89,7 +95,8 @@ class DefinesThenCompilesTest {
             builder = builder.schedule(Schedule.cron("0 3 * * *"));
         }
         if (random.nextInt(3) == 0) {
-            builder = builder.timeout(Duration.ofMinutes(1 + random.nextInt(100))).deletePods(Lifecycle.PodGc.ON_POD_SUCCESS);
+            builder = builder.timeout(Duration.ofMinutes(1 + random.nextInt(100)))
+                    .deletePods(Lifecycle.PodGc.ON_POD_SUCCESS);
         }
         if (random.nextInt(4) == 0) {
             Consumer<Pipeline.Defaults> defaults = d -> setting(random).accept(d);
@@ -103,17 +110,37 @@ class DefinesThenCompilesTest {
                 train.with(Train.DATA, prep.out(Prepare.TRAIN));
             }
             settings(random, train);
-            var branch = p.when(train.out(Train.LOSS).lessThan(random.nextInt(12) == 0 ? Double.NaN : 0.5),
-                    b -> settings(random, b.step("tune", new Train()).with(Train.DATA, InlineFile.of("tiny.csv", text(random)))));
+            var branch = p.when(
+                    train.out(Train.LOSS).lessThan(random.nextInt(12) == 0 ? Double.NaN : 0.5),
+                    b -> settings(
+                            random,
+                            b.step("tune", new Train()).with(Train.DATA, InlineFile.of("tiny.csv", text(random)))));
             var loss = branch.then().out(Train.LOSS).orElse(train.out(Train.LOSS));
-            var loop = p.forEach("each", Value.listOf(loss, Value.of(1.0)), (body, weight) ->
-                    settings(random, body.step("score", new Score()).with(Score.SHARD, 1).with(Score.WEIGHT, weight)));
+            var loop = p.forEach(
+                    "each",
+                    Value.listOf(loss, Value.of(1.0)),
+                    (body, weight) -> settings(
+                            random,
+                            body.step("score", new Score()).with(Score.SHARD, 1).with(Score.WEIGHT, weight)));
             p.step("best", new Best()).with(Best.SCORES, loop.collect(Score.SCORE));
-            settings(random, p.step("report", new Echo()).with(Echo.TEXT, Value.format(pick(random,
-                    random.nextInt(6) == 0 ? List.of("loss %s %d", "none") : List.of("loss %s", "%s%% {{", "'%s'")), loss)));
+            settings(
+                    random,
+                    p.step("report", new Echo())
+                            .with(
+                                    Echo.TEXT,
+                                    Value.format(
+                                            pick(
+                                                    random,
+                                                    random.nextInt(6) == 0
+                                                            ? List.of("loss %s %d", "none")
+                                                            : List.of("loss %s", "%s%% {{", "'%s'")),
+                                            loss)));
             if (random.nextBoolean()) {
-                settings(random, p.step("resize", new ToolSteps.Resize()).with(ToolSteps.Resize.IMAGES, prep.out(Prepare.TRAIN))
-                        .with(ToolSteps.Resize.MODE, text(random)));
+                settings(
+                        random,
+                        p.step("resize", new ToolSteps.Resize())
+                                .with(ToolSteps.Resize.IMAGES, prep.out(Prepare.TRAIN))
+                                .with(ToolSteps.Resize.MODE, text(random)));
             }
         });
     }
@@ -141,7 +168,8 @@ class DefinesThenCompilesTest {
                 s -> s.memory(text),
                 s -> s.retry(Retry.times(2).backoff(Duration.ofSeconds(1), random.nextBoolean() ? 2 : 1.5, null)),
                 s -> s.mount(VolumeMount.emptyDir("scratch", "/scratch/" + text, random.nextBoolean() ? "1Gi" : "2Gi")),
-                s -> s.sidecar(Sidecar.of("db", "postgres:16").env("PASSWORD", text).port(5432)),
+                s -> s.sidecar(
+                        Sidecar.of("db", "postgres:16").env("PASSWORD", text).port(5432)),
                 s -> s.timeout(Duration.ofMinutes(5)));
         return pick(random, all);
     }

@@ -1,11 +1,9 @@
 package dev.fermion.compiler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.compiler.fixtures.SamplePipelines;
 import dev.fermion.dsl.Pipeline;
-import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Compares the compiled YAML of representative pipelines with the files under
@@ -34,18 +33,27 @@ class GoldenYamlTest {
     void compiledPipelinesMatchGoldenFilesAndPassArgoValidation(@TempDir Path tmp) throws IOException {
         SoftAssertions matches = new SoftAssertions();
         List<Path> toValidate = new ArrayList<>();
-        for (Map.Entry<String, Supplier<Pipeline>> sample : SamplePipelines.all().entrySet()) {
+        for (Map.Entry<String, Supplier<Pipeline>> sample :
+                SamplePipelines.all().entrySet()) {
             String name = sample.getKey();
             WorkflowKind kind = name.equals("cron") ? WorkflowKind.CRON : WorkflowKind.WORKFLOW;
-            String yaml = new ArgoCompiler(OPTIONS).compile(sample.getValue().get().plan(), kind, Map.of()).yaml();
+            String yaml = new ArgoCompiler(OPTIONS)
+                    .compile(sample.getValue().get().plan(), kind, Map.of())
+                    .yaml();
             Path golden = GOLDEN.resolve(name + ".yaml");
             if (UPDATE) {
                 Files.createDirectories(GOLDEN);
                 Files.writeString(golden, yaml, StandardCharsets.UTF_8);
             }
-            assertThat(golden).as("golden file %s; create it with -Dfermion.updateGolden=true", golden).exists();
-            matches.assertThat(masked(yaml)).as("%s differs from %s (rerun with -Dfermion.updateGolden=true if the "
-                    + "change is intended)", name, golden).isEqualTo(masked(Files.readString(golden, StandardCharsets.UTF_8)));
+            assertThat(golden)
+                    .as("golden file %s; create it with -Dfermion.updateGolden=true", golden)
+                    .exists();
+            matches.assertThat(masked(yaml))
+                    .as(
+                            "%s differs from %s (rerun with -Dfermion.updateGolden=true if the "
+                                    + "change is intended)",
+                            name, golden)
+                    .isEqualTo(masked(Files.readString(golden, StandardCharsets.UTF_8)));
             Path compiled = tmp.resolve(name + ".yaml");
             Files.writeString(compiled, yaml, StandardCharsets.UTF_8);
             toValidate.add(compiled);
@@ -58,7 +66,9 @@ class GoldenYamlTest {
     @Test
     void templateKindUsesTheSameBodyWithAFixedName(@TempDir Path tmp) throws IOException {
         var plan = SamplePipelines.linearChain().plan();
-        String template = new ArgoCompiler(OPTIONS).compile(plan, WorkflowKind.TEMPLATE, Map.of()).yaml();
+        String template = new ArgoCompiler(OPTIONS)
+                .compile(plan, WorkflowKind.TEMPLATE, Map.of())
+                .yaml();
         Path golden = GOLDEN.resolve("linear-chain-template.yaml");
         if (UPDATE) {
             Files.writeString(golden, template, StandardCharsets.UTF_8);
@@ -75,21 +85,28 @@ class GoldenYamlTest {
      */
     @Test
     void trackingSettingsReachEveryStepAndTheExitHandlerFinishesTheRun(@TempDir Path tmp) throws IOException {
-        CompilerOptions tracked = OPTIONS.withMlflow(MlflowSettings.parse("http://mlflow.ml.svc.cluster.local:5000",
-                "mlflow-credentials/token", null));
+        CompilerOptions tracked = OPTIONS.withMlflow(
+                MlflowSettings.parse("http://mlflow.ml.svc.cluster.local:5000", "mlflow-credentials/token", null));
         SoftAssertions matches = new SoftAssertions();
         List<Path> toValidate = new ArrayList<>();
-        for (Map.Entry<String, Supplier<Pipeline>> sample : Map.of("linear-chain", (Supplier<Pipeline>) SamplePipelines::linearChain,
-                "exit-handler", SamplePipelines::exitHandler).entrySet()) {
-            String yaml = new ArgoCompiler(tracked).compile(sample.getValue().get().plan(), WorkflowKind.WORKFLOW,
-                    Map.of()).yaml();
+        for (Map.Entry<String, Supplier<Pipeline>> sample : Map.of(
+                        "linear-chain",
+                        (Supplier<Pipeline>) SamplePipelines::linearChain,
+                        "exit-handler",
+                        SamplePipelines::exitHandler)
+                .entrySet()) {
+            String yaml = new ArgoCompiler(tracked)
+                    .compile(sample.getValue().get().plan(), WorkflowKind.WORKFLOW, Map.of())
+                    .yaml();
             Path golden = GOLDEN.resolve(sample.getKey() + "-tracking.yaml");
             if (UPDATE) {
                 Files.writeString(golden, yaml, StandardCharsets.UTF_8);
             }
-            matches.assertThat(masked(yaml)).as(golden.toString())
+            matches.assertThat(masked(yaml))
+                    .as(golden.toString())
                     .isEqualTo(masked(Files.readString(golden, StandardCharsets.UTF_8)));
-            assertThat(yaml).doesNotContain("mlflow-credentials/token")
+            assertThat(yaml)
+                    .doesNotContain("mlflow-credentials/token")
                     .contains("secretKeyRef:\n", "FERMION_WORKFLOW_UID", "{{workflow.uid}}", "{{workflow.status}}");
             Path compiled = tmp.resolve(sample.getKey() + ".yaml");
             Files.writeString(compiled, yaml, StandardCharsets.UTF_8);
@@ -105,8 +122,11 @@ class GoldenYamlTest {
         for (Supplier<Pipeline> sample : SamplePipelines.all().values()) {
             var plan = sample.get().plan();
             WorkflowKind kind = plan.schedule().isPresent() ? WorkflowKind.CRON : WorkflowKind.WORKFLOW;
-            String first = new ArgoCompiler(OPTIONS).compile(plan, kind, Map.of()).yaml();
-            String second = new ArgoCompiler(OPTIONS).compile(sample.get().plan(), kind, Map.of()).yaml();
+            String first =
+                    new ArgoCompiler(OPTIONS).compile(plan, kind, Map.of()).yaml();
+            String second = new ArgoCompiler(OPTIONS)
+                    .compile(sample.get().plan(), kind, Map.of())
+                    .yaml();
             assertThat(second).isEqualTo(first);
         }
     }

@@ -1,5 +1,7 @@
 package dev.fermion.compiler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fermion.compiler.fixtures.Components.Echo;
 import dev.fermion.compiler.fixtures.Components.Ingest;
@@ -10,8 +12,8 @@ import dev.fermion.compiler.fixtures.ToolSteps;
 import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.CodeDigest;
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.ContainerCommand;
 import dev.fermion.dsl.Component;
+import dev.fermion.dsl.ContainerCommand;
 import dev.fermion.dsl.ContainerComponent;
 import dev.fermion.dsl.InlineFile;
 import dev.fermion.dsl.Input;
@@ -21,16 +23,13 @@ import dev.fermion.dsl.Placeholders;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.Value;
 import dev.fermion.dsl.ValueType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Values an attacker or a careless user can choose, run through Argo's own substitution and {@code when}
@@ -41,9 +40,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileValuesTest {
     /** Each would rewrite a condition, open a reference, or decode to something else if pasted as text. */
     static final List<String> HOSTILE = List.of(
-            "prod", "x' == 'x' || 'a", "prod' || '1' == '1", "x\" == \"x\" || \"a", "') || ('a' == 'a", "{{workflow.name}}",
-            "}} || true || {{", "fermion:b64:cHJvZA==", "fermion:b64:!!!", "prod\n", "PROD", "", "\\", "true", "'prod'",
-            "prod\\", "a}}", "{{=true}}", "line\nbreak\\n");
+            "prod",
+            "x' == 'x' || 'a",
+            "prod' || '1' == '1",
+            "x\" == \"x\" || \"a",
+            "') || ('a' == 'a",
+            "{{workflow.name}}",
+            "}} || true || {{",
+            "fermion:b64:cHJvZA==",
+            "fermion:b64:!!!",
+            "prod\n",
+            "PROD",
+            "",
+            "\\",
+            "true",
+            "'prod'",
+            "prod\\",
+            "a}}",
+            "{{=true}}",
+            "line\nbreak\\n");
 
     private static final ArgoCompiler COMPILER = new ArgoCompiler(CompilerOptions.defaults());
     private static ArgoEvaluator argo;
@@ -67,8 +82,10 @@ class HostileValuesTest {
 
         @Override
         protected ContainerCommand command(Placeholders p) {
-            return ContainerCommand.image("alpine:3.20").command("sh", "-c", "echo \"$0\" > \"$1\"")
-                    .arg(p.value(WORD)).arg(p.outputPath(LOUD));
+            return ContainerCommand.image("alpine:3.20")
+                    .command("sh", "-c", "echo \"$0\" > \"$1\"")
+                    .arg(p.value(WORD))
+                    .arg(p.outputPath(LOUD));
         }
     }
 
@@ -90,15 +107,21 @@ class HostileValuesTest {
     void aConditionOnAStepOutputTestsTheValueAsProduced() {
         JsonNode workflow = compile(Pipeline.named("on-output").define(p -> {
             var echo = p.step("echo", new Echo()).with(Echo.TEXT, "x");
-            p.when(echo.out(Echo.TEXT_OUT).isEqualTo("prod").or(echo.out(Echo.LONG).isTrue()),
+            p.when(
+                    echo.out(Echo.TEXT_OUT)
+                            .isEqualTo("prod")
+                            .or(echo.out(Echo.LONG).isTrue()),
                     b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, "go"));
         }));
         String when = task(workflow, "main", "deploy").path("when").asText();
 
         for (String value : HOSTILE) {
             // The launcher writes outputs in transport form.
-            Map<String, String> outputs = Map.of("tasks.echo.outputs.parameters.text", ValueCodec.armour(value),
-                    "tasks.echo.outputs.parameters.long", ValueCodec.armour(value));
+            Map<String, String> outputs = Map.of(
+                    "tasks.echo.outputs.parameters.text",
+                    ValueCodec.armour(value),
+                    "tasks.echo.outputs.parameters.long",
+                    ValueCodec.armour(value));
             boolean expected = value.equals("prod") || value.strip().equalsIgnoreCase("true");
             assertHolds(when, outputs, expected, value);
         }
@@ -107,8 +130,12 @@ class HostileValuesTest {
     @Test
     void aConditionOnALoopItemTestsTheItemAsListed() {
         JsonNode workflow = compile(Pipeline.named("on-item").define(p -> {
-            p.forEach("each", HOSTILE, (body, item) ->
-                    body.when(item.isEqualTo("prod"), b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, item)));
+            p.forEach(
+                    "each",
+                    HOSTILE,
+                    (body, item) -> body.when(
+                            item.isEqualTo("prod"),
+                            b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, item)));
         }));
         JsonNode loop = task(workflow, "main", "each");
         String when = task(workflow, "each", "deploy").path("when").asText();
@@ -119,7 +146,11 @@ class HostileValuesTest {
         assertThat(items).hasSize(HOSTILE.size());
         for (int i = 0; i < items.size(); i++) {
             // {{item}} is the listed text; the loop passes it to the body as an input.
-            assertHolds(when, Map.of("inputs.parameters." + itemInput, items.get(i)), HOSTILE.get(i).equals("prod"), HOSTILE.get(i));
+            assertHolds(
+                    when,
+                    Map.of("inputs.parameters." + itemInput, items.get(i)),
+                    HOSTILE.get(i).equals("prod"),
+                    HOSTILE.get(i));
             assertThat(ValueCodec.disarm(items.get(i))).isEqualTo(HOSTILE.get(i));
         }
     }
@@ -128,7 +159,9 @@ class HostileValuesTest {
     void aConditionOnAToolsOutputTestsTheTextTheToolWrote() {
         JsonNode workflow = compile(Pipeline.named("on-tool").define(p -> {
             var shout = p.step("shout", new Shout()).with(Shout.WORD, "x");
-            p.when(shout.out(Shout.LOUD).isEqualTo("prod"), b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, "go"));
+            p.when(
+                    shout.out(Shout.LOUD).isEqualTo("prod"),
+                    b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, "go"));
         }));
         String when = task(workflow, "main", "deploy").path("when").asText();
 
@@ -142,11 +175,16 @@ class HostileValuesTest {
         for (String literal : HOSTILE) {
             JsonNode workflow = compile(Pipeline.named("literal").define(p -> {
                 var env = p.param("env", "dev");
-                p.when(env.isEqualTo(literal), b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, "go"));
+                p.when(
+                        env.isEqualTo(literal),
+                        b -> b.step("deploy", new Notify()).with(Notify.MESSAGE, "go"));
             }));
             String when = task(workflow, "main", "deploy").path("when").asText();
             for (String value : List.of(literal, "prod", "x")) {
-                assertHolds(when, Map.of("workflow.parameters.env", ValueCodec.armour(value)), value.equals(literal),
+                assertHolds(
+                        when,
+                        Map.of("workflow.parameters.env", ValueCodec.armour(value)),
+                        value.equals(literal),
                         literal + " against " + value);
             }
         }
@@ -165,7 +203,9 @@ class HostileValuesTest {
 
         for (String value : HOSTILE) {
             String passed = replace(fromParam, Map.of("workflow.parameters.label", ValueCodec.armour(value)));
-            assertThat(ValueCodec.disarm(passed)).as("from a parameter: %s", value).isEqualTo(value);
+            assertThat(ValueCodec.disarm(passed))
+                    .as("from a parameter: %s", value)
+                    .isEqualTo(value);
             String armoured = replace(fromTool, Map.of("tasks.shout.outputs.parameters.loud", value));
             assertThat(armoured).as("armoured on its way: %s", value).doesNotContain("{{");
             assertThat(ValueCodec.disarm(armoured)).as("from a tool: %s", value).isEqualTo(value);
@@ -174,13 +214,16 @@ class HostileValuesTest {
 
     @Test
     void aToolReceivesEveryValueAsWrittenInOneArgument() {
-        JsonNode workflow = compile(Pipeline.named("tool-args").define(p ->
-                p.step("shout", new Shout()).with(Shout.WORD, p.param("word", "hi"))));
-        JsonNode template = template(workflow, task(workflow, "main", "shout").path("template").asText());
+        JsonNode workflow = compile(Pipeline.named("tool-args")
+                .define(p -> p.step("shout", new Shout()).with(Shout.WORD, p.param("word", "hi"))));
+        JsonNode template = template(
+                workflow, task(workflow, "main", "shout").path("template").asText());
         String argument = template.at("/container/args/0").asText();
 
         for (String value : HOSTILE) {
-            assertThat(replace(argument, Map.of("inputs.parameters.word", ValueCodec.armour(value)))).as(value).isEqualTo(value);
+            assertThat(replace(argument, Map.of("inputs.parameters.word", ValueCodec.armour(value))))
+                    .as(value)
+                    .isEqualTo(value);
         }
     }
 
@@ -188,7 +231,8 @@ class HostileValuesTest {
     void itemsOfARunTimeListReachTheBodyExactly() {
         JsonNode workflow = compile(Pipeline.named("run-time-list").define(p -> {
             var words = p.param("words", ValueType.listOf(ValueType.of(String.class)), List.of("a"), null);
-            p.forEach("each", words, (body, item) -> body.step("echo", new Echo()).with(Echo.TEXT, item));
+            p.forEach(
+                    "each", words, (body, item) -> body.step("echo", new Echo()).with(Echo.TEXT, item));
         }));
         String withParam = task(workflow, "main", "each").path("withParam").asText();
 
@@ -207,16 +251,22 @@ class HostileValuesTest {
         public static final Input<List<Double>> NUMBERS = input("numbers", ValueType.listOf(Double.class));
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     @Test
     void aFanInReachesTheNextStepExactlyWhateverTheValues() {
         JsonNode workflow = compile(Pipeline.named("fan-in").define(p -> {
-            var loop = p.forEach("each", List.of(1, 2), (body, item) -> body.step("echo", new Echo()).with(Echo.TEXT, "x"));
-            var scores = p.forEach("scores", List.of(1, 2), (body, item) -> body.step("score", new Score()).with(Score.SHARD, item));
-            p.step("gather", new Gather()).with(Gather.TEXTS, loop.collect(Echo.TEXT_OUT))
+            var loop = p.forEach(
+                    "each",
+                    List.of(1, 2),
+                    (body, item) -> body.step("echo", new Echo()).with(Echo.TEXT, "x"));
+            var scores = p.forEach(
+                    "scores",
+                    List.of(1, 2),
+                    (body, item) -> body.step("score", new Score()).with(Score.SHARD, item));
+            p.step("gather", new Gather())
+                    .with(Gather.TEXTS, loop.collect(Echo.TEXT_OUT))
                     .with(Gather.NUMBERS, scores.collect(Score.SCORE));
         }));
         String texts = argument(task(workflow, "main", "gather"), "texts");
@@ -230,18 +280,22 @@ class HostileValuesTest {
             // aggregates what the iterations exported.
             List<String> exported = new ArrayList<>();
             for (String value : values) {
-                exported.add(evaluate(echoOutput, Map.of("tasks.echo.outputs.parameters.text", ValueCodec.armour(value))));
+                exported.add(
+                        evaluate(echoOutput, Map.of("tasks.echo.outputs.parameters.text", ValueCodec.armour(value))));
             }
-            String passed = replace(texts, Map.of("tasks.each.outputs.parameters.echo__text", ArgoAggregation.of(exported)));
+            String passed =
+                    replace(texts, Map.of("tasks.each.outputs.parameters.echo__text", ArgoAggregation.of(exported)));
             assertThat(passed).as("in transport form").doesNotContain("{{");
-            assertThat(ValueCodec.decode(ValueType.listOf(String.class), ValueCodec.disarm(passed))).as(exported.toString())
+            assertThat(ValueCodec.decode(ValueType.listOf(String.class), ValueCodec.disarm(passed)))
+                    .as(exported.toString())
                     .isEqualTo(values);
         }
         List<String> scores = new ArrayList<>();
         for (String score : List.of("0.5", "-1.0E-7", "3.0")) {
             scores.add(evaluate(scoreOutput, Map.of("tasks.score.outputs.parameters.score", score)));
         }
-        String passed = replace(numbers, Map.of("tasks.scores.outputs.parameters.score__score", ArgoAggregation.of(scores)));
+        String passed =
+                replace(numbers, Map.of("tasks.scores.outputs.parameters.score__score", ArgoAggregation.of(scores)));
         assertThat(passed).isEqualTo("[0.5,-1.0E-7,3.0]");
     }
 
@@ -250,30 +304,47 @@ class HostileValuesTest {
         for (String fallback : List.of("none", "x' || 'a", "{{workflow.name}}", "fermion:b64:!!!")) {
             JsonNode workflow = compile(Pipeline.named("or-else").define(p -> {
                 var gate = p.param("gate", true);
-                var echo = p.when(gate.isTrue(), b -> b.step("echo", new Echo()).with(Echo.TEXT, "x")).then();
-                p.step("use", new Echo()).with(Echo.TEXT, echo.out(Echo.TEXT_OUT).orElse(fallback));
+                var echo = p.when(gate.isTrue(), b -> b.step("echo", new Echo()).with(Echo.TEXT, "x"))
+                        .then();
+                p.step("use", new Echo())
+                        .with(Echo.TEXT, echo.out(Echo.TEXT_OUT).orElse(fallback));
             }));
             String passed = argument(task(workflow, "main", "use"), "text");
             for (String value : HOSTILE) {
-                String ran = replace(passed, Map.of("tasks.echo.status", "Succeeded",
-                        "tasks.echo.outputs.parameters.text", ValueCodec.armour(value)));
+                String ran = replace(
+                        passed,
+                        Map.of(
+                                "tasks.echo.status",
+                                "Succeeded",
+                                "tasks.echo.outputs.parameters.text",
+                                ValueCodec.armour(value)));
                 assertThat(ValueCodec.disarm(ran)).as("ran: %s", value).isEqualTo(value);
             }
             // Argo gives a skipped dependency's outputs as empty strings.
-            String skipped = replace(passed, Map.of("tasks.echo.status", "Skipped", "tasks.echo.outputs.parameters.text", ""));
+            String skipped =
+                    replace(passed, Map.of("tasks.echo.status", "Skipped", "tasks.echo.outputs.parameters.text", ""));
             assertThat(skipped).as("in transport form").doesNotContain("{{");
-            assertThat(ValueCodec.disarm(skipped)).as("skipped, falling back to %s", fallback).isEqualTo(fallback);
+            assertThat(ValueCodec.disarm(skipped))
+                    .as("skipped, falling back to %s", fallback)
+                    .isEqualTo(fallback);
         }
     }
 
     @Test
     void anImageFromAParameterIsTheValueAsGiven() {
         JsonNode workflow = compile(dev.fermion.compiler.fixtures.SamplePipelines.lifecycle());
-        String javaImage = template(workflow, task(workflow, "main", "prepare").path("template").asText())
-                .at("/container/image").asText();
-        String toolImage = template(workflow, task(workflow, "main", "resize").path("template").asText())
-                .at("/container/image").asText();
-        assertThat(argument(task(workflow, "main", "prepare"), "fermion-image")).isEqualTo("{{workflow.parameters.image}}");
+        String javaImage = template(
+                        workflow,
+                        task(workflow, "main", "prepare").path("template").asText())
+                .at("/container/image")
+                .asText();
+        String toolImage = template(
+                        workflow,
+                        task(workflow, "main", "resize").path("template").asText())
+                .at("/container/image")
+                .asText();
+        assertThat(argument(task(workflow, "main", "prepare"), "fermion-image"))
+                .isEqualTo("{{workflow.parameters.image}}");
         for (String value : HOSTILE) {
             Map<String, String> scope = Map.of("inputs.parameters.fermion-image", ValueCodec.armour(value));
             assertThat(replace(javaImage, scope)).as(value).isEqualTo(value);
@@ -288,7 +359,7 @@ class HostileValuesTest {
     }
 
     /** A loop item of the fields test. */
-    public record Trial(String name, double rate, List<String> tags) { }
+    public record Trial(String name, double rate, List<String> tags) {}
 
     @Test
     void theFieldsOfLoopItemsReachTheBodyExactly() {
@@ -300,11 +371,21 @@ class HostileValuesTest {
         ValueType<Trial> type = ValueType.of(Trial.class);
         JsonNode workflow = compile(Pipeline.named("fields").define(p -> {
             var listed = p.param("trials", ValueType.listOf(type), List.of(trials.get(0)), null);
-            p.forEach("each", type, trials, (body, trial) -> body.when(trial.get(Trial::name).isEqualTo("prod"),
-                    b -> b.step("echo", new Echo()).with(Echo.TEXT, trial.get(Trial::name))).then()
-                    .after(body.step("score", new Gather()).with(Gather.NUMBERS, Value.listOf(trial.get(Trial::rate)))
-                            .with(Gather.TEXTS, trial.get(Trial::tags))));
-            p.forEach("run-time", listed, (body, trial) -> body.step("echo-name", new Echo()).with(Echo.TEXT, trial.get(Trial::name)));
+            p.forEach(
+                    "each",
+                    type,
+                    trials,
+                    (body, trial) -> body.when(
+                                    trial.get(Trial::name).isEqualTo("prod"),
+                                    b -> b.step("echo", new Echo()).with(Echo.TEXT, trial.get(Trial::name)))
+                            .then()
+                            .after(body.step("score", new Gather())
+                                    .with(Gather.NUMBERS, Value.listOf(trial.get(Trial::rate)))
+                                    .with(Gather.TEXTS, trial.get(Trial::tags))));
+            p.forEach(
+                    "run-time",
+                    listed,
+                    (body, trial) -> body.step("echo-name", new Echo()).with(Echo.TEXT, trial.get(Trial::name)));
         }));
         JsonNode loop = task(workflow, "main", "each");
         String item = loop.at("/arguments/parameters/0/name").asText();
@@ -313,35 +394,42 @@ class HostileValuesTest {
         String rates = argument(task(workflow, "each", "score"), "numbers");
         String tags = argument(task(workflow, "each", "score"), "texts");
         for (int i = 0; i < trials.size(); i++) {
-            Map<String, String> scope = Map.of("inputs.parameters." + item, loop.path("withItems").get(i).asText());
+            Map<String, String> scope = Map.of(
+                    "inputs.parameters." + item, loop.path("withItems").get(i).asText());
             Trial trial = trials.get(i);
             assertThat(ValueCodec.disarm(replace(name, scope))).isEqualTo(trial.name());
             assertHolds(when, scope, trial.name().equals("prod"), trial.name());
-            assertThat(ValueCodec.decode(ValueType.listOf(Double.class), replace(rates, scope))).containsExactly(trial.rate());
+            assertThat(ValueCodec.decode(ValueType.listOf(Double.class), replace(rates, scope)))
+                    .containsExactly(trial.rate());
             assertThat(ValueCodec.decode(ValueType.listOf(String.class), ValueCodec.disarm(replace(tags, scope))))
                     .isEqualTo(trial.tags());
         }
 
         // A run-time list: withParam's items, each as {{item}} gives it to the body.
-        String items = replace(task(workflow, "main", "run-time").path("withParam").asText(),
-                Map.of("workflow.parameters.trials", ValueCodec.armour(ValueCodec.encode(ValueType.listOf(type), trials))));
+        String items = replace(
+                task(workflow, "main", "run-time").path("withParam").asText(),
+                Map.of(
+                        "workflow.parameters.trials",
+                        ValueCodec.armour(ValueCodec.encode(ValueType.listOf(type), trials))));
         String runTimeName = argument(task(workflow, "run-time", "echo-name"), "text");
-        String runTimeItem = task(workflow, "main", "run-time").at("/arguments/parameters/0/name").asText();
+        String runTimeItem = task(workflow, "main", "run-time")
+                .at("/arguments/parameters/0/name")
+                .asText();
         List<String> received = new ArrayList<>();
-        Yaml.read(items).forEach(i -> received.add(ValueCodec.disarm(replace(runTimeName,
-                Map.of("inputs.parameters." + runTimeItem, i.asText())))));
+        Yaml.read(items)
+                .forEach(i -> received.add(ValueCodec.disarm(
+                        replace(runTimeName, Map.of("inputs.parameters." + runTimeItem, i.asText())))));
         assertThat(received).isEqualTo(trials.stream().map(Trial::name).toList());
     }
 
     /** Takes a map and nested lists. */
     public static final class Shapes extends Component {
         public static final Input<Map<String, String>> NAMED = input("named", ValueType.mapOf(String.class));
-        public static final Input<List<List<String>>> NESTED = input("nested",
-                ValueType.listOf(ValueType.listOf(String.class)));
+        public static final Input<List<List<String>>> NESTED =
+                input("nested", ValueType.listOf(ValueType.listOf(String.class)));
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     @Test
@@ -350,9 +438,13 @@ class HostileValuesTest {
             var a = p.param("a", "x");
             var echo = p.step("echo", new Echo()).with(Echo.TEXT, "y");
             var b = echo.out(Echo.TEXT_OUT);
-            p.forEach("each", Value.listOf(a, b, Value.of("c' || 'd")), (body, item) -> body.step("use", new Echo()).with(Echo.TEXT, item));
+            p.forEach(
+                    "each",
+                    Value.listOf(a, b, Value.of("c' || 'd")),
+                    (body, item) -> body.step("use", new Echo()).with(Echo.TEXT, item));
             p.step("format", new Echo()).with(Echo.TEXT, Value.format("%s and %s: 100%% {{", a, b));
-            p.step("shapes", new Shapes()).with(Shapes.NAMED, Value.mapOf(Map.of("a", a, "b}}", b)))
+            p.step("shapes", new Shapes())
+                    .with(Shapes.NAMED, Value.mapOf(Map.of("a", a, "b}}", b)))
                     .with(Shapes.NESTED, Value.listOf(Value.listOf(a, b), Value.listOf(Value.of("{{c}}"))));
         }));
         String withParam = task(workflow, "main", "each").path("withParam").asText();
@@ -360,17 +452,25 @@ class HostileValuesTest {
         String named = argument(task(workflow, "main", "shapes"), "named");
         String nested = argument(task(workflow, "main", "shapes"), "nested");
         for (String value : HOSTILE) {
-            Map<String, String> scope = Map.of("workflow.parameters.a", ValueCodec.armour(value),
-                    "tasks.echo.outputs.parameters.text", ValueCodec.armour(value + "!"));
+            Map<String, String> scope = Map.of(
+                    "workflow.parameters.a",
+                    ValueCodec.armour(value),
+                    "tasks.echo.outputs.parameters.text",
+                    ValueCodec.armour(value + "!"));
             List<String> items = new ArrayList<>();
             Yaml.read(replace(withParam, scope)).forEach(i -> items.add(ValueCodec.disarm(i.asText())));
             assertThat(items).as(value).containsExactly(value, value + "!", "c' || 'd");
-            assertThat(ValueCodec.disarm(replace(formatted, scope))).as(value)
+            assertThat(ValueCodec.disarm(replace(formatted, scope)))
+                    .as(value)
                     .isEqualTo(value + " and " + value + "!: 100% {{");
             assertThat(ValueCodec.decode(ValueType.mapOf(String.class), ValueCodec.disarm(replace(named, scope))))
-                    .as(value).isEqualTo(Map.of("a", value, "b}}", value + "!"));
-            assertThat(ValueCodec.decode(ValueType.listOf(ValueType.listOf(String.class)), ValueCodec.disarm(replace(nested, scope))))
-                    .as(value).isEqualTo(List.of(List.of(value, value + "!"), List.of("{{c}}")));
+                    .as(value)
+                    .isEqualTo(Map.of("a", value, "b}}", value + "!"));
+            assertThat(ValueCodec.decode(
+                            ValueType.listOf(ValueType.listOf(String.class)),
+                            ValueCodec.disarm(replace(nested, scope))))
+                    .as(value)
+                    .isEqualTo(List.of(List.of(value, value + "!"), List.of("{{c}}")));
         }
     }
 
@@ -381,8 +481,10 @@ class HostileValuesTest {
     @Test
     void aConstantFileHoldsExactlyItsContent() {
         for (String content : HOSTILE) {
-            JsonNode workflow = compile(Pipeline.named("inline").define(p -> p.step("prepare", new Ingest())
-                    .with(Ingest.PATH, "s3://x").with(Ingest.SCHEMA, InlineFile.of("schema.json", content))));
+            JsonNode workflow = compile(Pipeline.named("inline")
+                    .define(p -> p.step("prepare", new Ingest())
+                            .with(Ingest.PATH, "s3://x")
+                            .with(Ingest.SCHEMA, InlineFile.of("schema.json", content))));
             JsonNode task = task(workflow, "main", "prepare");
             String base64 = argument(task, "schema-inline");
             JsonNode template = template(workflow, task.path("template").asText());
@@ -393,8 +495,10 @@ class HostileValuesTest {
             String afterGlobals = replace(data, Map.of("workflow.name", "wf", "workflow.parameters.x", "y"));
             assertThat(afterGlobals).as("before the inputs").isEqualTo(data);
             assertThat(replace(data, Map.of("workflow.name", "wf", "inputs.parameters.schema-inline", base64)))
-                    .as(content).isEqualTo(content);
-            assertThat(argument(task, "schema-digest")).isEqualTo(InlineFile.of("schema.json", content).digest());
+                    .as(content)
+                    .isEqualTo(content);
+            assertThat(argument(task, "schema-digest"))
+                    .isEqualTo(InlineFile.of("schema.json", content).digest());
         }
     }
 
@@ -416,13 +520,33 @@ class HostileValuesTest {
         JsonNode exported = body.path("outputs").path("parameters").get(0);
         String expression = exported.path("valueFrom").path("expression").asText();
 
-        String tuned = evaluate(expression, Map.of("tasks.score.status", "Succeeded", "tasks.score.outputs.parameters.score", "1.0",
-                "tasks.tune.status", "Succeeded", "tasks.tune.outputs.parameters.score", "4.0"));
-        String untuned = evaluate(expression, Map.of("tasks.score.status", "Succeeded", "tasks.score.outputs.parameters.score", "1.0",
-                "tasks.tune.status", "Skipped"));
+        String tuned = evaluate(
+                expression,
+                Map.of(
+                        "tasks.score.status",
+                        "Succeeded",
+                        "tasks.score.outputs.parameters.score",
+                        "1.0",
+                        "tasks.tune.status",
+                        "Succeeded",
+                        "tasks.tune.outputs.parameters.score",
+                        "4.0"));
+        String untuned = evaluate(
+                expression,
+                Map.of(
+                        "tasks.score.status",
+                        "Succeeded",
+                        "tasks.score.outputs.parameters.score",
+                        "1.0",
+                        "tasks.tune.status",
+                        "Skipped"));
         String scores = argument(task(workflow, "main", "best"), "scores");
-        String passed = replace(scores, Map.of("tasks.shards.outputs.parameters." + exported.path("name").asText(),
-                ArgoAggregation.of(List.of(untuned, tuned, untuned))));
+        String passed = replace(
+                scores,
+                Map.of(
+                        "tasks.shards.outputs.parameters."
+                                + exported.path("name").asText(),
+                        ArgoAggregation.of(List.of(untuned, tuned, untuned))));
         assertThat(ValueCodec.decode(ValueType.listOf(Double.class), passed)).containsExactly(1.0, 4.0, 1.0);
     }
 
@@ -443,14 +567,20 @@ class HostileValuesTest {
 
     @Test
     void theMemoizeKeyIsTheLocalCacheKeyWhateverTheValues() {
-        JsonNode workflow = compile(Pipeline.named("keys").define(p ->
-                p.step("prepare", new Prepare()).with(Prepare.SOURCE, p.param("source", "s3://data"))));
+        JsonNode workflow = compile(Pipeline.named("keys")
+                .define(p -> p.step("prepare", new Prepare()).with(Prepare.SOURCE, p.param("source", "s3://data"))));
         String key = template(workflow, "prepare").at("/memoize/key").asText();
 
         for (String value : HOSTILE) {
             String evaluated = replace(key, Map.of("inputs.parameters.source", ValueCodec.armour(value)));
-            assertThat(evaluated).as(value).isEqualTo(CacheKey.compute(Prepare.class.getName(), "1",
-                    CodeDigest.of(Prepare.class), Map.of("source", value), Map.of()));
+            assertThat(evaluated)
+                    .as(value)
+                    .isEqualTo(CacheKey.compute(
+                            Prepare.class.getName(),
+                            "1",
+                            CodeDigest.of(Prepare.class),
+                            Map.of("source", value),
+                            Map.of()));
         }
     }
 
@@ -460,12 +590,24 @@ class HostileValuesTest {
         String key = template(workflow, "ingest").at("/memoize/key").asText();
 
         for (String source : List.of("sha256:0f1e", "", "a\\b\nc")) {
-            String evaluated = replace(key, Map.of("inputs.parameters.path", "s3://x/*.csv",
-                    "inputs.parameters.schema-digest", "sha256:5c", "inputs.parameters." + ContainerTemplates.SOURCE_PARAM, source));
-            assertThat(evaluated).as("source digest [%s]", source).isEqualTo(CacheKey.compute(
-                    dev.fermion.compiler.fixtures.Components.Ingest.class.getName(), "1",
-                    CodeDigest.of(dev.fermion.compiler.fixtures.Components.Ingest.class), Map.of("path", "s3://x/*.csv"),
-                    Map.of("schema", "sha256:5c"), source.isEmpty() ? null : source));
+            String evaluated = replace(
+                    key,
+                    Map.of(
+                            "inputs.parameters.path",
+                            "s3://x/*.csv",
+                            "inputs.parameters.schema-digest",
+                            "sha256:5c",
+                            "inputs.parameters." + ContainerTemplates.SOURCE_PARAM,
+                            source));
+            assertThat(evaluated)
+                    .as("source digest [%s]", source)
+                    .isEqualTo(CacheKey.compute(
+                            dev.fermion.compiler.fixtures.Components.Ingest.class.getName(),
+                            "1",
+                            CodeDigest.of(dev.fermion.compiler.fixtures.Components.Ingest.class),
+                            Map.of("path", "s3://x/*.csv"),
+                            Map.of("schema", "sha256:5c"),
+                            source.isEmpty() ? null : source));
         }
     }
 
@@ -484,8 +626,11 @@ class HostileValuesTest {
         }
         for (String check : List.of("true", "false", "x' || 'a")) {
             for (int depth : List.of(1, 4, 5, 6)) {
-                Map<String, String> scope = Map.of("tasks.check.outputs.parameters.again", check,
-                        "inputs.parameters." + SubPipelineTasks.DEPTH, Integer.toString(depth));
+                Map<String, String> scope = Map.of(
+                        "tasks.check.outputs.parameters.again",
+                        check,
+                        "inputs.parameters." + SubPipelineTasks.DEPTH,
+                        Integer.toString(depth));
                 boolean recurse = check.equals("true");
                 assertHolds(again, scope, recurse && depth < 5, check + " at depth " + depth);
                 assertHolds(exceeded, scope, recurse && depth >= 5, check + " at depth " + depth);
@@ -495,8 +640,12 @@ class HostileValuesTest {
 
     private void assertHolds(String when, Map<String, String> scope, boolean expected, String value) {
         ArgoEvaluator.Answer answer = argo.when(when, scope);
-        assertThat(answer.error()).as("Argo's reading of %s with %s", when, value).isNull();
-        assertThat(answer.holds()).as("%s with value [%s] (Argo made it %s)", when, value, answer.result()).isEqualTo(expected);
+        assertThat(answer.error())
+                .as("Argo's reading of %s with %s", when, value)
+                .isNull();
+        assertThat(answer.holds())
+                .as("%s with value [%s] (Argo made it %s)", when, value, answer.result())
+                .isEqualTo(expected);
     }
 
     private String replace(String text, Map<String, String> scope) {
@@ -506,7 +655,8 @@ class HostileValuesTest {
     }
 
     private static JsonNode compile(Pipeline pipeline) {
-        String yaml = COMPILER.compile(pipeline.plan(), WorkflowKind.WORKFLOW, Map.of()).yaml();
+        String yaml = COMPILER.compile(pipeline.plan(), WorkflowKind.WORKFLOW, Map.of())
+                .yaml();
         ArgoCompilerTest.assertOnlyOwnReferences(yaml);
         return Yaml.read(yaml);
     }
@@ -527,7 +677,9 @@ class HostileValuesTest {
     static JsonNode podTemplate(JsonNode workflow, String name) {
         JsonNode t = template(workflow, name);
         JsonNode tasks = t.path("dag").path("tasks");
-        if (t.has("memoize") && tasks.size() == 1 && tasks.get(0).path("name").asText().equals(ComponentTemplates.RETRIED_TASK)) {
+        if (t.has("memoize")
+                && tasks.size() == 1
+                && tasks.get(0).path("name").asText().equals(ComponentTemplates.RETRIED_TASK)) {
             return template(workflow, tasks.get(0).path("template").asText());
         }
         return t;
@@ -544,7 +696,9 @@ class HostileValuesTest {
 
     private static String argument(JsonNode task, String name) {
         Map<String, String> args = new HashMap<>();
-        task.path("arguments").path("parameters").forEach(p -> args.put(p.path("name").asText(), p.path("value").asText()));
+        task.path("arguments")
+                .path("parameters")
+                .forEach(p -> args.put(p.path("name").asText(), p.path("value").asText()));
         assertThat(args).containsKey(name);
         return args.get(name);
     }

@@ -1,9 +1,9 @@
 package dev.fermion.compiler;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class MlflowSettingsTest {
 
@@ -35,8 +35,12 @@ class MlflowSettingsTest {
 
     @Test
     void theTokenVariableOnlyNamesTheSecret() {
-        var env = MlflowSettings.parse("http://mlflow:5000", "mlflow-credentials/token", null).env("exp");
-        var token = env.stream().filter(e -> e.getName().equals("MLFLOW_TRACKING_TOKEN")).findFirst().orElseThrow();
+        var env = MlflowSettings.parse("http://mlflow:5000", "mlflow-credentials/token", null)
+                .env("exp");
+        var token = env.stream()
+                .filter(e -> e.getName().equals("MLFLOW_TRACKING_TOKEN"))
+                .findFirst()
+                .orElseThrow();
         assertThat(token.getValue()).isNull();
         assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("mlflow-credentials");
         assertThat(MlflowSettings.parse("http://mlflow:5000", null, null).env("exp"))
@@ -45,10 +49,17 @@ class MlflowSettingsTest {
 
     @Test
     void basicAuthReadsUserAndPasswordFromOneSecretByReference() {
-        var env = MlflowSettings.parse("http://mlflow:5000", null, "mlflow-basic-auth").env("exp");
+        var env = MlflowSettings.parse("http://mlflow:5000", null, "mlflow-basic-auth")
+                .env("exp");
 
-        var user = env.stream().filter(e -> e.getName().equals("MLFLOW_TRACKING_USERNAME")).findFirst().orElseThrow();
-        var password = env.stream().filter(e -> e.getName().equals("MLFLOW_TRACKING_PASSWORD")).findFirst().orElseThrow();
+        var user = env.stream()
+                .filter(e -> e.getName().equals("MLFLOW_TRACKING_USERNAME"))
+                .findFirst()
+                .orElseThrow();
+        var password = env.stream()
+                .filter(e -> e.getName().equals("MLFLOW_TRACKING_PASSWORD"))
+                .findFirst()
+                .orElseThrow();
         assertThat(user.getValue()).isNull();
         assertThat(user.getValueFrom().getSecretKeyRef().getName()).isEqualTo("mlflow-basic-auth");
         assertThat(user.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("username");

@@ -1,5 +1,7 @@
 package dev.fermion.compiler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.compiler.fixtures.Components.Best;
 import dev.fermion.compiler.fixtures.Components.Echo;
 import dev.fermion.compiler.fixtures.Components.Notify;
@@ -16,9 +18,6 @@ import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.Step;
 import dev.fermion.dsl.Value;
 import dev.fermion.dsl.ValueType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Property: every pipeline the DSL accepts compiles to YAML that Argo's schema and structural rules accept.
@@ -44,7 +43,9 @@ class RandomPipelinesTest {
         for (int seed = 1; seed <= PIPELINES; seed++) {
             Pipeline pipeline = new Generator(seed).pipeline();
             WorkflowKind kind = seed % 5 == 0 ? WorkflowKind.TEMPLATE : WorkflowKind.WORKFLOW;
-            String yaml = new ArgoCompiler(CompilerOptions.defaults()).compile(pipeline.plan(), kind, Map.of()).yaml();
+            String yaml = new ArgoCompiler(CompilerOptions.defaults())
+                    .compile(pipeline.plan(), kind, Map.of())
+                    .yaml();
             ArgoCompilerTest.assertOnlyOwnReferences(yaml);
             assertThat(yaml).as("seed %d", seed).doesNotStartWith("---");
             Path file = tmp.resolve(String.format("random-%03d.yaml", seed));
@@ -66,18 +67,33 @@ class RandomPipelinesTest {
         }
 
         /** Values readable at one point of the definition; copied when entering a nested scope. */
-        private record Visible(List<Value<String>> texts, List<Value<Double>> numbers, List<Value<Dataset>> datasets,
-                               List<Value<Integer>> ints, List<Value<Boolean>> flags, List<Value<List<Double>>> lists) {
+        private record Visible(
+                List<Value<String>> texts,
+                List<Value<Double>> numbers,
+                List<Value<Dataset>> datasets,
+                List<Value<Integer>> ints,
+                List<Value<Boolean>> flags,
+                List<Value<List<Double>>> lists) {
             Visible copy() {
-                return new Visible(new ArrayList<>(texts), new ArrayList<>(numbers), new ArrayList<>(datasets),
-                        new ArrayList<>(ints), new ArrayList<>(flags), new ArrayList<>(lists));
+                return new Visible(
+                        new ArrayList<>(texts),
+                        new ArrayList<>(numbers),
+                        new ArrayList<>(datasets),
+                        new ArrayList<>(ints),
+                        new ArrayList<>(flags),
+                        new ArrayList<>(lists));
             }
         }
 
         Pipeline pipeline() {
             return Pipeline.named("random-" + seed).define(p -> {
-                Visible visible = new Visible(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                        new ArrayList<>(), new ArrayList<>());
+                Visible visible = new Visible(
+                        new ArrayList<>(),
+                        new ArrayList<>(),
+                        new ArrayList<>(),
+                        new ArrayList<>(),
+                        new ArrayList<>(),
+                        new ArrayList<>());
                 visible.texts().add(p.param("label", random.nextBoolean() ? "plain" : "{{workflow.name}}: x"));
                 visible.numbers().add(p.param("threshold", 0.5));
                 visible.ints().add(p.param("count", 3));
@@ -87,8 +103,10 @@ class RandomPipelinesTest {
                     p.onExit(exit -> {
                         var report = exit.step(name("report"), new Echo()).with(Echo.TEXT, exit.status());
                         if (random.nextBoolean()) {
-                            exit.when(exit.status().isEqualTo("Failed"), b -> b.step(name("page"), new Notify())
-                                    .with(Notify.MESSAGE, report.out(Echo.TEXT_OUT)));
+                            exit.when(
+                                    exit.status().isEqualTo("Failed"),
+                                    b -> b.step(name("page"), new Notify())
+                                            .with(Notify.MESSAGE, report.out(Echo.TEXT_OUT)));
                         }
                     });
                 }
@@ -163,7 +181,8 @@ class RandomPipelinesTest {
             if (visible.datasets().isEmpty()) {
                 prepareAndTrain(dag, visible);
             }
-            var call = dag.step(name("call"), new TrainAndEvaluate()).with(TrainAndEvaluate.DATA, pick(visible.datasets()));
+            var call = dag.step(name("call"), new TrainAndEvaluate())
+                    .with(TrainAndEvaluate.DATA, pick(visible.datasets()));
             visible.numbers().add(call.out(TrainAndEvaluate.ACCURACY));
         }
 
@@ -179,12 +198,16 @@ class RandomPipelinesTest {
             Condition c = switch (random.nextInt(4)) {
                 case 0 -> pick(visible.numbers()).greaterThan(random.nextDouble());
                 case 1 -> pick(visible.numbers()).atMost(pick(visible.numbers()));
-                case 2 -> visible.flags().isEmpty() ? pick(visible.texts()).isEqualTo("yes")
-                        : pick(visible.flags()).isTrue();
+                case 2 ->
+                    visible.flags().isEmpty()
+                            ? pick(visible.texts()).isEqualTo("yes")
+                            : pick(visible.flags()).isTrue();
                 default -> pick(visible.texts()).isNotEqualTo("no-" + random.nextInt(9));
             };
             if (random.nextInt(3) == 0) {
-                c = random.nextBoolean() ? c.and(pick(visible.ints()).lessThan(7)) : c.or(condition(visible)).not();
+                c = random.nextBoolean()
+                        ? c.and(pick(visible.ints()).lessThan(7))
+                        : c.or(condition(visible)).not();
             }
             return c;
         }
@@ -194,12 +217,21 @@ class RandomPipelinesTest {
             Loop<Step<Score>> loop;
             int kind = random.nextInt(3);
             if (kind == 0) {
-                loop = dag.forEach(name("each"), List.of(1, 2, 3), (body, item) -> body(body, visible, depth, shardParam, bodyScore, item));
+                loop = dag.forEach(
+                        name("each"),
+                        List.of(1, 2, 3),
+                        (body, item) -> body(body, visible, depth, shardParam, bodyScore, item));
             } else if (kind == 1) {
-                loop = dag.forEach(name("each"), shardParam, (body, item) -> body(body, visible, depth, shardParam, bodyScore, item));
+                loop = dag.forEach(
+                        name("each"),
+                        shardParam,
+                        (body, item) -> body(body, visible, depth, shardParam, bodyScore, item));
             } else {
                 var shards = dag.step(name("shards"), new Shards()).with(Shards.COUNT, pick(visible.ints()));
-                loop = dag.forEach(name("each"), shards.out(Shards.SHARDS), (body, item) -> body(body, visible, depth, shardParam, bodyScore, item));
+                loop = dag.forEach(
+                        name("each"),
+                        shards.out(Shards.SHARDS),
+                        (body, item) -> body(body, visible, depth, shardParam, bodyScore, item));
             }
             if (random.nextBoolean()) {
                 loop.parallelism(1 + random.nextInt(4));
@@ -212,8 +244,13 @@ class RandomPipelinesTest {
             }
         }
 
-        private Step<Score> body(Dag body, Visible outer, int depth, Value<List<Integer>> shardParam, String scoreName,
-                                 Value<Integer> item) {
+        private Step<Score> body(
+                Dag body,
+                Visible outer,
+                int depth,
+                Value<List<Integer>> shardParam,
+                String scoreName,
+                Value<Integer> item) {
             Visible inner = outer.copy();
             inner.ints().add(item);
             var score = body.step(scoreName, new Score()).with(Score.SHARD, item);
@@ -225,7 +262,10 @@ class RandomPipelinesTest {
                 body.step(name("best"), new Best()).with(Best.SCORES, pick(outer.lists()));
             }
             if (!outer.datasets().isEmpty() && random.nextInt(3) == 0) {
-                body.step(name("train"), new Train()).with(Train.DATA, pick(outer.datasets())).with(Train.EPOCHS, item).cached();
+                body.step(name("train"), new Train())
+                        .with(Train.DATA, pick(outer.datasets()))
+                        .with(Train.EPOCHS, item)
+                        .cached();
             }
             if (depth < 2 && random.nextBoolean()) {
                 fill(body, inner, depth + 1, shardParam);

@@ -10,8 +10,7 @@ final class Yaml {
     static final YAMLMapper MAPPER = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Yaml() {
-    }
+    private Yaml() {}
 
     /** Size of a document as compact JSON in UTF-8, as Jackson writes it: what the API server stores. */
     static int jsonBytes(JsonNode tree) {

@@ -13,8 +13,7 @@ import java.util.stream.Stream;
 
 /** The SHA-256 of every file under a directory, by relative path: equal maps mean byte-identical trees. */
 public final class Digests {
-    private Digests() {
-    }
+    private Digests() {}
 
     public static Map<String, String> of(Path directory) {
         Map<String, String> digests = new TreeMap<>();

@@ -8,7 +8,6 @@ import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.TableSchema;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +20,17 @@ import java.util.Random;
  * publishing tests stay fast.
  */
 public final class Fixtures {
-    public static final TableSchema BLOBS = new TableSchema(List.of(
-            new Column("row_id", ColumnType.CATEGORICAL), new Column("x1", ColumnType.NUMERIC),
-            new Column("x2", ColumnType.NUMERIC), new Column("colour", ColumnType.CATEGORICAL),
-            new Column("label", ColumnType.CATEGORICAL)), "row_id", "label");
+    public static final TableSchema BLOBS = new TableSchema(
+            List.of(
+                    new Column("row_id", ColumnType.CATEGORICAL),
+                    new Column("x1", ColumnType.NUMERIC),
+                    new Column("x2", ColumnType.NUMERIC),
+                    new Column("colour", ColumnType.CATEGORICAL),
+                    new Column("label", ColumnType.CATEGORICAL)),
+            "row_id",
+            "label");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /**
      * Two well separated classes: "yes" around (2, 2), "no" around (-2, -2); the colour is noise. Writes
@@ -39,8 +42,11 @@ public final class Fixtures {
         for (int i = 0; i < rows; i++) {
             boolean yes = i % 2 == 0;
             double centre = yes ? 2 : -2;
-            all.add(List.of(Integer.toString(i), format(centre + random.nextGaussian()),
-                    format(centre + random.nextGaussian()), List.of("red", "green", "blue").get(random.nextInt(3)),
+            all.add(List.of(
+                    Integer.toString(i),
+                    format(centre + random.nextGaussian()),
+                    format(centre + random.nextGaussian()),
+                    List.of("red", "green", "blue").get(random.nextInt(3)),
                     yes ? "yes" : "no"));
         }
         write(root, BLOBS, all);

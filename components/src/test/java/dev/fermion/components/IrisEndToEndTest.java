@@ -1,5 +1,7 @@
 package dev.fermion.components;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.components.evaluate.EvaluateClassifier;
 import dev.fermion.components.model.ModelBundle;
@@ -7,14 +9,11 @@ import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Model;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Prepare, train and evaluate on the iris data, as a user's pipeline would chain the steps. */
 class IrisEndToEndTest {
@@ -38,7 +37,8 @@ class IrisEndToEndTest {
                 .run(new TrainMlp());
 
         assertThat(train.value(TrainMlp.DEVICE)).isNotBlank();
-        assertThat(train.value(TrainMlp.EPOCHS_RUN)).isBetween(1, TrainMlp.EPOCHS.defaultValue().orElseThrow());
+        assertThat(train.value(TrainMlp.EPOCHS_RUN))
+                .isBetween(1, TrainMlp.EPOCHS.defaultValue().orElseThrow());
         assertThat(train.metrics("val-loss")).hasSize(train.value(TrainMlp.EPOCHS_RUN));
         assertThat(train.metrics("val-accuracy").get(0).step()).isEqualTo(1);
         Path model = tmp.resolve("train/model");

@@ -1,5 +1,7 @@
 package dev.fermion.components;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.fermion.components.evaluate.EvaluateClassifier;
@@ -11,9 +13,6 @@ import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Model;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every model step gives byte-identical outputs for the same inputs, wherever the inputs lie (each run
@@ -81,41 +80,58 @@ class OutputDeterminismTest {
         Path data = tmp.resolve("data");
         Fixtures.blobs(data, 160, 8);
 
-        List<Map<String, String>> trained = twice("train", root -> new TestContext(root, "train")
-                .with(TrainMlp.TRAIN, copy(data.resolve("train"), root, "train-split"))
-                .with(TrainMlp.VALIDATION, copy(data.resolve("validation"), root, "validation-split"))
-                .with(TrainMlp.PREPROCESSING, new Directory(copy(data.resolve("preprocessing"), root, "fitted").path()))
-                .with(TrainMlp.EPOCHS, 8).with(TrainMlp.LEARNING_RATE, 0.01)
-                // TrainMlp sets the engine's threads itself: to the count this run of the two computes with.
-                .with(TrainMlp.THREADS, JniUtils.getNumThreads())
-                .run(new TrainMlp()));
+        List<Map<String, String>> trained = twice(
+                "train",
+                root -> new TestContext(root, "train")
+                        .with(TrainMlp.TRAIN, copy(data.resolve("train"), root, "train-split"))
+                        .with(TrainMlp.VALIDATION, copy(data.resolve("validation"), root, "validation-split"))
+                        .with(
+                                TrainMlp.PREPROCESSING,
+                                new Directory(copy(data.resolve("preprocessing"), root, "fitted")
+                                        .path()))
+                        .with(TrainMlp.EPOCHS, 8)
+                        .with(TrainMlp.LEARNING_RATE, 0.01)
+                        // TrainMlp sets the engine's threads itself: to the count this run of the two computes with.
+                        .with(TrainMlp.THREADS, JniUtils.getNumThreads())
+                        .run(new TrainMlp()));
         assertThat(trained.get(0)).containsKey("model/mlp-0000.params");
         assertThat(trained.get(1)).isEqualTo(trained.get(0));
         Model model = new Model(tmp.resolve("train-0/train/model"));
 
-        List<Map<String, String>> evaluated = twice("evaluate", root -> new TestContext(root, "evaluate")
-                .with(EvaluateClassifier.MODEL, model)
-                .with(EvaluateClassifier.DATA, copy(data.resolve("test"), root, "test-split"))
-                .run(new EvaluateClassifier()));
-        assertThat(evaluated.get(0)).containsKeys("report/report.html", "report/metrics.json",
-                "report/confusion-matrix.png");
+        List<Map<String, String>> evaluated = twice(
+                "evaluate",
+                root -> new TestContext(root, "evaluate")
+                        .with(EvaluateClassifier.MODEL, model)
+                        .with(EvaluateClassifier.DATA, copy(data.resolve("test"), root, "test-split"))
+                        .run(new EvaluateClassifier()));
+        assertThat(evaluated.get(0))
+                .containsKeys("report/report.html", "report/metrics.json", "report/confusion-matrix.png");
         assertThat(evaluated.get(1)).isEqualTo(evaluated.get(0));
 
         Path unreadable = tmp.resolve("unreadable");
         List<List<String>> rows = new ArrayList<>(Table.readDataset(data.resolve("test")).rows().stream()
-                .map(Table.Row::values).toList());
+                .map(Table.Row::values)
+                .toList());
         rows.set(3, List.of("x", "oops", "1.0", "red", "yes"));
         Fixtures.dataset(unreadable, Fixtures.BLOBS, rows);
-        List<Map<String, String>> predicted = twice("predict", root -> new TestContext(root, "predict")
-                .with(BatchPredict.MODEL, model).with(BatchPredict.DATA, copy(unreadable, root, "rows"))
-                .run(new BatchPredict()));
+        List<Map<String, String>> predicted = twice(
+                "predict",
+                root -> new TestContext(root, "predict")
+                        .with(BatchPredict.MODEL, model)
+                        .with(BatchPredict.DATA, copy(unreadable, root, "rows"))
+                        .run(new BatchPredict()));
         assertThat(predicted.get(0)).containsEntry("output rejected-rows", "1");
         assertThat(predicted.get(1)).isEqualTo(predicted.get(0));
 
-        List<Map<String, String>> published = twice("publish", root -> new TestContext(root, "publish")
-                .with(PublishModel.MODEL, model).with(PublishModel.NAME, "blobs")
-                .with(PublishModel.TARGET, root.resolve("publish/published").toString())
-                .run(new PublishModel()));
+        List<Map<String, String>> published = twice(
+                "publish",
+                root -> new TestContext(root, "publish")
+                        .with(PublishModel.MODEL, model)
+                        .with(PublishModel.NAME, "blobs")
+                        .with(
+                                PublishModel.TARGET,
+                                root.resolve("publish/published").toString())
+                        .run(new PublishModel()));
         published.forEach(digests -> digests.remove("output location"));
         assertThat(published.get(0)).containsKey("published/manifest.json");
         assertThat(published.get(1)).isEqualTo(published.get(0));
@@ -127,8 +143,10 @@ class OutputDeterminismTest {
         List<Map<String, String>> evaluated = twice("evaluate", root -> {
             Path data = Files.createDirectories(root.resolve("iris"));
             Files.copy(TestBundles.IRIS, data.resolve("iris.csv"));
-            return new TestContext(root, "evaluate").with(EvaluateRegressor.MODEL, model)
-                    .with(EvaluateRegressor.DATA, new Dataset(data)).run(new EvaluateRegressor());
+            return new TestContext(root, "evaluate")
+                    .with(EvaluateRegressor.MODEL, model)
+                    .with(EvaluateRegressor.DATA, new Dataset(data))
+                    .run(new EvaluateRegressor());
         });
         assertThat(evaluated.get(0)).containsKey("report/predicted-vs-actual.png");
         assertThat(evaluated.get(1)).isEqualTo(evaluated.get(0));

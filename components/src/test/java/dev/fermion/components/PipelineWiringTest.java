@@ -1,21 +1,20 @@
 package dev.fermion.components;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.components.evaluate.EvaluateClassifier;
+import dev.fermion.components.evaluate.EvaluateRegressor;
+import dev.fermion.components.predict.BatchPredict;
 import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.publish.PublishModel;
 import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.Step;
-import dev.fermion.components.evaluate.EvaluateRegressor;
-import dev.fermion.components.predict.BatchPredict;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The components' ports are valid DSL ports and wire together as the README shows. */
 class PipelineWiringTest {
@@ -37,17 +36,24 @@ class PipelineWiringTest {
             Step<EvaluateClassifier> evaluate = p.step("evaluate", new EvaluateClassifier())
                     .with(EvaluateClassifier.MODEL, train.out(TrainMlp.MODEL))
                     .with(EvaluateClassifier.DATA, prepare.out(PrepareCsv.TEST));
-            p.when(evaluate.out(EvaluateClassifier.ACCURACY).atLeast(0.9), b -> b.step("publish", new PublishModel())
-                    .with(PublishModel.MODEL, train.out(TrainMlp.MODEL))
-                    .with(PublishModel.NAME, "iris"));
+            p.when(
+                    evaluate.out(EvaluateClassifier.ACCURACY).atLeast(0.9),
+                    b -> b.step("publish", new PublishModel())
+                            .with(PublishModel.MODEL, train.out(TrainMlp.MODEL))
+                            .with(PublishModel.NAME, "iris"));
         });
         assertThat(pipeline.plan()).isNotNull();
     }
 
     @Test
     void everyComponentDeclaresItsPorts() {
-        for (Component component : List.of(new PrepareCsv(), new TrainMlp(), new EvaluateClassifier(),
-                new EvaluateRegressor(), new BatchPredict(), new PublishModel())) {
+        for (Component component : List.of(
+                new PrepareCsv(),
+                new TrainMlp(),
+                new EvaluateClassifier(),
+                new EvaluateRegressor(),
+                new BatchPredict(),
+                new PublishModel())) {
             assertThat(component.ports().inputs()).isNotEmpty();
             assertThat(component.ports().outputs()).isNotEmpty();
         }

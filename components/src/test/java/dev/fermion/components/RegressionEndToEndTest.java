@@ -1,5 +1,8 @@
 package dev.fermion.components;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.components.evaluate.EvaluateRegressor;
 import dev.fermion.components.model.Task;
@@ -11,18 +14,14 @@ import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Model;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Prepare, train, evaluate and predict on generated data with a known linear-plus-category signal. */
 class RegressionEndToEndTest {
@@ -58,8 +57,8 @@ class RegressionEndToEndTest {
                 .run(new PrepareCsv());
         assertThat(prepare.value(PrepareCsv.ROWS)).isEqualTo(600L);
         Table features = Table.read(tmp.resolve("prepare/train/features.csv"), java.util.Optional.empty());
-        assertThat(features.header()).containsExactly("id", "area", "age", "district=d0", "district=d1",
-                "district=d2", "price");
+        assertThat(features.header())
+                .containsExactly("id", "area", "age", "district=d0", "district=d1", "district=d2", "price");
 
         TestContext train = new TestContext(tmp, "train")
                 .with(TrainMlp.TRAIN, new Dataset(tmp.resolve("prepare/train")))
@@ -77,12 +76,14 @@ class RegressionEndToEndTest {
                 .run(new EvaluateRegressor());
         assertThat(evaluate.value(EvaluateRegressor.R2)).isGreaterThan(0.97);
         assertThat(evaluate.value(EvaluateRegressor.MAE)).isLessThan(15.0);
-        assertThat(evaluate.value(EvaluateRegressor.RMSE)).isGreaterThanOrEqualTo(evaluate.value(EvaluateRegressor.MAE));
+        assertThat(evaluate.value(EvaluateRegressor.RMSE))
+                .isGreaterThanOrEqualTo(evaluate.value(EvaluateRegressor.MAE));
         assertThat(tmp.resolve("evaluate/report/predicted-vs-actual.png")).exists();
 
         Path fresh = Files.createDirectories(tmp.resolve("fresh"));
-        Files.write(fresh.resolve("houses.csv"), List.of("id,district,area,age", "a,d2,100,10", "b,d0,150,NA",
-                "c,d1,lots,5"));
+        Files.write(
+                fresh.resolve("houses.csv"),
+                List.of("id,district,area,age", "a,d2,100,10", "b,d0,150,NA", "c,d1,lots,5"));
         TestContext predict = new TestContext(tmp, "predict")
                 .with(BatchPredict.MODEL, model)
                 .with(BatchPredict.DATA, new Dataset(fresh))
@@ -93,7 +94,8 @@ class RegressionEndToEndTest {
         Table predictions = Table.readDataset(tmp.resolve("predict/predictions"));
         assertThat(predictions.header()).containsExactly("id", "prediction");
         assertThat(predictions.rows().get(0).values().get(0)).isEqualTo("a");
-        assertThat(Double.parseDouble(predictions.rows().get(0).values().get(1))).isCloseTo(265, within(15.0));
+        assertThat(Double.parseDouble(predictions.rows().get(0).values().get(1)))
+                .isCloseTo(265, within(15.0));
         Table rejects = Table.readDataset(tmp.resolve("predict/rejects"));
         assertThat(rejects.rows()).singleElement().satisfies(r -> {
             assertThat(r.values().get(1)).isEqualTo("4");

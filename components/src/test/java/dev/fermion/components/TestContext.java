@@ -9,7 +9,6 @@ import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.SourceDataset;
 import dev.fermion.dsl.StepContext;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,8 +28,7 @@ import java.util.Optional;
  */
 public final class TestContext implements StepContext {
     /** One recorded metric value. */
-    public record Metric(String key, double value, long step) {
-    }
+    public record Metric(String key, double value, long step) {}
 
     private final Path root;
     private final Map<String, Object> inputs = new HashMap<>();
@@ -68,8 +66,8 @@ public final class TestContext implements StepContext {
         component.execute(this);
         for (Output<?> output : component.ports().outputs()) {
             if (!output.type().isArtifact() && !outputs.containsKey(output.name())) {
-                throw new AssertionError(component.getClass().getSimpleName() + " did not set output '"
-                        + output.name() + "'");
+                throw new AssertionError(
+                        component.getClass().getSimpleName() + " did not set output '" + output.name() + "'");
             }
         }
         return this;
@@ -153,7 +151,9 @@ public final class TestContext implements StepContext {
     }
 
     @Override
-    @SuppressWarnings("AnnotateFormatMethod") // StepContext.log defines the format contract; the DSL carries no Error Prone annotations
+    @SuppressWarnings(
+            "AnnotateFormatMethod") // StepContext.log defines the format contract; the DSL carries no Error Prone
+    // annotations
     public void log(String format, Object... args) {
         String line = String.format(format, args);
         logs.add(line);

@@ -4,14 +4,12 @@ import dev.fermion.dsl.BadInputException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.util.Optional;
 import java.util.function.Function;
 
 /** The cluster a deploy step talks to: the kubeconfig, or the pod's own service account inside a cluster. */
 final class ClusterAccess {
-    private ClusterAccess() {
-    }
+    private ClusterAccess() {}
 
     /**
      * Runs {@code work} with a client; a refusal by the API server's authorization is bad input (no retry can
@@ -29,7 +27,8 @@ final class ClusterAccess {
     }
 
     static String forbidden(KubernetesClientException e) {
-        String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+        String reason = e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
                 : e.getMessage();
         return "The Kubernetes API server refused: " + reason + ". The service account this step runs as needs the "
                 + "Role that KubernetesDeployment.deployerRbac(namespace, account, target) writes, bound to it in the "

@@ -14,7 +14,6 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
-
 import java.time.Duration;
 import java.util.Map;
 
@@ -46,35 +45,44 @@ public final class Deploy extends Component {
             .describedAs("the bundle LOCAL serves; cluster targets serve their copy at model-uri");
     public static final Input<String> NAME = input("name", String.class)
             .describedAs("the deployment's and the served model's name: lower-case letters, digits and '-'");
-    public static final Input<DeployTarget> TARGET = input("target", DeployTarget.class)
-            .defaultValue(DeployTarget.LOCAL);
-    public static final Input<String> VERSION = input("version", String.class).optional()
-            .describedAs("the version to record; defaults to the run id");
-    public static final Input<Boolean> KEEP_RUNNING = input("keep-running", Boolean.class).defaultValue(false)
+    public static final Input<DeployTarget> TARGET =
+            input("target", DeployTarget.class).defaultValue(DeployTarget.LOCAL);
+    public static final Input<String> VERSION =
+            input("version", String.class).optional().describedAs("the version to record; defaults to the run id");
+    public static final Input<Boolean> KEEP_RUNNING = input("keep-running", Boolean.class)
+            .defaultValue(false)
             .describedAs("LOCAL: keep the server after the run ends");
-    public static final Input<String> NAMESPACE = input("namespace", String.class).optional()
+    public static final Input<String> NAMESPACE = input("namespace", String.class)
+            .optional()
             .describedAs("cluster targets; defaults to the kubeconfig's or the pod's namespace");
-    public static final Input<String> MODEL_URI = input("model-uri", String.class).optional()
+    public static final Input<String> MODEL_URI = input("model-uri", String.class)
+            .optional()
             .describedAs("cluster targets: where the cluster reads the bundle, e.g. s3://models/iris/3 or "
                     + "pvc://models/iris/3; KUBERNETES without one carries a bundle of up to 1 MiB in a ConfigMap");
-    public static final Input<String> IMAGE = input("image", String.class).optional()
+    public static final Input<String> IMAGE = input("image", String.class)
+            .optional()
             .describedAs("cluster targets: the runtime image; defaults to the one the compiler uses");
-    public static final Input<Integer> REPLICAS = input("replicas", Integer.class).defaultValue(1);
-    public static final Input<Integer> MAX_REPLICAS = input("max-replicas", Integer.class).optional()
+    public static final Input<Integer> REPLICAS =
+            input("replicas", Integer.class).defaultValue(1);
+    public static final Input<Integer> MAX_REPLICAS = input("max-replicas", Integer.class)
+            .optional()
             .describedAs("the autoscaler's ceiling; defaults to three times replicas");
     public static final Input<String> CPU = input("cpu", String.class).defaultValue("1");
     public static final Input<String> MEMORY = input("memory", String.class).defaultValue("2Gi");
     public static final Input<Integer> GPUS = input("gpus", Integer.class).defaultValue(0);
-    public static final Input<Integer> CPU_TARGET_PERCENT = input("cpu-target-percent", Integer.class)
-            .defaultValue(70);
-    public static final Input<Integer> CANARY_PERCENT = input("canary-percent", Integer.class).defaultValue(0)
+    public static final Input<Integer> CPU_TARGET_PERCENT =
+            input("cpu-target-percent", Integer.class).defaultValue(70);
+    public static final Input<Integer> CANARY_PERCENT = input("canary-percent", Integer.class)
+            .defaultValue(0)
             .describedAs("cluster targets: 1-99 sends about that share of requests to this version");
-    public static final Input<String> STORAGE_SECRET = input("storage-secret", String.class).optional()
+    public static final Input<String> STORAGE_SECRET = input("storage-secret", String.class)
+            .optional()
             .describedAs("KUBERNETES: a Secret with the model store's credentials, by name");
-    public static final Input<String> STORAGE_INITIALIZER_IMAGE = input("storage-initializer-image", String.class)
-            .defaultValue(ClusterSettings.DEFAULT_STORAGE_INITIALIZER);
+    public static final Input<String> STORAGE_INITIALIZER_IMAGE =
+            input("storage-initializer-image", String.class).defaultValue(ClusterSettings.DEFAULT_STORAGE_INITIALIZER);
     public static final Input<Integer> READY_TIMEOUT_SECONDS = input("ready-timeout-seconds", Integer.class)
-            .defaultValue(600).describedAs("cluster targets: how long to wait for ready pods; 0 does not wait");
+            .defaultValue(600)
+            .describedAs("cluster targets: how long to wait for ready pods; 0 does not wait");
 
     /** Set by Argo in the main container of every workflow pod: the node it runs. */
     static final String ARGO_NODE = "ARGO_NODE_ID";
@@ -104,14 +112,26 @@ public final class Deploy extends Component {
                 break;
             case KUBERNETES:
                 deployed = ClusterAccess.withClient(client -> new KubernetesRollout(client, line -> ctx.log("%s", line))
-                        .deploy(settings(ctx, name, version, digest,
-                                ClusterAccess.namespace(ctx.find(NAMESPACE), client)), ctx.get(MODEL).path(),
+                        .deploy(
+                                settings(
+                                        ctx,
+                                        name,
+                                        version,
+                                        digest,
+                                        ClusterAccess.namespace(ctx.find(NAMESPACE), client)),
+                                ctx.get(MODEL).path(),
                                 readyTimeout(ctx)));
                 break;
             case KSERVE:
                 deployed = ClusterAccess.withClient(client -> new KServeRollout(client, line -> ctx.log("%s", line))
-                        .deploy(settings(ctx, name, version, digest,
-                                ClusterAccess.namespace(ctx.find(NAMESPACE), client)), readyTimeout(ctx)));
+                        .deploy(
+                                settings(
+                                        ctx,
+                                        name,
+                                        version,
+                                        digest,
+                                        ClusterAccess.namespace(ctx.find(NAMESPACE), client)),
+                                readyTimeout(ctx)));
                 break;
             default:
                 throw new IllegalStateException("Unknown target " + ctx.get(TARGET));
@@ -120,26 +140,31 @@ public final class Deploy extends Component {
         ctx.put(DEPLOYED_VERSION, deployed.version());
         ctx.put(UP_TO_DATE, deployed.upToDate());
         if (deployed.upToDate()) {
-            ctx.log("Up to date: '%s' already serves model %s with these settings as version %s on %s: %s", name,
-                    digest, deployed.version(), ctx.get(TARGET), deployed.endpoint());
+            ctx.log(
+                    "Up to date: '%s' already serves model %s with these settings as version %s on %s: %s",
+                    name, digest, deployed.version(), ctx.get(TARGET), deployed.endpoint());
         } else {
-            ctx.log("Deployed '%s' version %s to %s: %s", name, deployed.version(), ctx.get(TARGET),
-                    deployed.endpoint());
+            ctx.log(
+                    "Deployed '%s' version %s to %s: %s",
+                    name, deployed.version(), ctx.get(TARGET), deployed.endpoint());
         }
     }
 
     private static Deployed local(StepContext ctx, String name, String version) {
         refuseInWorkflowPod(System.getenv());
         if (ctx.get(CANARY_PERCENT) != 0) {
-            throw new IllegalArgumentException("canary-percent needs a traffic split, which the LOCAL target does "
-                    + "not have (one server per name); deploy the canary under another name or use KUBERNETES or KSERVE");
+            throw new IllegalArgumentException(
+                    "canary-percent needs a traffic split, which the LOCAL target does "
+                            + "not have (one server per name); deploy the canary under another name or use KUBERNETES or KSERVE");
         }
         LocalDeployments registry = LocalDeployments.fromEnvironment();
-        LocalDeployments.Rollout rollout = registry.deploy(name, version, ctx.get(MODEL).path(), ctx.runId(),
-                ctx.get(KEEP_RUNNING), line -> ctx.log("%s", line));
+        LocalDeployments.Rollout rollout = registry.deploy(
+                name, version, ctx.get(MODEL).path(), ctx.runId(), ctx.get(KEEP_RUNNING), line -> ctx.log("%s", line));
         LocalDeployment deployment = rollout.deployment();
         if (deployment.keepRunning()) {
-            ctx.log("The server keeps running after this run; %s records it", registry.root().resolve(name + ".json"));
+            ctx.log(
+                    "The server keeps running after this run; %s records it",
+                    registry.root().resolve(name + ".json"));
         } else {
             ctx.log("The server stops when run %s ends", deployment.runId());
         }
@@ -155,8 +180,8 @@ public final class Deploy extends Component {
         }
     }
 
-    private static ClusterSettings settings(StepContext ctx, String name, String version, String digest,
-                                            String namespace) {
+    private static ClusterSettings settings(
+            StepContext ctx, String name, String version, String digest, String namespace) {
         String modelUri = ctx.find(MODEL_URI).filter(uri -> !uri.isEmpty()).orElseGet(() -> {
             if (ctx.get(TARGET) != DeployTarget.KUBERNETES) {
                 throw new IllegalArgumentException("Target " + ctx.get(TARGET) + " needs 'model-uri': the cluster "
@@ -167,11 +192,22 @@ public final class Deploy extends Component {
         });
         int gpus = ctx.get(GPUS);
         int replicas = ctx.get(REPLICAS);
-        return new ClusterSettings(name, version, namespace,
-                ctx.find(IMAGE).orElseGet(() -> runtimeImage(System.getenv(), gpus > 0)), modelUri, digest,
-                ctx.find(STORAGE_SECRET).orElse(null), ctx.get(STORAGE_INITIALIZER_IMAGE), replicas,
-                ctx.find(MAX_REPLICAS).orElse(3 * replicas), ctx.get(CPU), ctx.get(MEMORY), gpus,
-                ctx.get(CPU_TARGET_PERCENT), ctx.get(CANARY_PERCENT));
+        return new ClusterSettings(
+                name,
+                version,
+                namespace,
+                ctx.find(IMAGE).orElseGet(() -> runtimeImage(System.getenv(), gpus > 0)),
+                modelUri,
+                digest,
+                ctx.find(STORAGE_SECRET).orElse(null),
+                ctx.get(STORAGE_INITIALIZER_IMAGE),
+                replicas,
+                ctx.find(MAX_REPLICAS).orElse(3 * replicas),
+                ctx.get(CPU),
+                ctx.get(MEMORY),
+                gpus,
+                ctx.get(CPU_TARGET_PERCENT),
+                ctx.get(CANARY_PERCENT));
     }
 
     /**

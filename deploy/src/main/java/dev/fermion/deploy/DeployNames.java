@@ -12,8 +12,7 @@ public final class DeployNames {
     private static final Pattern NAME = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
-    private DeployNames() {
-    }
+    private DeployNames() {}
 
     public static String name(String name) {
         if (name == null || name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
@@ -25,7 +24,9 @@ public final class DeployNames {
     }
 
     public static String version(String version) {
-        if (version == null || version.length() > 63 || !VERSION.matcher(version).matches()) {
+        if (version == null
+                || version.length() > 63
+                || !VERSION.matcher(version).matches()) {
             throw new IllegalArgumentException("Model version '" + version + "' is not usable: use letters, digits, "
                     + "'-', '_' and '.', starting and ending with a letter or digit, at most 63 characters, since it "
                     + "becomes a Kubernetes label value and a directory name");

@@ -1,7 +1,6 @@
 package dev.fermion.deploy;
 
 import dev.fermion.components.model.ModelBundle;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,8 +18,7 @@ import java.util.List;
  * unchanged model is recognised as already served.
  */
 public final class ModelDigest {
-    private ModelDigest() {
-    }
+    private ModelDigest() {}
 
     public static String of(Path bundle) {
         MessageDigest md;
@@ -49,8 +47,12 @@ public final class ModelDigest {
     }
 
     private static void update(MessageDigest md, byte[] name, long size) {
-        for (byte[] part : List.of(Long.toString(name.length).getBytes(StandardCharsets.UTF_8), new byte[] {':'}, name,
-                Long.toString(size).getBytes(StandardCharsets.UTF_8), new byte[] {':'})) {
+        for (byte[] part : List.of(
+                Long.toString(name.length).getBytes(StandardCharsets.UTF_8),
+                new byte[] {':'},
+                name,
+                Long.toString(size).getBytes(StandardCharsets.UTF_8),
+                new byte[] {':'})) {
             md.update(part);
         }
     }

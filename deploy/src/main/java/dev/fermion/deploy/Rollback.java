@@ -16,14 +16,17 @@ import dev.fermion.dsl.StepContext;
  */
 public final class Rollback extends Component {
     public static final Input<String> NAME = input("name", String.class);
-    public static final Input<DeployTarget> TARGET = input("target", DeployTarget.class)
-            .defaultValue(DeployTarget.LOCAL);
-    public static final Input<Boolean> KEEP_RUNNING = input("keep-running", Boolean.class).defaultValue(true)
+    public static final Input<DeployTarget> TARGET =
+            input("target", DeployTarget.class).defaultValue(DeployTarget.LOCAL);
+    public static final Input<Boolean> KEEP_RUNNING = input("keep-running", Boolean.class)
+            .defaultValue(true)
             .describedAs("LOCAL: keep the restored server after the run ends");
-    public static final Input<String> NAMESPACE = input("namespace", String.class).optional()
+    public static final Input<String> NAMESPACE = input("namespace", String.class)
+            .optional()
             .describedAs("cluster targets; defaults to the kubeconfig's or the pod's namespace");
     public static final Input<Integer> READY_TIMEOUT_SECONDS = input("ready-timeout-seconds", Integer.class)
-            .defaultValue(600).describedAs("cluster targets: how long to wait for ready pods; 0 does not wait");
+            .defaultValue(600)
+            .describedAs("cluster targets: how long to wait for ready pods; 0 does not wait");
 
     public static final Output<String> ENDPOINT = output("endpoint", String.class);
     public static final Output<String> DEPLOYED_VERSION = output("deployed-version", String.class);
@@ -39,18 +42,22 @@ public final class Rollback extends Component {
         Deployed restored;
         switch (ctx.get(TARGET)) {
             case LOCAL:
-                LocalDeployment local = LocalDeployments.fromEnvironment().rollback(name, ctx.runId(),
-                        ctx.get(KEEP_RUNNING), line -> ctx.log("%s", line));
+                LocalDeployment local = LocalDeployments.fromEnvironment()
+                        .rollback(name, ctx.runId(), ctx.get(KEEP_RUNNING), line -> ctx.log("%s", line));
                 restored = new Deployed(local.modelUrl().toString(), local.version());
                 break;
             case KUBERNETES:
                 restored = ClusterAccess.withClient(client -> new KubernetesRollout(client, line -> ctx.log("%s", line))
-                        .rollback(ClusterAccess.namespace(ctx.find(NAMESPACE), client), name,
+                        .rollback(
+                                ClusterAccess.namespace(ctx.find(NAMESPACE), client),
+                                name,
                                 Deploy.readyTimeout(ctx, READY_TIMEOUT_SECONDS)));
                 break;
             case KSERVE:
                 restored = ClusterAccess.withClient(client -> new KServeRollout(client, line -> ctx.log("%s", line))
-                        .rollback(ClusterAccess.namespace(ctx.find(NAMESPACE), client), name,
+                        .rollback(
+                                ClusterAccess.namespace(ctx.find(NAMESPACE), client),
+                                name,
                                 Deploy.readyTimeout(ctx, READY_TIMEOUT_SECONDS)));
                 break;
             default:

@@ -8,7 +8,6 @@ import dev.fermion.components.preprocess.Feature;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.serving.protocol.ModelSignature;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,12 +24,12 @@ import java.util.List;
  */
 public final class SmokeTest {
     /** The request sent and the answer the server gave, for the step's log. */
-    public record Exchange(URI url, String request, String response) {
-    }
+    public record Exchange(URI url, String request, String response) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     /** A one-row infer request for {@code bundle}. */
     public static ObjectNode request(ModelBundle bundle) {
@@ -39,7 +38,9 @@ public final class SmokeTest {
         ObjectNode request = JSON.createObjectNode();
         request.put("id", "fermion-smoke-test");
         if (signature.numericOnly()) {
-            ObjectNode input = request.putArray("inputs").addObject().put("name", ModelSignature.TENSOR_INPUT)
+            ObjectNode input = request.putArray("inputs")
+                    .addObject()
+                    .put("name", ModelSignature.TENSOR_INPUT)
                     .put("datatype", "FP32");
             input.putArray("shape").add(1).add(signature.features().size());
             var data = input.putArray("data");
@@ -54,8 +55,12 @@ public final class SmokeTest {
                 input.put("datatype", "FP32").putArray("data").add(typical(feature, preprocessing));
             } else {
                 // A category-less column (every training value missing) is sent missing, as a model saw it.
-                input.put("datatype", "BYTES").putArray("data")
-                        .add(feature.categories().isEmpty() ? "" : feature.categories().get(0));
+                input.put("datatype", "BYTES")
+                        .putArray("data")
+                        .add(
+                                feature.categories().isEmpty()
+                                        ? ""
+                                        : feature.categories().get(0));
             }
         }
         return request;
@@ -81,9 +86,13 @@ public final class SmokeTest {
         String body = request(bundle).toString();
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(url).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(
+                    HttpRequest.newBuilder(url)
+                            .timeout(TIMEOUT)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("The smoke test could not reach " + url + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -91,25 +100,26 @@ public final class SmokeTest {
             throw new IllegalStateException("Interrupted during the smoke test of " + url, e);
         }
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("The smoke test of " + url + " got HTTP " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(
+                    "The smoke test of " + url + " got HTTP " + response.statusCode() + ": " + response.body());
         }
         List<String> expected = ModelSignature.of(bundle).outputNames();
         JsonNode outputs;
         try {
             outputs = JSON.readTree(response.body()).path("outputs");
         } catch (IOException e) {
-            throw new IllegalStateException("The smoke test of " + url + " got a body that is not JSON: "
-                    + response.body(), e);
+            throw new IllegalStateException(
+                    "The smoke test of " + url + " got a body that is not JSON: " + response.body(), e);
         }
         for (String output : expected) {
             boolean answered = false;
             for (JsonNode node : outputs) {
-                answered |= output.equals(node.path("name").asText()) && node.path("data").size() > 0;
+                answered |= output.equals(node.path("name").asText())
+                        && node.path("data").size() > 0;
             }
             if (!answered) {
-                throw new IllegalStateException("The smoke test of " + url + " got no '" + output + "' output: "
-                        + response.body());
+                throw new IllegalStateException(
+                        "The smoke test of " + url + " got no '" + output + "' output: " + response.body());
             }
         }
         return new Exchange(url, body, response.body());

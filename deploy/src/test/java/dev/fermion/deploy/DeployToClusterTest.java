@@ -1,5 +1,8 @@
 package dev.fermion.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.components.TestBundles;
 import dev.fermion.components.TestContext;
 import dev.fermion.deploy.kubernetes.KServeInferenceService;
@@ -10,17 +13,13 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The components with cluster targets, finding the cluster as in a pod or with a kubeconfig: here through
@@ -39,13 +38,15 @@ class DeployToClusterTest {
 
     @TempDir
     Path dir;
+
     Path model;
 
     @BeforeEach
     void pointTheComponentsAtTheMockServer() {
         model = TestBundles.classifier(dir.resolve("model"));
         CONFIG.forEach(System::setProperty);
-        System.setProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, client.getMasterUrl().toString());
+        System.setProperty(
+                Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, client.getMasterUrl().toString());
     }
 
     @AfterEach
@@ -59,7 +60,8 @@ class DeployToClusterTest {
     }
 
     private TestContext deploy(String runId, DeployTarget target, int canaryPercent, String modelUri) throws Exception {
-        return new TestContext(dir, "deploy").withRunId(runId)
+        return new TestContext(dir, "deploy")
+                .withRunId(runId)
                 .with(Deploy.MODEL, new Model(model))
                 .with(Deploy.NAME, "iris")
                 .with(Deploy.TARGET, target)
@@ -74,18 +76,37 @@ class DeployToClusterTest {
         TestContext first = deploy("run-1", DeployTarget.KUBERNETES, 0);
         assertThat(first.value(Deploy.ENDPOINT)).isEqualTo("http://iris.models.svc.cluster.local/v2/models/iris");
         assertThat(first.value(Deploy.DEPLOYED_VERSION)).isEqualTo("run-1");
-        Deployment stable = client.apps().deployments().inNamespace("models").withName("iris").get();
-        assertThat(stable.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .as("the runtime image the compiler uses").matches("ghcr\\.io/fermion-ml/fermion-runtime:.+");
+        Deployment stable = client.apps()
+                .deployments()
+                .inNamespace("models")
+                .withName("iris")
+                .get();
+        assertThat(stable.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .as("the runtime image the compiler uses")
+                .matches("ghcr\\.io/fermion-ml/fermion-runtime:.+");
 
         deploy("run-2", DeployTarget.KUBERNETES, 0);
-        TestContext rolledBack = new TestContext(dir, "deploy").withRunId("run-3").with(Rollback.NAME, "iris")
-                .with(Rollback.TARGET, DeployTarget.KUBERNETES).with(Rollback.READY_TIMEOUT_SECONDS, 0)
+        TestContext rolledBack = new TestContext(dir, "deploy")
+                .withRunId("run-3")
+                .with(Rollback.NAME, "iris")
+                .with(Rollback.TARGET, DeployTarget.KUBERNETES)
+                .with(Rollback.READY_TIMEOUT_SECONDS, 0)
                 .run(new Rollback());
 
         assertThat(rolledBack.value(Rollback.DEPLOYED_VERSION)).isEqualTo("run-1");
-        assertThat(client.apps().deployments().inNamespace("models").withName("iris").get().getMetadata()
-                .getAnnotations()).containsEntry("fermion.dev/version", "run-1");
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace("models")
+                        .withName("iris")
+                        .get()
+                        .getMetadata()
+                        .getAnnotations())
+                .containsEntry("fermion.dev/version", "run-1");
         assertThat(rolledBack.logs()).anySatisfy(l -> assertThat(l).contains("back from version run-2 to run-1"));
     }
 
@@ -101,27 +122,54 @@ class DeployToClusterTest {
             assertThat(second.value(Deploy.UP_TO_DATE)).as(target.name()).isTrue();
             assertThat(second.value(Deploy.DEPLOYED_VERSION)).isEqualTo("run-1");
             assertThat(second.value(Deploy.ENDPOINT)).isEqualTo(first.value(Deploy.ENDPOINT));
-            assertThat(second.logs()).anySatisfy(l -> assertThat(l).isEqualTo("Up to date: 'iris' already serves model "
-                    + digest + " with these settings as version run-1 on " + target + ": " + first.value(Deploy.ENDPOINT)));
+            assertThat(second.logs())
+                    .anySatisfy(l -> assertThat(l)
+                            .isEqualTo("Up to date: 'iris' already serves model " + digest
+                                    + " with these settings as version run-1 on " + target + ": "
+                                    + first.value(Deploy.ENDPOINT)));
         }
-        assertThat(client.apps().deployments().inNamespace("models").withName("iris").get().getMetadata()
-                .getAnnotations()).containsEntry("fermion.dev/version", "run-1")
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace("models")
+                        .withName("iris")
+                        .get()
+                        .getMetadata()
+                        .getAnnotations())
+                .containsEntry("fermion.dev/version", "run-1")
                 .containsEntry("fermion.dev/model-digest", digest);
     }
 
     /** Without a model URI the step carries its bundle to the cluster in a ConfigMap named by the model's content. */
     @Test
     void withoutAModelUriTheModelTravelsInAConfigMap() throws Exception {
-        TestContext first = new TestContext(dir, "deploy").withRunId("run-1")
-                .with(Deploy.MODEL, new Model(model)).with(Deploy.NAME, "iris").with(Deploy.TARGET, DeployTarget.KUBERNETES)
-                .with(Deploy.READY_TIMEOUT_SECONDS, 0).run(new Deploy());
+        TestContext first = new TestContext(dir, "deploy")
+                .withRunId("run-1")
+                .with(Deploy.MODEL, new Model(model))
+                .with(Deploy.NAME, "iris")
+                .with(Deploy.TARGET, DeployTarget.KUBERNETES)
+                .with(Deploy.READY_TIMEOUT_SECONDS, 0)
+                .run(new Deploy());
 
         String configMap = "iris-model-" + ModelDigest.of(model).substring("sha256:".length(), "sha256:".length() + 12);
         assertThat(first.value(Deploy.ENDPOINT)).isEqualTo("http://iris.models.svc.cluster.local/v2/models/iris");
-        assertThat(client.configMaps().inNamespace("models").withName(configMap).get().getBinaryData())
+        assertThat(client.configMaps()
+                        .inNamespace("models")
+                        .withName(configMap)
+                        .get()
+                        .getBinaryData())
                 .containsOnlyKeys(dev.fermion.components.model.ModelBundle.files());
-        Deployment stable = client.apps().deployments().inNamespace("models").withName("iris").get();
-        assertThat(stable.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName())
+        Deployment stable = client.apps()
+                .deployments()
+                .inNamespace("models")
+                .withName("iris")
+                .get();
+        assertThat(stable.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getVolumes()
+                        .get(0)
+                        .getConfigMap()
+                        .getName())
                 .isEqualTo(configMap);
         assertThat(first.logs()).anySatisfy(l -> assertThat(l).startsWith("Created ConfigMap " + configMap));
     }
@@ -129,11 +177,19 @@ class DeployToClusterTest {
     /** A missing permission is final (exit 3, no retries) and says what the service account lacks and where to get it. */
     @Test
     void aForbiddenRequestNamesWhatTheServiceAccountLacks() {
-        server.expect().get().withPath("/apis/apps/v1/namespaces/models/deployments/iris")
-                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
-                        .withMessage("deployments.apps \"iris\" is forbidden: User \"system:serviceaccount:models:runner\" "
-                                + "cannot get resource \"deployments\" in API group \"apps\" in the namespace \"models\"")
-                        .build()).always();
+        server.expect()
+                .get()
+                .withPath("/apis/apps/v1/namespaces/models/deployments/iris")
+                .andReturn(
+                        403,
+                        new io.fabric8.kubernetes.api.model.StatusBuilder()
+                                .withCode(403)
+                                .withReason("Forbidden")
+                                .withMessage(
+                                        "deployments.apps \"iris\" is forbidden: User \"system:serviceaccount:models:runner\" "
+                                                + "cannot get resource \"deployments\" in API group \"apps\" in the namespace \"models\"")
+                                .build())
+                .always();
 
         assertThatThrownBy(() -> deploy("run-1", DeployTarget.KUBERNETES, 0))
                 .isInstanceOf(dev.fermion.dsl.BadInputException.class)
@@ -148,8 +204,10 @@ class DeployToClusterTest {
 
         assertThat(canary.value(Deploy.DEPLOYED_VERSION)).isEqualTo("run-2");
         GenericKubernetesResource service = client.genericKubernetesResources(KServeInferenceService.CONTEXT)
-                .inNamespace("models").withName("iris").get();
-        assertThat(service.getAdditionalProperties().toString()).contains("canaryTrafficPercent=10",
-                "s3://models/iris/run-2");
+                .inNamespace("models")
+                .withName("iris")
+                .get();
+        assertThat(service.getAdditionalProperties().toString())
+                .contains("canaryTrafficPercent=10", "s3://models/iris/run-2");
     }
 }

@@ -1,15 +1,14 @@
 package dev.fermion.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fermion.components.TestBundles;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.preprocess.Feature;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The smoke test's request: one typical row in the form the server accepts for the bundle. */
 class SmokeTestTest {
@@ -38,14 +37,21 @@ class SmokeTestTest {
         JsonNode inputs = SmokeTest.request(bundle).path("inputs");
 
         assertThat(inputs).hasSize(bundle.preprocessing().features().size());
-        Feature species = bundle.preprocessing().features().stream().filter(f -> f.column().equals("species"))
-                .findFirst().orElseThrow();
+        Feature species = bundle.preprocessing().features().stream()
+                .filter(f -> f.column().equals("species"))
+                .findFirst()
+                .orElseThrow();
         JsonNode category = inputs.findParents("name").stream()
-                .filter(n -> n.path("name").asText().equals("species")).findFirst().orElseThrow();
+                .filter(n -> n.path("name").asText().equals("species"))
+                .findFirst()
+                .orElseThrow();
         assertThat(category.path("datatype").asText()).isEqualTo("BYTES");
-        assertThat(category.path("data").get(0).asText()).isEqualTo(species.categories().get(0));
+        assertThat(category.path("data").get(0).asText())
+                .isEqualTo(species.categories().get(0));
         JsonNode width = inputs.findParents("name").stream()
-                .filter(n -> n.path("name").asText().equals("sepal_width")).findFirst().orElseThrow();
+                .filter(n -> n.path("name").asText().equals("sepal_width"))
+                .findFirst()
+                .orElseThrow();
         assertThat(width.path("datatype").asText()).isEqualTo("FP32");
         assertThat(width.path("shape")).hasToString("[1]");
     }

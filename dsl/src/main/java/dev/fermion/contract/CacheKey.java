@@ -22,15 +22,18 @@ public final class CacheKey {
     /** How the digest of a step's external sources starts its line of the material. */
     public static final String SOURCE_FIELD = "source=";
 
-    private CacheKey() {
-    }
+    private CacheKey() {}
 
     /**
      * The text that is hashed, one field per line, maps sorted by name, so the same inputs give the same key
      * in every JVM and on every machine.
      */
-    public static String material(String component, String version, String codeDigest,
-                                  Map<String, String> params, Map<String, String> inputDigests) {
+    public static String material(
+            String component,
+            String version,
+            String codeDigest,
+            Map<String, String> params,
+            Map<String, String> inputDigests) {
         return material(component, version, codeDigest, params, inputDigests, null);
     }
 
@@ -38,16 +41,36 @@ public final class CacheKey {
      * As {@link #material(String, String, String, Map, Map)}, for a step that reads data from outside the
      * pipeline: {@code sourceDigest} (its digest of what it reads, or null) is the last line.
      */
-    public static String material(String component, String version, String codeDigest,
-                                  Map<String, String> params, Map<String, String> inputDigests, String sourceDigest) {
-        StringBuilder b = new StringBuilder(SCHEME).append('\n')
-                .append("component=").append(escape(component)).append('\n')
-                .append("version=").append(escape(version)).append('\n')
-                .append("code=").append(escape(codeDigest)).append('\n');
-        new TreeMap<>(params).forEach((k, v) ->
-                b.append("param:").append(escape(k)).append('=').append(escape(ValueCodec.armour(v))).append('\n'));
-        new TreeMap<>(inputDigests).forEach((k, v) ->
-                b.append("input:").append(escape(k)).append('=').append(escape(v)).append('\n'));
+    public static String material(
+            String component,
+            String version,
+            String codeDigest,
+            Map<String, String> params,
+            Map<String, String> inputDigests,
+            String sourceDigest) {
+        StringBuilder b = new StringBuilder(SCHEME)
+                .append('\n')
+                .append("component=")
+                .append(escape(component))
+                .append('\n')
+                .append("version=")
+                .append(escape(version))
+                .append('\n')
+                .append("code=")
+                .append(escape(codeDigest))
+                .append('\n');
+        new TreeMap<>(params)
+                .forEach((k, v) -> b.append("param:")
+                        .append(escape(k))
+                        .append('=')
+                        .append(escape(ValueCodec.armour(v)))
+                        .append('\n'));
+        new TreeMap<>(inputDigests)
+                .forEach((k, v) -> b.append("input:")
+                        .append(escape(k))
+                        .append('=')
+                        .append(escape(v))
+                        .append('\n'));
         if (sourceDigest != null) {
             b.append(SOURCE_FIELD).append(escape(sourceDigest)).append('\n');
         }
@@ -62,13 +85,22 @@ public final class CacheKey {
         return field.replace("\\", "\\\\").replace("\n", "\\n");
     }
 
-    public static String compute(String component, String version, String codeDigest,
-                                 Map<String, String> params, Map<String, String> inputDigests) {
+    public static String compute(
+            String component,
+            String version,
+            String codeDigest,
+            Map<String, String> params,
+            Map<String, String> inputDigests) {
         return compute(component, version, codeDigest, params, inputDigests, null);
     }
 
-    public static String compute(String component, String version, String codeDigest,
-                                 Map<String, String> params, Map<String, String> inputDigests, String sourceDigest) {
+    public static String compute(
+            String component,
+            String version,
+            String codeDigest,
+            Map<String, String> params,
+            Map<String, String> inputDigests,
+            String sourceDigest) {
         return sha256(material(component, version, codeDigest, params, inputDigests, sourceDigest));
     }
 

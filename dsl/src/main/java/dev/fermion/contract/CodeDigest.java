@@ -18,8 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CodeDigest {
     private static final Map<Class<?>, String> CACHE = new ConcurrentHashMap<>();
 
-    private CodeDigest() {
-    }
+    private CodeDigest() {}
 
     public static String of(Class<?> type) {
         return CACHE.computeIfAbsent(type, CodeDigest::compute);
@@ -29,8 +28,9 @@ public final class CodeDigest {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             List<Class<?>> classes = new ArrayList<>();
-            for (Class<?> c = type; c != null && !c.getName().startsWith("dev.fermion.dsl.") && c != Object.class;
-                 c = c.getSuperclass()) {
+            for (Class<?> c = type;
+                    c != null && !c.getName().startsWith("dev.fermion.dsl.") && c != Object.class;
+                    c = c.getSuperclass()) {
                 classes.add(c);
                 addNested(c, classes);
             }

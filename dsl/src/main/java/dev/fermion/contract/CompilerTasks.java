@@ -14,8 +14,7 @@ public final class CompilerTasks {
     /** The task that fails a recursive sub-pipeline past its depth limit: the call's task name plus this. */
     public static final String DEPTH_EXCEEDED_SUFFIX = "--depth-exceeded";
 
-    private CompilerTasks() {
-    }
+    private CompilerTasks() {}
 
     /**
      * The user's name for an Argo node's display name: the node's own name for a step the pipeline wrote, or the
@@ -44,6 +43,8 @@ public final class CompilerTasks {
     /** The step's name back from its task name: the compiler prefixes names that start with a digit. */
     private static String stepOf(String task, String suffix) {
         String name = task.substring(0, task.length() - suffix.length());
-        return name.startsWith("t-") && name.length() > 2 && Character.isDigit(name.charAt(2)) ? name.substring(2) : name;
+        return name.startsWith("t-") && name.length() > 2 && Character.isDigit(name.charAt(2))
+                ? name.substring(2)
+                : name;
     }
 }

@@ -12,8 +12,7 @@ public final class Home {
     public static final String PROPERTY = "fermion.home";
     public static final String ENVIRONMENT = "FERMION_HOME";
 
-    private Home() {
-    }
+    private Home() {}
 
     public static Path directory() {
         String property = System.getProperty(PROPERTY);

@@ -39,7 +39,8 @@ public record ImageMap(Map<String, String> replacements) {
             }
             String before = map.put(from, to);
             if (before != null && !before.equals(to)) {
-                throw new IllegalArgumentException("image " + from + " is mapped twice, to " + before + " and to " + to);
+                throw new IllegalArgumentException(
+                        "image " + from + " is mapped twice, to " + before + " and to " + to);
             }
         }
         return new ImageMap(map);

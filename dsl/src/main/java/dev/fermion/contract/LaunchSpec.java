@@ -42,6 +42,7 @@ public record LaunchSpec(
     public static final String COMMAND = "fermion-step";
     /** Where a pod's inputs and outputs live; user volumes may not mount below it. */
     public static final String ROOT = "/fermion";
+
     public static final String INPUTS = ROOT + "/inputs";
     public static final String OUTPUT_PARAMS = ROOT + "/outputs/params";
     public static final String OUTPUT_ARTIFACTS = ROOT + "/outputs/artifacts";
@@ -52,6 +53,7 @@ public record LaunchSpec(
      * other pods from them (a deployed model server).
      */
     public static final String RUNTIME_IMAGE_ENV = "FERMION_RUNTIME_IMAGE";
+
     public static final String RUNTIME_GPU_IMAGE_ENV = "FERMION_RUNTIME_GPU_IMAGE";
     /** The flag carrying the 0-based attempt number. */
     public static final String ATTEMPT_FLAG = "--attempt";
@@ -88,8 +90,8 @@ public record LaunchSpec(
 
     /** The launcher arguments in a stable order (maps sorted by name), so compiled YAML is deterministic. */
     public List<String> toArgs() {
-        List<String> args = new ArrayList<>(List.of("--component", component, "--pipeline", pipeline, "--step", step,
-                "--run-id", runId));
+        List<String> args = new ArrayList<>(
+                List.of("--component", component, "--pipeline", pipeline, "--step", step, "--run-id", runId));
         if (attempt > 0) {
             args.addAll(List.of(ATTEMPT_FLAG, Integer.toString(attempt)));
         }
@@ -104,7 +106,8 @@ public record LaunchSpec(
     }
 
     private static void pairs(List<String> args, String flag, Map<String, String> values) {
-        values.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        values.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> args.addAll(List.of(flag, e.getKey() + "=" + e.getValue())));
     }
 
@@ -130,7 +133,8 @@ public record LaunchSpec(
                 if (multi.get(flag).put(name, value.substring(eq + 1)) != null) {
                     throw new IllegalArgumentException(flag + " " + name + " is given twice");
                 }
-            } else if (List.of("--component", "--pipeline", "--step", "--run-id", ATTEMPT_FLAG, "--metrics").contains(flag)) {
+            } else if (List.of("--component", "--pipeline", "--step", "--run-id", ATTEMPT_FLAG, "--metrics")
+                    .contains(flag)) {
                 if (single.put(flag, value) != null) {
                     throw new IllegalArgumentException(flag + " is given twice");
                 }
@@ -149,8 +153,16 @@ public record LaunchSpec(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--attempt expects a number, got '" + single.get(ATTEMPT_FLAG) + "'");
         }
-        return new LaunchSpec(single.get("--component"), single.get("--pipeline"), single.get("--step"),
-                single.get("--run-id"), attempt, multi.get("--param"), multi.get("--input"), multi.get("--output-param"),
-                multi.get("--output-artifact"), single.get("--metrics"));
+        return new LaunchSpec(
+                single.get("--component"),
+                single.get("--pipeline"),
+                single.get("--step"),
+                single.get("--run-id"),
+                attempt,
+                multi.get("--param"),
+                multi.get("--input"),
+                multi.get("--output-param"),
+                multi.get("--output-artifact"),
+                single.get("--metrics"));
     }
 }

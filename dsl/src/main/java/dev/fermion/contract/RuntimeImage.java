@@ -16,8 +16,7 @@ public final class RuntimeImage {
     /** Only when this code runs from classes that Maven did not build (the version file is not filtered). */
     private static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
 
-    private RuntimeImage() {
-    }
+    private RuntimeImage() {}
 
     /** {@code registry/repository:tag}; an empty registry names a local image, {@code repository:tag}. */
     public static String name(String registry, String repository, String tag) {

@@ -13,8 +13,8 @@ public final class TrackingEnv {
     public static final String EXPERIMENT = "MLFLOW_EXPERIMENT_NAME";
     /** The Argo workflow a pod belongs to: its name, and its uid, which keys the workflow's parent run. */
     public static final String WORKFLOW_NAME = "FERMION_WORKFLOW_NAME";
+
     public static final String WORKFLOW_UID = "FERMION_WORKFLOW_UID";
 
-    private TrackingEnv() {
-    }
+    private TrackingEnv() {}
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fermion.dsl.ValueType;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -30,8 +29,7 @@ public final class ValueCodec {
             .findAndAddModules()
             .build();
 
-    private ValueCodec() {
-    }
+    private ValueCodec() {}
 
     public static String encode(ValueType<?> type, Object value) {
         if (value == null) {
@@ -82,11 +80,14 @@ public final class ValueCodec {
             };
             return (T) value;
         } catch (NumberFormatException | JsonProcessingException e) {
-            throw new IllegalArgumentException("'" + abbreviate(s) + "' is not a valid " + type.displayName() + hint(type), e);
+            throw new IllegalArgumentException(
+                    "'" + abbreviate(s) + "' is not a valid " + type.displayName() + hint(type), e);
         } catch (IllegalArgumentException e) {
             if (type.kind() == ValueType.Kind.ENUM) {
-                throw new IllegalArgumentException("'" + abbreviate(s) + "' is not a valid " + type.displayName() + ": use one of "
-                        + java.util.Arrays.toString(type.rawType().getEnumConstants()), e);
+                throw new IllegalArgumentException(
+                        "'" + abbreviate(s) + "' is not a valid " + type.displayName() + ": use one of "
+                                + java.util.Arrays.toString(type.rawType().getEnumConstants()),
+                        e);
             }
             throw e;
         }
@@ -137,10 +138,14 @@ public final class ValueCodec {
             throw new IllegalArgumentException("'" + abbreviate(record) + "' is not a record (a JSON object)", e);
         }
         if (node == null || node.isNull()) {
-            throw new IllegalArgumentException("the record '" + abbreviate(record) + "' has no value for '" + name + "'");
+            throw new IllegalArgumentException(
+                    "the record '" + abbreviate(record) + "' has no value for '" + name + "'");
         }
-        Object value = decode(type, node.isTextual() && (type.kind() == ValueType.Kind.STRING
-                || type.kind() == ValueType.Kind.ENUM) ? node.asText() : node.toString());
+        Object value = decode(
+                type,
+                node.isTextual() && (type.kind() == ValueType.Kind.STRING || type.kind() == ValueType.Kind.ENUM)
+                        ? node.asText()
+                        : node.toString());
         return encode(type, value);
     }
 
@@ -155,7 +160,8 @@ public final class ValueCodec {
     /** The value {@link #armour} was given; text without the prefix is returned as it is. */
     public static String disarm(String text) {
         if (text.startsWith(ARMOUR_PREFIX)) {
-            return new String(Base64.getDecoder().decode(text.substring(ARMOUR_PREFIX.length())), StandardCharsets.UTF_8);
+            return new String(
+                    Base64.getDecoder().decode(text.substring(ARMOUR_PREFIX.length())), StandardCharsets.UTF_8);
         }
         return text;
     }
@@ -164,8 +170,8 @@ public final class ValueCodec {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
         }
     }
 

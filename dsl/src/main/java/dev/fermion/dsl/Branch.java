@@ -1,7 +1,6 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Cond;
-
 import java.util.function.Function;
 
 /**
@@ -47,7 +46,7 @@ public final class Branch<R> {
 
     private Dag branchDag(Cond cond, String label, Scope.Side side) {
         Scope scope = new Scope(Scope.Kind.BRANCH, parent.scope, "a " + label + " branch", this, side);
-        return new Dag(parent.ns, scope, parent.graph, Cond.and(parent.branchCondition, cond),
-                parent.operandsWith(condition));
+        return new Dag(
+                parent.ns, scope, parent.graph, Cond.and(parent.branchCondition, cond), parent.operandsWith(condition));
     }
 }

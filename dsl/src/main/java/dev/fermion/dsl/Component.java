@@ -46,7 +46,8 @@ public abstract class Component extends Definition {
         protected Boolean computeValue(Class<?> type) {
             for (Class<?> c = type; c != Component.class; c = c.getSuperclass()) {
                 for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
-                    if (method.getName().equals("sourceDigest") && method.getParameterCount() == 1
+                    if (method.getName().equals("sourceDigest")
+                            && method.getParameterCount() == 1
                             && method.getParameterTypes()[0] == StepInputs.class) {
                         return true;
                     }

@@ -1,7 +1,6 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Cond;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -158,9 +158,12 @@ public interface Configurable<S extends Configurable<S>> {
     }
 
     private static void labelKey(String key, String what) {
-        if (key == null || !Names.LABEL_KEY.matcher(key).matches() || key.substring(key.indexOf('/') + 1).length() > 63) {
-            throw new IllegalArgumentException(what + " key '" + key + "' is not a valid Kubernetes key: use an optional "
-                    + "DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'");
+        if (key == null
+                || !Names.LABEL_KEY.matcher(key).matches()
+                || key.substring(key.indexOf('/') + 1).length() > 63) {
+            throw new IllegalArgumentException(
+                    what + " key '" + key + "' is not a valid Kubernetes key: use an optional "
+                            + "DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'");
         }
     }
 

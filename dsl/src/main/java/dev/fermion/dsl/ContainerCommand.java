@@ -1,7 +1,6 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.ContainerSpec;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +56,8 @@ public final class ContainerCommand {
     /** The entrypoint and its first arguments, replacing the image's own entrypoint. */
     public ContainerCommand command(String... words) {
         if (source != null) {
-            throw new IllegalArgumentException("a script's command is its interpreter, given to ContainerCommand.script(...)");
+            throw new IllegalArgumentException(
+                    "a script's command is its interpreter, given to ContainerCommand.script(...)");
         }
         for (String word : words) {
             command.add(Arg.text(word));

@@ -1,7 +1,6 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Schedule;
-
 import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Set;
@@ -11,30 +10,38 @@ import java.util.Set;
  * month, day of week) with lists, ranges, steps and names, or one of the {@code @hourly}-style descriptors.
  */
 final class Cron {
-    private static final Set<String> DESCRIPTORS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
-            "@midnight", "@hourly");
+    private static final Set<String> DESCRIPTORS =
+            Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
     private static final String[] FIELDS = {"minute", "hour", "day of month", "month", "day of week"};
     /** Day of week is 0-6 (Sunday is 0): Argo's parser rejects the 7 that some crons accept for Sunday. */
     private static final int[][] RANGES = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 6}};
-    private static final String[] MONTHS = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+
+    private static final String[] MONTHS = {
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"
+    };
     private static final String[] DAYS = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
 
-    private Cron() {
-    }
+    private Cron() {}
 
     static Schedule validate(String pipeline, Schedule schedule) {
         for (String cron : schedule.crons()) {
             String problem = problem(cron);
             if (problem != null) {
-                throw new PipelineDefinitionException(pipeline, null, "invalid cron schedule '" + cron + "': " + problem
-                        + ". Use five fields, minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\" for 03:00 daily");
+                throw new PipelineDefinitionException(
+                        pipeline,
+                        null,
+                        "invalid cron schedule '" + cron + "': " + problem
+                                + ". Use five fields, minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\" for 03:00 daily");
             }
         }
         // Argo resolves the zone with Go's time.LoadLocation, which knows region names but not offsets
         // such as "+02:00" that ZoneId.of would also accept.
         if (schedule.timezone() != null && !ZoneId.getAvailableZoneIds().contains(schedule.timezone())) {
-            throw new PipelineDefinitionException(pipeline, null, "unknown schedule timezone '" + schedule.timezone()
-                    + "': use an IANA name such as \"Europe/Berlin\" or \"UTC\"");
+            throw new PipelineDefinitionException(
+                    pipeline,
+                    null,
+                    "unknown schedule timezone '" + schedule.timezone()
+                            + "': use an IANA name such as \"Europe/Berlin\" or \"UTC\"");
         }
         return schedule;
     }
@@ -48,7 +55,8 @@ final class Cron {
             if (DESCRIPTORS.contains(trimmed)) {
                 return null;
             }
-            if (trimmed.startsWith("@every ") && trimmed.substring(7).trim().matches("([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+")) {
+            if (trimmed.startsWith("@every ")
+                    && trimmed.substring(7).trim().matches("([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+")) {
                 return null;
             }
             return "unknown descriptor; use one of " + DESCRIPTORS + " or \"@every 1h30m\"";

@@ -2,7 +2,6 @@ package dev.fermion.dsl;
 
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
-
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +42,13 @@ public final class Dag {
     /** A parameter with a default; its type is the default's class. */
     @SuppressWarnings("unchecked")
     public <T> Param<T> param(String name, T defaultValue) {
-        Objects.requireNonNull(defaultValue, () -> "param '" + name + "': use param(name, Type.class) for a required parameter");
+        Objects.requireNonNull(
+                defaultValue, () -> "param '" + name + "': use param(name, Type.class) for a required parameter");
         if (defaultValue instanceof List<?> || defaultValue instanceof java.util.Map<?, ?>) {
-            throw ns.error(null, "param '" + name + "': collection parameters need their element type: "
-                    + "param(name, ValueType.listOf(Double.class), List.of(...))");
+            throw ns.error(
+                    null,
+                    "param '" + name + "': collection parameters need their element type: "
+                            + "param(name, ValueType.listOf(Double.class), List.of(...))");
         }
         // An enum constant with a body has an anonymous subclass, which is not itself an enum type.
         Class<?> type = defaultValue instanceof Enum<?> e ? e.getDeclaringClass() : defaultValue.getClass();
@@ -64,21 +66,28 @@ public final class Dag {
 
     public <T> Param<T> param(String name, ValueType<T> type, T defaultValue, String description) {
         if (ns.frozen) {
-            throw ns.error(null, "the pipeline is already defined; declare parameter '" + name + "' inside define(...)");
+            throw ns.error(
+                    null, "the pipeline is already defined; declare parameter '" + name + "' inside define(...)");
         }
         if (scope != ns.root || ns.subPipeline != null) {
-            throw ns.error(null, "param '" + name + "' must be declared at the top level of the pipeline, "
-                    + "not inside a branch, loop, sub-pipeline or exit handler");
+            throw ns.error(
+                    null,
+                    "param '" + name + "' must be declared at the top level of the pipeline, "
+                            + "not inside a branch, loop, sub-pipeline or exit handler");
         }
         if (name == null || !Names.PORT.matcher(name).matches() || name.length() > Names.MAX_LABEL) {
-            throw ns.error(null, "invalid parameter name '" + name + "': use letters, digits, '-' or '_', starting with a letter");
+            throw ns.error(
+                    null,
+                    "invalid parameter name '" + name + "': use letters, digits, '-' or '_', starting with a letter");
         }
         if (ns.params.stream().anyMatch(p -> p.name().equals(name))) {
             throw ns.error(null, "duplicate parameter '" + name + "': declare each parameter once and reuse the Param");
         }
         if (type.isArtifact()) {
-            throw ns.error(null, "parameter '" + name + "' has artifact type " + type.displayName()
-                    + ": pass a path or URI as a String parameter and read it in a step");
+            throw ns.error(
+                    null,
+                    "parameter '" + name + "' has artifact type " + type.displayName()
+                            + ": pass a path or URI as a String parameter and read it in a step");
         }
         Param<T> param = new Param<>(name, type, ns.root);
         ns.params.add(param);
@@ -105,9 +114,13 @@ public final class Dag {
             throw new PipelineDefinitionException(ns.pipeline, claimed, e.getMessage(), e);
         }
         String version = definition.version();
-        if (version == null || version.isBlank() || version.chars().anyMatch(c -> c == '{' || c == '}' || Character.isISOControl(c))) {
-            throw ns.error(claimed, definition.getClass().getSimpleName() + ".version() is '" + version + "': a version "
-                    + "is written into cache keys and Argo expressions, so use plain text such as \"2\" or \"1.4.0\"");
+        if (version == null
+                || version.isBlank()
+                || version.chars().anyMatch(c -> c == '{' || c == '}' || Character.isISOControl(c))) {
+            throw ns.error(
+                    claimed,
+                    definition.getClass().getSimpleName() + ".version() is '" + version + "': a version "
+                            + "is written into cache keys and Argo expressions, so use plain text such as \"2\" or \"1.4.0\"");
         }
         NodeModel.StepModel model = new NodeModel.StepModel(claimed, this, definition);
         register(model);
@@ -136,21 +149,29 @@ public final class Dag {
         Objects.requireNonNull(self, () -> "recurse '" + name + "': the sub-pipeline is null; pass this");
         String claimed = ns.claim(name, "step");
         if (ns.subPipeline == null || ns.subPipeline.getClass() != self.getClass()) {
-            throw ns.error(claimed, "recurse(...) runs the sub-pipeline being defined again, so it is only available "
-                    + "inside that SubPipeline's define() with dag.recurse(name, this)"
-                    + (ns.subPipeline == null ? "" : "; this is " + ns.subPipeline.getClass().getSimpleName()
-                    + ", not " + self.getClass().getSimpleName()));
+            throw ns.error(
+                    claimed,
+                    "recurse(...) runs the sub-pipeline being defined again, so it is only available "
+                            + "inside that SubPipeline's define() with dag.recurse(name, this)"
+                            + (ns.subPipeline == null
+                                    ? ""
+                                    : "; this is " + ns.subPipeline.getClass().getSimpleName() + ", not "
+                                            + self.getClass().getSimpleName()));
         }
         if (maxDepth < 1) {
             throw ns.error(claimed, "maxDepth must be at least 1, got " + maxDepth);
         }
         if (branchCondition == null) {
-            throw ns.error(claimed, "an unconditional recursion never ends: call recurse(...) inside "
-                    + "dag.when(condition, b -> b.recurse(...))");
+            throw ns.error(
+                    claimed,
+                    "an unconditional recursion never ends: call recurse(...) inside "
+                            + "dag.when(condition, b -> b.recurse(...))");
         }
         if (scope.enclosingLoop() != null) {
-            throw ns.error(claimed, "recurse(...) cannot be used inside a forEach body: recurse at the level of the "
-                    + "sub-pipeline and loop inside it");
+            throw ns.error(
+                    claimed,
+                    "recurse(...) cannot be used inside a forEach body: recurse at the level of the "
+                            + "sub-pipeline and loop inside it");
         }
         NodeModel.StepModel model = new NodeModel.StepModel(claimed, this, self);
         model.maxDepth = maxDepth;
@@ -182,19 +203,22 @@ public final class Dag {
             throw ns.error(name, "loop over an empty list: give at least one item");
         }
         T first = items.get(0);
-        Class<?> itemClass = first instanceof Enum<?> e ? e.getDeclaringClass()
-                : first == null ? Object.class : first.getClass();
+        Class<?> itemClass =
+                first instanceof Enum<?> e ? e.getDeclaringClass() : first == null ? Object.class : first.getClass();
         for (T item : items) {
             if (item == null || !itemClass.isInstance(item)) {
-                throw ns.error(name, "loop items must all be non-null values of one type; found " + item
-                        + " among " + itemClass.getSimpleName() + " items. Use forEach(name, ValueType, items, body)");
+                throw ns.error(
+                        name,
+                        "loop items must all be non-null values of one type; found " + item + " among "
+                                + itemClass.getSimpleName() + " items. Use forEach(name, ValueType, items, body)");
             }
         }
         return forEach(name, ValueType.of((Class<T>) itemClass), items, body);
     }
 
     /** Runs {@code body} once per item of a list written in the pipeline, with an explicit item type. */
-    public <T, R> Loop<R> forEach(String name, ValueType<T> itemType, List<T> items, BiFunction<Dag, Value<T>, R> body) {
+    public <T, R> Loop<R> forEach(
+            String name, ValueType<T> itemType, List<T> items, BiFunction<Dag, Value<T>, R> body) {
         if (items == null || items.isEmpty()) {
             throw ns.error(name, "loop over an empty list: give at least one item");
         }
@@ -208,7 +232,8 @@ public final class Dag {
     public <T, R> Loop<R> forEach(String name, Value<List<T>> items, BiFunction<Dag, Value<T>, R> body) {
         Objects.requireNonNull(items, "items");
         if (items.type().kind() != ValueType.Kind.LIST) {
-            throw ns.error(name, "forEach needs a list value, got " + items.type().displayName());
+            throw ns.error(
+                    name, "forEach needs a list value, got " + items.type().displayName());
         }
         return loop(name, items, (ValueType<T>) items.type().elementType(), body);
     }
@@ -254,7 +279,9 @@ public final class Dag {
             throw ns.error(null, "input(" + input.name() + ") is only available inside a SubPipeline's define()");
         }
         if (!ns.subPipeline.ports().declares(input)) {
-            throw ns.error(null, input + " is not declared by " + ns.subPipeline.getClass().getSimpleName());
+            throw ns.error(
+                    null,
+                    input + " is not declared by " + ns.subPipeline.getClass().getSimpleName());
         }
         return new Value<>(new Expr.GraphInput(input.name(), input.type()), input.type(), ns.root);
     }
@@ -265,7 +292,9 @@ public final class Dag {
             throw ns.error(null, "output(" + output.name() + ") is only available inside a SubPipeline's define()");
         }
         if (!ns.subPipeline.ports().declares(output)) {
-            throw ns.error(null, output + " is not declared by " + ns.subPipeline.getClass().getSimpleName());
+            throw ns.error(
+                    null,
+                    output + " is not declared by " + ns.subPipeline.getClass().getSimpleName());
         }
         if (scope != ns.root) {
             throw ns.error(null, "output(" + output.name() + ") must be set at the top level of the sub-pipeline");
@@ -283,20 +312,28 @@ public final class Dag {
      */
     public void result(String name, Value<?> value) {
         if (ns.subPipeline != null) {
-            throw ns.error(null, "result(" + name + ") declares a result of the pipeline; a sub-pipeline exports "
-                    + "values with output(...)");
+            throw ns.error(
+                    null,
+                    "result(" + name + ") declares a result of the pipeline; a sub-pipeline exports "
+                            + "values with output(...)");
         }
         if (scope != ns.root) {
-            throw ns.error(null, "result '" + name + "' must be declared at the top level of the pipeline, "
-                    + "outside when/forEach blocks");
+            throw ns.error(
+                    null,
+                    "result '" + name + "' must be declared at the top level of the pipeline, "
+                            + "outside when/forEach blocks");
         }
         if (name == null || !Names.PORT.matcher(name).matches() || name.length() > Names.MAX_LABEL) {
-            throw ns.error(null, "invalid result name '" + name + "': use letters, digits, '-' or '_', starting with a letter");
+            throw ns.error(
+                    null,
+                    "invalid result name '" + name + "': use letters, digits, '-' or '_', starting with a letter");
         }
         requireVisible(null, value, "result '" + name + "'");
         if (value.type().isArtifact()) {
-            throw ns.error(null, "result '" + name + "' is an artifact (" + value.type().displayName() + "); "
-                    + "results are values: declare a step's parameter output");
+            throw ns.error(
+                    null,
+                    "result '" + name + "' is an artifact (" + value.type().displayName() + "); "
+                            + "results are values: declare a step's parameter output");
         }
         if (ns.results.putIfAbsent(name, value) != null) {
             throw ns.error(null, "result '" + name + "' is declared twice");
@@ -312,8 +349,10 @@ public final class Dag {
     void requireVisible(String step, Value<?> value, String where) {
         if (value instanceof Param<?>) {
             if (!scope.seesParamsOf(value.scope())) {
-                throw ns.error(step, where + " reads pipeline parameter '" + ((Param<?>) value).name()
-                        + "', which a sub-pipeline cannot see: declare an Input on the sub-pipeline and bind the parameter to it");
+                throw ns.error(
+                        step,
+                        where + " reads pipeline parameter '" + ((Param<?>) value).name()
+                                + "', which a sub-pipeline cannot see: declare an Input on the sub-pipeline and bind the parameter to it");
             }
             return;
         }
@@ -325,18 +364,25 @@ public final class Dag {
 
     private void requireLaunchable(String step, Class<?> type) {
         if (type.isAnonymousClass() || type.isLocalClass() || type.isSynthetic()) {
-            throw ns.error(step, type.getName() + " is an anonymous or local class, which a pod cannot load by name: "
-                    + "make it a public top-level or static nested class");
+            throw ns.error(
+                    step,
+                    type.getName() + " is an anonymous or local class, which a pod cannot load by name: "
+                            + "make it a public top-level or static nested class");
         }
-        if (!Modifier.isPublic(type.getModifiers()) || (type.getEnclosingClass() != null && !Modifier.isStatic(type.getModifiers()))) {
-            throw ns.error(step, type.getName() + " must be a public top-level or public static nested class so the launcher can create it");
+        if (!Modifier.isPublic(type.getModifiers())
+                || (type.getEnclosingClass() != null && !Modifier.isStatic(type.getModifiers()))) {
+            throw ns.error(
+                    step,
+                    type.getName()
+                            + " must be a public top-level or public static nested class so the launcher can create it");
         }
         try {
             if (!Modifier.isPublic(type.getConstructor().getModifiers())) {
                 throw new NoSuchMethodException();
             }
         } catch (NoSuchMethodException e) {
-            throw ns.error(step, type.getName() + " needs a public no-argument constructor: keep configuration in inputs");
+            throw ns.error(
+                    step, type.getName() + " needs a public no-argument constructor: keep configuration in inputs");
         }
     }
 

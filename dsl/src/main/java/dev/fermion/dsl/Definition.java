@@ -18,8 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public abstract class Definition {
     private static final Map<Class<?>, Ports> PORTS = new ConcurrentHashMap<>();
 
-    protected Definition() {
-    }
+    protected Definition() {}
 
     protected static <T> Input<T> input(String name, Class<T> type) {
         return new Input<>(name, ValueType.of(type), null, false, null);
@@ -120,8 +119,9 @@ public abstract class Definition {
         });
         outputs.values().stream().filter(o -> o.type().isArtifact()).forEach(artifact -> {
             if (outputs.containsKey(artifact.name() + "-digest")) {
-                throw new IllegalStateException(type.getName() + " declares output '" + artifact.name() + "-digest' beside "
-                        + "artifact output '" + artifact.name() + "', whose digest Fermion outputs under that name; rename the port");
+                throw new IllegalStateException(type.getName() + " declares output '" + artifact.name()
+                        + "-digest' beside " + "artifact output '" + artifact.name()
+                        + "', whose digest Fermion outputs under that name; rename the port");
             }
         });
     }
@@ -176,7 +176,8 @@ public abstract class Definition {
         }
 
         public List<Input<?>> requiredInputs() {
-            return Collections.unmodifiableList(inputs.stream().filter(Input::isRequired).toList());
+            return Collections.unmodifiableList(
+                    inputs.stream().filter(Input::isRequired).toList());
         }
     }
 }

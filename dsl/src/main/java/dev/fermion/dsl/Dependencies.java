@@ -2,7 +2,6 @@ package dev.fermion.dsl;
 
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Exprs;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -62,7 +61,8 @@ final class Dependencies {
         }
         if (upstream == owner) {
             if (reader == owner && owner instanceof NodeModel.StepModel) {
-                throw ns.error(owner.name, "the step reads its own output; a step can only read outputs of steps before it");
+                throw ns.error(
+                        owner.name, "the step reads its own output; a step can only read outputs of steps before it");
             }
             return;
         }
@@ -93,13 +93,16 @@ final class Dependencies {
             Deque<String> path = new ArrayDeque<>();
             String cycle = visit(start, edges, state, path);
             if (cycle != null) {
-                throw ns.error(start, "the steps form a cycle (each waits for the next): " + cycle
-                        + "; remove an after(...) or a data dependency so the steps can run in order");
+                throw ns.error(
+                        start,
+                        "the steps form a cycle (each waits for the next): " + cycle
+                                + "; remove an after(...) or a data dependency so the steps can run in order");
             }
         }
     }
 
-    private static String visit(String node, Map<String, Set<String>> edges, Map<String, Integer> state, Deque<String> path) {
+    private static String visit(
+            String node, Map<String, Set<String>> edges, Map<String, Integer> state, Deque<String> path) {
         Integer s = state.get(node);
         if (s != null && s == 2) {
             return null;

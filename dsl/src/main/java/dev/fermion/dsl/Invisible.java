@@ -88,8 +88,9 @@ final class Invisible implements Expr.Visitor<String> {
     private static String hint(Scope origin) {
         return switch (origin.kind) {
             case LOOP_BODY -> "read it through Loop.collect(...) after the loop";
-            case BRANCH -> "a step in a branch may be skipped, so only steps in the same branch can read it; after the "
-                    + "branch, read it with .orElse(fallback)";
+            case BRANCH ->
+                "a step in a branch may be skipped, so only steps in the same branch can read it; after the "
+                        + "branch, read it with .orElse(fallback)";
             case EXIT_HANDLER -> "exit-handler steps run last and cannot feed other steps";
             default -> "the exit handler and sub-pipelines see only their own steps and inputs";
         };

@@ -1,7 +1,6 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Expr;
-
 import java.util.List;
 import java.util.function.Function;
 
@@ -80,9 +79,12 @@ public final class Loop<R> implements Node {
      */
     public <T> Value<List<T>> collect(Output<T> output) {
         if (!(body instanceof Step<?> step)) {
-            throw dag.ns.error(name(), "collect(" + output.name() + ") reads the step the loop body returns, but the body "
-                    + "returned " + (body == null ? "null" : body.getClass().getSimpleName())
-                    + ": return the step from the body, or use collect(step, " + output.name() + ")");
+            throw dag.ns.error(
+                    name(),
+                    "collect(" + output.name() + ") reads the step the loop body returns, but the body "
+                            + "returned "
+                            + (body == null ? "null" : body.getClass().getSimpleName())
+                            + ": return the step from the body, or use collect(step, " + output.name() + ")");
         }
         return collect(step.out(output));
     }
@@ -95,15 +97,21 @@ public final class Loop<R> implements Node {
      */
     @Deprecated
     public <T> Value<List<T>> collect(String step, Output<T> output) {
-        NodeModel node = model.body.nodes.stream().filter(n -> n.name.equals(Names.sanitize(step))).findFirst()
-                .orElseThrow(() -> dag.ns.error(name(), "collect(\"" + step + "\", ...): the loop body has no step named '"
-                        + step + "'; its steps are " + model.body.nodes.stream().map(n -> n.name).toList()));
+        NodeModel node = model.body.nodes.stream()
+                .filter(n -> n.name.equals(Names.sanitize(step)))
+                .findFirst()
+                .orElseThrow(() -> dag.ns.error(
+                        name(),
+                        "collect(\"" + step + "\", ...): the loop body has no step named '" + step + "'; its steps are "
+                                + model.body.nodes.stream().map(n -> n.name).toList()));
         if (!(node instanceof NodeModel.StepModel stepModel)) {
             throw dag.ns.error(name(), "collect(\"" + step + "\", ...): '" + step + "' is a loop; collect from a step");
         }
         if (!stepModel.definition.ports().declares(output)) {
-            throw dag.ns.error(name(), "collect(\"" + step + "\", " + output.name() + "): " + output + " is not an output of "
-                    + stepModel.definition.getClass().getSimpleName());
+            throw dag.ns.error(
+                    name(),
+                    "collect(\"" + step + "\", " + output.name() + "): " + output + " is not an output of "
+                            + stepModel.definition.getClass().getSimpleName());
         }
         ValueType<T> type = output.type();
         return collect(new Value<>(new Expr.StepOutput(stepModel.name, output.name(), type), type, stepModel.scope));
@@ -113,21 +121,32 @@ public final class Loop<R> implements Node {
         requireOpen();
         String what = "collect(" + describe(value.expr()) + ")";
         if (value.type().isArtifact()) {
-            throw dag.ns.error(name(), what + ": artifacts cannot be collected from a loop; collect a parameter (a metric, "
-                    + "a URI, a key) and pick the artifact downstream");
+            throw dag.ns.error(
+                    name(),
+                    what + ": artifacts cannot be collected from a loop; collect a parameter (a metric, "
+                            + "a URI, a key) and pick the artifact downstream");
         }
-        Expr.StepOutput out = value.expr() instanceof Expr.StepOutput o ? o
+        Expr.StepOutput out = value.expr() instanceof Expr.StepOutput o
+                ? o
                 : value.expr() instanceof Expr.OrElse e && e.value() instanceof Expr.StepOutput o ? o : null;
         NodeModel producer = out == null ? null : dag.ns.nodes.get(out.step());
         if (producer == null || producer.graph != model.body) {
-            throw dag.ns.error(name(), what + ": the fan-in reads an output of a step of this loop's body (or its orElse); "
-                    + "this value " + (producer == null ? "is not a step output" : "comes from step '" + producer.name
-                    + "', which is not in the body of loop '" + name() + "'"));
+            throw dag.ns.error(
+                    name(),
+                    what + ": the fan-in reads an output of a step of this loop's body (or its orElse); "
+                            + "this value "
+                            + (producer == null
+                                    ? "is not a step output"
+                                    : "comes from step '" + producer.name + "', which is not in the body of loop '"
+                                            + name() + "'"));
         }
         if (value.expr() instanceof Expr.StepOutput && producer.when != null) {
-            throw dag.ns.error(name(), what + ": step '" + producer.name + "' runs only in the iterations where its "
-                    + "condition holds, so its outputs would not line up with the items; collect "
-                    + "step.out(" + constantName(out.port()) + ").orElse(...) to give skipped iterations a value");
+            throw dag.ns.error(
+                    name(),
+                    what + ": step '" + producer.name + "' runs only in the iterations where its "
+                            + "condition holds, so its outputs would not line up with the items; collect "
+                            + "step.out(" + constantName(out.port())
+                            + ").orElse(...) to give skipped iterations a value");
         }
     }
 

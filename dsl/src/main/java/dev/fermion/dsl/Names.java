@@ -12,10 +12,10 @@ public final class Names {
     public static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     /** Argo parameter and artifact names. */
     public static final Pattern PORT = Pattern.compile("[a-zA-Z][a-zA-Z0-9_-]*");
+
     public static final int MAX_LABEL = 63;
 
-    private Names() {
-    }
+    private Names() {}
 
     /**
      * Turns a user-supplied name into a DNS-1123 label when that is safe: case is folded and runs of
@@ -28,7 +28,10 @@ public final class Names {
         if (isLabel(name)) {
             return name; // already what the rewriting below would make of it; most names are, and it is on every step
         }
-        String s = name.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String s = name.trim()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
         if (s.isEmpty() || s.length() > MAX_LABEL) {
             return null;
         }
@@ -52,11 +55,13 @@ public final class Names {
 
     private static final String K8S_NAME = "[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?";
     /** A Kubernetes label or annotation key: an optional DNS prefix and '/', then a name. */
-    public static final Pattern LABEL_KEY = Pattern.compile(
-            "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?" + K8S_NAME);
+    public static final Pattern LABEL_KEY =
+            Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?" + K8S_NAME);
+
     public static final Pattern LABEL_VALUE = Pattern.compile("(" + K8S_NAME + ")?");
     /** A DNS-1123 subdomain: most Kubernetes object names. */
-    public static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    public static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     /**
      * {@code text} if Argo would take it as it is: it must hold no <code>{{</code> or <code>}}</code>, which Argo evaluates
@@ -67,8 +72,9 @@ public final class Names {
      */
     public static String requirePlain(String text, String what) {
         if (text != null && (text.contains("{{") || text.contains("}}"))) {
-            throw new IllegalArgumentException("The " + what + " '" + text + "' contains '{{' or '}}', which Argo would "
-                    + "evaluate as an expression; remove the braces (pass such text as a step input instead)");
+            throw new IllegalArgumentException(
+                    "The " + what + " '" + text + "' contains '{{' or '}}', which Argo would "
+                            + "evaluate as an expression; remove the braces (pass such text as a step input instead)");
         }
         return text;
     }

@@ -1,7 +1,6 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Graph;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +25,7 @@ final class Namespace {
     final Map<String, Value<?>> outputs = new LinkedHashMap<>();
     /** The pipeline's declared results, in declaration order. */
     final Map<String, Value<?>> results = new LinkedHashMap<>();
+
     final Shared shared;
     NodeModel.GraphModel mainGraph;
     NodeModel.GraphModel exitGraph;
@@ -47,7 +47,9 @@ final class Namespace {
         this.pipeline = pipeline;
         this.subPipeline = subPipeline;
         this.shared = shared;
-        this.root = new Scope(subPipeline == null ? Scope.Kind.PIPELINE : Scope.Kind.SUB_PIPELINE, null,
+        this.root = new Scope(
+                subPipeline == null ? Scope.Kind.PIPELINE : Scope.Kind.SUB_PIPELINE,
+                null,
                 subPipeline == null ? "pipeline '" + pipeline + "'" : "sub-pipeline '" + pipeline + "'");
         this.exitScope = new Scope(Scope.Kind.EXIT_HANDLER, root, "the exit handler");
     }
@@ -63,7 +65,8 @@ final class Namespace {
     void addAfter(NodeModel self, String name, String what, Node... others) {
         for (Node other : others) {
             NodeModel target = nodes.get(other.name());
-            if (target == null || (other instanceof Step<?> s && s.model() != target)
+            if (target == null
+                    || (other instanceof Step<?> s && s.model() != target)
                     || (other instanceof Loop<?> l && l.model() != target)) {
                 throw error(name, "after(" + other.name() + "): that step is not part of this pipeline");
             }
@@ -81,8 +84,10 @@ final class Namespace {
         }
         String name = Names.sanitize(declared);
         if (name == null) {
-            throw error(declared, "'" + declared + "' is not a usable " + what + " name: use letters, digits and '-', "
-                    + "at most " + Names.MAX_LABEL + " characters (for example \"train-model\")");
+            throw error(
+                    declared,
+                    "'" + declared + "' is not a usable " + what + " name: use letters, digits and '-', " + "at most "
+                            + Names.MAX_LABEL + " characters (for example \"train-model\")");
         }
         String previous = declaredNames.putIfAbsent(name, declared);
         if (previous != null) {

@@ -9,7 +9,14 @@ import java.util.Objects;
  */
 public record NodeAffinity(String key, Operator operator, List<String> values, Integer weight) {
 
-    public enum Operator { IN, NOT_IN, EXISTS, DOES_NOT_EXIST, GT, LT }
+    public enum Operator {
+        IN,
+        NOT_IN,
+        EXISTS,
+        DOES_NOT_EXIST,
+        GT,
+        LT
+    }
 
     public NodeAffinity {
         Objects.requireNonNull(key, "key");

@@ -3,7 +3,6 @@ package dev.fermion.dsl;
 import dev.fermion.plan.Lifecycle;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.Schedule;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +24,7 @@ import java.util.function.UnaryOperator;
 public final class Pipeline {
     /** The longest name of a scheduled pipeline: its CronWorkflow's workflows get a suffix of 11 characters. */
     static final int MAX_CRON_NAME = 52;
+
     private final Plan plan;
 
     private Pipeline(Plan plan) {
@@ -62,8 +62,11 @@ public final class Pipeline {
         private Builder(String name) {
             String clean = Names.sanitize(name);
             if (clean == null) {
-                throw new PipelineDefinitionException(String.valueOf(name), null,
-                        "not a usable pipeline name: use letters, digits and '-', at most " + Names.MAX_LABEL + " characters");
+                throw new PipelineDefinitionException(
+                        String.valueOf(name),
+                        null,
+                        "not a usable pipeline name: use letters, digits and '-', at most " + Names.MAX_LABEL
+                                + " characters");
             }
             this.name = clean;
         }
@@ -98,9 +101,12 @@ public final class Pipeline {
         public Builder schedule(Schedule value) {
             this.schedule = Objects.requireNonNull(value, "schedule");
             if (name.length() > MAX_CRON_NAME) {
-                throw new PipelineDefinitionException(name, null, "a scheduled pipeline's name has at most " + MAX_CRON_NAME
-                        + " characters (Kubernetes limits CronWorkflow names so that the workflows they create fit 63); "
-                        + "this one has " + name.length() + ": shorten the name");
+                throw new PipelineDefinitionException(
+                        name,
+                        null,
+                        "a scheduled pipeline's name has at most " + MAX_CRON_NAME
+                                + " characters (Kubernetes limits CronWorkflow names so that the workflows they create fit 63); "
+                                + "this one has " + name.length() + ": shorten the name");
             }
             return this;
         }
@@ -183,8 +189,9 @@ public final class Pipeline {
         @Override
         public Defaults image(Value<String> reference) {
             if (!(reference instanceof Param<?>)) {
-                throw new IllegalArgumentException("defaults: image(...) takes a pipeline parameter; a step reads other "
-                        + "values with its own image(...)");
+                throw new IllegalArgumentException(
+                        "defaults: image(...) takes a pipeline parameter; a step reads other "
+                                + "values with its own image(...)");
             }
             return configure(o -> o.withImageFrom(reference.expr()));
         }

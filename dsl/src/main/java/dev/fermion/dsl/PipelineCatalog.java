@@ -1,6 +1,5 @@
 package dev.fermion.dsl;
 
-
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -51,7 +50,8 @@ public final class PipelineCatalog {
         }
         List<Entry> found = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (ServiceLoader.Provider<PipelineSource> provider : ServiceLoader.load(PipelineSource.class, loader).stream().toList()) {
+        for (ServiceLoader.Provider<PipelineSource> provider :
+                ServiceLoader.load(PipelineSource.class, loader).stream().toList()) {
             String className = provider.type().getName();
             if (seen.add(className)) {
                 found.add(entry(className, () -> provider.get().pipeline()));
@@ -74,13 +74,20 @@ public final class PipelineCatalog {
         } catch (PipelineDefinitionException e) {
             return new Entry(e.pipeline(), reference, null, e);
         } catch (RuntimeException | LinkageError e) {
-            Throwable cause = e instanceof ExceptionInInitializerError init && init.getCause() != null ? init.getCause() : e;
+            Throwable cause =
+                    e instanceof ExceptionInInitializerError init && init.getCause() != null ? init.getCause() : e;
             if (cause instanceof PipelineDefinitionException pde) {
                 return new Entry(pde.pipeline(), reference, null, pde);
             }
             String simple = reference.substring(reference.lastIndexOf('.') + 1);
-            return new Entry(simple, reference, null, new IllegalStateException("defining the pipeline of " + reference
-                    + " failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause));
+            return new Entry(
+                    simple,
+                    reference,
+                    null,
+                    new IllegalStateException(
+                            "defining the pipeline of " + reference + " failed: "
+                                    + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
+                            cause));
         }
     }
 
@@ -90,12 +97,16 @@ public final class PipelineCatalog {
         try {
             for (URL url : java.util.Collections.list(loader.getResources(FermionPipeline.INDEX))) {
                 try (var in = url.openStream()) {
-                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
-                            .filter(line -> !line.isEmpty() && !line.startsWith("#")).forEach(references::add);
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                            .lines()
+                            .map(String::strip)
+                            .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                            .forEach(references::add);
                 }
             }
         } catch (java.io.IOException e) {
-            throw new PipelineLookupException("cannot read the pipeline index " + FermionPipeline.INDEX + ": " + e.getMessage(), e);
+            throw new PipelineLookupException(
+                    "cannot read the pipeline index " + FermionPipeline.INDEX + ": " + e.getMessage(), e);
         }
         return references;
     }
@@ -113,7 +124,8 @@ public final class PipelineCatalog {
         if (nameOrClass.contains(".")) {
             return fromReference(nameOrClass);
         }
-        List<String> known = list().stream().filter(e -> !e.broken()).map(Entry::name).toList();
+        List<String> known =
+                list().stream().filter(e -> !e.broken()).map(Entry::name).toList();
         throw new UnknownPipelineException(nameOrClass, known);
     }
 
@@ -128,7 +140,9 @@ public final class PipelineCatalog {
         Class<?> type = load(className);
         try {
             for (Method m : type.getMethods()) {
-                if (m.getName().equals(member) && Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0
+                if (m.getName().equals(member)
+                        && Modifier.isStatic(m.getModifiers())
+                        && m.getParameterCount() == 0
                         && m.getReturnType() == Pipeline.class) {
                     return (Pipeline) m.invoke(null);
                 }
@@ -156,11 +170,14 @@ public final class PipelineCatalog {
         try {
             return Class.forName(className, true, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            if (e instanceof ExceptionInInitializerError init && init.getCause() instanceof PipelineDefinitionException pde) {
+            if (e instanceof ExceptionInInitializerError init
+                    && init.getCause() instanceof PipelineDefinitionException pde) {
                 throw pde;
             }
-            throw new PipelineLookupException("class '" + className + "' is not on the classpath; pass your project's jar or "
-                    + "classes directory with --classpath", e);
+            throw new PipelineLookupException(
+                    "class '" + className + "' is not on the classpath; pass your project's jar or "
+                            + "classes directory with --classpath",
+                    e);
         }
     }
 
@@ -171,7 +188,9 @@ public final class PipelineCatalog {
                 return ((PipelineSource) type.getConstructor().newInstance()).pipeline();
             }
             for (Method m : type.getMethods()) {
-                if (Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0 && m.getReturnType() == Pipeline.class) {
+                if (Modifier.isStatic(m.getModifiers())
+                        && m.getParameterCount() == 0
+                        && m.getReturnType() == Pipeline.class) {
                     return (Pipeline) m.invoke(null);
                 }
             }
@@ -183,9 +202,11 @@ public final class PipelineCatalog {
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw definitionFailure(className, e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new PipelineLookupException("cannot create " + className + ": it needs a public no-argument constructor", e);
+            throw new PipelineLookupException(
+                    "cannot create " + className + ": it needs a public no-argument constructor", e);
         }
-        throw new PipelineLookupException("class '" + className + "' defines no pipeline: implement PipelineSource, or add a "
-                + "public static Pipeline field or no-argument method");
+        throw new PipelineLookupException(
+                "class '" + className + "' defines no pipeline: implement PipelineSource, or add a "
+                        + "public static Pipeline field or no-argument method");
     }
 }

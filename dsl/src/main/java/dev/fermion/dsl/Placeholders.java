@@ -1,7 +1,6 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.ContainerSpec;
-
 import java.util.List;
 
 /**
@@ -39,16 +38,18 @@ public final class Placeholders {
      */
     public Arg outputPath(Output<?> output) {
         if (!definition.ports().declares(output)) {
-            throw new IllegalArgumentException(output + " is not an output of " + definition.getClass().getSimpleName()
-                    + "; its outputs are " + definition.ports().outputs().stream().map(Output::name).toList());
+            throw new IllegalArgumentException(output + " is not an output of "
+                    + definition.getClass().getSimpleName() + "; its outputs are "
+                    + definition.ports().outputs().stream().map(Output::name).toList());
         }
         return new Arg(List.of(new ContainerSpec.Part.OutputPath(output.name())));
     }
 
     private void requireDeclared(Input<?> input) {
         if (!definition.ports().declares(input)) {
-            throw new IllegalArgumentException(input + " is not an input of " + definition.getClass().getSimpleName()
-                    + "; its inputs are " + definition.ports().inputs().stream().map(Input::name).toList());
+            throw new IllegalArgumentException(input + " is not an input of "
+                    + definition.getClass().getSimpleName() + "; its inputs are "
+                    + definition.ports().inputs().stream().map(Input::name).toList());
         }
     }
 

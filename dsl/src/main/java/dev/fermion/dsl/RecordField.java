@@ -15,13 +15,13 @@ import java.util.function.Function;
 public interface RecordField<R, F> extends Function<R, F>, Serializable {
 
     /** The component's name and value type. */
-    record Resolved(String name, ValueType<?> type) { }
+    record Resolved(String name, ValueType<?> type) {}
 
     /** @throws IllegalArgumentException when {@code field} is not a method reference to a component of {@code record} */
     static Resolved resolve(RecordField<?, ?> field, ValueType<?> record) {
         if (record.kind() != ValueType.Kind.RECORD) {
-            throw new IllegalArgumentException("get(...) reads a component of a record value; this value is a "
-                    + record.displayName());
+            throw new IllegalArgumentException(
+                    "get(...) reads a component of a record value; this value is a " + record.displayName());
         }
         String method = implementation(field);
         for (RecordComponent component : record.rawType().getRecordComponents()) {
@@ -30,19 +30,22 @@ public interface RecordField<R, F> extends Function<R, F>, Serializable {
                     Class<?> raw = component.getType();
                     // javac boxes a primitive component for the method reference, so the value type is the box.
                     java.lang.reflect.Type type = raw.isPrimitive()
-                            ? java.lang.invoke.MethodType.methodType(raw).wrap().returnType() : component.getGenericType();
+                            ? java.lang.invoke.MethodType.methodType(raw).wrap().returnType()
+                            : component.getGenericType();
                     return new Resolved(component.getName(), ValueType.fromType(type));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("component '" + method + "' of " + record.displayName()
-                            + " cannot travel between steps: " + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            "component '" + method + "' of " + record.displayName() + " cannot travel between steps: "
+                                    + e.getMessage(),
+                            e);
                 }
             }
         }
         RecordComponent[] components = record.rawType().getRecordComponents();
         String name = sourceName(record.rawType());
         String example = name + "::" + (components.length == 0 ? "component" : components[0].getName());
-        throw new IllegalArgumentException("get(...) takes a method reference to an accessor of " + name
-                + ", such as " + example + (method.startsWith("lambda$") ? ", not a lambda" : ", not " + method + "(...)"));
+        throw new IllegalArgumentException("get(...) takes a method reference to an accessor of " + name + ", such as "
+                + example + (method.startsWith("lambda$") ? ", not a lambda" : ", not " + method + "(...)"));
     }
 
     /** The class as source code names it: {@code Fixtures.Trial} for a nested record. */
@@ -59,8 +62,8 @@ public interface RecordField<R, F> extends Function<R, F>, Serializable {
             SerializedLambda lambda = (SerializedLambda) writeReplace.invoke(field);
             return lambda.getImplMethodName();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalArgumentException("get(...) takes a method reference to a record accessor, such as "
-                    + "Trial::learningRate", e);
+            throw new IllegalArgumentException(
+                    "get(...) takes a method reference to a record accessor, such as " + "Trial::learningRate", e);
         }
     }
 }

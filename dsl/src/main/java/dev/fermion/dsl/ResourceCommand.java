@@ -2,7 +2,6 @@ package dev.fermion.dsl;
 
 import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.ResourceSpec;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -67,7 +66,8 @@ public final class ResourceCommand {
     /** Patches the object named in the manifest; the strategy is one of "strategic", "merge" or "json". */
     public static ResourceCommand patch(String manifest, String strategy) {
         if (!java.util.List.of("strategic", "merge", "json").contains(strategy)) {
-            throw new IllegalArgumentException("unknown patch strategy '" + strategy + "': use strategic, merge or json");
+            throw new IllegalArgumentException(
+                    "unknown patch strategy '" + strategy + "': use strategic, merge or json");
         }
         return new ResourceCommand(ResourceSpec.Action.PATCH, manifest, strategy);
     }
@@ -141,8 +141,9 @@ public final class ResourceCommand {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("input '" + input.name() + "': " + e.getMessage(), e);
         }
-        input.defaultValue().ifPresent(name -> ManifestField.requireObjectName(name,
-                "the default value of input '" + input.name() + "'"));
+        input.defaultValue()
+                .ifPresent(name ->
+                        ManifestField.requireObjectName(name, "the default value of input '" + input.name() + "'"));
         if (inputs.putIfAbsent(input, field) != null) {
             throw new IllegalArgumentException("input '" + input.name() + "' is written twice; give one field");
         }
@@ -157,20 +158,23 @@ public final class ResourceCommand {
         Map<String, String> paths = new LinkedHashMap<>();
         outputs.forEach((output, path) -> {
             if (!definition.ports().declares(output)) {
-                throw new IllegalArgumentException(output + " is not an output of " + definition.getClass().getSimpleName());
+                throw new IllegalArgumentException(
+                        output + " is not an output of " + definition.getClass().getSimpleName());
             }
             paths.put(output.name(), path);
         });
         for (Output<?> output : definition.ports().outputs()) {
             if (!paths.containsKey(output.name())) {
-                throw new IllegalArgumentException("output '" + output.name() + "' is never read from the object: "
-                        + "add .output(" + Placeholders.constant(output.name()) + ", \"{.metadata.name}\") or another JSONPath");
+                throw new IllegalArgumentException(
+                        "output '" + output.name() + "' is never read from the object: " + "add .output("
+                                + Placeholders.constant(output.name()) + ", \"{.metadata.name}\") or another JSONPath");
             }
         }
         Map<String, ManifestField> fields = new LinkedHashMap<>();
         inputs.forEach((input, field) -> {
             if (!definition.ports().declares(input)) {
-                throw new IllegalArgumentException(input + " is not an input of " + definition.getClass().getSimpleName());
+                throw new IllegalArgumentException(
+                        input + " is not an input of " + definition.getClass().getSimpleName());
             }
             fields.put(input.name(), field);
         });
@@ -181,8 +185,16 @@ public final class ResourceCommand {
                         + "the input optional() if only some settings use it");
             }
         }
-        return new ResourceSpec(action, manifest, mergeStrategy, successCondition, failureCondition, ownedByWorkflow,
-                deletedAtEnd, paths, fields);
+        return new ResourceSpec(
+                action,
+                manifest,
+                mergeStrategy,
+                successCondition,
+                failureCondition,
+                ownedByWorkflow,
+                deletedAtEnd,
+                paths,
+                fields);
     }
 
     private static String condition(String condition) {

@@ -4,7 +4,6 @@ import dev.fermion.plan.Expr;
 import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.ResourceManifest;
 import dev.fermion.plan.ResourceSpec;
-
 import java.util.Map;
 
 /**
@@ -27,18 +26,23 @@ final class ResourceSteps {
         try {
             spec = definition.resourceSpec();
         } catch (IllegalArgumentException e) {
-            throw new PipelineDefinitionException(ns.pipeline, step.name, "in " + definition.getClass().getSimpleName()
-                    + ": " + e.getMessage(), e);
+            throw new PipelineDefinitionException(
+                    ns.pipeline, step.name, "in " + definition.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         try {
-            ResourceManifest.parse(spec, "step '" + step.name + "' (" + definition.getClass().getSimpleName() + ")");
+            ResourceManifest.parse(
+                    spec, "step '" + step.name + "' (" + definition.getClass().getSimpleName() + ")");
         } catch (IllegalArgumentException e) {
             throw new PipelineDefinitionException(ns.pipeline, step.name, e.getMessage(), e);
         }
-        if (spec.deletedAtEnd() && (ns.subPipeline != null || step.scope.enclosingLoop() != null
-                || PlanBuilder.inExitHandler(step.scope))) {
-            throw ns.error(step.name, "an object deleted at the end of the run must be created once per run: add the "
-                    + "step at the top level of the pipeline, not inside a loop, a sub-pipeline or the exit handler");
+        if (spec.deletedAtEnd()
+                && (ns.subPipeline != null
+                        || step.scope.enclosingLoop() != null
+                        || PlanBuilder.inExitHandler(step.scope))) {
+            throw ns.error(
+                    step.name,
+                    "an object deleted at the end of the run must be created once per run: add the "
+                            + "step at the top level of the pipeline, not inside a loop, a sub-pipeline or the exit handler");
         }
         return spec;
     }
@@ -48,8 +52,10 @@ final class ResourceSteps {
         String definition = step.definition.getClass().getSimpleName();
         for (String bound : step.bindings.keySet()) {
             if (!spec.inputs().containsKey(bound)) {
-                throw ns.error(step.name, "input '" + bound + "' is bound, but " + definition + " does not write it "
-                        + "into its manifest with these settings; remove the binding or change the settings");
+                throw ns.error(
+                        step.name,
+                        "input '" + bound + "' is bound, but " + definition + " does not write it "
+                                + "into its manifest with these settings; remove the binding or change the settings");
             }
         }
     }
@@ -60,9 +66,12 @@ final class ResourceSteps {
         spec.inputs().forEach((input, field) -> {
             Expr value = bindings.get(input);
             if (value == null) {
-                throw ns.error(step.name, definition + " writes input '" + input + "' into " + field + ", but it is "
-                        + "not bound here: bind it with .with(" + definition + "." + PlanBuilder.constantName(input)
-                        + ", ...)");
+                throw ns.error(
+                        step.name,
+                        definition + " writes input '" + input + "' into " + field + ", but it is "
+                                + "not bound here: bind it with .with(" + definition + "."
+                                + PlanBuilder.constantName(input)
+                                + ", ...)");
             }
             requireObjectName(step, input, value);
         });
@@ -77,13 +86,17 @@ final class ResourceSteps {
             }
             return;
         }
-        if (value instanceof Expr.StepOutput out && dependencies.producer(out) instanceof NodeModel.StepModel producer
-                && producer.definition instanceof ResourceComponent resource && readsName(resource, out.port())) {
+        if (value instanceof Expr.StepOutput out
+                && dependencies.producer(out) instanceof NodeModel.StepModel producer
+                && producer.definition instanceof ResourceComponent resource
+                && readsName(resource, out.port())) {
             return;
         }
-        throw ns.error(step.name, "input '" + input + "' is written into a Kubernetes manifest, so it takes only "
-                + "object names: a constant name, or an output another resource step reads from " + NAME_PATH
-                + " (such as VolumeClaim.CLAIM_NAME); " + describe(value) + " could hold any text");
+        throw ns.error(
+                step.name,
+                "input '" + input + "' is written into a Kubernetes manifest, so it takes only "
+                        + "object names: a constant name, or an output another resource step reads from " + NAME_PATH
+                        + " (such as VolumeClaim.CLAIM_NAME); " + describe(value) + " could hold any text");
     }
 
     /** Whether {@code output} of {@code resource} is its object's name; a broken producer is reported at its own step. */

@@ -6,10 +6,19 @@ package dev.fermion.dsl;
  * the exit handler (which runs after the main graph and sees only parameters and the status).
  */
 final class Scope {
-    enum Kind { PIPELINE, SUB_PIPELINE, BRANCH, LOOP_BODY, EXIT_HANDLER }
+    enum Kind {
+        PIPELINE,
+        SUB_PIPELINE,
+        BRANCH,
+        LOOP_BODY,
+        EXIT_HANDLER
+    }
 
     /** Which block of its {@link Branch} a branch scope is. */
-    enum Side { THEN, OTHERWISE }
+    enum Side {
+        THEN,
+        OTHERWISE
+    }
 
     /** Where a constant lives: every scope sees it. */
     static final Scope ANYWHERE = new Scope(Kind.PIPELINE, null, "a constant");
@@ -19,6 +28,7 @@ final class Scope {
     final String label;
     /** For a branch scope: its branch and block, so two blocks of one {@code when} are known to exclude each other. */
     final Branch<?> branch;
+
     final Side side;
 
     Scope(Kind kind, Scope parent, String label) {
@@ -73,8 +83,12 @@ final class Scope {
 
     /** Whether this and {@code other} are the two blocks of one {@code when}, so exactly one of them runs. */
     boolean complements(Scope other) {
-        return kind == Kind.BRANCH && other.kind == Kind.BRANCH && branch != null && branch == other.branch
-                && side != other.side && parent == other.parent;
+        return kind == Kind.BRANCH
+                && other.kind == Kind.BRANCH
+                && branch != null
+                && branch == other.branch
+                && side != other.side
+                && parent == other.parent;
     }
 
     Scope enclosingLoop() {

@@ -10,11 +10,13 @@ import java.util.Objects;
 public record SecretRef(String secret, String key) {
     public SecretRef {
         if (Names.sanitize(secret) == null || !Names.sanitize(secret).equals(secret)) {
-            throw new IllegalArgumentException("Invalid Secret name '" + secret + "': use a DNS-1123 name such as \"mlflow-credentials\"");
+            throw new IllegalArgumentException(
+                    "Invalid Secret name '" + secret + "': use a DNS-1123 name such as \"mlflow-credentials\"");
         }
         Objects.requireNonNull(key, "key");
         if (!key.matches("[-._a-zA-Z0-9]+")) {
-            throw new IllegalArgumentException("Invalid key '" + key + "' of Secret '" + secret + "': use letters, digits, '-', '_' or '.'");
+            throw new IllegalArgumentException(
+                    "Invalid key '" + key + "' of Secret '" + secret + "': use letters, digits, '-', '_' or '.'");
         }
     }
 

@@ -17,13 +17,21 @@ import java.util.Set;
  * <p>Every field is written into the workflow as it is, so none may hold <code>{{</code> or <code>}}</code>; secrets go
  * in as Kubernetes Secret references on the step, not here.
  */
-public record Sidecar(String name, String image, List<String> command, List<String> args, Map<String, String> env,
-                      List<Integer> ports) {
+public record Sidecar(
+        String name,
+        String image,
+        List<String> command,
+        List<String> args,
+        Map<String, String> env,
+        List<Integer> ports) {
     /** Names Argo gives its own containers in a step's pod. */
     private static final Set<String> RESERVED = Set.of("main", "wait", "init");
 
     public Sidecar {
-        if (name == null || !Names.DNS_LABEL.matcher(name).matches() || name.length() > Names.MAX_LABEL || RESERVED.contains(name)) {
+        if (name == null
+                || !Names.DNS_LABEL.matcher(name).matches()
+                || name.length() > Names.MAX_LABEL
+                || RESERVED.contains(name)) {
             throw new IllegalArgumentException("Invalid sidecar name '" + name + "': use a DNS label such as \"db\" "
                     + "(not main, wait or init, which Argo uses)");
         }
@@ -42,7 +50,8 @@ public record Sidecar(String name, String image, List<String> command, List<Stri
         });
         for (int port : ports) {
             if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("Port " + port + " of sidecar " + name + " is not a TCP port (1-65535)");
+                throw new IllegalArgumentException(
+                        "Port " + port + " of sidecar " + name + " is not a TCP port (1-65535)");
             }
         }
     }
@@ -75,8 +84,8 @@ public record Sidecar(String name, String image, List<String> command, List<Stri
 
     private static void plain(String text, String what) {
         if (text.contains("{{") || text.contains("}}")) {
-            throw new IllegalArgumentException("The " + what + " '" + text + "' contains '{{' or '}}', which Argo would "
-                    + "evaluate as an expression; remove the braces");
+            throw new IllegalArgumentException("The " + what + " '" + text
+                    + "' contains '{{' or '}}', which Argo would " + "evaluate as an expression; remove the braces");
         }
     }
 }

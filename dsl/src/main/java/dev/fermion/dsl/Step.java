@@ -1,7 +1,6 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Expr;
-
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -35,8 +34,11 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
     public <T> Step<D> with(Input<T> input, T value) {
         Objects.requireNonNull(value, () -> "step '" + name() + "': value for input '" + input.name() + "' is null");
         if (input.type().isArtifact()) {
-            throw dag.ns.error(name(), "input '" + input.name() + "' is an artifact (" + input.type().displayName()
-                    + "): bind it to another step's output, or to a constant file with InlineFile.of(name, content)");
+            throw dag.ns.error(
+                    name(),
+                    "input '" + input.name() + "' is an artifact ("
+                            + input.type().displayName()
+                            + "): bind it to another step's output, or to a constant file with InlineFile.of(name, content)");
         }
         return bind(input, new Value<>(new Expr.Literal(input.type(), value), input.type(), dag.scope));
     }
@@ -45,8 +47,10 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
     public <A extends Artifact> Step<D> with(Input<A> input, InlineFile file) {
         Objects.requireNonNull(file, () -> "step '" + name() + "': file for input '" + input.name() + "' is null");
         if (definition instanceof SubPipeline) {
-            throw dag.ns.error(name(), "input '" + input.name() + "': a sub-pipeline passes its artifact inputs on to its "
-                    + "steps; bind the inline file to the step inside it that reads it");
+            throw dag.ns.error(
+                    name(),
+                    "input '" + input.name() + "': a sub-pipeline passes its artifact inputs on to its "
+                            + "steps; bind the inline file to the step inside it that reads it");
         }
         if (definition instanceof ResourceComponent) {
             throw dag.ns.error(name(), "input '" + input.name() + "': a resource step takes object names, not files");
@@ -64,13 +68,21 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
     private Step<D> bind(Input<?> input, Value<?> value) {
         requireOpen();
         if (!definition.ports().declares(input)) {
-            throw dag.ns.error(name(), input + " is not an input of " + definition.getClass().getSimpleName()
-                    + "; its inputs are " + definition.ports().inputs().stream().map(Input::name).toList());
+            throw dag.ns.error(
+                    name(),
+                    input + " is not an input of " + definition.getClass().getSimpleName() + "; its inputs are "
+                            + definition.ports().inputs().stream()
+                                    .map(Input::name)
+                                    .toList());
         }
         if (!input.type().rawType().isAssignableFrom(value.type().rawType())
-                && !(input.type().isNumeric() && value.type().isNumeric() && input.type().equals(value.type()))) {
-            throw dag.ns.error(name(), "input '" + input.name() + "' expects " + input.type().displayName()
-                    + " but is bound to " + value.type().displayName());
+                && !(input.type().isNumeric()
+                        && value.type().isNumeric()
+                        && input.type().equals(value.type()))) {
+            throw dag.ns.error(
+                    name(),
+                    "input '" + input.name() + "' expects " + input.type().displayName() + " but is bound to "
+                            + value.type().displayName());
         }
         if (model.bindings.putIfAbsent(input.name(), value) != null) {
             throw dag.ns.error(name(), "input '" + input.name() + "' is bound twice; bind each input once");
@@ -81,8 +93,12 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
     /** The value this step produces on {@code output}, for downstream steps and conditions. */
     public <T> Value<T> out(Output<T> output) {
         if (!definition.ports().declares(output)) {
-            throw dag.ns.error(name(), output + " is not an output of " + definition.getClass().getSimpleName()
-                    + "; its outputs are " + definition.ports().outputs().stream().map(Output::name).toList());
+            throw dag.ns.error(
+                    name(),
+                    output + " is not an output of " + definition.getClass().getSimpleName() + "; its outputs are "
+                            + definition.ports().outputs().stream()
+                                    .map(Output::name)
+                                    .toList());
         }
         return new Value<>(new Expr.StepOutput(name(), output.name(), output.type()), output.type(), model.scope);
     }
@@ -113,8 +129,10 @@ public final class Step<D extends Definition> implements Node, Configurable<Step
         requireOpen();
         dag.requireVisible(name(), reference, "image(...)");
         if (definition instanceof ResourceComponent || definition instanceof SubPipeline) {
-            throw dag.ns.error(name(), "image(...): a " + (definition instanceof SubPipeline ? "sub-pipeline" : "resource step")
-                    + " runs no image of its own");
+            throw dag.ns.error(
+                    name(),
+                    "image(...): a " + (definition instanceof SubPipeline ? "sub-pipeline" : "resource step")
+                            + " runs no image of its own");
         }
         model.mountReads.add(reference);
         return configure(o -> o.withImageFrom(reference.expr()));

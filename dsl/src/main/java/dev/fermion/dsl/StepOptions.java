@@ -1,13 +1,12 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.Expr;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-
-import dev.fermion.plan.Expr;
 
 /**
  * How and where a step runs on the cluster. Every field is optional: {@code null} or empty means "not set",
@@ -37,8 +36,9 @@ public record StepOptions(
         Expr imageFrom,
         List<Sidecar> sidecars) {
 
-    public static final StepOptions NONE = new StepOptions(null, null, null, null, null, Map.of(), List.of(), List.of(),
-            Map.of(), Map.of(), List.of(), null, null, List.of(), null, null, null, Map.of(), Map.of(), null, List.of());
+    public static final StepOptions NONE = new StepOptions(
+            null, null, null, null, null, Map.of(), List.of(), List.of(), Map.of(), Map.of(), List.of(), null, null,
+            List.of(), null, null, null, Map.of(), Map.of(), null, List.of());
 
     public StepOptions {
         nodeSelector = Map.copyOf(nodeSelector);
@@ -54,7 +54,8 @@ public record StepOptions(
         java.util.Set<String> names = new java.util.HashSet<>();
         for (Sidecar sidecar : sidecars) {
             if (!names.add(sidecar.name())) {
-                throw new IllegalArgumentException("two sidecars are named '" + sidecar.name() + "': give each its own name");
+                throw new IllegalArgumentException(
+                        "two sidecars are named '" + sidecar.name() + "': give each its own name");
             }
         }
     }
@@ -99,7 +100,10 @@ public record StepOptions(
 
     /** These options with the image {@link #imageFrom} names once its value is known: for runners. */
     public StepOptions withResolvedImage(String reference) {
-        return copy(b -> { b.image = reference; b.imageFrom = null; });
+        return copy(b -> {
+            b.image = reference;
+            b.imageFrom = null;
+        });
     }
 
     public boolean cachingEnabled() {
@@ -111,11 +115,17 @@ public record StepOptions(
     }
 
     StepOptions withCpu(String request, String limit) {
-        return copy(b -> { b.cpuRequest = request; b.cpuLimit = limit; });
+        return copy(b -> {
+            b.cpuRequest = request;
+            b.cpuLimit = limit;
+        });
     }
 
     StepOptions withMemory(String request, String limit) {
-        return copy(b -> { b.memoryRequest = request; b.memoryLimit = limit; });
+        return copy(b -> {
+            b.memoryRequest = request;
+            b.memoryLimit = limit;
+        });
     }
 
     StepOptions withGpus(int count) {
@@ -151,11 +161,17 @@ public record StepOptions(
     }
 
     StepOptions withImage(String reference) {
-        return copy(b -> { b.image = reference; b.imageFrom = null; });
+        return copy(b -> {
+            b.image = reference;
+            b.imageFrom = null;
+        });
     }
 
     StepOptions withImageFrom(Expr reference) {
-        return copy(b -> { b.imageFrom = reference; b.image = null; });
+        return copy(b -> {
+            b.imageFrom = reference;
+            b.image = null;
+        });
     }
 
     StepOptions withImagePullSecret(String name) {
@@ -225,18 +241,52 @@ public record StepOptions(
         List<Sidecar> sidecars;
 
         Mutable(StepOptions o) {
-            cpuRequest = o.cpuRequest; cpuLimit = o.cpuLimit; memoryRequest = o.memoryRequest;
-            memoryLimit = o.memoryLimit; gpus = o.gpus; nodeSelector = o.nodeSelector; tolerations = o.tolerations;
-            nodeAffinity = o.nodeAffinity; env = o.env; secretEnv = o.secretEnv; volumes = o.volumes;
-            serviceAccount = o.serviceAccount; image = o.image; imagePullSecrets = o.imagePullSecrets;
-            retry = o.retry; timeout = o.timeout; cache = o.cache; labels = o.labels; annotations = o.annotations;
-            imageFrom = o.imageFrom; sidecars = o.sidecars;
+            cpuRequest = o.cpuRequest;
+            cpuLimit = o.cpuLimit;
+            memoryRequest = o.memoryRequest;
+            memoryLimit = o.memoryLimit;
+            gpus = o.gpus;
+            nodeSelector = o.nodeSelector;
+            tolerations = o.tolerations;
+            nodeAffinity = o.nodeAffinity;
+            env = o.env;
+            secretEnv = o.secretEnv;
+            volumes = o.volumes;
+            serviceAccount = o.serviceAccount;
+            image = o.image;
+            imagePullSecrets = o.imagePullSecrets;
+            retry = o.retry;
+            timeout = o.timeout;
+            cache = o.cache;
+            labels = o.labels;
+            annotations = o.annotations;
+            imageFrom = o.imageFrom;
+            sidecars = o.sidecars;
         }
 
         StepOptions build() {
-            return new StepOptions(cpuRequest, cpuLimit, memoryRequest, memoryLimit, gpus, nodeSelector, tolerations,
-                    nodeAffinity, env, secretEnv, volumes, serviceAccount, image, imagePullSecrets, retry, timeout,
-                    cache, labels, annotations, imageFrom, sidecars);
+            return new StepOptions(
+                    cpuRequest,
+                    cpuLimit,
+                    memoryRequest,
+                    memoryLimit,
+                    gpus,
+                    nodeSelector,
+                    tolerations,
+                    nodeAffinity,
+                    env,
+                    secretEnv,
+                    volumes,
+                    serviceAccount,
+                    image,
+                    imagePullSecrets,
+                    retry,
+                    timeout,
+                    cache,
+                    labels,
+                    annotations,
+                    imageFrom,
+                    sidecars);
         }
     }
 }

@@ -6,9 +6,16 @@ import java.util.Objects;
 /** A Kubernetes toleration. {@code value} is null for {@link Operator#EXISTS}. */
 public record Toleration(String key, Operator operator, String value, Effect effect, Duration tolerationSeconds) {
 
-    public enum Operator { EQUAL, EXISTS }
+    public enum Operator {
+        EQUAL,
+        EXISTS
+    }
 
-    public enum Effect { NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE }
+    public enum Effect {
+        NO_SCHEDULE,
+        PREFER_NO_SCHEDULE,
+        NO_EXECUTE
+    }
 
     public Toleration {
         Objects.requireNonNull(operator, "operator");

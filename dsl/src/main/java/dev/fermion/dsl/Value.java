@@ -2,7 +2,6 @@ package dev.fermion.dsl;
 
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,8 +80,8 @@ public class Value<T> {
         ValueType<?> valueType = null;
         Map<String, Expr> exprs = new java.util.TreeMap<>();
         for (Map.Entry<String, ? extends Value<? extends V>> entry : entries.entrySet()) {
-            Value<? extends V> value = Objects.requireNonNull(entry.getValue(), "Value.mapOf(...): the value of "
-                    + entry.getKey() + " is null");
+            Value<? extends V> value = Objects.requireNonNull(
+                    entry.getValue(), "Value.mapOf(...): the value of " + entry.getKey() + " is null");
             if (valueType != null && !valueType.equals(value.type)) {
                 throw new IllegalArgumentException("Value.mapOf(...) mixes " + valueType.displayName() + " and "
                         + value.type.displayName() + " values: a map holds values of one type");
@@ -136,8 +135,8 @@ public class Value<T> {
         for (Value<?> arg : args) {
             Objects.requireNonNull(arg, "Value.format(...): an argument is null");
             if (arg.type.isArtifact()) {
-                throw new IllegalArgumentException("Value.format(...) writes values, not artifacts; format a "
-                        + "parameter such as a URI");
+                throw new IllegalArgumentException(
+                        "Value.format(...) writes values, not artifacts; format a " + "parameter such as a URI");
             }
             exprs.add(arg.expr);
         }

@@ -17,10 +17,22 @@ import java.util.Objects;
 public abstract class ValueType<T> {
 
     /** How a value is carried between steps. */
-    public enum Kind { STRING, INTEGER, LONG, DOUBLE, BOOLEAN, ENUM, LIST, MAP, RECORD, ARTIFACT }
+    public enum Kind {
+        STRING,
+        INTEGER,
+        LONG,
+        DOUBLE,
+        BOOLEAN,
+        ENUM,
+        LIST,
+        MAP,
+        RECORD,
+        ARTIFACT
+    }
 
     /** Read through {@link #type()}: list and generic types built in code override it. */
     private final Type type;
+
     private final Class<T> rawType;
     private final Kind kind;
 
@@ -42,7 +54,7 @@ public abstract class ValueType<T> {
 
     public static <T> ValueType<T> of(Class<T> type) {
         Objects.requireNonNull(type, "type");
-        return new ValueType<>(type) { };
+        return new ValueType<>(type) {};
     }
 
     /** The list type whose elements are {@code element}, e.g. {@code listOf(listOf(Double.class))}. */
@@ -50,7 +62,10 @@ public abstract class ValueType<T> {
     public static <T> ValueType<List<T>> listOf(ValueType<T> element) {
         Type listType = new GenericTypeImpl(List.class, element.type());
         return new ValueType<List<T>>((Class<List<T>>) (Class<?>) List.class) {
-            @Override public Type type() { return listType; }
+            @Override
+            public Type type() {
+                return listType;
+            }
         };
     }
 
@@ -64,7 +79,10 @@ public abstract class ValueType<T> {
     public static <V> ValueType<Map<String, V>> mapOf(ValueType<V> value) {
         Type mapType = new GenericTypeImpl(Map.class, String.class, value.type());
         return new ValueType<Map<String, V>>((Class<Map<String, V>>) (Class<?>) Map.class) {
-            @Override public Type type() { return mapType; }
+            @Override
+            public Type type() {
+                return mapType;
+            }
         };
     }
 
@@ -130,7 +148,10 @@ public abstract class ValueType<T> {
         }
         Type captured = type;
         return new ValueType(raw) {
-            @Override public Type type() { return captured; }
+            @Override
+            public Type type() {
+                return captured;
+            }
         };
     }
 
@@ -170,17 +191,47 @@ public abstract class ValueType<T> {
 
     /** {@code List<E>} or {@code Map<String, V>} built in code; equal to the same type captured by javac. */
     private record GenericTypeImpl(Class<?> raw, Type... arguments) implements ParameterizedType {
-        @Override public Type[] getActualTypeArguments() { return arguments.clone(); }
-        @Override public Type getRawType() { return raw; }
-        @Override public Type getOwnerType() { return null; }
-        @Override public String getTypeName() {
-            return raw.getName() + "<" + String.join(", ", java.util.Arrays.stream(arguments).map(Type::getTypeName).toList()) + ">";
+        @Override
+        public Type[] getActualTypeArguments() {
+            return arguments.clone();
         }
-        @Override public boolean equals(Object o) {
-            return o instanceof ParameterizedType p && p.getRawType() == raw
-                    && p.getOwnerType() == null && java.util.Arrays.equals(p.getActualTypeArguments(), arguments);
+
+        @Override
+        public Type getRawType() {
+            return raw;
         }
-        @Override public int hashCode() { return java.util.Arrays.hashCode(arguments) ^ raw.hashCode(); }
-        @Override public String toString() { return getTypeName(); }
+
+        @Override
+        public Type getOwnerType() {
+            return null;
+        }
+
+        @Override
+        public String getTypeName() {
+            return raw.getName() + "<"
+                    + String.join(
+                            ", ",
+                            java.util.Arrays.stream(arguments)
+                                    .map(Type::getTypeName)
+                                    .toList()) + ">";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ParameterizedType p
+                    && p.getRawType() == raw
+                    && p.getOwnerType() == null
+                    && java.util.Arrays.equals(p.getActualTypeArguments(), arguments);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(arguments) ^ raw.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return getTypeName();
+        }
     }
 }

@@ -18,15 +18,18 @@ import java.util.Objects;
  * used: they create every claim before the first step, so a claim could not be a step with outputs.
  */
 public final class VolumeClaim extends CreatedObject<VolumeClaim> {
-    public static final Output<String> CLAIM_NAME = output("claim-name", String.class)
-            .describedAs("the name of the created PersistentVolumeClaim");
+    public static final Output<String> CLAIM_NAME =
+            output("claim-name", String.class).describedAs("the name of the created PersistentVolumeClaim");
     /** The {@link VolumeSnapshot} whose data a claim made {@link #fromSnapshot()} starts with. */
-    public static final Input<String> SNAPSHOT = input("snapshot", String.class).optional()
+    public static final Input<String> SNAPSHOT = input("snapshot", String.class)
+            .optional()
             .describedAs("the name of the VolumeSnapshot to restore (with fromSnapshot())");
 
     /** How pods may mount the claim. */
     public enum AccessMode {
-        READ_WRITE_ONCE("ReadWriteOnce"), READ_WRITE_MANY("ReadWriteMany"), READ_ONLY_MANY("ReadOnlyMany"),
+        READ_WRITE_ONCE("ReadWriteOnce"),
+        READ_WRITE_MANY("ReadWriteMany"),
+        READ_ONLY_MANY("ReadOnlyMany"),
         READ_WRITE_ONCE_POD("ReadWriteOncePod");
 
         private final String kubernetesName;
@@ -48,7 +51,8 @@ public final class VolumeClaim extends CreatedObject<VolumeClaim> {
     /** A claim of {@code size} (a Kubernetes quantity such as {@code "10Gi"}). */
     public VolumeClaim(String size) {
         if (size == null || !Configurable.QUANTITY.matcher(size).matches()) {
-            throw new IllegalArgumentException("invalid volume size '" + size + "': use a Kubernetes quantity such as \"10Gi\"");
+            throw new IllegalArgumentException(
+                    "invalid volume size '" + size + "': use a Kubernetes quantity such as \"10Gi\"");
         }
         this.size = size;
     }
@@ -81,10 +85,14 @@ public final class VolumeClaim extends CreatedObject<VolumeClaim> {
                 .append("  generateName: fermion-\n")
                 .append("spec:\n")
                 .append("  accessModes:\n")
-                .append("    - ").append(accessMode.kubernetesName()).append('\n')
+                .append("    - ")
+                .append(accessMode.kubernetesName())
+                .append('\n')
                 .append("  resources:\n")
                 .append("    requests:\n")
-                .append("      storage: \"").append(size).append("\"\n");
+                .append("      storage: \"")
+                .append(size)
+                .append("\"\n");
         if (storageClass != null) {
             yaml.append("  storageClassName: ").append(storageClass).append('\n');
         }

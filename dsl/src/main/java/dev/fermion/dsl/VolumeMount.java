@@ -11,9 +11,13 @@ public sealed interface VolumeMount {
     /** One method per kind of volume. */
     interface Visitor<R> {
         R persistentClaim(PersistentClaim claim);
+
         R secret(SecretVolume secret);
+
         R configMap(ConfigMapVolume configMap);
+
         R emptyDir(EmptyDir emptyDir);
+
         R claimFromValue(ClaimFromValue claim);
     }
 
@@ -55,7 +59,10 @@ public sealed interface VolumeMount {
             return new PersistentClaim(claimName, mountPath, true);
         }
 
-        @Override public String volumeName() { return "pvc-" + claimName; }
+        @Override
+        public String volumeName() {
+            return "pvc-" + claimName;
+        }
     }
 
     record SecretVolume(String secretName, String mountPath) implements VolumeMount {
@@ -69,8 +76,15 @@ public sealed interface VolumeMount {
             requirePath(mountPath);
         }
 
-        @Override public boolean readOnly() { return true; }
-        @Override public String volumeName() { return "secret-" + secretName; }
+        @Override
+        public boolean readOnly() {
+            return true;
+        }
+
+        @Override
+        public String volumeName() {
+            return "secret-" + secretName;
+        }
     }
 
     record ConfigMapVolume(String name, String mountPath) implements VolumeMount {
@@ -84,8 +98,15 @@ public sealed interface VolumeMount {
             requirePath(mountPath);
         }
 
-        @Override public boolean readOnly() { return true; }
-        @Override public String volumeName() { return "configmap-" + name; }
+        @Override
+        public boolean readOnly() {
+            return true;
+        }
+
+        @Override
+        public String volumeName() {
+            return "configmap-" + name;
+        }
     }
 
     /** Scratch space; {@code medium} "Memory" makes it a tmpfs (useful for /dev/shm in PyTorch data loaders). */
@@ -108,8 +129,15 @@ public sealed interface VolumeMount {
             return new EmptyDir("dshm", "/dev/shm", true, sizeLimit);
         }
 
-        @Override public boolean readOnly() { return false; }
-        @Override public String volumeName() { return name; }
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public String volumeName() {
+            return name;
+        }
     }
 
     /**
@@ -128,16 +156,18 @@ public sealed interface VolumeMount {
             requirePath(mountPath);
         }
 
-        @Override public String volumeName() {
-            return "claim-" + dev.fermion.contract.CacheKey.sha256(claimName.toString()).substring(0, 12);
+        @Override
+        public String volumeName() {
+            return "claim-"
+                    + dev.fermion.contract.CacheKey.sha256(claimName.toString()).substring(0, 12);
         }
     }
 
     private static void requireName(String name, String what) {
         String clean = Names.sanitize(name);
         if (clean == null || !clean.equals(name) || name.length() > 50) {
-            throw new IllegalArgumentException("Invalid " + what + " name '" + name
-                    + "': use a lowercase DNS-1123 name of at most 50 characters");
+            throw new IllegalArgumentException(
+                    "Invalid " + what + " name '" + name + "': use a lowercase DNS-1123 name of at most 50 characters");
         }
     }
 

@@ -20,10 +20,10 @@ package dev.fermion.dsl;
  * is why the example orders the snapshot {@code after(fill)}. It is cleaned up as {@link CreatedObject} says.
  */
 public final class VolumeSnapshot extends CreatedObject<VolumeSnapshot> {
-    public static final Input<String> CLAIM = input("claim", String.class)
-            .describedAs("the name of the PersistentVolumeClaim to snapshot");
-    public static final Output<String> SNAPSHOT_NAME = output("snapshot-name", String.class)
-            .describedAs("the name of the created VolumeSnapshot");
+    public static final Input<String> CLAIM =
+            input("claim", String.class).describedAs("the name of the PersistentVolumeClaim to snapshot");
+    public static final Output<String> SNAPSHOT_NAME =
+            output("snapshot-name", String.class).describedAs("the name of the created VolumeSnapshot");
 
     private String snapshotClass;
 

@@ -8,15 +8,20 @@ import java.util.Optional;
  * reads from outside the pipeline ({@code Component#sourceDigest}), which then belongs in its cache key.
  * {@code requiresGpu}: the step cannot run without a GPU ({@code Definition#requiresGpu}).
  */
-public record ComponentSpec(String className, String version, List<PortSpec> inputs, List<PortSpec> outputs,
-                            boolean readsSources, boolean requiresGpu) {
+public record ComponentSpec(
+        String className,
+        String version,
+        List<PortSpec> inputs,
+        List<PortSpec> outputs,
+        boolean readsSources,
+        boolean requiresGpu) {
     public ComponentSpec {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
     }
 
-    public ComponentSpec(String className, String version, List<PortSpec> inputs, List<PortSpec> outputs,
-                         boolean readsSources) {
+    public ComponentSpec(
+            String className, String version, List<PortSpec> inputs, List<PortSpec> outputs, boolean readsSources) {
         this(className, version, inputs, outputs, readsSources, false);
     }
 

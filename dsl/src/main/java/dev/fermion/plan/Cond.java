@@ -11,14 +11,23 @@ public sealed interface Cond {
     /** One method per kind of condition. */
     interface Visitor<R> {
         R compare(Cond.Compare compare);
+
         R isTrue(Cond.IsTrue isTrue);
+
         R all(Cond.All all);
+
         R any(Cond.Any any);
+
         R not(Cond.Not not);
     }
 
     enum Op {
-        EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
+        EQ("=="),
+        NE("!="),
+        LT("<"),
+        LE("<="),
+        GT(">"),
+        GE(">=");
 
         private final String symbol;
 

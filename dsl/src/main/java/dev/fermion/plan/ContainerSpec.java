@@ -1,7 +1,6 @@
 package dev.fermion.plan;
 
 import dev.fermion.contract.CacheKey;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +20,7 @@ public record ContainerSpec(String image, List<Word> command, List<Word> args, M
 
     /** Where the ports live inside the container; the local host mode maps them to a per-step directory. */
     public static final String INPUTS = "/fermion/inputs";
+
     public static final String OUTPUT_PARAMS = "/fermion/outputs/params";
     public static final String OUTPUT_ARTIFACTS = "/fermion/outputs/artifacts";
 
@@ -43,8 +43,11 @@ public record ContainerSpec(String image, List<Word> command, List<Word> args, M
         /** One method per kind of part. */
         interface Visitor<R> {
             R text(Text text);
+
             R inputValue(InputValue value);
+
             R inputPath(InputPath path);
+
             R outputPath(OutputPath path);
         }
 
@@ -119,7 +122,12 @@ public record ContainerSpec(String image, List<Word> command, List<Word> args, M
         b.append("image=").append(escape(image)).append('\n');
         command.forEach(w -> b.append("command=").append(render(w)).append('\n'));
         args.forEach(w -> b.append("arg=").append(render(w)).append('\n'));
-        new TreeMap<>(env).forEach((k, w) -> b.append("env:").append(escape(k)).append('=').append(render(w)).append('\n'));
+        new TreeMap<>(env)
+                .forEach((k, w) -> b.append("env:")
+                        .append(escape(k))
+                        .append('=')
+                        .append(render(w))
+                        .append('\n'));
         if (source != null) {
             b.append("source=").append(escape(source)).append('\n');
         }

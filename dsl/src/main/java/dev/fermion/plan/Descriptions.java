@@ -2,7 +2,6 @@ package dev.fermion.plan;
 
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.ValueType;
-
 import java.util.stream.Collectors;
 
 /**
@@ -10,8 +9,7 @@ import java.util.stream.Collectors;
  * step's "condition false: ..." message, and in the pipeline graph on a tracked run.
  */
 public final class Descriptions {
-    private Descriptions() {
-    }
+    private Descriptions() {}
 
     /** What a node runs: its component, or the kind of node. */
     public static String what(Node node, Plan plan) {
@@ -34,8 +32,9 @@ public final class Descriptions {
 
             @Override
             public String containerNode(Node.ContainerNode container) {
-                return container.component().simpleName() + " (" + (container.container().source() == null
-                        ? "container " : "script in ") + container.container().image() + ")";
+                return container.component().simpleName() + " ("
+                        + (container.container().source() == null ? "container " : "script in ")
+                        + container.container().image() + ")";
             }
 
             @Override
@@ -46,7 +45,8 @@ public final class Descriptions {
 
             @Override
             public String resourceNode(Node.ResourceNode resource) {
-                return resource.component().simpleName() + " (" + resource.resource().action().verb() + " resource)";
+                return resource.component().simpleName() + " ("
+                        + resource.resource().action().verb() + " resource)";
             }
         });
     }
@@ -89,7 +89,9 @@ public final class Descriptions {
         return expr.accept(new Expr.Visitor<>() {
             @Override
             public String literal(Expr.Literal l) {
-                return l.type().kind() == ValueType.Kind.STRING ? "'" + l.value() + "'" : ValueCodec.encode(l.type(), l.value());
+                return l.type().kind() == ValueType.Kind.STRING
+                        ? "'" + l.value() + "'"
+                        : ValueCodec.encode(l.type(), l.value());
             }
 
             @Override
@@ -134,13 +136,17 @@ public final class Descriptions {
 
             @Override
             public String mapOf(Expr.MapOf m) {
-                return "{" + m.entries().entrySet().stream().map(e -> e.getKey() + ": " + describe(e.getValue()))
-                        .collect(Collectors.joining(", ")) + "}";
+                return "{"
+                        + m.entries().entrySet().stream()
+                                .map(e -> e.getKey() + ": " + describe(e.getValue()))
+                                .collect(Collectors.joining(", "))
+                        + "}";
             }
 
             @Override
             public String format(Expr.Format f) {
-                return "format(" + f.args().stream().map(Descriptions::describe).collect(Collectors.joining(", ")) + ")";
+                return "format(" + f.args().stream().map(Descriptions::describe).collect(Collectors.joining(", "))
+                        + ")";
             }
 
             @Override

@@ -1,7 +1,6 @@
 package dev.fermion.plan;
 
 import dev.fermion.dsl.ValueType;
-
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +18,29 @@ public sealed interface Expr {
     /** One method per kind of value. */
     interface Visitor<R> {
         R literal(Expr.Literal literal);
+
         R inline(Expr.Inline inline);
+
         R param(Expr.Param param);
+
         R stepOutput(Expr.StepOutput stepOutput);
+
         R loopItem(Expr.LoopItem loopItem);
+
         R collected(Expr.Collected collected);
+
         R orElse(Expr.OrElse orElse);
+
         R field(Expr.Field field);
+
         R listOf(Expr.ListOf listOf);
+
         R mapOf(Expr.MapOf mapOf);
+
         R format(Expr.Format format);
+
         R graphInput(Expr.GraphInput graphInput);
+
         R workflowStatus(Expr.WorkflowStatus workflowStatus);
     }
 

@@ -7,8 +7,7 @@ import java.util.function.Function;
 
 /** Walks values made of other values, for code that needs what a value reads rather than how it combines them. */
 public final class Exprs {
-    private Exprs() {
-    }
+    private Exprs() {}
 
     /**
      * The values {@code expr} is made of that are not made of others: itself for a literal, a parameter, a step
@@ -42,7 +41,8 @@ public final class Exprs {
 
             @Override
             public T orElse(Expr.OrElse orElse) {
-                return either.apply(availability(orElse.value(), producedBy, always, either),
+                return either.apply(
+                        availability(orElse.value(), producedBy, always, either),
                         availability(orElse.fallback(), producedBy, always, either));
             }
 

@@ -3,7 +3,6 @@ package dev.fermion.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -21,7 +20,8 @@ import java.util.regex.Pattern;
 public record ManifestField(String path) {
     private static final Pattern WHOLE = Pattern.compile("\\{((\\.[A-Za-z0-9_-]+(\\[\\d{1,4}])*)+)}");
     private static final Pattern SEGMENT = Pattern.compile("\\.([A-Za-z0-9_-]+)|\\[(\\d+)]");
-    private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern OBJECT_NAME =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final int MAX_NAME = 253;
 
     /** @throws IllegalArgumentException naming the path and the expected form */
@@ -60,9 +60,11 @@ public record ManifestField(String path) {
             } else {
                 int index = (Integer) segment;
                 if (!(current instanceof ArrayNode list) || index >= list.size()) {
-                    throw notThere(walked, current instanceof ArrayNode list
-                            ? "has " + list.size() + " elements, so no element " + index
-                            : "is not a list");
+                    throw notThere(
+                            walked,
+                            current instanceof ArrayNode list
+                                    ? "has " + list.size() + " elements, so no element " + index
+                                    : "is not a list");
                 }
                 walked.append('[').append(index).append(']');
                 if (last) {
@@ -91,7 +93,9 @@ public record ManifestField(String path) {
 
     /** Whether {@code value} is a valid name of a Kubernetes object (a DNS-1123 subdomain). */
     public static boolean isObjectName(String value) {
-        return value != null && value.length() <= MAX_NAME && OBJECT_NAME.matcher(value).matches();
+        return value != null
+                && value.length() <= MAX_NAME
+                && OBJECT_NAME.matcher(value).matches();
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.fermion.plan;
 
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.dsl.ValueType;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,10 +15,15 @@ public sealed interface Node {
     /** One method per kind of node. */
     interface Visitor<R> {
         R stepNode(Node.StepNode stepNode);
+
         R loopNode(Node.LoopNode loopNode);
+
         R callNode(Node.CallNode callNode);
+
         R containerNode(Node.ContainerNode containerNode);
+
         R recurseNode(Node.RecurseNode recurseNode);
+
         R resourceNode(Node.ResourceNode resourceNode);
     }
 
@@ -68,8 +72,14 @@ public sealed interface Node {
     }
 
     /** A Java component run by the step launcher. {@code bindings} covers every input that has a value. */
-    record StepNode(String name, ComponentSpec component, Map<String, Expr> bindings, StepOptions options,
-                    Set<String> dependencies, Optional<Cond> when) implements Node {
+    record StepNode(
+            String name,
+            ComponentSpec component,
+            Map<String, Expr> bindings,
+            StepOptions options,
+            Set<String> dependencies,
+            Optional<Cond> when)
+            implements Node {
         public StepNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
@@ -100,8 +110,15 @@ public sealed interface Node {
      * Runs {@code body} once per item of {@code items}, at most {@code parallelism} at a time (0: no cap).
      * Inside the body, {@link Expr.LoopItem} with this loop's name is the current item.
      */
-    record LoopNode(String name, Expr items, ValueType<?> itemType, int parallelism, Graph body,
-                    Set<String> dependencies, Optional<Cond> when) implements Node {
+    record LoopNode(
+            String name,
+            Expr items,
+            ValueType<?> itemType,
+            int parallelism,
+            Graph body,
+            Set<String> dependencies,
+            Optional<Cond> when)
+            implements Node {
         public LoopNode {
             dependencies = Set.copyOf(dependencies);
         }
@@ -118,8 +135,9 @@ public sealed interface Node {
     }
 
     /** Runs the sub-pipeline {@code pipeline} (a key of {@link Plan#subPipelines()}) with these inputs. */
-    record CallNode(String name, String pipeline, Map<String, Expr> bindings, Set<String> dependencies,
-                    Optional<Cond> when) implements Node {
+    record CallNode(
+            String name, String pipeline, Map<String, Expr> bindings, Set<String> dependencies, Optional<Cond> when)
+            implements Node {
         public CallNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
@@ -141,8 +159,15 @@ public sealed interface Node {
      * the definition's class, version and typed ports, {@code container} what runs. The image is
      * {@code options.image()} when the step overrides it, otherwise {@code container.image()}.
      */
-    record ContainerNode(String name, ComponentSpec component, ContainerSpec container, Map<String, Expr> bindings,
-                         StepOptions options, Set<String> dependencies, Optional<Cond> when) implements Node {
+    record ContainerNode(
+            String name,
+            ComponentSpec component,
+            ContainerSpec container,
+            Map<String, Expr> bindings,
+            StepOptions options,
+            Set<String> dependencies,
+            Optional<Cond> when)
+            implements Node {
         public ContainerNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
@@ -179,8 +204,14 @@ public sealed interface Node {
      * of the next level. Runners count levels from 1 (the call from outside) and fail the run, naming this
      * node, when a call would start level {@code maxDepth + 1}; they never stop silently.
      */
-    record RecurseNode(String name, String pipeline, Map<String, Expr> bindings, int maxDepth,
-                       Set<String> dependencies, Optional<Cond> when) implements Node {
+    record RecurseNode(
+            String name,
+            String pipeline,
+            Map<String, Expr> bindings,
+            int maxDepth,
+            Set<String> dependencies,
+            Optional<Cond> when)
+            implements Node {
         public RecurseNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);
@@ -205,8 +236,15 @@ public sealed interface Node {
      * parameter outputs are read from the object by JSONPath ({@link ResourceSpec#outputs()}); its inputs,
      * Kubernetes object names, are written into fields of the manifest ({@link ResourceSpec#inputs()}).
      */
-    record ResourceNode(String name, ComponentSpec component, ResourceSpec resource, Map<String, Expr> bindings,
-                        StepOptions options, Set<String> dependencies, Optional<Cond> when) implements Node {
+    record ResourceNode(
+            String name,
+            ComponentSpec component,
+            ResourceSpec resource,
+            Map<String, Expr> bindings,
+            StepOptions options,
+            Set<String> dependencies,
+            Optional<Cond> when)
+            implements Node {
         public ResourceNode {
             bindings = Map.copyOf(bindings);
             dependencies = Set.copyOf(dependencies);

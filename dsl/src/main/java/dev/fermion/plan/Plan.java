@@ -1,7 +1,6 @@
 package dev.fermion.plan;
 
 import dev.fermion.dsl.StepOptions;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,17 +38,57 @@ public record Plan(
     }
 
     /** A plan without declared results or limits on its run. */
-    public Plan(String name, String experiment, String description, String version, List<ParamSpec> params, Graph graph,
-                Optional<Graph> onExit, StepOptions defaults, Optional<Schedule> schedule, Map<String, Graph> subPipelines) {
-        this(name, experiment, description, version, params, graph, onExit, defaults, schedule, subPipelines, List.of(),
+    public Plan(
+            String name,
+            String experiment,
+            String description,
+            String version,
+            List<ParamSpec> params,
+            Graph graph,
+            Optional<Graph> onExit,
+            StepOptions defaults,
+            Optional<Schedule> schedule,
+            Map<String, Graph> subPipelines) {
+        this(
+                name,
+                experiment,
+                description,
+                version,
+                params,
+                graph,
+                onExit,
+                defaults,
+                schedule,
+                subPipelines,
+                List.of(),
                 Lifecycle.NONE);
     }
 
     /** A plan without limits on its run. */
-    public Plan(String name, String experiment, String description, String version, List<ParamSpec> params, Graph graph,
-                Optional<Graph> onExit, StepOptions defaults, Optional<Schedule> schedule, Map<String, Graph> subPipelines,
-                List<ResultSpec> results) {
-        this(name, experiment, description, version, params, graph, onExit, defaults, schedule, subPipelines, results,
+    public Plan(
+            String name,
+            String experiment,
+            String description,
+            String version,
+            List<ParamSpec> params,
+            Graph graph,
+            Optional<Graph> onExit,
+            StepOptions defaults,
+            Optional<Schedule> schedule,
+            Map<String, Graph> subPipelines,
+            List<ResultSpec> results) {
+        this(
+                name,
+                experiment,
+                description,
+                version,
+                params,
+                graph,
+                onExit,
+                defaults,
+                schedule,
+                subPipelines,
+                results,
                 Lifecycle.NONE);
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import java.io.IOException;
 import java.util.List;
 
@@ -17,8 +16,7 @@ public final class ResourceManifest {
     public static final ManifestField NAME_FIELD = new ManifestField("{.metadata.name}");
     private static final ObjectMapper YAML = new YAMLMapper();
 
-    private ResourceManifest() {
-    }
+    private ResourceManifest() {}
 
     /**
      * The manifest of {@code spec} as an object, after checking it.
@@ -30,8 +28,11 @@ public final class ResourceManifest {
         try {
             object = YAML.readTree(spec.manifest());
         } catch (IOException e) {
-            throw new IllegalArgumentException("The manifest of " + where + " is not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse("") + "; give one Kubernetes object as YAML text", e);
+            throw new IllegalArgumentException(
+                    "The manifest of " + where + " is not valid YAML: "
+                            + e.getMessage().lines().findFirst().orElse("")
+                            + "; give one Kubernetes object as YAML text",
+                    e);
         }
         if (object == null || !object.isObject()) {
             throw new IllegalArgumentException("The manifest of " + where + " is not a YAML object: give one "

@@ -16,12 +16,22 @@ import java.util.Objects;
  * @param ownedByWorkflow the object gets the workflow as its owner, so Kubernetes deletes it with the workflow
  * @param deletedAtEnd    the object is deleted when the run ends, whatever its outcome (create and apply only)
  */
-public record ResourceSpec(Action action, String manifest, String mergeStrategy, String successCondition,
-                           String failureCondition, boolean ownedByWorkflow, boolean deletedAtEnd,
-                           Map<String, String> outputs, Map<String, ManifestField> inputs) {
+public record ResourceSpec(
+        Action action,
+        String manifest,
+        String mergeStrategy,
+        String successCondition,
+        String failureCondition,
+        boolean ownedByWorkflow,
+        boolean deletedAtEnd,
+        Map<String, String> outputs,
+        Map<String, ManifestField> inputs) {
 
     public enum Action {
-        CREATE, APPLY, PATCH, DELETE;
+        CREATE,
+        APPLY,
+        PATCH,
+        DELETE;
 
         /** The name Argo and kubectl use. */
         public String verb() {

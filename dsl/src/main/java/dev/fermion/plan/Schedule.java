@@ -6,9 +6,13 @@ import java.util.List;
  * When a scheduled pipeline runs (a CronWorkflow). {@code timezone} is an IANA name; null means UTC.
  * Concurrent runs are forbidden unless asked for: overlapping retraining jobs rarely help anyone.
  */
-public record Schedule(List<String> crons, String timezone, ConcurrencyPolicy concurrency,
-                       Integer startingDeadlineSeconds, Integer successfulJobsHistoryLimit,
-                       Integer failedJobsHistoryLimit) {
+public record Schedule(
+        List<String> crons,
+        String timezone,
+        ConcurrencyPolicy concurrency,
+        Integer startingDeadlineSeconds,
+        Integer successfulJobsHistoryLimit,
+        Integer failedJobsHistoryLimit) {
 
     public enum ConcurrencyPolicy {
         /** Start a new run even if the previous one still runs. */
@@ -35,19 +39,24 @@ public record Schedule(List<String> crons, String timezone, ConcurrencyPolicy co
     }
 
     public Schedule timezone(String zone) {
-        return new Schedule(crons, zone, concurrency, startingDeadlineSeconds, successfulJobsHistoryLimit,
-                failedJobsHistoryLimit);
+        return new Schedule(
+                crons, zone, concurrency, startingDeadlineSeconds, successfulJobsHistoryLimit, failedJobsHistoryLimit);
     }
 
     public Schedule concurrency(ConcurrencyPolicy policy) {
-        return new Schedule(crons, timezone, policy, startingDeadlineSeconds, successfulJobsHistoryLimit,
-                failedJobsHistoryLimit);
+        return new Schedule(
+                crons, timezone, policy, startingDeadlineSeconds, successfulJobsHistoryLimit, failedJobsHistoryLimit);
     }
 
     /** How late a missed run may still start; later ones are skipped. */
     public Schedule startingDeadline(java.time.Duration deadline) {
-        return new Schedule(crons, timezone, concurrency, Math.toIntExact(deadline.toSeconds()),
-                successfulJobsHistoryLimit, failedJobsHistoryLimit);
+        return new Schedule(
+                crons,
+                timezone,
+                concurrency,
+                Math.toIntExact(deadline.toSeconds()),
+                successfulJobsHistoryLimit,
+                failedJobsHistoryLimit);
     }
 
     public Schedule keepHistory(int succeeded, int failed) {

@@ -1,12 +1,11 @@
 package dev.fermion.contract;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class CacheKeyTest {
     private static final Map<String, String> PARAMS = ordered("epochs", "30", "rate", "0.1", "note", "");
@@ -20,8 +19,8 @@ class CacheKeyTest {
         return map;
     }
 
-    private static String key(String component, String version, String code, Map<String, String> params,
-                              Map<String, String> inputs) {
+    private static String key(
+            String component, String version, String code, Map<String, String> params, Map<String, String> inputs) {
         return CacheKey.compute(component, version, code, params, inputs);
     }
 
@@ -31,8 +30,12 @@ class CacheKeyTest {
 
     @Test
     void sameInputsGiveTheSameKeyWhateverTheMapOrder() {
-        String reordered = key("com.acme.Train", "1", "abc123",
-                ordered("note", "", "rate", "0.1", "epochs", "30"), ordered("labels", "sha256:bb", "data", "sha256:aa"));
+        String reordered = key(
+                "com.acme.Train",
+                "1",
+                "abc123",
+                ordered("note", "", "rate", "0.1", "epochs", "30"),
+                ordered("labels", "sha256:bb", "data", "sha256:aa"));
         assertThat(reordered).isEqualTo(base()).hasSize(64).matches("[0-9a-f]+");
     }
 
@@ -53,7 +56,11 @@ class CacheKeyTest {
                 key("com.acme.Train", "1", "abc123", ordered("epochs", "30", "rate", "0.1", "notes", ""), INPUTS),
                 key("com.acme.Train", "1", "abc123", PARAMS, ordered("data", "sha256:ab", "labels", "sha256:bb")),
                 key("com.acme.Train", "1", "abc123", PARAMS, ordered("data", "sha256:aa")),
-                key("com.acme.Train", "1", "abc123", ordered("epochs", "30", "rate", "0.1", "note", "", "data", "sha256:aa"),
+                key(
+                        "com.acme.Train",
+                        "1",
+                        "abc123",
+                        ordered("epochs", "30", "rate", "0.1", "note", "", "data", "sha256:aa"),
                         ordered("labels", "sha256:bb")));
         assertThat(variants).doesNotContain(base()).doesNotHaveDuplicates();
     }

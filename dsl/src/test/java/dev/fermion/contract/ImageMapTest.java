@@ -1,16 +1,16 @@
 package dev.fermion.contract;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ImageMapTest {
     @Test
     void replacesExactlyTheNamedImages() {
-        ImageMap map = ImageMap.parse(List.of("python:3.12-slim=localhost/python:3",
+        ImageMap map = ImageMap.parse(List.of(
+                "python:3.12-slim=localhost/python:3",
                 " ghcr.io/fermion-ml/fermion-runtime:0.1.0 = localhost/fermion-runtime:dev "));
 
         assertThat(map.apply("python:3.12-slim")).isEqualTo("localhost/python:3");

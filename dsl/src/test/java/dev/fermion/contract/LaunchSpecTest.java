@@ -1,18 +1,17 @@
 package dev.fermion.contract;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class LaunchSpecTest {
 
@@ -21,7 +20,13 @@ class LaunchSpecTest {
         params.put("learning-rate", "{{inputs.parameters.learning-rate}}");
         params.put("epochs", "30");
         params.put("query", "a=b=c");
-        return new LaunchSpec("com.acme.Train", "iris", "train", "{{workflow.uid}}", 2, params,
+        return new LaunchSpec(
+                "com.acme.Train",
+                "iris",
+                "train",
+                "{{workflow.uid}}",
+                2,
+                params,
                 Map.of("data", LaunchSpec.INPUTS + "/data"),
                 Map.of("final-loss", LaunchSpec.OUTPUT_PARAMS + "/final-loss"),
                 Map.of("model", LaunchSpec.OUTPUT_ARTIFACTS + "/model"),
@@ -37,22 +42,39 @@ class LaunchSpecTest {
     @Test
     void minimalSpecRoundTripsWithoutOptionalArguments() {
         LaunchSpec spec = new LaunchSpec("C", "p", "s", "r", 0, Map.of(), Map.of(), Map.of(), Map.of(), null);
-        assertThat(spec.toArgs()).containsExactly("--component", "C", "--pipeline", "p", "--step", "s", "--run-id", "r");
+        assertThat(spec.toArgs())
+                .containsExactly("--component", "C", "--pipeline", "p", "--step", "s", "--run-id", "r");
         assertThat(LaunchSpec.parse(spec.toArgs())).isEqualTo(spec);
     }
 
     @Test
     void argumentsAreInAStableOrder() {
-        assertThat(full().toArgs()).containsExactly(
-                "--component", "com.acme.Train", "--pipeline", "iris", "--step", "train", "--run-id", "{{workflow.uid}}",
-                "--attempt", "2",
-                "--param", "epochs=30",
-                "--param", "learning-rate={{inputs.parameters.learning-rate}}",
-                "--param", "query=a=b=c",
-                "--input", "data=/fermion/inputs/data",
-                "--output-param", "final-loss=/fermion/outputs/params/final-loss",
-                "--output-artifact", "model=/fermion/outputs/artifacts/model",
-                "--metrics", "/fermion/outputs/metrics.jsonl");
+        assertThat(full().toArgs())
+                .containsExactly(
+                        "--component",
+                        "com.acme.Train",
+                        "--pipeline",
+                        "iris",
+                        "--step",
+                        "train",
+                        "--run-id",
+                        "{{workflow.uid}}",
+                        "--attempt",
+                        "2",
+                        "--param",
+                        "epochs=30",
+                        "--param",
+                        "learning-rate={{inputs.parameters.learning-rate}}",
+                        "--param",
+                        "query=a=b=c",
+                        "--input",
+                        "data=/fermion/inputs/data",
+                        "--output-param",
+                        "final-loss=/fermion/outputs/params/final-loss",
+                        "--output-artifact",
+                        "model=/fermion/outputs/artifacts/model",
+                        "--metrics",
+                        "/fermion/outputs/metrics.jsonl");
     }
 
     @Test
@@ -69,7 +91,9 @@ class LaunchSpecTest {
     static Stream<Arguments> badArguments() {
         List<String> base = List.of("--component", "C", "--pipeline", "p", "--step", "s", "--run-id", "r");
         return Stream.of(
-                Arguments.of(List.of("--component", "C", "--pipeline", "p", "--step", "s"), "missing launcher argument --run-id"),
+                Arguments.of(
+                        List.of("--component", "C", "--pipeline", "p", "--step", "s"),
+                        "missing launcher argument --run-id"),
                 Arguments.of(List.of(), "missing launcher argument --component"),
                 Arguments.of(plus(base, "--metrics"), "argument --metrics needs a value"),
                 Arguments.of(plus(base, "--verbose", "yes"), "unknown launcher argument '--verbose'"),
@@ -89,12 +113,15 @@ class LaunchSpecTest {
     @ParameterizedTest(name = "{1}")
     @MethodSource("badArguments")
     void parseErrorsSayWhatIsWrong(List<String> args, String message) {
-        assertThatThrownBy(() -> LaunchSpec.parse(args)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+        assertThatThrownBy(() -> LaunchSpec.parse(args))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
     }
 
     @Test
     void requiredFieldsMustBeGiven() {
         assertThatThrownBy(() -> new LaunchSpec(null, "p", "s", "r", 0, Map.of(), Map.of(), Map.of(), Map.of(), null))
-                .isInstanceOf(NullPointerException.class).hasMessage("component");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("component");
     }
 }

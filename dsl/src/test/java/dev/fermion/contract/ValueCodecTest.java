@@ -1,24 +1,26 @@
 package dev.fermion.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.dsl.ValueType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class ValueCodecTest {
-    public enum Stage { STAGING, PRODUCTION }
+    public enum Stage {
+        STAGING,
+        PRODUCTION
+    }
 
-    public record Metrics(String name, double accuracy, List<Integer> epochs) { }
+    public record Metrics(String name, double accuracy, List<Integer> epochs) {}
 
     static Stream<Arguments> values() {
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -27,7 +29,8 @@ class ValueCodecTest {
         return Stream.of(
                 Arguments.of(ValueType.of(String.class), "hello world", "hello world"),
                 Arguments.of(ValueType.of(String.class), "", ""),
-                Arguments.of(ValueType.of(String.class), "multi\nline \"quoted\" ünïcode", "multi\nline \"quoted\" ünïcode"),
+                Arguments.of(
+                        ValueType.of(String.class), "multi\nline \"quoted\" ünïcode", "multi\nline \"quoted\" ünïcode"),
                 Arguments.of(ValueType.of(Integer.class), 42, "42"),
                 Arguments.of(ValueType.of(Integer.class), Integer.MIN_VALUE, "-2147483648"),
                 Arguments.of(ValueType.of(Long.class), Long.MAX_VALUE, "9223372036854775807"),
@@ -45,7 +48,9 @@ class ValueCodecTest {
                 Arguments.of(ValueType.listOf(Double.class), List.of(0.5, 1.0, -2.25), "[0.5,1.0,-2.25]"),
                 Arguments.of(ValueType.listOf(String.class), List.of(), "[]"),
                 Arguments.of(ValueType.mapOf(Integer.class), counts, "{\"setosa\":50,\"virginica\":49}"),
-                Arguments.of(ValueType.of(Metrics.class), new Metrics("run {{1}}", 0.97, List.of(1, 2)),
+                Arguments.of(
+                        ValueType.of(Metrics.class),
+                        new Metrics("run {{1}}", 0.97, List.of(1, 2)),
                         "{\"name\":\"run {{1}}\",\"accuracy\":0.97,\"epochs\":[1,2]}"));
     }
 
@@ -54,17 +59,19 @@ class ValueCodecTest {
     <T> void roundTrip(ValueType<T> type, T value, String encoded) {
         assertThat(ValueCodec.encode(type, value)).isEqualTo(encoded);
         assertThat(ValueCodec.decode(type, encoded)).isEqualTo(value);
-        assertThat(ValueCodec.decode(type, ValueCodec.disarm(ValueCodec.armour(encoded)))).isEqualTo(value);
+        assertThat(ValueCodec.decode(type, ValueCodec.disarm(ValueCodec.armour(encoded))))
+                .isEqualTo(value);
     }
 
-    record Point(int x, double y, String label) { }
+    record Point(int x, double y, String label) {}
 
     @Test
     void aFieldOfARecordIsEncodedAsItsComponent() {
         String record = ValueCodec.encode(ValueType.of(Point.class), new Point(3, 1.0, "a\"b"));
         assertThat(ValueCodec.field(record, "x", ValueType.of(Integer.class))).isEqualTo("3");
         assertThat(ValueCodec.field(record, "y", ValueType.of(Double.class))).isEqualTo("1.0");
-        assertThat(ValueCodec.field(record, "label", ValueType.of(String.class))).isEqualTo("a\"b");
+        assertThat(ValueCodec.field(record, "label", ValueType.of(String.class)))
+                .isEqualTo("a\"b");
         assertThatThrownBy(() -> ValueCodec.field(record, "z", ValueType.of(String.class)))
                 .hasMessageContaining("has no value for 'z'");
     }
@@ -85,7 +92,8 @@ class ValueCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{{workflow.uid}}", "a {{inputs.parameters.x}} b", "{{", "fermion:b64:", "fermion:b64:aGk="})
+    @ValueSource(
+            strings = {"{{workflow.uid}}", "a {{inputs.parameters.x}} b", "{{", "fermion:b64:", "fermion:b64:aGk="})
     void armourHidesExpressionsAndThePrefixAndDisarmRestoresThem(String raw) {
         String armoured = ValueCodec.armour(raw);
         assertThat(armoured).startsWith(ValueCodec.ARMOUR_PREFIX).doesNotContain("{{");
@@ -110,7 +118,8 @@ class ValueCodecTest {
     @Test
     void decodeErrorsNameTheType() {
         assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Integer.class), "ten"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("'ten' is not a valid Integer");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'ten' is not a valid Integer");
         assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Long.class), "1.5"))
                 .hasMessageContaining("is not a valid Long");
         assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Double.class), "fast"))
@@ -135,15 +144,17 @@ class ValueCodecTest {
     void longBadValuesAreAbbreviated() {
         String text = "x".repeat(200);
         assertThatThrownBy(() -> ValueCodec.decode(ValueType.of(Integer.class), text))
-                .hasMessageContaining("x".repeat(77) + "...'").hasMessageNotContaining("x".repeat(78));
+                .hasMessageContaining("x".repeat(77) + "...'")
+                .hasMessageNotContaining("x".repeat(78));
     }
 
     @Test
     void encodeRejectsNullAndArtifacts() {
         assertThatThrownBy(() -> ValueCodec.encode(ValueType.of(String.class), null))
                 .hasMessage("null is not a value of String");
-        assertThatThrownBy(() -> ValueCodec.encode(ValueType.of(dev.fermion.dsl.Dataset.class),
-                new dev.fermion.dsl.Dataset(java.nio.file.Path.of("d"))))
+        assertThatThrownBy(() -> ValueCodec.encode(
+                        ValueType.of(dev.fermion.dsl.Dataset.class),
+                        new dev.fermion.dsl.Dataset(java.nio.file.Path.of("d"))))
                 .hasMessageContaining("artifacts are not encoded");
     }
 }

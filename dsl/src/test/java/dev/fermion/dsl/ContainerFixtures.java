@@ -2,8 +2,7 @@ package dev.fermion.dsl;
 
 /** Container, script and recursive definitions for the DSL tests, correct and wrong. */
 public final class ContainerFixtures {
-    private ContainerFixtures() {
-    }
+    private ContainerFixtures() {}
 
     public static final class Resize extends ContainerComponent {
         public static final Input<Integer> WIDTH = input("width", Integer.class).defaultValue(224);
@@ -14,9 +13,14 @@ public final class ContainerFixtures {
 
         @Override
         protected ContainerCommand command(Placeholders p) {
-            return ContainerCommand.image("ghcr.io/acme/resize:1.4").command("resize")
-                    .arg("--width").arg(p.value(WIDTH)).arg(p.path(IMAGES).prefixed("--in="))
-                    .arg("--out").arg(p.outputPath(RESIZED)).env("COUNT_FILE", p.outputPath(COUNT));
+            return ContainerCommand.image("ghcr.io/acme/resize:1.4")
+                    .command("resize")
+                    .arg("--width")
+                    .arg(p.value(WIDTH))
+                    .arg(p.path(IMAGES).prefixed("--in="))
+                    .arg("--out")
+                    .arg(p.outputPath(RESIZED))
+                    .env("COUNT_FILE", p.outputPath(COUNT));
         }
     }
 
@@ -68,7 +72,8 @@ public final class ContainerFixtures {
     public static final class ScriptWithArgs extends ContainerComponent {
         @Override
         protected ContainerCommand command(Placeholders p) {
-            return ContainerCommand.script("python:3.12-slim", "python", "print(1)").arg("--verbose");
+            return ContainerCommand.script("python:3.12-slim", "python", "print(1)")
+                    .arg("--verbose");
         }
     }
 
@@ -79,8 +84,11 @@ public final class ContainerFixtures {
 
         @Override
         protected ContainerCommand command(Placeholders p) {
-            return ContainerCommand.script("alpine:3.20", "sh", "echo $((ROUND + 1)) > \"$NEXT\"; echo true > \"$AGAIN\"")
-                    .env("ROUND", p.value(ROUND)).env("NEXT", p.outputPath(NEXT)).env("AGAIN", p.outputPath(AGAIN));
+            return ContainerCommand.script(
+                            "alpine:3.20", "sh", "echo $((ROUND + 1)) > \"$NEXT\"; echo true > \"$AGAIN\"")
+                    .env("ROUND", p.value(ROUND))
+                    .env("NEXT", p.outputPath(NEXT))
+                    .env("AGAIN", p.outputPath(AGAIN));
         }
     }
 
@@ -92,7 +100,9 @@ public final class ContainerFixtures {
         @Override
         protected void define(Dag dag) {
             var check = dag.step("check", new Check()).with(Check.ROUND, dag.input(ROUND));
-            dag.when(check.out(Check.AGAIN).isTrue(), b -> b.recurse("again", this, 4).with(ROUND, check.out(Check.NEXT)));
+            dag.when(
+                    check.out(Check.AGAIN).isTrue(),
+                    b -> b.recurse("again", this, 4).with(ROUND, check.out(Check.NEXT)));
             dag.output(LAST, check.out(Check.NEXT));
         }
     }
@@ -151,7 +161,9 @@ public final class ContainerFixtures {
         @Override
         protected ResourceCommand command() {
             return ResourceCommand.create("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: x-\n")
-                    .input(TARGET, path).output(NAME, "{.metadata.name}").output(UID, "{.metadata.uid}");
+                    .input(TARGET, path)
+                    .output(NAME, "{.metadata.name}")
+                    .output(UID, "{.metadata.uid}");
         }
     }
 

@@ -1,34 +1,43 @@
 package dev.fermion.dsl;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The cron check accepts what Argo's parser accepts and explains what it rejects. */
 class CronTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "0 3 * * *",
-            "*/15 * * * *",
-            "0 0 1 1 *",
-            "59 23 31 12 6",
-            "0 9 * * MON-FRI",
-            "0 9 * * mon,wed,fri",
-            "30 6 1 JAN *",
-            "0 0 1 jan-mar,oct *",
-            "0 0 ? * SUN",
-            "0 0 1 * ?",
-            "0-30/10 8-18 * * 1-5",
-            "5/20 * * * *",
-            "0,15,30,45 * * * *",
-            "  0 3 * * *  ",
-            "0\t3 * *  *",
-            "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
-            "@every 1h30m", "@every 90s", "@every 1.5h",
-    })
+    @ValueSource(
+            strings = {
+                "0 3 * * *",
+                "*/15 * * * *",
+                "0 0 1 1 *",
+                "59 23 31 12 6",
+                "0 9 * * MON-FRI",
+                "0 9 * * mon,wed,fri",
+                "30 6 1 JAN *",
+                "0 0 1 jan-mar,oct *",
+                "0 0 ? * SUN",
+                "0 0 1 * ?",
+                "0-30/10 8-18 * * 1-5",
+                "5/20 * * * *",
+                "0,15,30,45 * * * *",
+                "  0 3 * * *  ",
+                "0\t3 * *  *",
+                "@yearly",
+                "@annually",
+                "@monthly",
+                "@weekly",
+                "@daily",
+                "@midnight",
+                "@hourly",
+                "@every 1h30m",
+                "@every 90s",
+                "@every 1.5h",
+            })
     void valid(String cron) {
         assertThat(Cron.problem(cron)).isNull();
     }

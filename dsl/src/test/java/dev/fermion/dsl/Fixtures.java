@@ -7,8 +7,7 @@ import java.util.List;
  * no-argument constructors because the DSL rejects anything a launcher could not instantiate by name.
  */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** Cannot run without a GPU. */
     public static final class CudaOnly extends Component {
@@ -33,8 +32,7 @@ public final class Fixtures {
         }
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     /** An input named like the digest Fermion passes beside its artifact input. */
@@ -43,8 +41,7 @@ public final class Fixtures {
         public static final Input<String> DATA_DIGEST = input("data-digest", String.class);
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     /** A sub-pipeline with an optional input. */
@@ -58,9 +55,9 @@ public final class Fixtures {
     }
 
     /** A sweep's configuration, the item type of loops over records. */
-    public record Trial(double rate, int epochs, String name, List<Integer> layers) { }
+    public record Trial(double rate, int epochs, String name, List<Integer> layers) {}
 
-    public record Label(String name) { }
+    public record Label(String name) {}
 
     public static final class Source extends Component {
         public static final Output<String> TEXT = output("text", String.class);
@@ -71,8 +68,7 @@ public final class Fixtures {
         public static final Output<List<Double>> SCORES = output("scores", ValueType.listOf(Double.class));
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     public static final class Echo extends Component {
@@ -80,8 +76,7 @@ public final class Fixtures {
         public static final Output<String> RESULT = output("result", String.class);
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     public static final class Train extends Component {
@@ -93,8 +88,7 @@ public final class Fixtures {
         public static final Output<Model> MODEL = output("model", Model.class);
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     public static final class Pick extends Component {
@@ -102,8 +96,7 @@ public final class Fixtures {
         public static final Output<Double> BEST = output("best", Double.class);
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     /** Ports whose names no other fixture uses, so binding them elsewhere is a foreign port. */
@@ -112,14 +105,12 @@ public final class Fixtures {
         public static final Output<String> SUMMARY = output("summary", String.class);
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     public static final class Noop extends Component {
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     public static final class ReadsFile extends Component {
@@ -129,8 +120,7 @@ public final class Fixtures {
         }
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     public static final class Relay extends SubPipeline {
@@ -173,8 +163,7 @@ public final class Fixtures {
 
     public static final class Empty extends SubPipeline {
         @Override
-        protected void define(Dag dag) {
-        }
+        protected void define(Dag dag) {}
     }
 
     public static final class CallsItself extends SubPipeline {
@@ -221,23 +210,19 @@ public final class Fixtures {
         public static final Input<Integer> SECOND = input("x", Integer.class);
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     public static final class NeedsArgument extends Component {
-        public NeedsArgument(int unused) {
-        }
+        public NeedsArgument(int unused) {}
 
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     static final class PackagePrivate extends Component {
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     static Inner inner() {
@@ -248,13 +233,11 @@ public final class Fixtures {
     @SuppressWarnings("ClassCanBeStatic")
     public final class Inner extends Component {
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 
     public static class Extensible extends Component {
         @Override
-        protected void run(StepContext ctx) {
-        }
+        protected void run(StepContext ctx) {}
     }
 }

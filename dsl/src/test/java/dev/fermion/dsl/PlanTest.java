@@ -1,5 +1,8 @@
 package dev.fermion.dsl;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.dsl.Fixtures.Echo;
 import dev.fermion.dsl.Fixtures.Noop;
 import dev.fermion.dsl.Fixtures.Pick;
@@ -12,15 +15,11 @@ import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** What a valid definition turns into: the graph, its dependencies, conditions and effective options. */
 class PlanTest {
@@ -49,28 +48,41 @@ class PlanTest {
         dev.fermion.dsl.Node[] foreign = new dev.fermion.dsl.Node[1];
         Pipeline.named("other").define(p -> foreign[0] = p.step("source", new Source()));
         assertThatThrownBy(() -> plan(p -> {
-            p.step("source", new Source());
-            p.forEach("loop", List.of(1, 2), (b, i) -> b.step("echo", new Echo()).with(Echo.TEXT, "x")).after(foreign[0]);
-        })).isInstanceOf(PipelineDefinitionException.class)
+                    p.step("source", new Source());
+                    p.forEach(
+                                    "loop",
+                                    List.of(1, 2),
+                                    (b, i) -> b.step("echo", new Echo()).with(Echo.TEXT, "x"))
+                            .after(foreign[0]);
+                }))
+                .isInstanceOf(PipelineDefinitionException.class)
                 .hasMessage("pipeline 'demo', step 'loop': after(source): that step is not part of this pipeline");
         assertThatThrownBy(() -> plan(p -> {
-            p.step("source", new Source());
-            p.step("echo", new Echo()).with(Echo.TEXT, "x").after(foreign[0]);
-        })).hasMessage("pipeline 'demo', step 'echo': after(source): that step is not part of this pipeline");
+                    p.step("source", new Source());
+                    p.step("echo", new Echo()).with(Echo.TEXT, "x").after(foreign[0]);
+                }))
+                .hasMessage("pipeline 'demo', step 'echo': after(source): that step is not part of this pipeline");
         assertThatThrownBy(() -> plan(p -> {
-            var loop = p.forEach("loop", List.of(1, 2), (b, i) -> b.step("echo", new Echo()).with(Echo.TEXT, "x"));
-            loop.after(loop);
-        })).hasMessage("pipeline 'demo', step 'loop': a loop cannot run after itself");
+                    var loop = p.forEach(
+                            "loop",
+                            List.of(1, 2),
+                            (b, i) -> b.step("echo", new Echo()).with(Echo.TEXT, "x"));
+                    loop.after(loop);
+                }))
+                .hasMessage("pipeline 'demo', step 'loop': a loop cannot run after itself");
     }
 
     @Test
     void dependenciesAreInferredFromData() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
-            var train = p.step("train", new Train()).with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, 3);
+            var train = p.step("train", new Train())
+                    .with(Train.DATA, source.out(Source.DATA))
+                    .with(Train.EPOCHS, 3);
             p.step("echo", new Echo()).with(Echo.TEXT, source.out(Source.TEXT));
-            p.step("after-train", new Pick()).with(Pick.SCORES, p.param("scores",
-                    ValueType.listOf(Double.class), List.of(1.0))).after(train);
+            p.step("after-train", new Pick())
+                    .with(Pick.SCORES, p.param("scores", ValueType.listOf(Double.class), List.of(1.0)))
+                    .after(train);
         });
         assertThat(node(plan.graph(), "source").dependencies()).isEmpty();
         assertThat(node(plan.graph(), "train").dependencies()).containsExactly("source");
@@ -85,7 +97,9 @@ class PlanTest {
     void resultsAreTheDeclaredValuesInOrder() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
-            var train = p.step("train", new Train()).with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, 3);
+            var train = p.step("train", new Train())
+                    .with(Train.DATA, source.out(Source.DATA))
+                    .with(Train.EPOCHS, 3);
             p.result("accuracy", train.out(Train.ACCURACY));
             p.result("text", source.out(Source.TEXT));
         });
@@ -96,20 +110,26 @@ class PlanTest {
 
     @Test
     void aResultIsAValueDeclaredOnceAtTheTopOfThePipeline() {
-        assertThatThrownBy(() -> plan(p -> p.result("data", p.step("source", new Source()).out(Source.DATA))))
-                .isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("result 'data' is an artifact");
+        assertThatThrownBy(() -> plan(
+                        p -> p.result("data", p.step("source", new Source()).out(Source.DATA))))
+                .isInstanceOf(PipelineDefinitionException.class)
+                .hasMessageContaining("result 'data' is an artifact");
         assertThatThrownBy(() -> plan(p -> {
-            var source = p.step("source", new Source());
-            p.result("text", source.out(Source.TEXT));
-            p.result("text", source.out(Source.TEXT));
-        })).isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("result 'text' is declared twice");
+                    var source = p.step("source", new Source());
+                    p.result("text", source.out(Source.TEXT));
+                    p.result("text", source.out(Source.TEXT));
+                }))
+                .isInstanceOf(PipelineDefinitionException.class)
+                .hasMessageContaining("result 'text' is declared twice");
         assertThatThrownBy(() -> plan(p -> p.forEach("loop", List.of(1, 2), (b, i) -> {
-            b.result("item", i);
-            return null;
-        })))
-                .isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("top level");
+                    b.result("item", i);
+                    return null;
+                })))
+                .isInstanceOf(PipelineDefinitionException.class)
+                .hasMessageContaining("top level");
         assertThatThrownBy(() -> plan(p -> p.result("no good", p.param("x", 1))))
-                .isInstanceOf(PipelineDefinitionException.class).hasMessageContaining("invalid result name 'no good'");
+                .isInstanceOf(PipelineDefinitionException.class)
+                .hasMessageContaining("invalid result name 'no good'");
     }
 
     @Test
@@ -130,10 +150,14 @@ class PlanTest {
     void unboundInputsTakeTheirDefaultsAndOptionalOnesStayUnbound() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
-            p.step("train", new Train()).with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, 3);
+            p.step("train", new Train())
+                    .with(Train.DATA, source.out(Source.DATA))
+                    .with(Train.EPOCHS, 3);
         });
         var bindings = step(plan.graph(), "train").bindings();
-        assertThat(bindings).containsEntry("rate", new Expr.Literal(DOUBLE, 0.1)).doesNotContainKey("note");
+        assertThat(bindings)
+                .containsEntry("rate", new Expr.Literal(DOUBLE, 0.1))
+                .doesNotContainKey("note");
     }
 
     @Test
@@ -150,7 +174,9 @@ class PlanTest {
 
     @Test
     void pipelineNameIsSanitisedAndExperimentDefaultsToIt() {
-        Plan plan = Pipeline.named("Iris Classifier").define(p -> p.step("a", new Noop())).plan();
+        Plan plan = Pipeline.named("Iris Classifier")
+                .define(p -> p.step("a", new Noop()))
+                .plan();
         assertThat(plan.name()).isEqualTo("iris-classifier");
         assertThat(plan.experiment()).isEqualTo("iris-classifier");
         assertThat(plan.version()).isEqualTo("1");
@@ -186,8 +212,11 @@ class PlanTest {
         });
         Node deploy = node(plan.graph(), "deploy");
         assertThat(deploy.dependencies()).containsExactly("eval");
-        assertThat(deploy.when()).contains(new Cond.Compare(new Expr.StepOutput("eval", "score", DOUBLE),
-                Cond.Op.GE, new Expr.Param("min-accuracy", DOUBLE)));
+        assertThat(deploy.when())
+                .contains(new Cond.Compare(
+                        new Expr.StepOutput("eval", "score", DOUBLE),
+                        Cond.Op.GE,
+                        new Expr.Param("min-accuracy", DOUBLE)));
     }
 
     @Test
@@ -196,8 +225,9 @@ class PlanTest {
             var eval = p.step("eval", new Source());
             p.when(eval.out(Source.TEXT).isEqualTo("ok"), b -> b.step("deploy", new Noop()));
         });
-        assertThat(node(plan.graph(), "deploy").when()).contains(new Cond.Compare(
-                new Expr.StepOutput("eval", "text", STRING), Cond.Op.EQ, new Expr.Literal(STRING, "ok")));
+        assertThat(node(plan.graph(), "deploy").when())
+                .contains(new Cond.Compare(
+                        new Expr.StepOutput("eval", "text", STRING), Cond.Op.EQ, new Expr.Literal(STRING, "ok")));
     }
 
     @Test
@@ -205,8 +235,10 @@ class PlanTest {
         Plan plan = plan(p -> {
             var first = p.step("first", new Source());
             var second = p.step("second", new Source());
-            p.when(first.out(Source.FLAG).isTrue(), outer -> outer.when(second.out(Source.FLAG).isTrue(),
-                    inner -> inner.step("both", new Noop())).otherwise(inner -> inner.step("only-first", new Noop())));
+            p.when(
+                    first.out(Source.FLAG).isTrue(),
+                    outer -> outer.when(second.out(Source.FLAG).isTrue(), inner -> inner.step("both", new Noop()))
+                            .otherwise(inner -> inner.step("only-first", new Noop())));
         });
         Node both = node(plan.graph(), "both");
         assertThat(both.when()).contains(new Cond.All(List.of(flagIsTrue("first"), flagIsTrue("second"))));
@@ -220,12 +252,18 @@ class PlanTest {
         Plan plan = plan(p -> {
             var a = p.step("a", new Source());
             var b = p.step("b", new Source());
-            p.when(a.out(Source.FLAG).isTrue().and(b.out(Source.FLAG).isTrue().not())
-                    .or(a.out(Source.COUNT).greaterThan(3)), br -> br.step("go", new Noop()));
+            p.when(
+                    a.out(Source.FLAG)
+                            .isTrue()
+                            .and(b.out(Source.FLAG).isTrue().not())
+                            .or(a.out(Source.COUNT).greaterThan(3)),
+                    br -> br.step("go", new Noop()));
         });
         Cond expected = new Cond.Any(List.of(
                 new Cond.All(List.of(flagIsTrue("a"), new Cond.Not(flagIsTrue("b")))),
-                new Cond.Compare(new Expr.StepOutput("a", "count", ValueType.of(Integer.class)), Cond.Op.GT,
+                new Cond.Compare(
+                        new Expr.StepOutput("a", "count", ValueType.of(Integer.class)),
+                        Cond.Op.GT,
                         new Expr.Literal(ValueType.of(Integer.class), 3))));
         assertThat(node(plan.graph(), "go").when()).contains(expected);
         assertThat(node(plan.graph(), "go").dependencies()).containsExactlyInAnyOrder("a", "b");
@@ -236,9 +274,12 @@ class PlanTest {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
             p.forEach("trials", List.of(new Fixtures.Trial(0.1, 2, "a", List.of(8))), (body, trial) -> {
-                body.forEach("layers", trial.get(Fixtures.Trial::layers), (inner, width) -> inner.step("width", new Noop()));
-                return body.step("train", new Train()).with(Train.DATA, source.out(Source.DATA))
-                        .with(Train.EPOCHS, trial.get(Fixtures.Trial::epochs)).with(Train.RATE, trial.get(Fixtures.Trial::rate));
+                body.forEach(
+                        "layers", trial.get(Fixtures.Trial::layers), (inner, width) -> inner.step("width", new Noop()));
+                return body.step("train", new Train())
+                        .with(Train.DATA, source.out(Source.DATA))
+                        .with(Train.EPOCHS, trial.get(Fixtures.Trial::epochs))
+                        .with(Train.RATE, trial.get(Fixtures.Trial::rate));
             });
         });
         var loop = (Node.LoopNode) node(plan.graph(), "trials");
@@ -264,16 +305,25 @@ class PlanTest {
 
     @Test
     void aRunsTimeoutAndLifecycleAreOnThePlanAndAnImageValueIsReadLikeAnInput() {
-        Plan plan = Pipeline.named("limits").timeout(java.time.Duration.ofMinutes(90))
-                .keepFinished(java.time.Duration.ofDays(1)).deletePods(dev.fermion.plan.Lifecycle.PodGc.ON_WORKFLOW_SUCCESS)
+        Plan plan = Pipeline.named("limits")
+                .timeout(java.time.Duration.ofMinutes(90))
+                .keepFinished(java.time.Duration.ofDays(1))
+                .deletePods(dev.fermion.plan.Lifecycle.PodGc.ON_WORKFLOW_SUCCESS)
                 .define(p -> {
                     var source = p.step("source", new Source());
                     p.step("echo", new Echo()).with(Echo.TEXT, "x").image(source.out(Source.TEXT));
-                }).plan();
-        assertThat(plan.lifecycle()).isEqualTo(new dev.fermion.plan.Lifecycle(java.time.Duration.ofMinutes(90),
-                java.time.Duration.ofDays(1), null, null, dev.fermion.plan.Lifecycle.PodGc.ON_WORKFLOW_SUCCESS));
+                })
+                .plan();
+        assertThat(plan.lifecycle())
+                .isEqualTo(new dev.fermion.plan.Lifecycle(
+                        java.time.Duration.ofMinutes(90),
+                        java.time.Duration.ofDays(1),
+                        null,
+                        null,
+                        dev.fermion.plan.Lifecycle.PodGc.ON_WORKFLOW_SUCCESS));
         assertThat(node(plan.graph(), "echo").dependencies()).containsExactly("source");
-        assertThat(step(plan.graph(), "echo").options().imageFrom()).isEqualTo(new Expr.StepOutput("source", "text", STRING));
+        assertThat(step(plan.graph(), "echo").options().imageFrom())
+                .isEqualTo(new Expr.StepOutput("source", "text", STRING));
         assertThat(step(plan.graph(), "echo").options().image()).isNull();
     }
 
@@ -283,14 +333,16 @@ class PlanTest {
             var gate = p.step("gate", new Source());
             var branch = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source()));
             var other = branch.otherwise(b -> b.step("b", new Source()));
-            p.step("constant", new Echo()).with(Echo.TEXT, branch.then().out(Source.TEXT).orElse("none"));
-            p.step("either", new Echo()).with(Echo.TEXT, branch.then().out(Source.TEXT).orElse(other.out(Source.TEXT)));
+            p.step("constant", new Echo())
+                    .with(Echo.TEXT, branch.then().out(Source.TEXT).orElse("none"));
+            p.step("either", new Echo())
+                    .with(Echo.TEXT, branch.then().out(Source.TEXT).orElse(other.out(Source.TEXT)));
         });
         var a = new Expr.StepOutput("a", "text", STRING);
-        assertThat(step(plan.graph(), "constant").bindings()).containsEntry("text",
-                new Expr.OrElse(a, new Expr.Literal(STRING, "none"), STRING));
-        assertThat(step(plan.graph(), "either").bindings()).containsEntry("text",
-                new Expr.OrElse(a, new Expr.StepOutput("b", "text", STRING), STRING));
+        assertThat(step(plan.graph(), "constant").bindings())
+                .containsEntry("text", new Expr.OrElse(a, new Expr.Literal(STRING, "none"), STRING));
+        assertThat(step(plan.graph(), "either").bindings())
+                .containsEntry("text", new Expr.OrElse(a, new Expr.StepOutput("b", "text", STRING), STRING));
         assertThat(node(plan.graph(), "constant").dependencies()).containsExactly("a");
         assertThat(node(plan.graph(), "either").dependencies()).containsExactlyInAnyOrder("a", "b");
     }
@@ -312,10 +364,12 @@ class PlanTest {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
             p.forEach("per-epochs", List.of(1, 5), (body, epochs) -> {
-                var train = body.step("train", new Train()).with(Train.DATA, source.out(Source.DATA))
-                        .with(Train.EPOCHS, epochs);
-                return body.step("report", new Noop()).after(train);
-            }).parallelism(2);
+                        var train = body.step("train", new Train())
+                                .with(Train.DATA, source.out(Source.DATA))
+                                .with(Train.EPOCHS, epochs);
+                        return body.step("report", new Noop()).after(train);
+                    })
+                    .parallelism(2);
         });
         var loop = (Node.LoopNode) node(plan.graph(), "per-epochs");
         ValueType<Integer> integer = ValueType.of(Integer.class);
@@ -346,8 +400,12 @@ class PlanTest {
     void loopOverCollectedValuesIteratesTheirElementType() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
-            var sweep = p.forEach("sweep", List.of(1, 2), (body, epochs) -> body.step("train", new Train())
-                    .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs));
+            var sweep = p.forEach(
+                    "sweep",
+                    List.of(1, 2),
+                    (body, epochs) -> body.step("train", new Train())
+                            .with(Train.DATA, source.out(Source.DATA))
+                            .with(Train.EPOCHS, epochs));
             p.forEach("each-accuracy", sweep.collect(Train.ACCURACY), (body, accuracy) -> body.step("use", new Noop()));
         });
         var loop = (Node.LoopNode) node(plan.graph(), "each-accuracy");
@@ -359,9 +417,16 @@ class PlanTest {
     void nestedLoopsSeeTheOuterItemAndOuterStepsDependOnTheOutermostLoop() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
-            var outer = p.forEach("outer", List.of("a", "b"), (body, letter) ->
-                    body.forEach("inner", List.of(1, 2), (innerBody, number) ->
-                            innerBody.step("echo", new Echo()).with(Echo.TEXT, letter).after(source)));
+            var outer = p.forEach(
+                    "outer",
+                    List.of("a", "b"),
+                    (body, letter) -> body.forEach(
+                            "inner",
+                            List.of(1, 2),
+                            (innerBody, number) -> innerBody
+                                    .step("echo", new Echo())
+                                    .with(Echo.TEXT, letter)
+                                    .after(source)));
             p.step("done", new Noop()).after(outer);
         });
         var outer = (Node.LoopNode) node(plan.graph(), "outer");
@@ -376,13 +441,20 @@ class PlanTest {
     void collectedOutputsFeedAStepAfterTheLoop() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
-            var sweep = p.forEach("sweep", List.of(1, 2, 3), (body, epochs) -> body.step("Train", new Train())
-                    .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs));
+            var sweep = p.forEach(
+                    "sweep",
+                    List.of(1, 2, 3),
+                    (body, epochs) -> body.step("Train", new Train())
+                            .with(Train.DATA, source.out(Source.DATA))
+                            .with(Train.EPOCHS, epochs));
             p.step("pick", new Pick()).with(Pick.SCORES, sweep.collect(trial -> trial.out(Train.ACCURACY)));
         });
         assertThat(node(plan.graph(), "pick").dependencies()).containsExactly("sweep");
-        assertThat(step(plan.graph(), "pick").bindings()).containsEntry("scores",
-                new Expr.Collected("sweep", new Expr.StepOutput("train", "accuracy", DOUBLE), ValueType.listOf(DOUBLE)));
+        assertThat(step(plan.graph(), "pick").bindings())
+                .containsEntry(
+                        "scores",
+                        new Expr.Collected(
+                                "sweep", new Expr.StepOutput("train", "accuracy", DOUBLE), ValueType.listOf(DOUBLE)));
     }
 
     @Test
@@ -405,8 +477,9 @@ class PlanTest {
         Graph body = plan.subPipeline(key);
         assertThat(body.name()).isEqualTo("relay");
         assertThat(body.inputs()).extracting(port -> port.name()).containsExactly("text");
-        assertThat(body.outputs()).containsExactly(
-                new Graph.GraphOutput("result", STRING, new Expr.StepOutput("echo", "result", STRING)));
+        assertThat(body.outputs())
+                .containsExactly(
+                        new Graph.GraphOutput("result", STRING, new Expr.StepOutput("echo", "result", STRING)));
         assertThat(step(body, "echo").bindings()).containsEntry("text", new Expr.GraphInput("text", STRING));
     }
 
@@ -415,19 +488,26 @@ class PlanTest {
     void allNodesWalksEveryGraphDepthFirstInAStableOrder() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
-            p.forEach("loop", List.of(1, 2), (b, i) -> b.step("inner", new Echo()).with(Echo.TEXT, "x"));
+            p.forEach(
+                    "loop", List.of(1, 2), (b, i) -> b.step("inner", new Echo()).with(Echo.TEXT, "x"));
             p.step("relay", new Relay()).with(Relay.TEXT, source.out(Source.TEXT));
             p.onExit(exit -> exit.step("notify", new Echo()).with(Echo.TEXT, exit.status()));
         });
-        assertThat(plan.topGraphs()).extracting(Graph::name).containsExactly(plan.graph().name(),
-                plan.onExit().orElseThrow().name(), "relay");
-        assertThat(plan.allNodes()).extracting(Node::name)
+        assertThat(plan.topGraphs())
+                .extracting(Graph::name)
+                .containsExactly(
+                        plan.graph().name(), plan.onExit().orElseThrow().name(), "relay");
+        assertThat(plan.allNodes())
+                .extracting(Node::name)
                 .containsExactly("source", "loop", "inner", "relay", "notify", "echo");
-        assertThat(plan.allNodes()).filteredOn(Node::isStep).extracting(Node::name)
+        assertThat(plan.allNodes())
+                .filteredOn(Node::isStep)
+                .extracting(Node::name)
                 .containsExactly("source", "inner", "notify", "echo");
         assertThat(node(plan.graph(), "relay").calls()).contains(Relay.class.getName());
-        assertThat(node(plan.graph(), "loop").loopBody()).hasValueSatisfying(body ->
-                assertThat(body.nodes()).extracting(Node::name).containsExactly("inner"));
+        assertThat(node(plan.graph(), "loop").loopBody())
+                .hasValueSatisfying(
+                        body -> assertThat(body.nodes()).extracting(Node::name).containsExactly("inner"));
         assertThat(node(plan.graph(), "source").podOptions()).isPresent();
         assertThat(node(plan.graph(), "loop").podOptions()).isEmpty();
     }
@@ -455,8 +535,10 @@ class PlanTest {
             p.step("work", new Noop());
             p.onExit(exit -> exit.when(exit.status().isEqualTo("Failed"), b -> b.step("page", new Noop())));
         });
-        assertThat(plan.onExit()).hasValueSatisfying(exit -> assertThat(node(exit, "page").when()).contains(
-                new Cond.Compare(new Expr.WorkflowStatus(STRING), Cond.Op.EQ, new Expr.Literal(STRING, "Failed"))));
+        assertThat(plan.onExit())
+                .hasValueSatisfying(exit -> assertThat(node(exit, "page").when())
+                        .contains(new Cond.Compare(
+                                new Expr.WorkflowStatus(STRING), Cond.Op.EQ, new Expr.Literal(STRING, "Failed"))));
     }
 
     public enum Mode {
@@ -518,10 +600,13 @@ class PlanTest {
             var staging = p.step("staging", new VolumeClaim("1Gi"));
             p.step("fills", new Noop()).mountClaim(staging.out(VolumeClaim.CLAIM_NAME), "/staging");
             p.step("writes", new Noop()).mount(VolumeMount.pvc("archive", "/archive"));
-            p.step("reads", new Noop()).mount(VolumeMount.pvc("archive", "/archive").asReadOnly());
+            p.step("reads", new Noop())
+                    .mount(VolumeMount.pvc("archive", "/archive").asReadOnly());
             p.step("secret", new Noop()).mount(VolumeMount.secret("token", "/token"));
             p.step("scratch", new Noop()).mount(VolumeMount.emptyDir("tmp", "/tmp/work", null));
-            p.step("asks", new Noop()).mountClaim(staging.out(VolumeClaim.CLAIM_NAME), "/staging").cached();
+            p.step("asks", new Noop())
+                    .mountClaim(staging.out(VolumeClaim.CLAIM_NAME), "/staging")
+                    .cached();
         });
         assertThat(step(plan.graph(), "fills").options().cachingEnabled()).isFalse();
         assertThat(step(plan.graph(), "writes").options().cachingEnabled()).isFalse();
@@ -540,20 +625,36 @@ class PlanTest {
         assertThat(step(perStep.graph(), "a").options().cachingEnabled()).isFalse();
         assertThat(step(perStep.graph(), "b").options().cache()).isEqualTo(CachePolicy.maxAge(Duration.ofHours(1)));
 
-        Plan pipelineWide = Pipeline.named("demo").defaults(d -> d.noCache()).define(p -> p.step("a", new Noop())).plan();
+        Plan pipelineWide = Pipeline.named("demo")
+                .defaults(d -> d.noCache())
+                .define(p -> p.step("a", new Noop()))
+                .plan();
         assertThat(step(pipelineWide.graph(), "a").options().cachingEnabled()).isFalse();
     }
 
     @Test
     void pipelineDefaultsMergeWithStepOptionsAndTheStepWins() {
-        Plan plan = Pipeline.named("demo").experiment("iris").description("d").version("7")
-                .defaults(d -> d.memory("2Gi").cpu("1").retries(2).env("MODE", "batch").env("REGION", "eu")
-                        .label("team", "ml").nodeSelector("pool", "cpu"))
+        Plan plan = Pipeline.named("demo")
+                .experiment("iris")
+                .description("d")
+                .version("7")
+                .defaults(d -> d.memory("2Gi")
+                        .cpu("1")
+                        .retries(2)
+                        .env("MODE", "batch")
+                        .env("REGION", "eu")
+                        .label("team", "ml")
+                        .nodeSelector("pool", "cpu"))
                 .define(p -> {
                     p.step("plain", new Noop());
-                    p.step("custom", new Noop()).memory("8Gi").env("MODE", "stream").env("EXTRA", "1")
-                            .label("owner", "ana").gpus(1);
-                }).plan();
+                    p.step("custom", new Noop())
+                            .memory("8Gi")
+                            .env("MODE", "stream")
+                            .env("EXTRA", "1")
+                            .label("owner", "ana")
+                            .gpus(1);
+                })
+                .plan();
         assertThat(plan.experiment()).isEqualTo("iris");
         assertThat(plan.description()).isEqualTo("d");
         assertThat(plan.version()).isEqualTo("7");
@@ -579,9 +680,12 @@ class PlanTest {
 
     @Test
     void stepsInsideSubPipelinesGetThePipelineDefaults() {
-        Plan plan = Pipeline.named("demo").defaults(d -> d.memory("2Gi"))
-                .define(p -> p.step("relay", new Relay()).with(Relay.TEXT, "x")).plan();
-        StepOptions inner = step(plan.subPipeline(Relay.class.getName()), "echo").options();
+        Plan plan = Pipeline.named("demo")
+                .defaults(d -> d.memory("2Gi"))
+                .define(p -> p.step("relay", new Relay()).with(Relay.TEXT, "x"))
+                .plan();
+        StepOptions inner =
+                step(plan.subPipeline(Relay.class.getName()), "echo").options();
         assertThat(inner.memoryRequest()).isEqualTo("2Gi");
         assertThat(inner.cachingEnabled()).isTrue();
     }
@@ -590,22 +694,28 @@ class PlanTest {
     void componentSpecDescribesThePorts() {
         Plan plan = plan(p -> {
             var source = p.step("source", new Source());
-            p.step("train", new Train()).with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, 3);
+            p.step("train", new Train())
+                    .with(Train.DATA, source.out(Source.DATA))
+                    .with(Train.EPOCHS, 3);
         });
         var spec = step(plan.graph(), "train").component();
         assertThat(spec.className()).isEqualTo(Train.class.getName());
         assertThat(spec.simpleName()).isEqualTo("Fixtures.Train");
         assertThat(spec.inputs()).extracting(port -> port.name()).containsExactly("data", "epochs", "rate", "note");
-        assertThat(spec.input("data")).hasValueSatisfying(port -> assertThat(port.isArtifact()).isTrue());
-        assertThat(spec.input("rate")).hasValueSatisfying(port -> assertThat(port.defaultValue()).isEqualTo(0.1));
-        assertThat(spec.input("note")).hasValueSatisfying(port -> assertThat(port.optional()).isTrue());
+        assertThat(spec.input("data"))
+                .hasValueSatisfying(port -> assertThat(port.isArtifact()).isTrue());
+        assertThat(spec.input("rate"))
+                .hasValueSatisfying(port -> assertThat(port.defaultValue()).isEqualTo(0.1));
+        assertThat(spec.input("note"))
+                .hasValueSatisfying(port -> assertThat(port.optional()).isTrue());
         assertThat(spec.outputs()).extracting(port -> port.name()).containsExactly("accuracy", "model");
     }
 
     @Test
     void requiredParamIsAllowedWithoutASchedule() {
         Plan plan = plan(p -> p.step("echo", new Echo()).with(Echo.TEXT, p.param("text", String.class)));
-        assertThat(plan.param("text")).hasValueSatisfying(spec -> assertThat(spec.required()).isTrue());
+        assertThat(plan.param("text"))
+                .hasValueSatisfying(spec -> assertThat(spec.required()).isTrue());
         assertThat(plan.schedule()).isEmpty();
     }
 }

@@ -1,18 +1,7 @@
 package dev.fermion.dsl;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,8 +11,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The proof behind "a wrong binding does not compile": snippets are compiled in memory against the DSL and
@@ -33,21 +32,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TypedPortsCompileTest {
     private static JavaCompiler compiler;
     private static String classPath;
+
     @TempDir
     static Path classOutput;
 
     @BeforeAll
     static void findCompiler() throws URISyntaxException {
         compiler = ToolProvider.getSystemJavaCompiler();
-        assertThat(compiler).as("a JDK compiler (tests must run on a JDK, not a JRE)").isNotNull();
+        assertThat(compiler)
+                .as("a JDK compiler (tests must run on a JDK, not a JRE)")
+                .isNotNull();
         // Surefire may hand the JVM a manifest-only jar, so name the DSL's and the fixtures' folders explicitly.
-        classPath = String.join(File.pathSeparator,
-                Path.of(Pipeline.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
-                Path.of(Fixtures.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+        classPath = String.join(
+                File.pathSeparator,
+                Path.of(Pipeline.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString(),
+                Path.of(Fixtures.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString(),
                 System.getProperty("java.class.path"));
     }
 
-    private record Result(boolean success, List<String> errors) { }
+    private record Result(boolean success, List<String> errors) {}
 
     private static Result compile(String statements) {
         String source = """
@@ -66,17 +79,19 @@ class TypedPortsCompileTest {
                     }
                 }
                 """.formatted(statements);
-        JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///snippet/Snippet.java"), JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return source;
-            }
-        };
+        JavaFileObject file =
+                new SimpleJavaFileObject(URI.create("string:///snippet/Snippet.java"), JavaFileObject.Kind.SOURCE) {
+                    @Override
+                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                        return source;
+                    }
+                };
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
-            List<String> options = List.of("--release", "17", "-classpath", classPath, "-d", classOutput.toString(),
-                    "-proc:none");
-            boolean ok = compiler.getTask(null, files, diagnostics, options, null, List.of(file)).call();
+            List<String> options =
+                    List.of("--release", "17", "-classpath", classPath, "-d", classOutput.toString(), "-proc:none");
+            boolean ok = compiler.getTask(null, files, diagnostics, options, null, List.of(file))
+                    .call();
             List<String> errors = new ArrayList<>();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
@@ -139,8 +154,15 @@ class TypedPortsCompileTest {
     void mistypedBindingsDoNotCompile(String mistake, String statement) {
         Result result = compile(statement);
         assertThat(result.success()).as(mistake).isFalse();
-        assertThat(result.errors()).as(mistake).isNotEmpty()
-                .allSatisfy(error -> assertThat(error).containsAnyOf("incompatible types", "no suitable method",
-                        "cannot be applied", "cannot infer type", "bad return type"));
+        assertThat(result.errors())
+                .as(mistake)
+                .isNotEmpty()
+                .allSatisfy(error -> assertThat(error)
+                        .containsAnyOf(
+                                "incompatible types",
+                                "no suitable method",
+                                "cannot be applied",
+                                "cannot infer type",
+                                "bad return type"));
     }
 }

@@ -1,30 +1,30 @@
 package dev.fermion.dsl;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.fermion.dsl.Fixtures.Echo;
 import dev.fermion.dsl.Fixtures.Noop;
 import dev.fermion.dsl.Fixtures.Other;
 import dev.fermion.dsl.Fixtures.Source;
 import dev.fermion.dsl.Fixtures.Train;
 import dev.fermion.plan.Schedule;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every way a definition can be wrong is reported by define() with the pipeline, the step and the fix. */
 class ValidationTest {
 
     private static PipelineDefinitionException failure(Consumer<Dag> body) {
-        return assertThrows(PipelineDefinitionException.class, () -> Pipeline.named("demo").define(body));
+        return assertThrows(
+                PipelineDefinitionException.class, () -> Pipeline.named("demo").define(body));
     }
 
     private static PipelineDefinitionException failure(Pipeline.Builder builder, Consumer<Dag> body) {
@@ -34,7 +34,8 @@ class ValidationTest {
     private static void assertWhere(PipelineDefinitionException e, String step) {
         assertThat(e.pipeline()).isEqualTo("demo");
         assertThat(e.step()).isEqualTo(step);
-        assertThat(e.getMessage()).startsWith(step == null ? "pipeline 'demo': " : "pipeline 'demo', step '" + step + "': ");
+        assertThat(e.getMessage())
+                .startsWith(step == null ? "pipeline 'demo': " : "pipeline 'demo', step '" + step + "': ");
     }
 
     @Nested
@@ -75,7 +76,9 @@ class ValidationTest {
         void throughALoopWhoseBodyReadsTheStep() {
             var e = failure(p -> {
                 var source = p.step("source", new Source());
-                var loop = p.forEach("each", List.of("x", "y"),
+                var loop = p.forEach(
+                        "each",
+                        List.of("x", "y"),
                         (body, item) -> body.step("echo", new Echo()).with(Echo.TEXT, source.out(Source.TEXT)));
                 source.after(loop);
             });
@@ -118,8 +121,11 @@ class ValidationTest {
         void requiredInputLeftUnbound() {
             var e = failure(p -> p.step("train", new Train()).with(Train.EPOCHS, 3));
             assertWhere(e, "train");
-            assertThat(e.getMessage()).contains("input 'data' (Dataset) of Train is not bound",
-                    ".with(Train.DATA, ...)", "defaultValue(...)");
+            assertThat(e.getMessage())
+                    .contains(
+                            "input 'data' (Dataset) of Train is not bound",
+                            ".with(Train.DATA, ...)",
+                            "defaultValue(...)");
         }
 
         @Test
@@ -133,7 +139,8 @@ class ValidationTest {
         void inputOfAnotherComponent() {
             var e = failure(p -> p.step("echo", new Echo()).with(Other.LABEL, "x"));
             assertWhere(e, "echo");
-            assertThat(e.getMessage()).contains("Input<String>(label) is not an input of Echo", "its inputs are [text]");
+            assertThat(e.getMessage())
+                    .contains("Input<String>(label) is not an input of Echo", "its inputs are [text]");
         }
 
         @Test
@@ -143,14 +150,16 @@ class ValidationTest {
                 p.step("other", new Other()).with(Other.LABEL, echo.out(Other.SUMMARY));
             });
             assertWhere(e, "echo");
-            assertThat(e.getMessage()).contains("Output<String>(summary) is not an output of Echo", "its outputs are [result]");
+            assertThat(e.getMessage())
+                    .contains("Output<String>(summary) is not an output of Echo", "its outputs are [result]");
         }
 
         @Test
         void artifactInputBoundToAConstant() {
             var e = failure(p -> p.step("train", new Train()).with(Train.DATA, new Dataset(Path.of("data"))));
             assertWhere(e, "train");
-            assertThat(e.getMessage()).contains("input 'data' is an artifact (Dataset)", "bind it to another step's output");
+            assertThat(e.getMessage())
+                    .contains("input 'data' is an artifact (Dataset)", "bind it to another step's output");
         }
 
         @Test
@@ -253,17 +262,20 @@ class ValidationTest {
     class Fields {
         @Test
         void aLambdaInsteadOfAnAccessor() {
-            var e = failure(p -> p.forEach("trials", List.of(new Fixtures.Trial(0.1, 2, "a", List.of())),
+            var e = failure(p -> p.forEach(
+                    "trials",
+                    List.of(new Fixtures.Trial(0.1, 2, "a", List.of())),
                     (body, trial) -> body.step("echo", new Echo()).with(Echo.TEXT, trial.get(t -> t.name()))));
-            assertThat(e.getMessage()).contains("a method reference to an accessor of Fixtures.Trial", "Trial::rate",
-                    "not a lambda");
+            assertThat(e.getMessage())
+                    .contains("a method reference to an accessor of Fixtures.Trial", "Trial::rate", "not a lambda");
         }
 
         @Test
         void aFieldOfAValueThatIsNotARecord() {
             var e = failure(p -> {
                 var source = p.step("source", new Source());
-                p.step("echo", new Echo()).with(Echo.TEXT, source.out(Source.TEXT).get(String::trim));
+                p.step("echo", new Echo())
+                        .with(Echo.TEXT, source.out(Source.TEXT).get(String::trim));
             });
             assertThat(e.getMessage()).contains("get(...) reads a component of a record value; this value is a String");
         }
@@ -274,7 +286,8 @@ class ValidationTest {
     class AsTheCompilerWould {
         @Test
         void aConditionOnANumberThatIsNotFinite() {
-            var e = failure(p -> p.when(p.step("source", new Source()).out(Source.SCORE).atLeast(Double.POSITIVE_INFINITY),
+            var e = failure(p -> p.when(
+                    p.step("source", new Source()).out(Source.SCORE).atLeast(Double.POSITIVE_INFINITY),
                     b -> b.step("late", new Noop())));
             assertThat(e.getMessage()).contains("with Infinity, which is not a number Argo can read");
         }
@@ -318,7 +331,9 @@ class ValidationTest {
         @Test
         void anEnvironmentVariableSetByTheCommandAndTheStep() {
             var e = failure(p -> p.step("resize", new ContainerFixtures.Resize())
-                    .with(ContainerFixtures.Resize.IMAGES, p.step("source", new Source()).out(Source.DATA))
+                    .with(
+                            ContainerFixtures.Resize.IMAGES,
+                            p.step("source", new Source()).out(Source.DATA))
                     .env("COUNT_FILE", "x"));
             assertWhere(e, "resize");
             assertThat(e.getMessage()).contains("'COUNT_FILE' is set both by the command");
@@ -333,8 +348,9 @@ class ValidationTest {
 
         @Test
         void aScheduledPipelineWithANameTooLongForACronWorkflow() {
-            var e = assertThrows(PipelineDefinitionException.class, () -> Pipeline.named("x".repeat(53))
-                    .schedule(dev.fermion.plan.Schedule.cron("0 3 * * *")));
+            var e = assertThrows(
+                    PipelineDefinitionException.class,
+                    () -> Pipeline.named("x".repeat(53)).schedule(dev.fermion.plan.Schedule.cron("0 3 * * *")));
             assertThat(e.getMessage()).contains("at most 52 characters");
         }
 
@@ -355,7 +371,8 @@ class ValidationTest {
     class Sidecars {
         @Test
         void aSidecarArgumentArgoWouldEvaluate() {
-            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x")
+            var e = failure(p -> p.step("echo", new Echo())
+                    .with(Echo.TEXT, "x")
                     .sidecar(Sidecar.of("db", "postgres:16").args("--name={{workflow.name}}")));
             assertWhere(e, null);
             assertThat(e.getMessage()).contains("argument of sidecar db", "'{{' or '}}'");
@@ -369,17 +386,24 @@ class ValidationTest {
 
         @Test
         void twoSidecarsWithOneName() {
-            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x").sidecar(Sidecar.of("db", "a:1"))
+            var e = failure(p -> p.step("echo", new Echo())
+                    .with(Echo.TEXT, "x")
+                    .sidecar(Sidecar.of("db", "a:1"))
                     .sidecar(Sidecar.of("db", "b:1")));
             assertThat(e.getMessage()).contains("two sidecars are named 'db'");
         }
 
         @Test
         void aSidecarIsPartOfTheStepsOptions() {
-            var db = Sidecar.of("db", "postgres:16").env("POSTGRES_PASSWORD", "local").port(5432);
-            var plan = Pipeline.named("demo").defaults(d -> d.sidecar(Sidecar.of("proxy", "envoy:1").port(9901)))
-                    .define(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x").sidecar(db)).plan();
-            var step = (dev.fermion.plan.Node.StepNode) plan.graph().node("echo").orElseThrow();
+            var db = Sidecar.of("db", "postgres:16")
+                    .env("POSTGRES_PASSWORD", "local")
+                    .port(5432);
+            var plan = Pipeline.named("demo")
+                    .defaults(d -> d.sidecar(Sidecar.of("proxy", "envoy:1").port(9901)))
+                    .define(p -> p.step("echo", new Echo()).with(Echo.TEXT, "x").sidecar(db))
+                    .plan();
+            var step =
+                    (dev.fermion.plan.Node.StepNode) plan.graph().node("echo").orElseThrow();
             assertThat(step.options().sidecars()).extracting(Sidecar::name).containsExactly("proxy", "db");
         }
     }
@@ -388,15 +412,17 @@ class ValidationTest {
     class Lifecycles {
         @Test
         void aTimeoutUnderASecond() {
-            var e = assertThrows(PipelineDefinitionException.class,
+            var e = assertThrows(
+                    PipelineDefinitionException.class,
                     () -> Pipeline.named("demo").timeout(java.time.Duration.ofMillis(10)));
             assertThat(e.getMessage()).contains("pipeline 'demo'", "at least one second");
         }
 
         @Test
         void aDefaultImageThatIsNotAParameter() {
-            var e = assertThrows(PipelineDefinitionException.class, () -> Pipeline.named("demo")
-                    .defaults(d -> d.image(Value.of("acme/x:1"))));
+            var e = assertThrows(
+                    PipelineDefinitionException.class,
+                    () -> Pipeline.named("demo").defaults(d -> d.image(Value.of("acme/x:1"))));
             assertThat(e.getMessage()).contains("image(...) takes a pipeline parameter");
         }
     }
@@ -405,14 +431,16 @@ class ValidationTest {
     class InlineFiles {
         @Test
         void aFileNameWithADirectory() {
-            var e = failure(p -> p.step("t", new Train()).with(Train.DATA, InlineFile.of("../etc/x", "")).with(Train.EPOCHS, 1));
+            var e = failure(p -> p.step("t", new Train())
+                    .with(Train.DATA, InlineFile.of("../etc/x", ""))
+                    .with(Train.EPOCHS, 1));
             assertThat(e.getMessage()).contains("Invalid inline file name '../etc/x'", "no directories");
         }
 
         @Test
         void aFileForASubPipeline() {
-            var e = failure(p -> p.step("sub", new Fixtures.TrainAndReport()).with(Fixtures.TrainAndReport.DATA,
-                    InlineFile.of("d.csv", "x")));
+            var e = failure(p -> p.step("sub", new Fixtures.TrainAndReport())
+                    .with(Fixtures.TrainAndReport.DATA, InlineFile.of("d.csv", "x")));
             assertWhere(e, "sub");
             assertThat(e.getMessage()).contains("bind the inline file to the step inside it");
         }
@@ -428,13 +456,16 @@ class ValidationTest {
 
         @Test
         void aFormatWithTooFewArguments() {
-            var e = failure(p -> p.step("echo", new Echo()).with(Echo.TEXT, Value.format("%s and %s", p.param("n", 1))));
+            var e = failure(p ->
+                    p.step("echo", new Echo()).with(Echo.TEXT, Value.format("%s and %s", p.param("n", 1))));
             assertThat(e.getMessage()).contains("has 2 %s but 1 argument");
         }
 
         @Test
         void aListOfValuesOfDifferentTypes() {
-            var e = failure(p -> p.forEach("each", Value.listOf(p.param("n", 1), Value.of(2.0)),
+            var e = failure(p -> p.forEach(
+                    "each",
+                    Value.listOf(p.param("n", 1), Value.of(2.0)),
                     (body, item) -> body.step("noop", new Noop())));
             assertThat(e.getMessage()).contains("mixes Integer and Double elements");
         }
@@ -443,9 +474,14 @@ class ValidationTest {
         void aListOfValuesFromTwoBranches() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source())).then();
-                var c = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("c", new Source())).then();
-                p.forEach("each", Value.listOf(a.out(Source.TEXT), c.out(Source.TEXT)), (body, item) -> body.step("noop", new Noop()));
+                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source()))
+                        .then();
+                var c = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("c", new Source()))
+                        .then();
+                p.forEach(
+                        "each",
+                        Value.listOf(a.out(Source.TEXT), c.out(Source.TEXT)),
+                        (body, item) -> body.step("noop", new Noop()));
             });
             assertThat(e.getMessage()).contains("no step sees both");
         }
@@ -457,7 +493,8 @@ class ValidationTest {
         void aValueThatIsAlwaysThere() {
             var e = failure(p -> {
                 var source = p.step("source", new Source());
-                p.step("reader", new Echo()).with(Echo.TEXT, source.out(Source.TEXT).orElse("none"));
+                p.step("reader", new Echo())
+                        .with(Echo.TEXT, source.out(Source.TEXT).orElse("none"));
             });
             assertThat(e.getMessage()).contains("orElse(...) on output 'text' of step 'source'", "always there");
         }
@@ -466,12 +503,17 @@ class ValidationTest {
         void aFallbackThatMayBeMissingToo() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source())).then();
-                var other = p.when(gate.out(Source.SCORE).atLeast(0.5), b -> b.step("b", new Source())).then();
+                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source()))
+                        .then();
+                var other = p.when(gate.out(Source.SCORE).atLeast(0.5), b -> b.step("b", new Source()))
+                        .then();
                 p.step("reader", new Echo()).with(Echo.TEXT, a.out(Source.TEXT).orElse(other.out(Source.TEXT)));
             });
-            assertThat(e.getMessage()).contains("the fallback output 'text' of step 'b'", "may itself be missing",
-                    "the other block of the same when(...)");
+            assertThat(e.getMessage())
+                    .contains(
+                            "the fallback output 'text' of step 'b'",
+                            "may itself be missing",
+                            "the other block of the same when(...)");
         }
 
         @Test
@@ -479,10 +521,12 @@ class ValidationTest {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
                 var inner = p.when(gate.out(Source.FLAG).isTrue(), outer -> {
-                    var branch = outer.when(gate.out(Source.SCORE).atLeast(0.5), b -> b.step("a", new Source()));
-                    var other = branch.otherwise(b -> b.step("b", new Source()));
-                    return branch.then().out(Source.TEXT).orElse(other.out(Source.TEXT));
-                }).then();
+                            var branch =
+                                    outer.when(gate.out(Source.SCORE).atLeast(0.5), b -> b.step("a", new Source()));
+                            var other = branch.otherwise(b -> b.step("b", new Source()));
+                            return branch.then().out(Source.TEXT).orElse(other.out(Source.TEXT));
+                        })
+                        .then();
                 p.step("reader", new Echo()).with(Echo.TEXT, inner);
             });
             assertWhere(e, "reader");
@@ -493,8 +537,10 @@ class ValidationTest {
         void anArtifact() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source())).then();
-                p.step("reader", new Train()).with(Train.DATA, a.out(Source.DATA).orElse(gate.out(Source.DATA)))
+                var a = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("a", new Source()))
+                        .then();
+                p.step("reader", new Train())
+                        .with(Train.DATA, a.out(Source.DATA).orElse(gate.out(Source.DATA)))
                         .with(Train.EPOCHS, 1);
             });
             assertThat(e.getMessage()).contains("artifacts cannot fall back");
@@ -507,12 +553,16 @@ class ValidationTest {
         void branchStepReadOutsideItsBranch() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source())).then();
+                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source()))
+                        .then();
                 p.step("reader", new Echo()).with(Echo.TEXT, inside.out(Source.TEXT));
             });
             assertWhere(e, "reader");
-            assertThat(e.getMessage()).contains("input 'text' reads output 'text' of step 'inside'", "not upstream",
-                    "a step in a branch may be skipped");
+            assertThat(e.getMessage())
+                    .contains(
+                            "input 'text' reads output 'text' of step 'inside'",
+                            "not upstream",
+                            "a step in a branch may be skipped");
         }
 
         @Test
@@ -520,7 +570,8 @@ class ValidationTest {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
                 var branch = p.when(gate.out(Source.FLAG).isTrue(), b -> b.step("inside", new Source()));
-                branch.otherwise(b -> b.step("reader", new Echo()).with(Echo.TEXT, branch.then().out(Source.TEXT)));
+                branch.otherwise(b -> b.step("reader", new Echo())
+                        .with(Echo.TEXT, branch.then().out(Source.TEXT)));
             });
             assertWhere(e, "reader");
             assertThat(e.getMessage()).contains("step 'inside'", "a when branch");
@@ -530,7 +581,8 @@ class ValidationTest {
         void branchStepReadByAConditionOutsideIt() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source())).then();
+                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source()))
+                        .then();
                 p.when(inside.out(Source.SCORE).atLeast(0.5), branch -> branch.step("late", new Noop()));
             });
             assertWhere(e, null);
@@ -540,7 +592,8 @@ class ValidationTest {
         @Test
         void loopBodyStepReadOutsideTheLoop() {
             var e = failure(p -> {
-                var inside = p.forEach("each", List.of(1, 2), (body, item) -> body.step("inside", new Source())).body();
+                var inside = p.forEach("each", List.of(1, 2), (body, item) -> body.step("inside", new Source()))
+                        .body();
                 p.step("reader", new Echo()).with(Echo.TEXT, inside.out(Source.TEXT));
             });
             assertWhere(e, "reader");
@@ -572,9 +625,10 @@ class ValidationTest {
         void loopItemUsedOutsideItsLoop() {
             var e = failure(p -> {
                 var leaked = p.forEach("each", List.of("a", "b"), (body, item) -> {
-                    body.step("inner", new Echo()).with(Echo.TEXT, item);
-                    return item;
-                }).body();
+                            body.step("inner", new Echo()).with(Echo.TEXT, item);
+                            return item;
+                        })
+                        .body();
                 p.step("reader", new Echo()).with(Echo.TEXT, leaked);
             });
             assertWhere(e, "reader");
@@ -585,11 +639,14 @@ class ValidationTest {
         void loopItemUsedInAnotherLoop() {
             var e = failure(p -> {
                 var leaked = p.forEach("first", List.of("a"), (body, item) -> {
-                    body.step("one", new Noop());
-                    return item;
-                }).body();
-                p.forEach("second", List.of("b"), (body, item) ->
-                        body.step("two", new Echo()).with(Echo.TEXT, leaked));
+                            body.step("one", new Noop());
+                            return item;
+                        })
+                        .body();
+                p.forEach(
+                        "second",
+                        List.of("b"),
+                        (body, item) -> body.step("two", new Echo()).with(Echo.TEXT, leaked));
             });
             assertWhere(e, "two");
             assertThat(e.getMessage()).contains("item of loop 'first'");
@@ -599,7 +656,8 @@ class ValidationTest {
         void statusOutsideTheExitHandler() {
             var e = failure(p -> p.step("reader", new Echo()).with(Echo.TEXT, p.status()));
             assertWhere(e, "reader");
-            assertThat(e.getMessage()).contains("reads the pipeline status", "read status() in a step added inside onExit");
+            assertThat(e.getMessage())
+                    .contains("reads the pipeline status", "read status() in a step added inside onExit");
         }
 
         @Test
@@ -612,7 +670,8 @@ class ValidationTest {
         void loopItemsFromABranchStep() {
             var e = failure(p -> {
                 var gate = p.step("gate", new Source());
-                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source())).then();
+                var inside = p.when(gate.out(Source.FLAG).isTrue(), branch -> branch.step("inside", new Source()))
+                        .then();
                 p.forEach("each", inside.out(Source.SCORES), (body, item) -> body.step("inner", new Noop()));
             });
             assertWhere(e, "each");
@@ -626,7 +685,8 @@ class ValidationTest {
         void paramDeclaredInASubPipeline() {
             var e = failure(p -> p.step("sub", new Fixtures.DeclaresParam()));
             assertWhere(e, "sub");
-            assertThat(e.getMessage()).contains("in sub-pipeline", "param 'threshold' must be declared at the top level");
+            assertThat(e.getMessage())
+                    .contains("in sub-pipeline", "param 'threshold' must be declared at the top level");
         }
 
         @Test
@@ -637,7 +697,8 @@ class ValidationTest {
                 p.step("sub", new LeaksParam());
             });
             assertWhere(e, "sub");
-            assertThat(e.getMessage()).contains("reads pipeline parameter 'greeting'", "declare an Input on the sub-pipeline");
+            assertThat(e.getMessage())
+                    .contains("reads pipeline parameter 'greeting'", "declare an Input on the sub-pipeline");
         }
 
         @Test
@@ -690,7 +751,8 @@ class ValidationTest {
                 p.step("echo", new Echo()).with(Echo.TEXT, source);
             });
             assertWhere(e, null);
-            assertThat(e.getMessage()).contains("scheduled pipelines run unattended", "parameter 'source' needs a default value");
+            assertThat(e.getMessage())
+                    .contains("scheduled pipelines run unattended", "parameter 'source' needs a default value");
         }
     }
 
@@ -700,13 +762,15 @@ class ValidationTest {
         void invalidCronNamesTheExpressionAndTheProblem() {
             var e = failure(Pipeline.named("demo").schedule(Schedule.cron("0 3 * *")), p -> p.step("a", new Noop()));
             assertWhere(e, null);
-            assertThat(e.getMessage()).contains("invalid cron schedule '0 3 * *': it has 4 fields, not 5",
-                    "\"0 3 * * *\" for 03:00 daily");
+            assertThat(e.getMessage())
+                    .contains(
+                            "invalid cron schedule '0 3 * *': it has 4 fields, not 5", "\"0 3 * * *\" for 03:00 daily");
         }
 
         @Test
         void everyExpressionOfTheScheduleIsChecked() {
-            var e = failure(Pipeline.named("demo").schedule(Schedule.cron("0 3 * * *", "0 25 * * *")),
+            var e = failure(
+                    Pipeline.named("demo").schedule(Schedule.cron("0 3 * * *", "0 25 * * *")),
                     p -> p.step("a", new Noop()));
             assertThat(e.getMessage()).contains("'0 25 * * *'", "the hour field '25' has a value outside 0-23");
         }
@@ -714,7 +778,8 @@ class ValidationTest {
         @ParameterizedTest
         @ValueSource(strings = {"Mars/Olympus", "CEST", "+02:00", "UTC+1", "europe/berlin"})
         void unknownTimezone(String zone) {
-            var e = failure(Pipeline.named("demo").schedule(Schedule.cron("@daily").timezone(zone)),
+            var e = failure(
+                    Pipeline.named("demo").schedule(Schedule.cron("@daily").timezone(zone)),
                     p -> p.step("a", new Noop()));
             assertThat(e.getMessage()).contains("unknown schedule timezone '" + zone + "'", "IANA name");
         }
@@ -722,9 +787,12 @@ class ValidationTest {
         @ParameterizedTest
         @ValueSource(strings = {"UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"})
         void ianaTimezones(String zone) {
-            var plan = Pipeline.named("demo").schedule(Schedule.cron("@daily").timezone(zone))
-                    .define(p -> p.step("a", new Noop())).plan();
-            assertThat(plan.schedule()).hasValueSatisfying(s -> assertThat(s.timezone()).isEqualTo(zone));
+            var plan = Pipeline.named("demo")
+                    .schedule(Schedule.cron("@daily").timezone(zone))
+                    .define(p -> p.step("a", new Noop()))
+                    .plan();
+            assertThat(plan.schedule())
+                    .hasValueSatisfying(s -> assertThat(s.timezone()).isEqualTo(zone));
         }
     }
 
@@ -732,7 +800,7 @@ class ValidationTest {
     class Classes {
         @Test
         void anonymousComponent() {
-            var e = failure(p -> p.step("anon", new Fixtures.Extensible() { }));
+            var e = failure(p -> p.step("anon", new Fixtures.Extensible() {}));
             assertWhere(e, "anon");
             assertThat(e.getMessage()).contains("anonymous or local class", "public top-level or static nested class");
         }
@@ -741,8 +809,7 @@ class ValidationTest {
         void localComponent() {
             final class Local extends Component {
                 @Override
-                protected void run(StepContext ctx) {
-                }
+                protected void run(StepContext ctx) {}
             }
             var e = failure(p -> p.step("local", new Local()));
             assertThat(e.getMessage()).contains("anonymous or local class");
@@ -752,13 +819,15 @@ class ValidationTest {
         void packagePrivateComponent() {
             var e = failure(p -> p.step("hidden", new Fixtures.PackagePrivate()));
             assertWhere(e, "hidden");
-            assertThat(e.getMessage()).contains("Fixtures$PackagePrivate must be a public top-level or public static nested class");
+            assertThat(e.getMessage())
+                    .contains("Fixtures$PackagePrivate must be a public top-level or public static nested class");
         }
 
         @Test
         void innerComponent() {
             var e = failure(p -> p.step("inner", Fixtures.inner()));
-            assertThat(e.getMessage()).contains("Fixtures$Inner must be a public top-level or public static nested class");
+            assertThat(e.getMessage())
+                    .contains("Fixtures$Inner must be a public top-level or public static nested class");
         }
 
         @Test
@@ -818,8 +887,8 @@ class ValidationTest {
 
         @Test
         void emptyItemListWithExplicitType() {
-            var e = failure(p -> p.forEach("each", ValueType.of(Integer.class), List.of(),
-                    (body, item) -> body.step("inner", new Noop())));
+            var e = failure(p -> p.forEach(
+                    "each", ValueType.of(Integer.class), List.of(), (body, item) -> body.step("inner", new Noop())));
             assertThat(e.getMessage()).contains("loop over an empty list");
         }
 
@@ -839,7 +908,8 @@ class ValidationTest {
 
         @Test
         void nullItem() {
-            var e = failure(p -> p.forEach("each", Arrays.asList(null, 1), (body, item) -> body.step("inner", new Noop())));
+            var e = failure(
+                    p -> p.forEach("each", Arrays.asList(null, 1), (body, item) -> body.step("inner", new Noop())));
             assertWhere(e, "each");
             assertThat(e.getMessage()).contains("loop items must all be non-null values of one type; found null");
         }
@@ -856,8 +926,12 @@ class ValidationTest {
         void collectAnArtifact() {
             var e = failure(p -> {
                 var source = p.step("source", new Source());
-                p.forEach("each", List.of(1, 2), (body, epochs) -> body.step("train", new Train())
-                        .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs))
+                p.forEach(
+                                "each",
+                                List.of(1, 2),
+                                (body, epochs) -> body.step("train", new Train())
+                                        .with(Train.DATA, source.out(Source.DATA))
+                                        .with(Train.EPOCHS, epochs))
                         .collect(Train.MODEL);
             });
             assertWhere(e, "each");
@@ -869,21 +943,31 @@ class ValidationTest {
         void collectFromAStepThatRunsOnlyInSomeIterations() {
             var e = failure(p -> {
                 var source = p.step("source", new Source());
-                var each = p.forEach("each", List.of(1, 2), (body, epochs) ->
-                        body.when(source.out(Source.SCORE).atLeast(0.5), b -> b.step("train", new Train())
-                                .with(Train.DATA, source.out(Source.DATA)).with(Train.EPOCHS, epochs)).then());
+                var each = p.forEach(
+                        "each",
+                        List.of(1, 2),
+                        (body, epochs) -> body.when(
+                                        source.out(Source.SCORE).atLeast(0.5),
+                                        b -> b.step("train", new Train())
+                                                .with(Train.DATA, source.out(Source.DATA))
+                                                .with(Train.EPOCHS, epochs))
+                                .then());
                 each.collect(Train.ACCURACY);
             });
             assertWhere(e, "each");
-            assertThat(e.getMessage()).contains("step 'train' runs only in the iterations where its condition holds",
-                    "would not line up with the items", ".orElse(");
+            assertThat(e.getMessage())
+                    .contains(
+                            "step 'train' runs only in the iterations where its condition holds",
+                            "would not line up with the items",
+                            ".orElse(");
         }
 
         @Test
         void collectAValueThatIsNotABodyStepsOutput() {
             var e = failure(p -> {
                 var source = p.step("source", new Source());
-                p.forEach("each", List.of(1), (body, item) -> body.step("inner", new Noop())).collect(source.out(Source.TEXT));
+                p.forEach("each", List.of(1), (body, item) -> body.step("inner", new Noop()))
+                        .collect(source.out(Source.TEXT));
             });
             assertThat(e.getMessage()).contains("comes from step 'source', which is not in the body of loop 'each'");
         }
@@ -891,9 +975,10 @@ class ValidationTest {
         @Test
         void collectByOutputWhenTheBodyReturnsNoStep() {
             var e = failure(p -> p.forEach("each", List.of(1), (body, item) -> {
-                body.step("inner", new Source());
-                return item;
-            }).collect(Source.TEXT));
+                        body.step("inner", new Source());
+                        return item;
+                    })
+                    .collect(Source.TEXT));
             assertThat(e.getMessage()).contains("collect(text) reads the step the loop body returns", "returned Value");
         }
 
@@ -916,8 +1001,11 @@ class ValidationTest {
         @Test
         @SuppressWarnings("deprecation")
         void collectFromANestedLoop() {
-            var e = failure(p -> p.forEach("outer", List.of(1), (body, item) ->
-                    body.forEach("nested", List.of(2), (inner, x) -> inner.step("leaf", new Source())))
+            var e = failure(p -> p.forEach(
+                            "outer",
+                            List.of(1),
+                            (body, item) ->
+                                    body.forEach("nested", List.of(2), (inner, x) -> inner.step("leaf", new Source())))
                     .collect("nested", Source.TEXT));
             assertThat(e.getMessage()).contains("'nested' is a loop; collect from a step");
         }
@@ -929,7 +1017,8 @@ class ValidationTest {
         void outputNeverSet() {
             var e = failure(p -> p.step("sub", new Fixtures.Forgetful()));
             assertWhere(e, "sub");
-            assertThat(e.getMessage()).contains("sub-pipeline Forgetful never sets output 'result'", "dag.output(RESULT, ...)");
+            assertThat(e.getMessage())
+                    .contains("sub-pipeline Forgetful never sets output 'result'", "dag.output(RESULT, ...)");
         }
 
         @Test
@@ -982,7 +1071,7 @@ class ValidationTest {
     class Structure {
         @Test
         void pipelineWithoutSteps() {
-            var e = failure(p -> { });
+            var e = failure(p -> {});
             assertWhere(e, null);
             assertThat(e.getMessage()).contains("the pipeline adds no steps");
         }
@@ -1001,7 +1090,7 @@ class ValidationTest {
         void emptyExitHandler() {
             var e = failure(p -> {
                 p.step("a", new Noop());
-                p.onExit(exit -> { });
+                p.onExit(exit -> {});
             });
             assertThat(e.getMessage()).contains("the exit handler adds no steps");
         }
@@ -1041,7 +1130,8 @@ class ValidationTest {
 
         @Test
         void invalidSettingInDefaults() {
-            var e = assertThrows(PipelineDefinitionException.class,
+            var e = assertThrows(
+                    PipelineDefinitionException.class,
                     () -> Pipeline.named("demo").defaults(d -> d.cpu("two cores")));
             assertWhere(e, null);
             assertThat(e.getMessage()).contains("in defaults", "Invalid cpu quantity 'two cores'");

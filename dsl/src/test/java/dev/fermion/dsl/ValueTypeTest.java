@@ -1,17 +1,18 @@
 package dev.fermion.dsl;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ValueTypeTest {
-    enum Colour { RED }
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
-    record Point(int x, int y) { }
+class ValueTypeTest {
+    enum Colour {
+        RED
+    }
+
+    record Point(int x, int y) {}
 
     @Test
     void kinds() {
@@ -23,8 +24,8 @@ class ValueTypeTest {
         assertThat(ValueType.of(Boolean.class).kind()).isEqualTo(ValueType.Kind.BOOLEAN);
         assertThat(ValueType.of(Colour.class).kind()).isEqualTo(ValueType.Kind.ENUM);
         assertThat(ValueType.of(Point.class).kind()).isEqualTo(ValueType.Kind.RECORD);
-        assertThat(new ValueType<List<Double>>() { }.kind()).isEqualTo(ValueType.Kind.LIST);
-        assertThat(new ValueType<Map<String, Integer>>() { }.kind()).isEqualTo(ValueType.Kind.MAP);
+        assertThat(new ValueType<List<Double>>() {}.kind()).isEqualTo(ValueType.Kind.LIST);
+        assertThat(new ValueType<Map<String, Integer>>() {}.kind()).isEqualTo(ValueType.Kind.MAP);
     }
 
     @Test
@@ -36,7 +37,7 @@ class ValueTypeTest {
 
     @Test
     void listOfEqualsTheCapturedListType() {
-        ValueType<List<Double>> captured = new ValueType<>() { };
+        ValueType<List<Double>> captured = new ValueType<>() {};
         ValueType<List<Double>> built = ValueType.listOf(ValueType.of(Double.class));
         assertThat(built).isEqualTo(captured).hasSameHashCodeAs(captured);
         assertThat(captured).isEqualTo(built);
@@ -46,20 +47,24 @@ class ValueTypeTest {
 
     @Test
     void listsAndMapsBuiltFromClassesEqualTheCapturedTypes() {
-        assertThat(ValueType.listOf(Double.class)).isEqualTo(new ValueType<List<Double>>() { })
-                .hasSameHashCodeAs(new ValueType<List<Double>>() { });
+        assertThat(ValueType.listOf(Double.class))
+                .isEqualTo(new ValueType<List<Double>>() {})
+                .hasSameHashCodeAs(new ValueType<List<Double>>() {});
         ValueType<Map<String, Integer>> built = ValueType.mapOf(Integer.class);
-        assertThat(built).isEqualTo(new ValueType<Map<String, Integer>>() { })
-                .hasSameHashCodeAs(new ValueType<Map<String, Integer>>() { });
+        assertThat(built)
+                .isEqualTo(new ValueType<Map<String, Integer>>() {})
+                .hasSameHashCodeAs(new ValueType<Map<String, Integer>>() {});
         assertThat(built.kind()).isEqualTo(ValueType.Kind.MAP);
         assertThat(built.displayName()).isEqualTo("Map<String, Integer>");
         assertThat(ValueType.listOf(ValueType.listOf(Long.class)).displayName()).isEqualTo("List<List<Long>>");
-        assertThat(ValueType.listOf(ValueType.mapOf(String.class)).elementType()).isEqualTo(ValueType.mapOf(String.class));
+        assertThat(ValueType.listOf(ValueType.mapOf(String.class)).elementType())
+                .isEqualTo(ValueType.mapOf(String.class));
     }
 
     @Test
     void unsupportedTypesAreRejected() {
         assertThatThrownBy(() -> ValueType.of(Object.class)).hasMessageContaining("Unsupported value type");
-        assertThatThrownBy(() -> new ValueType<Map<Integer, String>>() { }).hasMessageContaining("Map keys must be String");
+        assertThatThrownBy(() -> new ValueType<Map<Integer, String>>() {})
+                .hasMessageContaining("Map keys must be String");
     }
 }

@@ -10,8 +10,7 @@ import java.nio.file.Path;
  * server or at an address nothing listens on. Shared through this module's test jar.
  */
 public final class Kubeconfigs {
-    private Kubeconfigs() {
-    }
+    private Kubeconfigs() {}
 
     /**
      * Writes {@code file} with one current context: the API server at {@code server} (its certificate not

@@ -13,17 +13,18 @@ import dev.fermion.dsl.StepContext;
  * same semantics: seed 3 says "heads twice", seed 1 "heads, then tails", seed 2 "tails".
  */
 public final class NestedConditions {
-    private NestedConditions() {
-    }
+    private NestedConditions() {}
 
     public static Pipeline pipeline() {
         return Pipeline.named("nested-conditions").define(p -> {
             var flip = p.step("flip", new FlipCoin()).with(FlipCoin.SEED, p.param("seed", 1));
             var heads = p.when(flip.out(FlipCoin.SIDE).isEqualTo("heads"), b -> {
                 var again = b.step("flip-again", new FlipCoin()).with(FlipCoin.SEED, flip.out(FlipCoin.NEXT_SEED));
-                var twice = b.when(again.out(FlipCoin.SIDE).isEqualTo("heads"),
+                var twice = b.when(
+                        again.out(FlipCoin.SIDE).isEqualTo("heads"),
                         hh -> hh.step("heads-heads", new Say()).with(Say.TEXT, "heads twice"));
-                var once = twice.otherwise(ht -> ht.step("heads-tails", new Say()).with(Say.TEXT, "heads, then tails"));
+                var once =
+                        twice.otherwise(ht -> ht.step("heads-tails", new Say()).with(Say.TEXT, "heads, then tails"));
                 return twice.then().out(Say.SAID).orElse(once.out(Say.SAID));
             });
             var tails = heads.otherwise(t -> t.step("tails", new Say()).with(Say.TEXT, "tails"));

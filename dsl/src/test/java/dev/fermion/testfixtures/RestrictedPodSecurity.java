@@ -1,7 +1,6 @@
 package dev.fermion.testfixtures;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -44,19 +43,25 @@ import java.util.Set;
  * </ol>
  */
 public final class RestrictedPodSecurity {
-    private static final Set<String> SELINUX_TYPES = Set.of("container_t", "container_init_t", "container_kvm_t",
-            "container_engine_t");
-    private static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
-            "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
-            "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-            "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
-    private static final Set<String> VOLUME_TYPES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
-            "persistentVolumeClaim", "projected", "secret");
+    private static final Set<String> SELINUX_TYPES =
+            Set.of("container_t", "container_init_t", "container_kvm_t", "container_engine_t");
+    private static final Set<String> SAFE_SYSCTLS = Set.of(
+            "kernel.shm_rmid_forced",
+            "net.ipv4.ip_local_port_range",
+            "net.ipv4.ip_unprivileged_port_start",
+            "net.ipv4.tcp_syncookies",
+            "net.ipv4.ping_group_range",
+            "net.ipv4.ip_local_reserved_ports",
+            "net.ipv4.tcp_keepalive_time",
+            "net.ipv4.tcp_fin_timeout",
+            "net.ipv4.tcp_keepalive_intvl",
+            "net.ipv4.tcp_keepalive_probes");
+    private static final Set<String> VOLUME_TYPES = Set.of(
+            "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
     private static final Set<String> CONFINED = Set.of("RuntimeDefault", "Localhost");
     private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers", "ephemeralContainers");
 
-    private RestrictedPodSecurity() {
-    }
+    private RestrictedPodSecurity() {}
 
     /** What keeps {@code pod} out of a restricted namespace, one line per violation naming rule and field; empty if nothing. */
     public static List<String> violations(JsonNode pod) {
@@ -81,7 +86,8 @@ public final class RestrictedPodSecurity {
             });
         }
         boolean podNonRoot = podContext.path("runAsNonRoot").asBoolean(false);
-        boolean podConfined = CONFINED.contains(podContext.path("seccompProfile").path("type").asText());
+        boolean podConfined =
+                CONFINED.contains(podContext.path("seccompProfile").path("type").asText());
         for (String list : CONTAINER_LISTS) {
             for (JsonNode container : pod.path(list)) {
                 String where = list + " " + container.path("name").asText();
@@ -91,11 +97,13 @@ public final class RestrictedPodSecurity {
                     found.add("privileged containers: " + where + " is privileged");
                 }
                 if (!context.path("procMount").asText("Default").equals("Default")) {
-                    found.add("/proc mount type: " + where + " sets procMount " + context.path("procMount").asText());
+                    found.add("/proc mount type: " + where + " sets procMount "
+                            + context.path("procMount").asText());
                 }
                 for (JsonNode port : container.path("ports")) {
                     if (port.path("hostPort").asInt(0) != 0) {
-                        found.add("host ports: " + where + " uses host port " + port.path("hostPort").asInt());
+                        found.add("host ports: " + where + " uses host port "
+                                + port.path("hostPort").asInt());
                     }
                 }
                 if (!context.path("allowPrivilegeEscalation").isBoolean()
@@ -105,8 +113,11 @@ public final class RestrictedPodSecurity {
                 if (!podNonRoot && !context.path("runAsNonRoot").asBoolean(false)) {
                     found.add("running as non-root: neither the pod nor " + where + " sets runAsNonRoot: true");
                 }
-                if (!podConfined && !CONFINED.contains(context.path("seccompProfile").path("type").asText())) {
-                    found.add("seccomp: neither the pod nor " + where + " sets seccompProfile RuntimeDefault or Localhost");
+                if (!podConfined
+                        && !CONFINED.contains(
+                                context.path("seccompProfile").path("type").asText())) {
+                    found.add("seccomp: neither the pod nor " + where
+                            + " sets seccompProfile RuntimeDefault or Localhost");
                 }
                 List<String> drop = new ArrayList<>();
                 context.path("capabilities").path("drop").forEach(c -> drop.add(c.asText()));

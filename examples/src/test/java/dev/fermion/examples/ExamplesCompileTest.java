@@ -1,5 +1,7 @@
 package dev.fermion.examples;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.ArgoValidator;
 import dev.fermion.compiler.CompilerOptions;
@@ -11,10 +13,6 @@ import dev.fermion.examples.nightly.NightlyRetrainPipeline;
 import dev.fermion.examples.sweep.SweepPipeline;
 import dev.fermion.examples.volumes.SharedVolumePipeline;
 import dev.fermion.plan.Node;
-import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example pipelines as users get them: found through their ServiceLoader registration, compiled to
@@ -39,7 +38,10 @@ class ExamplesCompileTest {
 
     static Map<String, Pipeline> examples() {
         Map<String, Pipeline> found = new TreeMap<>();
-        for (Pipeline pipeline : List.of(IrisPipeline.iris(), SweepPipeline.sweep(), NightlyRetrainPipeline.nightlyRetrain(),
+        for (Pipeline pipeline : List.of(
+                IrisPipeline.iris(),
+                SweepPipeline.sweep(),
+                NightlyRetrainPipeline.nightlyRetrain(),
                 SharedVolumePipeline.sharedVolume())) {
             found.put(pipeline.name(), pipeline);
         }
@@ -52,17 +54,23 @@ class ExamplesCompileTest {
         List<String> indexed = new ArrayList<>();
         try (var in = ExamplesCompileTest.class.getClassLoader().getResourceAsStream(FermionPipeline.INDEX)) {
             assertThat(in).as(FermionPipeline.INDEX).isNotNull();
-            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().forEach(indexed::add);
+            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .forEach(indexed::add);
         }
-        assertThat(indexed).containsExactlyInAnyOrder(IrisPipeline.class.getName() + "#iris",
-                SweepPipeline.class.getName() + "#sweep", NightlyRetrainPipeline.class.getName() + "#nightlyRetrain",
-                SharedVolumePipeline.class.getName() + "#sharedVolume");
+        assertThat(indexed)
+                .containsExactlyInAnyOrder(
+                        IrisPipeline.class.getName() + "#iris",
+                        SweepPipeline.class.getName() + "#sweep",
+                        NightlyRetrainPipeline.class.getName() + "#nightlyRetrain",
+                        SharedVolumePipeline.class.getName() + "#sharedVolume");
     }
 
     @Test
     void sharedVolumeTrainsFromTheRestoredSnapshot() {
         var plan = examples().get("shared-volume").plan();
-        assertThat(plan.graph().node("snapshot").orElseThrow().dependencies()).containsExactlyInAnyOrder("staging", "generate");
+        assertThat(plan.graph().node("snapshot").orElseThrow().dependencies())
+                .containsExactlyInAnyOrder("staging", "generate");
         assertThat(plan.graph().node("frozen").orElseThrow().dependencies()).containsExactly("snapshot");
         assertThat(plan.graph().node("prepare").orElseThrow().dependencies()).containsExactly("frozen");
     }
@@ -78,14 +86,19 @@ class ExamplesCompileTest {
             }
             for (WorkflowKind kind : kinds) {
                 String name = example.getKey() + "-" + kind.name().toLowerCase(java.util.Locale.ROOT) + ".yaml";
-                String yaml = new ArgoCompiler(OPTIONS).compile(example.getValue().plan(), kind, Map.of()).yaml();
+                String yaml = new ArgoCompiler(OPTIONS)
+                        .compile(example.getValue().plan(), kind, Map.of())
+                        .yaml();
                 Path golden = GOLDEN.resolve(name);
                 if (UPDATE) {
                     Files.createDirectories(GOLDEN);
                     Files.writeString(golden, yaml, StandardCharsets.UTF_8);
                 }
-                assertThat(golden).as("golden file %s; create it with -Dfermion.updateGolden=true", golden).exists();
-                matches.assertThat(masked(yaml)).as("%s differs from its golden file", name)
+                assertThat(golden)
+                        .as("golden file %s; create it with -Dfermion.updateGolden=true", golden)
+                        .exists();
+                matches.assertThat(masked(yaml))
+                        .as("%s differs from its golden file", name)
                         .isEqualTo(masked(Files.readString(golden, StandardCharsets.UTF_8)));
                 Path compiled = tmp.resolve(name);
                 Files.writeString(compiled, yaml, StandardCharsets.UTF_8);
@@ -107,8 +120,10 @@ class ExamplesCompileTest {
     @Test
     void nightlyRetrainIsScheduledAndReportsItsOutcome() {
         var plan = examples().get("nightly-retrain").plan();
-        assertThat(plan.schedule()).hasValueSatisfying(s -> assertThat(s.crons()).containsExactly("30 2 * * *"));
-        assertThat(plan.onExit()).hasValueSatisfying(exit -> assertThat(exit.node("report")).isPresent());
+        assertThat(plan.schedule())
+                .hasValueSatisfying(s -> assertThat(s.crons()).containsExactly("30 2 * * *"));
+        assertThat(plan.onExit())
+                .hasValueSatisfying(exit -> assertThat(exit.node("report")).isPresent());
     }
 
     /** Code digests hash compiled bytecode, which differs between JDK builds. */

@@ -1,5 +1,7 @@
 package dev.fermion.examples;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.contract.Home;
 import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.examples.iris.IrisPipeline;
@@ -10,23 +12,22 @@ import dev.fermion.runtime.local.RunOptions;
 import dev.fermion.runtime.local.RunResult;
 import dev.fermion.runtime.local.RunStore;
 import dev.fermion.runtime.local.StepRecord;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The examples, run for real on this machine with the settings a user gets by default. */
 class ExamplesRunTest {
-    private static final String IRIS_CSV = Path.of("data/iris.csv").toAbsolutePath().toString();
+    private static final String IRIS_CSV =
+            Path.of("data/iris.csv").toAbsolutePath().toString();
 
     @TempDir
     Path home;
+
     private String previousHome;
 
     @BeforeEach
@@ -47,7 +48,8 @@ class ExamplesRunTest {
     }
 
     private RunResult run(dev.fermion.dsl.Pipeline pipeline, int parallelism, Map<String, String> params) {
-        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withParallelism(parallelism);
+        RunOptions options =
+                RunOptions.defaults().withHome(new FermionHome(home)).withParallelism(parallelism);
         return new LocalRunner(options).run(pipeline.plan(), params);
     }
 
@@ -58,15 +60,24 @@ class ExamplesRunTest {
 
         assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
         List<StepRecord> trials = result.record().steps().values().stream()
-                .filter(s -> s.path().matches("grid/\\d+/trial")).toList();
+                .filter(s -> s.path().matches("grid/\\d+/trial"))
+                .toList();
         assertThat(trials).hasSize(5);
-        boolean overlapped = trials.stream().anyMatch(a -> trials.stream().anyMatch(b -> !a.path().equals(b.path())
-                && a.startOrder() < b.endOrder() && b.startOrder() < a.endOrder()));
-        assertThat(overlapped).as("at least two trials trained at the same time").isTrue();
+        boolean overlapped = trials.stream()
+                .anyMatch(a -> trials.stream()
+                        .anyMatch(b -> !a.path().equals(b.path())
+                                && a.startOrder() < b.endOrder()
+                                && b.startOrder() < a.endOrder()));
+        assertThat(overlapped)
+                .as("at least two trials trained at the same time")
+                .isTrue();
         String best = result.step("pick-best").outputs().get("best");
-        StepRecord winner = trials.stream().min(java.util.Comparator.comparingDouble(
-                t -> Double.parseDouble(t.outputs().get("best-validation-loss")))).orElseThrow();
-        assertThat(result.record().results()).containsOnlyKeys("best-learning-rate", "best-validation-loss", "accuracy")
+        StepRecord winner = trials.stream()
+                .min(java.util.Comparator.comparingDouble(
+                        t -> Double.parseDouble(t.outputs().get("best-validation-loss"))))
+                .orElseThrow();
+        assertThat(result.record().results())
+                .containsOnlyKeys("best-learning-rate", "best-validation-loss", "accuracy")
                 .containsEntry("best-learning-rate", best);
         assertThat(result.step("train-best").digests().get("model"))
                 .as("train-best with rate %s retrains the winning trial's model exactly", best)
@@ -96,10 +107,13 @@ class ExamplesRunTest {
             for (String step : List.of("prepare", "train", "evaluate")) {
                 assertThat(again.step(step).cacheHit()).as(step).isTrue();
                 assertThat(again.step(step).attempts()).as(step).isEmpty();
-                assertThat(again.step(step).digests()).as(step).isEqualTo(first.step(step).digests());
+                assertThat(again.step(step).digests())
+                        .as(step)
+                        .isEqualTo(first.step(step).digests());
             }
             assertThat(again.step("deploy").cacheHit()).isFalse();
-            assertThat(again.step("deploy").outputs()).containsEntry("up-to-date", "true")
+            assertThat(again.step("deploy").outputs())
+                    .containsEntry("up-to-date", "true")
                     .containsEntry("endpoint", first.step("deploy").outputs().get("endpoint"));
         }
     }

@@ -6,19 +6,18 @@ import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.EngineSelector;
 import dev.fermion.runtime.container.UserImage;
-import org.apache.maven.plugin.MojoExecutionException;
-import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.LifecyclePhase;
-import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.plugins.annotations.ResolutionScope;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
 
 /**
  * Builds the project's own runtime image, {@code runtimeImage}: Fermion's runtime image plus the project's
@@ -27,7 +26,10 @@ import java.util.List;
  * workflows, so their pods find the project's components. {@code push} sends the image to its registry and
  * {@code saveTo} writes it to a file; otherwise it stays in the engine's local images.
  */
-@Mojo(name = "image", defaultPhase = LifecyclePhase.PACKAGE, requiresDependencyResolution = ResolutionScope.RUNTIME,
+@Mojo(
+        name = "image",
+        defaultPhase = LifecyclePhase.PACKAGE,
+        requiresDependencyResolution = ResolutionScope.RUNTIME,
         threadSafe = true)
 public final class ImageMojo extends PipelineMojo {
     /** The runtime image to build on; by default the one the compiler writes for this Fermion version. */
@@ -66,7 +68,9 @@ public final class ImageMojo extends PipelineMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
-        String base = baseImage != null ? baseImage : options(null).withImages(dev.fermion.contract.ImageMap.NONE).image(false);
+        String base = baseImage != null
+                ? baseImage
+                : options(null).withImages(dev.fermion.contract.ImageMap.NONE).image(false);
         List<Path> project = new ArrayList<>();
         List<Path> dependencies = new ArrayList<>();
         List<String> elements = new ArrayList<>(List.of(classesDirectory.getPath()));
@@ -87,13 +91,15 @@ public final class ImageMojo extends PipelineMojo {
             Path work = Files.createDirectories(buildDirectory.toPath().resolve("fermion-image"));
             Path log = work.resolve(engine.name() + ".log");
             Files.deleteIfExists(log);
-            getLog().info("Building " + runtimeImage + " on " + base + " with " + engine.name() + " (output in " + log + ")");
-            UserImage.Built built = UserImage.build(engines, engine,
-                    new UserImage.Spec(base, runtimeImage, project, dependencies), work, log);
-            getLog().info("Built " + runtimeImage + ": " + built.added().size() + " jar(s) added, " + built.inBase().size()
-                    + " already in the base");
-            built.otherVersions().forEach((jar, inBase) -> getLog().warn("the base holds " + inBase
-                    + ", which comes first on the classpath, so " + jar + " will not be used"));
+            getLog().info("Building " + runtimeImage + " on " + base + " with " + engine.name() + " (output in " + log
+                    + ")");
+            UserImage.Built built = UserImage.build(
+                    engines, engine, new UserImage.Spec(base, runtimeImage, project, dependencies), work, log);
+            getLog().info("Built " + runtimeImage + ": " + built.added().size() + " jar(s) added, "
+                    + built.inBase().size() + " already in the base");
+            built.otherVersions()
+                    .forEach((jar, inBase) -> getLog().warn("the base holds " + inBase
+                            + ", which comes first on the classpath, so " + jar + " will not be used"));
             if (saveTo != null) {
                 UserImage.save(engine, runtimeImage, saveTo.toPath().toAbsolutePath(), log);
                 getLog().info("Saved " + runtimeImage + " to " + saveTo);

@@ -9,11 +9,6 @@ import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.PipelineCatalog;
 import dev.fermion.dsl.PipelineDefinitionException;
 import dev.fermion.dsl.PipelineLookupException;
-import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
-import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.Parameter;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -26,6 +21,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
 
 /** What the goals share: the project's pipelines, found on its compiled classes, and how to compile them. */
 abstract class PipelineMojo extends AbstractMojo {
@@ -87,7 +86,8 @@ abstract class PipelineMojo extends AbstractMojo {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // the plugin's own Fermion classes come first, so the project's pipelines share their types
-        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), getClass().getClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(urls.toArray(URL[]::new), getClass().getClassLoader())) {
             thread.setContextClassLoader(loader);
             PipelineCatalog catalog = new PipelineCatalog(loader);
             List<Pipeline> found = new ArrayList<>();
@@ -96,7 +96,8 @@ abstract class PipelineMojo extends AbstractMojo {
                     for (PipelineCatalog.Entry entry : catalog.list()) {
                         if (entry.broken()) {
                             // Every pipeline of the project is compiled, so a broken one fails the build.
-                            throw new MojoFailureException(entry.className() + ": " + entry.error().getMessage(), entry.error());
+                            throw new MojoFailureException(
+                                    entry.className() + ": " + entry.error().getMessage(), entry.error());
                         }
                         found.add(entry.pipeline());
                     }
@@ -110,7 +111,8 @@ abstract class PipelineMojo extends AbstractMojo {
             }
             requireKnownParams(found);
             if (found.isEmpty()) {
-                getLog().warn("No pipelines found in " + classesDirectory + ": annotate them with @FermionPipeline, list "
+                getLog().warn("No pipelines found in " + classesDirectory
+                        + ": annotate them with @FermionPipeline, list "
                         + "your PipelineSource classes in META-INF/services/dev.fermion.dsl.PipelineSource, or name them "
                         + "in <pipelines>");
             }
@@ -128,8 +130,10 @@ abstract class PipelineMojo extends AbstractMojo {
         found.forEach(p -> p.plan().params().forEach(spec -> unknown.remove(spec.name())));
         if (!unknown.isEmpty()) {
             throw new MojoFailureException("no pipeline has the parameter" + (unknown.size() > 1 ? "s " : " ") + unknown
-                    + " given in <params>; the pipelines' parameters are " + found.stream()
-                    .flatMap(p -> p.plan().params().stream().map(spec -> p.name() + "." + spec.name())).toList());
+                    + " given in <params>; the pipelines' parameters are "
+                    + found.stream()
+                            .flatMap(p -> p.plan().params().stream().map(spec -> p.name() + "." + spec.name()))
+                            .toList());
         }
     }
 
@@ -144,7 +148,8 @@ abstract class PipelineMojo extends AbstractMojo {
         return runtimeImage == null || runtimeImage.isBlank() ? options : options.withRuntimeImage(runtimeImage);
     }
 
-    CompiledWorkflow compile(Pipeline pipeline, WorkflowKind kind, CompilerOptions options) throws MojoFailureException {
+    CompiledWorkflow compile(Pipeline pipeline, WorkflowKind kind, CompilerOptions options)
+            throws MojoFailureException {
         try {
             Map<String, String> own = new LinkedHashMap<>();
             pipeline.plan().params().forEach(spec -> {

@@ -7,13 +7,12 @@ import dev.fermion.dsl.Pipeline;
 import dev.fermion.submit.ArgoCluster;
 import dev.fermion.submit.ClusterException;
 import dev.fermion.submit.Submitted;
+import java.io.File;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
-
-import java.io.File;
 
 /**
  * Sends the project's pipelines to the cluster of the kubeconfig: a Workflow is created and starts to run;
@@ -46,7 +45,8 @@ public final class SubmitMojo extends PipelineMojo {
                 CompilerOptions options = options(effectiveNamespace);
                 for (Pipeline pipeline : found) {
                     CompiledWorkflow compiled = compile(pipeline, chosen, options);
-                    Submitted sent = chosen == WorkflowKind.WORKFLOW ? cluster.submit(compiled, effectiveNamespace)
+                    Submitted sent = chosen == WorkflowKind.WORKFLOW
+                            ? cluster.submit(compiled, effectiveNamespace)
                             : cluster.apply(compiled, effectiveNamespace);
                     getLog().info(sent.resourceKind() + " " + sent.name() + " "
                             + (chosen == WorkflowKind.WORKFLOW ? "submitted" : sent.created() ? "created" : "updated")

@@ -1,22 +1,22 @@
 package dev.fermion.maven;
 
-import org.apache.maven.plugin.MojoFailureException;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.maven.plugin.MojoFailureException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CompileMojoTest {
     @TempDir
     Path project;
+
     private Path classes;
     private Path output;
 
@@ -51,7 +51,8 @@ class CompileMojoTest {
 
         assertThat(written()).containsExactly("doubling-workflow.yaml", "nightly-workflow.yaml");
         assertThat(Files.readString(output.resolve("doubling-workflow.yaml")))
-                .contains("kind: Workflow").contains("generateName: doubling-");
+                .contains("kind: Workflow")
+                .contains("generateName: doubling-");
     }
 
     @Test
@@ -61,7 +62,8 @@ class CompileMojoTest {
         mojo.execute();
 
         assertThat(Files.readString(output.resolve("doubling-workflow.yaml")))
-                .contains("image: localhost/orders-pipelines:1.0.0").doesNotContain("fermion-runtime:");
+                .contains("image: localhost/orders-pipelines:1.0.0")
+                .doesNotContain("fermion-runtime:");
     }
 
     @Test
@@ -70,7 +72,8 @@ class CompileMojoTest {
         mojo.classesDirectory = classes.toFile();
         mojo.classpathElements = List.of(classes.toString());
 
-        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        assertThatThrownBy(mojo::execute)
+                .isInstanceOf(MojoFailureException.class)
                 .hasMessageContaining("set <runtimeImage>");
     }
 
@@ -86,20 +89,27 @@ class CompileMojoTest {
 
         assertThat(written()).containsExactly("doubling-template.yaml", "nightly-cron.yaml", "nightly-template.yaml");
         String template = Files.readString(output.resolve("doubling-template.yaml"));
-        assertThat(template).contains("kind: WorkflowTemplate").contains("namespace: ml")
+        assertThat(template)
+                .contains("kind: WorkflowTemplate")
+                .contains("namespace: ml")
                 .contains("image: registry.example.com/ml/fermion-runtime:7.1")
                 .containsPattern("name: x\\s+value: \"5\"");
-        assertThat(Files.readString(output.resolve("nightly-cron.yaml"))).contains("kind: CronWorkflow").contains("0 3 * * *");
+        assertThat(Files.readString(output.resolve("nightly-cron.yaml")))
+                .contains("kind: CronWorkflow")
+                .contains("0 3 * * *");
     }
 
     @Test
     void anUnknownPipelineOrKindFailsTheBuildWithTheReason() {
         CompileMojo unknown = mojo(null);
         unknown.pipelines = List.of("nope");
-        assertThatThrownBy(unknown::execute).isInstanceOf(MojoFailureException.class)
-                .hasMessageContaining("no pipeline named 'nope'").hasMessageContaining("doubling");
+        assertThatThrownBy(unknown::execute)
+                .isInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("no pipeline named 'nope'")
+                .hasMessageContaining("doubling");
 
-        assertThatThrownBy(() -> mojo(List.of("job")).execute()).isInstanceOf(MojoFailureException.class)
+        assertThatThrownBy(() -> mojo(List.of("job")).execute())
+                .isInstanceOf(MojoFailureException.class)
                 .hasMessageContaining("kind must be workflow, template or cron, got 'job'");
     }
 
@@ -107,8 +117,10 @@ class CompileMojoTest {
     void aParameterNoPipelineDeclaresFailsTheBuild() {
         CompileMojo mojo = mojo(null);
         mojo.params = Map.of("y", "5");
-        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
-                .hasMessageContaining("no pipeline has the parameter [y]").hasMessageContaining("doubling.x");
+        assertThatThrownBy(mojo::execute)
+                .isInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("no pipeline has the parameter [y]")
+                .hasMessageContaining("doubling.x");
     }
 
     @Test
@@ -116,8 +128,10 @@ class CompileMojoTest {
         CompileMojo mojo = mojo(null);
         mojo.pipelines = List.of("doubling");
         mojo.params = Map.of("x", "many");
-        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
-                .hasMessageContaining("cannot compile pipeline 'doubling'").hasMessageContaining("x");
+        assertThatThrownBy(mojo::execute)
+                .isInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("cannot compile pipeline 'doubling'")
+                .hasMessageContaining("x");
     }
 
     @Test

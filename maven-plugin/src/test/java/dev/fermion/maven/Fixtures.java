@@ -14,8 +14,7 @@ import dev.fermion.plan.Schedule;
  * resources: a test registers them in the project's classes directory, as the user's build would.
  */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static final class Doubler extends Component {
         public static final Input<Integer> X = input("x", Integer.class);
@@ -40,7 +39,8 @@ public final class Fixtures {
     public static final class Nightly implements PipelineSource {
         @Override
         public Pipeline pipeline() {
-            return Pipeline.named("nightly").schedule(Schedule.cron("0 3 * * *"))
+            return Pipeline.named("nightly")
+                    .schedule(Schedule.cron("0 3 * * *"))
                     .define(p -> p.step("double", new Doubler()).with(Doubler.X, 1));
         }
     }

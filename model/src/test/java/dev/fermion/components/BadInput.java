@@ -1,17 +1,16 @@
 package dev.fermion.components;
 
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import dev.fermion.dsl.BadInputException;
 import org.assertj.core.api.ThrowableAssert;
-
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Finds the {@link BadInputException} in what a step threw, as the launcher does: it walks the cause chain,
  * so a runner may wrap it, but nothing may drop it.
  */
 public final class BadInput {
-    private BadInput() {
-    }
+    private BadInput() {}
 
     /** The bad input that {@code call} fails with; an assertion error when it succeeds or fails otherwise. */
     public static BadInputException thrownBy(ThrowableAssert.ThrowingCallable call) {

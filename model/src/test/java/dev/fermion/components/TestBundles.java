@@ -16,7 +16,6 @@ import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Table;
 import dev.fermion.components.table.TableSchema;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,7 @@ import java.util.Optional;
 public final class TestBundles {
     public static final Path IRIS = Path.of("../examples/data/iris.csv");
 
-    private TestBundles() {
-    }
+    private TestBundles() {}
 
     public static Table iris() {
         return Table.read(IRIS, Optional.empty());
@@ -44,15 +42,28 @@ public final class TestBundles {
 
     /** Another {@code seed} gives other weights, so two versions answer differently. */
     public static Path classifier(Path directory, int seed) {
-        TableSchema schema = new TableSchema(List.of(numeric("sepal_length"), numeric("sepal_width"),
-                numeric("petal_length"), numeric("petal_width"), categorical("species")), "id", "species");
+        TableSchema schema = new TableSchema(
+                List.of(
+                        numeric("sepal_length"),
+                        numeric("sepal_width"),
+                        numeric("petal_length"),
+                        numeric("petal_width"),
+                        categorical("species")),
+                "id",
+                "species");
         return write(directory, schema, Task.CLASSIFICATION, 0, 1, seed);
     }
 
     /** Sepal length from two measurements and the species: numeric and categorical inputs. */
     public static Path regressor(Path directory) {
-        TableSchema schema = new TableSchema(List.of(numeric("sepal_length"), numeric("sepal_width"),
-                numeric("petal_length"), categorical("species")), "id", "sepal_length");
+        TableSchema schema = new TableSchema(
+                List.of(
+                        numeric("sepal_length"),
+                        numeric("sepal_width"),
+                        numeric("petal_length"),
+                        categorical("species")),
+                "id",
+                "sepal_length");
         return write(directory, schema, Task.REGRESSION, 5.8, 0.8, 7);
     }
 
@@ -61,9 +72,15 @@ public final class TestBundles {
         ModelBundle description = ModelBundle.read(bundle);
         try (Model model = Model.newInstance("mlp")) {
             model.setBlock(description.architecture().build());
-            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32,
-                    new Shape(1, description.architecture().inputs()));
-            model.getBlock().getParameters().values().forEach(parameter -> parameter.getArray().muli(Float.NaN));
+            model.getBlock()
+                    .initialize(
+                            model.getNDManager(),
+                            DataType.FLOAT32,
+                            new Shape(1, description.architecture().inputs()));
+            model.getBlock()
+                    .getParameters()
+                    .values()
+                    .forEach(parameter -> parameter.getArray().muli(Float.NaN));
             description.write(bundle, model);
         }
         return bundle;
@@ -73,15 +90,29 @@ public final class TestBundles {
         Table table = iris();
         StatisticsAccumulator statistics = new StatisticsAccumulator(schema.columns(), false);
         for (Table.Row row : table.rows()) {
-            statistics.add(schema.names().stream().map(c -> row.values().get(table.index(c))).toList());
+            statistics.add(schema.names().stream()
+                    .map(c -> row.values().get(table.index(c)))
+                    .toList());
         }
-        Preprocessing preprocessing = Preprocessing.fit(schema, statistics.result(), ImputeStrategy.MEAN, 0,
-                Scaling.STANDARD, List.of("NA"));
+        Preprocessing preprocessing =
+                Preprocessing.fit(schema, statistics.result(), ImputeStrategy.MEAN, 0, Scaling.STANDARD, List.of("NA"));
         List<String> labels = task == Task.CLASSIFICATION
-                ? List.copyOf(statistics.result().column("species").categories().keySet()) : List.of();
-        MlpArchitecture architecture = new MlpArchitecture(task, preprocessing.width(), List.of(8),
-                ActivationFunction.TANH, task == Task.CLASSIFICATION ? labels.size() : 1, center, scale);
-        ModelBundle bundle = new ModelBundle(new ModelBundle.Manifest(ModelBundle.FORMAT, task, "djl-pytorch", Map.of()), architecture, preprocessing, labels, schema);
+                ? List.copyOf(statistics.result().column("species").categories().keySet())
+                : List.of();
+        MlpArchitecture architecture = new MlpArchitecture(
+                task,
+                preprocessing.width(),
+                List.of(8),
+                ActivationFunction.TANH,
+                task == Task.CLASSIFICATION ? labels.size() : 1,
+                center,
+                scale);
+        ModelBundle bundle = new ModelBundle(
+                new ModelBundle.Manifest(ModelBundle.FORMAT, task, "djl-pytorch", Map.of()),
+                architecture,
+                preprocessing,
+                labels,
+                schema);
         Engine.getInstance().setRandomSeed(seed);
         try (Model model = Model.newInstance("mlp")) {
             model.setBlock(architecture.build());

@@ -3,7 +3,6 @@ package dev.fermion.serving;
 import dev.fermion.serving.http.InferenceServer;
 import dev.fermion.serving.model.ServedModel;
 import dev.fermion.serving.source.ModelSources;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +12,7 @@ import java.util.Map;
  * means a bad command line, 1 a model that could not be loaded or a port that could not be bound.
  */
 public final class ServeMain {
-    private ServeMain() {
-    }
+    private ServeMain() {}
 
     public static void main(String[] args) {
         ServeOptions options;
@@ -34,15 +32,19 @@ public final class ServeMain {
         try {
             ModelSources sources = ModelSources.standard();
             for (Map.Entry<String, String> model : options.models().entrySet()) {
-                models.add(ServedModel.load(model.getKey(), model.getValue(), sources.resolve(model.getValue()),
-                        options.workers(), options.maxQueue()));
+                models.add(ServedModel.load(
+                        model.getKey(),
+                        model.getValue(),
+                        sources.resolve(model.getValue()),
+                        options.workers(),
+                        options.maxQueue()));
             }
             InferenceServer server = InferenceServer.start(models, options.host(), options.port(), options.limits());
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fermion-serve-shutdown"));
             System.out.println("fermion-serve listening on " + server.uri());
             for (ServedModel model : models) {
-                System.out.println("  model '" + model.name() + "' from " + model.location() + " ("
-                        + model.workers() + " workers, " + model.maxQueued() + " may wait)");
+                System.out.println("  model '" + model.name() + "' from " + model.location() + " (" + model.workers()
+                        + " workers, " + model.maxQueued() + " may wait)");
             }
         } catch (RuntimeException e) {
             models.forEach(ServedModel::close);

@@ -2,7 +2,6 @@ package dev.fermion.serving;
 
 import dev.fermion.serving.http.ServerLimits;
 import dev.fermion.serving.model.ServedModel;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +15,16 @@ import java.util.regex.Pattern;
  * @param workers  loaded copies of each model, each run by a worker thread of its own
  * @param maxQueue requests of a model that may wait for a worker; more are answered 503 at once
  */
-public record ServeOptions(Map<String, String> models, String host, int port, int workers, int maxQueue,
-                           ServerLimits limits, boolean help) {
-    public static final String USAGE = String.join("\n",
+public record ServeOptions(
+        Map<String, String> models,
+        String host,
+        int port,
+        int workers,
+        int maxQueue,
+        ServerLimits limits,
+        boolean help) {
+    public static final String USAGE = String.join(
+            "\n",
             "Usage: fermion-serve --model NAME=LOCATION [--model NAME=LOCATION ...] [--host HOST] [--port N]"
                     + " [--workers N] [--max-queue N] [--http-threads N] [--max-request-size SIZE]",
             "Serves Fermion model bundles over the KServe Open Inference Protocol v2 (REST) and /metrics.",
@@ -34,8 +40,9 @@ public record ServeOptions(Map<String, String> models, String host, int port, in
             "  --http-threads N         threads that read requests and send answers, all started at once",
             "                           (default " + ServerLimits.DEFAULT_HTTP_THREADS + ")",
             "  --max-request-size SIZE  larger request bodies are refused with 413, e.g. 512Ki, 4Mi",
-            "                           (default " + ServerLimits.describe(ServerLimits.DEFAULT_MAX_REQUEST_BYTES)
-                    .replace(" MiB", "Mi") + ")",
+            "                           (default "
+                    + ServerLimits.describe(ServerLimits.DEFAULT_MAX_REQUEST_BYTES)
+                            .replace(" MiB", "Mi") + ")",
             "At most models x (workers + max-queue) + http-threads request bodies are in memory at once.");
     private static final int DEFAULT_PORT = 8080;
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,10})(Ki|Mi|Gi)?");
@@ -98,26 +105,32 @@ public record ServeOptions(Map<String, String> models, String host, int port, in
         if (models.isEmpty()) {
             throw new IllegalArgumentException("No model to serve: give at least one --model NAME=LOCATION");
         }
-        return new ServeOptions(models, host, port, workers,
+        return new ServeOptions(
+                models,
+                host,
+                port,
+                workers,
                 maxQueue != null ? maxQueue : ServedModel.QUEUED_PER_WORKER * workers,
-                new ServerLimits(httpThreads, maxRequestBytes), false);
+                new ServerLimits(httpThreads, maxRequestBytes),
+                false);
     }
 
     private static long size(String flag, String value) {
         Matcher size = SIZE.matcher(value);
         if (size.matches()) {
-            long bytes = Long.parseLong(size.group(1)) * switch (size.group(2) == null ? "" : size.group(2)) {
-                case "Ki" -> 1024L;
-                case "Mi" -> 1024L * 1024;
-                case "Gi" -> 1024L * 1024 * 1024;
-                default -> 1L;
-            };
+            long bytes = Long.parseLong(size.group(1))
+                    * switch (size.group(2) == null ? "" : size.group(2)) {
+                        case "Ki" -> 1024L;
+                        case "Mi" -> 1024L * 1024;
+                        case "Gi" -> 1024L * 1024 * 1024;
+                        default -> 1L;
+                    };
             if (bytes >= 1 && bytes <= ServerLimits.MAX_REQUEST_BYTES) {
                 return bytes;
             }
         }
-        throw new IllegalArgumentException(flag + " takes a size from 1 byte to 1Gi, in bytes or with Ki, Mi or Gi, "
-                + "got '" + value + "'");
+        throw new IllegalArgumentException(
+                flag + " takes a size from 1 byte to 1Gi, in bytes or with Ki, Mi or Gi, " + "got '" + value + "'");
     }
 
     private static int integer(String flag, String value, int min, int max) {
@@ -129,7 +142,7 @@ public record ServeOptions(Map<String, String> models, String host, int port, in
         } catch (NumberFormatException e) {
             // Reported below with the accepted range.
         }
-        throw new IllegalArgumentException(flag + " takes a whole number from " + min + " to " + max + ", got '"
-                + value + "'");
+        throw new IllegalArgumentException(
+                flag + " takes a whole number from " + min + " to " + max + ", got '" + value + "'");
     }
 }

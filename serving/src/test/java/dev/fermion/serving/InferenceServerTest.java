@@ -1,5 +1,8 @@
 package dev.fermion.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,11 +12,6 @@ import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.table.Table;
 import dev.fermion.serving.http.InferenceServer;
 import dev.fermion.serving.model.ServedModel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +21,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InferenceServerTest {
     @TempDir
     static Path dir;
+
     static Path classifier;
     static Path regressor;
     static List<double[]> expectedProbabilities;
@@ -50,8 +50,12 @@ class InferenceServerTest {
             expectedValues = direct.predict(IrisRequests.IRIS);
         }
         // Room for every request of answersConcurrentRequestsCorrectly: 4 running and 28 waiting.
-        server = InferenceServer.start(List.of(ServedModel.load("iris", classifier.toString(), classifier, 4, 28),
-                ServedModel.load("sepal", regressor.toString(), regressor, 2)), "127.0.0.1", 0);
+        server = InferenceServer.start(
+                List.of(
+                        ServedModel.load("iris", classifier.toString(), classifier, 4, 28),
+                        ServedModel.load("sepal", regressor.toString(), regressor, 2)),
+                "127.0.0.1",
+                0);
         http = new Http(server.uri());
     }
 
@@ -70,7 +74,8 @@ class InferenceServerTest {
         Http.Response ready = http.get("/v2/health/ready");
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().get("ready").asBoolean()).isTrue();
-        assertThat(http.get("/v2/models/iris/ready").json().get("ready").asBoolean()).isTrue();
+        assertThat(http.get("/v2/models/iris/ready").json().get("ready").asBoolean())
+                .isTrue();
         JsonNode metadata = http.get("/v2").json();
         assertThat(metadata.get("name").asText()).isEqualTo("fermion-serve");
         assertThat(metadata.get("version").asText()).isEqualTo("0.1.0-SNAPSHOT");
@@ -87,15 +92,13 @@ class InferenceServerTest {
         JsonNode input = metadata.get("inputs").get(0);
         assertThat(input.get("datatype").asText()).isEqualTo("FP32");
         assertThat(ints(input.get("shape"))).containsExactly(-1, 4);
-        assertThat(texts(input.at("/parameters/feature_names")))
-                .containsExactlyElementsOf(IrisRequests.MEASUREMENTS);
+        assertThat(texts(input.at("/parameters/feature_names"))).containsExactlyElementsOf(IrisRequests.MEASUREMENTS);
         JsonNode outputs = metadata.get("outputs");
         assertThat(outputs.get(0).get("name").asText()).isEqualTo("label");
         assertThat(outputs.get(0).get("datatype").asText()).isEqualTo("BYTES");
         assertThat(outputs.get(1).get("name").asText()).isEqualTo("probabilities");
         assertThat(ints(outputs.get(1).get("shape"))).containsExactly(-1, 3);
-        assertThat(texts(outputs.get(1).at("/parameters/labels")))
-                .containsExactly("setosa", "versicolor", "virginica");
+        assertThat(texts(outputs.get(1).at("/parameters/labels"))).containsExactly("setosa", "versicolor", "virginica");
     }
 
     @Test
@@ -128,7 +131,8 @@ class InferenceServerTest {
     @Test
     void readsNestedTensorDataAndOneInputPerColumnAlike() {
         ObjectNode nested = IrisRequests.request();
-        ObjectNode input = nested.withArray("inputs").addObject().put("name", "x").put("datatype", "FP32");
+        ObjectNode input =
+                nested.withArray("inputs").addObject().put("name", "x").put("datatype", "FP32");
         input.putArray("shape").add(3).add(4);
         ArrayNode data = input.putArray("data");
         for (int r = 100; r < 103; r++) {
@@ -141,8 +145,8 @@ class InferenceServerTest {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertPredicted(response.json(), 100, 103);
 
-        Http.Response columns = http.post("/v2/models/iris/infer",
-                IrisRequests.columns(100, 103, IrisRequests.MEASUREMENTS));
+        Http.Response columns =
+                http.post("/v2/models/iris/infer", IrisRequests.columns(100, 103, IrisRequests.MEASUREMENTS));
         assertThat(columns.status()).as(columns.body()).isEqualTo(200);
         assertPredicted(columns.json(), 100, 103);
     }
@@ -159,7 +163,8 @@ class InferenceServerTest {
     @Test
     void regressesWithCategoriesAndImputesMissingValues() throws Exception {
         ObjectNode request = IrisRequests.columns(10, 14, List.of("sepal_width", "petal_length"));
-        ObjectNode species = request.withArray("inputs").addObject().put("name", "species").put("datatype", "BYTES");
+        ObjectNode species =
+                request.withArray("inputs").addObject().put("name", "species").put("datatype", "BYTES");
         species.putArray("shape").add(4);
         ArrayNode data = species.putArray("data");
         for (int r = 10; r < 14; r++) {
@@ -171,12 +176,12 @@ class InferenceServerTest {
         assertThat(value.get("datatype").asText()).isEqualTo("FP32");
         assertThat(ints(value.get("shape"))).containsExactly(4);
         for (int r = 10; r < 14; r++) {
-            assertThat(value.get("data").get(r - 10).asDouble()).isCloseTo(expectedValues.get(r)[0], within(1e-4));
+            assertThat(value.get("data").get(r - 10).asDouble())
+                    .isCloseTo(expectedValues.get(r)[0], within(1e-4));
         }
 
         // A JSON null is a missing value: the bundle imputes it as it imputes an empty CSV field.
-        Path csv = Files.writeString(dir.resolve("missing.csv"),
-                "sepal_width,petal_length,species\n3.0,,virginica\n");
+        Path csv = Files.writeString(dir.resolve("missing.csv"), "sepal_width,petal_length,species\n3.0,,virginica\n");
         double expected;
         try (MlpPredictor direct = ModelBundle.open(regressor)) {
             expected = direct.predict(Table.read(csv, Optional.empty())).get(0)[0];
@@ -184,19 +189,19 @@ class InferenceServerTest {
         ObjectNode missing = IrisRequests.request();
         IrisRequests.addColumn(missing, "sepal_width", "FP32", 3.0);
         IrisRequests.addColumn(missing, "petal_length", "FP32", null);
-        ObjectNode speciesInput = missing.withArray("inputs").addObject().put("name", "species")
-                .put("datatype", "BYTES");
+        ObjectNode speciesInput =
+                missing.withArray("inputs").addObject().put("name", "species").put("datatype", "BYTES");
         speciesInput.putArray("shape").add(1);
         speciesInput.putArray("data").add("virginica");
         Http.Response imputed = http.post("/v2/models/sepal/infer", missing);
         assertThat(imputed.status()).as(imputed.body()).isEqualTo(200);
-        assertThat(output(imputed.json(), "value").get("data").get(0).asDouble()).isCloseTo(expected, within(1e-4));
+        assertThat(output(imputed.json(), "value").get("data").get(0).asDouble())
+                .isCloseTo(expected, within(1e-4));
     }
 
     @Test
     void refusesBadRequestsNamingTheProblem() {
-        assertRefused(http.post("/v2/models/nope/infer", IrisRequests.tensor(0, 1)), 404,
-                "Model 'nope' is not served");
+        assertRefused(http.post("/v2/models/nope/infer", IrisRequests.tensor(0, 1)), 404, "Model 'nope' is not served");
         assertRefused(http.get("/v2/models/nope"), 404, "Model 'nope' is not served");
         assertRefused(http.post("/v2/models/iris/infer", "{\"inputs\": [1,"), 400, "not valid JSON");
         assertRefused(http.post("/v2/models/iris/infer", ""), 400, "body is empty");
@@ -220,7 +225,9 @@ class InferenceServerTest {
 
         ObjectNode text = IrisRequests.tensor(0, 2);
         ((ArrayNode) text.get("inputs").get(0).get("data")).set(5, "abc");
-        assertRefused(http.post("/v2/models/iris/infer", text), 400,
+        assertRefused(
+                http.post("/v2/models/iris/infer", text),
+                400,
                 "Input 'input', row 1, feature 'sepal_width': \"abc\" is not a finite number");
 
         ObjectNode threeColumns = IrisRequests.columns(0, 2, IrisRequests.MEASUREMENTS.subList(0, 3));
@@ -234,13 +241,12 @@ class InferenceServerTest {
 
         ObjectNode category = IrisRequests.columns(0, 1, List.of("sepal_width", "petal_length"));
         IrisRequests.addColumn(category, "species", "BYTES", 3.0);
-        assertRefused(http.post("/v2/models/sepal/infer", category), 400,
-                "Input 'species', row 0: 3.0 is not a string");
+        assertRefused(
+                http.post("/v2/models/sepal/infer", category), 400, "Input 'species', row 0: 3.0 is not a string");
 
         assertRefused(http.get("/v1/models"), 404, "No endpoint GET /v1/models");
         assertRefused(http.get("/v2/models/iris/infer"), 405, "Method GET is not allowed on /v2/models/iris/infer");
-        assertRefused(http.post("/v2/models/iris/infer", " ".repeat(5 * 1024 * 1024)), 413,
-                "over the limit of 4 MiB");
+        assertRefused(http.post("/v2/models/iris/infer", " ".repeat(5 * 1024 * 1024)), 413, "over the limit of 4 MiB");
     }
 
     @Test

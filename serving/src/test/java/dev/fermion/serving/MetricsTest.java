@@ -1,22 +1,21 @@
 package dev.fermion.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.components.TestBundles;
 import dev.fermion.serving.http.InferenceServer;
 import dev.fermion.serving.model.ServedModel;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MetricsTest {
-    private static final Pattern BUCKET = Pattern.compile(
-            "fermion_inference_latency_seconds_bucket\\{model=\"iris\",le=\"([^\"]+)\"} (\\d+)");
+    private static final Pattern BUCKET =
+            Pattern.compile("fermion_inference_latency_seconds_bucket\\{model=\"iris\",le=\"([^\"]+)\"} (\\d+)");
 
     @Test
     void countsRequestsErrorsAndLatencyPerModel(@TempDir Path dir) {
@@ -25,11 +24,13 @@ class MetricsTest {
                 List.of(ServedModel.load("iris", bundle.toString(), bundle, 1)), "127.0.0.1", 0)) {
             Http http = new Http(server.uri());
             String before = http.get("/metrics").body();
-            assertThat(before).contains("fermion_inference_requests_total{model=\"iris\"} 0\n")
+            assertThat(before)
+                    .contains("fermion_inference_requests_total{model=\"iris\"} 0\n")
                     .contains("fermion_inference_latency_seconds_count{model=\"iris\"} 0\n");
 
             for (int i = 0; i < 3; i++) {
-                assertThat(http.post("/v2/models/iris/infer", IrisRequests.tensor(i, i + 2)).status())
+                assertThat(http.post("/v2/models/iris/infer", IrisRequests.tensor(i, i + 2))
+                                .status())
                         .isEqualTo(200);
             }
             assertThat(http.post("/v2/models/iris/infer", "{").status()).isEqualTo(400);

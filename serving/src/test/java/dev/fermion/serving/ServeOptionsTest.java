@@ -1,22 +1,30 @@
 package dev.fermion.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.serving.http.ServerLimits;
 import dev.fermion.serving.model.ServedModel;
 import dev.fermion.serving.source.ModelSources;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServeOptionsTest {
     @Test
     void readsRepeatedModelsHostPortAndWorkers() {
-        ServeOptions options = ServeOptions.parse(List.of("--model", "iris=/models/iris", "--model",
-                "wine=file:///models/wine", "--host", "0.0.0.0", "--port", "0", "--workers", "3"));
+        ServeOptions options = ServeOptions.parse(List.of(
+                "--model",
+                "iris=/models/iris",
+                "--model",
+                "wine=file:///models/wine",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "0",
+                "--workers",
+                "3"));
         assertThat(options.models()).containsEntry("iris", "/models/iris").containsEntry("wine", "file:///models/wine");
         assertThat(options.host()).isEqualTo("0.0.0.0");
         assertThat(options.port()).isZero();
@@ -31,16 +39,30 @@ class ServeOptionsTest {
 
     @Test
     void readsTheServersLimits() {
-        ServeOptions options = ServeOptions.parse(List.of("--model", "iris=/m", "--workers", "2", "--max-queue", "0",
-                "--http-threads", "8", "--max-request-size", "512Ki"));
+        ServeOptions options = ServeOptions.parse(List.of(
+                "--model",
+                "iris=/m",
+                "--workers",
+                "2",
+                "--max-queue",
+                "0",
+                "--http-threads",
+                "8",
+                "--max-request-size",
+                "512Ki"));
         assertThat(options.maxQueue()).isZero();
         assertThat(options.limits()).isEqualTo(new ServerLimits(8, 512 * 1024));
-        assertThat(ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "4Mi")).limits().maxRequestBytes())
+        assertThat(ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "4Mi"))
+                        .limits()
+                        .maxRequestBytes())
                 .isEqualTo(4L * 1024 * 1024);
-        assertThat(ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "1000")).limits().maxRequestBytes())
+        assertThat(ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "1000"))
+                        .limits()
+                        .maxRequestBytes())
                 .isEqualTo(1000);
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "2Gi")))
-                .hasMessageContaining("--max-request-size takes a size from 1 byte to 1Gi").hasMessageContaining("'2Gi'");
+                .hasMessageContaining("--max-request-size takes a size from 1 byte to 1Gi")
+                .hasMessageContaining("'2Gi'");
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=b", "--max-request-size", "16MB")))
                 .hasMessageContaining("'16MB'");
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--model", "a=b", "--http-threads", "2")))
@@ -66,8 +88,10 @@ class ServeOptionsTest {
     @Test
     void resolvesLocalDirectoriesAndRefusesOtherLocations(@TempDir Path dir) {
         ModelSources sources = ModelSources.standard();
-        assertThat(sources.resolve(dir.toString())).isEqualTo(dir.toAbsolutePath().normalize());
-        assertThat(sources.resolve(dir.toUri().toString())).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(sources.resolve(dir.toString()))
+                .isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(sources.resolve(dir.toUri().toString()))
+                .isEqualTo(dir.toAbsolutePath().normalize());
         assertThatThrownBy(() -> sources.resolve("models:/iris@champion"))
                 .hasMessageContaining("No model source reads location 'models:/iris@champion'")
                 .hasMessageContaining("a local directory");

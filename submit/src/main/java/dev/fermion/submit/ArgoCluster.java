@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -64,17 +63,22 @@ public final class ArgoCluster implements AutoCloseable {
         try {
             if (kubeconfig != null) {
                 if (!Files.isRegularFile(kubeconfig)) {
-                    throw new ClusterException(ClusterException.Reason.UNREACHABLE,
-                            "the kubeconfig " + kubeconfig + " does not exist", null);
+                    throw new ClusterException(
+                            ClusterException.Reason.UNREACHABLE,
+                            "the kubeconfig " + kubeconfig + " does not exist",
+                            null);
                 }
                 config = Config.fromKubeconfig(context, kubeconfig.toFile());
             } else {
                 config = Config.autoConfigure(context);
             }
         } catch (KubernetesClientException | IllegalArgumentException e) {
-            throw new ClusterException(ClusterException.Reason.UNREACHABLE, "cannot use the kubeconfig"
-                    + (kubeconfig == null ? "" : " " + kubeconfig)
-                    + (context == null ? "" : " with context '" + context + "'") + ": " + e.getMessage(), e);
+            throw new ClusterException(
+                    ClusterException.Reason.UNREACHABLE,
+                    "cannot use the kubeconfig"
+                            + (kubeconfig == null ? "" : " " + kubeconfig)
+                            + (context == null ? "" : " with context '" + context + "'") + ": " + e.getMessage(),
+                    e);
         }
         config.setRequestRetryBackoffLimit(RETRIES);
         return new ArgoCluster(new KubernetesClientBuilder().withConfig(config).build(), origin(kubeconfig, context));
@@ -83,10 +87,11 @@ public final class ArgoCluster implements AutoCloseable {
     private static String origin(Path kubeconfig, String context) {
         String variable = System.getenv("KUBECONFIG");
         Path standard = Path.of(System.getProperty("user.home"), ".kube", "config");
-        String file = kubeconfig != null ? "the kubeconfig " + kubeconfig
-                : variable != null && !variable.isBlank() ? "the kubeconfig in KUBECONFIG (" + variable + ")"
-                : Files.isRegularFile(standard) ? "the kubeconfig " + standard
-                : null;
+        String file = kubeconfig != null
+                ? "the kubeconfig " + kubeconfig
+                : variable != null && !variable.isBlank()
+                        ? "the kubeconfig in KUBECONFIG (" + variable + ")"
+                        : Files.isRegularFile(standard) ? "the kubeconfig " + standard : null;
         if (file == null) {
             return "the in-cluster defaults, as no kubeconfig was found (KUBECONFIG is unset and " + standard
                     + " does not exist)";
@@ -120,8 +125,8 @@ public final class ArgoCluster implements AutoCloseable {
      *
      * @param labels labels of the Workflow, such as the pipeline's
      */
-    public Submitted submitFromTemplate(String template, String namespace, Map<String, String> arguments,
-                                        Map<String, String> labels) {
+    public Submitted submitFromTemplate(
+            String template, String namespace, Map<String, String> arguments, Map<String, String> labels) {
         return submitter.submitFromTemplate(template, namespace(namespace), arguments, labels);
     }
 

@@ -9,14 +9,23 @@ final class ArgoTypes {
     static final ResourceDefinitionContext TEMPLATES = argo("WorkflowTemplate", "workflowtemplates");
     static final ResourceDefinitionContext CRON_WORKFLOWS = argo("CronWorkflow", "cronworkflows");
     static final ResourceDefinitionContext PODS = new ResourceDefinitionContext.Builder()
-            .withGroup("").withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
+            .withGroup("")
+            .withVersion("v1")
+            .withKind("Pod")
+            .withPlural("pods")
+            .withNamespaced(true)
+            .build();
 
-    private ArgoTypes() {
-    }
+    private ArgoTypes() {}
 
     private static ResourceDefinitionContext argo(String kind, String plural) {
-        return new ResourceDefinitionContext.Builder().withGroup("argoproj.io").withVersion("v1alpha1")
-                .withKind(kind).withPlural(plural).withNamespaced(true).build();
+        return new ResourceDefinitionContext.Builder()
+                .withGroup("argoproj.io")
+                .withVersion("v1alpha1")
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(true)
+                .build();
     }
 
     static ResourceDefinitionContext of(WorkflowKind kind) {

@@ -3,7 +3,6 @@ package dev.fermion.submit;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
-
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class LogFollowers implements AutoCloseable {
     /** Log streams end when their containers do; this bounds the wait for a stream the server keeps open. */
     private static final long LOG_DRAIN_SECONDS = 30;
+
     private static final int LOG_ATTEMPTS = 2;
 
     private final ClusterCalls calls;
@@ -51,7 +51,9 @@ final class LogFollowers implements AutoCloseable {
         Map<String, Pod> byNode = pods.byNode(workflow, ns);
         for (StepState node : started) {
             Pod pod = byNode.get(node.name());
-            String phase = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            String phase = pod == null || pod.getStatus() == null
+                    ? null
+                    : pod.getStatus().getPhase();
             if (phase == null || "Pending".equals(phase)) {
                 continue;
             }
@@ -73,7 +75,9 @@ final class LogFollowers implements AutoCloseable {
                     LogWatch logWatch = container.watchLog();
                     open.add(logWatch);
                     try {
-                        PodLogs.emit(new InputStreamReader(logWatch.getOutput(), StandardCharsets.UTF_8), stepName,
+                        PodLogs.emit(
+                                new InputStreamReader(logWatch.getOutput(), StandardCharsets.UTF_8),
+                                stepName,
                                 listener);
                     } finally {
                         open.remove(logWatch);

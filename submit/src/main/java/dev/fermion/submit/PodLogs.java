@@ -1,7 +1,6 @@
 package dev.fermion.submit;
 
 import io.fabric8.kubernetes.api.model.Pod;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -39,8 +38,17 @@ final class PodLogs {
             if (node.isPod() && WorkflowStates.matches(node, step) && pod != null) {
                 String podName = pod.getMetadata().getName();
                 try {
-                    String log = calls.call("read the log of", ArgoTypes.PODS, ns, podName, () -> calls.client().pods()
-                            .inNamespace(ns).withName(podName).inContainer(ArgoCluster.MAIN_CONTAINER).getLog());
+                    String log = calls.call(
+                            "read the log of",
+                            ArgoTypes.PODS,
+                            ns,
+                            podName,
+                            () -> calls.client()
+                                    .pods()
+                                    .inNamespace(ns)
+                                    .withName(podName)
+                                    .inContainer(ArgoCluster.MAIN_CONTAINER)
+                                    .getLog());
                     emit(new StringReader(log == null ? "" : log), node.label(), listener);
                     read++;
                 } catch (ClusterException e) {
@@ -56,15 +64,31 @@ final class PodLogs {
 
     /** The workflow's pods by the node each runs; of two pods for one node, the first by name. */
     Map<String, Pod> byNode(String workflow, String ns) {
-        List<Pod> pods = calls.call("list", ArgoTypes.PODS, ns, null, () -> calls.client().pods().inNamespace(ns)
-                .withLabel(ArgoCluster.WORKFLOW_LABEL, workflow).list().getItems());
+        List<Pod> pods = calls.call(
+                "list",
+                ArgoTypes.PODS,
+                ns,
+                null,
+                () -> calls.client()
+                        .pods()
+                        .inNamespace(ns)
+                        .withLabel(ArgoCluster.WORKFLOW_LABEL, workflow)
+                        .list()
+                        .getItems());
         Map<String, Pod> byNode = new HashMap<>();
         for (Pod pod : pods) {
             Map<String, String> annotations = pod.getMetadata().getAnnotations();
             String node = annotations == null ? null : annotations.get(ArgoCluster.NODE_NAME_ANNOTATION);
             if (node != null) {
-                byNode.merge(node, pod, (a, b) -> Comparator.comparing((Pod p) -> p.getMetadata().getName())
-                        .compare(a, b) <= 0 ? a : b);
+                byNode.merge(
+                        node,
+                        pod,
+                        (a, b) ->
+                                Comparator.comparing((Pod p) -> p.getMetadata().getName())
+                                                        .compare(a, b)
+                                                <= 0
+                                        ? a
+                                        : b);
             }
         }
         return byNode;

@@ -1,7 +1,6 @@
 package dev.fermion.submit;
 
 import dev.fermion.contract.CompilerTasks;
-
 import java.util.Set;
 
 /**
@@ -17,8 +16,16 @@ import java.util.Set;
  * @param message     why the node is in its phase, or null
  * @param cached      whether Argo took the step's outputs from the memoization cache instead of running it
  */
-public record StepState(String id, String name, String displayName, String type, String phase, String startedAt,
-                        String finishedAt, String message, boolean cached) {
+public record StepState(
+        String id,
+        String name,
+        String displayName,
+        String type,
+        String phase,
+        String startedAt,
+        String finishedAt,
+        String message,
+        boolean cached) {
     /** Node types that only group other nodes; a user thinks of the pods and skipped steps inside them. */
     private static final Set<String> STRUCTURAL = Set.of("DAG", "Steps", "StepGroup", "TaskGroup", "Retry");
 

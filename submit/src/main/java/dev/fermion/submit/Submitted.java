@@ -9,4 +9,4 @@ import dev.fermion.compiler.WorkflowKind;
  * @param name    its name, for a Workflow the one the API server generated
  * @param created true when it was created, false when an existing one was replaced
  */
-public record Submitted(WorkflowKind kind, String resourceKind, String name, String namespace, boolean created) { }
+public record Submitted(WorkflowKind kind, String resourceKind, String name, String namespace, boolean created) {}

@@ -11,11 +11,18 @@ import java.util.Set;
  *                 Failed or Error
  * @param progress Argo's {@code done/total} count of pods, or null
  */
-public record WorkflowState(String name, String namespace, String phase, String startedAt, String finishedAt,
-                            String message, String progress, List<StepState> nodes) {
+public record WorkflowState(
+        String name,
+        String namespace,
+        String phase,
+        String startedAt,
+        String finishedAt,
+        String message,
+        String progress,
+        List<StepState> nodes) {
     private static final Set<String> FINAL = Set.of("Succeeded", "Failed", "Error");
-    static final Comparator<StepState> ORDER = Comparator
-            .comparing(StepState::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+    static final Comparator<StepState> ORDER = Comparator.comparing(
+                    StepState::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(StepState::displayName, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(StepState::id);
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.compiler.ArgoCompiler;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +30,26 @@ final class WorkflowStates {
     /** The workflow as the cluster holds it; fails when there is none of that name. */
     GenericKubernetesResource workflow(String name, String ns) {
         var workflows = calls.resources(ArgoTypes.WORKFLOWS, ns);
-        GenericKubernetesResource found = calls.call("get", ArgoTypes.WORKFLOWS, ns, name,
+        GenericKubernetesResource found = calls.call(
+                "get",
+                ArgoTypes.WORKFLOWS,
+                ns,
+                name,
                 () -> workflows.withName(name).get());
         if (found == null) {
-            // a GET answers 404 both for a missing workflow and for a cluster without Argo; only the latter fails a list
-            calls.call("list", ArgoTypes.WORKFLOWS, ns, null,
+            // a GET answers 404 both for a missing workflow and for a cluster without Argo; only the latter fails a
+            // list
+            calls.call(
+                    "list",
+                    ArgoTypes.WORKFLOWS,
+                    ns,
+                    null,
                     () -> workflows.list(new ListOptionsBuilder().withLimit(1L).build()));
-            throw new ClusterException(ClusterException.Reason.NOT_FOUND, "no workflow named '" + name
-                    + "' in namespace " + ns + " (list them with 'kubectl get workflows -n " + ns + "')", null);
+            throw new ClusterException(
+                    ClusterException.Reason.NOT_FOUND,
+                    "no workflow named '" + name + "' in namespace " + ns
+                            + " (list them with 'kubectl get workflows -n " + ns + "')",
+                    null);
         }
         return found;
     }
@@ -50,13 +61,27 @@ final class WorkflowStates {
         if (nodeMap != null && nodeMap.isObject()) {
             for (Map.Entry<String, JsonNode> entry : nodeMap.properties()) {
                 JsonNode node = entry.getValue();
-                nodes.add(new StepState(entry.getKey(), text(node, "name"), displayName(node), text(node, "type"),
-                        text(node, "phase"), text(node, "startedAt"), text(node, "finishedAt"), text(node, "message"),
+                nodes.add(new StepState(
+                        entry.getKey(),
+                        text(node, "name"),
+                        displayName(node),
+                        text(node, "type"),
+                        text(node, "phase"),
+                        text(node, "startedAt"),
+                        text(node, "finishedAt"),
+                        text(node, "message"),
                         node.path("memoizationStatus").path("hit").asBoolean(false)));
             }
         }
-        return new WorkflowState(workflow.getMetadata().getName(), ns, text(status, "phase"), text(status, "startedAt"),
-                text(status, "finishedAt"), text(status, "message"), text(status, "progress"), nodes);
+        return new WorkflowState(
+                workflow.getMetadata().getName(),
+                ns,
+                text(status, "phase"),
+                text(status, "startedAt"),
+                text(status, "finishedAt"),
+                text(status, "message"),
+                text(status, "progress"),
+                nodes);
     }
 
     /**
@@ -68,7 +93,9 @@ final class WorkflowStates {
         String display = text(node, "displayName");
         String name = text(node, "name");
         String inner = "." + ArgoCompiler.RETRIED_TASK;
-        if (display == null || name == null || !display.startsWith(ArgoCompiler.RETRIED_TASK)
+        if (display == null
+                || name == null
+                || !display.startsWith(ArgoCompiler.RETRIED_TASK)
                 || name.lastIndexOf(inner) < 0) {
             return display;
         }
@@ -86,9 +113,15 @@ final class WorkflowStates {
 
     static void requireStep(WorkflowState state, String step) {
         if (step != null && state.nodes().stream().noneMatch(n -> matches(n, step))) {
-            throw new ClusterException(ClusterException.Reason.NOT_FOUND, "workflow '" + state.name()
-                    + "' has no step '" + step + "' yet; its steps so far: "
-                    + state.steps().stream().map(StepState::label).distinct().toList(), null);
+            throw new ClusterException(
+                    ClusterException.Reason.NOT_FOUND,
+                    "workflow '" + state.name()
+                            + "' has no step '" + step + "' yet; its steps so far: "
+                            + state.steps().stream()
+                                    .map(StepState::label)
+                                    .distinct()
+                                    .toList(),
+                    null);
         }
     }
 
@@ -98,7 +131,10 @@ final class WorkflowStates {
      */
     static boolean matches(StepState node, String step) {
         String label = node.label();
-        return step == null || step.equals(label) || step.equals(node.displayName()) || step.equals(node.name())
+        return step == null
+                || step.equals(label)
+                || step.equals(node.displayName())
+                || step.equals(node.name())
                 || (label != null && (label.startsWith(step + "(") || label.startsWith(step + "/")))
                 || (node.name() != null && node.name().endsWith("." + step));
     }

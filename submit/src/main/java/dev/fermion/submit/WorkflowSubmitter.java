@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,17 +33,32 @@ final class WorkflowSubmitter {
     Submitted submit(CompiledWorkflow compiled, String ns) {
         ResourceDefinitionContext type = ArgoTypes.of(compiled.kind());
         GenericKubernetesResource object = parse(compiled, ns);
-        GenericKubernetesResource created = calls.call("create", type, ns, compiled.name(),
+        GenericKubernetesResource created = calls.call(
+                "create",
+                type,
+                ns,
+                compiled.name(),
                 () -> calls.resources(type, ns).resource(object).create());
-        return new Submitted(compiled.kind(), type.getKind(), created.getMetadata().getName(), ns, true);
+        return new Submitted(
+                compiled.kind(), type.getKind(), created.getMetadata().getName(), ns, true);
     }
 
-    Submitted submitFromTemplate(String template, String ns, Map<String, String> arguments, Map<String, String> labels) {
-        GenericKubernetesResource found = calls.call("get", ArgoTypes.TEMPLATES, ns, template,
-                () -> calls.resources(ArgoTypes.TEMPLATES, ns).withName(template).get());
+    Submitted submitFromTemplate(
+            String template, String ns, Map<String, String> arguments, Map<String, String> labels) {
+        GenericKubernetesResource found = calls.call(
+                "get",
+                ArgoTypes.TEMPLATES,
+                ns,
+                template,
+                () -> calls.resources(ArgoTypes.TEMPLATES, ns)
+                        .withName(template)
+                        .get());
         if (found == null) {
-            throw new ClusterException(ClusterException.Reason.NOT_FOUND, "no WorkflowTemplate named '" + template
-                    + "' in namespace " + ns + ": create it with 'fermion templates apply " + template + " -n " + ns + "'", null);
+            throw new ClusterException(
+                    ClusterException.Reason.NOT_FOUND,
+                    "no WorkflowTemplate named '" + template + "' in namespace " + ns
+                            + ": create it with 'fermion templates apply " + template + " -n " + ns + "'",
+                    null);
         }
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("workflowTemplateRef", Map.of("name", template));
@@ -55,18 +69,29 @@ final class WorkflowSubmitter {
     }
 
     Submitted trigger(String cron, String ns, Map<String, String> arguments) {
-        GenericKubernetesResource found = calls.call("get", ArgoTypes.CRON_WORKFLOWS, ns, cron,
-                () -> calls.resources(ArgoTypes.CRON_WORKFLOWS, ns).withName(cron).get());
+        GenericKubernetesResource found = calls.call(
+                "get",
+                ArgoTypes.CRON_WORKFLOWS,
+                ns,
+                cron,
+                () -> calls.resources(ArgoTypes.CRON_WORKFLOWS, ns)
+                        .withName(cron)
+                        .get());
         if (found == null) {
-            throw new ClusterException(ClusterException.Reason.NOT_FOUND, "no CronWorkflow named '" + cron
-                    + "' in namespace " + ns + ": create it with 'fermion templates apply " + cron + " -n " + ns + "'", null);
+            throw new ClusterException(
+                    ClusterException.Reason.NOT_FOUND,
+                    "no CronWorkflow named '" + cron + "' in namespace " + ns
+                            + ": create it with 'fermion templates apply " + cron + " -n " + ns + "'",
+                    null);
         }
         JsonNode cronSpec = JSON.valueToTree(found.getAdditionalProperties().get("spec"));
         @SuppressWarnings("unchecked")
         Map<String, Object> spec = JSON.convertValue(cronSpec.path("workflowSpec"), Map.class);
         if (spec == null) {
-            throw new ClusterException(ClusterException.Reason.REJECTED, "CronWorkflow '" + cron + "' in namespace " + ns
-                    + " has no workflowSpec", null);
+            throw new ClusterException(
+                    ClusterException.Reason.REJECTED,
+                    "CronWorkflow '" + cron + "' in namespace " + ns + " has no workflowSpec",
+                    null);
         }
         if (!arguments.isEmpty()) {
             Map<String, String> merged = new LinkedHashMap<>();
@@ -75,8 +100,11 @@ final class WorkflowSubmitter {
             }
             arguments.forEach((name, value) -> {
                 if (!merged.containsKey(name)) {
-                    throw new ClusterException(ClusterException.Reason.REJECTED, "CronWorkflow '" + cron + "' has no "
-                            + "parameter '" + name + "'; its parameters are " + merged.keySet(), null);
+                    throw new ClusterException(
+                            ClusterException.Reason.REJECTED,
+                            "CronWorkflow '" + cron + "' has no " + "parameter '" + name + "'; its parameters are "
+                                    + merged.keySet(),
+                            null);
                 }
                 merged.put(name, value);
             });
@@ -86,24 +114,44 @@ final class WorkflowSubmitter {
         Map<String, String> labels = new LinkedHashMap<>(strings(metadata.path("labels")));
         labels.put(ArgoCluster.CRON_LABEL, cron);
         OwnerReference owner = new OwnerReferenceBuilder()
-                .withApiVersion(found.getApiVersion()).withKind(found.getKind()).withName(cron)
-                .withUid(found.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build();
+                .withApiVersion(found.getApiVersion())
+                .withKind(found.getKind())
+                .withName(cron)
+                .withUid(found.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
         return createWorkflow(cron, ns, labels, strings(metadata.path("annotations")), spec, owner);
     }
 
-    private Submitted createWorkflow(String base, String ns, Map<String, String> labels, Map<String, String> annotations,
-                                     Map<String, Object> spec, OwnerReference owner) {
+    private Submitted createWorkflow(
+            String base,
+            String ns,
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            Map<String, Object> spec,
+            OwnerReference owner) {
         GenericKubernetesResource workflow = new GenericKubernetesResource();
         workflow.setApiVersion("argoproj.io/v1alpha1");
         workflow.setKind("Workflow");
-        workflow.setMetadata(new ObjectMetaBuilder().withGenerateName(base + "-")
-                .withNamespace(ns).withLabels(labels).withAnnotations(annotations)
+        workflow.setMetadata(new ObjectMetaBuilder()
+                .withGenerateName(base + "-")
+                .withNamespace(ns)
+                .withLabels(labels)
+                .withAnnotations(annotations)
                 .withOwnerReferences(owner == null ? List.of() : List.of(owner))
                 .build());
         workflow.setAdditionalProperty("spec", spec);
-        GenericKubernetesResource created = calls.call("create", ArgoTypes.WORKFLOWS, ns, base,
-                () -> calls.resources(ArgoTypes.WORKFLOWS, ns).resource(workflow).create());
-        return new Submitted(WorkflowKind.WORKFLOW, "Workflow", created.getMetadata().getName(), ns, true);
+        GenericKubernetesResource created = calls.call(
+                "create",
+                ArgoTypes.WORKFLOWS,
+                ns,
+                base,
+                () -> calls.resources(ArgoTypes.WORKFLOWS, ns)
+                        .resource(workflow)
+                        .create());
+        return new Submitted(
+                WorkflowKind.WORKFLOW, "Workflow", created.getMetadata().getName(), ns, true);
     }
 
     private static List<Map<String, String>> parameters(Map<String, String> values) {
@@ -122,11 +170,14 @@ final class WorkflowSubmitter {
         ResourceDefinitionContext type = ArgoTypes.of(compiled.kind());
         GenericKubernetesResource object = parse(compiled, ns);
         String name = object.getMetadata().getName();
-        NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+        NonNamespaceOperation<
+                        GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
                 resources = calls.resources(type, ns);
-        GenericKubernetesResource existing = calls.call("get", type, ns, name, () -> resources.withName(name).get());
+        GenericKubernetesResource existing =
+                calls.call("get", type, ns, name, () -> resources.withName(name).get());
         if (existing == null) {
-            calls.call("create", type, ns, name, () -> resources.resource(object).create());
+            calls.call(
+                    "create", type, ns, name, () -> resources.resource(object).create());
             return new Submitted(compiled.kind(), type.getKind(), name, ns, true);
         }
         // replacing needs the version we read, so a change made meanwhile by someone else is refused, not lost
@@ -136,8 +187,8 @@ final class WorkflowSubmitter {
     }
 
     private GenericKubernetesResource parse(CompiledWorkflow compiled, String ns) {
-        GenericKubernetesResource object = calls.client().getKubernetesSerialization()
-                .unmarshal(compiled.yaml(), GenericKubernetesResource.class);
+        GenericKubernetesResource object =
+                calls.client().getKubernetesSerialization().unmarshal(compiled.yaml(), GenericKubernetesResource.class);
         object.getMetadata().setNamespace(ns);
         return object;
     }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -23,7 +22,7 @@ final class WorkflowWatch {
         this.pods = pods;
     }
 
-    private record Event(Watcher.Action action, GenericKubernetesResource resource, WatcherException closedBy) { }
+    private record Event(Watcher.Action action, GenericKubernetesResource resource, WatcherException closedBy) {}
 
     WorkflowState watch(String name, String ns, String step, WorkflowListener listener) {
         states.workflow(name, ns);
@@ -34,7 +33,8 @@ final class WorkflowWatch {
                 Event event = take(events, name);
                 if (event.closedBy() != null) {
                     if (!event.closedBy().isHttpGone()) {
-                        throw calls.translate(event.closedBy().asClientException(), "watch", ArgoTypes.WORKFLOWS, ns, name);
+                        throw calls.translate(
+                                event.closedBy().asClientException(), "watch", ArgoTypes.WORKFLOWS, ns, name);
                     }
                     // the server forgot the version we watched from; a fresh watch starts with the current state
                     watch.close();
@@ -42,8 +42,10 @@ final class WorkflowWatch {
                     continue;
                 }
                 if (event.action() == Watcher.Action.DELETED) {
-                    throw new ClusterException(ClusterException.Reason.NOT_FOUND, "workflow '" + name
-                            + "' in namespace " + ns + " was deleted before it finished", null);
+                    throw new ClusterException(
+                            ClusterException.Reason.NOT_FOUND,
+                            "workflow '" + name + "' in namespace " + ns + " was deleted before it finished",
+                            null);
                 }
                 if (event.action() != Watcher.Action.ADDED && event.action() != Watcher.Action.MODIFIED) {
                     continue;
@@ -62,18 +64,24 @@ final class WorkflowWatch {
     }
 
     private Watch openWatch(String name, String ns, BlockingQueue<Event> events) {
-        return calls.call("watch", ArgoTypes.WORKFLOWS, ns, name, () -> calls.resources(ArgoTypes.WORKFLOWS, ns)
-                .withName(name).watch(new Watcher<GenericKubernetesResource>() {
-                    @Override
-                    public void eventReceived(Action action, GenericKubernetesResource resource) {
-                        events.add(new Event(action, resource, null));
-                    }
+        return calls.call(
+                "watch",
+                ArgoTypes.WORKFLOWS,
+                ns,
+                name,
+                () -> calls.resources(ArgoTypes.WORKFLOWS, ns)
+                        .withName(name)
+                        .watch(new Watcher<GenericKubernetesResource>() {
+                            @Override
+                            public void eventReceived(Action action, GenericKubernetesResource resource) {
+                                events.add(new Event(action, resource, null));
+                            }
 
-                    @Override
-                    public void onClose(WatcherException cause) {
-                        events.add(new Event(null, null, cause));
-                    }
-                }));
+                            @Override
+                            public void onClose(WatcherException cause) {
+                                events.add(new Event(null, null, cause));
+                            }
+                        }));
     }
 
     private static Event take(BlockingQueue<Event> events, String name) {
@@ -81,8 +89,10 @@ final class WorkflowWatch {
             return events.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ClusterException(ClusterException.Reason.FAILED, "stopped watching workflow '" + name
-                    + "': interrupted; the workflow goes on running", e);
+            throw new ClusterException(
+                    ClusterException.Reason.FAILED,
+                    "stopped watching workflow '" + name + "': interrupted; the workflow goes on running",
+                    e);
         }
     }
 }

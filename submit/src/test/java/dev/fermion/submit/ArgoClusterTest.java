@@ -1,5 +1,10 @@
 package dev.fermion.submit;
 
+import static dev.fermion.submit.ArgoScript.NS;
+import static dev.fermion.submit.ArgoScript.node;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -12,10 +17,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static dev.fermion.submit.ArgoScript.NS;
-import static dev.fermion.submit.ArgoScript.node;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
 class ArgoClusterTest {
@@ -89,12 +88,18 @@ class ArgoClusterTest {
         assertThat(second.created()).isFalse();
         assertThat(cron.resourceKind()).isEqualTo("CronWorkflow");
         GenericKubernetesResource template = client.genericKubernetesResources(ArgoTypes.TEMPLATES)
-                .inNamespace(NS).withName("nightly-retrain").get();
+                .inNamespace(NS)
+                .withName("nightly-retrain")
+                .get();
         JsonNode spec = new ObjectMapper().valueToTree(template).get("spec");
-        assertThat(spec).isEqualTo(yaml(compile(WorkflowKind.TEMPLATE, "2.0").yaml()).get("spec"));
+        assertThat(spec)
+                .isEqualTo(yaml(compile(WorkflowKind.TEMPLATE, "2.0").yaml()).get("spec"));
         assertThat(spec.toString()).contains("fermion-runtime:2.0").doesNotContain("fermion-runtime:1.0");
-        assertThat(client.genericKubernetesResources(ArgoTypes.CRON_WORKFLOWS).inNamespace(NS)
-                .withName("nightly-retrain").get()).isNotNull();
+        assertThat(client.genericKubernetesResources(ArgoTypes.CRON_WORKFLOWS)
+                        .inNamespace(NS)
+                        .withName("nightly-retrain")
+                        .get())
+                .isNotNull();
     }
 
     @Test
@@ -104,7 +109,8 @@ class ArgoClusterTest {
         assertThatThrownBy(() -> cluster.submit(compile(WorkflowKind.TEMPLATE, "1.0"), NS))
                 .isInstanceOfSatisfying(ClusterException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ClusterException.Reason.ALREADY_EXISTS);
-                    assertThat(e.getMessage()).contains("WorkflowTemplate named 'nightly-retrain' already exists in namespace test");
+                    assertThat(e.getMessage())
+                            .contains("WorkflowTemplate named 'nightly-retrain' already exists in namespace test");
                 });
     }
 
@@ -113,7 +119,10 @@ class ArgoClusterTest {
         ArgoCluster cluster = new ArgoCluster(client);
         cluster.apply(compile(WorkflowKind.TEMPLATE, "1.0"), NS);
 
-        Submitted submitted = cluster.submitFromTemplate("nightly-retrain", NS, Map.of("source", "s3://data/other.csv"),
+        Submitted submitted = cluster.submitFromTemplate(
+                "nightly-retrain",
+                NS,
+                Map.of("source", "s3://data/other.csv"),
                 Map.of(ArgoCompiler.PIPELINE_LABEL, "nightly-retrain"));
 
         assertThat(submitted.resourceKind()).isEqualTo("Workflow");
@@ -123,8 +132,11 @@ class ArgoClusterTest {
         assertThat(stored.at("/spec/arguments/parameters")).hasSize(1);
         assertThat(stored.at("/spec/arguments/parameters/0/name").asText()).isEqualTo("source");
         assertThat(stored.at("/spec/arguments/parameters/0/value").asText()).isEqualTo("s3://data/other.csv");
-        assertThat(stored.at("/spec/templates").isMissingNode()).as("the cluster's template runs, not a copy").isTrue();
-        assertThat(stored.at("/metadata/labels/" + ArgoCompiler.PIPELINE_LABEL.replace("/", "~1")).asText())
+        assertThat(stored.at("/spec/templates").isMissingNode())
+                .as("the cluster's template runs, not a copy")
+                .isTrue();
+        assertThat(stored.at("/metadata/labels/" + ArgoCompiler.PIPELINE_LABEL.replace("/", "~1"))
+                        .asText())
                 .isEqualTo("nightly-retrain");
     }
 
@@ -133,7 +145,8 @@ class ArgoClusterTest {
         assertThatThrownBy(() -> new ArgoCluster(client).submitFromTemplate("nightly-retrain", NS, Map.of(), Map.of()))
                 .isInstanceOfSatisfying(ClusterException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ClusterException.Reason.NOT_FOUND);
-                    assertThat(e.getMessage()).contains("no WorkflowTemplate named 'nightly-retrain' in namespace test")
+                    assertThat(e.getMessage())
+                            .contains("no WorkflowTemplate named 'nightly-retrain' in namespace test")
                             .contains("fermion templates apply nightly-retrain -n test");
                 });
     }
@@ -143,7 +156,9 @@ class ArgoClusterTest {
         ArgoCluster cluster = new ArgoCluster(client);
         cluster.apply(compile(WorkflowKind.CRON, "1.0"), NS);
         GenericKubernetesResource cron = client.genericKubernetesResources(ArgoTypes.CRON_WORKFLOWS)
-                .inNamespace(NS).withName("nightly-retrain").get();
+                .inNamespace(NS)
+                .withName("nightly-retrain")
+                .get();
         JsonNode cronSpec = new ObjectMapper().valueToTree(cron).get("spec");
         JsonNode parameters = cronSpec.at("/workflowSpec/arguments/parameters");
         assertThat(parameters).as("the sample cron pipeline has parameters").isNotEmpty();
@@ -158,10 +173,12 @@ class ArgoClusterTest {
         for (int i = 1; i < parameters.size(); i++) {
             assertThat(stored.at("/spec/arguments/parameters/" + i)).isEqualTo(parameters.get(i));
         }
-        assertThat(stored.at("/metadata/labels/" + ArgoCluster.CRON_LABEL.replace("/", "~1")).asText())
+        assertThat(stored.at("/metadata/labels/" + ArgoCluster.CRON_LABEL.replace("/", "~1"))
+                        .asText())
                 .isEqualTo("nightly-retrain");
         assertThat(stored.at("/metadata/ownerReferences/0/kind").asText()).isEqualTo("CronWorkflow");
-        assertThat(stored.at("/metadata/ownerReferences/0/uid").asText()).isEqualTo(cron.getMetadata().getUid());
+        assertThat(stored.at("/metadata/ownerReferences/0/uid").asText())
+                .isEqualTo(cron.getMetadata().getUid());
     }
 
     @Test
@@ -173,7 +190,11 @@ class ArgoClusterTest {
                     assertThat(e.reason()).isEqualTo(ClusterException.Reason.REJECTED);
                     assertThat(e.getMessage()).contains("CronWorkflow 'nightly-retrain' has no parameter 'no-such'");
                 });
-        assertThat(client.genericKubernetesResources(ArgoTypes.WORKFLOWS).inNamespace(NS).list().getItems()).isEmpty();
+        assertThat(client.genericKubernetesResources(ArgoTypes.WORKFLOWS)
+                        .inNamespace(NS)
+                        .list()
+                        .getItems())
+                .isEmpty();
     }
 
     /** Records what a watch reports, so the test can wait for each state before scripting the next. */
@@ -200,56 +221,83 @@ class ArgoClusterTest {
 
     @Test
     void watchReportsEachStateAndTheStepsLogsUntilTheWorkflowSucceeds() throws Exception {
-        String name = new ArgoCluster(client).submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS).name();
+        String name = new ArgoCluster(client)
+                .submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS)
+                .name();
         Recorder recorder = new Recorder();
         Future<WorkflowState> end = executor.submit(() -> new ArgoCluster(client).watch(name, NS, null, recorder));
 
         assertThat(recorder.next().phase()).isEmpty();
         argo.pod(name, "prepare", "Running", "reading s3://data/iris.csv\nprepared 150 rows\n");
-        argo.status(name, "Running", List.of(node(name, name, "DAG", "Running", null),
-                node(name, "prepare", "Pod", "Running", null)));
+        argo.status(
+                name,
+                "Running",
+                List.of(node(name, name, "DAG", "Running", null), node(name, "prepare", "Pod", "Running", null)));
         WorkflowState running = recorder.next();
         assertThat(running.phase()).isEqualTo("Running");
         assertThat(running.steps()).extracting(StepState::displayName).containsExactly("prepare");
 
         argo.pod(name, "train", "Succeeded", "epoch 1 loss 0.9\nepoch 2 loss 0.4\n");
-        argo.status(name, "Running", List.of(node(name, name, "DAG", "Running", null),
-                node(name, "prepare", "Pod", "Succeeded", null), node(name, "train", "Pod", "Succeeded", null)));
+        argo.status(
+                name,
+                "Running",
+                List.of(
+                        node(name, name, "DAG", "Running", null),
+                        node(name, "prepare", "Pod", "Succeeded", null),
+                        node(name, "train", "Pod", "Succeeded", null)));
         assertThat(recorder.next().steps()).extracting(StepState::phase).containsOnly("Succeeded");
 
-        argo.status(name, "Succeeded", List.of(node(name, name, "DAG", "Succeeded", null),
-                node(name, "prepare", "Pod", "Succeeded", null), node(name, "train", "Pod", "Succeeded", null),
-                node(name, "evaluate", "Skipped", "Skipped", "when 'false' evaluated false")));
+        argo.status(
+                name,
+                "Succeeded",
+                List.of(
+                        node(name, name, "DAG", "Succeeded", null),
+                        node(name, "prepare", "Pod", "Succeeded", null),
+                        node(name, "train", "Pod", "Succeeded", null),
+                        node(name, "evaluate", "Skipped", "Skipped", "when 'false' evaluated false")));
         WorkflowState last = end.get(GUARD_SECONDS, TimeUnit.SECONDS);
 
         assertThat(last.succeeded()).isTrue();
-        assertThat(last.steps()).extracting(StepState::displayName).containsExactlyInAnyOrder("prepare", "train", "evaluate");
-        assertThat(recorder.logs).containsSubsequence("prepare: reading s3://data/iris.csv", "prepare: prepared 150 rows")
+        assertThat(last.steps())
+                .extracting(StepState::displayName)
+                .containsExactlyInAnyOrder("prepare", "train", "evaluate");
+        assertThat(recorder.logs)
+                .containsSubsequence("prepare: reading s3://data/iris.csv", "prepare: prepared 150 rows")
                 .containsSubsequence("train: epoch 1 loss 0.9", "train: epoch 2 loss 0.4");
     }
 
     @Test
     void watchEndsWithTheFailedState() throws Exception {
-        String name = new ArgoCluster(client).submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS).name();
+        String name = new ArgoCluster(client)
+                .submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS)
+                .name();
         Recorder recorder = new Recorder();
         Future<WorkflowState> end = executor.submit(() -> new ArgoCluster(client).watch(name, NS, null, recorder));
         assertThat(recorder.next().phase()).isEmpty();
 
         argo.pod(name, "train", "Failed", "Traceback: out of memory\n");
-        argo.status(name, "Failed", List.of(node(name, name, "DAG", "Failed", null),
-                node(name, "train", "Pod", "Failed", "Error (exit code 137)")));
+        argo.status(
+                name,
+                "Failed",
+                List.of(
+                        node(name, name, "DAG", "Failed", null),
+                        node(name, "train", "Pod", "Failed", "Error (exit code 137)")));
         WorkflowState last = end.get(GUARD_SECONDS, TimeUnit.SECONDS);
 
         assertThat(last.phase()).isEqualTo("Failed");
         assertThat(last.finished()).isTrue();
-        assertThat(last.steps()).singleElement().satisfies(s -> assertThat(s.message()).isEqualTo("Error (exit code 137)"));
+        assertThat(last.steps())
+                .singleElement()
+                .satisfies(s -> assertThat(s.message()).isEqualTo("Error (exit code 137)"));
         assertThat(recorder.logs).containsExactly("train: Traceback: out of memory");
     }
 
     /** Argo's emissary logs its own lines in the main container; a failed step's log shows only the step's. */
     @Test
     void theExecutorsOwnLinesAreLeftOutOfAStepsLog() throws Exception {
-        String name = new ArgoCluster(client).submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS).name();
+        String name = new ArgoCluster(client)
+                .submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS)
+                .name();
         Recorder recorder = new Recorder();
         Future<WorkflowState> end = executor.submit(() -> new ArgoCluster(client).watch(name, NS, null, recorder));
         assertThat(recorder.next().phase()).isEmpty();
@@ -260,12 +308,18 @@ class ArgoClusterTest {
                 time=2026-12-05T08:33:25.030Z level=INFO msg="sub-process exited" argo=true error="exit status 1"
                 time=2026-12-05T08:33:25.031Z level=INFO msg="my own logfmt line" argo=truly
                 """);
-        argo.status(name, "Failed", List.of(node(name, name, "DAG", "Failed", null),
-                node(name, "train", "Pod", "Failed", "Error (exit code 1)")));
+        argo.status(
+                name,
+                "Failed",
+                List.of(
+                        node(name, name, "DAG", "Failed", null),
+                        node(name, "train", "Pod", "Failed", "Error (exit code 1)")));
         end.get(GUARD_SECONDS, TimeUnit.SECONDS);
 
-        assertThat(recorder.logs).containsExactly("train: the flaky dependency is down",
-                "train: time=2026-12-05T08:33:25.031Z level=INFO msg=\"my own logfmt line\" argo=truly");
+        assertThat(recorder.logs)
+                .containsExactly(
+                        "train: the flaky dependency is down",
+                        "train: time=2026-12-05T08:33:25.031Z level=INFO msg=\"my own logfmt line\" argo=truly");
     }
 
     @Test
@@ -274,8 +328,13 @@ class ArgoClusterTest {
         String name = cluster.submit(compile(WorkflowKind.WORKFLOW, "1.0"), NS).name();
         argo.pod(name, "prepare", "Succeeded", "prepared 150 rows\n");
         argo.pod(name, "train", "Succeeded", "epoch 1\n");
-        argo.status(name, "Succeeded", List.of(node(name, name, "DAG", "Succeeded", null),
-                node(name, "prepare", "Pod", "Succeeded", null), node(name, "train", "Pod", "Succeeded", null)));
+        argo.status(
+                name,
+                "Succeeded",
+                List.of(
+                        node(name, name, "DAG", "Succeeded", null),
+                        node(name, "prepare", "Pod", "Succeeded", null),
+                        node(name, "train", "Pod", "Succeeded", null)));
 
         WorkflowState state = cluster.status(name, NS);
         assertThat(state.phase()).isEqualTo("Succeeded");
@@ -289,7 +348,8 @@ class ArgoClusterTest {
         assertThat(cluster.logs(name, NS, "train", one)).isEqualTo(1);
         assertThat(one.logs).containsExactly("train: epoch 1");
         assertThatThrownBy(() -> cluster.logs(name, NS, "deploy", new Recorder()))
-                .hasMessageContaining("has no step 'deploy'").hasMessageContaining("prepare");
+                .hasMessageContaining("has no step 'deploy'")
+                .hasMessageContaining("prepare");
     }
 
     /**
@@ -306,13 +366,22 @@ class ArgoClusterTest {
         hit.put("memoizationStatus", Map.of("hit", true, "key", "abc", "cacheName", "fermion-cache"));
         Map<String, Object> attempt = node(name, retried, "Pod", "Succeeded", null);
         attempt.put("displayName", ArgoCompiler.RETRIED_TASK + "(1)");
-        argo.status(name, "Succeeded", List.of(node(name, name, "DAG", "Succeeded", null), hit,
-                node(name, "train", "DAG", "Succeeded", null), attempt));
+        argo.status(
+                name,
+                "Succeeded",
+                List.of(
+                        node(name, name, "DAG", "Succeeded", null),
+                        hit,
+                        node(name, "train", "DAG", "Succeeded", null),
+                        attempt));
 
         WorkflowState state = cluster.status(name, NS);
 
         assertThat(state.steps()).extracting(StepState::displayName).containsExactlyInAnyOrder("prepare", "train(1)");
-        assertThat(state.steps()).filteredOn(StepState::cached).extracting(StepState::displayName).containsExactly("prepare");
+        assertThat(state.steps())
+                .filteredOn(StepState::cached)
+                .extracting(StepState::displayName)
+                .containsExactly("prepare");
         Recorder train = new Recorder();
         assertThat(cluster.logs(name, NS, "train", train)).isEqualTo(1);
         assertThat(train.logs).containsExactly("train(1): epoch 1");

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,10 @@ final class ArgoScript implements AutoCloseable {
     }
 
     GenericKubernetesResource workflow(String name) {
-        return client.genericKubernetesResources(ArgoTypes.WORKFLOWS).inNamespace(NS).withName(name).get();
+        return client.genericKubernetesResources(ArgoTypes.WORKFLOWS)
+                .inNamespace(NS)
+                .withName(name)
+                .get();
     }
 
     void status(String workflow, String phase, List<Map<String, Object>> nodes) {
@@ -43,7 +45,9 @@ final class ArgoScript implements AutoCloseable {
         Map<String, Object> byId = new LinkedHashMap<>();
         nodes.forEach(n -> byId.put((String) n.get("id"), n));
         status.put("nodes", byId);
-        client.genericKubernetesResources(ArgoTypes.WORKFLOWS).inNamespace(NS).withName(workflow)
+        client.genericKubernetesResources(ArgoTypes.WORKFLOWS)
+                .inNamespace(NS)
+                .withName(workflow)
                 .edit(w -> {
                     w.setAdditionalProperty("status", status);
                     return w;
@@ -70,19 +74,40 @@ final class ArgoScript implements AutoCloseable {
     /** A pod of the step as Argo names and labels it, with the log its main container wrote. */
     void pod(String workflow, String step, String phase, String log) {
         String pod = workflow + "-" + step + "-1234";
-        client.pods().inNamespace(NS).resource(new PodBuilder()
-                .withNewMetadata().withName(pod).withNamespace(NS)
-                .addToLabels(ArgoCluster.WORKFLOW_LABEL, workflow)
-                .addToAnnotations(ArgoCluster.NODE_NAME_ANNOTATION, workflow + "." + step)
-                .endMetadata()
-                .withNewSpec().addNewContainer().withName("wait").withImage("argoexec").endContainer()
-                .addNewContainer().withName("main").withImage("runtime").endContainer().endSpec()
-                .withNewStatus().withPhase(phase)
-                .addNewCondition().withType("Ready").withStatus("Running".equals(phase) ? "True" : "False").endCondition()
-                .endStatus()
-                .build()).create();
+        client.pods()
+                .inNamespace(NS)
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName(pod)
+                        .withNamespace(NS)
+                        .addToLabels(ArgoCluster.WORKFLOW_LABEL, workflow)
+                        .addToAnnotations(ArgoCluster.NODE_NAME_ANNOTATION, workflow + "." + step)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("wait")
+                        .withImage("argoexec")
+                        .endContainer()
+                        .addNewContainer()
+                        .withName("main")
+                        .withImage("runtime")
+                        .endContainer()
+                        .endSpec()
+                        .withNewStatus()
+                        .withPhase(phase)
+                        .addNewCondition()
+                        .withType("Ready")
+                        .withStatus("Running".equals(phase) ? "True" : "False")
+                        .endCondition()
+                        .endStatus()
+                        .build())
+                .create();
         String base = "/api/v1/namespaces/" + NS + "/pods/" + pod + "/log?pretty=false&container=main";
         server.expect().get().withPath(base).andReturn(200, log).always();
-        server.expect().get().withPath(base + "&follow=true").andReturn(200, log).always();
+        server.expect()
+                .get()
+                .withPath(base + "&follow=true")
+                .andReturn(200, log)
+                .always();
     }
 }

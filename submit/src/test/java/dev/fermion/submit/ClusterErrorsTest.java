@@ -1,24 +1,23 @@
 package dev.fermion.submit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.CompiledWorkflow;
 import dev.fermion.compiler.CompilerOptions;
 import dev.fermion.compiler.WorkflowKind;
 import dev.fermion.compiler.fixtures.SamplePipelines;
+import dev.fermion.testfixtures.Kubeconfigs;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import dev.fermion.testfixtures.Kubeconfigs;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The API server's refusals, scripted as expectations, each become one clear message. */
 @EnableKubernetesMockClient
@@ -34,39 +33,61 @@ class ClusterErrorsTest {
     }
 
     private static Object status(int code, String reason, String message) {
-        return new StatusBuilder().withCode(code).withReason(reason).withMessage(message).withStatus("Failure").build();
+        return new StatusBuilder()
+                .withCode(code)
+                .withReason(reason)
+                .withMessage(message)
+                .withStatus("Failure")
+                .build();
     }
 
     @Test
     void forbiddenNamesTheMissingPermission() {
-        server.expect().post().withPath(WORKFLOWS).andReturn(403, status(403, "Forbidden",
-                "workflows.argoproj.io is forbidden: User \"ci\" cannot create resource \"workflows\"")).once();
+        server.expect()
+                .post()
+                .withPath(WORKFLOWS)
+                .andReturn(
+                        403,
+                        status(
+                                403,
+                                "Forbidden",
+                                "workflows.argoproj.io is forbidden: User \"ci\" cannot create resource \"workflows\""))
+                .once();
         assertThatThrownBy(() -> new ArgoCluster(client).submit(workflow(), "test"))
                 .isInstanceOfSatisfying(ClusterException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ClusterException.Reason.FORBIDDEN);
-                    assertThat(e.getMessage()).contains("not allowed to create workflows.argoproj.io in namespace test")
+                    assertThat(e.getMessage())
+                            .contains("not allowed to create workflows.argoproj.io in namespace test")
                             .contains("User \"ci\" cannot create");
                 });
     }
 
     @Test
     void aClusterWithoutArgoSaysToInstallIt() {
-        server.expect().post().withPath(WORKFLOWS).andReturn(404, status(404, "NotFound",
-                "the server could not find the requested resource")).once();
+        server.expect()
+                .post()
+                .withPath(WORKFLOWS)
+                .andReturn(404, status(404, "NotFound", "the server could not find the requested resource"))
+                .once();
         assertThatThrownBy(() -> new ArgoCluster(client).submit(workflow(), "test"))
                 .isInstanceOfSatisfying(ClusterException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ClusterException.Reason.ARGO_MISSING);
-                    assertThat(e.getMessage()).contains("has no workflows.argoproj.io resource")
+                    assertThat(e.getMessage())
+                            .contains("has no workflows.argoproj.io resource")
                             .contains("Argo Workflows is not installed");
                 });
     }
 
     @Test
     void statusOnAClusterWithoutArgoIsNotAMissingWorkflow() {
-        server.expect().get().withPath(WORKFLOWS + "?limit=1").andReturn(404, status(404, "NotFound",
-                "the server could not find the requested resource")).once();
+        server.expect()
+                .get()
+                .withPath(WORKFLOWS + "?limit=1")
+                .andReturn(404, status(404, "NotFound", "the server could not find the requested resource"))
+                .once();
         assertThatThrownBy(() -> new ArgoCluster(client).status("iris-x", "test"))
-                .isInstanceOfSatisfying(ClusterException.class,
+                .isInstanceOfSatisfying(
+                        ClusterException.class,
                         e -> assertThat(e.reason()).isEqualTo(ClusterException.Reason.ARGO_MISSING));
     }
 
@@ -82,7 +103,8 @@ class ClusterErrorsTest {
             assertThatThrownBy(() -> cluster.submit(workflow(), null))
                     .isInstanceOfSatisfying(ClusterException.class, e -> {
                         assertThat(e.reason()).isEqualTo(ClusterException.Reason.UNREACHABLE);
-                        assertThat(e.getMessage()).contains("cannot reach the Kubernetes API server at http://127.0.0.1:" + port)
+                        assertThat(e.getMessage())
+                                .contains("cannot reach the Kubernetes API server at http://127.0.0.1:" + port)
                                 .doesNotContain("s3cr3t-token");
                     });
         }
@@ -91,6 +113,7 @@ class ClusterErrorsTest {
     @Test
     void aMissingKubeconfigIsNamed(@TempDir Path dir) {
         assertThatThrownBy(() -> ArgoCluster.connect(dir.resolve("absent"), null))
-                .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.getMessage()).contains("does not exist"));
+                .isInstanceOfSatisfying(
+                        ClusterException.class, e -> assertThat(e.getMessage()).contains("does not exist"));
     }
 }

@@ -10,14 +10,13 @@ import dev.fermion.runtime.local.RunResult;
 import dev.fermion.runtime.local.RunStatus;
 import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
-import org.opentest4j.AssertionFailedError;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * The outcome of a {@link PipelineTest}: typed step outputs and assertions on what ran, was skipped, and in
@@ -58,8 +57,8 @@ public final class PipelineResult {
         if (output.type().isArtifact()) {
             String dir = record.artifacts().get(output.name());
             if (dir == null) {
-                throw new AssertionError("step '" + step + "' has no artifact output '" + output.name() + "'; its artifacts are "
-                        + record.artifacts().keySet());
+                throw new AssertionError("step '" + step + "' has no artifact output '" + output.name()
+                        + "'; its artifacts are " + record.artifacts().keySet());
             }
             return output.type().rawType().cast(artifact(output.type().rawType(), Path.of(dir)));
         }
@@ -92,17 +91,23 @@ public final class PipelineResult {
     public List<String> executionOrder() {
         return run.record().stepsInOrder().stream()
                 .filter(s -> StepRecord.STEP.equals(s.kind()) && !s.attempts().isEmpty())
-                .map(StepRecord::path).toList();
+                .map(StepRecord::path)
+                .toList();
     }
 
     public PipelineResult assertSucceeded() {
         if (!succeeded()) {
-            StringBuilder b = new StringBuilder("pipeline " + record().pipeline() + " " + status().workflowStatus().toLowerCase(Locale.ROOT)
+            StringBuilder b = new StringBuilder("pipeline " + record().pipeline() + " "
+                    + status().workflowStatus().toLowerCase(Locale.ROOT)
                     + (record().message() == null ? "" : ": " + record().message()));
             record().stepsInOrder().stream()
                     .filter(s -> s.status() == StepStatus.FAILED || s.status() == StepStatus.ERROR)
-                    .filter(s -> s.logFile() != null).findFirst()
-                    .ifPresent(s -> b.append("\nlast lines of the log of step '").append(s.path()).append("':\n").append(tail(s)));
+                    .filter(s -> s.logFile() != null)
+                    .findFirst()
+                    .ifPresent(s -> b.append("\nlast lines of the log of step '")
+                            .append(s.path())
+                            .append("':\n")
+                            .append(tail(s)));
             throw new AssertionError(b.toString());
         }
         return this;
@@ -134,8 +139,8 @@ public final class PipelineResult {
         requireRan(a);
         requireRan(b);
         if (a.endOrder() >= b.startOrder()) {
-            throw new AssertionError("expected step '" + first + "' to finish before '" + then + "' started, but the steps ran "
-                    + executionOrder());
+            throw new AssertionError("expected step '" + first + "' to finish before '" + then
+                    + "' started, but the steps ran " + executionOrder());
         }
         return this;
     }
@@ -143,9 +148,12 @@ public final class PipelineResult {
     private PipelineResult assertStatus(String step, StepStatus expected) {
         StepRecord record = step(step);
         if (record.status() != expected) {
-            throw new AssertionFailedError("expected step '" + step + "' to be " + expected.label().toLowerCase(Locale.ROOT)
-                    + ", but it is " + describe(record) + (record.logFile() == null ? "" : "\nlast lines of its log:\n" + tail(record)),
-                    expected, record.status());
+            throw new AssertionFailedError(
+                    "expected step '" + step + "' to be " + expected.label().toLowerCase(Locale.ROOT) + ", but it is "
+                            + describe(record)
+                            + (record.logFile() == null ? "" : "\nlast lines of its log:\n" + tail(record)),
+                    expected,
+                    record.status());
         }
         return this;
     }
@@ -157,12 +165,15 @@ public final class PipelineResult {
     }
 
     private StepRecord step(String path) {
-        return run.record().step(path).orElseThrow(() -> new AssertionError("the run has no step '" + path
-                + "'; its steps are " + run.record().steps().keySet()));
+        return run.record()
+                .step(path)
+                .orElseThrow(() -> new AssertionError("the run has no step '" + path + "'; its steps are "
+                        + run.record().steps().keySet()));
     }
 
     private static String describe(StepRecord step) {
-        return step.status().label().toLowerCase(Locale.ROOT) + (step.message() == null ? "" : " (" + step.message() + ")");
+        return step.status().label().toLowerCase(Locale.ROOT)
+                + (step.message() == null ? "" : " (" + step.message() + ")");
     }
 
     private static String tail(StepRecord step) {

@@ -13,7 +13,6 @@ import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
 import dev.fermion.runtime.local.RunOptions;
 import dev.fermion.runtime.local.Tracking;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,11 +61,14 @@ public final class PipelineTest {
 
     /** Sets a pipeline parameter; the value must have the parameter's declared type. */
     public PipelineTest param(String name, Object value) {
-        ParamSpec spec = plan.param(name).orElseThrow(() -> new IllegalArgumentException("pipeline " + plan.name()
-                + " has no parameter '" + name + "'; its parameters are " + plan.params().stream().map(ParamSpec::name).toList()));
+        ParamSpec spec = plan.param(name)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "pipeline " + plan.name() + " has no parameter '" + name + "'; its parameters are "
+                                + plan.params().stream().map(ParamSpec::name).toList()));
         if (!spec.type().rawType().isInstance(value)) {
-            throw new IllegalArgumentException("parameter '" + name + "' is a " + spec.type().displayName() + ", not "
-                    + (value == null ? "null" : value.getClass().getSimpleName() + " " + value));
+            throw new IllegalArgumentException(
+                    "parameter '" + name + "' is a " + spec.type().displayName() + ", not "
+                            + (value == null ? "null" : value.getClass().getSimpleName() + " " + value));
         }
         params.put(name, ValueCodec.encode(spec.type(), value));
         return this;
@@ -79,7 +81,8 @@ public final class PipelineTest {
     public PipelineTest replace(String step, StepDouble stepDouble) {
         requireStep(step);
         if (stubs.containsKey(step)) {
-            throw new IllegalArgumentException("step '" + step + "' is already stubbed; use either stub(...) or replace(...)");
+            throw new IllegalArgumentException(
+                    "step '" + step + "' is already stubbed; use either stub(...) or replace(...)");
         }
         replacements.put(step, stepDouble);
         return this;
@@ -92,7 +95,8 @@ public final class PipelineTest {
     public <T> PipelineTest stub(String step, Output<T> output, T value) {
         requireStep(step);
         if (replacements.containsKey(step)) {
-            throw new IllegalArgumentException("step '" + step + "' is already replaced; use either stub(...) or replace(...)");
+            throw new IllegalArgumentException(
+                    "step '" + step + "' is already replaced; use either stub(...) or replace(...)");
         }
         stubs.computeIfAbsent(step, s -> new LinkedHashMap<>()).put(output, value);
         return this;
@@ -118,7 +122,8 @@ public final class PipelineTest {
     public PipelineResult run() {
         Map<String, StepBody> bodies = new LinkedHashMap<>();
         replacements.forEach((step, d) -> bodies.put(step, d::run));
-        stubs.forEach((step, values) -> bodies.put(step, ctx -> values.forEach((output, value) -> put(ctx, output, value))));
+        stubs.forEach((step, values) ->
+                bodies.put(step, ctx -> values.forEach((output, value) -> put(ctx, output, value))));
         Path root = home != null ? home : temporaryHome();
         RunOptions options = RunOptions.defaults()
                 .withHome(new FermionHome(root))
@@ -157,10 +162,13 @@ public final class PipelineTest {
     }
 
     private void requireStep(String step) {
-        Set<String> names = plan.allNodes().stream().filter(Node::isStep).map(Node::name)
+        Set<String> names = plan.allNodes().stream()
+                .filter(Node::isStep)
+                .map(Node::name)
                 .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
         if (!names.contains(step)) {
-            throw new IllegalArgumentException("pipeline " + plan.name() + " has no step '" + step + "'; its steps are " + names);
+            throw new IllegalArgumentException(
+                    "pipeline " + plan.name() + " has no step '" + step + "'; its steps are " + names);
         }
     }
 

@@ -6,14 +6,12 @@ import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
-
 import java.nio.file.Files;
 import java.util.List;
 
 /** A small training pipeline whose training step is too slow for unit tests, so tests replace it. */
 public final class TrainingPipeline {
-    private TrainingPipeline() {
-    }
+    private TrainingPipeline() {}
 
     public static final class Prepare extends Component {
         public static final Input<Integer> ROWS = input("rows", Integer.class);
@@ -33,7 +31,8 @@ public final class TrainingPipeline {
 
         @Override
         protected void run(StepContext ctx) {
-            throw new UnsupportedOperationException("real training needs a GPU cluster; replace this step in unit tests");
+            throw new UnsupportedOperationException(
+                    "real training needs a GPU cluster; replace this step in unit tests");
         }
     }
 
@@ -44,7 +43,8 @@ public final class TrainingPipeline {
 
         @Override
         protected void run(StepContext ctx) throws Exception {
-            double weight = Double.parseDouble(Files.readString(ctx.get(MODEL).file("weights.txt")).trim());
+            double weight = Double.parseDouble(
+                    Files.readString(ctx.get(MODEL).file("weights.txt")).trim());
             ctx.put(ACCURACY, weight * (1 - ctx.get(LOSS)));
         }
     }
@@ -63,13 +63,21 @@ public final class TrainingPipeline {
         var minAccuracy = p.param("min-accuracy", 0.9);
         var rows = p.param("rows", 100);
         var prepare = p.step("prepare", new Prepare()).with(Prepare.ROWS, rows);
-        var sweep = p.forEach("sweep", List.of(0.1, 0.01), (body, rate) -> body.step("train", new Train())
-                .with(Train.ROWS, prepare.out(Prepare.CLEAN_ROWS)).with(Train.LEARNING_RATE, rate));
-        var finalTrain = p.step("final-train", new Train()).with(Train.ROWS, prepare.out(Prepare.CLEAN_ROWS))
-                .with(Train.LEARNING_RATE, 0.05).after(sweep);
-        var evaluate = p.step("evaluate", new Evaluate()).with(Evaluate.MODEL, finalTrain.out(Train.MODEL))
+        var sweep = p.forEach(
+                "sweep",
+                List.of(0.1, 0.01),
+                (body, rate) -> body.step("train", new Train())
+                        .with(Train.ROWS, prepare.out(Prepare.CLEAN_ROWS))
+                        .with(Train.LEARNING_RATE, rate));
+        var finalTrain = p.step("final-train", new Train())
+                .with(Train.ROWS, prepare.out(Prepare.CLEAN_ROWS))
+                .with(Train.LEARNING_RATE, 0.05)
+                .after(sweep);
+        var evaluate = p.step("evaluate", new Evaluate())
+                .with(Evaluate.MODEL, finalTrain.out(Train.MODEL))
                 .with(Evaluate.LOSS, finalTrain.out(Train.LOSS));
-        p.when(evaluate.out(Evaluate.ACCURACY).atLeast(minAccuracy),
+        p.when(
+                evaluate.out(Evaluate.ACCURACY).atLeast(minAccuracy),
                 b -> b.step("deploy", new Deploy()).with(Deploy.ACCURACY, evaluate.out(Evaluate.ACCURACY)));
     });
 }

@@ -6,8 +6,7 @@ import java.util.Properties;
 
 /** The Fermion version this module was built as, for run tags. */
 final class FermionVersion {
-    private FermionVersion() {
-    }
+    private FermionVersion() {}
 
     static String get() {
         try (InputStream in = FermionVersion.class.getResourceAsStream("version.properties")) {

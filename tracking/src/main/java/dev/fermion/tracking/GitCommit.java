@@ -8,8 +8,7 @@ import java.util.Optional;
 
 /** Reads the checked-out commit from {@code .git} directly, so tracking needs no git binary. */
 final class GitCommit {
-    private GitCommit() {
-    }
+    private GitCommit() {}
 
     /** The commit of the repository containing {@code dir}, if any. */
     static Optional<String> of(Path dir) {
@@ -24,14 +23,16 @@ final class GitCommit {
 
     private static Optional<String> read(Path git) {
         try {
-            String head = Files.readString(git.resolve("HEAD"), StandardCharsets.UTF_8).trim();
+            String head = Files.readString(git.resolve("HEAD"), StandardCharsets.UTF_8)
+                    .trim();
             if (!head.startsWith("ref: ")) {
                 return Optional.of(head);
             }
             String ref = head.substring("ref: ".length());
             Path loose = git.resolve(ref);
             if (Files.isRegularFile(loose)) {
-                return Optional.of(Files.readString(loose, StandardCharsets.UTF_8).trim());
+                return Optional.of(
+                        Files.readString(loose, StandardCharsets.UTF_8).trim());
             }
             Path packed = git.resolve("packed-refs");
             if (Files.isRegularFile(packed)) {

@@ -1,7 +1,6 @@
 package dev.fermion.tracking;
 
 import dev.fermion.contract.TrackingEnv;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,8 +59,8 @@ public final class LocalMlflowServer {
         if (port != null) {
             args.addAll(List.of("--port", port.toString()));
         }
-        return URI.create(run(Map.of(TrackingEnv.USERNAME, username, TrackingEnv.PASSWORD, password),
-                args.toArray(String[]::new)));
+        return URI.create(run(
+                Map.of(TrackingEnv.USERNAME, username, TrackingEnv.PASSWORD, password), args.toArray(String[]::new)));
     }
 
     public void stop() {
@@ -89,9 +88,8 @@ public final class LocalMlflowServer {
             Path err = dataDir.resolve("script.err");
             List<String> command = new ArrayList<>(List.of("bash", script.toString()));
             command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().put("FERMION_HOME", fermionHome.toString());
             builder.environment().put("FERMION_MLFLOW_DATA", dataDir.toString());
             builder.environment().putAll(env);

@@ -16,7 +16,6 @@ import dev.fermion.tracking.mlflow.MlflowClient;
 import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.Tag;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,6 +47,7 @@ public final class MlflowTracker implements PipelineTracker {
     private final java.util.Set<String> modelDigests = new java.util.LinkedHashSet<>();
     /** Per step, its parameter inputs (a model's params) and the digest of the model it evaluates, if any. */
     private final Map<String, Map<String, String>> stepInputs = new LinkedHashMap<>();
+
     private final Map<String, String> evaluated = new LinkedHashMap<>();
     /** The content digest of each model a step output, made or reused, by "step/output". */
     private final Map<String, String> outputDigests = new LinkedHashMap<>();
@@ -55,6 +55,7 @@ public final class MlflowTracker implements PipelineTracker {
     private final Map<String, PipelineGraph.State> states = new LinkedHashMap<>();
     /** The artifact of the parent run that pictures the pipeline and how its steps ended. */
     static final String GRAPH = "pipeline-graph.svg";
+
     private volatile Plan plan;
     private final List<Tag> commonTags = new ArrayList<>();
     private volatile Delivery delivery;
@@ -82,8 +83,8 @@ public final class MlflowTracker implements PipelineTracker {
         pipeline = new RunRef(experiment, runId);
         this.plan = plan;
         session = safe(runId) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        delivery = new Delivery(writer, Spool.inHome(options.fermionHome()), session, options.queueCapacity(),
-                options.strict());
+        delivery = new Delivery(
+                writer, Spool.inHome(options.fermionHome()), session, options.queueCapacity(), options.strict());
         commonTags.add(new Tag("fermion.pipeline", plan.name()));
         if (plan.version() != null) {
             commonTags.add(new Tag("fermion.pipeline.version", plan.version()));
@@ -111,18 +112,24 @@ public final class MlflowTracker implements PipelineTracker {
     }
 
     @Override
-    public void stepStarted(String step, ComponentSpec component, Map<String, String> inputs,
-                            List<StepArtifact> artifacts, boolean reused) {
+    public void stepStarted(
+            String step,
+            ComponentSpec component,
+            Map<String, String> inputs,
+            List<StepArtifact> artifacts,
+            boolean reused) {
         // A step that runs in this session supersedes a run left from an earlier session of a resumed run.
         RunRef ref = start(step, component, !reused);
         Map<String, String> values = new LinkedHashMap<>(inputs);
         List<DatasetRef> datasets = new ArrayList<>();
         List<String> modelInputs = new ArrayList<>();
         for (StepArtifact a : artifacts) {
-            values.put(a.name(), a.digest() != null ? a.digest() : a.artifact().path().toString());
+            values.put(
+                    a.name(),
+                    a.digest() != null ? a.digest() : a.artifact().path().toString());
             if (a.artifact() instanceof Dataset) {
-                datasets.add(new DatasetRef(a.name(), a.artifact().path().toAbsolutePath().toString(), a.digest(),
-                        "input"));
+                datasets.add(new DatasetRef(
+                        a.name(), a.artifact().path().toAbsolutePath().toString(), a.digest(), "input"));
             } else if (a.artifact() instanceof Model && a.digest() != null) {
                 modelInputs.add(a.digest());
             }
@@ -130,8 +137,9 @@ public final class MlflowTracker implements PipelineTracker {
         synchronized (steps) {
             stepInputs.put(step, Map.copyOf(inputs));
             // A step that takes one model and makes none evaluates it: its metrics are that model's too.
-            boolean makesModels = component != null && component.outputs().stream()
-                    .anyMatch(o -> Model.class.isAssignableFrom(o.type().rawType()));
+            boolean makesModels = component != null
+                    && component.outputs().stream()
+                            .anyMatch(o -> Model.class.isAssignableFrom(o.type().rawType()));
             if (modelInputs.size() == 1 && !makesModels) {
                 evaluated.put(step, modelInputs.get(0));
             }
@@ -147,8 +155,8 @@ public final class MlflowTracker implements PipelineTracker {
 
     @Override
     public void stepSource(String step, dev.fermion.dsl.SourceDataset dataset) {
-        delivery.submit(new TrackingOp.LogSource(stepRef(step), dataset.name(), dataset.source(), dataset.digest(),
-                dataset.columns(), dataset.rows()));
+        delivery.submit(new TrackingOp.LogSource(
+                stepRef(step), dataset.name(), dataset.source(), dataset.digest(), dataset.columns(), dataset.rows()));
         checkStrict();
     }
 
@@ -168,8 +176,13 @@ public final class MlflowTracker implements PipelineTracker {
     }
 
     @Override
-    public void stepFinished(String step, StepOutcome outcome, Map<String, String> outputs,
-                             List<StepArtifact> artifacts, boolean cached, String sourceRunId) {
+    public void stepFinished(
+            String step,
+            StepOutcome outcome,
+            Map<String, String> outputs,
+            List<StepArtifact> artifacts,
+            boolean cached,
+            String sourceRunId) {
         RunRef ref;
         synchronized (steps) {
             ref = steps.get(step);
@@ -189,8 +202,8 @@ public final class MlflowTracker implements PipelineTracker {
         }
         delivery.submit(new TrackingOp.Log(ref, List.of(), List.of(), tags));
         if (cached && sourceRunId != null) {
-            delivery.submit(new TrackingOp.LinkRun(ref, "fermion.cached.sourceMlflowRun",
-                    new RunRef(pipeline.experiment(), sourceRunId).child(step)));
+            delivery.submit(new TrackingOp.LinkRun(
+                    ref, "fermion.cached.sourceMlflowRun", new RunRef(pipeline.experiment(), sourceRunId).child(step)));
         }
         if (outcome == StepOutcome.SUCCEEDED) {
             for (StepArtifact a : artifacts) {
@@ -219,17 +232,24 @@ public final class MlflowTracker implements PipelineTracker {
             }
             for (StepArtifact a : artifacts) {
                 if (a.artifact() instanceof Model) {
-                    List<Tag> modelTags = List.of(new Tag("fermion.step", step), new Tag("fermion.output", a.name()),
+                    List<Tag> modelTags = List.of(
+                            new Tag("fermion.step", step),
+                            new Tag("fermion.output", a.name()),
                             new Tag("fermion.run", pipeline.key()));
-                    delivery.submit(new TrackingOp.LogModel(ref, a.name(),
-                            a.artifact().path().toAbsolutePath().toString(), modelTags, modelName(step, a.name()),
-                            a.digest(), params(inputs)));
+                    delivery.submit(new TrackingOp.LogModel(
+                            ref,
+                            a.name(),
+                            a.artifact().path().toAbsolutePath().toString(),
+                            modelTags,
+                            modelName(step, a.name()),
+                            a.digest(),
+                            params(inputs)));
                     synchronized (models) {
                         models.add(step + "/" + a.name());
                     }
                 } else {
-                    delivery.submit(new TrackingOp.UploadArtifacts(ref, a.name(),
-                            a.artifact().path().toAbsolutePath().toString()));
+                    delivery.submit(new TrackingOp.UploadArtifacts(
+                            ref, a.name(), a.artifact().path().toAbsolutePath().toString()));
                 }
             }
         }
@@ -276,14 +296,19 @@ public final class MlflowTracker implements PipelineTracker {
         delivery.submit(new TrackingOp.EndRun(pipeline, outcome.mlflowStatus(), now()));
         delivery.close(options.closeTimeout());
         checkStrict();
-        return new TrackingSummary(uiLinks(), delivery.spooled(), delivery.rejected(), delivery.spool().dir());
+        return new TrackingSummary(
+                uiLinks(),
+                delivery.spooled(),
+                delivery.rejected(),
+                delivery.spool().dir());
     }
 
     @Override
     public UiLinks uiLinks() {
         MlflowClient client = writer.client();
         Optional<RunInfo> run = writer.knownRun(pipeline);
-        String experimentUrl = run.map(r -> client.experimentUrl(r.experimentId())).orElse(null);
+        String experimentUrl =
+                run.map(r -> client.experimentUrl(r.experimentId())).orElse(null);
         Map<String, String> stepLinks = new LinkedHashMap<>();
         synchronized (steps) {
             steps.forEach((name, ref) -> writer.knownRun(ref)
@@ -299,8 +324,11 @@ public final class MlflowTracker implements PipelineTracker {
                 }
             }
         }
-        return new UiLinks(experimentUrl, run.map(r -> client.runUrl(r.experimentId(), r.runId())).orElse(null),
-                stepLinks, modelLinks);
+        return new UiLinks(
+                experimentUrl,
+                run.map(r -> client.runUrl(r.experimentId(), r.runId())).orElse(null),
+                stepLinks,
+                modelLinks);
     }
 
     private RunRef start(String step, ComponentSpec component, boolean supersede) {

@@ -4,7 +4,6 @@ import dev.fermion.plan.Descriptions;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,7 +46,7 @@ final class PipelineGraph {
         }
     }
 
-    private record Box(String name, String title, String subtitle, String status, State state, int x, int y) { }
+    private record Box(String name, String title, String subtitle, String status, State state, int x, int y) {}
 
     private final Plan plan;
     private final Map<String, State> states;
@@ -76,20 +75,43 @@ final class PipelineGraph {
         }
         height = y + LEGEND;
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"").append(height)
-                .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" viewBox=\"0 0 ")
+                .append(width)
+                .append(' ')
+                .append(height)
                 .append("\" font-family=\"Helvetica, Arial, sans-serif\">\n")
-                .append("  <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
-                        + "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#495057\"/></marker></defs>\n")
+                .append(
+                        "  <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
+                                + "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#495057\"/></marker></defs>\n")
                 .append("  <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n")
-                .append("  <text x=\"").append(MARGIN).append("\" y=\"").append(MARGIN + 16).append("\" font-size=\"17\" "
-                        + "font-weight=\"bold\" fill=\"#212529\">").append(xml(plan.name())).append("</text>\n");
+                .append("  <text x=\"")
+                .append(MARGIN)
+                .append("\" y=\"")
+                .append(MARGIN + 16)
+                .append("\" font-size=\"17\" " + "font-weight=\"bold\" fill=\"#212529\">")
+                .append(xml(plan.name()))
+                .append("</text>\n");
         edges.forEach(svg::append);
         for (Box box : boxes) {
-            svg.append("  <g>\n    <rect x=\"").append(box.x).append("\" y=\"").append(box.y).append("\" width=\"").append(WIDTH)
-                    .append("\" height=\"").append(HEIGHT).append("\" rx=\"8\" fill=\"").append(box.state.fill)
-                    .append("\" stroke=\"").append(box.state.stroke).append("\" stroke-width=\"2\"")
-                    .append(box.state == State.NOT_RUN ? " stroke-dasharray=\"5,4\"" : "").append("/>\n");
+            svg.append("  <g>\n    <rect x=\"")
+                    .append(box.x)
+                    .append("\" y=\"")
+                    .append(box.y)
+                    .append("\" width=\"")
+                    .append(WIDTH)
+                    .append("\" height=\"")
+                    .append(HEIGHT)
+                    .append("\" rx=\"8\" fill=\"")
+                    .append(box.state.fill)
+                    .append("\" stroke=\"")
+                    .append(box.state.stroke)
+                    .append("\" stroke-width=\"2\"")
+                    .append(box.state == State.NOT_RUN ? " stroke-dasharray=\"5,4\"" : "")
+                    .append("/>\n");
             text(svg, box.x + 12, box.y + 21, 14, "bold", "#212529", box.title);
             text(svg, box.x + 12, box.y + 38, 11, "normal", "#495057", box.subtitle);
             text(svg, box.x + 12, box.y + 54, 11, "normal", box.state.stroke, box.status);
@@ -97,13 +119,22 @@ final class PipelineGraph {
         }
         int x = MARGIN;
         for (State state : State.values()) {
-            svg.append("  <rect x=\"").append(x).append("\" y=\"").append(height - 28).append("\" width=\"14\" height=\"14\" rx=\"3\" fill=\"")
-                    .append(state.fill).append("\" stroke=\"").append(state.stroke).append("\"/>\n");
+            svg.append("  <rect x=\"")
+                    .append(x)
+                    .append("\" y=\"")
+                    .append(height - 28)
+                    .append("\" width=\"14\" height=\"14\" rx=\"3\" fill=\"")
+                    .append(state.fill)
+                    .append("\" stroke=\"")
+                    .append(state.stroke)
+                    .append("\"/>\n");
             text(svg, x + 20, height - 16, 12, "normal", "#495057", state.label);
             x += 110;
         }
         width = Math.max(width, x);
-        return svg.append("</svg>\n").toString().replaceFirst("width=\"\\d+\" height", "width=\"" + width + "\" height")
+        return svg.append("</svg>\n")
+                .toString()
+                .replaceFirst("width=\"\\d+\" height", "width=\"" + width + "\" height")
                 .replaceFirst("viewBox=\"0 0 \\d+ ", "viewBox=\"0 0 " + width + " ");
     }
 
@@ -112,7 +143,9 @@ final class PipelineGraph {
         Map<String, Integer> depth = new HashMap<>();
         graph.nodes().forEach(n -> depth(n, graph, depth));
         Map<Integer, List<Node>> rows = new TreeMap<>();
-        graph.nodes().forEach(n -> rows.computeIfAbsent(depth.get(n.name()), k -> new ArrayList<>()).add(n));
+        graph.nodes()
+                .forEach(n -> rows.computeIfAbsent(depth.get(n.name()), k -> new ArrayList<>())
+                        .add(n));
         Map<String, int[]> centres = new LinkedHashMap<>();
         int y = top;
         for (List<Node> row : rows.values()) {
@@ -160,11 +193,23 @@ final class PipelineGraph {
                 }
             });
             StringBuilder status = new StringBuilder();
-            counts.forEach((state, n) -> status.append(status.length() == 0 ? "" : ", ").append(n).append(' ').append(state.label));
-            State state = counts.containsKey(State.FAILED) ? State.FAILED : counts.isEmpty() ? State.NOT_RUN
-                    : counts.keySet().iterator().next();
-            return new Box(path, node.name(), cut(Descriptions.what(node, plan)),
-                    status.length() == 0 ? State.NOT_RUN.label : status + " (steps)", state, x, y);
+            counts.forEach((state, n) -> status.append(status.length() == 0 ? "" : ", ")
+                    .append(n)
+                    .append(' ')
+                    .append(state.label));
+            State state = counts.containsKey(State.FAILED)
+                    ? State.FAILED
+                    : counts.isEmpty()
+                            ? State.NOT_RUN
+                            : counts.keySet().iterator().next();
+            return new Box(
+                    path,
+                    node.name(),
+                    cut(Descriptions.what(node, plan)),
+                    status.length() == 0 ? State.NOT_RUN.label : status + " (steps)",
+                    state,
+                    x,
+                    y);
         }
         State state = states.getOrDefault(path, State.NOT_RUN);
         return new Box(path, node.name(), cut(Descriptions.what(node, plan)), state.label, state, x, y);
@@ -172,22 +217,51 @@ final class PipelineGraph {
 
     private void edge(int x1, int y1, int x2, int y2, String condition) {
         int mid = (y1 + y2) / 2;
-        StringBuilder e = new StringBuilder("  <path d=\"M").append(x1).append(',').append(y1).append(" C").append(x1).append(',')
-                .append(mid).append(' ').append(x2).append(',').append(mid).append(' ').append(x2).append(',').append(y2 - 2)
+        StringBuilder e = new StringBuilder("  <path d=\"M")
+                .append(x1)
+                .append(',')
+                .append(y1)
+                .append(" C")
+                .append(x1)
+                .append(',')
+                .append(mid)
+                .append(' ')
+                .append(x2)
+                .append(',')
+                .append(mid)
+                .append(' ')
+                .append(x2)
+                .append(',')
+                .append(y2 - 2)
                 .append("\" fill=\"none\" stroke=\"#495057\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"")
-                .append(condition == null ? "" : " stroke-dasharray=\"6,4\"").append("/>\n");
+                .append(condition == null ? "" : " stroke-dasharray=\"6,4\"")
+                .append("/>\n");
         if (condition != null) {
-            e.append("  <text x=\"").append((x1 + x2) / 2 + 6).append("\" y=\"").append(mid - 3)
-                    .append("\" font-size=\"11\" font-style=\"italic\" fill=\"#495057\">").append(xml(cut("if " + condition)))
+            e.append("  <text x=\"")
+                    .append((x1 + x2) / 2 + 6)
+                    .append("\" y=\"")
+                    .append(mid - 3)
+                    .append("\" font-size=\"11\" font-style=\"italic\" fill=\"#495057\">")
+                    .append(xml(cut("if " + condition)))
                     .append("</text>\n");
         }
         edges.add(e.toString());
     }
 
     private static void text(StringBuilder svg, int x, int y, int size, String weight, String colour, String text) {
-        svg.append("    <text x=\"").append(x).append("\" y=\"").append(y).append("\" font-size=\"").append(size)
-                .append("\" font-weight=\"").append(weight).append("\" fill=\"").append(colour).append("\">")
-                .append(xml(text)).append("</text>\n");
+        svg.append("    <text x=\"")
+                .append(x)
+                .append("\" y=\"")
+                .append(y)
+                .append("\" font-size=\"")
+                .append(size)
+                .append("\" font-weight=\"")
+                .append(weight)
+                .append("\" fill=\"")
+                .append(colour)
+                .append("\">")
+                .append(xml(text))
+                .append("</text>\n");
     }
 
     /** Fits a line into a box: about 34 characters of 11-point text. */
@@ -196,7 +270,10 @@ final class PipelineGraph {
     }
 
     private static String xml(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
     /** The state a step's outcome is drawn in. */

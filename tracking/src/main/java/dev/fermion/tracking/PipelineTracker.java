@@ -2,7 +2,6 @@ package dev.fermion.tracking;
 
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Plan;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,18 +27,21 @@ public interface PipelineTracker {
      * @param reused    the step does not run now (a cached result, or one kept from the run being resumed):
      *                  a run tracked for it earlier is kept; otherwise an earlier session's run becomes history
      */
-    void stepStarted(String step, ComponentSpec component, Map<String, String> inputs, List<StepArtifact> artifacts,
-                     boolean reused);
+    void stepStarted(
+            String step,
+            ComponentSpec component,
+            Map<String, String> inputs,
+            List<StepArtifact> artifacts,
+            boolean reused);
 
     /** A step that runs now. */
-    default void stepStarted(String step, ComponentSpec component, Map<String, String> inputs,
-                             List<StepArtifact> artifacts) {
+    default void stepStarted(
+            String step, ComponentSpec component, Map<String, String> inputs, List<StepArtifact> artifacts) {
         stepStarted(step, component, inputs, artifacts, false);
     }
 
     /** A data set the step reported reading from outside the pipeline. */
-    default void stepSource(String step, dev.fermion.dsl.SourceDataset dataset) {
-    }
+    default void stepSource(String step, dev.fermion.dsl.SourceDataset dataset) {}
 
     /** A metric the step reported; {@code index} orders values of one key (epoch, batch). */
     void stepMetric(String step, String key, double value, long index, long timestampMillis);
@@ -50,8 +52,13 @@ public interface PipelineTracker {
      * @param cached      the results were reused from an earlier run, {@code sourceRunId}, not computed
      * @param sourceRunId the Fermion run that produced cached results, or null
      */
-    void stepFinished(String step, StepOutcome outcome, Map<String, String> outputs, List<StepArtifact> artifacts,
-                      boolean cached, String sourceRunId);
+    void stepFinished(
+            String step,
+            StepOutcome outcome,
+            Map<String, String> outputs,
+            List<StepArtifact> artifacts,
+            boolean cached,
+            String sourceRunId);
 
     /**
      * Registers the model output {@code output} of {@code step} (reported by {@code stepFinished}) as a new

@@ -13,7 +13,6 @@ import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +54,8 @@ public final class PodTracker {
             return Optional.empty();
         }
         // A pod has no project checkout, so no commit to tag runs with.
-        TrackingOptions options = TrackingOptions.of(URI.create(uri), MlflowCredentials.fromEnvironment(env), fermionHome)
+        TrackingOptions options = TrackingOptions.of(
+                        URI.create(uri), MlflowCredentials.fromEnvironment(env), fermionHome)
                 .withProjectDir(null);
         String experiment = blank(env.get(TrackingEnv.EXPERIMENT)) ? pipeline : env.get(TrackingEnv.EXPERIMENT);
         String name = blank(env.get(TrackingEnv.WORKFLOW_NAME)) ? uid : env.get(TrackingEnv.WORKFLOW_NAME);
@@ -110,14 +110,14 @@ public final class PodTracker {
 
         /** Never blocks the step: a full queue spools to disk. */
         public void metric(String key, double value, long index, long timestampMillis) {
-            delivery.submit(new TrackingOp.Log(child, List.of(new Metric(key, value, timestampMillis, index)),
-                    List.of(), List.of()));
+            delivery.submit(new TrackingOp.Log(
+                    child, List.of(new Metric(key, value, timestampMillis, index)), List.of(), List.of()));
         }
 
         /** A data set the step reports reading from outside the pipeline: the child run's input. */
         public void source(SourceDataset dataset) {
-            delivery.submit(new TrackingOp.LogSource(child, dataset.name(), dataset.source(), dataset.digest(),
-                    dataset.columns(), dataset.rows()));
+            delivery.submit(new TrackingOp.LogSource(
+                    child, dataset.name(), dataset.source(), dataset.digest(), dataset.columns(), dataset.rows()));
         }
 
         /**
@@ -129,9 +129,14 @@ public final class PodTracker {
          */
         public TrackingSummary finish(Map<String, Path> models, StepOutcome outcome) {
             if (outcome == StepOutcome.SUCCEEDED) {
-                models.forEach((name, dir) -> delivery.submit(new TrackingOp.LogModel(child, name,
-                        dir.toAbsolutePath().toString(), List.of(new Tag("fermion.step", step),
-                        new Tag("fermion.output", name), new Tag("fermion.run", parent.key())))));
+                models.forEach((name, dir) -> delivery.submit(new TrackingOp.LogModel(
+                        child,
+                        name,
+                        dir.toAbsolutePath().toString(),
+                        List.of(
+                                new Tag("fermion.step", step),
+                                new Tag("fermion.output", name),
+                                new Tag("fermion.run", parent.key())))));
             }
             delivery.submit(new TrackingOp.EndRun(child, outcome.mlflowStatus(), now()));
             return close(delivery);
@@ -157,21 +162,27 @@ public final class PodTracker {
     }
 
     private List<Tag> workflowTags(String pipeline) {
-        return List.of(new Tag("fermion.pipeline", pipeline), new Tag("fermion.run", workflowName),
-                new Tag("fermion.version", FermionVersion.get()), new Tag("argo.workflow.name", workflowName),
-                new Tag("argo.workflow.uid", workflowUid), new Tag("mlflow.source.name", pipeline),
+        return List.of(
+                new Tag("fermion.pipeline", pipeline),
+                new Tag("fermion.run", workflowName),
+                new Tag("fermion.version", FermionVersion.get()),
+                new Tag("argo.workflow.name", workflowName),
+                new Tag("argo.workflow.uid", workflowUid),
+                new Tag("mlflow.source.name", pipeline),
                 new Tag("mlflow.source.type", "JOB"));
     }
 
     private Delivery delivery(String what) {
-        MlflowWriter writer = new MlflowWriter(new MlflowClient(options.trackingUri(), options.credentials(), options.retry()));
+        MlflowWriter writer =
+                new MlflowWriter(new MlflowClient(options.trackingUri(), options.credentials(), options.retry()));
         String session = (workflowName + "-" + what).replaceAll("[^A-Za-z0-9._-]", "_");
         return new Delivery(writer, Spool.inHome(options.fermionHome()), session, options.queueCapacity(), false);
     }
 
     private TrackingSummary close(Delivery delivery) {
         delivery.close(options.closeTimeout());
-        return new TrackingSummary(null, delivery.spooled(), delivery.rejected(), delivery.spool().dir());
+        return new TrackingSummary(
+                null, delivery.spooled(), delivery.rejected(), delivery.spool().dir());
     }
 
     private static boolean blank(String value) {

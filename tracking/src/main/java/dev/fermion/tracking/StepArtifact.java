@@ -6,5 +6,4 @@ import dev.fermion.dsl.Artifact;
  * An artifact a step read or wrote, by port name. {@code digest} is the runner's content digest, or null
  * when it has none (the tracker then computes one where MLflow needs it).
  */
-public record StepArtifact(String name, Artifact artifact, String digest) {
-}
+public record StepArtifact(String name, Artifact artifact, String digest) {}

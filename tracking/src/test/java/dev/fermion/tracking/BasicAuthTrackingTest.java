@@ -1,5 +1,8 @@
 package dev.fermion.tracking;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.contract.TrackingEnv;
 import dev.fermion.tracking.delivery.RunRef;
 import dev.fermion.tracking.delivery.Spool;
@@ -9,20 +12,16 @@ import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.MlflowException;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Tracking into a real MLflow server that runs MLflow's basic-auth app. */
 class BasicAuthTrackingTest {
@@ -35,8 +34,8 @@ class BasicAuthTrackingTest {
 
     @BeforeAll
     static void start() {
-        server = MlflowServer.startWithBasicAuth(Path.of("target", "mlflow-auth-" + UUID.randomUUID()).toAbsolutePath(),
-                USER, PASSWORD);
+        server = MlflowServer.startWithBasicAuth(
+                Path.of("target", "mlflow-auth-" + UUID.randomUUID()).toAbsolutePath(), USER, PASSWORD);
     }
 
     @AfterAll
@@ -60,7 +59,9 @@ class BasicAuthTrackingTest {
         client.log(run.runId(), List.of(new Metric("accuracy", 0.97, 2, 0)), List.of(), List.of());
         client.uploadArtifact(run.artifactUri(), "report.txt", dir.resolve("report.txt"));
 
-        assertThat(client.metricHistory(run.runId(), "accuracy")).extracting(Metric::value).containsExactly(0.97);
+        assertThat(client.metricHistory(run.runId(), "accuracy"))
+                .extracting(Metric::value)
+                .containsExactly(0.97);
         assertThat(new String(client.downloadArtifact(run.artifactUri(), "report.txt"), StandardCharsets.UTF_8))
                 .isEqualTo("accuracy 0.97");
     }
@@ -73,7 +74,8 @@ class BasicAuthTrackingTest {
                     assertThat(e.transientFailure()).isFalse();
                 })
                 .hasMessageContaining("HTTP 401")
-                .hasMessageContaining("set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN");
+                .hasMessageContaining(
+                        "set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN");
     }
 
     @Test
@@ -95,14 +97,17 @@ class BasicAuthTrackingTest {
         tracker.runStarted(Plans.plan("demo", experiment), runId, Map.of("epochs", "3"));
         TrackingSummary summary = tracker.runFinished(StepOutcome.SUCCEEDED);
 
-        assertThat(summary.spooled()).as("refused operations wait in the spool, none are dropped").isPositive();
+        assertThat(summary.spooled())
+                .as("refused operations wait in the spool, none are dropped")
+                .isPositive();
         assertThat(summary.rejected()).isZero();
-        Spool.ReplayResult synced = MlflowTracker.sync(TrackingOptions.of(server.uri(),
-                MlflowCredentials.basic(USER, PASSWORD), home));
+        Spool.ReplayResult synced =
+                MlflowTracker.sync(TrackingOptions.of(server.uri(), MlflowCredentials.basic(USER, PASSWORD), home));
         assertThat(synced.remaining()).isZero();
         assertThat(synced.rejected()).isZero();
         MlflowClient client = client(MlflowCredentials.basic(USER, PASSWORD));
-        assertThat(client.findRunsByTag(client.experimentId(experiment), RunRef.KEY_TAG, runId)).singleElement()
+        assertThat(client.findRunsByTag(client.experimentId(experiment), RunRef.KEY_TAG, runId))
+                .singleElement()
                 .satisfies(run -> {
                     assertThat(run.params()).containsEntry("epochs", "3");
                     assertThat(run.status()).isEqualTo("FINISHED");
@@ -119,15 +124,28 @@ class BasicAuthTrackingTest {
     void aPodTracksWithTheCredentialsItsEnvironmentGives() {
         String experiment = "pod-auth-" + UUID.randomUUID();
         String uid = UUID.randomUUID().toString();
-        PodTracker tracker = PodTracker.fromEnv(Map.of(TrackingEnv.URI, server.uri().toString(),
-                TrackingEnv.EXPERIMENT, experiment, TrackingEnv.WORKFLOW_UID, uid,
-                TrackingEnv.USERNAME, USER, TrackingEnv.PASSWORD, PASSWORD), "demo", home).orElseThrow();
+        PodTracker tracker = PodTracker.fromEnv(
+                        Map.of(
+                                TrackingEnv.URI,
+                                server.uri().toString(),
+                                TrackingEnv.EXPERIMENT,
+                                experiment,
+                                TrackingEnv.WORKFLOW_UID,
+                                uid,
+                                TrackingEnv.USERNAME,
+                                USER,
+                                TrackingEnv.PASSWORD,
+                                PASSWORD),
+                        "demo",
+                        home)
+                .orElseThrow();
 
         TrackingSummary summary = tracker.finish("demo", "Succeeded");
 
         assertThat(summary.complete()).isTrue();
         MlflowClient client = client(MlflowCredentials.basic(USER, PASSWORD));
         assertThat(client.findRunsByTag(client.experimentId(experiment), RunRef.KEY_TAG, "argo:" + uid))
-                .singleElement().satisfies(run -> assertThat(run.status()).isEqualTo("FINISHED"));
+                .singleElement()
+                .satisfies(run -> assertThat(run.status()).isEqualTo("FINISHED"));
     }
 }

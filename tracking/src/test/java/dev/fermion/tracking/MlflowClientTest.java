@@ -1,5 +1,8 @@
 package dev.fermion.tracking;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.tracking.mlflow.ArtifactFile;
 import dev.fermion.tracking.mlflow.LoggedModel;
 import dev.fermion.tracking.mlflow.Metric;
@@ -12,20 +15,16 @@ import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(MlflowServerFixture.class)
 class MlflowClientTest {
@@ -49,27 +48,33 @@ class MlflowClientTest {
     @Test
     void nestedRunsCarryNameParentAndStatus() {
         RunInfo parent = client.createRun(experiment, "pipeline", 1000, List.of(new Tag("fermion.pipeline", "p")));
-        RunInfo child = client.createRun(experiment, "train", 1100,
-                List.of(new Tag("mlflow.parentRunId", parent.runId())));
+        RunInfo child =
+                client.createRun(experiment, "train", 1100, List.of(new Tag("mlflow.parentRunId", parent.runId())));
         client.endRun(child.runId(), RunStatus.FAILED, 1200);
         client.endRun(parent.runId(), RunStatus.KILLED, 1300);
 
         RunInfo c = client.getRun(child.runId());
         assertThat(c.runName()).isEqualTo("train");
-        assertThat(c.tags()).containsEntry("mlflow.parentRunId", parent.runId()).containsEntry("mlflow.runName", "train");
+        assertThat(c.tags())
+                .containsEntry("mlflow.parentRunId", parent.runId())
+                .containsEntry("mlflow.runName", "train");
         assertThat(c.status()).isEqualTo("FAILED");
         assertThat(c.endTime()).isEqualTo(1200);
         assertThat(client.getRun(parent.runId()).status()).isEqualTo("KILLED");
         assertThat(client.findRunsByTag(experiment, "mlflow.parentRunId", parent.runId()))
-                .extracting(RunInfo::runId).containsExactly(child.runId());
+                .extracting(RunInfo::runId)
+                .containsExactly(child.runId());
     }
 
     @Test
     void thousandsOfMetricsAndManyParamsArriveComplete() {
         RunInfo run = client.createRun(experiment, "batchy", 1, List.of());
-        List<Metric> metrics = IntStream.range(0, 2_500).mapToObj(i -> new Metric("loss", 1.0 / (i + 1), 10_000L + i, i))
+        List<Metric> metrics = IntStream.range(0, 2_500)
+                .mapToObj(i -> new Metric("loss", 1.0 / (i + 1), 10_000L + i, i))
                 .toList();
-        List<Param> params = IntStream.range(0, 150).mapToObj(i -> new Param("p" + i, "v" + i)).toList();
+        List<Param> params = IntStream.range(0, 150)
+                .mapToObj(i -> new Param("p" + i, "v" + i))
+                .toList();
 
         client.log(run.runId(), metrics, params, List.of(new Tag("kind", "test")));
 
@@ -106,15 +111,20 @@ class MlflowClientTest {
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("report.txt", false),
                         org.assertj.core.groups.Tuple.tuple("sub dir", true));
-        assertThat(new String(client.downloadArtifact(run.artifactUri(), "report/sub dir/data.csv"),
-                StandardCharsets.UTF_8)).isEqualTo("a,b\n1,2\n");
+        assertThat(new String(
+                        client.downloadArtifact(run.artifactUri(), "report/sub dir/data.csv"), StandardCharsets.UTF_8))
+                .isEqualTo("a,b\n1,2\n");
     }
 
     @Test
     void loggedModelIsRegisteredAndAliased(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("weights.bin"), "0101");
         RunInfo run = client.createRun(experiment, "train", 1, List.of());
-        LoggedModel model = client.createLoggedModel(experiment, "classifier", run.runId(), "djl",
+        LoggedModel model = client.createLoggedModel(
+                experiment,
+                "classifier",
+                run.runId(),
+                "djl",
                 List.of(new Tag("fermion.key", "k-" + UUID.randomUUID())));
         client.uploadDirectory(model.artifactUri(), "", dir);
         client.logModelOutput(run.runId(), model.modelId(), 0);
@@ -122,10 +132,13 @@ class MlflowClientTest {
 
         assertThat(ready.status()).isEqualTo("LOGGED_MODEL_READY");
         assertThat(ready.sourceRunId()).isEqualTo(run.runId());
-        assertThat(client.listArtifacts(model.artifactUri(), "")).extracting(ArtifactFile::path)
+        assertThat(client.listArtifacts(model.artifactUri(), ""))
+                .extracting(ArtifactFile::path)
                 .containsExactly("weights.bin");
-        assertThat(client.findLoggedModelsByTag(experiment, "fermion.key", model.tags().get("fermion.key")))
-                .extracting(LoggedModel::modelId).containsExactly(model.modelId());
+        assertThat(client.findLoggedModelsByTag(
+                        experiment, "fermion.key", model.tags().get("fermion.key")))
+                .extracting(LoggedModel::modelId)
+                .containsExactly(model.modelId());
 
         String name = "reg-" + UUID.randomUUID();
         client.ensureRegisteredModel(name);

@@ -1,25 +1,27 @@
 package dev.fermion.tracking;
 
-import dev.fermion.contract.TrackingEnv;
-import dev.fermion.tracking.mlflow.MlflowCredentials;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fermion.contract.TrackingEnv;
+import dev.fermion.tracking.mlflow.MlflowCredentials;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class MlflowCredentialsTest {
 
     @Test
     void aUserAndPasswordWinOverATokenAsInMlflowsOwnClient() {
-        var both = MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.USERNAME, "alice",
-                TrackingEnv.PASSWORD, "s3cret", TrackingEnv.TOKEN, "tok"));
+        var both = MlflowCredentials.fromEnvironment(
+                Map.of(TrackingEnv.USERNAME, "alice", TrackingEnv.PASSWORD, "s3cret", TrackingEnv.TOKEN, "tok"));
 
         assertThat(both.authorization()).hasValue("Basic YWxpY2U6czNjcmV0");
-        assertThat(MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.TOKEN, "tok")).authorization())
+        assertThat(MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.TOKEN, "tok"))
+                        .authorization())
                 .hasValue("Bearer tok");
-        assertThat(MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.TOKEN, " ")).present()).isFalse();
+        assertThat(MlflowCredentials.fromEnvironment(Map.of(TrackingEnv.TOKEN, " "))
+                        .present())
+                .isFalse();
         assertThat(MlflowCredentials.fromEnvironment(Map.of())).isEqualTo(MlflowCredentials.none());
     }
 
@@ -37,7 +39,12 @@ class MlflowCredentialsTest {
     void noSecretIsEverPrinted() {
         assertThat(MlflowCredentials.basic("alice", "s3cret").toString()).isEqualTo("MlflowCredentials[user alice]");
         assertThat(MlflowCredentials.token("tok-123").toString()).isEqualTo("MlflowCredentials[token]");
-        assertThat(TrackingOptions.of(java.net.URI.create("http://127.0.0.1:1"), MlflowCredentials.token("tok-123"),
-                java.nio.file.Path.of("h")).toString()).doesNotContain("tok-123").contains("MlflowCredentials[token]");
+        assertThat(TrackingOptions.of(
+                                java.net.URI.create("http://127.0.0.1:1"),
+                                MlflowCredentials.token("tok-123"),
+                                java.nio.file.Path.of("h"))
+                        .toString())
+                .doesNotContain("tok-123")
+                .contains("MlflowCredentials[token]");
     }
 }

@@ -1,9 +1,8 @@
 package dev.fermion.tracking;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.net.URI;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real MLflow server for tests, with its own data directory. When it cannot start, the test is skipped
@@ -29,15 +28,15 @@ final class MlflowServer {
 
     private static MlflowServer start(Path data, java.util.function.Function<LocalMlflowServer, URI> starter) {
         String home = System.getenv("FERMION_HOME");
-        Path fermionHome = home != null && !home.isBlank() ? Path.of(home)
-                : Path.of(System.getProperty("user.home"), ".fermion");
+        Path fermionHome =
+                home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".fermion");
         MlflowServer server = new MlflowServer(new LocalMlflowServer(fermionHome, data));
         try {
             server.uri = starter.apply(server.server);
         } catch (IllegalStateException e) {
             if ("true".equalsIgnoreCase(System.getenv("FERMION_REQUIRE_MLFLOW"))) {
-                throw new IllegalStateException("MLflow is required (FERMION_REQUIRE_MLFLOW=true) but did not start",
-                        e);
+                throw new IllegalStateException(
+                        "MLflow is required (FERMION_REQUIRE_MLFLOW=true) but did not start", e);
             }
             Assumptions.abort("no MLflow server: " + e.getMessage());
         }

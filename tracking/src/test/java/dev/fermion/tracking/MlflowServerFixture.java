@@ -1,11 +1,10 @@
 package dev.fermion.tracking;
 
+import java.nio.file.Path;
+import java.util.UUID;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-
-import java.nio.file.Path;
-import java.util.UUID;
 
 /**
  * Hands tests an {@link MlflowServer} shared by every test class of the JVM, stopped when the tests end.
@@ -25,7 +24,8 @@ final class MlflowServerFixture implements ParameterResolver {
     }
 
     private static final class Shared implements AutoCloseable {
-        final MlflowServer server = MlflowServer.start(Path.of("target", "mlflow-" + UUID.randomUUID()).toAbsolutePath());
+        final MlflowServer server = MlflowServer.start(
+                Path.of("target", "mlflow-" + UUID.randomUUID()).toAbsolutePath());
 
         @Override
         public void close() {

@@ -1,5 +1,7 @@
 package dev.fermion.tracking;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.contract.TrackingEnv;
 import dev.fermion.tracking.delivery.MlflowWriter;
 import dev.fermion.tracking.delivery.RunRef;
@@ -9,17 +11,14 @@ import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.Tag;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(MlflowServerFixture.class)
 class PodTrackerTest {
@@ -42,15 +41,27 @@ class PodTrackerTest {
     }
 
     private PodTracker tracker() {
-        return PodTracker.fromEnv(Map.of(TrackingEnv.URI, server.uri().toString(), TrackingEnv.EXPERIMENT,
-                experiment, TrackingEnv.WORKFLOW_UID, uid, TrackingEnv.WORKFLOW_NAME, "demo-abcde"), "demo",
-                home).orElseThrow();
+        return PodTracker.fromEnv(
+                        Map.of(
+                                TrackingEnv.URI,
+                                server.uri().toString(),
+                                TrackingEnv.EXPERIMENT,
+                                experiment,
+                                TrackingEnv.WORKFLOW_UID,
+                                uid,
+                                TrackingEnv.WORKFLOW_NAME,
+                                "demo-abcde"),
+                        "demo",
+                        home)
+                .orElseThrow();
     }
 
     @Test
     void withoutTheWorkflowSettingsThereIsNoTracker() {
-        assertThat(PodTracker.fromEnv(Map.of(TrackingEnv.URI, server.uri().toString()), "demo", home)).isEmpty();
-        assertThat(PodTracker.fromEnv(Map.of(TrackingEnv.WORKFLOW_UID, uid), "demo", home)).isEmpty();
+        assertThat(PodTracker.fromEnv(Map.of(TrackingEnv.URI, server.uri().toString()), "demo", home))
+                .isEmpty();
+        assertThat(PodTracker.fromEnv(Map.of(TrackingEnv.WORKFLOW_UID, uid), "demo", home))
+                .isEmpty();
     }
 
     @Test
@@ -58,7 +69,8 @@ class PodTrackerTest {
         TrackingSummary summary = tracker().finish("demo", "Error");
 
         assertThat(summary.complete()).isTrue();
-        assertThat(client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + uid)).singleElement()
+        assertThat(client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + uid))
+                .singleElement()
                 .satisfies(run -> {
                     assertThat(run.status()).isEqualTo("FAILED");
                     assertThat(run.runName()).isEqualTo("demo-abcde");
@@ -70,8 +82,8 @@ class PodTrackerTest {
         List<Tag> key = List.of(new Tag(RunRef.KEY_TAG, "argo:" + uid));
         RunInfo older = client.createRun(experimentId, "demo-abcde", 1_000L, key);
         RunInfo newer = client.createRun(experimentId, "demo-abcde", 2_000L, key);
-        RunInfo child = client.createRun(experimentId, "train", 2_000L,
-                List.of(new Tag("mlflow.parentRunId", newer.runId())));
+        RunInfo child =
+                client.createRun(experimentId, "train", 2_000L, List.of(new Tag("mlflow.parentRunId", newer.runId())));
 
         new TrackingOp.MergeDuplicates(tracker().parent()).applyTo(new MlflowWriter(client));
 

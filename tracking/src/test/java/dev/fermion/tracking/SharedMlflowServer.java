@@ -1,12 +1,11 @@
 package dev.fermion.tracking;
 
+import java.net.URI;
+import java.util.Arrays;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-
-import java.net.URI;
-import java.util.Arrays;
 
 /**
  * The tracking module's test server ({@link MlflowServerFixture}: real MLflow, skipped without it unless
@@ -18,11 +17,11 @@ import java.util.Arrays;
  * any exception of a parameter resolver, the fixture's "skip this test" included, into an error.
  */
 public final class SharedMlflowServer implements BeforeEachCallback, ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedMlflowServer.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(SharedMlflowServer.class);
 
     /** A running MLflow server, shared by every test of the JVM. */
-    public record Server(URI uri) {
-    }
+    public record Server(URI uri) {}
 
     @Override
     public void beforeEach(ExtensionContext context) {

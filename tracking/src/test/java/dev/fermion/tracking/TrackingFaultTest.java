@@ -1,5 +1,8 @@
 package dev.fermion.tracking;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.plan.Plan;
 import dev.fermion.tracking.delivery.Spool;
 import dev.fermion.tracking.mlflow.Metric;
@@ -7,10 +10,6 @@ import dev.fermion.tracking.mlflow.MlflowClient;
 import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -25,9 +24,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MLflow going away mid-run: nothing is lost, nothing arrives twice, and strict mode fails loudly. The server
@@ -35,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (one server start for both, as each costs seconds).
  */
 class TrackingFaultTest {
-    private static final RetryPolicy QUICK = new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100),
-            Duration.ofSeconds(5));
+    private static final RetryPolicy QUICK =
+            new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(5));
 
     @TempDir
     Path home;
@@ -100,8 +99,10 @@ class TrackingFaultTest {
 
         MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experimentId = client.experimentId(experiment);
-        RunInfo parent = client.findRunsByTag(experimentId, "fermion.key", runId).get(0);
-        RunInfo train = client.findRunsByTag(experimentId, "fermion.key", runId + "/train").get(0);
+        RunInfo parent =
+                client.findRunsByTag(experimentId, "fermion.key", runId).get(0);
+        RunInfo train = client.findRunsByTag(experimentId, "fermion.key", runId + "/train")
+                .get(0);
         List<RunInfo> evaluate = client.findRunsByTag(experimentId, "fermion.key", runId + "/evaluate");
         assertThat(parent.status()).isEqualTo("FINISHED");
         assertThat(train.status()).isEqualTo("FINISHED");
@@ -111,8 +112,10 @@ class TrackingFaultTest {
         assertThat(client.metricHistory(evaluate.get(0).runId(), "accuracy")).hasSize(1);
         List<Metric> loss = client.metricHistory(train.runId(), "loss");
         assertThat(loss).hasSize(1_200);
-        assertThat(loss).extracting(Metric::step)
-                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1_200).mapToObj(i -> (long) i).toList());
+        assertThat(loss)
+                .extracting(Metric::step)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 1_200).mapToObj(i -> (long) i).toList());
     }
 
     /** A started local server listens on loopback only, says so, is reused by a second start, keeps its data in {@code data}. */
@@ -120,9 +123,13 @@ class TrackingFaultTest {
         URI uri = server.uri();
         assertThat(uri.getHost()).isEqualTo("127.0.0.1");
         assertThat(server.local().status()).contains(uri);
-        assertThat(server.local().start()).as("a second start reuses the running server").isEqualTo(uri);
-        HttpResponse<String> health = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(uri + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(server.local().start())
+                .as("a second start reuses the running server")
+                .isEqualTo(uri);
+        HttpResponse<String> health = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(uri + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(data.resolve("mlflow.db")).exists();
         assertThat(Files.isDirectory(data.resolve("artifacts"))).isTrue();
@@ -130,7 +137,8 @@ class TrackingFaultTest {
 
     @Test
     void strictModeFailsTheRunWhenMlflowIsUnreachableAndStillKeepsTheData() throws IOException {
-        TrackingOptions options = TrackingOptions.of(unusedLoopbackUri(), home).withRetry(QUICK).withStrict(true);
+        TrackingOptions options =
+                TrackingOptions.of(unusedLoopbackUri(), home).withRetry(QUICK).withStrict(true);
         MlflowTracker tracker = new MlflowTracker(options);
 
         assertThatThrownBy(() -> tracker.runStarted(Plans.plan("iris", "strict"), "run-1", Map.of("lr", "0.1")))
@@ -151,7 +159,9 @@ class TrackingFaultTest {
         TrackingSummary summary = tracker.runFinished(StepOutcome.SUCCEEDED);
 
         assertThat(summary.links().run()).isNull();
-        assertThat(summary.spooled()).isEqualTo(Spool.inHome(home).pendingCount()).isPositive();
+        assertThat(summary.spooled())
+                .isEqualTo(Spool.inHome(home).pendingCount())
+                .isPositive();
     }
 
     private static URI unusedLoopbackUri() throws IOException {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +34,13 @@ public final class ArgoYaml {
     private static final String EMPTY_DIR = "emptyDir";
     /** Plain words YAML 1.1 readers (Argo's, snakeyaml) resolve to booleans or null; compared in lower case. */
     private static final Set<String> RESERVED = Set.of("y", "n", "yes", "no", "true", "false", "on", "off", "null");
+
     private static final String SPACES = " ".repeat(64);
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static final ObjectMapper TREE = JsonMapper.builder()
-            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY, JsonInclude.Include.ALWAYS))
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY, JsonInclude.Include.ALWAYS))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
@@ -49,7 +50,7 @@ public final class ArgoYaml {
      * @param yaml      the YAML text
      * @param jsonBytes the size of the same object as compact JSON in UTF-8, the form the API server stores
      */
-    public record Written(String yaml, int jsonBytes) { }
+    public record Written(String yaml, int jsonBytes) {}
 
     private final StringBuilder out;
     private long json;
@@ -86,7 +87,9 @@ public final class ArgoYaml {
                 JsonNode value = field.getValue();
                 prune(value);
                 boolean emptyContainer = value.isContainerNode() && value.isEmpty();
-                if (value.isNull() || (emptyContainer && !(value.isObject() && field.getKey().equals(EMPTY_DIR)))) {
+                if (value.isNull()
+                        || (emptyContainer
+                                && !(value.isObject() && field.getKey().equals(EMPTY_DIR)))) {
                     drop.add(field.getKey());
                 }
             }
@@ -181,7 +184,9 @@ public final class ArgoYaml {
      */
     private static boolean literal(String text) {
         int length = text.length();
-        if (text.indexOf('\n') < 0 || text.charAt(0) == ' ' || text.charAt(0) == '\n'
+        if (text.indexOf('\n') < 0
+                || text.charAt(0) == ' '
+                || text.charAt(0) == '\n'
                 || (length > 1 && text.charAt(length - 1) == '\n' && text.charAt(length - 2) == '\n')) {
             return false;
         }
@@ -191,8 +196,13 @@ public final class ArgoYaml {
                 if (i > 0 && text.charAt(i - 1) == ' ') {
                     return false;
                 }
-            } else if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || Character.isSurrogate(c) || c == 0x2028 || c == 0x2029
-                    || c == 0xFEFF || c >= 0xFFFE) {
+            } else if (c < 0x20
+                    || (c >= 0x7F && c <= 0x9F)
+                    || Character.isSurrogate(c)
+                    || c == 0x2028
+                    || c == 0x2029
+                    || c == 0xFEFF
+                    || c >= 0xFFFE) {
                 return false;
             }
         }
@@ -264,11 +274,16 @@ public final class ArgoYaml {
                 out.append("\\r");
             } else if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
                 out.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
                 out.append(c).append(text.charAt(++i));
             } else if (Character.isSurrogate(c) || c == 0x2028 || c == 0x2029 || c == 0xFEFF || c >= 0xFFFE) {
                 // Not printable in YAML: a lone surrogate, the Unicode line and paragraph separators, a BOM.
-                out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+                out.append("\\u")
+                        .append(HEX[c >> 12])
+                        .append(HEX[(c >> 8) & 0xF])
+                        .append(HEX[(c >> 4) & 0xF])
                         .append(HEX[c & 0xF]);
             } else {
                 out.append(c);
@@ -300,8 +315,13 @@ public final class ArgoYaml {
         }
         for (int i = 1; i < length; i++) {
             char c = text.charAt(i);
-            boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
-                    || c == '/' || c == '-';
+            boolean word = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == '/'
+                    || c == '-';
             if (word) {
                 continue;
             }
@@ -348,7 +368,9 @@ public final class ArgoYaml {
                 bytes += 1;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
                 bytes += 4;
                 i++;
             } else if (Character.isSurrogate(c)) {

@@ -7,7 +7,7 @@ package dev.fermion.compiler.argo;
 public record Artifact(String name, String path, String from, Raw raw) {
 
     /** A raw artifact's content. */
-    public record Raw(String data) { }
+    public record Raw(String data) {}
 
     public static Artifact atPath(String name, String path) {
         return new Artifact(name, path, null, null);

@@ -1,3 +1,3 @@
 package dev.fermion.compiler.argo;
 
-public record ArtifactRepositoryRef(String configMap, String key) { }
+public record ArtifactRepositoryRef(String configMap, String key) {}

@@ -2,5 +2,11 @@ package dev.fermion.compiler.argo;
 
 import java.util.List;
 
-public record DagTask(String name, String template, List<String> dependencies, String when,
-                      List<String> withItems, String withParam, Arguments arguments) { }
+public record DagTask(
+        String name,
+        String template,
+        List<String> dependencies,
+        String when,
+        List<String> withItems,
+        String withParam,
+        Arguments arguments) {}

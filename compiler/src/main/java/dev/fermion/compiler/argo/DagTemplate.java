@@ -2,4 +2,4 @@ package dev.fermion.compiler.argo;
 
 import java.util.List;
 
-public record DagTemplate(List<DagTask> tasks) { }
+public record DagTemplate(List<DagTask> tasks) {}

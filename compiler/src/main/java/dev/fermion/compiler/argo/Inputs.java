@@ -2,4 +2,4 @@ package dev.fermion.compiler.argo;
 
 import java.util.List;
 
-public record Inputs(List<Parameter> parameters, List<Artifact> artifacts) { }
+public record Inputs(List<Parameter> parameters, List<Artifact> artifacts) {}

@@ -2,7 +2,6 @@ package dev.fermion.compiler.argo;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 
 /**
@@ -12,7 +11,10 @@ import java.util.List;
 public record Parameter(
         String name,
         @JsonInclude(JsonInclude.Include.NON_NULL) String value,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("default") String defaultValue,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("default")
+        String defaultValue,
+
         @JsonProperty("enum") List<String> allowed,
         String description,
         ValueFrom valueFrom) {

@@ -8,8 +8,14 @@ import java.util.List;
  * {@code setOwnerReference} the object is owned by the workflow and deleted with it. Argo passes
  * {@code flags} to its {@code kubectl} call.
  */
-public record ResourceAction(String action, String mergeStrategy, List<String> flags, String manifest,
-                             String successCondition, String failureCondition, Boolean setOwnerReference) {
+public record ResourceAction(
+        String action,
+        String mergeStrategy,
+        List<String> flags,
+        String manifest,
+        String successCondition,
+        String failureCondition,
+        Boolean setOwnerReference) {
 
     public ResourceAction {
         flags = flags == null ? null : List.copyOf(flags);

@@ -7,5 +7,5 @@ package dev.fermion.compiler.argo;
  */
 public record RetryStrategy(String limit, String retryPolicy, String expression, Backoff backoff) {
 
-    public record Backoff(String duration, String factor, String cap) { }
+    public record Backoff(String duration, String factor, String cap) {}
 }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
-
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +33,24 @@ public record Template(
         List<Volume> volumes) {
 
     public static Template dag(String name, Inputs inputs, Outputs outputs, Integer parallelism, DagTemplate dag) {
-        return new Template(name, inputs, outputs, null, parallelism, dag, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+        return new Template(
+                name,
+                inputs,
+                outputs,
+                null,
+                parallelism,
+                dag,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }

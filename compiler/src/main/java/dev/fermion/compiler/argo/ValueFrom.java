@@ -8,5 +8,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * field of a resource a resource template acted on ({@code jsonPath}); {@code default} is used when the file or
  * field is missing.
  */
-public record ValueFrom(String path, String parameter, String expression, String jsonPath,
-                        @JsonProperty("default") String defaultValue) { }
+public record ValueFrom(
+        String path,
+        String parameter,
+        String expression,
+        String jsonPath,
+        @JsonProperty("default") String defaultValue) {}

@@ -1,18 +1,17 @@
 package dev.fermion.compiler.argo;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The hand-written YAML must read back, with a YAML 1.1 reader (snakeyaml, as Jackson and the validator read it),
@@ -25,15 +24,108 @@ class ArgoYamlTest {
 
     /** Strings a reader could take for something else: words, numbers, indicators, escapes, non-ASCII. */
     static final List<String> AWKWARD = List.of(
-            "", " ", "a", "y", "Y", "n", "N", "yes", "No", "ON", "off", "true", "False", "null", "NULL", "~", "-", "--",
-            "-1", "--1", "-a", "--a", "- a", "-.inf", ".inf", ".NaN", "0", "007", "0x1F", "0o17", "1e3", "1_000", "1:20",
-            "12h", "2001-12-14", "=", "<<", "&a", "*a", "!tag", "|", ">", "%x", "@x", "`x", "#x", "a #b", "a# b", "a: b",
-            "a:b", "a:", "a ", " a", "a  b", "a,b", "[a]", "{a}", "a]", "a}", "?", "? a", "'q'", "\"q\"", "a\\b", "\\",
-            "{{inputs.parameters.x}}", "{{=sprig.sha256sum('a\\nb')}}", "line\nbreak", "tab\tx", "cr\rx", "nul\u0000x",
-            "bell\u0007", "del\u007F", "c1\u0085x", "nbsp\u00A0", "ls\u2028ps\u2029", "bom\uFEFF", "\uFFFE", "é", "日本",
-            "emoji \uD83D\uDE00", "ghcr.io/fermion-ml/fermion-runtime:0.1.0-SNAPSHOT", "x=1", "a+b@c", "/fermion/out",
-            "fermion.dev/pipeline", "_under", "Trains a model on iris", "a - b", "---", "...", "- - x", "a\nb\n", "a\n\nb",
-            "a\n  b\n", "x\n ", "x \ny", "a\n\n", "\na", " a\nb", "#c\n- d\n---\n...\n", "k: v\nl:\n  - \"{{x}}\"\n");
+            "",
+            " ",
+            "a",
+            "y",
+            "Y",
+            "n",
+            "N",
+            "yes",
+            "No",
+            "ON",
+            "off",
+            "true",
+            "False",
+            "null",
+            "NULL",
+            "~",
+            "-",
+            "--",
+            "-1",
+            "--1",
+            "-a",
+            "--a",
+            "- a",
+            "-.inf",
+            ".inf",
+            ".NaN",
+            "0",
+            "007",
+            "0x1F",
+            "0o17",
+            "1e3",
+            "1_000",
+            "1:20",
+            "12h",
+            "2001-12-14",
+            "=",
+            "<<",
+            "&a",
+            "*a",
+            "!tag",
+            "|",
+            ">",
+            "%x",
+            "@x",
+            "`x",
+            "#x",
+            "a #b",
+            "a# b",
+            "a: b",
+            "a:b",
+            "a:",
+            "a ",
+            " a",
+            "a  b",
+            "a,b",
+            "[a]",
+            "{a}",
+            "a]",
+            "a}",
+            "?",
+            "? a",
+            "'q'",
+            "\"q\"",
+            "a\\b",
+            "\\",
+            "{{inputs.parameters.x}}",
+            "{{=sprig.sha256sum('a\\nb')}}",
+            "line\nbreak",
+            "tab\tx",
+            "cr\rx",
+            "nul\u0000x",
+            "bell\u0007",
+            "del\u007F",
+            "c1\u0085x",
+            "nbsp\u00A0",
+            "ls\u2028ps\u2029",
+            "bom\uFEFF",
+            "\uFFFE",
+            "é",
+            "日本",
+            "emoji \uD83D\uDE00",
+            "ghcr.io/fermion-ml/fermion-runtime:0.1.0-SNAPSHOT",
+            "x=1",
+            "a+b@c",
+            "/fermion/out",
+            "fermion.dev/pipeline",
+            "_under",
+            "Trains a model on iris",
+            "a - b",
+            "---",
+            "...",
+            "- - x",
+            "a\nb\n",
+            "a\n\nb",
+            "a\n  b\n",
+            "x\n ",
+            "x \ny",
+            "a\n\n",
+            "\na",
+            " a\nb",
+            "#c\n- d\n---\n...\n",
+            "k: v\nl:\n  - \"{{x}}\"\n");
 
     @Test
     void everyAwkwardStringReadsBackAsItselfAsKeyValueAndListItem() throws Exception {
@@ -143,9 +235,15 @@ class ArgoYamlTest {
         ArgoYaml.Written written = ArgoYaml.write(tree);
         JsonNode read = YAML.readTree(written.yaml());
         assertThat(read).as("read back from:%n%s", written.yaml()).isEqualTo(tree);
-        assertThat(written.jsonBytes()).as("JSON size of:%n%s", written.yaml()).isEqualTo(JSON.writeValueAsString(tree).getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertThat(written.jsonBytes())
+                .as("JSON size of:%n%s", written.yaml())
+                .isEqualTo(JSON.writeValueAsString(tree).getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
         List<String> lines = new ArrayList<>(List.of(written.yaml().split("\n", -1)));
-        assertThat(lines.remove(lines.size() - 1)).as("the document ends with a line break").isEmpty();
-        assertThat(lines).as("no line ends in a space, which a reader could drop").noneMatch(l -> l.endsWith(" "));
+        assertThat(lines.remove(lines.size() - 1))
+                .as("the document ends with a line break")
+                .isEmpty();
+        assertThat(lines)
+                .as("no line ends in a space, which a reader could drop")
+                .noneMatch(l -> l.endsWith(" "));
     }
 }

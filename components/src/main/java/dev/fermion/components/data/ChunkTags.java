@@ -1,8 +1,7 @@
 package dev.fermion.components.data;
 
-import org.apache.beam.sdk.values.TupleTag;
-
 import java.util.List;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * The outputs that the row transforms ({@link ValidateRows}, {@link DropDuplicateIds}, {@link SplitRows})
@@ -10,12 +9,11 @@ import java.util.List;
  */
 final class ChunkTags {
     /** Chunks of valid rows still to be split. */
-    static final TupleTag<List<CleanRow>> VALID = new TupleTag<>() { };
+    static final TupleTag<List<CleanRow>> VALID = new TupleTag<>() {};
     /** Chunks of split rows, waiting for the fit to have their features written. */
-    static final TupleTag<SplitChunk> SPLIT = new TupleTag<>() { };
+    static final TupleTag<SplitChunk> SPLIT = new TupleTag<>() {};
     /** Each chunk's share of the statistics and of the rejected rows. */
-    static final TupleTag<PrepareTotals> TOTALS = new TupleTag<>() { };
+    static final TupleTag<PrepareTotals> TOTALS = new TupleTag<>() {};
 
-    private ChunkTags() {
-    }
+    private ChunkTags() {}
 }

@@ -1,12 +1,6 @@
 package dev.fermion.components.data;
 
 import dev.fermion.components.table.Csv;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,6 +8,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * A validated row: where it came from, its id, its label and its values in output-schema order, missing
@@ -21,8 +20,8 @@ import java.util.List;
  * where a value is missing or not numeric), so that statistics and the feature transform never parse a
  * value again. {@code plain} says that no value but the id needs quotes in CSV.
  */
-record CleanRow(String file, long line, String id, String label, List<String> values, double[] numbers,
-                boolean plain) implements Located {
+record CleanRow(String file, long line, String id, String label, List<String> values, double[] numbers, boolean plain)
+        implements Located {
     /**
      * Writes every field in order, the numbers as their IEEE bits: the same row always encodes to the same
      * bytes, which the DirectRunner's immutability check compares and a distributed runner ships. Java
@@ -75,8 +74,8 @@ record CleanRow(String file, long line, String id, String label, List<String> va
     CleanRow {
         values = List.copyOf(values);
         if (numbers.length != values.size()) {
-            throw new IllegalArgumentException("A row of " + values.size() + " values with " + numbers.length
-                    + " parsed numbers");
+            throw new IllegalArgumentException(
+                    "A row of " + values.size() + " values with " + numbers.length + " parsed numbers");
         }
     }
 

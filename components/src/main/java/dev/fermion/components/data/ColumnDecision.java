@@ -3,7 +3,6 @@ package dev.fermion.components.data;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
-
 import java.util.List;
 
 /**
@@ -12,16 +11,15 @@ import java.util.List;
  * values were numbers and shows the first that were not, whose rows a numeric column rejects.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record ColumnDecision(String name, ColumnType type, String basis, Long sampled, Long numbers,
-                      List<SampleValue> notNumbers) {
+record ColumnDecision(
+        String name, ColumnType type, String basis, Long sampled, Long numbers, List<SampleValue> notNumbers) {
     static final String DECLARED = "declared";
     static final String INFERRED = "inferred";
     static final String PARQUET = "parquet schema";
     static final String ID = "id";
 
     /** A value of the sample and its line. */
-    record SampleValue(long line, String value) {
-    }
+    record SampleValue(long line, String value) {}
 
     static ColumnDecision of(Column column, String basis) {
         return new ColumnDecision(column.name(), column.type(), basis, null, null, null);

@@ -1,6 +1,12 @@
 package dev.fermion.components.data;
 
 import dev.fermion.components.table.Csv;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -19,13 +25,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTagList;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Rejects every row of an id that occurs more than once ({@link ChunkTags#VALID} keeps the rest, the
@@ -59,16 +58,17 @@ final class DropDuplicateIds extends PTransform<PCollection<List<CleanRow>>, PCo
 
     @Override
     public PCollectionTuple expand(PCollection<List<CleanRow>> valid) {
-        PCollectionView<Map<String, List<Long>>> duplicates = valid
-                .apply("IdBuckets", ParDo.of(new IdBucketsFn()))
+        PCollectionView<Map<String, List<Long>>> duplicates = valid.apply("IdBuckets", ParDo.of(new IdBucketsFn()))
                 .setCoder(KvCoder.of(VarIntCoder.of(), ID_LINES))
                 .apply("FindDuplicateIds", Combine.perKey(new DuplicateIdsFn()))
                 .apply("DuplicateIds", ParDo.of(new EntriesFn()))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(VarLongCoder.of())))
                 .apply("DuplicateIdsView", View.asMap());
-        PCollectionTuple unique = valid.apply("RejectDuplicateIds", ParDo.of(new UniqueIdFn(duplicates, column,
-                staging, totals)).withSideInputs(duplicates)
-                .withOutputTags(ChunkTags.VALID, TupleTagList.of(ChunkTags.TOTALS)));
+        PCollectionTuple unique = valid.apply(
+                "RejectDuplicateIds",
+                ParDo.of(new UniqueIdFn(duplicates, column, staging, totals))
+                        .withSideInputs(duplicates)
+                        .withOutputTags(ChunkTags.VALID, TupleTagList.of(ChunkTags.TOTALS)));
         unique.get(ChunkTags.VALID).setCoder(valid.getCoder());
         unique.get(ChunkTags.TOTALS).setCoder(totals.coder());
         return unique;
@@ -84,7 +84,8 @@ final class DropDuplicateIds extends PTransform<PCollection<List<CleanRow>>, PCo
             }
             for (CleanRow row : chunk) {
                 buckets.get(Math.floorMod(row.id().hashCode(), ID_BUCKETS))
-                        .computeIfAbsent(row.id(), k -> new ArrayList<>()).add(row.line());
+                        .computeIfAbsent(row.id(), k -> new ArrayList<>())
+                        .add(row.line());
             }
             for (int i = 0; i < ID_BUCKETS; i++) {
                 if (!buckets.get(i).isEmpty()) {
@@ -95,8 +96,8 @@ final class DropDuplicateIds extends PTransform<PCollection<List<CleanRow>>, PCo
     }
 
     /** Finds the ids of a bucket that occur more than once, with their lines in order. */
-    private static final class DuplicateIdsFn extends Combine.CombineFn<Map<String, List<Long>>,
-            Map<String, List<Long>>, Map<String, List<Long>>> {
+    private static final class DuplicateIdsFn
+            extends Combine.CombineFn<Map<String, List<Long>>, Map<String, List<Long>>, Map<String, List<Long>>> {
         @Override
         public Map<String, List<Long>> createAccumulator() {
             return new HashMap<>();
@@ -104,7 +105,8 @@ final class DropDuplicateIds extends PTransform<PCollection<List<CleanRow>>, PCo
 
         @Override
         public Map<String, List<Long>> addInput(Map<String, List<Long>> accumulator, Map<String, List<Long>> ids) {
-            ids.forEach((id, lines) -> accumulator.computeIfAbsent(id, k -> new ArrayList<>()).addAll(lines));
+            ids.forEach((id, lines) ->
+                    accumulator.computeIfAbsent(id, k -> new ArrayList<>()).addAll(lines));
             return accumulator;
         }
 
@@ -127,19 +129,22 @@ final class DropDuplicateIds extends PTransform<PCollection<List<CleanRow>>, PCo
         }
 
         @Override
-        public Coder<Map<String, List<Long>>> getAccumulatorCoder(CoderRegistry registry, Coder<Map<String, List<Long>>> input) {
+        public Coder<Map<String, List<Long>>> getAccumulatorCoder(
+                CoderRegistry registry, Coder<Map<String, List<Long>>> input) {
             return ID_LINES;
         }
 
         @Override
-        public Coder<Map<String, List<Long>>> getDefaultOutputCoder(CoderRegistry registry, Coder<Map<String, List<Long>>> input) {
+        public Coder<Map<String, List<Long>>> getDefaultOutputCoder(
+                CoderRegistry registry, Coder<Map<String, List<Long>>> input) {
             return ID_LINES;
         }
     }
 
     private static final class EntriesFn extends DoFn<KV<Integer, Map<String, List<Long>>>, KV<String, List<Long>>> {
         @ProcessElement
-        public void process(@Element KV<Integer, Map<String, List<Long>>> bucket, OutputReceiver<KV<String, List<Long>>> out) {
+        public void process(
+                @Element KV<Integer, Map<String, List<Long>>> bucket, OutputReceiver<KV<String, List<Long>>> out) {
             bucket.getValue().forEach((id, lines) -> out.output(KV.of(id, lines)));
         }
     }
@@ -150,8 +155,11 @@ final class DropDuplicateIds extends PTransform<PCollection<List<CleanRow>>, PCo
         private final StagingArea staging;
         private final PrepareTotals.Layout totals;
 
-        UniqueIdFn(PCollectionView<Map<String, List<Long>>> duplicates, String column, StagingArea staging,
-                   PrepareTotals.Layout totals) {
+        UniqueIdFn(
+                PCollectionView<Map<String, List<Long>>> duplicates,
+                String column,
+                StagingArea staging,
+                PrepareTotals.Layout totals) {
             this.duplicates = duplicates;
             this.column = column;
             this.staging = staging;
@@ -169,10 +177,16 @@ final class DropDuplicateIds extends PTransform<PCollection<List<CleanRow>>, PCo
                     unique.add(row);
                     continue;
                 }
-                rejections.add(new Rejection(row.file(), row.line(), new Rejection.Problem(column,
-                        RejectReason.DUPLICATE_ID, "id '" + row.id() + "' occurs " + lines.size() + " times (lines "
-                        + lines.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                        + "); ids must be unique"), Csv.format(row.values())));
+                rejections.add(new Rejection(
+                        row.file(),
+                        row.line(),
+                        new Rejection.Problem(
+                                column,
+                                RejectReason.DUPLICATE_ID,
+                                "id '" + row.id() + "' occurs " + lines.size() + " times (lines "
+                                        + lines.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                                        + "); ids must be unique"),
+                        Csv.format(row.values())));
             }
             if (!unique.isEmpty()) {
                 out.get(ChunkTags.VALID).output(unique);

@@ -1,11 +1,5 @@
 package dev.fermion.components.data;
 
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,6 +10,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * The rows of one split of a chunk, kept only as the feature transform needs them: each row's id, its
@@ -121,8 +120,8 @@ final class FeatureRows implements Located {
     /** ...and the text of a value that is not numeric (null for numeric values and the id). */
     private final String[] texts;
 
-    private FeatureRows(String file, long firstLine, int width, String[] ids, String[] labels, double[] numbers,
-                        String[] texts) {
+    private FeatureRows(
+            String file, long firstLine, int width, String[] ids, String[] labels, double[] numbers, String[] texts) {
         this.file = file;
         this.firstLine = firstLine;
         this.width = width;
@@ -156,7 +155,8 @@ final class FeatureRows implements Located {
                 }
             }
         }
-        return size == 0 ? new FeatureRows("", 0, width, ids, labels, numbers, texts)
+        return size == 0
+                ? new FeatureRows("", 0, width, ids, labels, numbers, texts)
                 : new FeatureRows(rows.get(0).file(), rows.get(0).line(), width, ids, labels, numbers, texts);
     }
 

@@ -9,6 +9,8 @@ import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.preprocess.StatisticsAccumulator;
 import dev.fermion.components.table.TableSchema;
+import java.io.IOException;
+import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.transforms.Combine;
@@ -19,9 +21,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
-
-import java.io.IOException;
-import java.util.List;
 
 /**
  * Adds up the totals of every chunk in one combine, writes them (statistics of all rows and of the training
@@ -120,8 +119,10 @@ final class FitPreprocessing extends PTransform<PCollectionList<PrepareTotals>, 
             staging.write("statistics.json", json(all.result()));
             staging.write("train-statistics.json", json(train));
             staging.write(PreparePipeline.REJECTS_SUMMARY, json(totals.rejects().groups()));
-            staging.write(PreparePipeline.COUNTS, json(new PreparePipeline.Counts(rows[Split.TRAIN],
-                    rows[Split.VALIDATION], rows[Split.TEST], totals.rejectedRows())));
+            staging.write(
+                    PreparePipeline.COUNTS,
+                    json(new PreparePipeline.Counts(
+                            rows[Split.TRAIN], rows[Split.VALIDATION], rows[Split.TEST], totals.rejectedRows())));
             Preprocessing preprocessing = Preprocessing.fit(schema, train, impute, constant, scaling, missingMarkers);
             staging.write(Preprocessing.FILE, preprocessing.toJson());
             out.output(preprocessing);
@@ -131,7 +132,8 @@ final class FitPreprocessing extends PTransform<PCollectionList<PrepareTotals>, 
             try {
                 return JSON.writeValueAsString(value);
             } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+                throw new IllegalStateException(
+                        "Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
             }
         }
     }

@@ -16,10 +16,6 @@ import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.StepInputs;
 import dev.fermion.dsl.ValueType;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Prepares a CSV or Parquet source for training on Apache Beam: validates every row, splits the valid
@@ -52,44 +51,61 @@ import java.util.stream.Collectors;
 public final class PrepareCsv extends Component {
     /** The id column added when the source has none; values are source line numbers. */
     public static final String GENERATED_ID = "row_id";
+
     static final List<String> DEFAULT_MISSING = List.of("", "NA", "N/A", "NaN", "null", "?");
 
     public static final Input<String> SOURCE = input("source", String.class)
             .describedAs("CSV or Parquet file or glob (local path, or any scheme whose Beam file system is on the "
                     + "class path); every file has the same columns: the same header line, or the same Parquet fields");
-    public static final Input<SourceFormat> FORMAT = input("format", SourceFormat.class).defaultValue(SourceFormat.AUTO)
+    public static final Input<SourceFormat> FORMAT = input("format", SourceFormat.class)
+            .defaultValue(SourceFormat.AUTO)
             .describedAs("CSV or PARQUET; AUTO takes Parquet for names ending in .parquet or .pq");
-    public static final Input<String> LABEL = input("label", String.class)
-            .describedAs("column to predict; rows without it are rejected");
-    public static final Input<List<String>> FEATURES = input("features", new ValueType<List<String>>() { })
-            .defaultValue(List.of()).describedAs("feature columns; empty means every column but the label and id");
-    public static final Input<String> ID_COLUMN = input("id-column", String.class).optional()
+    public static final Input<String> LABEL =
+            input("label", String.class).describedAs("column to predict; rows without it are rejected");
+    public static final Input<List<String>> FEATURES = input("features", new ValueType<List<String>>() {})
+            .defaultValue(List.of())
+            .describedAs("feature columns; empty means every column but the label and id");
+    public static final Input<String> ID_COLUMN = input("id-column", String.class)
+            .optional()
             .describedAs("column identifying rows; by default rows are identified by their line number");
-    public static final Input<Map<String, String>> SCHEMA = input("schema", new ValueType<Map<String, String>>() { })
-            .defaultValue(Map.of()).describedAs("declared column types (numeric or categorical); others are inferred");
-    public static final Input<List<String>> REQUIRED = input("required", new ValueType<List<String>>() { })
-            .defaultValue(List.of()).describedAs("columns that must have a value; the label always must");
-    public static final Input<Map<String, String>> RANGES = input("ranges", new ValueType<Map<String, String>>() { })
-            .defaultValue(Map.of()).describedAs("allowed range of numeric columns, min..max, bounds included");
-    public static final Input<List<String>> MISSING_VALUES = input("missing-values", new ValueType<List<String>>() { })
-            .defaultValue(DEFAULT_MISSING).describedAs("spellings of a missing value");
-    public static final Input<Double> MAX_REJECTED_SHARE = input("max-rejected-share", Double.class).defaultValue(0.05)
+    public static final Input<Map<String, String>> SCHEMA = input("schema", new ValueType<Map<String, String>>() {})
+            .defaultValue(Map.of())
+            .describedAs("declared column types (numeric or categorical); others are inferred");
+    public static final Input<List<String>> REQUIRED = input("required", new ValueType<List<String>>() {})
+            .defaultValue(List.of())
+            .describedAs("columns that must have a value; the label always must");
+    public static final Input<Map<String, String>> RANGES = input("ranges", new ValueType<Map<String, String>>() {})
+            .defaultValue(Map.of())
+            .describedAs("allowed range of numeric columns, min..max, bounds included");
+    public static final Input<List<String>> MISSING_VALUES = input("missing-values", new ValueType<List<String>>() {})
+            .defaultValue(DEFAULT_MISSING)
+            .describedAs("spellings of a missing value");
+    public static final Input<Double> MAX_REJECTED_SHARE = input("max-rejected-share", Double.class)
+            .defaultValue(0.05)
             .describedAs("share of the rows that may be rejected; more fails the step, naming the columns and "
                     + "reasons (1 accepts any number)");
-    public static final Input<Double> TRAIN_RATIO = input("train-ratio", Double.class).defaultValue(0.7);
-    public static final Input<Double> VALIDATION_RATIO = input("validation-ratio", Double.class).defaultValue(0.15);
-    public static final Input<Double> TEST_RATIO = input("test-ratio", Double.class).defaultValue(0.15);
+    public static final Input<Double> TRAIN_RATIO =
+            input("train-ratio", Double.class).defaultValue(0.7);
+    public static final Input<Double> VALIDATION_RATIO =
+            input("validation-ratio", Double.class).defaultValue(0.15);
+    public static final Input<Double> TEST_RATIO =
+            input("test-ratio", Double.class).defaultValue(0.15);
     public static final Input<Integer> SEED = input("seed", Integer.class).defaultValue(42);
-    public static final Input<Boolean> STRATIFY = input("stratify", Boolean.class).defaultValue(false)
+    public static final Input<Boolean> STRATIFY = input("stratify", Boolean.class)
+            .defaultValue(false)
             .describedAs("split each label value in the exact ratios; otherwise each row is placed independently");
-    public static final Input<ImputeStrategy> IMPUTE = input("impute", ImputeStrategy.class)
-            .defaultValue(ImputeStrategy.MEAN);
-    public static final Input<Double> IMPUTE_CONSTANT = input("impute-constant", Double.class).defaultValue(0.0);
+    public static final Input<ImputeStrategy> IMPUTE =
+            input("impute", ImputeStrategy.class).defaultValue(ImputeStrategy.MEAN);
+    public static final Input<Double> IMPUTE_CONSTANT =
+            input("impute-constant", Double.class).defaultValue(0.0);
     public static final Input<Scaling> SCALING = input("scaling", Scaling.class).defaultValue(Scaling.STANDARD);
-    public static final Input<String> BEAM_RUNNER = input("beam-runner", String.class).defaultValue("DirectRunner");
-    public static final Input<List<String>> BEAM_OPTIONS = input("beam-options", new ValueType<List<String>>() { })
-            .defaultValue(List.of()).describedAs("Beam pipeline options, e.g. --project=p or --flinkMaster=host:8081");
-    public static final Input<String> STAGING = input("staging", String.class).optional()
+    public static final Input<String> BEAM_RUNNER =
+            input("beam-runner", String.class).defaultValue("DirectRunner");
+    public static final Input<List<String>> BEAM_OPTIONS = input("beam-options", new ValueType<List<String>>() {})
+            .defaultValue(List.of())
+            .describedAs("Beam pipeline options, e.g. --project=p or --flinkMaster=host:8081");
+    public static final Input<String> STAGING = input("staging", String.class)
+            .optional()
             .describedAs("location the runner's workers write results to (e.g. gs://bucket/tmp); "
                     + "defaults to the step's local work directory, which only the DirectRunner can use");
 
@@ -117,7 +133,8 @@ public final class PrepareCsv extends Component {
     @Override
     protected Optional<String> sourceDigest(StepInputs inputs) {
         FileSystems.setDefaultPipelineOptions(pipelineOptions(inputs.get(BEAM_RUNNER), inputs.get(BEAM_OPTIONS)));
-        return Optional.of(SourceFiles.scan(SourceFiles.match(inputs.get(SOURCE)), PreparePipeline.CHUNK_ROWS).digest());
+        return Optional.of(SourceFiles.scan(SourceFiles.match(inputs.get(SOURCE)), PreparePipeline.CHUNK_ROWS)
+                .digest());
     }
 
     @Override
@@ -149,15 +166,21 @@ public final class PrepareCsv extends Component {
         }
         double maxRejectedShare = ctx.get(MAX_REJECTED_SHARE);
         if (!(maxRejectedShare >= 0 && maxRejectedShare <= 1)) {
-            throw new BadInputException("Input 'max-rejected-share' must be between 0 and 1, got "
-                    + maxRejectedShare);
+            throw new BadInputException("Input 'max-rejected-share' must be between 0 and 1, got " + maxRejectedShare);
         }
         List<ColumnDecision> decisions = columns(ctx, files.get(0), format, first, missing);
-        TableSchema schema = new TableSchema(decisions.stream().map(ColumnDecision::column).toList(),
-                decisions.get(0).name(), ctx.get(LABEL));
+        TableSchema schema = new TableSchema(
+                decisions.stream().map(ColumnDecision::column).toList(),
+                decisions.get(0).name(),
+                ctx.get(LABEL));
         boolean generatedId = ctx.find(ID_COLUMN).isEmpty();
-        ctx.log("Preparing %s (%d file(s)); columns %s", source, files.size(), schema.columns().stream()
-                .map(c -> c.name() + ":" + c.type().name().toLowerCase(Locale.ROOT)).toList());
+        ctx.log(
+                "Preparing %s (%d file(s)); columns %s",
+                source,
+                files.size(),
+                schema.columns().stream()
+                        .map(c -> c.name() + ":" + c.type().name().toLowerCase(Locale.ROOT))
+                        .toList());
         decisions.forEach(decision -> warnOfMixedColumn(ctx, decision));
 
         Set<String> required = new LinkedHashSet<>(ctx.get(REQUIRED));
@@ -182,9 +205,22 @@ public final class PrepareCsv extends Component {
 
         RowValidator validator = new RowValidator(header, schema, generatedId, required, ranges, missing);
         SourceFiles.Scan scan = SourceFiles.scan(files, PreparePipeline.CHUNK_ROWS);
-        PreparePipeline.run(options, new PreparePipeline.Plan(format, files, parts(format, files, scan), schema,
-                generatedId, validator, split, ctx.get(STRATIFY), ctx.get(IMPUTE), ctx.get(IMPUTE_CONSTANT),
-                ctx.get(SCALING), List.copyOf(missing), staging));
+        PreparePipeline.run(
+                options,
+                new PreparePipeline.Plan(
+                        format,
+                        files,
+                        parts(format, files, scan),
+                        schema,
+                        generatedId,
+                        validator,
+                        split,
+                        ctx.get(STRATIFY),
+                        ctx.get(IMPUTE),
+                        ctx.get(IMPUTE_CONSTANT),
+                        ctx.get(SCALING),
+                        List.copyOf(missing),
+                        staging));
 
         StagedOutputs.collect(ctx, schema, staging, decisions, maxRejectedShare, source, scan.digest());
         if (ctx.find(STAGING).isPresent()) {
@@ -226,11 +262,15 @@ public final class PrepareCsv extends Component {
         }
         args.addAll(userOptions);
         try {
-            return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
+            return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+                    .withValidation()
+                    .create();
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("Inputs 'beam-runner' and 'beam-options' give invalid Beam options "
-                    + args + ": " + e.getMessage() + ". A runner other than DirectRunner needs its Beam runner "
-                    + "module on the class path", e);
+            throw new BadInputException(
+                    "Inputs 'beam-runner' and 'beam-options' give invalid Beam options "
+                            + args + ": " + e.getMessage() + ". A runner other than DirectRunner needs its Beam runner "
+                            + "module on the class path",
+                    e);
         }
     }
 
@@ -243,20 +283,25 @@ public final class PrepareCsv extends Component {
             return;
         }
         String examples = decision.notNumbers().stream()
-                .map(v -> "'" + Printable.of(v.value()) + "' (line " + v.line() + ")").collect(Collectors.joining(", "));
+                .map(v -> "'" + Printable.of(v.value()) + "' (line " + v.line() + ")")
+                .collect(Collectors.joining(", "));
         if (decision.type() == ColumnType.NUMERIC) {
-            ctx.log("Column '%s' is numeric: %d of the %d values sampled are numbers; rows with others are rejected, "
-                    + "such as %s", decision.name(), decision.numbers(), decision.sampled(), examples);
+            ctx.log(
+                    "Column '%s' is numeric: %d of the %d values sampled are numbers; rows with others are rejected, "
+                            + "such as %s",
+                    decision.name(), decision.numbers(), decision.sampled(), examples);
         } else if (2 * decision.numbers() > decision.sampled()) {
-            ctx.log("Column '%s' is categorical although %d of the %d values sampled are numbers, because of others "
-                    + "such as %s; if it holds numbers, declare it numeric in 'schema' and list placeholders in "
-                    + "'missing-values'", decision.name(), decision.numbers(), decision.sampled(), examples);
+            ctx.log(
+                    "Column '%s' is categorical although %d of the %d values sampled are numbers, because of others "
+                            + "such as %s; if it holds numbers, declare it numeric in 'schema' and list placeholders in "
+                            + "'missing-values'",
+                    decision.name(), decision.numbers(), decision.sampled(), examples);
         }
     }
 
     /** The columns of the output and how each type was decided: the id first, then features and label. */
-    private static List<ColumnDecision> columns(StepContext ctx, String file, SourceFormat format,
-                                                SourceFiles.Columns source, Set<String> missing) {
+    private static List<ColumnDecision> columns(
+            StepContext ctx, String file, SourceFormat format, SourceFiles.Columns source, Set<String> missing) {
         List<String> header = source.names();
         String label = ctx.get(LABEL);
         String id = ctx.find(ID_COLUMN).orElse(GENERATED_ID);
@@ -272,7 +317,9 @@ public final class PrepareCsv extends Component {
         }
         List<String> features = ctx.get(FEATURES);
         if (features.isEmpty()) {
-            features = header.stream().filter(c -> !c.equals(label) && !c.equals(id)).toList();
+            features = header.stream()
+                    .filter(c -> !c.equals(label) && !c.equals(id))
+                    .toList();
         }
         for (String feature : features) {
             requireInHeader(feature, "features", header, file);
@@ -301,9 +348,12 @@ public final class PrepareCsv extends Component {
 
     /** A column the step prepares (the id, a feature or the label), named by {@code input}. */
     private static Column prepared(TableSchema schema, String column, Input<?> input, List<String> header) {
-        return schema.column(column).orElseThrow(() -> new BadInputException("Input '" + input.name()
-                + "' names column '" + Printable.of(column) + "', which " + (header.contains(column)
-                ? "is not among the prepared columns " + Printable.list(schema.names()) + "; add it to 'features'"
-                : "the source does not have; its header is " + Printable.list(header))));
+        return schema.column(column)
+                .orElseThrow(() -> new BadInputException("Input '" + input.name()
+                        + "' names column '" + Printable.of(column) + "', which "
+                        + (header.contains(column)
+                                ? "is not among the prepared columns " + Printable.list(schema.names())
+                                        + "; add it to 'features'"
+                                : "the source does not have; its header is " + Printable.list(header))));
     }
 }

@@ -5,6 +5,7 @@ import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.TableSchema;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -13,8 +14,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-
-import java.util.List;
 
 /**
  * The Beam pipeline behind {@link PrepareCsv}: read, validate, split, fit statistics on the training split,
@@ -59,9 +58,20 @@ final class PreparePipeline {
     static final String COUNTS = "counts.json";
 
     /** Everything the pipeline needs, decided by the driver from the step's inputs. */
-    record Plan(SourceFormat format, List<String> files, List<SourcePart> parts, TableSchema output,
-                boolean generatedId, RowValidator validator, Split split, boolean stratify, ImputeStrategy impute,
-                double constant, Scaling scaling, List<String> missingMarkers, String staging) {
+    record Plan(
+            SourceFormat format,
+            List<String> files,
+            List<SourcePart> parts,
+            TableSchema output,
+            boolean generatedId,
+            RowValidator validator,
+            Split split,
+            boolean stratify,
+            ImputeStrategy impute,
+            double constant,
+            Scaling scaling,
+            List<String> missingMarkers,
+            String staging) {
         Plan {
             files = List.copyOf(files);
             parts = List.copyOf(parts);
@@ -70,11 +80,9 @@ final class PreparePipeline {
     }
 
     /** The rows of each output, which the step reports. */
-    record Counts(long train, long validation, long test, long rejected) {
-    }
+    record Counts(long train, long validation, long test, long rejected) {}
 
-    private PreparePipeline() {
-    }
+    private PreparePipeline() {}
 
     static void run(PipelineOptions options, Plan plan) {
         Pipeline pipeline = Pipeline.create(options);
@@ -87,28 +95,36 @@ final class PreparePipeline {
         // Rows whose split needs nothing but their own id (generated ids, which cannot repeat, and no
         // stratification) are split as soon as they are valid.
         boolean splitAtOnce = plan.generatedId() && !plan.stratify();
-        PCollectionTuple validated = pipeline
-                .apply("Parts", Create.of(plan.parts()).withCoder(SourcePart.CODER))
-                .apply("ValidateRows", new ValidateRows(plan.format(), plan.validator(), plan.generatedId(),
-                        plan.files().size() > 1, staging, totals, splitAtOnce ? splitter : null));
+        PCollectionTuple validated = pipeline.apply(
+                        "Parts", Create.of(plan.parts()).withCoder(SourcePart.CODER))
+                .apply(
+                        "ValidateRows",
+                        new ValidateRows(
+                                plan.format(),
+                                plan.validator(),
+                                plan.generatedId(),
+                                plan.files().size() > 1,
+                                staging,
+                                totals,
+                                splitAtOnce ? splitter : null));
         PCollectionList<PrepareTotals> chunkTotals = PCollectionList.of(validated.get(ChunkTags.TOTALS));
         PCollection<SplitChunk> split = validated.get(ChunkTags.SPLIT);
         if (!splitAtOnce) {
             PCollection<List<CleanRow>> valid = validated.get(ChunkTags.VALID);
             if (!plan.generatedId()) {
-                PCollectionTuple unique = valid.apply("DropDuplicateIds",
-                        new DropDuplicateIds(plan.output().id(), staging, totals));
+                PCollectionTuple unique = valid.apply(
+                        "DropDuplicateIds", new DropDuplicateIds(plan.output().id(), staging, totals));
                 valid = unique.get(ChunkTags.VALID);
                 chunkTotals = chunkTotals.and(unique.get(ChunkTags.TOTALS));
             }
-            PCollectionTuple placed = valid.apply("SplitRows",
-                    new SplitRows(plan.split(), plan.stratify(), splitter, totals));
+            PCollectionTuple placed =
+                    valid.apply("SplitRows", new SplitRows(plan.split(), plan.stratify(), splitter, totals));
             // Validation wrote nothing to its own SPLIT output; the split chunks come from here.
             split = placed.get(ChunkTags.SPLIT);
             chunkTotals = chunkTotals.and(placed.get(ChunkTags.TOTALS));
         }
-        PCollectionView<Preprocessing> fitted = chunkTotals.apply("FitPreprocessing",
-                new FitPreprocessing(plan, staging, totals));
+        PCollectionView<Preprocessing> fitted =
+                chunkTotals.apply("FitPreprocessing", new FitPreprocessing(plan, staging, totals));
         split.apply("WriteFeatures", new WriteFeatures(fitted, plan.output().names(), staging));
 
         runToTheEnd(pipeline, plan.staging());

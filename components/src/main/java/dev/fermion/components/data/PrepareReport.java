@@ -9,8 +9,13 @@ import java.util.List;
  * @param rows     rows read: valid and rejected
  * @param rejected rows rejected; more than {@code maxRejectedShare} of {@code rows} fails the step
  */
-record PrepareReport(long rows, long valid, long rejected, double maxRejectedShare, List<ColumnDecision> columns,
-                     List<RejectionSummary.Group> rejections) {
+record PrepareReport(
+        long rows,
+        long valid,
+        long rejected,
+        double maxRejectedShare,
+        List<ColumnDecision> columns,
+        List<RejectionSummary.Group> rejections) {
     PrepareReport {
         columns = List.copyOf(columns);
         rejections = List.copyOf(rejections);

@@ -3,9 +3,6 @@ package dev.fermion.components.data;
 import dev.fermion.components.preprocess.StatisticsAccumulator;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.TableSchema;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -15,6 +12,8 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
 
 /**
  * What the preparation pipeline adds up over all chunks, in one mergeable value: the statistics of each
@@ -80,8 +79,8 @@ final class PrepareTotals implements Serializable {
             DataInputStream in = new DataInputStream(stream);
             PrepareTotals totals = new PrepareTotals(layout);
             for (int i = 0; i < 3; i++) {
-                totals.splits.set(i, StatisticsAccumulator.readFrom(in, layout.columns(),
-                        layout.medians() && i == Split.TRAIN));
+                totals.splits.set(
+                        i, StatisticsAccumulator.readFrom(in, layout.columns(), layout.medians() && i == Split.TRAIN));
             }
             totals.rejects.merge(RejectionSummary.readFrom(in));
             totals.rejectedRows = in.readLong();
@@ -138,7 +137,9 @@ final class PrepareTotals implements Serializable {
     /** Value equality, which Beam needs to detect mutation of accumulators it holds. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof PrepareTotals that && splits.equals(that.splits) && rejects.equals(that.rejects)
+        return other instanceof PrepareTotals that
+                && splits.equals(that.splits)
+                && rejects.equals(that.rejects)
                 && rejectedRows == that.rejectedRows;
     }
 

@@ -5,6 +5,11 @@ import dev.fermion.components.preprocess.ImputeStrategy;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.table.ColumnType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.DoubleCoder;
@@ -12,12 +17,6 @@ import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Encodes the fitted {@link Preprocessing} that every chunk's feature transform reads as a side input,
@@ -33,8 +32,7 @@ final class PreprocessingCoder extends AtomicCoder<Preprocessing> {
     private static final Coder<String> OPTIONAL_TEXT = NullableCoder.of(TEXT);
     private static final Coder<List<String>> TEXTS = ListCoder.of(TEXT);
 
-    private PreprocessingCoder() {
-    }
+    private PreprocessingCoder() {}
 
     @Override
     public void encode(Preprocessing preprocessing, OutputStream out) throws IOException {
@@ -59,15 +57,24 @@ final class PreprocessingCoder extends AtomicCoder<Preprocessing> {
         int size = VarIntCoder.of().decode(in);
         List<Feature> features = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            features.add(new Feature(TEXT.decode(in), ColumnType.valueOf(TEXT.decode(in)), DoubleCoder.of().decode(in),
-                    DoubleCoder.of().decode(in), DoubleCoder.of().decode(in), TEXTS.decode(in)));
+            features.add(new Feature(
+                    TEXT.decode(in),
+                    ColumnType.valueOf(TEXT.decode(in)),
+                    DoubleCoder.of().decode(in),
+                    DoubleCoder.of().decode(in),
+                    DoubleCoder.of().decode(in),
+                    TEXTS.decode(in)));
         }
         String label = OPTIONAL_TEXT.decode(in);
         String labelType = OPTIONAL_TEXT.decode(in);
         String impute = OPTIONAL_TEXT.decode(in);
         String scaling = OPTIONAL_TEXT.decode(in);
-        return new Preprocessing(features, label, labelType == null ? null : ColumnType.valueOf(labelType),
-                impute == null ? null : ImputeStrategy.valueOf(impute), scaling == null ? null : Scaling.valueOf(scaling),
+        return new Preprocessing(
+                features,
+                label,
+                labelType == null ? null : ColumnType.valueOf(labelType),
+                impute == null ? null : ImputeStrategy.valueOf(impute),
+                scaling == null ? null : Scaling.valueOf(scaling),
                 TEXTS.decode(in));
     }
 

@@ -2,7 +2,6 @@ package dev.fermion.components.data;
 
 import dev.fermion.components.table.Printable;
 import dev.fermion.dsl.BadInputException;
-
 import java.io.Serializable;
 
 /** The allowed interval of a numeric column, bounds included; written {@code min..max}, either side optional. */

@@ -1,7 +1,6 @@
 package dev.fermion.components.data;
 
 import dev.fermion.components.table.Csv;
-
 import java.io.Serializable;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -11,8 +10,7 @@ record Rejection(String file, long line, List<Problem> problems, String row) imp
     static final List<String> HEADER = List.of("file", "line", "column", "reason", "row");
 
     /** One thing wrong with a row: its column (empty for the row as a whole), its kind and its message. */
-    record Problem(String column, RejectReason reason, String message) implements Serializable {
-    }
+    record Problem(String column, RejectReason reason, String message) implements Serializable {}
 
     Rejection {
         problems = List.copyOf(problems);
@@ -37,7 +35,11 @@ record Rejection(String file, long line, List<Problem> problems, String row) imp
 
     /** One record per line: line breaks inside the row (a Parquet string can hold them) are written escaped. */
     String toCsv() {
-        return Csv.format(List.of(file, Long.toString(line), column(), reason(),
+        return Csv.format(List.of(
+                file,
+                Long.toString(line),
+                column(),
+                reason(),
                 row.replace("\r", "\\r").replace("\n", "\\n")));
     }
 }

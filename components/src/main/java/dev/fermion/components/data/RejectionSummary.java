@@ -22,11 +22,11 @@ final class RejectionSummary implements Serializable {
     static final int EXAMPLES = 5;
 
     /** The rows rejected for one reason in one column (empty: the row as a whole), and where the first are. */
-    record Group(String column, RejectReason reason, long rows, List<String> lines) {
-    }
+    record Group(String column, RejectReason reason, long rows, List<String> lines) {}
 
     private record Place(String file, long line) implements Comparable<Place>, Serializable {
-        private static final Comparator<Place> ORDER = Comparator.comparing(Place::file).thenComparingLong(Place::line);
+        private static final Comparator<Place> ORDER =
+                Comparator.comparing(Place::file).thenComparingLong(Place::line);
 
         @Override
         public int compareTo(Place other) {
@@ -35,7 +35,8 @@ final class RejectionSummary implements Serializable {
     }
 
     private record Key(String column, RejectReason reason) implements Comparable<Key>, Serializable {
-        private static final Comparator<Key> ORDER = Comparator.comparing(Key::column).thenComparing(Key::reason);
+        private static final Comparator<Key> ORDER =
+                Comparator.comparing(Key::column).thenComparing(Key::reason);
 
         @Override
         public int compareTo(Key other) {
@@ -48,7 +49,9 @@ final class RejectionSummary implements Serializable {
 
     void add(Rejection rejection) {
         // A row with two problems of one kind in one column counts once for it.
-        new TreeSet<>(rejection.problems().stream().map(p -> new Key(p.column(), p.reason())).toList())
+        new TreeSet<>(rejection.problems().stream()
+                        .map(p -> new Key(p.column(), p.reason()))
+                        .toList())
                 .forEach(key -> add(key, 1, List.of(new Place(rejection.file(), rejection.line()))));
     }
 
@@ -102,8 +105,13 @@ final class RejectionSummary implements Serializable {
         List<Group> groups = new ArrayList<>();
         for (Map.Entry<Key, Long> entry : rows.entrySet()) {
             Key key = entry.getKey();
-            groups.add(new Group(key.column(), key.reason(), entry.getValue(), examples.get(key).stream()
-                    .map(place -> fileName(place.file()) + ":" + place.line()).toList()));
+            groups.add(new Group(
+                    key.column(),
+                    key.reason(),
+                    entry.getValue(),
+                    examples.get(key).stream()
+                            .map(place -> fileName(place.file()) + ":" + place.line())
+                            .toList()));
         }
         groups.sort(Comparator.comparingLong(Group::rows).reversed());
         return groups;

@@ -4,7 +4,6 @@ import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.TableSchema;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,21 +28,28 @@ final class RowValidator implements Serializable {
     private final Set<String> missingMarkers;
     /** The length of the longest missing-value marker: a longer value is present without a lookup. */
     private final int longestMarker;
+
     private final int labelPosition;
 
     /**
      * @param output the schema of the rows produced; its first column is the id, generated from the line's
      *               position when {@code generatedId}, otherwise read from the source
      */
-    RowValidator(List<String> header, TableSchema output, boolean generatedId, Set<String> required,
-                 Map<String, Range> ranges, Set<String> missingMarkers) {
+    RowValidator(
+            List<String> header,
+            TableSchema output,
+            boolean generatedId,
+            Set<String> required,
+            Map<String, Range> ranges,
+            Set<String> missingMarkers) {
         this.header = List.copyOf(header);
         this.output = output;
         this.generatedId = generatedId;
         this.required = Set.copyOf(required);
         this.ranges = Map.copyOf(ranges);
         this.missingMarkers = Set.copyOf(missingMarkers);
-        this.longestMarker = missingMarkers.stream().mapToInt(String::length).max().orElse(-1);
+        this.longestMarker =
+                missingMarkers.stream().mapToInt(String::length).max().orElse(-1);
         this.labelPosition = output.label() == null ? -1 : output.names().indexOf(output.label());
         this.sourcePositions = new int[output.columns().size()];
         for (int i = 0; i < sourcePositions.length; i++) {
@@ -52,8 +58,7 @@ final class RowValidator implements Serializable {
     }
 
     /** Either a clean row or a rejection; exactly one of the two is non-null. */
-    record Outcome(CleanRow row, Rejection rejection) {
-    }
+    record Outcome(CleanRow row, Rejection rejection) {}
 
     Outcome validate(SourceLine line, String generatedIdValue) {
         if (line.text().isBlank()) {
@@ -66,8 +71,8 @@ final class RowValidator implements Serializable {
             return reject(line, "", RejectReason.MALFORMED_CSV, "malformed CSV: " + e.getMessage());
         }
         if (fields.size() != header.size()) {
-            return reject(line, "", RejectReason.FIELD_COUNT, fields.size() + " fields but the header has "
-                    + header.size());
+            return reject(
+                    line, "", RejectReason.FIELD_COUNT, fields.size() + " fields but the header has " + header.size());
         }
         List<String> values = new ArrayList<>(sourcePositions.length);
         double[] numbers = new double[sourcePositions.length];
@@ -85,14 +90,19 @@ final class RowValidator implements Serializable {
             if (raw.length() <= longestMarker && missingMarkers.contains(raw)) {
                 value = "";
                 if (required.contains(column.name())) {
-                    problem = new Rejection.Problem(column.name(), RejectReason.MISSING_REQUIRED,
+                    problem = new Rejection.Problem(
+                            column.name(),
+                            RejectReason.MISSING_REQUIRED,
                             "required column '" + column.name() + "' is missing");
                 }
             } else if (raw.indexOf('\n') >= 0 || raw.indexOf('\r') >= 0) {
                 // Only a Parquet string can hold one; the data sets this step writes keep a record per line.
-                problem = new Rejection.Problem(column.name(), RejectReason.LINE_BREAK, "column '" + column.name()
-                        + "' has a line break in its value; data sets hold one record per line, so replace line "
-                        + "breaks in the source");
+                problem = new Rejection.Problem(
+                        column.name(),
+                        RejectReason.LINE_BREAK,
+                        "column '" + column.name()
+                                + "' has a line break in its value; data sets hold one record per line, so replace line "
+                                + "breaks in the source");
             } else if (column.type() == ColumnType.NUMERIC) {
                 problem = checkNumber(column.name(), raw, numbers, i);
             }
@@ -117,24 +127,25 @@ final class RowValidator implements Serializable {
         try {
             x = Double.parseDouble(raw);
         } catch (NumberFormatException e) {
-            return new Rejection.Problem(column, RejectReason.NOT_A_NUMBER, "column '" + column + "' value '" + raw
-                    + "' is not a number");
+            return new Rejection.Problem(
+                    column, RejectReason.NOT_A_NUMBER, "column '" + column + "' value '" + raw + "' is not a number");
         }
         if (!Double.isFinite(x)) {
-            return new Rejection.Problem(column, RejectReason.NOT_FINITE, "column '" + column + "' value '" + raw
-                    + "' is not finite");
+            return new Rejection.Problem(
+                    column, RejectReason.NOT_FINITE, "column '" + column + "' value '" + raw + "' is not finite");
         }
         Range range = ranges.get(column);
         if (range != null && !range.contains(x)) {
-            return new Rejection.Problem(column, RejectReason.OUT_OF_RANGE, "column '" + column + "' value " + raw
-                    + " is outside " + range);
+            return new Rejection.Problem(
+                    column, RejectReason.OUT_OF_RANGE, "column '" + column + "' value " + raw + " is outside " + range);
         }
         numbers[index] = x;
         return null;
     }
 
     private static Outcome reject(SourceLine line, String column, RejectReason reason, String message) {
-        return new Outcome(null, new Rejection(line.file(), line.line(), new Rejection.Problem(column, reason, message),
-                line.text()));
+        return new Outcome(
+                null,
+                new Rejection(line.file(), line.line(), new Rejection.Problem(column, reason, message), line.text()));
     }
 }

@@ -6,9 +6,6 @@ import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Csv;
 import dev.fermion.components.table.Printable;
 import dev.fermion.dsl.BadInputException;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.MatchResult;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
  * What the driver learns about the source before the pipeline runs: the files a path or glob matches,
@@ -49,8 +48,7 @@ final class SourceFiles {
     /** Values that are not numbers an inferred column shows in the report. */
     static final int NOT_NUMBER_EXAMPLES = 5;
 
-    private SourceFiles() {
-    }
+    private SourceFiles() {}
 
     /** The files {@code source} names, sorted; none is bad input, a file system that cannot answer is not. */
     static List<String> match(String source) {
@@ -61,9 +59,12 @@ final class SourceFiles {
             throw new UncheckedIOException("Cannot list source '" + Printable.of(source) + "'", e);
         } catch (IllegalArgumentException e) {
             // Beam's answer for a malformed glob, or a scheme no file system on the class path serves.
-            throw new BadInputException("Source '" + Printable.of(source) + "' cannot be matched ("
-                    + Printable.of(String.valueOf(e.getMessage()), 300) + "): check its spelling; a gs:// or s3:// "
-                    + "source needs the Beam file system for it on the step's class path", e);
+            throw new BadInputException(
+                    "Source '" + Printable.of(source) + "' cannot be matched ("
+                            + Printable.of(String.valueOf(e.getMessage()), 300)
+                            + "): check its spelling; a gs:// or s3:// "
+                            + "source needs the Beam file system for it on the step's class path",
+                    e);
         }
         if (result.status() == MatchResult.Status.NOT_FOUND) {
             throw new BadInputException("Source '" + Printable.of(source) + "' matches no file: check the path, "
@@ -75,11 +76,14 @@ final class SourceFiles {
                 files.add(metadata.resourceId().toString());
             }
         } catch (FileNotFoundException | NoSuchFileException e) {
-            throw new BadInputException("Source '" + Printable.of(source) + "' matches no file (" + e.getMessage()
-                    + "): check the path, or the glob and its directory", e);
+            throw new BadInputException(
+                    "Source '" + Printable.of(source) + "' matches no file (" + e.getMessage()
+                            + "): check the path, or the glob and its directory",
+                    e);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list source '" + Printable.of(source) + "' (" + result.status()
-                    + "): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot list source '" + Printable.of(source) + "' (" + result.status() + "): " + e.getMessage(),
+                    e);
         }
         if (files.isEmpty()) {
             throw new BadInputException("Source '" + Printable.of(source) + "' matches no file: check the path, "
@@ -128,8 +132,8 @@ final class SourceFiles {
     }
 
     /** Scans already made in this JVM, by the files' ids, sizes and modification times and the chunk size. */
-    private static final Map<List<String>, Scan> SCANS = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private static final Map<List<String>, Scan> SCANS =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<List<String>, Scan> eldest) {
                     return size() > 64;
@@ -161,13 +165,15 @@ final class SourceFiles {
         for (String file : files) {
             MessageDigest content = sha256();
             LineChunks chunks = new LineChunks(file, chunkLines, parts);
-            try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+            try (InputStream in =
+                    Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     content.update(buffer, 0, n);
                     chunks.scan(buffer, n);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read source file " + file + " to digest it: " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "Cannot read source file " + file + " to digest it: " + e.getMessage(), e);
             }
             chunks.finish();
             byte[] name = file.getBytes(StandardCharsets.UTF_8);
@@ -254,8 +260,7 @@ final class SourceFiles {
      * What a file says about its columns: their names in order and, for Parquet, the types its schema
      * stores (none for CSV, whose types are inferred from rows), read once per file.
      */
-    record Columns(List<String> names, Map<String, Column> stored) {
-    }
+    record Columns(List<String> names, Map<String, Column> stored) {}
 
     static Columns columns(String file, SourceFormat format) {
         if (format != SourceFormat.PARQUET) {
@@ -267,14 +272,22 @@ final class SourceFiles {
     }
 
     /** Declared types win; a Parquet column has the type of its values, a CSV column is inferred. */
-    static List<ColumnDecision> types(String file, SourceFormat format, Columns source, List<String> columns,
-                                      Map<String, String> declared, Set<String> missingMarkers) {
+    static List<ColumnDecision> types(
+            String file,
+            SourceFormat format,
+            Columns source,
+            List<String> columns,
+            Map<String, String> declared,
+            Set<String> missingMarkers) {
         if (format != SourceFormat.PARQUET) {
             return types(file, source.names(), columns, declared, missingMarkers);
         }
-        return columns.stream().map(name -> declared.containsKey(name)
-                ? ColumnDecision.of(new Column(name, ColumnType.parse(name, declared.get(name))), ColumnDecision.DECLARED)
-                : ColumnDecision.of(source.stored().get(name), ColumnDecision.PARQUET)).toList();
+        return columns.stream()
+                .map(name -> declared.containsKey(name)
+                        ? ColumnDecision.of(
+                                new Column(name, ColumnType.parse(name, declared.get(name))), ColumnDecision.DECLARED)
+                        : ColumnDecision.of(source.stored().get(name), ColumnDecision.PARQUET))
+                .toList();
     }
 
     /**
@@ -286,31 +299,38 @@ final class SourceFiles {
         try (InputStream in = open(file)) {
             byte[] head = in.readNBytes(Printable.HEAD);
             Printable.binaryKind(head, head.length).ifPresent(kind -> {
-                throw new BadInputException("Source file " + file + " looks like a binary file, not CSV text: "
-                        + kind + ". A CSV source is UTF-8 text with a header line naming the columns");
+                throw new BadInputException("Source file " + file + " looks like a binary file, not CSV text: " + kind
+                        + ". A CSV source is UTF-8 text with a header line naming the columns");
             });
             line = firstLine(head, in);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read source file " + file, e);
         }
         if (line == null) {
-            throw new BadInputException("Source file " + file + " is empty: the first line must be a "
-                    + "header naming the columns");
+            throw new BadInputException(
+                    "Source file " + file + " is empty: the first line must be a " + "header naming the columns");
         }
         String first;
         try {
-            first = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line)).toString();
+            first = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(line))
+                    .toString();
         } catch (CharacterCodingException e) {
-            throw new BadInputException("The header line of source file " + file + " is not UTF-8 text: "
-                    + Printable.of(Printable.decode(line, line.length)) + "; save the file as UTF-8", e);
+            throw new BadInputException(
+                    "The header line of source file " + file + " is not UTF-8 text: "
+                            + Printable.of(Printable.decode(line, line.length)) + "; save the file as UTF-8",
+                    e);
         }
         first = first.startsWith("\uFEFF") ? first.substring(1) : first;
         List<String> header;
         try {
             header = Csv.parse(first.endsWith("\r") ? first.substring(0, first.length() - 1) : first);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("The header line of source file " + file + " is not valid CSV ("
-                    + e.getMessage() + "): " + Printable.of(first), e);
+            throw new BadInputException(
+                    "The header line of source file " + file + " is not valid CSV (" + e.getMessage() + "): "
+                            + Printable.of(first),
+                    e);
         }
         if (Set.copyOf(header).size() != header.size() || header.contains("")) {
             throw new BadInputException("Header of " + file + " must name every column once, got "
@@ -335,8 +355,8 @@ final class SourceFiles {
     }
 
     private static InputStream open(String file) throws IOException {
-        return new BufferedInputStream(Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false))),
-                1 << 16);
+        return new BufferedInputStream(
+                Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false))), 1 << 16);
     }
 
     /**
@@ -345,8 +365,12 @@ final class SourceFiles {
      * categorical otherwise or when no value is present. Declared types win. The same file always gives the
      * same types.
      */
-    private static List<ColumnDecision> types(String file, List<String> header, List<String> columns,
-                                              Map<String, String> declared, Set<String> missingMarkers) {
+    private static List<ColumnDecision> types(
+            String file,
+            List<String> header,
+            List<String> columns,
+            Map<String, String> declared,
+            Set<String> missingMarkers) {
         List<String> sample = head(file, INFERENCE_ROWS + 1);
         List<List<String>> rows = new ArrayList<>();
         for (String line : sample.subList(Math.min(1, sample.size()), sample.size())) {
@@ -361,8 +385,8 @@ final class SourceFiles {
         List<ColumnDecision> result = new ArrayList<>();
         for (String name : columns) {
             if (declared.containsKey(name)) {
-                result.add(ColumnDecision.of(new Column(name, ColumnType.parse(name, declared.get(name))),
-                        ColumnDecision.DECLARED));
+                result.add(ColumnDecision.of(
+                        new Column(name, ColumnType.parse(name, declared.get(name))), ColumnDecision.DECLARED));
                 continue;
             }
             int position = header.indexOf(name);
@@ -382,8 +406,13 @@ final class SourceFiles {
                 }
             }
             boolean numeric = present > 0 && numbers >= NUMERIC_SHARE * present;
-            result.add(new ColumnDecision(name, numeric ? ColumnType.NUMERIC : ColumnType.CATEGORICAL,
-                    ColumnDecision.INFERRED, present, numbers, notNumbers));
+            result.add(new ColumnDecision(
+                    name,
+                    numeric ? ColumnType.NUMERIC : ColumnType.CATEGORICAL,
+                    ColumnDecision.INFERRED,
+                    present,
+                    numbers,
+                    notNumbers));
         }
         return result;
     }
@@ -397,8 +426,9 @@ final class SourceFiles {
     }
 
     private static List<String> head(String file, int lines) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(
-                FileSystems.open(FileSystems.matchNewResource(file, false))), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false))),
+                StandardCharsets.UTF_8))) {
             List<String> result = new ArrayList<>();
             for (String line = reader.readLine(); line != null && result.size() < lines; line = reader.readLine()) {
                 result.add(line);

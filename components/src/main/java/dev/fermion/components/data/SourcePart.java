@@ -1,13 +1,12 @@
 package dev.fermion.components.data;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * A piece of a source file that one worker reads on its own: in a CSV file, {@code rows} lines from the
@@ -26,8 +25,11 @@ record SourcePart(String file, long position, long first, long rows) {
 
         @Override
         public SourcePart decode(InputStream in) throws IOException {
-            return new SourcePart(StringUtf8Coder.of().decode(in), VarLongCoder.of().decode(in),
-                    VarLongCoder.of().decode(in), VarLongCoder.of().decode(in));
+            return new SourcePart(
+                    StringUtf8Coder.of().decode(in),
+                    VarLongCoder.of().decode(in),
+                    VarLongCoder.of().decode(in),
+                    VarLongCoder.of().decode(in));
         }
     };
 }

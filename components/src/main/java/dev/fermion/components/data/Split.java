@@ -1,12 +1,6 @@
 package dev.fermion.components.data;
 
 import dev.fermion.dsl.BadInputException;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.DoubleCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 
 /**
  * Deterministic assignment of rows to train (0), validation (1) and test (2). A row's place depends only
@@ -29,8 +28,9 @@ record Split(long seed, double train, double validation, double test) implements
 
     Split {
         if (train <= 0 || validation < 0 || test < 0 || Math.abs(train + validation + test - 1) > 1e-6) {
-            throw new BadInputException("Inputs 'train-ratio' (" + train + "), 'validation-ratio' (" + validation
-                    + ") and 'test-ratio' (" + test + ") must be non-negative, with 'train-ratio' above 0, and sum to 1");
+            throw new BadInputException(
+                    "Inputs 'train-ratio' (" + train + "), 'validation-ratio' (" + validation + ") and 'test-ratio' ("
+                            + test + ") must be non-negative, with 'train-ratio' above 0, and sum to 1");
         }
     }
 
@@ -80,7 +80,8 @@ record Split(long seed, double train, double validation, double test) implements
 
             @Override
             public Position decode(InputStream in) throws IOException {
-                return new Position(DoubleCoder.of().decode(in), StringUtf8Coder.of().decode(in));
+                return new Position(
+                        DoubleCoder.of().decode(in), StringUtf8Coder.of().decode(in));
             }
 
             @Override
@@ -110,7 +111,8 @@ record Split(long seed, double train, double validation, double test) implements
         int n = order.length;
         int trainCount = (int) Math.round(n * train);
         int validationCount = Math.min(n - trainCount, (int) Math.round(n * validation));
-        return new StratumBounds(trainCount < n ? order[trainCount] : null,
+        return new StratumBounds(
+                trainCount < n ? order[trainCount] : null,
                 trainCount + validationCount < n ? order[trainCount + validationCount] : null);
     }
 

@@ -1,13 +1,12 @@
 package dev.fermion.components.data;
 
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.ListCoder;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 
 /** The valid rows of a chunk by split: train, validation and test, each in source order. */
 record SplitChunk(List<FeatureRows> splits) {

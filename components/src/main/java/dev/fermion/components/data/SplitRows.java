@@ -1,5 +1,10 @@
 package dev.fermion.components.data;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -13,12 +18,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTagList;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Places every row of the valid chunks in train, validation or test with a {@link Splitter}
@@ -44,18 +43,21 @@ final class SplitRows extends PTransform<PCollection<List<CleanRow>>, PCollectio
         TupleTagList others = TupleTagList.of(ChunkTags.TOTALS);
         PCollectionTuple placed;
         if (!stratify) {
-            placed = valid.apply("Split", ParDo.of(new SplitFn(null, splitter, totals))
-                    .withOutputTags(ChunkTags.SPLIT, others));
+            placed = valid.apply(
+                    "Split", ParDo.of(new SplitFn(null, splitter, totals)).withOutputTags(ChunkTags.SPLIT, others));
         } else {
-            PCollectionView<Map<String, Split.StratumBounds>> bounds = valid
-                    .apply("IdsByLabel", ParDo.of(new IdsByLabelFn()))
+            PCollectionView<Map<String, Split.StratumBounds>> bounds = valid.apply(
+                            "IdsByLabel", ParDo.of(new IdsByLabelFn()))
                     .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(StringUtf8Coder.of())))
                     .apply("GroupStrata", GroupByKey.create())
                     .apply("StratumBounds", ParDo.of(new StratumBoundsFn(split)))
                     .setCoder(KvCoder.of(StringUtf8Coder.of(), Split.StratumBounds.CODER))
                     .apply("StratumBoundsView", View.asMap());
-            placed = valid.apply("SplitStrata", ParDo.of(new SplitFn(bounds, splitter, totals))
-                    .withSideInputs(bounds).withOutputTags(ChunkTags.SPLIT, others));
+            placed = valid.apply(
+                    "SplitStrata",
+                    ParDo.of(new SplitFn(bounds, splitter, totals))
+                            .withSideInputs(bounds)
+                            .withOutputTags(ChunkTags.SPLIT, others));
         }
         placed.get(ChunkTags.SPLIT).setCoder(SplitChunk.CODER);
         placed.get(ChunkTags.TOTALS).setCoder(totals.coder());
@@ -69,7 +71,10 @@ final class SplitRows extends PTransform<PCollection<List<CleanRow>>, PCollectio
         private final PrepareTotals.Layout totals;
 
         /** @param bounds the stratum bounds, or null where the split is not stratified */
-        SplitFn(PCollectionView<Map<String, Split.StratumBounds>> bounds, Splitter splitter, PrepareTotals.Layout totals) {
+        SplitFn(
+                PCollectionView<Map<String, Split.StratumBounds>> bounds,
+                Splitter splitter,
+                PrepareTotals.Layout totals) {
             this.bounds = bounds;
             this.splitter = splitter;
             this.totals = totals;
@@ -78,8 +83,8 @@ final class SplitRows extends PTransform<PCollection<List<CleanRow>>, PCollectio
         @ProcessElement
         public void process(ProcessContext context, MultiOutputReceiver out) throws IOException {
             PrepareTotals sums = totals.empty();
-            out.get(ChunkTags.SPLIT).output(splitter.split(context.element(),
-                    bounds == null ? null : context.sideInput(bounds), sums));
+            out.get(ChunkTags.SPLIT)
+                    .output(splitter.split(context.element(), bounds == null ? null : context.sideInput(bounds), sums));
             out.get(ChunkTags.TOTALS).output(sums);
         }
     }
@@ -96,7 +101,8 @@ final class SplitRows extends PTransform<PCollection<List<CleanRow>>, PCollectio
     }
 
     /** Holds one label's ids at a time, which bounds stratified splits by the size of the largest class. */
-    private static final class StratumBoundsFn extends DoFn<KV<String, Iterable<List<String>>>, KV<String, Split.StratumBounds>> {
+    private static final class StratumBoundsFn
+            extends DoFn<KV<String, Iterable<List<String>>>, KV<String, Split.StratumBounds>> {
         private final Split split;
 
         StratumBoundsFn(Split split) {
@@ -104,8 +110,9 @@ final class SplitRows extends PTransform<PCollection<List<CleanRow>>, PCollectio
         }
 
         @ProcessElement
-        public void process(@Element KV<String, Iterable<List<String>>> stratum,
-                            OutputReceiver<KV<String, Split.StratumBounds>> out) {
+        public void process(
+                @Element KV<String, Iterable<List<String>>> stratum,
+                OutputReceiver<KV<String, Split.StratumBounds>> out) {
             List<String> ids = new ArrayList<>();
             stratum.getValue().forEach(ids::addAll);
             out.output(KV.of(stratum.getKey(), split.stratumBounds(ids)));

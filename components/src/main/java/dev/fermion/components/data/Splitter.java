@@ -45,6 +45,7 @@ final class Splitter implements Serializable {
             }
             staging.writePart(Split.NAMES.get(i) + "/" + PreparePipeline.DATA, rows.get(0), text.toString());
         }
-        return new SplitChunk(splits.stream().map(rows -> FeatureRows.of(rows, numeric)).toList());
+        return new SplitChunk(
+                splits.stream().map(rows -> FeatureRows.of(rows, numeric)).toList());
     }
 }

@@ -13,12 +13,6 @@ import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.SourceDataset;
 import dev.fermion.dsl.StepContext;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.MoveOptions;
-import org.apache.beam.sdk.io.fs.ResourceId;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * The driver's side of the staging root, once {@link PreparePipeline} has run: concatenates the part files
@@ -46,15 +45,21 @@ import java.util.Map;
 final class StagedOutputs {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private StagedOutputs() {
-    }
+    private StagedOutputs() {}
 
     /**
      * Copies what the pipeline staged into the step's artifacts, reports counts and statistics, and fails
      * when more rows were rejected than the step may reject.
      */
-    static void collect(StepContext ctx, TableSchema schema, String staging, List<ColumnDecision> decisions,
-                        double maxRejectedShare, String source, String digest) throws IOException {
+    static void collect(
+            StepContext ctx,
+            TableSchema schema,
+            String staging,
+            List<ColumnDecision> decisions,
+            double maxRejectedShare,
+            String source,
+            String digest)
+            throws IOException {
         Directory preprocessingDir = ctx.output(PrepareCsv.PREPROCESSING);
         for (String file : List.of(Preprocessing.FILE, "statistics.json", "train-statistics.json")) {
             copy(staging + "/" + file, preprocessingDir.file(file));
@@ -66,21 +71,25 @@ final class StagedOutputs {
         featureHeader.addAll(preprocessing.featureNames());
         featureHeader.add(schema.label());
 
-        PreparePipeline.Counts counts = JSON.readValue(read(staging + "/" + PreparePipeline.COUNTS),
-                PreparePipeline.Counts.class);
-        List<Dataset> splits = List.of(ctx.output(PrepareCsv.TRAIN), ctx.output(PrepareCsv.VALIDATION),
-                ctx.output(PrepareCsv.TEST));
+        PreparePipeline.Counts counts =
+                JSON.readValue(read(staging + "/" + PreparePipeline.COUNTS), PreparePipeline.Counts.class);
+        List<Dataset> splits =
+                List.of(ctx.output(PrepareCsv.TRAIN), ctx.output(PrepareCsv.VALIDATION), ctx.output(PrepareCsv.TEST));
         String dataHeader = Csv.format(schema.names());
         for (int i = 0; i < 3; i++) {
             Dataset dataset = splits.get(i);
             String name = Split.NAMES.get(i);
             concatenate(staging + "/" + name + "/" + PreparePipeline.DATA, dataset.file("data.csv"), dataHeader);
-            concatenate(staging + "/" + name + "/" + PreparePipeline.FEATURES, dataset.file("features.csv"),
+            concatenate(
+                    staging + "/" + name + "/" + PreparePipeline.FEATURES,
+                    dataset.file("features.csv"),
                     Csv.format(featureHeader));
             schema.write(dataset.path());
         }
         Dataset rejects = ctx.output(PrepareCsv.REJECTS);
-        concatenate(staging + "/" + PreparePipeline.REJECTS_DIRECTORY, rejects.file("rejects.csv"),
+        concatenate(
+                staging + "/" + PreparePipeline.REJECTS_DIRECTORY,
+                rejects.file("rejects.csv"),
                 Csv.format(Rejection.HEADER));
         long train = counts.train();
         long validation = counts.validation();
@@ -96,30 +105,46 @@ final class StagedOutputs {
         ctx.metric("validation-rows", validation);
         ctx.metric("test-rows", test);
         ctx.metric("rejected-rows", rejected);
-        List<RejectionSummary.Group> groups = List.of(JSON.readValue(read(staging + "/"
-                + PreparePipeline.REJECTS_SUMMARY), RejectionSummary.Group[].class));
-        PrepareReport report = new PrepareReport(train + validation + test + rejected, train + validation + test,
-                rejected, maxRejectedShare, decisions, groups);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(preprocessingDir.file(PrepareCsv.REPORT).toFile(), report);
+        List<RejectionSummary.Group> groups = List.of(
+                JSON.readValue(read(staging + "/" + PreparePipeline.REJECTS_SUMMARY), RejectionSummary.Group[].class));
+        PrepareReport report = new PrepareReport(
+                train + validation + test + rejected,
+                train + validation + test,
+                rejected,
+                maxRejectedShare,
+                decisions,
+                groups);
+        JSON.writerWithDefaultPrettyPrinter()
+                .writeValue(preprocessingDir.file(PrepareCsv.REPORT).toFile(), report);
         Map<String, String> columns = new LinkedHashMap<>();
         boolean generatedId = ctx.find(PrepareCsv.ID_COLUMN).isEmpty();
         // The source's own columns: not the row id the step makes up when the data has none.
-        decisions.stream().filter(d -> !(generatedId && ColumnDecision.ID.equals(d.basis())))
+        decisions.stream()
+                .filter(d -> !(generatedId && ColumnDecision.ID.equals(d.basis())))
                 .forEach(d -> columns.put(d.name(), d.type() == ColumnType.NUMERIC ? "double" : "string"));
         ctx.source(new SourceDataset(sourceName(source), source, digest, columns, report.rows()));
         if (rejected > 0) {
-            ctx.log("%d row(s) rejected: %s; every row and reason in %s", rejected, describe(groups, 3),
-                    rejects.file("rejects.csv"));
+            ctx.log(
+                    "%d row(s) rejected: %s; every row and reason in %s",
+                    rejected, describe(groups, 3), rejects.file("rejects.csv"));
         }
         if (rejected > maxRejectedShare * report.rows()) {
-            throw new BadInputException(String.format(Locale.ROOT, "PrepareCsv rejected %d of %d rows "
-                    + "(%.1f%%) of '%s', more than 'max-rejected-share' (%s) allows: %s. Fix the source accordingly, "
-                    + "or raise 'max-rejected-share' if losing these rows is right; every rejected row and its "
-                    + "reasons are in %s", rejected, report.rows(), 100.0 * rejected / report.rows(),
-                    ctx.get(PrepareCsv.SOURCE), maxRejectedShare, describe(groups, 5), rejects.file("rejects.csv")));
+            throw new BadInputException(String.format(
+                    Locale.ROOT,
+                    "PrepareCsv rejected %d of %d rows "
+                            + "(%.1f%%) of '%s', more than 'max-rejected-share' (%s) allows: %s. Fix the source accordingly, "
+                            + "or raise 'max-rejected-share' if losing these rows is right; every rejected row and its "
+                            + "reasons are in %s",
+                    rejected,
+                    report.rows(),
+                    100.0 * rejected / report.rows(),
+                    ctx.get(PrepareCsv.SOURCE),
+                    maxRejectedShare,
+                    describe(groups, 5),
+                    rejects.file("rejects.csv")));
         }
-        DatasetStatistics statistics = JSON.readValue(preprocessingDir.file("statistics.json").toFile(),
-                DatasetStatistics.class);
+        DatasetStatistics statistics =
+                JSON.readValue(preprocessingDir.file("statistics.json").toFile(), DatasetStatistics.class);
         for (ColumnStatistics column : statistics.columns()) {
             ctx.metric(column.name() + ".count", column.count());
             ctx.metric(column.name() + ".missing", column.missing());
@@ -141,7 +166,8 @@ final class StagedOutputs {
             String where = group.column().isEmpty() ? "whole rows" : "column '" + Printable.of(group.column()) + "'";
             parts.add(where + ": " + group.rows() + (group.rows() == 1 ? " row, " : " rows, ")
                     + group.reason().description() + " (" + String.join(", ", group.lines())
-                    + (group.rows() > group.lines().size() ? ", ..." : "") + "); " + group.reason().fix());
+                    + (group.rows() > group.lines().size() ? ", ..." : "") + "); "
+                    + group.reason().fix());
         }
         if (groups.size() > shown) {
             parts.add((groups.size() - shown) + " more reasons in " + PrepareCsv.REPORT);
@@ -150,14 +176,16 @@ final class StagedOutputs {
     }
 
     private static String read(String spec) throws IOException {
-        try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(spec).resourceId()))) {
+        try (InputStream in = Channels.newInputStream(
+                FileSystems.open(FileSystems.matchSingleFileSpec(spec).resourceId()))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
     private static void copy(String spec, Path target) throws IOException {
-        try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(spec).resourceId()));
-             OutputStream out = Files.newOutputStream(target)) {
+        try (InputStream in = Channels.newInputStream(
+                        FileSystems.open(FileSystems.matchSingleFileSpec(spec).resourceId()));
+                OutputStream out = Files.newOutputStream(target)) {
             in.transferTo(out);
         }
     }
@@ -168,13 +196,16 @@ final class StagedOutputs {
      * passing through the JVM.
      */
     private static void concatenate(String directory, Path target, String header) throws IOException {
-        MatchResult matched = FileSystems.match(directory + "/" + PartNames.PREFIX + "*" + PartNames.SUFFIX,
-                EmptyMatchTreatment.ALLOW);
-        List<ResourceId> parts = matched.status() == MatchResult.Status.NOT_FOUND ? List.of()
-                : matched.metadata().stream().map(MatchResult.Metadata::resourceId)
-                        .sorted(Comparator.comparing(ResourceId::getFilename)).toList();
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        MatchResult matched = FileSystems.match(
+                directory + "/" + PartNames.PREFIX + "*" + PartNames.SUFFIX, EmptyMatchTreatment.ALLOW);
+        List<ResourceId> parts = matched.status() == MatchResult.Status.NOT_FOUND
+                ? List.of()
+                : matched.metadata().stream()
+                        .map(MatchResult.Metadata::resourceId)
+                        .sorted(Comparator.comparing(ResourceId::getFilename))
+                        .toList();
+        try (FileChannel out = FileChannel.open(
+                target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(out, ByteBuffer.wrap((header + "\n").getBytes(StandardCharsets.UTF_8)));
             ByteBuffer buffer = null;
             for (ResourceId part : parts) {
@@ -205,7 +236,9 @@ final class StagedOutputs {
     static void delete(String staging) throws IOException {
         MatchResult matched = FileSystems.match(staging + "/**");
         if (matched.status() == MatchResult.Status.OK) {
-            List<ResourceId> files = matched.metadata().stream().map(MatchResult.Metadata::resourceId).toList();
+            List<ResourceId> files = matched.metadata().stream()
+                    .map(MatchResult.Metadata::resourceId)
+                    .toList();
             FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
         }
     }

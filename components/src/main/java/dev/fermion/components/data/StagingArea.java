@@ -1,16 +1,15 @@
 package dev.fermion.components.data;
 
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.util.MimeTypes;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * Where the transforms write: the staging root of one run, with each chunk's output a part file named by

@@ -43,7 +43,10 @@ final class StagingGate {
 
     /** Runs a write to {@code path}, through the gate of the staging root that holds it, if there is one. */
     static void write(String path, Write write) throws IOException {
-        StagingGate gate = GATES.values().stream().filter(g -> path.startsWith(g.root + "/")).findFirst().orElse(null);
+        StagingGate gate = GATES.values().stream()
+                .filter(g -> path.startsWith(g.root + "/"))
+                .findFirst()
+                .orElse(null);
         if (gate == null) {
             write.run();
             return;

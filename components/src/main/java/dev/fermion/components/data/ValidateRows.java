@@ -2,15 +2,6 @@ package dev.fermion.components.data;
 
 import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Csv;
-import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +13,14 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Reads the parts of the source and validates their rows, in chunks of up to {@link PreparePipeline#CHUNK_ROWS}.
@@ -37,15 +36,25 @@ final class ValidateRows extends PTransform<PCollection<SourcePart>, PCollection
     private final ValidateFn validate;
 
     /** @param splitter splits the valid rows of each chunk at once, or null to hand them on to be split later */
-    ValidateRows(SourceFormat format, RowValidator validator, boolean generatedId, boolean multipleFiles,
-                 StagingArea staging, PrepareTotals.Layout totals, Splitter splitter) {
+    ValidateRows(
+            SourceFormat format,
+            RowValidator validator,
+            boolean generatedId,
+            boolean multipleFiles,
+            StagingArea staging,
+            PrepareTotals.Layout totals,
+            Splitter splitter) {
         this.validate = new ValidateFn(format, validator, generatedId, multipleFiles, staging, totals, splitter);
     }
 
     @Override
     public PCollectionTuple expand(PCollection<SourcePart> parts) {
-        PCollectionTuple checked = parts.apply("ReadAndValidate", ParDo.of(validate)
-                .withOutputTags(ChunkTags.VALID, TupleTagList.of(ChunkTags.TOTALS).and(ChunkTags.SPLIT)));
+        PCollectionTuple checked = parts.apply(
+                "ReadAndValidate",
+                ParDo.of(validate)
+                        .withOutputTags(
+                                ChunkTags.VALID,
+                                TupleTagList.of(ChunkTags.TOTALS).and(ChunkTags.SPLIT)));
         checked.get(ChunkTags.VALID).setCoder(ListCoder.of(CleanRow.CODER));
         checked.get(ChunkTags.SPLIT).setCoder(SplitChunk.CODER);
         checked.get(ChunkTags.TOTALS).setCoder(validate.totals.coder());
@@ -65,8 +74,14 @@ final class ValidateRows extends PTransform<PCollection<SourcePart>, PCollection
         private final PrepareTotals.Layout totals;
         private final Splitter splitter;
 
-        ValidateFn(SourceFormat format, RowValidator validator, boolean generatedId, boolean multipleFiles,
-                   StagingArea staging, PrepareTotals.Layout totals, Splitter splitter) {
+        ValidateFn(
+                SourceFormat format,
+                RowValidator validator,
+                boolean generatedId,
+                boolean multipleFiles,
+                StagingArea staging,
+                PrepareTotals.Layout totals,
+                Splitter splitter) {
             this.format = format;
             this.validator = validator;
             this.generatedId = generatedId;

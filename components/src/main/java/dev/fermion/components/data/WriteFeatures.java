@@ -2,16 +2,15 @@ package dev.fermion.components.data;
 
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.Csv;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PDone;
-
-import java.io.IOException;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Writes the rows of each split chunk as {@code id, features..., label} lines, transformed with the
@@ -32,7 +31,8 @@ final class WriteFeatures extends PTransform<PCollection<SplitChunk>, PDone> {
 
     @Override
     public PDone expand(PCollection<SplitChunk> chunks) {
-        chunks.apply("Write", ParDo.of(new WriteFeaturesFn(fitted, columns, staging)).withSideInputs(fitted));
+        chunks.apply(
+                "Write", ParDo.of(new WriteFeaturesFn(fitted, columns, staging)).withSideInputs(fitted));
         return PDone.in(chunks.getPipeline());
     }
 

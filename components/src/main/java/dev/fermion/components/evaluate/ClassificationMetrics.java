@@ -13,15 +13,24 @@ import java.util.List;
  * @param rocAuc    binary: AUC of the second class; more classes: mean one-vs-rest AUC over the classes
  *                  that have both positive and negative rows; NaN when no class has both
  */
-public record ClassificationMetrics(List<String> classes, long[][] confusion, double accuracy,
-                                    List<Double> precision, List<Double> recall, List<Double> f1,
-                                    double macroPrecision, double macroRecall, double macroF1, double rocAuc) {
+public record ClassificationMetrics(
+        List<String> classes,
+        long[][] confusion,
+        double accuracy,
+        List<Double> precision,
+        List<Double> recall,
+        List<Double> f1,
+        double macroPrecision,
+        double macroRecall,
+        double macroF1,
+        double rocAuc) {
 
     /**
      * @param modelClasses  the model's labels, in the order of its probability outputs
      * @param probabilities per row, the probability of each model class
      */
-    public static ClassificationMetrics of(List<String> modelClasses, List<String> actual, List<double[]> probabilities) {
+    public static ClassificationMetrics of(
+            List<String> modelClasses, List<String> actual, List<double[]> probabilities) {
         List<String> classes = new ArrayList<>(modelClasses);
         actual.stream().filter(a -> !classes.contains(a)).distinct().sorted().forEach(classes::add);
         int k = classes.size();
@@ -52,10 +61,20 @@ public record ClassificationMetrics(List<String> classes, long[][] confusion, do
             recall.add(r);
             f1.add(p + r == 0 ? 0 : 2 * p * r / (p + r));
         }
-        double auc = modelClasses.size() == 2 ? auc(actual, probabilities, modelClasses.get(1), 1)
+        double auc = modelClasses.size() == 2
+                ? auc(actual, probabilities, modelClasses.get(1), 1)
                 : macroAuc(modelClasses, actual, probabilities);
-        return new ClassificationMetrics(classes, confusion, actual.isEmpty() ? 0 : (double) correct / actual.size(),
-                precision, recall, f1, mean(precision), mean(recall), mean(f1), auc);
+        return new ClassificationMetrics(
+                classes,
+                confusion,
+                actual.isEmpty() ? 0 : (double) correct / actual.size(),
+                precision,
+                recall,
+                f1,
+                mean(precision),
+                mean(recall),
+                mean(f1),
+                auc);
     }
 
     private static double macroAuc(List<String> classes, List<String> actual, List<double[]> probabilities) {
@@ -78,13 +97,17 @@ public record ClassificationMetrics(List<String> classes, long[][] confusion, do
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> Double.compare(probabilities.get(a)[column], probabilities.get(b)[column]));
+        Arrays.sort(
+                order,
+                (a, b) -> Double.compare(
+                        probabilities.get(a)[column], probabilities.get(b)[column]));
         double rankSumPositive = 0;
         long positives = 0;
         int i = 0;
         while (i < n) {
             int j = i;
-            while (j + 1 < n && probabilities.get(order[j + 1])[column] == probabilities.get(order[i])[column]) {
+            while (j + 1 < n
+                    && probabilities.get(order[j + 1])[column] == probabilities.get(order[i])[column]) {
                 j++;
             }
             double averageRank = (i + j) / 2.0 + 1;

@@ -16,7 +16,6 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +29,8 @@ import java.util.Map;
  */
 public final class EvaluateClassifier extends Component {
     public static final Input<Model> MODEL = input("model", Model.class);
-    public static final Input<Dataset> DATA = input("data", Dataset.class).describedAs("labelled rows, e.g. the test split");
+    public static final Input<Dataset> DATA =
+            input("data", Dataset.class).describedAs("labelled rows, e.g. the test split");
 
     public static final Output<Double> ACCURACY = output("accuracy", Double.class);
     public static final Output<Double> MACRO_PRECISION = output("macro-precision", Double.class);
@@ -48,11 +48,12 @@ public final class EvaluateClassifier extends Component {
         ClassificationMetrics metrics;
         try (MlpPredictor predictor = ModelBundle.open(ctx.get(MODEL).path())) {
             if (predictor.bundle().task() != Task.CLASSIFICATION) {
-                throw new BadInputException("Input 'model' is a " + predictor.bundle().task()
-                        + " model; evaluate it with EvaluateRegressor");
+                throw new BadInputException("Input 'model' is a "
+                        + predictor.bundle().task() + " model; evaluate it with EvaluateRegressor");
             }
             LabelledPredictions predictions = LabelledPredictions.of(predictor, table);
-            metrics = ClassificationMetrics.of(predictor.bundle().labels(), predictions.actual(), predictions.outputs());
+            metrics =
+                    ClassificationMetrics.of(predictor.bundle().labels(), predictions.actual(), predictions.outputs());
         }
         ctx.put(ACCURACY, metrics.accuracy());
         ctx.put(MACRO_PRECISION, metrics.macroPrecision());
@@ -72,13 +73,19 @@ public final class EvaluateClassifier extends Component {
             ctx.metric("recall." + name, metrics.recall().get(c));
             ctx.metric("f1." + name, metrics.f1().get(c));
         }
-        ctx.log("Accuracy %.4f, macro F1 %.4f, ROC-AUC %.4f on %d rows of %s", metrics.accuracy(), metrics.macroF1(),
-                metrics.rocAuc(), table.rows().size(), table.file());
+        ctx.log(
+                "Accuracy %.4f, macro F1 %.4f, ROC-AUC %.4f on %d rows of %s",
+                metrics.accuracy(),
+                metrics.macroF1(),
+                metrics.rocAuc(),
+                table.rows().size(),
+                table.file());
         writeReport(ctx.output(REPORT), metrics, table);
     }
 
     private static void writeReport(Directory report, ClassificationMetrics metrics, Table table) throws Exception {
-        Charts.writePng(Charts.confusionMatrix(metrics.classes(), metrics.confusion()), report.file("confusion-matrix.png"));
+        Charts.writePng(
+                Charts.confusionMatrix(metrics.classes(), metrics.confusion()), report.file("confusion-matrix.png"));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("rows", table.rows().size());
         json.put("accuracy", metrics.accuracy());
@@ -99,18 +106,24 @@ public final class EvaluateClassifier extends Component {
             for (long n : metrics.confusion()[c]) {
                 support += n;
             }
-            perClass.add(List.of(metrics.classes().get(c), format(metrics.precision().get(c)),
-                    format(metrics.recall().get(c)), format(metrics.f1().get(c)), Long.toString(support)));
+            perClass.add(List.of(
+                    metrics.classes().get(c),
+                    format(metrics.precision().get(c)),
+                    format(metrics.recall().get(c)),
+                    format(metrics.f1().get(c)),
+                    Long.toString(support)));
         }
         new HtmlReport("Classifier evaluation")
                 // The file's name, not its path: the report stays the same wherever a run keeps the data set.
                 .paragraph(table.rows().size() + " rows of " + table.file().getFileName())
-                .table(List.of("metric", "value"), List.of(
-                        List.of("accuracy", format(metrics.accuracy())),
-                        List.of("macro precision", format(metrics.macroPrecision())),
-                        List.of("macro recall", format(metrics.macroRecall())),
-                        List.of("macro F1", format(metrics.macroF1())),
-                        List.of("ROC-AUC", format(metrics.rocAuc()))))
+                .table(
+                        List.of("metric", "value"),
+                        List.of(
+                                List.of("accuracy", format(metrics.accuracy())),
+                                List.of("macro precision", format(metrics.macroPrecision())),
+                                List.of("macro recall", format(metrics.macroRecall())),
+                                List.of("macro F1", format(metrics.macroF1())),
+                                List.of("ROC-AUC", format(metrics.rocAuc()))))
                 .heading("Per class")
                 .table(List.of("class", "precision", "recall", "F1", "support"), perClass)
                 .heading("Confusion matrix")

@@ -17,7 +17,6 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,8 @@ import java.util.Map;
  */
 public final class EvaluateRegressor extends Component {
     public static final Input<Model> MODEL = input("model", Model.class);
-    public static final Input<Dataset> DATA = input("data", Dataset.class).describedAs("labelled rows, e.g. the test split");
+    public static final Input<Dataset> DATA =
+            input("data", Dataset.class).describedAs("labelled rows, e.g. the test split");
 
     public static final Output<Double> RMSE = output("rmse", Double.class);
     public static final Output<Double> MAE = output("mae", Double.class);
@@ -44,15 +44,16 @@ public final class EvaluateRegressor extends Component {
         double[] predicted;
         try (MlpPredictor predictor = ModelBundle.open(ctx.get(MODEL).path())) {
             if (predictor.bundle().task() != Task.REGRESSION) {
-                throw new BadInputException("Input 'model' is a " + predictor.bundle().task()
-                        + " model; evaluate it with EvaluateClassifier");
+                throw new BadInputException("Input 'model' is a "
+                        + predictor.bundle().task() + " model; evaluate it with EvaluateClassifier");
             }
             LabelledPredictions predictions = LabelledPredictions.of(predictor, table);
             int label = table.index(predictor.bundle().preprocessing().label());
             actual = new double[predictions.actual().size()];
             predicted = new double[actual.length];
             for (int i = 0; i < actual.length; i++) {
-                actual[i] = label(table, table.rows().get(i), label, predictions.actual().get(i));
+                actual[i] = label(
+                        table, table.rows().get(i), label, predictions.actual().get(i));
                 predicted[i] = predictions.outputs().get(i)[0];
             }
         }
@@ -65,8 +66,9 @@ public final class EvaluateRegressor extends Component {
         if (!Double.isNaN(metrics.r2())) {
             ctx.metric("r2", metrics.r2());
         }
-        ctx.log("RMSE %.5f, MAE %.5f, R2 %.4f on %d rows of %s", metrics.rmse(), metrics.mae(), metrics.r2(),
-                metrics.rows(), table.file());
+        ctx.log(
+                "RMSE %.5f, MAE %.5f, R2 %.4f on %d rows of %s",
+                metrics.rmse(), metrics.mae(), metrics.r2(), metrics.rows(), table.file());
 
         Directory report = ctx.output(REPORT);
         Charts.writePng(Charts.predictedVersusActual(actual, predicted), report.file("predicted-vs-actual.png"));
@@ -78,10 +80,12 @@ public final class EvaluateRegressor extends Component {
         JSON.writeValue(report.file("metrics.json").toFile(), json);
         new HtmlReport("Regressor evaluation")
                 .paragraph(metrics.rows() + " rows of " + table.file().getFileName())
-                .table(List.of("metric", "value"), List.of(
-                        List.of("RMSE", EvaluateClassifier.format(metrics.rmse())),
-                        List.of("MAE", EvaluateClassifier.format(metrics.mae())),
-                        List.of("R\u00b2", EvaluateClassifier.format(metrics.r2()))))
+                .table(
+                        List.of("metric", "value"),
+                        List.of(
+                                List.of("RMSE", EvaluateClassifier.format(metrics.rmse())),
+                                List.of("MAE", EvaluateClassifier.format(metrics.mae())),
+                                List.of("R\u00b2", EvaluateClassifier.format(metrics.r2()))))
                 .heading("Predicted against actual")
                 .image("predicted-vs-actual.png", "predicted against actual values")
                 .write(report.file("report.html"));

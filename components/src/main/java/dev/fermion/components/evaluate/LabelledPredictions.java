@@ -4,7 +4,6 @@ import dev.fermion.components.model.MlpPredictor;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.Table;
 import dev.fermion.dsl.BadInputException;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +14,8 @@ record LabelledPredictions(List<String> actual, List<double[]> outputs) {
         String label = predictor.bundle().preprocessing().label();
         if (!table.has(label)) {
             throw new BadInputException(table.file() + " has no label column '" + label + "' (its columns are "
-                    + Printable.list(table.header()) + "); evaluation needs labelled rows such as PrepareCsv's test split");
+                    + Printable.list(table.header())
+                    + "); evaluation needs labelled rows such as PrepareCsv's test split");
         }
         if (table.rows().isEmpty()) {
             throw new BadInputException(table.file() + " has no rows to evaluate; give PrepareCsv's 'test-ratio' "

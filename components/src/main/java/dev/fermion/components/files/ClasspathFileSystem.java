@@ -1,10 +1,5 @@
 package dev.fermion.components.files;
 
-import org.apache.beam.sdk.io.FileSystem;
-import org.apache.beam.sdk.io.fs.CreateOptions;
-import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.MoveOptions;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +11,10 @@ import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.apache.beam.sdk.io.FileSystem;
+import org.apache.beam.sdk.io.fs.CreateOptions;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
 
 /**
  * Reads {@code resource:/PATH}: a resource of the jars and class directories on the classpath, wherever the
@@ -44,14 +43,19 @@ final class ClasspathFileSystem extends FileSystem<ClasspathResourceId> {
     private MatchResult match(String spec) {
         ClasspathResourceId id = ClasspathResourceId.parse(spec, false);
         if (id.path().chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
-            return MatchResult.create(MatchResult.Status.ERROR, new IOException("Source '" + spec + "': a "
-                    + ClasspathResourceId.SCHEME + ": source names one resource; globs are not supported"));
+            return MatchResult.create(
+                    MatchResult.Status.ERROR,
+                    new IOException("Source '" + spec + "': a " + ClasspathResourceId.SCHEME
+                            + ": source names one resource; globs are not supported"));
         }
         URL url = loader.getResource(id.path());
         if (url == null) {
-            return MatchResult.create(MatchResult.Status.NOT_FOUND, new FileNotFoundException("No resource "
-                    + id.path() + " on the classpath (from '" + spec + "'): put the file in a jar or class directory "
-                    + "of the pipeline's classpath, e.g. under src/main/resources"));
+            return MatchResult.create(
+                    MatchResult.Status.NOT_FOUND,
+                    new FileNotFoundException("No resource "
+                            + id.path() + " on the classpath (from '" + spec
+                            + "'): put the file in a jar or class directory "
+                            + "of the pipeline's classpath, e.g. under src/main/resources"));
         }
         long size;
         try {
@@ -61,12 +65,14 @@ final class ClasspathFileSystem extends FileSystem<ClasspathResourceId> {
         } catch (IOException e) {
             return MatchResult.create(MatchResult.Status.ERROR, e);
         }
-        return MatchResult.create(MatchResult.Status.OK, List.of(MatchResult.Metadata.builder()
-                .setResourceId(id)
-                .setSizeBytes(Math.max(size, 0))
-                .setIsReadSeekEfficient(false)
-                .setLastModifiedMillis(0)
-                .build()));
+        return MatchResult.create(
+                MatchResult.Status.OK,
+                List.of(MatchResult.Metadata.builder()
+                        .setResourceId(id)
+                        .setSizeBytes(Math.max(size, 0))
+                        .setIsReadSeekEfficient(false)
+                        .setLastModifiedMillis(0)
+                        .build()));
     }
 
     @Override
@@ -89,7 +95,8 @@ final class ClasspathFileSystem extends FileSystem<ClasspathResourceId> {
     }
 
     @Override
-    protected void rename(List<ClasspathResourceId> sources, List<ClasspathResourceId> targets, MoveOptions... options) {
+    protected void rename(
+            List<ClasspathResourceId> sources, List<ClasspathResourceId> targets, MoveOptions... options) {
         throw readOnly(sources.isEmpty() ? null : sources.get(0));
     }
 

@@ -1,12 +1,6 @@
 package dev.fermion.components.parquet;
 
 import dev.fermion.dsl.BadInputException;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
-
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -14,6 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * A Parquet file reached through Beam's file systems instead of Hadoop's, so {@code gs://} or {@code s3://}
@@ -123,8 +122,8 @@ public final class BeamInputFile implements InputFile {
         public void readFully(ByteBuffer buffer) throws IOException {
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer) < 0) {
-                    throw new EOFException("Reached the end of the file with " + buffer.remaining()
-                            + " bytes still to read");
+                    throw new EOFException(
+                            "Reached the end of the file with " + buffer.remaining() + " bytes still to read");
                 }
             }
         }

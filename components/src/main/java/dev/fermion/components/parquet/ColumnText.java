@@ -3,6 +3,20 @@ package dev.fermion.components.parquet;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.dsl.BadInputException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -19,21 +33,6 @@ import org.apache.parquet.schema.LogicalTypeAnnotation.UUIDLogicalTypeAnnotation
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.IntFunction;
-import java.util.function.LongFunction;
-
 /**
  * How one top-level Parquet column becomes a Fermion column: numeric or categorical, and the text of each
  * value. Values become the same text a CSV source would hold, so the rest of data preparation treats both
@@ -41,26 +40,19 @@ import java.util.function.LongFunction;
  */
 record ColumnText(Column column, Decoder decoder) {
     /** Which of Parquet's physical types the column's values arrive as, and how each becomes text. */
-    sealed interface Decoder permits Ints, Longs, Floats, Doubles, Booleans, Binaries {
-    }
+    sealed interface Decoder permits Ints, Longs, Floats, Doubles, Booleans, Binaries {}
 
-    record Ints(IntFunction<String> text) implements Decoder {
-    }
+    record Ints(IntFunction<String> text) implements Decoder {}
 
-    record Longs(LongFunction<String> text) implements Decoder {
-    }
+    record Longs(LongFunction<String> text) implements Decoder {}
 
-    record Floats() implements Decoder {
-    }
+    record Floats() implements Decoder {}
 
-    record Doubles() implements Decoder {
-    }
+    record Doubles() implements Decoder {}
 
-    record Booleans() implements Decoder {
-    }
+    record Booleans() implements Decoder {}
 
-    record Binaries(Function<Binary, String> text) implements Decoder {
-    }
+    record Binaries(Function<Binary, String> text) implements Decoder {}
 
     /** Days between the Julian day 0 that INT96 timestamps count from and 1970-01-01. */
     private static final long JULIAN_EPOCH_DAY = 2_440_588L;
@@ -92,8 +84,8 @@ record ColumnText(Column column, Decoder decoder) {
                     + ", which is neither a number nor a category: write it as a number, decimal, string, "
                     + "boolean, date or timestamp, or leave the column out when writing the file");
         }
-        return new ColumnText(new Column(name, numeric(logical, decoder) ? ColumnType.NUMERIC
-                : ColumnType.CATEGORICAL), decoder);
+        return new ColumnText(
+                new Column(name, numeric(logical, decoder) ? ColumnType.NUMERIC : ColumnType.CATEGORICAL), decoder);
     }
 
     /** Dates, times and timestamps are stored as numbers but mean points in time, so they are categories. */
@@ -101,8 +93,11 @@ record ColumnText(Column column, Decoder decoder) {
         if (logical instanceof DecimalLogicalTypeAnnotation || logical instanceof IntLogicalTypeAnnotation) {
             return true;
         }
-        return logical == null && (decoder instanceof Ints || decoder instanceof Longs || decoder instanceof Floats
-                || decoder instanceof Doubles);
+        return logical == null
+                && (decoder instanceof Ints
+                        || decoder instanceof Longs
+                        || decoder instanceof Floats
+                        || decoder instanceof Doubles);
     }
 
     private static Decoder ints(LogicalTypeAnnotation logical) {
@@ -153,10 +148,10 @@ record ColumnText(Column column, Decoder decoder) {
     private static LongFunction<Instant> instant(TimeUnit unit) {
         return switch (unit) {
             case MILLIS -> Instant::ofEpochMilli;
-            case MICROS -> v -> Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L),
-                    Math.floorMod(v, 1_000_000L) * 1_000L);
-            case NANOS -> v -> Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L),
-                    Math.floorMod(v, 1_000_000_000L));
+            case MICROS ->
+                v -> Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
+            case NANOS ->
+                v -> Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L));
         };
     }
 
@@ -176,8 +171,10 @@ record ColumnText(Column column, Decoder decoder) {
                 return new UUID(bytes.getLong(), bytes.getLong()).toString();
             });
         }
-        boolean text = logical == null || logical instanceof StringLogicalTypeAnnotation
-                || logical instanceof EnumLogicalTypeAnnotation || logical instanceof JsonLogicalTypeAnnotation;
+        boolean text = logical == null
+                || logical instanceof StringLogicalTypeAnnotation
+                || logical instanceof EnumLogicalTypeAnnotation
+                || logical instanceof JsonLogicalTypeAnnotation;
         return text && !fixed ? new Binaries(Binary::toStringUsingUTF8) : null;
     }
 
@@ -186,7 +183,8 @@ record ColumnText(Column column, Decoder decoder) {
         ByteBuffer bytes = value.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         long nanosOfDay = bytes.getLong();
         long julianDay = bytes.getInt();
-        return Instant.ofEpochSecond((julianDay - JULIAN_EPOCH_DAY) * 86_400L, nanosOfDay).toString();
+        return Instant.ofEpochSecond((julianDay - JULIAN_EPOCH_DAY) * 86_400L, nanosOfDay)
+                .toString();
     }
 
     private static String nesting(GroupType group) {

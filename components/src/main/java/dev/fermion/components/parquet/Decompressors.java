@@ -6,18 +6,17 @@ import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.lz4.Lz4Decompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
 import io.airlift.compress.zstd.ZstdDecompressor;
-import org.apache.parquet.bytes.ByteBufferAllocator;
-import org.apache.parquet.bytes.BytesInput;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
-import org.apache.parquet.compression.CompressionCodecFactory;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import org.apache.parquet.bytes.ByteBufferAllocator;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Page decompression in plain Java. Parquet's own codec factory runs Hadoop's codec classes, which need the
@@ -29,23 +28,28 @@ final class Decompressors implements CompressionCodecFactory {
      * LZ4 (Hadoop's framing, deprecated by the format), LZO and BROTLI are left out: they need native or
      * Hadoop code, and current writers default to SNAPPY or ZSTD.
      */
-    static final Set<CompressionCodecName> SUPPORTED = EnumSet.of(CompressionCodecName.UNCOMPRESSED,
-            CompressionCodecName.SNAPPY, CompressionCodecName.ZSTD, CompressionCodecName.GZIP,
+    static final Set<CompressionCodecName> SUPPORTED = EnumSet.of(
+            CompressionCodecName.UNCOMPRESSED,
+            CompressionCodecName.SNAPPY,
+            CompressionCodecName.ZSTD,
+            CompressionCodecName.GZIP,
             CompressionCodecName.LZ4_RAW);
 
     @Override
     public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
         return switch (codec) {
-            case UNCOMPRESSED -> new Block((in, offset, length, out) -> {
-                System.arraycopy(in, offset, out, 0, Math.min(length, out.length));
-                return length;
-            });
+            case UNCOMPRESSED ->
+                new Block((in, offset, length, out) -> {
+                    System.arraycopy(in, offset, out, 0, Math.min(length, out.length));
+                    return length;
+                });
             case SNAPPY -> new Block(airlift(new SnappyDecompressor()));
             case ZSTD -> new Block(airlift(new ZstdDecompressor()));
             case LZ4_RAW -> new Block(airlift(new Lz4Decompressor()));
             case GZIP -> new Block(Decompressors::gunzip);
-            default -> throw new BadInputException("Parquet pages compressed with " + codec
-                    + " cannot be read: rewrite the file with one of " + SUPPORTED);
+            default ->
+                throw new BadInputException("Parquet pages compressed with " + codec
+                        + " cannot be read: rewrite the file with one of " + SUPPORTED);
         };
     }
 
@@ -56,8 +60,7 @@ final class Decompressors implements CompressionCodecFactory {
     }
 
     @Override
-    public void release() {
-    }
+    public void release() {}
 
     /** Decompresses a whole page held in an array into an array of the size the page header promises. */
     @FunctionalInterface
@@ -87,10 +90,9 @@ final class Decompressors implements CompressionCodecFactory {
 
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-            ByteBuffer in = bytes.toByteBuffer(HEAP, buffer -> {
-            });
-            return BytesInput.from(decompress(in.array(), in.arrayOffset() + in.position(), in.remaining(),
-                    uncompressedSize));
+            ByteBuffer in = bytes.toByteBuffer(HEAP, buffer -> {});
+            return BytesInput.from(
+                    decompress(in.array(), in.arrayOffset() + in.position(), in.remaining(), uncompressedSize));
         }
 
         @Override
@@ -112,7 +114,6 @@ final class Decompressors implements CompressionCodecFactory {
         }
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 }

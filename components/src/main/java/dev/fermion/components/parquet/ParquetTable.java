@@ -2,6 +2,12 @@ package dev.fermion.components.parquet;
 
 import dev.fermion.components.table.Column;
 import dev.fermion.dsl.BadInputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.filter2.compat.FilterCompat;
@@ -15,13 +21,6 @@ import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
-
 /**
  * A flat Parquet file read as a data preparation source: its columns typed the way a declared CSV schema
  * would type them, and its rows as the texts a CSV file would hold, so the validation, splitting and
@@ -29,8 +28,7 @@ import java.util.List;
  * stays bounded by the largest row group however large the file is, and row groups can be read apart.
  */
 public final class ParquetTable {
-    private ParquetTable() {
-    }
+    private ParquetTable() {}
 
     /** Receives the rows of a file in file order. */
     @FunctionalInterface
@@ -78,7 +76,9 @@ public final class ParquetTable {
     public static List<Long> rowGroups(String file) {
         try (ParquetFileReader reader = open(file)) {
             columns(file, reader);
-            return reader.getRowGroups().stream().map(BlockMetaData::getRowCount).toList();
+            return reader.getRowGroups().stream()
+                    .map(BlockMetaData::getRowCount)
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot close Parquet file " + file, e);
         }
@@ -102,8 +102,10 @@ public final class ParquetTable {
             try {
                 records = io.getRecordReader(reader.readRowGroup(rowGroup), materializer, FilterCompat.NOOP);
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read Parquet file " + file + " after row " + (firstRow - 1)
-                        + " (" + e.getMessage() + "): check that the file was copied whole", e);
+                throw new UncheckedIOException(
+                        "Cannot read Parquet file " + file + " after row " + (firstRow - 1) + " (" + e.getMessage()
+                                + "): check that the file was copied whole",
+                        e);
             } catch (RuntimeException e) {
                 throw corrupt(file, firstRow, e);
             }
@@ -136,11 +138,15 @@ public final class ParquetTable {
         try {
             reader = ParquetFileReader.open(input, options, stream);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the footer of Parquet file " + file + " (" + e.getMessage()
-                    + "): check that the file was copied whole", e);
+            throw new UncheckedIOException(
+                    "Cannot read the footer of Parquet file " + file + " (" + e.getMessage()
+                            + "): check that the file was copied whole",
+                    e);
         } catch (RuntimeException e) {
-            throw new BadInputException(file + " is not a readable Parquet file (" + e.getMessage()
-                    + "): check that it was written as Parquet and copied whole", e);
+            throw new BadInputException(
+                    file + " is not a readable Parquet file (" + e.getMessage()
+                            + "): check that it was written as Parquet and copied whole",
+                    e);
         }
         try {
             requireSupportedCodecs(file, reader);
@@ -163,7 +169,8 @@ public final class ParquetTable {
         for (BlockMetaData rowGroup : reader.getRowGroups()) {
             for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
                 if (!Decompressors.SUPPORTED.contains(chunk.getCodec())) {
-                    throw new BadInputException(file + ": column '" + chunk.getPath().toDotString()
+                    throw new BadInputException(file + ": column '"
+                            + chunk.getPath().toDotString()
                             + "' is compressed with " + chunk.getCodec() + ", which cannot be read: rewrite the "
                             + "file with one of " + Decompressors.SUPPORTED);
                 }
@@ -172,8 +179,10 @@ public final class ParquetTable {
     }
 
     private static BadInputException corrupt(String file, long row, RuntimeException e) {
-        return new BadInputException(file + ", row " + row + ": cannot decode the Parquet data ("
-                + e.getMessage() + "): the file is corrupt or truncated; write it again", e);
+        return new BadInputException(
+                file + ", row " + row + ": cannot decode the Parquet data (" + e.getMessage()
+                        + "): the file is corrupt or truncated; write it again",
+                e);
     }
 
     private static void closeQuietly(ParquetFileReader reader, RuntimeException failure) {

@@ -1,16 +1,15 @@
 package dev.fermion.components.parquet;
 
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.io.api.RecordMaterializer;
-
-import java.util.List;
-import java.util.function.Function;
-import java.util.function.IntFunction;
-import java.util.function.LongFunction;
 
 /**
  * Assembles each record straight into an array of texts, one per column, with a null where the value is
@@ -39,8 +38,7 @@ final class TextRows extends RecordMaterializer<String[]> {
             }
 
             @Override
-            public void end() {
-            }
+            public void end() {}
         };
     }
 

@@ -17,7 +17,6 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
-
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,9 +34,10 @@ import java.util.List;
  */
 public final class BatchPredict extends Component {
     public static final Input<Model> MODEL = input("model", Model.class);
-    public static final Input<Dataset> DATA = input("data", Dataset.class)
-            .describedAs("rows with the model's input columns; a label column is ignored");
-    public static final Input<String> ID_COLUMN = input("id-column", String.class).optional()
+    public static final Input<Dataset> DATA =
+            input("data", Dataset.class).describedAs("rows with the model's input columns; a label column is ignored");
+    public static final Input<String> ID_COLUMN = input("id-column", String.class)
+            .optional()
             .describedAs("column identifying rows; defaults to the data set schema's id, else the line number");
 
     public static final Output<Dataset> PREDICTIONS = output("predictions", Dataset.class);
@@ -52,7 +52,8 @@ public final class BatchPredict extends Component {
     protected void run(StepContext ctx) throws Exception {
         Path dataDir = ctx.get(DATA).path();
         Table table = Table.readDataset(dataDir);
-        String idColumn = ctx.find(ID_COLUMN).orElse(table.schema().map(TableSchema::id).filter(table::has).orElse(null));
+        String idColumn = ctx.find(ID_COLUMN)
+                .orElse(table.schema().map(TableSchema::id).filter(table::has).orElse(null));
         int idIndex = idColumn == null ? -1 : table.index(idColumn);
 
         Dataset predictions = ctx.output(PREDICTIONS);
@@ -60,8 +61,9 @@ public final class BatchPredict extends Component {
         long predicted = 0;
         long rejected = 0;
         try (MlpPredictor predictor = ModelBundle.open(ctx.get(MODEL).path());
-             BufferedWriter out = Files.newBufferedWriter(predictions.file(Table.DATA_FILE), StandardCharsets.UTF_8);
-             BufferedWriter bad = Files.newBufferedWriter(rejects.file("rejects.csv"), StandardCharsets.UTF_8)) {
+                BufferedWriter out =
+                        Files.newBufferedWriter(predictions.file(Table.DATA_FILE), StandardCharsets.UTF_8);
+                BufferedWriter bad = Files.newBufferedWriter(rejects.file("rejects.csv"), StandardCharsets.UTF_8)) {
             ModelBundle bundle = predictor.bundle();
             boolean classifier = bundle.task() == Task.CLASSIFICATION;
             List<String> header = new ArrayList<>(List.of(ID, PREDICTION));
@@ -82,8 +84,14 @@ public final class BatchPredict extends Component {
                     ids.add(idIndex >= 0 ? row.values().get(idIndex) : Long.toString(row.line()));
                 } catch (InvalidValueException e) {
                     // The file within the data set, not its path, which changes with every run that holds it.
-                    writeLine(bad, List.of(dataDir.relativize(table.file()).toString(), Long.toString(row.line()), e.column(),
-                            e.getMessage(), Csv.format(row.values())));
+                    writeLine(
+                            bad,
+                            List.of(
+                                    dataDir.relativize(table.file()).toString(),
+                                    Long.toString(row.line()),
+                                    e.column(),
+                                    e.getMessage(),
+                                    Csv.format(row.values())));
                     rejected++;
                 }
             }
@@ -93,8 +101,8 @@ public final class BatchPredict extends Component {
                 // The row's values were readable, so a NaN is no reason to reject it quietly: the step fails.
                 long source = predictedRows.get(i).line();
                 String id = ids.get(i);
-                MlpPredictor.requireFinite(output, () -> table.file() + ", line " + source + " (id '"
-                        + Printable.of(id) + "')");
+                MlpPredictor.requireFinite(
+                        output, () -> table.file() + ", line " + source + " (id '" + Printable.of(id) + "')");
                 List<String> line = new ArrayList<>();
                 line.add(ids.get(i));
                 if (classifier) {
@@ -109,8 +117,11 @@ public final class BatchPredict extends Component {
                 predicted++;
             }
             List<Column> columns = new ArrayList<>();
-            header.forEach(h -> columns.add(new Column(h, h.equals(ID) || (classifier && h.equals(PREDICTION))
-                    ? ColumnType.CATEGORICAL : ColumnType.NUMERIC)));
+            header.forEach(h -> columns.add(new Column(
+                    h,
+                    h.equals(ID) || (classifier && h.equals(PREDICTION))
+                            ? ColumnType.CATEGORICAL
+                            : ColumnType.NUMERIC)));
             new TableSchema(columns, ID, null).write(predictions.path());
         }
         ctx.put(ROWS, predicted);

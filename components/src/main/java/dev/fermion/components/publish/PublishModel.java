@@ -11,7 +11,6 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,11 +39,13 @@ import java.util.stream.Stream;
 public final class PublishModel extends Component {
     public static final Input<Model> MODEL = input("model", Model.class);
     public static final Input<String> NAME = input("name", String.class);
-    public static final Input<String> VERSION = input("version", String.class).optional()
-            .describedAs("defaults to the run id");
-    public static final Input<String> TARGET = input("target", String.class).optional()
+    public static final Input<String> VERSION =
+            input("version", String.class).optional().describedAs("defaults to the run id");
+    public static final Input<String> TARGET = input("target", String.class)
+            .optional()
             .describedAs("directory to publish to; defaults to <Fermion home>/models/<name>/<version>");
-    public static final Input<Boolean> OVERWRITE = input("overwrite", Boolean.class).defaultValue(false)
+    public static final Input<Boolean> OVERWRITE = input("overwrite", Boolean.class)
+            .defaultValue(false)
             .describedAs("replace a version that is already published");
 
     public static final Output<String> LOCATION = output("location", String.class);
@@ -65,13 +66,15 @@ public final class PublishModel extends Component {
         String version = safe(ctx.find(VERSION).orElse(ctx.runId()), VERSION);
         Path source = ctx.get(MODEL).path();
         ModelBundle bundle = ModelBundle.read(source);
-        Path target = ctx.find(TARGET).map(Path::of)
+        Path target = ctx.find(TARGET)
+                .map(Path::of)
                 .orElseGet(() -> fermionHome().resolve("models").resolve(name).resolve(version))
-                .toAbsolutePath().normalize();
+                .toAbsolutePath()
+                .normalize();
         if (Files.exists(target) && !ctx.get(OVERWRITE)) {
             // A published version is never replaced silently, and it stays published however often this runs.
-            throw new BadInputException("Model " + name + " version " + version + " is already published at "
-                    + target + "; publish another 'version' or set 'overwrite' to true");
+            throw new BadInputException("Model " + name + " version " + version + " is already published at " + target
+                    + "; publish another 'version' or set 'overwrite' to true");
         }
         for (String file : ModelBundle.files()) {
             if (!Files.isRegularFile(source.resolve(file))) {
@@ -118,8 +121,9 @@ public final class PublishModel extends Component {
 
     private static String safe(String value, Input<String> input) {
         if (!SAFE.matcher(value).matches()) {
-            throw new BadInputException("Input '" + input.name() + "' is '" + Printable.of(value) + "'; use letters, digits, "
-                    + "'.', '_' and '-' only, starting with a letter or digit, since it names a directory");
+            throw new BadInputException(
+                    "Input '" + input.name() + "' is '" + Printable.of(value) + "'; use letters, digits, "
+                            + "'.', '_' and '-' only, starting with a letter or digit, since it names a directory");
         }
         return value;
     }

@@ -1,6 +1,5 @@
 package dev.fermion.components.report;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,14 +12,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /** Plots for evaluation reports, drawn with Java 2D so they render on headless machines and in pods. */
 public final class Charts {
     private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     private static final Font BOLD = new Font(Font.SANS_SERIF, Font.BOLD, 14);
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /** A heat map of {@code counts[actual][predicted]} with the count in each cell. */
     public static BufferedImage confusionMatrix(List<String> labels, long[][] counts) {
@@ -49,7 +48,8 @@ public final class Charts {
                 g.drawRect(x, y, cell, cell);
                 g.setColor(intensity > 0.6f ? Color.WHITE : Color.BLACK);
                 String text = Long.toString(counts[a][p]);
-                g.drawString(text, x + (cell - metrics.stringWidth(text)) / 2, y + cell / 2 + metrics.getAscent() / 2 - 2);
+                g.drawString(
+                        text, x + (cell - metrics.stringWidth(text)) / 2, y + cell / 2 + metrics.getAscent() / 2 - 2);
             }
             g.setColor(Color.BLACK);
             String label = shorten(labels.get(a), 16);

@@ -40,7 +40,11 @@ public final class HtmlReport {
     }
 
     public HtmlReport image(String file, String alt) {
-        body.append("<img src=\"").append(escape(file)).append("\" alt=\"").append(escape(alt)).append("\">\n");
+        body.append("<img src=\"")
+                .append(escape(file))
+                .append("\" alt=\"")
+                .append(escape(alt))
+                .append("\">\n");
         return this;
     }
 
@@ -57,6 +61,9 @@ public final class HtmlReport {
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

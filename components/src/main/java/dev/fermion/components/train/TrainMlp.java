@@ -22,7 +22,6 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.ValueType;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +37,10 @@ import java.util.Map;
  */
 public final class TrainMlp extends Component {
     public static final Input<Dataset> TRAIN = input("train", Dataset.class);
-    public static final Input<Dataset> VALIDATION = input("validation", Dataset.class)
-            .describedAs("held-out rows for early stopping");
-    public static final Input<Directory> PREPROCESSING = input("preprocessing", Directory.class)
-            .describedAs("the 'preprocessing' output of PrepareCsv");
+    public static final Input<Dataset> VALIDATION =
+            input("validation", Dataset.class).describedAs("held-out rows for early stopping");
+    public static final Input<Directory> PREPROCESSING =
+            input("preprocessing", Directory.class).describedAs("the 'preprocessing' output of PrepareCsv");
     public static final Input<Task> TASK = input("task", Task.class).defaultValue(Task.CLASSIFICATION);
     // The defaults suit the small tabular sets this step mostly sees (hundreds to thousands of rows) and train
     // them in about the time scikit-learn's MLPClassifier takes, to the same test accuracy or better
@@ -49,34 +48,42 @@ public final class TrainMlp extends Component {
     // high enough to converge in tens of epochs, halved whenever the validation loss stalls, weight decay
     // against fitting noise, and early stopping. With them the iris pipeline also matches LogisticRegression
     // on iris, wine and breast cancer (scripts/real-data-check.sh).
-    public static final Input<List<Integer>> HIDDEN = input("hidden", new ValueType<List<Integer>>() { })
-            .defaultValue(List.of(100)).describedAs("units of each hidden layer");
-    public static final Input<ActivationFunction> ACTIVATION = input("activation", ActivationFunction.class)
-            .defaultValue(ActivationFunction.RELU);
-    public static final Input<OptimizerKind> OPTIMIZER = input("optimizer", OptimizerKind.class)
-            .defaultValue(OptimizerKind.ADAM);
-    public static final Input<Double> LEARNING_RATE = input("learning-rate", Double.class).defaultValue(0.01)
-            .describedAs("learning rate of the first epochs");
+    public static final Input<List<Integer>> HIDDEN = input("hidden", new ValueType<List<Integer>>() {})
+            .defaultValue(List.of(100))
+            .describedAs("units of each hidden layer");
+    public static final Input<ActivationFunction> ACTIVATION =
+            input("activation", ActivationFunction.class).defaultValue(ActivationFunction.RELU);
+    public static final Input<OptimizerKind> OPTIMIZER =
+            input("optimizer", OptimizerKind.class).defaultValue(OptimizerKind.ADAM);
+    public static final Input<Double> LEARNING_RATE =
+            input("learning-rate", Double.class).defaultValue(0.01).describedAs("learning rate of the first epochs");
     public static final Input<Double> LEARNING_RATE_DECAY = input("learning-rate-decay", Double.class)
-            .defaultValue(0.5).describedAs("factor the learning rate is multiplied by when the validation loss "
+            .defaultValue(0.5)
+            .describedAs("factor the learning rate is multiplied by when the validation loss "
                     + "has not improved for 'learning-rate-patience' epochs; 1 keeps it constant");
     public static final Input<Integer> LEARNING_RATE_PATIENCE = input("learning-rate-patience", Integer.class)
-            .defaultValue(5).describedAs("epochs without a better validation loss before the learning rate drops");
-    public static final Input<Double> MOMENTUM = input("momentum", Double.class).defaultValue(0.9)
-            .describedAs("momentum of SGD; ignored by Adam");
-    public static final Input<Double> WEIGHT_DECAY = input("weight-decay", Double.class).defaultValue(0.003)
+            .defaultValue(5)
+            .describedAs("epochs without a better validation loss before the learning rate drops");
+    public static final Input<Double> MOMENTUM =
+            input("momentum", Double.class).defaultValue(0.9).describedAs("momentum of SGD; ignored by Adam");
+    public static final Input<Double> WEIGHT_DECAY = input("weight-decay", Double.class)
+            .defaultValue(0.003)
             .describedAs("L2 penalty on the weights; it keeps a network from fitting the noise of a small data set");
-    public static final Input<Integer> BATCH_SIZE = input("batch-size", Integer.class).defaultValue(200)
+    public static final Input<Integer> BATCH_SIZE = input("batch-size", Integer.class)
+            .defaultValue(200)
             .describedAs("rows per optimizer step; a training split of fewer rows is one batch");
-    public static final Input<Integer> EPOCHS = input("epochs", Integer.class).defaultValue(500)
+    public static final Input<Integer> EPOCHS = input("epochs", Integer.class)
+            .defaultValue(500)
             .describedAs("maximum number of passes over the training rows");
-    public static final Input<Integer> PATIENCE = input("patience", Integer.class).defaultValue(20)
+    public static final Input<Integer> PATIENCE = input("patience", Integer.class)
+            .defaultValue(20)
             .describedAs("epochs without a better validation loss before training stops");
     public static final Input<Integer> SEED = input("seed", Integer.class).defaultValue(42);
     // libtorch computes each operation with one thread per core by default. For networks this small that is
     // no faster than one, and on a machine busy with other work each operation waits for threads that have no
     // core: the breast-cancer set took 58 s with two threads at load 20 and 3.5 s with one.
-    public static final Input<Integer> THREADS = input("threads", Integer.class).defaultValue(1)
+    public static final Input<Integer> THREADS = input("threads", Integer.class)
+            .defaultValue(1)
             .describedAs("CPU threads libtorch computes each operation with (a setting of the whole process); "
                     + "more help only wide networks on large batches");
 
@@ -118,20 +125,22 @@ public final class TrainMlp extends Component {
 
         Directory preprocessingDir = ctx.get(PREPROCESSING);
         Preprocessing preprocessing = Preprocessing.read(preprocessingDir.path());
-        TableSchema schema = TableSchema.read(preprocessingDir.path()).orElseThrow(() -> new BadInputException(
-                preprocessingDir.path() + " has no " + TableSchema.FILE + ": pass the 'preprocessing' output of PrepareCsv"));
+        TableSchema schema = TableSchema.read(preprocessingDir.path())
+                .orElseThrow(() -> new BadInputException(preprocessingDir.path() + " has no " + TableSchema.FILE
+                        + ": pass the 'preprocessing' output of PrepareCsv"));
         if (preprocessing.width() == 0) {
-            throw new BadInputException(preprocessingDir.path() + " transforms no feature column, so there is nothing to "
-                    + "train on; give PrepareCsv's 'features' at least one column besides the label and the id");
+            throw new BadInputException(
+                    preprocessingDir.path() + " transforms no feature column, so there is nothing to "
+                            + "train on; give PrepareCsv's 'features' at least one column besides the label and the id");
         }
         if (task == Task.REGRESSION && preprocessing.labelType() != ColumnType.NUMERIC) {
-            throw new BadInputException("Regression needs a numeric label, but '" + preprocessing.label()
-                    + "' is " + preprocessing.labelType() + "; declare it numeric in PrepareCsv's schema or train a classifier");
+            throw new BadInputException("Regression needs a numeric label, but '" + preprocessing.label() + "' is "
+                    + preprocessing.labelType() + "; declare it numeric in PrepareCsv's schema or train a classifier");
         }
         Table trainTable = Table.readDataset(ctx.get(TRAIN).path());
         Table validationTable = Table.readDataset(ctx.get(VALIDATION).path());
-        List<String> classes = task == Task.CLASSIFICATION ? TrainingData.classes(trainTable, preprocessing.label())
-                : List.of();
+        List<String> classes =
+                task == Task.CLASSIFICATION ? TrainingData.classes(trainTable, preprocessing.label()) : List.of();
         if (task == Task.CLASSIFICATION && classes.size() < 2) {
             throw new BadInputException("The training split " + trainTable.file() + " has " + classes.size()
                     + " distinct value(s) of label '" + preprocessing.label() + "' " + Printable.list(classes)
@@ -153,30 +162,54 @@ public final class TrainMlp extends Component {
             double std = Math.sqrt(mean(squaredDeviations(train.targets(), center)));
             scale = std > 0 ? std : 1;
         }
-        MlpArchitecture architecture = new MlpArchitecture(task, preprocessing.width(), hidden,
-                ctx.get(ACTIVATION), task == Task.CLASSIFICATION ? classes.size() : 1, center, scale);
+        MlpArchitecture architecture = new MlpArchitecture(
+                task,
+                preprocessing.width(),
+                hidden,
+                ctx.get(ACTIVATION),
+                task == Task.CLASSIFICATION ? classes.size() : 1,
+                center,
+                scale);
 
         Device device = Devices.best();
         if (!device.isGpu()) {
             JniUtils.setNumThreads(threads);
         }
-        ctx.log("Training %s MLP %d -> %s -> %d on %s (%s %s), %d training and %d validation rows", task,
-                architecture.inputs(), architecture.hidden(), architecture.outputs(), device,
-                Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), train.size(), validation.size());
+        ctx.log(
+                "Training %s MLP %d -> %s -> %d on %s (%s %s), %d training and %d validation rows",
+                task,
+                architecture.inputs(),
+                architecture.hidden(),
+                architecture.outputs(),
+                device,
+                Engine.getInstance().getEngineName(),
+                Engine.getInstance().getVersion(),
+                train.size(),
+                validation.size());
 
-        TrainingLoop.Settings settings = new TrainingLoop.Settings(ctx.get(OPTIMIZER), learningRate,
-                ctx.get(MOMENTUM), weightDecay, batchSize, seed);
+        TrainingLoop.Settings settings = new TrainingLoop.Settings(
+                ctx.get(OPTIMIZER), learningRate, ctx.get(MOMENTUM), weightDecay, batchSize, seed);
         try (Model model = Model.newInstance("mlp", device)) {
             Result result;
-            try (TrainingLoop loop = new TrainingLoop(model, architecture, settings, train.features(),
-                    train.scaled(center, scale).targets());
-                 TrainingLoop.Holdout holdout = loop.holdout(validation.features(),
-                         validation.scaled(center, scale).targets())) {
-                result = fit(ctx, loop, holdout, task, new Schedule(epochs, patience, learningRate, rateDecay,
-                        ratePatience));
+            try (TrainingLoop loop = new TrainingLoop(
+                            model,
+                            architecture,
+                            settings,
+                            train.features(),
+                            train.scaled(center, scale).targets());
+                    TrainingLoop.Holdout holdout = loop.holdout(
+                            validation.features(),
+                            validation.scaled(center, scale).targets())) {
+                result = fit(
+                        ctx,
+                        loop,
+                        holdout,
+                        task,
+                        new Schedule(epochs, patience, learningRate, rateDecay, ratePatience));
             }
-            ctx.log("Stopped after %d epochs; best validation loss %.5f at epoch %d", result.epochsRun(),
-                    result.bestValidationLoss(), result.bestEpoch());
+            ctx.log(
+                    "Stopped after %d epochs; best validation loss %.5f at epoch %d",
+                    result.epochsRun(), result.bestValidationLoss(), result.bestEpoch());
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("best-validation-loss", result.bestValidationLoss());
             summary.put("best-epoch", result.bestEpoch());
@@ -184,8 +217,16 @@ public final class TrainMlp extends Component {
             summary.put("device", device.toString());
             summary.put("seed", seed);
             summary.put("training-rows", train.size());
-            ModelBundle bundle = new ModelBundle(new ModelBundle.Manifest(ModelBundle.FORMAT, task,
-                    "djl-" + Engine.getInstance().getEngineName().toLowerCase(java.util.Locale.ROOT), summary), architecture, preprocessing, classes, schema);
+            ModelBundle bundle = new ModelBundle(
+                    new ModelBundle.Manifest(
+                            ModelBundle.FORMAT,
+                            task,
+                            "djl-" + Engine.getInstance().getEngineName().toLowerCase(java.util.Locale.ROOT),
+                            summary),
+                    architecture,
+                    preprocessing,
+                    classes,
+                    schema);
             bundle.write(ctx.output(MODEL).path(), model);
 
             ctx.put(BEST_VALIDATION_LOSS, result.bestValidationLoss());
@@ -196,19 +237,17 @@ public final class TrainMlp extends Component {
         }
     }
 
-    private record Result(double bestValidationLoss, double trainLossAtBest, int bestEpoch, int epochsRun) {
-    }
+    private record Result(double bestValidationLoss, double trainLossAtBest, int bestEpoch, int epochsRun) {}
 
     /** When training stops, and how its learning rate falls. */
-    private record Schedule(int epochs, int patience, double learningRate, double decay, int ratePatience) {
-    }
+    private record Schedule(int epochs, int patience, double learningRate, double decay, int ratePatience) {}
 
     /**
      * Trains until the validation loss has not improved for {@code patience} epochs, multiplying the learning
      * rate by {@code decay} after every {@code ratePatience} of them, and keeps the weights of the best epoch.
      */
-    private static Result fit(StepContext ctx, TrainingLoop loop, TrainingLoop.Holdout validation, Task task,
-                              Schedule schedule) {
+    private static Result fit(
+            StepContext ctx, TrainingLoop loop, TrainingLoop.Holdout validation, Task task, Schedule schedule) {
         double best = Double.POSITIVE_INFINITY;
         double trainLossAtBest = Double.NaN;
         int bestEpoch = 0;

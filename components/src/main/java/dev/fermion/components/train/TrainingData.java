@@ -6,7 +6,6 @@ import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.Table;
 import dev.fermion.dsl.BadInputException;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,7 +39,10 @@ record TrainingData(float[][] features, float[] targets) {
                     + Printable.list(table.header()) + "); training needs the labelled splits written by PrepareCsv");
         }
         int labelIndex = table.index(label);
-        int idIndex = table.schema().filter(s -> table.has(s.id())).map(s -> table.index(s.id())).orElse(-1);
+        int idIndex = table.schema()
+                .filter(s -> table.has(s.id()))
+                .map(s -> table.index(s.id()))
+                .orElse(-1);
         List<Table.Row> rows = new ArrayList<>(table.rows());
         if (idIndex >= 0) {
             rows.sort(Comparator.comparing(r -> r.values().get(idIndex)));
@@ -60,7 +62,8 @@ record TrainingData(float[][] features, float[] targets) {
                 throw new BadInputException(table.where(row, label) + ": the label is missing; training "
                         + "rows need a label (PrepareCsv rejects such rows)");
             }
-            targets[i] = task == Task.CLASSIFICATION ? classIndex(table, row, label, value, classes)
+            targets[i] = task == Task.CLASSIFICATION
+                    ? classIndex(table, row, label, value, classes)
                     : (float) number(table, row, label, value);
         }
         return new TrainingData(features, targets);
@@ -69,15 +72,20 @@ record TrainingData(float[][] features, float[] targets) {
     /** The distinct labels of a table, sorted, which fixes the order of a classifier's outputs. */
     static List<String> classes(Table table, String label) {
         int index = table.index(label);
-        return table.rows().stream().map(r -> r.values().get(index)).filter(v -> !v.isEmpty())
-                .distinct().sorted().toList();
+        return table.rows().stream()
+                .map(r -> r.values().get(index))
+                .filter(v -> !v.isEmpty())
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private static int classIndex(Table table, Table.Row row, String label, String value, List<String> classes) {
         int index = classes.indexOf(value);
         if (index < 0) {
-            throw new BadInputException(table.where(row, label) + ": label '" + Printable.of(value) + "' does not occur "
-                    + "in the training split " + classes + "; use a stratified split or drop the rows");
+            throw new BadInputException(
+                    table.where(row, label) + ": label '" + Printable.of(value) + "' does not occur "
+                            + "in the training split " + classes + "; use a stratified split or drop the rows");
         }
         return index;
     }

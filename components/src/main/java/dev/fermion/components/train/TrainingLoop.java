@@ -19,7 +19,6 @@ import ai.djl.util.Pair;
 import dev.fermion.components.model.MlpArchitecture;
 import dev.fermion.components.model.Task;
 import dev.fermion.dsl.BadInputException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,13 +36,16 @@ public final class TrainingLoop implements AutoCloseable {
     private static final int HOLDOUT_CHUNK = 8192;
 
     /** How the weights are fitted; TrainMlp's inputs of the same names describe each field. */
-    public record Settings(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
-                           int batchSize, int seed) {
-    }
+    public record Settings(
+            OptimizerKind optimizer,
+            double learningRate,
+            double momentum,
+            double weightDecay,
+            int batchSize,
+            int seed) {}
 
     /** Mean loss over a set of rows and, for classifiers, the share predicted right. */
-    public record Evaluation(double loss, double accuracy) {
-    }
+    public record Evaluation(double loss, double accuracy) {}
 
     private final Trainer trainer;
     private final Task task;
@@ -66,11 +68,11 @@ public final class TrainingLoop implements AutoCloseable {
      *
      * @param targets class indices for a classifier, standardised values for a regressor
      */
-    public TrainingLoop(Model model, MlpArchitecture architecture, Settings settings, float[][] features,
-                        float[] targets) {
+    public TrainingLoop(
+            Model model, MlpArchitecture architecture, Settings settings, float[][] features, float[] targets) {
         if (targets.length == 0 || features.length != targets.length) {
-            throw new BadInputException("Training needs rows, each with features and a target; got "
-                    + features.length + " rows of features and " + targets.length + " targets");
+            throw new BadInputException("Training needs rows, each with features and a target; got " + features.length
+                    + " rows of features and " + targets.length + " targets");
         }
         this.task = architecture.task();
         this.batchSize = settings.batchSize();
@@ -85,8 +87,8 @@ public final class TrainingLoop implements AutoCloseable {
         }
         this.rate = new Rate((float) settings.learningRate());
         model.setBlock(architecture.build());
-        Loss loss = task == Task.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss("cross-entropy")
-                : Loss.l2Loss("mse", 1f);
+        Loss loss =
+                task == Task.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss("cross-entropy") : Loss.l2Loss("mse", 1f);
         DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
                 .optOptimizer(optimizer(settings, rate))
                 .optDevices(new Device[] {model.getNDManager().getDevice()})
@@ -153,8 +155,8 @@ public final class TrainingLoop implements AutoCloseable {
             manager = trainer.getManager().newSubManager();
             rows = rowTargets.length;
             NDArray allFeatures = manager.create(rowFeatures);
-            NDArray allTargets = task == Task.CLASSIFICATION ? classIndices(manager, rowTargets)
-                    : manager.create(rowTargets);
+            NDArray allTargets =
+                    task == Task.CLASSIFICATION ? classIndices(manager, rowTargets) : manager.create(rowTargets);
             // Chunks bound the memory a forward pass over a large split takes.
             long[] starts = new long[(rows - 1) / HOLDOUT_CHUNK];
             for (int i = 0; i < starts.length; i++) {
@@ -187,18 +189,24 @@ public final class TrainingLoop implements AutoCloseable {
                 input.tempAttach(pass);
                 labels.tempAttach(pass);
                 NDList predictions = trainer.evaluate(input);
-                NDArray loss = trainer.getLoss().evaluate(labels, predictions).mul(labels.head().getShape().get(0));
+                NDArray loss = trainer.getLoss()
+                        .evaluate(labels, predictions)
+                        .mul(labels.head().getShape().get(0));
                 lossSum = lossSum == null ? loss : lossSum.add(loss);
                 if (task == Task.CLASSIFICATION) {
-                    NDArray right = predictions.singletonOrThrow().argMax(1)
-                            .eq(labels.head().reshape(-1)).sum().toType(DataType.FLOAT32, false);
+                    NDArray right = predictions
+                            .singletonOrThrow()
+                            .argMax(1)
+                            .eq(labels.head().reshape(-1))
+                            .sum()
+                            .toType(DataType.FLOAT32, false);
                     correct = correct == null ? right : correct.add(right);
                 }
             }
             float[] sums = (correct == null ? lossSum.reshape(1) : NDArrays.stack(new NDList(lossSum, correct)))
                     .toFloatArray();
-            return new Evaluation((double) sums[0] / holdout.rows,
-                    correct == null ? 0 : (double) sums[1] / holdout.rows);
+            return new Evaluation(
+                    (double) sums[0] / holdout.rows, correct == null ? 0 : (double) sums[1] / holdout.rows);
         }
     }
 
@@ -278,11 +286,16 @@ public final class TrainingLoop implements AutoCloseable {
         float weightDecay = (float) settings.weightDecay();
         switch (settings.optimizer()) {
             case ADAM:
-                return Optimizer.adam().optLearningRateTracker(rate)
-                        .optWeightDecays(weightDecay).build();
+                return Optimizer.adam()
+                        .optLearningRateTracker(rate)
+                        .optWeightDecays(weightDecay)
+                        .build();
             case SGD:
-                return Optimizer.sgd().setLearningRateTracker(rate)
-                        .optMomentum((float) settings.momentum()).optWeightDecays(weightDecay).build();
+                return Optimizer.sgd()
+                        .setLearningRateTracker(rate)
+                        .optMomentum((float) settings.momentum())
+                        .optWeightDecays(weightDecay)
+                        .build();
             default:
                 throw new IllegalStateException("Unhandled optimizer " + settings.optimizer());
         }

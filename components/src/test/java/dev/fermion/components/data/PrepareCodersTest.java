@@ -1,17 +1,16 @@
 package dev.fermion.components.data;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.components.preprocess.Feature;
 import dev.fermion.components.preprocess.ImputeStrategy;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.preprocess.Scaling;
 import dev.fermion.components.table.ColumnType;
+import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The coders of the preparation pipeline's values hand on every field, and the same value as the same bytes. */
 class PrepareCodersTest {
@@ -24,8 +23,14 @@ class PrepareCodersTest {
 
     @Test
     void aCleanRowKeepsEveryField() throws Exception {
-        CleanRow row = new CleanRow("/data/a.csv", 7, "id-7", "yes", List.of("id-7", "", "a \"b\""),
-                new double[] {Double.NaN, -0.0, 1e300}, false);
+        CleanRow row = new CleanRow(
+                "/data/a.csv",
+                7,
+                "id-7",
+                "yes",
+                List.of("id-7", "", "a \"b\""),
+                new double[] {Double.NaN, -0.0, 1e300},
+                false);
         CleanRow copy = roundTrip(CleanRow.CODER, row);
         assertThat(copy.file()).isEqualTo("/data/a.csv");
         assertThat(copy.line()).isEqualTo(7);
@@ -47,23 +52,30 @@ class PrepareCodersTest {
 
     @Test
     void aFittedPreprocessingKeepsEveryField() throws Exception {
-        Preprocessing fitted = new Preprocessing(List.of(
-                new Feature("x", ColumnType.NUMERIC, 1.5, 0.25, 3.0, List.of()),
-                new Feature("color", ColumnType.CATEGORICAL, 0, 0, 1, List.of("blue", "red"))),
-                "label", ColumnType.CATEGORICAL, ImputeStrategy.MEDIAN, Scaling.MIN_MAX, List.of("NA", ""));
+        Preprocessing fitted = new Preprocessing(
+                List.of(
+                        new Feature("x", ColumnType.NUMERIC, 1.5, 0.25, 3.0, List.of()),
+                        new Feature("color", ColumnType.CATEGORICAL, 0, 0, 1, List.of("blue", "red"))),
+                "label",
+                ColumnType.CATEGORICAL,
+                ImputeStrategy.MEDIAN,
+                Scaling.MIN_MAX,
+                List.of("NA", ""));
         assertThat(roundTrip(PreprocessingCoder.INSTANCE, fitted)).isEqualTo(fitted);
-        Preprocessing unlabelled = new Preprocessing(fitted.features(), null, null, ImputeStrategy.MEAN,
-                Scaling.NONE, List.of());
+        Preprocessing unlabelled =
+                new Preprocessing(fitted.features(), null, null, ImputeStrategy.MEAN, Scaling.NONE, List.of());
         assertThat(roundTrip(PreprocessingCoder.INSTANCE, unlabelled)).isEqualTo(unlabelled);
     }
 
     @Test
     void aSplitChunkKeepsItsThreeSplits() throws Exception {
-        CleanRow row = new CleanRow("/data/a.csv", 3, "3", "a", List.of("3", "1", "a"),
-                new double[] {Double.NaN, 1, Double.NaN}, true);
+        CleanRow row = new CleanRow(
+                "/data/a.csv", 3, "3", "a", List.of("3", "1", "a"), new double[] {Double.NaN, 1, Double.NaN}, true);
         boolean[] numeric = {false, true, false};
-        SplitChunk chunk = new SplitChunk(List.of(FeatureRows.of(List.of(row), numeric),
-                FeatureRows.of(List.of(), numeric), FeatureRows.of(List.of(), numeric)));
+        SplitChunk chunk = new SplitChunk(List.of(
+                FeatureRows.of(List.of(row), numeric),
+                FeatureRows.of(List.of(), numeric),
+                FeatureRows.of(List.of(), numeric)));
         SplitChunk copy = roundTrip(SplitChunk.CODER, chunk);
         assertThat(copy.splits()).extracting(FeatureRows::size).containsExactly(1, 0, 0);
         assertThat(copy.splits().get(0).id(0)).isEqualTo("3");

@@ -1,5 +1,9 @@
 package dev.fermion.components.data;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.fermion.components.BadInput;
 import dev.fermion.components.Digests;
 import dev.fermion.components.TestContext;
@@ -9,11 +13,6 @@ import dev.fermion.components.table.ColumnType;
 import dev.fermion.components.table.Table;
 import dev.fermion.components.table.TableSchema;
 import dev.fermion.dsl.BadInputException;
-import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -21,10 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PrepareCsvTest {
     static final String IRIS = "../examples/data/iris.csv";
@@ -35,13 +34,16 @@ class PrepareCsvTest {
     Path tmp;
 
     private TestContext prepare(String source, String label) {
-        return new TestContext(tmp, "prepare").with(PrepareCsv.SOURCE, source).with(PrepareCsv.LABEL, label)
+        return new TestContext(tmp, "prepare")
+                .with(PrepareCsv.SOURCE, source)
+                .with(PrepareCsv.LABEL, label)
                 .with(PrepareCsv.BEAM_OPTIONS, STRICT);
     }
 
     @Test
     void stratifiedSplitKeepsClassProportionsExactly() throws Exception {
-        TestContext ctx = prepare(IRIS, "species").with(PrepareCsv.STRATIFY, true).run(new PrepareCsv());
+        TestContext ctx =
+                prepare(IRIS, "species").with(PrepareCsv.STRATIFY, true).run(new PrepareCsv());
 
         assertThat(ctx.value(PrepareCsv.ROWS)).isEqualTo(150L);
         assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isZero();
@@ -51,13 +53,15 @@ class PrepareCsvTest {
         Path out = tmp.resolve("prepare");
         Table train = Table.readDataset(out.resolve("train"));
         Table test = Table.readDataset(out.resolve("test"));
-        assertThat(labelCounts(train)).containsOnly(Map.entry("setosa", 35L), Map.entry("versicolor", 35L),
-                Map.entry("virginica", 35L));
-        assertThat(labelCounts(test)).containsOnly(Map.entry("setosa", 7L), Map.entry("versicolor", 7L),
-                Map.entry("virginica", 7L));
+        assertThat(labelCounts(train))
+                .containsOnly(Map.entry("setosa", 35L), Map.entry("versicolor", 35L), Map.entry("virginica", 35L));
+        assertThat(labelCounts(test))
+                .containsOnly(Map.entry("setosa", 7L), Map.entry("versicolor", 7L), Map.entry("virginica", 7L));
         Set<String> ids = new HashSet<>();
         for (String split : List.of("train", "validation", "test")) {
-            Table.readDataset(out.resolve(split)).rows().forEach(r -> assertThat(ids.add(r.values().get(0))).isTrue());
+            Table.readDataset(out.resolve(split))
+                    .rows()
+                    .forEach(r -> assertThat(ids.add(r.values().get(0))).isTrue());
         }
         assertThat(ids).hasSize(150);
 
@@ -66,16 +70,19 @@ class PrepareCsvTest {
         assertThat(schema.require("sepal_length").type()).isEqualTo(ColumnType.NUMERIC);
         assertThat(schema.require("species").type()).isEqualTo(ColumnType.CATEGORICAL);
         Table features = Table.read(out.resolve("train").resolve("features.csv"), java.util.Optional.empty());
-        assertThat(features.header()).containsExactly("row_id", "sepal_length", "sepal_width", "petal_length",
-                "petal_width", "species");
+        assertThat(features.header())
+                .containsExactly("row_id", "sepal_length", "sepal_width", "petal_length", "petal_width", "species");
         // Standardised on the training split: each feature column has mean 0 and unit variance there.
         for (int c = 1; c <= 4; c++) {
             int column = c;
-            double mean = features.rows().stream().mapToDouble(r -> Double.parseDouble(r.values().get(column)))
-                    .average().orElseThrow();
+            double mean = features.rows().stream()
+                    .mapToDouble(r -> Double.parseDouble(r.values().get(column)))
+                    .average()
+                    .orElseThrow();
             assertThat(mean).isCloseTo(0, within(1e-5));
         }
-        assertThat(ctx.metrics("sepal_length.mean")).singleElement()
+        assertThat(ctx.metrics("sepal_length.mean"))
+                .singleElement()
                 .satisfies(m -> assertThat(m.value()).isCloseTo(5.8433, within(1e-3)));
     }
 
@@ -87,9 +94,15 @@ class PrepareCsvTest {
         assertThat(ctx.sources()).singleElement().satisfies(source -> {
             assertThat(source.name()).isEqualTo("iris.csv");
             assertThat(source.source()).isEqualTo(IRIS);
-            assertThat(source.digest()).isEqualTo(new PrepareCsv().digestSources(ctx).orElseThrow());
-            assertThat(source.columns()).containsExactly(Map.entry("sepal_length", "double"), Map.entry("sepal_width", "double"),
-                    Map.entry("petal_length", "double"), Map.entry("petal_width", "double"), Map.entry("species", "string"));
+            assertThat(source.digest())
+                    .isEqualTo(new PrepareCsv().digestSources(ctx).orElseThrow());
+            assertThat(source.columns())
+                    .containsExactly(
+                            Map.entry("sepal_length", "double"),
+                            Map.entry("sepal_width", "double"),
+                            Map.entry("petal_length", "double"),
+                            Map.entry("petal_width", "double"),
+                            Map.entry("species", "string"));
             assertThat(source.rows()).isEqualTo(150);
         });
     }
@@ -97,26 +110,31 @@ class PrepareCsvTest {
     @Test
     void rejectsBadRowsWithFileLineColumnAndReason() throws Exception {
         Path source = tmp.resolve("bad.csv");
-        Files.writeString(source, String.join("\n",
-                "key,x,colour,y",
-                "k1,1.0,red,3.5",
-                "k2,abc,blue,2.0",
-                "k3,2.0,green",
-                "k4,150,red,1.0",
-                "k5,3.0,blue,",
-                "k6,\"unterminated,red,1.0",
-                "k7,NA,red,4.0",
-                "k8,4.0,,5.0",
-                "k9,5.0,blue,6.0",
-                "k9,6.0,red,7.0",
-                "") + "\n");
+        Files.writeString(
+                source,
+                String.join(
+                                "\n",
+                                "key,x,colour,y",
+                                "k1,1.0,red,3.5",
+                                "k2,abc,blue,2.0",
+                                "k3,2.0,green",
+                                "k4,150,red,1.0",
+                                "k5,3.0,blue,",
+                                "k6,\"unterminated,red,1.0",
+                                "k7,NA,red,4.0",
+                                "k8,4.0,,5.0",
+                                "k9,5.0,blue,6.0",
+                                "k9,6.0,red,7.0",
+                                "")
+                        + "\n");
         TestContext ctx = prepare(source.toString(), "y")
                 .with(PrepareCsv.ID_COLUMN, "key")
                 .with(PrepareCsv.STAGING, tmp.resolve("shared").toString())
                 .with(PrepareCsv.RANGES, Map.of("x", "0..100"))
                 .with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
                 .with(PrepareCsv.MAX_REJECTED_SHARE, 1.0)
-                .with(PrepareCsv.TRAIN_RATIO, 1.0).with(PrepareCsv.VALIDATION_RATIO, 0.0)
+                .with(PrepareCsv.TRAIN_RATIO, 1.0)
+                .with(PrepareCsv.VALIDATION_RATIO, 0.0)
                 .with(PrepareCsv.TEST_RATIO, 0.0)
                 .run(new PrepareCsv());
 
@@ -128,8 +146,8 @@ class PrepareCsvTest {
         assertThat(ctx.value(PrepareCsv.TEST_ROWS)).isZero();
         Table rejects = Table.readDataset(tmp.resolve("prepare/rejects"));
         assertThat(rejects.header()).containsExactly("file", "line", "column", "reason", "row");
-        Map<String, List<String>> byLine = rejects.rows().stream()
-                .collect(Collectors.toMap(r -> r.values().get(1), Table.Row::values));
+        Map<String, List<String>> byLine =
+                rejects.rows().stream().collect(Collectors.toMap(r -> r.values().get(1), Table.Row::values));
         assertThat(byLine.keySet()).containsExactlyInAnyOrder("3", "4", "5", "6", "7", "10", "11", "12");
         assertThat(byLine.get("3").get(0)).endsWith("bad.csv");
         assertThat(byLine.get("3").get(2)).isEqualTo("x");
@@ -142,45 +160,62 @@ class PrepareCsvTest {
         assertThat(byLine.get("10").get(2)).isEqualTo("key");
         assertThat(byLine.get("11").get(3)).isEqualTo("id 'k9' occurs 2 times (lines 10, 11); ids must be unique");
         assertThat(byLine.get("12").get(3)).isEqualTo("empty line");
-        assertThat(Table.readDataset(tmp.resolve("prepare/train")).rows()).extracting(r -> r.values().get(0))
+        assertThat(Table.readDataset(tmp.resolve("prepare/train")).rows())
+                .extracting(r -> r.values().get(0))
                 .containsExactlyInAnyOrder("k1", "k7", "k8");
 
         // Missing feature values are kept and imputed with the training mean: x mean of 1, 4 is 2.5.
         Preprocessing preprocessing = Preprocessing.read(tmp.resolve("prepare/preprocessing"));
         assertThat(preprocessing.features().get(0).fill()).isCloseTo(2.5, within(1e-9));
         assertThat(preprocessing.featureNames()).containsExactly("x", "colour=red");
-        assertThat(ctx.metrics("x.missing")).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+        assertThat(ctx.metrics("x.missing"))
+                .singleElement()
+                .satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
     }
 
     /** The same iris rows as Parquet, plus a null, a line break and an out-of-range value, in two row groups. */
     @Test
     void readsParquetWithItsTypesRowNumbersAndNulls() throws Exception {
-        List<List<String>> rows = new java.util.ArrayList<>(Table.read(Path.of(IRIS), java.util.Optional.empty()).rows()
-                .stream().map(Table.Row::values).toList());
+        List<List<String>> rows =
+                new java.util.ArrayList<>(Table.read(Path.of(IRIS), java.util.Optional.empty()).rows().stream()
+                        .map(Table.Row::values)
+                        .toList());
         rows.add(java.util.Arrays.asList("5.0", null, "1.5", "0.2", "setosa"));
         rows.add(List.of("5.0", "3.1", "1.5", "0.2", "set\nosa"));
         rows.add(List.of("50", "3.1", "1.5", "0.2", "setosa"));
-        Path source = ParquetFixtures.write(tmp.resolve("iris.parquet"),
+        Path source = ParquetFixtures.write(
+                tmp.resolve("iris.parquet"),
                 List.of("sepal_length", "sepal_width", "petal_length", "petal_width", "species"),
-                List.of("double", "float", "double", "double", "string"), rows,
-                new ParquetFixtures.Layout(100, CompressionCodecName.SNAPPY, true, ParquetProperties.WriterVersion.PARQUET_1_0));
+                List.of("double", "float", "double", "double", "string"),
+                rows,
+                new ParquetFixtures.Layout(
+                        100, CompressionCodecName.SNAPPY, true, ParquetProperties.WriterVersion.PARQUET_1_0));
 
-        TestContext ctx = new TestContext(tmp, "prepare").with(PrepareCsv.SOURCE, source.toString())
-                .with(PrepareCsv.LABEL, "species").with(PrepareCsv.RANGES, Map.of("sepal_length", "0..10"))
-                .with(PrepareCsv.MISSING_VALUES, List.of("NA")).with(PrepareCsv.BEAM_OPTIONS, STRICT)
+        TestContext ctx = new TestContext(tmp, "prepare")
+                .with(PrepareCsv.SOURCE, source.toString())
+                .with(PrepareCsv.LABEL, "species")
+                .with(PrepareCsv.RANGES, Map.of("sepal_length", "0..10"))
+                .with(PrepareCsv.MISSING_VALUES, List.of("NA"))
+                .with(PrepareCsv.BEAM_OPTIONS, STRICT)
                 .run(new PrepareCsv());
 
         assertThat(ctx.value(PrepareCsv.ROWS)).isEqualTo(151L);
         Table rejects = Table.readDataset(tmp.resolve("prepare/rejects"));
-        assertThat(rejects.rows()).extracting(r -> r.values().get(1), r -> r.values().get(2)).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("152", "species"), org.assertj.core.groups.Tuple.tuple("153", "sepal_length"));
+        assertThat(rejects.rows())
+                .extracting(r -> r.values().get(1), r -> r.values().get(2))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("152", "species"),
+                        org.assertj.core.groups.Tuple.tuple("153", "sepal_length"));
         assertThat(rejects.rows().get(0).values().get(3)).contains("line break");
         TableSchema schema = TableSchema.read(tmp.resolve("prepare/train")).orElseThrow();
         assertThat(schema.require("sepal_width").type()).isEqualTo(ColumnType.NUMERIC);
         assertThat(schema.require("species").type()).isEqualTo(ColumnType.CATEGORICAL);
         // A null is missing even though 'missing-values' does not list the empty text: imputed, not rejected.
-        assertThat(ctx.metrics("sepal_width.missing")).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
-        assertThat(ctx.metrics("sepal_length.mean")).singleElement()
+        assertThat(ctx.metrics("sepal_width.missing"))
+                .singleElement()
+                .satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+        assertThat(ctx.metrics("sepal_length.mean"))
+                .singleElement()
                 .satisfies(m -> assertThat(m.value()).isCloseTo((5.8433 * 150 + 5.0) / 151, within(1e-3)));
     }
 
@@ -188,14 +223,19 @@ class PrepareCsvTest {
     void aSourceMixingFormatsOrMislabelledIsAClearError() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("mixed"));
         Files.copy(Path.of(IRIS), dir.resolve("a.csv"));
-        ParquetFixtures.write(dir.resolve("b.parquet"), List.of("sepal_length", "species"), List.of("double", "string"),
+        ParquetFixtures.write(
+                dir.resolve("b.parquet"),
+                List.of("sepal_length", "species"),
+                List.of("double", "string"),
                 List.of(List.of("5.0", "setosa")));
         assertThatThrownBy(() -> prepare(dir + "/*", "species").run(new PrepareCsv()))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("a.csv (CSV)").hasMessageContaining("b.parquet (PARQUET)")
+                .hasMessageContaining("a.csv (CSV)")
+                .hasMessageContaining("b.parquet (PARQUET)")
                 .hasMessageContaining("set 'format'");
-        assertThatThrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.FORMAT, SourceFormat.PARQUET)
-                .run(new PrepareCsv()))
+        assertThatThrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.FORMAT, SourceFormat.PARQUET)
+                        .run(new PrepareCsv()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("iris.csv is not a readable Parquet file");
     }
@@ -213,15 +253,19 @@ class PrepareCsvTest {
             List<String> rows = new java.util.ArrayList<>(List.of(lines.get(0)));
             for (int i = 1 + part; i < lines.size(); i += 6) {
                 // Missing values and more decimals than the source has, so sums round at every step.
-                rows.add(i % 11 == 0 ? lines.get(i).replaceFirst("^[^,]*", "NA")
-                        : lines.get(i).replaceFirst("^([^,]*)", "$1" + (i % 7) + "3"));
+                rows.add(
+                        i % 11 == 0
+                                ? lines.get(i).replaceFirst("^[^,]*", "NA")
+                                : lines.get(i).replaceFirst("^([^,]*)", "$1" + (i % 7) + "3"));
             }
             Files.write(dir.resolve("iris-" + part + ".csv"), rows);
         }
         Map<String, String> first = null;
         for (int parallelism : List.of(1, 3, 8, 1, 8)) {
             Path root = tmp.resolve("p" + parallelism + "-" + (first == null));
-            new TestContext(root, "prepare").with(PrepareCsv.SOURCE, dir + "/*.csv").with(PrepareCsv.LABEL, "species")
+            new TestContext(root, "prepare")
+                    .with(PrepareCsv.SOURCE, dir + "/*.csv")
+                    .with(PrepareCsv.LABEL, "species")
                     .with(PrepareCsv.IMPUTE, dev.fermion.components.preprocess.ImputeStrategy.MEDIAN)
                     .with(PrepareCsv.BEAM_OPTIONS, List.of("--targetParallelism=" + parallelism))
                     .run(new PrepareCsv());
@@ -229,10 +273,16 @@ class PrepareCsvTest {
             digests.keySet().removeIf(file -> file.startsWith(".work"));
             if (first == null) {
                 first = digests;
-                assertThat(first).containsKeys("preprocessing/statistics.json", "preprocessing/train-statistics.json",
-                        "train/features.csv", "rejects/rejects.csv");
+                assertThat(first)
+                        .containsKeys(
+                                "preprocessing/statistics.json",
+                                "preprocessing/train-statistics.json",
+                                "train/features.csv",
+                                "rejects/rejects.csv");
             } else {
-                assertThat(digests).as("outputs with targetParallelism=%d", parallelism).isEqualTo(first);
+                assertThat(digests)
+                        .as("outputs with targetParallelism=%d", parallelism)
+                        .isEqualTo(first);
             }
         }
     }
@@ -249,7 +299,8 @@ class PrepareCsvTest {
     }
 
     private static com.fasterxml.jackson.databind.JsonNode report(Path step) throws Exception {
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(step.resolve("preprocessing/report.json").toFile());
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(step.resolve("preprocessing/report.json").toFile());
     }
 
     /**
@@ -262,12 +313,14 @@ class PrepareCsvTest {
         TestContext ctx = prepare(irisWithBadValues().toString(), "species").run(new PrepareCsv());
 
         TableSchema schema = TableSchema.read(tmp.resolve("prepare/train")).orElseThrow();
-        assertThat(schema.columns()).filteredOn(c -> !c.name().equals("row_id") && !c.name().equals("species"))
+        assertThat(schema.columns())
+                .filteredOn(c -> !c.name().equals("row_id") && !c.name().equals("species"))
                 .allSatisfy(c -> assertThat(c.type()).as(c.name()).isEqualTo(ColumnType.NUMERIC));
         assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isEqualTo(3L);
         assertThat(ctx.value(PrepareCsv.ROWS)).isEqualTo(147L);
         assertThat(Table.readDataset(tmp.resolve("prepare/rejects")).rows())
-                .extracting(r -> r.values().get(1), r -> r.values().get(2)).containsExactly(
+                .extracting(r -> r.values().get(1), r -> r.values().get(2))
+                .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("11", "sepal_length"),
                         org.assertj.core.groups.Tuple.tuple("21", "petal_width"),
                         org.assertj.core.groups.Tuple.tuple("31", "petal_length"));
@@ -283,13 +336,18 @@ class PrepareCsvTest {
         assertThat(sepal.get("numbers").asLong()).isEqualTo(149);
         assertThat(sepal.get("notNumbers").get(0).get("value").asText()).isEqualTo("abc");
         assertThat(sepal.get("notNumbers").get(0).get("line").asLong()).isEqualTo(11);
-        assertThat(report.get("rejections")).extracting(r -> r.get("column").asText() + " " + r.get("reason").asText()
-                + " " + r.get("rows").asLong() + " " + r.get("lines")).containsExactly(
-                "petal_length NOT_FINITE 1 [\"iris-bad.csv:31\"]",
-                "petal_width NOT_A_NUMBER 1 [\"iris-bad.csv:21\"]",
-                "sepal_length NOT_A_NUMBER 1 [\"iris-bad.csv:11\"]");
-        assertThat(ctx.logs()).anySatisfy(line -> assertThat(line).contains("sepal_length").contains("'abc'")
-                .contains("line 11"));
+        assertThat(report.get("rejections"))
+                .extracting(r -> r.get("column").asText() + " "
+                        + r.get("reason").asText() + " " + r.get("rows").asLong() + " " + r.get("lines"))
+                .containsExactly(
+                        "petal_length NOT_FINITE 1 [\"iris-bad.csv:31\"]",
+                        "petal_width NOT_A_NUMBER 1 [\"iris-bad.csv:21\"]",
+                        "sepal_length NOT_A_NUMBER 1 [\"iris-bad.csv:11\"]");
+        assertThat(ctx.logs())
+                .anySatisfy(line -> assertThat(line)
+                        .contains("sepal_length")
+                        .contains("'abc'")
+                        .contains("line 11"));
     }
 
     /** A column that is mostly words stays categorical, even when some of its values are numbers. */
@@ -298,15 +356,28 @@ class PrepareCsvTest {
         Path source = tmp.resolve("sizes.csv");
         StringBuilder csv = new StringBuilder("size,x,label\n");
         for (int i = 0; i < 60; i++) {
-            csv.append(List.of("S", "M", "L", "42").get(i % 4)).append(',').append(i).append(',').append(i % 2).append('\n');
+            csv.append(List.of("S", "M", "L", "42").get(i % 4))
+                    .append(',')
+                    .append(i)
+                    .append(',')
+                    .append(i % 2)
+                    .append('\n');
         }
         Files.writeString(source, csv);
         TestContext ctx = prepare(source.toString(), "label").run(new PrepareCsv());
 
-        assertThat(TableSchema.read(tmp.resolve("prepare/train")).orElseThrow().require("size").type())
+        assertThat(TableSchema.read(tmp.resolve("prepare/train"))
+                        .orElseThrow()
+                        .require("size")
+                        .type())
                 .isEqualTo(ColumnType.CATEGORICAL);
         assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isZero();
-        assertThat(report(tmp.resolve("prepare")).get("columns").get(1).get("numbers").asLong()).isEqualTo(15);
+        assertThat(report(tmp.resolve("prepare"))
+                        .get("columns")
+                        .get(1)
+                        .get("numbers")
+                        .asLong())
+                .isEqualTo(15);
     }
 
     /**
@@ -318,11 +389,15 @@ class PrepareCsvTest {
         Path source = tmp.resolve("placeholders.csv");
         StringBuilder csv = new StringBuilder("x,label\n");
         for (int i = 0; i < 40; i++) {
-            csv.append(i % 4 == 0 ? "none" : Integer.toString(i)).append(',').append(i % 2).append('\n');
+            csv.append(i % 4 == 0 ? "none" : Integer.toString(i))
+                    .append(',')
+                    .append(i % 2)
+                    .append('\n');
         }
         Files.writeString(source, csv);
-        assertThatThrownBy(() -> prepare(source.toString(), "label").with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
-                .run(new PrepareCsv()))
+        assertThatThrownBy(() -> prepare(source.toString(), "label")
+                        .with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
+                        .run(new PrepareCsv()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("rejected 10 of 40 rows (25.0%) of '" + source + "'")
                 .hasMessageContaining("'max-rejected-share' (0.05)")
@@ -331,11 +406,19 @@ class PrepareCsvTest {
                 .hasMessageContaining("'missing-values'")
                 .hasMessageContaining("raise 'max-rejected-share'");
 
-        TestContext ctx = new TestContext(tmp, "tolerant").with(PrepareCsv.SOURCE, source.toString())
-                .with(PrepareCsv.LABEL, "label").with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
-                .with(PrepareCsv.MAX_REJECTED_SHARE, 0.3).run(new PrepareCsv());
+        TestContext ctx = new TestContext(tmp, "tolerant")
+                .with(PrepareCsv.SOURCE, source.toString())
+                .with(PrepareCsv.LABEL, "label")
+                .with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
+                .with(PrepareCsv.MAX_REJECTED_SHARE, 0.3)
+                .run(new PrepareCsv());
         assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isEqualTo(10L);
-        assertThat(report(tmp.resolve("tolerant")).get("columns").get(1).get("basis").asText()).isEqualTo("declared");
+        assertThat(report(tmp.resolve("tolerant"))
+                        .get("columns")
+                        .get(1)
+                        .get("basis")
+                        .asText())
+                .isEqualTo("declared");
     }
 
     /** A compressed file given as CSV: the error says so, and shows none of its bytes raw. */
@@ -367,7 +450,9 @@ class PrepareCsvTest {
         Files.writeString(source, "a\u001b[31m,b\u0007b,c" + "x".repeat(5000) + ",d\u202e\n1,2,3,4\n");
         assertThatThrownBy(() -> prepare(source.toString(), "species").run(new PrepareCsv()))
                 .hasMessageContaining("'label' names column 'species'")
-                .hasMessageContaining("a\\u001b[31m").hasMessageContaining("b\\u0007b").hasMessageContaining("d\\u202e")
+                .hasMessageContaining("a\\u001b[31m")
+                .hasMessageContaining("b\\u0007b")
+                .hasMessageContaining("d\\u202e")
                 .hasMessageContaining("more characters")
                 .satisfies(e -> assertPrintable(e.getMessage()))
                 .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1000));
@@ -386,16 +471,20 @@ class PrepareCsvTest {
 
     /** Nothing a terminal would act on or cannot show: no control or reordering character, no undecodable byte. */
     static void assertPrintable(String message) {
-        assertThat(message.chars().filter(c -> Character.isISOControl(c) || c == 0xFFFD
-                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))).isEmpty();
+        assertThat(message.chars()
+                        .filter(c -> Character.isISOControl(c)
+                                || c == 0xFFFD
+                                || (c >= 0x202a && c <= 0x202e)
+                                || (c >= 0x2066 && c <= 0x2069)))
+                .isEmpty();
     }
 
     @Test
     void failsClearlyOnAnUnknownLabel() {
         assertThatThrownBy(() -> prepare(IRIS, "kind").run(new PrepareCsv()))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("Input 'label' names column 'kind', which " + Path.of(IRIS).toAbsolutePath().normalize()
-                        + " does not have")
+                .hasMessageContaining("Input 'label' names column 'kind', which "
+                        + Path.of(IRIS).toAbsolutePath().normalize() + " does not have")
                 .hasMessageContaining("sepal_length");
     }
 
@@ -404,7 +493,8 @@ class PrepareCsvTest {
     void aSourceThatMatchesNoFileIsBadInput() throws Exception {
         String missing = tmp.resolve("nowhere.csv").toString();
         assertThat(BadInput.thrownBy(() -> prepare(missing, "species").run(new PrepareCsv())))
-                .hasMessageContaining("Source '" + missing + "' matches no file").hasMessageContaining("check the path");
+                .hasMessageContaining("Source '" + missing + "' matches no file")
+                .hasMessageContaining("check the path");
         Files.createDirectories(tmp.resolve("empty"));
         String glob = tmp.resolve("empty") + "/*.csv";
         assertThat(BadInput.thrownBy(() -> prepare(glob, "species").run(new PrepareCsv())))
@@ -414,34 +504,44 @@ class PrepareCsvTest {
     /** Inputs that no data could make work fail before the pipeline starts, naming the input and the fix. */
     @Test
     void inputsThatCannotWorkAreBadInputNamingTheInput() {
-        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.RANGES, Map.of("species", "0..1"))
-                .run(new PrepareCsv())))
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.RANGES, Map.of("species", "0..1"))
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("Input 'ranges' gives a range for column 'species', which is categorical");
-        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.RANGES, Map.of("sepal_length", "1-5"))
-                .run(new PrepareCsv())))
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.RANGES, Map.of("sepal_length", "1-5"))
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("Input 'ranges': range '1-5' of column 'sepal_length' must be written min..max");
-        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.RANGES, Map.of("sepal_length", "NaN..5"))
-                .run(new PrepareCsv())))
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.RANGES, Map.of("sepal_length", "NaN..5"))
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("has a bound that is not a number");
-        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.TRAIN_RATIO, 0.9)
-                .run(new PrepareCsv())))
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.TRAIN_RATIO, 0.9)
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("Inputs 'train-ratio' (0.9), 'validation-ratio' (0.15) and 'test-ratio' (0.15)")
                 .hasMessageContaining("sum to 1");
-        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.SCHEMA, Map.of("sepal_length", "float"))
-                .run(new PrepareCsv())))
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.SCHEMA, Map.of("sepal_length", "float"))
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("Schema type 'float' of column 'sepal_length' is not supported");
-        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.FEATURES, List.of("sepal_length"))
-                .with(PrepareCsv.REQUIRED, List.of("petal_width")).run(new PrepareCsv())))
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.FEATURES, List.of("sepal_length"))
+                        .with(PrepareCsv.REQUIRED, List.of("petal_width"))
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("Input 'required' names column 'petal_width', which is not among the prepared "
                         + "columns [row_id, sepal_length, species]; add it to 'features'");
-        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.FEATURES, List.of("species"))
-                .run(new PrepareCsv())))
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.FEATURES, List.of("species"))
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("Input 'features' names column 'species', which is the label");
-        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.MAX_REJECTED_SHARE, 1.5)
-                .run(new PrepareCsv())))
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.MAX_REJECTED_SHARE, 1.5)
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("Input 'max-rejected-share' must be between 0 and 1, got 1.5");
-        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species").with(PrepareCsv.BEAM_RUNNER, "NoSuchRunner")
-                .run(new PrepareCsv())))
+        assertThat(BadInput.thrownBy(() -> prepare(IRIS, "species")
+                        .with(PrepareCsv.BEAM_RUNNER, "NoSuchRunner")
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("Inputs 'beam-runner' and 'beam-options' give invalid Beam options")
                 .hasMessageContaining("NoSuchRunner");
     }
@@ -454,8 +554,10 @@ class PrepareCsvTest {
     void badDataFoundInsideThePipelineStaysBadInput() throws Exception {
         Path headerOnly = tmp.resolve("header-only.csv");
         Files.writeString(headerOnly, "x,label\n");
-        assertThat(BadInput.thrownBy(() -> prepare(headerOnly.toString(), "label").run(new PrepareCsv())))
-                .hasMessageContaining("The training split is empty").hasMessageContaining("'train-ratio'");
+        assertThat(BadInput.thrownBy(
+                        () -> prepare(headerOnly.toString(), "label").run(new PrepareCsv())))
+                .hasMessageContaining("The training split is empty")
+                .hasMessageContaining("'train-ratio'");
 
         Path noValues = tmp.resolve("no-values.csv");
         StringBuilder csv = new StringBuilder("x,y,label\n");
@@ -464,7 +566,8 @@ class PrepareCsvTest {
         }
         Files.writeString(noValues, csv);
         assertThat(BadInput.thrownBy(() -> prepare(noValues.toString(), "label")
-                .with(PrepareCsv.SCHEMA, Map.of("x", "numeric")).run(new PrepareCsv())))
+                        .with(PrepareCsv.SCHEMA, Map.of("x", "numeric"))
+                        .run(new PrepareCsv())))
                 .hasMessageContaining("Numeric column 'x' has no value in the training split")
                 .hasMessageContaining("leave it out of 'features'");
     }
@@ -483,7 +586,9 @@ class PrepareCsvTest {
 
         assertThat(first).matches("[0-9a-f]{64}");
         assertThat(digest(glob)).as("the same files").isEqualTo(first);
-        assertThat(digest(dir.resolve("a.csv").toString())).as("one of the files").isNotEqualTo(first);
+        assertThat(digest(dir.resolve("a.csv").toString()))
+                .as("one of the files")
+                .isNotEqualTo(first);
 
         Files.writeString(dir.resolve("a.csv"), "x,label\n1,yes\n3,no\n");
         String changed = digest(glob);
@@ -503,9 +608,11 @@ class PrepareCsvTest {
         assertThat(digest(glob)).isNotEqualTo(changed);
 
         String missing = dir + "/*.parquet";
-        assertThat(BadInput.thrownBy(() -> digest(missing))).hasMessageContaining("Source '" + missing + "' matches no file");
-        assertThat(BadInput.thrownBy(() -> new PrepareCsv().digestSources(prepare(glob, "label")
-                .with(PrepareCsv.BEAM_RUNNER, "NoSuchRunner")))).hasMessageContaining("NoSuchRunner");
+        assertThat(BadInput.thrownBy(() -> digest(missing)))
+                .hasMessageContaining("Source '" + missing + "' matches no file");
+        assertThat(BadInput.thrownBy(() -> new PrepareCsv()
+                        .digestSources(prepare(glob, "label").with(PrepareCsv.BEAM_RUNNER, "NoSuchRunner"))))
+                .hasMessageContaining("NoSuchRunner");
     }
 
     private String digest(String source) throws Exception {
@@ -525,24 +632,38 @@ class PrepareCsvTest {
         Set<Long> badLines = Set.of(PreparePipeline.CHUNK_ROWS + 1L, PreparePipeline.CHUNK_ROWS + 2L, rows + 1L);
         StringBuilder csv = new StringBuilder("line,x,kind\n");
         for (long line = 2; line <= rows + 1; line++) {
-            csv.append(line).append(',').append(badLines.contains(line) ? "bad" : Long.toString(line % 97))
-                    .append(",k").append(line % 3).append('\n');
+            csv.append(line)
+                    .append(',')
+                    .append(badLines.contains(line) ? "bad" : Long.toString(line % 97))
+                    .append(",k")
+                    .append(line % 3)
+                    .append('\n');
         }
         Path source = tmp.resolve("large.csv");
         Files.writeString(source, csv);
-        TestContext ctx = new TestContext(tmp, "prepare").with(PrepareCsv.SOURCE, source.toString())
-                .with(PrepareCsv.LABEL, "kind").with(PrepareCsv.STRATIFY, true).run(new PrepareCsv());
+        TestContext ctx = new TestContext(tmp, "prepare")
+                .with(PrepareCsv.SOURCE, source.toString())
+                .with(PrepareCsv.LABEL, "kind")
+                .with(PrepareCsv.STRATIFY, true)
+                .run(new PrepareCsv());
 
         assertThat(ctx.value(PrepareCsv.REJECTED_ROWS)).isEqualTo(3L);
         assertThat(Table.readDataset(tmp.resolve("prepare/rejects")).rows())
-                .extracting(r -> Long.parseLong(r.values().get(1))).containsExactlyElementsOf(badLines.stream().sorted().toList());
+                .extracting(r -> Long.parseLong(r.values().get(1)))
+                .containsExactlyElementsOf(badLines.stream().sorted().toList());
         Map<String, Long> perKind = new java.util.HashMap<>();
         for (String split : List.of("train", "validation", "test")) {
             Table table = Table.readDataset(tmp.resolve("prepare").resolve(split));
-            List<Long> ids = table.rows().stream().map(r -> Long.parseLong(r.values().get(0))).toList();
-            assertThat(ids).as("generated ids are line numbers, in source order").isSorted()
+            List<Long> ids = table.rows().stream()
+                    .map(r -> Long.parseLong(r.values().get(0)))
+                    .toList();
+            assertThat(ids)
+                    .as("generated ids are line numbers, in source order")
+                    .isSorted()
                     .allSatisfy(id -> assertThat(badLines).doesNotContain(id));
-            table.rows().forEach(r -> assertThat(r.values().get(1)).isEqualTo(r.values().get(0)));
+            table.rows()
+                    .forEach(r ->
+                            assertThat(r.values().get(1)).isEqualTo(r.values().get(0)));
             if (split.equals("train")) {
                 table.rows().forEach(r -> perKind.merge(r.values().get(3), 1L, Long::sum));
             }
@@ -552,14 +673,15 @@ class PrepareCsvTest {
         for (int kind = 0; kind < 3; kind++) {
             int k = kind;
             long size = java.util.stream.LongStream.rangeClosed(2, rows + 1)
-                    .filter(line -> line % 3 == k && !badLines.contains(line)).count();
+                    .filter(line -> line % 3 == k && !badLines.contains(line))
+                    .count();
             assertThat(perKind.get("k" + kind)).as("train rows of k%d", kind).isEqualTo(Math.round(size * 0.7));
         }
     }
 
     private static Map<String, Long> labelCounts(Table table) {
         int label = table.index("species");
-        return table.rows().stream().collect(Collectors.groupingBy(r -> r.values().get(label), Collectors.counting()));
+        return table.rows().stream()
+                .collect(Collectors.groupingBy(r -> r.values().get(label), Collectors.counting()));
     }
-
 }

@@ -1,7 +1,6 @@
 package dev.fermion.components.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -12,8 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SourceFilesTest {
     @TempDir
@@ -70,11 +69,14 @@ class SourceFilesTest {
     void aChangedFileIsScannedAgain() throws Exception {
         Path file = tmp.resolve("data.csv");
         Files.writeString(file, "x\n1\n2\n3\n");
-        assertThat(SourceFiles.scan(List.of(file.toString()), 2).lines()).extracting(SourcePart::rows)
+        assertThat(SourceFiles.scan(List.of(file.toString()), 2).lines())
+                .extracting(SourcePart::rows)
                 .containsExactly(2L, 1L);
         Files.writeString(file, "x\n1\n2\n3\n4\n5\n");
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
-                Files.getLastModifiedTime(file).toMillis() + 2000));
+        Files.setLastModifiedTime(
+                file,
+                java.nio.file.attribute.FileTime.fromMillis(
+                        Files.getLastModifiedTime(file).toMillis() + 2000));
         SourceFiles.Scan again = SourceFiles.scan(List.of(file.toString()), 2);
         assertThat(again.lines()).extracting(SourcePart::rows).containsExactly(2L, 2L, 1L);
         assertThat(again.lines()).extracting(SourcePart::position).containsExactly(2L, 6L, 10L);

@@ -1,6 +1,7 @@
 package dev.fermion.components.data;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,19 +10,20 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class SplitTest {
-    private final List<String> ids = IntStream.range(0, 2000).mapToObj(Integer::toString).toList();
+    private final List<String> ids =
+            IntStream.range(0, 2000).mapToObj(Integer::toString).toList();
 
     @Test
     void assignmentDependsOnSeedAndIdOnly() {
         Split split = new Split(42, 0.7, 0.15, 0.15);
         int[] first = ids.stream().mapToInt(split::assign).toArray();
-        int[] again = ids.stream().mapToInt(new Split(42, 0.7, 0.15, 0.15)::assign).toArray();
-        int[] other = ids.stream().mapToInt(new Split(43, 0.7, 0.15, 0.15)::assign).toArray();
+        int[] again =
+                ids.stream().mapToInt(new Split(42, 0.7, 0.15, 0.15)::assign).toArray();
+        int[] other =
+                ids.stream().mapToInt(new Split(43, 0.7, 0.15, 0.15)::assign).toArray();
         assertThat(again).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
     }
@@ -40,9 +42,10 @@ class SplitTest {
         Split split = new Split(5, 0.7, 0.15, 0.15);
         List<String> stratum = ids.subList(0, 50);
         Split.StratumBounds bounds = split.stratumBounds(stratum);
-        Map<Integer, Long> sizes = stratum.stream()
-                .collect(Collectors.groupingBy(id -> split.assign(id, bounds), Collectors.counting()));
-        assertThat(sizes).containsExactlyInAnyOrderEntriesOf(Map.of(Split.TRAIN, 35L, Split.VALIDATION, 8L, Split.TEST, 7L));
+        Map<Integer, Long> sizes =
+                stratum.stream().collect(Collectors.groupingBy(id -> split.assign(id, bounds), Collectors.counting()));
+        assertThat(sizes)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(Split.TRAIN, 35L, Split.VALIDATION, 8L, Split.TEST, 7L));
 
         List<String> reversed = new ArrayList<>(stratum);
         Collections.reverse(reversed);
@@ -56,10 +59,13 @@ class SplitTest {
         assertThat(split.assign("a", one)).isEqualTo(Split.TRAIN);
         Split.StratumBounds two = split.stratumBounds(List.of("a", "b"));
         // round(2 * 0.7) = 1 row for train, round(2 * 0.15) = 0 for validation, the other one for test
-        assertThat(Stream.of("a", "b").map(id -> split.assign(id, two))).containsExactlyInAnyOrder(Split.TRAIN, Split.TEST);
+        assertThat(Stream.of("a", "b").map(id -> split.assign(id, two)))
+                .containsExactlyInAnyOrder(Split.TRAIN, Split.TEST);
         Split.StratumBounds none = new Split(5, 0.8, 0.0, 0.2).stratumBounds(ids.subList(0, 10));
         assertThat(ids.subList(0, 10).stream().map(id -> new Split(5, 0.8, 0.0, 0.2).assign(id, none)))
-                .containsOnly(Split.TRAIN, Split.TEST).filteredOn(s -> s == Split.TEST).hasSize(2);
+                .containsOnly(Split.TRAIN, Split.TEST)
+                .filteredOn(s -> s == Split.TEST)
+                .hasSize(2);
     }
 
     @Test

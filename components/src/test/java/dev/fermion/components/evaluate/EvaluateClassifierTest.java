@@ -1,5 +1,8 @@
 package dev.fermion.components.evaluate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.components.BadInput;
 import dev.fermion.components.Fixtures;
@@ -10,21 +13,18 @@ import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Model;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EvaluateClassifierTest {
     @TempDir
     static Path tmp;
+
     static Model model;
     static Path data;
 
@@ -38,42 +38,53 @@ class EvaluateClassifierTest {
                 .with(TrainMlp.VALIDATION, new Dataset(data.resolve("validation")))
                 .with(TrainMlp.PREPROCESSING, new Directory(data.resolve("preprocessing")))
                 // A fast learning rate separates the blobs within 10 epochs; the default is tuned for longer runs.
-                .with(TrainMlp.EPOCHS, 10).with(TrainMlp.LEARNING_RATE, 0.01)
+                .with(TrainMlp.EPOCHS, 10)
+                .with(TrainMlp.LEARNING_RATE, 0.01)
                 .run(new TrainMlp());
         model = new Model(tmp.resolve("train/model"));
     }
 
     @Test
     void scoresABinaryClassifierAndWritesTheReport() throws Exception {
-        TestContext ctx = new TestContext(tmp, "evaluate-binary").with(EvaluateClassifier.MODEL, model)
+        TestContext ctx = new TestContext(tmp, "evaluate-binary")
+                .with(EvaluateClassifier.MODEL, model)
                 .with(EvaluateClassifier.DATA, new Dataset(data.resolve("test")))
                 .run(new EvaluateClassifier());
 
         assertThat(ctx.value(EvaluateClassifier.ACCURACY)).isEqualTo(1.0);
         assertThat(ctx.value(EvaluateClassifier.ROC_AUC)).isEqualTo(1.0);
-        assertThat(ctx.metrics("recall.yes")).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+        assertThat(ctx.metrics("recall.yes"))
+                .singleElement()
+                .satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
         Path report = tmp.resolve("evaluate-binary/report");
         assertThat(report.resolve("confusion-matrix.png")).isNotEmptyFile();
         assertThat(Files.readString(report.resolve("report.html"))).contains("<td>yes</td>", "ROC-AUC");
-        Map<?, ?> metrics = new ObjectMapper().readValue(report.resolve("metrics.json").toFile(), Map.class);
+        Map<?, ?> metrics =
+                new ObjectMapper().readValue(report.resolve("metrics.json").toFile(), Map.class);
         assertThat(metrics.get("classes")).isEqualTo(List.of("no", "yes"));
     }
 
     @Test
     void namesTheRowWithAMissingLabel() throws Exception {
         Path unlabelled = tmp.resolve("unlabelled");
-        Fixtures.dataset(unlabelled, Fixtures.BLOBS, List.of(List.of("1", "2.0", "2.0", "red", "yes"),
-                List.of("2", "2.0", "2.0", "red", "")));
-        assertThatThrownBy(() -> new TestContext(tmp, "evaluate").with(EvaluateClassifier.MODEL, model)
-                .with(EvaluateClassifier.DATA, new Dataset(unlabelled)).run(new EvaluateClassifier()))
+        Fixtures.dataset(
+                unlabelled,
+                Fixtures.BLOBS,
+                List.of(List.of("1", "2.0", "2.0", "red", "yes"), List.of("2", "2.0", "2.0", "red", "")));
+        assertThatThrownBy(() -> new TestContext(tmp, "evaluate")
+                        .with(EvaluateClassifier.MODEL, model)
+                        .with(EvaluateClassifier.DATA, new Dataset(unlabelled))
+                        .run(new EvaluateClassifier()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("data.csv, line 3, column 'label': the label is missing");
     }
 
     @Test
     void aRegressionEvaluatorRefusesAClassifier() {
-        assertThatThrownBy(() -> new TestContext(tmp, "evaluate").with(EvaluateRegressor.MODEL, model)
-                .with(EvaluateRegressor.DATA, new Dataset(data.resolve("test"))).run(new EvaluateRegressor()))
+        assertThatThrownBy(() -> new TestContext(tmp, "evaluate")
+                        .with(EvaluateRegressor.MODEL, model)
+                        .with(EvaluateRegressor.DATA, new Dataset(data.resolve("test")))
+                        .run(new EvaluateRegressor()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("Input 'model' is a CLASSIFICATION model; evaluate it with EvaluateClassifier");
     }
@@ -82,8 +93,10 @@ class EvaluateClassifierTest {
     void anEmptyDataSetIsBadInput() throws Exception {
         Path empty = tmp.resolve("empty");
         Fixtures.dataset(empty, Fixtures.BLOBS, List.of());
-        assertThatThrownBy(() -> new TestContext(tmp, "evaluate").with(EvaluateClassifier.MODEL, model)
-                .with(EvaluateClassifier.DATA, new Dataset(empty)).run(new EvaluateClassifier()))
+        assertThatThrownBy(() -> new TestContext(tmp, "evaluate")
+                        .with(EvaluateClassifier.MODEL, model)
+                        .with(EvaluateClassifier.DATA, new Dataset(empty))
+                        .run(new EvaluateClassifier()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(empty.resolve("data.csv") + " has no rows to evaluate");
     }
@@ -95,8 +108,9 @@ class EvaluateClassifierTest {
         Path iris = Files.createDirectories(tmp.resolve("iris"));
         Files.copy(TestBundles.IRIS, iris.resolve("iris.csv"));
         assertThat(BadInput.thrownBy(() -> new TestContext(tmp, "evaluate-diverged")
-                .with(EvaluateClassifier.MODEL, new Model(diverged))
-                .with(EvaluateClassifier.DATA, new Dataset(iris)).run(new EvaluateClassifier())))
+                        .with(EvaluateClassifier.MODEL, new Model(diverged))
+                        .with(EvaluateClassifier.DATA, new Dataset(iris))
+                        .run(new EvaluateClassifier())))
                 .hasMessageContaining(iris.resolve("iris.csv") + ", line 2: the model computed NaN");
     }
 
@@ -110,8 +124,9 @@ class EvaluateClassifierTest {
                 Infinity,3.0,4.8,versicolor
                 """);
         assertThat(BadInput.thrownBy(() -> new TestContext(tmp, "evaluate-regressor")
-                .with(EvaluateRegressor.MODEL, new Model(regressor))
-                .with(EvaluateRegressor.DATA, new Dataset(rows)).run(new EvaluateRegressor())))
+                        .with(EvaluateRegressor.MODEL, new Model(regressor))
+                        .with(EvaluateRegressor.DATA, new Dataset(rows))
+                        .run(new EvaluateRegressor())))
                 .hasMessageContaining(rows.resolve("rows.csv") + ", line 3, column 'sepal_length': label 'Infinity' is "
                         + "not a finite number");
     }

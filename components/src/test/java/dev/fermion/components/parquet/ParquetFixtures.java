@@ -4,6 +4,21 @@ import io.airlift.compress.Compressor;
 import io.airlift.compress.lz4.Lz4Compressor;
 import io.airlift.compress.snappy.SnappyCompressor;
 import io.airlift.compress.zstd.ZstdCompressor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
@@ -21,22 +36,6 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
-
 /**
  * Writes small Parquet files for tests with Parquet's own writer, without Hadoop: the compressors below
  * stand in for Hadoop's codecs the way {@link Decompressors} does on the reading side.
@@ -44,16 +43,15 @@ import java.util.zip.GZIPOutputStream;
 public final class ParquetFixtures {
     private static final Pattern DECIMAL = Pattern.compile("decimal\\((\\d+),\\s*(\\d+)\\)");
 
-    private ParquetFixtures() {
-    }
+    private ParquetFixtures() {}
 
     /**
      * How a file is laid out: rows per row group (small values give several row groups), the page codec,
      * whether values are dictionary encoded, and the format version of the data pages.
      */
     public record Layout(int rowsPerGroup, CompressionCodecName codec, boolean dictionary, WriterVersion version) {
-        public static final Layout DEFAULT = new Layout(100_000, CompressionCodecName.SNAPPY, true,
-                WriterVersion.PARQUET_1_0);
+        public static final Layout DEFAULT =
+                new Layout(100_000, CompressionCodecName.SNAPPY, true, WriterVersion.PARQUET_1_0);
     }
 
     /**
@@ -65,8 +63,8 @@ public final class ParquetFixtures {
         return write(file, header, types, rows, Layout.DEFAULT);
     }
 
-    public static Path write(Path file, List<String> header, List<String> types, List<List<String>> rows,
-                             Layout layout) {
+    public static Path write(
+            Path file, List<String> header, List<String> types, List<List<String>> rows, Layout layout) {
         if (header.size() != types.size()) {
             throw new IllegalArgumentException(header.size() + " columns but " + types.size() + " types");
         }
@@ -75,15 +73,17 @@ public final class ParquetFixtures {
             schema.addField(column(header.get(i), types.get(i)));
         }
         MessageType message = schema.named("row");
-        List<Group> groups = rows.stream().map(values -> {
-            Group group = new SimpleGroup(message);
-            for (int i = 0; i < values.size(); i++) {
-                if (values.get(i) != null) {
-                    add(group, header.get(i), types.get(i).toLowerCase(Locale.ROOT), values.get(i));
-                }
-            }
-            return group;
-        }).toList();
+        List<Group> groups = rows.stream()
+                .map(values -> {
+                    Group group = new SimpleGroup(message);
+                    for (int i = 0; i < values.size(); i++) {
+                        if (values.get(i) != null) {
+                            add(group, header.get(i), types.get(i).toLowerCase(Locale.ROOT), values.get(i));
+                        }
+                    }
+                    return group;
+                })
+                .toList();
         return write(file, message, groups, layout);
     }
 
@@ -111,8 +111,10 @@ public final class ParquetFixtures {
         String t = type.toLowerCase(Locale.ROOT);
         Matcher decimal = DECIMAL.matcher(t);
         if (decimal.matches()) {
-            return Types.optional(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.decimalType(
-                    Integer.parseInt(decimal.group(2)), Integer.parseInt(decimal.group(1)))).named(name);
+            return Types.optional(PrimitiveTypeName.INT64)
+                    .as(LogicalTypeAnnotation.decimalType(
+                            Integer.parseInt(decimal.group(2)), Integer.parseInt(decimal.group(1))))
+                    .named(name);
         }
         return switch (t) {
             case "int" -> Types.optional(PrimitiveTypeName.INT32).named(name);
@@ -120,11 +122,18 @@ public final class ParquetFixtures {
             case "float" -> Types.optional(PrimitiveTypeName.FLOAT).named(name);
             case "double" -> Types.optional(PrimitiveTypeName.DOUBLE).named(name);
             case "boolean" -> Types.optional(PrimitiveTypeName.BOOLEAN).named(name);
-            case "string" -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
-                    .named(name);
-            case "date" -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(name);
-            case "timestamp" -> Types.optional(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS)).named(name);
+            case "string" ->
+                Types.optional(PrimitiveTypeName.BINARY)
+                        .as(LogicalTypeAnnotation.stringType())
+                        .named(name);
+            case "date" ->
+                Types.optional(PrimitiveTypeName.INT32)
+                        .as(LogicalTypeAnnotation.dateType())
+                        .named(name);
+            case "timestamp" ->
+                Types.optional(PrimitiveTypeName.INT64)
+                        .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
+                        .named(name);
             default -> throw new IllegalArgumentException("Unknown fixture type '" + type + "' of column " + name);
         };
     }
@@ -132,8 +141,12 @@ public final class ParquetFixtures {
     private static void add(Group group, String name, String type, String value) {
         Matcher decimal = DECIMAL.matcher(type);
         if (decimal.matches()) {
-            group.add(name, new BigDecimal(value).setScale(Integer.parseInt(decimal.group(2))).unscaledValue()
-                    .longValueExact());
+            group.add(
+                    name,
+                    new BigDecimal(value)
+                            .setScale(Integer.parseInt(decimal.group(2)))
+                            .unscaledValue()
+                            .longValueExact());
             return;
         }
         switch (type) {
@@ -159,17 +172,19 @@ public final class ParquetFixtures {
             return new BytesInputCompressor() {
                 @Override
                 public BytesInput compress(BytesInput bytes) throws IOException {
-                    ByteBuffer buffer = bytes.toByteBuffer(new HeapByteBufferAllocator(), released -> {
-                    });
-                    byte[] in = Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(),
+                    ByteBuffer buffer = bytes.toByteBuffer(new HeapByteBufferAllocator(), released -> {});
+                    byte[] in = Arrays.copyOfRange(
+                            buffer.array(),
+                            buffer.arrayOffset() + buffer.position(),
                             buffer.arrayOffset() + buffer.limit());
-                    return BytesInput.from(switch (codec) {
-                        case SNAPPY -> airlift(new SnappyCompressor(), in);
-                        case ZSTD -> airlift(new ZstdCompressor(), in);
-                        case LZ4_RAW -> airlift(new Lz4Compressor(), in);
-                        case GZIP -> gzip(in);
-                        default -> in;
-                    });
+                    return BytesInput.from(
+                            switch (codec) {
+                                case SNAPPY -> airlift(new SnappyCompressor(), in);
+                                case ZSTD -> airlift(new ZstdCompressor(), in);
+                                case LZ4_RAW -> airlift(new Lz4Compressor(), in);
+                                case GZIP -> gzip(in);
+                                default -> in;
+                            });
                 }
 
                 @Override
@@ -178,8 +193,7 @@ public final class ParquetFixtures {
                 }
 
                 @Override
-                public void release() {
-                }
+                public void release() {}
             };
         }
 
@@ -189,8 +203,7 @@ public final class ParquetFixtures {
         }
 
         @Override
-        public void release() {
-        }
+        public void release() {}
 
         private static byte[] airlift(Compressor compressor, byte[] in) {
             byte[] out = new byte[compressor.maxCompressedLength(in.length)];

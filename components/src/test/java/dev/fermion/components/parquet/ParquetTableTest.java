@@ -1,9 +1,22 @@
 package dev.fermion.components.parquet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.components.parquet.ParquetFixtures.Layout;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.dsl.BadInputException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroup;
@@ -17,31 +30,33 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.UUID;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class ParquetTableTest {
-    private static final List<String> HEADER = List.of("id", "big", "ratio", "score", "name", "flag", "price",
-            "day", "at");
-    private static final List<String> TYPES = List.of("int", "long", "float", "double", "string", "boolean",
-            "decimal(9,2)", "date", "timestamp");
+    private static final List<String> HEADER =
+            List.of("id", "big", "ratio", "score", "name", "flag", "price", "day", "at");
+    private static final List<String> TYPES =
+            List.of("int", "long", "float", "double", "string", "boolean", "decimal(9,2)", "date", "timestamp");
     private static final List<List<String>> ROWS = List.of(
-            row("1", "9007199254740993", "1.1", "0.1", "setosa", "true", "12.50", "2024-02-29",
+            row(
+                    "1",
+                    "9007199254740993",
+                    "1.1",
+                    "0.1",
+                    "setosa",
+                    "true",
+                    "12.50",
+                    "2024-02-29",
                     "2024-02-29T12:34:56.789012Z"),
             row(null, null, null, null, null, null, null, null, null),
             row("-7", "-1", "-0.5", "1.0E300", "", "false", "-0.01", "1969-12-31", "1969-12-31T23:59:59Z"),
-            row("2147483647", "0", "3.4028235E38", "-4.9E-324", "virginica", "true", "0.00", "1970-01-01",
+            row(
+                    "2147483647",
+                    "0",
+                    "3.4028235E38",
+                    "-4.9E-324",
+                    "virginica",
+                    "true",
+                    "0.00",
+                    "1970-01-01",
                     "1970-01-01T00:00:00Z"),
             row("0", "42", "0.0", "NaN", "setosa", null, "1234567.89", null, null));
 
@@ -52,12 +67,17 @@ class ParquetTableTest {
     void schemaKeepsFileOrderAndTypesNumbersAsNumeric() {
         Path file = ParquetFixtures.write(dir.resolve("t.parquet"), HEADER, TYPES, ROWS);
 
-        assertThat(ParquetTable.schema(file.toString())).containsExactly(
-                new Column("id", ColumnType.NUMERIC), new Column("big", ColumnType.NUMERIC),
-                new Column("ratio", ColumnType.NUMERIC), new Column("score", ColumnType.NUMERIC),
-                new Column("name", ColumnType.CATEGORICAL), new Column("flag", ColumnType.CATEGORICAL),
-                new Column("price", ColumnType.NUMERIC), new Column("day", ColumnType.CATEGORICAL),
-                new Column("at", ColumnType.CATEGORICAL));
+        assertThat(ParquetTable.schema(file.toString()))
+                .containsExactly(
+                        new Column("id", ColumnType.NUMERIC),
+                        new Column("big", ColumnType.NUMERIC),
+                        new Column("ratio", ColumnType.NUMERIC),
+                        new Column("score", ColumnType.NUMERIC),
+                        new Column("name", ColumnType.CATEGORICAL),
+                        new Column("flag", ColumnType.CATEGORICAL),
+                        new Column("price", ColumnType.NUMERIC),
+                        new Column("day", ColumnType.CATEGORICAL),
+                        new Column("at", ColumnType.CATEGORICAL));
     }
 
     static Stream<Arguments> layouts() {
@@ -107,8 +127,9 @@ class ParquetTableTest {
     void rowsAreUnmodifiable() {
         Path file = ParquetFixtures.write(dir.resolve("t.parquet"), HEADER, TYPES, ROWS);
 
-        ParquetTable.forEachRow(file.toString(), (row, v) ->
-                assertThatThrownBy(() -> v.set(0, "x")).isInstanceOf(UnsupportedOperationException.class));
+        ParquetTable.forEachRow(
+                file.toString(),
+                (row, v) -> assertThatThrownBy(() -> v.set(0, "x")).isInstanceOf(UnsupportedOperationException.class));
     }
 
     @Test
@@ -117,8 +138,11 @@ class ParquetTableTest {
         for (int i = 0; i < 20_000; i++) {
             rows.add(List.of(Integer.toString(i), "c" + i % 7, Double.toString(i / 8.0)));
         }
-        Path file = ParquetFixtures.write(dir.resolve("many.parquet"), List.of("i", "c", "x"),
-                List.of("int", "string", "double"), rows,
+        Path file = ParquetFixtures.write(
+                dir.resolve("many.parquet"),
+                List.of("i", "c", "x"),
+                List.of("int", "string", "double"),
+                rows,
                 new Layout(1_000, CompressionCodecName.SNAPPY, true, WriterVersion.PARQUET_1_0));
         long[] last = {0};
 
@@ -137,8 +161,9 @@ class ParquetTableTest {
 
         assertThat(ParquetTable.schema(file.toString())).containsExactly(new Column("a", ColumnType.NUMERIC));
         assertThat(ParquetTable.forEachRow(file.toString(), (row, v) -> {
-            throw new AssertionError("no row expected");
-        })).isZero();
+                    throw new AssertionError("no row expected");
+                }))
+                .isZero();
     }
 
     @Test
@@ -161,10 +186,15 @@ class ParquetTableTest {
         group.add("small", -1);
         group.add("local_time", 1_700_000_000_123L);
         group.add("clock", 45_296_000_001L);
-        group.add("key", Binary.fromConstantByteArray(ByteBuffer.allocate(16)
-                .putLong(key.getMostSignificantBits()).putLong(key.getLeastSignificantBits()).array()));
-        group.add("amount", Binary.fromConstantByteArray(new java.math.BigInteger("-123456789012345678901")
-                .toByteArray()));
+        group.add(
+                "key",
+                Binary.fromConstantByteArray(ByteBuffer.allocate(16)
+                        .putLong(key.getMostSignificantBits())
+                        .putLong(key.getLeastSignificantBits())
+                        .array()));
+        group.add(
+                "amount",
+                Binary.fromConstantByteArray(new java.math.BigInteger("-123456789012345678901").toByteArray()));
         group.add("legacy_text", Binary.fromString("ü"));
         group.add("mood", Binary.fromString("HAPPY"));
         Path file = ParquetFixtures.write(dir.resolve("types.parquet"), schema, List.of(group), Layout.DEFAULT);
@@ -172,12 +202,27 @@ class ParquetTableTest {
 
         ParquetTable.forEachRow(file.toString(), (row, v) -> values.add(v));
 
-        assertThat(values).containsExactly(List.of("1970-01-02T01:00:00Z", "4294967295",
-                "2023-11-14T22:13:20.123", "12:34:56.000001", key.toString(), "-123456789012345678.901", "ü",
-                "HAPPY"));
-        assertThat(ParquetTable.schema(file.toString())).extracting(Column::type).containsExactly(
-                ColumnType.CATEGORICAL, ColumnType.NUMERIC, ColumnType.CATEGORICAL, ColumnType.CATEGORICAL,
-                ColumnType.CATEGORICAL, ColumnType.NUMERIC, ColumnType.CATEGORICAL, ColumnType.CATEGORICAL);
+        assertThat(values)
+                .containsExactly(List.of(
+                        "1970-01-02T01:00:00Z",
+                        "4294967295",
+                        "2023-11-14T22:13:20.123",
+                        "12:34:56.000001",
+                        key.toString(),
+                        "-123456789012345678.901",
+                        "ü",
+                        "HAPPY"));
+        assertThat(ParquetTable.schema(file.toString()))
+                .extracting(Column::type)
+                .containsExactly(
+                        ColumnType.CATEGORICAL,
+                        ColumnType.NUMERIC,
+                        ColumnType.CATEGORICAL,
+                        ColumnType.CATEGORICAL,
+                        ColumnType.CATEGORICAL,
+                        ColumnType.NUMERIC,
+                        ColumnType.CATEGORICAL,
+                        ColumnType.CATEGORICAL);
     }
 
     @Test
@@ -208,8 +253,9 @@ class ParquetTableTest {
         Path lists = ParquetFixtures.write(dir.resolve("list.parquet"), list, List.of(), Layout.DEFAULT);
         Path tags = ParquetFixtures.write(dir.resolve("tags.parquet"), repeated, List.of(), Layout.DEFAULT);
 
-        assertThatThrownBy(() -> ParquetTable.forEachRow(lists.toString(), (row, v) -> {
-        })).isInstanceOf(BadInputException.class).hasMessageContaining("column 'scores' is a list");
+        assertThatThrownBy(() -> ParquetTable.forEachRow(lists.toString(), (row, v) -> {}))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("column 'scores' is a list");
         assertThatThrownBy(() -> ParquetTable.schema(tags.toString()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(tags.toString())
@@ -230,8 +276,12 @@ class ParquetTableTest {
 
     @Test
     void unsupportedCodecsAreRejectedBeforeAnyRowIsRead() {
-        Path file = ParquetFixtures.write(dir.resolve("brotli.parquet"), List.of("a"), List.of("int"),
-                List.of(row("1")), new Layout(10, CompressionCodecName.BROTLI, true, WriterVersion.PARQUET_1_0));
+        Path file = ParquetFixtures.write(
+                dir.resolve("brotli.parquet"),
+                List.of("a"),
+                List.of("int"),
+                List.of(row("1")),
+                new Layout(10, CompressionCodecName.BROTLI, true, WriterVersion.PARQUET_1_0));
 
         assertThatThrownBy(() -> ParquetTable.schema(file.toString()))
                 .isInstanceOf(BadInputException.class)
@@ -248,8 +298,9 @@ class ParquetTableTest {
         assertThatThrownBy(() -> ParquetTable.schema(csv.toString()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(csv + " is not a readable Parquet file");
-        assertThatThrownBy(() -> ParquetTable.forEachRow(empty.toString(), (row, v) -> {
-        })).isInstanceOf(BadInputException.class).hasMessageContaining(empty + " is not a readable Parquet");
+        assertThatThrownBy(() -> ParquetTable.forEachRow(empty.toString(), (row, v) -> {}))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(empty + " is not a readable Parquet");
     }
 
     @Test
@@ -269,7 +320,11 @@ class ParquetTableTest {
         for (int i = 0; i < 100; i++) {
             rows.add(row("row number " + i + " with some text to compress"));
         }
-        Path file = ParquetFixtures.write(dir.resolve("t.parquet"), List.of("s"), List.of("string"), rows,
+        Path file = ParquetFixtures.write(
+                dir.resolve("t.parquet"),
+                List.of("s"),
+                List.of("string"),
+                rows,
                 new Layout(1_000, CompressionCodecName.SNAPPY, false, WriterVersion.PARQUET_1_0));
         byte[] bytes = Files.readAllBytes(file);
         for (int i = 40; i < 80; i++) {
@@ -277,8 +332,8 @@ class ParquetTableTest {
         }
         Path corrupt = Files.write(dir.resolve("corrupt.parquet"), bytes);
 
-        assertThatThrownBy(() -> ParquetTable.forEachRow(corrupt.toString(), (row, v) -> {
-        })).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> ParquetTable.forEachRow(corrupt.toString(), (row, v) -> {}))
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(corrupt + ", row 1: cannot decode");
     }
 
@@ -297,8 +352,9 @@ class ParquetTableTest {
         IllegalStateException stop = new IllegalStateException("stop");
 
         assertThatThrownBy(() -> ParquetTable.forEachRow(file.toString(), (row, v) -> {
-            throw stop;
-        })).isSameAs(stop);
+                    throw stop;
+                }))
+                .isSameAs(stop);
     }
 
     private static List<String> row(String... values) {
@@ -306,7 +362,10 @@ class ParquetTableTest {
     }
 
     private static Binary int96(int julianDay, long nanosOfDay) {
-        return Binary.fromConstantByteArray(ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(nanosOfDay).putInt(julianDay).array());
+        return Binary.fromConstantByteArray(ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(nanosOfDay)
+                .putInt(julianDay)
+                .array());
     }
 }

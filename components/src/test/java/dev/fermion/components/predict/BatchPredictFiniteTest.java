@@ -1,18 +1,17 @@
 package dev.fermion.components.predict;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.components.BadInput;
 import dev.fermion.components.TestBundles;
 import dev.fermion.components.TestContext;
 import dev.fermion.components.table.Table;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Model;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Predictions are finite numbers: a value the model cannot take is rejected, a NaN from the model fails. */
 class BatchPredictFiniteTest {
@@ -33,8 +32,10 @@ class BatchPredictFiniteTest {
     @Test
     void aValueTooLargeToScaleIsRejectedWithItsLineAndColumn() throws Exception {
         Path model = TestBundles.classifier(tmp.resolve("model"));
-        TestContext ctx = new TestContext(tmp, "predict").with(BatchPredict.MODEL, new Model(model))
-                .with(BatchPredict.DATA, new Dataset(data())).run(new BatchPredict());
+        TestContext ctx = new TestContext(tmp, "predict")
+                .with(BatchPredict.MODEL, new Model(model))
+                .with(BatchPredict.DATA, new Dataset(data()))
+                .run(new BatchPredict());
 
         assertThat(ctx.value(BatchPredict.ROWS)).isEqualTo(2L);
         assertThat(ctx.value(BatchPredict.REJECTED_ROWS)).isEqualTo(1L);
@@ -45,16 +46,21 @@ class BatchPredictFiniteTest {
         });
         Table predictions = Table.readDataset(tmp.resolve("predict/predictions"));
         assertThat(predictions.rows()).extracting(r -> r.values().get(0)).containsExactly("2", "4");
-        predictions.rows().forEach(r -> r.values().subList(2, r.values().size())
-                .forEach(p -> assertThat(Double.parseDouble(p)).isFinite()));
+        predictions
+                .rows()
+                .forEach(r -> r.values()
+                        .subList(2, r.values().size())
+                        .forEach(p -> assertThat(Double.parseDouble(p)).isFinite()));
     }
 
     @Test
     void aModelThatComputesNanFailsTheStepNamingTheRow() throws Exception {
         Path model = TestBundles.diverged(TestBundles.classifier(tmp.resolve("model")));
         Path data = data();
-        assertThat(BadInput.thrownBy(() -> new TestContext(tmp, "predict").with(BatchPredict.MODEL, new Model(model))
-                .with(BatchPredict.DATA, new Dataset(data)).run(new BatchPredict())))
+        assertThat(BadInput.thrownBy(() -> new TestContext(tmp, "predict")
+                        .with(BatchPredict.MODEL, new Model(model))
+                        .with(BatchPredict.DATA, new Dataset(data))
+                        .run(new BatchPredict())))
                 .hasMessageContaining(data.resolve("rows.csv") + ", line 2 (id '2'): the model computed NaN");
     }
 }

@@ -1,5 +1,7 @@
 package dev.fermion.components.predict;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.components.Fixtures;
 import dev.fermion.components.TestContext;
 import dev.fermion.components.table.Table;
@@ -7,12 +9,9 @@ import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Model;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class BatchPredictTest {
     @TempDir
@@ -27,9 +26,11 @@ class BatchPredictTest {
                 .with(TrainMlp.VALIDATION, new Dataset(data.resolve("validation")))
                 .with(TrainMlp.PREPROCESSING, new Directory(data.resolve("preprocessing")))
                 // A fast learning rate separates the blobs within 10 epochs; the default is tuned for longer runs.
-                .with(TrainMlp.EPOCHS, 10).with(TrainMlp.LEARNING_RATE, 0.01)
+                .with(TrainMlp.EPOCHS, 10)
+                .with(TrainMlp.LEARNING_RATE, 0.01)
                 .run(new TrainMlp());
-        new TestContext(tmp, "predict").with(BatchPredict.MODEL, new Model(tmp.resolve("train/model")))
+        new TestContext(tmp, "predict")
+                .with(BatchPredict.MODEL, new Model(tmp.resolve("train/model")))
                 .with(BatchPredict.DATA, new Dataset(data.resolve("test")))
                 .run(new BatchPredict());
         Table predictions = Table.readDataset(tmp.resolve("predict/predictions"));

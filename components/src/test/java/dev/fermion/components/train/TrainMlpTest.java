@@ -1,5 +1,8 @@
 package dev.fermion.components.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.components.BadInput;
 import dev.fermion.components.Digests;
 import dev.fermion.components.Fixtures;
@@ -10,10 +13,6 @@ import dev.fermion.components.model.Task;
 import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,13 +21,14 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainMlpTest {
     @TempDir
     Path tmp;
+
     Path data;
 
     @BeforeEach
@@ -48,16 +48,27 @@ class TrainMlpTest {
     @Test
     void sameSeedGivesTheSameRunAndDifferentSeedsDiffer() throws Exception {
         // A fast learning rate converges within the test's 15 epochs; the default is slower.
-        TestContext first = train("first").with(TrainMlp.SEED, 1).with(TrainMlp.LEARNING_RATE, 0.01).run(new TrainMlp());
-        TestContext second = train("second").with(TrainMlp.SEED, 1).with(TrainMlp.LEARNING_RATE, 0.01).run(new TrainMlp());
-        TestContext other = train("other").with(TrainMlp.SEED, 2).with(TrainMlp.LEARNING_RATE, 0.01).run(new TrainMlp());
+        TestContext first = train("first")
+                .with(TrainMlp.SEED, 1)
+                .with(TrainMlp.LEARNING_RATE, 0.01)
+                .run(new TrainMlp());
+        TestContext second = train("second")
+                .with(TrainMlp.SEED, 1)
+                .with(TrainMlp.LEARNING_RATE, 0.01)
+                .run(new TrainMlp());
+        TestContext other = train("other")
+                .with(TrainMlp.SEED, 2)
+                .with(TrainMlp.LEARNING_RATE, 0.01)
+                .run(new TrainMlp());
 
         assertThat(second.metrics("train-loss")).isEqualTo(first.metrics("train-loss"));
         assertThat(Files.readAllBytes(tmp.resolve("second/model/mlp-0000.params")))
                 .isEqualTo(Files.readAllBytes(tmp.resolve("first/model/mlp-0000.params")));
         assertThat(other.metrics("train-loss")).isNotEqualTo(first.metrics("train-loss"));
         assertThat(first.value(TrainMlp.BEST_VALIDATION_LOSS)).isLessThan(0.2);
-        assertThat(first.metrics("val-accuracy")).last().satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
+        assertThat(first.metrics("val-accuracy"))
+                .last()
+                .satisfies(m -> assertThat(m.value()).isEqualTo(1.0));
         assertThat(first.value(TrainMlp.DEVICE)).isIn("cpu()", "gpu(0)");
     }
 
@@ -71,14 +82,18 @@ class TrainMlpTest {
         int steps = Runtime.getRuntime().availableProcessors() + 2;
         List<TestContext> alone = new ArrayList<>();
         for (int seed = 0; seed < steps; seed++) {
-            alone.add(train("alone-" + seed).with(TrainMlp.SEED, seed).with(TrainMlp.EPOCHS, 6).run(new TrainMlp()));
+            alone.add(train("alone-" + seed)
+                    .with(TrainMlp.SEED, seed)
+                    .with(TrainMlp.EPOCHS, 6)
+                    .run(new TrainMlp()));
         }
         ExecutorService pool = Executors.newFixedThreadPool(steps);
         try {
             CyclicBarrier start = new CyclicBarrier(steps);
             List<Future<TestContext>> together = new ArrayList<>();
             for (int seed = 0; seed < steps; seed++) {
-                TestContext ctx = train("together-" + seed).with(TrainMlp.SEED, seed).with(TrainMlp.EPOCHS, 6);
+                TestContext ctx =
+                        train("together-" + seed).with(TrainMlp.SEED, seed).with(TrainMlp.EPOCHS, 6);
                 together.add(pool.submit(() -> {
                     start.await();
                     return ctx.run(new TrainMlp());
@@ -86,7 +101,8 @@ class TrainMlpTest {
             }
             for (int seed = 0; seed < steps; seed++) {
                 TestContext ctx = together.get(seed).get();
-                assertThat(Digests.of(tmp.resolve("together-" + seed + "/model"))).as("model of seed %d", seed)
+                assertThat(Digests.of(tmp.resolve("together-" + seed + "/model")))
+                        .as("model of seed %d", seed)
                         .isEqualTo(Digests.of(tmp.resolve("alone-" + seed + "/model")));
                 assertThat(ctx.outputs()).isEqualTo(alone.get(seed).outputs());
                 assertThat(ctx.metrics()).isEqualTo(alone.get(seed).metrics());
@@ -98,15 +114,22 @@ class TrainMlpTest {
 
     @Test
     void earlyStoppingKeepsTheBestEpoch() throws Exception {
-        TestContext ctx = train("sgd").with(TrainMlp.OPTIMIZER, OptimizerKind.SGD)
-                .with(TrainMlp.ACTIVATION, ActivationFunction.TANH).with(TrainMlp.HIDDEN, List.of(4))
-                .with(TrainMlp.LEARNING_RATE, 0.5).with(TrainMlp.EPOCHS, 200).with(TrainMlp.PATIENCE, 2)
+        TestContext ctx = train("sgd")
+                .with(TrainMlp.OPTIMIZER, OptimizerKind.SGD)
+                .with(TrainMlp.ACTIVATION, ActivationFunction.TANH)
+                .with(TrainMlp.HIDDEN, List.of(4))
+                .with(TrainMlp.LEARNING_RATE, 0.5)
+                .with(TrainMlp.EPOCHS, 200)
+                .with(TrainMlp.PATIENCE, 2)
                 .run(new TrainMlp());
 
         int best = ctx.value(TrainMlp.BEST_EPOCH);
         int run = ctx.value(TrainMlp.EPOCHS_RUN);
         assertThat(run).isLessThan(200).isEqualTo(best + 2);
-        double bestLoss = ctx.metrics("val-loss").stream().mapToDouble(TestContext.Metric::value).min().orElseThrow();
+        double bestLoss = ctx.metrics("val-loss").stream()
+                .mapToDouble(TestContext.Metric::value)
+                .min()
+                .orElseThrow();
         assertThat(ctx.value(TrainMlp.BEST_VALIDATION_LOSS)).isEqualTo(bestLoss);
         assertThat(ctx.metrics("val-loss").get(best - 1).value()).isEqualTo(bestLoss);
         ModelBundle bundle = ModelBundle.read(tmp.resolve("sgd/model"));
@@ -122,9 +145,14 @@ class TrainMlpTest {
      */
     @Test
     void theLearningRateFallsWhenTheValidationLossStalls() throws Exception {
-        TestContext ctx = train("decay").with(TrainMlp.OPTIMIZER, OptimizerKind.SGD).with(TrainMlp.LEARNING_RATE, 0.5)
-                .with(TrainMlp.EPOCHS, 80).with(TrainMlp.PATIENCE, 12).with(TrainMlp.LEARNING_RATE_PATIENCE, 3)
-                .with(TrainMlp.LEARNING_RATE_DECAY, 0.25).run(new TrainMlp());
+        TestContext ctx = train("decay")
+                .with(TrainMlp.OPTIMIZER, OptimizerKind.SGD)
+                .with(TrainMlp.LEARNING_RATE, 0.5)
+                .with(TrainMlp.EPOCHS, 80)
+                .with(TrainMlp.PATIENCE, 12)
+                .with(TrainMlp.LEARNING_RATE_PATIENCE, 3)
+                .with(TrainMlp.LEARNING_RATE_DECAY, 0.25)
+                .run(new TrainMlp());
 
         List<TestContext.Metric> rates = ctx.metrics("learning-rate");
         assertThat(rates.get(0)).isEqualTo(new TestContext.Metric("learning-rate", 0.5, 1));
@@ -139,10 +167,13 @@ class TrainMlpTest {
                     best = e;
                 }
             }
-            assertThat(epoch - best).as("epochs without improvement before rate %d", i).isPositive()
+            assertThat(epoch - best)
+                    .as("epochs without improvement before rate %d", i)
+                    .isPositive()
                     .satisfies(stalled -> assertThat(stalled % 3).isZero());
         }
-        assertThat(BadInput.thrownBy(() -> train("rising").with(TrainMlp.LEARNING_RATE_DECAY, 1.5).run(new TrainMlp())))
+        assertThat(BadInput.thrownBy(() ->
+                        train("rising").with(TrainMlp.LEARNING_RATE_DECAY, 1.5).run(new TrainMlp())))
                 .hasMessageContaining("Input 'learning-rate-decay' must be above 0 and at most 1");
     }
 
@@ -152,7 +183,8 @@ class TrainMlpTest {
         TestContext decayed = train("decayed").with(TrainMlp.WEIGHT_DECAY, 0.5).run(new TrainMlp());
 
         assertThat(decayed.metrics("train-loss")).isNotEqualTo(plain.metrics("train-loss"));
-        assertThatThrownBy(() -> train("negative").with(TrainMlp.WEIGHT_DECAY, -0.1).run(new TrainMlp()))
+        assertThatThrownBy(() ->
+                        train("negative").with(TrainMlp.WEIGHT_DECAY, -0.1).run(new TrainMlp()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("Input 'weight-decay' must be a finite number, 0 or above, got -0.1");
     }
@@ -162,12 +194,15 @@ class TrainMlpTest {
     void anEmptySplitIsBadInputNamingIt() throws Exception {
         Path empty = tmp.resolve("empty");
         Fixtures.dataset(empty, Fixtures.BLOBS, List.of());
-        assertThat(BadInput.thrownBy(() -> train("no-train").with(TrainMlp.TRAIN, new Dataset(empty)).run(new TrainMlp())))
+        assertThat(BadInput.thrownBy(() -> train("no-train")
+                        .with(TrainMlp.TRAIN, new Dataset(empty))
+                        .run(new TrainMlp())))
                 .hasMessageContaining("The training split " + empty.resolve("data.csv") + " has 0 distinct value(s) "
                         + "of label 'label'")
                 .hasMessageContaining("a classifier needs at least two");
-        assertThat(BadInput.thrownBy(() -> train("no-validation").with(TrainMlp.VALIDATION, new Dataset(empty))
-                .run(new TrainMlp())))
+        assertThat(BadInput.thrownBy(() -> train("no-validation")
+                        .with(TrainMlp.VALIDATION, new Dataset(empty))
+                        .run(new TrainMlp())))
                 .hasMessageContaining("the validation split " + empty.resolve("data.csv") + " 0")
                 .hasMessageContaining("'validation-ratio'");
     }
@@ -176,14 +211,21 @@ class TrainMlpTest {
     @Test
     void validationRowsThatCannotBeUsedAreBadInputNamingTheRow() throws Exception {
         Path unseen = tmp.resolve("unseen");
-        Fixtures.dataset(unseen, Fixtures.BLOBS, List.of(List.of("1", "0.5", "0.5", "red", "yes"),
-                List.of("2", "0.1", "0.1", "red", "maybe")));
-        assertThat(BadInput.thrownBy(() -> train("unseen").with(TrainMlp.VALIDATION, new Dataset(unseen)).run(new TrainMlp())))
-                .hasMessageContaining(unseen.resolve("data.csv") + ", line 3, column 'label': label 'maybe' does not occur "
-                        + "in the training split [no, yes]");
+        Fixtures.dataset(
+                unseen,
+                Fixtures.BLOBS,
+                List.of(List.of("1", "0.5", "0.5", "red", "yes"), List.of("2", "0.1", "0.1", "red", "maybe")));
+        assertThat(BadInput.thrownBy(() -> train("unseen")
+                        .with(TrainMlp.VALIDATION, new Dataset(unseen))
+                        .run(new TrainMlp())))
+                .hasMessageContaining(
+                        unseen.resolve("data.csv") + ", line 3, column 'label': label 'maybe' does not occur "
+                                + "in the training split [no, yes]");
         Path extreme = tmp.resolve("extreme");
         Fixtures.dataset(extreme, Fixtures.BLOBS, List.of(List.of("1", "1e300", "0.5", "red", "yes")));
-        assertThat(BadInput.thrownBy(() -> train("extreme").with(TrainMlp.VALIDATION, new Dataset(extreme)).run(new TrainMlp())))
+        assertThat(BadInput.thrownBy(() -> train("extreme")
+                        .with(TrainMlp.VALIDATION, new Dataset(extreme))
+                        .run(new TrainMlp())))
                 .hasMessageContaining(extreme.resolve("data.csv") + ", line 2, column 'x1': value '1e300' of numeric "
                         + "column 'x1' is too far outside the values the preprocessing was fitted on");
     }
@@ -191,30 +233,40 @@ class TrainMlpTest {
     /** Training is seeded, so a run that diverges diverges again: bad input, with the input to change. */
     @Test
     void divergedTrainingIsBadInputNamingTheLearningRate() {
-        assertThat(BadInput.thrownBy(() -> train("diverged").with(TrainMlp.OPTIMIZER, OptimizerKind.SGD)
-                .with(TrainMlp.LEARNING_RATE, 1e30).with(TrainMlp.EPOCHS, 5).run(new TrainMlp())))
+        assertThat(BadInput.thrownBy(() -> train("diverged")
+                        .with(TrainMlp.OPTIMIZER, OptimizerKind.SGD)
+                        .with(TrainMlp.LEARNING_RATE, 1e30)
+                        .with(TrainMlp.EPOCHS, 5)
+                        .run(new TrainMlp())))
                 .hasMessageContaining("Training diverged at epoch")
                 .hasMessageContaining("lower 'learning-rate'");
     }
 
     @Test
     void inputsOutsideTheirRangeAreBadInput() {
-        assertThat(BadInput.thrownBy(() -> train("batch").with(TrainMlp.BATCH_SIZE, 0).run(new TrainMlp())))
+        assertThat(BadInput.thrownBy(
+                        () -> train("batch").with(TrainMlp.BATCH_SIZE, 0).run(new TrainMlp())))
                 .hasMessageContaining("Input 'batch-size' must be at least 1, got 0");
-        assertThat(BadInput.thrownBy(() -> train("threads").with(TrainMlp.THREADS, 0).run(new TrainMlp())))
+        assertThat(BadInput.thrownBy(
+                        () -> train("threads").with(TrainMlp.THREADS, 0).run(new TrainMlp())))
                 .hasMessageContaining("Input 'threads' must be at least 1, got 0");
-        assertThat(BadInput.thrownBy(() -> train("rate").with(TrainMlp.LEARNING_RATE, Double.NaN).run(new TrainMlp())))
+        assertThat(BadInput.thrownBy(() ->
+                        train("rate").with(TrainMlp.LEARNING_RATE, Double.NaN).run(new TrainMlp())))
                 .hasMessageContaining("Input 'learning-rate' must be a finite number above 0, got NaN");
-        assertThat(BadInput.thrownBy(() -> train("hidden").with(TrainMlp.HIDDEN, List.of(8, 0)).run(new TrainMlp())))
-                .hasMessageContaining("Input 'hidden'").hasMessageContaining("[8, 0]");
-        assertThat(BadInput.thrownBy(() -> train("preprocessing").with(TrainMlp.PREPROCESSING, new Directory(tmp))
-                .run(new TrainMlp())))
+        assertThat(BadInput.thrownBy(() ->
+                        train("hidden").with(TrainMlp.HIDDEN, List.of(8, 0)).run(new TrainMlp())))
+                .hasMessageContaining("Input 'hidden'")
+                .hasMessageContaining("[8, 0]");
+        assertThat(BadInput.thrownBy(() -> train("preprocessing")
+                        .with(TrainMlp.PREPROCESSING, new Directory(tmp))
+                        .run(new TrainMlp())))
                 .hasMessageContaining(tmp + " holds no preprocessing.json");
     }
 
     @Test
     void refusesRegressionOnACategoricalLabel() {
-        assertThatThrownBy(() -> train("regression").with(TrainMlp.TASK, Task.REGRESSION).run(new TrainMlp()))
+        assertThatThrownBy(() ->
+                        train("regression").with(TrainMlp.TASK, Task.REGRESSION).run(new TrainMlp()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("Regression needs a numeric label, but 'label' is CATEGORICAL");
     }
@@ -222,9 +274,12 @@ class TrainMlpTest {
     @Test
     void namesTheRowOfANonNumericFeature() throws Exception {
         Path bad = tmp.resolve("bad");
-        Fixtures.dataset(bad, Fixtures.BLOBS, List.of(List.of("1", "0.5", "0.5", "red", "yes"),
-                List.of("2", "oops", "0.1", "red", "no")));
-        assertThatThrownBy(() -> train("bad").with(TrainMlp.TRAIN, new Dataset(bad)).run(new TrainMlp()))
+        Fixtures.dataset(
+                bad,
+                Fixtures.BLOBS,
+                List.of(List.of("1", "0.5", "0.5", "red", "yes"), List.of("2", "oops", "0.1", "red", "no")));
+        assertThatThrownBy(() ->
+                        train("bad").with(TrainMlp.TRAIN, new Dataset(bad)).run(new TrainMlp()))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("data.csv, line 3, column 'x1'")
                 .hasMessageContaining("'oops'");

@@ -1,12 +1,13 @@
 package dev.fermion.components.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import dev.fermion.components.model.ActivationFunction;
 import dev.fermion.components.model.MlpArchitecture;
 import dev.fermion.components.model.Task;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -17,15 +18,13 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class TrainingLoopTest {
-    private static final MlpArchitecture ARCHITECTURE = new MlpArchitecture(Task.CLASSIFICATION, 2, List.of(8),
-            ActivationFunction.RELU, 2, 0, 1);
-    private static final TrainingLoop.Settings SETTINGS = new TrainingLoop.Settings(OptimizerKind.ADAM, 0.01, 0.9,
-            0, 32, 7);
+    private static final MlpArchitecture ARCHITECTURE =
+            new MlpArchitecture(Task.CLASSIFICATION, 2, List.of(8), ActivationFunction.RELU, 2, 0, 1);
+    private static final TrainingLoop.Settings SETTINGS =
+            new TrainingLoop.Settings(OptimizerKind.ADAM, 0.01, 0.9, 0, 32, 7);
 
     // 101 rows, so the last batch of each epoch is a partial one.
     private final float[][] features = new float[101][];
@@ -48,8 +47,8 @@ class TrainingLoopTest {
         assertThat(second).containsExactly(first);
         assertThat(first[9]).isLessThan(first[0] / 2);
         try (Model model = Model.newInstance("mlp", Device.cpu());
-             TrainingLoop loop = new TrainingLoop(model, ARCHITECTURE, SETTINGS, features, targets);
-             TrainingLoop.Holdout rows = loop.holdout(features, targets)) {
+                TrainingLoop loop = new TrainingLoop(model, ARCHITECTURE, SETTINGS, features, targets);
+                TrainingLoop.Holdout rows = loop.holdout(features, targets)) {
             for (int epoch = 0; epoch < 10; epoch++) {
                 loop.epoch();
             }
@@ -92,8 +91,12 @@ class TrainingLoopTest {
             }
             for (int seed = 0; seed < trainings; seed++) {
                 Run run = together.get(seed).get();
-                assertThat(run.losses()).as("losses of seed %d", seed).containsExactly(alone.get(seed).losses());
-                assertThat(run.weights()).as("weights of seed %d", seed).isEqualTo(alone.get(seed).weights());
+                assertThat(run.losses())
+                        .as("losses of seed %d", seed)
+                        .containsExactly(alone.get(seed).losses());
+                assertThat(run.weights())
+                        .as("weights of seed %d", seed)
+                        .isEqualTo(alone.get(seed).weights());
             }
         } finally {
             pool.shutdownNow();
@@ -101,14 +104,13 @@ class TrainingLoopTest {
         assertThat(alone.get(1).weights()).isNotEqualTo(alone.get(0).weights());
     }
 
-    private record Run(double[] losses, byte[] weights) {
-    }
+    private record Run(double[] losses, byte[] weights) {}
 
     private Run run(int seed) throws IOException {
         TrainingLoop.Settings settings = new TrainingLoop.Settings(OptimizerKind.ADAM, 0.01, 0.9, 0.01, 16, seed);
         double[] losses = new double[8];
         try (Model model = Model.newInstance("mlp", Device.cpu());
-             TrainingLoop loop = new TrainingLoop(model, ARCHITECTURE, settings, features, targets)) {
+                TrainingLoop loop = new TrainingLoop(model, ARCHITECTURE, settings, features, targets)) {
             for (int epoch = 0; epoch < losses.length; epoch++) {
                 losses[epoch] = loop.epoch();
             }
@@ -131,7 +133,7 @@ class TrainingLoopTest {
     private double[] losses(int epochs) {
         double[] losses = new double[epochs];
         try (Model model = Model.newInstance("mlp", Device.cpu());
-             TrainingLoop loop = new TrainingLoop(model, ARCHITECTURE, SETTINGS, features, targets)) {
+                TrainingLoop loop = new TrainingLoop(model, ARCHITECTURE, SETTINGS, features, targets)) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 losses[epoch] = loop.epoch();
             }

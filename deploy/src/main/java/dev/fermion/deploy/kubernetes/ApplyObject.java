@@ -7,7 +7,6 @@ import dev.fermion.dsl.ResourceComponent;
 import dev.fermion.dsl.Step;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,7 +2,6 @@ package dev.fermion.deploy.kubernetes;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.fermion.deploy.DeployNames;
-
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -26,10 +25,22 @@ import java.util.regex.Pattern;
  *                               version while the current one keeps the rest
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ClusterSettings(String name, String version, String namespace, String image, String modelUri,
-                              String modelDigest, String storageSecret, String storageInitializerImage, int replicas,
-                              int maxReplicas, String cpu, String memory, int gpus, int cpuTargetPercent,
-                              int canaryPercent) {
+public record ClusterSettings(
+        String name,
+        String version,
+        String namespace,
+        String image,
+        String modelUri,
+        String modelDigest,
+        String storageSecret,
+        String storageInitializerImage,
+        int replicas,
+        int maxReplicas,
+        String cpu,
+        String memory,
+        int gpus,
+        int cpuTargetPercent,
+        int canaryPercent) {
     public static final int PORT = 8080;
     public static final String MODEL_DIR = "/mnt/models";
     public static final String DEFAULT_STORAGE_INITIALIZER = "kserve/storage-initializer:v0.15.2";
@@ -44,45 +55,99 @@ public record ClusterSettings(String name, String version, String namespace, Str
         DeployNames.version(version);
         DeployNames.name(Objects.requireNonNull(namespace, "namespace"));
         check(image != null && IMAGE.matcher(image).matches(), "image '" + image + "' is not an image reference");
-        check(storageInitializerImage != null && IMAGE.matcher(storageInitializerImage).matches(),
+        check(
+                storageInitializerImage != null
+                        && IMAGE.matcher(storageInitializerImage).matches(),
                 "storage initializer image '" + storageInitializerImage + "' is not an image reference");
-        check(modelUri != null && URI.matcher(modelUri).matches(), "model URI '" + modelUri + "' is not a URI "
-                + "the cluster can read, such as s3://bucket/models/iris/3 or pvc://models/iris/3");
-        check(!modelUri.startsWith("pvc://") || (modelUri.length() > "pvc://".length() && !modelUri.contains("..")),
+        check(
+                modelUri != null && URI.matcher(modelUri).matches(),
+                "model URI '" + modelUri + "' is not a URI "
+                        + "the cluster can read, such as s3://bucket/models/iris/3 or pvc://models/iris/3");
+        check(
+                !modelUri.startsWith("pvc://") || (modelUri.length() > "pvc://".length() && !modelUri.contains("..")),
                 "model URI '" + modelUri + "' names no volume claim: write pvc://CLAIM/PATH");
-        check(!modelUri.startsWith(ModelConfigMaps.URI_PREFIX)
-                        || (CONFIG_MAP.matcher(modelUri.substring(ModelConfigMaps.URI_PREFIX.length())).matches()
-                        && modelUri.length() - ModelConfigMaps.URI_PREFIX.length() <= 253),
+        check(
+                !modelUri.startsWith(ModelConfigMaps.URI_PREFIX)
+                        || (CONFIG_MAP
+                                        .matcher(modelUri.substring(ModelConfigMaps.URI_PREFIX.length()))
+                                        .matches()
+                                && modelUri.length() - ModelConfigMaps.URI_PREFIX.length() <= 253),
                 "model URI '" + modelUri + "' names no ConfigMap: write configmap://NAME");
-        check(modelDigest == null || DIGEST.matcher(modelDigest).matches(),
+        check(
+                modelDigest == null || DIGEST.matcher(modelDigest).matches(),
                 "model digest '" + modelDigest + "' is not sha256:<64 hex digits>");
         if (storageSecret != null) {
             DeployNames.name(storageSecret);
         }
         check(replicas >= 1, "replicas must be at least 1, got " + replicas);
-        check(maxReplicas >= replicas, "max-replicas (" + maxReplicas + ") must be at least replicas (" + replicas + ")");
+        check(
+                maxReplicas >= replicas,
+                "max-replicas (" + maxReplicas + ") must be at least replicas (" + replicas + ")");
         check(cpu != null && QUANTITY.matcher(cpu).matches(), "cpu '" + cpu + "' is not a quantity such as 500m or 2");
-        check(memory != null && QUANTITY.matcher(memory).matches(),
+        check(
+                memory != null && QUANTITY.matcher(memory).matches(),
                 "memory '" + memory + "' is not a quantity such as 512Mi or 2Gi");
         check(gpus >= 0, "gpus must not be negative, got " + gpus);
-        check(cpuTargetPercent >= 1 && cpuTargetPercent <= 100,
+        check(
+                cpuTargetPercent >= 1 && cpuTargetPercent <= 100,
                 "cpu-target-percent must be from 1 to 100, got " + cpuTargetPercent);
-        check(canaryPercent >= 0 && canaryPercent < 100, "canary-percent must be from 0 (full rollout) to 99, got "
-                + canaryPercent);
+        check(
+                canaryPercent >= 0 && canaryPercent < 100,
+                "canary-percent must be from 0 (full rollout) to 99, got " + canaryPercent);
     }
 
     /** Settings of a model whose content is not known here, such as manifests fixed at compile time. */
-    public ClusterSettings(String name, String version, String namespace, String image, String modelUri,
-                           String storageSecret, String storageInitializerImage, int replicas, int maxReplicas,
-                           String cpu, String memory, int gpus, int cpuTargetPercent, int canaryPercent) {
-        this(name, version, namespace, image, modelUri, null, storageSecret, storageInitializerImage, replicas,
-                maxReplicas, cpu, memory, gpus, cpuTargetPercent, canaryPercent);
+    public ClusterSettings(
+            String name,
+            String version,
+            String namespace,
+            String image,
+            String modelUri,
+            String storageSecret,
+            String storageInitializerImage,
+            int replicas,
+            int maxReplicas,
+            String cpu,
+            String memory,
+            int gpus,
+            int cpuTargetPercent,
+            int canaryPercent) {
+        this(
+                name,
+                version,
+                namespace,
+                image,
+                modelUri,
+                null,
+                storageSecret,
+                storageInitializerImage,
+                replicas,
+                maxReplicas,
+                cpu,
+                memory,
+                gpus,
+                cpuTargetPercent,
+                canaryPercent);
     }
 
     /** The same server as a full rollout: what a canary becomes when promoted, and what rollback restores. */
     public ClusterSettings fullRollout() {
-        return new ClusterSettings(name, version, namespace, image, modelUri, modelDigest, storageSecret,
-                storageInitializerImage, replicas, maxReplicas, cpu, memory, gpus, cpuTargetPercent, 0);
+        return new ClusterSettings(
+                name,
+                version,
+                namespace,
+                image,
+                modelUri,
+                modelDigest,
+                storageSecret,
+                storageInitializerImage,
+                replicas,
+                maxReplicas,
+                cpu,
+                memory,
+                gpus,
+                cpuTargetPercent,
+                0);
     }
 
     /**
@@ -90,9 +155,23 @@ public record ClusterSettings(String name, String version, String namespace, Str
      * every setting alike, whatever the version each was deployed as. Never when the content is unknown.
      */
     public boolean sameServer(ClusterSettings other) {
-        return modelDigest != null && equals(new ClusterSettings(other.name, version, other.namespace, other.image,
-                other.modelUri, other.modelDigest, other.storageSecret, other.storageInitializerImage, other.replicas,
-                other.maxReplicas, other.cpu, other.memory, other.gpus, other.cpuTargetPercent, other.canaryPercent));
+        return modelDigest != null
+                && equals(new ClusterSettings(
+                        other.name,
+                        version,
+                        other.namespace,
+                        other.image,
+                        other.modelUri,
+                        other.modelDigest,
+                        other.storageSecret,
+                        other.storageInitializerImage,
+                        other.replicas,
+                        other.maxReplicas,
+                        other.cpu,
+                        other.memory,
+                        other.gpus,
+                        other.cpuTargetPercent,
+                        other.canaryPercent));
     }
 
     public boolean canary() {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,15 +24,19 @@ public final class KServeInferenceService {
     public static final String API_VERSION = "serving.kserve.io/v1beta1";
     public static final String KIND = "InferenceService";
     public static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
-            .withGroup("serving.kserve.io").withVersion("v1beta1").withKind(KIND).withPlural("inferenceservices")
-            .withNamespaced(true).build();
+            .withGroup("serving.kserve.io")
+            .withVersion("v1beta1")
+            .withKind(KIND)
+            .withPlural("inferenceservices")
+            .withNamespaced(true)
+            .build();
     /** The container name KServe looks for in a custom predictor. */
     static final String CONTAINER = "kserve-container";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setDefaultPropertyInclusion(JsonInclude.Include.NON_EMPTY);
 
-    private KServeInferenceService() {
-    }
+    private static final ObjectMapper JSON =
+            new ObjectMapper().setDefaultPropertyInclusion(JsonInclude.Include.NON_EMPTY);
+
+    private KServeInferenceService() {}
 
     public static GenericKubernetesResource manifest(ClusterSettings settings) {
         if (settings.storageSecret() != null) {
@@ -44,7 +47,10 @@ public final class KServeInferenceService {
         }
         Container server = KubernetesDeployment.server(settings, false);
         server.setName(CONTAINER);
-        server.setEnv(List.of(new EnvVarBuilder().withName("STORAGE_URI").withValue(settings.modelUri()).build()));
+        server.setEnv(List.of(new EnvVarBuilder()
+                .withName("STORAGE_URI")
+                .withValue(settings.modelUri())
+                .build()));
         Map<String, Object> predictor = new LinkedHashMap<>();
         predictor.put("minReplicas", settings.replicas());
         predictor.put("maxReplicas", settings.maxReplicas());
@@ -56,17 +62,26 @@ public final class KServeInferenceService {
         predictor.put("securityContext", asMap(KubernetesDeployment.podSecurity()));
         predictor.put("automountServiceAccountToken", false);
         if (settings.gpus() > 0) {
-            predictor.put("tolerations", List.of(asMap(new TolerationBuilder().withKey(KubernetesDeployment.GPU)
-                    .withOperator("Exists").withEffect("NoSchedule").build())));
+            predictor.put(
+                    "tolerations",
+                    List.of(asMap(new TolerationBuilder()
+                            .withKey(KubernetesDeployment.GPU)
+                            .withOperator("Exists")
+                            .withEffect("NoSchedule")
+                            .build())));
         }
         List<Object> containers = new ArrayList<>();
         containers.add(asMap(server));
         predictor.put("containers", containers);
         return new GenericKubernetesResourceBuilder()
-                .withApiVersion(API_VERSION).withKind(KIND)
-                .withNewMetadata().withName(settings.name()).withNamespace(settings.namespace())
+                .withApiVersion(API_VERSION)
+                .withKind(KIND)
+                .withNewMetadata()
+                .withName(settings.name())
+                .withNamespace(settings.namespace())
                 .withLabels(KubernetesDeployment.labels(settings.name(), null))
-                .withAnnotations(KubernetesDeployment.annotations(settings)).endMetadata()
+                .withAnnotations(KubernetesDeployment.annotations(settings))
+                .endMetadata()
                 .withAdditionalProperties(Map.of("spec", Map.of("predictor", predictor)))
                 .build();
     }

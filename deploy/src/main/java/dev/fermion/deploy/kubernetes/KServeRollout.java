@@ -2,12 +2,11 @@ package dev.fermion.deploy.kubernetes;
 
 import dev.fermion.deploy.Deployed;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,8 @@ public final class KServeRollout {
      * that serves.
      */
     public Deployed deploy(ClusterSettings settings, Duration ready) {
-        GenericKubernetesResource current = services(settings.namespace()).withName(settings.name()).get();
+        GenericKubernetesResource current =
+                services(settings.namespace()).withName(settings.name()).get();
         if (current != null) {
             ClusterSettings serving = recorded(current);
             if (serving.sameServer(settings) || (!serving.canary() && serving.sameServer(settings.fullRollout()))) {
@@ -56,13 +56,16 @@ public final class KServeRollout {
         if (current != null) {
             ClusterSettings replaced = recorded(current);
             previous = replaced.version().equals(applied.version())
-                    ? annotation(current, KubernetesDeployment.PREVIOUS_ANNOTATION) : KubernetesDeployment.toJson(replaced);
+                    ? annotation(current, KubernetesDeployment.PREVIOUS_ANNOTATION)
+                    : KubernetesDeployment.toJson(replaced);
         }
         GenericKubernetesResource service = apply(applied, previous);
-        log.accept(applied.canary()
-                ? "InferenceService " + applied.name() + " sends " + applied.canaryPercent() + "% of requests to "
-                        + "version " + applied.version() + " and the rest to the revision rolled out before"
-                : "InferenceService " + applied.name() + " rolls out version " + applied.version() + " fully");
+        log.accept(
+                applied.canary()
+                        ? "InferenceService " + applied.name() + " sends " + applied.canaryPercent()
+                                + "% of requests to " + "version " + applied.version()
+                                + " and the rest to the revision rolled out before"
+                        : "InferenceService " + applied.name() + " rolls out version " + applied.version() + " fully");
         return new Deployed(endpoint(await(service, ready), applied), applied.version());
     }
 
@@ -101,7 +104,8 @@ public final class KServeRollout {
         }
         String name = service.getMetadata().getName();
         log.accept("Waiting up to " + ready.toSeconds() + " s for InferenceService " + name + " to be ready");
-        GenericKubernetesResource done = services(service.getMetadata().getNamespace()).withName(name)
+        GenericKubernetesResource done = services(service.getMetadata().getNamespace())
+                .withName(name)
                 .waitUntilCondition(KServeRollout::isReady, ready.toMillis(), TimeUnit.MILLISECONDS);
         log.accept("InferenceService " + name + " is ready");
         return done;
@@ -120,22 +124,27 @@ public final class KServeRollout {
         if (!(status.get("conditions") instanceof List<?> conditions)) {
             return false;
         }
-        return conditions.stream().anyMatch(c -> c instanceof Map<?, ?> condition
-                && "Ready".equals(condition.get("type")) && "True".equals(condition.get("status")));
+        return conditions.stream()
+                .anyMatch(c -> c instanceof Map<?, ?> condition
+                        && "Ready".equals(condition.get("type"))
+                        && "True".equals(condition.get("status")));
     }
 
     /** The cluster-internal address KServe reports once ready, else the predictor's Service name. */
     static String endpoint(GenericKubernetesResource service, ClusterSettings settings) {
         String base = "http://" + settings.name() + "-predictor." + settings.namespace() + ".svc.cluster.local";
-        if (service != null && service.getAdditionalProperties().get("status") instanceof Map<?, ?> status
-                && status.get("address") instanceof Map<?, ?> address && address.get("url") instanceof String url) {
+        if (service != null
+                && service.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+                && status.get("address") instanceof Map<?, ?> address
+                && address.get("url") instanceof String url) {
             base = url.replaceAll("/+$", "");
         }
         return base + "/v2/models/" + settings.name();
     }
 
-    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-            Resource<GenericKubernetesResource>> services(String namespace) {
+    private NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            services(String namespace) {
         return client.genericKubernetesResources(KServeInferenceService.CONTEXT).inNamespace(namespace);
     }
 
@@ -147,10 +156,13 @@ public final class KServeRollout {
     private static ClusterSettings recorded(GenericKubernetesResource service) {
         String json = annotation(service, KubernetesDeployment.SETTINGS_ANNOTATION);
         if (json == null) {
-            throw new IllegalStateException("InferenceService " + service.getMetadata().getNamespace() + "/"
-                    + service.getMetadata().getName() + " was not deployed by Fermion (it has no "
-                    + KubernetesDeployment.SETTINGS_ANNOTATION + " annotation); remove it or deploy under another name");
+            throw new IllegalStateException(
+                    "InferenceService " + service.getMetadata().getNamespace() + "/"
+                            + service.getMetadata().getName() + " was not deployed by Fermion (it has no "
+                            + KubernetesDeployment.SETTINGS_ANNOTATION
+                            + " annotation); remove it or deploy under another name");
         }
-        return KubernetesDeployment.fromJson(json, "InferenceService " + service.getMetadata().getName());
+        return KubernetesDeployment.fromJson(
+                json, "InferenceService " + service.getMetadata().getName());
     }
 }

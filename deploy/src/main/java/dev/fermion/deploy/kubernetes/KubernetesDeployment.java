@@ -35,7 +35,6 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +59,7 @@ public final class KubernetesDeployment {
     public static final String CANARY = "canary";
     /** The settings a Deployment was built from, as JSON: what a later rollback restores. */
     public static final String SETTINGS_ANNOTATION = "fermion.dev/settings";
+
     public static final String PREVIOUS_ANNOTATION = "fermion.dev/previous-settings";
     public static final String MODEL_URI_ANNOTATION = "fermion.dev/model-uri";
     public static final String MODEL_DIGEST_ANNOTATION = "fermion.dev/model-digest";
@@ -67,17 +67,20 @@ public final class KubernetesDeployment {
     static final String CONTAINER = "fermion-serve";
     /** The runtime image's user and group (see runtime-image/docker). */
     static final long USER = 10001;
+
     private static final String MODEL_VOLUME = "model";
     private static final String PVC = "pvc://";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private KubernetesDeployment() {
-    }
+    private KubernetesDeployment() {}
 
     /** Service, Deployment, HorizontalPodAutoscaler and PodDisruptionBudget of a full rollout of {@code settings}. */
     public static List<HasMetadata> manifests(ClusterSettings settings) {
-        return List.of(service(settings), deployment(settings.fullRollout(), STABLE, settings.replicas()),
-                autoscaler(settings), disruptionBudget(settings));
+        return List.of(
+                service(settings),
+                deployment(settings.fullRollout(), STABLE, settings.replicas()),
+                autoscaler(settings),
+                disruptionBudget(settings));
     }
 
     /** The objects as one YAML stream, documents separated by {@code ---}. */
@@ -97,12 +100,22 @@ public final class KubernetesDeployment {
     /** Selects the pods of both tracks, so a canary gets its share of requests without another Service. */
     public static Service service(ClusterSettings settings) {
         return new ServiceBuilder()
-                .withNewMetadata().withName(settings.name()).withNamespace(settings.namespace())
-                .withLabels(labels(settings.name(), null)).endMetadata()
-                .withNewSpec().withType("ClusterIP").withSelector(Map.of(NAME_LABEL, settings.name()))
-                .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http"))
-                .withProtocol("TCP").endPort()
-                .endSpec().build();
+                .withNewMetadata()
+                .withName(settings.name())
+                .withNamespace(settings.namespace())
+                .withLabels(labels(settings.name(), null))
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(Map.of(NAME_LABEL, settings.name()))
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .withTargetPort(new IntOrString("http"))
+                .withProtocol("TCP")
+                .endPort()
+                .endSpec()
+                .build();
     }
 
     public static Deployment deployment(ClusterSettings settings, String track, int replicas) {
@@ -114,18 +127,38 @@ public final class KubernetesDeployment {
         podLabels.put(VERSION_LABEL, settings.version());
         boolean download = !settings.modelUri().startsWith(PVC) && ModelConfigMaps.nameIn(settings.modelUri()) == null;
         List<Container> initContainers = download ? List.of(storageInitializer(settings)) : List.of();
-        List<Toleration> tolerations = settings.gpus() > 0 ? List.of(new TolerationBuilder().withKey(GPU)
-                .withOperator("Exists").withEffect("NoSchedule").build()) : List.of();
+        List<Toleration> tolerations = settings.gpus() > 0
+                ? List.of(new TolerationBuilder()
+                        .withKey(GPU)
+                        .withOperator("Exists")
+                        .withEffect("NoSchedule")
+                        .build())
+                : List.of();
         return new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace(settings.namespace())
-                .withLabels(labels(settings.name(), track)).withAnnotations(annotations(settings)).endMetadata()
-                .withNewSpec().withReplicas(replicas).withRevisionHistoryLimit(5)
-                .withNewSelector().withMatchLabels(selector).endSelector()
-                .withNewStrategy().withType("RollingUpdate")
-                .withNewRollingUpdate().withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1))
-                .endRollingUpdate().endStrategy()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(settings.namespace())
+                .withLabels(labels(settings.name(), track))
+                .withAnnotations(annotations(settings))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withRevisionHistoryLimit(5)
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
+                .withNewStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxUnavailable(new IntOrString(0))
+                .withMaxSurge(new IntOrString(1))
+                .endRollingUpdate()
+                .endStrategy()
                 .withNewTemplate()
-                .withNewMetadata().withLabels(podLabels).withAnnotations(modelAnnotations(settings)).endMetadata()
+                .withNewMetadata()
+                .withLabels(podLabels)
+                .withAnnotations(modelAnnotations(settings))
+                .endMetadata()
                 .withNewSpec()
                 // The server calls no Kubernetes API, so its pods get no token to leak.
                 .withAutomountServiceAccountToken(false)
@@ -134,33 +167,57 @@ public final class KubernetesDeployment {
                 .withContainers(server(settings, true))
                 .withVolumes(modelVolume(settings))
                 .withTolerations(tolerations)
-                .endSpec().endTemplate()
-                .endSpec().build();
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     public static HorizontalPodAutoscaler autoscaler(ClusterSettings settings) {
         return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata().withName(settings.name()).withNamespace(settings.namespace())
-                .withLabels(labels(settings.name(), STABLE)).endMetadata()
+                .withNewMetadata()
+                .withName(settings.name())
+                .withNamespace(settings.namespace())
+                .withLabels(labels(settings.name(), STABLE))
+                .endMetadata()
                 .withNewSpec()
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(settings.name())
+                .withNewScaleTargetRef()
+                .withApiVersion("apps/v1")
+                .withKind("Deployment")
+                .withName(settings.name())
                 .endScaleTargetRef()
-                .withMinReplicas(settings.replicas()).withMaxReplicas(settings.maxReplicas())
-                .addNewMetric().withType("Resource").withNewResource().withName("cpu")
-                .withNewTarget().withType("Utilization").withAverageUtilization(settings.cpuTargetPercent()).endTarget()
-                .endResource().endMetric()
-                .endSpec().build();
+                .withMinReplicas(settings.replicas())
+                .withMaxReplicas(settings.maxReplicas())
+                .addNewMetric()
+                .withType("Resource")
+                .withNewResource()
+                .withName("cpu")
+                .withNewTarget()
+                .withType("Utilization")
+                .withAverageUtilization(settings.cpuTargetPercent())
+                .endTarget()
+                .endResource()
+                .endMetric()
+                .endSpec()
+                .build();
     }
 
     /** Voluntary evictions (node drains) leave at least one stable pod serving. */
     public static PodDisruptionBudget disruptionBudget(ClusterSettings settings) {
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata().withName(settings.name()).withNamespace(settings.namespace())
-                .withLabels(labels(settings.name(), STABLE)).endMetadata()
-                .withNewSpec().withMinAvailable(new IntOrString(1))
-                .withNewSelector().addToMatchLabels(NAME_LABEL, settings.name()).addToMatchLabels(TRACK_LABEL, STABLE)
+                .withNewMetadata()
+                .withName(settings.name())
+                .withNamespace(settings.namespace())
+                .withLabels(labels(settings.name(), STABLE))
+                .endMetadata()
+                .withNewSpec()
+                .withMinAvailable(new IntOrString(1))
+                .withNewSelector()
+                .addToMatchLabels(NAME_LABEL, settings.name())
+                .addToMatchLabels(TRACK_LABEL, STABLE)
                 .endSelector()
-                .endSpec().build();
+                .endSpec()
+                .build();
     }
 
     /**
@@ -183,12 +240,26 @@ public final class KubernetesDeployment {
         }
         String name = "fermion-deployer-" + target.name().toLowerCase(java.util.Locale.ROOT);
         Role role = new RoleBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                .withRules(rules).build();
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withRules(rules)
+                .build();
         RoleBinding binding = new RoleBindingBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(name).endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName(serviceAccount).withNamespace(namespace)
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("Role")
+                .withName(name)
+                .endRoleRef()
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(serviceAccount)
+                .withNamespace(namespace)
                 .endSubject()
                 .build();
         return List.of(role, binding);
@@ -200,18 +271,32 @@ public final class KubernetesDeployment {
      */
     static Container server(ClusterSettings settings, boolean mountModel) {
         ContainerBuilder container = new ContainerBuilder()
-                .withName(CONTAINER).withImage(settings.image())
+                .withName(CONTAINER)
+                .withImage(settings.image())
                 .withCommand("fermion-serve")
-                .withArgs("--model", settings.name() + "=" + ClusterSettings.MODEL_DIR, "--host", "0.0.0.0",
-                        "--port", Integer.toString(ClusterSettings.PORT))
-                .addNewPort().withName("http").withContainerPort(ClusterSettings.PORT).withProtocol("TCP").endPort()
+                .withArgs(
+                        "--model",
+                        settings.name() + "=" + ClusterSettings.MODEL_DIR,
+                        "--host",
+                        "0.0.0.0",
+                        "--port",
+                        Integer.toString(ClusterSettings.PORT))
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(ClusterSettings.PORT)
+                .withProtocol("TCP")
+                .endPort()
                 .withResources(resources(settings))
                 // Startup covers loading PyTorch and the model; liveness then only catches a wedged server.
                 .withStartupProbe(probe("/v2/health/live", 5, 60))
                 .withReadinessProbe(probe("/v2/health/ready", 5, 3))
                 .withLivenessProbe(probe("/v2/health/live", 10, 3))
-                .withSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true)
-                        .withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withSecurityContext(new SecurityContextBuilder()
+                        .withRunAsNonRoot(true)
+                        .withAllowPrivilegeEscalation(false)
+                        .withNewCapabilities()
+                        .withDrop("ALL")
+                        .endCapabilities()
                         .build());
         if (mountModel) {
             container.withVolumeMounts(modelMount(settings));
@@ -220,8 +305,15 @@ public final class KubernetesDeployment {
     }
 
     static PodSecurityContext podSecurity() {
-        return new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(USER).withRunAsGroup(USER)
-                .withFsGroup(USER).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build();
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(USER)
+                .withRunAsGroup(USER)
+                .withFsGroup(USER)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build();
     }
 
     static ResourceRequirements resources(ClusterSettings settings) {
@@ -280,25 +372,38 @@ public final class KubernetesDeployment {
         try {
             return JSON.readValue(json, ClusterSettings.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IllegalStateException("The settings recorded on " + where + " are unreadable: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "The settings recorded on " + where + " are unreadable: " + e.getMessage(), e);
         }
     }
 
     private static Container storageInitializer(ClusterSettings settings) {
-        ContainerBuilder init = new ContainerBuilder().withName("storage-initializer")
+        ContainerBuilder init = new ContainerBuilder()
+                .withName("storage-initializer")
                 .withImage(settings.storageInitializerImage())
                 .withArgs(settings.modelUri(), ClusterSettings.MODEL_DIR)
-                .withVolumeMounts(new VolumeMountBuilder().withName(MODEL_VOLUME)
-                        .withMountPath(ClusterSettings.MODEL_DIR).build())
-                .withResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("100m"))
+                .withVolumeMounts(new VolumeMountBuilder()
+                        .withName(MODEL_VOLUME)
+                        .withMountPath(ClusterSettings.MODEL_DIR)
+                        .build())
+                .withResources(new ResourceRequirementsBuilder()
+                        .addToRequests("cpu", new Quantity("100m"))
                         .addToRequests("memory", new Quantity("256Mi"))
-                        .addToLimits("memory", new Quantity("1Gi")).build())
-                .withSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true)
-                        .withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL").endCapabilities()
+                        .addToLimits("memory", new Quantity("1Gi"))
+                        .build())
+                .withSecurityContext(new SecurityContextBuilder()
+                        .withRunAsNonRoot(true)
+                        .withAllowPrivilegeEscalation(false)
+                        .withNewCapabilities()
+                        .withDrop("ALL")
+                        .endCapabilities()
                         .build());
         if (settings.storageSecret() != null) {
-            init.addNewEnvFrom().withNewSecretRef().withName(settings.storageSecret()).endSecretRef().endEnvFrom();
+            init.addNewEnvFrom()
+                    .withNewSecretRef()
+                    .withName(settings.storageSecret())
+                    .endSecretRef()
+                    .endEnvFrom();
         }
         return init.build();
     }
@@ -306,20 +411,35 @@ public final class KubernetesDeployment {
     private static Volume modelVolume(ClusterSettings settings) {
         String configMap = ModelConfigMaps.nameIn(settings.modelUri());
         if (configMap != null) {
-            return new VolumeBuilder().withName(MODEL_VOLUME).withNewConfigMap().withName(configMap).endConfigMap()
+            return new VolumeBuilder()
+                    .withName(MODEL_VOLUME)
+                    .withNewConfigMap()
+                    .withName(configMap)
+                    .endConfigMap()
                     .build();
         }
         if (!settings.modelUri().startsWith(PVC)) {
-            return new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build();
+            return new VolumeBuilder()
+                    .withName(MODEL_VOLUME)
+                    .withNewEmptyDir()
+                    .endEmptyDir()
+                    .build();
         }
         String claim = settings.modelUri().substring(PVC.length()).split("/", 2)[0];
-        return new VolumeBuilder().withName(MODEL_VOLUME).withNewPersistentVolumeClaim().withClaimName(claim)
-                .withReadOnly(true).endPersistentVolumeClaim().build();
+        return new VolumeBuilder()
+                .withName(MODEL_VOLUME)
+                .withNewPersistentVolumeClaim()
+                .withClaimName(claim)
+                .withReadOnly(true)
+                .endPersistentVolumeClaim()
+                .build();
     }
 
     private static VolumeMount modelMount(ClusterSettings settings) {
-        VolumeMountBuilder mount = new VolumeMountBuilder().withName(MODEL_VOLUME)
-                .withMountPath(ClusterSettings.MODEL_DIR).withReadOnly(true);
+        VolumeMountBuilder mount = new VolumeMountBuilder()
+                .withName(MODEL_VOLUME)
+                .withMountPath(ClusterSettings.MODEL_DIR)
+                .withReadOnly(true);
         if (settings.modelUri().startsWith(PVC)) {
             String[] parts = settings.modelUri().substring(PVC.length()).split("/", 2);
             if (parts.length == 2 && !parts[1].isEmpty()) {
@@ -330,11 +450,22 @@ public final class KubernetesDeployment {
     }
 
     private static Probe probe(String path, int period, int failures) {
-        return new ProbeBuilder().withNewHttpGet().withPath(path).withPort(new IntOrString("http")).endHttpGet()
-                .withPeriodSeconds(period).withFailureThreshold(failures).withTimeoutSeconds(3).build();
+        return new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath(path)
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
+                .withPeriodSeconds(period)
+                .withFailureThreshold(failures)
+                .withTimeoutSeconds(3)
+                .build();
     }
 
     private static PolicyRule rule(String group, String resource, List<String> verbs) {
-        return new PolicyRuleBuilder().withApiGroups(group).withResources(resource).withVerbs(verbs).build();
+        return new PolicyRuleBuilder()
+                .withApiGroups(group)
+                .withResources(resource)
+                .withVerbs(verbs)
+                .build();
     }
 }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -51,10 +50,15 @@ public final class KubernetesRollout {
         String configMap = ModelConfigMaps.nameIn(settings.modelUri());
         if (configMap != null) {
             ConfigMap model = ModelConfigMaps.of(settings, bundle);
-            if (client.configMaps().inNamespace(settings.namespace()).withName(configMap).get() == null) {
+            if (client.configMaps()
+                            .inNamespace(settings.namespace())
+                            .withName(configMap)
+                            .get()
+                    == null) {
                 client.resource(model).inNamespace(settings.namespace()).create();
                 log.accept("Created ConfigMap " + configMap + " in namespace " + settings.namespace()
-                        + " with the model's files (" + model.getBinaryData().keySet().size() + " files)");
+                        + " with the model's files ("
+                        + model.getBinaryData().keySet().size() + " files)");
             }
         }
         return deploy(settings, ready);
@@ -105,7 +109,11 @@ public final class KubernetesRollout {
         ClusterSettings current = recorded(stable);
         Deployment canary = find(namespace, KubernetesDeployment.canaryName(name));
         if (canary != null) {
-            client.apps().deployments().inNamespace(namespace).withName(canary.getMetadata().getName()).delete();
+            client.apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .withName(canary.getMetadata().getName())
+                    .delete();
             log.accept("Removed canary " + canary.getMetadata().getName() + " (version "
                     + canary.getMetadata().getAnnotations().get(KubernetesDeployment.VERSION_LABEL) + "); version "
                     + current.version() + " serves every request again");
@@ -118,7 +126,12 @@ public final class KubernetesRollout {
         }
         ClusterSettings target = KubernetesDeployment.fromJson(previous, "Deployment " + namespace + "/" + name);
         String configMap = ModelConfigMaps.nameIn(target.modelUri());
-        if (configMap != null && client.configMaps().inNamespace(namespace).withName(configMap).get() == null) {
+        if (configMap != null
+                && client.configMaps()
+                                .inNamespace(namespace)
+                                .withName(configMap)
+                                .get()
+                        == null) {
             throw new IllegalStateException("Cannot roll '" + name + "' back to version " + target.version()
                     + ": ConfigMap " + configMap + " with its model is gone from namespace " + namespace
                     + "; deploy that model again instead");
@@ -150,13 +163,18 @@ public final class KubernetesRollout {
         }
         Deployment canary = find(settings.namespace(), KubernetesDeployment.canaryName(settings.name()));
         if (canary != null) {
-            client.apps().deployments().inNamespace(settings.namespace()).withName(canary.getMetadata().getName())
+            client.apps()
+                    .deployments()
+                    .inNamespace(settings.namespace())
+                    .withName(canary.getMetadata().getName())
                     .delete();
             log.accept("Removed canary " + canary.getMetadata().getName() + ": version " + settings.version()
                     + " now serves every request");
         }
-        log.accept("Applied " + objects.stream().map(o -> o.getKind() + " " + o.getMetadata().getName()).toList()
-                + " in namespace " + settings.namespace() + " for version " + settings.version());
+        log.accept("Applied "
+                + objects.stream()
+                        .map(o -> o.getKind() + " " + o.getMetadata().getName())
+                        .toList() + " in namespace " + settings.namespace() + " for version " + settings.version());
         await(find(settings.namespace(), settings.name()), ready);
         pruneModelConfigMaps(settings, previous);
         return new Deployed(endpoint(settings), settings.version());
@@ -174,15 +192,23 @@ public final class KubernetesRollout {
         Set<String> used = new HashSet<>();
         used.add(ModelConfigMaps.nameIn(settings.modelUri()));
         if (previous != null) {
-            used.add(ModelConfigMaps.nameIn(KubernetesDeployment.fromJson(previous,
-                    "Deployment " + settings.namespace() + "/" + settings.name()).modelUri()));
+            used.add(ModelConfigMaps.nameIn(KubernetesDeployment.fromJson(
+                            previous, "Deployment " + settings.namespace() + "/" + settings.name())
+                    .modelUri()));
         }
-        for (ConfigMap old : client.configMaps().inNamespace(settings.namespace())
-                .withLabel(ModelConfigMaps.MODEL_OF_LABEL, settings.name()).list().getItems()) {
+        for (ConfigMap old : client.configMaps()
+                .inNamespace(settings.namespace())
+                .withLabel(ModelConfigMaps.MODEL_OF_LABEL, settings.name())
+                .list()
+                .getItems()) {
             String name = old.getMetadata().getName();
             if (!used.contains(name)) {
-                client.configMaps().inNamespace(settings.namespace()).withName(name).delete();
-                log.accept("Removed ConfigMap " + name + ": no version of '" + settings.name() + "' reads its model any more");
+                client.configMaps()
+                        .inNamespace(settings.namespace())
+                        .withName(name)
+                        .delete();
+                log.accept("Removed ConfigMap " + name + ": no version of '" + settings.name()
+                        + "' reads its model any more");
             }
         }
     }
@@ -206,7 +232,12 @@ public final class KubernetesRollout {
             }
         }
         String configMap = ModelConfigMaps.nameIn(settings.modelUri());
-        if (configMap != null && client.configMaps().inNamespace(settings.namespace()).withName(configMap).get() == null) {
+        if (configMap != null
+                && client.configMaps()
+                                .inNamespace(settings.namespace())
+                                .withName(configMap)
+                                .get()
+                        == null) {
             return null;
         }
         return stable;
@@ -232,7 +263,10 @@ public final class KubernetesRollout {
         }
         String name = deployment.getMetadata().getName();
         log.accept("Waiting up to " + ready.toSeconds() + " s for Deployment " + name + " to be ready");
-        client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace()).withName(name)
+        client.apps()
+                .deployments()
+                .inNamespace(deployment.getMetadata().getNamespace())
+                .withName(name)
                 .waitUntilCondition(KubernetesRollout::rolledOut, ready.toMillis(), TimeUnit.MILLISECONDS);
         log.accept("Deployment " + name + " is ready");
     }
@@ -245,8 +279,8 @@ public final class KubernetesRollout {
         DeploymentStatus status = deployment.getStatus();
         int wanted = replicas(deployment);
         Long generation = deployment.getMetadata().getGeneration();
-        return (generation == null || (status.getObservedGeneration() != null
-                && status.getObservedGeneration() >= generation))
+        return (generation == null
+                        || (status.getObservedGeneration() != null && status.getObservedGeneration() >= generation))
                 && Objects.equals(status.getUpdatedReplicas(), wanted)
                 && Objects.equals(status.getAvailableReplicas(), wanted)
                 && (status.getReplicas() == null || status.getReplicas() == wanted);
@@ -261,10 +295,13 @@ public final class KubernetesRollout {
         Map<String, String> annotations = deployment.getMetadata().getAnnotations();
         String json = annotations == null ? null : annotations.get(KubernetesDeployment.SETTINGS_ANNOTATION);
         if (json == null) {
-            throw new IllegalStateException("Deployment " + deployment.getMetadata().getNamespace() + "/"
-                    + deployment.getMetadata().getName() + " was not deployed by Fermion (it has no "
-                    + KubernetesDeployment.SETTINGS_ANNOTATION + " annotation); remove it or deploy under another name");
+            throw new IllegalStateException(
+                    "Deployment " + deployment.getMetadata().getNamespace() + "/"
+                            + deployment.getMetadata().getName() + " was not deployed by Fermion (it has no "
+                            + KubernetesDeployment.SETTINGS_ANNOTATION
+                            + " annotation); remove it or deploy under another name");
         }
-        return KubernetesDeployment.fromJson(json, "Deployment " + deployment.getMetadata().getName());
+        return KubernetesDeployment.fromJson(
+                json, "Deployment " + deployment.getMetadata().getName());
     }
 }

@@ -23,18 +23,19 @@ public final class Manifests {
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                     .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                     .build())
-            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY, JsonInclude.Include.USE_DEFAULTS))
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY, JsonInclude.Include.USE_DEFAULTS))
             .build();
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     /** The object as YAML text, without empty fields. */
     public static String yaml(HasMetadata object) {
         try {
             return YAML.writeValueAsString(object);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + object.getKind() + " as YAML: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot write " + object.getKind() + " as YAML: " + e.getOriginalMessage(), e);
         }
     }
 }

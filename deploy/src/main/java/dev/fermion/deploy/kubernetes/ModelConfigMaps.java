@@ -2,7 +2,6 @@ package dev.fermion.deploy.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,8 +27,7 @@ public final class ModelConfigMaps {
      */
     public static final long LIMIT = 1024 * 1024 - 16 * 1024;
 
-    private ModelConfigMaps() {
-    }
+    private ModelConfigMaps() {}
 
     /**
      * The ConfigMap {@code <name>-model-<first 12 hex digits of digest>} for a model deployed without a store: named
@@ -62,9 +60,10 @@ public final class ModelConfigMaps {
                 byte[] bytes = Files.readAllBytes(file);
                 total += bytes.length;
                 if (total > LIMIT) {
-                    throw new IllegalArgumentException("Model bundle " + bundle + " is over " + LIMIT / 1024
-                            + " KiB, more than a ConfigMap carries to the model server's pods: publish it where the "
-                            + "cluster reads it (s3://, gs://, https:// or a volume claim) and give that as 'model-uri'");
+                    throw new IllegalArgumentException(
+                            "Model bundle " + bundle + " is over " + LIMIT / 1024
+                                    + " KiB, more than a ConfigMap carries to the model server's pods: publish it where the "
+                                    + "cluster reads it (s3://, gs://, https:// or a volume claim) and give that as 'model-uri'");
                 }
                 files.put(file.getFileName().toString(), Base64.getEncoder().encodeToString(bytes));
             }
@@ -79,8 +78,12 @@ public final class ModelConfigMaps {
             annotations.put(KubernetesDeployment.MODEL_DIGEST_ANNOTATION, settings.modelDigest());
         }
         return new ConfigMapBuilder()
-                .withNewMetadata().withName(name).withNamespace(settings.namespace()).withLabels(labels)
-                .withAnnotations(annotations).endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(settings.namespace())
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .endMetadata()
                 .withImmutable(true)
                 .withBinaryData(files)
                 .build();

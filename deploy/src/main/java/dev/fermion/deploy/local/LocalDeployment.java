@@ -1,7 +1,6 @@
 package dev.fermion.deploy.local;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import java.net.URI;
 import java.util.Objects;
 
@@ -22,9 +21,19 @@ import java.util.Objects;
  * @param previous     the version served before this one, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LocalDeployment(String name, String version, Long pid, String processStart, String url,
-                              String modelPath, String modelDigest, String runId, String startedAt,
-                              boolean keepRunning, String stoppedAt, Version previous) {
+public record LocalDeployment(
+        String name,
+        String version,
+        Long pid,
+        String processStart,
+        String url,
+        String modelPath,
+        String modelDigest,
+        String runId,
+        String startedAt,
+        boolean keepRunning,
+        String stoppedAt,
+        Version previous) {
 
     /** A version that was served: what rollback starts again. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -52,13 +61,24 @@ public record LocalDeployment(String name, String version, Long pid, String proc
     }
 
     LocalDeployment stopped(String at) {
-        return new LocalDeployment(name, version, null, null, url, modelPath, modelDigest, runId, startedAt,
-                keepRunning, at, previous);
+        return new LocalDeployment(
+                name, version, null, null, url, modelPath, modelDigest, runId, startedAt, keepRunning, at, previous);
     }
 
     /** The same server, stopped by the end of run {@code runId} unless {@code keepRunning}. */
     LocalDeployment lifetime(String runId, boolean keepRunning) {
-        return new LocalDeployment(name, version, pid, processStart, url, modelPath, modelDigest, runId, startedAt,
-                keepRunning, stoppedAt, previous);
+        return new LocalDeployment(
+                name,
+                version,
+                pid,
+                processStart,
+                url,
+                modelPath,
+                modelDigest,
+                runId,
+                startedAt,
+                keepRunning,
+                stoppedAt,
+                previous);
     }
 }

@@ -7,10 +7,8 @@ import dev.fermion.contract.Home;
 import dev.fermion.deploy.DeployNames;
 import dev.fermion.deploy.ModelDigest;
 import dev.fermion.deploy.SmokeTest;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -64,8 +62,7 @@ public final class LocalDeployments {
     }
 
     /** What a deployment left serving, and whether that server was already serving the model. */
-    public record Rollout(LocalDeployment deployment, boolean upToDate) {
-    }
+    public record Rollout(LocalDeployment deployment, boolean upToDate) {}
 
     /**
      * Serves the bundle in {@code model} as {@code name}, version {@code version}: copies the bundle into the
@@ -76,23 +73,24 @@ public final class LocalDeployments {
      * server is left as it is, under the version it was deployed as, and only lives longer if this
      * deployment asks (kept running, or until the end of run {@code runId}).
      */
-    public Rollout deploy(String name, String version, Path model, String runId, boolean keepRunning,
-                          Consumer<String> log) {
+    public Rollout deploy(
+            String name, String version, Path model, String runId, boolean keepRunning, Consumer<String> log) {
         DeployNames.name(name);
         DeployNames.version(version);
         ModelBundle.read(model);
         String digest = ModelDigest.of(model);
         return locked(name, "deploy '" + name + "'", () -> {
             Optional<LocalDeployment> current = find(name);
-            Optional<LocalDeployment> serving = current.filter(c -> digest.equals(c.modelDigest())
-                    && c.stoppedAt() == null && servers.healthy(c));
+            Optional<LocalDeployment> serving =
+                    current.filter(c -> digest.equals(c.modelDigest()) && c.stoppedAt() == null && servers.healthy(c));
             if (serving.isPresent()) {
                 return new Rollout(keep(serving.get(), runId, keepRunning, log), true);
             }
             Path slot = newSlot(name, version);
             copyBundle(model, slot.resolve("model"));
             LocalDeployment.Version previous = current.filter(c -> !c.version().equals(version))
-                    .map(LocalDeployment::asVersion).orElse(current.map(LocalDeployment::previous).orElse(null));
+                    .map(LocalDeployment::asVersion)
+                    .orElse(current.map(LocalDeployment::previous).orElse(null));
             LocalDeployment started = start(name, version, slot, runId, keepRunning, previous, log);
             replace(current, started, log);
             return new Rollout(started, false);
@@ -123,8 +121,9 @@ public final class LocalDeployments {
     public LocalDeployment rollback(String name, String runId, boolean keepRunning, Consumer<String> log) {
         DeployNames.name(name);
         return locked(name, "roll back '" + name + "'", () -> {
-            LocalDeployment current = find(name).orElseThrow(() -> new IllegalStateException(
-                    "No local deployment is named '" + name + "'; " + names()));
+            LocalDeployment current = find(name)
+                    .orElseThrow(
+                            () -> new IllegalStateException("No local deployment is named '" + name + "'; " + names()));
             LocalDeployment.Version target = current.previous();
             if (target == null || !Files.isDirectory(Path.of(target.modelPath()))) {
                 throw new IllegalStateException("Deployment '" + name + "' has no previous version to roll back to: "
@@ -173,8 +172,12 @@ public final class LocalDeployments {
 
     /** Stops the server of {@code name}; false if it was not running. The record stays, for rollback. */
     public boolean stop(String name) {
-        return locked(name, "stop '" + name + "'", () -> stop(find(name).orElseThrow(() -> new IllegalStateException(
-                "No local deployment is named '" + name + "'; " + names()))));
+        return locked(
+                name,
+                "stop '" + name + "'",
+                () -> stop(find(name)
+                        .orElseThrow(() ->
+                                new IllegalStateException("No local deployment is named '" + name + "'; " + names()))));
     }
 
     /**
@@ -186,9 +189,13 @@ public final class LocalDeployments {
         for (LocalDeployment listed : list()) {
             String name = listed.name();
             // Checked again under the lock: another run may have replaced the server since the listing.
-            boolean stoppedOne = locked(name, "stop '" + name + "'", () -> find(name)
-                    .filter(d -> runId.equals(d.runId()) && !d.keepRunning())
-                    .map(this::stop).orElse(false));
+            boolean stoppedOne = locked(
+                    name,
+                    "stop '" + name + "'",
+                    () -> find(name)
+                            .filter(d -> runId.equals(d.runId()) && !d.keepRunning())
+                            .map(this::stop)
+                            .orElse(false));
             if (stoppedOne) {
                 stopped.add(name);
             }
@@ -206,15 +213,31 @@ public final class LocalDeployments {
         return process.isPresent();
     }
 
-    private LocalDeployment start(String name, String version, Path slot, String runId, boolean keepRunning,
-                                  LocalDeployment.Version previous, Consumer<String> log) {
+    private LocalDeployment start(
+            String name,
+            String version,
+            Path slot,
+            String runId,
+            boolean keepRunning,
+            LocalDeployment.Version previous,
+            Consumer<String> log) {
         Path model = slot.resolve("model");
         Path serverLog = slot.resolve("serve.log");
         log.accept("Starting fermion-serve for '" + name + "' version " + version + " (log: " + serverLog + ")");
         ServeProcess.Started server = servers.start(name, model, serverLog);
-        LocalDeployment started = new LocalDeployment(name, version, server.pid(), server.processStart(),
-                server.url().toString(), model.toString(), ModelDigest.of(model), runId, Instant.now().toString(),
-                keepRunning, null, previous);
+        LocalDeployment started = new LocalDeployment(
+                name,
+                version,
+                server.pid(),
+                server.processStart(),
+                server.url().toString(),
+                model.toString(),
+                ModelDigest.of(model),
+                runId,
+                Instant.now().toString(),
+                keepRunning,
+                null,
+                previous);
         try {
             SmokeTest.Exchange exchange = smokeTest.run(server.url(), name, ModelBundle.read(model));
             log.accept("Smoke test POST " + exchange.url());
@@ -231,8 +254,8 @@ public final class LocalDeployments {
     private void replace(Optional<LocalDeployment> current, LocalDeployment started, Consumer<String> log) {
         write(started);
         current.flatMap(ServeProcess::process).ifPresent(old -> {
-            log.accept("Stopping the replaced server of '" + started.name() + "' version " + current.get().version()
-                    + " at " + current.get().url());
+            log.accept("Stopping the replaced server of '" + started.name() + "' version "
+                    + current.get().version() + " at " + current.get().url());
             ServeProcess.stop(old);
         });
         prune(started);

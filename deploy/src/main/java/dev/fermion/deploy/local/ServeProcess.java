@@ -1,7 +1,6 @@
 package dev.fermion.deploy.local;
 
 import dev.fermion.serving.ServeMain;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -34,11 +33,11 @@ final class ServeProcess {
     /** Settings of this JVM the server needs too: DJL must stay offline and pick the same engine. */
     private static final List<String> INHERITED_PROPERTIES = List.of("ai.djl.offline", "ai.djl.default_engine");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A server that printed its URL; {@code processStart} as {@link #startOf} reports it. */
-    record Started(long pid, String processStart, URI url) {
-    }
+    record Started(long pid, String processStart, URI url) {}
 
     /**
      * Starts the server for {@code modelDir} as model {@code name} on a free port, its output appended to
@@ -54,13 +53,21 @@ final class ServeProcess {
                 command.add("-D" + property + "=" + value);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
-                "--model", name + "=" + modelDir, "--port", "0"));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServeMain.class.getName(),
+                "--model",
+                name + "=" + modelDir,
+                "--port",
+                "0"));
         Process process;
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             process.getOutputStream().close();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start fermion-serve for '" + name + "': " + e.getMessage(), e);
@@ -89,8 +96,10 @@ final class ServeProcess {
         if (deployment.pid() == null) {
             return Optional.empty();
         }
-        return ProcessHandle.of(deployment.pid()).filter(ProcessHandle::isAlive)
-                .filter(p -> deployment.processStart() == null || deployment.processStart().equals(startOf(p)));
+        return ProcessHandle.of(deployment.pid())
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> deployment.processStart() == null
+                        || deployment.processStart().equals(startOf(p)));
     }
 
     /** Whether the recorded process runs and its server answers ready. */
@@ -100,8 +109,12 @@ final class ServeProcess {
 
     boolean ready(URI base) {
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.resolve("/v2/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = http.send(
+                    HttpRequest.newBuilder(base.resolve("/v2/health/ready"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -133,8 +146,10 @@ final class ServeProcess {
             if (!Files.exists(log)) {
                 return Optional.empty();
             }
-            return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(LISTENING))
-                    .reduce((first, last) -> last).map(l -> URI.create(l.substring(LISTENING.length()).trim()));
+            return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.startsWith(LISTENING))
+                    .reduce((first, last) -> last)
+                    .map(l -> URI.create(l.substring(LISTENING.length()).trim()));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the output of fermion-serve in " + log, e);
         }

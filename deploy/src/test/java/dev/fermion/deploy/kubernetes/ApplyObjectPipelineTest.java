@@ -1,5 +1,7 @@
 package dev.fermion.deploy.kubernetes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.compiler.ArgoCompiler;
 import dev.fermion.compiler.ArgoValidator;
 import dev.fermion.compiler.CompilerOptions;
@@ -7,15 +9,12 @@ import dev.fermion.compiler.WorkflowKind;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.ResourceSpec;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Serving objects applied from the workflow as Argo resource steps, compiled and validated offline. */
 class ApplyObjectPipelineTest {
@@ -26,11 +25,17 @@ class ApplyObjectPipelineTest {
     @Test
     void eachObjectIsAnApplyStepThatReportsItsName() {
         var plan = servePublishedIris().plan();
-        var deployment = (Node.ResourceNode) plan.graph().node("apply-deployment").orElseThrow();
+        var deployment =
+                (Node.ResourceNode) plan.graph().node("apply-deployment").orElseThrow();
         ResourceSpec spec = deployment.resource();
         assertThat(spec.action()).isEqualTo(ResourceSpec.Action.APPLY);
-        assertThat(spec.manifest()).contains("kind: Deployment", "name: iris", "- iris=/mnt/models",
-                "path: /v2/health/ready", "runAsNonRoot: true");
+        assertThat(spec.manifest())
+                .contains(
+                        "kind: Deployment",
+                        "name: iris",
+                        "- iris=/mnt/models",
+                        "path: /v2/health/ready",
+                        "runAsNonRoot: true");
         assertThat(spec.successCondition()).isEqualTo("status.availableReplicas > 0");
         assertThat(spec.outputs()).containsExactly(Map.entry("name", "{.metadata.name}"));
         assertThat(plan.graph().node("apply-service")).isPresent();
@@ -41,7 +46,8 @@ class ApplyObjectPipelineTest {
     @Test
     void theCompiledWorkflowPassesArgoValidation(@TempDir Path dir) throws Exception {
         String yaml = new ArgoCompiler(CompilerOptions.defaults().withTag("1.0.0"))
-                .compile(servePublishedIris().plan(), WorkflowKind.WORKFLOW, Map.of()).yaml();
+                .compile(servePublishedIris().plan(), WorkflowKind.WORKFLOW, Map.of())
+                .yaml();
         assertThat(yaml).contains("resource:", "action: apply", "kind: HorizontalPodAutoscaler");
         Path file = dir.resolve("serve-iris.yaml");
         Files.writeString(file, yaml);

@@ -1,5 +1,8 @@
 package dev.fermion.deploy.kubernetes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.deploy.DeployTarget;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -14,19 +17,14 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The objects of a model server on Kubernetes, field by field. */
 class KubernetesDeploymentTest {
@@ -34,12 +32,14 @@ class KubernetesDeploymentTest {
 
     @Test
     void aFullRolloutIsAServiceADeploymentAnAutoscalerAndADisruptionBudget() {
-        assertThat(objects).extracting(HasMetadata::getKind)
+        assertThat(objects)
+                .extracting(HasMetadata::getKind)
                 .containsExactly("Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget");
         assertThat(objects).allSatisfy(o -> {
             assertThat(o.getMetadata().getName()).isEqualTo("iris");
             assertThat(o.getMetadata().getNamespace()).isEqualTo("models");
-            assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "iris")
+            assertThat(o.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/name", "iris")
                     .containsEntry("app.kubernetes.io/managed-by", "fermion");
         });
     }
@@ -48,28 +48,47 @@ class KubernetesDeploymentTest {
     void theDeploymentRunsFermionServeAsNonRootWithProbesAndResources() {
         Deployment deployment = (Deployment) objects.get(1);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
-        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(1);
+        assertThat(deployment
+                        .getSpec()
+                        .getStrategy()
+                        .getRollingUpdate()
+                        .getMaxUnavailable()
+                        .getIntVal())
+                .isZero();
+        assertThat(deployment
+                        .getSpec()
+                        .getStrategy()
+                        .getRollingUpdate()
+                        .getMaxSurge()
+                        .getIntVal())
+                .isEqualTo(1);
         assertThat(deployment.getSpec().getSelector().getMatchLabels())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("app.kubernetes.io/name", "iris", "fermion.dev/track", "stable"));
-        assertThat(deployment.getMetadata().getAnnotations()).containsEntry("fermion.dev/version", "3")
-                .containsEntry("fermion.dev/model-uri", "s3://models/iris/3").containsKey("fermion.dev/settings");
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("app.kubernetes.io/name", "iris", "fermion.dev/track", "stable"));
+        assertThat(deployment.getMetadata().getAnnotations())
+                .containsEntry("fermion.dev/version", "3")
+                .containsEntry("fermion.dev/model-uri", "s3://models/iris/3")
+                .containsKey("fermion.dev/settings");
 
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("fermion.dev/version", "3");
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("fermion.dev/version", "3");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         Container server = pod.getContainers().get(0);
         assertThat(server.getImage()).isEqualTo("ghcr.io/fermion-ml/fermion-runtime:1.0.0");
         assertThat(server.getCommand()).containsExactly("fermion-serve");
-        assertThat(server.getArgs()).containsExactly("--model", "iris=/mnt/models", "--host", "0.0.0.0", "--port", "8080");
+        assertThat(server.getArgs())
+                .containsExactly("--model", "iris=/mnt/models", "--host", "0.0.0.0", "--port", "8080");
         assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
         assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
         assertThat(server.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(server.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(server.getResources().getRequests()).containsEntry("cpu", new Quantity("500m"))
-                .containsEntry("memory", new Quantity("1Gi")).doesNotContainKey("nvidia.com/gpu");
+        assertThat(server.getResources().getRequests())
+                .containsEntry("cpu", new Quantity("500m"))
+                .containsEntry("memory", new Quantity("1Gi"))
+                .doesNotContainKey("nvidia.com/gpu");
         assertThat(server.getVolumeMounts().get(0).getMountPath()).isEqualTo("/mnt/models");
 
         Container download = pod.getInitContainers().get(0);
@@ -81,24 +100,63 @@ class KubernetesDeploymentTest {
     @Test
     void gpusAreRequestedAndTolerated() {
         ClusterSettings base = Settings.iris("3");
-        ClusterSettings gpu = new ClusterSettings("iris", "3", "models", "ghcr.io/fermion-ml/fermion-runtime-gpu:1.0.0",
-                base.modelUri(), null, base.storageInitializerImage(), 1, 2, "2", "8Gi", 1, 70, 0);
-        PodSpec pod = ((Deployment) KubernetesDeployment.manifests(gpu).get(1)).getSpec().getTemplate().getSpec();
-        assertThat(pod.getContainers().get(0).getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
-        assertThat(pod.getContainers().get(0).getResources().getRequests()).containsEntry("nvidia.com/gpu", new Quantity("1"));
-        assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+        ClusterSettings gpu = new ClusterSettings(
+                "iris",
+                "3",
+                "models",
+                "ghcr.io/fermion-ml/fermion-runtime-gpu:1.0.0",
+                base.modelUri(),
+                null,
+                base.storageInitializerImage(),
+                1,
+                2,
+                "2",
+                "8Gi",
+                1,
+                70,
+                0);
+        PodSpec pod = ((Deployment) KubernetesDeployment.manifests(gpu).get(1))
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(pod.getContainers().get(0).getResources().getLimits())
+                .containsEntry("nvidia.com/gpu", new Quantity("1"));
+        assertThat(pod.getContainers().get(0).getResources().getRequests())
+                .containsEntry("nvidia.com/gpu", new Quantity("1"));
+        assertThat(pod.getTolerations())
+                .singleElement()
+                .satisfies(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
     }
 
     @Test
     void aModelOnAVolumeClaimIsMountedReadOnlyWithoutDownload() {
         ClusterSettings base = Settings.iris("3");
-        ClusterSettings pvc = new ClusterSettings("iris", "3", "models", base.image(), "pvc://models/iris/3", null,
-                base.storageInitializerImage(), 1, 2, "1", "2Gi", 0, 70, 0);
-        PodSpec pod = ((Deployment) KubernetesDeployment.manifests(pvc).get(1)).getSpec().getTemplate().getSpec();
+        ClusterSettings pvc = new ClusterSettings(
+                "iris",
+                "3",
+                "models",
+                base.image(),
+                "pvc://models/iris/3",
+                null,
+                base.storageInitializerImage(),
+                1,
+                2,
+                "1",
+                "2Gi",
+                0,
+                70,
+                0);
+        PodSpec pod = ((Deployment) KubernetesDeployment.manifests(pvc).get(1))
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertThat(pod.getInitContainers()).isEmpty();
-        assertThat(pod.getVolumes().get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo("models");
-        assertThat(pod.getVolumes().get(0).getPersistentVolumeClaim().getReadOnly()).isTrue();
-        assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getSubPath()).isEqualTo("iris/3");
+        assertThat(pod.getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
+                .isEqualTo("models");
+        assertThat(pod.getVolumes().get(0).getPersistentVolumeClaim().getReadOnly())
+                .isTrue();
+        assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getSubPath())
+                .isEqualTo("iris/3");
     }
 
     @Test
@@ -108,8 +166,22 @@ class KubernetesDeploymentTest {
         ClusterSettings base = Settings.iris("3");
         String name = ModelConfigMaps.name("iris", "sha256:" + "ab".repeat(32));
         assertThat(name).isEqualTo("iris-model-abababababab");
-        ClusterSettings inConfigMap = new ClusterSettings("iris", "3", "models", base.image(), "configmap://" + name,
-                "sha256:" + "ab".repeat(32), null, base.storageInitializerImage(), 1, 2, "1", "2Gi", 0, 70, 0);
+        ClusterSettings inConfigMap = new ClusterSettings(
+                "iris",
+                "3",
+                "models",
+                base.image(),
+                "configmap://" + name,
+                "sha256:" + "ab".repeat(32),
+                null,
+                base.storageInitializerImage(),
+                1,
+                2,
+                "1",
+                "2Gi",
+                0,
+                70,
+                0);
 
         ConfigMap model = ModelConfigMaps.of(inConfigMap, dir);
 
@@ -119,23 +191,31 @@ class KubernetesDeploymentTest {
         assertThat(model.getBinaryData()).containsOnlyKeys("mlp-0000.params", "labels.json");
         assertThat(Base64.getDecoder().decode(model.getBinaryData().get("mlp-0000.params")))
                 .containsExactly(0, 1, 2, (byte) 255);
-        PodSpec pod = ((Deployment) KubernetesDeployment.manifests(inConfigMap).get(1)).getSpec().getTemplate().getSpec();
+        PodSpec pod = ((Deployment) KubernetesDeployment.manifests(inConfigMap).get(1))
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertThat(pod.getInitContainers()).as("nothing to download").isEmpty();
         assertThat(pod.getVolumes().get(0).getConfigMap().getName()).isEqualTo(name);
-        assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getReadOnly()).isTrue();
-        assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getMountPath()).isEqualTo("/mnt/models");
+        assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getReadOnly())
+                .isTrue();
+        assertThat(pod.getContainers().get(0).getVolumeMounts().get(0).getMountPath())
+                .isEqualTo("/mnt/models");
 
         Files.write(dir.resolve("weights.bin"), new byte[(int) ModelConfigMaps.LIMIT]);
         assertThatThrownBy(() -> ModelConfigMaps.of(inConfigMap, dir))
-                .hasMessageContaining("more than a ConfigMap carries").hasMessageContaining("'model-uri'");
+                .hasMessageContaining("more than a ConfigMap carries")
+                .hasMessageContaining("'model-uri'");
     }
 
     @Test
     void theServiceAutoscalerAndBudgetTargetTheServer() {
         Service service = (Service) objects.get(0);
-        assertThat(service.getSpec().getSelector()).as("both tracks, so a canary gets its share")
+        assertThat(service.getSpec().getSelector())
+                .as("both tracks, so a canary gets its share")
                 .containsExactlyEntriesOf(Map.of("app.kubernetes.io/name", "iris"));
-        assertThat(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
+        assertThat(service.getSpec().getPorts().get(0).getTargetPort().getStrVal())
+                .isEqualTo("http");
 
         HorizontalPodAutoscaler hpa = (HorizontalPodAutoscaler) objects.get(2);
         assertThat(hpa.getApiVersion()).isEqualTo("autoscaling/v2");
@@ -143,7 +223,8 @@ class KubernetesDeploymentTest {
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
         assertThat(hpa.getSpec().getMetrics().get(0).getResource().getName()).isEqualTo("cpu");
-        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(70);
+        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization())
+                .isEqualTo(70);
 
         PodDisruptionBudget pdb = (PodDisruptionBudget) objects.get(3);
         assertThat(pdb.getApiVersion()).isEqualTo("policy/v1");
@@ -157,9 +238,12 @@ class KubernetesDeploymentTest {
         assertThat(canary.getMetadata().getName()).isEqualTo("iris-canary");
         assertThat(canary.getSpec().getReplicas()).as("1 of 5 pods is 20%").isEqualTo(1);
         assertThat(canary.getSpec().getTemplate().getMetadata().getLabels())
-                .containsEntry("app.kubernetes.io/name", "iris").containsEntry("fermion.dev/track", "canary");
+                .containsEntry("app.kubernetes.io/name", "iris")
+                .containsEntry("fermion.dev/track", "canary");
         assertThat(Settings.iris("4", 50).canaryReplicas(3)).isEqualTo(3);
-        assertThat(Settings.iris("4", 1).canaryReplicas(3)).as("never zero pods").isEqualTo(1);
+        assertThat(Settings.iris("4", 1).canaryReplicas(3))
+                .as("never zero pods")
+                .isEqualTo(1);
     }
 
     @Test
@@ -167,22 +251,39 @@ class KubernetesDeploymentTest {
         String yaml = KubernetesDeployment.yaml(objects);
         assertThat(yaml.split("(?m)^---$")).hasSize(4);
         List<HasMetadata> parsed = new KubernetesSerialization().unmarshal(yaml);
-        assertThat(parsed).extracting(HasMetadata::getKind)
+        assertThat(parsed)
+                .extracting(HasMetadata::getKind)
                 .containsExactly("Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget");
-        assertThat(((Deployment) parsed.get(1)).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        assertThat(((Deployment) parsed.get(1))
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs())
                 .contains("iris=/mnt/models");
     }
 
     @Test
     void theDeployerRoleGrantsExactlyTheManagedKindsInItsNamespace() {
-        List<HasMetadata> rbac = KubernetesDeployment.deployerRbac("models", "pipeline-runner", DeployTarget.KUBERNETES);
+        List<HasMetadata> rbac =
+                KubernetesDeployment.deployerRbac("models", "pipeline-runner", DeployTarget.KUBERNETES);
         Role role = (Role) rbac.get(0);
         assertThat(role.getMetadata().getNamespace()).isEqualTo("models");
-        assertThat(role.getRules()).extracting(r -> r.getApiGroups().get(0) + "/" + r.getResources().get(0))
-                .containsExactlyInAnyOrder("apps/deployments", "/services", "autoscaling/horizontalpodautoscalers",
-                        "policy/poddisruptionbudgets", "/configmaps");
-        assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("configmaps")).singleElement()
-                .satisfies(r -> assertThat(r.getVerbs()).as("model ConfigMaps are immutable")
+        assertThat(role.getRules())
+                .extracting(
+                        r -> r.getApiGroups().get(0) + "/" + r.getResources().get(0))
+                .containsExactlyInAnyOrder(
+                        "apps/deployments",
+                        "/services",
+                        "autoscaling/horizontalpodautoscalers",
+                        "policy/poddisruptionbudgets",
+                        "/configmaps");
+        assertThat(role.getRules())
+                .filteredOn(r -> r.getResources().contains("configmaps"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.getVerbs())
+                        .as("model ConfigMaps are immutable")
                         .containsExactlyInAnyOrder("get", "list", "create", "delete"));
         assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("*", "escalate", "bind"));
         RoleBinding binding = (RoleBinding) rbac.get(1);
@@ -193,7 +294,8 @@ class KubernetesDeploymentTest {
             assertThat(s.getNamespace()).isEqualTo("models");
         });
         List<PolicyRule> kserve = ((Role) KubernetesDeployment.deployerRbac("models", "runner", DeployTarget.KSERVE)
-                .get(0)).getRules();
+                        .get(0))
+                .getRules();
         assertThat(kserve).singleElement().satisfies(r -> {
             assertThat(r.getApiGroups()).containsExactly("serving.kserve.io");
             assertThat(r.getResources()).containsExactly("inferenceservices");
@@ -203,15 +305,85 @@ class KubernetesDeploymentTest {
     @Test
     void settingsThatWouldMisleadKubernetesAreRefused() {
         ClusterSettings s = Settings.iris("3");
-        assertThatThrownBy(() -> new ClusterSettings("iris", "3", "models", s.image(), "s3://m/x", null,
-                s.storageInitializerImage(), 1, 2, "1; rm -rf /", "2Gi", 0, 70, 0)).hasMessageContaining("cpu '1; rm -rf /'");
-        assertThatThrownBy(() -> new ClusterSettings("iris", "3", "models", s.image(), "/local/path", null,
-                s.storageInitializerImage(), 1, 2, "1", "2Gi", 0, 70, 0)).hasMessageContaining("is not a URI");
-        assertThatThrownBy(() -> new ClusterSettings("iris", "3", "models", s.image(), "s3://m/x", null,
-                s.storageInitializerImage(), 1, 2, "1", "2Gi", 0, 70, 100)).hasMessageContaining("canary-percent");
-        assertThatThrownBy(() -> new ClusterSettings("iris", "3", "models", s.image(), "s3://m/x", null,
-                s.storageInitializerImage(), 3, 2, "1", "2Gi", 0, 70, 0)).hasMessageContaining("max-replicas");
-        assertThatThrownBy(() -> new ClusterSettings("iris", "3", "models", "image\nkind: Secret", "s3://m/x", null,
-                s.storageInitializerImage(), 1, 2, "1", "2Gi", 0, 70, 0)).hasMessageContaining("not an image reference");
+        assertThatThrownBy(() -> new ClusterSettings(
+                        "iris",
+                        "3",
+                        "models",
+                        s.image(),
+                        "s3://m/x",
+                        null,
+                        s.storageInitializerImage(),
+                        1,
+                        2,
+                        "1; rm -rf /",
+                        "2Gi",
+                        0,
+                        70,
+                        0))
+                .hasMessageContaining("cpu '1; rm -rf /'");
+        assertThatThrownBy(() -> new ClusterSettings(
+                        "iris",
+                        "3",
+                        "models",
+                        s.image(),
+                        "/local/path",
+                        null,
+                        s.storageInitializerImage(),
+                        1,
+                        2,
+                        "1",
+                        "2Gi",
+                        0,
+                        70,
+                        0))
+                .hasMessageContaining("is not a URI");
+        assertThatThrownBy(() -> new ClusterSettings(
+                        "iris",
+                        "3",
+                        "models",
+                        s.image(),
+                        "s3://m/x",
+                        null,
+                        s.storageInitializerImage(),
+                        1,
+                        2,
+                        "1",
+                        "2Gi",
+                        0,
+                        70,
+                        100))
+                .hasMessageContaining("canary-percent");
+        assertThatThrownBy(() -> new ClusterSettings(
+                        "iris",
+                        "3",
+                        "models",
+                        s.image(),
+                        "s3://m/x",
+                        null,
+                        s.storageInitializerImage(),
+                        3,
+                        2,
+                        "1",
+                        "2Gi",
+                        0,
+                        70,
+                        0))
+                .hasMessageContaining("max-replicas");
+        assertThatThrownBy(() -> new ClusterSettings(
+                        "iris",
+                        "3",
+                        "models",
+                        "image\nkind: Secret",
+                        "s3://m/x",
+                        null,
+                        s.storageInitializerImage(),
+                        1,
+                        2,
+                        "1",
+                        "2Gi",
+                        0,
+                        70,
+                        0))
+                .hasMessageContaining("not an image reference");
     }
 }

@@ -1,23 +1,21 @@
 package dev.fermion.deploy.kubernetes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.deploy.Deployed;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Rollouts, canaries and rollbacks against the fabric8 mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true)
@@ -39,13 +37,32 @@ class KubernetesRolloutTest {
         Deployed deployed = rollout().deploy(Settings.iris("1"), Duration.ZERO);
 
         assertThat(deployed).isEqualTo(new Deployed("http://iris.models.svc.cluster.local/v2/models/iris", "1"));
-        assertThat(client.services().inNamespace("models").withName("iris").get()).isNotNull();
-        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("models").withName("iris").get())
+        assertThat(client.services().inNamespace("models").withName("iris").get())
                 .isNotNull();
-        assertThat(client.policy().v1().podDisruptionBudget().inNamespace("models").withName("iris").get()).isNotNull();
+        assertThat(client.autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace("models")
+                        .withName("iris")
+                        .get())
+                .isNotNull();
+        assertThat(client.policy()
+                        .v1()
+                        .podDisruptionBudget()
+                        .inNamespace("models")
+                        .withName("iris")
+                        .get())
+                .isNotNull();
         Deployment stable = deployment("iris");
-        assertThat(stable.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("iris=/mnt/models");
-        assertThat(stable.getMetadata().getAnnotations()).containsEntry("fermion.dev/version", "1")
+        assertThat(stable.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs())
+                .contains("iris=/mnt/models");
+        assertThat(stable.getMetadata().getAnnotations())
+                .containsEntry("fermion.dev/version", "1")
                 .doesNotContainKey(KubernetesDeployment.PREVIOUS_ANNOTATION);
     }
 
@@ -60,10 +77,18 @@ class KubernetesRolloutTest {
 
         Deployment stable = deployment("iris");
         assertThat(stable.getMetadata().getAnnotations()).containsEntry("fermion.dev/version", "2");
-        assertThat(KubernetesDeployment.fromJson(stable.getMetadata().getAnnotations()
-                .get(KubernetesDeployment.PREVIOUS_ANNOTATION), "test").version()).isEqualTo("1");
+        assertThat(KubernetesDeployment.fromJson(
+                                stable.getMetadata().getAnnotations().get(KubernetesDeployment.PREVIOUS_ANNOTATION),
+                                "test")
+                        .version())
+                .isEqualTo("1");
         assertThat(stable.getSpec().getReplicas()).as("the autoscaler's count").isEqualTo(5);
-        assertThat(stable.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
+        assertThat(stable.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getInitContainers()
+                        .get(0)
+                        .getArgs())
                 .contains("s3://models/iris/2");
     }
 
@@ -74,11 +99,14 @@ class KubernetesRolloutTest {
         Deployed canary = rollout().deploy(Settings.iris("2", 25), Duration.ZERO);
 
         assertThat(canary.version()).isEqualTo("2");
-        assertThat(deployment("iris").getMetadata().getAnnotations()).as("stable untouched")
+        assertThat(deployment("iris").getMetadata().getAnnotations())
+                .as("stable untouched")
                 .containsEntry("fermion.dev/version", "1");
         Deployment canaryDeployment = deployment("iris-canary");
         assertThat(canaryDeployment.getMetadata().getAnnotations()).containsEntry("fermion.dev/version", "2");
-        assertThat(canaryDeployment.getSpec().getReplicas()).as("1 pod beside 2 stable ones").isEqualTo(1);
+        assertThat(canaryDeployment.getSpec().getReplicas())
+                .as("1 pod beside 2 stable ones")
+                .isEqualTo(1);
         assertThat(log).anySatisfy(l -> assertThat(l).contains("Canary iris-canary serves version 2", "about 25%"));
 
         rollout().deploy(Settings.iris("2"), Duration.ZERO);
@@ -101,11 +129,19 @@ class KubernetesRolloutTest {
         assertThat(afterRollback.version()).isEqualTo("1");
         Deployment stable = deployment("iris");
         assertThat(stable.getMetadata().getAnnotations()).containsEntry("fermion.dev/version", "1");
-        assertThat(stable.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
+        assertThat(stable.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getInitContainers()
+                        .get(0)
+                        .getArgs())
                 .contains("s3://models/iris/1");
-        assertThat(KubernetesDeployment.fromJson(stable.getMetadata().getAnnotations()
-                .get(KubernetesDeployment.PREVIOUS_ANNOTATION), "test").version())
-                .as("a second rollback returns to the version rolled back from").isEqualTo("2");
+        assertThat(KubernetesDeployment.fromJson(
+                                stable.getMetadata().getAnnotations().get(KubernetesDeployment.PREVIOUS_ANNOTATION),
+                                "test")
+                        .version())
+                .as("a second rollback returns to the version rolled back from")
+                .isEqualTo("2");
     }
 
     @Test
@@ -125,11 +161,28 @@ class KubernetesRolloutTest {
     /** The resource versions of the server's objects: they change with every write. */
     private List<String> resourceVersions(String... names) {
         List<String> versions = new ArrayList<>();
-        versions.add(client.services().inNamespace("models").withName("iris").get().getMetadata().getResourceVersion());
-        versions.add(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("models").withName("iris").get()
-                .getMetadata().getResourceVersion());
-        versions.add(client.policy().v1().podDisruptionBudget().inNamespace("models").withName("iris").get()
-                .getMetadata().getResourceVersion());
+        versions.add(client.services()
+                .inNamespace("models")
+                .withName("iris")
+                .get()
+                .getMetadata()
+                .getResourceVersion());
+        versions.add(client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("models")
+                .withName("iris")
+                .get()
+                .getMetadata()
+                .getResourceVersion());
+        versions.add(client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace("models")
+                .withName("iris")
+                .get()
+                .getMetadata()
+                .getResourceVersion());
         for (String name : names) {
             versions.add(deployment(name).getMetadata().getResourceVersion());
         }
@@ -151,8 +204,10 @@ class KubernetesRolloutTest {
         assertThat(resourceVersions("iris")).as("nothing written").isEqualTo(written);
         assertThat(again).isEqualTo(new Deployed("http://iris.models.svc.cluster.local/v2/models/iris", "run-1", true));
         assertThat(deployment("iris").getMetadata().getAnnotations()).containsEntry("fermion.dev/version", "run-1");
-        assertThat(log).singleElement().satisfies(l -> assertThat(l).contains("already serves model sha256:aaaa",
-                "as version run-1: up to date, nothing applied"));
+        assertThat(log)
+                .singleElement()
+                .satisfies(l -> assertThat(l)
+                        .contains("already serves model sha256:aaaa", "as version run-1: up to date, nothing applied"));
     }
 
     @Test
@@ -169,16 +224,27 @@ class KubernetesRolloutTest {
         assertThat(scaled.upToDate()).as("other settings").isFalse();
         assertThat(scaled.version()).isEqualTo("run-3");
 
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("models").withName("iris").delete();
+        client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("models")
+                .withName("iris")
+                .delete();
         Deployed repaired = rollout().deploy(Settings.published("run-4", 'b', 3, 0), Duration.ZERO);
         assertThat(repaired.upToDate()).as("the autoscaler was deleted").isFalse();
-        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("models").withName("iris").get())
+        assertThat(client.autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace("models")
+                        .withName("iris")
+                        .get())
                 .isNotNull();
 
         rollout().deploy(Settings.published("run-5", 'b', 3, 0), Duration.ZERO);
         ClusterSettings unknown = Settings.iris("run-6");
         rollout().deploy(unknown, Duration.ZERO);
-        assertThat(rollout().deploy(unknown, Duration.ZERO).upToDate()).as("content unknown: never up to date")
+        assertThat(rollout().deploy(unknown, Duration.ZERO).upToDate())
+                .as("content unknown: never up to date")
                 .isFalse();
     }
 
@@ -214,12 +280,20 @@ class KubernetesRolloutTest {
             ClusterSettings settings = inConfigMap("run-" + digit, digest);
             Deployed deployed = rollout().deploy(settings, bundle, Duration.ZERO);
             assertThat(deployed.upToDate()).isFalse();
-            assertThat(rollout().deploy(inConfigMap("again-" + digit, digest), bundle, Duration.ZERO).upToDate())
-                    .as("the same model again").isTrue();
+            assertThat(rollout()
+                            .deploy(inConfigMap("again-" + digit, digest), bundle, Duration.ZERO)
+                            .upToDate())
+                    .as("the same model again")
+                    .isTrue();
         }
-        assertThat(modelConfigMaps()).as("the serving model and the one a rollback restores")
+        assertThat(modelConfigMaps())
+                .as("the serving model and the one a rollback restores")
                 .containsExactlyInAnyOrder(digests.get(1), digests.get(2));
-        assertThat(client.configMaps().inNamespace("models").withName(digests.get(2)).get().getBinaryData())
+        assertThat(client.configMaps()
+                        .inNamespace("models")
+                        .withName(digests.get(2))
+                        .get()
+                        .getBinaryData())
                 .containsOnlyKeys("labels.json");
 
         rollout().rollback("models", "iris", Duration.ZERO);
@@ -232,14 +306,34 @@ class KubernetesRolloutTest {
     }
 
     private static ClusterSettings inConfigMap(String version, String digest) {
-        return new ClusterSettings("iris", version, "models", "ghcr.io/fermion-ml/fermion-runtime:1.0.0",
-                ModelConfigMaps.URI_PREFIX + ModelConfigMaps.name("iris", digest), digest,
-                null, ClusterSettings.DEFAULT_STORAGE_INITIALIZER, 1, 3, "500m", "1Gi", 0, 70, 0);
+        return new ClusterSettings(
+                "iris",
+                version,
+                "models",
+                "ghcr.io/fermion-ml/fermion-runtime:1.0.0",
+                ModelConfigMaps.URI_PREFIX + ModelConfigMaps.name("iris", digest),
+                digest,
+                null,
+                ClusterSettings.DEFAULT_STORAGE_INITIALIZER,
+                1,
+                3,
+                "500m",
+                "1Gi",
+                0,
+                70,
+                0);
     }
 
     private List<String> modelConfigMaps() {
-        return client.configMaps().inNamespace("models").withLabel(ModelConfigMaps.MODEL_OF_LABEL, "iris").list()
-                .getItems().stream().map(c -> c.getMetadata().getName()).toList();
+        return client
+                .configMaps()
+                .inNamespace("models")
+                .withLabel(ModelConfigMaps.MODEL_OF_LABEL, "iris")
+                .list()
+                .getItems()
+                .stream()
+                .map(c -> c.getMetadata().getName())
+                .toList();
     }
 
     @Test
@@ -247,12 +341,20 @@ class KubernetesRolloutTest {
         Deployment deployment = KubernetesDeployment.deployment(Settings.iris("1"), KubernetesDeployment.STABLE, 2);
         assertThat(KubernetesRollout.rolledOut(deployment)).isFalse();
         deployment.getMetadata().setGeneration(3L);
-        deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withObservedGeneration(3L)
-                .withReplicas(3).withUpdatedReplicas(2).withAvailableReplicas(2).build());
-        assertThat(KubernetesRollout.rolledOut(deployment)).as("an old pod still terminating").isFalse();
+        deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                .withObservedGeneration(3L)
+                .withReplicas(3)
+                .withUpdatedReplicas(2)
+                .withAvailableReplicas(2)
+                .build());
+        assertThat(KubernetesRollout.rolledOut(deployment))
+                .as("an old pod still terminating")
+                .isFalse();
         deployment.getStatus().setReplicas(2);
         assertThat(KubernetesRollout.rolledOut(deployment)).isTrue();
         deployment.getStatus().setObservedGeneration(2L);
-        assertThat(KubernetesRollout.rolledOut(deployment)).as("the controller has not seen the change").isFalse();
+        assertThat(KubernetesRollout.rolledOut(deployment))
+                .as("the controller has not seen the change")
+                .isFalse();
     }
 }

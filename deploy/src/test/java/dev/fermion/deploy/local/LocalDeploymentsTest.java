@@ -1,15 +1,13 @@
 package dev.fermion.deploy.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fermion.components.TestBundles;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.deploy.Http;
 import dev.fermion.deploy.SmokeTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,15 +17,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Real {@code fermion-serve} processes started, replaced, rolled back and stopped through the registry. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LocalDeploymentsTest {
     @TempDir
     Path dir;
+
     private LocalDeployments registry;
     private final List<String> log = new ArrayList<>();
 
@@ -43,16 +43,20 @@ class LocalDeploymentsTest {
         registry = new LocalDeployments(dir.resolve("home"));
         Path bundle = TestBundles.classifier(dir.resolve("model"));
 
-        LocalDeployment deployment = registry.deploy("iris", "v1", bundle, "run-1", false, log::add).deployment();
+        LocalDeployment deployment =
+                registry.deploy("iris", "v1", bundle, "run-1", false, log::add).deployment();
 
         assertThat(deployment.url()).startsWith("http://127.0.0.1:");
         assertThat(deployment.modelUrl()).hasToString(deployment.url() + "/v2/models/iris");
-        assertThat(Path.of(deployment.modelPath())).as("the registry's own copy of the bundle")
-                .startsWith(registry.root().resolve("iris")).isDirectory();
+        assertThat(Path.of(deployment.modelPath()))
+                .as("the registry's own copy of the bundle")
+                .startsWith(registry.root().resolve("iris"))
+                .isDirectory();
         assertThat(registry.root().resolve("iris.json")).isRegularFile();
         assertThat(registry.find("iris")).contains(deployment);
         assertThat(registry.isServing(deployment)).isTrue();
-        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("Smoke test POST " + deployment.modelUrl() + "/infer"))
+        assertThat(log)
+                .anySatisfy(l -> assertThat(l).startsWith("Smoke test POST " + deployment.modelUrl() + "/infer"))
                 .anySatisfy(l -> assertThat(l).startsWith("  request:  ").contains("\"shape\":[1,4]"))
                 .anySatisfy(l -> assertThat(l).startsWith("  response: ").contains("\"probabilities\""));
 
@@ -65,17 +69,23 @@ class LocalDeploymentsTest {
         assertThat(registry.stopStartedBy("another-run")).isEmpty();
         assertThat(registry.isServing(deployment)).isTrue();
         assertThat(registry.stopStartedBy("run-1")).containsExactly("iris");
-        assertThat(ProcessHandle.of(deployment.pid()).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(ProcessHandle.of(deployment.pid()).filter(ProcessHandle::isAlive))
+                .isEmpty();
         assertThat(registry.isServing(deployment)).isFalse();
-        assertThat(registry.find("iris").orElseThrow().stoppedAt()).as("the record stays, for rollback").isNotNull();
-        assertThat(registry.stopStartedBy("run-1")).as("a stopped server is not stopped twice").isEmpty();
+        assertThat(registry.find("iris").orElseThrow().stoppedAt())
+                .as("the record stays, for rollback")
+                .isNotNull();
+        assertThat(registry.stopStartedBy("run-1"))
+                .as("a stopped server is not stopped twice")
+                .isEmpty();
     }
 
     @Test
     void keptServersSurviveTheirRunsEnd() {
         registry = new LocalDeployments(dir.resolve("home"));
-        LocalDeployment kept = registry.deploy("iris", "v1", TestBundles.classifier(dir.resolve("model")), "run-1",
-                true, log::add).deployment();
+        LocalDeployment kept = registry.deploy(
+                        "iris", "v1", TestBundles.classifier(dir.resolve("model")), "run-1", true, log::add)
+                .deployment();
 
         assertThat(registry.stopStartedBy("run-1")).isEmpty();
         assertThat(registry.isServing(kept)).isTrue();
@@ -92,7 +102,8 @@ class LocalDeploymentsTest {
         // (zero biases) answer alike whatever the seed.
         JsonNode request = Http.JSON.readTree("{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", "
                 + "\"shape\": [1, 4], \"data\": [5.1, 3.5, 1.4, 0.2]}]}");
-        LocalDeployment first = registry.deploy("iris", "v1", v1, "run-1", true, log::add).deployment();
+        LocalDeployment first =
+                registry.deploy("iris", "v1", v1, "run-1", true, log::add).deployment();
         JsonNode v1Answer = Http.probabilities(first.modelUrl(), request);
 
         // Clients that follow the registry: every request must be answered while v2 replaces v1.
@@ -125,7 +136,9 @@ class LocalDeploymentsTest {
         assertThat(answered).hasPositiveValue();
         assertThat(second.url()).isNotEqualTo(first.url());
         assertThat(second.previous()).isEqualTo(first.asVersion());
-        assertThat(ProcessHandle.of(first.pid()).filter(ProcessHandle::isAlive)).as("the replaced server").isEmpty();
+        assertThat(ProcessHandle.of(first.pid()).filter(ProcessHandle::isAlive))
+                .as("the replaced server")
+                .isEmpty();
         JsonNode v2Answer = Http.probabilities(second.modelUrl(), request);
         assertThat(v2Answer).as("other weights answer differently").isNotEqualTo(v1Answer);
 
@@ -133,8 +146,11 @@ class LocalDeploymentsTest {
         Files.writeString(broken.resolve("mlp-0000.params"), "not weights");
         // The server starts on these weights; only a real prediction shows they are unusable.
         assertThatThrownBy(() -> registry.deploy("iris", "v3", broken, "run-3", true, log::add))
-                .hasMessageContaining("The smoke test of").hasMessageContaining("got HTTP 500");
-        assertThat(registry.find("iris")).as("a failed deployment changes nothing").contains(second);
+                .hasMessageContaining("The smoke test of")
+                .hasMessageContaining("got HTTP 500");
+        assertThat(registry.find("iris"))
+                .as("a failed deployment changes nothing")
+                .contains(second);
         assertThat(registry.isServing(second)).isTrue();
 
         LocalDeployment restored = registry.rollback("iris", "run-4", true, log::add);
@@ -142,15 +158,17 @@ class LocalDeploymentsTest {
         assertThat(restored.previous().version()).isEqualTo("v2");
         assertThat(Http.probabilities(restored.modelUrl(), request)).isEqualTo(v1Answer);
         assertThat(registry.isServing(second)).isFalse();
-        assertThat(registry.rollback("iris", "run-5", true, log::add).version()).as("rolling back a rollback")
+        assertThat(registry.rollback("iris", "run-5", true, log::add).version())
+                .as("rolling back a rollback")
                 .isEqualTo("v2");
     }
 
     @Test
     void theModelARunningServerServesIsUpToDateAndStartsNothing() throws IOException {
         registry = new LocalDeployments(dir.resolve("home"));
-        LocalDeployment first = registry.deploy("iris", "run-1", TestBundles.classifier(dir.resolve("model")), "run-1",
-                false, log::add).deployment();
+        LocalDeployment first = registry.deploy(
+                        "iris", "run-1", TestBundles.classifier(dir.resolve("model")), "run-1", false, log::add)
+                .deployment();
         List<Path> slots;
         try (var listed = Files.list(registry.root().resolve("iris"))) {
             slots = listed.toList();
@@ -165,8 +183,12 @@ class LocalDeploymentsTest {
         assertThat(again.deployment().pid()).as("the same server").isEqualTo(first.pid());
         assertThat(again.deployment().url()).isEqualTo(first.url());
         assertThat(again.deployment().version()).as("the version that serves").isEqualTo("run-1");
-        assertThat(log).singleElement().satisfies(l -> assertThat(l).contains("'iris' already serves this model (sha256:",
-                "as version run-1 at " + first.url() + ": up to date, no new server"));
+        assertThat(log)
+                .singleElement()
+                .satisfies(l -> assertThat(l)
+                        .contains(
+                                "'iris' already serves this model (sha256:",
+                                "as version run-1 at " + first.url() + ": up to date, no new server"));
         try (var listed = Files.list(registry.root().resolve("iris"))) {
             assertThat(listed.toList()).as("no bundle copied").containsExactlyInAnyOrderElementsOf(slots);
         }
@@ -174,10 +196,16 @@ class LocalDeploymentsTest {
         assertThat(registry.stopStartedBy("run-1")).isEmpty();
         assertThat(registry.isServing(again.deployment())).isTrue();
 
-        assertThat(registry.deploy("iris", "run-3", same, "run-3", true, log::add).deployment().keepRunning())
-                .as("asked to keep running").isTrue();
-        assertThat(registry.deploy("iris", "run-4", same, "run-4", false, log::add).deployment().keepRunning())
-                .as("a kept server stays kept").isTrue();
+        assertThat(registry.deploy("iris", "run-3", same, "run-3", true, log::add)
+                        .deployment()
+                        .keepRunning())
+                .as("asked to keep running")
+                .isTrue();
+        assertThat(registry.deploy("iris", "run-4", same, "run-4", false, log::add)
+                        .deployment()
+                        .keepRunning())
+                .as("a kept server stays kept")
+                .isTrue();
         assertThat(registry.stopStartedBy("run-4")).isEmpty();
         assertThat(registry.stop("iris")).isTrue();
 
@@ -186,8 +214,8 @@ class LocalDeploymentsTest {
         assertThat(restarted.deployment().pid()).isNotEqualTo(first.pid());
         assertThat(registry.isServing(restarted.deployment())).isTrue();
 
-        LocalDeployments.Rollout other = registry.deploy("iris", "run-6", TestBundles.classifier(dir.resolve("other"), 8),
-                "run-6", false, log::add);
+        LocalDeployments.Rollout other = registry.deploy(
+                "iris", "run-6", TestBundles.classifier(dir.resolve("other"), 8), "run-6", false, log::add);
         assertThat(other.upToDate()).as("other weights").isFalse();
         assertThat(other.deployment().version()).isEqualTo("run-6");
     }

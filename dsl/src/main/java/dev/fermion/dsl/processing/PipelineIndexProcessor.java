@@ -1,7 +1,10 @@
 package dev.fermion.dsl.processing;
 
 import dev.fermion.dsl.FermionPipeline;
-
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
@@ -15,11 +18,6 @@ import javax.lang.model.type.TypeMirror;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Writes {@value FermionPipeline#INDEX} for the elements annotated with {@link FermionPipeline}, after checking
@@ -50,26 +48,36 @@ public final class PipelineIndexProcessor extends AbstractProcessor {
     }
 
     private String entry(Element element) {
-        TypeElement owner = element.getKind() == ElementKind.CLASS ? (TypeElement) element
+        TypeElement owner = element.getKind() == ElementKind.CLASS
+                ? (TypeElement) element
                 : (TypeElement) element.getEnclosingElement();
         if (!isReachable(owner)) {
-            return error(element, "@FermionPipeline needs a public top-level or public static nested class; "
-                    + owner.getQualifiedName() + " is not");
+            return error(
+                    element,
+                    "@FermionPipeline needs a public top-level or public static nested class; "
+                            + owner.getQualifiedName() + " is not");
         }
         String className = processingEnv.getElementUtils().getBinaryName(owner).toString();
         switch (element.getKind()) {
             case CLASS:
-                if (!processingEnv.getTypeUtils().isAssignable(element.asType(), type("dev.fermion.dsl.PipelineSource"))) {
-                    return error(element, "@FermionPipeline on a class needs the class to implement PipelineSource; "
-                            + "or put it on a public static method returning the Pipeline");
+                if (!processingEnv
+                        .getTypeUtils()
+                        .isAssignable(element.asType(), type("dev.fermion.dsl.PipelineSource"))) {
+                    return error(
+                            element,
+                            "@FermionPipeline on a class needs the class to implement PipelineSource; "
+                                    + "or put it on a public static method returning the Pipeline");
                 }
                 return className;
             case METHOD:
                 ExecutableElement method = (ExecutableElement) element;
                 if (!method.getModifiers().containsAll(Set.of(Modifier.PUBLIC, Modifier.STATIC))
-                        || !method.getParameters().isEmpty() || !returnsPipeline(method.getReturnType())) {
-                    return error(element, "@FermionPipeline on a method needs a public static method without parameters "
-                            + "that returns a Pipeline");
+                        || !method.getParameters().isEmpty()
+                        || !returnsPipeline(method.getReturnType())) {
+                    return error(
+                            element,
+                            "@FermionPipeline on a method needs a public static method without parameters "
+                                    + "that returns a Pipeline");
                 }
                 return className + "#" + method.getSimpleName();
             case FIELD:
@@ -108,8 +116,8 @@ public final class PipelineIndexProcessor extends AbstractProcessor {
 
     private void write() {
         try {
-            FileObject index = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
-                    FermionPipeline.INDEX);
+            FileObject index =
+                    processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", FermionPipeline.INDEX);
             try (Writer out = index.openWriter()) {
                 for (String entry : entries) {
                     out.write(entry);
@@ -117,8 +125,10 @@ public final class PipelineIndexProcessor extends AbstractProcessor {
                 }
             }
         } catch (IOException e) {
-            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "cannot write " + FermionPipeline.INDEX
-                    + ": " + e.getMessage());
+            processingEnv
+                    .getMessager()
+                    .printMessage(
+                            Diagnostic.Kind.ERROR, "cannot write " + FermionPipeline.INDEX + ": " + e.getMessage());
         }
     }
 }

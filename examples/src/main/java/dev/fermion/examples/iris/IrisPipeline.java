@@ -5,11 +5,10 @@ import dev.fermion.components.evaluate.EvaluateClassifier;
 import dev.fermion.components.train.TrainMlp;
 import dev.fermion.deploy.Deploy;
 import dev.fermion.deploy.DeployTarget;
-import dev.fermion.dsl.Param;
 import dev.fermion.dsl.FermionPipeline;
+import dev.fermion.dsl.Param;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.ValueType;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -33,21 +32,31 @@ public final class IrisPipeline {
 
     @FermionPipeline
     public static Pipeline iris() {
-        return Pipeline.named("iris").experiment("iris")
+        return Pipeline.named("iris")
+                .experiment("iris")
                 .description("Train, evaluate and deploy an iris species classifier")
                 .defaults(d -> d.cpu("1").memory("2Gi").retries(2))
                 .define(p -> {
                     Param<String> source = p.param("source", DATA);
                     Param<String> label = p.param("label", "species");
-                    Param<List<String>> features = p.param("features", ValueType.listOf(String.class), List.of(),
+                    Param<List<String>> features = p.param(
+                            "features",
+                            ValueType.listOf(String.class),
+                            List.of(),
                             "feature columns; empty means every column but the label");
                     Param<Integer> epochs = p.param("epochs", 200);
                     Param<Integer> seed = p.param("seed", 42);
                     Param<Double> minAccuracy = p.param("min-accuracy", 0.9);
-                    Param<Boolean> keepRunning = p.param("keep-running", ValueType.of(Boolean.class), false,
+                    Param<Boolean> keepRunning = p.param(
+                            "keep-running",
+                            ValueType.of(Boolean.class),
+                            false,
                             "keep the local model server after the run ends");
-                    Param<DeployTarget> deployTarget = p.param("deploy-target", ValueType.of(DeployTarget.class),
-                            DeployTarget.LOCAL, "LOCAL: a model server on this machine; KUBERNETES: a Deployment and "
+                    Param<DeployTarget> deployTarget = p.param(
+                            "deploy-target",
+                            ValueType.of(DeployTarget.class),
+                            DeployTarget.LOCAL,
+                            "LOCAL: a model server on this machine; KUBERNETES: a Deployment and "
                                     + "Service in the workflow's namespace");
 
                     var prepare = p.step("prepare", new PrepareCsv())
@@ -69,7 +78,8 @@ public final class IrisPipeline {
                             .with(EvaluateClassifier.DATA, prepare.out(PrepareCsv.TEST));
                     p.result("accuracy", evaluate.out(EvaluateClassifier.ACCURACY));
                     p.result("macro-f1", evaluate.out(EvaluateClassifier.MACRO_F1));
-                    p.when(evaluate.out(EvaluateClassifier.ACCURACY).atLeast(minAccuracy),
+                    p.when(
+                            evaluate.out(EvaluateClassifier.ACCURACY).atLeast(minAccuracy),
                             b -> b.step("deploy", new Deploy())
                                     .with(Deploy.MODEL, train.out(TrainMlp.MODEL))
                                     .with(Deploy.NAME, "iris")

@@ -4,14 +4,13 @@ import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.components.evaluate.EvaluateClassifier;
 import dev.fermion.components.publish.PublishModel;
 import dev.fermion.components.train.TrainMlp;
-import dev.fermion.dsl.Param;
 import dev.fermion.dsl.FermionPipeline;
+import dev.fermion.dsl.Param;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.SecretRef;
 import dev.fermion.dsl.Toleration;
 import dev.fermion.examples.iris.IrisPipeline;
 import dev.fermion.plan.Schedule;
-
 import java.time.Duration;
 
 /**
@@ -22,11 +21,17 @@ import java.time.Duration;
 public final class NightlyRetrainPipeline {
     @FermionPipeline
     public static Pipeline nightlyRetrain() {
-        return Pipeline.named("nightly-retrain").experiment("iris-nightly")
+        return Pipeline.named("nightly-retrain")
+                .experiment("iris-nightly")
                 .description("Nightly retraining with a quality gate")
-                .schedule(Schedule.cron("30 2 * * *").timezone("Europe/Berlin")
-                        .startingDeadline(Duration.ofHours(1)).keepHistory(7, 14))
-                .defaults(d -> d.cpu("1").memory("2Gi").retries(2).cached(Duration.ofHours(20))
+                .schedule(Schedule.cron("30 2 * * *")
+                        .timezone("Europe/Berlin")
+                        .startingDeadline(Duration.ofHours(1))
+                        .keepHistory(7, 14))
+                .defaults(d -> d.cpu("1")
+                        .memory("2Gi")
+                        .retries(2)
+                        .cached(Duration.ofHours(20))
                         .secretEnv("MLFLOW_TRACKING_TOKEN", SecretRef.of("mlflow-credentials", "token"))
                         .label("team", "ml-platform"))
                 .define(p -> {
@@ -42,13 +47,16 @@ public final class NightlyRetrainPipeline {
                             .with(TrainMlp.TRAIN, prepare.out(PrepareCsv.TRAIN))
                             .with(TrainMlp.VALIDATION, prepare.out(PrepareCsv.VALIDATION))
                             .with(TrainMlp.PREPROCESSING, prepare.out(PrepareCsv.PREPROCESSING))
-                            .gpus(1).memory("8Gi").toleration(Toleration.gpuNodes())
+                            .gpus(1)
+                            .memory("8Gi")
+                            .toleration(Toleration.gpuNodes())
                             .nodeSelector("accelerator", "nvidia")
                             .timeout(Duration.ofHours(3));
                     var evaluate = p.step("evaluate", new EvaluateClassifier())
                             .with(EvaluateClassifier.MODEL, train.out(TrainMlp.MODEL))
                             .with(EvaluateClassifier.DATA, prepare.out(PrepareCsv.TEST));
-                    p.when(evaluate.out(EvaluateClassifier.ACCURACY).atLeast(minAccuracy),
+                    p.when(
+                            evaluate.out(EvaluateClassifier.ACCURACY).atLeast(minAccuracy),
                             b -> b.step("promote", new PublishModel())
                                     .with(PublishModel.MODEL, train.out(TrainMlp.MODEL))
                                     .with(PublishModel.NAME, "iris-nightly"));

@@ -11,8 +11,8 @@ import dev.fermion.dsl.StepContext;
  */
 public final class ReportOutcome extends Component {
     public static final Input<String> PIPELINE = input("pipeline", String.class);
-    public static final Input<String> STATUS = input("status", String.class)
-            .describedAs("the pipeline status: Succeeded, Failed or Error");
+    public static final Input<String> STATUS =
+            input("status", String.class).describedAs("the pipeline status: Succeeded, Failed or Error");
     public static final Output<String> SUMMARY = output("summary", String.class);
     public static final Output<Boolean> NEEDS_ATTENTION = output("needs-attention", Boolean.class);
 

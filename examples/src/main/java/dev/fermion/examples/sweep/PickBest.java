@@ -5,7 +5,6 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.ValueType;
-
 import java.util.List;
 
 /**
@@ -14,8 +13,8 @@ import java.util.List;
  */
 public final class PickBest extends Component {
     public static final Input<List<Double>> CANDIDATES = input("candidates", ValueType.listOf(Double.class));
-    public static final Input<List<Double>> SCORES = input("scores", ValueType.listOf(Double.class))
-            .describedAs("lower is better, e.g. a validation loss");
+    public static final Input<List<Double>> SCORES =
+            input("scores", ValueType.listOf(Double.class)).describedAs("lower is better, e.g. a validation loss");
     public static final Output<Double> BEST = output("best", Double.class);
     public static final Output<Double> BEST_SCORE = output("best-score", Double.class);
     public static final Output<Integer> BEST_INDEX = output("best-index", Integer.class);

@@ -29,7 +29,9 @@ public final class GeneratePoints extends ContainerComponent {
                                 out.write(f"{rng.gauss(2 * label, 1):.4f},{rng.gauss(-label, 1):.4f},c{label}\\n")
                         pathlib.Path(os.environ["WRITTEN"]).write_text(str(rows))
                         """)
-                .env("DIR", p.value(DIR)).env("ROWS", p.value(ROWS)).env("SEED", p.value(SEED))
+                .env("DIR", p.value(DIR))
+                .env("ROWS", p.value(ROWS))
+                .env("SEED", p.value(SEED))
                 .env("WRITTEN", p.outputPath(WRITTEN));
     }
 }

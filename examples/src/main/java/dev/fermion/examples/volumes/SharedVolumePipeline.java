@@ -18,7 +18,8 @@ import dev.fermion.dsl.VolumeSnapshot;
 public final class SharedVolumePipeline {
     @FermionPipeline
     public static Pipeline sharedVolume() {
-        return Pipeline.named("shared-volume").experiment("shared-volume")
+        return Pipeline.named("shared-volume")
+                .experiment("shared-volume")
                 .description("Stage data on a volume with a script, snapshot it, and train from the restored copy")
                 .defaults(d -> d.cpu("1").memory("2Gi"))
                 .define(p -> {
@@ -30,7 +31,9 @@ public final class SharedVolumePipeline {
                     var snapshot = p.step("snapshot", new VolumeSnapshot().deletedAtEnd())
                             .with(VolumeSnapshot.CLAIM, staging.out(VolumeClaim.CLAIM_NAME))
                             .after(generate);
-                    var frozen = p.step("frozen", new VolumeClaim("1Gi").fromSnapshot().deletedAtEnd())
+                    var frozen = p.step(
+                                    "frozen",
+                                    new VolumeClaim("1Gi").fromSnapshot().deletedAtEnd())
                             .with(VolumeClaim.SNAPSHOT, snapshot.out(VolumeSnapshot.SNAPSHOT_NAME));
 
                     var prepare = p.step("prepare", new PrepareCsv())

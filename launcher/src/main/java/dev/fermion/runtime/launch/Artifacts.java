@@ -5,13 +5,11 @@ import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Model;
 import dev.fermion.dsl.ValueType;
-
 import java.nio.file.Path;
 
 /** Artifact directories as the type their port declares, for steps and for the runner's listeners. */
 public final class Artifacts {
-    private Artifacts() {
-    }
+    private Artifacts() {}
 
     public static Artifact of(ValueType<?> type, Path path) {
         Class<?> raw = type.rawType();

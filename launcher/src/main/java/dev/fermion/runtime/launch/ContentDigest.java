@@ -18,8 +18,7 @@ import java.util.stream.Stream;
  * same wherever they live, which is what lets caches key on artifact content.
  */
 public final class ContentDigest {
-    private ContentDigest() {
-    }
+    private ContentDigest() {}
 
     public static String of(Path dir) {
         MessageDigest md;
@@ -33,7 +32,9 @@ public final class ContentDigest {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b))).toList();
+            files = walk.filter(Files::isRegularFile)
+                    .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b)))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list artifact " + dir, e);
         }

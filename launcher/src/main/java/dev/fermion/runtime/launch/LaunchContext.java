@@ -8,7 +8,6 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.SourceDataset;
 import dev.fermion.dsl.StepContext;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -26,6 +25,7 @@ import java.util.stream.Stream;
 public final class LaunchContext implements StepContext {
     /** The file, beside the metrics file, holding one JSON line per data set the step reported reading. */
     public static final String SOURCES = "sources.jsonl";
+
     private final LaunchSpec spec;
     private final Definition.Ports ports;
     private final DecodedInputs inputs;
@@ -34,8 +34,8 @@ public final class LaunchContext implements StepContext {
     private final MetricListener metrics;
     private Path workDir;
 
-    LaunchContext(LaunchSpec spec, Definition.Ports ports, DecodedInputs inputs, PrintStream log,
-                  MetricListener metrics) {
+    LaunchContext(
+            LaunchSpec spec, Definition.Ports ports, DecodedInputs inputs, PrintStream log, MetricListener metrics) {
         this.spec = spec;
         this.ports = ports;
         this.inputs = inputs;
@@ -65,8 +65,9 @@ public final class LaunchContext implements StepContext {
                     + "' cannot be null: put a " + declared.type().displayName());
         }
         if (!declared.type().rawType().isInstance(value)) {
-            throw new IllegalArgumentException("output '" + output.name() + "' expects " + declared.type().displayName()
-                    + " but got " + value.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "output '" + output.name() + "' expects " + declared.type().displayName() + " but got "
+                            + value.getClass().getSimpleName());
         }
         outputs.put(output.name(), value);
     }
@@ -77,7 +78,8 @@ public final class LaunchContext implements StepContext {
         String dir = spec.outputArtifacts().get(declared.name());
         if (dir == null) {
             throw new IllegalStateException("output '" + output.name() + "' of step '" + spec.step()
-                    + "' has no directory: the launcher was started without --output-artifact " + output.name() + "=DIR");
+                    + "' has no directory: the launcher was started without --output-artifact " + output.name()
+                    + "=DIR");
         }
         return output.type().rawType().cast(Artifacts.of(output.type(), Path.of(dir)));
     }
@@ -104,8 +106,12 @@ public final class LaunchContext implements StepContext {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            Files.writeString(file, ValueCodec.json(line) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    file,
+                    ValueCodec.json(line) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append metric " + key + " to " + spec.metricsFile(), e);
         }
@@ -116,13 +122,18 @@ public final class LaunchContext implements StepContext {
         if (spec.metricsFile() != null) {
             Path file = sourcesFile(Path.of(spec.metricsFile()));
             try {
-                Files.writeString(file, ValueCodec.json(dataset) + "\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        file,
+                        ValueCodec.json(dataset) + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot record source " + dataset.name() + " in " + file, e);
             }
         }
-        log.printf("read %s (%s, %s rows)%n", dataset.name(), dataset.source(), dataset.rows() < 0 ? "?" : dataset.rows());
+        log.printf(
+                "read %s (%s, %s rows)%n", dataset.name(), dataset.source(), dataset.rows() < 0 ? "?" : dataset.rows());
         metrics.source(dataset);
     }
 
@@ -133,7 +144,9 @@ public final class LaunchContext implements StepContext {
     }
 
     @Override
-    @SuppressWarnings("AnnotateFormatMethod") // StepContext.log defines the format contract; the DSL carries no Error Prone annotations
+    @SuppressWarnings(
+            "AnnotateFormatMethod") // StepContext.log defines the format contract; the DSL carries no Error Prone
+    // annotations
     public void log(String format, Object... args) {
         log.println(args.length == 0 ? format : String.format(format, args));
         log.flush();
@@ -190,9 +203,10 @@ public final class LaunchContext implements StepContext {
     }
 
     private Output<?> declaredOutput(Output<?> output) {
-        return ports.output(output.name()).orElseThrow(() -> new IllegalArgumentException(output
-                + " is not an output of " + spec.component() + "; its outputs are "
-                + ports.outputs().stream().map(Output::name).toList()));
+        return ports.output(output.name())
+                .orElseThrow(() -> new IllegalArgumentException(output
+                        + " is not an output of " + spec.component() + "; its outputs are "
+                        + ports.outputs().stream().map(Output::name).toList()));
     }
 
     static String constant(String port) {

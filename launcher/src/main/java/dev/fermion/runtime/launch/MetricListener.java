@@ -8,12 +8,11 @@ import dev.fermion.dsl.SourceDataset;
  */
 @FunctionalInterface
 public interface MetricListener {
-    MetricListener NONE = (key, value, step, timestampMillis) -> { };
+    MetricListener NONE = (key, value, step, timestampMillis) -> {};
 
     /** Called on the thread that reported the metric: must be quick and thread-safe. */
     void metric(String key, double value, long step, long timestampMillis);
 
     /** Called on the thread that reported the data set. */
-    default void source(SourceDataset dataset) {
-    }
+    default void source(SourceDataset dataset) {}
 }

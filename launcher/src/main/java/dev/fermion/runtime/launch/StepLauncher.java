@@ -14,7 +14,6 @@ import dev.fermion.dsl.SourceDataset;
 import dev.fermion.tracking.PodTracker;
 import dev.fermion.tracking.StepOutcome;
 import dev.fermion.tracking.TrackingSummary;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,12 +53,16 @@ public final class StepLauncher {
      */
     public static final String SOURCE_DIGEST = LaunchSpec.SOURCE_DIGEST_FLAG;
 
-    private StepLauncher() {
-    }
+    private StepLauncher() {}
 
     public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args), Thread.currentThread().getContextClassLoader(), System.out, System.err,
-                System.getenv(), Home.directory()));
+        System.exit(run(
+                Arrays.asList(args),
+                Thread.currentThread().getContextClassLoader(),
+                System.out,
+                System.err,
+                System.getenv(),
+                Home.directory()));
     }
 
     /** Runs the launcher as its command line does and returns the exit code; failures are one line on {@code err}. */
@@ -74,8 +77,13 @@ public final class StepLauncher {
      * first argument ({@code --finish-tracking PIPELINE WORKFLOW_STATUS}, the exit handler's finaliser) it
      * only ends the workflow's parent run.
      */
-    public static int run(List<String> args, ClassLoader loader, PrintStream out, PrintStream err,
-                          Map<String, String> env, Path fermionHome) {
+    public static int run(
+            List<String> args,
+            ClassLoader loader,
+            PrintStream out,
+            PrintStream err,
+            Map<String, String> env,
+            Path fermionHome) {
         if (!args.isEmpty() && args.get(0).equals(FINISH_TRACKING)) {
             return finishTracking(args, err, env, fermionHome);
         }
@@ -92,16 +100,17 @@ public final class StepLauncher {
         Optional<PodTracker.StepRun> tracked = tracker(env, spec.pipeline(), fermionHome, err)
                 .flatMap(tracker -> startStepTracking(tracker, spec, err));
         MetricListener metrics = tracked.<MetricListener>map(run -> new MetricListener() {
-            @Override
-            public void metric(String key, double value, long step, long timestampMillis) {
-                run.metric(key, value, step, timestampMillis);
-            }
+                    @Override
+                    public void metric(String key, double value, long step, long timestampMillis) {
+                        run.metric(key, value, step, timestampMillis);
+                    }
 
-            @Override
-            public void source(SourceDataset dataset) {
-                run.source(dataset);
-            }
-        }).orElse(MetricListener.NONE);
+                    @Override
+                    public void source(SourceDataset dataset) {
+                        run.source(dataset);
+                    }
+                })
+                .orElse(MetricListener.NONE);
         try {
             launch(spec, loader, out, null, metrics);
             tracked.ifPresent(run -> endStepTracking(run, spec, loader, StepOutcome.SUCCEEDED, err));
@@ -143,18 +152,25 @@ public final class StepLauncher {
      */
     public static Optional<String> sourceDigest(LaunchSpec spec, ClassLoader loader) throws StepFailure {
         Class<? extends Definition> type = definitionClass(spec, loader, false);
-        DecodedInputs inputs = new DecodedInputs(spec, Definition.ports(type), decodeInputs(spec, Definition.ports(type)));
+        DecodedInputs inputs =
+                new DecodedInputs(spec, Definition.ports(type), decodeInputs(spec, Definition.ports(type)));
         Component component = instantiate(spec, type.asSubclass(Component.class));
         try {
             return component.digestSources(inputs);
         } catch (Exception | LinkageError e) {
             Optional<Throwable> badInput = badInput(e);
             if (badInput.isPresent()) {
-                throw new StepFailure(BAD_INPUT, "step '" + spec.step() + "' (" + simpleName(spec.component())
-                        + ") cannot read its source: " + badInput.get().getMessage(), e);
+                throw new StepFailure(
+                        BAD_INPUT,
+                        "step '" + spec.step() + "' (" + simpleName(spec.component()) + ") cannot read its source: "
+                                + badInput.get().getMessage(),
+                        e);
             }
-            throw new StepFailure(STEP_FAILED, "step '" + spec.step() + "' (" + simpleName(spec.component())
-                    + ") could not digest its source: " + describe(e), e);
+            throw new StepFailure(
+                    STEP_FAILED,
+                    "step '" + spec.step() + "' (" + simpleName(spec.component()) + ") could not digest its source: "
+                            + describe(e),
+                    e);
         }
     }
 
@@ -185,7 +201,8 @@ public final class StepLauncher {
     }
 
     /** The workflow's tracker; settings it cannot use are a warning, and the step runs untracked. */
-    private static Optional<PodTracker> tracker(Map<String, String> env, String pipeline, Path fermionHome, PrintStream err) {
+    private static Optional<PodTracker> tracker(
+            Map<String, String> env, String pipeline, Path fermionHome, PrintStream err) {
         try {
             return PodTracker.fromEnv(env, pipeline, fermionHome);
         } catch (IllegalArgumentException e) {
@@ -195,21 +212,24 @@ public final class StepLauncher {
     }
 
     /** Tracking never changes the step's result: any failure of it is a warning, and the step runs untracked. */
-    private static Optional<PodTracker.StepRun> startStepTracking(PodTracker tracker, LaunchSpec spec, PrintStream err) {
+    private static Optional<PodTracker.StepRun> startStepTracking(
+            PodTracker tracker, LaunchSpec spec, PrintStream err) {
         try {
             return Optional.of(tracker.startStep(spec.pipeline(), spec.step(), spec.component(), spec.params()));
         } catch (RuntimeException | LinkageError e) {
-            err.println("fermion-step: warning: could not record step '" + spec.step() + "' in MLflow: " + e.getMessage());
+            err.println(
+                    "fermion-step: warning: could not record step '" + spec.step() + "' in MLflow: " + e.getMessage());
             return Optional.empty();
         }
     }
 
-    private static void endStepTracking(PodTracker.StepRun run, LaunchSpec spec, ClassLoader loader, StepOutcome outcome,
-                                        PrintStream err) {
+    private static void endStepTracking(
+            PodTracker.StepRun run, LaunchSpec spec, ClassLoader loader, StepOutcome outcome, PrintStream err) {
         try {
             report(run.finish(models(spec, loader), outcome), err);
         } catch (RuntimeException | LinkageError e) {
-            err.println("fermion-step: warning: could not record step '" + spec.step() + "' in MLflow: " + e.getMessage());
+            err.println(
+                    "fermion-step: warning: could not record step '" + spec.step() + "' in MLflow: " + e.getMessage());
         }
     }
 
@@ -229,9 +249,10 @@ public final class StepLauncher {
         } catch (StepFailure e) {
             return models;
         }
-        spec.outputArtifacts().forEach((name, dir) -> ports.output(name)
-                .filter(o -> Model.class.isAssignableFrom(o.type().rawType()))
-                .ifPresent(o -> models.put(name, Path.of(dir))));
+        spec.outputArtifacts()
+                .forEach((name, dir) -> ports.output(name)
+                        .filter(o -> Model.class.isAssignableFrom(o.type().rawType()))
+                        .ifPresent(o -> models.put(name, Path.of(dir))));
         return models;
     }
 
@@ -244,8 +265,9 @@ public final class StepLauncher {
     }
 
     /** As {@link #launch(LaunchSpec, ClassLoader, PrintStream, StepBody)}, telling {@code metrics} of each metric. */
-    public static void launch(LaunchSpec spec, ClassLoader loader, PrintStream log, StepBody body,
-                              MetricListener metrics) throws StepFailure {
+    public static void launch(
+            LaunchSpec spec, ClassLoader loader, PrintStream log, StepBody body, MetricListener metrics)
+            throws StepFailure {
         Class<? extends Definition> type = definitionClass(spec, loader, body != null);
         Definition.Ports ports = Definition.ports(type);
         DecodedInputs inputs = new DecodedInputs(spec, ports, decodeInputs(spec, ports));
@@ -261,11 +283,16 @@ public final class StepLauncher {
             log.flush();
             Optional<Throwable> badInput = badInput(shown);
             if (badInput.isPresent()) {
-                throw new StepFailure(BAD_INPUT, "step '" + spec.step() + "' (" + simpleName(spec.component())
-                        + ") cannot use its input: " + badInput.get().getMessage(), shown);
+                throw new StepFailure(
+                        BAD_INPUT,
+                        "step '" + spec.step() + "' (" + simpleName(spec.component()) + ") cannot use its input: "
+                                + badInput.get().getMessage(),
+                        shown);
             }
-            throw new StepFailure(STEP_FAILED, "step '" + spec.step() + "' (" + simpleName(spec.component())
-                    + ") failed: " + describe(shown), shown);
+            throw new StepFailure(
+                    STEP_FAILED,
+                    "step '" + spec.step() + "' (" + simpleName(spec.component()) + ") failed: " + describe(shown),
+                    shown);
         } finally {
             ctx.close();
         }
@@ -282,13 +309,18 @@ public final class StepLauncher {
         try {
             type = Class.forName(spec.component(), true, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new StepFailure(USAGE, "component class " + spec.component() + " of step '" + spec.step()
-                    + "' is not on the classpath: put the jar that contains it on the launcher's classpath", e);
+            throw new StepFailure(
+                    USAGE,
+                    "component class " + spec.component() + " of step '" + spec.step()
+                            + "' is not on the classpath: put the jar that contains it on the launcher's classpath",
+                    e);
         }
         Class<?> required = replaced ? Definition.class : Component.class;
         if (!required.isAssignableFrom(type)) {
-            throw new StepFailure(USAGE, spec.component() + " (step '" + spec.step() + "') is not a Component: "
-                    + "the launcher runs classes that extend dev.fermion.dsl.Component");
+            throw new StepFailure(
+                    USAGE,
+                    spec.component() + " (step '" + spec.step() + "') is not a Component: "
+                            + "the launcher runs classes that extend dev.fermion.dsl.Component");
         }
         return type.asSubclass(Definition.class);
     }
@@ -297,11 +329,16 @@ public final class StepLauncher {
         try {
             return type.getConstructor().newInstance();
         } catch (InvocationTargetException e) {
-            throw new StepFailure(STEP_FAILED, "creating " + type.getName() + " for step '" + spec.step() + "' failed: "
-                    + describe(e.getCause()), e.getCause());
+            throw new StepFailure(
+                    STEP_FAILED,
+                    "creating " + type.getName() + " for step '" + spec.step() + "' failed: " + describe(e.getCause()),
+                    e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new StepFailure(USAGE, "cannot create " + type.getName() + " for step '" + spec.step()
-                    + "': it needs a public no-argument constructor", e);
+            throw new StepFailure(
+                    USAGE,
+                    "cannot create " + type.getName() + " for step '" + spec.step()
+                            + "': it needs a public no-argument constructor",
+                    e);
         }
     }
 
@@ -310,68 +347,100 @@ public final class StepLauncher {
         for (Map.Entry<String, String> param : spec.params().entrySet()) {
             Input<?> input = input(spec, ports, param.getKey(), "--param");
             if (input.type().isArtifact()) {
-                throw new StepFailure(USAGE, "input '" + input.name() + "' of step '" + spec.step() + "' is an artifact ("
-                        + input.type().displayName() + "): pass it with --input " + input.name() + "=DIR, not --param");
+                throw new StepFailure(
+                        USAGE,
+                        "input '" + input.name() + "' of step '" + spec.step() + "' is an artifact ("
+                                + input.type().displayName() + "): pass it with --input " + input.name()
+                                + "=DIR, not --param");
             }
             try {
                 // Values reach the launcher in their transport form; armour is removed here and nowhere else.
                 values.put(input.name(), ValueCodec.decode(input.type(), ValueCodec.disarm(param.getValue())));
             } catch (IllegalArgumentException e) {
-                throw new StepFailure(USAGE, "input '" + input.name() + "' of step '" + spec.step() + "' expects "
-                        + input.type().displayName() + ": " + e.getMessage(), e);
+                throw new StepFailure(
+                        USAGE,
+                        "input '" + input.name() + "' of step '" + spec.step() + "' expects "
+                                + input.type().displayName() + ": " + e.getMessage(),
+                        e);
             }
         }
         for (Map.Entry<String, String> artifact : spec.inputArtifacts().entrySet()) {
             Input<?> input = input(spec, ports, artifact.getKey(), "--input");
             if (!input.type().isArtifact()) {
-                throw new StepFailure(USAGE, "input '" + input.name() + "' of step '" + spec.step() + "' is a parameter ("
-                        + input.type().displayName() + "): pass it with --param " + input.name() + "=VALUE, not --input");
+                throw new StepFailure(
+                        USAGE,
+                        "input '" + input.name() + "' of step '" + spec.step() + "' is a parameter ("
+                                + input.type().displayName() + "): pass it with --param " + input.name()
+                                + "=VALUE, not --input");
             }
             Path dir = Path.of(artifact.getValue());
             if (!Files.isDirectory(dir)) {
-                throw new StepFailure(USAGE, "input artifact '" + input.name() + "' of step '" + spec.step()
-                        + "' should be a directory, but " + dir + " is not one");
+                throw new StepFailure(
+                        USAGE,
+                        "input artifact '" + input.name() + "' of step '" + spec.step()
+                                + "' should be a directory, but " + dir + " is not one");
             }
             values.put(input.name(), Artifacts.of(input.type(), dir));
         }
         for (Input<?> input : ports.inputs()) {
             if (input.isRequired() && !values.containsKey(input.name())) {
-                throw new StepFailure(USAGE, "input '" + input.name() + "' (" + input.type().displayName() + ") of step '"
-                        + spec.step() + "' has no value and no default: pass " + (input.type().isArtifact()
-                        ? "--input " + input.name() + "=DIR" : "--param " + input.name() + "=VALUE"));
+                throw new StepFailure(
+                        USAGE,
+                        "input '" + input.name() + "' (" + input.type().displayName() + ") of step '"
+                                + spec.step() + "' has no value and no default: pass "
+                                + (input.type().isArtifact()
+                                        ? "--input " + input.name() + "=DIR"
+                                        : "--param " + input.name() + "=VALUE"));
             }
         }
         return values;
     }
 
-    private static Input<?> input(LaunchSpec spec, Definition.Ports ports, String name, String flag) throws StepFailure {
-        return ports.input(name).orElseThrow(() -> new StepFailure(USAGE, flag + " " + name + ": step '" + spec.step()
-                + "' (" + simpleName(spec.component()) + ") has no input '" + name + "'; its inputs are "
-                + ports.inputs().stream().map(Input::name).toList()));
+    private static Input<?> input(LaunchSpec spec, Definition.Ports ports, String name, String flag)
+            throws StepFailure {
+        return ports.input(name)
+                .orElseThrow(() -> new StepFailure(
+                        USAGE,
+                        flag + " " + name + ": step '" + spec.step()
+                                + "' (" + simpleName(spec.component()) + ") has no input '" + name
+                                + "'; its inputs are "
+                                + ports.inputs().stream().map(Input::name).toList()));
     }
 
     private static void checkOutputs(LaunchSpec spec, Definition.Ports ports) throws StepFailure {
         for (String name : spec.outputParams().keySet()) {
-            String port = name.endsWith(LaunchSpec.DIGEST_SUFFIX) ? name.substring(0, name.length() - LaunchSpec.DIGEST_SUFFIX.length()) : name;
+            String port = name.endsWith(LaunchSpec.DIGEST_SUFFIX)
+                    ? name.substring(0, name.length() - LaunchSpec.DIGEST_SUFFIX.length())
+                    : name;
             Output<?> output = output(spec, ports, port, "--output-param");
             if (output.type().isArtifact() && port.equals(name)) {
-                throw new StepFailure(USAGE, "--output-param " + name + ": output '" + name + "' of step '" + spec.step()
-                        + "' is an artifact; pass it with --output-artifact " + name + "=DIR");
+                throw new StepFailure(
+                        USAGE,
+                        "--output-param " + name + ": output '" + name + "' of step '" + spec.step()
+                                + "' is an artifact; pass it with --output-artifact " + name + "=DIR");
             }
         }
         for (String name : spec.outputArtifacts().keySet()) {
             Output<?> output = output(spec, ports, name, "--output-artifact");
             if (!output.type().isArtifact()) {
-                throw new StepFailure(USAGE, "--output-artifact " + name + ": output '" + name + "' of step '" + spec.step()
-                        + "' is a parameter (" + output.type().displayName() + "); pass it with --output-param " + name + "=FILE");
+                throw new StepFailure(
+                        USAGE,
+                        "--output-artifact " + name + ": output '" + name + "' of step '" + spec.step()
+                                + "' is a parameter (" + output.type().displayName() + "); pass it with --output-param "
+                                + name + "=FILE");
             }
         }
     }
 
-    private static Output<?> output(LaunchSpec spec, Definition.Ports ports, String name, String flag) throws StepFailure {
-        return ports.output(name).orElseThrow(() -> new StepFailure(USAGE, flag + " " + name + ": step '" + spec.step()
-                + "' (" + simpleName(spec.component()) + ") has no output '" + name + "'; its outputs are "
-                + ports.outputs().stream().map(Output::name).toList()));
+    private static Output<?> output(LaunchSpec spec, Definition.Ports ports, String name, String flag)
+            throws StepFailure {
+        return ports.output(name)
+                .orElseThrow(() -> new StepFailure(
+                        USAGE,
+                        flag + " " + name + ": step '" + spec.step()
+                                + "' (" + simpleName(spec.component()) + ") has no output '" + name
+                                + "'; its outputs are "
+                                + ports.outputs().stream().map(Output::name).toList()));
     }
 
     private static void createArtifactDirs(LaunchSpec spec) throws StepFailure {
@@ -379,18 +448,24 @@ public final class StepLauncher {
             try {
                 Files.createDirectories(Path.of(artifact.getValue()));
             } catch (IOException e) {
-                throw new StepFailure(USAGE, "cannot create the directory " + artifact.getValue() + " for output '"
-                        + artifact.getKey() + "' of step '" + spec.step() + "': " + e.getMessage(), e);
+                throw new StepFailure(
+                        USAGE,
+                        "cannot create the directory " + artifact.getValue() + " for output '" + artifact.getKey()
+                                + "' of step '" + spec.step() + "': " + e.getMessage(),
+                        e);
             }
         }
     }
 
-    private static void writeOutputs(LaunchSpec spec, Definition.Ports ports, Map<String, Object> values) throws StepFailure {
+    private static void writeOutputs(LaunchSpec spec, Definition.Ports ports, Map<String, Object> values)
+            throws StepFailure {
         for (Output<?> output : ports.outputs()) {
             if (!output.type().isArtifact() && !values.containsKey(output.name())) {
-                throw new StepFailure(STEP_FAILED, "step '" + spec.step() + "' did not set output '" + output.name() + "' ("
-                        + output.type().displayName() + "): call ctx.put(" + simpleName(spec.component()) + "."
-                        + LaunchContext.constant(output.name()) + ", value) before run() returns");
+                throw new StepFailure(
+                        STEP_FAILED,
+                        "step '" + spec.step() + "' did not set output '" + output.name() + "' ("
+                                + output.type().displayName() + "): call ctx.put(" + simpleName(spec.component()) + "."
+                                + LaunchContext.constant(output.name()) + ", value) before run() returns");
             }
         }
         for (Map.Entry<String, String> file : spec.outputParams().entrySet()) {
@@ -403,15 +478,22 @@ public final class StepLauncher {
             try {
                 encoded = ValueCodec.armour(ValueCodec.encode(output.type(), value));
             } catch (IllegalArgumentException e) {
-                throw new StepFailure(STEP_FAILED, "output '" + output.name() + "' of step '" + spec.step()
-                        + "' cannot be written as " + output.type().displayName() + ": " + e.getMessage(), e);
+                throw new StepFailure(
+                        STEP_FAILED,
+                        "output '" + output.name() + "' of step '" + spec.step() + "' cannot be written as "
+                                + output.type().displayName() + ": " + e.getMessage(),
+                        e);
             }
             write(spec, Path.of(file.getValue()), encoded, "output '" + output.name() + "'");
         }
         for (Map.Entry<String, String> artifact : spec.outputArtifacts().entrySet()) {
             Path dir = Path.of(artifact.getValue());
             String digest = ContentDigest.of(dir);
-            write(spec, digestFile(spec, artifact.getKey()), digest, "the digest of output '" + artifact.getKey() + "'");
+            write(
+                    spec,
+                    digestFile(spec, artifact.getKey()),
+                    digest,
+                    "the digest of output '" + artifact.getKey() + "'");
         }
     }
 
@@ -425,8 +507,13 @@ public final class StepLauncher {
         if (explicit != null) {
             return Path.of(explicit);
         }
-        Path dir = spec.outputParams().values().stream().map(p -> Path.of(p).toAbsolutePath().getParent()).findFirst()
-                .orElseGet(() -> Path.of(spec.outputArtifacts().get(name)).toAbsolutePath().getParent().resolveSibling("params"));
+        Path dir = spec.outputParams().values().stream()
+                .map(p -> Path.of(p).toAbsolutePath().getParent())
+                .findFirst()
+                .orElseGet(() -> Path.of(spec.outputArtifacts().get(name))
+                        .toAbsolutePath()
+                        .getParent()
+                        .resolveSibling("params"));
         return dir.resolve(name + LaunchSpec.DIGEST_SUFFIX);
     }
 
@@ -437,8 +524,10 @@ public final class StepLauncher {
             }
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new StepFailure(USAGE, "cannot write " + what + " of step '" + spec.step() + "' to " + file + ": "
-                    + e.getMessage(), e);
+            throw new StepFailure(
+                    USAGE,
+                    "cannot write " + what + " of step '" + spec.step() + "' to " + file + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.fermion.runtime.launch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
@@ -13,10 +15,6 @@ import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -28,8 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Steps of one workflow run as separate launcher processes would in their pods, with the environment the
@@ -59,35 +58,65 @@ class PodTrackingTest {
         String experiment = "pods-" + UUID.randomUUID();
         Map<String, String> env = env(server, experiment, UUID.randomUUID().toString());
 
-        assertThat(launch(env, "prepare", Steps.WriteText.class, "--param", "text=abcd",
-                "--output-artifact", "data=" + dir.resolve("prepare/artifacts/data"))).isEqualTo(StepLauncher.OK);
-        assertThat(launch(env, "train", Fit.class, "--param", "rate=0.1",
-                "--output-artifact", "model=" + dir.resolve("train/artifacts/model"))).isEqualTo(StepLauncher.OK);
-        assertThat(StepLauncher.run(List.of(StepLauncher.FINISH_TRACKING, "demo", "Succeeded"),
-                getClass().getClassLoader(), System.out, stream(err), env, dir.resolve("home")))
+        assertThat(launch(
+                        env,
+                        "prepare",
+                        Steps.WriteText.class,
+                        "--param",
+                        "text=abcd",
+                        "--output-artifact",
+                        "data=" + dir.resolve("prepare/artifacts/data")))
+                .isEqualTo(StepLauncher.OK);
+        assertThat(launch(
+                        env,
+                        "train",
+                        Fit.class,
+                        "--param",
+                        "rate=0.1",
+                        "--output-artifact",
+                        "model=" + dir.resolve("train/artifacts/model")))
+                .isEqualTo(StepLauncher.OK);
+        assertThat(StepLauncher.run(
+                        List.of(StepLauncher.FINISH_TRACKING, "demo", "Succeeded"),
+                        getClass().getClassLoader(),
+                        System.out,
+                        stream(err),
+                        env,
+                        dir.resolve("home")))
                 .isEqualTo(StepLauncher.OK);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
 
         MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experimentId = client.experimentId(experiment);
-        List<RunInfo> parents = client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + env.get("FERMION_WORKFLOW_UID"));
+        List<RunInfo> parents =
+                client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + env.get("FERMION_WORKFLOW_UID"));
         assertThat(parents).hasSize(1);
         RunInfo parent = parents.get(0);
         assertThat(parent.status()).isEqualTo("FINISHED");
-        assertThat(parent.tags()).containsEntry("argo.workflow.name", "demo-x7k2p")
+        assertThat(parent.tags())
+                .containsEntry("argo.workflow.name", "demo-x7k2p")
                 .containsEntry("argo.workflow.uid", env.get("FERMION_WORKFLOW_UID"));
 
         List<RunInfo> children = client.findRunsByTag(experimentId, "mlflow.parentRunId", parent.runId());
         assertThat(children).extracting(RunInfo::runName).containsExactlyInAnyOrder("prepare", "train");
-        RunInfo prepare = children.stream().filter(r -> r.runName().equals("prepare")).findFirst().orElseThrow();
-        RunInfo train = children.stream().filter(r -> r.runName().equals("train")).findFirst().orElseThrow();
+        RunInfo prepare = children.stream()
+                .filter(r -> r.runName().equals("prepare"))
+                .findFirst()
+                .orElseThrow();
+        RunInfo train = children.stream()
+                .filter(r -> r.runName().equals("train"))
+                .findFirst()
+                .orElseThrow();
         assertThat(prepare.status()).isEqualTo("FINISHED");
         assertThat(prepare.params()).containsEntry("text", "abcd");
         assertThat(prepare.metrics()).containsEntry("length", 4.0);
         assertThat(train.params()).containsEntry("rate", "0.1");
-        assertThat(client.metricHistory(train.runId(), "loss")).extracting(m -> m.value()).containsExactly(0.5, 0.25);
+        assertThat(client.metricHistory(train.runId(), "loss"))
+                .extracting(m -> m.value())
+                .containsExactly(0.5, 0.25);
         assertThat(client.findLoggedModelsByTag(experimentId, "fermion.step", "train"))
-                .singleElement().satisfies(m -> assertThat(m.status()).isEqualTo("LOGGED_MODEL_READY"));
+                .singleElement()
+                .satisfies(m -> assertThat(m.status()).isEqualTo("LOGGED_MODEL_READY"));
     }
 
     @Test
@@ -96,8 +125,13 @@ class PodTrackingTest {
         Map<String, String> env = env(server, experiment, UUID.randomUUID().toString());
 
         assertThat(launch(env, "boom", Steps.Fail.class)).isEqualTo(StepLauncher.STEP_FAILED);
-        StepLauncher.run(List.of(StepLauncher.FINISH_TRACKING, "demo", "Failed"), getClass().getClassLoader(),
-                System.out, stream(err), env, dir.resolve("home"));
+        StepLauncher.run(
+                List.of(StepLauncher.FINISH_TRACKING, "demo", "Failed"),
+                getClass().getClassLoader(),
+                System.out,
+                stream(err),
+                env,
+                dir.resolve("home"));
 
         MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experimentId = client.experimentId(experiment);
@@ -105,7 +139,8 @@ class PodTrackingTest {
                 .get(0);
         assertThat(parent.status()).isEqualTo("FAILED");
         assertThat(client.findRunsByTag(experimentId, "mlflow.parentRunId", parent.runId()))
-                .singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("FAILED"));
+                .singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo("FAILED"));
     }
 
     @Test
@@ -119,11 +154,20 @@ class PodTrackingTest {
         RunInfo newer = client.createRun(experimentId, "demo-x7k2p", 2_000_000L, key);
         RunInfo older = client.createRun(experimentId, "demo-x7k2p", 1_000_000L, key);
 
-        assertThat(launch(env, "prepare", Steps.WriteText.class, "--param", "text=a",
-                "--output-artifact", "data=" + dir.resolve("a"))).isEqualTo(StepLauncher.OK);
+        assertThat(launch(
+                        env,
+                        "prepare",
+                        Steps.WriteText.class,
+                        "--param",
+                        "text=a",
+                        "--output-artifact",
+                        "data=" + dir.resolve("a")))
+                .isEqualTo(StepLauncher.OK);
 
-        assertThat(client.findRunsByTag(experimentId, "mlflow.parentRunId", older.runId())).hasSize(1);
-        assertThat(client.findRunsByTag(experimentId, "mlflow.parentRunId", newer.runId())).isEmpty();
+        assertThat(client.findRunsByTag(experimentId, "mlflow.parentRunId", older.runId()))
+                .hasSize(1);
+        assertThat(client.findRunsByTag(experimentId, "mlflow.parentRunId", newer.runId()))
+                .isEmpty();
     }
 
     @Test
@@ -132,15 +176,27 @@ class PodTrackingTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + port,
-                "FERMION_WORKFLOW_NAME", "demo-x7k2p", "FERMION_WORKFLOW_UID", UUID.randomUUID().toString());
+        Map<String, String> env = Map.of(
+                "MLFLOW_TRACKING_URI",
+                "http://127.0.0.1:" + port,
+                "FERMION_WORKFLOW_NAME",
+                "demo-x7k2p",
+                "FERMION_WORKFLOW_UID",
+                UUID.randomUUID().toString());
 
-        int exit = launch(env, "prepare", Steps.WriteText.class, "--param", "text=abc",
-                "--output-artifact", "data=" + dir.resolve("prepare/artifacts/data"));
+        int exit = launch(
+                env,
+                "prepare",
+                Steps.WriteText.class,
+                "--param",
+                "text=abc",
+                "--output-artifact",
+                "data=" + dir.resolve("prepare/artifacts/data"));
 
         assertThat(exit).isEqualTo(StepLauncher.OK);
         assertThat(dir.resolve("prepare/artifacts/data/text.txt")).hasContent("abc");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("warning: MLflow did not take")
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("warning: MLflow did not take")
                 .contains("lost with the pod");
         try (Stream<Path> spooled = Files.list(dir.resolve("home/tracking/spool"))) {
             assertThat(spooled.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsonl"));
@@ -149,31 +205,63 @@ class PodTrackingTest {
 
     @Test
     void halfAPairOfCredentialsLeavesTheStepUntrackedWithAWarningNeverFailed() {
-        Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:9", "FERMION_WORKFLOW_UID",
-                UUID.randomUUID().toString(), "MLFLOW_TRACKING_USERNAME", "pipelines");
+        Map<String, String> env = Map.of(
+                "MLFLOW_TRACKING_URI",
+                "http://127.0.0.1:9",
+                "FERMION_WORKFLOW_UID",
+                UUID.randomUUID().toString(),
+                "MLFLOW_TRACKING_USERNAME",
+                "pipelines");
 
-        int exit = launch(env, "prepare", Steps.WriteText.class, "--param", "text=abc",
-                "--output-artifact", "data=" + dir.resolve("prepare/artifacts/data"));
+        int exit = launch(
+                env,
+                "prepare",
+                Steps.WriteText.class,
+                "--param",
+                "text=abc",
+                "--output-artifact",
+                "data=" + dir.resolve("prepare/artifacts/data"));
 
         assertThat(exit).isEqualTo(StepLauncher.OK);
         assertThat(dir.resolve("prepare/artifacts/data/text.txt")).hasContent("abc");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("warning: not tracking this step in MLflow: "
-                + "MLFLOW_TRACKING_USERNAME is set but MLFLOW_TRACKING_PASSWORD is not");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("warning: not tracking this step in MLflow: "
+                        + "MLFLOW_TRACKING_USERNAME is set but MLFLOW_TRACKING_PASSWORD is not");
         assertThat(dir.resolve("home/tracking/spool")).doesNotExist();
     }
 
     private int launch(Map<String, String> env, String step, Class<?> component, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--component", component.getName(), "--pipeline", "demo",
-                "--step", step, "--run-id", env.get("FERMION_WORKFLOW_UID"),
-                "--metrics", dir.resolve(step + "/metrics.jsonl").toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--component",
+                component.getName(),
+                "--pipeline",
+                "demo",
+                "--step",
+                step,
+                "--run-id",
+                env.get("FERMION_WORKFLOW_UID"),
+                "--metrics",
+                dir.resolve(step + "/metrics.jsonl").toString()));
         args.addAll(List.of(extra));
-        return StepLauncher.run(args, getClass().getClassLoader(), stream(new ByteArrayOutputStream()), stream(err),
-                env, dir.resolve("home"));
+        return StepLauncher.run(
+                args,
+                getClass().getClassLoader(),
+                stream(new ByteArrayOutputStream()),
+                stream(err),
+                env,
+                dir.resolve("home"));
     }
 
     private static Map<String, String> env(SharedMlflowServer.Server server, String experiment, String uid) {
-        return Map.of("MLFLOW_TRACKING_URI", server.uri().toString(), "MLFLOW_EXPERIMENT_NAME", experiment,
-                "FERMION_WORKFLOW_NAME", "demo-x7k2p", "FERMION_WORKFLOW_UID", uid);
+        return Map.of(
+                "MLFLOW_TRACKING_URI",
+                server.uri().toString(),
+                "MLFLOW_EXPERIMENT_NAME",
+                experiment,
+                "FERMION_WORKFLOW_NAME",
+                "demo-x7k2p",
+                "FERMION_WORKFLOW_UID",
+                uid);
     }
 
     private static PrintStream stream(ByteArrayOutputStream bytes) {

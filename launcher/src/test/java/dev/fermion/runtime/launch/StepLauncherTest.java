@@ -1,10 +1,9 @@
 package dev.fermion.runtime.launch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.runtime.fixtures.Steps;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StepLauncherTest {
     @TempDir
@@ -24,10 +23,13 @@ class StepLauncherTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int launch(Class<?> component, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--component", component.getName(), "--pipeline", "p", "--step", "s",
-                "--run-id", "r1"));
+        List<String> args = new ArrayList<>(
+                List.of("--component", component.getName(), "--pipeline", "p", "--step", "s", "--run-id", "r1"));
         args.addAll(List.of(extra));
-        return StepLauncher.run(args, getClass().getClassLoader(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return StepLauncher.run(
+                args,
+                getClass().getClassLoader(),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -50,8 +52,14 @@ class StepLauncherTest {
         Path data = dir.resolve("outputs/artifacts/data");
         Path metrics = dir.resolve("outputs/metrics.jsonl");
 
-        int exit = launch(Steps.WriteText.class, "--param", "text=abc", "--output-artifact", "data=" + data,
-                "--metrics", metrics.toString());
+        int exit = launch(
+                Steps.WriteText.class,
+                "--param",
+                "text=abc",
+                "--output-artifact",
+                "data=" + data,
+                "--metrics",
+                metrics.toString());
 
         assertThat(exit).isEqualTo(StepLauncher.OK);
         assertThat(data.resolve("text.txt")).hasContent("abc");
@@ -77,8 +85,9 @@ class StepLauncherTest {
 
         assertThat(exit).isEqualTo(StepLauncher.BAD_INPUT).isEqualTo(LaunchSpec.EXIT_BAD_INPUT);
         assertThat(LaunchSpec.retryable(exit)).isFalse();
-        assertThat(err()).isEqualTo("fermion-step: step 's' (Steps.RejectInput) cannot use its input: input 'data': "
-                + "the split is empty; give the step a data set with rows" + System.lineSeparator());
+        assertThat(err())
+                .isEqualTo("fermion-step: step 's' (Steps.RejectInput) cannot use its input: input 'data': "
+                        + "the split is empty; give the step a data set with rows" + System.lineSeparator());
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("BadInputException", "at dev.fermion");
     }
 
@@ -86,10 +95,12 @@ class StepLauncherTest {
     void aMissingFileIsUnusableInputToo() {
         Path missing = dir.resolve("no/such.csv");
 
-        int exit = launch(Steps.ReadFile.class, "--param", "path=" + missing, "--output-param", "content=" + dir.resolve("c"));
+        int exit = launch(
+                Steps.ReadFile.class, "--param", "path=" + missing, "--output-param", "content=" + dir.resolve("c"));
 
         assertThat(exit).isEqualTo(StepLauncher.BAD_INPUT);
-        assertThat(err()).startsWith("fermion-step: step 's' (Steps.ReadFile) cannot use its input: no such file: " + missing);
+        assertThat(err())
+                .startsWith("fermion-step: step 's' (Steps.ReadFile) cannot use its input: no such file: " + missing);
         assertThat(err().lines()).hasSize(1);
     }
 
@@ -106,7 +117,9 @@ class StepLauncherTest {
         int exit = launch(Steps.AddOne.class, "--param", "x=forty", "--output-param", "y=" + dir.resolve("y"));
 
         assertThat(exit).isEqualTo(StepLauncher.USAGE);
-        assertThat(err()).startsWith("fermion-step: input 'x' of step 's' expects Integer").contains("'forty'");
+        assertThat(err())
+                .startsWith("fermion-step: input 'x' of step 's' expects Integer")
+                .contains("'forty'");
         assertThat(err().lines()).hasSize(1);
     }
 
@@ -117,7 +130,9 @@ class StepLauncherTest {
 
         int missing = launch(NoOutput.class, "--output-param", "out=" + dir.resolve("out"));
         assertThat(missing).isEqualTo(StepLauncher.STEP_FAILED);
-        assertThat(err()).contains("did not set output 'out' (String)").contains("ctx.put(StepLauncherTest.NoOutput.OUT, value)");
+        assertThat(err())
+                .contains("did not set output 'out' (String)")
+                .contains("ctx.put(StepLauncherTest.NoOutput.OUT, value)");
     }
 
     @Test
@@ -125,15 +140,21 @@ class StepLauncherTest {
         int exit = launch(Steps.Fail.class, "--output-param", "out=" + dir.resolve("out"));
 
         assertThat(exit).isEqualTo(StepLauncher.STEP_FAILED);
-        assertThat(err()).isEqualTo("fermion-step: step 's' (Steps.Fail) failed: IllegalStateException: failing because it had to"
-                + System.lineSeparator());
+        assertThat(err())
+                .isEqualTo(
+                        "fermion-step: step 's' (Steps.Fail) failed: IllegalStateException: failing because it had to"
+                                + System.lineSeparator());
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("at dev.fermion.runtime.fixtures.Steps$Fail.run");
     }
 
     @Test
     void badUsageExitsWithTwo() {
-        assertThat(StepLauncher.run(List.of("--component"), getClass().getClassLoader(), System.out,
-                new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(StepLauncher.USAGE);
+        assertThat(StepLauncher.run(
+                        List.of("--component"),
+                        getClass().getClassLoader(),
+                        System.out,
+                        new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .isEqualTo(StepLauncher.USAGE);
         assertThat(launch(Steps.AddOne.class, "--param", "z=1")).isEqualTo(StepLauncher.USAGE);
         assertThat(err()).contains("has no input 'z'; its inputs are [x]");
         assertThat(launch(String.class)).isEqualTo(StepLauncher.USAGE);
@@ -146,10 +167,23 @@ class StepLauncherTest {
     void aMetricListenerHearsEachMetricWhileTheStepRuns() throws Exception {
         CountDownLatch release = Steps.ReportAndWait.nextRelease();
         List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        LaunchSpec spec = LaunchSpec.parse(List.of("--component", Steps.ReportAndWait.class.getName(), "--pipeline", "p",
-                "--step", "s", "--run-id", "r1", "--metrics", dir.resolve("metrics.jsonl").toString()));
+        LaunchSpec spec = LaunchSpec.parse(List.of(
+                "--component",
+                Steps.ReportAndWait.class.getName(),
+                "--pipeline",
+                "p",
+                "--step",
+                "s",
+                "--run-id",
+                "r1",
+                "--metrics",
+                dir.resolve("metrics.jsonl").toString()));
 
-        StepLauncher.launch(spec, getClass().getClassLoader(), new PrintStream(out, true, StandardCharsets.UTF_8), null,
+        StepLauncher.launch(
+                spec,
+                getClass().getClassLoader(),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                null,
                 (key, value, step, timestamp) -> {
                     heard.add(key + "=" + value + "@" + step);
                     release.countDown();

@@ -2,7 +2,6 @@ package dev.fermion.components.model;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
-
 import java.util.function.Function;
 
 /** Non-linearity between the hidden layers of a multi-layer perceptron. */

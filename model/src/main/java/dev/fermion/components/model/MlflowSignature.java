@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fermion.components.preprocess.Feature;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.ColumnType;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,8 +25,7 @@ final class MlflowSignature {
     static final String INPUT_EXAMPLE = "input_example.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private MlflowSignature() {
-    }
+    private MlflowSignature() {}
 
     static void write(Path directory, Preprocessing preprocessing, Task task, List<String> labels) throws IOException {
         ArrayNode inputs = JSON.createArrayNode();
@@ -35,18 +33,26 @@ final class MlflowSignature {
         ArrayNode row = JSON.createArrayNode();
         for (Feature feature : preprocessing.features()) {
             boolean numeric = feature.type() == ColumnType.NUMERIC;
-            inputs.addObject().put("type", numeric ? "double" : "string").put("name", feature.column()).put("required", true);
+            inputs.addObject()
+                    .put("type", numeric ? "double" : "string")
+                    .put("name", feature.column())
+                    .put("required", true);
             columns.add(feature.column());
             if (numeric) {
                 row.add(feature.fill());
             } else {
-                row.add(feature.categories().isEmpty() ? "" : feature.categories().get(0));
+                row.add(
+                        feature.categories().isEmpty()
+                                ? ""
+                                : feature.categories().get(0));
             }
         }
         ArrayNode outputs = JSON.createArrayNode();
         if (task == Task.CLASSIFICATION) {
             outputs.addObject().put("type", "string").put("name", "label").put("required", true);
-            ObjectNode probabilities = outputs.addObject().put("type", "array").put("name", "probabilities")
+            ObjectNode probabilities = outputs.addObject()
+                    .put("type", "array")
+                    .put("name", "probabilities")
                     .put("required", true);
             probabilities.putObject("items").put("type", "double");
         } else {

@@ -3,15 +3,20 @@ package dev.fermion.components.model;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-
 import java.util.List;
 
 /**
  * The shape of a multi-layer perceptron, enough to rebuild it before loading its weights. Regression
  * models learn a standardised target; {@code targetCenter} and {@code targetScale} map their output back.
  */
-public record MlpArchitecture(Task task, int inputs, List<Integer> hidden, ActivationFunction activation,
-                              int outputs, double targetCenter, double targetScale) {
+public record MlpArchitecture(
+        Task task,
+        int inputs,
+        List<Integer> hidden,
+        ActivationFunction activation,
+        int outputs,
+        double targetCenter,
+        double targetScale) {
     public MlpArchitecture {
         hidden = List.copyOf(hidden);
         if (inputs < 1 || outputs < 1 || hidden.stream().anyMatch(h -> h == null || h < 1)) {

@@ -12,7 +12,6 @@ import dev.fermion.components.preprocess.InvalidValueException;
 import dev.fermion.components.preprocess.Preprocessing;
 import dev.fermion.components.table.Table;
 import dev.fermion.dsl.BadInputException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -104,7 +103,8 @@ public final class MlpPredictor implements AutoCloseable {
                         row[j] = values[i * outputs + j];
                     }
                     if (bundle.task() == Task.REGRESSION) {
-                        row[0] = row[0] * bundle.architecture().targetScale() + bundle.architecture().targetCenter();
+                        row[0] = row[0] * bundle.architecture().targetScale()
+                                + bundle.architecture().targetCenter();
                     }
                     result.add(row);
                 }

@@ -10,7 +10,6 @@ import dev.fermion.components.table.JsonFile;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
 import dev.fermion.dsl.BadInputException;
-
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -40,18 +39,22 @@ import java.util.Objects;
  * Evaluation, batch inference and serving load a bundle with {@link #read} and {@link #open} and never
  * need the training code.
  */
-public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Preprocessing preprocessing,
-                          List<String> labels, TableSchema schema) {
+public record ModelBundle(
+        Manifest manifest,
+        MlpArchitecture architecture,
+        Preprocessing preprocessing,
+        List<String> labels,
+        TableSchema schema) {
     public static final String FORMAT = "fermion-mlp/1";
     static final String MODEL_NAME = "mlp";
     private static final String MANIFEST = "bundle.json";
     private static final String ARCHITECTURE = "architecture.json";
     private static final String LABELS = "labels.json";
     /** How to get a whole bundle instead of a damaged or partial one. */
-    private static final String INCOMPLETE = "the bundle is damaged or incomplete: pass the 'model' output of "
-            + "TrainMlp, or train the model again";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String INCOMPLETE =
+            "the bundle is damaged or incomplete: pass the 'model' output of " + "TrainMlp, or train the model again";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * What a bundle is and how it was trained; {@code training} holds summary numbers such as the best loss,
@@ -98,8 +101,9 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
     /** Reads a bundle's description (not its weights); fails naming the missing or unreadable file. */
     public static ModelBundle read(Path directory) {
         if (!Files.isDirectory(directory)) {
-            throw new BadInputException("Model bundle " + directory + (Files.exists(directory) ? " is a file, not a "
-                    + "directory" : " does not exist") + "; pass the 'model' output of TrainMlp");
+            throw new BadInputException("Model bundle " + directory
+                    + (Files.exists(directory) ? " is a file, not a " + "directory" : " does not exist")
+                    + "; pass the 'model' output of TrainMlp");
         }
         Path manifestFile = directory.resolve(MANIFEST);
         if (!Files.exists(manifestFile)) {
@@ -113,8 +117,11 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
         }
         MlpArchitecture architecture = part(directory, ARCHITECTURE, MlpArchitecture.class, "network architecture");
         List<String> labels = List.of(part(directory, LABELS, String[].class, "list of class labels"));
-        TableSchema schema = TableSchema.read(requirePart(directory, TableSchema.FILE).getParent()).orElseThrow();
-        Preprocessing preprocessing = Preprocessing.read(requirePart(directory, Preprocessing.FILE).getParent());
+        TableSchema schema = TableSchema.read(
+                        requirePart(directory, TableSchema.FILE).getParent())
+                .orElseThrow();
+        Preprocessing preprocessing =
+                Preprocessing.read(requirePart(directory, Preprocessing.FILE).getParent());
         return new ModelBundle(manifest, architecture, preprocessing, labels, schema);
     }
 
@@ -141,12 +148,14 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
         } catch (MalformedModelException | EOFException | FileNotFoundException | NoSuchFileException e) {
             // What the weights file holds, or that it is missing: reading it again gives the same.
             model.close();
-            throw new BadInputException("Cannot load the weights of model bundle " + directory + " ("
-                    + Printable.of(String.valueOf(e.getMessage()), 300) + "); " + INCOMPLETE, e);
+            throw new BadInputException(
+                    "Cannot load the weights of model bundle " + directory + " ("
+                            + Printable.of(String.valueOf(e.getMessage()), 300) + "); " + INCOMPLETE,
+                    e);
         } catch (IOException e) {
             model.close();
-            throw new UncheckedIOException("Cannot read the weights of model bundle " + directory + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot read the weights of model bundle " + directory + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -155,7 +164,14 @@ public record ModelBundle(Manifest manifest, MlpArchitecture architecture, Prepr
 
     /** The files of a bundle, for copying it elsewhere. */
     public static List<String> files() {
-        return List.of(MANIFEST, ARCHITECTURE, LABELS, Preprocessing.FILE, TableSchema.FILE, MlflowSignature.SIGNATURE,
-                MlflowSignature.INPUT_EXAMPLE, MODEL_NAME + "-0000.params");
+        return List.of(
+                MANIFEST,
+                ARCHITECTURE,
+                LABELS,
+                Preprocessing.FILE,
+                TableSchema.FILE,
+                MlflowSignature.SIGNATURE,
+                MlflowSignature.INPUT_EXAMPLE,
+                MODEL_NAME + "-0000.params");
     }
 }

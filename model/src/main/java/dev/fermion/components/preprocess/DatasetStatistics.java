@@ -10,7 +10,9 @@ public record DatasetStatistics(long rows, List<ColumnStatistics> columns) imple
     }
 
     public ColumnStatistics column(String name) {
-        return columns.stream().filter(c -> c.name().equals(name)).findFirst()
+        return columns.stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No statistics for column '" + name + "'"));
     }
 }

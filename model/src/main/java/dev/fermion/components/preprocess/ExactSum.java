@@ -19,11 +19,13 @@ final class ExactSum implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Bits 0..2098 of the value's magnitude plus limbs of headroom for carries; the top limb holds the sign. */
     private static final int LIMBS = 68;
+
     private static final long LOW32 = 0xFFFF_FFFFL;
     private static final int CARRY_EVERY = 1 << 30;
 
     /** Value = sum of limbs[i] * 2^(32 i - 1074); below the top, limbs are in [0, 2^32) once carried. */
     private final long[] limbs = new long[LIMBS];
+
     private int uncarried;
 
     /** Adds a finite double exactly. */

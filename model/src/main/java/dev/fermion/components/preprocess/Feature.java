@@ -1,7 +1,6 @@
 package dev.fermion.components.preprocess;
 
 import dev.fermion.components.table.ColumnType;
-
 import java.io.Serializable;
 import java.util.List;
 
@@ -10,8 +9,8 @@ import java.util.List;
  * {@code ((x, or fill when missing) - center) / scale}; a categorical column becomes one indicator per
  * known category, all zero for a missing or unseen category.
  */
-public record Feature(String column, ColumnType type, double fill, double center, double scale,
-                      List<String> categories) implements Serializable {
+public record Feature(String column, ColumnType type, double fill, double center, double scale, List<String> categories)
+        implements Serializable {
     public Feature {
         categories = List.copyOf(categories);
     }
@@ -21,7 +20,8 @@ public record Feature(String column, ColumnType type, double fill, double center
     }
 
     public List<String> names() {
-        return type == ColumnType.NUMERIC ? List.of(column)
+        return type == ColumnType.NUMERIC
+                ? List.of(column)
                 : categories.stream().map(c -> column + "=" + c).toList();
     }
 }

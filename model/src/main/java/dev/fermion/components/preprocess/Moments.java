@@ -123,7 +123,8 @@ public final class Moments implements Serializable {
         BigInteger wDen = quantum > 0 ? den.shiftLeft(2 * quantum) : den;
         BigInteger t = wNum.divide(wDen).sqrt();
         // sqrt(w) lies in [t, t + 1); it rounds up when w >= (t + 1/2)^2, i.e. 4 wNum >= (4t^2 + 4t + 1) wDen.
-        BigInteger midpoint = t.multiply(t).add(t).shiftLeft(2).add(BigInteger.ONE).multiply(wDen);
+        BigInteger midpoint =
+                t.multiply(t).add(t).shiftLeft(2).add(BigInteger.ONE).multiply(wDen);
         int half = wNum.shiftLeft(2).compareTo(midpoint);
         long m = t.longValueExact();
         if (half > 0 || (half == 0 && (m & 1) == 1)) {
@@ -147,8 +148,11 @@ public final class Moments implements Serializable {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Moments that && count == that.count && hugeSquares == that.hugeSquares
-                && sum.equals(that.sum) && squares.equals(that.squares);
+        return other instanceof Moments that
+                && count == that.count
+                && hugeSquares == that.hugeSquares
+                && sum.equals(that.sum)
+                && squares.equals(that.squares);
     }
 
     @Override

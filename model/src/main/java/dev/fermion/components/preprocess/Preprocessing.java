@@ -8,7 +8,6 @@ import dev.fermion.components.table.JsonFile;
 import dev.fermion.components.table.Printable;
 import dev.fermion.components.table.TableSchema;
 import dev.fermion.dsl.BadInputException;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -23,8 +22,13 @@ import java.util.Set;
  * feature column. Preparation, training, evaluation, batch inference and serving all call
  * {@link #bind}, so a model always sees its inputs exactly as it saw them in training.
  */
-public record Preprocessing(List<Feature> features, String label, ColumnType labelType,
-                            ImputeStrategy impute, Scaling scaling, List<String> missingMarkers)
+public record Preprocessing(
+        List<Feature> features,
+        String label,
+        ColumnType labelType,
+        ImputeStrategy impute,
+        Scaling scaling,
+        List<String> missingMarkers)
         implements Serializable {
     public static final String FILE = "preprocessing.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -35,8 +39,13 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
     }
 
     /** Fits the transform of the schema's feature columns to statistics of the training split. */
-    public static Preprocessing fit(TableSchema schema, DatasetStatistics train, ImputeStrategy impute,
-                                    double constant, Scaling scaling, List<String> missingMarkers) {
+    public static Preprocessing fit(
+            TableSchema schema,
+            DatasetStatistics train,
+            ImputeStrategy impute,
+            double constant,
+            Scaling scaling,
+            List<String> missingMarkers) {
         if (train.rows() == 0) {
             throw new BadInputException("The training split is empty: nothing to fit the preprocessing "
                     + "on; check the source, the rejects and the split ratios ('train-ratio')");
@@ -45,7 +54,12 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
         for (Column column : schema.features()) {
             ColumnStatistics stats = train.column(column.name());
             if (column.type() == ColumnType.CATEGORICAL) {
-                features.add(new Feature(column.name(), column.type(), 0, 0, 1,
+                features.add(new Feature(
+                        column.name(),
+                        column.type(),
+                        0,
+                        0,
+                        1,
                         List.copyOf(stats.categories().keySet())));
                 continue;
             }
@@ -73,7 +87,8 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             double scale = spread > 0 ? spread : 1;
             features.add(new Feature(column.name(), column.type(), fill, center, scale, List.of()));
         }
-        ColumnType labelType = schema.label() == null ? null : schema.require(schema.label()).type();
+        ColumnType labelType =
+                schema.label() == null ? null : schema.require(schema.label()).type();
         return new Preprocessing(features, schema.label(), labelType, impute, scaling, missingMarkers);
     }
 
@@ -136,7 +151,8 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
                 Feature feature = preprocessing.features().get(i);
                 if (feature.type() == ColumnType.NUMERIC && numbers != null) {
                     double x = numbers[positions[i]];
-                    out[offset] = (float) (((Double.isNaN(x) ? feature.fill() : x) - feature.center()) / feature.scale());
+                    out[offset] =
+                            (float) (((Double.isNaN(x) ? feature.fill() : x) - feature.center()) / feature.scale());
                     offset += feature.width();
                     continue;
                 }
@@ -168,10 +184,14 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             for (int i = 0; i < positions.length; i++) {
                 Feature feature = preprocessing.features().get(i);
                 if (feature.type() == ColumnType.NUMERIC && !Float.isFinite(out[offset])) {
-                    throw new InvalidValueException(feature.column(), "value '" + Printable.of(row.get(positions[i]))
-                            + "' of numeric column '" + feature.column() + "' is too far outside the values the "
-                            + "preprocessing was fitted on (center " + feature.center() + ", scale " + feature.scale()
-                            + "): scaled, it overflows a 32-bit float; fix or drop the value");
+                    throw new InvalidValueException(
+                            feature.column(),
+                            "value '" + Printable.of(row.get(positions[i]))
+                                    + "' of numeric column '" + feature.column()
+                                    + "' is too far outside the values the "
+                                    + "preprocessing was fitted on (center " + feature.center() + ", scale "
+                                    + feature.scale()
+                                    + "): scaled, it overflows a 32-bit float; fix or drop the value");
                 }
                 offset += feature.width();
             }
@@ -187,8 +207,9 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
             } catch (NumberFormatException e) {
                 // Reported below with the column, which the caller turns into a file and line.
             }
-            throw new InvalidValueException(column, "value '" + Printable.of(value) + "' of numeric column '" + column
-                    + "' is not a finite number");
+            throw new InvalidValueException(
+                    column,
+                    "value '" + Printable.of(value) + "' of numeric column '" + column + "' is not a finite number");
         }
     }
 
@@ -203,10 +224,14 @@ public record Preprocessing(List<Feature> features, String label, ColumnType lab
     public static Preprocessing read(Path directory) {
         Path file = directory.resolve(FILE);
         if (!Files.exists(file)) {
-            throw new BadInputException(directory + " holds no " + FILE + ": pass the 'preprocessing' "
-                    + "output of PrepareCsv");
+            throw new BadInputException(
+                    directory + " holds no " + FILE + ": pass the 'preprocessing' " + "output of PrepareCsv");
         }
-        return JsonFile.read(JSON, file, Preprocessing.class, "fitted preprocessing",
+        return JsonFile.read(
+                JSON,
+                file,
+                Preprocessing.class,
+                "fitted preprocessing",
                 "pass the 'preprocessing' output of PrepareCsv, or a model bundle written by TrainMlp");
     }
 

@@ -3,7 +3,6 @@ package dev.fermion.components.preprocess;
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
 import dev.fermion.dsl.BadInputException;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -143,7 +142,8 @@ public final class StatisticsAccumulator implements Serializable {
         }
     }
 
-    public static StatisticsAccumulator readFrom(DataInput in, List<Column> columns, boolean medians) throws IOException {
+    public static StatisticsAccumulator readFrom(DataInput in, List<Column> columns, boolean medians)
+            throws IOException {
         StatisticsAccumulator accumulator = new StatisticsAccumulator(columns, medians);
         accumulator.rows = in.readLong();
         for (int i = 0; i < columns.size(); i++) {
@@ -187,8 +187,13 @@ public final class StatisticsAccumulator implements Serializable {
         for (int i = 0; i < columns.size(); i++) {
             Column column = columns.get(i);
             boolean numeric = column.type() == ColumnType.NUMERIC && count[i] > 0;
-            result.add(new ColumnStatistics(column.name(), column.type(), count[i], missing[i],
-                    numeric ? min[i] : Double.NaN, numeric ? max[i] : Double.NaN,
+            result.add(new ColumnStatistics(
+                    column.name(),
+                    column.type(),
+                    count[i],
+                    missing[i],
+                    numeric ? min[i] : Double.NaN,
+                    numeric ? max[i] : Double.NaN,
                     numeric ? moments[i].mean() : Double.NaN,
                     numeric ? moments[i].std() : Double.NaN,
                     numeric && medians ? median(Arrays.copyOf(values[i], (int) count[i])) : Double.NaN,
@@ -200,10 +205,17 @@ public final class StatisticsAccumulator implements Serializable {
     /** Value equality, which Beam needs to detect mutation of accumulators it holds. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof StatisticsAccumulator that && columns.equals(that.columns) && medians == that.medians
-                && rows == that.rows && Arrays.equals(count, that.count) && Arrays.equals(missing, that.missing)
-                && Arrays.equals(min, that.min) && Arrays.equals(max, that.max)
-                && Arrays.equals(moments, that.moments) && categories.equals(that.categories) && sameValues(that);
+        return other instanceof StatisticsAccumulator that
+                && columns.equals(that.columns)
+                && medians == that.medians
+                && rows == that.rows
+                && Arrays.equals(count, that.count)
+                && Arrays.equals(missing, that.missing)
+                && Arrays.equals(min, that.min)
+                && Arrays.equals(max, that.max)
+                && Arrays.equals(moments, that.moments)
+                && categories.equals(that.categories)
+                && sameValues(that);
     }
 
     @Override
@@ -229,7 +241,8 @@ public final class StatisticsAccumulator implements Serializable {
                     + "median can hold in memory; set 'impute' to MEAN or CONSTANT");
         }
         if (values[i].length < size) {
-            values[i] = Arrays.copyOf(values[i], (int) Math.max(size, Math.min(Integer.MAX_VALUE - 8L, 2L * values[i].length + 16)));
+            values[i] = Arrays.copyOf(values[i], (int) Math.max(
+                    size, Math.min(Integer.MAX_VALUE - 8L, 2L * values[i].length + 16)));
         }
     }
 

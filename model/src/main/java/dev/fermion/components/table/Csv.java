@@ -9,8 +9,7 @@ import java.util.List;
  * lines are not supported because rows are validated and split line by line.
  */
 public final class Csv {
-    private Csv() {
-    }
+    private Csv() {}
 
     /** Splits one line into fields; throws {@link IllegalArgumentException} naming the offending character. */
     public static List<String> parse(String line) {

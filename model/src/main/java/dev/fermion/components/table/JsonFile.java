@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.dsl.BadInputException;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +19,7 @@ public final class JsonFile {
     /** Characters of the parser's own message shown: it may quote the file, so it is escaped and cut. */
     private static final int MESSAGE = 300;
 
-    private JsonFile() {
-    }
+    private JsonFile() {}
 
     /**
      * @param what what the file should hold, for the message ({@code "data set schema"})
@@ -34,9 +32,13 @@ public final class JsonFile {
             throw new BadInputException(file + " does not exist, so it holds no " + what + "; " + fix, e);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new BadInputException(file + " is not a valid " + what + where + " ("
-                    + Printable.of(e.getOriginalMessage(), MESSAGE) + "); " + fix, e);
+            String where = at == null || at.getLineNr() < 1
+                    ? ""
+                    : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new BadInputException(
+                    file + " is not a valid " + what + where + " (" + Printable.of(e.getOriginalMessage(), MESSAGE)
+                            + "); " + fix,
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + what + " " + file + ": " + e.getMessage(), e);
         }

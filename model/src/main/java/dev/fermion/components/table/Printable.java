@@ -24,10 +24,10 @@ public final class Printable {
     static final int MAX_VALUES = 30;
     /** Bytes a file is judged by. */
     public static final int HEAD = 8192;
+
     private static final HexFormat HEX = HexFormat.of();
 
-    private Printable() {
-    }
+    private Printable() {}
 
     /** {@code text} with control characters escaped and cut after {@link #MAX_VALUE} characters. */
     public static String of(String text) {
@@ -73,8 +73,10 @@ public final class Printable {
 
     /** Decodes into {@code text} and returns the number of bytes that are not UTF-8. */
     private static int decode(byte[] bytes, int length, boolean complete, StringBuilder text) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
         CharBuffer out = CharBuffer.allocate(length + 1);
         int invalid = 0;

@@ -1,7 +1,6 @@
 package dev.fermion.components.table;
 
 import dev.fermion.dsl.BadInputException;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +37,8 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
     public int index(String column) {
         int i = header.indexOf(column);
         if (i < 0) {
-            throw new BadInputException(file + " has no column '" + Printable.of(column) + "'; its columns are "
-                    + Printable.list(header));
+            throw new BadInputException(
+                    file + " has no column '" + Printable.of(column) + "'; its columns are " + Printable.list(header));
         }
         return i;
     }
@@ -64,13 +63,16 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
             return data;
         }
         if (!Files.isDirectory(directory)) {
-            throw new BadInputException("Data set " + directory + (Files.exists(directory) ? " is a file, not a "
-                    + "directory" : " does not exist") + ": a data set is a directory holding " + DATA_FILE
+            throw new BadInputException("Data set " + directory
+                    + (Files.exists(directory) ? " is a file, not a " + "directory" : " does not exist")
+                    + ": a data set is a directory holding " + DATA_FILE
                     + " or one .csv file");
         }
         List<Path> csvs;
         try (Stream<Path> files = Files.list(directory)) {
-            csvs = files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
+            csvs = files.filter(f -> f.getFileName().toString().endsWith(".csv"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list data set directory " + directory, e);
         }
@@ -104,8 +106,10 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
             try {
                 header = Csv.parse(stripBom(first));
             } catch (IllegalArgumentException e) {
-                throw new BadInputException(file + ", line 1 (the header): " + e.getMessage() + "; fix the header "
-                        + "line: " + Printable.of(first), e);
+                throw new BadInputException(
+                        file + ", line 1 (the header): " + e.getMessage() + "; fix the header " + "line: "
+                                + Printable.of(first),
+                        e);
             }
             List<Row> rows = new ArrayList<>();
             long line = 1;
@@ -119,8 +123,10 @@ public record Table(Path file, List<String> header, List<Row> rows, Optional<Tab
                 try {
                     values = Csv.parse(text);
                 } catch (IllegalArgumentException e) {
-                    throw new BadInputException(file + ", line " + line + ": " + e.getMessage() + "; fix the row "
-                            + "or run it through PrepareCsv, which moves malformed rows to its rejects", e);
+                    throw new BadInputException(
+                            file + ", line " + line + ": " + e.getMessage() + "; fix the row "
+                                    + "or run it through PrepareCsv, which moves malformed rows to its rejects",
+                            e);
                 }
                 if (values.size() != header.size()) {
                     throw new BadInputException(file + ", line " + line + ": " + values.size()

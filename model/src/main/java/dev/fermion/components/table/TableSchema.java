@@ -2,7 +2,6 @@ package dev.fermion.components.table;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,8 +29,9 @@ public record TableSchema(List<Column> columns, String id, String label) impleme
     }
 
     public Column require(String name) {
-        return column(name).orElseThrow(() -> new IllegalArgumentException("Column '" + name
-                + "' is not in the schema; known columns: " + names()));
+        return column(name)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "Column '" + name + "' is not in the schema; known columns: " + names()));
     }
 
     public List<String> names() {
@@ -40,7 +40,9 @@ public record TableSchema(List<Column> columns, String id, String label) impleme
 
     /** The feature columns: every column except the id and the label. */
     public List<Column> features() {
-        return columns.stream().filter(c -> !c.name().equals(id) && !c.name().equals(label)).toList();
+        return columns.stream()
+                .filter(c -> !c.name().equals(id) && !c.name().equals(label))
+                .toList();
     }
 
     public void write(Path directory) {
@@ -56,7 +58,11 @@ public record TableSchema(List<Column> columns, String id, String label) impleme
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        return Optional.of(JsonFile.read(JSON, file, TableSchema.class, "data set schema",
+        return Optional.of(JsonFile.read(
+                JSON,
+                file,
+                TableSchema.class,
+                "data set schema",
                 "write it again with the step that made the data set, or delete it to have the types inferred"));
     }
 }

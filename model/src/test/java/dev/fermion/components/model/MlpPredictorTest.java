@@ -1,16 +1,15 @@
 package dev.fermion.components.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.components.BadInput;
 import dev.fermion.components.TestBundles;
 import dev.fermion.components.table.Table;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Batch prediction and evaluation never hand on a NaN or an infinity: each is an error naming its row. */
 class MlpPredictorTest {
@@ -19,8 +18,8 @@ class MlpPredictorTest {
 
     private Table rows(String... lines) throws Exception {
         Path file = tmp.resolve("rows.csv");
-        Files.writeString(file, "sepal_length,sepal_width,petal_length,petal_width,species\n"
-                + String.join("\n", lines) + "\n");
+        Files.writeString(
+                file, "sepal_length,sepal_width,petal_length,petal_width,species\n" + String.join("\n", lines) + "\n");
         return Table.read(file, Optional.empty());
     }
 
@@ -28,7 +27,9 @@ class MlpPredictorTest {
     void finiteRowsGiveFinitePredictions() throws Exception {
         try (MlpPredictor predictor = ModelBundle.open(TestBundles.classifier(tmp.resolve("model")))) {
             assertThat(predictor.predict(rows("5.1,3.5,1.4,0.2,setosa", "6.3,2.9,5.6,1.8,virginica")))
-                    .hasSize(2).allSatisfy(p -> assertThat(java.util.Arrays.stream(p)).hasSize(3).allMatch(Double::isFinite));
+                    .hasSize(2)
+                    .allSatisfy(p ->
+                            assertThat(java.util.Arrays.stream(p)).hasSize(3).allMatch(Double::isFinite));
         }
     }
 

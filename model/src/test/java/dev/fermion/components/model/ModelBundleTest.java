@@ -1,15 +1,14 @@
 package dev.fermion.components.model;
 
-import dev.fermion.components.TestBundles;
-import dev.fermion.dsl.BadInputException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fermion.components.TestBundles;
+import dev.fermion.dsl.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelBundleTest {
     @TempDir
@@ -38,7 +37,8 @@ class ModelBundleTest {
         var signature = json.readTree(bundle.resolve("signature.json").toFile());
         var inputs = json.readTree(signature.path("inputs").asText());
         assertThat(inputs).hasSize(read.preprocessing().features().size());
-        assertThat(inputs.get(0).path("name").asText()).isEqualTo(read.preprocessing().features().get(0).column());
+        assertThat(inputs.get(0).path("name").asText())
+                .isEqualTo(read.preprocessing().features().get(0).column());
         assertThat(inputs.get(0).path("type").asText()).isIn("double", "string");
         assertThat(signature.path("outputs").asText()).contains("\"name\":\"label\"", "\"name\":\"probabilities\"");
         var example = json.readTree(bundle.resolve("input_example.json").toFile());

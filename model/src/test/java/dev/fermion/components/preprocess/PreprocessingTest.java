@@ -1,24 +1,30 @@
 package dev.fermion.components.preprocess;
 
-import dev.fermion.components.table.Column;
-import dev.fermion.components.table.ColumnType;
-import dev.fermion.components.table.TableSchema;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.fermion.components.table.Column;
+import dev.fermion.components.table.ColumnType;
+import dev.fermion.components.table.TableSchema;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class PreprocessingTest {
-    static final TableSchema SCHEMA = new TableSchema(List.of(new Column("id", ColumnType.CATEGORICAL),
-            new Column("x", ColumnType.NUMERIC), new Column("c", ColumnType.CATEGORICAL),
-            new Column("y", ColumnType.CATEGORICAL)), "id", "y");
+    static final TableSchema SCHEMA = new TableSchema(
+            List.of(
+                    new Column("id", ColumnType.CATEGORICAL),
+                    new Column("x", ColumnType.NUMERIC),
+                    new Column("c", ColumnType.CATEGORICAL),
+                    new Column("y", ColumnType.CATEGORICAL)),
+            "id",
+            "y");
     static final List<List<String>> ROWS = List.of(
-            List.of("1", "1", "a", "p"), List.of("2", "2", "b", "q"), List.of("3", "", "a", "p"),
+            List.of("1", "1", "a", "p"),
+            List.of("2", "2", "b", "q"),
+            List.of("3", "", "a", "p"),
             List.of("4", "9", "a", "q"));
 
     private static DatasetStatistics statistics() {
@@ -56,8 +62,8 @@ class PreprocessingTest {
 
     @Test
     void standardisesImputesAndEncodes() {
-        Preprocessing p = Preprocessing.fit(SCHEMA, statistics(), ImputeStrategy.MEDIAN, 0, Scaling.STANDARD,
-                List.of("", "NA"));
+        Preprocessing p =
+                Preprocessing.fit(SCHEMA, statistics(), ImputeStrategy.MEDIAN, 0, Scaling.STANDARD, List.of("", "NA"));
         assertThat(p.featureNames()).containsExactly("x", "c=a", "c=b");
         Preprocessing.Transformer t = p.bind(List.of("c", "x"));
         double std = Math.sqrt(38.0 / 3);
@@ -71,8 +77,8 @@ class PreprocessingTest {
 
     @Test
     void minMaxAndConstantImputation() {
-        Preprocessing p = Preprocessing.fit(SCHEMA, statistics(), ImputeStrategy.CONSTANT, 5, Scaling.MIN_MAX,
-                List.of(""));
+        Preprocessing p =
+                Preprocessing.fit(SCHEMA, statistics(), ImputeStrategy.CONSTANT, 5, Scaling.MIN_MAX, List.of(""));
         Preprocessing.Transformer t = p.bind(List.of("x", "c"));
         assertThat(t.apply(List.of("9", "a"))[0]).isEqualTo(1f);
         assertThat(t.apply(List.of("1", "a"))[0]).isEqualTo(0f);
@@ -84,8 +90,7 @@ class PreprocessingTest {
         Preprocessing p = Preprocessing.fit(SCHEMA, statistics(), ImputeStrategy.MEAN, 0, Scaling.NONE, List.of(""));
         p.write(dir);
         assertThat(Preprocessing.read(dir)).isEqualTo(p);
-        assertThatThrownBy(() -> p.bind(List.of("c")))
-                .hasMessageContaining("no column 'x'");
+        assertThatThrownBy(() -> p.bind(List.of("c"))).hasMessageContaining("no column 'x'");
         assertThatThrownBy(() -> p.bind(List.of("x", "c")).apply(List.of("ten", "a")))
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("'ten' of numeric column 'x'");

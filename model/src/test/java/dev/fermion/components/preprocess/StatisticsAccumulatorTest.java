@@ -1,9 +1,9 @@
 package dev.fermion.components.preprocess;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.components.table.Column;
 import dev.fermion.components.table.ColumnType;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -14,19 +14,21 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class StatisticsAccumulatorTest {
-    private static final List<Column> COLUMNS = List.of(new Column("x", ColumnType.NUMERIC),
-            new Column("wide", ColumnType.NUMERIC), new Column("c", ColumnType.CATEGORICAL));
+    private static final List<Column> COLUMNS = List.of(
+            new Column("x", ColumnType.NUMERIC),
+            new Column("wide", ColumnType.NUMERIC),
+            new Column("c", ColumnType.CATEGORICAL));
 
     /** Values whose floating sums depend on the order they are added in, of very different magnitudes. */
     private static List<List<String>> rows(int n, long seed) {
         Random random = new Random(seed);
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            rows.add(List.of(Double.toString(3.7 + random.nextGaussian() / 3),
+            rows.add(List.of(
+                    Double.toString(3.7 + random.nextGaussian() / 3),
                     Double.toString(random.nextGaussian() * Math.pow(10, random.nextInt(30) - 10)),
                     i % 7 == 0 ? "" : "c" + random.nextInt(4)));
         }
@@ -85,8 +87,8 @@ class StatisticsAccumulatorTest {
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         parsed.writeTo(new DataOutputStream(bytes));
-        StatisticsAccumulator read = StatisticsAccumulator.readFrom(new DataInputStream(
-                new ByteArrayInputStream(bytes.toByteArray())), COLUMNS, true);
+        StatisticsAccumulator read = StatisticsAccumulator.readFrom(
+                new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), COLUMNS, true);
         assertThat(read).isEqualTo(parsed);
         assertThat(read.result()).isEqualTo(parsed.result());
     }
@@ -105,7 +107,10 @@ class StatisticsAccumulatorTest {
         BigDecimal n = BigDecimal.valueOf(rows.size());
         MathContext context = new MathContext(80);
         BigDecimal mean = sum.divide(n, context);
-        BigDecimal std = n.multiply(squares).subtract(sum.multiply(sum)).divide(n.multiply(n), context).sqrt(context);
+        BigDecimal std = n.multiply(squares)
+                .subtract(sum.multiply(sum))
+                .divide(n.multiply(n), context)
+                .sqrt(context);
         StatisticsAccumulator accumulator = new StatisticsAccumulator(COLUMNS, false);
         rows.forEach(accumulator::add);
 

@@ -102,7 +102,9 @@ public record ContainerEngine(ContainerRuntime kind, Path cli, List<String> sett
     /** The environment variables {@code image} sets, as NAME=VALUE lines. */
     public List<String> environment(String image) {
         Result env = query(List.of("image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", image));
-        return env.exit() == 0 ? env.output().lines().filter(line -> !line.isBlank()).toList() : List.of();
+        return env.exit() == 0
+                ? env.output().lines().filter(line -> !line.isBlank()).toList()
+                : List.of();
     }
 
     /** Pulls {@code image}; null when it worked, else the engine's last line of error. */
@@ -132,7 +134,8 @@ public record ContainerEngine(ContainerRuntime kind, Path cli, List<String> sett
     public int call(List<String> args, Path log) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of(cli.toString()));
         argv.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().clear();
         builder.environment().putAll(environment);
@@ -156,8 +159,10 @@ public record ContainerEngine(ContainerRuntime kind, Path cli, List<String> sett
         Path out = null;
         try {
             out = Files.createTempFile("fermion-engine", ".out");
-            ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            ProcessBuilder builder = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().clear();
             builder.environment().putAll(environment);
             Process process = builder.start();
@@ -188,8 +193,8 @@ public record ContainerEngine(ContainerRuntime kind, Path cli, List<String> sett
         try {
             return Files.getAttribute(dir, "unix:uid") + ":" + Files.getAttribute(dir, "unix:gid");
         } catch (IOException | UnsupportedOperationException e) {
-            throw new UncheckedIOException(new IOException("cannot read the owner of " + dir
-                    + "; container steps need a POSIX file system", e));
+            throw new UncheckedIOException(new IOException(
+                    "cannot read the owner of " + dir + "; container steps need a POSIX file system", e));
         }
     }
 }

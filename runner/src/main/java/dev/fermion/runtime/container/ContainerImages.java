@@ -1,7 +1,6 @@
 package dev.fermion.runtime.container;
 
 import dev.fermion.contract.ImageMap;
-
 import java.util.Objects;
 
 /**

@@ -9,7 +9,10 @@ import java.util.Locale;
  * when the tools the command calls are installed here.
  */
 public enum ContainerRuntime {
-    AUTO, DOCKER, PODMAN, HOST;
+    AUTO,
+    DOCKER,
+    PODMAN,
+    HOST;
 
     /** Parses {@code auto}, {@code docker}, {@code podman} or {@code host}, in any case. */
     public static ContainerRuntime parse(String text) {
@@ -20,7 +23,8 @@ public enum ContainerRuntime {
                 }
             }
         }
-        throw new IllegalArgumentException("unknown container runtime '" + text + "': use auto, docker, podman or host");
+        throw new IllegalArgumentException(
+                "unknown container runtime '" + text + "': use auto, docker, podman or host");
     }
 
     public String cliName() {

@@ -1,7 +1,6 @@
 package dev.fermion.runtime.container;
 
 import dev.fermion.plan.Node;
-
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -15,11 +14,22 @@ import java.util.Objects;
  * @param logFile        receives the command's stdout and stderr
  * @param network        the engine's network for the step's container (its sidecars'), or null for the default
  */
-public record ContainerStep(String pipeline, Node.ContainerNode node, Map<String, String> params,
-                            Map<String, Path> inputArtifacts, Path stepDir, Path logFile, String network) {
+public record ContainerStep(
+        String pipeline,
+        Node.ContainerNode node,
+        Map<String, String> params,
+        Map<String, Path> inputArtifacts,
+        Path stepDir,
+        Path logFile,
+        String network) {
 
-    public ContainerStep(String pipeline, Node.ContainerNode node, Map<String, String> params,
-                         Map<String, Path> inputArtifacts, Path stepDir, Path logFile) {
+    public ContainerStep(
+            String pipeline,
+            Node.ContainerNode node,
+            Map<String, String> params,
+            Map<String, Path> inputArtifacts,
+            Path stepDir,
+            Path logFile) {
         this(pipeline, node, params, inputArtifacts, stepDir, logFile, null);
     }
 

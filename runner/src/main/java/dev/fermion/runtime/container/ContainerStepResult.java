@@ -8,8 +8,13 @@ import java.util.Map;
  * encoded text, {@code artifacts} every artifact output's directory and {@code digests} its content
  * digest ({@link dev.fermion.runtime.launch.ContentDigest}). On failure, {@code message} says why.
  */
-public record ContainerStepResult(boolean succeeded, int exitCode, Map<String, String> params,
-                                  Map<String, Path> artifacts, Map<String, String> digests, String message) {
+public record ContainerStepResult(
+        boolean succeeded,
+        int exitCode,
+        Map<String, String> params,
+        Map<String, Path> artifacts,
+        Map<String, String> digests,
+        String message) {
     public ContainerStepResult {
         params = Map.copyOf(params);
         artifacts = Map.copyOf(artifacts);

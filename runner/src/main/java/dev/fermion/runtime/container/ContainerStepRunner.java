@@ -6,7 +6,6 @@ import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
 import dev.fermion.runtime.launch.ContentDigest;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +59,8 @@ public final class ContainerStepRunner {
     }
 
     /** Shares {@code engines} (and what it learnt about engines and images) with the run's other container work. */
-    public ContainerStepRunner(ContainerRuntime setting, Map<String, String> environment, ImageMap images,
-                               EngineSelector engines) {
+    public ContainerStepRunner(
+            ContainerRuntime setting, Map<String, String> environment, ImageMap images, EngineSelector engines) {
         this.setting = setting;
         this.environment = Map.copyOf(environment);
         this.engines = engines;
@@ -86,7 +85,8 @@ public final class ContainerStepRunner {
      * @throws ContainerSetupException when the step cannot start here; nothing has run then
      */
     public ContainerStepResult run(ContainerStep step) throws IOException, InterruptedException {
-        ContainerEngine engine = engines.select(setting, step.where(), images.apply(step.node().image()));
+        ContainerEngine engine =
+                engines.select(setting, step.where(), images.apply(step.node().image()));
         Node.ContainerNode node = step.node();
         ContainerSpec spec = node.container();
         Path root = step.stepDir().resolve("root");
@@ -118,7 +118,8 @@ public final class ContainerStepRunner {
             Path artifacts = Files.createDirectories(root.resolve(relative(ContainerSpec.OUTPUT_ARTIFACTS)));
             engine.prepareWritable(List.of(root.resolve(relative(ContainerSpec.OUTPUT_PARAMS)), artifacts));
         }
-        List<String> argv = onHost ? hostCommand(step, paths, script)
+        List<String> argv = onHost
+                ? hostCommand(step, paths, script)
                 : engineCommand(step, engine, container, root, script, stepEnv.keySet(), paths);
 
         ProcessBuilder builder = new ProcessBuilder(argv)
@@ -148,12 +149,15 @@ public final class ContainerStepRunner {
             }
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            return ContainerStepResult.failed(-1, step.where() + " timed out after " + timeout.toSeconds()
-                    + "s (its timeout); the command was stopped");
+            return ContainerStepResult.failed(
+                    -1,
+                    step.where() + " timed out after " + timeout.toSeconds()
+                            + "s (its timeout); the command was stopped");
         }
         if (exit != 0) {
-            return ContainerStepResult.failed(exit, step.where() + ": the command exited with status " + exit
-                    + "; see its log " + step.logFile());
+            return ContainerStepResult.failed(
+                    exit,
+                    step.where() + ": the command exited with status " + exit + "; see its log " + step.logFile());
         }
         return collect(step, root);
     }
@@ -167,7 +171,8 @@ public final class ContainerStepRunner {
             String value = environment.get(name);
             if (value == null) {
                 throw new ContainerSetupException(step.where() + " reads environment variable " + name + " from a "
-                        + "Kubernetes Secret, which local runs cannot read: export " + name + " before running locally");
+                        + "Kubernetes Secret, which local runs cannot read: export " + name
+                        + " before running locally");
             }
             env.put(name, value);
         }
@@ -179,7 +184,8 @@ public final class ContainerStepRunner {
         List<String> argv = new ArrayList<>();
         spec.command().forEach(w -> argv.add(render(w, step, paths)));
         if (argv.isEmpty()) {
-            throw new ContainerSetupException(step.where() + " relies on the entrypoint of image " + step.node().image()
+            throw new ContainerSetupException(step.where() + " relies on the entrypoint of image "
+                    + step.node().image()
                     + ", which --container-runtime host cannot know: give the command explicitly with "
                     + "ContainerCommand.command(...), or run with Docker or Podman");
         }
@@ -195,8 +201,14 @@ public final class ContainerStepRunner {
      * passed by name ({@code -e NAME}), so their values come from the CLI's environment and never appear in
      * its arguments.
      */
-    private List<String> engineCommand(ContainerStep step, ContainerEngine engine, String container, Path root, Path script,
-                                       Iterable<String> envNames, Function<String, String> paths) {
+    private List<String> engineCommand(
+            ContainerStep step,
+            ContainerEngine engine,
+            String container,
+            Path root,
+            Path script,
+            Iterable<String> envNames,
+            Function<String, String> paths) {
         ContainerSpec spec = step.node().container();
         List<String> argv = new ArrayList<>(engine.run(container, root));
         if (step.network() != null) {
@@ -222,7 +234,8 @@ public final class ContainerStepRunner {
         for (String name : envNames) {
             argv.addAll(List.of("-e", name));
         }
-        List<String> command = spec.command().stream().map(w -> render(w, step, paths)).toList();
+        List<String> command =
+                spec.command().stream().map(w -> render(w, step, paths)).toList();
         if (!command.isEmpty()) {
             argv.addAll(List.of("--entrypoint", command.get(0)));
         }
@@ -260,7 +273,11 @@ public final class ContainerStepRunner {
 
             @Override
             public String outputPath(ContainerSpec.Part.OutputPath out) {
-                boolean artifact = step.node().component().output(out.port()).map(PortSpec::isArtifact).orElse(false);
+                boolean artifact = step.node()
+                        .component()
+                        .output(out.port())
+                        .map(PortSpec::isArtifact)
+                        .orElse(false);
                 return paths.apply(ContainerSpec.outputPath(out.port(), artifact));
             }
         };
@@ -283,16 +300,21 @@ public final class ContainerStepRunner {
                 continue;
             }
             if (!Files.isRegularFile(path)) {
-                return ContainerStepResult.failed(0, step.where() + ": the command succeeded but did not write output '"
-                        + port.name() + "' (" + port.type().displayName() + ") to the file given by p.outputPath("
-                        + port.name() + ")");
+                return ContainerStepResult.failed(
+                        0,
+                        step.where() + ": the command succeeded but did not write output '"
+                                + port.name() + "' (" + port.type().displayName()
+                                + ") to the file given by p.outputPath("
+                                + port.name() + ")");
             }
             String text = readValue(path);
             try {
                 ValueCodec.decode(port.type(), text);
             } catch (IllegalArgumentException e) {
-                return ContainerStepResult.failed(0, step.where() + ": output '" + port.name() + "' is not a valid "
-                        + port.type().displayName() + ": " + e.getMessage());
+                return ContainerStepResult.failed(
+                        0,
+                        step.where() + ": output '" + port.name() + "' is not a valid "
+                                + port.type().displayName() + ": " + e.getMessage());
             }
             params.put(port.name(), text);
         }

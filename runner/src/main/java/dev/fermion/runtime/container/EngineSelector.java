@@ -39,10 +39,12 @@ public final class EngineSelector {
                 return ContainerEngine.host();
             case DOCKER:
             case PODMAN:
-                return working(setting).orElseThrow(() -> new ContainerSetupException(where
-                        + " runs image " + image + " with --container-runtime " + setting.cliName() + ", but "
-                        + describe(setting) + ": start it, choose another engine, or run the command directly on this "
-                        + "machine with --container-runtime host"));
+                return working(setting)
+                        .orElseThrow(() -> new ContainerSetupException(where
+                                + " runs image " + image + " with --container-runtime " + setting.cliName() + ", but "
+                                + describe(setting)
+                                + ": start it, choose another engine, or run the command directly on this "
+                                + "machine with --container-runtime host"));
             default:
                 for (ContainerRuntime candidate : List.of(ContainerRuntime.DOCKER, ContainerRuntime.PODMAN)) {
                     Optional<ContainerEngine> engine = working(candidate);
@@ -86,7 +88,8 @@ public final class EngineSelector {
         if (problem.isEmpty()) {
             return;
         }
-        String named = original.equals(image) ? "image " + image : "image " + image + " (for " + original + ", by --image)";
+        String named =
+                original.equals(image) ? "image " + image : "image " + image + " (for " + original + ", by --image)";
         throw new ContainerSetupException(where + " runs " + named + ", which is not in " + engine.name()
                 + "'s images and cannot be pulled (" + problem + "). Pull or build it, or map it to an image that is "
                 + "here: --image " + original + "=IMAGE (on a machine without a registry, "
@@ -101,7 +104,8 @@ public final class EngineSelector {
     /** The engine when {@code <cli> info} answers, with the settings this machine needs for it. */
     private Optional<ContainerEngine> probe(ContainerRuntime kind, Path cli) {
         List<String> command = kind == ContainerRuntime.PODMAN
-                ? List.of(cli.toString(), "info", "--format", EngineSettings.INFO_FORMAT) : List.of(cli.toString(), "info");
+                ? List.of(cli.toString(), "info", "--format", EngineSettings.INFO_FORMAT)
+                : List.of(cli.toString(), "info");
         Path out = null;
         try {
             out = Files.createTempFile("fermion-probe", ".out");
@@ -119,7 +123,8 @@ public final class EngineSelector {
                 return Optional.empty();
             }
             List<String> settings = kind == ContainerRuntime.PODMAN
-                    ? EngineSettings.podman(EngineSettings.host(Files.readString(out), searchPath())) : List.of();
+                    ? EngineSettings.podman(EngineSettings.host(Files.readString(out), searchPath()))
+                    : List.of();
             return Optional.of(new ContainerEngine(kind, cli, settings, environment));
         } catch (IOException e) {
             return Optional.empty();
@@ -139,7 +144,9 @@ public final class EngineSelector {
 
     private List<Path> searchPath() {
         return java.util.Arrays.stream(environment.getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(dir -> !dir.isEmpty()).map(Path::of).toList();
+                .filter(dir -> !dir.isEmpty())
+                .map(Path::of)
+                .toList();
     }
 
     Optional<Path> executable(String name) {

@@ -28,12 +28,16 @@ final class EngineSettings {
     static final long MAX_PROCESSES = 4_096;
 
     /** What decides the settings: what {@code podman info} says and what this machine is. */
-    record Host(String ociRuntime, String cgroupsVersion, boolean cgroup2Mounted, boolean runcInstalled, boolean root,
-                OptionalLong hardFiles, OptionalLong hardProcesses) {
-    }
+    record Host(
+            String ociRuntime,
+            String cgroupsVersion,
+            boolean cgroup2Mounted,
+            boolean runcInstalled,
+            boolean root,
+            OptionalLong hardFiles,
+            OptionalLong hardProcesses) {}
 
-    private EngineSettings() {
-    }
+    private EngineSettings() {}
 
     /**
      * The options for Podman on {@code host}.
@@ -42,7 +46,9 @@ final class EngineSettings {
      */
     static List<String> podman(Host host) {
         List<String> options = new ArrayList<>();
-        String runtime = host.ociRuntime() == null ? "" : Path.of(host.ociRuntime()).getFileName().toString();
+        String runtime = host.ociRuntime() == null
+                ? ""
+                : Path.of(host.ociRuntime()).getFileName().toString();
         if (runtime.startsWith("crun") && "v1".equals(host.cgroupsVersion()) && host.cgroup2Mounted()) {
             if (!host.runcInstalled()) {
                 throw new ContainerSetupException("Podman's runtime crun cannot start containers on this machine's "
@@ -54,8 +60,8 @@ final class EngineSettings {
         if (host.root()) {
             long files = Math.min(host.hardFiles().orElse(MAX_FILES), MAX_FILES);
             long processes = Math.min(host.hardProcesses().orElse(MAX_PROCESSES), MAX_PROCESSES);
-            options.addAll(List.of("--ulimit", "nofile=" + files + ":" + files,
-                    "--ulimit", "nproc=" + processes + ":" + processes));
+            options.addAll(List.of(
+                    "--ulimit", "nofile=" + files + ":" + files, "--ulimit", "nproc=" + processes + ":" + processes));
         }
         return List.copyOf(options);
     }
@@ -63,8 +69,14 @@ final class EngineSettings {
     /** This machine, with {@code info} the output of {@code podman info --format INFO_FORMAT}. */
     static Host host(String info, List<Path> searchPath) {
         String[] words = info == null ? new String[0] : info.trim().split("\\s+");
-        return new Host(words.length > 0 ? words[0] : "", words.length > 1 ? words[1] : "", cgroup2Mounted(),
-                runcInstalled(searchPath), isRoot(), hardLimit("Max open files"), hardLimit("Max processes"));
+        return new Host(
+                words.length > 0 ? words[0] : "",
+                words.length > 1 ? words[1] : "",
+                cgroup2Mounted(),
+                runcInstalled(searchPath),
+                isRoot(),
+                hardLimit("Max open files"),
+                hardLimit("Max processes"));
     }
 
     /** The {@code podman info} format giving the runtime's name and the cgroups version. */
@@ -90,7 +102,8 @@ final class EngineSettings {
 
     private static boolean runcInstalled(List<Path> searchPath) {
         List<Path> dirs = new ArrayList<>(searchPath);
-        dirs.addAll(List.of(Path.of("/usr/sbin"), Path.of("/usr/bin"), Path.of("/usr/local/bin"), Path.of("/usr/local/sbin")));
+        dirs.addAll(List.of(
+                Path.of("/usr/sbin"), Path.of("/usr/bin"), Path.of("/usr/local/bin"), Path.of("/usr/local/sbin")));
         return dirs.stream().map(dir -> dir.resolve("runc")).anyMatch(Files::isExecutable);
     }
 
@@ -101,7 +114,8 @@ final class EngineSettings {
                 if (line.startsWith(name)) {
                     String[] fields = line.substring(name.length()).trim().split("\\s+");
                     return fields.length > 1 && fields[1].chars().allMatch(Character::isDigit)
-                            ? OptionalLong.of(Long.parseLong(fields[1])) : OptionalLong.empty();
+                            ? OptionalLong.of(Long.parseLong(fields[1]))
+                            : OptionalLong.empty();
                 }
             }
         } catch (IOException | NumberFormatException e) {

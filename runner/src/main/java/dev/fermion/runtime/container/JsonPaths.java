@@ -1,7 +1,6 @@
 package dev.fermion.runtime.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,15 +13,15 @@ final class JsonPaths {
     private static final Pattern TEMPLATE = Pattern.compile("\\{((\\.[A-Za-z0-9_\\-]+(\\[[0-9]+])?)+)}");
     private static final Pattern SEGMENT = Pattern.compile("\\.([A-Za-z0-9_\\-]+)(?:\\[([0-9]+)])?");
 
-    private JsonPaths() {
-    }
+    private JsonPaths() {}
 
     /** The text at {@code path}, or null when the object has no such field. */
     static String read(JsonNode object, String path) {
         Matcher template = TEMPLATE.matcher(path);
         if (!template.matches()) {
-            throw new IllegalArgumentException("the JSONPath '" + path + "' uses syntax that local runs do not support; "
-                    + "use field paths with indexes such as {.metadata.name} or {.status.conditions[0].type}");
+            throw new IllegalArgumentException(
+                    "the JSONPath '" + path + "' uses syntax that local runs do not support; "
+                            + "use field paths with indexes such as {.metadata.name} or {.status.conditions[0].type}");
         }
         JsonNode node = object;
         Matcher segment = SEGMENT.matcher(template.group(1));

@@ -1,7 +1,6 @@
 package dev.fermion.runtime.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -14,9 +13,10 @@ import java.util.regex.Pattern;
  * text; a missing field satisfies only {@code !=}.
  */
 final class ResourceCondition {
-    private static final Pattern REQUIREMENT = Pattern.compile("\\s*([A-Za-z0-9_.\\-/]+)\\s*(==|!=|>=|<=|=|>|<)\\s*(\\S+)\\s*");
+    private static final Pattern REQUIREMENT =
+            Pattern.compile("\\s*([A-Za-z0-9_.\\-/]+)\\s*(==|!=|>=|<=|=|>|<)\\s*(\\S+)\\s*");
 
-    private record Requirement(List<String> path, String op, String value) { }
+    private record Requirement(List<String> path, String op, String value) {}
 
     private final String text;
     private final List<Requirement> requirements = new ArrayList<>();

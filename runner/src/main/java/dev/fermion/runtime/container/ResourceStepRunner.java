@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +46,7 @@ public final class ResourceStepRunner implements AutoCloseable {
     static final String PIPELINE_LABEL = "fermion.dev/pipeline";
     /** How long a step with conditions waits when it has no timeout of its own. */
     static final Duration DEFAULT_WAIT = Duration.ofHours(1);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
@@ -74,10 +74,14 @@ public final class ResourceStepRunner implements AutoCloseable {
             return connect(kubeconfig.get());
         }
         if (environment.containsKey("KUBERNETES_SERVICE_HOST")) {
-            return new ResourceStepRunner(new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build());
+            return new ResourceStepRunner(new KubernetesClientBuilder()
+                    .withConfig(Config.autoConfigure(null))
+                    .build());
         }
         return new ResourceStepRunner("no kubeconfig is configured (KUBECONFIG is "
-                + (environment.containsKey("KUBECONFIG") ? "'" + environment.get("KUBECONFIG") + "', which does not exist" : "not set")
+                + (environment.containsKey("KUBECONFIG")
+                        ? "'" + environment.get("KUBECONFIG") + "', which does not exist"
+                        : "not set")
                 + " and " + home.resolve(".kube/config") + " does not exist)");
     }
 
@@ -88,7 +92,9 @@ public final class ResourceStepRunner implements AutoCloseable {
         }
         try {
             String content = Files.readString(file, StandardCharsets.UTF_8);
-            return new ResourceStepRunner(new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(content)).build());
+            return new ResourceStepRunner(new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(content))
+                    .build());
         } catch (IOException | KubernetesClientException e) {
             return new ResourceStepRunner("the kubeconfig " + file + " cannot be read (" + e.getMessage() + ")");
         }
@@ -111,7 +117,8 @@ public final class ResourceStepRunner implements AutoCloseable {
      */
     public void requireCluster(String pipeline, Node.ResourceNode node) {
         if (client == null) {
-            throw new ContainerSetupException(noCluster("pipeline '" + pipeline + "', step '" + node.name() + "'", node));
+            throw new ContainerSetupException(
+                    noCluster("pipeline '" + pipeline + "', step '" + node.name() + "'", node));
         }
     }
 
@@ -151,8 +158,10 @@ public final class ResourceStepRunner implements AutoCloseable {
         if (spec.action() == ResourceSpec.Action.CREATE || spec.action() == ResourceSpec.Action.APPLY) {
             String label = Names.sanitize(pipeline);
             if (label != null) {
-                Map<String, String> labels = new LinkedHashMap<>(object.getMetadata().getLabels() == null
-                        ? Map.of() : object.getMetadata().getLabels());
+                Map<String, String> labels = new LinkedHashMap<>(
+                        object.getMetadata().getLabels() == null
+                                ? Map.of()
+                                : object.getMetadata().getLabels());
                 labels.put(PIPELINE_LABEL, label);
                 object.getMetadata().setLabels(labels);
             }
@@ -161,8 +170,8 @@ public final class ResourceStepRunner implements AutoCloseable {
         try {
             result = act(spec, object, where);
         } catch (KubernetesClientException e) {
-            return ResourceStepResult.failed(where + ": " + spec.action().verb() + " " + object.getKind() + " failed: "
-                    + e.getMessage());
+            return ResourceStepResult.failed(
+                    where + ": " + spec.action().verb() + " " + object.getKind() + " failed: " + e.getMessage());
         }
         if (spec.action() == ResourceSpec.Action.DELETE) {
             return outputs(node, where, null, object.getMetadata().getName());
@@ -194,7 +203,8 @@ public final class ResourceStepRunner implements AutoCloseable {
         spec.inputs().forEach((input, field) -> {
             String value = inputs.get(input);
             if (value == null) {
-                throw new IllegalArgumentException("input '" + input + "' has no value, but the manifest needs it in " + field);
+                throw new IllegalArgumentException(
+                        "input '" + input + "' has no value, but the manifest needs it in " + field);
             }
             field.set(object, ManifestField.requireObjectName(value, "input '" + input + "'"));
         });
@@ -211,7 +221,8 @@ public final class ResourceStepRunner implements AutoCloseable {
                     throw new KubernetesClientException("JSON patches run on Argo only; use a merge or strategic patch "
                             + "to run " + where + " locally");
                 }
-                PatchType type = "merge".equals(spec.mergeStrategy()) ? PatchType.JSON_MERGE : PatchType.STRATEGIC_MERGE;
+                PatchType type =
+                        "merge".equals(spec.mergeStrategy()) ? PatchType.JSON_MERGE : PatchType.STRATEGIC_MERGE;
                 yield resource.patch(PatchContext.of(type), object);
             }
             case DELETE -> {
@@ -224,22 +235,28 @@ public final class ResourceStepRunner implements AutoCloseable {
     /** Waits for either condition; a present result is the step's failure. */
     private Optional<ResourceStepResult> await(Node.ResourceNode node, HasMetadata object, String where) {
         ResourceSpec spec = node.resource();
-        ResourceCondition success = spec.successCondition() == null ? null : new ResourceCondition(spec.successCondition());
-        ResourceCondition failure = spec.failureCondition() == null ? null : new ResourceCondition(spec.failureCondition());
+        ResourceCondition success =
+                spec.successCondition() == null ? null : new ResourceCondition(spec.successCondition());
+        ResourceCondition failure =
+                spec.failureCondition() == null ? null : new ResourceCondition(spec.failureCondition());
         Duration timeout = node.options().timeout() != null ? node.options().timeout() : DEFAULT_WAIT;
         HasMetadata done;
         try {
-            done = client.resource(object).waitUntilCondition(o -> o != null
-                    && ((success != null && success.holds(tree(o))) || (failure != null && failure.holds(tree(o)))),
-                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+            done = client.resource(object)
+                    .waitUntilCondition(
+                            o -> o != null
+                                    && ((success != null && success.holds(tree(o)))
+                                            || (failure != null && failure.holds(tree(o)))),
+                            timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
             return Optional.of(ResourceStepResult.failed(where + ": " + object.getKind() + " "
                     + object.getMetadata().getName() + " did not reach '" + (success != null ? success : failure)
                     + "' within " + timeout.toSeconds() + "s; give the step a longer timeout(...) if it needs one"));
         }
         if (failure != null && failure.holds(tree(done))) {
-            return Optional.of(ResourceStepResult.failed(where + ": " + done.getKind() + " " + done.getMetadata().getName()
-                    + " met its failure condition '" + failure + "'"));
+            return Optional.of(ResourceStepResult.failed(where + ": " + done.getKind() + " "
+                    + done.getMetadata().getName() + " met its failure condition '" + failure + "'"));
         }
         return Optional.empty();
     }
@@ -256,13 +273,14 @@ public final class ResourceStepRunner implements AutoCloseable {
                 return ResourceStepResult.failed(where + ": output '" + port.name() + "': " + e.getMessage());
             }
             if (value == null) {
-                return ResourceStepResult.failed(where + ": output '" + port.name() + "' reads " + path
-                        + ", which the object does not have");
+                return ResourceStepResult.failed(
+                        where + ": output '" + port.name() + "' reads " + path + ", which the object does not have");
             }
             try {
                 ValueCodec.decode(port.type(), value);
             } catch (IllegalArgumentException e) {
-                return ResourceStepResult.failed(where + ": output '" + port.name() + "' (" + path + "): " + e.getMessage());
+                return ResourceStepResult.failed(
+                        where + ": output '" + port.name() + "' (" + path + "): " + e.getMessage());
             }
             params.put(port.name(), value);
         }

@@ -1,7 +1,6 @@
 package dev.fermion.runtime.container;
 
 import dev.fermion.dsl.Sidecar;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -47,12 +46,17 @@ public final class Sidecars {
     public void requireEngine(String where, List<Sidecar> sidecars) {
         ContainerEngine engine = engine(where, sidecars);
         for (Sidecar sidecar : sidecars) {
-            engines.requireImage(engine, images.apply(sidecar.image()), sidecar.image(), where + ", sidecar '" + sidecar.name() + "'");
+            engines.requireImage(
+                    engine,
+                    images.apply(sidecar.image()),
+                    sidecar.image(),
+                    where + ", sidecar '" + sidecar.name() + "'");
         }
     }
 
     private ContainerEngine engine(String where, List<Sidecar> sidecars) {
-        String what = where + " has sidecar '" + sidecars.get(0).name() + "' (" + sidecars.get(0).image() + ")";
+        String what = where + " has sidecar '" + sidecars.get(0).name() + "' ("
+                + sidecars.get(0).image() + ")";
         if (setting == ContainerRuntime.HOST) {
             throw new ContainerSetupException(what + ", which runs in a container engine, but the run uses "
                     + "--container-runtime host: run with Docker or Podman (--container-runtime auto)");
@@ -69,7 +73,8 @@ public final class Sidecars {
     public Running start(String where, List<Sidecar> sidecars, Path logDir) throws InterruptedException {
         ContainerEngine engine = engine(where, sidecars);
         List<ReentrantLock> held = new ArrayList<>();
-        for (int port : new TreeSet<>(sidecars.stream().flatMap(s -> s.ports().stream()).toList())) {
+        for (int port :
+                new TreeSet<>(sidecars.stream().flatMap(s -> s.ports().stream()).toList())) {
             ReentrantLock lock = ports.computeIfAbsent(port, p -> new ReentrantLock());
             lock.lockInterruptibly();
             held.add(lock);
@@ -116,18 +121,21 @@ public final class Sidecars {
     }
 
     /** What an engine command printed, and whether it succeeded. */
-    private record Result(boolean ok, String output) { }
+    private record Result(boolean ok, String output) {}
 
     /** Runs an engine command to its end (at most a minute). */
-    private static Result run(ContainerEngine engine, List<String> argv, Map<String, String> env) throws InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+    private static Result run(ContainerEngine engine, List<String> argv, Map<String, String> env)
+            throws InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(engine.environment());
         builder.environment().putAll(env);
         try {
             Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String output =
+                    new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!process.waitFor(1, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 return new Result(false, argv.get(1) + " did not answer within a minute");
@@ -163,16 +171,26 @@ public final class Sidecars {
             for (Sidecar sidecar : sidecars) {
                 for (int port : sidecar.ports()) {
                     while (!accepts(port)) {
-                        Result state = run(engine, List.of(engine.cli().toString(), "inspect", "--format", "{{.State.Status}}",
-                                names.get(0)), Map.of());
+                        Result state = run(
+                                engine,
+                                List.of(
+                                        engine.cli().toString(),
+                                        "inspect",
+                                        "--format",
+                                        "{{.State.Status}}",
+                                        names.get(0)),
+                                Map.of());
                         if (!state.ok() || !state.output().equals("running")) {
-                            throw new ContainerSetupException(where + ": sidecar '" + sidecar.name() + "' stopped before its "
-                                    + "port " + port + " accepted connections; its log is in " + logDir);
+                            throw new ContainerSetupException(
+                                    where + ": sidecar '" + sidecar.name() + "' stopped before its " + "port " + port
+                                            + " accepted connections; its log is in " + logDir);
                         }
                         if (Instant.now().isAfter(until)) {
-                            throw new ContainerSetupException(where + ": port " + port + " of sidecar '" + sidecar.name()
-                                    + "' accepted no connection within " + READY_WITHIN.toMinutes() + " minutes; its log is in "
-                                    + logDir);
+                            throw new ContainerSetupException(
+                                    where + ": port " + port + " of sidecar '" + sidecar.name()
+                                            + "' accepted no connection within " + READY_WITHIN.toMinutes()
+                                            + " minutes; its log is in "
+                                            + logDir);
                         }
                         Thread.sleep(POLL_MILLIS);
                     }
@@ -202,8 +220,9 @@ public final class Sidecars {
                     Path log = logDir.resolve("sidecar-" + sidecars.get(i).name() + ".log");
                     try {
                         Result output = run(engine, List.of(engine.cli().toString(), "logs", name), Map.of());
-                        java.nio.file.Files.writeString(log, output.ok() ? output.output() + "\n"
-                                : "fermion: no log: " + output.output() + "\n");
+                        java.nio.file.Files.writeString(
+                                log,
+                                output.ok() ? output.output() + "\n" : "fermion: no log: " + output.output() + "\n");
                     } catch (IOException e) {
                         // The log is lost; the sidecar is still removed.
                     } catch (InterruptedException e) {

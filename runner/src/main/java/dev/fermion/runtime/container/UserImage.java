@@ -30,6 +30,7 @@ public final class UserImage {
     public static final String ROOT = "/opt/fermion/user";
     /** The runtime image's libraries. */
     static final String IMAGE_LIB = "/opt/fermion/lib";
+
     private static final Pattern VERSIONED = Pattern.compile("(.+?)-[0-9][^/]*\\.jar");
 
     /**
@@ -51,11 +52,9 @@ public final class UserImage {
      * What was built: the jars added, those the base holds already, and those the base holds in another version
      * (name, then the base's file).
      */
-    public record Built(String name, List<String> added, List<String> inBase, Map<String, String> otherVersions) {
-    }
+    public record Built(String name, List<String> added, List<String> inBase, Map<String, String> otherVersions) {}
 
-    private UserImage() {
-    }
+    private UserImage() {}
 
     /**
      * Builds {@code spec.name()} with {@code engine}, its output going to {@code log}; the image is then in the
@@ -100,11 +99,14 @@ public final class UserImage {
                 copyTree(entry, app.resolve(dir));
                 classpath.add(ROOT + "/app/" + dir);
             } else if (Files.isRegularFile(entry)) {
-                Files.copy(entry, app.resolve(entry.getFileName().toString()), StandardCopyOption.COPY_ATTRIBUTES,
+                Files.copy(
+                        entry,
+                        app.resolve(entry.getFileName().toString()),
+                        StandardCopyOption.COPY_ATTRIBUTES,
                         StandardCopyOption.REPLACE_EXISTING);
             } else {
-                throw new ContainerSetupException("project entry " + entry + " of image " + spec.name()
-                        + " is neither a directory nor a jar");
+                throw new ContainerSetupException(
+                        "project entry " + entry + " of image " + spec.name() + " is neither a directory nor a jar");
             }
         }
         classpath.add(ROOT + "/app/*");
@@ -140,7 +142,8 @@ public final class UserImage {
     }
 
     /** Writes {@code name} to {@code file} as a docker-archive, e.g. for {@code ctr images import}. */
-    public static void save(ContainerEngine engine, String name, Path file, Path log) throws IOException, InterruptedException {
+    public static void save(ContainerEngine engine, String name, Path file, Path log)
+            throws IOException, InterruptedException {
         Files.deleteIfExists(file);
         if (engine.call(List.of("save", "-o", file.toString(), name), log) != 0) {
             throw new ContainerSetupException(engine.name() + " save " + name + " failed; its output is in " + log);

@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.runtime.launch.StepBody;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -12,9 +11,21 @@ import java.util.Map;
  * is the step's own image option (null: the runtime image), and {@code network} the engine network of the step's
  * sidecars (null: none), for {@link Isolation#CONTAINER}.
  */
-record Attempt(LaunchSpec spec, Path logFile, Map<String, String> env, Duration timeout, StepBody replacement,
-               String image, String network) {
-    Attempt(LaunchSpec spec, Path logFile, Map<String, String> env, Duration timeout, StepBody replacement, String image) {
+record Attempt(
+        LaunchSpec spec,
+        Path logFile,
+        Map<String, String> env,
+        Duration timeout,
+        StepBody replacement,
+        String image,
+        String network) {
+    Attempt(
+            LaunchSpec spec,
+            Path logFile,
+            Map<String, String> env,
+            Duration timeout,
+            StepBody replacement,
+            String image) {
         this(spec, logFile, env, timeout, replacement, image, null);
     }
 }

@@ -21,7 +21,8 @@ record AttemptOutcome(StepStatus status, Integer exitCode, String message, boole
     /** An attempt of the step launcher that ended with {@code exitCode} (not 0), as the launcher reported it. */
     static AttemptOutcome launcherFailed(int exitCode, String message) {
         StepStatus status = exitCode == LaunchSpec.EXIT_STEP_FAILED || exitCode == LaunchSpec.EXIT_BAD_INPUT
-                ? StepStatus.FAILED : StepStatus.ERROR;
+                ? StepStatus.FAILED
+                : StepStatus.ERROR;
         return new AttemptOutcome(status, exitCode, message, LaunchSpec.retryable(exitCode));
     }
 

@@ -21,7 +21,8 @@ interface AttemptRunner {
     }
 
     static String timeoutMessage(Attempt attempt) {
-        return "step '" + attempt.spec().step() + "' timed out after " + attempt.timeout().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+        return "step '" + attempt.spec().step() + "' timed out after "
+                + attempt.timeout().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
                 + " (its timeout); the attempt was stopped";
     }
 }

@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -31,9 +30,13 @@ final class CacheStore {
     }
 
     /** {@code runId}: the run that computed the result; null in entries written before it was kept. */
-    record Entry(String key, String component, String createdAt, Map<String, String> outputs, Map<String, String> digests,
-                 String runId) {
-    }
+    record Entry(
+            String key,
+            String component,
+            String createdAt,
+            Map<String, String> outputs,
+            Map<String, String> digests,
+            String runId) {}
 
     /** The entry for {@code key} if there is one younger than {@code maxAge} (null: any age). */
     Optional<Entry> find(String key, Duration maxAge, Instant now) {
@@ -72,7 +75,8 @@ final class CacheStore {
         try {
             Files.createDirectories(tmp);
             for (Map.Entry<String, Path> artifact : artifacts.entrySet()) {
-                FileTrees.linkOrCopy(artifact.getValue(), tmp.resolve("artifacts").resolve(artifact.getKey()));
+                FileTrees.linkOrCopy(
+                        artifact.getValue(), tmp.resolve("artifacts").resolve(artifact.getKey()));
             }
             Files.write(tmp.resolve(ENTRY), JSON.writeValueAsBytes(entry));
             if (Files.exists(target)) {
@@ -87,8 +91,9 @@ final class CacheStore {
         } catch (IOException | UncheckedIOException e) {
             FileTrees.delete(tmp);
             if (!Files.isRegularFile(target.resolve(ENTRY))) {
-                throw new UncheckedIOException("cannot store the cache entry " + target, e instanceof IOException io
-                        ? io : ((UncheckedIOException) e).getCause());
+                throw new UncheckedIOException(
+                        "cannot store the cache entry " + target,
+                        e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
             }
         }
     }

@@ -4,7 +4,6 @@ import dev.fermion.dsl.StepOptions;
 import dev.fermion.dsl.VolumeMount;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +13,7 @@ import java.util.List;
  * differs from the cluster, so runners tell the user rather than let it pass unnoticed.
  */
 public final class ClusterVolumes {
-    private ClusterVolumes() {
-    }
+    private ClusterVolumes() {}
 
     /** One line per mount, such as {@code step 'prepare' mounts /data}, in plan order. */
     public static List<String> mountedBy(Plan plan) {

@@ -5,7 +5,6 @@ import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.PortSpec;
 import dev.fermion.runtime.launch.Artifacts;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,15 +56,25 @@ final class Completion {
         }
         Map<String, String> dirs = new TreeMap<>();
         result.artifacts().forEach((k, v) -> dirs.put(k, v.toString()));
-        StepRecord finished = journal.update(path, s -> extra.apply(s.finished(result.status(), journal.nextEvent(),
-                Instant.now(), result.message()).withResults(result.params(), dirs, result.digests(), s.cacheHit(),
-                s.resumed())));
+        StepRecord finished = journal.update(
+                path,
+                s -> extra.apply(s.finished(result.status(), journal.nextEvent(), Instant.now(), result.message())
+                        .withResults(result.params(), dirs, result.digests(), s.cacheHit(), s.resumed())));
         if (StepRecord.STEP.equals(finished.kind())) {
             ComponentSpec component = components.get(path);
             List<PortArtifact> outputs = new ArrayList<>();
-            result.artifacts().forEach((name, dir) -> outputs.add(new PortArtifact(name, Artifacts.of(component == null
-                    ? ANY_ARTIFACT : component.output(name).map(PortSpec::type).orElse(ANY_ARTIFACT), dir),
-                    result.digests().get(name))));
+            result.artifacts()
+                    .forEach((name, dir) -> outputs.add(new PortArtifact(
+                            name,
+                            Artifacts.of(
+                                    component == null
+                                            ? ANY_ARTIFACT
+                                            : component
+                                                    .output(name)
+                                                    .map(PortSpec::type)
+                                                    .orElse(ANY_ARTIFACT),
+                                    dir),
+                            result.digests().get(name))));
             listener.stepFinished(finished, List.copyOf(outputs), cachedFrom);
         }
         return result;

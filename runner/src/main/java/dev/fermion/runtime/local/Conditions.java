@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
-
 import java.math.BigDecimal;
 import java.util.function.Function;
 
@@ -11,8 +10,7 @@ import java.util.function.Function;
  * everything else by its encoded text.
  */
 final class Conditions {
-    private Conditions() {
-    }
+    private Conditions() {}
 
     static boolean holds(Cond cond, Function<Expr, Resolved> resolve) {
         return cond.accept(new Cond.Visitor<>() {
@@ -23,7 +21,8 @@ final class Conditions {
 
             @Override
             public Boolean isTrue(Cond.IsTrue isTrue) {
-                return "true".equalsIgnoreCase(resolve.apply(isTrue.value()).text().trim());
+                return "true"
+                        .equalsIgnoreCase(resolve.apply(isTrue.value()).text().trim());
             }
 
             @Override
@@ -48,7 +47,8 @@ final class Conditions {
         Resolved right = resolve.apply(compare.right());
         int order;
         if (left.type().isNumeric() && right.type().isNumeric()) {
-            order = new BigDecimal(left.text().trim()).compareTo(new BigDecimal(right.text().trim()));
+            order = new BigDecimal(left.text().trim())
+                    .compareTo(new BigDecimal(right.text().trim()));
         } else {
             order = left.text().compareTo(right.text());
         }

@@ -3,7 +3,6 @@ package dev.fermion.runtime.local;
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.runtime.container.ContainerEngine;
 import dev.fermion.runtime.launch.StepLauncher;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,13 +46,20 @@ final class ContainerAttempts implements AttemptRunner {
     /**
      * @param imageOf the image for a step's own {@code image} option (null: the runtime image), replacements applied
      */
-    ContainerAttempts(ContainerEngine engine, Function<String, String> imageOf, String extraClasspath, Path home,
-                      AttemptRunner doubles) {
+    ContainerAttempts(
+            ContainerEngine engine,
+            Function<String, String> imageOf,
+            String extraClasspath,
+            Path home,
+            AttemptRunner doubles) {
         this.engine = engine;
         this.imageOf = imageOf;
-        this.classpath = extraClasspath == null || extraClasspath.isBlank() ? List.of()
-                : java.util.Arrays.stream(extraClasspath.split(File.pathSeparator)).filter(e -> !e.isBlank())
-                .map(e -> Path.of(e).toAbsolutePath().normalize()).toList();
+        this.classpath = extraClasspath == null || extraClasspath.isBlank()
+                ? List.of()
+                : java.util.Arrays.stream(extraClasspath.split(File.pathSeparator))
+                        .filter(e -> !e.isBlank())
+                        .map(e -> Path.of(e).toAbsolutePath().normalize())
+                        .toList();
         this.djlCache = home.resolve("containers").resolve("djl.ai");
         this.doubles = doubles;
     }
@@ -63,31 +69,38 @@ final class ContainerAttempts implements AttemptRunner {
         if (attempt.replacement() != null) {
             return doubles.run(attempt);
         }
-        String container = ContainerEngine.containerName(attempt.spec().pipeline() + "-" + attempt.spec().step());
+        String container = ContainerEngine.containerName(
+                attempt.spec().pipeline() + "-" + attempt.spec().step());
         try {
             return launch(attempt, container, command(attempt, container));
         } catch (IOException e) {
-            return new AttemptOutcome(StepStatus.ERROR, null, "cannot prepare the container of step '"
-                    + attempt.spec().step() + "': " + e.getMessage());
+            return new AttemptOutcome(
+                    StepStatus.ERROR,
+                    null,
+                    "cannot prepare the container of step '" + attempt.spec().step() + "': " + e.getMessage());
         }
     }
 
     /** The launcher's source digest, computed in the step's image, where its attempts will read the sources. */
     @Override
     public AttemptOutcome digestSources(Attempt attempt, Path digestFile) {
-        String container = ContainerEngine.containerName(attempt.spec().pipeline() + "-" + attempt.spec().step() + "-sources");
+        String container = ContainerEngine.containerName(
+                attempt.spec().pipeline() + "-" + attempt.spec().step() + "-sources");
         try {
             Path dir = digestFile.getParent();
             engine.prepareWritable(List.of(dir));
             List<String> argv = head(attempt, container, dir);
             argv.addAll(List.of("-v", dir + ":" + SOURCES));
             argv.add(imageOf.apply(attempt.image()));
-            argv.addAll(List.of(LaunchSpec.COMMAND, StepLauncher.SOURCE_DIGEST, SOURCES + "/" + digestFile.getFileName()));
+            argv.addAll(
+                    List.of(LaunchSpec.COMMAND, StepLauncher.SOURCE_DIGEST, SOURCES + "/" + digestFile.getFileName()));
             argv.addAll(inPod(attempt.spec(), dir, Map.of()).toArgs());
             return launch(attempt, container, argv);
         } catch (IOException e) {
-            return new AttemptOutcome(StepStatus.ERROR, null, "cannot prepare the container of step '"
-                    + attempt.spec().step() + "': " + e.getMessage());
+            return new AttemptOutcome(
+                    StepStatus.ERROR,
+                    null,
+                    "cannot prepare the container of step '" + attempt.spec().step() + "': " + e.getMessage());
         }
     }
 
@@ -95,7 +108,8 @@ final class ContainerAttempts implements AttemptRunner {
         String step = attempt.spec().step();
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(attempt.logFile().toFile()));
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(attempt.logFile().toFile()));
         builder.environment().clear();
         builder.environment().putAll(engine.environment());
         // Values reach the container by name (-e NAME), never through the engine's arguments.
@@ -104,23 +118,30 @@ final class ContainerAttempts implements AttemptRunner {
         try {
             process = builder.start();
         } catch (IOException e) {
-            return new AttemptOutcome(StepStatus.ERROR, null, "cannot start " + engine.name() + " for step '" + step
-                    + "': " + e.getMessage());
+            return new AttemptOutcome(
+                    StepStatus.ERROR,
+                    null,
+                    "cannot start " + engine.name() + " for step '" + step + "': " + e.getMessage());
         }
         try {
-            boolean ended = attempt.timeout() == null ? waitFor(process)
+            boolean ended = attempt.timeout() == null
+                    ? waitFor(process)
                     : process.waitFor(attempt.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
                 stop(process, container);
                 String message = AttemptRunner.timeoutMessage(attempt);
-                Files.writeString(attempt.logFile(), "fermion: " + message + System.lineSeparator(),
-                        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                Files.writeString(
+                        attempt.logFile(),
+                        "fermion: " + message + System.lineSeparator(),
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.APPEND);
                 return new AttemptOutcome(StepStatus.FAILED, null, message);
             }
         } catch (InterruptedException e) {
             stop(process, container);
             Thread.currentThread().interrupt();
-            return new AttemptOutcome(StepStatus.ERROR, null, "the runner was interrupted while step '" + step + "' ran");
+            return new AttemptOutcome(
+                    StepStatus.ERROR, null, "the runner was interrupted while step '" + step + "' ran");
         } catch (IOException e) {
             return new AttemptOutcome(StepStatus.FAILED, null, AttemptRunner.timeoutMessage(attempt));
         }
@@ -130,11 +151,14 @@ final class ContainerAttempts implements AttemptRunner {
         }
         String message = ProcessAttempts.lastLauncherLine(attempt.logFile());
         if (message == null && exit >= ENGINE_FAILED) {
-            return new AttemptOutcome(StepStatus.ERROR, exit, "the container of step '" + step + "' ended with exit code "
-                    + exit + " (" + engine.name() + " could not run it; its log says why: " + attempt.logFile() + ")");
+            return new AttemptOutcome(
+                    StepStatus.ERROR,
+                    exit,
+                    "the container of step '" + step + "' ended with exit code " + exit + " (" + engine.name()
+                            + " could not run it; its log says why: " + attempt.logFile() + ")");
         }
-        return AttemptOutcome.launcherFailed(exit, message != null ? message
-                : "the container of step '" + step + "' ended with exit code " + exit);
+        return AttemptOutcome.launcherFailed(
+                exit, message != null ? message : "the container of step '" + step + "' ended with exit code " + exit);
     }
 
     /** The engine's command line; creates the attempt's output directories and hands them to the container's user. */
@@ -181,8 +205,10 @@ final class ContainerAttempts implements AttemptRunner {
         }
         argv.addAll(List.of("-v", djlCache + ":" + DJL_CACHE));
         String image = imageOf.apply(attempt.image());
-        boolean own = ownClasses.computeIfAbsent(image, name -> engine.environment(name).stream()
-                .anyMatch(variable -> variable.startsWith("FERMION_CLASSPATH=")));
+        boolean own = ownClasses.computeIfAbsent(
+                image,
+                name -> engine.environment(name).stream()
+                        .anyMatch(variable -> variable.startsWith("FERMION_CLASSPATH=")));
         List<String> mounted = new ArrayList<>();
         for (int i = 0; !own && i < classpath.size(); i++) {
             Path entry = classpath.get(i);
@@ -209,11 +235,22 @@ final class ContainerAttempts implements AttemptRunner {
     private static LaunchSpec inPod(LaunchSpec host, Path outputs, Map<String, String> inputs) {
         String metrics = host.metricsFile() == null ? null : LaunchSpec.METRICS;
         Map<String, String> params = new TreeMap<>();
-        host.outputParams().forEach((name, path) -> params.put(name, OUTPUTS + "/" + outputs.relativize(Path.of(path))));
+        host.outputParams()
+                .forEach((name, path) -> params.put(name, OUTPUTS + "/" + outputs.relativize(Path.of(path))));
         Map<String, String> artifacts = new TreeMap<>();
-        host.outputArtifacts().forEach((name, path) -> artifacts.put(name, OUTPUTS + "/" + outputs.relativize(Path.of(path))));
-        return new LaunchSpec(host.component(), host.pipeline(), host.step(), host.runId(), host.attempt(), host.params(),
-                inputs, params, artifacts, metrics);
+        host.outputArtifacts()
+                .forEach((name, path) -> artifacts.put(name, OUTPUTS + "/" + outputs.relativize(Path.of(path))));
+        return new LaunchSpec(
+                host.component(),
+                host.pipeline(),
+                host.step(),
+                host.runId(),
+                host.attempt(),
+                host.params(),
+                inputs,
+                params,
+                artifacts,
+                metrics);
     }
 
     private void stop(Process process, String container) {

@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.Plan;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -48,14 +47,15 @@ final class Deadline {
         if (at == null) {
             return options;
         }
-        return options.limitedTo(Duration.ofMillis(Math.max(1, Duration.between(Instant.now(), at).toMillis())));
+        return options.limitedTo(Duration.ofMillis(
+                Math.max(1, Duration.between(Instant.now(), at).toMillis())));
     }
 
     /** The outcome of an attempt the deadline may have stopped, told as the pipeline's timeout if it did. */
     AttemptOutcome against(AttemptOutcome outcome, String path) {
         if (!outcome.ok() && passed()) {
-            return new AttemptOutcome(outcome.status(), outcome.exitCode(), timedOut() + ", so step '" + path
-                    + "' was stopped");
+            return new AttemptOutcome(
+                    outcome.status(), outcome.exitCode(), timedOut() + ", so step '" + path + "' was stopped");
         }
         return outcome;
     }

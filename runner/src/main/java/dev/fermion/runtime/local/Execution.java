@@ -3,9 +3,7 @@ package dev.fermion.runtime.local;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.ResultSpec;
-
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +38,13 @@ final class Execution {
     private final Steps steps;
     private final Expansions expansions;
 
-    Execution(Plan plan, RunOptions options, RunStore store, RunRecord initial, Map<String, StepRecord> previous,
-              ExternalSteps external) {
+    Execution(
+            Plan plan,
+            RunOptions options,
+            RunStore store,
+            RunRecord initial,
+            Map<String, StepRecord> previous,
+            ExternalSteps external) {
         this.plan = plan;
         this.listener = options.listener();
         String runId = initial.runId();
@@ -58,9 +61,17 @@ final class Execution {
         this.launch = new StepLaunch(plan.name(), runId, runDir, options, external, deadline);
         Completion completion = new Completion(journal, listener);
         this.scheduler = new Scheduler(journal, completion, deadline, values, this::start);
-        this.steps = new Steps(plan.name(), options, external, pool, journal, completion, values,
+        this.steps = new Steps(
+                plan.name(),
+                options,
+                external,
+                pool,
+                journal,
+                completion,
+                values,
                 new StepReuse(options, previous, runDir, runId),
-                new RetryLoop(plan.name(), runDir, pool, journal, deadline, external), launch);
+                new RetryLoop(plan.name(), runDir, pool, journal, deadline, external),
+                launch);
         this.expansions = new Expansions(plan, scheduler, journal, completion, values);
     }
 
@@ -133,7 +144,10 @@ final class Execution {
         Map<String, String> results = new LinkedHashMap<>();
         for (ResultSpec result : plan.results()) {
             try {
-                results.put(result.name(), values.resolve(result.value(), main, "result '" + result.name() + "'").text());
+                results.put(
+                        result.name(),
+                        values.resolve(result.value(), main, "result '" + result.name() + "'")
+                                .text());
             } catch (ResolveException e) {
                 // Its step was skipped, omitted or failed: the run has no such result.
             }

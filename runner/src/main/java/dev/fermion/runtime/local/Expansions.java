@@ -7,7 +7,6 @@ import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,19 +53,24 @@ final class Expansions {
         for (int lane = 0; lane < cap; lane++) {
             lanes.add(nextIteration(node, iterations, next));
         }
-        return CompletableFuture.allOf(lanes.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            StepStatus status = StepStatus.SUCCEEDED;
-            for (Frame iteration : iterations) {
-                StepStatus outcome = iteration.outcome();
-                if (outcome == StepStatus.ERROR || (outcome == StepStatus.FAILED && status != StepStatus.ERROR)
-                        || (outcome == StepStatus.OMITTED && status == StepStatus.SUCCEEDED)) {
-                    status = outcome;
-                }
-            }
-            String message = items.size() + " iteration" + (items.size() == 1 ? "" : "s");
-            return completion.finish(frame, node.name(), new NodeResult(status, Map.of(), Map.of(), Map.of(), iterations,
-                    message), UnaryOperator.identity());
-        });
+        return CompletableFuture.allOf(lanes.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> {
+                    StepStatus status = StepStatus.SUCCEEDED;
+                    for (Frame iteration : iterations) {
+                        StepStatus outcome = iteration.outcome();
+                        if (outcome == StepStatus.ERROR
+                                || (outcome == StepStatus.FAILED && status != StepStatus.ERROR)
+                                || (outcome == StepStatus.OMITTED && status == StepStatus.SUCCEEDED)) {
+                            status = outcome;
+                        }
+                    }
+                    String message = items.size() + " iteration" + (items.size() == 1 ? "" : "s");
+                    return completion.finish(
+                            frame,
+                            node.name(),
+                            new NodeResult(status, Map.of(), Map.of(), Map.of(), iterations, message),
+                            UnaryOperator.identity());
+                });
     }
 
     /** Runs iterations one after another on one lane; {@code parallelism} lanes share the list. */
@@ -75,7 +79,9 @@ final class Expansions {
         if (index >= iterations.size()) {
             return CompletableFuture.completedFuture(null);
         }
-        return scheduler.runGraph(node.body(), iterations.get(index)).thenCompose(v -> nextIteration(node, iterations, next));
+        return scheduler
+                .runGraph(node.body(), iterations.get(index))
+                .thenCompose(v -> nextIteration(node, iterations, next));
     }
 
     private List<Resolved> loopItems(Node.LoopNode node, Frame frame, String path) {
@@ -107,16 +113,22 @@ final class Expansions {
     CompletableFuture<NodeResult> runRecursion(Node.RecurseNode recurse, Frame frame, String path) {
         int depth = frame.depth() + 1;
         if (depth > recurse.maxDepth()) {
-            return completion.done(frame, recurse.name(), NodeResult.of(StepStatus.FAILED, "step '" + path
-                    + "': the recursion reached its maximum depth of " + recurse.maxDepth() + " levels; raise maxDepth "
-                    + "or check the condition that should end it"));
+            return completion.done(
+                    frame,
+                    recurse.name(),
+                    NodeResult.of(
+                            StepStatus.FAILED,
+                            "step '" + path
+                                    + "': the recursion reached its maximum depth of " + recurse.maxDepth()
+                                    + " levels; raise maxDepth "
+                                    + "or check the condition that should end it"));
         }
         return runCall(recurse.name(), recurse.pipeline(), recurse.bindings(), frame, path, depth);
     }
 
     /** A sub-pipeline call, or a recursive call at {@code depth} (1 for a call from outside the sub-pipeline). */
-    private CompletableFuture<NodeResult> runCall(String name, String pipeline, Map<String, Expr> bindings, Frame frame,
-                                                  String path, int depth) {
+    private CompletableFuture<NodeResult> runCall(
+            String name, String pipeline, Map<String, Expr> bindings, Frame frame, String path, int depth) {
         Graph body = plan.subPipeline(pipeline);
         Map<String, Resolved> inputs = new LinkedHashMap<>();
         for (PortSpec port : body.inputs()) {
@@ -124,7 +136,8 @@ final class Expansions {
             if (expr != null) {
                 inputs.put(port.name(), values.resolve(expr, frame, path + " input '" + port.name() + "'"));
             } else if (port.defaultValue() != null) {
-                inputs.put(port.name(), Resolved.text(port.type(), ValueCodec.encode(port.type(), port.defaultValue())));
+                inputs.put(
+                        port.name(), Resolved.text(port.type(), ValueCodec.encode(port.type(), port.defaultValue())));
             }
         }
         journal.started(path);
@@ -132,7 +145,10 @@ final class Expansions {
         return scheduler.runGraph(body, child).thenApply(v -> {
             StepStatus status = child.outcome();
             if (status != StepStatus.SUCCEEDED) {
-                return completion.finish(frame, name, NodeResult.of(status, journal.failureSummary(child.prefix())),
+                return completion.finish(
+                        frame,
+                        name,
+                        NodeResult.of(status, journal.failureSummary(child.prefix())),
                         UnaryOperator.identity());
             }
             Map<String, String> outParams = new TreeMap<>();
@@ -149,11 +165,14 @@ final class Expansions {
                     }
                 }
             } catch (ResolveException e) {
-                return completion.finish(frame, name, NodeResult.of(StepStatus.ERROR, e.getMessage()),
-                        UnaryOperator.identity());
+                return completion.finish(
+                        frame, name, NodeResult.of(StepStatus.ERROR, e.getMessage()), UnaryOperator.identity());
             }
-            return completion.finish(frame, name, new NodeResult(StepStatus.SUCCEEDED, outParams, outArtifacts, digests,
-                    List.of(), null), UnaryOperator.identity());
+            return completion.finish(
+                    frame,
+                    name,
+                    new NodeResult(StepStatus.SUCCEEDED, outParams, outArtifacts, digests, List.of(), null),
+                    UnaryOperator.identity());
         });
     }
 }

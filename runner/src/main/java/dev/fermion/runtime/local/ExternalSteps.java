@@ -1,9 +1,10 @@
 package dev.fermion.runtime.local;
 
+import dev.fermion.contract.ImageMap;
+import dev.fermion.dsl.Sidecar;
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-import dev.fermion.contract.ImageMap;
 import dev.fermion.runtime.container.ContainerEngine;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.container.ContainerSetupException;
@@ -11,8 +12,6 @@ import dev.fermion.runtime.container.ContainerStepRunner;
 import dev.fermion.runtime.container.EngineSelector;
 import dev.fermion.runtime.container.ResourceStepRunner;
 import dev.fermion.runtime.container.Sidecars;
-import dev.fermion.dsl.Sidecar;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +29,11 @@ final class ExternalSteps implements AutoCloseable {
     private final ContainerEngine javaEngine;
     private final Sidecars sidecars;
 
-    private ExternalSteps(ContainerStepRunner containers, ResourceStepRunner resources, ContainerEngine javaEngine,
-                          Sidecars sidecars) {
+    private ExternalSteps(
+            ContainerStepRunner containers,
+            ResourceStepRunner resources,
+            ContainerEngine javaEngine,
+            Sidecars sidecars) {
         this.containers = containers;
         this.resources = resources;
         this.javaEngine = javaEngine;
@@ -41,7 +43,8 @@ final class ExternalSteps implements AutoCloseable {
     static ExternalSteps prepare(Plan plan, RunOptions options) {
         requireGpus(plan, options, Gpus.present());
         // A test double runs in place of its step: without its image, its cluster or the services it talks to.
-        List<Node> run = plan.allNodes().stream().filter(node -> !options.replacements().containsKey(node.name()))
+        List<Node> run = plan.allNodes().stream()
+                .filter(node -> !options.replacements().containsKey(node.name()))
                 .toList();
         List<Node.ContainerNode> containerNodes = new ArrayList<>();
         List<Node.ResourceNode> resourceNodes = new ArrayList<>();
@@ -81,16 +84,22 @@ final class ExternalSteps implements AutoCloseable {
             }
         };
         run.forEach(node -> node.accept(sort));
-        List<Node> withSidecars = run.stream().filter(node -> !sidecarsOf(node).isEmpty()).toList();
+        List<Node> withSidecars =
+                run.stream().filter(node -> !sidecarsOf(node).isEmpty()).toList();
         ImageMap images = options.images().replacements();
         EngineSelector engines = new EngineSelector(System.getenv());
-        Sidecars sidecars = withSidecars.isEmpty() ? null : new Sidecars(options.containerRuntime(), engines,
-                options.images().replacements()::apply);
-        ContainerStepRunner containers = containerNodes.isEmpty() ? null
+        Sidecars sidecars = withSidecars.isEmpty()
+                ? null
+                : new Sidecars(
+                        options.containerRuntime(), engines, options.images().replacements()::apply);
+        ContainerStepRunner containers = containerNodes.isEmpty()
+                ? null
                 : new ContainerStepRunner(options.containerRuntime(), System.getenv(), images, engines);
-        ResourceStepRunner resources = resourceNodes.isEmpty() ? null
-                : options.kubeconfig() != null ? ResourceStepRunner.connect(options.kubeconfig())
-                : ResourceStepRunner.connect(System.getenv(), Path.of(System.getProperty("user.home")));
+        ResourceStepRunner resources = resourceNodes.isEmpty()
+                ? null
+                : options.kubeconfig() != null
+                        ? ResourceStepRunner.connect(options.kubeconfig())
+                        : ResourceStepRunner.connect(System.getenv(), Path.of(System.getProperty("user.home")));
         ContainerEngine javaEngine = null;
         try {
             for (Node.ContainerNode node : containerNodes) {
@@ -119,11 +128,14 @@ final class ExternalSteps implements AutoCloseable {
         if (present) {
             return;
         }
-        List<String> steps = Gpus.requiring(plan).stream().map(Node::name)
-                .filter(name -> !options.replacements().containsKey(name)).toList();
+        List<String> steps = Gpus.requiring(plan).stream()
+                .map(Node::name)
+                .filter(name -> !options.replacements().containsKey(name))
+                .toList();
         if (!steps.isEmpty()) {
             throw new RunSetupException("pipeline '" + plan.name() + "': step" + (steps.size() == 1 ? " '" : "s '")
-                    + String.join("', '", steps) + "' require" + (steps.size() == 1 ? "s" : "") + " a GPU, and this machine "
+                    + String.join("', '", steps) + "' require" + (steps.size() == 1 ? "s" : "")
+                    + " a GPU, and this machine "
                     + "has none (no NVIDIA device in /dev): run the pipeline on the cluster (fermion submit), or replace "
                     + "the step with a test double");
         }
@@ -135,8 +147,8 @@ final class ExternalSteps implements AutoCloseable {
     }
 
     /** With {@code --isolation container}: the engine for Java steps, once each step's image is known to be here. */
-    private static ContainerEngine requireJavaImages(Plan plan, RunOptions options, EngineSelector engines,
-                                                     List<Node.StepNode> javaNodes) {
+    private static ContainerEngine requireJavaImages(
+            Plan plan, RunOptions options, EngineSelector engines, List<Node.StepNode> javaNodes) {
         if (options.containerRuntime() == ContainerRuntime.HOST) {
             throw new ContainerSetupException("--isolation container runs Java steps in their image, which "
                     + "--container-runtime host cannot do: use auto, docker or podman, or --isolation process");
@@ -144,10 +156,13 @@ final class ExternalSteps implements AutoCloseable {
         ContainerEngine engine = null;
         for (Node.StepNode node : javaNodes) {
             String where = "pipeline '" + plan.name() + "', step '" + node.name() + "'";
-            String original = node.options().image() != null ? node.options().image() : options.images().runtimeImage();
+            String original = node.options().image() != null
+                    ? node.options().image()
+                    : options.images().runtimeImage();
             if (original == null) {
-                throw new ContainerSetupException(where + " runs in Fermion's runtime image with --isolation container, "
-                        + "but no runtime image was given");
+                throw new ContainerSetupException(
+                        where + " runs in Fermion's runtime image with --isolation container, "
+                                + "but no runtime image was given");
             }
             String image = options.images().replacements().apply(original);
             engine = engines.select(options.containerRuntime(), where, image);
@@ -163,8 +178,12 @@ final class ExternalSteps implements AutoCloseable {
         }
         ImageMap images = options.images().replacements();
         String runtime = options.images().runtimeImage();
-        return new ContainerAttempts(javaEngine, own -> images.apply(own != null ? own : runtime), options.classpath(),
-                options.home().root(), doubles);
+        return new ContainerAttempts(
+                javaEngine,
+                own -> images.apply(own != null ? own : runtime),
+                options.classpath(),
+                options.home().root(),
+                doubles);
     }
 
     ContainerStepRunner containers() {

@@ -1,7 +1,6 @@
 package dev.fermion.runtime.local;
 
 import dev.fermion.contract.Home;
-
 import java.nio.file.Path;
 
 /**

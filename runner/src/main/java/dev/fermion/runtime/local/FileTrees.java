@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 
 /** Copies and removes artifact directories. Copies are hard links where the file system allows, so large models cost no space. */
 final class FileTrees {
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     static void linkOrCopy(Path from, Path to) {
         try (Stream<Path> walk = Files.walk(from)) {

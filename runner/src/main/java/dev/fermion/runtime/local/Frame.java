@@ -14,20 +14,44 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param stop    set once a node of this top-level graph failed: no new node starts (Argo's fail-fast)
  * @param depth   how many sub-pipeline calls deep this frame is, to bound recursion
  */
-record Frame(Frame parent, String prefix, boolean boundary, String loop, Resolved item,
-             Map<String, Resolved> inputs, Map<String, NodeResult> results, AtomicBoolean stop, int depth) {
+record Frame(
+        Frame parent,
+        String prefix,
+        boolean boundary,
+        String loop,
+        Resolved item,
+        Map<String, Resolved> inputs,
+        Map<String, NodeResult> results,
+        AtomicBoolean stop,
+        int depth) {
 
     static Frame top(String prefix) {
         return new Frame(null, prefix, true, null, null, Map.of(), new ConcurrentHashMap<>(), new AtomicBoolean(), 0);
     }
 
     Frame iteration(String loopName, int index, Resolved value) {
-        return new Frame(this, prefix + loopName + "/" + index + "/", false, loopName, value, Map.of(),
-                new ConcurrentHashMap<>(), stop, depth);
+        return new Frame(
+                this,
+                prefix + loopName + "/" + index + "/",
+                false,
+                loopName,
+                value,
+                Map.of(),
+                new ConcurrentHashMap<>(),
+                stop,
+                depth);
     }
 
     Frame call(String step, Map<String, Resolved> values, int callDepth) {
-        return new Frame(this, prefix + step + "/", true, null, null, Map.copyOf(values), new ConcurrentHashMap<>(), stop,
+        return new Frame(
+                this,
+                prefix + step + "/",
+                true,
+                null,
+                null,
+                Map.copyOf(values),
+                new ConcurrentHashMap<>(),
+                stop,
                 callDepth);
     }
 
@@ -65,7 +89,8 @@ record Frame(Frame parent, String prefix, boolean boundary, String loop, Resolve
 
     /** The outcome of this frame's graph: failed or errored if any node did, succeeded if all succeeded or were skipped. */
     StepStatus outcome() {
-        List<StepStatus> statuses = results.values().stream().map(NodeResult::status).toList();
+        List<StepStatus> statuses =
+                results.values().stream().map(NodeResult::status).toList();
         if (statuses.contains(StepStatus.ERROR)) {
             return StepStatus.ERROR;
         }

@@ -4,7 +4,6 @@ import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +15,7 @@ import java.util.List;
  * runners say when the run starts, and a step whose component requires a GPU does not run at all.
  */
 public final class Gpus {
-    private Gpus() {
-    }
+    private Gpus() {}
 
     /** Whether this machine has an NVIDIA GPU its driver exposes (the device node of the driver's control device). */
     public static boolean present() {
@@ -42,7 +40,8 @@ public final class Gpus {
 
     /** The steps whose component cannot run without a GPU. */
     static List<Node> requiring(Plan plan) {
-        return plan.allNodes().stream().filter(node -> node.runs().map(ComponentSpec::requiresGpu).orElse(false))
+        return plan.allNodes().stream()
+                .filter(node -> node.runs().map(ComponentSpec::requiresGpu).orElse(false))
                 .toList();
     }
 }

@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.runtime.launch.StepFailure;
 import dev.fermion.runtime.launch.StepLauncher;
-
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,7 +33,8 @@ final class InProcessAttempts implements AttemptRunner {
 
     @Override
     public AttemptOutcome run(Attempt attempt) {
-        try (PrintStream log = new PrintStream(new FileOutputStream(attempt.logFile().toFile(), true), true, StandardCharsets.UTF_8)) {
+        try (PrintStream log =
+                new PrintStream(new FileOutputStream(attempt.logFile().toFile(), true), true, StandardCharsets.UTF_8)) {
             if (attempt.timeout() == null) {
                 // Nothing to stop waiting for: the runner's thread runs the step itself, saving a thread start and
                 // two hand-overs per step, which on a busy machine cost more than a no-op step's own work.
@@ -48,12 +48,15 @@ final class InProcessAttempts implements AttemptRunner {
                 }
             }
             CompletableFuture<AttemptOutcome> result = new CompletableFuture<>();
-            Thread worker = new Thread(() -> result.complete(launch(attempt, log)), "fermion-step-" + attempt.spec().step());
+            Thread worker = new Thread(
+                    () -> result.complete(launch(attempt, log)),
+                    "fermion-step-" + attempt.spec().step());
             worker.setContextClassLoader(loader);
             worker.setDaemon(true);
             worker.start();
             try {
-                return attempt.timeout() == null ? result.get()
+                return attempt.timeout() == null
+                        ? result.get()
                         : result.get(attempt.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 worker.interrupt();
@@ -67,23 +70,31 @@ final class InProcessAttempts implements AttemptRunner {
             } catch (InterruptedException e) {
                 worker.interrupt();
                 Thread.currentThread().interrupt();
-                return new AttemptOutcome(StepStatus.ERROR, null, "the runner was interrupted while step '"
-                        + attempt.spec().step() + "' ran");
+                return new AttemptOutcome(
+                        StepStatus.ERROR,
+                        null,
+                        "the runner was interrupted while step '"
+                                + attempt.spec().step() + "' ran");
             } catch (ExecutionException e) {
                 return new AttemptOutcome(StepStatus.ERROR, null, String.valueOf(e.getCause()));
             }
         } catch (IOException e) {
-            return new AttemptOutcome(StepStatus.ERROR, null, "cannot open the log " + attempt.logFile() + ": " + e.getMessage());
+            return new AttemptOutcome(
+                    StepStatus.ERROR, null, "cannot open the log " + attempt.logFile() + ": " + e.getMessage());
         }
     }
 
     @Override
     public AttemptOutcome digestSources(Attempt attempt, Path digestFile) {
-        try (PrintStream log = new PrintStream(new FileOutputStream(attempt.logFile().toFile(), true), true, StandardCharsets.UTF_8)) {
+        try (PrintStream log =
+                new PrintStream(new FileOutputStream(attempt.logFile().toFile(), true), true, StandardCharsets.UTF_8)) {
             ClassLoader previous = Thread.currentThread().getContextClassLoader();
             Thread.currentThread().setContextClassLoader(loader);
             try {
-                Files.writeString(digestFile, StepLauncher.sourceDigest(attempt.spec(), loader).orElse(""), StandardCharsets.UTF_8);
+                Files.writeString(
+                        digestFile,
+                        StepLauncher.sourceDigest(attempt.spec(), loader).orElse(""),
+                        StandardCharsets.UTF_8);
                 return AttemptOutcome.succeeded();
             } catch (StepFailure failure) {
                 if (failure.getCause() != null) {
@@ -110,8 +121,10 @@ final class InProcessAttempts implements AttemptRunner {
             return AttemptOutcome.launcherFailed(failure.exitCode(), failure.getMessage());
         } catch (RuntimeException | Error e) {
             e.printStackTrace(log);
-            return new AttemptOutcome(StepStatus.ERROR, null, "the launcher failed on step '" + attempt.spec().step()
-                    + "': " + e);
+            return new AttemptOutcome(
+                    StepStatus.ERROR,
+                    null,
+                    "the launcher failed on step '" + attempt.spec().step() + "': " + e);
         } finally {
             OutputRouting.clear();
         }

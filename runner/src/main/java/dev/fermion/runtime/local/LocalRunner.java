@@ -4,7 +4,6 @@ import dev.fermion.contract.ValueCodec;
 import dev.fermion.plan.ParamSpec;
 import dev.fermion.plan.Plan;
 import dev.fermion.tracking.TrackingSummary;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,7 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * }</pre>
  */
 public final class LocalRunner {
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final RunOptions options;
     private final RunStore store;
@@ -47,9 +47,23 @@ public final class LocalRunner {
     public RunResult run(Plan plan, Map<String, String> overrides) {
         Map<String, String> params = bindParams(plan, overrides);
         String runId = newRunId();
-        RunRecord record = new RunRecord(RunRecord.FORMAT, runId, plan.name(), options.pipelineRef(), options.classpath(),
-                params, options.isolation().cliName(), options.parallelism(), options.cache(), RunStatus.RUNNING,
-                Instant.now().toString(), null, ProcessHandle.current().pid(), null, null, Map.of());
+        RunRecord record = new RunRecord(
+                RunRecord.FORMAT,
+                runId,
+                plan.name(),
+                options.pipelineRef(),
+                options.classpath(),
+                params,
+                options.isolation().cliName(),
+                options.parallelism(),
+                options.cache(),
+                RunStatus.RUNNING,
+                Instant.now().toString(),
+                null,
+                ProcessHandle.current().pid(),
+                null,
+                null,
+                Map.of());
         return execute(plan, record, Map.of());
     }
 
@@ -59,7 +73,9 @@ public final class LocalRunner {
      */
     public RunResult resume(String runId, Plan plan) {
         RunRecord prior = store.load(runId);
-        if (prior.status() == RunStatus.RUNNING && !prior.interrupted() && prior.runnerPid() != ProcessHandle.current().pid()) {
+        if (prior.status() == RunStatus.RUNNING
+                && !prior.interrupted()
+                && prior.runnerPid() != ProcessHandle.current().pid()) {
             throw new RunSetupException("run " + runId + " is still running (process " + prior.runnerPid()
                     + "); wait for it or stop that process before resuming");
         }
@@ -74,29 +90,45 @@ public final class LocalRunner {
                         + "', which the pipeline now declares; start a new run instead");
             }
         }
-        RunRecord resumed = new RunRecord(RunRecord.FORMAT, runId, prior.pipeline(), prior.pipelineRef(), prior.classpath(),
-                params, options.isolation().cliName(), options.parallelism(), options.cache(), RunStatus.RUNNING,
-                prior.startedAt(), null, ProcessHandle.current().pid(), runId, null, prior.steps());
+        RunRecord resumed = new RunRecord(
+                RunRecord.FORMAT,
+                runId,
+                prior.pipeline(),
+                prior.pipelineRef(),
+                prior.classpath(),
+                params,
+                options.isolation().cliName(),
+                options.parallelism(),
+                options.cache(),
+                RunStatus.RUNNING,
+                prior.startedAt(),
+                null,
+                ProcessHandle.current().pid(),
+                runId,
+                null,
+                prior.steps());
         return execute(plan, resumed, prior.steps());
     }
 
     /** Runs {@code record}'s steps not kept from {@code kept}, recorded in the tracker too when the options ask. */
     private RunResult execute(Plan plan, RunRecord record, Map<String, StepRecord> kept) {
         Tracking tracking = options.tracking();
-        TrackingListener tracked = tracking == null ? null
-                : new TrackingListener(tracking.tracker(), plan, tracking.warnings());
+        TrackingListener tracked =
+                tracking == null ? null : new TrackingListener(tracking.tracker(), plan, tracking.warnings());
         RunOptions run = tracked == null ? options : options.withListener(RunListener.all(options.listener(), tracked));
         RunRecord finished;
         try (ExternalSteps external = ExternalSteps.prepare(plan, run)) {
             finished = new Execution(plan, run, store, record, kept, external).execute();
         }
         Path runDir = options.home().run(record.runId());
-        return tracked == null ? new RunResult(finished, runDir)
+        return tracked == null
+                ? new RunResult(finished, runDir)
                 : new RunResult(finished, runDir, finishTracking(tracked, tracking.registration(), finished));
     }
 
     /** Registers the model when the run produced it, then ends the tracked run. */
-    private static TrackingReport finishTracking(TrackingListener tracked, ModelRegistration registration, RunRecord run) {
+    private static TrackingReport finishTracking(
+            TrackingListener tracked, ModelRegistration registration, RunRecord run) {
         String notRegistered = null;
         boolean registering = false;
         if (registration != null) {
@@ -107,7 +139,8 @@ public final class LocalRunner {
                 notRegistered = "step '" + registration.step() + "' did not run";
             } else {
                 // A cached step registers the model it reused, which the run that computed it logged.
-                tracked.registerModel(registration.step(), registration.output(), registration.name(), registration.alias());
+                tracked.registerModel(
+                        registration.step(), registration.output(), registration.name(), registration.alias());
                 registering = true;
             }
         }
@@ -122,8 +155,11 @@ public final class LocalRunner {
     public static Map<String, String> bindParams(Plan plan, Map<String, String> overrides) {
         for (String name : overrides.keySet()) {
             if (plan.param(name).isEmpty()) {
-                throw new RunSetupException("pipeline " + plan.name() + " has no parameter '" + name + "'; its parameters are "
-                        + (plan.params().isEmpty() ? "none" : plan.params().stream().map(ParamSpec::name).toList()));
+                throw new RunSetupException("pipeline " + plan.name() + " has no parameter '" + name
+                        + "'; its parameters are "
+                        + (plan.params().isEmpty()
+                                ? "none"
+                                : plan.params().stream().map(ParamSpec::name).toList()));
             }
         }
         Map<String, String> bound = new LinkedHashMap<>();
@@ -134,15 +170,16 @@ public final class LocalRunner {
                 try {
                     value = ValueCodec.decode(spec.type(), text);
                 } catch (IllegalArgumentException e) {
-                    throw new RunSetupException("parameter '" + spec.name() + "' of pipeline " + plan.name() + " expects "
-                            + spec.type().displayName() + ": " + e.getMessage());
+                    throw new RunSetupException("parameter '" + spec.name() + "' of pipeline " + plan.name()
+                            + " expects " + spec.type().displayName() + ": " + e.getMessage());
                 }
                 bound.put(spec.name(), ValueCodec.encode(spec.type(), value));
             } else if (spec.defaultValue() != null) {
                 bound.put(spec.name(), ValueCodec.encode(spec.type(), spec.defaultValue()));
             } else {
-                throw new RunSetupException("parameter '" + spec.name() + "' (" + spec.type().displayName() + ") of pipeline "
-                        + plan.name() + " has no default: give it with -p " + spec.name() + "=VALUE");
+                throw new RunSetupException(
+                        "parameter '" + spec.name() + "' (" + spec.type().displayName() + ") of pipeline " + plan.name()
+                                + " has no default: give it with -p " + spec.name() + "=VALUE");
             }
         }
         return bound;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +29,7 @@ import java.util.function.Consumer;
 final class MetricsFile {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private MetricsFile() {
-    }
+    private MetricsFile() {}
 
     private static Optional<StepMetric> parse(String line) {
         if (line.isBlank()) {
@@ -48,8 +46,11 @@ final class MetricsFile {
         if (!node.hasNonNull("key") || !node.has("value")) {
             return Optional.empty();
         }
-        return Optional.of(new StepMetric(node.get("key").asText(), node.get("value").asDouble(),
-                node.path("step").asLong(0), node.path("timestamp").asLong(0)));
+        return Optional.of(new StepMetric(
+                node.get("key").asText(),
+                node.get("value").asDouble(),
+                node.path("step").asLong(0),
+                node.path("timestamp").asLong(0)));
     }
 
     /**
@@ -59,8 +60,8 @@ final class MetricsFile {
      */
     static Tail follow(Path file, Consumer<StepMetric> sink, ScheduledExecutorService timer, Duration every) {
         Tail tail = new Tail(file, sink);
-        tail.poll = timer.scheduleWithFixedDelay(tail::readQuietly, every.toMillis(), every.toMillis(),
-                TimeUnit.MILLISECONDS);
+        tail.poll = timer.scheduleWithFixedDelay(
+                tail::readQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         return tail;
     }
 

@@ -5,7 +5,6 @@ import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,9 +34,11 @@ public record ModelRegistration(String step, String output, String name, String 
         String chosen = model;
         if (chosen == null) {
             if (models.size() != 1) {
-                throw new RunSetupException(models.isEmpty()
-                        ? "pipeline " + plan.name() + " has no step with a Model output to register"
-                        : "pipeline " + plan.name() + " has several Model outputs " + models + "; choose one as STEP/OUTPUT");
+                throw new RunSetupException(
+                        models.isEmpty()
+                                ? "pipeline " + plan.name() + " has no step with a Model output to register"
+                                : "pipeline " + plan.name() + " has several Model outputs " + models
+                                        + "; choose one as STEP/OUTPUT");
             }
             chosen = models.get(0);
         } else if (!models.contains(chosen)) {
@@ -45,7 +46,10 @@ public record ModelRegistration(String step, String output, String name, String 
                     + " has no such Model output; its Model outputs are " + models);
         }
         int slash = chosen.lastIndexOf('/');
-        return new ModelRegistration(chosen.substring(0, slash), chosen.substring(slash + 1), name.strip(),
+        return new ModelRegistration(
+                chosen.substring(0, slash),
+                chosen.substring(slash + 1),
+                name.strip(),
                 alias == null ? null : alias.strip());
     }
 

@@ -8,8 +8,13 @@ import java.util.Map;
  * What a finished node left for the nodes after it: its status, its parameter outputs (encoded), its
  * artifact outputs with digests, and for a loop the frame of each iteration, in item order.
  */
-record NodeResult(StepStatus status, Map<String, String> params, Map<String, Path> artifacts,
-                  Map<String, String> digests, List<Frame> iterations, String message) {
+record NodeResult(
+        StepStatus status,
+        Map<String, String> params,
+        Map<String, Path> artifacts,
+        Map<String, String> digests,
+        List<Frame> iterations,
+        String message) {
 
     NodeResult {
         params = Map.copyOf(params);

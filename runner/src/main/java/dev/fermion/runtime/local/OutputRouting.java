@@ -14,8 +14,7 @@ final class OutputRouting {
     private static final InheritableThreadLocal<PrintStream> TARGET = new InheritableThreadLocal<>();
     private static boolean installed;
 
-    private OutputRouting() {
-    }
+    private OutputRouting() {}
 
     static synchronized void install() {
         if (installed) {

@@ -8,5 +8,4 @@ import dev.fermion.dsl.Artifact;
  * @param artifact the directory, typed as the port declares it ({@code Dataset}, {@code Model}, {@code Directory})
  * @param digest   the content digest the runner computed (and keys the cache with)
  */
-public record PortArtifact(String name, Artifact artifact, String digest) {
-}
+public record PortArtifact(String name, Artifact artifact, String digest) {}

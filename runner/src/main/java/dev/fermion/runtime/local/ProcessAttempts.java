@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.contract.Home;
 import dev.fermion.runtime.launch.StepLauncher;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,8 @@ final class ProcessAttempts implements AttemptRunner {
 
     ProcessAttempts(String extraClasspath, Path home) {
         String own = System.getProperty("java.class.path");
-        this.classpath = extraClasspath == null || extraClasspath.isBlank() ? own : extraClasspath + File.pathSeparator + own;
+        this.classpath =
+                extraClasspath == null || extraClasspath.isBlank() ? own : extraClasspath + File.pathSeparator + own;
         this.home = home;
     }
 
@@ -43,7 +43,8 @@ final class ProcessAttempts implements AttemptRunner {
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(attempt.logFile().toFile()));
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(attempt.logFile().toFile()));
         // A pod gets the home from its environment too; a step's own env may still point elsewhere.
         builder.environment().put(Home.ENVIRONMENT, home.toAbsolutePath().toString());
         builder.environment().putAll(attempt.env());
@@ -51,24 +52,32 @@ final class ProcessAttempts implements AttemptRunner {
         try {
             process = builder.start();
         } catch (IOException e) {
-            return new AttemptOutcome(StepStatus.ERROR, null, "cannot start a JVM for step '" + attempt.spec().step()
-                    + "': " + e.getMessage());
+            return new AttemptOutcome(
+                    StepStatus.ERROR,
+                    null,
+                    "cannot start a JVM for step '" + attempt.spec().step() + "': " + e.getMessage());
         }
         try {
-            boolean ended = attempt.timeout() == null ? waitFor(process)
+            boolean ended = attempt.timeout() == null
+                    ? waitFor(process)
                     : process.waitFor(attempt.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
                 kill(process);
                 String message = AttemptRunner.timeoutMessage(attempt);
-                Files.writeString(attempt.logFile(), "fermion: " + message + System.lineSeparator(), StandardCharsets.UTF_8,
+                Files.writeString(
+                        attempt.logFile(),
+                        "fermion: " + message + System.lineSeparator(),
+                        StandardCharsets.UTF_8,
                         java.nio.file.StandardOpenOption.APPEND);
                 return new AttemptOutcome(StepStatus.FAILED, null, message);
             }
         } catch (InterruptedException e) {
             kill(process);
             Thread.currentThread().interrupt();
-            return new AttemptOutcome(StepStatus.ERROR, null, "the runner was interrupted while step '"
-                    + attempt.spec().step() + "' ran");
+            return new AttemptOutcome(
+                    StepStatus.ERROR,
+                    null,
+                    "the runner was interrupted while step '" + attempt.spec().step() + "' ran");
         } catch (IOException e) {
             return new AttemptOutcome(StepStatus.FAILED, null, AttemptRunner.timeoutMessage(attempt));
         }
@@ -77,8 +86,11 @@ final class ProcessAttempts implements AttemptRunner {
             return AttemptOutcome.succeeded();
         }
         String message = lastLauncherLine(attempt.logFile());
-        return AttemptOutcome.launcherFailed(exit, message != null ? message
-                : "the process of step '" + attempt.spec().step() + "' ended with exit code " + exit);
+        return AttemptOutcome.launcherFailed(
+                exit,
+                message != null
+                        ? message
+                        : "the process of step '" + attempt.spec().step() + "' ended with exit code " + exit);
     }
 
     private static boolean waitFor(Process process) throws InterruptedException {

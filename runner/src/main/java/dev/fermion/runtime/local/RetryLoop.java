@@ -4,7 +4,6 @@ import dev.fermion.dsl.Retry;
 import dev.fermion.dsl.Sidecar;
 import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.Sidecars;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +26,13 @@ final class RetryLoop {
     private final Deadline deadline;
     private final ExternalSteps external;
 
-    RetryLoop(String pipeline, Path runDir, ExecutorService pool, RunJournal journal, Deadline deadline,
-              ExternalSteps external) {
+    RetryLoop(
+            String pipeline,
+            Path runDir,
+            ExecutorService pool,
+            RunJournal journal,
+            Deadline deadline,
+            ExternalSteps external) {
         this.pipeline = pipeline;
         this.steps = runDir.resolve("steps");
         this.pool = pool;
@@ -41,13 +45,17 @@ final class RetryLoop {
     CompletableFuture<AttemptOutcome> attempt(StepRun run, int retry) {
         return CompletableFuture.supplyAsync(() -> runAttempt(run, retry), pool).thenCompose(outcome -> {
             Retry policy = run.options.retry();
-            if (outcome.ok() || !outcome.retryable() || policy == null || retry > policy.limit()
-                    || !retries(policy.policy(), outcome) || deadline.passed()) {
+            if (outcome.ok()
+                    || !outcome.retryable()
+                    || policy == null
+                    || retry > policy.limit()
+                    || !retries(policy.policy(), outcome)
+                    || deadline.passed()) {
                 return CompletableFuture.completedFuture(outcome);
             }
             long delay = policy.delayBefore(retry).toMillis();
-            return CompletableFuture.supplyAsync(() -> retry + 1,
-                            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, pool))
+            return CompletableFuture.supplyAsync(
+                            () -> retry + 1, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, pool))
                     .thenCompose(next -> attempt(run, next));
         });
     }
@@ -79,7 +87,8 @@ final class RetryLoop {
             return new AttemptOutcome(StepStatus.ERROR, null, "cannot create " + dir + ": " + e.getMessage());
         }
         Instant started = Instant.now();
-        AttemptRecord running = new AttemptRecord(number, StepStatus.RUNNING, started.toString(), null, log.toString(), null, null);
+        AttemptRecord running =
+                new AttemptRecord(number, StepStatus.RUNNING, started.toString(), null, log.toString(), null, null);
         List<AttemptRecord> startedHistory;
         synchronized (run.history) {
             run.history.add(running);
@@ -87,13 +96,20 @@ final class RetryLoop {
         }
         journal.update(run.path, s -> {
             StepRecord withAttempts = s.withAttempts(startedHistory);
-            return s.status() == StepStatus.RUNNING ? withAttempts.withStatus(StepStatus.RUNNING, null)
+            return s.status() == StepStatus.RUNNING
+                    ? withAttempts.withStatus(StepStatus.RUNNING, null)
                     : withAttempts.started(journal.nextEvent(), started);
         });
         journal.flush();
         AttemptOutcome outcome = withSidecars(run, dir, log, retry);
-        AttemptRecord ended = new AttemptRecord(number, outcome.status(), started.toString(), Instant.now().toString(),
-                log.toString(), outcome.exitCode(), outcome.message());
+        AttemptRecord ended = new AttemptRecord(
+                number,
+                outcome.status(),
+                started.toString(),
+                Instant.now().toString(),
+                log.toString(),
+                outcome.exitCode(),
+                outcome.message());
         List<AttemptRecord> endedHistory;
         synchronized (run.history) {
             run.history.set(run.history.indexOf(running), ended);
@@ -112,15 +128,16 @@ final class RetryLoop {
         if (sidecars.isEmpty()) {
             return run.body.run(run, dir, log, retry);
         }
-        try (Sidecars.Running running = external.sidecars().start("pipeline '" + pipeline + "', step '" + run.path + "'",
-                sidecars, dir)) {
+        try (Sidecars.Running running =
+                external.sidecars().start("pipeline '" + pipeline + "', step '" + run.path + "'", sidecars, dir)) {
             run.network = running.network();
             return run.body.run(run, dir, log, retry);
         } catch (ContainerSetupException e) {
             return new AttemptOutcome(StepStatus.ERROR, ContainerSetupException.EXIT_CODE, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new AttemptOutcome(StepStatus.ERROR, null, "step '" + run.path + "' was interrupted while its sidecars started");
+            return new AttemptOutcome(
+                    StepStatus.ERROR, null, "step '" + run.path + "' was interrupted while its sidecars started");
         }
     }
 }

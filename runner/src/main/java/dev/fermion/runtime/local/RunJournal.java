@@ -29,6 +29,7 @@ final class RunJournal {
     private final Map<String, StepRecord> steps = new ConcurrentHashMap<>();
     /** Orders starts and ends across the run; a resumed run goes on after the highest order its record holds. */
     private final AtomicLong events = new AtomicLong();
+
     private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fermion-run-record");
         t.setDaemon(true);
@@ -43,6 +44,7 @@ final class RunJournal {
      * in place keeps the capacity of its largest moment, and iterating it would cost the run's size per write.
      */
     private final Object dirtyLock = new Object();
+
     private long written;
     private RunRecord record;
 
@@ -52,7 +54,10 @@ final class RunJournal {
         this.runId = initial.runId();
         this.record = initial;
         this.steps.putAll(previous);
-        long highest = previous.values().stream().mapToLong(s -> Math.max(s.startOrder(), s.endOrder())).max().orElse(0);
+        long highest = previous.values().stream()
+                .mapToLong(s -> Math.max(s.startOrder(), s.endOrder()))
+                .max()
+                .orElse(0);
         events.set(highest);
     }
 
@@ -70,7 +75,9 @@ final class RunJournal {
     RunRecord end(Map<String, String> results, RunStatus status, String message) {
         drainRecorder();
         synchronized (this) {
-            record = record.withSteps(new TreeMap<>(steps)).withResults(results).finished(status, Instant.now(), message);
+            record = record.withSteps(new TreeMap<>(steps))
+                    .withResults(results)
+                    .finished(status, Instant.now(), message);
             store.save(record);
             return record;
         }
@@ -93,8 +100,13 @@ final class RunJournal {
      */
     void pending(List<StepRecord> fresh) {
         for (StepRecord node : fresh) {
-            steps.compute(node.path(), (k, earlier) -> earlier == null ? node
-                    : earlier.status() == StepStatus.SUCCEEDED ? earlier : node.withAttempts(earlier.attempts()));
+            steps.compute(
+                    node.path(),
+                    (k, earlier) -> earlier == null
+                            ? node
+                            : earlier.status() == StepStatus.SUCCEEDED
+                                    ? earlier
+                                    : node.withAttempts(earlier.attempts()));
             markDirty(node.path());
         }
         changes.incrementAndGet();
@@ -124,10 +136,14 @@ final class RunJournal {
                 .filter(s -> s.path().startsWith(prefix)
                         && (s.status() == StepStatus.FAILED || s.status() == StepStatus.ERROR))
                 .toList();
-        return failed.stream().filter(s -> "step".equals(s.kind())).findFirst()
-                .or(() -> failed.stream().filter(s -> s.message() != null)
+        return failed.stream()
+                .filter(s -> "step".equals(s.kind()))
+                .findFirst()
+                .or(() -> failed.stream()
+                        .filter(s -> s.message() != null)
                         .max(Comparator.comparingInt(s -> s.path().length())))
-                .map(s -> s.message() != null ? s.message()
+                .map(s -> s.message() != null
+                        ? s.message()
                         : "step '" + s.path() + "' " + s.status().label().toLowerCase(Locale.ROOT))
                 .orElse("a step did not succeed");
     }

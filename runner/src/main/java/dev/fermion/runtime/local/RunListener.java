@@ -1,7 +1,6 @@
 package dev.fermion.runtime.local;
 
 import dev.fermion.plan.ComponentSpec;
-
 import java.util.List;
 import java.util.Map;
 
@@ -17,42 +16,39 @@ import java.util.Map;
  * steps that never got their inputs (skipped, omitted, unresolvable) only {@code stepFinished}.
  */
 public interface RunListener {
-    RunListener NONE = new RunListener() { };
+    RunListener NONE = new RunListener() {};
 
-    default void runStarted(RunRecord run) {
-    }
+    default void runStarted(RunRecord run) {}
 
     /** Any change of any node's record, for showing progress. */
-    default void stepChanged(StepRecord step) {
-    }
+    default void stepChanged(StepRecord step) {}
 
     /**
      * @param inputs    parameter inputs, ValueCodec-encoded
      * @param artifacts artifact inputs with their digests
      * @param reused    the step does not run now: its result comes from the cache or from the run being resumed
      */
-    default void stepStarted(String path, ComponentSpec component, Map<String, String> inputs,
-                             List<PortArtifact> artifacts, boolean reused) {
-    }
+    default void stepStarted(
+            String path,
+            ComponentSpec component,
+            Map<String, String> inputs,
+            List<PortArtifact> artifacts,
+            boolean reused) {}
 
     /** A data set the step reported reading from outside the pipeline, told when the attempt ended. */
-    default void stepSource(String path, dev.fermion.dsl.SourceDataset dataset) {
-    }
+    default void stepSource(String path, dev.fermion.dsl.SourceDataset dataset) {}
 
     /** A metric the step reported, delivered after the attempt that reported it ended. */
-    default void stepMetric(String path, StepMetric metric) {
-    }
+    default void stepMetric(String path, StepMetric metric) {}
 
     /**
      * @param step       the finished record: status, parameter outputs, {@code cacheHit}, {@code resumed}
      * @param artifacts  artifact outputs with their digests; empty unless the step succeeded
      * @param cachedFrom the run that computed a cached result, or null (not cached, or not known)
      */
-    default void stepFinished(StepRecord step, List<PortArtifact> artifacts, String cachedFrom) {
-    }
+    default void stepFinished(StepRecord step, List<PortArtifact> artifacts, String cachedFrom) {}
 
-    default void runFinished(RunRecord run) {
-    }
+    default void runFinished(RunRecord run) {}
 
     /** Tells every one of {@code listeners}, in order. */
     static RunListener all(RunListener... listeners) {
@@ -69,8 +65,12 @@ public interface RunListener {
             }
 
             @Override
-            public void stepStarted(String path, ComponentSpec component, Map<String, String> inputs,
-                                    List<PortArtifact> artifacts, boolean reused) {
+            public void stepStarted(
+                    String path,
+                    ComponentSpec component,
+                    Map<String, String> inputs,
+                    List<PortArtifact> artifacts,
+                    boolean reused) {
                 each.forEach(l -> l.stepStarted(path, component, inputs, artifacts, reused));
             }
 

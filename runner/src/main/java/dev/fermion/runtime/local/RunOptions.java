@@ -3,7 +3,6 @@ package dev.fermion.runtime.local;
 import dev.fermion.runtime.container.ContainerImages;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.launch.StepBody;
-
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -53,69 +52,224 @@ public record RunOptions(
 
     /** In-process, one step per core, cache on, under {@code $FERMION_HOME} or {@code ~/.fermion}. */
     public static RunOptions defaults() {
-        return new RunOptions(FermionHome.fromEnvironment(), Isolation.IN_PROCESS,
-                Runtime.getRuntime().availableProcessors(), true, RunOptions.class.getClassLoader(), "", null, Map.of(),
-                RunListener.NONE, ContainerRuntime.AUTO, null, ContainerImages.NONE, null);
+        return new RunOptions(
+                FermionHome.fromEnvironment(),
+                Isolation.IN_PROCESS,
+                Runtime.getRuntime().availableProcessors(),
+                true,
+                RunOptions.class.getClassLoader(),
+                "",
+                null,
+                Map.of(),
+                RunListener.NONE,
+                ContainerRuntime.AUTO,
+                null,
+                ContainerImages.NONE,
+                null);
     }
 
     public RunOptions withHome(FermionHome value) {
-        return new RunOptions(value, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images, tracking);
+        return new RunOptions(
+                value,
+                isolation,
+                parallelism,
+                cache,
+                classLoader,
+                classpath,
+                pipelineRef,
+                replacements,
+                listener,
+                containerRuntime,
+                kubeconfig,
+                images,
+                tracking);
     }
 
     public RunOptions withIsolation(Isolation value) {
-        return new RunOptions(home, value, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images, tracking);
+        return new RunOptions(
+                home,
+                value,
+                parallelism,
+                cache,
+                classLoader,
+                classpath,
+                pipelineRef,
+                replacements,
+                listener,
+                containerRuntime,
+                kubeconfig,
+                images,
+                tracking);
     }
 
     public RunOptions withParallelism(int value) {
-        return new RunOptions(home, isolation, value, cache, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images, tracking);
+        return new RunOptions(
+                home,
+                isolation,
+                value,
+                cache,
+                classLoader,
+                classpath,
+                pipelineRef,
+                replacements,
+                listener,
+                containerRuntime,
+                kubeconfig,
+                images,
+                tracking);
     }
 
     public RunOptions withCache(boolean value) {
-        return new RunOptions(home, isolation, parallelism, value, classLoader, classpath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images, tracking);
+        return new RunOptions(
+                home,
+                isolation,
+                parallelism,
+                value,
+                classLoader,
+                classpath,
+                pipelineRef,
+                replacements,
+                listener,
+                containerRuntime,
+                kubeconfig,
+                images,
+                tracking);
     }
 
     public RunOptions withClassLoader(ClassLoader value, String extraClasspath) {
-        return new RunOptions(home, isolation, parallelism, cache, value, extraClasspath, pipelineRef, replacements,
-                listener, containerRuntime, kubeconfig, images, tracking);
+        return new RunOptions(
+                home,
+                isolation,
+                parallelism,
+                cache,
+                value,
+                extraClasspath,
+                pipelineRef,
+                replacements,
+                listener,
+                containerRuntime,
+                kubeconfig,
+                images,
+                tracking);
     }
 
     public RunOptions withPipelineRef(String value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, value, replacements,
-                listener, containerRuntime, kubeconfig, images, tracking);
+        return new RunOptions(
+                home,
+                isolation,
+                parallelism,
+                cache,
+                classLoader,
+                classpath,
+                value,
+                replacements,
+                listener,
+                containerRuntime,
+                kubeconfig,
+                images,
+                tracking);
     }
 
     public RunOptions withReplacements(Map<String, StepBody> value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, value,
-                listener, containerRuntime, kubeconfig, images, tracking);
+        return new RunOptions(
+                home,
+                isolation,
+                parallelism,
+                cache,
+                classLoader,
+                classpath,
+                pipelineRef,
+                value,
+                listener,
+                containerRuntime,
+                kubeconfig,
+                images,
+                tracking);
     }
 
     public RunOptions withListener(RunListener value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements,
-                value, containerRuntime, kubeconfig, images, tracking);
+        return new RunOptions(
+                home,
+                isolation,
+                parallelism,
+                cache,
+                classLoader,
+                classpath,
+                pipelineRef,
+                replacements,
+                value,
+                containerRuntime,
+                kubeconfig,
+                images,
+                tracking);
     }
 
     public RunOptions withContainerRuntime(ContainerRuntime value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                value, kubeconfig, images, tracking);
+        return new RunOptions(
+                home,
+                isolation,
+                parallelism,
+                cache,
+                classLoader,
+                classpath,
+                pipelineRef,
+                replacements,
+                listener,
+                value,
+                kubeconfig,
+                images,
+                tracking);
     }
 
     public RunOptions withKubeconfig(Path value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                containerRuntime, value, images, tracking);
+        return new RunOptions(
+                home,
+                isolation,
+                parallelism,
+                cache,
+                classLoader,
+                classpath,
+                pipelineRef,
+                replacements,
+                listener,
+                containerRuntime,
+                value,
+                images,
+                tracking);
     }
 
     public RunOptions withImages(ContainerImages value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                containerRuntime, kubeconfig, value, tracking);
+        return new RunOptions(
+                home,
+                isolation,
+                parallelism,
+                cache,
+                classLoader,
+                classpath,
+                pipelineRef,
+                replacements,
+                listener,
+                containerRuntime,
+                kubeconfig,
+                value,
+                tracking);
     }
 
     /** Records every run in {@code value}'s tracker too, and registers its model when the run succeeds. */
     public RunOptions withTracking(Tracking value) {
-        return new RunOptions(home, isolation, parallelism, cache, classLoader, classpath, pipelineRef, replacements, listener,
-                containerRuntime, kubeconfig, images, value);
+        return new RunOptions(
+                home,
+                isolation,
+                parallelism,
+                cache,
+                classLoader,
+                classpath,
+                pipelineRef,
+                replacements,
+                listener,
+                containerRuntime,
+                kubeconfig,
+                images,
+                value);
     }
 }

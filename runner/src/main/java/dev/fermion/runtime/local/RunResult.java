@@ -26,7 +26,8 @@ public record RunResult(RunRecord record, Path runDir, TrackingReport tracking) 
 
     /** The record of the node at {@code path} ({@code train}, {@code sweep/0/train}); fails naming the known paths. */
     public StepRecord step(String path) {
-        return record.step(path).orElseThrow(() -> new IllegalArgumentException("run " + record.runId()
-                + " has no step '" + path + "'; its steps are " + record.steps().keySet()));
+        return record.step(path)
+                .orElseThrow(() -> new IllegalArgumentException("run " + record.runId() + " has no step '" + path
+                        + "'; its steps are " + record.steps().keySet()));
     }
 }

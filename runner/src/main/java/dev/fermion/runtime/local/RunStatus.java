@@ -6,7 +6,11 @@ package dev.fermion.runtime.local;
  * as {@code INTERRUPTED} ({@link RunRecord#settled()}); that status is never stored.
  */
 public enum RunStatus {
-    RUNNING, SUCCEEDED, FAILED, ERROR, INTERRUPTED;
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    ERROR,
+    INTERRUPTED;
 
     /** The value {@code status()} has in the exit handler. */
     public String workflowStatus() {

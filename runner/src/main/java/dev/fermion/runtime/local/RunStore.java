@@ -5,17 +5,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -99,8 +98,8 @@ public final class RunStore {
             }
             FileChannel channel = journals.get(runId);
             if (channel == null) {
-                channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND);
+                channel = FileChannel.open(
+                        journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 journals.put(runId, channel);
             }
             // One write for the whole batch, so a runner killed mid-append tears at most the last line.
@@ -129,7 +128,8 @@ public final class RunStore {
     /** The record of {@code runId}; a missing or unreadable record is a {@link RunSetupException} naming the file. */
     public RunRecord load(String runId) {
         if (runId == null || runId.isBlank() || runId.contains("/") || runId.contains("\\") || runId.startsWith(".")) {
-            throw new RunSetupException("'" + runId + "' is not a run id; 'fermion runs list' shows the ids of past runs");
+            throw new RunSetupException(
+                    "'" + runId + "' is not a run id; 'fermion runs list' shows the ids of past runs");
         }
         Path file = recordFile(runId);
         RunRecord record;
@@ -139,12 +139,17 @@ public final class RunStore {
             throw new RunSetupException("no run with id '" + runId + "' under " + home.runs()
                     + "; 'fermion runs list' shows the ids of past runs");
         } catch (JsonProcessingException e) {
-            throw new RunSetupException("the run record " + file + " is corrupt (" + e.getOriginalMessage()
-                    + "); it was left as it is: inspect or delete it", e);
+            throw new RunSetupException(
+                    "the run record " + file + " is corrupt (" + e.getOriginalMessage()
+                            + "); it was left as it is: inspect or delete it",
+                    e);
         } catch (IOException e) {
             throw new RunSetupException("cannot read the run record " + file + ": " + e.getMessage(), e);
         }
-        if (record.runId() == null || record.pipeline() == null || record.startedAt() == null || record.status() == null
+        if (record.runId() == null
+                || record.pipeline() == null
+                || record.startedAt() == null
+                || record.status() == null
                 || record.format() != RunRecord.FORMAT) {
             throw new RunSetupException("the run record " + file + " is corrupt or of another Fermion version (format "
                     + record.format() + ", expected " + RunRecord.FORMAT + "); it was left as it is");
@@ -168,8 +173,10 @@ public final class RunStore {
                 steps.put(step.path(), step);
             } catch (JsonProcessingException e) {
                 if (i < lines.size() - 1) {
-                    throw new RunSetupException("the run journal " + journal + " is corrupt at line " + (i + 1) + " ("
-                            + e.getOriginalMessage() + "); it was left as it is: inspect or delete it", e);
+                    throw new RunSetupException(
+                            "the run journal " + journal + " is corrupt at line " + (i + 1) + " ("
+                                    + e.getOriginalMessage() + "); it was left as it is: inspect or delete it",
+                            e);
                 }
             }
         }

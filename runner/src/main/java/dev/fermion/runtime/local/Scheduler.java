@@ -3,7 +3,6 @@ package dev.fermion.runtime.local;
 import dev.fermion.plan.Descriptions;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,7 +46,8 @@ final class Scheduler {
         }
         journal.pending(pending);
         Map<String, CompletableFuture<NodeResult>> futures = new LinkedHashMap<>();
-        // Dependencies are looked up by name for every node: a scan of the graph's list would make scheduling quadratic.
+        // Dependencies are looked up by name for every node: a scan of the graph's list would make scheduling
+        // quadratic.
         Map<String, Node> byName = new HashMap<>();
         graph.nodes().forEach(n -> byName.put(n.name(), n));
         List<CompletableFuture<NodeResult>> all = new ArrayList<>();
@@ -57,8 +57,12 @@ final class Scheduler {
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
 
-    private CompletableFuture<NodeResult> schedule(Node node, Graph graph, Map<String, Node> byName, Frame frame,
-                                                   Map<String, CompletableFuture<NodeResult>> futures) {
+    private CompletableFuture<NodeResult> schedule(
+            Node node,
+            Graph graph,
+            Map<String, Node> byName,
+            Frame frame,
+            Map<String, CompletableFuture<NodeResult>> futures) {
         CompletableFuture<NodeResult> existing = futures.get(node.name());
         if (existing != null) {
             return existing;
@@ -75,8 +79,11 @@ final class Scheduler {
         String path = frame.path(node.name());
         CompletableFuture<NodeResult> future = CompletableFuture.allOf(deps.toArray(new CompletableFuture<?>[0]))
                 .thenCompose(v -> start(node, frame, path))
-                .exceptionally(t -> completion.finish(frame, node.name(), NodeResult.of(StepStatus.ERROR,
-                        "the runner failed on " + path + ": " + rootCause(t)), UnaryOperator.identity()));
+                .exceptionally(t -> completion.finish(
+                        frame,
+                        node.name(),
+                        NodeResult.of(StepStatus.ERROR, "the runner failed on " + path + ": " + rootCause(t)),
+                        UnaryOperator.identity()));
         futures.put(node.name(), future);
         return future;
     }
@@ -85,21 +92,37 @@ final class Scheduler {
         for (String dep : node.dependencies()) {
             NodeResult upstream = frame.results().get(dep);
             if (upstream == null || !upstream.status().satisfiesDependents()) {
-                return completion.done(frame, node.name(), NodeResult.of(StepStatus.OMITTED, "not run: upstream '" + dep
-                        + "' " + (upstream == null ? "did not finish" : upstream.status().label().toLowerCase(Locale.ROOT))));
+                return completion.done(
+                        frame,
+                        node.name(),
+                        NodeResult.of(
+                                StepStatus.OMITTED,
+                                "not run: upstream '" + dep + "' "
+                                        + (upstream == null
+                                                ? "did not finish"
+                                                : upstream.status().label().toLowerCase(Locale.ROOT))));
             }
         }
         if (frame.stop().get()) {
-            return completion.done(frame, node.name(), NodeResult.of(StepStatus.OMITTED,
-                    "not run: another step failed, so no new steps start (fail fast)"));
+            return completion.done(
+                    frame,
+                    node.name(),
+                    NodeResult.of(
+                            StepStatus.OMITTED, "not run: another step failed, so no new steps start (fail fast)"));
         }
         if (deadline.passed()) {
-            return completion.done(frame, node.name(), NodeResult.of(StepStatus.FAILED, "not run: " + deadline.timedOut()));
+            return completion.done(
+                    frame, node.name(), NodeResult.of(StepStatus.FAILED, "not run: " + deadline.timedOut()));
         }
         try {
             if (node.when().isPresent() && !Conditions.holds(node.when().get(), e -> values.resolve(e, frame, path))) {
-                return completion.done(frame, node.name(), NodeResult.of(StepStatus.SKIPPED,
-                        "condition false: " + Descriptions.describe(node.when().get())));
+                return completion.done(
+                        frame,
+                        node.name(),
+                        NodeResult.of(
+                                StepStatus.SKIPPED,
+                                "condition false: "
+                                        + Descriptions.describe(node.when().get())));
             }
             return nodes.start(node, frame, path);
         } catch (ResolveException e) {

@@ -12,7 +12,6 @@ import dev.fermion.runtime.container.ContainerStep;
 import dev.fermion.runtime.container.ContainerStepResult;
 import dev.fermion.runtime.launch.LaunchContext;
 import dev.fermion.runtime.launch.StepBody;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +51,8 @@ final class StepLaunch {
         return t;
     });
 
-    StepLaunch(String pipeline, String runId, Path runDir, RunOptions options, ExternalSteps external, Deadline deadline) {
+    StepLaunch(
+            String pipeline, String runId, Path runDir, RunOptions options, ExternalSteps external, Deadline deadline) {
         this.pipeline = pipeline;
         this.runId = runId;
         this.steps = runDir.resolve("steps");
@@ -87,19 +87,43 @@ final class StepLaunch {
             FileTrees.delete(dir);
             Files.createDirectories(dir);
             Files.createFile(log);
-            outcome = attempts.digestSources(new Attempt(launchSpec(node.name(), node.component(), inputs.params(),
-                    Map.of(), Map.of(), Map.of(), null, 0), log, node.options().env(), node.options().timeout(), null,
-                    node.options().image()), file);
+            outcome = attempts.digestSources(
+                    new Attempt(
+                            launchSpec(
+                                    node.name(),
+                                    node.component(),
+                                    inputs.params(),
+                                    Map.of(),
+                                    Map.of(),
+                                    Map.of(),
+                                    null,
+                                    0),
+                            log,
+                            node.options().env(),
+                            node.options().timeout(),
+                            null,
+                            node.options().image()),
+                    file);
             if (outcome.ok()) {
                 String digest = Files.readString(file, StandardCharsets.UTF_8);
                 return new SourceDigest(digest.isEmpty() ? null : digest, null);
             }
         } catch (IOException | UncheckedIOException e) {
-            outcome = new AttemptOutcome(StepStatus.ERROR, null, "cannot digest the sources of step '" + path + "' in "
-                    + dir + ": " + e.getMessage());
+            outcome = new AttemptOutcome(
+                    StepStatus.ERROR,
+                    null,
+                    "cannot digest the sources of step '" + path + "' in " + dir + ": " + e.getMessage());
         }
-        return new SourceDigest(null, new AttemptRecord(1, outcome.status(), started.toString(), Instant.now().toString(),
-                log.toString(), outcome.exitCode(), outcome.message()));
+        return new SourceDigest(
+                null,
+                new AttemptRecord(
+                        1,
+                        outcome.status(),
+                        started.toString(),
+                        Instant.now().toString(),
+                        log.toString(),
+                        outcome.exitCode(),
+                        outcome.message()));
     }
 
     /**
@@ -111,21 +135,43 @@ final class StepLaunch {
         Map<String, String> outArtifacts = new TreeMap<>();
         for (PortSpec port : run.component.outputs()) {
             if (port.isArtifact()) {
-                outArtifacts.put(port.name(), dir.resolve("outputs/artifacts").resolve(port.name()).toString());
+                outArtifacts.put(
+                        port.name(),
+                        dir.resolve("outputs/artifacts").resolve(port.name()).toString());
             } else {
-                outParams.put(port.name(), dir.resolve("outputs/params").resolve(port.name()).toString());
+                outParams.put(
+                        port.name(),
+                        dir.resolve("outputs/params").resolve(port.name()).toString());
             }
         }
         Map<String, String> inArtifacts = new TreeMap<>();
         run.inputs.artifacts().forEach((k, v) -> inArtifacts.put(k, v.artifact().toString()));
-        LaunchSpec spec = launchSpec(run.name, run.component, run.inputs.params(), inArtifacts, outParams, outArtifacts,
-                dir.resolve("metrics.jsonl").toString(), retry - 1);
+        LaunchSpec spec = launchSpec(
+                run.name,
+                run.component,
+                run.inputs.params(),
+                inArtifacts,
+                outParams,
+                outArtifacts,
+                dir.resolve("metrics.jsonl").toString(),
+                retry - 1);
         AttemptOutcome outcome;
-        MetricsFile.Tail metrics = MetricsFile.follow(Path.of(spec.metricsFile()),
-                metric -> listener.stepMetric(run.path, metric), metricsTimer, METRICS_EVERY);
+        MetricsFile.Tail metrics = MetricsFile.follow(
+                Path.of(spec.metricsFile()),
+                metric -> listener.stepMetric(run.path, metric),
+                metricsTimer,
+                METRICS_EVERY);
         try {
-            outcome = deadline.against(attempts.run(new Attempt(spec, log, run.options.env(),
-                    deadline.within(run.options).timeout(), replacement, run.options.image(), run.network)), run.path);
+            outcome = deadline.against(
+                    attempts.run(new Attempt(
+                            spec,
+                            log,
+                            run.options.env(),
+                            deadline.within(run.options).timeout(),
+                            replacement,
+                            run.options.image(),
+                            run.network)),
+                    run.path);
         } finally {
             closeMetrics(metrics, log);
             reportSources(run.path, LaunchContext.sourcesFile(Path.of(spec.metricsFile())), log);
@@ -146,10 +192,16 @@ final class StepLaunch {
         run.inputs.artifacts().forEach((k, v) -> inArtifacts.put(k, v.artifact()));
         ContainerStepResult result;
         try {
-            Node.ContainerNode limited = new Node.ContainerNode(node.name(), node.component(), node.container(),
-                    node.bindings(), deadline.within(node.options()), node.dependencies(), node.when());
-            result = external.containers().run(new ContainerStep(pipeline, limited, run.inputs.params(), inArtifacts, dir,
-                    log, run.network));
+            Node.ContainerNode limited = new Node.ContainerNode(
+                    node.name(),
+                    node.component(),
+                    node.container(),
+                    node.bindings(),
+                    deadline.within(node.options()),
+                    node.dependencies(),
+                    node.when());
+            result = external.containers()
+                    .run(new ContainerStep(pipeline, limited, run.inputs.params(), inArtifacts, dir, log, run.network));
         } catch (ContainerSetupException e) {
             return new AttemptOutcome(StepStatus.ERROR, ContainerSetupException.EXIT_CODE, e.getMessage());
         } catch (IOException e) {
@@ -159,21 +211,37 @@ final class StepLaunch {
             return new AttemptOutcome(StepStatus.ERROR, null, "step '" + run.path + "' was interrupted");
         }
         if (!result.succeeded()) {
-            return deadline.against(new AttemptOutcome(StepStatus.FAILED, result.exitCode(), result.message()), run.path);
+            return deadline.against(
+                    new AttemptOutcome(StepStatus.FAILED, result.exitCode(), result.message()), run.path);
         }
-        run.produced = new NodeResult(StepStatus.SUCCEEDED, result.params(), result.artifacts(), result.digests(), List.of(),
-                null);
+        run.produced = new NodeResult(
+                StepStatus.SUCCEEDED, result.params(), result.artifacts(), result.digests(), List.of(), null);
         return new AttemptOutcome(StepStatus.SUCCEEDED, result.exitCode(), null);
     }
 
     /** The launcher's arguments for a step of this run; values in their transport form, as a pod's arguments carry them. */
-    private LaunchSpec launchSpec(String step, ComponentSpec component, Map<String, String> inputParams,
-                                  Map<String, String> inArtifacts, Map<String, String> outParams,
-                                  Map<String, String> outArtifacts, String metrics, int attempt) {
+    private LaunchSpec launchSpec(
+            String step,
+            ComponentSpec component,
+            Map<String, String> inputParams,
+            Map<String, String> inArtifacts,
+            Map<String, String> outParams,
+            Map<String, String> outArtifacts,
+            String metrics,
+            int attempt) {
         Map<String, String> params = new TreeMap<>();
         inputParams.forEach((k, v) -> params.put(k, ValueCodec.armour(v)));
-        return new LaunchSpec(component.className(), pipeline, step, runId, attempt, params, inArtifacts, outParams,
-                outArtifacts, metrics);
+        return new LaunchSpec(
+                component.className(),
+                pipeline,
+                step,
+                runId,
+                attempt,
+                params,
+                inArtifacts,
+                outParams,
+                outArtifacts,
+                metrics);
     }
 
     /** Tells listeners the data sets the attempt reported reading; a file that cannot be read costs them, not the step. */
@@ -189,8 +257,12 @@ final class StepLaunch {
             }
         } catch (IOException | IllegalArgumentException e) {
             try {
-                Files.writeString(log, "fermion: cannot read the sources the step reported: " + e.getMessage()
-                        + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                Files.writeString(
+                        log,
+                        "fermion: cannot read the sources the step reported: " + e.getMessage()
+                                + System.lineSeparator(),
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.APPEND);
             } catch (IOException ignored) {
                 // The log is gone too; the step's result stands.
             }
@@ -203,7 +275,10 @@ final class StepLaunch {
             metrics.close();
         } catch (UncheckedIOException e) {
             try {
-                Files.writeString(log, "fermion: " + e.getMessage() + System.lineSeparator(), StandardCharsets.UTF_8,
+                Files.writeString(
+                        log,
+                        "fermion: " + e.getMessage() + System.lineSeparator(),
+                        StandardCharsets.UTF_8,
                         StandardOpenOption.APPEND);
             } catch (IOException ignored) {
                 // The log is gone too; the record still tells how the attempt ended.
@@ -219,9 +294,13 @@ final class StepLaunch {
             if (port.isArtifact()) {
                 Path artifact = dir.resolve("outputs/artifacts").resolve(port.name());
                 outArtifacts.put(port.name(), artifact);
-                digests.put(port.name(), read(dir.resolve("outputs/params").resolve(port.name() + LaunchSpec.DIGEST_SUFFIX)));
+                digests.put(
+                        port.name(),
+                        read(dir.resolve("outputs/params").resolve(port.name() + LaunchSpec.DIGEST_SUFFIX)));
             } else {
-                outParams.put(port.name(), ValueCodec.disarm(read(dir.resolve("outputs/params").resolve(port.name()))));
+                outParams.put(
+                        port.name(),
+                        ValueCodec.disarm(read(dir.resolve("outputs/params").resolve(port.name()))));
             }
         }
         return new NodeResult(StepStatus.SUCCEEDED, outParams, outArtifacts, digests, List.of(), null);

@@ -6,5 +6,4 @@ package dev.fermion.runtime.local;
  * @param step            the index the step gave it (epoch, batch), ordering values of one key
  * @param timestampMillis when the step reported it
  */
-public record StepMetric(String key, double value, long step, long timestampMillis) {
-}
+public record StepMetric(String key, double value, long step, long timestampMillis) {}

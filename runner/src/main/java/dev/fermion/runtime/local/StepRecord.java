@@ -52,46 +52,177 @@ public record StepRecord(
     }
 
     public static StepRecord pending(String path, String step, String kind, String component) {
-        return new StepRecord(path, step, kind, component, StepStatus.PENDING, false, false, null, 0, 0, null, null,
-                List.of(), Map.of(), Map.of(), Map.of(), null);
+        return new StepRecord(
+                path,
+                step,
+                kind,
+                component,
+                StepStatus.PENDING,
+                false,
+                false,
+                null,
+                0,
+                0,
+                null,
+                null,
+                List.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                null);
     }
 
     public StepRecord withStatus(StepStatus value, String why) {
-        return new StepRecord(path, step, kind, component, value, cacheHit, resumed, cacheKey, startOrder, endOrder,
-                startedAt, finishedAt, attempts, outputs, artifacts, digests, why);
+        return new StepRecord(
+                path,
+                step,
+                kind,
+                component,
+                value,
+                cacheHit,
+                resumed,
+                cacheKey,
+                startOrder,
+                endOrder,
+                startedAt,
+                finishedAt,
+                attempts,
+                outputs,
+                artifacts,
+                digests,
+                why);
     }
 
     public StepRecord started(long order, Instant at) {
-        return new StepRecord(path, step, kind, component, StepStatus.RUNNING, cacheHit, resumed, cacheKey, order,
-                endOrder, at.toString(), null, attempts, outputs, artifacts, digests, message);
+        return new StepRecord(
+                path,
+                step,
+                kind,
+                component,
+                StepStatus.RUNNING,
+                cacheHit,
+                resumed,
+                cacheKey,
+                order,
+                endOrder,
+                at.toString(),
+                null,
+                attempts,
+                outputs,
+                artifacts,
+                digests,
+                message);
     }
 
     public StepRecord finished(StepStatus value, long order, Instant at, String why) {
-        return new StepRecord(path, step, kind, component, value, cacheHit, resumed, cacheKey,
-                startOrder == 0 ? order : startOrder, order, startedAt == null ? at.toString() : startedAt,
-                at.toString(), attempts, outputs, artifacts, digests, why);
+        return new StepRecord(
+                path,
+                step,
+                kind,
+                component,
+                value,
+                cacheHit,
+                resumed,
+                cacheKey,
+                startOrder == 0 ? order : startOrder,
+                order,
+                startedAt == null ? at.toString() : startedAt,
+                at.toString(),
+                attempts,
+                outputs,
+                artifacts,
+                digests,
+                why);
     }
 
     /** This record with the times and event order of {@code earlier}: a result kept from it ran then, not now. */
     public StepRecord timedAs(StepRecord earlier) {
-        return new StepRecord(path, step, kind, component, status, cacheHit, resumed, cacheKey, earlier.startOrder,
-                earlier.endOrder, earlier.startedAt, earlier.finishedAt, attempts, outputs, artifacts, digests, message);
+        return new StepRecord(
+                path,
+                step,
+                kind,
+                component,
+                status,
+                cacheHit,
+                resumed,
+                cacheKey,
+                earlier.startOrder,
+                earlier.endOrder,
+                earlier.startedAt,
+                earlier.finishedAt,
+                attempts,
+                outputs,
+                artifacts,
+                digests,
+                message);
     }
 
     public StepRecord withCacheKey(String key) {
-        return new StepRecord(path, step, kind, component, status, cacheHit, resumed, key, startOrder, endOrder,
-                startedAt, finishedAt, attempts, outputs, artifacts, digests, message);
+        return new StepRecord(
+                path,
+                step,
+                kind,
+                component,
+                status,
+                cacheHit,
+                resumed,
+                key,
+                startOrder,
+                endOrder,
+                startedAt,
+                finishedAt,
+                attempts,
+                outputs,
+                artifacts,
+                digests,
+                message);
     }
 
     public StepRecord withAttempts(List<AttemptRecord> value) {
-        return new StepRecord(path, step, kind, component, status, cacheHit, resumed, cacheKey, startOrder, endOrder,
-                startedAt, finishedAt, value, outputs, artifacts, digests, message);
+        return new StepRecord(
+                path,
+                step,
+                kind,
+                component,
+                status,
+                cacheHit,
+                resumed,
+                cacheKey,
+                startOrder,
+                endOrder,
+                startedAt,
+                finishedAt,
+                value,
+                outputs,
+                artifacts,
+                digests,
+                message);
     }
 
-    public StepRecord withResults(Map<String, String> params, Map<String, String> dirs, Map<String, String> sums,
-                                  boolean hit, boolean fromEarlierRun) {
-        return new StepRecord(path, step, kind, component, status, hit, fromEarlierRun, cacheKey, startOrder, endOrder,
-                startedAt, finishedAt, attempts, params, dirs, sums, message);
+    public StepRecord withResults(
+            Map<String, String> params,
+            Map<String, String> dirs,
+            Map<String, String> sums,
+            boolean hit,
+            boolean fromEarlierRun) {
+        return new StepRecord(
+                path,
+                step,
+                kind,
+                component,
+                status,
+                hit,
+                fromEarlierRun,
+                cacheKey,
+                startOrder,
+                endOrder,
+                startedAt,
+                finishedAt,
+                attempts,
+                params,
+                dirs,
+                sums,
+                message);
     }
 
     /** Wall time from start to end, or to now while it runs; zero before it starts. */

@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.PortSpec;
-
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,7 @@ final class StepReuse {
     private final String runId;
 
     /** A result found in the cache, and the run that computed it (null: not known). */
-    record CacheHit(NodeResult result, String runId) {
-    }
+    record CacheHit(NodeResult result, String runId) {}
 
     StepReuse(RunOptions options, Map<String, StepRecord> previous, Path runDir, String runId) {
         this.options = options;
@@ -65,7 +63,12 @@ final class StepReuse {
             }
             artifacts.put(port.name(), Path.of(dir));
         }
-        return Optional.of(new NodeResult(StepStatus.SUCCEEDED, prior.outputs(), artifacts, prior.digests(), List.of(),
+        return Optional.of(new NodeResult(
+                StepStatus.SUCCEEDED,
+                prior.outputs(),
+                artifacts,
+                prior.digests(),
+                List.of(),
                 "finished in an earlier attempt of this run"));
     }
 
@@ -90,20 +93,40 @@ final class StepReuse {
         } catch (UncheckedIOException e) {
             return Optional.empty();
         }
-        return Optional.of(new CacheHit(new NodeResult(StepStatus.SUCCEEDED, entry.outputs(), artifacts, entry.digests(),
-                List.of(), entry.runId() == null ? "cached result of an earlier run" : "cached result of run " + entry.runId()),
+        return Optional.of(new CacheHit(
+                new NodeResult(
+                        StepStatus.SUCCEEDED,
+                        entry.outputs(),
+                        artifacts,
+                        entry.digests(),
+                        List.of(),
+                        entry.runId() == null
+                                ? "cached result of an earlier run"
+                                : "cached result of run " + entry.runId()),
                 entry.runId()));
     }
 
     /** Keeps {@code result} of {@code run} in the cache; a cache that cannot take it costs a note, not the step. */
     NodeResult store(StepRun run, NodeResult result) {
         try {
-            cache.put(new CacheStore.Entry(run.key, run.component.className(), Instant.now().toString(), result.params(),
-                    result.digests(), runId), result.artifacts());
+            cache.put(
+                    new CacheStore.Entry(
+                            run.key,
+                            run.component.className(),
+                            Instant.now().toString(),
+                            result.params(),
+                            result.digests(),
+                            runId),
+                    result.artifacts());
             return result;
         } catch (UncheckedIOException e) {
-            return new NodeResult(result.status(), result.params(), result.artifacts(), result.digests(),
-                    List.of(), "succeeded, but its result could not be cached: " + e.getMessage());
+            return new NodeResult(
+                    result.status(),
+                    result.params(),
+                    result.artifacts(),
+                    result.digests(),
+                    List.of(),
+                    "succeeded, but its result could not be cached: " + e.getMessage());
         }
     }
 }

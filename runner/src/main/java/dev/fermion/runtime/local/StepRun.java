@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,16 +21,26 @@ final class StepRun {
     final String key;
     /** Whether a test double runs in the step's place. */
     final boolean replaced;
+
     final AttemptBody body;
     /** Changed under its own lock: attempts are added and replaced on the pool's threads. */
     final List<AttemptRecord> history = new ArrayList<>();
+
     volatile NodeResult produced;
     /** The current attempt's sidecars' network, for a container step to join; null without sidecars. */
     volatile String network;
 
     /** {@code prior}: the step's record in the run being resumed (null: none), whose attempts it goes on from. */
-    StepRun(String name, String path, ComponentSpec component, StepOptions options, Inputs inputs, String key,
-            boolean replaced, AttemptBody body, StepRecord prior) {
+    StepRun(
+            String name,
+            String path,
+            ComponentSpec component,
+            StepOptions options,
+            Inputs inputs,
+            String key,
+            boolean replaced,
+            AttemptBody body,
+            StepRecord prior) {
         this.name = name;
         this.path = path;
         this.component = component;
@@ -43,9 +52,17 @@ final class StepRun {
         if (prior != null) {
             for (AttemptRecord attempt : prior.attempts()) {
                 // An attempt the earlier runner was stopped in is over: it ended with that runner.
-                history.add(attempt.status() == StepStatus.RUNNING ? new AttemptRecord(attempt.number(), StepStatus.ERROR,
-                        attempt.startedAt(), null, attempt.logFile(), null, RunRecord.STOPPED)
-                        : attempt);
+                history.add(
+                        attempt.status() == StepStatus.RUNNING
+                                ? new AttemptRecord(
+                                        attempt.number(),
+                                        StepStatus.ERROR,
+                                        attempt.startedAt(),
+                                        null,
+                                        attempt.logFile(),
+                                        null,
+                                        RunRecord.STOPPED)
+                                : attempt);
             }
         }
     }

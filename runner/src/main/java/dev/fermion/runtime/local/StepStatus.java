@@ -2,7 +2,13 @@ package dev.fermion.runtime.local;
 
 /** The phase of one node of a run, named as Argo names node phases. */
 public enum StepStatus {
-    PENDING, RUNNING, SUCCEEDED, FAILED, ERROR, SKIPPED, OMITTED;
+    PENDING,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    ERROR,
+    SKIPPED,
+    OMITTED;
 
     public boolean finished() {
         return this != PENDING && this != RUNNING;

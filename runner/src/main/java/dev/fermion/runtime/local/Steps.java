@@ -9,7 +9,6 @@ import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.ResourceStepResult;
 import dev.fermion.runtime.launch.Artifacts;
 import dev.fermion.runtime.launch.StepBody;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +40,17 @@ final class Steps {
     private final StepLaunch launch;
     private final Map<String, Class<?>> classes = new ConcurrentHashMap<>();
 
-    Steps(String pipeline, RunOptions options, ExternalSteps external, ExecutorService pool, RunJournal journal,
-          Completion completion, ValueResolver values, StepReuse reuse, RetryLoop retries, StepLaunch launch) {
+    Steps(
+            String pipeline,
+            RunOptions options,
+            ExternalSteps external,
+            ExecutorService pool,
+            RunJournal journal,
+            Completion completion,
+            ValueResolver values,
+            StepReuse reuse,
+            RetryLoop retries,
+            StepLaunch launch) {
         this.pipeline = pipeline;
         this.options = options;
         this.external = external;
@@ -59,7 +67,9 @@ final class Steps {
         Inputs inputs = values.inputs(node.bindings(), frame, path);
         Class<?> type = componentClass(node.component(), path);
         StepBody replacement = options.replacements().get(node.name());
-        boolean digest = node.component().readsSources() && replacement == null && options.cache()
+        boolean digest = node.component().readsSources()
+                && replacement == null
+                && options.cache()
                 && node.options().cachingEnabled();
         CompletableFuture<StepLaunch.SourceDigest> source = digest
                 ? CompletableFuture.supplyAsync(() -> launch.digestSources(node, path, inputs), pool)
@@ -67,14 +77,31 @@ final class Steps {
         return source.thenCompose(sources -> {
             if (sources.failure() != null) {
                 AttemptRecord failure = sources.failure();
-                return CompletableFuture.completedFuture(completion.finish(frame, node.name(),
-                        NodeResult.of(failure.status(), failure.message()), s -> s.withAttempts(List.of(failure))));
+                return CompletableFuture.completedFuture(completion.finish(
+                        frame,
+                        node.name(),
+                        NodeResult.of(failure.status(), failure.message()),
+                        s -> s.withAttempts(List.of(failure))));
             }
-            String key = CacheKey.compute(node.component().className(), node.component().version(), CodeDigest.of(type),
-                    inputs.params(), inputs.digests(), sources.digest());
-            return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key,
-                    replacement != null, (run, dir, log, retry) -> launch.launch(run, dir, log, retry, replacement),
-                    reuse.prior(path)), frame);
+            String key = CacheKey.compute(
+                    node.component().className(),
+                    node.component().version(),
+                    CodeDigest.of(type),
+                    inputs.params(),
+                    inputs.digests(),
+                    sources.digest());
+            return runAttempts(
+                    new StepRun(
+                            node.name(),
+                            path,
+                            node.component(),
+                            node.options(),
+                            inputs,
+                            key,
+                            replacement != null,
+                            (run, dir, log, retry) -> launch.launch(run, dir, log, retry, replacement),
+                            reuse.prior(path)),
+                    frame);
         });
     }
 
@@ -84,9 +111,16 @@ final class Steps {
         Map<String, String> keyParams = inputs.params();
         if (declared.options().imageFrom() != null) {
             // The image is known now: the step runs it, and it is part of the cache key, as on Argo.
-            String image = values.resolve(declared.options().imageFrom(), frame, path + " image").text();
-            node = new Node.ContainerNode(declared.name(), declared.component(), declared.container(), declared.bindings(),
-                    declared.options().withResolvedImage(image), declared.dependencies(), declared.when());
+            String image = values.resolve(declared.options().imageFrom(), frame, path + " image")
+                    .text();
+            node = new Node.ContainerNode(
+                    declared.name(),
+                    declared.component(),
+                    declared.container(),
+                    declared.bindings(),
+                    declared.options().withResolvedImage(image),
+                    declared.dependencies(),
+                    declared.when());
             keyParams = new TreeMap<>(inputs.params());
             keyParams.put(IMAGE_KEY, image);
         }
@@ -96,8 +130,18 @@ final class Steps {
         StepRun.AttemptBody body = replacement != null
                 ? (run, dir, log, retry) -> launch.launch(run, dir, log, retry, replacement)
                 : (run, dir, log, retry) -> launch.runInContainer(run, dir, log, resolved);
-        return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key,
-                replacement != null, body, reuse.prior(path)), frame);
+        return runAttempts(
+                new StepRun(
+                        node.name(),
+                        path,
+                        node.component(),
+                        node.options(),
+                        inputs,
+                        key,
+                        replacement != null,
+                        body,
+                        reuse.prior(path)),
+                frame);
     }
 
     /**
@@ -108,25 +152,48 @@ final class Steps {
         StepBody replacement = options.replacements().get(node.name());
         if (replacement != null) {
             Inputs inputs = values.inputs(node.bindings(), frame, path);
-            String key = CacheKey.compute(node.component().className(), node.component().version(), "test-double",
-                    inputs.params(), inputs.digests());
-            return runAttempts(new StepRun(node.name(), path, node.component(), node.options(), inputs, key, true,
-                    (run, dir, log, retry) -> launch.launch(run, dir, log, retry, replacement), reuse.prior(path)), frame);
+            String key = CacheKey.compute(
+                    node.component().className(),
+                    node.component().version(),
+                    "test-double",
+                    inputs.params(),
+                    inputs.digests());
+            return runAttempts(
+                    new StepRun(
+                            node.name(),
+                            path,
+                            node.component(),
+                            node.options(),
+                            inputs,
+                            key,
+                            true,
+                            (run, dir, log, retry) -> launch.launch(run, dir, log, retry, replacement),
+                            reuse.prior(path)),
+                    frame);
         }
         Map<String, String> inputs = values.inputs(node.bindings(), frame, path).params();
         completion.runs(path, node.component());
         options.listener().stepStarted(path, node.component(), Map.copyOf(inputs), List.of(), false);
         journal.started(path);
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                ResourceStepResult result = external.resources().run(pipeline, node, inputs);
-                return result.succeeded()
-                        ? new NodeResult(StepStatus.SUCCEEDED, result.params(), Map.of(), Map.of(), List.of(), result.message())
-                        : NodeResult.of(StepStatus.FAILED, result.message());
-            } catch (ContainerSetupException e) {
-                return NodeResult.of(StepStatus.ERROR, e.getMessage());
-            }
-        }, pool).thenApply(result -> completion.finish(frame, node.name(), result, UnaryOperator.identity()));
+        return CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                ResourceStepResult result = external.resources().run(pipeline, node, inputs);
+                                return result.succeeded()
+                                        ? new NodeResult(
+                                                StepStatus.SUCCEEDED,
+                                                result.params(),
+                                                Map.of(),
+                                                Map.of(),
+                                                List.of(),
+                                                result.message())
+                                        : NodeResult.of(StepStatus.FAILED, result.message());
+                            } catch (ContainerSetupException e) {
+                                return NodeResult.of(StepStatus.ERROR, e.getMessage());
+                            }
+                        },
+                        pool)
+                .thenApply(result -> completion.finish(frame, node.name(), result, UnaryOperator.identity()));
     }
 
     /** The cache, resume and retry handling every step kind shares; {@code run.body} runs one attempt. */
@@ -136,32 +203,42 @@ final class Steps {
         journal.update(path, s -> s.withCacheKey(run.key));
         completion.runs(path, component);
         List<PortArtifact> inputArtifacts = new ArrayList<>();
-        run.inputs.artifacts().forEach((name, value) -> inputArtifacts.add(new PortArtifact(name,
-                Artifacts.of(value.type(), value.artifact()), value.digest())));
+        run.inputs
+                .artifacts()
+                .forEach((name, value) -> inputArtifacts.add(
+                        new PortArtifact(name, Artifacts.of(value.type(), value.artifact()), value.digest())));
         Map<String, String> params = Map.copyOf(run.inputs.params());
         Optional<NodeResult> restored = reuse.restore(path, run.key, component);
         if (restored.isPresent()) {
             options.listener().stepStarted(path, component, params, List.copyOf(inputArtifacts), true);
             // Its record stays as the resumed run left it, times included.
             StepRecord prior = reuse.prior(path);
-            return CompletableFuture.completedFuture(completion.finish(frame, run.name, restored.get(),
-                    s -> s.withAttempts(prior.attempts()).withResults(s.outputs(), s.artifacts(), s.digests(),
-                            prior.cacheHit(), true).timedAs(prior)));
+            return CompletableFuture.completedFuture(completion.finish(
+                    frame,
+                    run.name,
+                    restored.get(),
+                    s -> s.withAttempts(prior.attempts())
+                            .withResults(s.outputs(), s.artifacts(), s.digests(), prior.cacheHit(), true)
+                            .timedAs(prior)));
         }
         boolean useCache = reuse.caches(run);
         if (useCache) {
             Optional<StepReuse.CacheHit> hit = reuse.cached(run);
             if (hit.isPresent()) {
                 options.listener().stepStarted(path, component, params, List.copyOf(inputArtifacts), true);
-                return CompletableFuture.completedFuture(completion.finish(frame, run.name, hit.get().result(),
-                        s -> s.withResults(s.outputs(), s.artifacts(), s.digests(), true, false), hit.get().runId()));
+                return CompletableFuture.completedFuture(completion.finish(
+                        frame,
+                        run.name,
+                        hit.get().result(),
+                        s -> s.withResults(s.outputs(), s.artifacts(), s.digests(), true, false),
+                        hit.get().runId()));
             }
         }
         options.listener().stepStarted(path, component, params, List.copyOf(inputArtifacts), false);
         return retries.attempt(run, 1).thenApply(outcome -> {
             if (!outcome.ok()) {
-                return completion.finish(frame, run.name, NodeResult.of(outcome.status(), outcome.message()),
-                        UnaryOperator.identity());
+                return completion.finish(
+                        frame, run.name, NodeResult.of(outcome.status(), outcome.message()), UnaryOperator.identity());
             }
             NodeResult result = useCache ? reuse.store(run, run.produced) : run.produced;
             return completion.finish(frame, run.name, result, UnaryOperator.identity());

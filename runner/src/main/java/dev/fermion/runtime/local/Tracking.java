@@ -1,7 +1,6 @@
 package dev.fermion.runtime.local;
 
 import dev.fermion.tracking.PipelineTracker;
-
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -16,7 +15,7 @@ import java.util.function.Consumer;
 public record Tracking(PipelineTracker tracker, ModelRegistration registration, Consumer<String> warnings) {
     public Tracking {
         Objects.requireNonNull(tracker, "tracker");
-        warnings = warnings == null ? message -> { } : warnings;
+        warnings = warnings == null ? message -> {} : warnings;
     }
 
     public static Tracking to(PipelineTracker tracker) {

@@ -6,7 +6,6 @@ import dev.fermion.tracking.PipelineTracker;
 import dev.fermion.tracking.StepArtifact;
 import dev.fermion.tracking.StepOutcome;
 import dev.fermion.tracking.TrackingSummary;
-
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -40,8 +39,12 @@ final class TrackingListener implements RunListener {
     }
 
     @Override
-    public void stepStarted(String path, ComponentSpec component, Map<String, String> inputs,
-                            List<PortArtifact> artifacts, boolean reused) {
+    public void stepStarted(
+            String path,
+            ComponentSpec component,
+            Map<String, String> inputs,
+            List<PortArtifact> artifacts,
+            boolean reused) {
         guard(() -> tracker.stepStarted(path, component, inputs, tracked(artifacts), reused));
     }
 
@@ -59,8 +62,8 @@ final class TrackingListener implements RunListener {
     public void stepFinished(StepRecord step, List<PortArtifact> artifacts, String cachedFrom) {
         // A step kept from the run being resumed was computed by this run, so it is reported as not cached: its
         // child run is found again by key and its uploads repeat the same files, whether or not it was tracked then.
-        guard(() -> tracker.stepFinished(step.path(), outcome(step.status()), step.outputs(), tracked(artifacts),
-                step.cacheHit(), cachedFrom));
+        guard(() -> tracker.stepFinished(
+                step.path(), outcome(step.status()), step.outputs(), tracked(artifacts), step.cacheHit(), cachedFrom));
     }
 
     /** Registers {@code step}'s model output {@code output}; call before {@link #finish}. */
@@ -77,8 +80,8 @@ final class TrackingListener implements RunListener {
             return null;
         }
         try {
-            return tracker.runFinished(run.status() == RunStatus.SUCCEEDED
-                    ? StepOutcome.SUCCEEDED : StepOutcome.FAILED, run.results());
+            return tracker.runFinished(
+                    run.status() == RunStatus.SUCCEEDED ? StepOutcome.SUCCEEDED : StepOutcome.FAILED, run.results());
         } catch (RuntimeException e) {
             warn(e);
             return null;
@@ -101,7 +104,9 @@ final class TrackingListener implements RunListener {
     }
 
     private static List<StepArtifact> tracked(List<PortArtifact> artifacts) {
-        return artifacts.stream().map(a -> new StepArtifact(a.name(), a.artifact(), a.digest())).toList();
+        return artifacts.stream()
+                .map(a -> new StepArtifact(a.name(), a.artifact(), a.digest()))
+                .toList();
     }
 
     private void guard(Runnable call) {
@@ -118,7 +123,8 @@ final class TrackingListener implements RunListener {
     private synchronized void warn(RuntimeException e) {
         if (!broken) {
             broken = true;
-            warnings.accept("MLflow tracking stopped (" + e.getMessage() + "); the run goes on and is recorded locally");
+            warnings.accept(
+                    "MLflow tracking stopped (" + e.getMessage() + "); the run goes on and is recorded locally");
         }
     }
 }

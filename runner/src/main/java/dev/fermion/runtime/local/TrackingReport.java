@@ -11,6 +11,5 @@ import dev.fermion.tracking.TrackingSummary;
  * @param registered   whether that model was registered
  * @param notRegistered why it was not (the run failed, the step did not run, tracking incomplete); null otherwise
  */
-public record TrackingReport(TrackingSummary summary, ModelRegistration registration, boolean registered,
-                             String notRegistered) {
-}
+public record TrackingReport(
+        TrackingSummary summary, ModelRegistration registration, boolean registered, String notRegistered) {}

@@ -4,7 +4,6 @@ import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Exprs;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,14 +60,16 @@ final class ValueResolver {
 
             @Override
             public Resolved inline(Expr.Inline inline) {
-                return Resolved.artifact(inline.type(), inlineFile(inline, where), inline.file().digest());
+                return Resolved.artifact(
+                        inline.type(), inlineFile(inline, where), inline.file().digest());
             }
 
             @Override
             public Resolved param(Expr.Param param) {
                 String value = params.get(param.name());
                 if (value == null) {
-                    throw new ResolveException(where + " reads pipeline parameter '" + param.name() + "', which has no value");
+                    throw new ResolveException(
+                            where + " reads pipeline parameter '" + param.name() + "', which has no value");
                 }
                 return Resolved.text(param.type(), value);
             }
@@ -78,10 +79,16 @@ final class ValueResolver {
                 NodeResult producer = frame.result(out.step());
                 if (producer == null || producer.status() != StepStatus.SUCCEEDED) {
                     throw new ResolveException(where + " reads output '" + out.port() + "' of step '" + out.step()
-                            + "', which " + (producer == null ? "has not run"
-                            : "is " + producer.status().label().toLowerCase(Locale.ROOT)));
+                            + "', which "
+                            + (producer == null
+                                    ? "has not run"
+                                    : "is " + producer.status().label().toLowerCase(Locale.ROOT)));
                 }
-                return output(producer, out.port(), out.type(), where + " (output '" + out.port() + "' of '" + out.step() + "')");
+                return output(
+                        producer,
+                        out.port(),
+                        out.type(),
+                        where + " (output '" + out.port() + "' of '" + out.step() + "')");
             }
 
             @Override
@@ -100,7 +107,8 @@ final class ValueResolver {
 
             @Override
             public Resolved orElse(Expr.OrElse orElse) {
-                Resolved value = available(orElse.value(), frame) ? resolve(orElse.value(), frame, where)
+                Resolved value = available(orElse.value(), frame)
+                        ? resolve(orElse.value(), frame, where)
                         : resolve(orElse.fallback(), frame, where);
                 return Resolved.text(orElse.type(), value.text());
             }
@@ -119,7 +127,8 @@ final class ValueResolver {
             public Resolved listOf(Expr.ListOf list) {
                 List<Object> values = new ArrayList<>();
                 for (Expr element : list.elements()) {
-                    values.add(ValueCodec.decode(element.type(), resolve(element, frame, where).text()));
+                    values.add(ValueCodec.decode(
+                            element.type(), resolve(element, frame, where).text()));
                 }
                 return Resolved.text(list.type(), ValueCodec.encode(list.type(), values));
             }
@@ -127,7 +136,11 @@ final class ValueResolver {
             @Override
             public Resolved mapOf(Expr.MapOf map) {
                 Map<String, Object> values = new LinkedHashMap<>();
-                map.entries().forEach((key, e) -> values.put(key, ValueCodec.decode(e.type(), resolve(e, frame, where).text())));
+                map.entries()
+                        .forEach((key, e) -> values.put(
+                                key,
+                                ValueCodec.decode(
+                                        e.type(), resolve(e, frame, where).text())));
                 return Resolved.text(map.type(), ValueCodec.encode(map.type(), values));
             }
 
@@ -135,7 +148,8 @@ final class ValueResolver {
             public Resolved format(Expr.Format format) {
                 StringBuilder text = new StringBuilder(format.texts().get(0));
                 for (int i = 0; i < format.args().size(); i++) {
-                    text.append(resolve(format.args().get(i), frame, where).text()).append(format.texts().get(i + 1));
+                    text.append(resolve(format.args().get(i), frame, where).text())
+                            .append(format.texts().get(i + 1));
                 }
                 return Resolved.text(format.type(), text.toString());
             }
@@ -144,7 +158,8 @@ final class ValueResolver {
             public Resolved graphInput(Expr.GraphInput input) {
                 Resolved value = frame.input(input.name());
                 if (value == null) {
-                    throw new ResolveException(where + " reads sub-pipeline input '" + input.name() + "', which is not bound");
+                    throw new ResolveException(
+                            where + " reads sub-pipeline input '" + input.name() + "', which is not bound");
                 }
                 return value;
             }
@@ -182,10 +197,14 @@ final class ValueResolver {
 
     /** Whether the value side of an orElse is there: its step or loop succeeded, as Argo's compiled test reads it. */
     private static boolean available(Expr expr, Frame frame) {
-        return Exprs.availability(expr, node -> {
-            NodeResult result = frame.result(node);
-            return result != null && result.status() == StepStatus.SUCCEEDED;
-        }, true, (value, fallback) -> value || fallback);
+        return Exprs.availability(
+                expr,
+                node -> {
+                    NodeResult result = frame.result(node);
+                    return result != null && result.status() == StepStatus.SUCCEEDED;
+                },
+                true,
+                (value, fallback) -> value || fallback);
     }
 
     private static Resolved output(NodeResult producer, String port, ValueType<?> type, String where) {
@@ -209,7 +228,8 @@ final class ValueResolver {
         ValueType<?> element = collected.type().elementType();
         List<Object> values = new ArrayList<>();
         for (Frame iteration : loop.iterations()) {
-            values.add(ValueCodec.decode(element, resolve(collected.each(), iteration, where).text()));
+            values.add(ValueCodec.decode(
+                    element, resolve(collected.each(), iteration, where).text()));
         }
         return Resolved.text(collected.type(), ValueCodec.encode(collected.type(), values));
     }

@@ -8,10 +8,8 @@ import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
 import dev.fermion.runtime.local.RunOptions;
 import dev.fermion.runtime.local.RunResult;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -21,15 +19,16 @@ import java.util.stream.IntStream;
  * Steps do almost nothing, so the times are the runner's own cost per step: scheduling, launching, records.
  */
 public final class RunnerBenchmark {
-    private RunnerBenchmark() {
-    }
+    private RunnerBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int fanOut = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int chain = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Pipeline wide = Pipeline.named("bench-wide").define(p -> {
-            var loop = p.forEach("each", IntStream.range(0, fanOut).boxed().toList(),
+            var loop = p.forEach(
+                    "each",
+                    IntStream.range(0, fanOut).boxed().toList(),
                     (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
             p.step("total", new Sum()).with(Sum.VALUES, loop.collect(AddOne.Y));
         });
@@ -42,18 +41,30 @@ public final class RunnerBenchmark {
         for (int r = 0; r < repeats; r++) {
             Path home = Files.createTempDirectory("fermion-bench-");
             RunOptions options = RunOptions.defaults().withHome(new FermionHome(home));
-            time("wide " + fanOut + " steps, in-process, cold cache", () -> new LocalRunner(options).run(wide.plan(), Map.of()));
-            time("wide " + fanOut + " steps, in-process, all cached", () -> new LocalRunner(options).run(wide.plan(), Map.of()));
-            time("chain of " + chain + " steps, in-process, no cache",
+            time(
+                    "wide " + fanOut + " steps, in-process, cold cache",
+                    () -> new LocalRunner(options).run(wide.plan(), Map.of()));
+            time(
+                    "wide " + fanOut + " steps, in-process, all cached",
+                    () -> new LocalRunner(options).run(wide.plan(), Map.of()));
+            time(
+                    "chain of " + chain + " steps, in-process, no cache",
                     () -> new LocalRunner(options.withCache(false)).run(deep.plan(), Map.of()));
-            time("chain of 5 steps, process isolation, no cache",
+            time(
+                    "chain of 5 steps, process isolation, no cache",
                     () -> new LocalRunner(options.withCache(false).withIsolation(Isolation.PROCESS))
-                            .run(Pipeline.named("bench-proc").define(p -> {
-                                var prev = p.step("p0", new AddOne()).with(AddOne.X, 0);
-                                for (int i = 1; i < 5; i++) {
-                                    prev = p.step("p" + i, new AddOne()).with(AddOne.X, prev.out(AddOne.Y));
-                                }
-                            }).plan(), Map.of()));
+                            .run(
+                                    Pipeline.named("bench-proc")
+                                            .define(p -> {
+                                                var prev = p.step("p0", new AddOne())
+                                                        .with(AddOne.X, 0);
+                                                for (int i = 1; i < 5; i++) {
+                                                    prev = p.step("p" + i, new AddOne())
+                                                            .with(AddOne.X, prev.out(AddOne.Y));
+                                                }
+                                            })
+                                            .plan(),
+                                    Map.of()));
         }
     }
 
@@ -61,8 +72,9 @@ public final class RunnerBenchmark {
         long start = System.nanoTime();
         RunResult result = run.get();
         long millis = (System.nanoTime() - start) / 1_000_000;
-        long steps = result.record().steps().values().stream().filter(s -> "step".equals(s.kind())).count();
+        long steps = result.record().steps().values().stream()
+                .filter(s -> "step".equals(s.kind()))
+                .count();
         System.out.printf("%-50s %6d ms  %6.2f ms/step  %s%n", label, millis, (double) millis / steps, result.status());
     }
-
 }

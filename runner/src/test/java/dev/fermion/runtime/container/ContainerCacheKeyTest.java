@@ -1,5 +1,7 @@
 package dev.fermion.runtime.container;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.contract.CacheKey;
 import dev.fermion.dsl.ContainerCommand;
 import dev.fermion.dsl.ContainerComponent;
@@ -8,11 +10,8 @@ import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.Placeholders;
 import dev.fermion.plan.Node;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ContainerCacheKeyTest {
 
@@ -22,8 +21,10 @@ class ContainerCacheKeyTest {
 
         @Override
         protected ContainerCommand command(Placeholders p) {
-            return ContainerCommand.image("alpine:3.20").command("sh", "-c", "printf '%s' \"$1\" > \"$2\"", "echo")
-                    .arg(p.value(TEXT)).arg(p.outputPath(OUT));
+            return ContainerCommand.image("alpine:3.20")
+                    .command("sh", "-c", "printf '%s' \"$1\" > \"$2\"", "echo")
+                    .arg(p.value(TEXT))
+                    .arg(p.outputPath(OUT));
         }
     }
 
@@ -33,13 +34,20 @@ class ContainerCacheKeyTest {
 
         String key = ContainerCacheKey.of(echo, Map.of("text", "hi"), Map.of());
 
-        assertThat(key).isEqualTo(CacheKey.compute(Echo.class.getName(), "1", echo.container().digest(), Map.of("text", "hi"), Map.of()));
+        assertThat(key)
+                .isEqualTo(CacheKey.compute(
+                        Echo.class.getName(), "1", echo.container().digest(), Map.of("text", "hi"), Map.of()));
         assertThat(ContainerCacheKey.of(echo, Map.of("text", "ho"), Map.of())).isNotEqualTo(key);
-        assertThat(ContainerCacheKey.of(echo, Map.of("text", "hi"), Map.of("data", "sha256:1"))).isNotEqualTo(key);
+        assertThat(ContainerCacheKey.of(echo, Map.of("text", "hi"), Map.of("data", "sha256:1")))
+                .isNotEqualTo(key);
     }
 
     private static Node.ContainerNode node(Echo definition) {
-        return (Node.ContainerNode) Pipeline.named("keys").define(p -> p.step("echo", definition)
-                .with(Echo.TEXT, "x")).plan().graph().node("echo").orElseThrow();
+        return (Node.ContainerNode) Pipeline.named("keys")
+                .define(p -> p.step("echo", definition).with(Echo.TEXT, "x"))
+                .plan()
+                .graph()
+                .node("echo")
+                .orElseThrow();
     }
 }

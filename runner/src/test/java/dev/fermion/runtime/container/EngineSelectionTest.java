@@ -1,19 +1,18 @@
 package dev.fermion.runtime.container;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.fermion.contract.ImageMap;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Node;
 import dev.fermion.runtime.container.ToolFixtures.Entrypoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Which engine runs a container step. A PATH holding a {@code docker} whose {@code info} fails stands for
@@ -30,9 +29,13 @@ class EngineSelectionTest {
 
         var e = assertThrows(ContainerSetupException.class, () -> runner.run(step()));
 
-        assertThat(e.getMessage()).contains("pipeline 'tools', step 'tool'", "ghcr.io/acme/tool:1",
-                "docker (" + bin.resolve("docker") + ") is installed but 'docker info' fails",
-                "podman is not on the PATH", "--container-runtime host");
+        assertThat(e.getMessage())
+                .contains(
+                        "pipeline 'tools', step 'tool'",
+                        "ghcr.io/acme/tool:1",
+                        "docker (" + bin.resolve("docker") + ") is installed but 'docker info' fails",
+                        "podman is not on the PATH",
+                        "--container-runtime host");
         assertThat(ContainerSetupException.EXIT_CODE).isEqualTo(2);
     }
 
@@ -42,8 +45,8 @@ class EngineSelectionTest {
 
         var e = assertThrows(ContainerSetupException.class, () -> runner.run(step()));
 
-        assertThat(e.getMessage()).contains("--container-runtime podman", "podman is not on the PATH",
-                "--container-runtime host");
+        assertThat(e.getMessage())
+                .contains("--container-runtime podman", "podman is not on the PATH", "--container-runtime host");
     }
 
     @Test
@@ -52,7 +55,8 @@ class EngineSelectionTest {
         EngineSelector selector = new EngineSelector(Map.of("PATH", bin.toString()));
 
         ContainerStep step = step();
-        ContainerEngine engine = selector.select(ContainerRuntime.AUTO, step.where(), step.node().image());
+        ContainerEngine engine =
+                selector.select(ContainerRuntime.AUTO, step.where(), step.node().image());
 
         assertThat(engine.kind()).isEqualTo(ContainerRuntime.PODMAN);
         assertThat(engine.cli()).isEqualTo(bin.resolve("podman"));
@@ -74,14 +78,21 @@ class EngineSelectionTest {
                 exit 0
                 """);
         Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ContainerStepRunner runner = new ContainerStepRunner(ContainerRuntime.AUTO, Map.of("PATH", bin.toString()),
-                ImageMap.parse(java.util.List.of("ghcr.io/acme/tool:1=acme/tool:1")), new EngineSelector(Map.of("PATH", bin.toString())));
+        ContainerStepRunner runner = new ContainerStepRunner(
+                ContainerRuntime.AUTO,
+                Map.of("PATH", bin.toString()),
+                ImageMap.parse(java.util.List.of("ghcr.io/acme/tool:1=acme/tool:1")),
+                new EngineSelector(Map.of("PATH", bin.toString())));
 
         var e = assertThrows(ContainerSetupException.class, () -> runner.requireEngine("tools", step().node()));
 
-        assertThat(e.getMessage()).contains("pipeline 'tools', step 'tool' runs image acme/tool:1 (for ghcr.io/acme/tool:1, "
-                        + "by --image), which is not in podman's images and cannot be pulled",
-                "no such host", "--image ghcr.io/acme/tool:1=IMAGE", "scripts/setup-containers.sh");
+        assertThat(e.getMessage())
+                .contains(
+                        "pipeline 'tools', step 'tool' runs image acme/tool:1 (for ghcr.io/acme/tool:1, "
+                                + "by --image), which is not in podman's images and cannot be pulled",
+                        "no such host",
+                        "--image ghcr.io/acme/tool:1=IMAGE",
+                        "scripts/setup-containers.sh");
     }
 
     @Test
@@ -102,8 +113,17 @@ class EngineSelectionTest {
 
     private ContainerStep step() throws Exception {
         Node.ContainerNode node = (Node.ContainerNode) Pipeline.named("tools")
-                .define(p -> p.step("tool", new Entrypoint())).plan().graph().node("tool").orElseThrow();
-        return new ContainerStep("tools", node, Map.of(), Map.of(), Files.createDirectories(dir.resolve("step")),
+                .define(p -> p.step("tool", new Entrypoint()))
+                .plan()
+                .graph()
+                .node("tool")
+                .orElseThrow();
+        return new ContainerStep(
+                "tools",
+                node,
+                Map.of(),
+                Map.of(),
+                Files.createDirectories(dir.resolve("step")),
                 dir.resolve("tool.log"));
     }
 }

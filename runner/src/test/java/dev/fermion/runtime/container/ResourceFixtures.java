@@ -4,13 +4,11 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.ResourceCommand;
 import dev.fermion.dsl.ResourceComponent;
-
 import java.util.function.Supplier;
 
 /** Resource steps over ConfigMaps, whose state a test sets in the manifest itself. */
 public final class ResourceFixtures {
-    private ResourceFixtures() {
-    }
+    private ResourceFixtures() {}
 
     /** Acts on an object and reports its name and one data field. */
     public static final class Named extends ResourceComponent {
@@ -53,8 +51,11 @@ public final class ResourceFixtures {
 
         @Override
         protected ResourceCommand command() {
-            return ResourceCommand.patch("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  namespace: test\ndata:\n  state: "
-                    + state + "\n", "merge").input(TARGET, "{.metadata.name}");
+            return ResourceCommand.patch(
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  namespace: test\ndata:\n  state: " + state
+                                    + "\n",
+                            "merge")
+                    .input(TARGET, "{.metadata.name}");
         }
     }
 

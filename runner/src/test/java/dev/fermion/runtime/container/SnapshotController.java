@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-
 import java.util.Map;
 
 /**
@@ -21,8 +20,13 @@ public final class SnapshotController implements AutoCloseable {
 
     /** The VolumeSnapshot type, as the snapshot CRDs install it: namespaced, with a status subresource. */
     public static final CustomResourceDefinitionContext TYPE = new CustomResourceDefinitionContext.Builder()
-            .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshot")
-            .withPlural("volumesnapshots").withScope("Namespaced").withStatusSubresource(true).build();
+            .withGroup("snapshot.storage.k8s.io")
+            .withVersion("v1")
+            .withKind("VolumeSnapshot")
+            .withPlural("volumesnapshots")
+            .withScope("Namespaced")
+            .withStatusSubresource(true)
+            .build();
 
     /** Installs the snapshot API in {@code server} and starts marking snapshots ready. */
     public static SnapshotController start(KubernetesMockServer server) {
@@ -37,14 +41,15 @@ public final class SnapshotController implements AutoCloseable {
             public void eventReceived(Action action, GenericKubernetesResource snapshot) {
                 if (action == Action.ADDED) {
                     snapshot.setAdditionalProperty("status", Map.of("readyToUse", true, "restoreSize", "1Gi"));
-                    client.genericKubernetesResources(TYPE).inNamespace(snapshot.getMetadata().getNamespace())
-                            .resource(snapshot).updateStatus();
+                    client.genericKubernetesResources(TYPE)
+                            .inNamespace(snapshot.getMetadata().getNamespace())
+                            .resource(snapshot)
+                            .updateStatus();
                 }
             }
 
             @Override
-            public void onClose(WatcherException cause) {
-            }
+            public void onClose(WatcherException cause) {}
         });
     }
 

@@ -8,13 +8,11 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Placeholders;
 import dev.fermion.dsl.StepContext;
-
 import java.nio.file.Files;
 
 /** Java, container (sh) and script (python3) steps that hand parameters and artifacts to each other. */
 public final class ToolFixtures {
-    private ToolFixtures() {
-    }
+    private ToolFixtures() {}
 
     /** Java: writes a CSV and a label. */
     public static final class Produce extends Component {
@@ -44,9 +42,16 @@ public final class ToolFixtures {
         @Override
         protected ContainerCommand command(Placeholders p) {
             return ContainerCommand.image("alpine:3.20")
-                    .command("sh", "-c", "wc -l < \"$1/rows.csv\" | tr -d ' ' > \"$2\"; cp \"$1/rows.csv\" \"$3/\"; "
-                            + "printf '%s' \"$4\" > \"$3/label.txt\"; printf '%s' \"$GREETING\" > \"$3/greeting.txt\"", "count")
-                    .arg(p.path(DATA)).arg(p.outputPath(LINES)).arg(p.outputPath(COPY)).arg(p.value(LABEL))
+                    .command(
+                            "sh",
+                            "-c",
+                            "wc -l < \"$1/rows.csv\" | tr -d ' ' > \"$2\"; cp \"$1/rows.csv\" \"$3/\"; "
+                                    + "printf '%s' \"$4\" > \"$3/label.txt\"; printf '%s' \"$GREETING\" > \"$3/greeting.txt\"",
+                            "count")
+                    .arg(p.path(DATA))
+                    .arg(p.outputPath(LINES))
+                    .arg(p.outputPath(COPY))
+                    .arg(p.value(LABEL))
                     .env("GREETING", p.value(LABEL).prefixed("hello "));
         }
     }
@@ -69,8 +74,10 @@ public final class ToolFixtures {
                             (pathlib.Path(os.environ["REPORT"]) / "report.txt").write_text(label + "|" + str(len(rows)))
                             pathlib.Path(os.environ["SUMMARY"]).write_text("rows=" + str(len(rows)) + "\\n")
                             """)
-                    .env("LINES", p.value(LINES)).env("COPY", p.path(COPY))
-                    .env("REPORT", p.outputPath(REPORT)).env("SUMMARY", p.outputPath(SUMMARY));
+                    .env("LINES", p.value(LINES))
+                    .env("COPY", p.path(COPY))
+                    .env("REPORT", p.outputPath(REPORT))
+                    .env("SUMMARY", p.outputPath(SUMMARY));
         }
     }
 
@@ -82,7 +89,9 @@ public final class ToolFixtures {
 
         @Override
         protected void run(StepContext ctx) throws Exception {
-            ctx.put(RESULT, ctx.get(SUMMARY) + " / " + Files.readString(ctx.get(REPORT).file("report.txt")));
+            ctx.put(
+                    RESULT,
+                    ctx.get(SUMMARY) + " / " + Files.readString(ctx.get(REPORT).file("report.txt")));
         }
     }
 
@@ -93,8 +102,10 @@ public final class ToolFixtures {
 
         @Override
         protected ContainerCommand command(Placeholders p) {
-            return ContainerCommand.image("alpine:3.20").command("sh", "-c", "echo failing >&2; exit \"$1\"", "fail")
-                    .arg(p.value(STATUS)).env("NEVER", p.outputPath(NEVER));
+            return ContainerCommand.image("alpine:3.20")
+                    .command("sh", "-c", "echo failing >&2; exit \"$1\"", "fail")
+                    .arg(p.value(STATUS))
+                    .env("NEVER", p.outputPath(NEVER));
         }
     }
 
@@ -104,7 +115,8 @@ public final class ToolFixtures {
 
         @Override
         protected ContainerCommand command(Placeholders p) {
-            return ContainerCommand.image("alpine:3.20").command("sh", "-c", "echo twelve > \"$1\"", "wrong")
+            return ContainerCommand.image("alpine:3.20")
+                    .command("sh", "-c", "echo twelve > \"$1\"", "wrong")
                     .arg(p.outputPath(NUMBER));
         }
     }

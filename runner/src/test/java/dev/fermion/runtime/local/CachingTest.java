@@ -1,19 +1,18 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.runtime.fixtures.Steps.AddOne;
 import dev.fermion.runtime.fixtures.Steps.CountLines;
 import dev.fermion.runtime.fixtures.Steps.Emit;
 import dev.fermion.runtime.fixtures.Steps.ReadText;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CachingTest {
     @TempDir
@@ -30,7 +29,8 @@ class CachingTest {
     });
 
     private RunResult run(Map<String, String> params, boolean cache) {
-        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withCache(cache);
+        RunOptions options =
+                RunOptions.defaults().withHome(new FermionHome(home)).withCache(cache);
         return new LocalRunner(options).run(PIPELINE.plan(), params);
     }
 
@@ -50,8 +50,11 @@ class CachingTest {
             assertThat(second.step(step).outputs()).isEqualTo(first.step(step).outputs());
         }
         assertThat(second.step("read").outputs()).containsEntry("content", "first");
-        assertThat(Path.of(second.step("write").artifacts().get("data")).resolve("text.txt")).hasContent("first");
-        assertThat(executed(second, "volatile")).as("noCache step runs every time").isTrue();
+        assertThat(Path.of(second.step("write").artifacts().get("data")).resolve("text.txt"))
+                .hasContent("first");
+        assertThat(executed(second, "volatile"))
+                .as("noCache step runs every time")
+                .isTrue();
     }
 
     /** A step reading a file is keyed by the file's content, digested before it runs: as Argo's memoize would be. */
@@ -59,7 +62,9 @@ class CachingTest {
     void aStepThatReadsAFileIsCachedByTheFilesContent() throws Exception {
         Path data = Files.writeString(home.resolve("data.csv"), "a\nb\n");
         Pipeline pipeline = Pipeline.named("source").define(p -> {
-            var count = p.step("count", new CountLines()).with(CountLines.PATH, p.param("path", "unset")).retries(2);
+            var count = p.step("count", new CountLines())
+                    .with(CountLines.PATH, p.param("path", "unset"))
+                    .retries(2);
             p.step("next", new AddOne()).with(AddOne.X, count.out(CountLines.LINES));
         });
         RunOptions options = RunOptions.defaults().withHome(new FermionHome(home));
@@ -74,11 +79,14 @@ class CachingTest {
         assertThat(first.step("count").outputs()).containsEntry("lines", "2");
         assertThat(unchanged.step("count").cacheHit()).as("same content: a hit").isTrue();
         assertThat(unchanged.step("next").cacheHit()).isTrue();
-        assertThat(changed.step("count").cacheHit()).as("changed content: a miss").isFalse();
+        assertThat(changed.step("count").cacheHit())
+                .as("changed content: a miss")
+                .isFalse();
         assertThat(changed.step("count").outputs()).containsEntry("lines", "3");
         assertThat(changed.step("next").outputs()).containsEntry("y", "4");
         assertThat(CountLines.READS.get()).isEqualTo(2);
-        assertThat(first.step("count").cacheKey()).isEqualTo(unchanged.step("count").cacheKey())
+        assertThat(first.step("count").cacheKey())
+                .isEqualTo(unchanged.step("count").cacheKey())
                 .isNotEqualTo(changed.step("count").cacheKey());
 
         Files.delete(data);
@@ -107,8 +115,11 @@ class CachingTest {
         run(Map.of("start", "1"), true);
         RunResult changed = run(Map.of("start", "2"), true);
 
-        assertThat(executed(changed, "a")).as("a now adds one to 2, which b did in the first run").isFalse();
-        assertThat(changed.step("a").cacheKey()).isNotEqualTo(run(Map.of("start", "1"), true).step("a").cacheKey());
+        assertThat(executed(changed, "a"))
+                .as("a now adds one to 2, which b did in the first run")
+                .isFalse();
+        assertThat(changed.step("a").cacheKey())
+                .isNotEqualTo(run(Map.of("start", "1"), true).step("a").cacheKey());
         assertThat(executed(changed, "b")).isTrue();
         assertThat(changed.step("b").outputs()).containsEntry("y", "4");
         assertThat(changed.step("read").cacheHit()).isTrue();

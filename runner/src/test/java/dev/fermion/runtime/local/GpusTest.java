@@ -1,19 +1,18 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.runtime.fixtures.Steps.Emit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Local runs use this machine's devices: they say which steps asked for GPUs, and refuse steps that require one. */
 class GpusTest {
@@ -68,7 +67,8 @@ class GpusTest {
 
     @Test
     void aTestDoubleNeedsNoGpu() {
-        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home))
+        RunOptions options = RunOptions.defaults()
+                .withHome(new FermionHome(home))
                 .withReplacements(Map.of("kernel", step -> step.put(CudaOnly.DEVICE, "double")));
         ExternalSteps.requireGpus(pipeline().plan(), options, false);
     }

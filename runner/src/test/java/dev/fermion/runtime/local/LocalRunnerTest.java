@@ -1,15 +1,19 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.InlineFile;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.Retry;
+import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.Value;
 import dev.fermion.dsl.ValueType;
 import dev.fermion.runtime.fixtures.Steps.AddOne;
 import dev.fermion.runtime.fixtures.Steps.AddTwo;
+import dev.fermion.runtime.fixtures.Steps.Block;
 import dev.fermion.runtime.fixtures.Steps.Emit;
 import dev.fermion.runtime.fixtures.Steps.Fail;
 import dev.fermion.runtime.fixtures.Steps.Flaky;
@@ -21,21 +25,16 @@ import dev.fermion.runtime.fixtures.Steps.Rendezvous;
 import dev.fermion.runtime.fixtures.Steps.Report;
 import dev.fermion.runtime.fixtures.Steps.Score;
 import dev.fermion.runtime.fixtures.Steps.Sum;
-import dev.fermion.runtime.fixtures.Steps.Block;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
 import dev.fermion.testfixtures.NestedConditions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each Argo construct, run locally: order, skipping, loops, fan-in, sub-pipelines, exit handler, retries. */
 class LocalRunnerTest {
@@ -47,11 +46,13 @@ class LocalRunnerTest {
     }
 
     private LocalRunner runner() {
-        return new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home)).withParallelism(4));
+        return new LocalRunner(
+                RunOptions.defaults().withHome(new FermionHome(home)).withParallelism(4));
     }
 
     private static void assertRanBefore(RunResult result, String first, String then) {
-        assertThat(result.step(first).endOrder()).as(first + " ends before " + then + " starts")
+        assertThat(result.step(first).endOrder())
+                .as(first + " ends before " + then + " starts")
                 .isLessThan(result.step(then).startOrder());
     }
 
@@ -72,7 +73,8 @@ class LocalRunnerTest {
         assertRanBefore(result, "b", "c");
         assertThat(result.step("a").attempts()).hasSize(1);
         assertThat(Path.of(result.step("a").logFile())).content().contains("adding one to 10");
-        assertThat(new RunStore(new FermionHome(home)).load(result.runId()).status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(new RunStore(new FermionHome(home)).load(result.runId()).status())
+                .isEqualTo(RunStatus.SUCCEEDED);
     }
 
     /** The pipeline's declared results end up in the run record, in the order they were declared. */
@@ -87,7 +89,8 @@ class LocalRunnerTest {
         RunResult result = run(pipeline, Map.of());
 
         assertThat(result.record().results()).containsExactly(Map.entry("accuracy", "0.97"), Map.entry("start", "3"));
-        assertThat(new RunStore(new FermionHome(home)).load(result.runId()).results()).isEqualTo(result.record().results());
+        assertThat(new RunStore(new FermionHome(home)).load(result.runId()).results())
+                .isEqualTo(result.record().results());
     }
 
     /** A value that merely looks like Fermion's transport armour is a value like any other. */
@@ -127,7 +130,9 @@ class LocalRunnerTest {
         Pipeline pipeline = Pipeline.named("branches").define(p -> {
             var score = p.param("score", 0.95);
             var eval = p.step("evaluate", new Score()).with(Score.SCORE, score);
-            p.when(eval.out(Score.ACCURACY).atLeast(0.9), b -> b.step("deploy", new Emit()).with(Emit.VALUE, "deployed"))
+            p.when(
+                            eval.out(Score.ACCURACY).atLeast(0.9),
+                            b -> b.step("deploy", new Emit()).with(Emit.VALUE, "deployed"))
                     .otherwise(b -> b.step("alert", new Emit()).with(Emit.VALUE, "alerted"));
         });
 
@@ -147,7 +152,8 @@ class LocalRunnerTest {
         Pipeline pipeline = Pipeline.named("after-skip").define(p -> {
             var flag = p.param("flag", false);
             var eval = p.step("check", new Emit()).with(Emit.VALUE, "x");
-            var guarded = p.when(flag.isTrue(), b -> b.step("guarded", new Emit())).then();
+            var guarded =
+                    p.when(flag.isTrue(), b -> b.step("guarded", new Emit())).then();
             p.step("final", new Emit()).after(guarded, eval);
         });
 
@@ -161,7 +167,10 @@ class LocalRunnerTest {
     @Test
     void loopsOverAStaticListAndCollectsOutputsInItemOrder() {
         Pipeline pipeline = Pipeline.named("static-loop").define(p -> {
-            var loop = p.forEach("each", List.of(5, 1, 3), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
+            var loop = p.forEach(
+                    "each",
+                    List.of(5, 1, 3),
+                    (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
             p.step("total", new Sum()).with(Sum.VALUES, loop.collect(AddOne.Y));
         });
 
@@ -170,7 +179,9 @@ class LocalRunnerTest {
         assertThat(result.succeeded()).isTrue();
         assertThat(result.step("each/0/inc").outputs()).containsEntry("y", "6");
         assertThat(result.step("each/2/inc").outputs()).containsEntry("y", "4");
-        assertThat(result.step("total").outputs()).containsEntry("seen", "[6, 2, 4]").containsEntry("total", "12");
+        assertThat(result.step("total").outputs())
+                .containsEntry("seen", "[6, 2, 4]")
+                .containsEntry("total", "12");
         assertThat(result.step("each").message()).isEqualTo("3 iterations");
     }
 
@@ -195,8 +206,11 @@ class LocalRunnerTest {
         String content = "line {{workflow.name}}\n";
         Pipeline pipeline = Pipeline.named("inline").define(p -> {
             p.step("read", new ReadText()).with(ReadText.DATA, InlineFile.of("text.txt", content));
-            p.forEach("each", List.of(1, 2), (b, i) -> b.step("read-too", new ReadText())
-                    .with(ReadText.DATA, InlineFile.of("text.txt", content)));
+            p.forEach(
+                    "each",
+                    List.of(1, 2),
+                    (b, i) ->
+                            b.step("read-too", new ReadText()).with(ReadText.DATA, InlineFile.of("text.txt", content)));
         });
 
         RunResult result = run(pipeline, Map.of());
@@ -207,30 +221,40 @@ class LocalRunnerTest {
         Path dir = result.runDir().resolve("inline");
         try (var dirs = Files.list(dir)) {
             Path only = dirs.findFirst().orElseThrow();
-            assertThat(dev.fermion.runtime.launch.ContentDigest.of(only)).isEqualTo(InlineFile.of("text.txt", content).digest());
+            assertThat(dev.fermion.runtime.launch.ContentDigest.of(only))
+                    .isEqualTo(InlineFile.of("text.txt", content).digest());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     /** A loop item's type in {@link #computedValuesAreTheValuesTheyAreMadeOf}. */
-    public record Config(String label, int start, List<Integer> extra) { }
+    public record Config(String label, int start, List<Integer> extra) {}
 
     /** Item fields, lists of values, maps and formatted strings, with the values Argo's expressions give them. */
     @Test
     void computedValuesAreTheValuesTheyAreMadeOf() {
         Pipeline pipeline = Pipeline.named("computed").define(p -> {
-            var configs = p.param("configs", ValueType.listOf(Config.class),
-                    List.of(new Config("a", 1, List.of(7)), new Config("b", 5, List.of())), null);
+            var configs = p.param(
+                    "configs",
+                    ValueType.listOf(Config.class),
+                    List.of(new Config("a", 1, List.of(7)), new Config("b", 5, List.of())),
+                    null);
             var one = p.step("one", new AddOne()).with(AddOne.X, 10);
             var each = p.forEach("each", configs, (b, config) -> {
-                b.step("label", new Emit()).with(Emit.VALUE, Value.format("%s starts at %s, 100%%", config.get(Config::label),
-                        config.get(Config::start)));
+                b.step("label", new Emit())
+                        .with(
+                                Emit.VALUE,
+                                Value.format(
+                                        "%s starts at %s, 100%%",
+                                        config.get(Config::label), config.get(Config::start)));
                 b.step("extra", new Sum()).with(Sum.VALUES, config.get(Config::extra));
                 return b.step("inc", new AddOne()).with(AddOne.X, config.get(Config::start));
             });
-            var built = p.forEach("built", Value.listOf(one.out(AddOne.Y), Value.of(3)), (b, x) ->
-                    b.step("again", new AddOne()).with(AddOne.X, x));
+            var built = p.forEach(
+                    "built",
+                    Value.listOf(one.out(AddOne.Y), Value.of(3)),
+                    (b, x) -> b.step("again", new AddOne()).with(AddOne.X, x));
             p.step("total", new Sum()).with(Sum.VALUES, built.collect(AddOne.Y));
             p.step("firsts", new Sum()).with(Sum.VALUES, each.collect(AddOne.Y));
         });
@@ -251,8 +275,10 @@ class LocalRunnerTest {
         Pipeline pipeline = Pipeline.named("conditional-fan-in").define(p -> {
             var loop = p.forEach("each", List.of(1, 5, 3), (body, item) -> {
                 var inc = body.step("inc", new AddOne()).with(AddOne.X, item);
-                var big = body.when(inc.out(AddOne.Y).greaterThan(4), b -> b.step("again", new AddOne())
-                        .with(AddOne.X, inc.out(AddOne.Y))).then();
+                var big = body.when(
+                                inc.out(AddOne.Y).greaterThan(4),
+                                b -> b.step("again", new AddOne()).with(AddOne.X, inc.out(AddOne.Y)))
+                        .then();
                 return big.out(AddOne.Y).orElse(inc.out(AddOne.Y));
             });
             p.step("total", new Sum()).with(Sum.VALUES, loop.collect(loop.body()));
@@ -271,8 +297,14 @@ class LocalRunnerTest {
             var count = p.param("count", 3);
             var extra = p.param("extra", ValueType.listOf(Integer.class), List.of(10, 20));
             var range = p.step("range", new Range()).with(Range.COUNT, count);
-            var fromStep = p.forEach("per-item", range.out(Range.ITEMS), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
-            var fromParam = p.forEach("per-extra", extra, (body, item) -> body.step("inc-extra", new AddOne()).with(AddOne.X, item));
+            var fromStep = p.forEach(
+                    "per-item",
+                    range.out(Range.ITEMS),
+                    (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
+            var fromParam = p.forEach(
+                    "per-extra",
+                    extra,
+                    (body, item) -> body.step("inc-extra", new AddOne()).with(AddOne.X, item));
             p.step("total", new Sum()).with(Sum.VALUES, fromStep.collect(AddOne.Y));
             p.step("total-extra", new Sum()).with(Sum.VALUES, fromParam.collect(inc -> inc.out(AddOne.Y)));
         });
@@ -288,7 +320,10 @@ class LocalRunnerTest {
     void anEmptyDynamicListSkipsTheLoopAndCollectsNothing() {
         Pipeline pipeline = Pipeline.named("empty-loop").define(p -> {
             var range = p.step("range", new Range()).with(Range.COUNT, 0);
-            var loop = p.forEach("per-item", range.out(Range.ITEMS), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
+            var loop = p.forEach(
+                    "per-item",
+                    range.out(Range.ITEMS),
+                    (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
             p.step("total", new Sum()).with(Sum.VALUES, loop.collect(AddOne.Y));
         });
 
@@ -304,8 +339,13 @@ class LocalRunnerTest {
             var base = p.step("base", new AddOne()).with(AddOne.X, 0);
             var outer = p.forEach("outer", List.of(10, 20), (body, o) -> {
                 var sub = body.step("sub", new AddTwo()).with(AddTwo.X, o);
-                body.when(sub.out(AddTwo.Y).greaterThan(15), b -> b.step("big", new Emit()).with(Emit.VALUE, "big"));
-                return body.forEach("inner", List.of(1, 2), (inner, i) -> inner.step("deep", new AddOne()).with(AddOne.X, base.out(AddOne.Y)));
+                body.when(
+                        sub.out(AddTwo.Y).greaterThan(15),
+                        b -> b.step("big", new Emit()).with(Emit.VALUE, "big"));
+                return body.forEach(
+                        "inner",
+                        List.of(1, 2),
+                        (inner, i) -> inner.step("deep", new AddOne()).with(AddOne.X, base.out(AddOne.Y)));
             });
             p.step("after", new Emit()).after(outer);
         });
@@ -323,8 +363,11 @@ class LocalRunnerTest {
 
     @Test
     void capsLoopParallelism() {
-        Pipeline pipeline = Pipeline.named("capped").define(p ->
-                p.forEach("each", List.of(1, 2, 3, 4), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item))
+        Pipeline pipeline = Pipeline.named("capped")
+                .define(p -> p.forEach(
+                                "each",
+                                List.of(1, 2, 3, 4),
+                                (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item))
                         .parallelism(1));
 
         RunResult result = run(pipeline, Map.of());
@@ -368,14 +411,18 @@ class LocalRunnerTest {
         assertRanBefore(succeeded, "work", "notify");
         assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
         assertThat(failed.step("notify").outputs()).containsEntry("out", "pipeline Failed");
-        assertThat(failed.record().message()).contains("step 'work' (Steps.Fail) failed").contains("failing because it had to");
+        assertThat(failed.record().message())
+                .contains("step 'work' (Steps.Fail) failed")
+                .contains("failing because it had to");
     }
 
     @Test
     void aStepThatCannotUseItsInputIsNotRetried() {
         Pipeline pipeline = Pipeline.named("bad-input").define(p -> {
             p.step("reject", new RejectInput()).retry(Retry.times(3).policy(Retry.Policy.ALWAYS));
-            p.step("read", new ReadFile()).with(ReadFile.PATH, home.resolve("missing.csv").toString()).retries(2);
+            p.step("read", new ReadFile())
+                    .with(ReadFile.PATH, home.resolve("missing.csv").toString())
+                    .retries(2);
         });
 
         RunResult result = runner().run(pipeline.plan(), Map.of());
@@ -392,16 +439,21 @@ class LocalRunnerTest {
 
     @Test
     void retriesWithThePolicyUntilTheStepSucceeds() {
-        Pipeline pipeline = Pipeline.named("retries").define(p -> p.step("flaky", new Flaky()).with(Flaky.FAILURES, 2)
-                .retry(Retry.times(3).backoff(Duration.ofMillis(5), 2, Duration.ofMillis(20))));
+        Pipeline pipeline = Pipeline.named("retries")
+                .define(p -> p.step("flaky", new Flaky())
+                        .with(Flaky.FAILURES, 2)
+                        .retry(Retry.times(3).backoff(Duration.ofMillis(5), 2, Duration.ofMillis(20))));
 
         RunResult result = run(pipeline, Map.of());
 
         assertThat(result.succeeded()).isTrue();
-        assertThat(result.step("flaky").attempts()).extracting(AttemptRecord::status)
+        assertThat(result.step("flaky").attempts())
+                .extracting(AttemptRecord::status)
                 .containsExactly(StepStatus.FAILED, StepStatus.FAILED, StepStatus.SUCCEEDED);
         assertThat(result.step("flaky").outputs()).containsEntry("attempt", "3");
-        assertThat(Path.of(result.step("flaky").attempts().get(0).logFile())).content().contains("planned failure on attempt 1");
+        assertThat(Path.of(result.step("flaky").attempts().get(0).logFile()))
+                .content()
+                .contains("planned failure on attempt 1");
     }
 
     @Test
@@ -421,22 +473,31 @@ class LocalRunnerTest {
 
     @Test
     void anAttemptThatRunsPastItsTimeoutFails(@TempDir Path latch) {
-        Pipeline pipeline = Pipeline.named("timeouts").define(p -> p.step("stuck", new Block())
-                .with(Block.DIR, latch.toString()).timeout(Duration.ofSeconds(1)).retries(1));
+        Pipeline pipeline = Pipeline.named("timeouts")
+                .define(p -> p.step("stuck", new Block())
+                        .with(Block.DIR, latch.toString())
+                        .timeout(Duration.ofSeconds(1))
+                        .retries(1));
 
         RunResult result = run(pipeline, Map.of());
 
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(result.step("stuck").attempts()).hasSize(2)
+        assertThat(result.step("stuck").attempts())
+                .hasSize(2)
                 .allSatisfy(a -> assertThat(a.message()).contains("timed out"));
     }
 
     /** Argo's activeDeadlineSeconds: running steps stop, nothing new starts, no retry, and the exit handler runs. */
     @Test
     void aPipelineThatRunsPastItsTimeoutFailsAndStillRunsItsExitHandler(@TempDir Path latch) {
-        Pipeline pipeline = Pipeline.named("deadline").timeout(Duration.ofSeconds(1)).keepFinished(Duration.ofDays(1))
-                .deletePods(dev.fermion.plan.Lifecycle.PodGc.ON_POD_SUCCESS).define(p -> {
-                    var stuck = p.step("stuck", new Block()).with(Block.DIR, latch.toString()).retries(2);
+        Pipeline pipeline = Pipeline.named("deadline")
+                .timeout(Duration.ofSeconds(1))
+                .keepFinished(Duration.ofDays(1))
+                .deletePods(dev.fermion.plan.Lifecycle.PodGc.ON_POD_SUCCESS)
+                .define(p -> {
+                    var stuck = p.step("stuck", new Block())
+                            .with(Block.DIR, latch.toString())
+                            .retries(2);
                     p.step("after", new Emit()).after(stuck);
                     p.onExit(exit -> exit.step("report", new Emit()).with(Emit.VALUE, exit.status()));
                 });
@@ -444,9 +505,10 @@ class LocalRunnerTest {
         RunResult result = run(pipeline, Map.of());
 
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(result.step("stuck").attempts()).singleElement()
-                .satisfies(a -> assertThat(a.message()).contains("pipeline 'deadline' reached its timeout of 1s",
-                        "step 'stuck' was stopped"));
+        assertThat(result.step("stuck").attempts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.message())
+                        .contains("pipeline 'deadline' reached its timeout of 1s", "step 'stuck' was stopped"));
         assertThat(result.step("after").status()).isEqualTo(StepStatus.OMITTED);
         assertThat(result.step("report").outputs()).containsEntry("out", "Failed");
         assertThat(result.record().message()).contains("reached its timeout of 1s");
@@ -454,14 +516,16 @@ class LocalRunnerTest {
 
     @Test
     void aTimedOutStepThatIgnoresItsInterruptIsReportedAsStillRunning() {
-        Pipeline pipeline = Pipeline.named("timeouts").define(p -> p.step("deaf", new IgnoreInterrupts())
-                .timeout(Duration.ofSeconds(1)));
+        Pipeline pipeline = Pipeline.named("timeouts")
+                .define(p -> p.step("deaf", new IgnoreInterrupts()).timeout(Duration.ofSeconds(1)));
         try {
             RunResult result = run(pipeline, Map.of());
 
             assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-            assertThat(result.step("deaf").attempts()).singleElement().satisfies(a -> assertThat(a.message())
-                    .contains("timed out after 1s", "ignored the interrupt", "--isolation process"));
+            assertThat(result.step("deaf").attempts())
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.message())
+                            .contains("timed out after 1s", "ignored the interrupt", "--isolation process"));
         } finally {
             IgnoreInterrupts.RELEASE.countDown();
         }
@@ -511,24 +575,30 @@ class LocalRunnerTest {
         });
 
         assertThatThrownBy(() -> run(pipeline, Map.of("name", "x", "cuont", "1")))
-                .isInstanceOf(RunSetupException.class).hasMessageContaining("no parameter 'cuont'").hasMessageContaining("count");
+                .isInstanceOf(RunSetupException.class)
+                .hasMessageContaining("no parameter 'cuont'")
+                .hasMessageContaining("count");
         assertThatThrownBy(() -> run(pipeline, Map.of("name", "x", "count", "three")))
-                .isInstanceOf(RunSetupException.class).hasMessageContaining("'count'").hasMessageContaining("Integer");
+                .isInstanceOf(RunSetupException.class)
+                .hasMessageContaining("'count'")
+                .hasMessageContaining("Integer");
         assertThatThrownBy(() -> run(pipeline, Map.of()))
-                .isInstanceOf(RunSetupException.class).hasMessageContaining("-p name=VALUE");
+                .isInstanceOf(RunSetupException.class)
+                .hasMessageContaining("-p name=VALUE");
         assertThat(home.resolve("runs")).doesNotExist();
     }
 
     @Test
     void aStepThatCannotBeResolvedEndsInError() throws Exception {
         Pipeline pipeline = Pipeline.named("bad-class").define(p -> p.step("a", new Emit()));
-        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home))
-                .withClassLoader(new ClassLoader(null) { }, "");
+        RunOptions options =
+                RunOptions.defaults().withHome(new FermionHome(home)).withClassLoader(new ClassLoader(null) {}, "");
 
         RunResult result = new LocalRunner(options).run(pipeline.plan(), Map.of());
 
         assertThat(result.status()).isEqualTo(RunStatus.ERROR);
         assertThat(result.step("a").message()).contains("is not on the classpath");
-        assertThat(Files.exists(home.resolve("runs").resolve(result.runId()).resolve("run.json"))).isTrue();
+        assertThat(Files.exists(home.resolve("runs").resolve(result.runId()).resolve("run.json")))
+                .isTrue();
     }
 }

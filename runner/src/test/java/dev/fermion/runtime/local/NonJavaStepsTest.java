@@ -1,5 +1,9 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Dag;
 import dev.fermion.dsl.Input;
@@ -14,16 +18,11 @@ import dev.fermion.runtime.container.ToolFixtures.Annotate;
 import dev.fermion.runtime.container.ToolFixtures.Consume;
 import dev.fermion.runtime.container.ToolFixtures.CountLines;
 import dev.fermion.runtime.container.ToolFixtures.Produce;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Container, script, resource and recursive steps in local runs, with the semantics they have on Argo. */
 class NonJavaStepsTest {
@@ -31,7 +30,9 @@ class NonJavaStepsTest {
     Path home;
 
     private LocalRunner runner(ContainerRuntime runtime) {
-        return new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home)).withParallelism(2)
+        return new LocalRunner(RunOptions.defaults()
+                .withHome(new FermionHome(home))
+                .withParallelism(2)
                 .withContainerRuntime(runtime));
     }
 
@@ -39,11 +40,14 @@ class NonJavaStepsTest {
         return Pipeline.named("tools").define(p -> {
             var produce = p.step("produce", new Produce()).with(Produce.ROWS, 3);
             var count = p.step("count", new CountLines())
-                    .with(CountLines.DATA, produce.out(Produce.DATA)).with(CountLines.LABEL, produce.out(Produce.LABEL));
+                    .with(CountLines.DATA, produce.out(Produce.DATA))
+                    .with(CountLines.LABEL, produce.out(Produce.LABEL));
             var annotate = p.step("annotate", new Annotate())
-                    .with(Annotate.LINES, count.out(CountLines.LINES)).with(Annotate.COPY, count.out(CountLines.COPY));
+                    .with(Annotate.LINES, count.out(CountLines.LINES))
+                    .with(Annotate.COPY, count.out(CountLines.COPY));
             p.step("consume", new Consume())
-                    .with(Consume.REPORT, annotate.out(Annotate.REPORT)).with(Consume.SUMMARY, annotate.out(Annotate.SUMMARY));
+                    .with(Consume.REPORT, annotate.out(Annotate.REPORT))
+                    .with(Consume.SUMMARY, annotate.out(Annotate.SUMMARY));
         });
     }
 
@@ -65,7 +69,8 @@ class NonJavaStepsTest {
         RunResult again = runner(ContainerRuntime.HOST).run(tools().plan(), Map.of());
 
         assertThat(again.succeeded()).isTrue();
-        assertThat(again.record().steps().values()).allSatisfy(step -> assertThat(step.cacheHit()).isTrue());
+        assertThat(again.record().steps().values())
+                .allSatisfy(step -> assertThat(step.cacheHit()).isTrue());
     }
 
     /** An image chosen when the run starts is what the step runs, so it is part of the step's cache key, as on Argo. */
@@ -74,8 +79,10 @@ class NonJavaStepsTest {
         Pipeline pipeline = Pipeline.named("image-param").define(p -> {
             var image = p.param("image", "busybox:1.36");
             var produce = p.step("produce", new Produce()).with(Produce.ROWS, 2);
-            p.step("count", new CountLines()).with(CountLines.DATA, produce.out(Produce.DATA))
-                    .with(CountLines.LABEL, produce.out(Produce.LABEL)).image(image);
+            p.step("count", new CountLines())
+                    .with(CountLines.DATA, produce.out(Produce.DATA))
+                    .with(CountLines.LABEL, produce.out(Produce.LABEL))
+                    .image(image);
         });
 
         RunResult first = runner(ContainerRuntime.HOST).run(pipeline.plan(), Map.of());
@@ -85,42 +92,52 @@ class NonJavaStepsTest {
         assertThat(first.succeeded()).as(first.record().message()).isTrue();
         assertThat(same.step("count").cacheHit()).isTrue();
         assertThat(other.step("count").cacheHit()).isFalse();
-        assertThat(other.step("count").cacheKey()).isNotEqualTo(first.step("count").cacheKey());
+        assertThat(other.step("count").cacheKey())
+                .isNotEqualTo(first.step("count").cacheKey());
     }
 
     @Test
     void aFailingContainerStepFailsTheRunWithItsExitCode() {
-        Pipeline pipeline = Pipeline.named("failing").define(p -> p.step("fail",
-                new dev.fermion.runtime.container.ToolFixtures.Fail()).with(dev.fermion.runtime.container.ToolFixtures.Fail.STATUS, 3));
+        Pipeline pipeline = Pipeline.named("failing")
+                .define(p -> p.step("fail", new dev.fermion.runtime.container.ToolFixtures.Fail())
+                        .with(dev.fermion.runtime.container.ToolFixtures.Fail.STATUS, 3));
 
         RunResult result = runner(ContainerRuntime.HOST).run(pipeline.plan(), Map.of());
 
         assertThat(result.succeeded()).isFalse();
         StepRecord fail = result.step("fail");
         assertThat(fail.status()).isEqualTo(StepStatus.FAILED);
-        assertThat(fail.attempts()).singleElement().satisfies(a -> assertThat(a.exitCode()).isEqualTo(3));
+        assertThat(fail.attempts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.exitCode()).isEqualTo(3));
     }
 
     @Test
     void resourceStepsWithoutAClusterStopTheRunBeforeItStarts() {
-        assumeTrue(System.getenv("KUBECONFIG") == null && !Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config")),
+        assumeTrue(
+                System.getenv("KUBECONFIG") == null
+                        && !Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config")),
                 "this machine has a kubeconfig");
         Pipeline pipeline = Pipeline.named("cluster").define(p -> {
             p.step("first", new Decrement()).with(Decrement.N, 2);
-            p.step("claim", new ResourceFixtures.Named(() -> ResourceCommand.apply(
-                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: state\ndata:\n  state: ready\n")));
+            p.step(
+                    "claim",
+                    new ResourceFixtures.Named(() -> ResourceCommand.apply(
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: state\ndata:\n  state: ready\n")));
         });
 
         assertThatThrownBy(() -> runner(ContainerRuntime.HOST).run(pipeline.plan(), Map.of()))
                 .isInstanceOf(RunSetupException.class)
                 .hasMessageContaining("pipeline 'cluster', step 'claim'")
                 .hasMessageContaining("KUBECONFIG");
-        assertThat(new RunStore(new FermionHome(home)).list(new java.util.ArrayList<>())).isEmpty();
+        assertThat(new RunStore(new FermionHome(home)).list(new java.util.ArrayList<>()))
+                .isEmpty();
     }
 
     @Test
     void doWhileRecursesUntilItsConditionIsFalse() {
-        Pipeline pipeline = Pipeline.named("countdown").define(p -> p.step("count", new Countdown()).with(Countdown.FROM, 3));
+        Pipeline pipeline = Pipeline.named("countdown")
+                .define(p -> p.step("count", new Countdown()).with(Countdown.FROM, 3));
 
         RunResult result = runner(ContainerRuntime.AUTO).run(pipeline.plan(), Map.of());
 
@@ -133,7 +150,8 @@ class NonJavaStepsTest {
 
     @Test
     void recursionStopsAtItsMaximumDepthWithAClearFailure() {
-        Pipeline pipeline = Pipeline.named("countdown").define(p -> p.step("count", new Countdown()).with(Countdown.FROM, 50));
+        Pipeline pipeline = Pipeline.named("countdown")
+                .define(p -> p.step("count", new Countdown()).with(Countdown.FROM, 50));
 
         RunResult result = runner(ContainerRuntime.AUTO).run(pipeline.plan(), Map.of());
 
@@ -162,7 +180,8 @@ class NonJavaStepsTest {
         @Override
         protected void define(Dag dag) {
             var dec = dag.step("dec", new Decrement()).with(Decrement.N, dag.input(FROM));
-            dag.when(dec.out(Decrement.MORE).isTrue(),
+            dag.when(
+                    dec.out(Decrement.MORE).isTrue(),
                     b -> b.recurse("again", this, MAX_DEPTH).with(FROM, dec.out(Decrement.NEXT)));
         }
     }

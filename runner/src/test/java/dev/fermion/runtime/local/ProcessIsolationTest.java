@@ -1,5 +1,7 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.runtime.fixtures.Steps.AddOne;
 import dev.fermion.runtime.fixtures.Steps.AddTwo;
@@ -11,15 +13,12 @@ import dev.fermion.runtime.fixtures.Steps.Fail;
 import dev.fermion.runtime.fixtures.Steps.ReadText;
 import dev.fermion.runtime.fixtures.Steps.RejectInput;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The same pipelines, each step in its own JVM started through the launcher main, as in a pod. */
 class ProcessIsolationTest {
@@ -31,8 +30,11 @@ class ProcessIsolationTest {
     }
 
     private RunResult run(Pipeline pipeline, Map<String, String> params) {
-        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withIsolation(Isolation.PROCESS)
-                .withParallelism(2).withCache(false);
+        RunOptions options = RunOptions.defaults()
+                .withHome(new FermionHome(home))
+                .withIsolation(Isolation.PROCESS)
+                .withParallelism(2)
+                .withCache(false);
         return new LocalRunner(options).run(pipeline.plan(), params);
     }
 
@@ -41,9 +43,14 @@ class ProcessIsolationTest {
         Pipeline pipeline = Pipeline.named("isolated").define(p -> {
             var write = p.step("write", new WriteText()).with(WriteText.TEXT, "across processes");
             p.step("read", new ReadText()).with(ReadText.DATA, write.out(WriteText.DATA));
-            p.forEach("each", List.of(1, 2), (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
+            p.forEach(
+                    "each",
+                    List.of(1, 2),
+                    (body, item) -> body.step("inc", new AddOne()).with(AddOne.X, item));
             p.step("sub", new AddTwo()).with(AddTwo.X, 1);
-            p.step("env", new EnvEcho()).with(EnvEcho.NAME, "STEP_TEST_VALUE").env("STEP_TEST_VALUE", "from-step-options");
+            p.step("env", new EnvEcho())
+                    .with(EnvEcho.NAME, "STEP_TEST_VALUE")
+                    .env("STEP_TEST_VALUE", "from-step-options");
         });
 
         RunResult result = run(pipeline);
@@ -59,8 +66,8 @@ class ProcessIsolationTest {
 
     @Test
     void parameterValuesThatLookArmouredCrossTheProcessBoundaryAsGiven() {
-        Pipeline pipeline = Pipeline.named("isolated-exact").define(p ->
-                p.step("echo", new Emit()).with(Emit.VALUE, p.param("label", "species")));
+        Pipeline pipeline = Pipeline.named("isolated-exact")
+                .define(p -> p.step("echo", new Emit()).with(Emit.VALUE, p.param("label", "species")));
 
         RunResult result = run(pipeline, Map.of("label", "fermion:b64:c3BlY2llcw=="));
 
@@ -70,8 +77,8 @@ class ProcessIsolationTest {
 
     @Test
     void aStepProcessThatCannotUseItsInputIsNotRetried() {
-        Pipeline pipeline = Pipeline.named("isolated-bad-input").define(p ->
-                p.step("reject", new RejectInput()).retries(2));
+        Pipeline pipeline = Pipeline.named("isolated-bad-input")
+                .define(p -> p.step("reject", new RejectInput()).retries(2));
 
         RunResult result = run(pipeline);
 
@@ -85,30 +92,37 @@ class ProcessIsolationTest {
     @Test
     void aStepThatReadsAFileIsDigestedInItsOwnJvmAndCachedByContent() throws Exception {
         Path data = java.nio.file.Files.writeString(home.resolve("lines.txt"), "one\ntwo\n");
-        Pipeline pipeline = Pipeline.named("isolated-source").define(p ->
-                p.step("count", new CountLines()).with(CountLines.PATH, data.toString()));
-        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withIsolation(Isolation.PROCESS);
+        Pipeline pipeline = Pipeline.named("isolated-source")
+                .define(p -> p.step("count", new CountLines()).with(CountLines.PATH, data.toString()));
+        RunOptions options =
+                RunOptions.defaults().withHome(new FermionHome(home)).withIsolation(Isolation.PROCESS);
 
         RunResult first = new LocalRunner(options).run(pipeline.plan(), Map.of());
         RunResult second = new LocalRunner(options).run(pipeline.plan(), Map.of());
         java.nio.file.Files.writeString(data, "one\n");
         RunResult changed = new LocalRunner(options).run(pipeline.plan(), Map.of());
 
-        assertThat(first.step("count").outputs()).as(RunStore.toJson(first.record())).containsEntry("lines", "2");
+        assertThat(first.step("count").outputs())
+                .as(RunStore.toJson(first.record()))
+                .containsEntry("lines", "2");
         assertThat(second.step("count").cacheHit()).isTrue();
         assertThat(changed.step("count").cacheHit()).isFalse();
         assertThat(changed.step("count").outputs()).containsEntry("lines", "1");
-        assertThat(home.resolve("runs").resolve(first.runId()).resolve("steps/count/source/digest")).isNotEmptyFile();
+        assertThat(home.resolve("runs").resolve(first.runId()).resolve("steps/count/source/digest"))
+                .isNotEmptyFile();
     }
 
     @Test
     void aStepProcessPastItsTimeoutIsKilledAndFails(@TempDir Path latch) {
-        RunResult result = run(Pipeline.named("isolated-timeout").define(p -> p.step("stuck", new Block())
-                .with(Block.DIR, latch.toString()).timeout(Duration.ofSeconds(5))));
+        RunResult result = run(Pipeline.named("isolated-timeout")
+                .define(p -> p.step("stuck", new Block())
+                        .with(Block.DIR, latch.toString())
+                        .timeout(Duration.ofSeconds(5))));
 
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
         AttemptRecord attempt = result.step("stuck").attempts().get(0);
-        assertThat(attempt.message()).isEqualTo("step 'stuck' timed out after 5s (its timeout); the attempt was stopped");
+        assertThat(attempt.message())
+                .isEqualTo("step 'stuck' timed out after 5s (its timeout); the attempt was stopped");
         assertThat(latch.resolve("started-stuck-1")).exists();
     }
 
@@ -119,7 +133,11 @@ class ProcessIsolationTest {
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
         AttemptRecord attempt = result.step("boom").attempts().get(0);
         assertThat(attempt.exitCode()).isEqualTo(1);
-        assertThat(attempt.message()).isEqualTo("step 'boom' (Steps.Fail) failed: IllegalStateException: failing because it had to");
-        assertThat(Path.of(attempt.logFile())).content().contains("about to fail").contains("at dev.fermion.runtime.fixtures.Steps$Fail.run");
+        assertThat(attempt.message())
+                .isEqualTo("step 'boom' (Steps.Fail) failed: IllegalStateException: failing because it had to");
+        assertThat(Path.of(attempt.logFile()))
+                .content()
+                .contains("about to fail")
+                .contains("at dev.fermion.runtime.fixtures.Steps$Fail.run");
     }
 }

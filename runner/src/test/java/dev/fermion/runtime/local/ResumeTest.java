@@ -1,11 +1,11 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.runtime.fixtures.FileLatch;
 import dev.fermion.runtime.fixtures.ResumeFixture;
 import dev.fermion.runtime.fixtures.Steps;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,25 +13,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Kills a real runner process mid-run, then resumes the run without redoing what had finished. */
 class ResumeTest {
     @TempDir
     Path home;
+
     @TempDir
     Path latch;
 
     @Test
     void resumesAKilledRunWithoutRerunningFinishedSteps() throws Exception {
-        Process runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ResumeFixture.class.getName(), home.toString(), latch.toString())
-                .redirectErrorStream(true).redirectOutput(home.resolve("runner.log").toFile()).start();
+        Process runner = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ResumeFixture.class.getName(),
+                        home.toString(),
+                        latch.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("runner.log").toFile())
+                .start();
         try {
             assertThat(FileLatch.await(latch.resolve("started-second-1"), Duration.ofMinutes(2)))
-                    .as("the runner reached the blocking step; its log: %s", home.resolve("runner.log")).isTrue();
+                    .as("the runner reached the blocking step; its log: %s", home.resolve("runner.log"))
+                    .isTrue();
         } finally {
             runner.destroyForcibly();
             runner.waitFor();
@@ -40,18 +48,30 @@ class ResumeTest {
         String runId = onlyRun();
         RunRecord killed = store.load(runId);
         assertThat(killed.status()).isEqualTo(RunStatus.RUNNING);
-        assertThat(killed.interrupted()).as("pid %s of %s: %s", killed.runnerPid(), runner.pid(), ProcessHandle.of(killed.runnerPid()).map(h -> h.info().toString())).isTrue();
+        assertThat(killed.interrupted())
+                .as(
+                        "pid %s of %s: %s",
+                        killed.runnerPid(),
+                        runner.pid(),
+                        ProcessHandle.of(killed.runnerPid()).map(h -> h.info().toString()))
+                .isTrue();
         assertThat(killed.displayStatus()).isEqualTo("Interrupted");
         assertThat(killed.step("first").orElseThrow().status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(killed.step("second").orElseThrow().status()).isEqualTo(StepStatus.RUNNING);
         RunRecord seen = killed.settled();
         assertThat(seen.status()).isEqualTo(RunStatus.INTERRUPTED);
-        assertThat(seen.step("second").orElseThrow().status()).as("not running: its runner is gone").isEqualTo(StepStatus.ERROR);
-        assertThat(seen.step("second").orElseThrow().attempts()).extracting(AttemptRecord::status).containsExactly(StepStatus.ERROR);
-        assertThat(seen.step("first").orElseThrow()).isEqualTo(killed.step("first").orElseThrow());
+        assertThat(seen.step("second").orElseThrow().status())
+                .as("not running: its runner is gone")
+                .isEqualTo(StepStatus.ERROR);
+        assertThat(seen.step("second").orElseThrow().attempts())
+                .extracting(AttemptRecord::status)
+                .containsExactly(StepStatus.ERROR);
+        assertThat(seen.step("first").orElseThrow())
+                .isEqualTo(killed.step("first").orElseThrow());
 
         FileLatch.open(latch.resolve("go"));
-        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withCache(false);
+        RunOptions options =
+                RunOptions.defaults().withHome(new FermionHome(home)).withCache(false);
         RunResult resumed = new LocalRunner(options).resume(runId, ResumeFixture.PIPELINE.plan());
 
         assertThat(resumed.succeeded()).as(RunStore.toJson(resumed.record())).isTrue();
@@ -59,13 +79,16 @@ class ResumeTest {
         StepRecord first = resumed.step("first");
         assertThat(first.resumed()).isTrue();
         StepRecord before = killed.step("first").orElseThrow();
-        assertThat(List.of(first.startedAt(), first.finishedAt())).as("it ran before the kill, and took as long as it took then")
+        assertThat(List.of(first.startedAt(), first.finishedAt()))
+                .as("it ran before the kill, and took as long as it took then")
                 .containsExactly(before.startedAt(), before.finishedAt());
         assertThat(first.endOrder()).isLessThan(resumed.step("second").startOrder());
         assertThat(first.attempts()).hasSize(1);
         assertThat(resumed.runDir().resolve("steps/first/attempt-2")).doesNotExist();
         StepRecord second = resumed.step("second");
-        assertThat(second.attempts()).extracting(AttemptRecord::status).containsExactly(StepStatus.ERROR, StepStatus.SUCCEEDED);
+        assertThat(second.attempts())
+                .extracting(AttemptRecord::status)
+                .containsExactly(StepStatus.ERROR, StepStatus.SUCCEEDED);
         assertThat(second.attempts().get(0).message()).contains("runner stopped");
         assertThat(resumed.step("third").outputs()).containsEntry("out", "released");
         assertThat(store.load(runId).status()).isEqualTo(RunStatus.SUCCEEDED);
@@ -75,12 +98,15 @@ class ResumeTest {
     void resumingAnUnknownOrCorruptRunIsASetupError() throws Exception {
         LocalRunner runner = new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home)));
         assertThatThrownBy(() -> runner.resume("nope", ResumeFixture.PIPELINE.plan()))
-                .isInstanceOf(RunSetupException.class).hasMessageContaining("no run with id 'nope'");
+                .isInstanceOf(RunSetupException.class)
+                .hasMessageContaining("no run with id 'nope'");
 
         Path record = Files.createDirectories(home.resolve("runs/broken")).resolve("run.json");
         Files.writeString(record, "{\"runId\": \"broken\", ");
         assertThatThrownBy(() -> runner.resume("broken", ResumeFixture.PIPELINE.plan()))
-                .isInstanceOf(RunSetupException.class).hasMessageContaining("is corrupt").hasMessageContaining("left as it is");
+                .isInstanceOf(RunSetupException.class)
+                .hasMessageContaining("is corrupt")
+                .hasMessageContaining("left as it is");
         assertThat(record).hasContent("{\"runId\": \"broken\", ");
     }
 
@@ -89,9 +115,12 @@ class ResumeTest {
         var pipeline = dev.fermion.dsl.Pipeline.named("fixable").define(p -> {
             var marker = p.param("marker", latch.resolve("fixed").toString());
             var first = p.step("first", new Steps.Emit());
-            p.step("check", new Steps.RequireFile()).with(Steps.RequireFile.PATH, marker).after(first);
+            p.step("check", new Steps.RequireFile())
+                    .with(Steps.RequireFile.PATH, marker)
+                    .after(first);
         });
-        LocalRunner runner = new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home)).withCache(false));
+        LocalRunner runner = new LocalRunner(
+                RunOptions.defaults().withHome(new FermionHome(home)).withCache(false));
         RunResult failed = runner.run(pipeline.plan(), Map.of());
         assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
 
@@ -101,7 +130,8 @@ class ResumeTest {
         assertThat(resumed.succeeded()).isTrue();
         assertThat(resumed.step("first").resumed()).isTrue();
         assertThat(resumed.step("first").attempts()).hasSize(1);
-        assertThat(resumed.step("check").attempts()).extracting(AttemptRecord::status)
+        assertThat(resumed.step("check").attempts())
+                .extracting(AttemptRecord::status)
                 .containsExactly(StepStatus.FAILED, StepStatus.SUCCEEDED);
     }
 

@@ -1,5 +1,7 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.ComponentSpec;
@@ -8,16 +10,13 @@ import dev.fermion.runtime.fixtures.Steps.Fail;
 import dev.fermion.runtime.fixtures.Steps.ReadText;
 import dev.fermion.runtime.fixtures.Steps.ReportAndWait;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What listeners hear about each step: inputs, metrics from either isolation, outputs and cache hits. */
 class RunListenerTest {
@@ -37,8 +36,12 @@ class RunListenerTest {
         final List<PortArtifact> outputs = new ArrayList<>();
 
         @Override
-        public synchronized void stepStarted(String path, ComponentSpec component, Map<String, String> in,
-                                             List<PortArtifact> artifacts, boolean reused) {
+        public synchronized void stepStarted(
+                String path,
+                ComponentSpec component,
+                Map<String, String> in,
+                List<PortArtifact> artifacts,
+                boolean reused) {
             events.add("started " + path + " " + component.simpleName() + " " + in);
             inputs.addAll(artifacts);
         }
@@ -62,8 +65,11 @@ class RunListenerTest {
     }
 
     private RunResult run(Pipeline pipeline, Isolation isolation, RunListener listener) {
-        RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withIsolation(isolation)
-                .withParallelism(2).withListener(listener);
+        RunOptions options = RunOptions.defaults()
+                .withHome(new FermionHome(home))
+                .withIsolation(isolation)
+                .withParallelism(2)
+                .withListener(listener);
         return new LocalRunner(options).run(pipeline.plan(), Map.of());
     }
 
@@ -73,18 +79,22 @@ class RunListenerTest {
         RunResult result = run(PIPELINE, Isolation.IN_PROCESS, heard);
 
         assertThat(result.succeeded()).isTrue();
-        assertThat(heard.of("write")).containsExactly(
-                "started write Steps.WriteText {text=four}",
-                "metric write length=4.0@0",
-                "finished write SUCCEEDED cached=false from=null {}");
-        assertThat(heard.of("read")).containsExactly(
-                "started read Steps.ReadText {}",
-                "finished read SUCCEEDED cached=false from=null {content=four}");
+        assertThat(heard.of("write"))
+                .containsExactly(
+                        "started write Steps.WriteText {text=four}",
+                        "metric write length=4.0@0",
+                        "finished write SUCCEEDED cached=false from=null {}");
+        assertThat(heard.of("read"))
+                .containsExactly(
+                        "started read Steps.ReadText {}",
+                        "finished read SUCCEEDED cached=false from=null {content=four}");
         PortArtifact written = heard.outputs.get(0);
         assertThat(written.name()).isEqualTo("data");
         assertThat(written.artifact()).isInstanceOf(Directory.class);
         assertThat(written.artifact().path().resolve("text.txt")).hasContent("four");
-        assertThat(written.digest()).isEqualTo(result.step("write").digests().get("data")).isNotBlank();
+        assertThat(written.digest())
+                .isEqualTo(result.step("write").digests().get("data"))
+                .isNotBlank();
         assertThat(heard.inputs).containsExactly(written);
     }
 
@@ -94,10 +104,13 @@ class RunListenerTest {
         Recorder heard = new Recorder();
         run(PIPELINE, Isolation.IN_PROCESS, heard);
 
-        assertThat(heard.of("write")).containsExactly(
-                "started write Steps.WriteText {text=four}",
-                "finished write SUCCEEDED cached=true from=" + first + " {}");
-        assertThat(heard.outputs).singleElement().satisfies(a -> assertThat(a.digest()).isNotBlank());
+        assertThat(heard.of("write"))
+                .containsExactly(
+                        "started write Steps.WriteText {text=four}",
+                        "finished write SUCCEEDED cached=true from=" + first + " {}");
+        assertThat(heard.outputs)
+                .singleElement()
+                .satisfies(a -> assertThat(a.digest()).isNotBlank());
     }
 
     @Test
@@ -106,10 +119,11 @@ class RunListenerTest {
         RunResult result = run(PIPELINE, Isolation.PROCESS, heard);
 
         assertThat(result.succeeded()).isTrue();
-        assertThat(heard.of("write")).containsExactly(
-                "started write Steps.WriteText {text=four}",
-                "metric write length=4.0@0",
-                "finished write SUCCEEDED cached=false from=null {}");
+        assertThat(heard.of("write"))
+                .containsExactly(
+                        "started write Steps.WriteText {text=four}",
+                        "metric write length=4.0@0",
+                        "finished write SUCCEEDED cached=false from=null {}");
     }
 
     @Test
@@ -121,9 +135,9 @@ class RunListenerTest {
         Recorder heard = new Recorder();
         run(pipeline, Isolation.IN_PROCESS, heard);
 
-        assertThat(heard.of("fail")).containsExactly(
-                "started fail Steps.Fail {reason=it had to}",
-                "finished fail FAILED cached=false from=null {}");
+        assertThat(heard.of("fail"))
+                .containsExactly(
+                        "started fail Steps.Fail {reason=it had to}", "finished fail FAILED cached=false from=null {}");
         assertThat(heard.of("after")).containsExactly("finished after OMITTED cached=false from=null {}");
     }
 
@@ -137,15 +151,16 @@ class RunListenerTest {
                 release.countDown();
             }
         };
-        RunResult result = run(Pipeline.named("live").define(p -> p.step("train", new ReportAndWait())),
-                Isolation.IN_PROCESS, heard);
+        RunResult result = run(
+                Pipeline.named("live").define(p -> p.step("train", new ReportAndWait())), Isolation.IN_PROCESS, heard);
 
         assertThat(result.succeeded()).as(String.valueOf(result.step("train"))).isTrue();
-        assertThat(heard.of("train")).containsExactly(
-                "started train Steps.ReportAndWait {}",
-                "metric train progress=0.5@1",
-                "metric train progress=1.0@2",
-                "finished train SUCCEEDED cached=false from=null {}");
+        assertThat(heard.of("train"))
+                .containsExactly(
+                        "started train Steps.ReportAndWait {}",
+                        "metric train progress=0.5@1",
+                        "metric train progress=1.0@2",
+                        "finished train SUCCEEDED cached=false from=null {}");
     }
 
     @Test

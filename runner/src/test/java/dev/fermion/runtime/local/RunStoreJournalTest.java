@@ -1,7 +1,7 @@
 package dev.fermion.runtime.local;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,9 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The step journal beside run.json: replayed on load, superseded by a full write, robust to a torn line. */
 class RunStoreJournalTest {
@@ -24,8 +23,22 @@ class RunStoreJournalTest {
     }
 
     private static RunRecord record(String runId) {
-        return new RunRecord(RunRecord.FORMAT, runId, "demo", "demo", "", Map.of(), "in-process", 2, true,
-                RunStatus.RUNNING, Instant.now().toString(), null, ProcessHandle.current().pid(), null, null,
+        return new RunRecord(
+                RunRecord.FORMAT,
+                runId,
+                "demo",
+                "demo",
+                "",
+                Map.of(),
+                "in-process",
+                2,
+                true,
+                RunStatus.RUNNING,
+                Instant.now().toString(),
+                null,
+                ProcessHandle.current().pid(),
+                null,
+                null,
                 Map.of("a", StepRecord.pending("a", "a", StepRecord.STEP, "C")));
     }
 
@@ -33,9 +46,13 @@ class RunStoreJournalTest {
     void journaledChangesAreAppliedOverTheRecordInOrder() {
         RunStore store = store();
         store.save(record("r1"));
-        store.append("r1", List.of(StepRecord.pending("a", "a", StepRecord.STEP, "C").withStatus(StepStatus.RUNNING, null)));
-        store.append("r1", List.of(StepRecord.pending("a", "a", StepRecord.STEP, "C").withStatus(StepStatus.SUCCEEDED, "done"),
-                StepRecord.pending("b", "b", StepRecord.STEP, "C")));
+        store.append(
+                "r1", List.of(StepRecord.pending("a", "a", StepRecord.STEP, "C").withStatus(StepStatus.RUNNING, null)));
+        store.append(
+                "r1",
+                List.of(
+                        StepRecord.pending("a", "a", StepRecord.STEP, "C").withStatus(StepStatus.SUCCEEDED, "done"),
+                        StepRecord.pending("b", "b", StepRecord.STEP, "C")));
 
         RunRecord loaded = store.load("r1");
 
@@ -65,7 +82,8 @@ class RunStoreJournalTest {
         store.closeJournal("r4");
 
         assertThat(store.load("r4").steps()).containsOnlyKeys("a", "c");
-        assertThat(new RunStore(new FermionHome(home)).load("r4").steps()).as("read by another store, as 'fermion runs' does")
+        assertThat(new RunStore(new FermionHome(home)).load("r4").steps())
+                .as("read by another store, as 'fermion runs' does")
                 .containsOnlyKeys("a", "c");
     }
 
@@ -80,7 +98,9 @@ class RunStoreJournalTest {
         assertThat(store.load("r3").steps()).containsOnlyKeys("a", "b");
 
         Files.writeString(journal, "\n" + "{\"path\":\"d\"}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> store.load("r3")).isInstanceOf(RunSetupException.class)
-                .hasMessageContaining("run journal").hasMessageContaining("line 2");
+        assertThatThrownBy(() -> store.load("r3"))
+                .isInstanceOf(RunSetupException.class)
+                .hasMessageContaining("run journal")
+                .hasMessageContaining("line 2");
     }
 }

@@ -1,5 +1,9 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.ContainerCommand;
 import dev.fermion.dsl.ContainerComponent;
@@ -10,13 +14,9 @@ import dev.fermion.dsl.Placeholders;
 import dev.fermion.dsl.Sidecar;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.runtime.container.ContainerRuntime;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,10 +27,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sidecars run locally in the container engine, next to the step, reachable on localhost as in a pod. The
@@ -56,9 +55,14 @@ class SidecarRunTest {
 
         @Override
         protected void run(StepContext ctx) throws Exception {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ctx.get(URL)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            ctx.put(FIRST_LINE, response.statusCode() + " " + response.body().lines().findFirst().orElse(""));
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(ctx.get(URL))).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            ctx.put(
+                    FIRST_LINE,
+                    response.statusCode() + " "
+                            + response.body().lines().findFirst().orElse(""));
         }
     }
 
@@ -69,11 +73,15 @@ class SidecarRunTest {
 
         @Override
         protected ContainerCommand command(Placeholders p) {
-            return ContainerCommand.image(image()).command("python3", "-c",
-                    "import sys, urllib.request\n"
-                            + "r = urllib.request.urlopen(sys.argv[1])\n"
-                            + "open(sys.argv[2], 'w').write(str(r.status) + ' ' + r.read().decode().splitlines()[0])")
-                    .arg(p.value(URL)).arg(p.outputPath(FIRST_LINE));
+            return ContainerCommand.image(image())
+                    .command(
+                            "python3",
+                            "-c",
+                            "import sys, urllib.request\n"
+                                    + "r = urllib.request.urlopen(sys.argv[1])\n"
+                                    + "open(sys.argv[2], 'w').write(str(r.status) + ' ' + r.read().decode().splitlines()[0])")
+                    .arg(p.value(URL))
+                    .arg(p.outputPath(FIRST_LINE));
         }
     }
 
@@ -88,7 +96,9 @@ class SidecarRunTest {
         boolean ready = false;
         for (String cli : List.of("podman", "docker")) {
             try {
-                Process probe = new ProcessBuilder(cli, "image", "inspect", image).redirectErrorStream(true).start();
+                Process probe = new ProcessBuilder(cli, "image", "inspect", image)
+                        .redirectErrorStream(true)
+                        .start();
                 try (InputStream ignored = probe.getInputStream()) {
                     ignored.transferTo(java.io.OutputStream.nullOutputStream());
                 }
@@ -107,43 +117,60 @@ class SidecarRunTest {
     }
 
     private static Sidecar web() {
-        return Sidecar.of("web", image).command("python3", "-m", "http.server", Integer.toString(PORT), "--directory", "/")
+        return Sidecar.of("web", image)
+                .command("python3", "-m", "http.server", Integer.toString(PORT), "--directory", "/")
                 .port(PORT);
     }
 
     @Test
     void aStepReachesItsSidecarOnLocalhostAndTheSidecarIsGoneAfterwards() throws Exception {
         Pipeline pipeline = Pipeline.named("sidecars").define(p -> {
-            var fetch = p.step("fetch", new Fetch()).with(Fetch.URL, "http://127.0.0.1:" + PORT + "/").sidecar(web()).noCache();
-            p.step("fetch-in-container", new FetchInContainer()).with(FetchInContainer.URL, "http://127.0.0.1:" + PORT + "/")
-                    .sidecar(web()).noCache().after(fetch);
+            var fetch = p.step("fetch", new Fetch())
+                    .with(Fetch.URL, "http://127.0.0.1:" + PORT + "/")
+                    .sidecar(web())
+                    .noCache();
+            p.step("fetch-in-container", new FetchInContainer())
+                    .with(FetchInContainer.URL, "http://127.0.0.1:" + PORT + "/")
+                    .sidecar(web())
+                    .noCache()
+                    .after(fetch);
         });
 
-        RunResult result = new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home))
-                .withContainerRuntime(ContainerRuntime.AUTO)).run(pipeline.plan(), Map.of());
+        RunResult result = new LocalRunner(RunOptions.defaults()
+                        .withHome(new FermionHome(home))
+                        .withContainerRuntime(ContainerRuntime.AUTO))
+                .run(pipeline.plan(), Map.of());
 
         assertThat(result.succeeded()).as(RunStore.toJson(result.record())).isTrue();
         assertThat(result.step("fetch").outputs().get("first-line")).startsWith("200 ");
-        assertThat(result.step("fetch-in-container").outputs().get("first-line")).startsWith("200 ");
+        assertThat(result.step("fetch-in-container").outputs().get("first-line"))
+                .startsWith("200 ");
         Path attempt = Path.of(result.step("fetch").attempts().get(0).logFile()).getParent();
-        assertThat(Files.readString(attempt.resolve("sidecar-web.log"), StandardCharsets.UTF_8)).contains("GET / HTTP");
+        assertThat(Files.readString(attempt.resolve("sidecar-web.log"), StandardCharsets.UTF_8))
+                .contains("GET / HTTP");
         // Nothing listens once the step is done: the sidecar was removed.
-        assertThatThrownBy(() -> new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), PORT).close()).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), PORT).close())
+                .isInstanceOf(IOException.class);
     }
 
     @Test
     void hostModeCannotRunSidecarsAndSaysSoBeforeTheRun() {
-        Pipeline pipeline = Pipeline.named("sidecars").define(p -> p.step("fetch", new Fetch())
-                .with(Fetch.URL, "http://127.0.0.1:" + PORT + "/").sidecar(web()));
+        Pipeline pipeline = Pipeline.named("sidecars")
+                .define(p -> p.step("fetch", new Fetch())
+                        .with(Fetch.URL, "http://127.0.0.1:" + PORT + "/")
+                        .sidecar(web()));
 
-        assertThatThrownBy(() -> new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home))
-                .withContainerRuntime(ContainerRuntime.HOST)).run(pipeline.plan(), Map.of()))
+        assertThatThrownBy(() -> new LocalRunner(RunOptions.defaults()
+                                .withHome(new FermionHome(home))
+                                .withContainerRuntime(ContainerRuntime.HOST))
+                        .run(pipeline.plan(), Map.of()))
                 .isInstanceOf(RunSetupException.class)
                 .hasMessageContaining("step 'fetch' has sidecar 'web'", "--container-runtime host");
     }
 
     private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port for the sidecar", e);

@@ -1,5 +1,8 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Model;
@@ -14,19 +17,15 @@ import dev.fermion.tracking.mlflow.MlflowClient;
 import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tracking and model registration are the runner's policy, not the command line's: a run started from Java code
@@ -67,21 +66,26 @@ class TrackedRunTest {
                 .registering(ModelRegistration.of(pipeline.plan(), null, registered, "champion"))
                 .warningsTo(warnings::add);
 
-        RunResult result = new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home)).withTracking(tracking))
+        RunResult result = new LocalRunner(
+                        RunOptions.defaults().withHome(new FermionHome(home)).withTracking(tracking))
                 .run(pipeline.plan(), Map.of());
 
         assertThat(result.succeeded()).isTrue();
         assertThat(result.tracking().registered()).isTrue();
         assertThat(result.tracking().summary().complete()).isTrue();
-        assertThat(result.tracking().summary().links().run()).startsWith(server.uri().toString());
+        assertThat(result.tracking().summary().links().run())
+                .startsWith(server.uri().toString());
         assertThat(warnings).isEmpty();
         MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
         String experimentId = client.experimentId(experiment);
         List<RunInfo> parents = client.findRunsByTag(experimentId, "fermion.run", result.runId()).stream()
-                .filter(run -> !run.tags().containsKey("mlflow.parentRunId")).toList();
+                .filter(run -> !run.tags().containsKey("mlflow.parentRunId"))
+                .toList();
         assertThat(parents).hasSize(1);
-        assertThat(client.findRunsByTag(experimentId, "mlflow.parentRunId", parents.get(0).runId()))
-                .extracting(RunInfo::runName).containsExactly("fit");
+        assertThat(client.findRunsByTag(
+                        experimentId, "mlflow.parentRunId", parents.get(0).runId()))
+                .extracting(RunInfo::runName)
+                .containsExactly("fit");
         assertThat(client.versionByAlias(registered, "champion")).isNotNull();
     }
 
@@ -92,7 +96,8 @@ class TrackedRunTest {
         Tracking tracking = Tracking.to(new MlflowTracker(TrackingOptions.of(server.uri(), home)))
                 .registering(ModelRegistration.of(pipeline.plan(), "fit/model", registered, null));
 
-        RunResult result = new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home)).withTracking(tracking))
+        RunResult result = new LocalRunner(
+                        RunOptions.defaults().withHome(new FermionHome(home)).withTracking(tracking))
                 .run(pipeline.plan(), Map.of());
 
         assertThat(result.succeeded()).isFalse();
@@ -105,12 +110,19 @@ class TrackedRunTest {
     @Test
     void aRegistrationNamesAModelOutputOfTheMainGraph() {
         Pipeline pipeline = pipeline("unused", false);
-        assertThat(ModelRegistration.of(pipeline.plan(), null, "m", null).model()).isEqualTo("fit/model");
+        assertThat(ModelRegistration.of(pipeline.plan(), null, "m", null).model())
+                .isEqualTo("fit/model");
         assertThatThrownBy(() -> ModelRegistration.of(pipeline.plan(), "fit/weights", "m", null))
                 .isInstanceOf(RunSetupException.class)
-                .hasMessage("fit/weights: pipeline tracked has no such Model output; its Model outputs are [fit/model]");
-        assertThatThrownBy(() -> ModelRegistration.of(Pipeline.named("none").define(p -> p.step("e", new Steps.Emit()))
-                .plan(), null, "m", null))
+                .hasMessage(
+                        "fit/weights: pipeline tracked has no such Model output; its Model outputs are [fit/model]");
+        assertThatThrownBy(() -> ModelRegistration.of(
+                        Pipeline.named("none")
+                                .define(p -> p.step("e", new Steps.Emit()))
+                                .plan(),
+                        null,
+                        "m",
+                        null))
                 .hasMessage("pipeline none has no step with a Model output to register");
     }
 }

@@ -1,5 +1,7 @@
 package dev.fermion.runtime.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
@@ -15,13 +17,10 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A local run that snapshots a shared volume and restores it into a new claim, against fabric8's mock API
@@ -53,7 +52,8 @@ class VolumeSnapshotRunTest {
                     .with(VolumeSnapshot.CLAIM, data.out(VolumeClaim.CLAIM_NAME));
             var copy = p.step("copy", new VolumeClaim("1Gi").fromSnapshot())
                     .with(VolumeClaim.SNAPSHOT, snapshot.out(VolumeSnapshot.SNAPSHOT_NAME));
-            p.step("use", new UseClaim()).with(UseClaim.CLAIM, copy.out(VolumeClaim.CLAIM_NAME))
+            p.step("use", new UseClaim())
+                    .with(UseClaim.CLAIM, copy.out(VolumeClaim.CLAIM_NAME))
                     .mountClaim(copy.out(VolumeClaim.CLAIM_NAME), "/data");
         });
     }
@@ -61,8 +61,11 @@ class VolumeSnapshotRunTest {
     @Test
     @SuppressWarnings("try") // the controller marks snapshots ready while the block runs; the block never calls it
     void aSnapshotBetweenStepsRestoresIntoTheClaimTheNextStepUses() throws Exception {
-        LocalRunner runner = new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home)).withParallelism(2)
-                .withContainerRuntime(ContainerRuntime.HOST).withKubeconfig(kubeconfig()));
+        LocalRunner runner = new LocalRunner(RunOptions.defaults()
+                .withHome(new FermionHome(home))
+                .withParallelism(2)
+                .withContainerRuntime(ContainerRuntime.HOST)
+                .withKubeconfig(kubeconfig()));
 
         RunResult result;
         try (SnapshotController controller = SnapshotController.start(server)) {
@@ -74,19 +77,27 @@ class VolumeSnapshotRunTest {
         String snapshot = result.step("snapshot").outputs().get("snapshot-name");
         String copy = result.step("copy").outputs().get("claim-name");
         assertThat(result.step("use").outputs()).containsEntry("used", copy);
-        assertThat(result.step("snapshot").startOrder()).isGreaterThan(result.step("data").endOrder());
-        assertThat(result.step("copy").startOrder()).isGreaterThan(result.step("snapshot").endOrder());
+        assertThat(result.step("snapshot").startOrder())
+                .isGreaterThan(result.step("data").endOrder());
+        assertThat(result.step("copy").startOrder())
+                .isGreaterThan(result.step("snapshot").endOrder());
 
-        PersistentVolumeClaim restored = client.persistentVolumeClaims().withName(copy).get();
+        PersistentVolumeClaim restored =
+                client.persistentVolumeClaims().withName(copy).get();
         assertThat(restored.getSpec().getDataSource().getName()).isEqualTo(snapshot);
         assertThat(restored.getSpec().getDataSource().getKind()).isEqualTo("VolumeSnapshot");
         assertThat(restored.getMetadata().getLabels()).containsEntry("fermion.dev/pipeline", "snapshots");
-        assertThat(client.persistentVolumeClaims().withName(data).get()).as("deleted at the end").isNull();
-        GenericKubernetesResource taken = client.genericKubernetesResources(SnapshotController.TYPE).withName(snapshot).get();
+        assertThat(client.persistentVolumeClaims().withName(data).get())
+                .as("deleted at the end")
+                .isNull();
+        GenericKubernetesResource taken = client.genericKubernetesResources(SnapshotController.TYPE)
+                .withName(snapshot)
+                .get();
         assertThat(taken).as("deleted at the end").isNull();
     }
 
     private Path kubeconfig() throws Exception {
-        return Kubeconfigs.write(home.resolve("kubeconfig"), client.getMasterUrl().toString(), "test", "secret");
+        return Kubeconfigs.write(
+                home.resolve("kubeconfig"), client.getMasterUrl().toString(), "test", "secret");
     }
 }

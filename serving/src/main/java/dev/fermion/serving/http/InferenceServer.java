@@ -20,12 +20,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.JavalinDefaultRouting;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,6 +30,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST side of the server: the Open Inference Protocol v2 endpoints and Prometheus metrics, over
@@ -51,6 +50,7 @@ public final class InferenceServer implements AutoCloseable {
     public static final String NAME = "fermion-serve";
     /** Seconds a client refused for capacity is asked to wait: a queue drains in about that time. */
     public static final int RETRY_AFTER_SECONDS = 1;
+
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
     private static final String JSON_TYPE = "application/json";
     // Connections the kernel holds until the acceptor takes them: a burst of clients connects at once
@@ -73,8 +73,7 @@ public final class InferenceServer implements AutoCloseable {
     private volatile boolean ready = true;
 
     /** A finished infer request: its status and JSON body, written by a worker, sent by an HTTP thread. */
-    private record Answer(int status, String body) {
-    }
+    private record Answer(int status, String body) {}
 
     private InferenceServer(List<ServedModel> served, String host, int port, ServerLimits limits) {
         this.limits = limits;
@@ -127,23 +126,35 @@ public final class InferenceServer implements AutoCloseable {
 
     private void routes(JavalinDefaultRouting router) {
         router.get("/v2", ctx -> respond(ctx, 200, writer.serverMetadata(NAME, version)));
-        router.get("/v2/health/live", ctx -> respond(ctx, 200, json.createObjectNode().put("live", true)));
-        router.get("/v2/health/ready", ctx -> respond(ctx, ready ? 200 : 503,
-                json.createObjectNode().put("ready", ready)));
+        router.get(
+                "/v2/health/live",
+                ctx -> respond(ctx, 200, json.createObjectNode().put("live", true)));
+        router.get(
+                "/v2/health/ready",
+                ctx -> respond(ctx, ready ? 200 : 503, json.createObjectNode().put("ready", ready)));
         router.get("/v2/models/{name}", ctx -> {
             String name = model(ctx.pathParam("name")).name();
             respond(ctx, 200, writer.modelMetadata(name, signatures.get(name)));
         });
-        router.get("/v2/models/{name}/ready", ctx -> respond(ctx, ready ? 200 : 503, json.createObjectNode()
-                .put("name", model(ctx.pathParam("name")).name()).put("ready", ready)));
+        router.get(
+                "/v2/models/{name}/ready",
+                ctx -> respond(
+                        ctx,
+                        ready ? 200 : 503,
+                        json.createObjectNode()
+                                .put("name", model(ctx.pathParam("name")).name())
+                                .put("ready", ready)));
         router.post("/v2/models/{name}/infer", this::infer);
-        router.get("/metrics", ctx -> ctx.contentType(InferenceMetrics.CONTENT_TYPE)
-                .result(metrics.exposition() + ProcessMetrics.exposition()));
+        router.get(
+                "/metrics",
+                ctx -> ctx.contentType(InferenceMetrics.CONTENT_TYPE)
+                        .result(metrics.exposition() + ProcessMetrics.exposition()));
 
         router.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), writer.error(e.getMessage())));
         // Javalin's own refusals: no such route, wrong method.
-        router.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(),
-                writer.error(refusal(e.getStatus(), ctx))));
+        router.exception(
+                HttpResponseException.class,
+                (e, ctx) -> respond(ctx, e.getStatus(), writer.error(refusal(e.getStatus(), ctx))));
         router.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             respond(ctx, 500, writer.error("Internal error: " + e));
@@ -162,10 +173,12 @@ public final class InferenceServer implements AutoCloseable {
             ServedModel model = model(name);
             byte[] body = body(ctx);
             CompletableFuture<Answer> answer = model.submit(() -> answer(model, body));
-            ctx.future(() -> answer.thenAcceptAsync(done -> {
-                ctx.status(done.status()).contentType(JSON_TYPE).result(done.body());
-                metrics.record(name, done.status(), seconds(start));
-            }, httpThreads));
+            ctx.future(() -> answer.thenAcceptAsync(
+                    done -> {
+                        ctx.status(done.status()).contentType(JSON_TYPE).result(done.body());
+                        metrics.record(name, done.status(), seconds(start));
+                    },
+                    httpThreads));
         } catch (AtCapacityException e) {
             ctx.header(Header.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
             respond(ctx, 503, writer.error(e.getMessage()));
@@ -240,9 +253,11 @@ public final class InferenceServer implements AutoCloseable {
                     + "it overflows FP32");
         } catch (NonFiniteOutputException e) {
             metrics.recordNonFiniteOutput(model.name());
-            throw new ApiException(422, "Model '" + model.name() + "' computed " + e.value() + " for row " + e.row()
-                    + " from finite inputs; a non-finite number is no answer, so none is given. The values are "
-                    + "outside what the model can compute with, or its weights are broken");
+            throw new ApiException(
+                    422,
+                    "Model '" + model.name() + "' computed " + e.value() + " for row " + e.row()
+                            + " from finite inputs; a non-finite number is no answer, so none is given. The values are "
+                            + "outside what the model can compute with, or its weights are broken");
         }
     }
 
@@ -261,8 +276,8 @@ public final class InferenceServer implements AutoCloseable {
     private ServedModel model(String name) {
         ServedModel model = models.get(name);
         if (model == null) {
-            throw new ApiException(404, "Model '" + name + "' is not served here; this server serves "
-                    + models.keySet());
+            throw new ApiException(
+                    404, "Model '" + name + "' is not served here; this server serves " + models.keySet());
         }
         return model;
     }

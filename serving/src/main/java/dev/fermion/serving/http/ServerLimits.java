@@ -15,6 +15,7 @@ public record ServerLimits(int httpThreads, long maxRequestBytes) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 4L * 1024 * 1024;
     /** A body is read into one array, and a larger batch belongs to BatchPredict anyway. */
     public static final long MAX_REQUEST_BYTES = 1024L * 1024 * 1024;
+
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
     /** The acceptor, the selector and two threads for requests. */

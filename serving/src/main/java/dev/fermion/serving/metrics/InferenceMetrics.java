@@ -39,7 +39,8 @@ public final class InferenceMetrics {
 
     /** Records one infer request; {@code status} is its HTTP status, an error when 400 or above. */
     public void record(String model, int status, double seconds) {
-        ModelSeries s = series.containsKey(model) ? series.get(model)
+        ModelSeries s = series.containsKey(model)
+                ? series.get(model)
                 : series.computeIfAbsent(UNKNOWN_MODEL, m -> new ModelSeries());
         s.requests.increment();
         if (status >= 400) {
@@ -61,30 +62,50 @@ public final class InferenceMetrics {
         StringBuilder out = new StringBuilder();
         header(out, "fermion_inference_requests_total", "counter", "Inference requests received, by model.");
         sorted.forEach((model, s) -> sample(out, "fermion_inference_requests_total", labels(model), s.requests.sum()));
-        header(out, "fermion_inference_errors_total", "counter",
+        header(
+                out,
+                "fermion_inference_errors_total",
+                "counter",
                 "Inference requests answered with an error status, by model and HTTP status code.");
         sorted.forEach((model, s) -> s.errors.forEach((code, n) ->
                 sample(out, "fermion_inference_errors_total", labels(model) + ",code=\"" + code + "\"", n.sum())));
-        header(out, "fermion_inference_nonfinite_outputs_total", "counter",
+        header(
+                out,
+                "fermion_inference_nonfinite_outputs_total",
+                "counter",
                 "Inference requests refused because the model computed NaN or an infinity from finite inputs.");
-        sorted.forEach((model, s) -> sample(out, "fermion_inference_nonfinite_outputs_total", labels(model),
-                s.nonFinite.sum()));
-        header(out, "fermion_inference_queued_requests", "gauge",
+        sorted.forEach((model, s) ->
+                sample(out, "fermion_inference_nonfinite_outputs_total", labels(model), s.nonFinite.sum()));
+        header(
+                out,
+                "fermion_inference_queued_requests",
+                "gauge",
                 "Inference requests waiting for a worker of their model.");
-        queued.forEach((model, length) -> sample(out, "fermion_inference_queued_requests", labels(model),
-                length.getAsInt()));
-        header(out, "fermion_inference_latency_seconds", "histogram",
+        queued.forEach(
+                (model, length) -> sample(out, "fermion_inference_queued_requests", labels(model), length.getAsInt()));
+        header(
+                out,
+                "fermion_inference_latency_seconds",
+                "histogram",
                 "Time from receiving an inference request to having its response, in seconds.");
         sorted.forEach((model, s) -> {
             LatencyHistogram.Snapshot snapshot = s.latency.snapshot();
             for (int i = 0; i < LatencyHistogram.BOUNDS.size(); i++) {
-                String le = BigDecimal.valueOf(LatencyHistogram.BOUNDS.get(i)).stripTrailingZeros().toPlainString();
-                sample(out, "fermion_inference_latency_seconds_bucket", labels(model) + ",le=\"" + le + "\"",
+                String le = BigDecimal.valueOf(LatencyHistogram.BOUNDS.get(i))
+                        .stripTrailingZeros()
+                        .toPlainString();
+                sample(
+                        out,
+                        "fermion_inference_latency_seconds_bucket",
+                        labels(model) + ",le=\"" + le + "\"",
                         snapshot.cumulative()[i]);
             }
             sample(out, "fermion_inference_latency_seconds_bucket", labels(model) + ",le=\"+Inf\"", snapshot.count());
-            out.append("fermion_inference_latency_seconds_sum{").append(labels(model)).append("} ")
-                    .append(snapshot.sum()).append('\n');
+            out.append("fermion_inference_latency_seconds_sum{")
+                    .append(labels(model))
+                    .append("} ")
+                    .append(snapshot.sum())
+                    .append('\n');
             sample(out, "fermion_inference_latency_seconds_count", labels(model), snapshot.count());
         });
         return out.toString();

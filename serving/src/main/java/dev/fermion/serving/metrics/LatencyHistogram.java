@@ -8,12 +8,11 @@ import java.util.List;
  */
 final class LatencyHistogram {
     /** Upper bounds in seconds: a small MLP answers in about a millisecond, a large batch in seconds. */
-    static final List<Double> BOUNDS = List.of(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-            0.5, 1.0, 2.5, 5.0, 10.0);
+    static final List<Double> BOUNDS =
+            List.of(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
 
     /** A consistent copy: {@code cumulative[i]} counts observations at or below {@code BOUNDS[i]}. */
-    record Snapshot(long[] cumulative, long count, double sum) {
-    }
+    record Snapshot(long[] cumulative, long count, double sum) {}
 
     private final long[] buckets = new long[BOUNDS.size()];
     private long count;

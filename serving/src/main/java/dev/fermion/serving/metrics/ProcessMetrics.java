@@ -15,8 +15,7 @@ import java.util.Optional;
 public final class ProcessMetrics {
     private static final Path STATUS = Path.of("/proc/self/status");
 
-    private ProcessMetrics() {
-    }
+    private ProcessMetrics() {}
 
     public static String exposition() {
         StringBuilder out = new StringBuilder();
@@ -25,11 +24,15 @@ public final class ProcessMetrics {
         gauge(out, "jvm_threads_peak", "Peak thread count of the JVM since it started.", threads.getPeakThreadCount());
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         gauge(out, "jvm_memory_bytes_used", "Used bytes of a memory area.", "area=\"heap\"", heap.getUsed());
-        gauge(out, "jvm_memory_bytes_committed", "Committed bytes of a memory area.", "area=\"heap\"",
+        gauge(
+                out,
+                "jvm_memory_bytes_committed",
+                "Committed bytes of a memory area.",
+                "area=\"heap\"",
                 heap.getCommitted());
         gauge(out, "jvm_memory_bytes_max", "Max bytes of a memory area.", "area=\"heap\"", heap.getMax());
-        residentBytes().ifPresent(rss -> gauge(out, "process_resident_memory_bytes",
-                "Resident memory size in bytes.", rss));
+        residentBytes()
+                .ifPresent(rss -> gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", rss));
         return out.toString();
     }
 

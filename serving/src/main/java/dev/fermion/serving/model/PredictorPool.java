@@ -2,7 +2,6 @@ package dev.fermion.serving.model;
 
 import dev.fermion.components.model.MlpPredictor;
 import dev.fermion.components.model.ModelBundle;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,12 +53,20 @@ final class PredictorPool implements AutoCloseable {
         idle = new ArrayBlockingQueue<>(size, false, opened);
         AtomicInteger number = new AtomicInteger();
         // A queue of 0 hands work only to an idle worker.
-        BlockingQueue<Runnable> waiting = maxQueued == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(maxQueued);
-        workers = new ThreadPoolExecutor(size, size, 0, TimeUnit.SECONDS, waiting, work -> {
-            Thread thread = new Thread(work, "fermion-serve-" + model + "-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        BlockingQueue<Runnable> waiting =
+                maxQueued == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(maxQueued);
+        workers = new ThreadPoolExecutor(
+                size,
+                size,
+                0,
+                TimeUnit.SECONDS,
+                waiting,
+                work -> {
+                    Thread thread = new Thread(work, "fermion-serve-" + model + "-" + number.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
         workers.prestartAllCoreThreads();
     }
 

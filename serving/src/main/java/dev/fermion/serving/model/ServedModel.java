@@ -4,7 +4,6 @@ import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.model.Task;
 import dev.fermion.components.preprocess.Feature;
 import dev.fermion.components.preprocess.Preprocessing;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +51,8 @@ public final class ServedModel implements AutoCloseable {
         try {
             return new ServedModel(name, location, new PredictorPool(name, directory, workers, maxQueued));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Cannot load model '" + name + "' from " + location + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Cannot load model '" + name + "' from " + location + ": " + e.getMessage(), e);
         }
     }
 
@@ -107,7 +106,8 @@ public final class ServedModel implements AutoCloseable {
         boolean classifier = bundle().task() == Task.CLASSIFICATION;
         Predictions predictions = pool.with(predictor -> {
             List<double[]> outputs = predictor.predictFeatures(features);
-            List<String> labels = classifier ? outputs.stream().map(predictor::label).toList() : List.of();
+            List<String> labels =
+                    classifier ? outputs.stream().map(predictor::label).toList() : List.of();
             return new Predictions(outputs, labels);
         });
         for (int r = 0; r < predictions.outputs().size(); r++) {

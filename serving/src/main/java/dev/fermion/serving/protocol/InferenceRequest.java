@@ -25,7 +25,8 @@ public record InferenceRequest(String id, String tensor, List<List<String>> rows
      * {@code tensor} is null, in the input named after its column by row.
      */
     static String element(String tensor, int row, String column) {
-        return tensor == null ? "Input '" + column + "', row " + row
+        return tensor == null
+                ? "Input '" + column + "', row " + row
                 : "Input '" + tensor + "', row " + row + ", feature '" + column + "'";
     }
 }

@@ -4,7 +4,6 @@ import dev.fermion.components.model.ModelBundle;
 import dev.fermion.components.model.Task;
 import dev.fermion.components.preprocess.Feature;
 import dev.fermion.components.table.ColumnType;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +37,16 @@ public record ModelSignature(List<Feature> features, boolean numericOnly, List<S
 
     public List<TensorSpec> inputs() {
         if (numericOnly) {
-            return List.of(new TensorSpec(TENSOR_INPUT, "FP32", List.of(-1, features.size()),
-                    Map.of("feature_names", columns())));
+            return List.of(new TensorSpec(
+                    TENSOR_INPUT, "FP32", List.of(-1, features.size()), Map.of("feature_names", columns())));
         }
         List<TensorSpec> inputs = new ArrayList<>();
         for (Feature feature : features) {
             if (feature.type() == ColumnType.NUMERIC) {
                 inputs.add(new TensorSpec(feature.column(), "FP32", List.of(-1), Map.of()));
             } else {
-                inputs.add(new TensorSpec(feature.column(), "BYTES", List.of(-1),
-                        Map.of("categories", feature.categories())));
+                inputs.add(new TensorSpec(
+                        feature.column(), "BYTES", List.of(-1), Map.of("categories", feature.categories())));
             }
         }
         return inputs;
@@ -55,7 +54,8 @@ public record ModelSignature(List<Feature> features, boolean numericOnly, List<S
 
     public List<TensorSpec> outputs() {
         if (task == Task.CLASSIFICATION) {
-            return List.of(new TensorSpec(LABEL, "BYTES", List.of(-1), Map.of()),
+            return List.of(
+                    new TensorSpec(LABEL, "BYTES", List.of(-1), Map.of()),
                     new TensorSpec(PROBABILITIES, "FP32", List.of(-1, labels.size()), Map.of("labels", labels)));
         }
         return List.of(new TensorSpec(VALUE, "FP32", List.of(-1), Map.of()));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.components.preprocess.Feature;
 import dev.fermion.components.table.ColumnType;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,10 +52,13 @@ public final class RequestReader {
             tensor = byName.keySet().iterator().next();
             rows = tensor(model, signature, tensor, byName.get(tensor));
         } else {
-            List<String> unknown = byName.keySet().stream().filter(n -> !columns.contains(n)).toList();
+            List<String> unknown =
+                    byName.keySet().stream().filter(n -> !columns.contains(n)).toList();
             throw ApiException.badRequest("Model '" + model + "' has no input named " + unknown + "; send one "
-                    + "input per feature column " + columns + (signature.numericOnly()
-                    ? " or a single FP32 tensor of shape [-1, " + columns.size() + "]" : ""));
+                    + "input per feature column " + columns
+                    + (signature.numericOnly()
+                            ? " or a single FP32 tensor of shape [-1, " + columns.size() + "]"
+                            : ""));
         }
         return new InferenceRequest(id(root), tensor, rows, outputs(model, signature, root.get("outputs")));
     }
@@ -95,8 +97,8 @@ public final class RequestReader {
         for (int r = 0; r < shape[0]; r++) {
             List<String> row = new ArrayList<>(columns.size());
             for (int c = 0; c < columns.size(); c++) {
-                row.add(number(data.get(r * columns.size() + c), InferenceRequest.element(name, r, columns.get(c)),
-                        fp32));
+                row.add(number(
+                        data.get(r * columns.size() + c), InferenceRequest.element(name, r, columns.get(c)), fp32));
             }
             rows.add(row);
         }
@@ -106,7 +108,8 @@ public final class RequestReader {
     /** One tensor {@code [batch]} or {@code [batch, 1]} per feature column. */
     private static List<List<String>> perColumn(String model, ModelSignature signature, Map<String, JsonNode> inputs) {
         List<String> columns = signature.columns();
-        List<String> absent = columns.stream().filter(c -> !inputs.containsKey(c)).toList();
+        List<String> absent =
+                columns.stream().filter(c -> !inputs.containsKey(c)).toList();
         if (!absent.isEmpty()) {
             throw ApiException.badRequest("Model '" + model + "' needs input(s) " + absent + "; send one input "
                     + "per feature column " + columns);
@@ -118,15 +121,16 @@ public final class RequestReader {
             String what = "Input '" + feature.column() + "'";
             JsonNode input = inputs.get(feature.column());
             boolean numeric = feature.type() == ColumnType.NUMERIC;
-            boolean fp32 = datatype(input, what, numeric ? FLOAT_TYPES : Set.of("BYTES")).equals("FP32");
+            boolean fp32 = datatype(input, what, numeric ? FLOAT_TYPES : Set.of("BYTES"))
+                    .equals("FP32");
             int[] shape = shape(input, what);
             if (shape.length == 0 || shape.length > 2 || (shape.length == 2 && shape[1] != 1)) {
                 throw ApiException.badRequest(what + " has shape " + Arrays.toString(shape) + "; a feature column "
                         + "takes [batch] or [batch, 1]");
             }
             if (batch >= 0 && shape[0] != batch) {
-                throw ApiException.badRequest(what + " has " + shape[0] + " rows but input '" + first + "' has "
-                        + batch + "; every input needs the same batch size");
+                throw ApiException.badRequest(what + " has " + shape[0] + " rows but input '" + first + "' has " + batch
+                        + "; every input needs the same batch size");
             }
             batch = shape[0];
             first = first == null ? feature.column() : first;
@@ -167,8 +171,8 @@ public final class RequestReader {
         for (int i = 0; i < dims.length; i++) {
             JsonNode dim = shape.get(i);
             if (!dim.canConvertToInt() || !dim.isIntegralNumber() || dim.intValue() < 0) {
-                throw ApiException.badRequest(what + " has shape " + shape + "; dimensions must be whole numbers "
-                        + "of at least 0");
+                throw ApiException.badRequest(
+                        what + " has shape " + shape + "; dimensions must be whole numbers " + "of at least 0");
             }
             dims[i] = dim.intValue();
         }
@@ -186,8 +190,8 @@ public final class RequestReader {
         List<JsonNode> flat = new ArrayList<>();
         flatten(data, flat);
         if (flat.size() != expected) {
-            throw ApiException.badRequest(what + " has " + flat.size() + " data elements but its shape needs "
-                    + expected);
+            throw ApiException.badRequest(
+                    what + " has " + flat.size() + " data elements but its shape needs " + expected);
         }
         return flat;
     }
@@ -260,8 +264,8 @@ public final class RequestReader {
         for (int i = 0; i < requested.size(); i++) {
             String name = text(requested.get(i), "name", "outputs[" + i + "]");
             if (!known.contains(name)) {
-                throw ApiException.badRequest("Model '" + model + "' has no output '" + name + "'; its outputs are "
-                        + known);
+                throw ApiException.badRequest(
+                        "Model '" + model + "' has no output '" + name + "'; its outputs are " + known);
             }
             names.add(name);
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fermion.serving.model.Predictions;
-
 import java.util.List;
 
 /** Builds the JSON documents of the Open Inference Protocol v2 from the server's own values. */
@@ -31,8 +30,8 @@ public final class ResponseWriter {
         return node;
     }
 
-    public ObjectNode inferResponse(String model, InferenceRequest request, ModelSignature signature,
-                                    Predictions predictions) {
+    public ObjectNode inferResponse(
+            String model, InferenceRequest request, ModelSignature signature, Predictions predictions) {
         ObjectNode node = json.createObjectNode().put("model_name", model);
         if (request.id() != null) {
             node.put("id", request.id());

@@ -11,19 +11,19 @@ public final class LocalDirectorySource implements ModelSource {
     public boolean accepts(String location) {
         // A URI scheme of two or more letters marks a remote store; one letter is a Windows drive.
         int colon = location.indexOf(':');
-        return location.startsWith(FILE_SCHEME) || colon < 2 || location.substring(0, colon).contains("/");
+        return location.startsWith(FILE_SCHEME)
+                || colon < 2
+                || location.substring(0, colon).contains("/");
     }
 
     @Override
     public Path resolve(String location) {
         Path directory;
         try {
-            directory = location.startsWith(FILE_SCHEME)
-                    ? Path.of(java.net.URI.create(location))
-                    : Path.of(location);
+            directory = location.startsWith(FILE_SCHEME) ? Path.of(java.net.URI.create(location)) : Path.of(location);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Model location '" + location + "' is not a valid path: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Model location '" + location + "' is not a valid path: " + e.getMessage(), e);
         }
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException("Model location '" + location + "' is not a directory: pass the "

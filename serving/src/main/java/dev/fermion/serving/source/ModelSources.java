@@ -26,7 +26,7 @@ public final class ModelSources {
                 return source.resolve(location);
             }
         }
-        throw new IllegalArgumentException("No model source reads location '" + location + "'; this server "
-                + "reads " + sources.stream().map(ModelSource::describe).collect(Collectors.joining(" or ")));
+        throw new IllegalArgumentException("No model source reads location '" + location + "'; this server " + "reads "
+                + sources.stream().map(ModelSource::describe).collect(Collectors.joining(" or ")));
     }
 }

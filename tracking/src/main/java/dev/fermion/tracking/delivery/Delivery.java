@@ -4,9 +4,6 @@ import dev.fermion.tracking.mlflow.Metric;
 import dev.fermion.tracking.mlflow.MlflowException;
 import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.Tag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +11,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends tracking operations from one background thread so callers never wait on MLflow. Metrics and
@@ -103,8 +102,10 @@ public final class Delivery {
      */
     public void close(Duration timeout) {
         if (!flush(timeout)) {
-            LOG.warn("MLflow did not take every tracking operation within {}; spooling the rest to {}",
-                    timeout, spool.dir());
+            LOG.warn(
+                    "MLflow did not take every tracking operation within {}; spooling the rest to {}",
+                    timeout,
+                    spool.dir());
             degraded = true;
             thread.interrupt();
         }
@@ -172,8 +173,10 @@ public final class Delivery {
         } catch (MlflowException e) {
             if (e.sendableLater()) {
                 degraded = true;
-                LOG.warn("MLflow {} ({}); tracking continues into the spool {}, send it later with a tracking sync",
-                        e.authenticationFailure() ? "refuses these credentials" : "is unavailable", e.getMessage(),
+                LOG.warn(
+                        "MLflow {} ({}); tracking continues into the spool {}, send it later with a tracking sync",
+                        e.authenticationFailure() ? "refuses these credentials" : "is unavailable",
+                        e.getMessage(),
                         spool.dir());
                 spoolOne(op);
             } else {

@@ -7,7 +7,6 @@ import dev.fermion.tracking.mlflow.ModelVersion;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,9 +44,11 @@ public final class MlflowWriter {
     public static final String SESSION_TAG = "fermion.session";
     /** A model's signature and input example, in MLflow's forms, when its directory has them. */
     private static final String SIGNATURE = "signature.json";
+
     private static final String INPUT_EXAMPLE = "input_example.json";
     /** A logged model's content digest (Fermion's artifact digest of its files). */
     public static final String DIGEST_TAG = "fermion.model.digest";
+
     private static final String PARENT_TAG = "mlflow.parentRunId";
 
     private final MlflowClient client;
@@ -117,8 +118,9 @@ public final class MlflowWriter {
     }
 
     void linkRun(TrackingOp.LinkRun op) {
-        lookup(op.target()).ifPresent(target ->
-                client.log(resolve(op.run()).runId(), List.of(), List.of(), List.of(new Tag(op.tag(), target.runId()))));
+        lookup(op.target())
+                .ifPresent(target -> client.log(
+                        resolve(op.run()).runId(), List.of(), List.of(), List.of(new Tag(op.tag(), target.runId()))));
     }
 
     void logDatasets(TrackingOp.LogDatasets op) {
@@ -128,8 +130,8 @@ public final class MlflowWriter {
             String digest = d.digest() != null ? shorten(d.digest()) : digest(dir);
             String source = "{\"uri\": \"" + dir.toUri().toString().replace("\"", "%22") + "\"}";
             Path schema = dir.resolve("schema.json");
-            inputs.add(new DatasetInput(d.name(), digest, "local", source,
-                    Files.isRegularFile(schema) ? read(schema) : null, d.context()));
+            inputs.add(new DatasetInput(
+                    d.name(), digest, "local", source, Files.isRegularFile(schema) ? read(schema) : null, d.context()));
         }
         client.logInputs(resolve(op.run()).runId(), inputs);
     }
@@ -140,12 +142,21 @@ public final class MlflowWriter {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode schema = json.createObjectNode();
         com.fasterxml.jackson.databind.node.ArrayNode columns = schema.putArray("mlflow_colspec");
-        op.columns().forEach((name, type) -> columns.addObject().put("type", type).put("name", name).put("required", true));
+        op.columns()
+                .forEach((name, type) ->
+                        columns.addObject().put("type", type).put("name", name).put("required", true));
         String profile = op.rows() < 0 ? null : "{\"num_rows\": " + op.rows() + "}";
         String source = json.createObjectNode().put("uri", uri.toString()).toString();
-        client.logInputs(resolve(op.run()).runId(), List.of(new DatasetInput(op.name(), shorten(op.digest()),
-                "file".equals(scheme) ? "local" : scheme, source, op.columns().isEmpty() ? null : schema.toString(), profile,
-                "source")));
+        client.logInputs(
+                resolve(op.run()).runId(),
+                List.of(new DatasetInput(
+                        op.name(),
+                        shorten(op.digest()),
+                        "file".equals(scheme) ? "local" : scheme,
+                        source,
+                        op.columns().isEmpty() ? null : schema.toString(),
+                        profile,
+                        "source")));
     }
 
     /** A source's URI: as given when it names a scheme, else the absolute file it names. */
@@ -179,8 +190,12 @@ public final class MlflowWriter {
             if (op.digest() != null) {
                 tags.add(new Tag(DIGEST_TAG, op.digest()));
             }
-            model = client.createLoggedModel(run.experimentId(), op.displayName() != null ? op.displayName() : op.name(),
-                    run.runId(), MODEL_FLAVOR, tags);
+            model = client.createLoggedModel(
+                    run.experimentId(),
+                    op.displayName() != null ? op.displayName() : op.name(),
+                    run.runId(),
+                    MODEL_FLAVOR,
+                    tags);
             client.logLoggedModelParams(model.modelId(), op.params());
         }
         Path dir = Path.of(op.directory());
@@ -206,8 +221,12 @@ public final class MlflowWriter {
 
     void logModelMetrics(TrackingOp.LogModelMetrics op) {
         RunInfo run = resolve(op.run());
-        modelWithDigest(op.run().experiment(), op.digest()).ifPresent(model -> client.log(run.runId(),
-                op.metrics().stream().map(m -> m.of(model.modelId())).toList(), List.of(), List.of()));
+        modelWithDigest(op.run().experiment(), op.digest())
+                .ifPresent(model -> client.log(
+                        run.runId(),
+                        op.metrics().stream().map(m -> m.of(model.modelId())).toList(),
+                        List.of(),
+                        List.of()));
     }
 
     /** The first ready logged model of the experiment with this content digest (the same model, whichever run logged it). */
@@ -216,7 +235,8 @@ public final class MlflowWriter {
             return Optional.empty();
         }
         Optional<LoggedModel> known = models.values().stream()
-                .filter(m -> digest.equals(m.tags().get(DIGEST_TAG)) && "LOGGED_MODEL_READY".equals(m.status())).findFirst();
+                .filter(m -> digest.equals(m.tags().get(DIGEST_TAG)) && "LOGGED_MODEL_READY".equals(m.status()))
+                .findFirst();
         if (known.isPresent()) {
             return known;
         }
@@ -244,8 +264,15 @@ public final class MlflowWriter {
 
     void mergeDuplicates(TrackingOp.MergeDuplicates op) {
         RunInfo kept = resolve(op.run());
-        List<RunInfo> others = client.findRunsByTag(experimentId(op.run().experiment()), RunRef.KEY_TAG,
-                op.run().key()).stream().filter(run -> !run.runId().equals(kept.runId())).toList();
+        List<RunInfo> others =
+                client
+                        .findRunsByTag(
+                                experimentId(op.run().experiment()),
+                                RunRef.KEY_TAG,
+                                op.run().key())
+                        .stream()
+                        .filter(run -> !run.runId().equals(kept.runId()))
+                        .toList();
         for (RunInfo other : others) {
             for (RunInfo child : client.findRunsByTag(other.experimentId(), PARENT_TAG, other.runId())) {
                 client.log(child.runId(), List.of(), List.of(), List.of(new Tag(PARENT_TAG, kept.runId())));
@@ -284,7 +311,8 @@ public final class MlflowWriter {
         if (known != null) {
             return Optional.of(known);
         }
-        return client.findLoggedModelsByTag(experimentId(experiment), RunRef.KEY_TAG, key).stream().findFirst();
+        return client.findLoggedModelsByTag(experimentId(experiment), RunRef.KEY_TAG, key).stream()
+                .findFirst();
     }
 
     private Optional<RunInfo> lookup(RunRef ref) {
@@ -303,36 +331,51 @@ public final class MlflowWriter {
      */
     private Optional<RunInfo> canonical(RunRef ref) {
         return client.findRunsByTag(experimentId(ref.experiment()), RunRef.KEY_TAG, ref.key()).stream()
-                .filter(run -> !run.tags().containsKey(DUPLICATE_TAG) && !run.tags().containsKey(SUPERSEDED_TAG))
+                .filter(run ->
+                        !run.tags().containsKey(DUPLICATE_TAG) && !run.tags().containsKey(SUPERSEDED_TAG))
                 .min(Comparator.comparingLong(RunInfo::startTime).thenComparing(RunInfo::runId));
     }
 
     private RunInfo resolve(RunRef ref) {
-        return lookup(ref).orElseThrow(() -> new IllegalStateException(
-                "no MLflow run for " + ref.key() + " in experiment " + ref.experiment()));
+        return lookup(ref)
+                .orElseThrow(() -> new IllegalStateException(
+                        "no MLflow run for " + ref.key() + " in experiment " + ref.experiment()));
     }
 
     private static Path writeMlmodel(LoggedModel model, String runId, Path dir) {
         List<String> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString().replace('\\', '/'))
-                    .sorted().toList();
+            files = walk.filter(Files::isRegularFile)
+                    .map(f -> dir.relativize(f).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list model directory " + dir, e);
         }
         StringBuilder yaml = new StringBuilder()
-                .append("artifact_path: ").append(model.name()).append('\n')
+                .append("artifact_path: ")
+                .append(model.name())
+                .append('\n')
                 .append("flavors:\n")
-                .append("  ").append(MODEL_FLAVOR).append(":\n")
+                .append("  ")
+                .append(MODEL_FLAVOR)
+                .append(":\n")
                 .append("    model_dir: .\n")
                 .append("    files:\n");
         files.forEach(f -> yaml.append("    - '").append(f.replace("'", "''")).append("'\n"));
-        yaml.append("model_id: ").append(model.modelId()).append('\n')
-                .append("run_id: ").append(runId).append('\n')
-                .append("utc_time_created: '").append(Instant.now()).append("'\n");
+        yaml.append("model_id: ")
+                .append(model.modelId())
+                .append('\n')
+                .append("run_id: ")
+                .append(runId)
+                .append('\n')
+                .append("utc_time_created: '")
+                .append(Instant.now())
+                .append("'\n");
         signature(dir).ifPresent(yaml::append);
         if (Files.isRegularFile(dir.resolve(INPUT_EXAMPLE))) {
-            yaml.append("saved_input_example_info:\n  artifact_path: ").append(INPUT_EXAMPLE)
+            yaml.append("saved_input_example_info:\n  artifact_path: ")
+                    .append(INPUT_EXAMPLE)
                     .append("\n  type: dataframe\n  pandas_orient: split\n");
         }
         try {
@@ -354,12 +397,16 @@ public final class MlflowWriter {
             return Optional.empty();
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            com.fasterxml.jackson.databind.JsonNode json =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
             StringBuilder yaml = new StringBuilder("signature:\n");
             for (String part : List.of("inputs", "outputs", "params")) {
                 com.fasterxml.jackson.databind.JsonNode value = json.path(part);
-                yaml.append("  ").append(part).append(": ").append(value.isTextual()
-                        ? "'" + value.asText().replace("'", "''") + "'" : "null").append('\n');
+                yaml.append("  ")
+                        .append(part)
+                        .append(": ")
+                        .append(value.isTextual() ? "'" + value.asText().replace("'", "''") + "'" : "null")
+                        .append('\n');
             }
             return Optional.of(yaml.toString());
         } catch (IOException e) {

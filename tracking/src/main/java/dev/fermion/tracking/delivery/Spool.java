@@ -3,9 +3,6 @@ package dev.fermion.tracking.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.tracking.mlflow.MlflowException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +15,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tracking operations MLflow could not take, kept on disk until {@link #replay} sends them. Each session
@@ -49,20 +48,23 @@ public final class Spool {
     }
 
     /** One spooled operation, numbered within its session. */
-    public record Entry(long seq, TrackingOp op) {
-    }
+    public record Entry(long seq, TrackingOp op) {}
 
     /** What a replay did: operations accepted, rejected by the server, and still waiting. */
-    public record ReplayResult(int sent, int rejected, int remaining) {
-    }
+    public record ReplayResult(int sent, int rejected, int remaining) {}
 
     /** Appends {@code op} to the session's file, synchronously, so it survives this process. */
     public synchronized void append(String session, long seq, TrackingOp op) {
         try {
             Files.createDirectories(dir);
             String line = JSON.writeValueAsString(new Entry(seq, op)) + "\n";
-            Files.writeString(pendingFile(session), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
+            Files.writeString(
+                    pendingFile(session),
+                    line,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.DSYNC);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot spool a tracking operation to " + dir, e);
         }
@@ -120,8 +122,11 @@ public final class Spool {
                     sent++;
                 } catch (MlflowException e) {
                     if (e.sendableLater()) {
-                        LOG.warn("MLflow {} while replaying {}: {}", e.authenticationFailure()
-                                ? "refused the credentials" : "unavailable", session, e.getMessage());
+                        LOG.warn(
+                                "MLflow {} while replaying {}: {}",
+                                e.authenticationFailure() ? "refused the credentials" : "unavailable",
+                                session,
+                                e.getMessage());
                         break;
                     }
                     reject(session, entry, e);
@@ -144,8 +149,12 @@ public final class Spool {
     private void reject(String session, Entry entry, RuntimeException why) {
         LOG.warn("MLflow rejected spooled operation {} of {}: {}", entry.seq(), session, why.getMessage());
         try {
-            Files.writeString(dir.resolve(session + REJECTED), JSON.writeValueAsString(entry) + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    dir.resolve(session + REJECTED),
+                    JSON.writeValueAsString(entry) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record a rejected operation in " + dir, e);
         }
@@ -153,8 +162,13 @@ public final class Spool {
 
     private synchronized void markSent(String session, long seq) {
         try {
-            Files.writeString(dir.resolve(session + SENT), seq + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
+            Files.writeString(
+                    dir.resolve(session + SENT),
+                    seq + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.DSYNC);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record a sent operation in " + dir, e);
         }

@@ -6,7 +6,6 @@ import dev.fermion.tracking.mlflow.Metric;
 import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
-
 import java.util.List;
 import java.util.Map;
 
@@ -16,18 +15,18 @@ import java.util.Map;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = TrackingOp.StartRun.class, name = "start-run"),
-        @JsonSubTypes.Type(value = TrackingOp.Log.class, name = "log"),
-        @JsonSubTypes.Type(value = TrackingOp.LinkRun.class, name = "link-run"),
-        @JsonSubTypes.Type(value = TrackingOp.LogDatasets.class, name = "log-datasets"),
-        @JsonSubTypes.Type(value = TrackingOp.UploadArtifacts.class, name = "upload-artifacts"),
-        @JsonSubTypes.Type(value = TrackingOp.LogModel.class, name = "log-model"),
-        @JsonSubTypes.Type(value = TrackingOp.LinkModel.class, name = "link-model"),
-        @JsonSubTypes.Type(value = TrackingOp.LogSource.class, name = "log-source"),
-        @JsonSubTypes.Type(value = TrackingOp.LogModelMetrics.class, name = "log-model-metrics"),
-        @JsonSubTypes.Type(value = TrackingOp.RegisterModel.class, name = "register-model"),
-        @JsonSubTypes.Type(value = TrackingOp.MergeDuplicates.class, name = "merge-duplicates"),
-        @JsonSubTypes.Type(value = TrackingOp.EndRun.class, name = "end-run")
+    @JsonSubTypes.Type(value = TrackingOp.StartRun.class, name = "start-run"),
+    @JsonSubTypes.Type(value = TrackingOp.Log.class, name = "log"),
+    @JsonSubTypes.Type(value = TrackingOp.LinkRun.class, name = "link-run"),
+    @JsonSubTypes.Type(value = TrackingOp.LogDatasets.class, name = "log-datasets"),
+    @JsonSubTypes.Type(value = TrackingOp.UploadArtifacts.class, name = "upload-artifacts"),
+    @JsonSubTypes.Type(value = TrackingOp.LogModel.class, name = "log-model"),
+    @JsonSubTypes.Type(value = TrackingOp.LinkModel.class, name = "link-model"),
+    @JsonSubTypes.Type(value = TrackingOp.LogSource.class, name = "log-source"),
+    @JsonSubTypes.Type(value = TrackingOp.LogModelMetrics.class, name = "log-model-metrics"),
+    @JsonSubTypes.Type(value = TrackingOp.RegisterModel.class, name = "register-model"),
+    @JsonSubTypes.Type(value = TrackingOp.MergeDuplicates.class, name = "merge-duplicates"),
+    @JsonSubTypes.Type(value = TrackingOp.EndRun.class, name = "end-run")
 })
 public sealed interface TrackingOp {
 
@@ -47,8 +46,9 @@ public sealed interface TrackingOp {
      * key from an earlier session ({@code session}) is kept as history and a new one is created, which starts
      * when the step really starts.
      */
-    record StartRun(RunRef run, RunRef parent, String name, long startTime, List<Tag> tags, String session,
-                    boolean supersede) implements TrackingOp {
+    record StartRun(
+            RunRef run, RunRef parent, String name, long startTime, List<Tag> tags, String session, boolean supersede)
+            implements TrackingOp {
         public StartRun {
             tags = List.copyOf(tags);
         }
@@ -122,7 +122,9 @@ public sealed interface TrackingOp {
     record LogSource(RunRef run, String name, String source, String digest, Map<String, String> columns, long rows)
             implements TrackingOp {
         public LogSource {
-            columns = columns == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+            columns = columns == null
+                    ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
         }
 
         @Override
@@ -155,8 +157,15 @@ public sealed interface TrackingOp {
      * that a later run reusing the same model links it, and with {@code params} (the settings it was made
      * with) as the model's params.
      */
-    record LogModel(RunRef run, String name, String directory, List<Tag> tags, String displayName, String digest,
-                    List<Param> params) implements TrackingOp {
+    record LogModel(
+            RunRef run,
+            String name,
+            String directory,
+            List<Tag> tags,
+            String displayName,
+            String digest,
+            List<Param> params)
+            implements TrackingOp {
         public LogModel {
             tags = List.copyOf(tags);
             params = params == null ? List.of() : List.copyOf(params);
@@ -218,7 +227,8 @@ public sealed interface TrackingOp {
      * Registers the run's logged model {@code model} as a version of {@code registeredName}; when the step
      * logged none (it reused a cached model), the logged model with content digest {@code digest}.
      */
-    record RegisterModel(RunRef run, String model, String registeredName, String alias, String digest) implements TrackingOp {
+    record RegisterModel(RunRef run, String model, String registeredName, String alias, String digest)
+            implements TrackingOp {
         public RegisterModel(RunRef run, String model, String registeredName, String alias) {
             this(run, model, registeredName, alias, null);
         }

@@ -9,8 +9,8 @@ package dev.fermion.tracking.mlflow;
  * @param profile JSON of summary numbers ({@code {"num_rows": 150}}), or null
  * @param context why the run used it ({@code training}, {@code input}, ...), shown in the UI
  */
-public record DatasetInput(String name, String digest, String sourceType, String source, String schema,
-                           String profile, String context) {
+public record DatasetInput(
+        String name, String digest, String sourceType, String source, String schema, String profile, String context) {
 
     public DatasetInput(String name, String digest, String sourceType, String source, String schema, String context) {
         this(name, digest, sourceType, source, schema, null, context);

@@ -77,7 +77,8 @@ public record LogBatch(List<Metric> metrics, List<Param> params, List<Tag> tags)
             if (isEmpty()) {
                 return true;
             }
-            return metrics.size() + m <= MAX_METRICS && params.size() + p <= MAX_PARAMS
+            return metrics.size() + m <= MAX_METRICS
+                    && params.size() + p <= MAX_PARAMS
                     && tags.size() + t <= MAX_TAGS
                     && metrics.size() + params.size() + tags.size() + m + p + t <= MAX_ENTITIES
                     && bytes + size <= MAX_BYTES;

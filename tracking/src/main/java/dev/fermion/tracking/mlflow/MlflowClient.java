@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fermion.contract.TrackingEnv;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -36,6 +35,7 @@ import java.util.stream.Stream;
 public final class MlflowClient {
     /** MLflow 3's experiment tag telling training experiments ("Machine learning") from GenAI ones. */
     private static final String EXPERIMENT_KIND = "mlflow.experimentKind";
+
     private static final String TRAINING_KIND = "custom_model_development";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String API = "/api/2.0/mlflow/";
@@ -117,8 +117,8 @@ public final class MlflowClient {
                 found = experimentByName(name);
             }
         }
-        JsonNode experiment = found.orElseThrow(() -> new MlflowException(
-                "experiment " + name + " vanished while it was being created", 0, "", null));
+        JsonNode experiment = found.orElseThrow(
+                () -> new MlflowException("experiment " + name + " vanished while it was being created", 0, "", null));
         String id = experiment.path("experiment_id").asText();
         if ("deleted".equals(experiment.path("lifecycle_stage").asText())) {
             post("experiments/restore", JSON.createObjectNode().put("experiment_id", id));
@@ -131,19 +131,25 @@ public final class MlflowClient {
      * opens an experiment of no kind in its GenAI view. A kind a user chose is left alone.
      */
     public void ensureTrainingExperiment(String experimentId) {
-        JsonNode experiment = get("experiments/get?experiment_id=" + encode(experimentId)).path("experiment");
+        JsonNode experiment =
+                get("experiments/get?experiment_id=" + encode(experimentId)).path("experiment");
         for (JsonNode tag : experiment.path("tags")) {
             if (EXPERIMENT_KIND.equals(tag.path("key").asText())) {
                 return;
             }
         }
-        post("experiments/set-experiment-tag", JSON.createObjectNode().put("experiment_id", experimentId)
-                .put("key", EXPERIMENT_KIND).put("value", TRAINING_KIND));
+        post(
+                "experiments/set-experiment-tag",
+                JSON.createObjectNode()
+                        .put("experiment_id", experimentId)
+                        .put("key", EXPERIMENT_KIND)
+                        .put("value", TRAINING_KIND));
     }
 
     private Optional<JsonNode> experimentByName(String name) {
         try {
-            return Optional.of(get("experiments/get-by-name?experiment_name=" + encode(name)).path("experiment"));
+            return Optional.of(get("experiments/get-by-name?experiment_name=" + encode(name))
+                    .path("experiment"));
         } catch (MlflowException e) {
             if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode())) {
                 return Optional.empty();
@@ -206,19 +212,23 @@ public final class MlflowClient {
         params.forEach(p -> uniqueParams.putIfAbsent(p.key(), p));
         Map<String, Tag> lastTags = new LinkedHashMap<>();
         tags.forEach(t -> lastTags.put(t.key(), t));
-        for (LogBatch batch : LogBatch.split(metrics, List.copyOf(uniqueParams.values()),
-                List.copyOf(lastTags.values()))) {
+        for (LogBatch batch :
+                LogBatch.split(metrics, List.copyOf(uniqueParams.values()), List.copyOf(lastTags.values()))) {
             ObjectNode body = JSON.createObjectNode().put("run_id", runId);
             ArrayNode m = body.putArray("metrics");
             for (Metric metric : batch.metrics()) {
-                ObjectNode row = m.addObject().put("key", metric.key()).put("value", metric.value())
-                        .put("timestamp", metric.timestamp()).put("step", metric.step());
+                ObjectNode row = m.addObject()
+                        .put("key", metric.key())
+                        .put("value", metric.value())
+                        .put("timestamp", metric.timestamp())
+                        .put("step", metric.step());
                 if (metric.modelId() != null) {
                     row.put("model_id", metric.modelId());
                 }
             }
             ArrayNode p = body.putArray("params");
-            batch.params().forEach(param -> p.addObject().put("key", param.key()).put("value", param.value()));
+            batch.params()
+                    .forEach(param -> p.addObject().put("key", param.key()).put("value", param.value()));
             body.set("tags", tagArray(batch.tags()));
             post("runs/log-batch", body);
         }
@@ -233,8 +243,11 @@ public final class MlflowClient {
                     + "&max_results=25000" + (page.isEmpty() ? "" : "&page_token=" + encode(page));
             JsonNode response = get(path);
             for (JsonNode m : response.path("metrics")) {
-                out.add(new Metric(m.path("key").asText(), m.path("value").asDouble(),
-                        m.path("timestamp").asLong(), m.path("step").asLong()));
+                out.add(new Metric(
+                        m.path("key").asText(),
+                        m.path("value").asDouble(),
+                        m.path("timestamp").asLong(),
+                        m.path("step").asLong()));
             }
             page = response.path("next_page_token").asText("");
         } while (!page.isEmpty());
@@ -265,14 +278,21 @@ public final class MlflowClient {
     /** The data set inputs of a run as the server returns them: each with its {@code dataset} and {@code tags}. */
     public List<JsonNode> datasets(String runId) {
         List<JsonNode> out = new ArrayList<>();
-        get("runs/get?run_id=" + encode(runId)).path("run").path("inputs").path("dataset_inputs").forEach(out::add);
+        get("runs/get?run_id=" + encode(runId))
+                .path("run")
+                .path("inputs")
+                .path("dataset_inputs")
+                .forEach(out::add);
         return out;
     }
 
     /** The ids of the logged models a run lists among its outputs. */
     public List<String> modelOutputs(String runId) {
         List<String> out = new ArrayList<>();
-        get("runs/get?run_id=" + encode(runId)).path("run").path("outputs").path("model_outputs")
+        get("runs/get?run_id=" + encode(runId))
+                .path("run")
+                .path("outputs")
+                .path("model_outputs")
                 .forEach(m -> out.add(m.path("model_id").asText()));
         return out;
     }
@@ -280,7 +300,9 @@ public final class MlflowClient {
     /** An experiment's tags. */
     public Map<String, String> getExperimentTags(String experimentId) {
         Map<String, String> out = new LinkedHashMap<>();
-        get("experiments/get?experiment_id=" + encode(experimentId)).path("experiment").path("tags")
+        get("experiments/get?experiment_id=" + encode(experimentId))
+                .path("experiment")
+                .path("tags")
                 .forEach(t -> out.put(t.path("key").asText(), t.path("value").asText()));
         return out;
     }
@@ -288,9 +310,13 @@ public final class MlflowClient {
     /** The data sets logged as inputs of a run, as name to digest. */
     public Map<String, String> datasetInputs(String runId) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (JsonNode input : get("runs/get?run_id=" + encode(runId)).path("run").path("inputs")
+        for (JsonNode input : get("runs/get?run_id=" + encode(runId))
+                .path("run")
+                .path("inputs")
                 .path("dataset_inputs")) {
-            out.put(input.path("dataset").path("name").asText(), input.path("dataset").path("digest").asText());
+            out.put(
+                    input.path("dataset").path("name").asText(),
+                    input.path("dataset").path("digest").asText());
         }
         return out;
     }
@@ -300,8 +326,12 @@ public final class MlflowClient {
     /** Uploads one file to {@code path} under an artifact root such as a run's {@code artifactUri}. */
     public void uploadArtifact(String artifactUri, String path, Path file) {
         URI target = URI.create(baseUri + ARTIFACTS_API + "/" + artifactPath(artifactUri, path));
-        send(() -> request(target).PUT(filePublisher(file))
-                .header("Content-Type", "application/octet-stream").build(), "upload " + path);
+        send(
+                () -> request(target)
+                        .PUT(filePublisher(file))
+                        .header("Content-Type", "application/octet-stream")
+                        .build(),
+                "upload " + path);
     }
 
     /** Uploads every file of {@code dir} under {@code prefix} (empty for the root), keeping the layout. */
@@ -321,11 +351,16 @@ public final class MlflowClient {
     /** The direct entries of {@code path} (empty for the root) under an artifact root. */
     public List<ArtifactFile> listArtifacts(String artifactUri, String path) {
         String full = artifactPath(artifactUri, path);
-        JsonNode response = send(() -> request(URI.create(baseUri + ARTIFACTS_API + "?path=" + encode(full)))
-                .GET().build(), "list " + path);
+        JsonNode response = send(
+                () -> request(URI.create(baseUri + ARTIFACTS_API + "?path=" + encode(full)))
+                        .GET()
+                        .build(),
+                "list " + path);
         List<ArtifactFile> out = new ArrayList<>();
         for (JsonNode f : response.path("files")) {
-            out.add(new ArtifactFile(f.path("path").asText(), f.path("is_dir").asBoolean(),
+            out.add(new ArtifactFile(
+                    f.path("path").asText(),
+                    f.path("is_dir").asBoolean(),
                     f.path("file_size").asLong()));
         }
         return out;
@@ -339,8 +374,12 @@ public final class MlflowClient {
 
     private static String artifactPath(String artifactUri, String path) {
         if (!artifactUri.startsWith(ARTIFACTS_SCHEME)) {
-            throw new MlflowException("artifact location " + artifactUri + " is not served by the tracking server;"
-                    + " start it with --serve-artifacts (scripts/mlflow-server.sh does)", 0, "INVALID_STATE", null);
+            throw new MlflowException(
+                    "artifact location " + artifactUri + " is not served by the tracking server;"
+                            + " start it with --serve-artifacts (scripts/mlflow-server.sh does)",
+                    0,
+                    "INVALID_STATE",
+                    null);
         }
         // mlflow-artifacts:/1/abc/artifacts or mlflow-artifacts://host:port/1/abc/artifacts
         String root = URI.create(artifactUri).getPath();
@@ -357,8 +396,8 @@ public final class MlflowClient {
 
     // ---- MLflow 3 logged models
 
-    public LoggedModel createLoggedModel(String experimentId, String name, String sourceRunId, String modelType,
-                                         Collection<Tag> tags) {
+    public LoggedModel createLoggedModel(
+            String experimentId, String name, String sourceRunId, String modelType, Collection<Tag> tags) {
         ObjectNode body = JSON.createObjectNode()
                 .put("experiment_id", experimentId)
                 .put("name", name)
@@ -374,7 +413,8 @@ public final class MlflowClient {
         ObjectNode body = JSON.createObjectNode()
                 .put("model_id", modelId)
                 .put("status", ready ? "LOGGED_MODEL_READY" : "LOGGED_MODEL_UPLOAD_FAILED");
-        return loggedModel(call("PATCH", "logged-models/" + encode(modelId), body).path("model"));
+        return loggedModel(
+                call("PATCH", "logged-models/" + encode(modelId), body).path("model"));
     }
 
     public LoggedModel getLoggedModel(String modelId) {
@@ -383,9 +423,8 @@ public final class MlflowClient {
 
     /** Logged models of the experiment whose tag {@code key} equals {@code value}. */
     public List<LoggedModel> findLoggedModelsByTag(String experimentId, String key, String value) {
-        ObjectNode body = JSON.createObjectNode()
-                .put("filter", tagFilter(key, value))
-                .put("max_results", 100);
+        ObjectNode body =
+                JSON.createObjectNode().put("filter", tagFilter(key, value)).put("max_results", 100);
         body.putArray("experiment_ids").add(experimentId);
         List<LoggedModel> out = new ArrayList<>();
         post("logged-models/search", body).path("models").forEach(m -> out.add(loggedModel(m)));
@@ -448,7 +487,8 @@ public final class MlflowClient {
     }
 
     public void setAlias(String name, String alias, String version) {
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("alias", alias).put("version", version);
+        ObjectNode body =
+                JSON.createObjectNode().put("name", name).put("alias", alias).put("version", version);
         post("registered-models/alias", body);
     }
 
@@ -479,35 +519,69 @@ public final class MlflowClient {
     private static RunInfo runInfo(JsonNode run) {
         JsonNode info = run.path("info");
         Map<String, String> tags = new LinkedHashMap<>();
-        run.path("data").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+        run.path("data")
+                .path("tags")
+                .forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
         Map<String, String> params = new LinkedHashMap<>();
-        run.path("data").path("params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
+        run.path("data")
+                .path("params")
+                .forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
         Map<String, Double> metrics = new LinkedHashMap<>();
-        run.path("data").path("metrics").forEach(m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
-        return new RunInfo(info.path("run_id").asText(), info.path("experiment_id").asText(),
-                info.path("run_name").asText(), info.path("status").asText(), info.path("start_time").asLong(),
-                info.path("end_time").asLong(), info.path("artifact_uri").asText(), tags, params, metrics);
+        run.path("data")
+                .path("metrics")
+                .forEach(
+                        m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
+        return new RunInfo(
+                info.path("run_id").asText(),
+                info.path("experiment_id").asText(),
+                info.path("run_name").asText(),
+                info.path("status").asText(),
+                info.path("start_time").asLong(),
+                info.path("end_time").asLong(),
+                info.path("artifact_uri").asText(),
+                tags,
+                params,
+                metrics);
     }
 
     private static LoggedModel loggedModel(JsonNode model) {
         JsonNode info = model.path("info");
         Map<String, String> tags = new LinkedHashMap<>();
-        info.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+        info.path("tags")
+                .forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
         Map<String, String> params = new LinkedHashMap<>();
-        model.path("data").path("params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
+        model.path("data")
+                .path("params")
+                .forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
         Map<String, Double> metrics = new LinkedHashMap<>();
-        model.path("data").path("metrics").forEach(m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
-        return new LoggedModel(info.path("model_id").asText(), info.path("experiment_id").asText(),
-                info.path("name").asText(), info.path("artifact_uri").asText(), info.path("status").asText(),
+        model.path("data")
+                .path("metrics")
+                .forEach(
+                        m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
+        return new LoggedModel(
+                info.path("model_id").asText(),
+                info.path("experiment_id").asText(),
+                info.path("name").asText(),
+                info.path("artifact_uri").asText(),
+                info.path("status").asText(),
                 info.hasNonNull("source_run_id") ? info.path("source_run_id").asText() : null,
-                info.path("model_type").asText(), tags, params, metrics);
+                info.path("model_type").asText(),
+                tags,
+                params,
+                metrics);
     }
 
     private static ModelVersion modelVersion(JsonNode v) {
         List<String> aliases = new ArrayList<>();
         v.path("aliases").forEach(a -> aliases.add(a.asText()));
-        return new ModelVersion(v.path("name").asText(), v.path("version").asText(), v.path("source").asText(),
-                v.path("run_id").asText(), v.path("model_id").asText(), v.path("status").asText(), aliases);
+        return new ModelVersion(
+                v.path("name").asText(),
+                v.path("version").asText(),
+                v.path("source").asText(),
+                v.path("run_id").asText(),
+                v.path("model_id").asText(),
+                v.path("status").asText(),
+                aliases);
     }
 
     private static String encode(String value) {
@@ -524,10 +598,12 @@ public final class MlflowClient {
 
     private JsonNode call(String method, String path, JsonNode body) {
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        return send(() -> request(URI.create(baseUri + API + path))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .build(), method + " " + endpoint(path));
+        return send(
+                () -> request(URI.create(baseUri + API + path))
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
+                        .build(),
+                method + " " + endpoint(path));
     }
 
     private static String endpoint(String path) {
@@ -561,8 +637,8 @@ public final class MlflowClient {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
-            throw new MlflowException(what + ": the server answered with something that is not JSON", 0,
-                    "BAD_RESPONSE", e);
+            throw new MlflowException(
+                    what + ": the server answered with something that is not JSON", 0, "BAD_RESPONSE", e);
         }
     }
 
@@ -604,16 +680,20 @@ public final class MlflowClient {
         if (message.length() > 500) {
             message = message.substring(0, 500) + "...";
         }
-        return new MlflowException(what + " failed with HTTP " + response.statusCode() + ": " + message
-                + authenticationHint(response.statusCode(), credentials), response.statusCode(), code, null);
+        return new MlflowException(
+                what + " failed with HTTP " + response.statusCode() + ": " + message
+                        + authenticationHint(response.statusCode(), credentials),
+                response.statusCode(),
+                code,
+                null);
     }
 
     private static String authenticationHint(int status, MlflowCredentials credentials) {
         if (status == 401) {
             return credentials.present()
                     ? " (the server refused the credentials of " + credentials + "; check them)"
-                    : " (the server wants credentials: set " + TrackingEnv.USERNAME + " and "
-                    + TrackingEnv.PASSWORD + ", or " + TrackingEnv.TOKEN + ")";
+                    : " (the server wants credentials: set " + TrackingEnv.USERNAME + " and " + TrackingEnv.PASSWORD
+                            + ", or " + TrackingEnv.TOKEN + ")";
         }
         if (status == 403 && credentials.present()) {
             return " (" + credentials + " lacks the permission; ask the server's admin)";

@@ -1,7 +1,6 @@
 package dev.fermion.tracking.mlflow;
 
 import dev.fermion.contract.TrackingEnv;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -43,7 +42,8 @@ public final class MlflowCredentials {
                     + "uses to separate it from the password");
         }
         String pair = username + ":" + password;
-        return new MlflowCredentials("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)),
+        return new MlflowCredentials(
+                "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)),
                 "user " + username);
     }
 

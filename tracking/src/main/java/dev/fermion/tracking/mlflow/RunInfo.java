@@ -7,9 +7,17 @@ import java.util.Map;
  *
  * @param metrics the latest value per metric key
  */
-public record RunInfo(String runId, String experimentId, String runName, String status, long startTime,
-                      long endTime, String artifactUri, Map<String, String> tags, Map<String, String> params,
-                      Map<String, Double> metrics) {
+public record RunInfo(
+        String runId,
+        String experimentId,
+        String runName,
+        String status,
+        long startTime,
+        long endTime,
+        String artifactUri,
+        Map<String, String> tags,
+        Map<String, String> params,
+        Map<String, Double> metrics) {
     public RunInfo {
         tags = Map.copyOf(tags);
         params = Map.copyOf(params);

@@ -3,7 +3,6 @@ package dev.fermion.tracking.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -42,15 +41,29 @@ public final class Chromium implements AutoCloseable {
 
     private Chromium(Process process, URI devtools) {
         this.process = process;
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(devtools, new Listener()).join();
-        String target = command(null, "Target.createTarget", JSON.createObjectNode().put("url", "about:blank"))
-                .path("targetId").asText();
-        this.session = command(null, "Target.attachToTarget",
-                JSON.createObjectNode().put("targetId", target).put("flatten", true)).path("sessionId").asText();
+        this.socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(devtools, new Listener())
+                .join();
+        String target = command(
+                        null, "Target.createTarget", JSON.createObjectNode().put("url", "about:blank"))
+                .path("targetId")
+                .asText();
+        this.session = command(
+                        null,
+                        "Target.attachToTarget",
+                        JSON.createObjectNode().put("targetId", target).put("flatten", true))
+                .path("sessionId")
+                .asText();
         command(session, "Page.enable", JSON.createObjectNode());
-        command(session, "Emulation.setDeviceMetricsOverride", JSON.createObjectNode()
-                .put("width", 1440).put("height", 1000).put("deviceScaleFactor", 1).put("mobile", false));
+        command(
+                session,
+                "Emulation.setDeviceMetricsOverride",
+                JSON.createObjectNode()
+                        .put("width", 1440)
+                        .put("height", 1000)
+                        .put("deviceScaleFactor", 1)
+                        .put("mobile", false));
     }
 
     /** Finds the chromium binary, or null when it is not installed (scripts/install-browser.sh installs it). */
@@ -66,10 +79,21 @@ public final class Chromium implements AutoCloseable {
     public static Chromium launch(Path binary, Path profile) {
         try {
             Files.createDirectories(profile);
-            Process process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1680,1050",
-                    "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
+            Process process = new ProcessBuilder(
+                            binary.toString(),
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-quic",
+                            "--no-first-run",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--disable-dev-shm-usage",
+                            "--window-size=1680,1050",
+                            "--user-data-dir=" + profile,
+                            "--remote-debugging-port=0",
+                            "about:blank")
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             CompletableFuture<URI> devtools = CompletableFuture.supplyAsync(() -> devtoolsUri(process));
@@ -86,19 +110,21 @@ public final class Chromium implements AutoCloseable {
 
     private static URI devtoolsUri(Process process) {
         try {
-            BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader err =
+                    new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
             for (String line = err.readLine(); line != null; line = err.readLine()) {
                 int at = line.indexOf("ws://");
                 if (line.startsWith("DevTools listening on") && at >= 0) {
                     // Keep draining stderr so chromium never blocks writing to a full pipe.
-                    Thread drain = new Thread(() -> {
-                        try {
-                            err.lines().forEach(l -> { });
-                        } catch (UncheckedIOException e) {
-                            // The pipe closes when chromium is stopped.
-                        }
-                    }, "chromium-stderr");
+                    Thread drain = new Thread(
+                            () -> {
+                                try {
+                                    err.lines().forEach(l -> {});
+                                } catch (UncheckedIOException e) {
+                                    // The pipe closes when chromium is stopped.
+                                }
+                            },
+                            "chromium-stderr");
                     drain.setDaemon(true);
                     drain.start();
                     return URI.create(line.substring(at).trim());
@@ -121,14 +147,21 @@ public final class Chromium implements AutoCloseable {
 
     /** Renders pages at {@code width} x {@code height} CSS pixels, so wide tables show their columns. */
     public void viewport(int width, int height) {
-        command(session, "Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width)
-                .put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
+        command(
+                session,
+                "Emulation.setDeviceMetricsOverride",
+                JSON.createObjectNode()
+                        .put("width", width)
+                        .put("height", height)
+                        .put("deviceScaleFactor", 1)
+                        .put("mobile", false));
     }
 
     /** Clicks the first element matching the CSS {@code selector}; whether there was one. */
     public boolean click(String selector) {
-        return "true".equals(evaluate("(() => { const e = document.querySelector(" + JSON.valueToTree(selector)
-                + "); if (e) { e.click(); return true; } return false; })()"));
+        return "true"
+                .equals(evaluate("(() => { const e = document.querySelector(" + JSON.valueToTree(selector)
+                        + "); if (e) { e.click(); return true; } return false; })()"));
     }
 
     /**
@@ -136,28 +169,38 @@ public final class Chromium implements AutoCloseable {
      * person clicks what they read; whether there was one.
      */
     public boolean clickText(String text) {
-        return "true".equals(evaluate("(() => { const want = " + JSON.valueToTree(text) + ";"
-                + " const all = Array.from(document.querySelectorAll('body *')).filter(e => e.offsetParent !== null"
-                + " && e.textContent.trim() === want);"
-                + " const inner = all.filter(e => !all.some(o => o !== e && e.contains(o)));"
-                + " if (inner.length === 0) { return false; }"
-                + " const target = inner[0].closest('button, a, [role=button], [role=menuitemcheckbox], [aria-expanded]') || inner[0];"
-                + " target.click(); return true; })()"));
+        return "true"
+                .equals(evaluate("(() => { const want = " + JSON.valueToTree(text) + ";"
+                        + " const all = Array.from(document.querySelectorAll('body *')).filter(e => e.offsetParent !== null"
+                        + " && e.textContent.trim() === want);"
+                        + " const inner = all.filter(e => !all.some(o => o !== e && e.contains(o)));"
+                        + " if (inner.length === 0) { return false; }"
+                        + " const target = inner[0].closest('button, a, [role=button], [role=menuitemcheckbox], [aria-expanded]') || inner[0];"
+                        + " target.click(); return true; })()"));
     }
 
     /** The page's visible text now. */
     public String text() {
-        return command(session, "Runtime.evaluate", JSON.createObjectNode()
-                .put("expression", "document.body ? document.body.innerText : ''")
-                .put("returnByValue", true))
-                .path("result").path("value").asText("");
+        return command(
+                        session,
+                        "Runtime.evaluate",
+                        JSON.createObjectNode()
+                                .put("expression", "document.body ? document.body.innerText : ''")
+                                .put("returnByValue", true))
+                .path("result")
+                .path("value")
+                .asText("");
     }
 
     /** Evaluates a JavaScript expression in the page and returns its value as text. */
     public String evaluate(String expression) {
-        return command(session, "Runtime.evaluate", JSON.createObjectNode()
-                .put("expression", expression).put("returnByValue", true))
-                .path("result").path("value").asText("");
+        return command(
+                        session,
+                        "Runtime.evaluate",
+                        JSON.createObjectNode().put("expression", expression).put("returnByValue", true))
+                .path("result")
+                .path("value")
+                .asText("");
     }
 
     /** Polls until {@code condition} is true of the page text, up to {@code timeout}; the last text. */
@@ -187,8 +230,12 @@ public final class Chromium implements AutoCloseable {
     }
 
     public void screenshot(Path file) {
-        String data = command(session, "Page.captureScreenshot", JSON.createObjectNode().put("format", "png"))
-                .path("data").asText();
+        String data = command(
+                        session,
+                        "Page.captureScreenshot",
+                        JSON.createObjectNode().put("format", "png"))
+                .path("data")
+                .asText();
         try {
             Files.createDirectories(file.getParent());
             Files.write(file, Base64.getDecoder().decode(data));
@@ -253,7 +300,8 @@ public final class Chromium implements AutoCloseable {
                 try {
                     JsonNode message = JSON.readTree(text);
                     if (message.has("id")) {
-                        CompletableFuture<JsonNode> reply = replies.get(message.path("id").asLong());
+                        CompletableFuture<JsonNode> reply =
+                                replies.get(message.path("id").asLong());
                         if (reply != null) {
                             reply.complete(message);
                         }

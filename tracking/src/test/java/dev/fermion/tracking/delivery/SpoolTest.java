@@ -1,18 +1,17 @@
 package dev.fermion.tracking.delivery;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.tracking.mlflow.Metric;
 import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpoolTest {
     private static final RunRef RUN = new RunRef("exp", "run-1");
@@ -24,8 +23,11 @@ class SpoolTest {
     @Test
     void operationsSurviveAsJsonAndReplayRunsFirstAndEndsLast() {
         Spool spool = new Spool(dir);
-        TrackingOp log = new TrackingOp.Log(STEP, List.of(new Metric("loss", Double.NaN, 5, 1)),
-                List.of(new Param("lr", "0.1")), List.of(new Tag("t", "v")));
+        TrackingOp log = new TrackingOp.Log(
+                STEP,
+                List.of(new Metric("loss", Double.NaN, 5, 1)),
+                List.of(new Param("lr", "0.1")),
+                List.of(new Tag("t", "v")));
         TrackingOp endStep = new TrackingOp.EndRun(STEP, RunStatus.FINISHED, 9);
         TrackingOp startStep = new TrackingOp.StartRun(STEP, RUN, "train", 2, List.of());
         TrackingOp startRun = new TrackingOp.StartRun(RUN, null, "p-run-1", 1, List.of(new Tag("a", "b")));
@@ -35,9 +37,9 @@ class SpoolTest {
         spool.append("s", 4, startRun);
 
         assertThat(spool.sessions()).containsExactly("s");
-        assertThat(spool.pending("s")).extracting(Spool.Entry::op)
-                .containsExactly(startRun, startStep, log, endStep);
-        Metric metric = ((TrackingOp.Log) spool.pending("s").get(2).op()).metrics().get(0);
+        assertThat(spool.pending("s")).extracting(Spool.Entry::op).containsExactly(startRun, startStep, log, endStep);
+        Metric metric =
+                ((TrackingOp.Log) spool.pending("s").get(2).op()).metrics().get(0);
         assertThat(metric.value()).isNaN();
     }
 

@@ -1,20 +1,24 @@
 package dev.fermion.tracking.mlflow;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class LogBatchTest {
 
     @Test
     void splitsWithinEveryLimitAndKeepsEverything() {
-        List<Metric> metrics = IntStream.range(0, 2_500).mapToObj(i -> new Metric("loss", i, 1000L + i, i)).toList();
-        List<Param> params = IntStream.range(0, 250).mapToObj(i -> new Param("p" + i, "v" + i)).toList();
-        List<Tag> tags = IntStream.range(0, 150).mapToObj(i -> new Tag("t" + i, "v" + i)).toList();
+        List<Metric> metrics = IntStream.range(0, 2_500)
+                .mapToObj(i -> new Metric("loss", i, 1000L + i, i))
+                .toList();
+        List<Param> params = IntStream.range(0, 250)
+                .mapToObj(i -> new Param("p" + i, "v" + i))
+                .toList();
+        List<Tag> tags =
+                IntStream.range(0, 150).mapToObj(i -> new Tag("t" + i, "v" + i)).toList();
 
         List<LogBatch> batches = LogBatch.split(metrics, params, tags);
 
@@ -36,7 +40,9 @@ class LogBatchTest {
         for (int i = 0; i < 100; i++) {
             params.add(new Param("p" + i, big));
         }
-        List<Tag> tags = IntStream.range(0, 100).mapToObj(i -> new Tag("t" + i, "y".repeat(8000))).toList();
+        List<Tag> tags = IntStream.range(0, 100)
+                .mapToObj(i -> new Tag("t" + i, "y".repeat(8000)))
+                .toList();
 
         List<LogBatch> batches = LogBatch.split(List.of(), params, tags);
 
@@ -46,7 +52,10 @@ class LogBatchTest {
                     + b.tags().stream().mapToInt(t -> t.value().length()).sum();
             assertThat(bytes).isLessThan(1_000_000);
         }
-        assertThat(batches.stream().mapToInt(b -> b.params().size() + b.tags().size()).sum()).isEqualTo(200);
+        assertThat(batches.stream()
+                        .mapToInt(b -> b.params().size() + b.tags().size())
+                        .sum())
+                .isEqualTo(200);
     }
 
     @Test

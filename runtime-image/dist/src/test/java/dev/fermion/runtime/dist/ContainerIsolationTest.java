@@ -1,5 +1,7 @@
 package dev.fermion.runtime.dist;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.contract.ImageMap;
 import dev.fermion.dsl.Component;
@@ -14,14 +16,11 @@ import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
 import dev.fermion.runtime.local.RunOptions;
 import dev.fermion.runtime.local.RunResult;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code fermion run --isolation container}: Java steps run in the runtime image through {@code fermion-step},
@@ -33,7 +32,8 @@ class ContainerIsolationTest {
         return Pipeline.named("isolation").define(p -> {
             var prepare = p.step("prepare", new PrepareCsv())
                     .with(PrepareCsv.SOURCE, "resource:/fermion/examples/iris.csv")
-                    .with(PrepareCsv.LABEL, "species").with(PrepareCsv.SEED, 7);
+                    .with(PrepareCsv.LABEL, "species")
+                    .with(PrepareCsv.SEED, 7);
             p.step("count", new CountRows()).with(CountRows.DATA, prepare.out(PrepareCsv.TRAIN));
         });
     }
@@ -41,26 +41,39 @@ class ContainerIsolationTest {
     @Test
     void javaStepsRunInTheImageWithTheUsersClassesAndGiveWhatAnInProcessRunGives(@TempDir Path home) throws Exception {
         Image image = Image.required();
-        Path classes = Path.of(CountRows.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        RunOptions options = RunOptions.defaults().withParallelism(2)
+        Path classes = Path.of(CountRows.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        RunOptions options = RunOptions.defaults()
+                .withParallelism(2)
                 .withClassLoader(ContainerIsolationTest.class.getClassLoader(), classes.toString())
                 .withImages(new ContainerImages(ImageMap.NONE, image.name));
 
         RunResult contained = new LocalRunner(options.withHome(new FermionHome(home.resolve("container")))
-                .withIsolation(Isolation.CONTAINER)).run(pipeline().plan(), Map.of());
+                        .withIsolation(Isolation.CONTAINER))
+                .run(pipeline().plan(), Map.of());
         RunResult inProcess = new LocalRunner(options.withHome(new FermionHome(home.resolve("in-process")))
-                .withIsolation(Isolation.IN_PROCESS)).run(pipeline().plan(), Map.of());
+                        .withIsolation(Isolation.IN_PROCESS))
+                .run(pipeline().plan(), Map.of());
 
-        assertThat(contained.succeeded()).as(contained.record().message() + " " + contained.step("count")).isTrue();
+        assertThat(contained.succeeded())
+                .as(contained.record().message() + " " + contained.step("count"))
+                .isTrue();
         assertThat(inProcess.succeeded()).as(inProcess.record().message()).isTrue();
         String rows = inProcess.step("count").outputs().get("rows");
         assertThat(Long.parseLong(rows)).isBetween(90L, 120L);
         assertThat(contained.step("count").outputs()).containsEntry("rows", rows);
-        assertThat(contained.step("count").outputs().get("runs-in")).as("the pod's input path")
+        assertThat(contained.step("count").outputs().get("runs-in"))
+                .as("the pod's input path")
                 .isEqualTo("/fermion/inputs/data");
-        assertThat(contained.step("prepare").digests()).isEqualTo(inProcess.step("prepare").digests());
-        assertThat(contained.step("prepare").outputs()).isEqualTo(inProcess.step("prepare").outputs());
-        assertThat(Files.readString(Path.of(contained.step("count").attempts().get(0).logFile())))
+        assertThat(contained.step("prepare").digests())
+                .isEqualTo(inProcess.step("prepare").digests());
+        assertThat(contained.step("prepare").outputs())
+                .isEqualTo(inProcess.step("prepare").outputs());
+        assertThat(Files.readString(
+                        Path.of(contained.step("count").attempts().get(0).logFile())))
                 .contains("counted " + rows + " rows");
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class Distribution {
     static final Path HOME = Path.of(required("fermion.dist")).toAbsolutePath();
-    static final Path EXAMPLES = Path.of(required("fermion.examples")).toAbsolutePath().normalize();
+    static final Path EXAMPLES =
+            Path.of(required("fermion.examples")).toAbsolutePath().normalize();
     /** The Dockerfiles' FERMION_JAVA_OPTS, verbatim. */
     static final String JAVA_OPTS = "-Dai.djl.offline=true -Dai.djl.default_engine=PyTorch";
     /** Hang guard for one process; generous because the build shares its cores with others. */
@@ -52,8 +53,10 @@ final class Distribution {
         Map<String, String> env = builder.environment();
         env.put("FERMION_INSTALL", HOME.toString());
         env.put("FERMION_HOME", djlCache.resolve("fermion-home").toString());
-        env.put("PATH", HOME.resolve("bin") + ":" + Path.of(System.getProperty("java.home"), "bin") + ":"
-                + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put(
+                "PATH",
+                HOME.resolve("bin") + ":" + Path.of(System.getProperty("java.home"), "bin") + ":"
+                        + env.getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("DJL_CACHE_DIR", djlCache.toString());
         env.put("ENGINE_CACHE_DIR", djlCache.toString());
         env.put("DJL_OFFLINE", "true");
@@ -67,7 +70,10 @@ final class Distribution {
         Files.createDirectories(logs);
         Path out = Files.createTempFile(logs, script, ".out");
         Path err = Files.createTempFile(logs, script, ".err");
-        Process process = command(script, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = command(script, args)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(script + " " + args + " did not finish within " + DEADLINE + "; its stderr:\n"
@@ -91,8 +97,7 @@ final class Distribution {
     }
 
     /** The next line of {@code out}, or a failure once the deadline passes or the stream ends. */
-    static String nextLine(BufferedReader out, Process process, Path stderr)
-            throws InterruptedException, IOException {
+    static String nextLine(BufferedReader out, Process process, Path stderr) throws InterruptedException, IOException {
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try {
                 return out.readLine();
@@ -108,8 +113,8 @@ final class Distribution {
             }
             return value;
         } catch (TimeoutException e) {
-            throw new AssertionError("No line on stdout within " + DEADLINE + "; stderr so far:\n"
-                    + Files.readString(stderr), e);
+            throw new AssertionError(
+                    "No line on stdout within " + DEADLINE + "; stderr so far:\n" + Files.readString(stderr), e);
         } catch (ExecutionException e) {
             throw new AssertionError("Reading stdout failed", e.getCause());
         }

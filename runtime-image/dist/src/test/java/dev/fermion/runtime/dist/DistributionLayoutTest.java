@@ -1,14 +1,13 @@
 package dev.fermion.runtime.dist;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** What the Dockerfiles rely on when they sort the distribution into layers. */
 class DistributionLayoutTest {
@@ -18,8 +17,12 @@ class DistributionLayoutTest {
             Path file = Distribution.HOME.resolve("bin").resolve(script);
             assertThat(file).isRegularFile();
             assertThat(Files.isExecutable(file)).as(file + " is executable").isTrue();
-            assertThat(Files.readString(file)).as(file + " is the script in runtime-image/bin")
-                    .isEqualTo(Files.readString(Distribution.HOME.resolve("../../../bin").resolve(script).normalize()));
+            assertThat(Files.readString(file))
+                    .as(file + " is the script in runtime-image/bin")
+                    .isEqualTo(Files.readString(Distribution.HOME
+                            .resolve("../../../bin")
+                            .resolve(script)
+                            .normalize()));
         }
     }
 
@@ -27,7 +30,8 @@ class DistributionLayoutTest {
     void libHoldsFermionTheComponentsDependenciesAndTheCpuNativeLibrary() throws IOException {
         List<String> jars = jars();
         // The Dockerfiles move these by these globs: fermion-*.jar and pytorch-native-cpu-*.jar.
-        assertThat(jars).anyMatch(j -> j.matches("fermion-launcher-[0-9].*\\.jar"))
+        assertThat(jars)
+                .anyMatch(j -> j.matches("fermion-launcher-[0-9].*\\.jar"))
                 .anyMatch(j -> j.matches("fermion-components-[0-9].*\\.jar"))
                 .anyMatch(j -> j.matches("fermion-serving-[0-9].*\\.jar"))
                 .anyMatch(j -> j.matches("fermion-dsl-[0-9].*\\.jar"))
@@ -36,9 +40,11 @@ class DistributionLayoutTest {
                 .anyMatch(j -> j.startsWith("pytorch-jni-"))
                 .anyMatch(j -> j.startsWith("beam-runners-direct-java-"))
                 .anyMatch(j -> j.startsWith("javalin-"));
-        assertThat(jars).as("a pod runs one step through the launcher; the local runner stays out of the image")
+        assertThat(jars)
+                .as("a pod runs one step through the launcher; the local runner stays out of the image")
                 .noneMatch(j -> j.startsWith("fermion-runner-") || j.startsWith("fermion-cli-"));
-        assertThat(jars).as("test-only libraries stay out of the image")
+        assertThat(jars)
+                .as("test-only libraries stay out of the image")
                 .noneMatch(j -> j.startsWith("junit-") || j.startsWith("assertj-"));
         assertThat(jars).as("only jars in lib/").allMatch(j -> j.endsWith(".jar"));
     }

@@ -1,18 +1,17 @@
 package dev.fermion.runtime.dist;
 
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.fermion.runtime.container.ContainerEngine;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.container.EngineSelector;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The runtime image named by the system property {@code fermion.image} ({@code ./mvnw verify -Pimage} builds it
@@ -32,11 +31,13 @@ final class Image {
         String name = System.getProperty("fermion.image", "");
         if (name.isBlank()) {
             if (Boolean.getBoolean("fermion.image.required")) {
-                fail("fermion.image.required is set but fermion.image names no image: build it with ./mvnw verify -Pimage");
+                fail(
+                        "fermion.image.required is set but fermion.image names no image: build it with ./mvnw verify -Pimage");
             }
             assumeTrue(false, "no runtime image given (./mvnw verify -Pimage builds and tests it)");
         }
-        ContainerEngine engine = new EngineSelector(System.getenv()).select(ContainerRuntime.AUTO, "the image tests", name);
+        ContainerEngine engine =
+                new EngineSelector(System.getenv()).select(ContainerRuntime.AUTO, "the image tests", name);
         if (!engine.hasImage(name)) {
             fail("image " + name + " is not in " + engine.name() + "'s images: build it with runtime-image/build.sh");
         }
@@ -61,7 +62,10 @@ final class Image {
         Files.createDirectories(logs);
         Path out = Files.createTempFile(logs, "engine", ".out");
         Path err = Files.createTempFile(logs, "engine", ".err");
-        Process process = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = new ProcessBuilder(argv)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!process.waitFor(Distribution.DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(argv + " did not finish within " + Distribution.DEADLINE + "; its stderr:\n"

@@ -1,11 +1,10 @@
 package dev.fermion.runtime.dist;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fermion.runtime.launch.ContentDigest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URI;
@@ -20,8 +19,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The distribution run as an Argo step and as a KServe predictor run it: {@code fermion-step} with the
@@ -56,11 +55,13 @@ class RuntimeImageTest {
         assertThat(prepare.param("rows")).isEqualTo("150");
         assertThat(prepare.param("rejected-rows")).isEqualTo("0");
         for (String artifact : PREPARED) {
-            assertThat(prepare.param(artifact + ".digest")).as("digest of " + artifact)
+            assertThat(prepare.param(artifact + ".digest"))
+                    .as("digest of " + artifact)
                     .isEqualTo(ContentDigest.of(prepare.artifact(artifact)));
         }
         assertThat(prepare.artifact("train").resolve("features.csv")).isRegularFile();
-        assertThat(prepare.artifact("preprocessing").resolve("preprocessing.json")).isRegularFile();
+        assertThat(prepare.artifact("preprocessing").resolve("preprocessing.json"))
+                .isRegularFile();
         assertThat(prepare.metrics()).containsEntry("rows", 150.0).containsEntry("rejected-rows", 0.0);
 
         Pod train = new Pod(dir.resolve("train"));
@@ -84,7 +85,9 @@ class RuntimeImageTest {
         assertThat(Double.parseDouble(train.param("best-validation-loss"))).isPositive();
         assertThat(train.metrics()).containsKeys("train-loss", "val-loss", "val-accuracy");
         try (Stream<Path> unpacked = Files.list(djlCache)) {
-            assertThat(unpacked.toList()).as("PyTorch unpacked into DJL_CACHE_DIR").isNotEmpty();
+            assertThat(unpacked.toList())
+                    .as("PyTorch unpacked into DJL_CACHE_DIR")
+                    .isNotEmpty();
         }
 
         serve(dist, model, dir);
@@ -93,7 +96,8 @@ class RuntimeImageTest {
     private static void serve(Distribution dist, Path model, Path dir) throws Exception {
         Path stderr = dir.resolve("serve.err");
         Process server = dist.command("fermion-serve", List.of("--model", "iris=" + model, "--port", "0"))
-                .redirectError(stderr.toFile()).start();
+                .redirectError(stderr.toFile())
+                .start();
         try (BufferedReader out = Distribution.stdout(server)) {
             String first = Distribution.nextLine(out, server, stderr);
             assertThat(first).startsWith(LISTENING);
@@ -101,9 +105,13 @@ class RuntimeImageTest {
             // Two textbook rows, far from the species boundaries: setosa, then virginica.
             String request = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[2,4],"
                     + "\"data\":[5.1,3.5,1.4,0.2,6.7,3.0,5.2,2.3]}]}";
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            uri.resolve("/v2/models/iris/infer")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(uri.resolve("/v2/models/iris/infer"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(request))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             JsonNode label = null;
             for (JsonNode output : JSON.readTree(response.body()).get("outputs")) {
@@ -117,7 +125,9 @@ class RuntimeImageTest {
         } finally {
             server.destroy();
         }
-        assertThat(server.waitFor(Distribution.DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        assertThat(server.waitFor(Distribution.DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                .as("stops on SIGTERM")
+                .isTrue();
         assertThat(Files.readString(stderr)).contains("Javalin has stopped");
     }
 
@@ -136,28 +146,32 @@ class RuntimeImageTest {
 
     @Test
     void aComponentMissingFromLibIsAUsageError(@TempDir Path dir) throws Exception {
-        Distribution.Finished finished = new Distribution(djlCache).run(dir.resolve("logs"), "fermion-step",
-                launch("com.example.NotInTheImage", "custom"));
+        Distribution.Finished finished = new Distribution(djlCache)
+                .run(dir.resolve("logs"), "fermion-step", launch("com.example.NotInTheImage", "custom"));
 
         assertThat(finished.exit()).as(finished.describe()).isEqualTo(2);
-        assertThat(finished.verdict()).startsWith("fermion-step: component class com.example.NotInTheImage of step "
-                + "'custom' is not on the classpath");
+        assertThat(finished.verdict())
+                .startsWith("fermion-step: component class com.example.NotInTheImage of step "
+                        + "'custom' is not on the classpath");
     }
 
     @Test
     void aStepThatCannotUseItsInputExitsWithThreeAndSaysWhy(@TempDir Path dir) throws Exception {
         Pod prepare = new Pod(dir.resolve("prepare"));
         List<String> args = new ArrayList<>(launch(PREPARE, "prepare"));
-        args.addAll(List.of("--param", "source=" + Distribution.EXAMPLES.resolve("data/iris.csv"),
-                "--param", "label=colour"));
+        args.addAll(List.of(
+                "--param", "source=" + Distribution.EXAMPLES.resolve("data/iris.csv"), "--param", "label=colour"));
         args.addAll(prepare.outputArtifacts(PREPARED));
         Distribution.Finished finished = new Distribution(djlCache).run(dir.resolve("logs"), "fermion-step", args);
 
         // Exit 3: no retry could fix a label that names no column, so neither the runner nor Argo retries it.
         assertThat(finished.exit()).as(finished.describe()).isEqualTo(3);
-        assertThat(finished.verdict()).startsWith("fermion-step: step 'prepare' (PrepareCsv) cannot use its input: "
-                + "Input 'label' names column 'colour'");
-        assertThat(finished.stdout()).as("the stack trace goes to the step's log").contains("at dev.fermion.");
+        assertThat(finished.verdict())
+                .startsWith("fermion-step: step 'prepare' (PrepareCsv) cannot use its input: "
+                        + "Input 'label' names column 'colour'");
+        assertThat(finished.stdout())
+                .as("the stack trace goes to the step's log")
+                .contains("at dev.fermion.");
     }
 
     private static List<String> launch(String component, String step) {
@@ -169,7 +183,8 @@ class RuntimeImageTest {
         List<String> outputParams(String... names) {
             List<String> args = new ArrayList<>();
             for (String name : names) {
-                args.addAll(List.of("--output-param", name + "=" + outputs.resolve("params").resolve(name)));
+                args.addAll(List.of(
+                        "--output-param", name + "=" + outputs.resolve("params").resolve(name)));
             }
             return args;
         }
