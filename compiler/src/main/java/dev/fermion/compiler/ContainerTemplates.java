@@ -33,6 +33,10 @@ import java.util.TreeMap;
  * {@link StepOptions} and the set of inputs that are bound. Steps sharing a configuration share the template
  * and pass their step name as the {@value #STEP_PARAM} input. A cached step's memoization comes from
  * {@link MemoizeKeys}, its retries from {@link RetryStrategies}.
+ *
+ * <p>Kept in one class, though long, because the container's arguments, the template's inputs and outputs and
+ * its memoization key are three views of one list of ports: each port added here must appear in all three in
+ * the same order, or a cache hit would hand a step outputs of another configuration.
  */
 final class ContainerTemplates {
     static final String STEP_PARAM = "fermion-step";

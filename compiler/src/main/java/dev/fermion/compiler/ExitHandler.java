@@ -82,8 +82,6 @@ final class ExitHandler {
                 .withEnv(options.mlflow().env(ArgoCompiler.experiment(plan)))
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
-        return new Template(
-                name, null, null, null, null, null, container, null, null, null, null, null, null, null, null, null,
-                null, null);
+        return Template.container(name, null, container);
     }
 }

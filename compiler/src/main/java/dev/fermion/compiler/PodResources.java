@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
  * secrets. Every user-written string that is not a parameter value is checked: Argo would evaluate a
  * {@code {{...}}} anywhere in the workflow, and such text cannot be armoured where Kubernetes, not the
  * launcher, reads it (env values, labels, annotations, images, selectors), so it is rejected.
+ *
+ * <p>Kept in one class, though long, because every pod setting passes the same injection check and the
+ * workflow-wide volume and pull-secret registries; split, a new setting could skip the check unnoticed.
  */
 final class PodResources {
     private static final String NAME = "[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?";

@@ -135,24 +135,6 @@ final class SubPipelineTasks {
                         "{{inputs.parameters.message}}")
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
-        return new Template(
-                name,
-                new Inputs(List.of(Parameter.declared("message")), null),
-                null,
-                null,
-                null,
-                null,
-                container,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return Template.container(name, new Inputs(List.of(Parameter.declared("message")), null), container);
     }
 }

@@ -21,7 +21,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Validates a finished definition and turns it into an immutable {@link Plan}. */
+/**
+ * Validates a finished definition and turns it into an immutable {@link Plan}.
+ *
+ * <p>Kept in one class, though long, because validation and construction are one pass: each check runs where
+ * the node it checks is built, so an error names the step, the port and the fix from the context at hand, and
+ * no plan is ever built that a later check would have refused.
+ */
 final class PlanBuilder {
     private final Namespace ns;
     private final StepOptions defaults;

@@ -32,6 +32,10 @@ import java.util.UUID;
  * Records a pipeline run in MLflow: the run is an MLflow run in the pipeline's experiment, each step a
  * child run (tag {@code mlflow.parentRunId}) named after its path, with the step's inputs as params, its
  * metrics, its output artifacts, and its {@code Model} outputs as MLflow 3 logged models.
+ *
+ * <p>Kept in one class, though long, because it is the one implementation of {@link PipelineTracker}'s
+ * callbacks, whose order (run, steps, metrics, models, finish) is the contract; the MLflow wire format lives
+ * in {@code mlflow/}, spooling in {@code Spool}, and what stays here is the mapping of each callback.
  */
 public final class MlflowTracker implements PipelineTracker {
     // MLflow refuses longer param values; a cut that is the same every time keeps a replay exact.

@@ -53,4 +53,11 @@ public record Template(
                 null,
                 null);
     }
+
+    /** A bare container template: no pod options, no caching, no retries, as the compiler's own helpers need. */
+    public static Template container(String name, Inputs inputs, Container container) {
+        return new Template(
+                name, inputs, null, null, null, null, container, null, null, null, null, null, null, null, null, null,
+                null, null);
+    }
 }

@@ -34,6 +34,10 @@ import org.apache.beam.sdk.io.fs.MatchResult;
  * What the driver learns about the source before the pipeline runs: the files a path or glob matches,
  * their columns (a CSV header, or a Parquet schema) and the column types. Reads through Beam's file systems, so {@code gs://} or {@code s3://}
  * sources work wherever the matching Beam file system is on the class path.
+ *
+ * <p>Kept in one class, though long, because matching, digesting, header reading and type sniffing share one
+ * rule for how a source file is opened (Beam's file systems, compressed or not, CSV or Parquet), and that rule
+ * must be the same for the digest that keys the cache and for the rows the pipeline reads.
  */
 final class SourceFiles {
     /** Rows read to infer column types; a later row that disagrees is rejected, never coerced. */

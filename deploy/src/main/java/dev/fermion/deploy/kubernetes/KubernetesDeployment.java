@@ -50,6 +50,10 @@ import java.util.stream.Collectors;
  *
  * <p>{@link KubernetesRollout} applies these with the Kubernetes client; {@link #yaml} writes them for a
  * pipeline that applies them from the workflow as resource steps ({@link ApplyObject}).
+ *
+ * <p>Kept in one class, though long, because the objects of one server must agree with each other on names,
+ * labels, ports and probes: the Service selects the Deployment's labels, the autoscaler and the disruption
+ * budget name it, the canary shares its pod template. Split, each agreement would cross a file boundary.
  */
 public final class KubernetesDeployment {
     public static final String NAME_LABEL = "app.kubernetes.io/name";
