@@ -236,17 +236,21 @@ narrow_role_fails_clearly() {
 }
 # Tracking from the pods to a real MLflow server on the host address (pods reach the host there): the workflow's
 # parent run and a child run per step appear, all FINISHED. Deploy is left out (no accuracy reaches 1.01). The seed
-# is new on every run of the suite: a step that Argo's memoize cache answers runs no pod, and so reports nothing.
+# is new on every run of the suite, so the first workflow runs every step; the same submission again is all memoize
+# hits, which run no pod: its exit handler records each as a cached child run linked to the first workflow's run.
 mlflow_tracking() {
-  local url wf uid
+  local url seed wf first second
   url=$(FERMION_MLFLOW_DATA=$out/mlflow scripts/mlflow-server.sh start --host 10.244.0.1) || return 1
-  fermion submit iris --watch -n "$NS" $(image) --mlflow-uri "$url" -p seed="$(date +%s)" -p min-accuracy=1.01 ||
-    return 1
+  seed=$(date +%s)
+  fermion submit iris --watch -n "$NS" $(image) --mlflow-uri "$url" -p seed="$seed" -p min-accuracy=1.01 || return 1
   wf=$(newest fermion.dev/pipeline=iris)
-  uid=$(kubectl get workflow "$wf" -o jsonpath='{.metadata.uid}')
-  python3 - "$url" "$uid" <<'PY'
+  first=$(kubectl get workflow "$wf" -o jsonpath='{.metadata.uid}')
+  fermion submit iris --watch -n "$NS" $(image) --mlflow-uri "$url" -p seed="$seed" -p min-accuracy=1.01 || return 1
+  wf=$(newest fermion.dev/pipeline=iris)
+  second=$(kubectl get workflow "$wf" -o jsonpath='{.metadata.uid}')
+  python3 - "$url" "$first" "$second" <<'PY'
 import json, sys, urllib.parse, urllib.request
-url, uid = sys.argv[1], sys.argv[2]
+url, first, second = sys.argv[1], sys.argv[2], sys.argv[3]
 def call(path, body=None):
     request = urllib.request.Request(url + "/api/2.0/mlflow/" + path, method="POST" if body else "GET",
                                      data=json.dumps(body).encode() if body else None,
@@ -255,14 +259,25 @@ def call(path, body=None):
 experiment = call("experiments/get-by-name?experiment_name=iris")["experiment"]["experiment_id"]
 def search(flt):
     return call("runs/search", {"experiment_ids": [experiment], "filter": flt, "max_results": 100}).get("runs", [])
-parents = [r for r in search(f"tags.`fermion.key` = 'argo:{uid}'")
-           if not any(t["key"] == "fermion.duplicateOf" for t in r["data"].get("tags", []))]
-print("parent runs:", [(r["info"]["run_name"], r["info"]["status"]) for r in parents])
-assert len(parents) == 1 and parents[0]["info"]["status"] == "FINISHED"
-children = search(f"tags.mlflow.parentRunId = '{parents[0]['info']['run_id']}'")
-steps = {r["info"]["run_name"]: r["info"]["status"] for r in children}
-print("step runs:", steps)
-assert all(steps.get(step) == "FINISHED" for step in ("prepare", "train", "evaluate")), steps
+def step_runs(uid):
+    parents = [r for r in search(f"tags.`fermion.key` = 'argo:{uid}'")
+               if not any(t["key"] == "fermion.duplicateOf" for t in r["data"].get("tags", []))]
+    print(uid, "parent runs:", [(r["info"]["run_name"], r["info"]["status"]) for r in parents])
+    assert len(parents) == 1 and parents[0]["info"]["status"] == "FINISHED"
+    children = search(f"tags.mlflow.parentRunId = '{parents[0]['info']['run_id']}'")
+    runs = {r["info"]["run_name"]: r for r in children}
+    print(uid, "step runs:", {name: r["info"]["status"] for name, r in runs.items()})
+    assert all(runs.get(step, {}).get("info", {}).get("status") == "FINISHED"
+               for step in ("prepare", "train", "evaluate")), runs.keys()
+    return runs
+ran = step_runs(first)
+hits = step_runs(second)
+for step in ("prepare", "train", "evaluate"):
+    tags = {t["key"]: t["value"] for t in hits[step]["data"].get("tags", [])}
+    print(step, {k: v for k, v in tags.items() if k.startswith("fermion.cached")})
+    assert tags.get("fermion.cached") == "true", (step, tags)
+    assert tags.get("fermion.cached.sourceRun") == f"argo:{first}", (step, tags)
+    assert tags.get("fermion.cached.sourceMlflowRun") == ran[step]["info"]["run_id"], (step, tags)
 PY
 }
 

@@ -159,7 +159,7 @@ public final class ArgoCompiler {
                     spec.description() == null || spec.description().isBlank()
                             ? null
                             : ValueCodec.armour(spec.description());
-            parameters.add(new Parameter(spec.name(), value, null, allowed, description, null));
+            parameters.add(new Parameter(spec.name(), value, null, allowed, description, null, null));
         }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("Unknown parameter" + (unknown.size() > 1 ? "s " : " ")

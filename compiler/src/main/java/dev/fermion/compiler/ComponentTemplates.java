@@ -115,7 +115,9 @@ final class ComponentTemplates<K> {
         List<Parameter> outParams = list(
                         t.outputs() == null ? null : t.outputs().parameters())
                 .stream()
-                .map(p -> Parameter.fromParameter(p.name(), task + "parameters." + p.name() + "}}"))
+                // a global output too: on a cache hit only this template's outputs are restored
+                .map(p -> Parameter.fromParameter(p.name(), task + "parameters." + p.name() + "}}")
+                        .withGlobalName(p.globalName()))
                 .toList();
         List<Artifact> outArtifacts = list(
                         t.outputs() == null ? null : t.outputs().artifacts())

@@ -333,6 +333,10 @@ final class ContainerTemplates {
                 launchOutParams.put(port.name(), path);
             }
         }
+        if (options.mlflow() != null && o.cachingEnabled()) {
+            unique(outputNames, TrackedRuns.OUTPUT, where, "output");
+            outParams.add(TrackedRuns.output());
+        }
 
         pod.addImagePullSecrets(o, where);
         LaunchSpec launch = new LaunchSpec(

@@ -91,6 +91,7 @@ public record MlflowSettings(URI trackingUri, SecretRef token, String basicAuthS
         env.add(new EnvVar(TrackingEnv.EXPERIMENT, PodResources.plain(experiment, "experiment name"), null));
         env.add(new EnvVar(TrackingEnv.WORKFLOW_NAME, "{{workflow.name}}", null));
         env.add(new EnvVar(TrackingEnv.WORKFLOW_UID, "{{workflow.uid}}", null));
+        env.add(new EnvVar(TrackingEnv.TRACKED_RUN_FILE, TrackedRuns.FILE, null));
         return env;
     }
 

@@ -15,6 +15,12 @@ public final class TrackingEnv {
     public static final String WORKFLOW_NAME = "FERMION_WORKFLOW_NAME";
 
     public static final String WORKFLOW_UID = "FERMION_WORKFLOW_UID";
+    /**
+     * The file where a pod's launcher writes its workflow's uid once its step has succeeded. A cached step
+     * publishes the file as a global output, which a later workflow's cache hit restores with the uid of the
+     * workflow that really ran the step: that is how the exit handler learns which steps came from the cache.
+     */
+    public static final String TRACKED_RUN_FILE = "FERMION_TRACKED_RUN_FILE";
 
     private TrackingEnv() {}
 }

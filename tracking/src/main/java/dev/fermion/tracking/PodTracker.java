@@ -145,16 +145,38 @@ public final class PodTracker {
 
     /**
      * Ends the parent run with the workflow's status as Argo reports it ({@code Succeeded}, {@code Failed},
-     * {@code Error}); creates the parent first when no step got as far as tracking.
+     * {@code Error}); creates the parent first when no step got as far as tracking. Each step of {@code ranIn}
+     * that another workflow ran (a memoize hit, which starts no pod) becomes a finished child run tagged
+     * {@code fermion.cached} and linked to the run that made its outputs, as a local run records a cache hit.
+     *
+     * @param ranIn the uid of the workflow that ran each cached step; empty for a step that did not run
      */
-    public TrackingSummary finish(String pipeline, String workflowStatus) {
+    public TrackingSummary finish(String pipeline, String workflowStatus, Map<String, String> ranIn) {
         Delivery delivery = delivery("finish");
         RunRef parent = parent();
         delivery.submit(startParent(parent, pipeline));
+        ranIn.forEach((step, uid) -> {
+            if (!blank(uid) && !uid.equals(workflowUid)) {
+                cacheHit(delivery, parent, pipeline, step, uid);
+            }
+        });
         delivery.submit(new TrackingOp.MergeDuplicates(parent));
         RunStatus status = "Succeeded".equals(workflowStatus) ? RunStatus.FINISHED : RunStatus.FAILED;
         delivery.submit(new TrackingOp.EndRun(parent, status, now()));
         return close(delivery);
+    }
+
+    private void cacheHit(Delivery delivery, RunRef parent, String pipeline, String step, String sourceUid) {
+        RunRef child = parent.child(step);
+        RunRef source = new RunRef(experiment, "argo:" + sourceUid);
+        List<Tag> tags = new ArrayList<>(workflowTags(pipeline));
+        tags.add(new Tag("fermion.step", step));
+        tags.add(new Tag("fermion.cached", "true"));
+        tags.add(new Tag("fermion.cached.sourceRun", source.key()));
+        long now = now();
+        delivery.submit(new TrackingOp.StartRun(child, parent, step, now, tags));
+        delivery.submit(new TrackingOp.LinkRun(child, "fermion.cached.sourceMlflowRun", source.child(step)));
+        delivery.submit(new TrackingOp.EndRun(child, RunStatus.FINISHED, now));
     }
 
     private TrackingOp.StartRun startParent(RunRef parent, String pipeline) {

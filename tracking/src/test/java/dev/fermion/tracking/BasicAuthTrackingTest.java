@@ -140,7 +140,7 @@ class BasicAuthTrackingTest {
                         home)
                 .orElseThrow();
 
-        TrackingSummary summary = tracker.finish("demo", "Succeeded");
+        TrackingSummary summary = tracker.finish("demo", "Succeeded", Map.of());
 
         assertThat(summary.complete()).isTrue();
         MlflowClient client = client(MlflowCredentials.basic(USER, PASSWORD));

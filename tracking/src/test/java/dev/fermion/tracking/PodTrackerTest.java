@@ -66,7 +66,7 @@ class PodTrackerTest {
 
     @Test
     void finishingAWorkflowWhoseStepsNeverTrackedCreatesAndEndsItsParentRun() {
-        TrackingSummary summary = tracker().finish("demo", "Error");
+        TrackingSummary summary = tracker().finish("demo", "Error", Map.of());
 
         assertThat(summary.complete()).isTrue();
         assertThat(client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + uid))
@@ -100,7 +100,7 @@ class PodTrackerTest {
         RunInfo older = client.createRun(experimentId, "demo-abcde", 1_000L, key);
         RunInfo newer = client.createRun(experimentId, "demo-abcde", 2_000L, key);
 
-        tracker().finish("demo", "Succeeded");
+        tracker().finish("demo", "Succeeded", Map.of());
 
         assertThat(client.getRun(older.runId()).status()).isEqualTo("FINISHED");
         assertThat(client.getRun(newer.runId()).status()).isEqualTo("KILLED");

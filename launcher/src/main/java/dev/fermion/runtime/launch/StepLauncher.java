@@ -74,8 +74,8 @@ public final class StepLauncher {
      * Like {@link #run(List, ClassLoader, PrintStream, PrintStream)}, and when {@code env} carries the tracking
      * settings of a compiled workflow ({@link PodTracker#fromEnv}), records the step into the workflow's MLflow
      * run, spooling under {@code fermionHome} what MLflow does not take. With {@link #FINISH_TRACKING} as
-     * first argument ({@code --finish-tracking PIPELINE WORKFLOW_STATUS}, the exit handler's finaliser) it
-     * only ends the workflow's parent run.
+     * first argument ({@code --finish-tracking PIPELINE WORKFLOW_STATUS [STEP=WORKFLOW_UID...]}, the exit
+     * handler's finaliser) it only records the steps other workflows ran (cache hits) and ends the parent run.
      */
     public static int run(
             List<String> args,
@@ -97,8 +97,8 @@ public final class StepLauncher {
             err.println("fermion-step: " + e.getMessage());
             return USAGE;
         }
-        Optional<PodTracker.StepRun> tracked = tracker(env, spec.pipeline(), fermionHome, err)
-                .flatMap(tracker -> startStepTracking(tracker, spec, err));
+        Optional<PodTracker> tracker = tracker(env, spec.pipeline(), fermionHome, err);
+        Optional<PodTracker.StepRun> tracked = tracker.flatMap(t -> startStepTracking(t, spec, err));
         MetricListener metrics = tracked.<MetricListener>map(run -> new MetricListener() {
                     @Override
                     public void metric(String key, double value, long step, long timestampMillis) {
@@ -114,6 +114,9 @@ public final class StepLauncher {
         try {
             launch(spec, loader, out, null, metrics);
             tracked.ifPresent(run -> endStepTracking(run, spec, loader, StepOutcome.SUCCEEDED, err));
+            if (tracker.isPresent()) {
+                writeTrackedRun(env, err);
+            }
             return OK;
         } catch (StepFailure failure) {
             tracked.ifPresent(run -> endStepTracking(run, spec, loader, StepOutcome.FAILED, err));
@@ -174,9 +177,36 @@ public final class StepLauncher {
         }
     }
 
+    /**
+     * Writes the workflow's uid where the compiled workflow expects it ({@link TrackingEnv#TRACKED_RUN_FILE}), so
+     * a later workflow whose cache hit reuses this step's outputs can say which run made them. Never fails the step.
+     */
+    private static void writeTrackedRun(Map<String, String> env, PrintStream err) {
+        String file = env.get(TrackingEnv.TRACKED_RUN_FILE);
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(file), env.get(TrackingEnv.WORKFLOW_UID), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            err.println("fermion-step: warning: a later cache hit of this step will not name this run in MLflow: "
+                    + "cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
     private static int finishTracking(List<String> args, PrintStream err, Map<String, String> env, Path fermionHome) {
-        if (args.size() != 3) {
-            err.println("fermion-step: usage: " + FINISH_TRACKING + " PIPELINE WORKFLOW_STATUS");
+        Map<String, String> ranIn = new LinkedHashMap<>();
+        for (String pair : args.subList(Math.min(3, args.size()), args.size())) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                err.println("fermion-step: " + FINISH_TRACKING + " expects STEP=WORKFLOW_UID after the status, got '"
+                        + pair + "'");
+                return USAGE;
+            }
+            ranIn.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        if (args.size() < 3) {
+            err.println("fermion-step: usage: " + FINISH_TRACKING + " PIPELINE WORKFLOW_STATUS [STEP=WORKFLOW_UID...]");
             return USAGE;
         }
         Optional<PodTracker> tracker;
@@ -192,7 +222,7 @@ public final class StepLauncher {
             return USAGE;
         }
         try {
-            report(tracker.get().finish(args.get(1), args.get(2)), err);
+            report(tracker.get().finish(args.get(1), args.get(2), ranIn), err);
         } catch (RuntimeException e) {
             // The workflow's outcome is already decided; a tracking failure must not turn it into an error.
             err.println("fermion-step: warning: could not end the MLflow run: " + e.getMessage());

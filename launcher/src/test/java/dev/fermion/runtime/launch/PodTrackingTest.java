@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -117,6 +118,98 @@ class PodTrackingTest {
         assertThat(client.findLoggedModelsByTag(experimentId, "fermion.step", "train"))
                 .singleElement()
                 .satisfies(m -> assertThat(m.status()).isEqualTo("LOGGED_MODEL_READY"));
+    }
+
+    @Test
+    void aCacheHitInALaterWorkflowBecomesACachedChildRunLinkedToTheRunThatMadeItsOutputs(
+            SharedMlflowServer.Server server) throws Exception {
+        String experiment = "pods-" + UUID.randomUUID();
+        String firstUid = UUID.randomUUID().toString();
+        Path trackedRun = dir.resolve("train/tracked-run");
+        Files.createDirectories(trackedRun.getParent());
+        Map<String, String> first = new HashMap<>(env(server, experiment, firstUid));
+        first.put("FERMION_TRACKED_RUN_FILE", trackedRun.toString());
+        assertThat(launch(
+                        first,
+                        "train",
+                        Fit.class,
+                        "--param",
+                        "rate=0.1",
+                        "--output-artifact",
+                        "model=" + dir.resolve("train/artifacts/model")))
+                .isEqualTo(StepLauncher.OK);
+        assertThat(trackedRun).hasContent(firstUid);
+        finish(first, "Succeeded");
+
+        // The second workflow's train was a memoize hit (Argo restored the first workflow's uid into its global
+        // output); its prepare ran in the workflow itself, and evaluate never ran.
+        String secondUid = UUID.randomUUID().toString();
+        Map<String, String> second = env(server, experiment, secondUid);
+        assertThat(launch(
+                        second,
+                        "prepare",
+                        Steps.WriteText.class,
+                        "--param",
+                        "text=a",
+                        "--output-artifact",
+                        "data=" + dir.resolve("prepare/artifacts/data")))
+                .isEqualTo(StepLauncher.OK);
+        finish(second, "Succeeded", "train=" + firstUid, "prepare=" + secondUid, "evaluate=");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
+        String experimentId = client.experimentId(experiment);
+        RunInfo firstTrain = onlyChild(client, experimentId, firstUid);
+        RunInfo parent = client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + secondUid)
+                .get(0);
+        List<RunInfo> children = client.findRunsByTag(experimentId, "mlflow.parentRunId", parent.runId());
+        assertThat(children).extracting(RunInfo::runName).containsExactlyInAnyOrder("prepare", "train");
+        RunInfo train = children.stream()
+                .filter(r -> r.runName().equals("train"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(train.status()).isEqualTo("FINISHED");
+        assertThat(train.tags())
+                .containsEntry("fermion.cached", "true")
+                .containsEntry("fermion.cached.sourceRun", "argo:" + firstUid)
+                .containsEntry("fermion.cached.sourceMlflowRun", firstTrain.runId());
+        assertThat(children.stream().filter(r -> r.runName().equals("prepare")))
+                .singleElement()
+                .satisfies(r -> assertThat(r.tags()).doesNotContainKey("fermion.cached"));
+    }
+
+    @Test
+    void theFinaliserRefusesAStepArgumentWithoutAWorkflowUid(SharedMlflowServer.Server server) {
+        Map<String, String> env =
+                env(server, "pods-" + UUID.randomUUID(), UUID.randomUUID().toString());
+
+        assertThat(StepLauncher.run(
+                        List.of(StepLauncher.FINISH_TRACKING, "demo", "Succeeded", "train"),
+                        getClass().getClassLoader(),
+                        System.out,
+                        stream(err),
+                        env,
+                        dir.resolve("home")))
+                .isEqualTo(StepLauncher.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("expects STEP=WORKFLOW_UID")
+                .contains("'train'");
+    }
+
+    private void finish(Map<String, String> env, String status, String... ranIn) {
+        List<String> args = new ArrayList<>(List.of(StepLauncher.FINISH_TRACKING, "demo", status));
+        args.addAll(List.of(ranIn));
+        assertThat(StepLauncher.run(
+                        args, getClass().getClassLoader(), System.out, stream(err), env, dir.resolve("home")))
+                .isEqualTo(StepLauncher.OK);
+    }
+
+    private static RunInfo onlyChild(MlflowClient client, String experimentId, String uid) {
+        RunInfo parent = client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + uid)
+                .get(0);
+        List<RunInfo> children = client.findRunsByTag(experimentId, "mlflow.parentRunId", parent.runId());
+        assertThat(children).hasSize(1);
+        return children.get(0);
     }
 
     @Test
