@@ -238,9 +238,11 @@ narrow_role_fails_clearly() {
 # parent run and a child run per step appear, all FINISHED. Deploy is left out (no accuracy reaches 1.01). The seed
 # is new on every run of the suite, so the first workflow runs every step; the same submission again is all memoize
 # hits, which run no pod: its exit handler records each as a cached child run linked to the first workflow's run.
+mlflow_url=
 mlflow_tracking() {
   local url seed wf first second
   url=$(FERMION_MLFLOW_DATA=$out/mlflow scripts/mlflow-server.sh start --host 10.244.0.1) || return 1
+  mlflow_url=$url
   seed=$(date +%s)
   fermion submit iris --watch -n "$NS" $(image) --mlflow-uri "$url" -p seed="$seed" -p min-accuracy=1.01 || return 1
   wf=$(newest fermion.dev/pipeline=iris)
@@ -278,6 +280,45 @@ for step in ("prepare", "train", "evaluate"):
     assert tags.get("fermion.cached") == "true", (step, tags)
     assert tags.get("fermion.cached.sourceRun") == f"argo:{first}", (step, tags)
     assert tags.get("fermion.cached.sourceMlflowRun") == ran[step]["info"]["run_id"], (step, tags)
+PY
+}
+
+# The sweep's loop iterations are one task over one template with one step name: each must still get a child run of
+# its own, named by its path (loop, item, step). Two learning rates new on every run of the suite, so nothing is
+# memoized, and few epochs.
+sweep_tracking() {
+  local url=$mlflow_url stamp wf uid
+  [[ -n $url ]] || { echo "no MLflow server: tracking-from-pods-to-mlflow could not start it"; return 1; }
+  stamp=$(date +%s)
+  fermion submit sweep --watch -n "$NS" $(image) --mlflow-uri "$url" -p epochs=5 \
+    -p learning-rates="[0.0100$stamp, 0.0200$stamp]" || return 1
+  wf=$(newest fermion.dev/pipeline=sweep)
+  uid=$(kubectl get workflow "$wf" -o jsonpath='{.metadata.uid}')
+  python3 - "$url" "$uid" <<'PY'
+import json, sys, urllib.request
+url, uid = sys.argv[1], sys.argv[2]
+def call(path, body=None):
+    request = urllib.request.Request(url + "/api/2.0/mlflow/" + path, method="POST" if body else "GET",
+                                     data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request, timeout=30))
+experiment = call("experiments/get-by-name?experiment_name=sweep")["experiment"]["experiment_id"]
+def search(flt):
+    return call("runs/search", {"experiment_ids": [experiment], "filter": flt, "max_results": 100}).get("runs", [])
+parents = [r for r in search(f"tags.`fermion.key` = 'argo:{uid}'")
+           if not any(t["key"] == "fermion.duplicateOf" for t in r["data"].get("tags", []))]
+assert len(parents) == 1 and parents[0]["info"]["status"] == "FINISHED", parents
+children = search(f"tags.mlflow.parentRunId = '{parents[0]['info']['run_id']}'")
+runs = {r["info"]["run_name"]: r for r in children}
+print("step runs:", {name: r["info"]["status"] for name, r in runs.items()})
+trials = {name: r for name, r in runs.items() if name.startswith("grid/") and name.endswith("/trial")}
+assert len(trials) == 2, trials.keys()
+for name, run in trials.items():
+    rate = {p["key"]: p["value"] for p in run["data"].get("params", [])}.get("learning-rate")
+    print(name, "learning-rate", rate)
+    assert run["info"]["status"] == "FINISHED" and rate is not None and float(rate) == float(name.split("/")[1]), name
+assert all(runs.get(step, {}).get("info", {}).get("status") == "FINISHED"
+           for step in ("prepare", "pick-best", "train-best", "evaluate")), runs.keys()
 PY
 }
 
@@ -329,6 +370,7 @@ check templates-apply-and-submit-from-template template_with_params
 remove_iris_server >&2
 check nightly-cron-accepted-and-triggered cron_triggered
 check tracking-from-pods-to-mlflow mlflow_tracking
+check tracking-loop-iterations-each-their-run sweep_tracking
 FERMION_MLFLOW_DATA=$out/mlflow scripts/mlflow-server.sh stop
 
 echo "$passed passed, $failed failed$( ((skipped)) && echo ", $skipped skipped")"

@@ -297,6 +297,13 @@ final class ContainerTemplates {
             }
         }
         inParams.addAll(digestParams);
+        String launchedAs = "{{inputs.parameters." + STEP_PARAM + "}}";
+        if (options.mlflow() != null) {
+            // tracked pods run as their path, which names their MLflow child run (RunPaths)
+            unique(inputNames, RunPaths.PATH, where, "input");
+            inParams.add(Parameter.declared(RunPaths.PATH));
+            launchedAs = "{{inputs.parameters." + RunPaths.PATH + "}}";
+        }
         String sourceKey = null;
         if (digestsSources(step)) {
             unique(inputNames, SOURCE_PARAM, where, "input");
@@ -342,7 +349,7 @@ final class ContainerTemplates {
         LaunchSpec launch = new LaunchSpec(
                 component.className(),
                 pipeline,
-                "{{inputs.parameters." + STEP_PARAM + "}}",
+                launchedAs,
                 "{{workflow.uid}}",
                 0,
                 launchParams,

@@ -43,6 +43,7 @@ final class GraphCompiler {
     private final LoopTasks loops;
     private final SubPipelineTasks calls;
     private final ExitHandler exitHandler;
+    private final RunPaths paths;
     /** Loop bodies, loop wrappers and sub-pipelines, in the order they were compiled. */
     private final List<Template> dags = new ArrayList<>();
     /** Each sub-pipeline's template by the sub-pipeline's key, compiled at its first call. */
@@ -65,9 +66,10 @@ final class GraphCompiler {
         this.resources = resources;
         this.refs = new ValueReferences(plan.name());
         DagTasks tasks = new DagTasks(refs);
-        this.steps = new StepTasks(containers, containerSteps, resources, refs, tasks);
-        this.loops = new LoopTasks(refs, tasks);
-        this.calls = new SubPipelineTasks(plan.name(), names, options, refs, tasks);
+        this.paths = new RunPaths(options.mlflow() != null);
+        this.steps = new StepTasks(containers, containerSteps, resources, refs, tasks, paths);
+        this.loops = new LoopTasks(refs, tasks, paths);
+        this.calls = new SubPipelineTasks(plan.name(), names, options, refs, tasks, paths);
         this.exitHandler = new ExitHandler(plan, names, options, resources);
     }
 
@@ -140,6 +142,7 @@ final class GraphCompiler {
         List<Artifact> inArtifacts = new ArrayList<>();
         List<Parameter> outParams = new ArrayList<>();
         List<Artifact> outArtifacts = new ArrayList<>();
+        paths.scopeInput(scope).ifPresent(inParams::add);
         if (scope.kind == GraphScope.Kind.SUB) {
             if (SubPipelineTasks.isRecursive(scope.graph)) {
                 inParams.add(Parameter.declared(SubPipelineTasks.DEPTH));

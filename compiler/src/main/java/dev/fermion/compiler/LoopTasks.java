@@ -27,13 +27,15 @@ final class LoopTasks {
 
     private final ValueReferences refs;
     private final DagTasks tasks;
+    private final RunPaths paths;
 
     /** The loop's task in the graph around it and, for a loop with a cap, the wrapper template it runs (else null). */
     record Compiled(DagTask task, Template wrapper) {}
 
-    LoopTasks(ValueReferences refs, DagTasks tasks) {
+    LoopTasks(ValueReferences refs, DagTasks tasks, RunPaths paths) {
         this.refs = refs;
         this.tasks = tasks;
+        this.paths = paths;
     }
 
     /**
@@ -57,6 +59,7 @@ final class LoopTasks {
         String itemParam = ValueReferences.itemParam(loop.name());
         if (wrapperName == null) {
             List<Parameter> params = new ArrayList<>(List.of(Parameter.of(itemParam, "{{item}}")));
+            paths.iteration(scope, loop).ifPresent(params::add);
             List<Artifact> artifacts = new ArrayList<>();
             body.captures.forEach(
                     (capture, expr) -> DagTasks.pass(capture, refs.resolve(scope, expr), params, artifacts));
@@ -64,10 +67,13 @@ final class LoopTasks {
                     tasks.task(scope, loop, bodyName, items, withParam, new Arguments(params, artifacts)), null);
         }
         List<Parameter> innerParams = new ArrayList<>(List.of(Parameter.of(itemParam, "{{item}}")));
+        paths.wrappedIteration().ifPresent(innerParams::add);
         List<Artifact> innerArtifacts = new ArrayList<>();
         List<Parameter> outerParams = new ArrayList<>();
+        paths.wrapper(scope, loop).ifPresent(outerParams::add);
         List<Artifact> outerArtifacts = new ArrayList<>();
         List<Parameter> wrapperInputs = new ArrayList<>();
+        paths.wrapperInput().ifPresent(wrapperInputs::add);
         List<Artifact> wrapperArtifacts = new ArrayList<>();
         body.captures.forEach((capture, expr) -> {
             Ref inside = expr.type().isArtifact() ? ValueReferences.capturedArtifact(capture) : Ref.input(capture);

@@ -28,13 +28,16 @@ final class StepTasks {
     private final ResourceTemplates resources;
     private final ValueReferences refs;
     private final DagTasks tasks;
+    private final RunPaths paths;
 
     StepTasks(
             ContainerTemplates containers,
             ContainerStepTemplates containerSteps,
             ResourceTemplates resources,
             ValueReferences refs,
-            DagTasks tasks) {
+            DagTasks tasks,
+            RunPaths paths) {
+        this.paths = paths;
         this.containers = containers;
         this.containerSteps = containerSteps;
         this.resources = resources;
@@ -49,12 +52,9 @@ final class StepTasks {
      */
     List<DagTask> stepTasks(GraphScope scope, Node.StepNode step) {
         Template template = containers.templateFor(step);
-        Arguments arguments = inputArguments(
-                scope,
-                step.component(),
-                step.bindings(),
-                step.options(),
-                List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name())));
+        List<Parameter> leading = new ArrayList<>(List.of(Parameter.of(ContainerTemplates.STEP_PARAM, step.name())));
+        paths.step(scope, step).ifPresent(leading::add);
+        Arguments arguments = inputArguments(scope, step.component(), step.bindings(), step.options(), leading);
         if (!ContainerTemplates.digestsSources(step)) {
             return List.of(tasks.task(scope, step, template.name(), null, null, arguments));
         }

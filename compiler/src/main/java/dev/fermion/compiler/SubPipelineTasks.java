@@ -32,10 +32,18 @@ final class SubPipelineTasks {
     private final CompilerOptions options;
     private final ValueReferences refs;
     private final DagTasks tasks;
+    private final RunPaths paths;
     /** The template failing a recursion at its depth limit, created with the first recursion; null without one. */
     private String recursionLimitTemplate;
 
-    SubPipelineTasks(String plan, TemplateNames names, CompilerOptions options, ValueReferences refs, DagTasks tasks) {
+    SubPipelineTasks(
+            String plan,
+            TemplateNames names,
+            CompilerOptions options,
+            ValueReferences refs,
+            DagTasks tasks,
+            RunPaths paths) {
+        this.paths = paths;
         this.plan = plan;
         this.names = names;
         this.options = options;
@@ -52,6 +60,7 @@ final class SubPipelineTasks {
         List<Parameter> params = new ArrayList<>();
         List<Artifact> artifacts = new ArrayList<>();
         passInputs(scope, call, sub, params, artifacts);
+        paths.call(scope, call).ifPresent(params::add);
         if (isRecursive(sub)) {
             params.add(Parameter.of(DEPTH, "1"));
         }
@@ -74,6 +83,7 @@ final class SubPipelineTasks {
         List<Parameter> params = new ArrayList<>();
         List<Artifact> artifacts = new ArrayList<>();
         passInputs(scope, node, sub, params, artifacts);
+        paths.call(scope, node).ifPresent(params::add);
         String depth = "asInt(" + ArgoExpressions.input(DEPTH) + ")";
         params.add(Parameter.of(DEPTH, ArgoExpressions.tag(depth + " + 1")));
         String condition =

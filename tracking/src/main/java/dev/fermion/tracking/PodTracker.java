@@ -14,8 +14,12 @@ import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +31,8 @@ import java.util.Optional;
  * does not take is spooled under the Fermion home of the pod.
  */
 public final class PodTracker {
+    /** Long enough for any path without a long loop item; run names are read in narrow UI columns. */
+    private static final int MAX_PATH = 200;
 
     private final TrackingOptions options;
     private final String experiment;
@@ -72,9 +78,11 @@ public final class PodTracker {
      * this is the first step to track), with the step's parameter inputs as params. A retried step reopens
      * its child run. What follows goes to MLflow in the background while the step runs.
      *
+     * @param path the step's path in the run ({@code grid/0.01/trial} in a loop), which names its child run
      * @param inputs the step's parameter inputs as text; they become the child run's params
      */
-    public StepRun startStep(String pipeline, String step, String component, Map<String, String> inputs) {
+    public StepRun startStep(String pipeline, String path, String component, Map<String, String> inputs) {
+        String step = bounded(path);
         Delivery delivery = delivery(step);
         RunRef parent = parent();
         delivery.submit(startParent(parent, pipeline));
@@ -205,6 +213,22 @@ public final class PodTracker {
         delivery.close(options.closeTimeout());
         return new TrackingSummary(
                 null, delivery.spooled(), delivery.rejected(), delivery.spool().dir());
+    }
+
+    /**
+     * A step path fit for a run name and a key tag: a loop's item is part of its iterations' paths and may be a
+     * long record, so a long path keeps its start and ends with a digest of the whole, which tells such paths apart.
+     */
+    static String bounded(String path) {
+        if (path.length() <= MAX_PATH) {
+            return path;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
+            return path.substring(0, MAX_PATH - 17) + "~" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private static boolean blank(String value) {

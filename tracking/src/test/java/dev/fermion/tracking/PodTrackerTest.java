@@ -57,6 +57,17 @@ class PodTrackerTest {
     }
 
     @Test
+    void aLongStepPathKeepsItsStartAndEndsWithADigestThatTellsItApart() {
+        String item = "{\"layers\":[" + "128,".repeat(60) + "64]}";
+        String one = PodTracker.bounded("grid/" + item + "/trial");
+        String other = PodTracker.bounded("grid/" + item.replace("64", "32") + "/trial");
+
+        assertThat(PodTracker.bounded("grid/0.01/trial")).isEqualTo("grid/0.01/trial");
+        assertThat(one).hasSize(200).startsWith("grid/{\"layers\":[128,").isNotEqualTo(other);
+        assertThat(PodTracker.bounded("grid/" + item + "/trial")).isEqualTo(one);
+    }
+
+    @Test
     void withoutTheWorkflowSettingsThereIsNoTracker() {
         assertThat(PodTracker.fromEnv(Map.of(TrackingEnv.URI, server.uri().toString()), "demo", home))
                 .isEmpty();

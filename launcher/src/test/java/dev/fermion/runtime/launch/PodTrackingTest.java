@@ -179,6 +179,36 @@ class PodTrackingTest {
     }
 
     @Test
+    void eachIterationOfALoopRunsAsItsPathAndGetsAChildRunOfItsOwn(SharedMlflowServer.Server server) {
+        String experiment = "pods-" + UUID.randomUUID();
+        String uid = UUID.randomUUID().toString();
+        Map<String, String> env = env(server, experiment, uid);
+
+        for (String rate : List.of("0.1", "0.2")) {
+            assertThat(launch(
+                            env,
+                            "grid/" + rate + "/trial",
+                            Fit.class,
+                            "--param",
+                            "rate=" + rate,
+                            "--output-artifact",
+                            "model=" + dir.resolve(rate + "/artifacts/model")))
+                    .isEqualTo(StepLauncher.OK);
+        }
+        finish(env, "Succeeded");
+
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
+        String experimentId = client.experimentId(experiment);
+        RunInfo parent = client.findRunsByTag(experimentId, RunRef.KEY_TAG, "argo:" + uid)
+                .get(0);
+        List<RunInfo> children = client.findRunsByTag(experimentId, "mlflow.parentRunId", parent.runId());
+        assertThat(children).extracting(RunInfo::runName).containsExactlyInAnyOrder("grid/0.1/trial", "grid/0.2/trial");
+        assertThat(children)
+                .allSatisfy(run -> assertThat(run.params().get("rate"))
+                        .isEqualTo(run.runName().split("/")[1]));
+    }
+
+    @Test
     void theFinaliserRefusesAStepArgumentWithoutAWorkflowUid(SharedMlflowServer.Server server) {
         Map<String, String> env =
                 env(server, "pods-" + UUID.randomUUID(), UUID.randomUUID().toString());
