@@ -284,8 +284,8 @@ PY
 }
 
 # The sweep's loop iterations are one task over one template with one step name: each must still get a child run of
-# its own, named by its path (loop, item, step). Two learning rates new on every run of the suite, so nothing is
-# memoized, and few epochs.
+# its own, named by its path (loop, item, step). Two learning rates new on every run of the suite, so the trials are
+# not memoized, and few epochs.
 sweep_tracking() {
   local url=$mlflow_url stamp wf uid
   [[ -n $url ]] || { echo "no MLflow server: tracking-from-pods-to-mlflow could not start it"; return 1; }
@@ -302,7 +302,7 @@ def call(path, body=None):
                                      data=json.dumps(body).encode() if body else None,
                                      headers={"Content-Type": "application/json"})
     return json.load(urllib.request.urlopen(request, timeout=30))
-experiment = call("experiments/get-by-name?experiment_name=sweep")["experiment"]["experiment_id"]
+experiment = call("experiments/get-by-name?experiment_name=iris-sweep")["experiment"]["experiment_id"]
 def search(flt):
     return call("runs/search", {"experiment_ids": [experiment], "filter": flt, "max_results": 100}).get("runs", [])
 parents = [r for r in search(f"tags.`fermion.key` = 'argo:{uid}'")
@@ -317,8 +317,10 @@ for name, run in trials.items():
     rate = {p["key"]: p["value"] for p in run["data"].get("params", [])}.get("learning-rate")
     print(name, "learning-rate", rate)
     assert run["info"]["status"] == "FINISHED" and rate is not None and float(rate) == float(name.split("/")[1]), name
+# prepare is a memoize hit from an earlier untracked sweep, and train-best one from the trial of the same rate in
+# this workflow (the same component and inputs share one cache entry): neither is recorded (docs/mlflow.md)
 assert all(runs.get(step, {}).get("info", {}).get("status") == "FINISHED"
-           for step in ("prepare", "pick-best", "train-best", "evaluate")), runs.keys()
+           for step in ("pick-best", "evaluate")), runs.keys()
 PY
 }
 
