@@ -250,37 +250,7 @@ mlflow_tracking() {
   fermion submit iris --watch -n "$NS" $(image) --mlflow-uri "$url" -p seed="$seed" -p min-accuracy=1.01 || return 1
   wf=$(newest fermion.dev/pipeline=iris)
   second=$(kubectl get workflow "$wf" -o jsonpath='{.metadata.uid}')
-  python3 - "$url" "$first" "$second" <<'PY'
-import json, sys, urllib.parse, urllib.request
-url, first, second = sys.argv[1], sys.argv[2], sys.argv[3]
-def call(path, body=None):
-    request = urllib.request.Request(url + "/api/2.0/mlflow/" + path, method="POST" if body else "GET",
-                                     data=json.dumps(body).encode() if body else None,
-                                     headers={"Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(request, timeout=30))
-experiment = call("experiments/get-by-name?experiment_name=iris")["experiment"]["experiment_id"]
-def search(flt):
-    return call("runs/search", {"experiment_ids": [experiment], "filter": flt, "max_results": 100}).get("runs", [])
-def step_runs(uid):
-    parents = [r for r in search(f"tags.`fermion.key` = 'argo:{uid}'")
-               if not any(t["key"] == "fermion.duplicateOf" for t in r["data"].get("tags", []))]
-    print(uid, "parent runs:", [(r["info"]["run_name"], r["info"]["status"]) for r in parents])
-    assert len(parents) == 1 and parents[0]["info"]["status"] == "FINISHED"
-    children = search(f"tags.mlflow.parentRunId = '{parents[0]['info']['run_id']}'")
-    runs = {r["info"]["run_name"]: r for r in children}
-    print(uid, "step runs:", {name: r["info"]["status"] for name, r in runs.items()})
-    assert all(runs.get(step, {}).get("info", {}).get("status") == "FINISHED"
-               for step in ("prepare", "train", "evaluate")), runs.keys()
-    return runs
-ran = step_runs(first)
-hits = step_runs(second)
-for step in ("prepare", "train", "evaluate"):
-    tags = {t["key"]: t["value"] for t in hits[step]["data"].get("tags", [])}
-    print(step, {k: v for k, v in tags.items() if k.startswith("fermion.cached")})
-    assert tags.get("fermion.cached") == "true", (step, tags)
-    assert tags.get("fermion.cached.sourceRun") == f"argo:{first}", (step, tags)
-    assert tags.get("fermion.cached.sourceMlflowRun") == ran[step]["info"]["run_id"], (step, tags)
-PY
+  python3 e2e/mlflow_runs.py cache-hits "$url" "$first" "$second"
 }
 
 # The sweep's loop iterations are one task over one template with one step name: each must still get a child run of
@@ -294,34 +264,7 @@ sweep_tracking() {
     -p learning-rates="[0.0100$stamp, 0.0200$stamp]" || return 1
   wf=$(newest fermion.dev/pipeline=sweep)
   uid=$(kubectl get workflow "$wf" -o jsonpath='{.metadata.uid}')
-  python3 - "$url" "$uid" <<'PY'
-import json, sys, urllib.request
-url, uid = sys.argv[1], sys.argv[2]
-def call(path, body=None):
-    request = urllib.request.Request(url + "/api/2.0/mlflow/" + path, method="POST" if body else "GET",
-                                     data=json.dumps(body).encode() if body else None,
-                                     headers={"Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(request, timeout=30))
-experiment = call("experiments/get-by-name?experiment_name=iris-sweep")["experiment"]["experiment_id"]
-def search(flt):
-    return call("runs/search", {"experiment_ids": [experiment], "filter": flt, "max_results": 100}).get("runs", [])
-parents = [r for r in search(f"tags.`fermion.key` = 'argo:{uid}'")
-           if not any(t["key"] == "fermion.duplicateOf" for t in r["data"].get("tags", []))]
-assert len(parents) == 1 and parents[0]["info"]["status"] == "FINISHED", parents
-children = search(f"tags.mlflow.parentRunId = '{parents[0]['info']['run_id']}'")
-runs = {r["info"]["run_name"]: r for r in children}
-print("step runs:", {name: r["info"]["status"] for name, r in runs.items()})
-trials = {name: r for name, r in runs.items() if name.startswith("grid/") and name.endswith("/trial")}
-assert len(trials) == 2, trials.keys()
-for name, run in trials.items():
-    rate = {p["key"]: p["value"] for p in run["data"].get("params", [])}.get("learning-rate")
-    print(name, "learning-rate", rate)
-    assert run["info"]["status"] == "FINISHED" and rate is not None and float(rate) == float(name.split("/")[1]), name
-# prepare is a memoize hit from an earlier untracked sweep, and train-best one from the trial of the same rate in
-# this workflow (the same component and inputs share one cache entry): neither is recorded (docs/mlflow.md)
-assert all(runs.get(step, {}).get("info", {}).get("status") == "FINISHED"
-           for step in ("pick-best", "evaluate")), runs.keys()
-PY
+  python3 e2e/mlflow_runs.py loop-iterations "$url" "$uid"
 }
 
 # The node has 2 CPUs and every pod here asks for 1: the model server of the iris checks goes once they are done,
