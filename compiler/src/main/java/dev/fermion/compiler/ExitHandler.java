@@ -72,14 +72,9 @@ final class ExitHandler {
 
     /**
      * The exit handler's step that ends the workflow's MLflow parent run: only the exit handler knows how
-     * the whole workflow ended, and which steps its cache hits took from earlier workflows ({@link TrackedRuns}). It runs the launcher of the runtime image in its finishing mode.
+     * the whole workflow ended, and which steps its cache hits took from earlier workflows ({@link TrackedRuns}).
+     * It runs the launcher of the runtime image in its finishing mode.
      */
-    private List<String> finaliserArgs() {
-        List<String> args = new ArrayList<>(List.of(FINISH_TRACKING_FLAG, plan.name(), "{{workflow.status}}"));
-        args.addAll(TrackedRuns.finaliserArgs(plan));
-        return args;
-    }
-
     private Template trackingFinaliser(String name) {
         Container container = new ContainerBuilder()
                 .withImage(options.image(false))
@@ -89,5 +84,11 @@ final class ExitHandler {
                 .withSecurityContext(ContainerTemplates.containerSecurity())
                 .build();
         return Template.container(name, null, container);
+    }
+
+    private List<String> finaliserArgs() {
+        List<String> args = new ArrayList<>(List.of(FINISH_TRACKING_FLAG, plan.name(), "{{workflow.status}}"));
+        args.addAll(TrackedRuns.finaliserArgs(plan));
+        return args;
     }
 }

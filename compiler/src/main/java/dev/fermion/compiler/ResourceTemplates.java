@@ -48,10 +48,6 @@ final class ResourceTemplates {
      */
     private static final List<String> DELETE_FLAGS = List.of("--wait=false");
 
-    private static List<String> flags(ResourceSpec.Action action) {
-        return action == ResourceSpec.Action.DELETE ? DELETE_FLAGS : null;
-    }
-
     private final TemplateNames names;
     private final PodResources pod;
     private final ComponentTemplates<Key> templates;
@@ -121,7 +117,7 @@ final class ResourceTemplates {
         ResourceAction action = new ResourceAction(
                 spec.action().verb(),
                 spec.mergeStrategy(),
-                flags(spec.action()),
+                spec.action() == ResourceSpec.Action.DELETE ? DELETE_FLAGS : null,
                 manifest,
                 PodResources.plain(spec.successCondition(), "success condition of " + where),
                 PodResources.plain(spec.failureCondition(), "failure condition of " + where),
@@ -191,13 +187,7 @@ final class ResourceTemplates {
                 null,
                 null,
                 new ResourceAction(
-                        ResourceSpec.Action.DELETE.verb(),
-                        null,
-                        flags(ResourceSpec.Action.DELETE),
-                        yaml(target, where),
-                        null,
-                        null,
-                        null),
+                        ResourceSpec.Action.DELETE.verb(), null, DELETE_FLAGS, yaml(target, where), null, null, null),
                 null,
                 null,
                 null,

@@ -1,5 +1,6 @@
 package dev.fermion.tracking;
 
+import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.TrackingEnv;
 import dev.fermion.dsl.SourceDataset;
 import dev.fermion.tracking.delivery.Delivery;
@@ -14,12 +15,8 @@ import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunStatus;
 import dev.fermion.tracking.mlflow.Tag;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -223,12 +220,7 @@ public final class PodTracker {
         if (path.length() <= MAX_PATH) {
             return path;
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
-            return path.substring(0, MAX_PATH - 17) + "~" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return path.substring(0, MAX_PATH - 17) + "~" + CacheKey.sha256(path).substring(0, 16);
     }
 
     private static boolean blank(String value) {

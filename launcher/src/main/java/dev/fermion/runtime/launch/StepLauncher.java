@@ -195,8 +195,12 @@ public final class StepLauncher {
     }
 
     private static int finishTracking(List<String> args, PrintStream err, Map<String, String> env, Path fermionHome) {
+        if (args.size() < 3) {
+            err.println("fermion-step: usage: " + FINISH_TRACKING + " PIPELINE WORKFLOW_STATUS [STEP=WORKFLOW_UID...]");
+            return USAGE;
+        }
         Map<String, String> ranIn = new LinkedHashMap<>();
-        for (String pair : args.subList(Math.min(3, args.size()), args.size())) {
+        for (String pair : args.subList(3, args.size())) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 err.println("fermion-step: " + FINISH_TRACKING + " expects STEP=WORKFLOW_UID after the status, got '"
@@ -204,10 +208,6 @@ public final class StepLauncher {
                 return USAGE;
             }
             ranIn.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-        if (args.size() < 3) {
-            err.println("fermion-step: usage: " + FINISH_TRACKING + " PIPELINE WORKFLOW_STATUS [STEP=WORKFLOW_UID...]");
-            return USAGE;
         }
         Optional<PodTracker> tracker;
         try {
