@@ -1,10 +1,10 @@
 import dev.fermion.components.data.PrepareCsv;
 import dev.fermion.components.preprocess.Moments;
 import dev.fermion.components.table.Csv;
-import dev.fermion.dsl.Artifact;
+import dev.fermion.types.Artifact;
 import dev.fermion.dsl.Component;
-import dev.fermion.dsl.Dataset;
-import dev.fermion.dsl.Directory;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Directory;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;

@@ -7,7 +7,7 @@ import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.Placeholders;
-import dev.fermion.dsl.Retry;
+import dev.fermion.plan.Retry;
 import dev.fermion.examples.nightly.ReportOutcome;
 
 import java.time.Duration;

@@ -3,10 +3,10 @@ package dev.fermion.cli;
 import dev.fermion.contract.Home;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
+import dev.fermion.types.Model;
 import java.nio.file.Files;
 
 /** Pipelines for the run and runs commands, found by class name (they are not registered as services). */

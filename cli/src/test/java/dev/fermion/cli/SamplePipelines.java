@@ -26,7 +26,7 @@ public final class SamplePipelines {
 
     public static final class Sum extends Component {
         public static final Input<List<Integer>> VALUES =
-                input("values", new dev.fermion.dsl.ValueType<List<Integer>>() {});
+                input("values", new dev.fermion.types.ValueType<List<Integer>>() {});
         public static final Output<Integer> TOTAL = output("total", Integer.class);
 
         @Override
@@ -82,7 +82,7 @@ public final class SamplePipelines {
         public static final Pipeline PIPELINE = Pipeline.named("with-volume")
                 .define(p -> p.step("only", new Square())
                         .with(Square.X, 3)
-                        .mount(dev.fermion.dsl.VolumeMount.pvc("shared-data", "/data")));
+                        .mount(dev.fermion.plan.VolumeMount.pvc("shared-data", "/data")));
     }
 
     /** Defined by a static field rather than PipelineSource, and not registered: reachable by class name only. */

@@ -1,7 +1,7 @@
 package dev.fermion.compiler;
 
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 
 /**
  * Pieces of Argo's expression language (expr-lang, in {@code {{=...}}} tags) that the compiler writes

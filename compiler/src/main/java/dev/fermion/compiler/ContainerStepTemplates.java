@@ -7,12 +7,12 @@ import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Script;
 import dev.fermion.compiler.argo.Template;
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.plan.StepOptions;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -129,7 +129,7 @@ final class ContainerStepTemplates {
             keyParams.put(
                     ContainerTemplates.IMAGE_PARAM,
                     ArgoExpressions.keyField(
-                            dev.fermion.dsl.ValueType.of(String.class),
+                            dev.fermion.types.ValueType.of(String.class),
                             ArgoExpressions.input(ContainerTemplates.IMAGE_PARAM)));
         }
 

@@ -3,8 +3,8 @@ package dev.fermion.compiler;
 import dev.fermion.compiler.argo.Memoize;
 import dev.fermion.contract.CacheKey;
 import dev.fermion.contract.CodeDigest;
-import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.StepOptions;
 import java.time.Duration;
 import java.util.Map;
 
@@ -68,7 +68,7 @@ final class MemoizeKeys {
                     .append(" == '' ? '' : ")
                     .append(ArgoExpressions.quote(CacheKey.SOURCE_FIELD))
                     .append(" + ")
-                    .append(ArgoExpressions.keyField(dev.fermion.dsl.ValueType.of(String.class), source))
+                    .append(ArgoExpressions.keyField(dev.fermion.types.ValueType.of(String.class), source))
                     .append(" + '\\n')");
         }
         expr.append(")}}");

@@ -1,7 +1,7 @@
 package dev.fermion.compiler;
 
 import dev.fermion.contract.TrackingEnv;
-import dev.fermion.dsl.SecretRef;
+import dev.fermion.plan.SecretRef;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.net.URI;

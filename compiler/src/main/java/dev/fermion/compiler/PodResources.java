@@ -1,10 +1,10 @@
 package dev.fermion.compiler;
 
 import dev.fermion.compiler.argo.Metadata;
-import dev.fermion.dsl.NodeAffinity;
-import dev.fermion.dsl.SecretRef;
-import dev.fermion.dsl.StepOptions;
-import dev.fermion.dsl.VolumeMount;
+import dev.fermion.plan.NodeAffinity;
+import dev.fermion.plan.SecretRef;
+import dev.fermion.plan.StepOptions;
+import dev.fermion.plan.VolumeMount;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -296,10 +296,10 @@ final class PodResources {
 
     List<Toleration> tolerations(StepOptions o, String where) {
         List<Toleration> tolerations = new ArrayList<>();
-        for (dev.fermion.dsl.Toleration t : o.tolerations()) {
+        for (dev.fermion.plan.Toleration t : o.tolerations()) {
             tolerations.add(new TolerationBuilder()
                     .withKey(plain(t.key(), "toleration key of " + where))
-                    .withOperator(t.operator() == dev.fermion.dsl.Toleration.Operator.EXISTS ? "Exists" : "Equal")
+                    .withOperator(t.operator() == dev.fermion.plan.Toleration.Operator.EXISTS ? "Exists" : "Equal")
                     .withValue(plain(t.value(), "toleration value of " + where))
                     .withEffect(t.effect() == null ? null : effect(t.effect()))
                     .withTolerationSeconds(
@@ -311,7 +311,7 @@ final class PodResources {
         return tolerations;
     }
 
-    private static String effect(dev.fermion.dsl.Toleration.Effect effect) {
+    private static String effect(dev.fermion.plan.Toleration.Effect effect) {
         return switch (effect) {
             case NO_SCHEDULE -> "NoSchedule";
             case PREFER_NO_SCHEDULE -> "PreferNoSchedule";
@@ -379,7 +379,7 @@ final class PodResources {
     static List<io.fabric8.kubernetes.api.model.Container> sidecars(
             StepOptions o, java.util.function.UnaryOperator<String> images) {
         List<io.fabric8.kubernetes.api.model.Container> sidecars = new ArrayList<>();
-        for (dev.fermion.dsl.Sidecar sidecar : o.sidecars()) {
+        for (dev.fermion.plan.Sidecar sidecar : o.sidecars()) {
             List<EnvVar> env = new ArrayList<>();
             new TreeMap<>(sidecar.env()).forEach((name, value) -> env.add(new EnvVar(name, value, null)));
             sidecars.add(new io.fabric8.kubernetes.api.model.ContainerBuilder()

@@ -1,7 +1,7 @@
 package dev.fermion.compiler;
 
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 
 /**
  * A value as Argo sees it: a parameter, as a template reference ({@code value}) and as an expression

@@ -2,7 +2,7 @@ package dev.fermion.compiler;
 
 import dev.fermion.compiler.argo.RetryStrategy;
 import dev.fermion.contract.LaunchSpec;
-import dev.fermion.dsl.StepOptions;
+import dev.fermion.plan.StepOptions;
 
 /** Argo's retry strategy of a step, from its {@code Retry} option: the same for Java, tool and resource steps. */
 final class RetryStrategies {
@@ -30,7 +30,7 @@ final class RetryStrategies {
         return new RetryStrategy(Integer.toString(r.limit()), policy(r.policy()), expression, backoff);
     }
 
-    private static String policy(dev.fermion.dsl.Retry.Policy policy) {
+    private static String policy(dev.fermion.plan.Retry.Policy policy) {
         return switch (policy) {
             case ALWAYS -> "Always";
             case ON_FAILURE -> "OnFailure";

@@ -1,6 +1,6 @@
 package dev.fermion.compiler;
 
-import dev.fermion.dsl.Names;
+import dev.fermion.plan.Names;
 import java.util.HashSet;
 import java.util.Set;
 

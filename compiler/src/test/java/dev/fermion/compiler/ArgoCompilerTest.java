@@ -14,9 +14,9 @@ import dev.fermion.compiler.fixtures.SamplePipelines;
 import dev.fermion.contract.ImageMap;
 import dev.fermion.contract.ValueCodec;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.Retry;
-import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.Plan;
+import dev.fermion.plan.Retry;
+import dev.fermion.types.ValueType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -282,7 +282,7 @@ class ArgoCompilerTest {
     void aCachedAndRetriedStepLeavesItsInlineFilesToTheRetriedTemplate() throws IOException {
         Plan plan = Pipeline.named("retried-inline")
                 .define(p -> p.step("train", new Train())
-                        .with(Train.DATA, dev.fermion.dsl.InlineFile.of("tiny.csv", "x,y\n1,2\n"))
+                        .with(Train.DATA, dev.fermion.types.InlineFile.of("tiny.csv", "x,y\n1,2\n"))
                         .retries(2))
                 .plan();
         String yaml = COMPILER.compile(plan, WorkflowKind.WORKFLOW, Map.of()).yaml();

@@ -24,7 +24,7 @@ class MemoizeKeyTest {
             Pattern.compile("\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|inputs\\.parameters\\['([-\\w]+)']"
                     + "|"
                     + Pattern.quote(ArgoExpressions.keyField(
-                                    dev.fermion.dsl.ValueType.of(String.class), "inputs.parameters['X']"))
+                                    dev.fermion.types.ValueType.of(String.class), "inputs.parameters['X']"))
                             .replace("X", "\\E([-\\w]+)\\Q")
                     + ")\\s*(\\+|$)");
 

@@ -1,14 +1,14 @@
 package dev.fermion.components;
 
-import dev.fermion.dsl.Artifact;
 import dev.fermion.dsl.Component;
-import dev.fermion.dsl.Dataset;
-import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Input;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.SourceDataset;
 import dev.fermion.dsl.StepContext;
+import dev.fermion.types.Artifact;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Directory;
+import dev.fermion.types.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

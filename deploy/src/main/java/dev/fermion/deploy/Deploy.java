@@ -11,9 +11,9 @@ import dev.fermion.deploy.local.LocalDeployments;
 import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
+import dev.fermion.types.Model;
 import java.time.Duration;
 import java.util.Map;
 

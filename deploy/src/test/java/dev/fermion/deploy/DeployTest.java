@@ -8,7 +8,7 @@ import dev.fermion.components.TestContext;
 import dev.fermion.components.model.ModelBundle;
 import dev.fermion.deploy.local.LocalDeployment;
 import dev.fermion.deploy.local.LocalDeployments;
-import dev.fermion.dsl.Model;
+import dev.fermion.types.Model;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fermion.components.TestBundles;
 import dev.fermion.components.TestContext;
 import dev.fermion.deploy.kubernetes.KServeInferenceService;
-import dev.fermion.dsl.Model;
+import dev.fermion.types.Model;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;

@@ -69,7 +69,7 @@ public record LaunchSpec(
     public static final int EXIT_STEP_FAILED = 1;
     /** The launcher was started wrongly (arguments, class, values): no attempt can succeed. */
     public static final int EXIT_USAGE = 2;
-    /** The step's inputs or data cannot be used ({@link dev.fermion.dsl.BadInputException}): no attempt can succeed. */
+    /** The step's inputs or data cannot be used ({@code BadInputException}): no attempt can succeed. */
     public static final int EXIT_BAD_INPUT = 3;
 
     /** Whether another attempt could end differently from one that exited with {@code exitCode}. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

@@ -1,17 +1,22 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.CachePolicy;
+import dev.fermion.plan.Names;
+import dev.fermion.plan.NodeAffinity;
+import dev.fermion.plan.Retry;
+import dev.fermion.plan.SecretRef;
+import dev.fermion.plan.Sidecar;
+import dev.fermion.plan.StepOptions;
+import dev.fermion.plan.Toleration;
+import dev.fermion.plan.VolumeMount;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * The run settings shared by a step handle and the pipeline-wide defaults, so both read the same:
  * {@code .memory("4Gi").gpus(1).retries(3).timeout(Duration.ofHours(2))}.
  */
 public interface Configurable<S extends Configurable<S>> {
-
-    /** Kubernetes resource quantity syntax, e.g. {@code 500m}, {@code 2}, {@code 4Gi}, {@code 1.5G}. */
-    Pattern QUANTITY = Pattern.compile("^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][0-9]+)?$");
 
     /** Applies one change to the options; the fluent methods below are all expressed through it. */
     S configure(UnaryOperator<StepOptions> change);
@@ -168,7 +173,7 @@ public interface Configurable<S extends Configurable<S>> {
     }
 
     private static String quantity(String what, String value) {
-        if (value == null || !QUANTITY.matcher(value).matches()) {
+        if (value == null || !Names.QUANTITY.matcher(value).matches()) {
             throw new IllegalArgumentException("Invalid " + what + " quantity '" + value
                     + "': use Kubernetes quantities such as \"500m\", \"2\" or \"4Gi\"");
         }

@@ -1,5 +1,7 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.Names;
+
 /**
  * A resource component that creates one Kubernetes object per run, with a generated name, and offers the
  * two ways to clean it up, combinable: {@link #deletedAtEnd()} deletes it when the run ends (on Argo from

@@ -2,6 +2,8 @@ package dev.fermion.dsl;
 
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
+import dev.fermion.plan.Names;
+import dev.fermion.types.ValueType;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;

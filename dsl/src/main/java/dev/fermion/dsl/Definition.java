@@ -1,5 +1,6 @@
 package dev.fermion.dsl;
 
+import dev.fermion.types.ValueType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;

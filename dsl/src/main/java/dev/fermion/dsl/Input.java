@@ -1,5 +1,7 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.Names;
+import dev.fermion.types.ValueType;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,6 +1,8 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Expr;
+import dev.fermion.plan.Names;
+import dev.fermion.types.ValueType;
 import java.util.List;
 import java.util.function.Function;
 

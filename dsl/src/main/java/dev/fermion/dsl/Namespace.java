@@ -1,6 +1,8 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Graph;
+import dev.fermion.plan.Names;
+import dev.fermion.plan.StepOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,8 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Cond;
+import dev.fermion.plan.StepOptions;
+import dev.fermion.types.ValueType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,5 +1,7 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.Names;
+import dev.fermion.types.ValueType;
 import java.util.Objects;
 
 /** A typed output port of a component, declared as a {@code public static final} field. */

@@ -1,6 +1,7 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Expr;
+import dev.fermion.types.ValueType;
 
 /** A pipeline parameter: a value given when the pipeline is run or submitted, or its default. */
 public final class Param<T> extends Value<T> {

@@ -1,8 +1,10 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Lifecycle;
+import dev.fermion.plan.Names;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.Schedule;
+import dev.fermion.plan.StepOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

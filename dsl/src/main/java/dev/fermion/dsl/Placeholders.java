@@ -1,6 +1,7 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.ContainerSpec;
+import dev.fermion.types.Artifact;
 import java.util.List;
 
 /**

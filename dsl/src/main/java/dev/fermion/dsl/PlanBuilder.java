@@ -1,10 +1,12 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.CachePolicy;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
+import dev.fermion.plan.Names;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.ParamSpec;
 import dev.fermion.plan.Plan;
@@ -12,6 +14,8 @@ import dev.fermion.plan.PortSpec;
 import dev.fermion.plan.ResourceSpec;
 import dev.fermion.plan.ResultSpec;
 import dev.fermion.plan.Schedule;
+import dev.fermion.plan.StepOptions;
+import dev.fermion.plan.VolumeMount;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

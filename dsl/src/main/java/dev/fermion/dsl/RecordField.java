@@ -1,5 +1,6 @@
 package dev.fermion.dsl;
 
+import dev.fermion.types.ValueType;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;

@@ -1,6 +1,10 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Expr;
+import dev.fermion.plan.StepOptions;
+import dev.fermion.plan.VolumeMount;
+import dev.fermion.types.Artifact;
+import dev.fermion.types.InlineFile;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 

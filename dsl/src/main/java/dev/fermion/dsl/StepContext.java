@@ -1,5 +1,6 @@
 package dev.fermion.dsl;
 
+import dev.fermion.types.Artifact;
 import java.nio.file.Path;
 
 /**

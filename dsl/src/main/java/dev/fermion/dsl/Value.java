@@ -2,6 +2,7 @@ package dev.fermion.dsl;
 
 import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
+import dev.fermion.types.ValueType;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.Names;
 import java.util.Objects;
 
 /**
@@ -50,7 +51,7 @@ public final class VolumeClaim extends CreatedObject<VolumeClaim> {
 
     /** A claim of {@code size} (a Kubernetes quantity such as {@code "10Gi"}). */
     public VolumeClaim(String size) {
-        if (size == null || !Configurable.QUANTITY.matcher(size).matches()) {
+        if (size == null || !Names.QUANTITY.matcher(size).matches()) {
             throw new IllegalArgumentException(
                     "invalid volume size '" + size + "': use a Kubernetes quantity such as \"10Gi\"");
         }

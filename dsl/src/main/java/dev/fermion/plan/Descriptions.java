@@ -1,7 +1,7 @@
 package dev.fermion.plan;
 
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 import java.util.stream.Collectors;
 
 /**

@@ -1,6 +1,6 @@
 package dev.fermion.plan;
 
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +55,7 @@ public sealed interface Expr {
     }
 
     /** A constant artifact: a directory holding {@code file}, written in the definition. */
-    record Inline(dev.fermion.dsl.InlineFile file, ValueType<?> type) implements Expr {
+    record Inline(dev.fermion.types.InlineFile file, ValueType<?> type) implements Expr {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.inline(this);

@@ -38,5 +38,5 @@ public record Graph(String name, List<Node> nodes, List<PortSpec> inputs, List<G
     }
 
     /** An output of a sub-pipeline body: the value of {@code source} when the body has finished. */
-    public record GraphOutput(String name, dev.fermion.dsl.ValueType<?> type, Expr source) {}
+    public record GraphOutput(String name, dev.fermion.types.ValueType<?> type, Expr source) {}
 }

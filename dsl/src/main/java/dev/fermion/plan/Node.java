@@ -1,7 +1,6 @@
 package dev.fermion.plan;
 
-import dev.fermion.dsl.StepOptions;
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -1,6 +1,5 @@
 package dev.fermion.plan;
 
-import dev.fermion.dsl.StepOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

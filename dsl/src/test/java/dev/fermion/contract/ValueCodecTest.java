@@ -3,7 +3,7 @@ package dev.fermion.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,8 +153,8 @@ class ValueCodecTest {
         assertThatThrownBy(() -> ValueCodec.encode(ValueType.of(String.class), null))
                 .hasMessage("null is not a value of String");
         assertThatThrownBy(() -> ValueCodec.encode(
-                        ValueType.of(dev.fermion.dsl.Dataset.class),
-                        new dev.fermion.dsl.Dataset(java.nio.file.Path.of("d"))))
+                        ValueType.of(dev.fermion.types.Dataset.class),
+                        new dev.fermion.types.Dataset(java.nio.file.Path.of("d"))))
                 .hasMessageContaining("artifacts are not encoded");
     }
 }

@@ -1,5 +1,7 @@
 package dev.fermion.dsl;
 
+import dev.fermion.types.Dataset;
+
 /** Container, script and recursive definitions for the DSL tests, correct and wrong. */
 public final class ContainerFixtures {
     private ContainerFixtures() {}

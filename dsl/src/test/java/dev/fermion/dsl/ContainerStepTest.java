@@ -14,6 +14,7 @@ import dev.fermion.dsl.Fixtures.Source;
 import dev.fermion.plan.ContainerSpec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Node;
+import dev.fermion.types.ValueType;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package dev.fermion.dsl;
 
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Model;
+import dev.fermion.types.ValueType;
 import java.util.List;
 
 /**

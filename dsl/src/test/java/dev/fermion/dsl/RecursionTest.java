@@ -12,6 +12,7 @@ import dev.fermion.plan.Cond;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
+import dev.fermion.types.ValueType;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;

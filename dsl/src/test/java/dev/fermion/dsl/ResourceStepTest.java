@@ -12,6 +12,8 @@ import dev.fermion.plan.Expr;
 import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.ResourceSpec;
+import dev.fermion.plan.VolumeMount;
+import dev.fermion.types.ValueType;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;

@@ -67,6 +67,7 @@ class TypedPortsCompileTest {
                 package snippet;
 
                 import dev.fermion.dsl.*;
+                import dev.fermion.types.*;
                 import dev.fermion.dsl.Fixtures.*;
                 import java.util.List;
 

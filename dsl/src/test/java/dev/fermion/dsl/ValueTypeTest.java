@@ -3,6 +3,11 @@ package dev.fermion.dsl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fermion.types.Artifact;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Directory;
+import dev.fermion.types.Model;
+import dev.fermion.types.ValueType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,15 @@
 package dev.fermion.testing;
 
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.Dataset;
-import dev.fermion.dsl.Directory;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.runtime.local.RunRecord;
 import dev.fermion.runtime.local.RunResult;
 import dev.fermion.runtime.local.RunStatus;
 import dev.fermion.runtime.local.StepRecord;
 import dev.fermion.runtime.local.StepStatus;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Directory;
+import dev.fermion.types.Model;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
 package dev.fermion.testing;
 
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.Artifact;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.Node;
@@ -13,6 +12,7 @@ import dev.fermion.runtime.local.Isolation;
 import dev.fermion.runtime.local.LocalRunner;
 import dev.fermion.runtime.local.RunOptions;
 import dev.fermion.runtime.local.Tracking;
+import dev.fermion.types.Artifact;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

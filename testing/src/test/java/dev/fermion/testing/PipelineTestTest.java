@@ -3,12 +3,12 @@ package dev.fermion.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fermion.dsl.Model;
 import dev.fermion.runtime.local.StepStatus;
 import dev.fermion.testing.TrainingPipeline.Deploy;
 import dev.fermion.testing.TrainingPipeline.Evaluate;
 import dev.fermion.testing.TrainingPipeline.Prepare;
 import dev.fermion.testing.TrainingPipeline.Train;
+import dev.fermion.types.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.fermion.testing;
 
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
+import dev.fermion.types.Model;
 import java.nio.file.Files;
 import java.util.List;
 

@@ -1,7 +1,5 @@
 package dev.fermion.tracking;
 
-import dev.fermion.dsl.Dataset;
-import dev.fermion.dsl.Model;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Plan;
 import dev.fermion.tracking.delivery.DatasetRef;
@@ -16,6 +14,8 @@ import dev.fermion.tracking.mlflow.MlflowClient;
 import dev.fermion.tracking.mlflow.Param;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.Tag;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Model;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.fermion.tracking;
 
-import dev.fermion.dsl.Artifact;
+import dev.fermion.types.Artifact;
 
 /**
  * An artifact a step read or wrote, by port name. {@code digest} is the runner's content digest, or null

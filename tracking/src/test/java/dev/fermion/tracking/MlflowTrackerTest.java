@@ -2,8 +2,6 @@ package dev.fermion.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fermion.dsl.Dataset;
-import dev.fermion.dsl.Model;
 import dev.fermion.plan.Plan;
 import dev.fermion.tracking.mlflow.ArtifactFile;
 import dev.fermion.tracking.mlflow.LoggedModel;
@@ -13,6 +11,8 @@ import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.ModelVersion;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Model;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

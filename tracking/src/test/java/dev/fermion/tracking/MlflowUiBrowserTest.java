@@ -2,12 +2,12 @@ package dev.fermion.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fermion.dsl.Dataset;
-import dev.fermion.dsl.Model;
 import dev.fermion.tracking.browser.Chromium;
 import dev.fermion.tracking.mlflow.MlflowClient;
 import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,16 +1,16 @@
 package dev.fermion.tracking;
 
 import dev.fermion.dsl.Component;
-import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Input;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
-import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Plan;
+import dev.fermion.plan.StepOptions;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Model;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -16,12 +16,12 @@ import dev.fermion.components.table.Table;
 import dev.fermion.components.table.TableSchema;
 import dev.fermion.dsl.BadInputException;
 import dev.fermion.dsl.Component;
-import dev.fermion.dsl.Dataset;
-import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Directory;
+import dev.fermion.types.ValueType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +87,7 @@ public final class TrainMlp extends Component {
             .describedAs("CPU threads libtorch computes each operation with (a setting of the whole process); "
                     + "more help only wide networks on large batches");
 
-    public static final Output<dev.fermion.dsl.Model> MODEL = output("model", dev.fermion.dsl.Model.class);
+    public static final Output<dev.fermion.types.Model> MODEL = output("model", dev.fermion.types.Model.class);
     public static final Output<Double> BEST_VALIDATION_LOSS = output("best-validation-loss", Double.class);
     public static final Output<Double> FINAL_TRAIN_LOSS = output("final-train-loss", Double.class)
             .describedAs("training loss of the epoch whose weights the model keeps");

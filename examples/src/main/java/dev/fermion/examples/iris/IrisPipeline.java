@@ -8,7 +8,7 @@ import dev.fermion.deploy.DeployTarget;
 import dev.fermion.dsl.FermionPipeline;
 import dev.fermion.dsl.Param;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 import java.time.Duration;
 import java.util.List;
 

@@ -7,10 +7,10 @@ import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.FermionPipeline;
 import dev.fermion.dsl.Param;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.SecretRef;
-import dev.fermion.dsl.Toleration;
 import dev.fermion.examples.iris.IrisPipeline;
 import dev.fermion.plan.Schedule;
+import dev.fermion.plan.SecretRef;
+import dev.fermion.plan.Toleration;
 import java.time.Duration;
 
 /**

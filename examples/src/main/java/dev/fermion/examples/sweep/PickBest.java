@@ -4,7 +4,7 @@ import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 import java.util.List;
 
 /**

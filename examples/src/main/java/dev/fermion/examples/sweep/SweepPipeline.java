@@ -6,8 +6,8 @@ import dev.fermion.components.train.TrainMlp;
 import dev.fermion.dsl.FermionPipeline;
 import dev.fermion.dsl.Param;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.ValueType;
 import dev.fermion.examples.iris.IrisPipeline;
+import dev.fermion.types.ValueType;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package com.example.orders;
 
 import dev.fermion.dsl.Component;
-import dev.fermion.dsl.Dataset;
+import dev.fermion.types.Dataset;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;

@@ -2,7 +2,7 @@ package com.example.orders;
 
 import dev.fermion.dsl.ContainerCommand;
 import dev.fermion.dsl.ContainerComponent;
-import dev.fermion.dsl.Dataset;
+import dev.fermion.types.Dataset;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Placeholders;

@@ -1,10 +1,10 @@
 package dev.fermion.runtime.launch;
 
-import dev.fermion.dsl.Artifact;
-import dev.fermion.dsl.Dataset;
-import dev.fermion.dsl.Directory;
-import dev.fermion.dsl.Model;
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.Artifact;
+import dev.fermion.types.Dataset;
+import dev.fermion.types.Directory;
+import dev.fermion.types.Model;
+import dev.fermion.types.ValueType;
 import java.nio.file.Path;
 
 /** Artifact directories as the type their port declares, for steps and for the runner's listeners. */

@@ -2,12 +2,12 @@ package dev.fermion.runtime.launch;
 
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.Artifact;
 import dev.fermion.dsl.Definition;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.SourceDataset;
 import dev.fermion.dsl.StepContext;
+import dev.fermion.types.Artifact;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

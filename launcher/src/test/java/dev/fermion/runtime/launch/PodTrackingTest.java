@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.runtime.fixtures.Steps;
@@ -15,6 +14,7 @@ import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
 import dev.fermion.tracking.mlflow.Tag;
+import dev.fermion.types.Model;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;

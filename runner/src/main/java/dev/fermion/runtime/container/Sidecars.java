@@ -1,6 +1,6 @@
 package dev.fermion.runtime.container;
 
-import dev.fermion.dsl.Sidecar;
+import dev.fermion.plan.Sidecar;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -1,9 +1,9 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.dsl.StepOptions;
-import dev.fermion.dsl.VolumeMount;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
+import dev.fermion.plan.StepOptions;
+import dev.fermion.plan.VolumeMount;
 import java.util.ArrayList;
 import java.util.List;
 

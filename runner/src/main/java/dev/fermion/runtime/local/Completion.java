@@ -1,10 +1,10 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.dsl.Directory;
-import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.PortSpec;
 import dev.fermion.runtime.launch.Artifacts;
+import dev.fermion.types.Directory;
+import dev.fermion.types.ValueType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.Plan;
+import dev.fermion.plan.StepOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

@@ -1,12 +1,12 @@
 package dev.fermion.runtime.local;
 
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.types.ValueType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

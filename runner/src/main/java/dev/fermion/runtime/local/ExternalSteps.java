@@ -1,10 +1,10 @@
 package dev.fermion.runtime.local;
 
 import dev.fermion.contract.ImageMap;
-import dev.fermion.dsl.Sidecar;
-import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
+import dev.fermion.plan.Sidecar;
+import dev.fermion.plan.StepOptions;
 import dev.fermion.runtime.container.ContainerEngine;
 import dev.fermion.runtime.container.ContainerRuntime;
 import dev.fermion.runtime.container.ContainerSetupException;

@@ -1,9 +1,9 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
+import dev.fermion.plan.StepOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.dsl.Model;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Node;
 import dev.fermion.plan.Plan;
 import dev.fermion.plan.PortSpec;
+import dev.fermion.types.Model;
 import java.util.ArrayList;
 import java.util.List;
 

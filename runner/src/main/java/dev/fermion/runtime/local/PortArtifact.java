@@ -1,6 +1,6 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.dsl.Artifact;
+import dev.fermion.types.Artifact;
 
 /**
  * An artifact a step read or wrote, by port name, as listeners see it.

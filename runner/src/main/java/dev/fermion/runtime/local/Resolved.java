@@ -1,6 +1,6 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.dsl.ValueType;
+import dev.fermion.types.ValueType;
 import java.nio.file.Path;
 
 /** A value as the runner passes it on: ValueCodec-encoded text, or an artifact directory with its digest. */

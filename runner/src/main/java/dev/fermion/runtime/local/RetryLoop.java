@@ -1,7 +1,7 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.dsl.Retry;
-import dev.fermion.dsl.Sidecar;
+import dev.fermion.plan.Retry;
+import dev.fermion.plan.Sidecar;
 import dev.fermion.runtime.container.ContainerSetupException;
 import dev.fermion.runtime.container.Sidecars;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.fermion.runtime.local;
 
-import dev.fermion.dsl.StepOptions;
 import dev.fermion.plan.ComponentSpec;
+import dev.fermion.plan.StepOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.fermion.runtime.local;
 
 import dev.fermion.contract.ValueCodec;
-import dev.fermion.dsl.ValueType;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Exprs;
+import dev.fermion.types.ValueType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,11 +3,11 @@ package dev.fermion.runtime.container;
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.ContainerCommand;
 import dev.fermion.dsl.ContainerComponent;
-import dev.fermion.dsl.Dataset;
 import dev.fermion.dsl.Input;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Placeholders;
 import dev.fermion.dsl.StepContext;
+import dev.fermion.types.Dataset;
 import java.nio.file.Files;
 
 /** Java, container (sh) and script (python3) steps that hand parameters and artifacts to each other. */

@@ -2,7 +2,6 @@ package dev.fermion.runtime.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fermion.dsl.Directory;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.runtime.fixtures.Steps.Emit;
@@ -10,6 +9,7 @@ import dev.fermion.runtime.fixtures.Steps.Fail;
 import dev.fermion.runtime.fixtures.Steps.ReadText;
 import dev.fermion.runtime.fixtures.Steps.ReportAndWait;
 import dev.fermion.runtime.fixtures.Steps.WriteText;
+import dev.fermion.types.Directory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fermion.dsl.Component;
 import dev.fermion.dsl.Input;
-import dev.fermion.dsl.Model;
 import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
@@ -17,6 +16,7 @@ import dev.fermion.tracking.mlflow.MlflowClient;
 import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
 import dev.fermion.tracking.mlflow.RunInfo;
+import dev.fermion.types.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.fermion.bench.tracking;
 
-import dev.fermion.dsl.StepOptions;
+import dev.fermion.plan.StepOptions;
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Plan;

@@ -1,4 +1,4 @@
-package dev.fermion.dsl;
+package dev.fermion.plan;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -9,6 +9,10 @@ import java.util.regex.Pattern;
  */
 public final class Names {
     /** DNS-1123 label: what Argo accepts for task names and what Kubernetes accepts for most names. */
+    /** Kubernetes resource quantity syntax, e.g. {@code 500m}, {@code 2}, {@code 4Gi}, {@code 1.5G}. */
+    public static final Pattern QUANTITY =
+            Pattern.compile("^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][0-9]+)?$");
+
     public static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     /** Argo parameter and artifact names. */
     public static final Pattern PORT = Pattern.compile("[a-zA-Z][a-zA-Z0-9_-]*");
@@ -79,7 +83,7 @@ public final class Names {
         return text;
     }
 
-    static String requirePortName(String name) {
+    public static String requirePortName(String name) {
         if (name == null || !PORT.matcher(name).matches() || name.length() > MAX_LABEL) {
             throw new IllegalArgumentException("Invalid port name '" + name + "': use letters, digits, '-' or '_', "
                     + "starting with a letter, at most " + MAX_LABEL + " characters (for example \"learning-rate\")");

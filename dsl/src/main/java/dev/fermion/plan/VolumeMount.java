@@ -1,4 +1,4 @@
-package dev.fermion.dsl;
+package dev.fermion.plan;
 
 import java.util.Objects;
 
@@ -119,7 +119,7 @@ public sealed interface VolumeMount {
         public EmptyDir {
             requireName(name, "emptyDir volume");
             requirePath(mountPath);
-            if (sizeLimit != null && !Configurable.QUANTITY.matcher(sizeLimit).matches()) {
+            if (sizeLimit != null && !Names.QUANTITY.matcher(sizeLimit).matches()) {
                 throw new IllegalArgumentException("Invalid size limit '" + sizeLimit + "' of emptyDir volume " + name
                         + ": use a Kubernetes quantity such as \"1Gi\"");
             }
@@ -141,8 +141,8 @@ public sealed interface VolumeMount {
     }
 
     /**
-     * A PersistentVolumeClaim whose name is known only at run time, typically the {@link VolumeClaim#CLAIM_NAME}
-     * output of an earlier step; added with {@link Step#mountClaim}. The volume is named after the value it
+     * A PersistentVolumeClaim whose name is known only at run time, typically the {@code VolumeClaim.CLAIM_NAME}
+     * output of an earlier step; added with {@code Step.mountClaim}. The volume is named after the value it
      * reads, so two mounts of the same claim share one volume.
      */
     record ClaimFromValue(dev.fermion.plan.Expr claimName, String mountPath, boolean readOnly) implements VolumeMount {

@@ -1,4 +1,4 @@
-package dev.fermion.dsl;
+package dev.fermion.plan;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

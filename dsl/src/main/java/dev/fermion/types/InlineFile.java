@@ -1,4 +1,4 @@
-package dev.fermion.dsl;
+package dev.fermion.types;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.fermion.dsl;
+package dev.fermion.types;
 
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -141,7 +141,7 @@ public abstract class ValueType<T> {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static ValueType<?> fromType(Type type) {
+    public static ValueType<?> fromType(Type type) {
         Class<?> raw = rawTypeOf(type);
         if (type instanceof Class<?>) {
             return of(raw);

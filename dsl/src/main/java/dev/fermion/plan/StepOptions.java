@@ -1,6 +1,5 @@
-package dev.fermion.dsl;
+package dev.fermion.plan;
 
-import dev.fermion.plan.Expr;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,91 +113,91 @@ public record StepOptions(
         return gpus != null && gpus > 0;
     }
 
-    StepOptions withCpu(String request, String limit) {
+    public StepOptions withCpu(String request, String limit) {
         return copy(b -> {
             b.cpuRequest = request;
             b.cpuLimit = limit;
         });
     }
 
-    StepOptions withMemory(String request, String limit) {
+    public StepOptions withMemory(String request, String limit) {
         return copy(b -> {
             b.memoryRequest = request;
             b.memoryLimit = limit;
         });
     }
 
-    StepOptions withGpus(int count) {
+    public StepOptions withGpus(int count) {
         return copy(b -> b.gpus = count);
     }
 
-    StepOptions withNodeSelector(String key, String value) {
+    public StepOptions withNodeSelector(String key, String value) {
         return copy(b -> b.nodeSelector = merge(nodeSelector, Map.of(key, value)));
     }
 
-    StepOptions withToleration(Toleration toleration) {
+    public StepOptions withToleration(Toleration toleration) {
         return copy(b -> b.tolerations = append(tolerations, List.of(toleration)));
     }
 
-    StepOptions withNodeAffinity(NodeAffinity affinity) {
+    public StepOptions withNodeAffinity(NodeAffinity affinity) {
         return copy(b -> b.nodeAffinity = append(nodeAffinity, List.of(affinity)));
     }
 
-    StepOptions withEnv(String name, String value) {
+    public StepOptions withEnv(String name, String value) {
         return copy(b -> b.env = merge(env, Map.of(name, value)));
     }
 
-    StepOptions withSecretEnv(String name, SecretRef ref) {
+    public StepOptions withSecretEnv(String name, SecretRef ref) {
         return copy(b -> b.secretEnv = merge(secretEnv, Map.of(name, ref)));
     }
 
-    StepOptions withVolume(VolumeMount volume) {
+    public StepOptions withVolume(VolumeMount volume) {
         return copy(b -> b.volumes = append(volumes, List.of(volume)));
     }
 
-    StepOptions withServiceAccount(String name) {
+    public StepOptions withServiceAccount(String name) {
         return copy(b -> b.serviceAccount = name);
     }
 
-    StepOptions withImage(String reference) {
+    public StepOptions withImage(String reference) {
         return copy(b -> {
             b.image = reference;
             b.imageFrom = null;
         });
     }
 
-    StepOptions withImageFrom(Expr reference) {
+    public StepOptions withImageFrom(Expr reference) {
         return copy(b -> {
             b.imageFrom = reference;
             b.image = null;
         });
     }
 
-    StepOptions withImagePullSecret(String name) {
+    public StepOptions withImagePullSecret(String name) {
         return copy(b -> b.imagePullSecrets = append(imagePullSecrets, List.of(name)));
     }
 
-    StepOptions withSidecar(Sidecar sidecar) {
+    public StepOptions withSidecar(Sidecar sidecar) {
         return copy(b -> b.sidecars = append(sidecars, List.of(sidecar)));
     }
 
-    StepOptions withRetry(Retry value) {
+    public StepOptions withRetry(Retry value) {
         return copy(b -> b.retry = value);
     }
 
-    StepOptions withTimeout(Duration value) {
+    public StepOptions withTimeout(Duration value) {
         return copy(b -> b.timeout = value);
     }
 
-    StepOptions withCache(CachePolicy value) {
+    public StepOptions withCache(CachePolicy value) {
         return copy(b -> b.cache = value);
     }
 
-    StepOptions withLabel(String key, String value) {
+    public StepOptions withLabel(String key, String value) {
         return copy(b -> b.labels = merge(labels, Map.of(key, value)));
     }
 
-    StepOptions withAnnotation(String key, String value) {
+    public StepOptions withAnnotation(String key, String value) {
         return copy(b -> b.annotations = merge(annotations, Map.of(key, value)));
     }
 
