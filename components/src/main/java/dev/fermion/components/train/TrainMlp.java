@@ -82,6 +82,8 @@ public final class TrainMlp extends Component {
     // libtorch computes each operation with one thread per core by default. For networks this small that is
     // no faster than one, and on a machine busy with other work each operation waits for threads that have no
     // core: the breast-cancer set took 58 s with two threads at load 20 and 3.5 s with one.
+    // It is an input, not a setting of the runner, because the count can change the last bits of what is
+    // trained (libtorch may split a sum another way), and so belongs in the step's cache key.
     public static final Input<Integer> THREADS = input("threads", Integer.class)
             .defaultValue(1)
             .describedAs("CPU threads libtorch computes each operation with (a setting of the whole process); "
