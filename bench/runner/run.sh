@@ -30,11 +30,18 @@ say "building the Java harness"
 rm -rf "$results" && mkdir -p "$results"
 python3 "$here/benchenv.py" start "$results/env.json" --python "$venv/bin/python" --module kfp
 
+# The harness's own classes (the no-op component) after the jars, as a user's classes come after Fermion's: process
+# isolation's launchers then map a class-data archive of the jars (LauncherArchive), made after the first run.
 say "Fermion LocalRunner"
-java -Xms512m -Xmx2g -cp "bench/runner/target/classes:$(cat bench/runner/target/classpath.txt)" \
+java -Xms512m -Xmx2g -cp "$(cat bench/runner/target/classpath.txt):bench/runner/target/classes" \
   dev.fermion.bench.runner.RunnerBench --out "$results/fermion.json" \
   --n "${N:-1000}" --proc-n "${PROC_N:-20}" --repeats "${REPEATS:-5}" --warmups 2 --proc-repeats "${PROC_REPEATS:-3}" \
   --also-sizes "${ALSO_SIZES:-100,10000}"
+
+say "Fermion LocalRunner, process isolation without the archive (a directory first on the class path)"
+java -Xms512m -Xmx2g -cp "bench/runner/target/classes:$(cat bench/runner/target/classpath.txt)" \
+  dev.fermion.bench.runner.RunnerBench --out "$results/fermion-no-archive.json" --process-only true \
+  --n "${N:-1000}" --proc-n "${PROC_N:-20}" --warmups 2 --proc-repeats "${PROC_REPEATS:-3}"
 
 say "kfp.local SubprocessRunner"
 "$venv/bin/python" -W ignore "$here/kfp_local.py" --out "$results/kfp.json" \

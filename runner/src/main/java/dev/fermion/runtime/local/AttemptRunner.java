@@ -10,6 +10,9 @@ interface AttemptRunner {
      */
     AttemptOutcome digestSources(Attempt attempt, java.nio.file.Path digestFile);
 
+    /** Called once, as the run ends and after its last attempt. */
+    default void close() {}
+
     static AttemptRunner of(RunOptions options, ExternalSteps external) {
         if (options.isolation() == Isolation.PROCESS) {
             return new ProcessAttempts(options.classpath(), options.home().root());

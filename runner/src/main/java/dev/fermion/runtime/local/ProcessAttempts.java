@@ -18,12 +18,22 @@ import java.util.concurrent.TimeUnit;
 final class ProcessAttempts implements AttemptRunner {
     private final String classpath;
     private final Path home;
+    private final LauncherArchive archive;
 
     ProcessAttempts(String extraClasspath, Path home) {
+        // The runner's own class path first, as in the runner, whose loader for the pipeline's classes asks its
+        // parent first; and so the class-data archive of its jars applies whatever the pipeline adds.
         String own = System.getProperty("java.class.path");
         this.classpath =
-                extraClasspath == null || extraClasspath.isBlank() ? own : extraClasspath + File.pathSeparator + own;
+                extraClasspath == null || extraClasspath.isBlank() ? own : own + File.pathSeparator + extraClasspath;
         this.home = home;
+        this.archive = LauncherArchive.of(List.of(classpath.split(File.pathSeparator)), home.resolve("class-data"));
+    }
+
+    /** Makes the launchers' class-data archive from what this run's steps loaded, if there is none yet. */
+    @Override
+    public void close() {
+        archive.build(javaBinary());
     }
 
     @Override
@@ -39,7 +49,9 @@ final class ProcessAttempts implements AttemptRunner {
     }
 
     private AttemptOutcome launch(Attempt attempt, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", classpath, StepLauncher.class.getName()));
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(archive.jvmOptions());
+        command.addAll(List.of("-cp", classpath, StepLauncher.class.getName()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)

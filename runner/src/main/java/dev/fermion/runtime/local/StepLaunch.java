@@ -62,9 +62,10 @@ final class StepLaunch {
         this.deadline = deadline;
     }
 
-    /** Stops following metrics, as the run ends. */
+    /** Stops following metrics, as the run ends, and lets the attempt runner finish its own work. */
     void close() {
         metricsTimer.shutdownNow();
+        attempts.close();
     }
 
     /** A step's digest of the data it reads from outside the pipeline, or why it could not be made. */

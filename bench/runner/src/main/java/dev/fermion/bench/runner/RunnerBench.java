@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp ... dev.fermion.bench.runner.RunnerBench --out FILE [--n 1000] [--proc-n 20] [--repeats 7] [--proc-repeats 3]
- *      [--warmups 3] [--also-sizes 100,300]
+ *      [--warmups 3] [--also-sizes 100,300] [--process-only true]
  * </pre>
  * Writes one JSON object: for each case, every timed run's milliseconds (after warm-up runs in the same JVM).
  */
@@ -39,6 +39,7 @@ public final class RunnerBench {
         int procRepeats = 3;
         int warmups = 3;
         List<Integer> sizes = new ArrayList<>();
+        boolean processOnly = false;
         Path out = null;
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
@@ -49,6 +50,7 @@ public final class RunnerBench {
                 case "--proc-repeats": procRepeats = Integer.parseInt(value); break;
                 case "--warmups": warmups = Integer.parseInt(value); break;
                 case "--out": out = Path.of(value); break;
+                case "--process-only": processOnly = Boolean.parseBoolean(value); break;
                 case "--also-sizes":
                     for (String size : value.split(",")) {
                         sizes.add(Integer.parseInt(size.trim()));
@@ -61,11 +63,11 @@ public final class RunnerBench {
             throw new IllegalArgumentException("--out FILE is required");
         }
         List<String> cases = new ArrayList<>();
-        for (String shape : List.of("chain", "fanout")) {
+        for (String shape : processOnly ? List.<String>of() : List.of("chain", "fanout")) {
             cases.add(measure(shape, n, Isolation.IN_PROCESS, warmups, repeats));
         }
         // Smaller runs of the same shapes: whether the cost per step grows with the size of the run.
-        for (int size : sizes) {
+        for (int size : processOnly ? List.<Integer>of() : sizes) {
             for (String shape : List.of("chain", "fanout")) {
                 cases.add(measure(shape, size, Isolation.IN_PROCESS, warmups, repeats));
             }
@@ -76,6 +78,14 @@ public final class RunnerBench {
         String json = "{\"tool\": \"fermion\", \"parallelism\": " + Runtime.getRuntime().availableProcessors()
                 + ", \"cases\": [\n  " + String.join(",\n  ", cases) + "\n]}\n";
         Files.writeString(out, json);
+    }
+
+    private static String join(List<Double> times) {
+        StringBuilder ms = new StringBuilder();
+        for (double t : times) {
+            ms.append(ms.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", t));
+        }
+        return ms.toString();
     }
 
     static Plan pipeline(String shape, int n) {
@@ -95,6 +105,7 @@ public final class RunnerBench {
             // Cache off: every run executes every step (a cached run would measure the cache instead).
             RunOptions options = RunOptions.defaults().withHome(new FermionHome(home)).withCache(false).withIsolation(isolation);
             List<Double> times = new ArrayList<>();
+            List<Double> warmupTimes = new ArrayList<>();
             long recordBytes = 0;
             for (int r = 0; r < warmups + repeats; r++) {
                 Plan plan = pipeline(shape, n); // defining and planning are not timed: only the runner
@@ -107,17 +118,17 @@ public final class RunnerBench {
                 }
                 System.err.printf(Locale.ROOT, "%-7s %-10s n=%-5d %s %9.1f ms  %6.3f ms/step%n", shape, isolation, n,
                         r < warmups ? "warm-up" : "timed  ", millis, millis / n);
-                if (r >= warmups) {
-                    times.add(millis);
-                }
+                (r >= warmups ? times : warmupTimes).add(millis);
                 recordBytes = Files.size(result.runDir().resolve("run.json"));
             }
-            StringBuilder ms = new StringBuilder();
-            for (double t : times) {
-                ms.append(ms.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", t));
+            // Process isolation makes a class-data archive of the launcher's jars after its first run (LauncherArchive)
+            // when the class path starts with jars; run.sh measures it both ways.
+            boolean archive;
+            try (Stream<Path> files = Files.exists(home.resolve("class-data")) ? Files.list(home.resolve("class-data")) : Stream.empty()) {
+                archive = files.anyMatch(f -> f.toString().endsWith(".jsa"));
             }
-            return String.format(Locale.ROOT, "{\"shape\": \"%s\", \"isolation\": \"%s\", \"steps\": %d, \"warmups\": %d, \"record_bytes\": %d, \"ms\": [%s]}",
-                    shape, isolation.name().toLowerCase(Locale.ROOT), n, warmups, recordBytes, ms);
+            return String.format(Locale.ROOT, "{\"shape\": \"%s\", \"isolation\": \"%s\", \"steps\": %d, \"warmups\": %d, \"record_bytes\": %d, \"class_data_archive\": %s, \"warmup_ms\": [%s], \"ms\": [%s]}",
+                    shape, isolation.name().toLowerCase(Locale.ROOT), n, warmups, recordBytes, archive, join(warmupTimes), join(times));
         } finally {
             try (Stream<Path> walk = Files.walk(home)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
