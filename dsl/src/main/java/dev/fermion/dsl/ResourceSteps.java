@@ -1,5 +1,6 @@
 package dev.fermion.dsl;
 
+import dev.fermion.plan.Descriptions;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.ManifestField;
 import dev.fermion.plan.ResourceManifest;
@@ -96,7 +97,7 @@ final class ResourceSteps {
                 step.name,
                 "input '" + input + "' is written into a Kubernetes manifest, so it takes only "
                         + "object names: a constant name, or an output another resource step reads from " + NAME_PATH
-                        + " (such as VolumeClaim.CLAIM_NAME); " + describe(value) + " could hold any text");
+                        + " (such as VolumeClaim.CLAIM_NAME); " + Descriptions.source(value) + " could hold any text");
     }
 
     /** Whether {@code output} of {@code resource} is its object's name; a broken producer is reported at its own step. */
@@ -106,15 +107,5 @@ final class ResourceSteps {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static String describe(Expr value) {
-        if (value instanceof Expr.StepOutput out) {
-            return "output '" + out.port() + "' of step '" + out.step() + "'";
-        }
-        if (value instanceof Expr.Param param) {
-            return "parameter '" + param.name() + "'";
-        }
-        return "this value";
     }
 }

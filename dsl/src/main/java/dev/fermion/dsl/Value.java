@@ -1,6 +1,7 @@
 package dev.fermion.dsl;
 
 import dev.fermion.plan.Cond;
+import dev.fermion.plan.Descriptions;
 import dev.fermion.plan.Expr;
 import dev.fermion.types.ValueType;
 import java.util.List;
@@ -152,8 +153,8 @@ public class Value<T> {
             if (value.scope.sees(common)) {
                 common = value.scope;
             } else if (!common.sees(value.scope)) {
-                throw new IllegalArgumentException("a value made of " + describe(value.expr) + " (defined in "
-                        + value.scope + ") and values defined in " + common + ": no step sees both");
+                throw new IllegalArgumentException("a value made of " + Descriptions.source(value.expr)
+                        + " (defined in " + value.scope + ") and values defined in " + common + ": no step sees both");
             }
         }
         return common;
@@ -242,36 +243,27 @@ public class Value<T> {
         } else if (scope.complements(fallback.scope)) {
             result = scope.parent;
         } else {
-            throw new IllegalArgumentException("orElse(...): the fallback " + describe(fallback.expr) + " (defined in "
-                    + fallback.scope + ") may itself be missing where " + describe(expr) + " is: fall back to a "
-                    + "constant, a value defined outside the branch, or the output of a step in the other block of the "
-                    + "same when(...)");
+            throw new IllegalArgumentException(
+                    "orElse(...): the fallback " + Descriptions.source(fallback.expr) + " (defined in "
+                            + fallback.scope + ") may itself be missing where " + Descriptions.source(expr)
+                            + " is: fall back to a "
+                            + "constant, a value defined outside the branch, or the output of a step in the other block of the "
+                            + "same when(...)");
         }
         return new Value<>(new Expr.OrElse(expr, fallback.expr, type), type, result);
     }
 
     private void requireConditional() {
         if (type.isArtifact()) {
-            throw new IllegalArgumentException("orElse(...) on " + describe(expr) + ": artifacts cannot fall back to "
-                    + "another value; give the branch's steps a parameter (a URI, a key) and read that");
+            throw new IllegalArgumentException(
+                    "orElse(...) on " + Descriptions.source(expr) + ": artifacts cannot fall back to "
+                            + "another value; give the branch's steps a parameter (a URI, a key) and read that");
         }
         if (scope.kind != Scope.Kind.BRANCH) {
-            throw new IllegalArgumentException("orElse(...) on " + describe(expr) + ": it is always there (it is not "
-                    + "defined in a when/otherwise branch), so there is nothing to fall back from");
+            throw new IllegalArgumentException(
+                    "orElse(...) on " + Descriptions.source(expr) + ": it is always there (it is not "
+                            + "defined in a when/otherwise branch), so there is nothing to fall back from");
         }
-    }
-
-    static String describe(Expr expr) {
-        if (expr instanceof Expr.StepOutput out) {
-            return "output '" + out.port() + "' of step '" + out.step() + "'";
-        }
-        if (expr instanceof Expr.OrElse e) {
-            return describe(e.value()) + " (or else ...)";
-        }
-        if (expr instanceof Expr.Collected c) {
-            return "the values collected from loop '" + c.loop() + "'";
-        }
-        return "this value";
     }
 
     /**
@@ -300,7 +292,7 @@ public class Value<T> {
     private Condition compare(Cond.Op op, T literal) {
         Objects.requireNonNull(literal, "comparison literal");
         if (literal instanceof Number n && !Double.isFinite(n.doubleValue())) {
-            throw new IllegalArgumentException("a condition compares " + describe(expr) + " with " + literal
+            throw new IllegalArgumentException("a condition compares " + Descriptions.source(expr) + " with " + literal
                     + ", which is not a number Argo can read: compare with a finite number");
         }
         return compare(op, new Value<>(new Expr.Literal(type, literal), type, scope));

@@ -160,4 +160,77 @@ public final class Descriptions {
             }
         });
     }
+
+    /**
+     * Where a value comes from, as an error message names it: {@code output 'accuracy' of step 'evaluate'},
+     * {@code parameter 'epochs'}. Every kind has its words, so a message never says only "this value".
+     */
+    public static String source(Expr expr) {
+        return expr.accept(new Expr.Visitor<>() {
+            @Override
+            public String literal(Expr.Literal l) {
+                return "the constant " + describe(l);
+            }
+
+            @Override
+            public String inline(Expr.Inline i) {
+                return "the inline file '" + i.file().name() + "'";
+            }
+
+            @Override
+            public String param(Expr.Param p) {
+                return "parameter '" + p.name() + "'";
+            }
+
+            @Override
+            public String stepOutput(Expr.StepOutput o) {
+                return "output '" + o.port() + "' of step '" + o.step() + "'";
+            }
+
+            @Override
+            public String loopItem(Expr.LoopItem i) {
+                return "the item of loop '" + i.loop() + "'";
+            }
+
+            @Override
+            public String collected(Expr.Collected c) {
+                return "the values collected from loop '" + c.loop() + "'";
+            }
+
+            @Override
+            public String orElse(Expr.OrElse e) {
+                return source(e.value()) + " (or else ...)";
+            }
+
+            @Override
+            public String field(Expr.Field f) {
+                return "component '" + f.name() + "' of " + source(f.of());
+            }
+
+            @Override
+            public String listOf(Expr.ListOf l) {
+                return "the list " + describe(l);
+            }
+
+            @Override
+            public String mapOf(Expr.MapOf m) {
+                return "the map " + describe(m);
+            }
+
+            @Override
+            public String format(Expr.Format f) {
+                return "a formatted string";
+            }
+
+            @Override
+            public String graphInput(Expr.GraphInput g) {
+                return "input '" + g.name() + "' of the sub-pipeline";
+            }
+
+            @Override
+            public String workflowStatus(Expr.WorkflowStatus status) {
+                return "the pipeline's status";
+            }
+        });
+    }
 }
