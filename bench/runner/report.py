@@ -90,7 +90,7 @@ in the same process come first and are not counted. Both tools ran in the same `
 
 - Fermion in-process: {n_in:,} steps per run.
 - Fermion process isolation (`Isolation.PROCESS`: a JVM per step) and kfp.local (a Python process per
-  step): {n_proc} and {n_kfp} steps per run, since a step costs about a second; their time per step is
+  step): {n_proc} and {n_kfp} steps per run, since a step costs a good part of a second; their time per step is
   **extrapolated** from those runs (it is dominated by starting a process, so it does not depend on N the
   way the in-process number can).
 - Ratio: kfp.local's time per step on the same shape ÷ Fermion's.
