@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * directory and refuses a class path holding a non-empty one, as a user's {@code target/classes} is, so the
  * archive covers the leading run of jar files of the class path and is dumped with only those; the JVM maps
  * it for any class path that starts with them, which is why the launcher's own jars come first. An archive
- * that cannot be made is noted, and steps run as before without one.
+ * that cannot be made is noted, and steps run as before without one, as they do on a JVM other than HotSpot.
  */
 final class LauncherArchive {
     /** One dump at a time per archive in this JVM; separate processes each dump to a file of their own. */
@@ -63,7 +63,9 @@ final class LauncherArchive {
                 .append('\n')
                 .append(System.getProperty("java.vm.version"))
                 .append('\n');
-        for (String entry : classpath) {
+        // The options are HotSpot's; another JVM (OpenJ9 has its own class sharing) would refuse to start on them.
+        boolean hotSpot = System.getProperty("java.vm.name", "").matches(".*(HotSpot|Server VM|Client VM).*");
+        for (String entry : hotSpot ? classpath : List.<String>of()) {
             Path path = Path.of(entry);
             if (!entry.endsWith(".jar") || !Files.isRegularFile(path) || namesDirectories(path)) {
                 break;
