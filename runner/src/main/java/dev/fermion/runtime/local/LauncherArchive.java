@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +40,9 @@ final class LauncherArchive {
     private static final Set<Path> BUILDING = ConcurrentHashMap.newKeySet();
 
     private static final long DUMP_TIMEOUT_MINUTES = 5;
+
+    /** Archives kept per directory: this class path's and those of the two most recent others. */
+    private static final int KEPT = 3;
 
     private final List<String> jars;
     private final Path archive;
@@ -134,6 +138,7 @@ final class LauncherArchive {
             if (ended && dump.exitValue() == 0 && Files.size(dumped) > 0) {
                 Files.move(dumped, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 deleteLists();
+                pruneOlderArchives();
             } else {
                 Files.writeString(failed, "see " + log + System.lineSeparator(), StandardCharsets.UTF_8);
             }
@@ -175,6 +180,26 @@ final class LauncherArchive {
             }
         }
         Files.deleteIfExists(lists);
+    }
+
+    /**
+     * Keeps the {@value #KEPT} newest archives of the directory: each rebuild of the jars makes another (tens of
+     * megabytes), and an archive of jars that are gone or changed is never mapped again.
+     */
+    private void pruneOlderArchives() throws IOException {
+        List<Path> archives;
+        try (Stream<Path> files = Files.list(archive.getParent())) {
+            archives = files.filter(f -> f.getFileName().toString().endsWith(".jsa"))
+                    .sorted(Comparator.comparing((Path f) -> f.toFile().lastModified())
+                            .reversed())
+                    .toList();
+        }
+        for (Path old : archives.subList(Math.min(KEPT, archives.size()), archives.size())) {
+            if (!old.equals(archive)) {
+                deleteQuietly(old);
+                deleteQuietly(old.resolveSibling(old.getFileName() + ".log"));
+            }
+        }
     }
 
     private static void deleteQuietly(Path file) {

@@ -96,6 +96,26 @@ class LauncherArchiveTest {
     }
 
     @Test
+    void aNewArchiveKeepsOnlyTheTwoNewestOthers() throws Exception {
+        Path directory = Files.createDirectories(tmp.resolve("class-data"));
+        for (int i = 0; i < 4; i++) {
+            Path old = Files.writeString(directory.resolve("old-" + i + ".jsa"), "stale");
+            old.toFile().setLastModified(1_000_000_000_000L + i * 1000L);
+        }
+        String classpath = jacksonJars() + File.pathSeparator + testClasses();
+        LauncherArchive archive = LauncherArchive.of(List.of(classpath.split(File.pathSeparator)), directory);
+        launch(archive.jvmOptions(), classpath);
+
+        archive.build(JAVA);
+
+        try (var files = Files.list(directory)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".jsa")))
+                    .hasSize(3)
+                    .contains("old-3.jsa", "old-2.jsa");
+        }
+    }
+
+    @Test
     void aClassPathThatStartsWithADirectoryGetsNoArchive() {
         LauncherArchive archive = LauncherArchive.of(
                 List.of((testClasses() + File.pathSeparator + jacksonJars()).split(File.pathSeparator)),
