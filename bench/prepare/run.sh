@@ -24,7 +24,9 @@ if ! "$venv/bin/python" -c "import pandas" >/dev/null 2>&1; then
 fi
 # In one reactor build the classpath names the sibling modules' target/classes, so the benchmark runs the
 # code of this working tree; every module writes the file and components, built last, writes it last.
-(cd "$root" && ./mvnw -q -B -o -pl components -am compile dependency:build-classpath -DincludeScope=runtime \
+# test-compile, not compile: the dependency goal resolves test-scoped artifacts too (the model module's
+# test jar), which a reactor build offers only once their tests are compiled; on a fresh machine nothing is installed.
+(cd "$root" && ./mvnw -q -B -o -pl components -am test-compile dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$work/classpath.txt")
 classpath="$root/components/target/classes:$(cat "$work/classpath.txt")"
 

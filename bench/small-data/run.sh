@@ -37,7 +37,9 @@ say "compiling the components module and the modules it needs"
 mkdir -p "$target"
 # In one reactor build the classpath names the sibling modules' target/classes, so the step runs the code of
 # this working tree; every module writes the file and components, built last, writes it last.
-./mvnw -q -B -o -pl components -am compile dependency:build-classpath -DincludeScope=runtime \
+# test-compile, not compile: the dependency goal resolves test-scoped artifacts too (the model module's
+# test jar), which a reactor build offers only once their tests are compiled; on a fresh machine nothing is installed.
+./mvnw -q -B -o -pl components -am test-compile dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$target/classpath.txt"
 cp="$root/components/target/classes:$(cat "$target/classpath.txt")"
 # DJL: the PyTorch native library from the Maven artifact, nothing downloaded.
