@@ -1056,6 +1056,7 @@ load_image() {
   pid_of containerd >/dev/null || die "the cluster's containerd does not run: cluster.sh up first"
   local image
   for image in "$@"; do
+    podman image exists "$image" || die "podman has no image $image to load: build it first (runtime-image/build.sh for the runtime image)"
     podman save --format docker-archive "$image" 2>/dev/null | ctr --address "$CONTAINERD_SOCK" -n k8s.io images import - >/dev/null
     log "the kubelet has $image (use imagePullPolicy: Never or IfNotPresent)"
   done

@@ -9,6 +9,8 @@
 #   FERMION_E2E_BUDGET    seconds the checks may take (after the cluster and image set-up); checks not started
 #                         by then fail unrun (default 1500: they take about 8 minutes), so that CI ends in time
 #   FERMION_E2E_NS        namespace the workflows run in (default fermion-e2e)
+#   FERMION_E2E_CHECKS    an extended regular expression: only the checks whose names match it run, the others
+#                         are reported as skipped (default: every check)
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,6 +25,9 @@ passed=0 failed=0 skipped=0
 
 check() {   # check NAME COMMAND...: PASS when the command exits 0
   local name=$1 started=$SECONDS; shift
+  if [[ -n ${FERMION_E2E_CHECKS:-} ]] && ! grep -qE "$FERMION_E2E_CHECKS" <<<"$name"; then
+    skip "$name" "not selected by FERMION_E2E_CHECKS"; return
+  fi
   # a cluster that broke (a component gone, the node not Ready) fails what is left at once, with the reason,
   # instead of each check waiting out its timeout on pods that can never start
   local reason
@@ -175,6 +180,26 @@ iris_memoized() {
     grep -qE '^Succeeded +train(\([0-9]+\))? .*\(cached\)' "$out/iris-again.txt"
 }
 example_succeeds() { fermion submit "$1" --watch -n "$NS" $(image) "${@:2}"; }
+# The standalone user project (examples/user-project), as its README tells a user to ship it: its Java steps in its
+# own image, which its Maven build makes on the runtime image (fermion-maven-plugin), and its script step in a
+# Python image; the artifacts between them go through the artifact repository. .ci/run has built both already.
+user_project() {
+  local classes=examples/user-project/target/classes user_image=localhost/orders-pipelines:1.0.0 wf images
+  if [[ ! -d $classes ]] || ! podman image exists "$user_image"; then
+    ./fermion list >/dev/null || return 1   # installs Fermion for the project's build
+    (cd examples/user-project && ../../mvnw -B -ntp -q package) || return 1
+  fi
+  e2e/cluster.sh load-image "$user_image" localhost/python:3 || return 1
+  fermion submit orders-review --classpath "$classes" --runtime-image "$user_image" \
+    --image python:3.12-slim=localhost/python:3 --watch -n "$NS" || return 1
+  wf=$(newest fermion.dev/pipeline=orders-review)
+  fermion status "$wf" -n "$NS" | tee "$out/orders-status.txt"
+  for step in generate summarise regions; do step_is Succeeded "$step" "$out/orders-status.txt" || return 1; done
+  images=$(kubectl get pods -l "workflows.argoproj.io/workflow=$wf" \
+    -o jsonpath='{range .items[*]}{.spec.containers[?(@.name=="main")].image}{"\n"}{end}' | sort -u)
+  echo "images of $wf's steps:"; echo "$images"
+  grep -qx "$user_image" <<<"$images" && grep -qx localhost/python:3 <<<"$images"
+}
 pods_non_root() {
   local uids; uids=$(kubectl get pods -o jsonpath='{range .items[*]}{.spec.securityContext.runAsUser}{"\n"}{end}' | sort -u)
   echo "runAsUser: $uids"
@@ -310,6 +335,7 @@ if kubectl api-resources --api-group snapshot.storage.k8s.io -o name 2>/dev/null
 else
   skip shared-volume-succeeds "this cluster has no StorageClass and no VolumeSnapshot API (no CSI driver)"
 fi
+check user-project-succeeds-in-its-own-image user_project
 check failing-step-retries-fails-and-runs-exit-handler failing_step
 check templates-apply-and-submit-from-template template_with_params
 remove_iris_server >&2
