@@ -190,8 +190,11 @@ user_project() {
     (cd examples/user-project && ../../mvnw -B -ntp -q package) || return 1
   fi
   e2e/cluster.sh load-image "$user_image" localhost/python:3 || return 1
+  # a number of orders no earlier run used, so that no step is a memoize hit of a run on a cluster left up: the
+  # check is about the pods running the project's images
+  local orders=$(( $(date +%s) % 9000 + 1000 ))
   fermion submit orders-review --classpath "$classes" --runtime-image "$user_image" \
-    --image python:3.12-slim=localhost/python:3 --watch -n "$NS" || return 1
+    --image python:3.12-slim=localhost/python:3 -p orders="$orders" --watch -n "$NS" || return 1
   wf=$(newest fermion.dev/pipeline=orders-review)
   fermion status "$wf" -n "$NS" | tee "$out/orders-status.txt"
   for step in generate summarise regions; do step_is Succeeded "$step" "$out/orders-status.txt" || return 1; done
