@@ -7,7 +7,7 @@
 #   FERMION_E2E_WORKFLOW_TIMEOUT   seconds each fermion command (a watched workflow) gets (default 420: the
 #                                  slowest workflow here takes about 75 s)
 #   FERMION_E2E_BUDGET    seconds the checks may take (after the cluster and image set-up); checks not started
-#                         by then fail unrun (default 1500: they take about 8 minutes), so that CI ends in time
+#                         by then fail unrun (default 1500: they take about 10 minutes), so that CI ends in time
 #   FERMION_E2E_NS        namespace the workflows run in (default fermion-e2e)
 #   FERMION_E2E_CHECKS    an extended regular expression: only the checks whose names match it run, the others
 #                         are reported as skipped (default: every check)
