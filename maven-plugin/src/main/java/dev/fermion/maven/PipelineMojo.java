@@ -34,7 +34,7 @@ abstract class PipelineMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.runtimeClasspathElements}", readonly = true, required = true)
     List<String> classpathElements;
 
-    /** Pipeline names or defining classes; by default every PipelineSource registered in META-INF/services. */
+    /** Pipeline names or defining classes; by default every pipeline the project registers ({@code @FermionPipeline} or META-INF/services). */
     @Parameter(property = "fermion.pipelines")
     List<String> pipelines;
 

@@ -1,16 +1,16 @@
 package com.example.orders;
 
+import dev.fermion.dsl.FermionPipeline;
 import dev.fermion.dsl.Param;
 import dev.fermion.dsl.Pipeline;
-import dev.fermion.dsl.PipelineSource;
 
 /**
  * A user's own pipeline: generate an order book, summarise it (in Java) and total it per region (a Python
  * script step), and flag it for review above a threshold.
  */
-public final class OrdersPipeline implements PipelineSource {
-    @Override
-    public Pipeline pipeline() {
+public final class OrdersPipeline {
+    @FermionPipeline
+    public static Pipeline ordersReview() {
         return Pipeline.named("orders-review").define(p -> {
             Param<Integer> orders = p.param("orders", 1_000);
             Param<Double> threshold = p.param("review-threshold", 200_000.0);
