@@ -209,6 +209,148 @@ class MlflowTrackingTest {
                 .isEqualTo(train.runId());
     }
 
+    /**
+     * The runner is killed (its JVM destroyed, as {@code kill -9} does) while {@code held} runs, after
+     * {@code train} finished and before {@code after} started; the run is then resumed.
+     */
+    @Test
+    void aKilledRunResumedKeepsEachStepsTimesFromTheAttemptThatRanItAndLeavesNoStepRunning(
+            SharedMlflowServer.Server server) throws Exception {
+        MlflowClient client = new MlflowClient(server.uri(), MlflowCredentials.none(), RetryPolicy.defaults());
+        Path latch = Files.createDirectories(home.resolve("latch"));
+        Process runner = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        FermionCli.class.getName(),
+                        "run",
+                        RunSamples.Held.class.getName(),
+                        "-p",
+                        "dir=" + latch,
+                        "--mlflow",
+                        server.uri().toString(),
+                        "--home",
+                        home.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("runner.log").toFile())
+                .start();
+        String runId;
+        RunInfo parent;
+        Map<String, RunInfo> before;
+        try {
+            assertThat(awaitFile(latch.resolve("held"), java.time.Duration.ofMinutes(2)))
+                    .as("the runner reached the held step; its log: %s", home.resolve("runner.log"))
+                    .isTrue();
+            runId = Files.readString(latch.resolve("held"));
+            // The runner sends to MLflow from a background thread; the test kills it once MLflow shows what it
+            // has to resume from: train finished, held running.
+            parent = awaitRun(
+                    client,
+                    "held-sample",
+                    runId,
+                    java.time.Duration.ofMinutes(1),
+                    steps -> steps.containsKey("train")
+                            && "FINISHED".equals(steps.get("train").status())
+                            && steps.containsKey("held")
+                            && "RUNNING".equals(steps.get("held").status()));
+            before = children(client, parent);
+        } finally {
+            runner.destroyForcibly();
+            runner.waitFor();
+        }
+        assertThat(before).containsOnlyKeys("train", "held");
+        assertThat(client.getRun(parent.runId()).status()).isEqualTo("RUNNING");
+        JsonNode killed = new ObjectMapper()
+                .readTree(fermion("runs", "show", runId, "--json").out());
+        assertThat(killed.get("steps").get("after").get("status").asText()).isEqualTo("PENDING");
+
+        Files.createFile(latch.resolve("go"));
+        long resumedAt = System.currentTimeMillis();
+        Result resumed =
+                fermion("run", "--resume", runId, "--mlflow", server.uri().toString());
+
+        assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.mlflowRunId()).isEqualTo(parent.runId());
+        RunInfo finished = client.getRun(parent.runId());
+        assertThat(finished.status()).isEqualTo("FINISHED");
+        assertThat(finished.startTime()).isEqualTo(parent.startTime());
+        Map<String, RunInfo> steps = children(client, parent);
+        assertThat(steps).containsOnlyKeys("train", "held", "held (earlier attempt)", "after");
+        assertThat(steps.values())
+                .as("no step is left running by the runner that died")
+                .extracting(RunInfo::status)
+                .doesNotContain("RUNNING");
+        // Finished before the kill: its run, its start and its end are those of the killed runner's attempt.
+        RunInfo train = steps.get("train");
+        assertThat(List.of(train.runId(), train.status(), train.startTime(), train.endTime()))
+                .containsExactly(
+                        before.get("train").runId(),
+                        "FINISHED",
+                        before.get("train").startTime(),
+                        before.get("train").endTime());
+        // Running at the kill: that attempt ended as killed, and the attempt that ran it to the end started now.
+        RunInfo interrupted = steps.get("held (earlier attempt)");
+        assertThat(List.of(interrupted.runId(), interrupted.status(), interrupted.startTime()))
+                .containsExactly(
+                        before.get("held").runId(), "KILLED", before.get("held").startTime());
+        assertThat(interrupted.endTime()).isGreaterThanOrEqualTo(resumedAt);
+        // Never started by the killed runner: started by the resumed one.
+        for (String step : List.of("held", "after")) {
+            assertThat(steps.get(step).status()).as(step).isEqualTo("FINISHED");
+            assertThat(steps.get(step).startTime()).as(step).isGreaterThanOrEqualTo(resumedAt);
+        }
+        JsonNode record = new ObjectMapper()
+                .readTree(fermion("runs", "show", runId, "--json").out());
+        assertThat(record.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(record.get("steps").get("train").get("startedAt"))
+                .isEqualTo(killed.get("steps").get("train").get("startedAt"));
+    }
+
+    /** Blocks on file-system events until {@code file} exists; false if {@code max} passes first. */
+    private static boolean awaitFile(Path file, java.time.Duration max) throws Exception {
+        try (java.nio.file.WatchService watch = file.getFileSystem().newWatchService()) {
+            file.getParent().register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            long deadline = System.nanoTime() + max.toNanos();
+            while (!Files.exists(file)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.nio.file.WatchKey key = watch.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The MLflow run of Fermion run {@code runId}, once its step runs are as {@code ready} wants them. */
+    private static RunInfo awaitRun(
+            MlflowClient client,
+            String experiment,
+            String runId,
+            java.time.Duration max,
+            java.util.function.Predicate<Map<String, RunInfo>> ready)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        String experimentId = client.experimentId(experiment);
+        while (true) {
+            List<RunInfo> parents = client.findRunsByTag(experimentId, "fermion.run", runId).stream()
+                    .filter(r -> !r.tags().containsKey("mlflow.parentRunId"))
+                    .toList();
+            if (parents.size() == 1 && ready.test(children(client, parents.get(0)))) {
+                return parents.get(0);
+            }
+            assertThat(System.nanoTime())
+                    .as("MLflow shows run %s as expected within %s", runId, max)
+                    .isLessThan(deadline);
+            // MLflow has no event to wait on: the server is polled.
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     void aRunWhileMlflowIsDownSucceedsAndSyncDeliversItLater(SharedMlflowServer.Server server) throws Exception {
         String dead = "http://127.0.0.1:" + freePort();

@@ -7,7 +7,13 @@ import dev.fermion.dsl.Output;
 import dev.fermion.dsl.Pipeline;
 import dev.fermion.dsl.StepContext;
 import dev.fermion.types.Model;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 
 /** Pipelines for the run and runs commands, found by class name (they are not registered as services). */
 public final class RunSamples {
@@ -80,9 +86,7 @@ public final class RunSamples {
 
         @Override
         protected void run(StepContext ctx) throws Exception {
-            ctx.put(
-                    LINES,
-                    Files.readAllLines(java.nio.file.Path.of(ctx.get(PATH))).size());
+            ctx.put(LINES, Files.readAllLines(Path.of(ctx.get(PATH))).size());
         }
     }
 
@@ -162,7 +166,7 @@ public final class RunSamples {
 
         @Override
         protected void run(StepContext ctx) {
-            if (!Files.exists(java.nio.file.Path.of(ctx.get(MARKER)))) {
+            if (!Files.exists(Path.of(ctx.get(MARKER)))) {
                 throw new IllegalStateException("the gate is closed: " + ctx.get(MARKER) + " does not exist");
             }
             ctx.put(OPENED, ctx.get(MARKER));
@@ -177,5 +181,47 @@ public final class RunSamples {
         });
 
         private Gated() {}
+    }
+
+    /**
+     * Holds its run until the file {@code go} exists in {@code dir}: it first writes the run's id to
+     * {@code held}, so a test knows the step is running, then waits on file-system events, not a clock.
+     */
+    public static final class Hold extends Component {
+        public static final Input<String> DIR = input("dir", String.class);
+        public static final Output<String> RELEASED = output("released", String.class);
+
+        @Override
+        protected void run(StepContext ctx) throws Exception {
+            Path dir = Path.of(ctx.get(DIR));
+            Path go = dir.resolve("go");
+            try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+                dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+                Path held = dir.resolve("held.tmp");
+                Files.writeString(held, ctx.runId());
+                Files.move(held, dir.resolve("held"), StandardCopyOption.ATOMIC_MOVE);
+                while (!Files.exists(go)) {
+                    WatchKey key = watch.take();
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+            ctx.put(RELEASED, "released");
+        }
+    }
+
+    /** Trains, then holds at {@code held} until released; {@code after} waits for {@code held}. */
+    public static final class Held {
+        public static final Pipeline PIPELINE = Pipeline.named("held-sample").define(p -> {
+            var train = p.step("train", new Train()).with(Train.EPOCHS, 2).with(Train.LR, 0.1);
+            var held = p.step("held", new Hold())
+                    .with(Hold.DIR, p.param("dir", ""))
+                    .after(train);
+            p.step("after", new Greet())
+                    .with(Greet.WHO, held.out(Hold.RELEASED))
+                    .with(Greet.TIMES, 1);
+        });
+
+        private Held() {}
     }
 }

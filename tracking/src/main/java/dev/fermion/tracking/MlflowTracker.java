@@ -55,6 +55,14 @@ public final class MlflowTracker implements PipelineTracker {
     private final Map<String, String> evaluated = new LinkedHashMap<>();
     /** The content digest of each model a step output, made or reused, by "step/output". */
     private final Map<String, String> outputDigests = new LinkedHashMap<>();
+    /**
+     * Steps reported as reused, by path: their runs are started only when they finish, at the start of the
+     * attempt that made their results, and then get these params and data sets.
+     */
+    private final Map<String, Reused> reusedSteps = new LinkedHashMap<>();
+
+    private record Reused(ComponentSpec component, List<TrackingOp> logs) {}
+
     /** How each step ended, for the run's pipeline graph. */
     private final Map<String, PipelineGraph.State> states = new LinkedHashMap<>();
     /** The artifact of the parent run that pictures the pipeline and how its steps ended. */
@@ -122,8 +130,7 @@ public final class MlflowTracker implements PipelineTracker {
             Map<String, String> inputs,
             List<StepArtifact> artifacts,
             boolean reused) {
-        // A step that runs in this session supersedes a run left from an earlier session of a resumed run.
-        RunRef ref = start(step, component, !reused);
+        RunRef ref = pipeline.child(step);
         Map<String, String> values = new LinkedHashMap<>(inputs);
         List<DatasetRef> datasets = new ArrayList<>();
         List<String> modelInputs = new ArrayList<>();
@@ -148,11 +155,23 @@ public final class MlflowTracker implements PipelineTracker {
                 evaluated.put(step, modelInputs.get(0));
             }
         }
+        List<TrackingOp> logs = new ArrayList<>();
         if (!values.isEmpty()) {
-            delivery.submit(new TrackingOp.Log(ref, List.of(), params(values), List.of()));
+            logs.add(new TrackingOp.Log(ref, List.of(), params(values), List.of()));
         }
         if (!datasets.isEmpty()) {
-            delivery.submit(new TrackingOp.LogDatasets(ref, datasets));
+            logs.add(new TrackingOp.LogDatasets(ref, datasets));
+        }
+        if (reused) {
+            // Not run now: when it finishes, its times say when the attempt that made its results ran, which
+            // for a step kept from the run being resumed was in an earlier session.
+            synchronized (steps) {
+                reusedSteps.put(step, new Reused(component, logs));
+            }
+        } else {
+            // A step that runs in this session supersedes a run left from an earlier session of a resumed run.
+            start(step, component, true, now());
+            logs.forEach(delivery::submit);
         }
         checkStrict();
     }
@@ -186,14 +205,22 @@ public final class MlflowTracker implements PipelineTracker {
             Map<String, String> outputs,
             List<StepArtifact> artifacts,
             boolean cached,
-            String sourceRunId) {
+            String sourceRunId,
+            long startMillis,
+            long endMillis) {
         RunRef ref;
+        Reused kept;
         synchronized (steps) {
             ref = steps.get(step);
+            kept = reusedSteps.remove(step);
         }
         if (ref == null) {
-            // Cached, skipped and resumed steps are reported only when they finish; a resumed step keeps its run.
-            ref = start(step, null, false);
+            // Cached, skipped and resumed steps are tracked only when they finish; a step kept from the run being
+            // resumed keeps the run an earlier session made for it, or gets one started when that session ran it.
+            ref = start(step, kept == null ? null : kept.component(), false, startMillis);
+            if (kept != null) {
+                kept.logs().forEach(delivery::submit);
+            }
         }
         synchronized (steps) {
             states.put(step, PipelineGraph.state(outcome, cached));
@@ -257,7 +284,7 @@ public final class MlflowTracker implements PipelineTracker {
                 }
             }
         }
-        delivery.submit(new TrackingOp.EndRun(ref, outcome.mlflowStatus(), now()));
+        delivery.submit(new TrackingOp.EndRun(ref, outcome.mlflowStatus(), endMillis));
         checkStrict();
     }
 
@@ -335,7 +362,7 @@ public final class MlflowTracker implements PipelineTracker {
                 modelLinks);
     }
 
-    private RunRef start(String step, ComponentSpec component, boolean supersede) {
+    private RunRef start(String step, ComponentSpec component, boolean supersede, long startTime) {
         RunRef ref = pipeline.child(step);
         synchronized (steps) {
             steps.put(step, ref);
@@ -348,7 +375,7 @@ public final class MlflowTracker implements PipelineTracker {
                 tags.add(new Tag("fermion.component.version", component.version()));
             }
         }
-        delivery.submit(new TrackingOp.StartRun(ref, pipeline, step, now(), tags, session, supersede));
+        delivery.submit(new TrackingOp.StartRun(ref, pipeline, step, startTime, tags, session, supersede));
         return ref;
     }
 

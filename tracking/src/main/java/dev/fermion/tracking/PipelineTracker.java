@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>Order per run: {@code runStarted}, then for each step {@code stepStarted}, any {@code stepMetric}s,
  * {@code stepFinished} (a cached or skipped step may be reported by {@code stepFinished} alone, without
- * params or component tags), then
+ * params or component tags; a step reported as reused is recorded when it finishes, with the times it is
+ * given then), then
  * {@code runFinished} once.
  */
 public interface PipelineTracker {
@@ -51,6 +52,9 @@ public interface PipelineTracker {
      * @param artifacts   artifact outputs; uploaded, and {@code Model}s logged as models, unless cached
      * @param cached      the results were reused from an earlier run, {@code sourceRunId}, not computed
      * @param sourceRunId the Fermion run that produced cached results, or null
+     * @param startMillis when the step started, as its run's record says: for a step kept from the run being
+     *                    resumed, when the earlier session's attempt that ran it started
+     * @param endMillis   when the step ended, as its run's record says
      */
     void stepFinished(
             String step,
@@ -58,7 +62,21 @@ public interface PipelineTracker {
             Map<String, String> outputs,
             List<StepArtifact> artifacts,
             boolean cached,
-            String sourceRunId);
+            String sourceRunId,
+            long startMillis,
+            long endMillis);
+
+    /** A step that ends now. */
+    default void stepFinished(
+            String step,
+            StepOutcome outcome,
+            Map<String, String> outputs,
+            List<StepArtifact> artifacts,
+            boolean cached,
+            String sourceRunId) {
+        long now = System.currentTimeMillis();
+        stepFinished(step, outcome, outputs, artifacts, cached, sourceRunId, now, now);
+    }
 
     /**
      * Registers the model output {@code output} of {@code step} (reported by {@code stepFinished}) as a new

@@ -6,6 +6,7 @@ import dev.fermion.tracking.PipelineTracker;
 import dev.fermion.tracking.StepArtifact;
 import dev.fermion.tracking.StepOutcome;
 import dev.fermion.tracking.TrackingSummary;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -62,8 +63,16 @@ final class TrackingListener implements RunListener {
     public void stepFinished(StepRecord step, List<PortArtifact> artifacts, String cachedFrom) {
         // A step kept from the run being resumed was computed by this run, so it is reported as not cached: its
         // child run is found again by key and its uploads repeat the same files, whether or not it was tracked then.
+        // The times are the record's, which for such a step are those of the attempt that ran it.
         guard(() -> tracker.stepFinished(
-                step.path(), outcome(step.status()), step.outputs(), tracked(artifacts), step.cacheHit(), cachedFrom));
+                step.path(),
+                outcome(step.status()),
+                step.outputs(),
+                tracked(artifacts),
+                step.cacheHit(),
+                cachedFrom,
+                Instant.parse(step.startedAt()).toEpochMilli(),
+                Instant.parse(step.finishedAt()).toEpochMilli()));
     }
 
     /** Registers {@code step}'s model output {@code output}; call before {@link #finish}. */
