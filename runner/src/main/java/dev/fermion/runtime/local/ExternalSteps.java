@@ -27,16 +27,19 @@ final class ExternalSteps implements AutoCloseable {
     private final ContainerStepRunner containers;
     private final ResourceStepRunner resources;
     private final ContainerEngine javaEngine;
+    private final EngineSelector engines;
     private final Sidecars sidecars;
 
     private ExternalSteps(
             ContainerStepRunner containers,
             ResourceStepRunner resources,
             ContainerEngine javaEngine,
+            EngineSelector engines,
             Sidecars sidecars) {
         this.containers = containers;
         this.resources = resources;
         this.javaEngine = javaEngine;
+        this.engines = engines;
         this.sidecars = sidecars;
     }
 
@@ -120,7 +123,7 @@ final class ExternalSteps implements AutoCloseable {
             }
             throw new RunSetupException(e.getMessage(), e);
         }
-        return new ExternalSteps(containers, resources, javaEngine, sidecars);
+        return new ExternalSteps(containers, resources, javaEngine, engines, sidecars);
     }
 
     /** Steps whose component requires a GPU stop the run before it starts on a machine without one (test doubles aside). */
@@ -156,6 +159,11 @@ final class ExternalSteps implements AutoCloseable {
         ContainerEngine engine = null;
         for (Node.StepNode node : javaNodes) {
             String where = "pipeline '" + plan.name() + "', step '" + node.name() + "'";
+            if (node.options().imageFrom() != null) {
+                // Its image is a value known only when the step starts: the attempt checks it then (ContainerAttempts).
+                engine = engines.select(options.containerRuntime(), where, "from a value");
+                continue;
+            }
             String original = node.options().image() != null
                     ? node.options().image()
                     : options.images().runtimeImage();
@@ -176,11 +184,10 @@ final class ExternalSteps implements AutoCloseable {
         if (javaEngine == null) {
             return doubles;
         }
-        ImageMap images = options.images().replacements();
-        String runtime = options.images().runtimeImage();
         return new ContainerAttempts(
                 javaEngine,
-                own -> images.apply(own != null ? own : runtime),
+                engines,
+                options.images(),
                 options.classpath(),
                 options.home().root(),
                 doubles);
