@@ -139,7 +139,7 @@ final class ExternalSteps implements AutoCloseable {
             throw new RunSetupException("pipeline '" + plan.name() + "': step" + (steps.size() == 1 ? " '" : "s '")
                     + String.join("', '", steps) + "' require" + (steps.size() == 1 ? "s" : "")
                     + " a GPU, and this machine "
-                    + "has none (no NVIDIA device in /dev): run the pipeline on the cluster (fermion submit), or replace "
+                    + "has none (no NVIDIA device in /dev): submit the pipeline to a cluster with GPUs, or replace "
                     + "the step with a test double");
         }
     }
