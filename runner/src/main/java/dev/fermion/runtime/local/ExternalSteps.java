@@ -149,7 +149,10 @@ final class ExternalSteps implements AutoCloseable {
         return node.podOptions().map(StepOptions::sidecars).orElse(List.of());
     }
 
-    /** With {@code --isolation container}: the engine for Java steps, once each step's image is known to be here. */
+    /**
+     * With {@code --isolation container}: the engine for Java steps, once each step's image is known to be here; an
+     * image given as a value is known only when its step starts, and is checked then.
+     */
     private static ContainerEngine requireJavaImages(
             Plan plan, RunOptions options, EngineSelector engines, List<Node.StepNode> javaNodes) {
         if (options.containerRuntime() == ContainerRuntime.HOST) {
