@@ -3,6 +3,7 @@ package dev.fermion.cli;
 import dev.fermion.dsl.PipelineDefinitionException;
 import dev.fermion.dsl.PipelineLookupException;
 import dev.fermion.dsl.UnknownPipelineException;
+import dev.fermion.runtime.local.UnknownRunException;
 import picocli.CommandLine;
 
 /**
@@ -24,7 +25,10 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof PipelineDefinitionException
                 || ex instanceof PipelineLookupException
                 || ex instanceof UsageException) {
-            err.println("fermion: " + ex.getMessage());
+            err.println("fermion: " + ex.getMessage()
+                    + (ex.getCause() instanceof UnknownRunException
+                            ? "; '" + Invocation.command() + " runs list' shows the ids of past runs"
+                            : ""));
             return FermionCli.USAGE;
         }
         err.println("fermion: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));

@@ -31,7 +31,7 @@ final class ImageCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "Missing command: try 'fermion image build --help'");
+                spec.commandLine(), "Missing command: try '" + spec.qualifiedName() + " build --help'");
     }
 
     @Command(
@@ -126,8 +126,9 @@ final class ImageCommand implements Runnable {
             EngineSelector engines = new EngineSelector(System.getenv());
             ContainerEngine engine;
             try {
-                engine = engines.select(setting, "fermion image build", base);
-                engines.requireImage(engine, base, base, "fermion image build --name " + name);
+                String command = Invocation.command() + " image build";
+                engine = engines.select(setting, command, base);
+                engines.requireImage(engine, base, base, command + " --name " + Invocation.quote(name));
             } catch (ContainerSetupException e) {
                 throw new UsageException(e.getMessage(), e);
             }

@@ -186,14 +186,18 @@ final class SubmitCommand implements Callable<Integer> {
                                 .name(),
                         namespace,
                         arguments,
-                        Map.of(ArgoCompiler.PIPELINE_LABEL, pipeline.name()));
+                        Map.of(ArgoCompiler.PIPELINE_LABEL, pipeline.name()),
+                        Invocation.command());
             case "cron" -> {
                 if (pipeline.plan().schedule().isEmpty()) {
                     throw new UsageException("pipeline '" + pipeline.name() + "' has no schedule, so no CronWorkflow: "
                             + "use --from template");
                 }
                 yield argo.trigger(
-                        compile(pipeline, WorkflowKind.CRON, options, Map.of()).name(), namespace, arguments);
+                        compile(pipeline, WorkflowKind.CRON, options, Map.of()).name(),
+                        namespace,
+                        arguments,
+                        Invocation.command());
             }
             default -> throw new UsageException("--from must be template or cron, got '" + from + "'");
         };

@@ -226,13 +226,19 @@ class CliTest {
     }
 
     @Test
-    void suggestedCommandsAreTheOnesTheUserTyped() {
+    void suggestedCommandsAreTheOnesTheUserTyped(@TempDir Path home) {
         System.setProperty(Invocation.PROPERTY, "./fermion");
         try {
             Result unknown = fermion("compile", "nope");
             assertThat(unknown.err()).contains("Run './fermion list' to see them");
             Result usage = fermion("trian");
             assertThat(usage.err()).contains("Did you mean: ./fermion run?").contains("Try './fermion --help'.");
+            Result run = fermion("runs", "show", "20200101-000000-abcdef", "--home", home.toString());
+            assertThat(run.exit()).isEqualTo(FermionCli.USAGE);
+            assertThat(run.err())
+                    .contains("no run with id '20200101-000000-abcdef'", "; './fermion runs list' shows the ids");
+            Result image = fermion("image");
+            assertThat(image.err()).contains("Missing command: try './fermion image build --help'");
         } finally {
             System.clearProperty(Invocation.PROPERTY);
         }

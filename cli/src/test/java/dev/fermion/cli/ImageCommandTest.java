@@ -41,6 +41,29 @@ class ImageCommandTest {
         assertThat(host.err()).contains("--container-runtime host builds no image");
     }
 
+    /** Whether the engine is missing or the base is, the error names the command as its user typed it. */
+    @Test
+    void anEngineOrBaseThatIsNotThereIsBadUsageNamingTheCommandAsTyped() {
+        System.setProperty(Invocation.PROPERTY, "./fermion");
+        try {
+            CliTest.Result r = CliTest.fermion(
+                    "image",
+                    "build",
+                    "--name",
+                    "localhost/orders:1",
+                    "--classpath",
+                    dir.toString(),
+                    "--base",
+                    "localhost/fermion-no-such-base:1",
+                    "--container-runtime",
+                    "docker");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("fermion: ./fermion image build ", "localhost/fermion-no-such-base:1");
+        } finally {
+            System.clearProperty(Invocation.PROPERTY);
+        }
+    }
+
     @Test
     void buildHasHelp() {
         CliTest.Result help = CliTest.fermion("image", "build", "--help");

@@ -1,9 +1,11 @@
 package dev.fermion.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fermion.runtime.local.Gpus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -54,6 +56,30 @@ class RunCommandTest {
 
         Result again = fermion("run", GREETING, "-p", "who=fermion", "-p", "times=2");
         assertThat(again.out()).contains("cached").contains("(2 steps, 2 cached)");
+    }
+
+    @Test
+    void aStepThatAsksForAGpuRunsOnTheCpuHereWithAWarning() {
+        assumeFalse(Gpus.present(), "this machine has a GPU");
+        Result r = fermion("run", RunSamples.AsksForGpu.class.getName());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err())
+                .contains("fermion: warning: this machine has no GPU, so these steps run on the CPU: "
+                        + "step 'greet' asks for 1 GPU");
+        assertThat(r.out()).contains("succeeded");
+    }
+
+    @Test
+    void aStepWhoseComponentRequiresAGpuStopsTheRunBeforeItStartsHere() {
+        assumeFalse(Gpus.present(), "this machine has a GPU");
+        Result r = fermion("run", RunSamples.RequiresGpu.class.getName());
+
+        assertThat(r.exit()).isEqualTo(FermionCli.USAGE);
+        assertThat(r.err())
+                .contains("pipeline 'requires-gpu': step 'cuda' requires a GPU, and this machine has none")
+                .doesNotContain("asks for");
+        assertThat(r.out()).doesNotContain("succeeded");
     }
 
     @Test

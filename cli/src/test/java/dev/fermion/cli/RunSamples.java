@@ -57,6 +57,39 @@ public final class RunSamples {
         private Greeting() {}
     }
 
+    /** A greeting that asks for a GPU, which it can do without. */
+    public static final class AsksForGpu {
+        public static final Pipeline PIPELINE = Pipeline.named("asks-for-gpu")
+                .define(p -> p.step("greet", new Greet())
+                        .with(Greet.WHO, "gpu")
+                        .with(Greet.TIMES, 1)
+                        .gpus(1));
+
+        private AsksForGpu() {}
+    }
+
+    /** A component that cannot run without a GPU. */
+    public static final class CudaGreet extends Component {
+        public static final Output<String> GREETING = output("greeting", String.class);
+
+        @Override
+        public boolean requiresGpu() {
+            return true;
+        }
+
+        @Override
+        protected void run(StepContext ctx) {
+            ctx.put(GREETING, "hello from CUDA");
+        }
+    }
+
+    public static final class RequiresGpu {
+        public static final Pipeline PIPELINE =
+                Pipeline.named("requires-gpu").define(p -> p.step("cuda", new CudaGreet()));
+
+        private RequiresGpu() {}
+    }
+
     /** A greeting and a step that is never cached, as one that notifies or deploys is not. */
     public static final class Notifying {
         public static final Pipeline PIPELINE = Pipeline.named("notifying").define(p -> {

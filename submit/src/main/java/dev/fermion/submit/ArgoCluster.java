@@ -124,19 +124,28 @@ public final class ArgoCluster implements AutoCloseable {
      * The Workflow refers to the template, so Argo runs what the cluster holds and checks the arguments against it.
      *
      * @param labels labels of the Workflow, such as the pipeline's
+     * @param command the command that runs Fermion as its user typed it ({@code ./fermion}, {@code fermion}), for the
+     *     hint that says how to create a missing template
      */
     public Submitted submitFromTemplate(
-            String template, String namespace, Map<String, String> arguments, Map<String, String> labels) {
-        return submitter.submitFromTemplate(template, namespace(namespace), arguments, labels);
+            String template,
+            String namespace,
+            Map<String, String> arguments,
+            Map<String, String> labels,
+            String command) {
+        return submitter.submitFromTemplate(template, namespace(namespace), arguments, labels, command);
     }
 
     /**
      * Creates a Workflow from the CronWorkflow {@code cron} now, as its schedule would: its workflow spec, labels and
      * annotations, owned by the CronWorkflow and labelled with its name as Argo labels the runs it schedules
      * (what {@code argo submit --from cronwf/NAME} does), with {@code arguments} in place of its defaults.
+     *
+     * @param command the command that runs Fermion as its user typed it, for the hint that says how to create a
+     *     missing CronWorkflow
      */
-    public Submitted trigger(String cron, String namespace, Map<String, String> arguments) {
-        return submitter.trigger(cron, namespace(namespace), arguments);
+    public Submitted trigger(String cron, String namespace, Map<String, String> arguments, String command) {
+        return submitter.trigger(cron, namespace(namespace), arguments, command);
     }
 
     /** Creates the WorkflowTemplate or CronWorkflow, or replaces the one of that name. */

@@ -44,7 +44,7 @@ final class WorkflowSubmitter {
     }
 
     Submitted submitFromTemplate(
-            String template, String ns, Map<String, String> arguments, Map<String, String> labels) {
+            String template, String ns, Map<String, String> arguments, Map<String, String> labels, String command) {
         GenericKubernetesResource found = calls.call(
                 "get",
                 ArgoTypes.TEMPLATES,
@@ -56,8 +56,8 @@ final class WorkflowSubmitter {
         if (found == null) {
             throw new ClusterException(
                     ClusterException.Reason.NOT_FOUND,
-                    "no WorkflowTemplate named '" + template + "' in namespace " + ns
-                            + ": create it with 'fermion templates apply " + template + " -n " + ns + "'",
+                    "no WorkflowTemplate named '" + template + "' in namespace " + ns + ": create it with '" + command
+                            + " templates apply " + template + " -n " + ns + "'",
                     null);
         }
         Map<String, Object> spec = new LinkedHashMap<>();
@@ -68,7 +68,7 @@ final class WorkflowSubmitter {
         return createWorkflow(template, ns, labels, Map.of(), spec, null);
     }
 
-    Submitted trigger(String cron, String ns, Map<String, String> arguments) {
+    Submitted trigger(String cron, String ns, Map<String, String> arguments, String command) {
         GenericKubernetesResource found = calls.call(
                 "get",
                 ArgoTypes.CRON_WORKFLOWS,
@@ -80,8 +80,8 @@ final class WorkflowSubmitter {
         if (found == null) {
             throw new ClusterException(
                     ClusterException.Reason.NOT_FOUND,
-                    "no CronWorkflow named '" + cron + "' in namespace " + ns
-                            + ": create it with 'fermion templates apply " + cron + " -n " + ns + "'",
+                    "no CronWorkflow named '" + cron + "' in namespace " + ns + ": create it with '" + command
+                            + " templates apply " + cron + " -n " + ns + "'",
                     null);
         }
         JsonNode cronSpec = JSON.valueToTree(found.getAdditionalProperties().get("spec"));

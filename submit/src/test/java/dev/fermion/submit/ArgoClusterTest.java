@@ -123,7 +123,8 @@ class ArgoClusterTest {
                 "nightly-retrain",
                 NS,
                 Map.of("source", "s3://data/other.csv"),
-                Map.of(ArgoCompiler.PIPELINE_LABEL, "nightly-retrain"));
+                Map.of(ArgoCompiler.PIPELINE_LABEL, "nightly-retrain"),
+                "fermion");
 
         assertThat(submitted.resourceKind()).isEqualTo("Workflow");
         assertThat(submitted.name()).startsWith("nightly-retrain-");
@@ -142,12 +143,14 @@ class ArgoClusterTest {
 
     @Test
     void submitFromAMissingTemplateSaysHowToCreateIt() {
-        assertThatThrownBy(() -> new ArgoCluster(client).submitFromTemplate("nightly-retrain", NS, Map.of(), Map.of()))
+        assertThatThrownBy(() -> new ArgoCluster(client)
+                        .submitFromTemplate("nightly-retrain", NS, Map.of(), Map.of(), "./fermion"))
                 .isInstanceOfSatisfying(ClusterException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ClusterException.Reason.NOT_FOUND);
                     assertThat(e.getMessage())
                             .contains("no WorkflowTemplate named 'nightly-retrain' in namespace test")
-                            .contains("fermion templates apply nightly-retrain -n test");
+                            .as("the command as its user typed it")
+                            .contains("create it with './fermion templates apply nightly-retrain -n test'");
                 });
     }
 
@@ -164,7 +167,7 @@ class ArgoClusterTest {
         assertThat(parameters).as("the sample cron pipeline has parameters").isNotEmpty();
         String name = parameters.get(0).path("name").asText();
 
-        Submitted submitted = cluster.trigger("nightly-retrain", NS, Map.of(name, "given"));
+        Submitted submitted = cluster.trigger("nightly-retrain", NS, Map.of(name, "given"), "fermion");
 
         JsonNode stored = new ObjectMapper().valueToTree(argo.workflow(submitted.name()));
         assertThat(stored.at("/spec/templates")).isEqualTo(cronSpec.at("/workflowSpec/templates"));
@@ -185,7 +188,7 @@ class ArgoClusterTest {
     void triggerRefusesAParameterTheCronWorkflowLacks() {
         ArgoCluster cluster = new ArgoCluster(client);
         cluster.apply(compile(WorkflowKind.CRON, "1.0"), NS);
-        assertThatThrownBy(() -> cluster.trigger("nightly-retrain", NS, Map.of("no-such", "1")))
+        assertThatThrownBy(() -> cluster.trigger("nightly-retrain", NS, Map.of("no-such", "1"), "fermion"))
                 .isInstanceOfSatisfying(ClusterException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ClusterException.Reason.REJECTED);
                     assertThat(e.getMessage()).contains("CronWorkflow 'nightly-retrain' has no parameter 'no-such'");

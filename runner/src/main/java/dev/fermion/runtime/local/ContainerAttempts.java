@@ -2,6 +2,9 @@ package dev.fermion.runtime.local;
 
 import dev.fermion.contract.LaunchSpec;
 import dev.fermion.runtime.container.ContainerEngine;
+import dev.fermion.runtime.container.ContainerImages;
+import dev.fermion.runtime.container.ContainerSetupException;
+import dev.fermion.runtime.container.EngineSelector;
 import dev.fermion.runtime.launch.StepLauncher;
 import java.io.File;
 import java.io.IOException;
@@ -14,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Runs every attempt of a Java step in its image ({@code --isolation container}), as a pod runs it:
@@ -37,23 +39,28 @@ final class ContainerAttempts implements AttemptRunner {
     private static final int ENGINE_FAILED = 125;
 
     private final ContainerEngine engine;
-    private final Function<String, String> imageOf;
+    private final EngineSelector engines;
+    private final ContainerImages images;
     private final Map<String, Boolean> ownClasses = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Path> classpath;
     private final Path djlCache;
     private final AttemptRunner doubles;
 
     /**
-     * @param imageOf the image for a step's own {@code image} option (null: the runtime image), replacements applied
+     * @param engines what checks (and pulls) an image before its first container; its answers are kept, so images
+     *     checked before the run cost nothing here, and one known only at launch ({@code image(Value)}) gets the
+     *     same error as one checked before the run
      */
     ContainerAttempts(
             ContainerEngine engine,
-            Function<String, String> imageOf,
+            EngineSelector engines,
+            ContainerImages images,
             String extraClasspath,
             Path home,
             AttemptRunner doubles) {
         this.engine = engine;
-        this.imageOf = imageOf;
+        this.engines = engines;
+        this.images = images;
         this.classpath = extraClasspath == null || extraClasspath.isBlank()
                 ? List.of()
                 : java.util.Arrays.stream(extraClasspath.split(File.pathSeparator))
@@ -72,7 +79,10 @@ final class ContainerAttempts implements AttemptRunner {
         String container = ContainerEngine.containerName(
                 attempt.spec().pipeline() + "-" + attempt.spec().step());
         try {
+            requireImage(attempt);
             return launch(attempt, container, command(attempt, container));
+        } catch (ContainerSetupException e) {
+            return new AttemptOutcome(StepStatus.ERROR, null, e.getMessage());
         } catch (IOException e) {
             return new AttemptOutcome(
                     StepStatus.ERROR,
@@ -87,21 +97,42 @@ final class ContainerAttempts implements AttemptRunner {
         String container = ContainerEngine.containerName(
                 attempt.spec().pipeline() + "-" + attempt.spec().step() + "-sources");
         try {
+            requireImage(attempt);
             Path dir = digestFile.getParent();
             engine.prepareWritable(List.of(dir));
             List<String> argv = head(attempt, container, dir);
             argv.addAll(List.of("-v", dir + ":" + SOURCES));
-            argv.add(imageOf.apply(attempt.image()));
+            argv.add(imageOf(attempt.image()));
             argv.addAll(
                     List.of(LaunchSpec.COMMAND, StepLauncher.SOURCE_DIGEST, SOURCES + "/" + digestFile.getFileName()));
             argv.addAll(inPod(attempt.spec(), dir, Map.of()).toArgs());
             return launch(attempt, container, argv);
+        } catch (ContainerSetupException e) {
+            return new AttemptOutcome(StepStatus.ERROR, null, e.getMessage());
         } catch (IOException e) {
             return new AttemptOutcome(
                     StepStatus.ERROR,
                     null,
                     "cannot prepare the container of step '" + attempt.spec().step() + "': " + e.getMessage());
         }
+    }
+
+    /** The image an attempt runs: its step's own (null: the runtime image), with {@code --image} applied. */
+    private String imageOf(String own) {
+        return images.replacements().apply(original(own));
+    }
+
+    private String original(String own) {
+        return own != null ? own : images.runtimeImage();
+    }
+
+    private void requireImage(Attempt attempt) {
+        engines.requireImage(
+                engine,
+                imageOf(attempt.image()),
+                original(attempt.image()),
+                "pipeline '" + attempt.spec().pipeline() + "', step '"
+                        + attempt.spec().step() + "'");
     }
 
     private AttemptOutcome launch(Attempt attempt, String container, List<String> argv) {
@@ -185,7 +216,7 @@ final class ContainerAttempts implements AttemptRunner {
         });
         argv.addAll(List.of("-v", outputs + ":" + OUTPUTS));
         argv.addAll(List.of("-v", metrics + ":" + LaunchSpec.METRICS));
-        argv.add(imageOf.apply(attempt.image()));
+        argv.add(imageOf(attempt.image()));
         argv.add(LaunchSpec.COMMAND);
         argv.addAll(inPod(host, outputs, inputs).toArgs());
         return argv;
@@ -204,7 +235,7 @@ final class ContainerAttempts implements AttemptRunner {
             argv.addAll(List.of("--network", attempt.network()));
         }
         argv.addAll(List.of("-v", djlCache + ":" + DJL_CACHE));
-        String image = imageOf.apply(attempt.image());
+        String image = imageOf(attempt.image());
         boolean own = ownClasses.computeIfAbsent(
                 image,
                 name -> engine.environment(name).stream()

@@ -27,16 +27,19 @@ final class ExternalSteps implements AutoCloseable {
     private final ContainerStepRunner containers;
     private final ResourceStepRunner resources;
     private final ContainerEngine javaEngine;
+    private final EngineSelector engines;
     private final Sidecars sidecars;
 
     private ExternalSteps(
             ContainerStepRunner containers,
             ResourceStepRunner resources,
             ContainerEngine javaEngine,
+            EngineSelector engines,
             Sidecars sidecars) {
         this.containers = containers;
         this.resources = resources;
         this.javaEngine = javaEngine;
+        this.engines = engines;
         this.sidecars = sidecars;
     }
 
@@ -120,7 +123,7 @@ final class ExternalSteps implements AutoCloseable {
             }
             throw new RunSetupException(e.getMessage(), e);
         }
-        return new ExternalSteps(containers, resources, javaEngine, sidecars);
+        return new ExternalSteps(containers, resources, javaEngine, engines, sidecars);
     }
 
     /** Steps whose component requires a GPU stop the run before it starts on a machine without one (test doubles aside). */
@@ -136,7 +139,7 @@ final class ExternalSteps implements AutoCloseable {
             throw new RunSetupException("pipeline '" + plan.name() + "': step" + (steps.size() == 1 ? " '" : "s '")
                     + String.join("', '", steps) + "' require" + (steps.size() == 1 ? "s" : "")
                     + " a GPU, and this machine "
-                    + "has none (no NVIDIA device in /dev): run the pipeline on the cluster (fermion submit), or replace "
+                    + "has none (no NVIDIA device in /dev): submit the pipeline to a cluster with GPUs, or replace "
                     + "the step with a test double");
         }
     }
@@ -146,7 +149,10 @@ final class ExternalSteps implements AutoCloseable {
         return node.podOptions().map(StepOptions::sidecars).orElse(List.of());
     }
 
-    /** With {@code --isolation container}: the engine for Java steps, once each step's image is known to be here. */
+    /**
+     * With {@code --isolation container}: the engine for Java steps, once each step's image is known to be here; an
+     * image given as a value is known only when its step starts, and is checked then.
+     */
     private static ContainerEngine requireJavaImages(
             Plan plan, RunOptions options, EngineSelector engines, List<Node.StepNode> javaNodes) {
         if (options.containerRuntime() == ContainerRuntime.HOST) {
@@ -156,6 +162,11 @@ final class ExternalSteps implements AutoCloseable {
         ContainerEngine engine = null;
         for (Node.StepNode node : javaNodes) {
             String where = "pipeline '" + plan.name() + "', step '" + node.name() + "'";
+            if (node.options().imageFrom() != null) {
+                // Its image is a value known only when the step starts: the attempt checks it then (ContainerAttempts).
+                engine = engines.select(options.containerRuntime(), where, "from a value");
+                continue;
+            }
             String original = node.options().image() != null
                     ? node.options().image()
                     : options.images().runtimeImage();
@@ -176,11 +187,10 @@ final class ExternalSteps implements AutoCloseable {
         if (javaEngine == null) {
             return doubles;
         }
-        ImageMap images = options.images().replacements();
-        String runtime = options.images().runtimeImage();
         return new ContainerAttempts(
                 javaEngine,
-                own -> images.apply(own != null ? own : runtime),
+                engines,
+                options.images(),
                 options.classpath(),
                 options.home().root(),
                 doubles);

@@ -125,19 +125,18 @@ public final class RunStore {
         }
     }
 
-    /** The record of {@code runId}; a missing or unreadable record is a {@link RunSetupException} naming the file. */
+    /** The record of {@code runId}; an unknown id is an {@link UnknownRunException}, an unreadable record a
+     * {@link RunSetupException} naming the file. */
     public RunRecord load(String runId) {
         if (runId == null || runId.isBlank() || runId.contains("/") || runId.contains("\\") || runId.startsWith(".")) {
-            throw new RunSetupException(
-                    "'" + runId + "' is not a run id; 'fermion runs list' shows the ids of past runs");
+            throw new UnknownRunException("'" + runId + "' is not a run id");
         }
         Path file = recordFile(runId);
         RunRecord record;
         try {
             record = JSON.readValue(Files.readAllBytes(file), RunRecord.class);
         } catch (NoSuchFileException e) {
-            throw new RunSetupException("no run with id '" + runId + "' under " + home.runs()
-                    + "; 'fermion runs list' shows the ids of past runs");
+            throw new UnknownRunException("no run with id '" + runId + "' under " + home.runs());
         } catch (JsonProcessingException e) {
             throw new RunSetupException(
                     "the run record " + file + " is corrupt (" + e.getOriginalMessage()

@@ -63,8 +63,22 @@ final class Steps {
         this.launch = launch;
     }
 
-    CompletableFuture<NodeResult> runStep(Node.StepNode node, Frame frame, String path) {
-        Inputs inputs = values.inputs(node.bindings(), frame, path);
+    CompletableFuture<NodeResult> runStep(Node.StepNode declared, Frame frame, String path) {
+        Inputs inputs = values.inputs(declared.bindings(), frame, path);
+        // An image given as a value is known now: the step runs in it (with --isolation container). Unlike a tool's,
+        // it is not part of the cache key: a Java step is its component's code, as in the memoize key on Argo.
+        Node.StepNode node = declared.options().imageFrom() == null
+                ? declared
+                : new Node.StepNode(
+                        declared.name(),
+                        declared.component(),
+                        declared.bindings(),
+                        declared.options()
+                                .withResolvedImage(
+                                        values.resolve(declared.options().imageFrom(), frame, path + " image")
+                                                .text()),
+                        declared.dependencies(),
+                        declared.when());
         Class<?> type = componentClass(node.component(), path);
         StepBody replacement = options.replacements().get(node.name());
         boolean digest = node.component().readsSources()

@@ -98,8 +98,11 @@ class ResumeTest {
     void resumingAnUnknownOrCorruptRunIsASetupError() throws Exception {
         LocalRunner runner = new LocalRunner(RunOptions.defaults().withHome(new FermionHome(home)));
         assertThatThrownBy(() -> runner.resume("nope", ResumeFixture.PIPELINE.plan()))
-                .isInstanceOf(RunSetupException.class)
-                .hasMessageContaining("no run with id 'nope'");
+                .isInstanceOf(UnknownRunException.class)
+                .hasMessageContaining("no run with id 'nope'")
+                // The command line adds how to list runs, in the command as its user typed it.
+                .message()
+                .doesNotContain("fermion");
 
         Path record = Files.createDirectories(home.resolve("runs/broken")).resolve("run.json");
         Files.writeString(record, "{\"runId\": \"broken\", ");
