@@ -105,14 +105,15 @@ final class ExternalSteps implements AutoCloseable {
                         : ResourceStepRunner.connect(System.getenv(), Path.of(System.getProperty("user.home")));
         ContainerEngine javaEngine = null;
         try {
+            // A missing cluster first: no option of a local run replaces it, while a missing image has a mapping.
+            for (Node.ResourceNode node : resourceNodes) {
+                resources.requireCluster(plan.name(), node);
+            }
             for (Node.ContainerNode node : containerNodes) {
                 containers.requireEngine(plan.name(), node);
             }
             if (options.isolation() == Isolation.CONTAINER && !javaNodes.isEmpty()) {
                 javaEngine = requireJavaImages(plan, options, engines, javaNodes);
-            }
-            for (Node.ResourceNode node : resourceNodes) {
-                resources.requireCluster(plan.name(), node);
             }
             for (Node node : withSidecars) {
                 sidecars.requireEngine("pipeline '" + plan.name() + "', step '" + node.name() + "'", sidecarsOf(node));
