@@ -51,7 +51,9 @@ class RunCommandTest {
                 .contains("  greet ")
                 .contains("running")
                 .contains("succeeded")
-                .contains("Run " + runId + " succeeded in");
+                .contains("Run " + runId + " succeeded in")
+                .as("the pipeline's declared results, so that nobody needs 'runs show' for them")
+                .contains("Results: greeting = hello hello fermion hello fermion\n");
         assertThat(r.out()).doesNotContain("\u001b[");
 
         Result again = fermion("run", GREETING, "-p", "who=fermion", "-p", "times=2");

@@ -49,9 +49,10 @@ public final class RunSamples {
             var who = p.param("who", "world");
             var times = p.param("times", 1);
             var first = p.step("greet", new Greet()).with(Greet.WHO, who).with(Greet.TIMES, times);
-            p.step("echo", new Greet())
+            var echo = p.step("echo", new Greet())
                     .with(Greet.WHO, first.out(Greet.GREETING))
                     .with(Greet.TIMES, 1);
+            p.result("greeting", echo.out(Greet.GREETING));
         });
 
         private Greeting() {}
