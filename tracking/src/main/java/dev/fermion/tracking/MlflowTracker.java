@@ -2,6 +2,7 @@ package dev.fermion.tracking;
 
 import dev.fermion.plan.ComponentSpec;
 import dev.fermion.plan.Plan;
+import dev.fermion.plan.ResultSpec;
 import dev.fermion.tracking.delivery.DatasetRef;
 import dev.fermion.tracking.delivery.Delivery;
 import dev.fermion.tracking.delivery.MlflowWriter;
@@ -72,6 +73,8 @@ public final class MlflowTracker implements PipelineTracker {
     private final List<Tag> commonTags = new ArrayList<>();
     private volatile Delivery delivery;
     private volatile RunRef pipeline;
+    /** The shared view of the experiment's runs table with the pipeline's numeric results as columns, or null. */
+    private volatile String resultsView;
     /** This runner process's tracking session: a resumed run is a new session of the same Fermion run. */
     private volatile String session;
 
@@ -115,6 +118,14 @@ public final class MlflowTracker implements PipelineTracker {
         delivery.submit(new TrackingOp.StartRun(pipeline, null, plan.name() + "-" + runId, now(), tags));
         if (!params.isEmpty()) {
             delivery.submit(new TrackingOp.Log(pipeline, List.of(), params(params), List.of()));
+        }
+        List<String> numeric = plan.results().stream()
+                .filter(r -> Number.class.isAssignableFrom(r.value().type().rawType()))
+                .map(ResultSpec::name)
+                .toList();
+        if (!numeric.isEmpty()) {
+            resultsView = "fermion-" + safe(plan.name());
+            delivery.submit(new TrackingOp.ShareResultsView(pipeline, resultsView, numeric));
         }
         if (options.strict()) {
             // A strict run should fail before its first step when MLflow cannot be reached at all.
@@ -232,7 +243,9 @@ public final class MlflowTracker implements PipelineTracker {
             tags.add(new Tag("fermion.cached.sourceRun", sourceRunId));
         }
         delivery.submit(new TrackingOp.Log(ref, List.of(), List.of(), tags));
-        if (cached && sourceRunId != null) {
+        // A result reused from this very run came from another step (the sweep's train-best from its best trial),
+        // whose path the runner does not report: the step's own run would be no link at all.
+        if (cached && sourceRunId != null && !sourceRunId.equals(pipeline.key())) {
             delivery.submit(new TrackingOp.LinkRun(
                     ref, "fermion.cached.sourceMlflowRun", new RunRef(pipeline.experiment(), sourceRunId).child(step)));
         }
@@ -261,6 +274,9 @@ public final class MlflowTracker implements PipelineTracker {
             synchronized (steps) {
                 inputs = stepInputs.getOrDefault(step, Map.of());
             }
+            List<StepArtifact> made = artifacts.stream()
+                    .filter(a -> a.artifact() instanceof Model)
+                    .toList();
             for (StepArtifact a : artifacts) {
                 if (a.artifact() instanceof Model) {
                     List<Tag> modelTags = List.of(
@@ -283,6 +299,17 @@ public final class MlflowTracker implements PipelineTracker {
                             ref, a.name(), a.artifact().path().toAbsolutePath().toString()));
                 }
             }
+            if (made.size() == 1 && made.get(0).digest() != null) {
+                // A step's numeric results (a training's best validation loss) describe the one model it made, so
+                // they are that model's metrics too: the Models tab ranks a sweep's trials without an evaluation.
+                long at = now();
+                List<Metric> results = new ArrayList<>();
+                outputs.forEach((k, v) -> number(v).ifPresent(n -> results.add(new Metric(k, n, at, 0))));
+                if (!results.isEmpty()) {
+                    delivery.submit(
+                            new TrackingOp.LogModelMetrics(ref, made.get(0).digest(), results));
+                }
+            }
         }
         delivery.submit(new TrackingOp.EndRun(ref, outcome.mlflowStatus(), endMillis));
         checkStrict();
@@ -294,7 +321,7 @@ public final class MlflowTracker implements PipelineTracker {
         synchronized (steps) {
             digest = outputDigests.get(step + "/" + output);
         }
-        delivery.submit(new TrackingOp.RegisterModel(stepRef(step), output, registeredName, alias, digest));
+        delivery.submit(new TrackingOp.RegisterModel(stepRef(step), output, registeredName, alias, digest, pipeline));
         checkStrict();
     }
 
@@ -338,8 +365,8 @@ public final class MlflowTracker implements PipelineTracker {
     public UiLinks uiLinks() {
         MlflowClient client = writer.client();
         Optional<RunInfo> run = writer.knownRun(pipeline);
-        String experimentUrl =
-                run.map(r -> client.experimentUrl(r.experimentId())).orElse(null);
+        String experimentUrl = run.map(r -> client.experimentUrl(r.experimentId(), resultsView))
+                .orElse(null);
         Map<String, String> stepLinks = new LinkedHashMap<>();
         synchronized (steps) {
             steps.forEach((name, ref) -> writer.knownRun(ref)

@@ -187,7 +187,7 @@ class MlflowTrackerTest {
         tracker.stepFinished(
                 "grid/2/trial",
                 StepOutcome.SUCCEEDED,
-                Map.of(),
+                Map.of("best-validation-loss", "0.12", "device", "cpu"),
                 List.of(new StepArtifact("model", new Model(model), digest)),
                 false,
                 null);
@@ -207,6 +207,8 @@ class MlflowTrackerTest {
                 List.of(new StepArtifact("model", new Model(model), digest)));
         tracker.stepMetric("evaluate", "accuracy", 0.97, 0, 1_700_000_000_000L);
         tracker.stepFinished("evaluate", StepOutcome.SUCCEEDED, Map.of("accuracy", "0.97"), List.of(), false, null);
+        String registered = "sweep-" + UUID.randomUUID();
+        tracker.registerModel("train-best", "model", registered, "champion");
         TrackingSummary summary = tracker.runFinished(
                 StepOutcome.SUCCEEDED, Map.of("accuracy", "0.97", "best-rate", "0.01", "stage", "PRODUCTION"));
 
@@ -222,8 +224,17 @@ class MlflowTrackerTest {
         assertThat(trial.name()).isEqualTo("grid-2-trial");
         assertThat(trial.params()).containsEntry("learning-rate", "0.01");
         assertThat(trial.metrics())
-                .as("the evaluation of the model, on the model")
-                .containsEntry("accuracy", 0.97);
+                .as("the evaluation of the model and the numeric results of the step that made it, on the model")
+                .containsEntry("accuracy", 0.97)
+                .containsEntry("best-validation-loss", 0.12)
+                .doesNotContainKey("device");
+        assertThat(parent.tags())
+                .as("the pipeline run names the version it registered")
+                .containsEntry("fermion.registeredModel", "models:/" + registered + "/1");
+        assertThat(trial.tags())
+                .as("MLflow's UI lists the registered version with the model, on every run that lists the model")
+                .containsEntry("mlflow.modelVersions", "[{\"name\": \"" + registered + "\", \"version\": 1}]");
+        assertThat(client.versionByAlias(registered, "champion").source()).isEqualTo(trial.modelUri());
         String mlmodel = new String(client.downloadArtifact(trial.artifactUri(), "MLmodel"), StandardCharsets.UTF_8);
         assertThat(mlmodel)
                 .contains("signature:\n  inputs: '[{\"type\": \"double\", \"name\": \"petal\"")
@@ -244,7 +255,15 @@ class MlflowTrackerTest {
                 new String(client.downloadArtifact(parent.artifactUri(), MlflowTracker.GRAPH), StandardCharsets.UTF_8);
         assertThat(graph).startsWith("<svg").contains(">prepare</text>", "cached", "succeeded");
         assertThat(client.getExperimentTags(parent.experimentId()))
-                .containsEntry("mlflow.experimentKind", "custom_model_development");
+                .containsEntry("mlflow.experimentKind", "custom_model_development")
+                .as("the runs table's view with the pipeline's numeric results as columns")
+                .containsEntry(
+                        "mlflow.sharedViewState.fermion-sweep",
+                        "{\"selectedColumns\":[\"metrics.`accuracy`\",\"attributes.`Source`\","
+                                + "\"attributes.`Models`\",\"attributes.`Dataset`\"]}");
+        assertThat(summary.links().experiment())
+                .isEqualTo(server.uri() + "/#/experiments/" + parent.experimentId()
+                        + "/runs?workflowType=machine_learning&viewStateShareKey=fermion-sweep");
     }
 
     @Test

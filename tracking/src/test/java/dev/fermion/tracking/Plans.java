@@ -78,7 +78,8 @@ final class Plans {
                             .with(Train.DATA, prepare.out(Prepare.DATA))
                             .with(Train.RATE, 0.01)
                             .after(grid);
-                    p.step("evaluate", new Evaluate()).with(Evaluate.MODEL, best.out(Train.MODEL));
+                    var evaluate = p.step("evaluate", new Evaluate()).with(Evaluate.MODEL, best.out(Train.MODEL));
+                    p.result("accuracy", evaluate.out(Evaluate.ACCURACY));
                 })
                 .plan();
     }

@@ -1,5 +1,9 @@
 package dev.fermion.tracking.delivery;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fermion.tracking.mlflow.DatasetInput;
 import dev.fermion.tracking.mlflow.LoggedModel;
 import dev.fermion.tracking.mlflow.MlflowClient;
@@ -50,6 +54,8 @@ public final class MlflowWriter {
     public static final String DIGEST_TAG = "fermion.model.digest";
 
     private static final String PARENT_TAG = "mlflow.parentRunId";
+    /** On a pipeline run: the model version it registered, as {@code models:/<name>/<version>}. */
+    public static final String REGISTERED_TAG = "fermion.registeredModel";
 
     private final MlflowClient client;
     private final Map<String, String> experiments = new ConcurrentHashMap<>();
@@ -139,9 +145,9 @@ public final class MlflowWriter {
     void logSource(TrackingOp.LogSource op) {
         URI uri = sourceUri(op.source());
         String scheme = uri.getScheme() == null ? "local" : uri.getScheme();
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode schema = json.createObjectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode columns = schema.putArray("mlflow_colspec");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode schema = json.createObjectNode();
+        ArrayNode columns = schema.putArray("mlflow_colspec");
         op.columns()
                 .forEach((name, type) ->
                         columns.addObject().put("type", type).put("name", name).put("required", true));
@@ -260,6 +266,16 @@ public final class MlflowWriter {
         if (op.alias() != null) {
             client.setAlias(op.registeredName(), op.alias(), version.version());
         }
+        if (op.pipeline() != null) {
+            // The version's source run is the step that made the model, and MLflow lists the version with the logged
+            // model (its tag mlflow.modelVersions) on every run that has the model as an output; the tag says it on
+            // the pipeline run in words too.
+            client.log(
+                    resolve(op.pipeline()).runId(),
+                    List.of(),
+                    List.of(),
+                    List.of(new Tag(REGISTERED_TAG, "models:/" + op.registeredName() + "/" + version.version())));
+        }
     }
 
     void mergeDuplicates(TrackingOp.MergeDuplicates op) {
@@ -279,6 +295,16 @@ public final class MlflowWriter {
             }
             markDuplicate(other, kept, other.endTime() > 0 ? other.endTime() : System.currentTimeMillis());
         }
+    }
+
+    void shareResultsView(TrackingOp.ShareResultsView op) {
+        ObjectNode state = new ObjectMapper().createObjectNode();
+        ArrayNode columns = state.putArray("selectedColumns");
+        op.metrics().forEach(m -> columns.add("metrics.`" + m + "`"));
+        // The columns MLflow's runs table shows by default, after the results.
+        List.of("Source", "Models", "Dataset").forEach(a -> columns.add("attributes.`" + a + "`"));
+        client.setExperimentTag(
+                experimentId(op.run().experiment()), MlflowClient.SHARED_VIEW_TAG_PREFIX + op.key(), state.toString());
     }
 
     void endRun(TrackingOp.EndRun op) {
@@ -397,11 +423,10 @@ public final class MlflowWriter {
             return Optional.empty();
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode json =
-                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            JsonNode json = new ObjectMapper().readTree(file.toFile());
             StringBuilder yaml = new StringBuilder("signature:\n");
             for (String part : List.of("inputs", "outputs", "params")) {
-                com.fasterxml.jackson.databind.JsonNode value = json.path(part);
+                JsonNode value = json.path(part);
                 yaml.append("  ")
                         .append(part)
                         .append(": ")

@@ -26,6 +26,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = TrackingOp.LogModelMetrics.class, name = "log-model-metrics"),
     @JsonSubTypes.Type(value = TrackingOp.RegisterModel.class, name = "register-model"),
     @JsonSubTypes.Type(value = TrackingOp.MergeDuplicates.class, name = "merge-duplicates"),
+    @JsonSubTypes.Type(value = TrackingOp.ShareResultsView.class, name = "share-results-view"),
     @JsonSubTypes.Type(value = TrackingOp.EndRun.class, name = "end-run")
 })
 public sealed interface TrackingOp {
@@ -225,12 +226,13 @@ public sealed interface TrackingOp {
 
     /**
      * Registers the run's logged model {@code model} as a version of {@code registeredName}; when the step
-     * logged none (it reused a cached model), the logged model with content digest {@code digest}.
+     * logged none (it reused a cached model), the logged model with content digest {@code digest}. The version
+     * is named on {@code pipeline}, the run the step belongs to (null: none, as in operations spooled before).
      */
-    record RegisterModel(RunRef run, String model, String registeredName, String alias, String digest)
+    record RegisterModel(RunRef run, String model, String registeredName, String alias, String digest, RunRef pipeline)
             implements TrackingOp {
         public RegisterModel(RunRef run, String model, String registeredName, String alias) {
-            this(run, model, registeredName, alias, null);
+            this(run, model, registeredName, alias, null, null);
         }
 
         @Override
@@ -258,6 +260,27 @@ public sealed interface TrackingOp {
         @Override
         public int replayPhase() {
             return 4;
+        }
+    }
+
+    /**
+     * Saves, in the experiment of {@code run}, MLflow's shared view {@code key} of its runs table: the pipeline's
+     * numeric results {@code metrics} as columns, so a link naming the view shows them without a person picking
+     * them in the Columns menu.
+     */
+    record ShareResultsView(RunRef run, String key, List<String> metrics) implements TrackingOp {
+        public ShareResultsView {
+            metrics = List.copyOf(metrics);
+        }
+
+        @Override
+        public void applyTo(MlflowWriter writer) {
+            writer.shareResultsView(this);
+        }
+
+        @Override
+        public int replayPhase() {
+            return 0;
         }
     }
 

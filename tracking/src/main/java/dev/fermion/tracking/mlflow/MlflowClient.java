@@ -33,6 +33,8 @@ import java.util.stream.Stream;
  * whole, in one place that knows the wire format, than split by resource.
  */
 public final class MlflowClient {
+    /** The prefix of an experiment tag that holds a shared view of its runs table, which a page link can name. */
+    public static final String SHARED_VIEW_TAG_PREFIX = "mlflow.sharedViewState.";
     /** MLflow 3's experiment tag telling training experiments ("Machine learning") from GenAI ones. */
     private static final String EXPERIMENT_KIND = "mlflow.experimentKind";
 
@@ -78,6 +80,15 @@ public final class MlflowClient {
     /** The UI page listing an experiment's training runs. */
     public String experimentUrl(String experimentId) {
         return page("/experiments/" + experimentId + "/runs");
+    }
+
+    /**
+     * The experiment's runs in the shared view {@code view} (an experiment tag {@value #SHARED_VIEW_TAG_PREFIX}
+     * {@code view} holding the table's state, as MLflow's "share" writes it); the plain runs page when null.
+     */
+    public String experimentUrl(String experimentId, String view) {
+        String url = experimentUrl(experimentId);
+        return view == null ? url : url + "&viewStateShareKey=" + encode(view);
     }
 
     /** The UI page listing an experiment's logged models, with their metrics and params. */
@@ -144,6 +155,15 @@ public final class MlflowClient {
                         .put("experiment_id", experimentId)
                         .put("key", EXPERIMENT_KIND)
                         .put("value", TRAINING_KIND));
+    }
+
+    public void setExperimentTag(String experimentId, String key, String value) {
+        post(
+                "experiments/set-experiment-tag",
+                JSON.createObjectNode()
+                        .put("experiment_id", experimentId)
+                        .put("key", key)
+                        .put("value", value));
     }
 
     private Optional<JsonNode> experimentByName(String name) {

@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A headless Debian Chromium driven over the Chrome DevTools Protocol with {@code java.net.http}'s
@@ -74,6 +77,28 @@ public final class Chromium implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Debian's Chromium for a test: the test is skipped without it, unless {@code FERMION_REQUIRE_BROWSER=true}
+     * (CI), which makes it fail.
+     */
+    public static Path binaryOrSkip() {
+        Path chromium = binary();
+        if (chromium == null) {
+            if ("true".equalsIgnoreCase(System.getenv("FERMION_REQUIRE_BROWSER"))) {
+                throw new IllegalStateException("FERMION_REQUIRE_BROWSER=true but chromium is not installed;"
+                        + " run scripts/install-browser.sh");
+            }
+            Assumptions.abort("chromium is not installed; run scripts/install-browser.sh");
+        }
+        return chromium;
+    }
+
+    /** The page shows all of {@code expected} and has no section still loading its data. */
+    public static Predicate<String> settled(String... expected) {
+        return text -> !text.toLowerCase(Locale.ROOT).contains("loading")
+                && Arrays.stream(expected).allMatch(text::contains);
     }
 
     public static Chromium launch(Path binary, Path profile) {
@@ -177,6 +202,20 @@ public final class Chromium implements AutoCloseable {
                         + " if (inner.length === 0) { return false; }"
                         + " const target = inner[0].closest('button, a, [role=button], [role=menuitemcheckbox], [aria-expanded]') || inner[0];"
                         + " target.click(); return true; })()"));
+    }
+
+    /**
+     * Scrolls the innermost element whose text starts with {@code text} (a section's heading) to the top of the view;
+     * whether there was one.
+     */
+    public boolean scrollToText(String text) {
+        return "true"
+                .equals(evaluate("(() => { const want = " + JSON.valueToTree(text) + ";"
+                        + " const all = Array.from(document.querySelectorAll('body *')).filter(e => e.offsetParent !== null"
+                        + " && e.textContent.trim().startsWith(want));"
+                        + " const inner = all.filter(e => !all.some(o => o !== e && e.contains(o)));"
+                        + " if (inner.length === 0) { return false; }"
+                        + " inner[0].scrollIntoView({block: 'start'}); return true; })()"));
     }
 
     /** The page's visible text now. */
