@@ -41,7 +41,7 @@ public class Value<T> {
         Objects.requireNonNull(constant, "Value.of(null): a constant needs a value");
         if (type.isArtifact()) {
             throw new IllegalArgumentException("Value.of(...) makes parameter values; an artifact constant is bound "
-                    + "with step.with(INPUT, Dataset.inline(...))");
+                    + "with step.with(INPUT, InlineFile.of(name, content))");
         }
         return new Value<>(new Expr.Literal(type, constant), type, Scope.ANYWHERE);
     }
