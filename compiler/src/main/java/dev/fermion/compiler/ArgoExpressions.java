@@ -118,6 +118,9 @@ final class ArgoExpressions {
      * {@code toJson} would write Go's JSON instead: {@code 1} for {@code 1.0}, {@code 1e+21}, map keys sorted,
      * {@code <} escaped. A number read from JSON is a double in Argo, so a {@code Long} of 2^53 or more
      * cannot be written exactly: the expression fails with {@link ValueCodec#INEXACT_LONG}, as a local run does.
+     *
+     * <p>A value read more than once is repeated, not bound with {@code let}: Argo counts a {@code let}'s name as a
+     * missing variable, and then leaves an expression that fails unevaluated instead of failing the step.
      */
     static String render(ValueType<?> type, String value, boolean top) {
         return switch (type.kind()) {
