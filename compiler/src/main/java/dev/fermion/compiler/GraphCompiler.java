@@ -7,6 +7,7 @@ import dev.fermion.compiler.argo.Inputs;
 import dev.fermion.compiler.argo.Outputs;
 import dev.fermion.compiler.argo.Parameter;
 import dev.fermion.compiler.argo.Template;
+import dev.fermion.contract.ValueCodec;
 import dev.fermion.plan.Expr;
 import dev.fermion.plan.Graph;
 import dev.fermion.plan.Node;
@@ -171,11 +172,16 @@ final class GraphCompiler {
         } else if (scope.kind == GraphScope.Kind.LOOP) {
             inParams.add(Parameter.declared(ValueReferences.itemParam(scope.loop.name())));
             // The fan-in outputs first: what they read from outside the body becomes an input like any capture.
-            // Each is exported as a JSON string, so that Argo's aggregation never parses (and rewrites) a value.
-            scope.collected
-                    .getOrDefault(scope.loop.name(), Map.of())
-                    .forEach((output, c) -> outParams.add(Parameter.fromExpression(
-                            output, "toJson(" + refs.resolve(scope, c.each()).written() + ")")));
+            // Each is exported as a JSON string, so that Argo's aggregation never parses (and rewrites) a value;
+            // text that may hold strings is escaped as a local run escapes it in the list.
+            scope.collected.getOrDefault(scope.loop.name(), Map.of()).forEach((output, c) -> {
+                String written = refs.resolve(scope, c.each()).written();
+                outParams.add(Parameter.fromExpression(
+                        output,
+                        ValueCodec.isPlain(c.each().type())
+                                ? "toJson(" + written + ")"
+                                : ArgoExpressions.jsonString(written)));
+            });
             scope.captures.forEach((capture, expr) -> {
                 if (expr.type().isArtifact()) {
                     inArtifacts.add(Artifact.declared(capture));

@@ -54,7 +54,7 @@ final class LoopTasks {
                 items.add(ValueCodec.armour(ValueCodec.encode(loop.itemType(), item)));
             }
         } else {
-            withParam = refs.resolve(scope, loop.items()).items();
+            withParam = refs.resolve(scope, loop.items()).items(loop.itemType());
         }
         String itemParam = ValueReferences.itemParam(loop.name());
         if (wrapperName == null) {

@@ -103,18 +103,28 @@ record Ref(
         return transport != Transport.EXACT || plain ? variable : ArgoExpressions.disarmed(variable);
     }
 
+    private static boolean holdsDouble(ValueType<?> type) {
+        return type.kind() == ValueType.Kind.DOUBLE
+                || (type.kind() == ValueType.Kind.LIST && holdsDouble(type.elementType()));
+    }
+
     /** Whether the value is a plain template reference, usable where Argo takes no expression. */
     boolean isReference() {
         return transport == Transport.EXACT && value != null;
     }
 
-    /** The items of this list for {@code withParam}, each in transport form. */
-    String items() {
-        if (plain && transport == Transport.EXACT) {
+    /**
+     * The items of this list of {@code element}s for {@code withParam}, each in transport form and as a local run
+     * gives it ({@link ArgoExpressions#render}).
+     */
+    String items(ValueType<?> element) {
+        // Argo keeps each element's JSON text when it expands a list, so a plain list needs no rewriting, but for
+        // doubles: a list may hold 1.0E7 where a whole value is written 10000000.0, or the reverse.
+        boolean asListed = plain && !holdsDouble(element);
+        if (asListed && transport == Transport.EXACT) {
             return value;
         }
-        // Argo keeps each element's JSON text when it expands a list, so a plain list needs no rewriting.
         return ArgoExpressions.tag(
-                plain && transport == Transport.COMPUTED ? variable : ArgoExpressions.itemList(written()));
+                asListed && transport == Transport.COMPUTED ? variable : ArgoExpressions.itemList(element, written()));
     }
 }

@@ -23,6 +23,10 @@ import dev.fermion.dsl.StepContext;
 import dev.fermion.dsl.Value;
 import dev.fermion.types.InlineFile;
 import dev.fermion.types.ValueType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,12 +34,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Values an attacker or a careless user can choose, run through Argo's own substitution and {@code when}
  * evaluation ({@link ArgoEvaluator}): whatever a parameter, a step output, a loop item or a tool's output
  * holds, a condition tests exactly what was written, a step receives exactly that value, and a memoize key is
- * the local runner's key.
+ * the local runner's key. Every workflow compiled here, hostile literals included, passes
+ * {@code argo-validate --warnings-as-errors}.
  */
 class HostileValuesTest {
     /** Each would rewrite a condition, open a reference, or decode to something else if pasted as text. */
@@ -61,6 +67,9 @@ class HostileValuesTest {
             "line\nbreak\\n");
 
     private static final ArgoCompiler COMPILER = new ArgoCompiler(CompilerOptions.defaults());
+    /** Every workflow the tests compiled, validated together once they ran: argo-validate starts a JVM. */
+    private static final List<String> COMPILED = java.util.Collections.synchronizedList(new ArrayList<>());
+
     private static ArgoEvaluator argo;
 
     @BeforeAll
@@ -73,6 +82,21 @@ class HostileValuesTest {
         if (argo != null) {
             argo.close();
         }
+    }
+
+    /** Argo accepts every hostile workflow as it is, warnings included, whatever values it was written with. */
+    @AfterAll
+    static void everyCompiledWorkflowPassesArgoValidation(@TempDir Path dir) throws IOException {
+        if (COMPILED.isEmpty()) {
+            return;
+        }
+        List<Path> files = new ArrayList<>();
+        for (String yaml : COMPILED) {
+            Path file = dir.resolve("hostile-" + files.size() + ".yaml");
+            Files.writeString(file, yaml, StandardCharsets.UTF_8);
+            files.add(file);
+        }
+        ArgoValidator.assertValid(files);
     }
 
     /** Writes a list of strings it was given; a tool whose output is raw text. */
@@ -658,6 +682,7 @@ class HostileValuesTest {
         String yaml = COMPILER.compile(pipeline.plan(), WorkflowKind.WORKFLOW, Map.of())
                 .yaml();
         ArgoCompilerTest.assertOnlyOwnReferences(yaml);
+        COMPILED.add(yaml);
         return Yaml.read(yaml);
     }
 

@@ -24,8 +24,21 @@ import java.util.Base64;
  */
 public final class ValueCodec {
     public static final String ARMOUR_PREFIX = "fermion:b64:";
+
+    /** 2^53: Argo reads a JSON number as a double, exact for whole numbers below it. */
+    public static final long EXACT_LONG_LIMIT = 1L << 53;
+
+    /** Why a value read from JSON is refused where it holds a {@code Long} of {@link #EXACT_LONG_LIMIT} or more. */
+    public static final String INEXACT_LONG = "fermion: a Long of 2^53 (9007199254740992) or more inside a record or "
+            + "a list item cannot be read exactly on Argo, which reads JSON numbers as doubles; pass it as a String";
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .findAndAddModules()
+            .build();
+    private static final ObjectMapper SORTED = JsonMapper.builder()
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .findAndAddModules()
             .build();
 
@@ -146,7 +159,54 @@ public final class ValueCodec {
                 node.isTextual() && (type.kind() == ValueType.Kind.STRING || type.kind() == ValueType.Kind.ENUM)
                         ? node.asText()
                         : node.toString());
-        return encode(type, value);
+        return reread(type, value);
+    }
+
+    /**
+     * The text of {@code value} read out of JSON (a record's component, an item of a list of records or of
+     * doubles), as a local run and Argo both pass it on: {@link #encode}'s, with the entries of every map in
+     * the order of their keys, since Argo reads a JSON object into an unordered map.
+     *
+     * @throws IllegalArgumentException ({@link #INEXACT_LONG}) where the value holds a {@code Long} of
+     *     magnitude {@link #EXACT_LONG_LIMIT} or more, which Argo would round
+     */
+    public static String reread(ValueType<?> type, Object value) {
+        String text = switch (type.kind()) {
+            case LIST, MAP, RECORD -> write(SORTED, value);
+            default -> encode(type, value);
+        };
+        if (type.kind() == ValueType.Kind.LONG && !exact(java.math.BigInteger.valueOf((Long) value))) {
+            throw new IllegalArgumentException(INEXACT_LONG);
+        }
+        if (type.kind() == ValueType.Kind.LIST
+                || type.kind() == ValueType.Kind.MAP
+                || type.kind() == ValueType.Kind.RECORD) {
+            try {
+                requireExact(JSON.readTree(text));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Jackson cannot read its own JSON " + abbreviate(text), e);
+            }
+        }
+        return text;
+    }
+
+    /**
+     * {@code text}, the value of a {@code type} written as it is, as an element of a JSON list or map: a string or
+     * an enum as a JSON string, anything else as it is (it is JSON already).
+     */
+    public static String element(ValueType<?> type, String text) {
+        return type.kind() == ValueType.Kind.STRING || type.kind() == ValueType.Kind.ENUM ? json(text) : text;
+    }
+
+    private static void requireExact(JsonNode node) {
+        if (node.isIntegralNumber() && !exact(node.bigIntegerValue())) {
+            throw new IllegalArgumentException(INEXACT_LONG);
+        }
+        node.elements().forEachRemaining(ValueCodec::requireExact);
+    }
+
+    private static boolean exact(java.math.BigInteger value) {
+        return value.abs().compareTo(java.math.BigInteger.valueOf(EXACT_LONG_LIMIT)) < 0;
     }
 
     /** The encoded value, armoured if Argo could mistake part of it for an expression. */
@@ -167,8 +227,12 @@ public final class ValueCodec {
     }
 
     public static String json(Object value) {
+        return write(JSON, value);
+    }
+
+    private static String write(ObjectMapper mapper, Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(
                     "cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);

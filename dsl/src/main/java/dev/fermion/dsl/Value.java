@@ -41,7 +41,7 @@ public class Value<T> {
         Objects.requireNonNull(constant, "Value.of(null): a constant needs a value");
         if (type.isArtifact()) {
             throw new IllegalArgumentException("Value.of(...) makes parameter values; an artifact constant is bound "
-                    + "with step.with(INPUT, Dataset.inline(...))");
+                    + "with step.with(INPUT, InlineFile.of(name, content))");
         }
         return new Value<>(new Expr.Literal(type, constant), type, Scope.ANYWHERE);
     }
@@ -101,6 +101,15 @@ public class Value<T> {
      * argument as written (a string as it is, a number, a list or a record in its encoded text), {@code %%}
      * is a percent sign. {@code Value.format("loss %s after %s epochs", train.out(Train.LOSS), epochs)}.
      * On Argo it is an expression over the values, so no value can change what the string is made of.
+     *
+     * <p>Each value is written as Java writes it, the same in a local run and on Argo: a {@code Double} as
+     * {@code 1.0}, {@code 0.1}, {@code 2.5E-7}, {@code 1.0E21}, {@code -0.0}, a whole one below 10^15 in full
+     * ({@code 123456789.0}); a {@code Long} in full; a record as JSON with its components in declaration order,
+     * doubles inside as {@code Double.toString} writes them ({@code 1.23456789E8}). A value read out of JSON on
+     * Argo (a record's field, an item of a run-time list of records or doubles) is written back the same way, the
+     * entries of any map in it ordered by key, since Argo reads a JSON object into an unordered map; a
+     * {@code Long} of 2^53 or more in such a value is refused (the step fails, locally as on Argo), since Argo
+     * reads JSON numbers as doubles and would round it.
      */
     public static Value<String> format(String pattern, Value<?>... args) {
         Objects.requireNonNull(pattern, "format pattern");
@@ -269,9 +278,8 @@ public class Value<T> {
     /**
      * A component of this record value, named by its accessor: {@code item.get(Trial::learningRate)} is the
      * {@code learningRate} of each loop item (Argo's {@code {{item.learningRate}}}), typed as the component is.
-     * On Argo the record is read as JSON there: numbers come out as JSON numbers (a {@code Double} component
-     * {@code 1.0} as {@code 1}, a {@code Long} beyond 2^53 rounded), which decode to the same value except for such
-     * longs.
+     * It is written as Java writes it, as {@link #format} describes, also on Argo; a {@code Long} component of
+     * 2^53 or more, which Argo cannot read exactly, is refused.
      */
     public <F> Value<F> get(RecordField<T, F> field) {
         Objects.requireNonNull(field, "field");

@@ -449,6 +449,14 @@ class ValidationTest {
             assertWhere(e, "sub");
             assertThat(e.getMessage()).contains("bind the inline file to the step inside it");
         }
+
+        @Test
+        void anArtifactConstantMadeWithValueOfNamesTheApiThatMakesOne() {
+            var e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Value.of(ValueType.of(Dataset.class), new Dataset(Path.of("x.csv"))));
+            assertThat(e.getMessage()).contains("InlineFile.of(name, content)").doesNotContain("Dataset.inline");
+        }
     }
 
     @Nested

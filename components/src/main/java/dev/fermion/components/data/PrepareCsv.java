@@ -62,22 +62,22 @@ public final class PrepareCsv extends Component {
             .describedAs("CSV or PARQUET; AUTO takes Parquet for names ending in .parquet or .pq");
     public static final Input<String> LABEL =
             input("label", String.class).describedAs("column to predict; rows without it are rejected");
-    public static final Input<List<String>> FEATURES = input("features", new ValueType<List<String>>() {})
+    public static final Input<List<String>> FEATURES = input("features", ValueType.listOf(String.class))
             .defaultValue(List.of())
             .describedAs("feature columns; empty means every column but the label and id");
     public static final Input<String> ID_COLUMN = input("id-column", String.class)
             .optional()
             .describedAs("column identifying rows; by default rows are identified by their line number");
-    public static final Input<Map<String, String>> SCHEMA = input("schema", new ValueType<Map<String, String>>() {})
+    public static final Input<Map<String, String>> SCHEMA = input("schema", ValueType.mapOf(String.class))
             .defaultValue(Map.of())
             .describedAs("declared column types (numeric or categorical); others are inferred");
-    public static final Input<List<String>> REQUIRED = input("required", new ValueType<List<String>>() {})
+    public static final Input<List<String>> REQUIRED = input("required", ValueType.listOf(String.class))
             .defaultValue(List.of())
             .describedAs("columns that must have a value; the label always must");
-    public static final Input<Map<String, String>> RANGES = input("ranges", new ValueType<Map<String, String>>() {})
+    public static final Input<Map<String, String>> RANGES = input("ranges", ValueType.mapOf(String.class))
             .defaultValue(Map.of())
             .describedAs("allowed range of numeric columns, min..max, bounds included");
-    public static final Input<List<String>> MISSING_VALUES = input("missing-values", new ValueType<List<String>>() {})
+    public static final Input<List<String>> MISSING_VALUES = input("missing-values", ValueType.listOf(String.class))
             .defaultValue(DEFAULT_MISSING)
             .describedAs("spellings of a missing value");
     public static final Input<Double> MAX_REJECTED_SHARE = input("max-rejected-share", Double.class)
@@ -101,7 +101,7 @@ public final class PrepareCsv extends Component {
     public static final Input<Scaling> SCALING = input("scaling", Scaling.class).defaultValue(Scaling.STANDARD);
     public static final Input<String> BEAM_RUNNER =
             input("beam-runner", String.class).defaultValue("DirectRunner");
-    public static final Input<List<String>> BEAM_OPTIONS = input("beam-options", new ValueType<List<String>>() {})
+    public static final Input<List<String>> BEAM_OPTIONS = input("beam-options", ValueType.listOf(String.class))
             .defaultValue(List.of())
             .describedAs("Beam pipeline options, e.g. --project=p or --flinkMaster=host:8081");
     public static final Input<String> STAGING = input("staging", String.class)

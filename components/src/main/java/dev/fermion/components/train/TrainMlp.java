@@ -48,7 +48,7 @@ public final class TrainMlp extends Component {
     // high enough to converge in tens of epochs, halved whenever the validation loss stalls, weight decay
     // against fitting noise, and early stopping. With them the iris pipeline also matches LogisticRegression
     // on iris, wine and breast cancer (scripts/real-data-check.sh).
-    public static final Input<List<Integer>> HIDDEN = input("hidden", new ValueType<List<Integer>>() {})
+    public static final Input<List<Integer>> HIDDEN = input("hidden", ValueType.listOf(Integer.class))
             .defaultValue(List.of(100))
             .describedAs("units of each hidden layer");
     public static final Input<ActivationFunction> ACTIVATION =

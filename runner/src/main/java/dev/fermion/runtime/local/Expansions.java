@@ -98,9 +98,17 @@ final class Expansions {
                         + ": " + e.getMessage());
             }
         }
+        // Argo reads the items of a run-time list that are not plain text (records, maps) from JSON, so they are
+        // written as read from JSON; a constant list's items are written into the workflow as they are.
+        boolean reread = !(node.items() instanceof Expr.Literal) && !ValueCodec.isPlain(itemType);
         List<Resolved> resolved = new ArrayList<>();
         for (Object value : items) {
-            resolved.add(Resolved.text(itemType, ValueCodec.encode(itemType, value)));
+            try {
+                resolved.add(Resolved.text(
+                        itemType, reread ? ValueCodec.reread(itemType, value) : ValueCodec.encode(itemType, value)));
+            } catch (IllegalArgumentException e) {
+                throw new ResolveException("loop '" + path + "': " + e.getMessage());
+            }
         }
         return resolved;
     }

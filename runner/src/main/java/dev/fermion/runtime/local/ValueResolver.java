@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,23 +124,23 @@ final class ValueResolver {
 
             @Override
             public Resolved listOf(Expr.ListOf list) {
-                List<Object> values = new ArrayList<>();
+                // Each element as it is, as Argo's expression joins them: a whole double stays 10000000.0.
+                List<String> elements = new ArrayList<>();
                 for (Expr element : list.elements()) {
-                    values.add(ValueCodec.decode(
+                    elements.add(ValueCodec.element(
                             element.type(), resolve(element, frame, where).text()));
                 }
-                return Resolved.text(list.type(), ValueCodec.encode(list.type(), values));
+                return Resolved.text(list.type(), "[" + String.join(",", elements) + "]");
             }
 
             @Override
             public Resolved mapOf(Expr.MapOf map) {
-                Map<String, Object> values = new LinkedHashMap<>();
+                List<String> entries = new ArrayList<>();
                 map.entries()
-                        .forEach((key, e) -> values.put(
-                                key,
-                                ValueCodec.decode(
+                        .forEach((key, e) -> entries.add(ValueCodec.json(key) + ":"
+                                + ValueCodec.element(
                                         e.type(), resolve(e, frame, where).text())));
-                return Resolved.text(map.type(), ValueCodec.encode(map.type(), values));
+                return Resolved.text(map.type(), "{" + String.join(",", entries) + "}");
             }
 
             @Override
@@ -226,11 +225,12 @@ final class ValueResolver {
             throw new ResolveException(where + " collects from loop '" + collected.loop() + "', which has not run");
         }
         ValueType<?> element = collected.type().elementType();
-        List<Object> values = new ArrayList<>();
+        // Each iteration's value as it is, as Argo's aggregation keeps it.
+        List<String> values = new ArrayList<>();
         for (Frame iteration : loop.iterations()) {
-            values.add(ValueCodec.decode(
+            values.add(ValueCodec.element(
                     element, resolve(collected.each(), iteration, where).text()));
         }
-        return Resolved.text(collected.type(), ValueCodec.encode(collected.type(), values));
+        return Resolved.text(collected.type(), "[" + String.join(",", values) + "]");
     }
 }

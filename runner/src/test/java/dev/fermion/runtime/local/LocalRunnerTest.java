@@ -231,7 +231,10 @@ class LocalRunnerTest {
     /** A loop item's type in {@link #computedValuesAreTheValuesTheyAreMadeOf}. */
     public record Config(String label, int start, List<Integer> extra) {}
 
-    /** Item fields, lists of values, maps and formatted strings, with the values Argo's expressions give them. */
+    /**
+     * Item fields, lists of values and formatted strings, with the values Argo's expressions give them; maps and
+     * nested lists of values are in {@code LoopItemsRunTest}.
+     */
     @Test
     void computedValuesAreTheValuesTheyAreMadeOf() {
         Pipeline pipeline = Pipeline.named("computed").define(p -> {
