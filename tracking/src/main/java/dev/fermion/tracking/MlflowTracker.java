@@ -23,10 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -56,6 +59,8 @@ public final class MlflowTracker implements PipelineTracker {
     private final Map<String, String> evaluated = new LinkedHashMap<>();
     /** The content digest of each model a step output, made or reused, by "step/output". */
     private final Map<String, String> outputDigests = new LinkedHashMap<>();
+    /** The keys of the metrics each step reported while it ran, by path. */
+    private final Map<String, Set<String>> seriesKeys = new HashMap<>();
     /**
      * Steps reported as reused, by path: their runs are started only when they finish, at the start of the
      * attempt that made their results, and then get these params and data sets.
@@ -202,6 +207,7 @@ public final class MlflowTracker implements PipelineTracker {
         String model;
         synchronized (steps) {
             model = evaluated.get(step);
+            seriesKeys.computeIfAbsent(step, k -> new HashSet<>()).add(key);
         }
         if (model != null) {
             delivery.submit(new TrackingOp.LogModelMetrics(ref, model, List.of(metric)));
@@ -302,9 +308,19 @@ public final class MlflowTracker implements PipelineTracker {
             if (made.size() == 1 && made.get(0).digest() != null) {
                 // A step's numeric results (a training's best validation loss) describe the one model it made, so
                 // they are that model's metrics too: the Models tab ranks a sweep's trials without an evaluation.
+                // MLflow adds a model's metric to its run's history as well, so a result named like a series the
+                // step reported while it ran is left out: one more point would bend that series' curve.
+                Set<String> series;
+                synchronized (steps) {
+                    series = seriesKeys.getOrDefault(step, Set.of());
+                }
                 long at = now();
                 List<Metric> results = new ArrayList<>();
-                outputs.forEach((k, v) -> number(v).ifPresent(n -> results.add(new Metric(k, n, at, 0))));
+                outputs.forEach((k, v) -> {
+                    if (!series.contains(k)) {
+                        number(v).ifPresent(n -> results.add(new Metric(k, n, at, 0)));
+                    }
+                });
                 if (!results.isEmpty()) {
                     delivery.submit(
                             new TrackingOp.LogModelMetrics(ref, made.get(0).digest(), results));
