@@ -9,7 +9,8 @@
 #   e2e/cluster.sh healthy     exit 0 when everything runs and the node is Ready; otherwise say what is wrong
 #   e2e/cluster.sh build       install and build only (what up does first)
 #   e2e/cluster.sh load-image IMAGE...   make podman images (localhost/NAME:TAG) available to the kubelet
-#   e2e/cluster.sh prepare-namespace NS...   artifact Secret + repository ConfigMap + executor Role for workflows in NS
+#   e2e/cluster.sh prepare-namespace NS...   artifact Secret + repository ConfigMap + executor Role for workflows in NS,
+#                                            which enforces the restricted Pod Security Standard
 #   e2e/cluster.sh kubectl ARGS...       kubectl against the cluster
 #
 # Everything but the kubeconfig path goes to stderr. Must run as root (containerd, kubelet, iptables).
@@ -704,6 +705,10 @@ prepare_namespace() {
   local ns=$1
   s3_credentials
   namespace "$ns"
+  # Kubernetes' own Pod Security admission refuses any pod of the namespace that is not "restricted": every pod a
+  # workflow runs (steps, Argo's executor containers, resource steps) and every Deployment a deploy step makes.
+  kubectl label namespace "$ns" --overwrite pod-security.kubernetes.io/enforce=restricted \
+    pod-security.kubernetes.io/enforce-version=latest >/dev/null
   # values through file descriptors, never on a command line
   kubectl -n "$ns" create secret generic "$ARTIFACT_SECRET" --from-file=accesskey=<(printf %s "$S3_ACCESS_KEY") \
     --from-file=secretkey=<(printf %s "$S3_SECRET_KEY") --dry-run=client -o yaml | kubectl apply -f - >/dev/null

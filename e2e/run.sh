@@ -206,7 +206,10 @@ user_project() {
 pods_non_root() {
   local uids; uids=$(kubectl get pods -o jsonpath='{range .items[*]}{.spec.securityContext.runAsUser}{"\n"}{end}' | sort -u)
   echo "runAsUser: $uids"
-  [[ -n $uids ]] && ! grep -qx 0 <<<"$uids" && ! grep -qx '' <<<"$uids"
+  # The namespace enforces the restricted Pod Security Standard, so every pod that ran was admitted under it.
+  local enforced; enforced=$(kubectl get namespace "$NS" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}')
+  echo "pod-security enforce: $enforced"
+  [[ $enforced == restricted && -n $uids ]] && ! grep -qx 0 <<<"$uids" && ! grep -qx '' <<<"$uids"
 }
 template_with_params() {
   fermion templates apply iris -n "$NS" $(image) || return 1
