@@ -444,10 +444,12 @@ public final class MlflowTracker implements PipelineTracker {
 
     /**
      * A logged model's name: the step that made it (its path, a loop's iteration included, so a sweep's models
-     * say which trial they come from), then the output when a step makes more than a "model".
+     * say which trial they come from), then the output when a step makes more than a "model". MLflow refuses a
+     * name with any of {@code / : . % " '}, and a pod's path holds its loop item ({@code grid/0.01/trial}): a
+     * dot becomes {@code _} ({@code grid-0_01-trial}), the others {@code -}.
      */
     static String modelName(String step, String output) {
-        String name = step.replace('/', '-');
+        String name = step.replace('.', '_').replaceAll("[/:%\"']", "-");
         return output.equals("model") ? name : name + "-" + output;
     }
 

@@ -134,6 +134,7 @@ public final class PodTracker {
          */
         public TrackingSummary finish(Map<String, Path> models, StepOutcome outcome) {
             if (outcome == StepOutcome.SUCCEEDED) {
+                // Named by the step's path as a local run names them, so a sweep's models say which trial made them.
                 models.forEach((name, dir) -> delivery.submit(new TrackingOp.LogModel(
                         child,
                         name,
@@ -141,7 +142,10 @@ public final class PodTracker {
                         List.of(
                                 new Tag("fermion.step", step),
                                 new Tag("fermion.output", name),
-                                new Tag("fermion.run", parent.key())))));
+                                new Tag("fermion.run", parent.key())),
+                        MlflowTracker.modelName(step, name),
+                        null,
+                        List.of())));
             }
             delivery.submit(new TrackingOp.EndRun(child, outcome.mlflowStatus(), now()));
             return close(delivery);

@@ -9,6 +9,7 @@ import dev.fermion.dsl.StepContext;
 import dev.fermion.runtime.fixtures.Steps;
 import dev.fermion.tracking.SharedMlflowServer;
 import dev.fermion.tracking.delivery.RunRef;
+import dev.fermion.tracking.mlflow.LoggedModel;
 import dev.fermion.tracking.mlflow.MlflowClient;
 import dev.fermion.tracking.mlflow.MlflowCredentials;
 import dev.fermion.tracking.mlflow.RetryPolicy;
@@ -206,6 +207,12 @@ class PodTrackingTest {
         assertThat(children)
                 .allSatisfy(run -> assertThat(run.params().get("rate"))
                         .isEqualTo(run.runName().split("/")[1]));
+        for (String rate : List.of("0.1", "0.2")) {
+            assertThat(client.findLoggedModelsByTag(experimentId, "fermion.step", "grid/" + rate + "/trial"))
+                    .as("each iteration's model is named by its step's path, as a local run names it")
+                    .extracting(LoggedModel::name)
+                    .containsExactly("grid-" + rate.replace('.', '_') + "-trial");
+        }
     }
 
     @Test
