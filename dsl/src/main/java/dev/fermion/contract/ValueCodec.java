@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fermion.types.ValueType;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -171,23 +172,24 @@ public final class ValueCodec {
      *     magnitude {@link #EXACT_LONG_LIMIT} or more, which Argo would round
      */
     public static String reread(ValueType<?> type, Object value) {
-        String text = switch (type.kind()) {
-            case LIST, MAP, RECORD -> write(SORTED, value);
+        return switch (type.kind()) {
+            case LIST, MAP, RECORD -> {
+                String text = write(SORTED, value);
+                try {
+                    requireExact(JSON.readTree(text));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("Jackson cannot read its own JSON " + abbreviate(text), e);
+                }
+                yield text;
+            }
+            case LONG -> {
+                if (!exact(BigInteger.valueOf((Long) value))) {
+                    throw new IllegalArgumentException(INEXACT_LONG);
+                }
+                yield encode(type, value);
+            }
             default -> encode(type, value);
         };
-        if (type.kind() == ValueType.Kind.LONG && !exact(java.math.BigInteger.valueOf((Long) value))) {
-            throw new IllegalArgumentException(INEXACT_LONG);
-        }
-        if (type.kind() == ValueType.Kind.LIST
-                || type.kind() == ValueType.Kind.MAP
-                || type.kind() == ValueType.Kind.RECORD) {
-            try {
-                requireExact(JSON.readTree(text));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Jackson cannot read its own JSON " + abbreviate(text), e);
-            }
-        }
-        return text;
     }
 
     /**
@@ -205,8 +207,8 @@ public final class ValueCodec {
         node.elements().forEachRemaining(ValueCodec::requireExact);
     }
 
-    private static boolean exact(java.math.BigInteger value) {
-        return value.abs().compareTo(java.math.BigInteger.valueOf(EXACT_LONG_LIMIT)) < 0;
+    private static boolean exact(BigInteger value) {
+        return value.abs().compareTo(BigInteger.valueOf(EXACT_LONG_LIMIT)) < 0;
     }
 
     /** The encoded value, armoured if Argo could mistake part of it for an expression. */

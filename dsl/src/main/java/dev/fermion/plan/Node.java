@@ -84,6 +84,11 @@ public sealed interface Node {
             dependencies = Set.copyOf(dependencies);
         }
 
+        /** This step with {@code other} options: a local run's, once an image given as a value is resolved. */
+        public StepNode withOptions(StepOptions other) {
+            return new StepNode(name, component, bindings, other, dependencies, when);
+        }
+
         @Override
         public Optional<StepOptions> podOptions() {
             return Optional.of(options);

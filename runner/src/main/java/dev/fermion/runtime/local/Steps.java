@@ -69,16 +69,9 @@ final class Steps {
         // it is not part of the cache key: a Java step is its component's code, as in the memoize key on Argo.
         Node.StepNode node = declared.options().imageFrom() == null
                 ? declared
-                : new Node.StepNode(
-                        declared.name(),
-                        declared.component(),
-                        declared.bindings(),
-                        declared.options()
-                                .withResolvedImage(
-                                        values.resolve(declared.options().imageFrom(), frame, path + " image")
-                                                .text()),
-                        declared.dependencies(),
-                        declared.when());
+                : declared.withOptions(declared.options()
+                        .withResolvedImage(values.resolve(declared.options().imageFrom(), frame, path + " image")
+                                .text()));
         Class<?> type = componentClass(node.component(), path);
         StepBody replacement = options.replacements().get(node.name());
         boolean digest = node.component().readsSources()
