@@ -7,6 +7,10 @@
 #
 #   bench/prepare/run.sh [ROWS]     default 1,000,000 rows; REPS (default 3) repetitions
 #
+# Both Java tools run from jars with a class-data sharing archive of the classes they load, made by one
+# training run on 20,000 other rows: `./fermion run` runs a pipeline's steps with such an archive of its
+# classes from the second run on. ARCHIVE=0 runs both without one.
+#
 # Needs python3 and Maven's offline repository (MAVEN_ARGS picks another one); the components module and the
 # modules it needs are compiled from the working tree, nothing is installed. pandas goes into
 # bench/prepare/.venv.
@@ -28,10 +32,36 @@ fi
 # test jar), which a reactor build offers only once their tests are compiled; on a fresh machine nothing is installed.
 (cd "$root" && ./mvnw -q -B -o -pl components -am test-compile dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$work/classpath.txt")
-classpath="$root/components/target/classes:$(cat "$work/classpath.txt")"
+# The JVM maps an archive only of classes that come from jars, so the working tree's modules and the
+# benchmark's own class are jarred first.
+jars="$work/jars"
+rm -rf "$jars" && mkdir -p "$jars/bench"
+classpath=""
+for entry in "$root/components/target/classes" $(tr ':' ' ' <"$work/classpath.txt"); do
+  if [[ -d $entry ]]; then
+    jar="$jars/$(basename "$(dirname "$(dirname "$entry")")")-$(basename "$entry").jar"
+    jar cf "$jar" -C "$entry" .
+    entry=$jar
+  fi
+  classpath+="${classpath:+:}$entry"
+done
+javac -nowarn -d "$jars/bench" -cp "$classpath" "$here/PrepareBench.java"
+jar cf "$jars/prepare-bench.jar" -C "$jars/bench" .
+classpath+=":$jars/prepare-bench.jar"
 
 source_csv="$work/source-$rows.csv"
 [[ -f $source_csv ]] || python3 "$here/generate.py" "$rows" "$source_csv"
+
+archive_flags() { :; }
+if [[ ${ARCHIVE:-1} != 0 ]]; then
+  python3 "$here/generate.py" 20000 "$work/training.csv" 11
+  for tool in beam loop; do
+    rm -rf "$work/out-training" "$work/$tool.jsa"
+    java -XX:ArchiveClassesAtExit="$work/$tool.jsa" -cp "$classpath" PrepareBench "$tool" "$work/training.csv" \
+      "$work/out-training" >/dev/null 2>"$work/$tool-archive.log"
+  done
+  archive_flags() { echo "-XX:SharedArchiveFile=$work/$1.jsa"; }
+fi
 
 results="$work/results.jsonl"
 : >"$results"
@@ -41,8 +71,9 @@ for rep in $(seq "$reps"); do
     if [[ $tool == pandas ]]; then
       run=$("$venv/bin/python" "$here/prepare_pandas.py" "$source_csv" "$work/out-$tool")
     else
-      run=$(java -Xmx6g -cp "$classpath" "$here/PrepareBench.java" "$tool" "$source_csv" "$work/out-$tool" \
-        2>"$work/$tool.log")
+      # shellcheck disable=SC2046 # no option without an archive
+      run=$(java -Xmx6g $(archive_flags "$tool") -cp "$classpath" PrepareBench "$tool" "$source_csv" \
+        "$work/out-$tool" 2>"$work/$tool.log")
     fi
     echo "${run%\}}, \"load\": $(cut -d' ' -f1 /proc/loadavg)}" | tee -a "$results"
   done

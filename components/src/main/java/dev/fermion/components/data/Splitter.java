@@ -33,17 +33,17 @@ final class Splitter implements Serializable {
             splits.get(part).add(row);
             sums.split(part).add(row.values(), row.numbers(), 1);
         }
-        StringBuilder text = new StringBuilder(chunk.size() * 96);
         for (int i = 0; i < 3; i++) {
             List<CleanRow> rows = splits.get(i);
             if (rows.isEmpty()) {
                 continue;
             }
-            text.setLength(0);
-            for (CleanRow row : rows) {
-                row.appendTo(text).append('\n');
-            }
-            staging.writePart(Split.NAMES.get(i) + "/" + PreparePipeline.DATA, rows.get(0), text.toString());
+            staging.writePart(Split.NAMES.get(i) + "/" + PreparePipeline.DATA, rows.get(0), part -> {
+                for (CleanRow row : rows) {
+                    row.appendTo(part.line());
+                    part.endLine();
+                }
+            });
         }
         return new SplitChunk(
                 splits.stream().map(rows -> FeatureRows.of(rows, numeric)).toList());

@@ -25,9 +25,21 @@ final class StagingArea implements Serializable {
         this.parts = parts;
     }
 
+    /** The lines of one part file, written as they are formatted. */
+    @FunctionalInterface
+    interface PartText {
+        void writeTo(PartWriter out) throws IOException;
+    }
+
     /** Writes a chunk's part of the output in {@code directory} (under the root), named after its first row. */
-    void writePart(String directory, Located first, String text) throws IOException {
-        write(directory + "/" + parts.name(first), text);
+    void writePart(String directory, Located first, PartText text) throws IOException {
+        String path = root + "/" + directory + "/" + parts.name(first);
+        StagingGate.write(path, () -> {
+            try (PartWriter out =
+                    new PartWriter(FileSystems.create(FileSystems.matchNewResource(path, false), MimeTypes.TEXT))) {
+                text.writeTo(out);
+            }
+        });
     }
 
     /** Writes rejected rows as one part of the rejects, and hands on their count by column and reason. */
@@ -37,12 +49,13 @@ final class StagingArea implements Serializable {
             return;
         }
         PrepareTotals totals = layout.empty();
-        StringBuilder text = new StringBuilder(rejections.size() * 128);
-        for (Rejection rejection : rejections) {
-            text.append(rejection.toCsv()).append('\n');
-            totals.reject(rejection);
-        }
-        writePart(PreparePipeline.REJECTS_DIRECTORY, rejections.get(0), text.toString());
+        rejections.forEach(totals::reject);
+        writePart(PreparePipeline.REJECTS_DIRECTORY, rejections.get(0), part -> {
+            for (Rejection rejection : rejections) {
+                part.line().append(rejection.toCsv());
+                part.endLine();
+            }
+        });
         out.output(totals);
     }
 

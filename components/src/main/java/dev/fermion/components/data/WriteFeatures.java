@@ -32,50 +32,52 @@ final class WriteFeatures extends PTransform<PCollection<SplitChunk>, PDone> {
     @Override
     public PDone expand(PCollection<SplitChunk> chunks) {
         chunks.apply(
-                "Write", ParDo.of(new WriteFeaturesFn(fitted, columns, staging)).withSideInputs(fitted));
+                "Write", ParDo.of(new WriteFeaturesFn(columns, staging)).withSideInput(WriteFeaturesFn.FITTED, fitted));
         return PDone.in(chunks.getPipeline());
     }
 
+    /**
+     * Takes the fit as a named side input rather than holding its view: the DirectRunner serialises the
+     * function again for every bundle it tries, and a chunk's bundle is tried again each time it finds the fit
+     * not ready yet, so the function holds nothing but the columns and where to write.
+     */
     private static final class WriteFeaturesFn extends DoFn<SplitChunk, Void> {
-        private final PCollectionView<Preprocessing> view;
+        static final String FITTED = "fitted";
         private final List<String> columns;
         private final StagingArea staging;
 
-        WriteFeaturesFn(PCollectionView<Preprocessing> view, List<String> columns, StagingArea staging) {
-            this.view = view;
+        WriteFeaturesFn(List<String> columns, StagingArea staging) {
             this.columns = columns;
             this.staging = staging;
         }
 
         @ProcessElement
-        public void process(ProcessContext context) throws IOException {
-            Preprocessing preprocessing = context.sideInput(view);
+        public void process(@Element SplitChunk chunk, @SideInput(FITTED) Preprocessing preprocessing)
+                throws IOException {
             Preprocessing.Transformer transformer = preprocessing.bind(columns);
             boolean labelled = preprocessing.label() != null;
-            StringBuilder text = new StringBuilder();
             String[] values = new String[columns.size()];
             List<String> row = Arrays.asList(values);
             double[] numbers = new double[columns.size()];
             for (int i = 0; i < 3; i++) {
-                FeatureRows rows = context.element().splits().get(i);
+                FeatureRows rows = chunk.splits().get(i);
                 if (rows.size() == 0) {
                     continue;
                 }
-                text.setLength(0);
-                text.ensureCapacity(rows.size() * 128);
-                for (int r = 0; r < rows.size(); r++) {
-                    rows.load(r, values, numbers);
-                    Csv.appendField(text, rows.id(r));
-                    for (float x : transformer.apply(row, numbers)) {
-                        text.append(',');
-                        appendFeature(text, x);
+                staging.writePart(Split.NAMES.get(i) + "/" + PreparePipeline.FEATURES, rows, part -> {
+                    for (int r = 0; r < rows.size(); r++) {
+                        rows.load(r, values, numbers);
+                        StringBuilder text = Csv.appendField(part.line(), rows.id(r));
+                        for (float x : transformer.apply(row, numbers)) {
+                            text.append(',');
+                            appendFeature(text, x);
+                        }
+                        if (labelled) {
+                            Csv.appendField(text.append(','), rows.label(r));
+                        }
+                        part.endLine();
                     }
-                    if (labelled) {
-                        Csv.appendField(text.append(','), rows.label(r));
-                    }
-                    text.append('\n');
-                }
-                staging.writePart(Split.NAMES.get(i) + "/" + PreparePipeline.FEATURES, rows, text.toString());
+                });
             }
         }
 

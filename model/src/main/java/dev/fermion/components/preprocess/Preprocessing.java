@@ -128,12 +128,15 @@ public record Preprocessing(
         private final Preprocessing preprocessing;
         private final int[] positions;
         private final Set<String> missingMarkers;
+        /** The preprocessing's width, counted once: the transform runs for every row it sees. */
+        private final int width;
 
         private Transformer(Preprocessing preprocessing, int[] positions) {
             this.preprocessing = preprocessing;
             this.positions = positions;
             // A set, not the record's list: the transform looks up every value of every row it sees.
             this.missingMarkers = Set.copyOf(preprocessing.missingMarkers());
+            this.width = preprocessing.width();
         }
 
         public float[] apply(List<String> row) {
@@ -145,7 +148,7 @@ public record Preprocessing(
          * number that field j spells, or NaN where it is missing, for the fields of numeric features.
          */
         public float[] apply(List<String> row, double[] numbers) {
-            float[] out = new float[preprocessing.width()];
+            float[] out = new float[width];
             int offset = 0;
             for (int i = 0; i < positions.length; i++) {
                 Feature feature = preprocessing.features().get(i);
