@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -59,7 +60,11 @@ final class PartWriter implements Closeable {
         text.setLength(0);
         bytes.clear();
         encoder.reset();
-        encoder.encode(CharBuffer.wrap(chars, 0, n), bytes, true);
+        // Three bytes a character at most, so the buffer always holds the whole text.
+        CoderResult encoded = encoder.encode(CharBuffer.wrap(chars, 0, n), bytes, true);
+        if (!encoded.isUnderflow()) {
+            encoded.throwException();
+        }
         encoder.flush(bytes);
         bytes.flip();
         while (bytes.hasRemaining()) {
