@@ -239,7 +239,7 @@ public final class PrepareCsv extends Component {
             long first = 1;
             for (int group = 0; group < groups.size(); group++) {
                 if (groups.get(group) > 0) {
-                    parts.add(new SourcePart(file, group, first, groups.get(group)));
+                    parts.add(new SourcePart(file, group, 0, first, groups.get(group)));
                     first += groups.get(group);
                 }
             }

@@ -10,15 +10,17 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * A piece of a source file that one worker reads on its own: in a CSV file, {@code rows} lines from the
- * line numbered {@code first}, which begins {@code position} bytes into the file; in a Parquet file, the
- * row group numbered {@code position} (from 0), whose first row is row {@code first} of the file.
+ * line numbered {@code first}, which take the {@code length} bytes from {@code position} on; in a Parquet
+ * file, the row group numbered {@code position} (from 0), whose first row is row {@code first} of the file
+ * ({@code length} is 0).
  */
-record SourcePart(String file, long position, long first, long rows) {
+record SourcePart(String file, long position, long length, long first, long rows) {
     static final Coder<SourcePart> CODER = new CustomCoder<>() {
         @Override
         public void encode(SourcePart part, OutputStream out) throws IOException {
             StringUtf8Coder.of().encode(part.file(), out);
             VarLongCoder.of().encode(part.position(), out);
+            VarLongCoder.of().encode(part.length(), out);
             VarLongCoder.of().encode(part.first(), out);
             VarLongCoder.of().encode(part.rows(), out);
         }
@@ -27,6 +29,7 @@ record SourcePart(String file, long position, long first, long rows) {
         public SourcePart decode(InputStream in) throws IOException {
             return new SourcePart(
                     StringUtf8Coder.of().decode(in),
+                    VarLongCoder.of().decode(in),
                     VarLongCoder.of().decode(in),
                     VarLongCoder.of().decode(in),
                     VarLongCoder.of().decode(in));

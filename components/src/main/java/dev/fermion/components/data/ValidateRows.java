@@ -2,19 +2,11 @@ package dev.fermion.components.data;
 
 import dev.fermion.components.parquet.ParquetTable;
 import dev.fermion.components.table.Csv;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -112,30 +104,9 @@ final class ValidateRows extends PTransform<PCollection<SourcePart>, PCollection
                     }
                 });
             } else {
-                readLines(part, lines);
+                SourceFiles.readLines(part, lines);
             }
             validate(part.file(), first[0], lines, out);
-        }
-
-        /** The lines of a CSV part, read from where it begins. */
-        private static void readLines(SourcePart part, List<String> lines) throws IOException {
-            try (ReadableByteChannel channel = FileSystems.open(FileSystems.matchNewResource(part.file(), false))) {
-                InputStream in = Channels.newInputStream(channel);
-                if (channel instanceof SeekableByteChannel seekable) {
-                    seekable.position(part.position());
-                } else {
-                    in.skipNBytes(part.position());
-                }
-                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-                for (long i = 0; i < part.rows(); i++) {
-                    String line = reader.readLine();
-                    if (line == null) {
-                        throw new IllegalStateException("Source file " + part.file() + " changed while the step ran: "
-                                + "it ends before line " + (part.first() + i) + ", which it had when the step started");
-                    }
-                    lines.add(line);
-                }
-            }
         }
 
         private void validate(String file, long first, List<String> lines, MultiOutputReceiver out) throws IOException {

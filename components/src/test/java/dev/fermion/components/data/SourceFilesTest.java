@@ -1,9 +1,10 @@
 package dev.fermion.components.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,13 +52,7 @@ class SourceFilesTest {
             for (SourcePart part : scan.lines()) {
                 assertThat(part.first()).as("trial %d", trial).isEqualTo(next);
                 assertThat(part.rows()).isBetween(1L, (long) chunkLines);
-                try (InputStream in = Files.newInputStream(file)) {
-                    in.skipNBytes(part.position());
-                    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-                    for (long i = 0; i < part.rows(); i++) {
-                        read.add(reader.readLine());
-                    }
-                }
+                SourceFiles.readLines(part, read);
                 next += part.rows();
             }
             assertThat(read).as("trial %d: %s", trial, trial < 100 ? text : "").isEqualTo(expected);
@@ -80,5 +75,43 @@ class SourceFilesTest {
         SourceFiles.Scan again = SourceFiles.scan(List.of(file.toString()), 2);
         assertThat(again.lines()).extracting(SourcePart::rows).containsExactly(2L, 2L, 1L);
         assertThat(again.lines()).extracting(SourcePart::position).containsExactly(2L, 6L, 10L);
+    }
+
+    /** Bytes that are not UTF-8 become what a reader of the whole file makes of them, wherever a part begins. */
+    @Test
+    void bytesThatAreNotUtf8ReadAsAReaderOfTheWholeFileReadsThem() throws Exception {
+        byte[] bytes = {
+            'h', '\n', 'a', (byte) 0xff, 'b', '\n', (byte) 0xc3, '\n', (byte) 0xe2, (byte) 0x82, '\r', 'c', '\n'
+        };
+        Path file = tmp.resolve("bad.csv");
+        Files.write(file, bytes);
+        List<String> expected = new ArrayList<>();
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8));
+        reader.readLine();
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            expected.add(line);
+        }
+
+        List<String> read = new ArrayList<>();
+        for (SourcePart part : SourceFiles.scan(List.of(file.toString()), 1).lines()) {
+            SourceFiles.readLines(part, read);
+        }
+
+        assertThat(read).containsExactlyElementsOf(expected).hasSize(4);
+    }
+
+    /** A file cut short after the scan fails the part that lost its lines, naming the file and the line. */
+    @Test
+    void aFileCutShortSinceTheScanFailsNamingTheLineItLost() throws Exception {
+        Path file = tmp.resolve("cut.csv");
+        Files.writeString(file, "x\n1\n2\n3\n");
+        List<SourcePart> parts = SourceFiles.scan(List.of(file.toString()), 2).lines();
+        Files.writeString(file, "x\n1\n2\n");
+
+        assertThatThrownBy(() -> SourceFiles.readLines(parts.get(1), new ArrayList<>()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Source file " + file + " changed while the step ran: it ends before line 4, which it had "
+                        + "when the step started");
     }
 }
