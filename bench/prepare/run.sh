@@ -7,9 +7,11 @@
 #
 #   bench/prepare/run.sh [ROWS]     default 1,000,000 rows; REPS (default 3) repetitions
 #
-# Both Java tools run from jars with a class-data sharing archive of the classes they load, made by one
-# training run on 20,000 other rows: `./fermion run` runs a pipeline's steps with such an archive of its
-# classes from the second run on. ARCHIVE=0 runs both without one.
+# Each tool runs as its users run it. PrepareCsv runs from jars with a class-data sharing archive of the
+# classes it loads, made by one training run on 20,000 other rows: `./fermion run` runs a pipeline's steps in
+# a JVM that maps such an archive of the pipeline's classes from the second run on. The loop is a plain `java`
+# program (given an archive of its own classes it ran twice as slowly; see BENCHMARKS.md). BEAM_ARCHIVE=0
+# runs PrepareCsv without one.
 #
 # Needs python3 and Maven's offline repository (MAVEN_ARGS picks another one); the components module and the
 # modules it needs are compiled from the working tree, nothing is installed. pandas goes into
@@ -53,14 +55,12 @@ source_csv="$work/source-$rows.csv"
 [[ -f $source_csv ]] || python3 "$here/generate.py" "$rows" "$source_csv"
 
 archive_flags() { :; }
-if [[ ${ARCHIVE:-1} != 0 ]]; then
+if [[ ${BEAM_ARCHIVE:-1} != 0 ]]; then
   python3 "$here/generate.py" 20000 "$work/training.csv" 11
-  for tool in beam loop; do
-    rm -rf "$work/out-training" "$work/$tool.jsa"
-    java -XX:ArchiveClassesAtExit="$work/$tool.jsa" -cp "$classpath" PrepareBench "$tool" "$work/training.csv" \
-      "$work/out-training" >/dev/null 2>"$work/$tool-archive.log"
-  done
-  archive_flags() { echo "-XX:SharedArchiveFile=$work/$1.jsa"; }
+  rm -rf "$work/out-training" "$work/beam.jsa"
+  java -XX:ArchiveClassesAtExit="$work/beam.jsa" -cp "$classpath" PrepareBench beam "$work/training.csv" \
+    "$work/out-training" >/dev/null 2>"$work/beam-archive.log"
+  archive_flags() { [[ $1 != beam ]] || echo "-XX:SharedArchiveFile=$work/beam.jsa"; }
 fi
 
 results="$work/results.jsonl"
@@ -75,7 +75,9 @@ for rep in $(seq "$reps"); do
       run=$(java -Xmx6g $(archive_flags "$tool") -cp "$classpath" PrepareBench "$tool" "$source_csv" \
         "$work/out-$tool" 2>"$work/$tool.log")
     fi
-    echo "${run%\}}, \"load\": $(cut -d' ' -f1 /proc/loadavg)}" | tee -a "$results"
+    archive=false
+    [[ -z $(archive_flags "$tool") ]] || archive=true
+    echo "${run%\}}, \"class_archive\": $archive, \"load\": $(cut -d' ' -f1 /proc/loadavg)}" | tee -a "$results"
   done
   for file in {train,validation,test}/{data,features}.csv rejects/rejects.csv; do
     if ! cmp "$work/out-beam/$file" "$work/out-loop/$file"; then
