@@ -202,9 +202,10 @@ final class SourceFiles {
      */
     static void readLines(SourcePart part, List<String> lines) throws IOException {
         if (part.length() > Integer.MAX_VALUE - 8) {
-            throw new BadInputException("Source file " + part.file() + " has " + part.rows() + " lines from line "
-                    + part.first() + " in " + part.length() + " bytes, more than one worker reads at once: "
-                    + "lines that long are not CSV records; check the file's format");
+            throw new BadInputException("Source file " + part.file() + " holds lines " + part.first() + " to "
+                    + (part.first() + part.rows() - 1) + " in " + part.length() + " bytes, about "
+                    + part.length() / part.rows() / 1024 + " KiB a line: a worker reads " + part.rows()
+                    + " lines at once and holds at most 2 GiB of them; check that the file is the CSV you meant");
         }
         byte[] bytes = new byte[(int) part.length()];
         try (ReadableByteChannel channel = FileSystems.open(FileSystems.matchNewResource(part.file(), false))) {
