@@ -54,13 +54,13 @@ classpath+=":$jars/prepare-bench.jar"
 source_csv="$work/source-$rows.csv"
 [[ -f $source_csv ]] || python3 "$here/generate.py" "$rows" "$source_csv"
 
-archive_flags() { :; }
+beam_jvm=()
 if [[ ${BEAM_ARCHIVE:-1} != 0 ]]; then
   python3 "$here/generate.py" 20000 "$work/training.csv" 11
   rm -rf "$work/out-training" "$work/beam.jsa"
   java -XX:ArchiveClassesAtExit="$work/beam.jsa" -cp "$classpath" PrepareBench beam "$work/training.csv" \
     "$work/out-training" >/dev/null 2>"$work/beam-archive.log"
-  archive_flags() { [[ $1 != beam ]] || echo "-XX:SharedArchiveFile=$work/beam.jsa"; }
+  beam_jvm=(-XX:SharedArchiveFile="$work/beam.jsa")
 fi
 
 results="$work/results.jsonl"
@@ -71,12 +71,13 @@ for rep in $(seq "$reps"); do
     if [[ $tool == pandas ]]; then
       run=$("$venv/bin/python" "$here/prepare_pandas.py" "$source_csv" "$work/out-$tool")
     else
-      # shellcheck disable=SC2046 # no option without an archive
-      run=$(java -Xmx6g $(archive_flags "$tool") -cp "$classpath" PrepareBench "$tool" "$source_csv" \
-        "$work/out-$tool" 2>"$work/$tool.log")
+      jvm=()
+      [[ $tool != beam ]] || jvm=("${beam_jvm[@]}")
+      run=$(java -Xmx6g "${jvm[@]}" -cp "$classpath" PrepareBench "$tool" "$source_csv" "$work/out-$tool" \
+        2>"$work/$tool.log")
     fi
     archive=false
-    [[ -z $(archive_flags "$tool") ]] || archive=true
+    [[ $tool != beam || ${#beam_jvm[@]} == 0 ]] || archive=true
     echo "${run%\}}, \"class_archive\": $archive, \"load\": $(cut -d' ' -f1 /proc/loadavg)}" | tee -a "$results"
   done
   for file in {train,validation,test}/{data,features}.csv rejects/rejects.csv; do

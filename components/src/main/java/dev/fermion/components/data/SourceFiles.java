@@ -171,8 +171,7 @@ final class SourceFiles {
         for (String file : files) {
             MessageDigest content = sha256();
             LineChunks chunks = new LineChunks(file, chunkLines, parts);
-            try (InputStream in =
-                    Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+            try (InputStream in = Channels.newInputStream(channel(file))) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     content.update(buffer, 0, n);
                     chunks.scan(buffer, n);
@@ -208,7 +207,7 @@ final class SourceFiles {
                     + " lines at once and holds at most 2 GiB of them; check that the file is the CSV you meant");
         }
         byte[] bytes = new byte[(int) part.length()];
-        try (ReadableByteChannel channel = FileSystems.open(FileSystems.matchNewResource(part.file(), false))) {
+        try (ReadableByteChannel channel = channel(part.file())) {
             if (channel instanceof SeekableByteChannel seekable) {
                 seekable.position(part.position());
             } else {
@@ -424,9 +423,13 @@ final class SourceFiles {
         return line.size() == 0 && head.length == 0 ? null : line.toByteArray();
     }
 
+    /** How every source file is opened: through Beam's file systems, so any scheme on the class path works. */
+    private static ReadableByteChannel channel(String file) throws IOException {
+        return FileSystems.open(FileSystems.matchNewResource(file, false));
+    }
+
     private static InputStream open(String file) throws IOException {
-        return new BufferedInputStream(
-                Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false))), 1 << 16);
+        return new BufferedInputStream(Channels.newInputStream(channel(file)), 1 << 16);
     }
 
     /**
@@ -496,9 +499,8 @@ final class SourceFiles {
     }
 
     private static List<String> head(String file, int lines) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false))),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(Channels.newInputStream(channel(file)), StandardCharsets.UTF_8))) {
             List<String> result = new ArrayList<>();
             for (String line = reader.readLine(); line != null && result.size() < lines; line = reader.readLine()) {
                 result.add(line);

@@ -1,13 +1,9 @@
 package dev.fermion.components.data;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Serializable;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.util.MimeTypes;
 
@@ -33,13 +29,7 @@ final class StagingArea implements Serializable {
 
     /** Writes a chunk's part of the output in {@code directory} (under the root), named after its first row. */
     void writePart(String directory, Located first, PartText text) throws IOException {
-        String path = root + "/" + directory + "/" + parts.name(first);
-        StagingGate.write(path, () -> {
-            try (PartWriter out =
-                    new PartWriter(FileSystems.create(FileSystems.matchNewResource(path, false), MimeTypes.TEXT))) {
-                text.writeTo(out);
-            }
-        });
+        create(directory + "/" + parts.name(first), text);
     }
 
     /** Writes rejected rows as one part of the rejects, and hands on their count by column and reason. */
@@ -61,11 +51,15 @@ final class StagingArea implements Serializable {
 
     /** Writes the file {@code name} (under the root). */
     void write(String name, String text) throws IOException {
+        create(name, out -> out.line().append(text));
+    }
+
+    private void create(String name, PartText text) throws IOException {
         String path = root + "/" + name;
         StagingGate.write(path, () -> {
-            ResourceId target = FileSystems.matchNewResource(path, false);
-            try (OutputStream out = Channels.newOutputStream(FileSystems.create(target, MimeTypes.TEXT))) {
-                out.write(text.getBytes(StandardCharsets.UTF_8));
+            try (PartWriter out =
+                    new PartWriter(FileSystems.create(FileSystems.matchNewResource(path, false), MimeTypes.TEXT))) {
+                text.writeTo(out);
             }
         });
     }
